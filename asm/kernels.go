@@ -1,0 +1,48 @@
+package asm
+
+// kernelSet is one row of the dispatch table: every kernel of one path.
+// Entries receive arguments already checked by the exported wrappers, so
+// implementations (Go or assembly) do no validation of their own. A SIMD path
+// starts as a copy of the generic set and replaces what it implements.
+type kernelSet struct {
+	name string
+
+	// gemm computes C = alpha·op(A)·op(B) + beta·C; see Sgemm.
+	gemm func(ws *Workspace, transA, transB bool, m, n, k int, alpha float32,
+		a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
+
+	hadamard        func(dst, a, b []float32)            // dst[i] = a[i]·b[i]
+	sigmoid         func(dst, src []float32)             // dst[i] = σ(src[i])
+	sigmoidBackward func(dst, delta, act []float32)      // dst[i] = delta[i]·act[i]·(1−act[i])
+	biasSigmoid     func(x []float32, cols int, bias []float32) // x[r,c] = σ(x[r,c] + bias[c])
+	addBias         func(x []float32, cols int, bias []float32) // x[r,c] += bias[c]
+	colSums         func(dst []float32, alpha float32, x []float32, cols int) // dst[c] = alpha·Σ_r x[r,c]
+
+	tanh         func(dst, src []float32)        // dst[i] = tanh(src[i])
+	tanhBackward func(dst, delta, act []float32) // dst[i] = delta[i]·(1−act[i]²)
+	relu         func(dst, src []float32)        // dst[i] = max(src[i], 0)
+	reluBackward func(dst, delta, act []float32) // dst[i] = delta[i] if act[i] > 0 else 0
+	softmaxRows  func(x []float32, cols int)     // each row of x replaced by its softmax
+
+	axpy     func(alpha float32, x, y []float32) // y[i] += alpha·x[i]
+	scale    func(alpha float32, x []float32)    // x[i] *= alpha
+	momentum func(p, g, v []float32, lr, mu float32)
+	adam     func(p, g, m, v []float32, h AdamParams)
+
+	// packSize returns the Workspace floats this path's gemm needs for an
+	// m×n×k product: the packed A block and the packed B panel.
+	packSize func(m, n, k int) (a, b int)
+}
+
+// AdamParams are the per-step constants of an Adam update. Correction1 and
+// Correction2 are the bias corrections 1−β1^t and 1−β2^t for step t.
+type AdamParams struct {
+	LR, Beta1, Beta2, Eps    float32
+	Correction1, Correction2 float32
+}
+
+func (k *kernelSet) clone(name string) *kernelSet {
+	c := *k
+	c.name = name
+	return &c
+}
