@@ -11,11 +11,11 @@ type kernelSet struct {
 	gemm func(ws *Workspace, transA, transB bool, m, n, k int, alpha float32,
 		a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
 
-	hadamard        func(dst, a, b []float32)            // dst[i] = a[i]·b[i]
-	sigmoid         func(dst, src []float32)             // dst[i] = σ(src[i])
-	sigmoidBackward func(dst, delta, act []float32)      // dst[i] = delta[i]·act[i]·(1−act[i])
-	biasSigmoid     func(x []float32, cols int, bias []float32) // x[r,c] = σ(x[r,c] + bias[c])
-	addBias         func(x []float32, cols int, bias []float32) // x[r,c] += bias[c]
+	hadamard        func(dst, a, b []float32)                                 // dst[i] = a[i]·b[i]
+	sigmoid         func(dst, src []float32)                                  // dst[i] = σ(src[i])
+	sigmoidBackward func(dst, delta, act []float32)                           // dst[i] = delta[i]·act[i]·(1−act[i])
+	biasSigmoid     func(x []float32, cols int, bias []float32)               // x[r,c] = σ(x[r,c] + bias[c])
+	addBias         func(x []float32, cols int, bias []float32)               // x[r,c] += bias[c]
 	colSums         func(dst []float32, alpha float32, x []float32, cols int) // dst[c] = alpha·Σ_r x[r,c]
 
 	tanh         func(dst, src []float32)        // dst[i] = tanh(src[i])
