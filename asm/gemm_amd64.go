@@ -2,8 +2,228 @@
 
 package asm
 
+// The amd64 SGEMM: BLIS's loops around an assembly micro-kernel.
+//
+//	for jc over n by NC                  (B block: KC×NC, stays in L3)
+//	  for pc over k by KC
+//	    pack op(B)[pc:pc+KC, jc:jc+NC] into NR-wide micro-panels
+//	    for ic over m by MC              (A block: MC×KC, stays in L2)
+//	      pack op(A)[ic:ic+MC, pc:pc+KC] into MR-tall micro-panels
+//	      for jr over the block by NR    (B micro-panel: KC×NR, stays in L1)
+//	        for ir over the block by MR
+//	          micro-kernel: C[ir:ir+MR, jr:jr+NR] = alpha·Ã·B̃ + beta'·C
+//
+// beta' is beta for the first KC block and 1 afterwards. Edge panels are
+// zero-padded, so the micro-kernel always computes a whole MR×NR tile; a tile
+// that sticks out of C goes to a scratch tile (carved from the A buffer) and
+// only its valid part is copied, so C is never touched outside m×n.
+//
+// Cache sizes of the machine this was tuned on (Intel Xeon, Sapphire/Emerald
+// Rapids class, per core: L1D 48 KiB, L2 2 MiB, shared L3 260 MiB):
+//
+//	avx2   6×16: KC=384 → B micro-panel 384·16·4 = 24 KiB (half of L1D);
+//	             MC=240 → A block 240·384·4 = 360 KiB; NC=3072 → B block 4.5 MiB.
+//	avx512 12×32: KC=256 → B micro-panel 256·32·4 = 32 KiB;
+//	             MC=240 → A block 240 KiB; NC=3072 → B block 3 MiB.
+//
+// Small or skinny products (few columns, so each packed A panel would be
+// used only once or twice) skip packing A: the micro-kernel takes A's row
+// and column strides and reads op(A) in place; only a partial last row panel
+// is packed, into a zero-padded scratch panel.
+//
+// blocked works on a sub-range of rows and columns of C so that a later
+// multi-threaded caller can split the jc/ic loops across workers, each with
+// its own packing buffers.
+
+// gemmKernel computes one MR×NR tile: C = alpha·A·B + beta·C (beta = 0: C is
+// not read). A(i, p) is a[i·rsa + p·csa], B(p, j) is b[p·csb + j], C(i, j)
+// is c[i·ldc + j]; strides in floats.
+type gemmKernel func(k int, a *float32, rsa, csa int, b *float32, csb int,
+	c *float32, ldc int, alpha, beta float32)
+
+//go:noescape
+func sgemmKernelAVX2(k int, a *float32, rsa, csa int, b *float32, csb int,
+	c *float32, ldc int, alpha, beta float32)
+
+// gemmConfig is one path's register tile, cache blocking and kernel.
+type gemmConfig struct {
+	mr, nr     int // register tile
+	mc, kc, nc int // cache blocks (mc a multiple of mr, nc of nr)
+	kernel     gemmKernel
+}
+
+var gemmAVX2 = &gemmConfig{mr: 6, nr: 16, mc: 240, kc: 384, nc: 3072, kernel: sgemmKernelAVX2}
+
 // setGemmAVX2 installs the AVX2+FMA SGEMM into k.
-func setGemmAVX2(k *kernelSet) {}
+func setGemmAVX2(k *kernelSet) {
+	k.gemm = gemmAVX2.gemm
+	k.packSize = gemmAVX2.packSize
+}
+
+func roundUpTo(n, m int) int { return (n + m - 1) / m * m }
+
+// packSize returns the Workspace floats gemm needs: the A block plus one
+// scratch tile, and the B block.
+func (g *gemmConfig) packSize(m, n, k int) (a, b int) {
+	kc := min(k, g.kc)
+	a = roundUpTo(min(m, g.mc), g.mr)*kc + g.mr*g.nr
+	b = kc * roundUpTo(min(n, g.nc), g.nr)
+	return a, b
+}
+
+// packsA reports whether an m×n×k product packs A. Without packing, A is
+// read in place; that pays off when each A panel meets few B panels.
+func (g *gemmConfig) packsA(m, n, k int) bool {
+	return n > 2*g.nr
+}
+
+func (g *gemmConfig) gemm(ws *Workspace, transA, transB bool, m, n, k int, alpha float32,
+	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if k == 0 || alpha == 0 {
+		scaleC(m, n, beta, c, ldc)
+		return
+	}
+	packA, packB := ws.buffers(g.packSize(m, n, k))
+	g.blocked(packA, packB, g.packsA(m, n, k), transA, transB, 0, m, 0, n, k,
+		alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// blocked computes rows [i0, i1) and columns [j0, j1) of C with the BLIS
+// loops; packA and packB must hold packSize(i1-i0, j1-j0, k) floats.
+func (g *gemmConfig) blocked(packA, packB []float32, doPackA, transA, transB bool,
+	i0, i1, j0, j1, k int, alpha float32,
+	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	mr, nr := g.mr, g.nr
+	tile := packA[len(packA)-mr*nr:]
+	// Unpacked A: element (i, p) of op(A) is at a[i·rsa + p·csa].
+	rsa, csa := lda, 1
+	if transA {
+		rsa, csa = 1, lda
+	}
+	for jc := j0; jc < j1; jc += g.nc {
+		nc := min(g.nc, j1-jc)
+		for pc := 0; pc < k; pc += g.kc {
+			kc := min(g.kc, k-pc)
+			bet := beta
+			if pc > 0 {
+				bet = 1
+			}
+			packPanelsB(packB, transB, b, ldb, pc, jc, kc, nc, nr)
+			for ic := i0; ic < i1; ic += g.mc {
+				mc := min(g.mc, i1-ic)
+				if doPackA {
+					packPanelsA(packA, transA, a, lda, ic, pc, mc, kc, mr)
+				} else if rem := mc % mr; rem != 0 {
+					// Only the partial last row panel is packed (zero-padded).
+					packPanelsA(packA, transA, a, lda, ic+mc-rem, pc, rem, kc, mr)
+				}
+				for jr := 0; jr < nc; jr += nr {
+					ncols := min(nr, nc-jr)
+					bp := &packB[jr*kc]
+					for ir := 0; ir < mc; ir += mr {
+						nrows := min(mr, mc-ir)
+						var ap *float32
+						ars, acs := 1, mr
+						switch {
+						case doPackA:
+							ap = &packA[ir*kc]
+						case nrows < mr:
+							ap = &packA[0]
+						default:
+							ap = &a[(ic+ir)*rsa+pc*csa]
+							ars, acs = rsa, csa
+						}
+						cOff := (ic+ir)*ldc + jc + jr
+						if nrows == mr && ncols == nr {
+							g.kernel(kc, ap, ars, acs, bp, nr, &c[cOff], ldc, alpha, bet)
+							continue
+						}
+						g.kernel(kc, ap, ars, acs, bp, nr, &tile[0], nr, alpha, 0)
+						storeTile(c[cOff:], ldc, tile, nr, nrows, ncols, bet)
+					}
+				}
+			}
+		}
+	}
+}
+
+// storeTile writes the rows×cols corner of an alpha-scaled tile (row stride
+// ldt) into C: C = tile + beta·C, without reading C when beta = 0.
+func storeTile(c []float32, ldc int, tile []float32, ldt, rows, cols int, beta float32) {
+	for i := 0; i < rows; i++ {
+		dst := c[i*ldc : i*ldc+cols]
+		src := tile[i*ldt : i*ldt+cols]
+		if beta == 0 {
+			copy(dst, src)
+			continue
+		}
+		for j, v := range src {
+			dst[j] = v + beta*dst[j]
+		}
+	}
+}
+
+// packPanelsA copies the mc×kc block of op(A) at (i0, p0) into MR-tall
+// micro-panels: panel q holds rows q·MR… in column-major order (MR values
+// per step p), the rows past mc zero-filled.
+func packPanelsA(dst []float32, trans bool, a []float32, lda, i0, p0, mc, kc, mr int) {
+	for ir := 0; ir < mc; ir += mr {
+		rows := min(mr, mc-ir)
+		d := dst[ir*kc : ir*kc+mr*kc]
+		if trans {
+			for p := 0; p < kc; p++ {
+				o := (p0+p)*lda + i0 + ir
+				dd := d[p*mr : p*mr+mr]
+				copy(dd, a[o:o+rows])
+				clear(dd[rows:])
+			}
+			continue
+		}
+		for r := 0; r < rows; r++ {
+			o := (i0+ir+r)*lda + p0
+			src := a[o : o+kc]
+			for p, v := range src {
+				d[p*mr+r] = v
+			}
+		}
+		for r := rows; r < mr; r++ {
+			for p := 0; p < kc; p++ {
+				d[p*mr+r] = 0
+			}
+		}
+	}
+}
+
+// packPanelsB copies the kc×nc block of op(B) at (p0, j0) into NR-wide
+// micro-panels: panel q holds columns q·NR… in row-major order (NR values
+// per step p), the columns past nc zero-filled.
+func packPanelsB(dst []float32, trans bool, b []float32, ldb, p0, j0, kc, nc, nr int) {
+	for jr := 0; jr < nc; jr += nr {
+		cols := min(nr, nc-jr)
+		d := dst[jr*kc : jr*kc+nr*kc]
+		if !trans {
+			for p := 0; p < kc; p++ {
+				o := (p0+p)*ldb + j0 + jr
+				dd := d[p*nr : p*nr+nr]
+				copy(dd, b[o:o+cols])
+				clear(dd[cols:])
+			}
+			continue
+		}
+		for j := 0; j < cols; j++ {
+			o := (j0+jr+j)*ldb + p0
+			src := b[o : o+kc]
+			for p, v := range src {
+				d[p*nr+j] = v
+			}
+		}
+		for j := cols; j < nr; j++ {
+			for p := 0; p < kc; p++ {
+				d[p*nr+j] = 0
+			}
+		}
+	}
+}
 
 // setGemmAVX512 installs the AVX-512 SGEMM into k.
 func setGemmAVX512(k *kernelSet) {}

@@ -1,0 +1,189 @@
+//go:build !noasm && !purego
+
+#include "textflag.h"
+
+// SGEMM micro-kernel for AVX2 + FMA3: one 6×16 tile of C.
+//
+// func sgemmKernelAVX2(k int, a *float32, rsa, csa int, b *float32, csb int,
+//	c *float32, ldc int, alpha, beta float32)
+//
+// Algorithm: k rank-1 updates of a 6×16 register tile, then
+//
+//	C[i, 0:16] = alpha·acc[i] + beta·C[i, 0:16]   (beta = 0: C is not read)
+//
+// Element (i, p) of the A panel is at a + i·rsa + p·csa and row p of the B
+// panel (16 contiguous floats) at b + p·csb; strides are in floats. A packed
+// A panel has rsa = 1, csa = 6; an unpacked row-major A has rsa = lda,
+// csa = 1 and a transposed one rsa = 1, csa = lda, so the same kernel runs
+// on packed panels and, for small shapes, straight on the caller's A. Each
+// step loads the B row once (2 YMM), broadcasts the 6 A values and issues
+// 12 independent FMAs (2 FMA ports × 4-cycle latency needs ≥ 8 in flight).
+// The caller guarantees all 6 rows and 16 columns exist (zero-padded edge
+// panels); partial tiles are written to a scratch tile and copied by Go.
+//
+// Register map:
+//	Y0–Y11   accumulators: row i in Y(2i) (columns 0–7) and Y(2i+1) (8–15)
+//	Y12 Y13  the B row of this step; alpha, beta in the epilogue
+//	Y14 Y15  A broadcasts (alternating, so consecutive rows overlap)
+
+#define K_CNT CX  // remaining steps
+#define A0 SI     // A panel, rows 0–3, advances by CSA per step
+#define A4 DI     // A0 + 4·RSA: rows 4–5
+#define RSA R8    // row stride of A in bytes
+#define RSA3 R9   // 3·RSA
+#define CSA R10   // column (step) stride of A in bytes
+#define B_PTR BX  // B panel, advances by CSB per step
+#define CSB R11   // step stride of B in bytes
+#define C_PTR DX  // C tile, advances by LDC per row in the epilogue
+#define LDC R12   // row stride of C in bytes
+
+// One rank-1 update: acc[i] += A(i, p) · B(p, 0:16).
+#define KSTEP \
+	VMOVUPS      (B_PTR), Y12; \
+	VMOVUPS      32(B_PTR), Y13; \
+	ADDQ         CSB, B_PTR; \
+	VBROADCASTSS (A0), Y14; \
+	VFMADD231PS  Y12, Y14, Y0; \
+	VFMADD231PS  Y13, Y14, Y1; \
+	VBROADCASTSS (A0)(RSA*1), Y15; \
+	VFMADD231PS  Y12, Y15, Y2; \
+	VFMADD231PS  Y13, Y15, Y3; \
+	VBROADCASTSS (A0)(RSA*2), Y14; \
+	VFMADD231PS  Y12, Y14, Y4; \
+	VFMADD231PS  Y13, Y14, Y5; \
+	VBROADCASTSS (A0)(RSA3*1), Y15; \
+	VFMADD231PS  Y12, Y15, Y6; \
+	VFMADD231PS  Y13, Y15, Y7; \
+	VBROADCASTSS (A4), Y14; \
+	VFMADD231PS  Y12, Y14, Y8; \
+	VFMADD231PS  Y13, Y14, Y9; \
+	VBROADCASTSS (A4)(RSA*1), Y15; \
+	VFMADD231PS  Y12, Y15, Y10; \
+	VFMADD231PS  Y13, Y15, Y11; \
+	ADDQ         CSA, A0; \
+	ADDQ         CSA, A4
+
+// Epilogue for one row with beta ≠ 0: acc = beta·C + acc, store.
+#define STORE_ROW_BETA(lo, hi) \
+	VFMADD231PS (C_PTR), Y13, lo; \
+	VFMADD231PS 32(C_PTR), Y13, hi; \
+	VMOVUPS     lo, (C_PTR); \
+	VMOVUPS     hi, 32(C_PTR); \
+	ADDQ        LDC, C_PTR
+
+// Epilogue for one row with beta = 0: store without reading C.
+#define STORE_ROW(lo, hi) \
+	VMOVUPS lo, (C_PTR); \
+	VMOVUPS hi, 32(C_PTR); \
+	ADDQ    LDC, C_PTR
+
+TEXT ·sgemmKernelAVX2(SB), NOSPLIT, $0-72
+	MOVQ k+0(FP), K_CNT
+	MOVQ a+8(FP), A0
+	MOVQ rsa+16(FP), RSA
+	SHLQ $2, RSA
+	LEAQ (RSA)(RSA*2), RSA3
+	LEAQ (A0)(RSA*4), A4
+	MOVQ csa+24(FP), CSA
+	SHLQ $2, CSA
+	MOVQ b+32(FP), B_PTR
+	MOVQ csb+40(FP), CSB
+	SHLQ $2, CSB
+	MOVQ c+48(FP), C_PTR
+	MOVQ ldc+56(FP), LDC
+	SHLQ $2, LDC
+
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+
+	// Pull the C tile towards L1 while the k loop runs.
+	MOVQ        C_PTR, AX
+	PREFETCHT0  (AX)
+	PREFETCHT0  60(AX)
+	ADDQ        LDC, AX
+	PREFETCHT0  (AX)
+	PREFETCHT0  60(AX)
+	ADDQ        LDC, AX
+	PREFETCHT0  (AX)
+	PREFETCHT0  60(AX)
+	ADDQ        LDC, AX
+	PREFETCHT0  (AX)
+	PREFETCHT0  60(AX)
+	ADDQ        LDC, AX
+	PREFETCHT0  (AX)
+	PREFETCHT0  60(AX)
+	ADDQ        LDC, AX
+	PREFETCHT0  (AX)
+	PREFETCHT0  60(AX)
+
+	// Main loop, unrolled by 4, then the remaining 0–3 steps.
+	MOVQ K_CNT, AX
+	SHRQ $2, AX
+	JZ   tail
+
+loop4:
+	KSTEP
+	KSTEP
+	KSTEP
+	KSTEP
+	DECQ AX
+	JNZ  loop4
+
+tail:
+	ANDQ $3, K_CNT
+	JZ   epilogue
+
+loop1:
+	KSTEP
+	DECQ K_CNT
+	JNZ  loop1
+
+epilogue:
+	VBROADCASTSS alpha+64(FP), Y12
+	VMULPS       Y12, Y0, Y0
+	VMULPS       Y12, Y1, Y1
+	VMULPS       Y12, Y2, Y2
+	VMULPS       Y12, Y3, Y3
+	VMULPS       Y12, Y4, Y4
+	VMULPS       Y12, Y5, Y5
+	VMULPS       Y12, Y6, Y6
+	VMULPS       Y12, Y7, Y7
+	VMULPS       Y12, Y8, Y8
+	VMULPS       Y12, Y9, Y9
+	VMULPS       Y12, Y10, Y10
+	VMULPS       Y12, Y11, Y11
+
+	// beta = ±0 overwrites C without reading it (NaN in C must not leak).
+	MOVL  beta+68(FP), AX
+	TESTL $0x7fffffff, AX
+	JZ    store_only
+
+	VBROADCASTSS beta+68(FP), Y13
+	STORE_ROW_BETA(Y0, Y1)
+	STORE_ROW_BETA(Y2, Y3)
+	STORE_ROW_BETA(Y4, Y5)
+	STORE_ROW_BETA(Y6, Y7)
+	STORE_ROW_BETA(Y8, Y9)
+	STORE_ROW_BETA(Y10, Y11)
+	VZEROUPPER
+	RET
+
+store_only:
+	STORE_ROW(Y0, Y1)
+	STORE_ROW(Y2, Y3)
+	STORE_ROW(Y4, Y5)
+	STORE_ROW(Y6, Y7)
+	STORE_ROW(Y8, Y9)
+	STORE_ROW(Y10, Y11)
+	VZEROUPPER
+	RET

@@ -1,0 +1,99 @@
+package asm
+
+import (
+	"fmt"
+	"time"
+	"testing"
+)
+
+// benchShape is one Sgemm benchmark: op(A) m×k, op(B) k×n.
+type benchShape struct {
+	name           string
+	transA, transB bool
+	m, n, k        int
+}
+
+// benchShapes are square sizes and the dense-layer products of package core
+// (batch 256, MNIST-like 784→128→10): forward NT, weight gradient TN and the
+// skinny output layer.
+var benchShapes = func() []benchShape {
+	var s []benchShape
+	for _, n := range []int{64, 128, 256, 512, 1024} {
+		s = append(s, benchShape{name: fmt.Sprintf("NN_%d", n), m: n, n: n, k: n})
+	}
+	return append(s,
+		benchShape{name: "NT_256x784x128", transB: true, m: 256, n: 128, k: 784},
+		benchShape{name: "TN_784x256x128", transA: true, m: 784, n: 128, k: 256},
+		benchShape{name: "NN_256x128x10", m: 256, n: 10, k: 128},
+		benchShape{name: "NT_256x128x10", transB: true, m: 256, n: 10, k: 128},
+	)
+}()
+
+// BenchmarkSgemm reports GFLOPS (2·m·n·k per call) per path and shape. Compare
+// paths within one run: the machine may be shared.
+func BenchmarkSgemm(b *testing.B) {
+	prev := Active()
+	defer func() { _ = Use(prev) }()
+	for _, path := range Available() {
+		for _, s := range benchShapes {
+			if path == "generic" && s.m*s.n*s.k > 256*256*256 {
+				continue // minutes of generic time say nothing new
+			}
+			b.Run(path+"/"+s.name, func(b *testing.B) {
+				if err := Use(path); err != nil {
+					b.Fatal(err)
+				}
+				benchGemm(b, s)
+			})
+		}
+	}
+}
+
+func benchGemm(b *testing.B, s benchShape) {
+	r := newRand(1)
+	rnd := func(n int) []float32 {
+		x := make([]float32, n)
+		for i := range x {
+			x[i] = r.Float32() - 0.5
+		}
+		return x
+	}
+	lda, ldb := s.k, s.n
+	if s.transA {
+		lda = s.m
+	}
+	if s.transB {
+		ldb = s.k
+	}
+	a, bb, c := rnd(s.m*s.k), rnd(s.k*s.n), rnd(s.m*s.n)
+	ws := NewWorkspace()
+	ws.Reserve(s.m, s.n, s.k)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := Sgemm(ws, s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, s.n); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
+}
+
+// BenchmarkPeak reports MeasurePeak per SIMD path, for the "% of peak" of
+// the Sgemm figures from the same run.
+func BenchmarkPeak(b *testing.B) {
+	for _, path := range Available() {
+		if path == "generic" {
+			continue
+		}
+		b.Run(path, func(b *testing.B) {
+			var g float64
+			for b.Loop() {
+				var err error
+				if g, err = MeasurePeak(path, 20*time.Millisecond); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(g, "GFLOPS")
+		})
+	}
+}

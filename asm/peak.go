@@ -1,0 +1,58 @@
+package asm
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// errNoPeak is returned by MeasurePeak for a path without a SIMD peak loop.
+var errNoPeak = errors.New("no SIMD peak for generic")
+
+// MeasurePeak measures the single-core fused multiply-add throughput of a
+// kernel path, in GFLOPS (one FMA = 2 FLOP), by running a loop of 12
+// independent vector FMA chains on the calling goroutine for about d. It is
+// the "100 %" a GEMM benchmark compares against. path is "avx2" (YMM, 8 lanes)
+// or "avx512" (ZMM, 16 lanes); an unknown path, one this CPU or build cannot
+// run, or "generic" (which has no SIMD loop) returns an error. The figure is
+// the best of several rounds, so noise from other processes lowers it less.
+func MeasurePeak(path string, d time.Duration) (gflops float64, err error) {
+	loop, flopsPerIter, err := peakLoop(path)
+	if err != nil {
+		return 0, err
+	}
+	if d <= 0 {
+		d = 100 * time.Millisecond
+	}
+	// Calibrate a round of about 1 ms, then keep the best of the rounds
+	// that fit in d.
+	iters := 1 << 10
+	for {
+		t := time.Now()
+		loop(iters)
+		if time.Since(t) > time.Millisecond || iters >= 1<<30 {
+			break
+		}
+		iters *= 2
+	}
+	deadline := time.Now().Add(d)
+	for rounds := 0; rounds < 3 || time.Now().Before(deadline); rounds++ {
+		t := time.Now()
+		loop(iters)
+		el := time.Since(t).Seconds()
+		if g := float64(iters) * flopsPerIter / el / 1e9; g > gflops {
+			gflops = g
+		}
+	}
+	return gflops, nil
+}
+
+// unknownPeakPath is the error for a path name with no peak loop here.
+func unknownPeakPath(path string) error {
+	for _, name := range KnownPaths {
+		if name == path {
+			return fmt.Errorf("MeasurePeak: path %q is not available on this CPU or build", path)
+		}
+	}
+	return fmt.Errorf("MeasurePeak: unknown path %q (valid: %v)", path, KnownPaths)
+}

@@ -1,0 +1,93 @@
+//go:build !noasm && !purego
+
+#include "textflag.h"
+
+// Peak-FMA loops for MeasurePeak. Each iteration issues 12 independent
+// VFMADD231PS chains (acc_i = acc_i + x·y): 12 ≥ 2 FMA ports × 4-cycle
+// latency, so throughput, not latency, bounds the loop. The inputs are
+// fixed small values; the results are discarded.
+//
+// Register map:
+//	AX          iterations left
+//	Y0–Y11 / Z0–Z11   accumulators
+//	Y13 Y14 / Z13 Z14 multiplicands
+
+// func peakLoopAVX2(iters int)
+TEXT ·peakLoopAVX2(SB), NOSPLIT, $0-8
+	MOVQ   iters+0(FP), AX
+	VXORPS Y13, Y13, Y13
+	VXORPS Y14, Y14, Y14
+	VXORPS Y0, Y0, Y0
+	VMOVAPS Y0, Y1
+	VMOVAPS Y0, Y2
+	VMOVAPS Y0, Y3
+	VMOVAPS Y0, Y4
+	VMOVAPS Y0, Y5
+	VMOVAPS Y0, Y6
+	VMOVAPS Y0, Y7
+	VMOVAPS Y0, Y8
+	VMOVAPS Y0, Y9
+	VMOVAPS Y0, Y10
+	VMOVAPS Y0, Y11
+	TESTQ  AX, AX
+	JZ     avx2_done
+
+avx2_loop:
+	VFMADD231PS Y13, Y14, Y0
+	VFMADD231PS Y13, Y14, Y1
+	VFMADD231PS Y13, Y14, Y2
+	VFMADD231PS Y13, Y14, Y3
+	VFMADD231PS Y13, Y14, Y4
+	VFMADD231PS Y13, Y14, Y5
+	VFMADD231PS Y13, Y14, Y6
+	VFMADD231PS Y13, Y14, Y7
+	VFMADD231PS Y13, Y14, Y8
+	VFMADD231PS Y13, Y14, Y9
+	VFMADD231PS Y13, Y14, Y10
+	VFMADD231PS Y13, Y14, Y11
+	DECQ AX
+	JNZ  avx2_loop
+
+avx2_done:
+	VZEROUPPER
+	RET
+
+// func peakLoopAVX512(iters int)
+TEXT ·peakLoopAVX512(SB), NOSPLIT, $0-8
+	MOVQ    iters+0(FP), AX
+	VPXORD  Z13, Z13, Z13
+	VPXORD  Z14, Z14, Z14
+	VPXORD  Z0, Z0, Z0
+	VMOVAPS Z0, Z1
+	VMOVAPS Z0, Z2
+	VMOVAPS Z0, Z3
+	VMOVAPS Z0, Z4
+	VMOVAPS Z0, Z5
+	VMOVAPS Z0, Z6
+	VMOVAPS Z0, Z7
+	VMOVAPS Z0, Z8
+	VMOVAPS Z0, Z9
+	VMOVAPS Z0, Z10
+	VMOVAPS Z0, Z11
+	TESTQ   AX, AX
+	JZ      avx512_done
+
+avx512_loop:
+	VFMADD231PS Z13, Z14, Z0
+	VFMADD231PS Z13, Z14, Z1
+	VFMADD231PS Z13, Z14, Z2
+	VFMADD231PS Z13, Z14, Z3
+	VFMADD231PS Z13, Z14, Z4
+	VFMADD231PS Z13, Z14, Z5
+	VFMADD231PS Z13, Z14, Z6
+	VFMADD231PS Z13, Z14, Z7
+	VFMADD231PS Z13, Z14, Z8
+	VFMADD231PS Z13, Z14, Z9
+	VFMADD231PS Z13, Z14, Z10
+	VFMADD231PS Z13, Z14, Z11
+	DECQ AX
+	JNZ  avx512_loop
+
+avx512_done:
+	VZEROUPPER
+	RET

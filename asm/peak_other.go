@@ -1,0 +1,11 @@
+//go:build noasm || purego || !amd64
+
+package asm
+
+// peakLoop: this build has no SIMD peak loop (neon has none yet).
+func peakLoop(path string) (func(int), float64, error) {
+	if path == "generic" {
+		return nil, 0, errNoPeak
+	}
+	return nil, 0, unknownPeakPath(path)
+}
