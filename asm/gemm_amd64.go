@@ -52,7 +52,14 @@ type gemmConfig struct {
 	kernel     gemmKernel
 }
 
-var gemmAVX2 = &gemmConfig{mr: 6, nr: 16, mc: 240, kc: 384, nc: 3072, kernel: sgemmKernelAVX2}
+//go:noescape
+func sgemmKernelAVX512(k int, a *float32, rsa, csa int, b *float32, csb int,
+	c *float32, ldc int, alpha, beta float32)
+
+var (
+	gemmAVX2   = &gemmConfig{mr: 6, nr: 16, mc: 240, kc: 384, nc: 3072, kernel: sgemmKernelAVX2}
+	gemmAVX512 = &gemmConfig{mr: 12, nr: 32, mc: 240, kc: 256, nc: 3072, kernel: sgemmKernelAVX512}
+)
 
 // setGemmAVX2 installs the AVX2+FMA SGEMM into k.
 func setGemmAVX2(k *kernelSet) {
@@ -226,4 +233,7 @@ func packPanelsB(dst []float32, trans bool, b []float32, ldb, p0, j0, kc, nc, nr
 }
 
 // setGemmAVX512 installs the AVX-512 SGEMM into k.
-func setGemmAVX512(k *kernelSet) {}
+func setGemmAVX512(k *kernelSet) {
+	k.gemm = gemmAVX512.gemm
+	k.packSize = gemmAVX512.packSize
+}

@@ -1,0 +1,264 @@
+//go:build !noasm && !purego
+
+#include "textflag.h"
+
+// SGEMM micro-kernel for AVX-512 (F): one 12×32 tile of C.
+//
+// func sgemmKernelAVX512(k int, a *float32, rsa, csa int, b *float32, csb int,
+//	c *float32, ldc int, alpha, beta float32)
+//
+// Algorithm: k rank-1 updates of a 12×32 register tile, then
+//
+//	C[i, 0:32] = alpha·acc[i] + beta·C[i, 0:32]   (beta = 0: C is not read)
+//
+// Element (i, p) of the A panel is at a + i·rsa + p·csa and row p of the B
+// panel (32 contiguous floats) at b + p·csb; strides are in floats (packed A:
+// rsa = 1, csa = 12; A read in place: rsa = lda, csa = 1, or transposed
+// rsa = 1, csa = lda). Each step loads the B row once (2 ZMM), broadcasts
+// 12 A values and issues 24 independent FMAs: 24 accumulators cover the
+// 2 ports × 4 cycles of FMA latency three times over and leave 8 registers
+// for B and the broadcasts, and 14 loads per 24 FMAs fit the 2 vector loads
+// per cycle. The caller guarantees all 12 rows and 32 columns exist
+// (zero-padded edge panels); partial tiles go through a scratch tile.
+//
+// Register map:
+//	Z0–Z23   accumulators: row i in Z(2i) (columns 0–15) and Z(2i+1) (16–31)
+//	Z24 Z25  the B row of this step; alpha, beta in the epilogue
+//	Z26–Z29  A broadcasts (rotating, so consecutive rows overlap)
+
+#define K_CNT CX  // remaining steps
+#define A0 SI     // A panel, rows 0–3, advances by CSA per step
+#define A4 DI     // A0 + 4·RSA: rows 4–7
+#define A8 R13    // A0 + 8·RSA: rows 8–11
+#define RSA R8    // row stride of A in bytes
+#define RSA3 R9   // 3·RSA
+#define CSA R10   // column (step) stride of A in bytes
+#define B_PTR BX  // B panel, advances by CSB per step
+#define CSB R11   // step stride of B in bytes
+#define C_PTR DX  // C tile, advances by LDC per row in the epilogue
+#define LDC R12   // row stride of C in bytes
+
+// One rank-1 update: acc[i] += A(i, p) · B(p, 0:32).
+#define KSTEP \
+	VMOVUPS      (B_PTR), Z24; \
+	VMOVUPS      64(B_PTR), Z25; \
+	ADDQ         CSB, B_PTR; \
+	VBROADCASTSS (A0), Z26; \
+	VFMADD231PS  Z24, Z26, Z0; \
+	VFMADD231PS  Z25, Z26, Z1; \
+	VBROADCASTSS (A0)(RSA*1), Z27; \
+	VFMADD231PS  Z24, Z27, Z2; \
+	VFMADD231PS  Z25, Z27, Z3; \
+	VBROADCASTSS (A0)(RSA*2), Z28; \
+	VFMADD231PS  Z24, Z28, Z4; \
+	VFMADD231PS  Z25, Z28, Z5; \
+	VBROADCASTSS (A0)(RSA3*1), Z29; \
+	VFMADD231PS  Z24, Z29, Z6; \
+	VFMADD231PS  Z25, Z29, Z7; \
+	VBROADCASTSS (A4), Z26; \
+	VFMADD231PS  Z24, Z26, Z8; \
+	VFMADD231PS  Z25, Z26, Z9; \
+	VBROADCASTSS (A4)(RSA*1), Z27; \
+	VFMADD231PS  Z24, Z27, Z10; \
+	VFMADD231PS  Z25, Z27, Z11; \
+	VBROADCASTSS (A4)(RSA*2), Z28; \
+	VFMADD231PS  Z24, Z28, Z12; \
+	VFMADD231PS  Z25, Z28, Z13; \
+	VBROADCASTSS (A4)(RSA3*1), Z29; \
+	VFMADD231PS  Z24, Z29, Z14; \
+	VFMADD231PS  Z25, Z29, Z15; \
+	VBROADCASTSS (A8), Z26; \
+	VFMADD231PS  Z24, Z26, Z16; \
+	VFMADD231PS  Z25, Z26, Z17; \
+	VBROADCASTSS (A8)(RSA*1), Z27; \
+	VFMADD231PS  Z24, Z27, Z18; \
+	VFMADD231PS  Z25, Z27, Z19; \
+	VBROADCASTSS (A8)(RSA*2), Z28; \
+	VFMADD231PS  Z24, Z28, Z20; \
+	VFMADD231PS  Z25, Z28, Z21; \
+	VBROADCASTSS (A8)(RSA3*1), Z29; \
+	VFMADD231PS  Z24, Z29, Z22; \
+	VFMADD231PS  Z25, Z29, Z23; \
+	ADDQ         CSA, A0; \
+	ADDQ         CSA, A4; \
+	ADDQ         CSA, A8
+
+// Epilogue for one row with beta ≠ 0: acc = beta·C + acc, store.
+#define STORE_ROW_BETA(lo, hi) \
+	VFMADD231PS (C_PTR), Z25, lo; \
+	VFMADD231PS 64(C_PTR), Z25, hi; \
+	VMOVUPS     lo, (C_PTR); \
+	VMOVUPS     hi, 64(C_PTR); \
+	ADDQ        LDC, C_PTR
+
+// Epilogue for one row with beta = 0: store without reading C.
+#define STORE_ROW(lo, hi) \
+	VMOVUPS lo, (C_PTR); \
+	VMOVUPS hi, 64(C_PTR); \
+	ADDQ    LDC, C_PTR
+
+TEXT ·sgemmKernelAVX512(SB), NOSPLIT, $0-72
+	MOVQ k+0(FP), K_CNT
+	MOVQ a+8(FP), A0
+	MOVQ rsa+16(FP), RSA
+	SHLQ $2, RSA
+	LEAQ (RSA)(RSA*2), RSA3
+	LEAQ (A0)(RSA*4), A4
+	LEAQ (A4)(RSA*4), A8
+	MOVQ csa+24(FP), CSA
+	SHLQ $2, CSA
+	MOVQ b+32(FP), B_PTR
+	MOVQ csb+40(FP), CSB
+	SHLQ $2, CSB
+	MOVQ c+48(FP), C_PTR
+	MOVQ ldc+56(FP), LDC
+	SHLQ $2, LDC
+
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	VPXORD Z22, Z22, Z22
+	VPXORD Z23, Z23, Z23
+
+	// Pull the C tile towards L1 while the k loop runs.
+	MOVQ       C_PTR, AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 64(AX)
+	ADDQ       LDC, AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 64(AX)
+	ADDQ       LDC, AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 64(AX)
+	ADDQ       LDC, AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 64(AX)
+	ADDQ       LDC, AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 64(AX)
+	ADDQ       LDC, AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 64(AX)
+	ADDQ       LDC, AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 64(AX)
+	ADDQ       LDC, AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 64(AX)
+	ADDQ       LDC, AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 64(AX)
+	ADDQ       LDC, AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 64(AX)
+	ADDQ       LDC, AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 64(AX)
+	ADDQ       LDC, AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 64(AX)
+
+	// Main loop, unrolled by 4, then the remaining 0–3 steps.
+	MOVQ K_CNT, AX
+	SHRQ $2, AX
+	JZ   tail
+
+loop4:
+	KSTEP
+	KSTEP
+	KSTEP
+	KSTEP
+	DECQ AX
+	JNZ  loop4
+
+tail:
+	ANDQ $3, K_CNT
+	JZ   epilogue
+
+loop1:
+	KSTEP
+	DECQ K_CNT
+	JNZ  loop1
+
+epilogue:
+	VBROADCASTSS alpha+64(FP), Z24
+	VMULPS       Z24, Z0, Z0
+	VMULPS       Z24, Z1, Z1
+	VMULPS       Z24, Z2, Z2
+	VMULPS       Z24, Z3, Z3
+	VMULPS       Z24, Z4, Z4
+	VMULPS       Z24, Z5, Z5
+	VMULPS       Z24, Z6, Z6
+	VMULPS       Z24, Z7, Z7
+	VMULPS       Z24, Z8, Z8
+	VMULPS       Z24, Z9, Z9
+	VMULPS       Z24, Z10, Z10
+	VMULPS       Z24, Z11, Z11
+	VMULPS       Z24, Z12, Z12
+	VMULPS       Z24, Z13, Z13
+	VMULPS       Z24, Z14, Z14
+	VMULPS       Z24, Z15, Z15
+	VMULPS       Z24, Z16, Z16
+	VMULPS       Z24, Z17, Z17
+	VMULPS       Z24, Z18, Z18
+	VMULPS       Z24, Z19, Z19
+	VMULPS       Z24, Z20, Z20
+	VMULPS       Z24, Z21, Z21
+	VMULPS       Z24, Z22, Z22
+	VMULPS       Z24, Z23, Z23
+
+	// beta = ±0 overwrites C without reading it (NaN in C must not leak).
+	MOVL  beta+68(FP), AX
+	TESTL $0x7fffffff, AX
+	JZ    store_only
+
+	VBROADCASTSS beta+68(FP), Z25
+	STORE_ROW_BETA(Z0, Z1)
+	STORE_ROW_BETA(Z2, Z3)
+	STORE_ROW_BETA(Z4, Z5)
+	STORE_ROW_BETA(Z6, Z7)
+	STORE_ROW_BETA(Z8, Z9)
+	STORE_ROW_BETA(Z10, Z11)
+	STORE_ROW_BETA(Z12, Z13)
+	STORE_ROW_BETA(Z14, Z15)
+	STORE_ROW_BETA(Z16, Z17)
+	STORE_ROW_BETA(Z18, Z19)
+	STORE_ROW_BETA(Z20, Z21)
+	STORE_ROW_BETA(Z22, Z23)
+	VZEROUPPER
+	RET
+
+store_only:
+	STORE_ROW(Z0, Z1)
+	STORE_ROW(Z2, Z3)
+	STORE_ROW(Z4, Z5)
+	STORE_ROW(Z6, Z7)
+	STORE_ROW(Z8, Z9)
+	STORE_ROW(Z10, Z11)
+	STORE_ROW(Z12, Z13)
+	STORE_ROW(Z14, Z15)
+	STORE_ROW(Z16, Z17)
+	STORE_ROW(Z18, Z19)
+	STORE_ROW(Z20, Z21)
+	STORE_ROW(Z22, Z23)
+	VZEROUPPER
+	RET
