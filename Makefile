@@ -1,0 +1,60 @@
+# entrena — make targets. Each area adds its own targets and test steps in a
+# fragment (*.mk) included below, so the areas stay independent:
+#   TEST_STEPS += <target>   runs as part of `make test`
+#   APT_PACKAGES += <pkg>    installed by `make deps` (CI runs it first)
+
+GO       ?= go
+PREFIX   ?= /usr/local
+BUILD    ?= build
+TEST_STEPS :=
+APT_PACKAGES :=
+
+.PHONY: all test test-go vet demo bench deps fuzz clean
+
+all: vet test
+
+-include capi/capi.mk
+-include bindings/python/python.mk
+-include cmd/entrena/cli.mk
+-include bench/bench.mk
+-include asm/arm64.mk
+
+## test: every test suite of the project (the command CI runs).
+test: vet test-go $(TEST_STEPS)
+	@echo "make test: all suites passed"
+
+## test-go: Go unit tests, the noasm build, and a short replay of the fuzz corpora.
+test-go:
+	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -tags noasm ./asm ./core
+
+## vet: go vet (with asmdecl) for every GOARCH that has assembly, and gofmt.
+vet:
+	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+	$(GO) vet ./...
+	$(GO) vet -tags noasm ./asm ./core
+	GOARCH=arm64 $(GO) vet ./asm ./core
+	GOOS=darwin GOARCH=arm64 $(GO) vet ./asm ./core
+
+## demo: the main job on a built-in default (see README).
+demo:
+	$(GO) run ./cmd/entrena train
+
+## bench: go test benchmarks of the kernels and the training step.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./asm ./core
+
+## fuzz: longer fuzzing of every target (FUZZTIME each).
+FUZZTIME ?= 60s
+fuzz:
+	$(GO) test ./asm -run '^$$' -fuzz '^FuzzSgemm$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./asm -run '^$$' -fuzz '^FuzzSigmoid$$' -fuzztime $(FUZZTIME)
+
+## deps: system packages the test suites need (Debian; run as root).
+deps:
+	@if [ -n "$(strip $(APT_PACKAGES))" ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(sort $(APT_PACKAGES)); \
+	fi
+
+clean:
+	rm -rf $(BUILD)

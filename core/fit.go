@@ -1,0 +1,211 @@
+package core
+
+import (
+	"fmt"
+	"time"
+)
+
+// FitOptions controls Fit.
+type FitOptions struct {
+	Epochs    int  // passes over the data; at least 1
+	BatchSize int  // samples per step; 0 means MaxBatch; at most MaxBatch
+	Shuffle   bool // visit samples in a new seeded random order every epoch
+
+	// Validation data, evaluated after every epoch when ValSamples > 0.
+	ValX, ValY []float32
+	ValSamples int
+
+	// Progress, when not nil, is called after every batch and at the end of
+	// every epoch (p.EpochDone). Returning false stops training cleanly
+	// after that batch: Fit returns the history so far and ErrStopped.
+	Progress func(p Progress) bool
+}
+
+// Progress is what Fit reports to FitOptions.Progress.
+type Progress struct {
+	Epoch, Epochs   int     // 1-based epoch and the total
+	Batch, Batches  int     // 1-based batch within the epoch and the total
+	Samples         int     // samples seen in this epoch so far
+	Cost            float32 // mean cost over the epoch so far (the epoch's cost when EpochDone)
+	EpochDone       bool
+	ValLoss, ValAcc float32       // validation metrics, set when EpochDone and validation data was given
+	Elapsed         time.Duration // since the epoch started
+}
+
+// History is what Fit returns: one entry per completed epoch.
+type History struct {
+	Cost    []float32 // mean training cost of each epoch
+	ValLoss []float32 // validation cost per epoch (empty without validation data)
+	ValAcc  []float32 // validation accuracy per epoch
+}
+
+// fitBuffers are Fit's reusable buffers: grown on first use, so that later
+// epochs and later Fit calls of the same size allocate nothing.
+type fitBuffers struct {
+	perm     []int32   // sample order of this epoch
+	bx, by   []float32 // gathered batch when shuffling
+	snapshot []float32 // parameters at the start of the epoch, for divergence recovery
+	opt1     []float32 // optimizer state at the start of the epoch
+	opt2     []float32
+}
+
+// Fit trains for opts.Epochs epochs over samples rows of x (samples×Inputs)
+// and y (samples×Outputs), read in place. Each epoch's cost is the mean of
+// its batch costs weighted by batch size; it is appended to the network's
+// History and returned.
+//
+// When the cost of a batch becomes NaN or Inf, Fit restores the parameters
+// and optimizer state saved at the start of that epoch and returns a
+// *DivergedError naming the epoch. When Progress returns false, Fit returns
+// ErrStopped after the current batch; the updates made so far are kept.
+func (n *Network) Fit(x, y []float32, samples int, opts FitOptions) (h History, err error) {
+	defer recoverError(&err)
+	if err := n.checkFit(x, y, samples, &opts); err != nil {
+		return h, err
+	}
+	n.prepareFit(samples, opts)
+	h.Cost = make([]float32, 0, opts.Epochs)
+	if opts.ValSamples > 0 {
+		h.ValLoss = make([]float32, 0, opts.Epochs)
+		h.ValAcc = make([]float32, 0, opts.Epochs)
+	}
+	for e := 1; e <= opts.Epochs; e++ {
+		p, err := n.epoch(x, y, samples, e, opts)
+		if p.EpochDone {
+			h.Cost = append(h.Cost, p.Cost)
+			n.history = append(n.history, p.Cost)
+			if opts.ValSamples > 0 {
+				h.ValLoss = append(h.ValLoss, p.ValLoss)
+				h.ValAcc = append(h.ValAcc, p.ValAcc)
+			}
+		}
+		if err != nil {
+			return h, err
+		}
+	}
+	return h, nil
+}
+
+func (n *Network) checkFit(x, y []float32, samples int, opts *FitOptions) error {
+	if opts.Epochs < 1 {
+		return specErr("epochs must be at least 1, got %d", opts.Epochs)
+	}
+	if opts.BatchSize == 0 {
+		opts.BatchSize = n.spec.MaxBatch
+	}
+	if opts.BatchSize < 1 || opts.BatchSize > n.spec.MaxBatch {
+		return specErr("batch size must be between 1 and the network's max batch %d, got %d", n.spec.MaxBatch, opts.BatchSize)
+	}
+	if err := n.checkSamples(x, samples); err != nil {
+		return err
+	}
+	if err := n.checkTargets(y, samples); err != nil {
+		return err
+	}
+	in, o := n.Inputs(), n.Outputs()
+	if i := firstNonFinite(x[:samples*in]); i >= 0 {
+		return dataErr("input %d (sample %d, feature %d) is %v", i, i/in, i%in, x[i])
+	}
+	if i := firstNonFinite(y[:samples*o]); i >= 0 {
+		return dataErr("target %d (sample %d, output %d) is %v", i, i/o, i%o, y[i])
+	}
+	if opts.ValSamples > 0 {
+		if err := n.checkSamples(opts.ValX, opts.ValSamples); err != nil {
+			return fmt.Errorf("validation data: %w", err)
+		}
+		if err := n.checkTargets(opts.ValY, opts.ValSamples); err != nil {
+			return fmt.Errorf("validation data: %w", err)
+		}
+	}
+	return nil
+}
+
+// prepareFit grows the reusable buffers for this data size.
+func (n *Network) prepareFit(samples int, opts FitOptions) {
+	f := &n.fit
+	if cap(f.perm) < samples {
+		f.perm = make([]int32, samples)
+	}
+	f.perm = f.perm[:samples]
+	for i := range f.perm {
+		f.perm[i] = int32(i)
+	}
+	if opts.Shuffle && f.bx == nil {
+		f.bx = make([]float32, n.spec.MaxBatch*n.Inputs())
+		f.by = make([]float32, n.spec.MaxBatch*n.Outputs())
+	}
+	if f.snapshot == nil {
+		f.snapshot = make([]float32, len(n.params))
+		f.opt1 = make([]float32, len(n.opt1))
+		f.opt2 = make([]float32, len(n.opt2))
+	}
+}
+
+// epoch runs one pass over the data. The returned Progress has EpochDone set
+// when the epoch completed.
+func (n *Network) epoch(x, y []float32, samples, e int, opts FitOptions) (Progress, error) {
+	f := &n.fit
+	copy(f.snapshot, n.params)
+	copy(f.opt1, n.opt1)
+	copy(f.opt2, n.opt2)
+	step0 := n.step
+	if opts.Shuffle {
+		n.shuffle(f.perm)
+	}
+	in, o, bs := n.Inputs(), n.Outputs(), opts.BatchSize
+	p := Progress{Epoch: e, Epochs: opts.Epochs, Batches: (samples + bs - 1) / bs}
+	start := time.Now()
+	var sum float64
+	for s := 0; s < samples; s += bs {
+		b := min(bs, samples-s)
+		bx, by := x[s*in:(s+b)*in], y[s*o:(s+b)*o]
+		if opts.Shuffle {
+			bx, by = f.bx[:b*in], f.by[:b*o]
+			for r, idx := range f.perm[s : s+b] {
+				i := int(idx)
+				copy(bx[r*in:(r+1)*in], x[i*in:(i+1)*in])
+				copy(by[r*o:(r+1)*o], y[i*o:(i+1)*o])
+			}
+		}
+		cost, err := n.step1(bx, by, b)
+		if err != nil {
+			return p, err
+		}
+		p.Batch++
+		if cost-cost != 0 {
+			copy(n.params, f.snapshot)
+			copy(n.opt1, f.opt1)
+			copy(n.opt2, f.opt2)
+			n.step = step0
+			return p, &DivergedError{Epoch: e, Batch: p.Batch, Cost: cost}
+		}
+		sum += float64(cost) * float64(b)
+		p.Samples += b
+		p.Cost = float32(sum / float64(p.Samples))
+		p.Elapsed = time.Since(start)
+		if opts.Progress != nil && p.Batch < p.Batches && !opts.Progress(p) {
+			return p, ErrStopped
+		}
+	}
+	p.EpochDone = true
+	if opts.ValSamples > 0 {
+		l, a, err := n.Evaluate(opts.ValX, opts.ValY, opts.ValSamples)
+		if err != nil {
+			return p, fmt.Errorf("validation data: %w", err)
+		}
+		p.ValLoss, p.ValAcc = l, a
+	}
+	p.Elapsed = time.Since(start)
+	if opts.Progress != nil && !opts.Progress(p) {
+		return p, ErrStopped
+	}
+	return p, nil
+}
+
+// shuffle permutes perm in place (Fisher–Yates) with the network's RNG.
+func (n *Network) shuffle(perm []int32) {
+	for i := len(perm) - 1; i > 0; i-- {
+		j := n.rng.IntN(i + 1)
+		perm[i], perm[j] = perm[j], perm[i]
+	}
+}

@@ -1,0 +1,71 @@
+package core
+
+import "math"
+
+// probFloor keeps log() finite in the cross-entropies: predictions are
+// clamped to [probFloor, 1−probFloor] inside the logarithms only.
+const probFloor = 1e-7
+
+// lossAndDelta computes the cost J of the batch×outputs predictions a against
+// targets y, and writes δ[L] = m·∂J/∂z[L] into d (m = batch), so that the
+// gradients are dW = (1/m)·δᵀ·a[l−1] and db = (1/m)·Σδ as in the seed.
+//
+//	MSE:  J = (1/m)·ΣΣ (a−y)²           δ = 2(a−y) ⊙ f'(z)
+//	BCE:  J = −(1/m)·ΣΣ y·ln a + (1−y)·ln(1−a), sigmoid output:  δ = a − y
+//	CCE:  J = −(1/m)·ΣΣ y·ln a, softmax output:                  δ = a − y
+//
+// The sum is accumulated in float64.
+func lossAndDelta(loss Loss, f Activation, a, y, d []float32, batch int) float32 {
+	n := len(a)
+	y, d = y[:n], d[:n]
+	var sum float64
+	switch loss {
+	case MSE:
+		for i, ai := range a {
+			e := ai - y[i]
+			sum += float64(e) * float64(e)
+			d[i] = 2 * e
+		}
+		_ = activationBackward(f, d, a) // lengths match by construction
+	case BinaryCrossEntropy:
+		for i, ai := range a {
+			p := clampProb(float64(ai))
+			t := float64(y[i])
+			sum -= t*math.Log(p) + (1-t)*math.Log(1-p)
+			d[i] = ai - y[i]
+		}
+	case CategoricalCrossEntropy:
+		for i, ai := range a {
+			if t := float64(y[i]); t != 0 {
+				sum -= t * math.Log(clampProb(float64(ai)))
+			}
+			d[i] = ai - y[i]
+		}
+	}
+	return float32(sum / float64(batch))
+}
+
+// lossOnly is lossAndDelta without the delta, for Evaluate.
+func lossOnly(loss Loss, a, y []float32) float64 {
+	var sum float64
+	for i, ai := range a {
+		t := float64(y[i])
+		switch loss {
+		case MSE:
+			e := float64(ai) - t
+			sum += e * e
+		case BinaryCrossEntropy:
+			p := clampProb(float64(ai))
+			sum -= t*math.Log(p) + (1-t)*math.Log(1-p)
+		case CategoricalCrossEntropy:
+			if t != 0 {
+				sum -= t * math.Log(clampProb(float64(ai)))
+			}
+		}
+	}
+	return sum
+}
+
+func clampProb(p float64) float64 {
+	return math.Min(math.Max(p, probFloor), 1-probFloor)
+}

@@ -1,0 +1,231 @@
+package core
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/v1tr0/entrena/asm"
+)
+
+// Network is a dense feed-forward network with every buffer it needs.
+type Network struct {
+	spec   Spec
+	layers []dense
+
+	// One allocation per category, as in llm.c; layers hold sub-slices.
+	params []float32 // W1 b1 W2 b2 …, each 64-byte aligned
+	grads  []float32 // same layout as params
+	opt1   []float32 // velocity (Momentum) or first moment (Adam); same layout
+	opt2   []float32 // second moment (Adam); same layout
+	acts   []float32 // per layer, MaxBatch×units outputs a[l]
+	deltas []float32 // per layer, MaxBatch×units δ[l]
+
+	ws      *asm.Workspace
+	rng     *rand.Rand
+	step    int64     // optimizer steps taken (Adam's t)
+	history []float32 // cost of every completed epoch
+
+	fit fitBuffers // shuffling and divergence-recovery buffers, sized on first Fit
+}
+
+// dense is one layer's views into the network's buffers.
+type dense struct {
+	in, out int
+	act     Activation
+	w, b    []float32 // out×in weights, out biases
+	dw, db  []float32 // their gradients
+	a, d    []float32 // MaxBatch×out activations and deltas
+}
+
+// carver hands out 64-byte aligned sub-slices of one buffer.
+type carver struct {
+	buf []float32
+	off int
+}
+
+func (c *carver) take(n int) []float32 {
+	s := c.buf[c.off : c.off+n : c.off+n]
+	c.off += asm.RoundUp(n)
+	return s
+}
+
+// New validates spec and builds a network with every buffer allocated and
+// the weights initialised from spec.Seed (Xavier/Glorot uniform for sigmoid,
+// tanh, linear and softmax layers, He normal for ReLU; biases zero).
+func New(spec Spec) (n *Network, err error) {
+	defer recoverError(&err)
+	if err := asm.InitError(); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrKernels, err)
+	}
+	spec = spec.withDefaults()
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	n = &Network{spec: spec, ws: asm.NewWorkspace()}
+	n.rng = rand.New(rand.NewPCG(spec.Seed, 0x656e7472656e61)) // "entrena"
+
+	paramLen, actLen := 0, 0
+	in := spec.Inputs
+	for _, l := range spec.Layers {
+		paramLen += asm.RoundUp(in*l.Units) + asm.RoundUp(l.Units)
+		actLen += asm.RoundUp(spec.MaxBatch * l.Units)
+		in = l.Units
+	}
+	n.params = asm.Aligned(paramLen)
+	n.grads = asm.Aligned(paramLen)
+	switch spec.Optimizer.Kind {
+	case Momentum:
+		n.opt1 = asm.Aligned(paramLen)
+	case Adam:
+		n.opt1 = asm.Aligned(paramLen)
+		n.opt2 = asm.Aligned(paramLen)
+	}
+	n.acts = asm.Aligned(actLen)
+	n.deltas = asm.Aligned(actLen)
+
+	p, g := carver{buf: n.params}, carver{buf: n.grads}
+	a, d := carver{buf: n.acts}, carver{buf: n.deltas}
+	in = spec.Inputs
+	n.layers = make([]dense, len(spec.Layers))
+	for i, l := range spec.Layers {
+		n.layers[i] = dense{
+			in: in, out: l.Units, act: l.Activation,
+			w: p.take(in * l.Units), b: p.take(l.Units),
+			dw: g.take(in * l.Units), db: g.take(l.Units),
+			a: a.take(spec.MaxBatch * l.Units), d: d.take(spec.MaxBatch * l.Units),
+		}
+		// Reserve the packing buffers for this layer's three products so
+		// that no step allocates.
+		mb := spec.MaxBatch
+		n.ws.Reserve(mb, l.Units, in)
+		n.ws.Reserve(l.Units, in, mb)
+		n.ws.Reserve(mb, in, l.Units)
+		in = l.Units
+	}
+	n.initWeights()
+	return n, nil
+}
+
+func (n *Network) initWeights() {
+	for i := range n.layers {
+		l := &n.layers[i]
+		if l.act == ReLU {
+			std := math.Sqrt(2 / float64(l.in))
+			for j := range l.w {
+				l.w[j] = float32(n.rng.NormFloat64() * std)
+			}
+		} else {
+			limit := math.Sqrt(6 / float64(l.in+l.out))
+			for j := range l.w {
+				l.w[j] = float32((2*n.rng.Float64() - 1) * limit)
+			}
+		}
+		clear(l.b)
+	}
+}
+
+// Spec returns the network's spec (with defaults filled in).
+func (n *Network) Spec() Spec {
+	s := n.spec
+	s.Layers = append([]Layer(nil), s.Layers...)
+	return s
+}
+
+// Inputs is the number of features per sample.
+func (n *Network) Inputs() int { return n.spec.Inputs }
+
+// Outputs is the number of output units.
+func (n *Network) Outputs() int { return n.spec.Outputs() }
+
+// MaxBatch is the largest batch a single step accepts.
+func (n *Network) MaxBatch() int { return n.spec.MaxBatch }
+
+// ParamCount is the number of weights and biases.
+func (n *Network) ParamCount() int { return n.spec.ParamCount() }
+
+// Steps is the number of optimizer updates applied so far.
+func (n *Network) Steps() int64 { return n.step }
+
+// History returns the cost of every epoch completed by Fit, oldest first.
+// The slice is the network's own; it is valid until the next Fit.
+func (n *Network) History() []float32 { return n.history }
+
+// Weights returns layer i's weights (out×in, row-major) and biases as views
+// of the network's parameters: writes through them change the network.
+func (n *Network) Weights(i int) (w, b []float32, err error) {
+	if i < 0 || i >= len(n.layers) {
+		return nil, nil, shapeErr("layer %d out of range [0, %d)", i, len(n.layers))
+	}
+	return n.layers[i].w, n.layers[i].b, nil
+}
+
+// CopyParams copies the parameters into dst in the documented order (for
+// each layer, its out×in weights row-major, then its biases) and returns the
+// count written. dst must hold ParamCount floats.
+func (n *Network) CopyParams(dst []float32) (int, error) {
+	if len(dst) < n.ParamCount() {
+		return 0, shapeErr("parameter buffer has %d floats, need %d", len(dst), n.ParamCount())
+	}
+	off := 0
+	for _, l := range n.layers {
+		off += copy(dst[off:], l.w)
+		off += copy(dst[off:], l.b)
+	}
+	return off, nil
+}
+
+// SetParams loads parameters from src (same order as CopyParams). It
+// rejects NaN or Inf values and leaves the network unchanged in that case.
+// Optimizer state is reset, as for a freshly initialised network.
+func (n *Network) SetParams(src []float32) error {
+	if len(src) != n.ParamCount() {
+		return shapeErr("parameter buffer has %d floats, need exactly %d", len(src), n.ParamCount())
+	}
+	if i := firstNonFinite(src); i >= 0 {
+		return dataErr("parameter %d is %v", i, src[i])
+	}
+	off := 0
+	for _, l := range n.layers {
+		off += copy(l.w, src[off:])
+		off += copy(l.b, src[off:])
+	}
+	n.ResetOptimizer()
+	return nil
+}
+
+// ResetOptimizer clears the optimizer state (velocity, Adam moments, step count).
+func (n *Network) ResetOptimizer() {
+	clear(n.opt1)
+	clear(n.opt2)
+	n.step = 0
+}
+
+// SetLearningRate changes the learning rate for later steps.
+func (n *Network) SetLearningRate(lr float32) error {
+	o := n.spec.Optimizer
+	o.LearningRate = lr
+	if err := o.validate(); err != nil {
+		return err
+	}
+	n.spec.Optimizer.LearningRate = lr
+	return nil
+}
+
+// firstNonFinite returns the index of the first NaN or ±Inf in s, or -1.
+func firstNonFinite(s []float32) int {
+	for i, v := range s {
+		if v-v != 0 { // NaN − NaN and Inf − Inf are NaN
+			return i
+		}
+	}
+	return -1
+}
+
+// recoverError turns a panic inside the package into an error, so that no
+// panic escapes the public API (a bug would otherwise kill a C or Python host).
+func recoverError(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("entrena: internal error: %v", r)
+	}
+}

@@ -1,0 +1,100 @@
+package core
+
+// Predict runs samples rows of x (samples×Inputs, row-major) through the
+// network and writes samples×Outputs predictions into out. Any number of
+// samples is accepted; they are processed MaxBatch at a time, the last layer
+// writing straight into out. It allocates nothing.
+func (n *Network) Predict(x []float32, samples int, out []float32) (err error) {
+	defer recoverError(&err)
+	if err := n.checkSamples(x, samples); err != nil {
+		return err
+	}
+	if need := samples * n.Outputs(); len(out) < need {
+		return shapeErr("output buffer has %d floats, need %d (%d samples × %d outputs)", len(out), need, samples, n.Outputs())
+	}
+	in, o := n.Inputs(), n.Outputs()
+	if i := firstNonFinite(x[:samples*in]); i >= 0 {
+		return dataErr("input %d (sample %d, feature %d) is %v", i, i/in, i%in, x[i])
+	}
+	for s := 0; s < samples; s += n.spec.MaxBatch {
+		b := min(n.spec.MaxBatch, samples-s)
+		if err := n.forward(x[s*in:(s+b)*in], b, out[s*o:(s+b)*o]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Evaluate returns the cost J (as defined by the network's loss) and the
+// accuracy over samples rows of x and y. Accuracy is the share of samples
+// whose largest output is at the index of the largest target (one-hot
+// classes); with a single output, prediction and target are compared at the
+// 0.5 threshold.
+func (n *Network) Evaluate(x, y []float32, samples int) (loss, accuracy float32, err error) {
+	defer recoverError(&err)
+	if err := n.checkSamples(x, samples); err != nil {
+		return 0, 0, err
+	}
+	in, o := n.Inputs(), n.Outputs()
+	if need := samples * o; len(y) < need {
+		return 0, 0, shapeErr("y has %d floats, need %d (%d samples × %d outputs)", len(y), need, samples, o)
+	}
+	if i := firstNonFinite(x[:samples*in]); i >= 0 {
+		return 0, 0, dataErr("input %d (sample %d, feature %d) is %v", i, i/in, i%in, x[i])
+	}
+	if i := firstNonFinite(y[:samples*o]); i >= 0 {
+		return 0, 0, dataErr("target %d (sample %d, output %d) is %v", i, i/o, i%o, y[i])
+	}
+	var sum float64
+	correct := 0
+	last := &n.layers[len(n.layers)-1]
+	for s := 0; s < samples; s += n.spec.MaxBatch {
+		b := min(n.spec.MaxBatch, samples-s)
+		if err := n.forward(x[s*in:(s+b)*in], b, nil); err != nil {
+			return 0, 0, err
+		}
+		a, t := last.a[:b*o], y[s*o:(s+b)*o]
+		sum += lossOnly(n.spec.Loss, a, t)
+		correct += countCorrect(a, t, o)
+	}
+	return float32(sum / float64(samples)), float32(correct) / float32(samples), nil
+}
+
+func countCorrect(a, y []float32, outputs int) int {
+	c := 0
+	for r := 0; r < len(a); r += outputs {
+		if outputs == 1 {
+			if (a[r] >= 0.5) == (y[r] >= 0.5) {
+				c++
+			}
+			continue
+		}
+		if argmax(a[r:r+outputs]) == argmax(y[r:r+outputs]) {
+			c++
+		}
+	}
+	return c
+}
+
+func argmax(s []float32) int {
+	best := 0
+	for i, v := range s {
+		if v > s[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+func (n *Network) checkSamples(x []float32, samples int) error {
+	if samples < 1 {
+		return shapeErr("need at least one sample, got %d", samples)
+	}
+	if samples > maxElements/n.Inputs() {
+		return shapeErr("%d samples of %d inputs overflow", samples, n.Inputs())
+	}
+	if need := samples * n.Inputs(); len(x) < need {
+		return shapeErr("x has %d floats, need %d (%d samples × %d inputs)", len(x), need, samples, n.Inputs())
+	}
+	return nil
+}

@@ -1,0 +1,249 @@
+package core
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Activation is a layer's activation function.
+type Activation uint8
+
+// The activations. Softmax is allowed on the output layer only, with
+// CategoricalCrossEntropy.
+const (
+	Sigmoid Activation = iota
+	Tanh
+	ReLU
+	Linear
+	Softmax
+)
+
+var activationNames = []string{"sigmoid", "tanh", "relu", "linear", "softmax"}
+
+func (a Activation) String() string {
+	if int(a) < len(activationNames) {
+		return activationNames[a]
+	}
+	return fmt.Sprintf("Activation(%d)", a)
+}
+
+// ParseActivation maps a name (case-insensitive) to an Activation.
+func ParseActivation(s string) (Activation, error) {
+	i, err := parseName("activation", s, activationNames)
+	return Activation(i), err
+}
+
+// Loss is the cost function J minimised by training.
+type Loss uint8
+
+// The losses. MSE is the seed's J = (1/m)·Σ_i Σ_j (y_ij − ŷ_ij)²: summed over
+// the outputs of a sample, averaged over the m samples. The cross-entropies
+// are likewise summed over outputs and averaged over samples.
+const (
+	MSE Loss = iota
+	BinaryCrossEntropy
+	CategoricalCrossEntropy
+)
+
+var lossNames = []string{"mse", "binary-crossentropy", "categorical-crossentropy"}
+
+func (l Loss) String() string {
+	if int(l) < len(lossNames) {
+		return lossNames[l]
+	}
+	return fmt.Sprintf("Loss(%d)", l)
+}
+
+// ParseLoss maps a name (case-insensitive; "bce" and "cce" are accepted too)
+// to a Loss.
+func ParseLoss(s string) (Loss, error) {
+	switch strings.ToLower(s) {
+	case "bce":
+		return BinaryCrossEntropy, nil
+	case "cce", "crossentropy", "cross-entropy":
+		return CategoricalCrossEntropy, nil
+	}
+	i, err := parseName("loss", s, lossNames)
+	return Loss(i), err
+}
+
+// OptimizerKind selects the update rule.
+type OptimizerKind uint8
+
+// The optimizers: plain SGD is the seed's w ← w − α·∂J/∂w.
+const (
+	SGD OptimizerKind = iota
+	Momentum
+	Adam
+)
+
+var optimizerNames = []string{"sgd", "momentum", "adam"}
+
+func (o OptimizerKind) String() string {
+	if int(o) < len(optimizerNames) {
+		return optimizerNames[o]
+	}
+	return fmt.Sprintf("OptimizerKind(%d)", o)
+}
+
+// ParseOptimizer maps a name (case-insensitive) to an OptimizerKind.
+func ParseOptimizer(s string) (OptimizerKind, error) {
+	i, err := parseName("optimizer", s, optimizerNames)
+	return OptimizerKind(i), err
+}
+
+func parseName(what, s string, names []string) (int, error) {
+	l := strings.ToLower(strings.TrimSpace(s))
+	for i, n := range names {
+		if n == l {
+			return i, nil
+		}
+	}
+	return 0, fmt.Errorf("%w: unknown %s %q (valid: %s)", ErrSpec, what, s, strings.Join(names, ", "))
+}
+
+// Optimizer is an update rule with its hyper-parameters. Zero Momentum,
+// Beta1, Beta2 and Epsilon take the usual defaults (0.9, 0.9, 0.999, 1e-8).
+type Optimizer struct {
+	Kind         OptimizerKind
+	LearningRate float32 // α; must be positive and finite
+	Momentum     float32 // μ for Momentum: v = μ·v + g; w −= α·v
+	Beta1, Beta2 float32 // Adam's moment decay rates
+	Epsilon      float32 // Adam's denominator guard
+}
+
+// Layer is one dense layer: Units outputs, each the activation of a weighted
+// sum of the previous layer's outputs plus a bias.
+type Layer struct {
+	Units      int
+	Activation Activation
+}
+
+// Spec describes a network completely.
+type Spec struct {
+	Inputs    int     // features per sample
+	Layers    []Layer // hidden layers then the output layer
+	Loss      Loss
+	Optimizer Optimizer
+	MaxBatch  int    // largest batch TrainStep, Predict and Evaluate accept per step; buffers are sized for it
+	Seed      uint64 // initialisation and shuffling
+}
+
+// Limits that keep every buffer size and index within int32 range, so C and
+// Python callers can never ask for a size that overflows.
+const (
+	MaxUnits    = 1 << 20
+	MaxLayers   = 1024
+	MaxBatchCap = 1 << 20
+	maxElements = 1 << 31 // floats in any one buffer category
+)
+
+// withDefaults returns s with zero optimizer hyper-parameters filled in.
+func (s Spec) withDefaults() Spec {
+	o := &s.Optimizer
+	if o.Momentum == 0 && o.Kind == Momentum {
+		o.Momentum = 0.9
+	}
+	if o.Kind == Adam {
+		if o.Beta1 == 0 {
+			o.Beta1 = 0.9
+		}
+		if o.Beta2 == 0 {
+			o.Beta2 = 0.999
+		}
+		if o.Epsilon == 0 {
+			o.Epsilon = 1e-8
+		}
+	}
+	s.Layers = append([]Layer(nil), s.Layers...)
+	return s
+}
+
+func finite(v float32) bool { return !math.IsNaN(float64(v)) && !math.IsInf(float64(v), 0) }
+
+// Validate reports the first problem with s, or nil.
+func (s Spec) Validate() error {
+	if s.Inputs < 1 || s.Inputs > MaxUnits {
+		return specErr("inputs must be between 1 and %d, got %d", MaxUnits, s.Inputs)
+	}
+	if len(s.Layers) == 0 {
+		return specErr("a network needs at least one layer")
+	}
+	if len(s.Layers) > MaxLayers {
+		return specErr("at most %d layers, got %d", MaxLayers, len(s.Layers))
+	}
+	if s.MaxBatch < 1 || s.MaxBatch > MaxBatchCap {
+		return specErr("max batch must be between 1 and %d, got %d", MaxBatchCap, s.MaxBatch)
+	}
+	params, acts := 0, 0
+	in := s.Inputs
+	for i, l := range s.Layers {
+		if l.Units < 1 || l.Units > MaxUnits {
+			return specErr("layer %d: units must be between 1 and %d, got %d", i+1, MaxUnits, l.Units)
+		}
+		if int(l.Activation) >= len(activationNames) {
+			return specErr("layer %d: unknown activation %d", i+1, l.Activation)
+		}
+		if l.Activation == Softmax && i != len(s.Layers)-1 {
+			return specErr("layer %d: softmax is only allowed on the output layer", i+1)
+		}
+		params += in*l.Units + l.Units
+		acts += s.MaxBatch * l.Units
+		if params > maxElements || acts > maxElements {
+			return specErr("network too large: more than %d parameters or activations", maxElements)
+		}
+		in = l.Units
+	}
+	out := s.Layers[len(s.Layers)-1]
+	if int(s.Loss) >= len(lossNames) {
+		return specErr("unknown loss %d", s.Loss)
+	}
+	if out.Activation == Softmax && s.Loss != CategoricalCrossEntropy {
+		return specErr("a softmax output needs the categorical-crossentropy loss, got %s", s.Loss)
+	}
+	if s.Loss == BinaryCrossEntropy && out.Activation != Sigmoid {
+		return specErr("binary-crossentropy needs a sigmoid output layer, got %s", out.Activation)
+	}
+	if s.Loss == CategoricalCrossEntropy && out.Activation != Softmax {
+		return specErr("categorical-crossentropy needs a softmax output layer, got %s", out.Activation)
+	}
+	return s.Optimizer.validate()
+}
+
+func (o Optimizer) validate() error {
+	if int(o.Kind) >= len(optimizerNames) {
+		return specErr("unknown optimizer %d", o.Kind)
+	}
+	if !finite(o.LearningRate) || o.LearningRate <= 0 {
+		return specErr("learning rate must be positive and finite, got %v", o.LearningRate)
+	}
+	if !finite(o.Momentum) || o.Momentum < 0 || o.Momentum >= 1 {
+		return specErr("momentum must be in [0, 1), got %v", o.Momentum)
+	}
+	for _, b := range []struct {
+		name string
+		v    float32
+	}{{"beta1", o.Beta1}, {"beta2", o.Beta2}} {
+		if !finite(b.v) || b.v < 0 || b.v >= 1 {
+			return specErr("%s must be in [0, 1), got %v", b.name, b.v)
+		}
+	}
+	if !finite(o.Epsilon) || o.Epsilon < 0 {
+		return specErr("epsilon must be non-negative and finite, got %v", o.Epsilon)
+	}
+	return nil
+}
+
+// ParamCount is the number of weights and biases of s.
+func (s Spec) ParamCount() int {
+	n, in := 0, s.Inputs
+	for _, l := range s.Layers {
+		n += in*l.Units + l.Units
+		in = l.Units
+	}
+	return n
+}
+
+// Outputs is the number of units of the output layer.
+func (s Spec) Outputs() int { return s.Layers[len(s.Layers)-1].Units }

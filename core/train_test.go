@@ -1,0 +1,235 @@
+package core
+
+import (
+	"errors"
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func xorNet(t testing.TB, seed uint64, lr float32) *Network {
+	n, err := New(Spec{Inputs: 2, Layers: []Layer{{8, Sigmoid}, {1, Sigmoid}}, Loss: MSE,
+		Optimizer: Optimizer{Kind: SGD, LearningRate: lr}, MaxBatch: 4, Seed: seed})
+	require.NoError(t, err)
+	return n
+}
+
+// TestXOR: the seed's sigmoid/MSE network learns XOR to a cost below 0.01.
+func TestXOR(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
+		n := xorNet(t, 1, 2)
+		h, err := n.Fit(xorX, xorY, 4, FitOptions{Epochs: 3000, BatchSize: 4})
+		require.NoError(t, err)
+		final := h.Cost[len(h.Cost)-1]
+		require.Less(t, final, float32(0.01), "XOR cost after 3000 epochs")
+		require.Less(t, final, h.Cost[0]/10, "cost must fall")
+		out := make([]float32, 4)
+		require.NoError(t, n.Predict(xorX, 4, out))
+		for i, want := range xorY {
+			require.InDelta(t, want, out[i], 0.2, "sample %d", i)
+		}
+		loss, acc, err := n.Evaluate(xorX, xorY, 4)
+		require.NoError(t, err)
+		require.Equal(t, float32(1), acc)
+		require.Less(t, loss, float32(0.01))
+	})
+}
+
+// TestOptimizersLearn: every optimizer and activation combination reduces
+// the cost on a separable problem.
+func TestOptimizersLearn(t *testing.T) {
+	x, y := blobs(3, 200, 6, 3)
+	for _, opt := range []Optimizer{
+		{Kind: SGD, LearningRate: 0.5},
+		{Kind: Momentum, LearningRate: 0.1},
+		{Kind: Adam, LearningRate: 0.01},
+	} {
+		for _, out := range []struct {
+			act  Activation
+			loss Loss
+		}{{Sigmoid, MSE}, {Softmax, CategoricalCrossEntropy}} {
+			for _, hidden := range []Activation{Sigmoid, Tanh, ReLU} {
+				n, err := New(Spec{Inputs: 6, Layers: []Layer{{16, hidden}, {3, out.act}}, Loss: out.loss,
+					Optimizer: opt, MaxBatch: 32, Seed: 7})
+				require.NoError(t, err)
+				h, err := n.Fit(x, y, 200, FitOptions{Epochs: 30, BatchSize: 20, Shuffle: true})
+				require.NoError(t, err)
+				require.Less(t, h.Cost[len(h.Cost)-1], h.Cost[0]*0.7, "%s %s %s", opt.Kind, hidden, out.loss)
+				_, acc, err := n.Evaluate(x, y, 200)
+				require.NoError(t, err)
+				require.Greater(t, acc, float32(0.9), "%s %s %s", opt.Kind, hidden, out.loss)
+			}
+		}
+	}
+}
+
+// TestDeterminism: the same seed gives bit-identical weights on the same
+// path, with shuffling; a different seed gives different weights.
+func TestDeterminism(t *testing.T) {
+	x, y := blobs(5, 300, 10, 4)
+	train := func(seed uint64) []float32 {
+		n, err := New(Spec{Inputs: 10, Layers: []Layer{{32, Sigmoid}, {4, Sigmoid}}, Loss: MSE,
+			Optimizer: Optimizer{Kind: Adam, LearningRate: 0.01}, MaxBatch: 32, Seed: seed})
+		require.NoError(t, err)
+		_, err = n.Fit(x, y, 300, FitOptions{Epochs: 5, BatchSize: 32, Shuffle: true})
+		require.NoError(t, err)
+		p := make([]float32, n.ParamCount())
+		_, err = n.CopyParams(p)
+		require.NoError(t, err)
+		return p
+	}
+	forEachPath(t, func(t *testing.T) {
+		a, b := train(42), train(42)
+		for i := range a {
+			require.Equal(t, math.Float32bits(a[i]), math.Float32bits(b[i]), "param %d", i)
+		}
+		require.NotEqual(t, a, train(43))
+	})
+}
+
+// TestPathsAgree: a full training run on every path ends within a small
+// tolerance of the generic path (summation order differs between paths).
+func TestPathsAgree(t *testing.T) {
+	x, y := blobs(9, 256, 12, 3)
+	var ref []float32
+	forEachPath(t, func(t *testing.T) {
+		n, err := New(Spec{Inputs: 12, Layers: []Layer{{24, Sigmoid}, {3, Sigmoid}}, Loss: MSE,
+			Optimizer: Optimizer{Kind: SGD, LearningRate: 0.5}, MaxBatch: 32, Seed: 11})
+		require.NoError(t, err)
+		_, err = n.Fit(x, y, 256, FitOptions{Epochs: 10, BatchSize: 32, Shuffle: true})
+		require.NoError(t, err)
+		p := make([]float32, n.ParamCount())
+		_, _ = n.CopyParams(p)
+		if ref == nil {
+			ref = p
+			return
+		}
+		for i := range p {
+			require.InDelta(t, ref[i], p[i], 1e-3, "param %d", i)
+		}
+	})
+}
+
+func TestTrainStepAllocs(t *testing.T) {
+	x, y := blobs(1, 64, 20, 5)
+	forEachPath(t, func(t *testing.T) {
+		for _, opt := range []OptimizerKind{SGD, Momentum, Adam} {
+			n, err := New(Spec{Inputs: 20, Layers: []Layer{{33, Sigmoid}, {17, Tanh}, {5, Softmax}},
+				Loss: CategoricalCrossEntropy, Optimizer: Optimizer{Kind: opt, LearningRate: 0.1}, MaxBatch: 64, Seed: 1})
+			require.NoError(t, err)
+			out := make([]float32, 64*5)
+			require.Zero(t, testing.AllocsPerRun(20, func() {
+				if _, err := n.TrainStep(x, y, 64); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := n.TrainStep(x, y, 13); err != nil { // a short last batch
+					t.Fatal(err)
+				}
+			}), "TrainStep %s", opt)
+			require.Zero(t, testing.AllocsPerRun(20, func() {
+				if err := n.Predict(x, 64, out); err != nil {
+					t.Fatal(err)
+				}
+				if _, _, err := n.Evaluate(x, y, 64); err != nil {
+					t.Fatal(err)
+				}
+			}), "Predict/Evaluate")
+		}
+	})
+}
+
+// TestFitEpochAllocs: after the first Fit, an epoch (with shuffling)
+// allocates nothing beyond the per-call history slices.
+func TestFitEpochAllocs(t *testing.T) {
+	x, y := blobs(2, 500, 8, 2)
+	n, err := New(Spec{Inputs: 8, Layers: []Layer{{16, Sigmoid}, {2, Sigmoid}}, Loss: MSE,
+		Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 32, Seed: 1})
+	require.NoError(t, err)
+	opts := FitOptions{Epochs: 1, BatchSize: 32, Shuffle: true}
+	_, err = n.Fit(x, y, 500, opts)
+	require.NoError(t, err)
+	one := testing.AllocsPerRun(5, func() { _, _ = n.Fit(x, y, 500, opts) })
+	opts.Epochs = 20
+	twenty := testing.AllocsPerRun(5, func() { _, _ = n.Fit(x, y, 500, opts) })
+	require.LessOrEqual(t, twenty, one+2, "allocations must not grow with the number of epochs")
+}
+
+func TestDivergenceRestoresWeights(t *testing.T) {
+	x, y := blobs(4, 64, 4, 2)
+	for i := range x {
+		x[i] *= 1e3
+	}
+	n, err := New(Spec{Inputs: 4, Layers: []Layer{{8, Linear}, {2, Linear}}, Loss: MSE,
+		Optimizer: Optimizer{Kind: SGD, LearningRate: 1}, MaxBatch: 16, Seed: 1})
+	require.NoError(t, err)
+	before := make([]float32, n.ParamCount())
+	_, _ = n.CopyParams(before)
+	h, err := n.Fit(x, y, 64, FitOptions{Epochs: 50, BatchSize: 16})
+	var de *DivergedError
+	require.ErrorAs(t, err, &de)
+	require.True(t, errors.Is(err, ErrDiverged))
+	require.Equal(t, 1, de.Epoch)
+	require.Contains(t, err.Error(), "epoch 1")
+	require.Empty(t, h.Cost)
+	after := make([]float32, n.ParamCount())
+	_, _ = n.CopyParams(after)
+	require.Equal(t, before, after, "weights must be restored to the last good epoch")
+	require.Equal(t, -1, firstNonFinite(n.params))
+}
+
+func TestProgressCanStop(t *testing.T) {
+	x, y := blobs(6, 100, 4, 2)
+	n, err := New(Spec{Inputs: 4, Layers: []Layer{{8, Sigmoid}, {2, Sigmoid}}, Loss: MSE,
+		Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 10, Seed: 1})
+	require.NoError(t, err)
+	var seen []Progress
+	h, err := n.Fit(x, y, 100, FitOptions{Epochs: 5, BatchSize: 10, Progress: func(p Progress) bool {
+		seen = append(seen, p)
+		return !(p.Epoch == 2 && p.Batch == 3)
+	}})
+	require.ErrorIs(t, err, ErrStopped)
+	require.Len(t, h.Cost, 1)
+	require.Len(t, seen, 9+1+3) // 9 batch reports + epoch end, then 3 batches
+	require.True(t, seen[9].EpochDone)
+	require.Equal(t, 10, seen[9].Batch)
+	require.Equal(t, h.Cost[0], seen[9].Cost)
+	require.Equal(t, int64(13), n.Steps())
+	// The network stays usable.
+	_, err = n.Fit(x, y, 100, FitOptions{Epochs: 1, BatchSize: 10})
+	require.NoError(t, err)
+	require.Len(t, n.History(), 2)
+}
+
+func TestValidationMetrics(t *testing.T) {
+	x, y := blobs(8, 300, 5, 3)
+	n, err := New(Spec{Inputs: 5, Layers: []Layer{{16, ReLU}, {3, Softmax}}, Loss: CategoricalCrossEntropy,
+		Optimizer: Optimizer{Kind: Adam, LearningRate: 0.01}, MaxBatch: 50, Seed: 3})
+	require.NoError(t, err)
+	h, err := n.Fit(x[:200*5], y[:200*3], 200, FitOptions{Epochs: 8, BatchSize: 25, Shuffle: true,
+		ValX: x[200*5:], ValY: y[200*3:], ValSamples: 100})
+	require.NoError(t, err)
+	require.Len(t, h.ValLoss, 8)
+	require.Len(t, h.ValAcc, 8)
+	require.Greater(t, h.ValAcc[7], float32(0.9))
+	l, a, err := n.Evaluate(x[200*5:], y[200*3:], 100)
+	require.NoError(t, err)
+	require.Equal(t, h.ValLoss[7], l)
+	require.Equal(t, h.ValAcc[7], a)
+}
+
+// TestPredictMatchesForward: Predict over many samples (several MaxBatch
+// chunks, a short last one) equals per-sample predictions.
+func TestPredictChunks(t *testing.T) {
+	x, _ := blobs(10, 23, 7, 2)
+	n, err := New(Spec{Inputs: 7, Layers: []Layer{{9, Tanh}, {2, Sigmoid}}, Loss: MSE,
+		Optimizer: Optimizer{LearningRate: 0.1}, MaxBatch: 5, Seed: 1})
+	require.NoError(t, err)
+	all := make([]float32, 23*2)
+	require.NoError(t, n.Predict(x, 23, all))
+	one := make([]float32, 2)
+	for s := 0; s < 23; s++ {
+		require.NoError(t, n.Predict(x[s*7:(s+1)*7], 1, one))
+		require.InDeltaSlice(t, all[s*2:s*2+2], one, 1e-6, "sample %d", s)
+	}
+}
