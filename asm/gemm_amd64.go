@@ -4,32 +4,35 @@ package asm
 
 // The amd64 SGEMM: BLIS's loops around an assembly micro-kernel.
 //
-//	for jc over n by NC                  (B block: KC×NC, stays in L3)
+//	for jc over n by NC                  (B block: KC×NC, stays in L2/L3)
 //	  for pc over k by KC
 //	    pack op(B)[pc:pc+KC, jc:jc+NC] into NR-wide micro-panels
-//	    for ic over m by MC              (A block: MC×KC, stays in L2)
-//	      pack op(A)[ic:ic+MC, pc:pc+KC] into MR-tall micro-panels
+//	    for ic over m by MC              (rows of op(A) sharing the B block)
 //	      for jr over the block by NR    (B micro-panel: KC×NR, stays in L1)
 //	        for ir over the block by MR
-//	          micro-kernel: C[ir:ir+MR, jr:jr+NR] = alpha·Ã·B̃ + beta'·C
+//	          micro-kernel: C[ir:ir+MR, jr:jr+NR] = alpha·op(A)·B̃ + beta'·C
 //
 // beta' is beta for the first KC block and 1 afterwards. Edge panels are
 // zero-padded, so the micro-kernel always computes a whole MR×NR tile; a tile
 // that sticks out of C goes to a scratch tile (carved from the A buffer) and
 // only its valid part is copied, so C is never touched outside m×n.
 //
-// Cache sizes of the machine this was tuned on (Intel Xeon, Sapphire/Emerald
-// Rapids class, per core: L1D 48 KiB, L2 2 MiB, shared L3 260 MiB):
+// op(A) is not packed: the micro-kernel takes A's row and column strides and
+// reads MR rows (or, transposed, MR contiguous values per step) in place.
+// Measured on the machine below, packing A in Go cost 10–15 % of the time
+// at 512–2048 and in-place reads were as fast or faster from L2, so only a
+// partial last row panel is packed, into a zero-padded scratch panel.
 //
-//	avx2   6×16: KC=384 → B micro-panel 384·16·4 = 24 KiB (half of L1D);
-//	             MC=240 → A block 240·384·4 = 360 KiB; NC=3072 → B block 4.5 MiB.
-//	avx512 12×32: KC=256 → B micro-panel 256·32·4 = 32 KiB;
-//	             MC=240 → A block 240 KiB; NC=3072 → B block 3 MiB.
+// Cache sizes of the machine this was tuned on (Intel(R) Xeon(R) Processor,
+// Sapphire/Emerald Rapids class under KVM, per core: L1D 48 KiB, L2 2 MiB,
+// shared L3 260 MiB):
 //
-// Small or skinny products (few columns, so each packed A panel would be
-// used only once or twice) skip packing A: the micro-kernel takes A's row
-// and column strides and reads op(A) in place; only a partial last row panel
-// is packed, into a zero-padded scratch panel.
+//	avx2    6×16: KC=256 → B micro-panel 256·16·4 = 16 KiB (a third of L1D),
+//	              A rows 240×256 (240 KiB) in L2; NC=3072 → B block 3 MiB.
+//	avx512 12×32: KC=384 → B micro-panel 384·32·4 = 48 KiB, streaming
+//	              through L1D with the hardware prefetcher (KC 128–512 were
+//	              measured; 384 was best at 512–1024); MC=240 → A rows 360 KiB
+//	              in L2; NC=3072 → B block 4.5 MiB in L3.
 //
 // blocked works on a sub-range of rows and columns of C so that a later
 // multi-threaded caller can split the jc/ic loops across workers, each with
@@ -57,8 +60,8 @@ func sgemmKernelAVX512(k int, a *float32, rsa, csa int, b *float32, csb int,
 	c *float32, ldc int, alpha, beta float32)
 
 var (
-	gemmAVX2   = &gemmConfig{mr: 6, nr: 16, mc: 240, kc: 384, nc: 3072, kernel: sgemmKernelAVX2}
-	gemmAVX512 = &gemmConfig{mr: 12, nr: 32, mc: 240, kc: 256, nc: 3072, kernel: sgemmKernelAVX512}
+	gemmAVX2   = &gemmConfig{mr: 6, nr: 16, mc: 240, kc: 256, nc: 3072, kernel: sgemmKernelAVX2}
+	gemmAVX512 = &gemmConfig{mr: 12, nr: 32, mc: 240, kc: 384, nc: 3072, kernel: sgemmKernelAVX512}
 )
 
 // setGemmAVX2 installs the AVX2+FMA SGEMM into k.
@@ -69,19 +72,13 @@ func setGemmAVX2(k *kernelSet) {
 
 func roundUpTo(n, m int) int { return (n + m - 1) / m * m }
 
-// packSize returns the Workspace floats gemm needs: the A block plus one
-// scratch tile, and the B block.
+// packSize returns the Workspace floats gemm needs: one zero-padded A
+// panel plus one scratch tile, and the B block.
 func (g *gemmConfig) packSize(m, n, k int) (a, b int) {
 	kc := min(k, g.kc)
-	a = roundUpTo(min(m, g.mc), g.mr)*kc + g.mr*g.nr
+	a = g.mr*kc + g.mr*g.nr
 	b = kc * roundUpTo(min(n, g.nc), g.nr)
 	return a, b
-}
-
-// packsA reports whether an m×n×k product packs A. Without packing, A is
-// read in place; that pays off when each A panel meets few B panels.
-func (g *gemmConfig) packsA(m, n, k int) bool {
-	return n > 2*g.nr
 }
 
 func (g *gemmConfig) gemm(ws *Workspace, transA, transB bool, m, n, k int, alpha float32,
@@ -91,13 +88,13 @@ func (g *gemmConfig) gemm(ws *Workspace, transA, transB bool, m, n, k int, alpha
 		return
 	}
 	packA, packB := ws.buffers(g.packSize(m, n, k))
-	g.blocked(packA, packB, g.packsA(m, n, k), transA, transB, 0, m, 0, n, k,
+	g.blocked(packA, packB, transA, transB, 0, m, 0, n, k,
 		alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // blocked computes rows [i0, i1) and columns [j0, j1) of C with the BLIS
 // loops; packA and packB must hold packSize(i1-i0, j1-j0, k) floats.
-func (g *gemmConfig) blocked(packA, packB []float32, doPackA, transA, transB bool,
+func (g *gemmConfig) blocked(packA, packB []float32, transA, transB bool,
 	i0, i1, j0, j1, k int, alpha float32,
 	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	mr, nr := g.mr, g.nr
@@ -118,9 +115,7 @@ func (g *gemmConfig) blocked(packA, packB []float32, doPackA, transA, transB boo
 			packPanelsB(packB, transB, b, ldb, pc, jc, kc, nc, nr)
 			for ic := i0; ic < i1; ic += g.mc {
 				mc := min(g.mc, i1-ic)
-				if doPackA {
-					packPanelsA(packA, transA, a, lda, ic, pc, mc, kc, mr)
-				} else if rem := mc % mr; rem != 0 {
+				if rem := mc % mr; rem != 0 {
 					// Only the partial last row panel is packed (zero-padded).
 					packPanelsA(packA, transA, a, lda, ic+mc-rem, pc, rem, kc, mr)
 				}
@@ -131,12 +126,9 @@ func (g *gemmConfig) blocked(packA, packB []float32, doPackA, transA, transB boo
 						nrows := min(mr, mc-ir)
 						var ap *float32
 						ars, acs := 1, mr
-						switch {
-						case doPackA:
-							ap = &packA[ir*kc]
-						case nrows < mr:
+						if nrows < mr {
 							ap = &packA[0]
-						default:
+						} else {
 							ap = &a[(ic+ir)*rsa+pc*csa]
 							ars, acs = rsa, csa
 						}

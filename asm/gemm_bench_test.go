@@ -2,8 +2,8 @@ package asm
 
 import (
 	"fmt"
-	"time"
 	"testing"
+	"time"
 )
 
 // benchShape is one Sgemm benchmark: op(A) m×k, op(B) k×n.
