@@ -2,8 +2,165 @@
 
 package asm
 
+// The amd64 element-wise kernels: Go prototypes of the assembly in
+// vec_avx2_amd64.s, vec_avx512_amd64.s (products, backward steps, bias and
+// optimizer updates) and sigmoid_avx2_amd64.s, sigmoid_avx512_amd64.s
+// (sigmoid, fused bias+sigmoid, tanh). Each routine takes its slices already
+// validated by the exported wrappers in vec.go: every slice has exactly the
+// length the loop needs (len(dst) or len(x) elements), dst may alias an
+// input exactly. Every routine handles any length: AVX-512 with a K-masked
+// last vector, AVX2 with a VMASKMOVPS last vector; neither reads or writes
+// outside the slices.
+//
+// softmaxRows stays generic on both paths.
+
 // setVecAVX2 installs the AVX2+FMA element-wise kernels into k.
-func setVecAVX2(k *kernelSet) {}
+func setVecAVX2(k *kernelSet) {
+	k.hadamard = hadamardAVX2
+	// TODO k.sigmoid = sigmoidAVX2
+	k.sigmoidBackward = sigmoidBackwardAVX2
+	// TODO k.biasSigmoid = biasSigmoidAVX2
+	k.addBias = addBiasAVX2
+	k.colSums = func(dst []float32, alpha float32, x []float32, cols int) {
+		colSumsAVX2(dst, alpha, x, len(x)/cols, cols)
+	}
+	// TODO k.tanh = tanhAVX2
+	k.tanhBackward = tanhBackwardAVX2
+	k.relu = reluAVX2
+	k.reluBackward = reluBackwardAVX2
+	k.axpy = axpyAVX2
+	k.scale = scaleAVX2
+	k.momentum = momentumAVX2
+	k.adam = func(p, g, m, v []float32, h AdamParams) {
+		adamAVX2(p, g, m, v, newAdamConsts(h))
+	}
+}
 
 // setVecAVX512 installs the AVX-512 element-wise kernels into k.
-func setVecAVX512(k *kernelSet) {}
+func setVecAVX512(k *kernelSet) {
+	k.hadamard = hadamardAVX512
+	// TODO k.sigmoid = sigmoidAVX512
+	k.sigmoidBackward = sigmoidBackwardAVX512
+	// TODO k.biasSigmoid = biasSigmoidAVX512
+	k.addBias = addBiasAVX512
+	k.colSums = func(dst []float32, alpha float32, x []float32, cols int) {
+		colSumsAVX512(dst, alpha, x, len(x)/cols, cols)
+	}
+	// TODO k.tanh = tanhAVX512
+	k.tanhBackward = tanhBackwardAVX512
+	k.relu = reluAVX512
+	k.reluBackward = reluBackwardAVX512
+	k.axpy = axpyAVX512
+	k.scale = scaleAVX512
+	k.momentum = momentumAVX512
+	k.adam = func(p, g, m, v []float32, h AdamParams) {
+		adamAVX512(p, g, m, v, newAdamConsts(h))
+	}
+}
+
+// adamConsts are the per-step scalars of adamGeneric, computed once per call
+// in Go with the same float32 roundings and passed by value (the assembly
+// reads them as c_beta1+96(FP) … c_eps+124(FP)).
+type adamConsts struct {
+	beta1, beta2         float32 // β1, β2
+	omb1, omb2             float32 // 1−β1, 1−β2
+	inv1, inv2           float32 // 1/c1, 1/c2 (bias corrections)
+	lr, eps              float32
+}
+
+func newAdamConsts(h AdamParams) adamConsts {
+	return adamConsts{
+		beta1: h.Beta1, beta2: h.Beta2,
+		omb1: 1 - h.Beta1, omb2: 1 - h.Beta2,
+		inv1: 1 / h.Correction1, inv2: 1 / h.Correction2,
+		lr: h.LR, eps: h.Eps,
+	}
+}
+
+// AVX2+FMA kernels (vec_avx2_amd64.s, sigmoid_avx2_amd64.s).
+
+//go:noescape
+func hadamardAVX2(dst, a, b []float32)
+
+//go:noescape
+func sigmoidBackwardAVX2(dst, delta, act []float32)
+
+//go:noescape
+func tanhBackwardAVX2(dst, delta, act []float32)
+
+//go:noescape
+func reluBackwardAVX2(dst, delta, act []float32)
+
+//go:noescape
+func reluAVX2(dst, src []float32)
+
+//go:noescape
+func addBiasAVX2(x []float32, cols int, bias []float32)
+
+//go:noescape
+func colSumsAVX2(dst []float32, alpha float32, x []float32, rows, cols int)
+
+//go:noescape
+func axpyAVX2(alpha float32, x, y []float32)
+
+//go:noescape
+func scaleAVX2(alpha float32, x []float32)
+
+//go:noescape
+func momentumAVX2(p, g, v []float32, lr, mu float32)
+
+//go:noescape
+func adamAVX2(p, g, m, v []float32, c adamConsts)
+
+//go:noescape
+func sigmoidAVX2(dst, src []float32)
+
+//go:noescape
+func biasSigmoidAVX2(x []float32, cols int, bias []float32)
+
+//go:noescape
+func tanhAVX2(dst, src []float32)
+
+// AVX-512 kernels (vec_avx512_amd64.s, sigmoid_avx512_amd64.s).
+
+//go:noescape
+func hadamardAVX512(dst, a, b []float32)
+
+//go:noescape
+func sigmoidBackwardAVX512(dst, delta, act []float32)
+
+//go:noescape
+func tanhBackwardAVX512(dst, delta, act []float32)
+
+//go:noescape
+func reluBackwardAVX512(dst, delta, act []float32)
+
+//go:noescape
+func reluAVX512(dst, src []float32)
+
+//go:noescape
+func addBiasAVX512(x []float32, cols int, bias []float32)
+
+//go:noescape
+func colSumsAVX512(dst []float32, alpha float32, x []float32, rows, cols int)
+
+//go:noescape
+func axpyAVX512(alpha float32, x, y []float32)
+
+//go:noescape
+func scaleAVX512(alpha float32, x []float32)
+
+//go:noescape
+func momentumAVX512(p, g, v []float32, lr, mu float32)
+
+//go:noescape
+func adamAVX512(p, g, m, v []float32, c adamConsts)
+
+//go:noescape
+func sigmoidAVX512(dst, src []float32)
+
+//go:noescape
+func biasSigmoidAVX512(x []float32, cols int, bias []float32)
+
+//go:noescape
+func tanhAVX512(dst, src []float32)
