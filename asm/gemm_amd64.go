@@ -59,6 +59,10 @@ type gemmConfig struct {
 func sgemmKernelAVX512(k int, a *float32, rsa, csa int, b *float32, csb int,
 	c *float32, ldc int, alpha, beta float32)
 
+//go:noescape
+func sgemmSkinnyAVX512(k int, a *float32, rsa, csa int, b *float32, csb int,
+	c *float32, ldc int, alpha, beta float32, rows, cols int)
+
 var (
 	gemmAVX2   = &gemmConfig{mr: 6, nr: 16, mc: 240, kc: 256, nc: 3072, kernel: sgemmKernelAVX2}
 	gemmAVX512 = &gemmConfig{mr: 12, nr: 32, mc: 240, kc: 384, nc: 3072, kernel: sgemmKernelAVX512}
@@ -226,6 +230,69 @@ func packPanelsB(dst []float32, trans bool, b []float32, ldb, p0, j0, kc, nc, nr
 
 // setGemmAVX512 installs the AVX-512 SGEMM into k.
 func setGemmAVX512(k *kernelSet) {
-	k.gemm = gemmAVX512.gemm
-	k.packSize = gemmAVX512.packSize
+	k.gemm = gemmAVX512Skinny
+	k.packSize = packSizeAVX512
+}
+
+// skinnyN is the widest product the AVX-512 skinny path takes: one ZMM of
+// columns. skinnyMR and skinnyKC are its row tile and k block.
+const (
+	skinnyN  = 16
+	skinnyMR = 16
+	skinnyKC = 512
+)
+
+func packSizeAVX512(m, n, k int) (a, b int) {
+	a, b = gemmAVX512.packSize(m, n, k)
+	kc := min(k, skinnyKC)
+	return max(a, skinnyMR*kc), max(b, skinnyN*kc)
+}
+
+// gemmAVX512Skinny sends products with n ≤ 16 (an output layer) to the
+// skinny path and the rest to the 12×32 blocked path.
+func gemmAVX512Skinny(ws *Workspace, transA, transB bool, m, n, k int, alpha float32,
+	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if n > skinnyN || k == 0 || alpha == 0 {
+		gemmAVX512.gemm(ws, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	packA, packB := ws.buffers(packSizeAVX512(m, n, k))
+	skinnyAVX512(packA, packB, transA, transB, 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// skinnyAVX512 computes rows [i0, i1) of an n ≤ 16 product: 16-row panels of
+// op(A) read in place (a partial last panel packed and zero-padded) times
+// the k×n op(B), read in place under a lane mask when not transposed and
+// packed into a k×16 panel when it is. C is written under the same mask, so
+// no scratch tile is needed.
+func skinnyAVX512(packA, packB []float32, transA, transB bool, i0, i1, n, k int, alpha float32,
+	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	rsa, csa := lda, 1
+	if transA {
+		rsa, csa = 1, lda
+	}
+	for pc := 0; pc < k; pc += skinnyKC {
+		kc := min(skinnyKC, k-pc)
+		bet := beta
+		if pc > 0 {
+			bet = 1
+		}
+		bp, csb := &b[0], ldb
+		if transB {
+			packPanelsB(packB, true, b, ldb, pc, 0, kc, n, skinnyN)
+			bp, csb = &packB[0], skinnyN
+		} else {
+			bp = &b[pc*ldb]
+		}
+		for ir := i0; ir < i1; ir += skinnyMR {
+			rows := min(skinnyMR, i1-ir)
+			ap, ars, acs := &packA[0], 1, skinnyMR
+			if rows == skinnyMR {
+				ap, ars, acs = &a[ir*rsa+pc*csa], rsa, csa
+			} else {
+				packPanelsA(packA, transA, a, lda, ir, pc, rows, kc, skinnyMR)
+			}
+			sgemmSkinnyAVX512(kc, ap, ars, acs, bp, csb, &c[ir*ldc], ldc, alpha, bet, rows, n)
+		}
+	}
 }

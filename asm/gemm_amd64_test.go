@@ -35,6 +35,11 @@ func TestSgemmTileEdges(t *testing.T) {
 	add(30, 70, 900, 0.5, 0) // k past two KC blocks, beta = 0 on the first only
 	add(12, 10, 128, 1, 0)   // skinny: A read in place
 	add(14, 20, 500, 1, 2)
+	// AVX-512 skinny path (n ≤ 16: 16-row tile, k blocks of 512).
+	add(33, 10, 1100, 0.5, 0.5)
+	add(16, 16, 513, 1, 0)
+	add(17, 1, 3, -1, 1)
+	add(47, 16, 512, 1, 0)
 	add(5, 5, 0, 1, 0) // k = 0: C = beta·C = 0
 	forEachPath(t, func(t *testing.T, path string) {
 		ws := NewWorkspace()
