@@ -76,6 +76,14 @@ func setGemmAVX2(k *kernelSet) {
 
 func roundUpTo(n, m int) int { return (n + m - 1) / m * m }
 
+// evenBlock splits k into the fewest blocks of at most kc and returns their
+// common size, so that no short last block (e.g. 784 = 384+384+16) pays the
+// C read-modify-write for a handful of steps.
+func evenBlock(k, kc int) int {
+	nb := (k + kc - 1) / kc
+	return (k + nb - 1) / nb
+}
+
 // packSize returns the Workspace floats gemm needs: one zero-padded A
 // panel plus one scratch tile, and the B block.
 func (g *gemmConfig) packSize(m, n, k int) (a, b int) {
@@ -108,10 +116,11 @@ func (g *gemmConfig) blocked(packA, packB []float32, transA, transB bool,
 	if transA {
 		rsa, csa = 1, lda
 	}
+	kcb := evenBlock(k, g.kc)
 	for jc := j0; jc < j1; jc += g.nc {
 		nc := min(g.nc, j1-jc)
-		for pc := 0; pc < k; pc += g.kc {
-			kc := min(g.kc, k-pc)
+		for pc := 0; pc < k; pc += kcb {
+			kc := min(kcb, k-pc)
 			bet := beta
 			if pc > 0 {
 				bet = 1
@@ -213,7 +222,21 @@ func packPanelsB(dst []float32, trans bool, b []float32, ldb, p0, j0, kc, nc, nr
 			}
 			continue
 		}
-		for j := 0; j < cols; j++ {
+		// Eight columns of op(B) (rows of B) at a time, so each step writes
+		// 32 contiguous bytes instead of one float per cache line.
+		j := 0
+		for ; j+8 <= cols; j += 8 {
+			o := (j0+jr+j)*ldb + p0
+			s0, s1, s2, s3 := b[o:o+kc], b[o+ldb:o+ldb+kc], b[o+2*ldb:o+2*ldb+kc], b[o+3*ldb:o+3*ldb+kc]
+			o += 4 * ldb
+			s4, s5, s6, s7 := b[o:o+kc], b[o+ldb:o+ldb+kc], b[o+2*ldb:o+2*ldb+kc], b[o+3*ldb:o+3*ldb+kc]
+			for p, v := range s0 {
+				dd := d[p*nr+j : p*nr+j+8 : p*nr+j+8]
+				dd[0], dd[1], dd[2], dd[3] = v, s1[p], s2[p], s3[p]
+				dd[4], dd[5], dd[6], dd[7] = s4[p], s5[p], s6[p], s7[p]
+			}
+		}
+		for ; j < cols; j++ {
 			o := (j0+jr+j)*ldb + p0
 			src := b[o : o+kc]
 			for p, v := range src {
@@ -271,8 +294,9 @@ func skinnyAVX512(packA, packB []float32, transA, transB bool, i0, i1, n, k int,
 	if transA {
 		rsa, csa = 1, lda
 	}
-	for pc := 0; pc < k; pc += skinnyKC {
-		kc := min(skinnyKC, k-pc)
+	kcb := evenBlock(k, skinnyKC)
+	for pc := 0; pc < k; pc += kcb {
+		kc := min(kcb, k-pc)
 		bet := beta
 		if pc > 0 {
 			bet = 1
