@@ -52,25 +52,7 @@ func (w *Workspace) buffers(a, b int) (packA, packB []float32) {
 // between paths, so results agree to rounding, not bit for bit.
 func Sgemm(ws *Workspace, transA, transB bool, m, n, k int, alpha float32,
 	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) error {
-	const op = "Sgemm"
-	if m < 0 || n < 0 || k < 0 {
-		return argError(op, "negative size m=%d n=%d k=%d", m, n, k)
-	}
-	ar, ac := m, k
-	if transA {
-		ar, ac = k, m
-	}
-	br, bc := k, n
-	if transB {
-		br, bc = n, k
-	}
-	if err := checkMatrix(op, "A", a, ar, ac, lda); err != nil {
-		return err
-	}
-	if err := checkMatrix(op, "B", b, br, bc, ldb); err != nil {
-		return err
-	}
-	if err := checkMatrix(op, "C", c, m, n, ldc); err != nil {
+	if err := checkGemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc); err != nil {
 		return err
 	}
 	if m == 0 || n == 0 {
@@ -98,4 +80,27 @@ func scaleC(m, n int, beta float32, c []float32, ldc int) {
 			row[j] *= beta
 		}
 	}
+}
+
+// checkGemm validates Sgemm's sizes, leading dimensions and slice lengths.
+func checkGemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) error {
+	const op = "Sgemm"
+	if m < 0 || n < 0 || k < 0 {
+		return argError(op, "negative size m=%d n=%d k=%d", m, n, k)
+	}
+	ar, ac := m, k
+	if transA {
+		ar, ac = k, m
+	}
+	br, bc := k, n
+	if transB {
+		br, bc = n, k
+	}
+	if err := checkMatrix(op, "A", a, ar, ac, lda); err != nil {
+		return err
+	}
+	if err := checkMatrix(op, "B", b, br, bc, ldb); err != nil {
+		return err
+	}
+	return checkMatrix(op, "C", c, m, n, ldc)
 }

@@ -16,10 +16,10 @@ func (n *Network) forward(x []float32, batch int, out []float32) error {
 		if out != nil && i == len(n.layers)-1 {
 			dst = out[:batch*l.out]
 		}
-		if err := asm.Sgemm(n.ws, false, true, batch, l.out, l.in, 1, in, l.in, l.w, l.in, 0, dst, l.out); err != nil {
+		if err := n.pool.Sgemm(false, true, batch, l.out, l.in, 1, in, l.in, l.w, l.in, 0, dst, l.out); err != nil {
 			return err
 		}
-		if err := activate(l.act, dst, batch, l.out, l.b); err != nil {
+		if err := n.activateN(l.act, dst, batch, l.out, l.b); err != nil {
 			return err
 		}
 		in = dst

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 
 	"github.com/v1tr0/entrena/asm"
 )
@@ -21,7 +22,8 @@ type Network struct {
 	acts   []float32 // per layer, MaxBatch×units outputs a[l]
 	deltas []float32 // per layer, MaxBatch×units δ[l]
 
-	ws      *asm.Workspace
+	pool    *asm.Pool // splits GEMMs and element-wise passes over Spec.Threads cores
+	tasks   tasks     // preallocated parallel work descriptions
 	rng     *rand.Rand
 	step    int64     // optimizer steps taken (Adam's t)
 	history []float32 // cost of every completed epoch
@@ -62,7 +64,13 @@ func New(spec Spec) (n *Network, err error) {
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
-	n = &Network{spec: spec, ws: asm.NewWorkspace()}
+	n = &Network{spec: spec}
+	if n.pool, err = asm.NewPool(spec.Threads); err != nil {
+		return nil, err
+	}
+	// The workers hold the pool, not the network: when the network becomes
+	// unreachable its pool's goroutines are stopped.
+	runtime.AddCleanup(n, func(p *asm.Pool) { p.Close() }, n.pool)
 	n.rng = rand.New(rand.NewPCG(spec.Seed, 0x656e7472656e61)) // "entrena"
 
 	paramLen, actLen := 0, 0
@@ -98,9 +106,9 @@ func New(spec Spec) (n *Network, err error) {
 		// Reserve the packing buffers for this layer's three products so
 		// that no step allocates.
 		mb := spec.MaxBatch
-		n.ws.Reserve(mb, l.Units, in)
-		n.ws.Reserve(l.Units, in, mb)
-		n.ws.Reserve(mb, in, l.Units)
+		n.pool.Reserve(mb, l.Units, in)
+		n.pool.Reserve(l.Units, in, mb)
+		n.pool.Reserve(mb, in, l.Units)
 		in = l.Units
 	}
 	n.initWeights()
@@ -124,6 +132,38 @@ func (n *Network) initWeights() {
 		clear(l.b)
 	}
 }
+
+// Threads is the number of cores a step may use.
+func (n *Network) Threads() int { return n.pool.Threads() }
+
+// SetThreads changes the number of cores later steps may use (0: all).
+func (n *Network) SetThreads(threads int) error {
+	if threads < 0 || threads > asm.MaxThreads {
+		return specErr("threads must be between 0 (all cores) and %d, got %d", asm.MaxThreads, threads)
+	}
+	p, err := asm.NewPool(threads)
+	if err != nil {
+		return err
+	}
+	in := n.spec.Inputs
+	for _, l := range n.spec.Layers {
+		mb := n.spec.MaxBatch
+		p.Reserve(mb, l.Units, in)
+		p.Reserve(l.Units, in, mb)
+		p.Reserve(mb, in, l.Units)
+		in = l.Units
+	}
+	old := n.pool
+	n.pool = p
+	n.spec.Threads = threads
+	old.Close()
+	runtime.AddCleanup(n, func(p *asm.Pool) { p.Close() }, p)
+	return nil
+}
+
+// Close stops the network's worker goroutines now instead of when the
+// network is garbage collected. The network stays usable on one core.
+func (n *Network) Close() { n.pool.Close() }
 
 // Spec returns the network's spec (with defaults filled in).
 func (n *Network) Spec() Spec {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/v1tr0/entrena/asm"
 )
 
 // Activation is a layer's activation function.
@@ -128,6 +130,11 @@ type Spec struct {
 	Optimizer Optimizer
 	MaxBatch  int    // largest batch TrainStep, Predict and Evaluate accept per step; buffers are sized for it
 	Seed      uint64 // initialisation and shuffling
+
+	// Threads is the number of cores one step may use: 0 means
+	// runtime.GOMAXPROCS(0), 1 keeps everything on the calling goroutine.
+	// Results do not depend on it. It is not stored in model files.
+	Threads int
 }
 
 // Limits that keep every buffer size and index within int32 range, so C and
@@ -172,6 +179,9 @@ func (s Spec) Validate() error {
 	}
 	if len(s.Layers) > MaxLayers {
 		return specErr("at most %d layers, got %d", MaxLayers, len(s.Layers))
+	}
+	if s.Threads < 0 || s.Threads > asm.MaxThreads {
+		return specErr("threads must be between 0 (all cores) and %d, got %d", asm.MaxThreads, s.Threads)
 	}
 	if s.MaxBatch < 1 || s.MaxBatch > MaxBatchCap {
 		return specErr("max batch must be between 1 and %d, got %d", MaxBatchCap, s.MaxBatch)

@@ -1,10 +1,6 @@
 package core
 
-import (
-	"math"
-
-	"github.com/v1tr0/entrena/asm"
-)
+import "github.com/v1tr0/entrena/asm"
 
 // TrainStep runs one step of mini-batch gradient descent on batch samples:
 // x is batch×Inputs and y batch×Outputs, row-major, read in place. It
@@ -61,7 +57,7 @@ func (n *Network) backward(x []float32, batch int) error {
 		if i > 0 {
 			prev = n.layers[i-1].a[:batch*l.in]
 		}
-		if err := asm.Sgemm(n.ws, true, false, l.out, l.in, batch, inv, d, l.out, prev, l.in, 0, l.dw, l.in); err != nil {
+		if err := n.pool.Sgemm(true, false, l.out, l.in, batch, inv, d, l.out, prev, l.in, 0, l.dw, l.in); err != nil {
 			return err
 		}
 		if err := asm.ColSums(l.db, inv, d, batch, l.out); err != nil {
@@ -72,33 +68,14 @@ func (n *Network) backward(x []float32, batch int) error {
 		}
 		p := &n.layers[i-1]
 		pd := p.d[:batch*p.out]
-		if err := asm.Sgemm(n.ws, false, false, batch, l.in, l.out, 1, d, l.out, l.w, l.in, 0, pd, l.in); err != nil {
+		if err := n.pool.Sgemm(false, false, batch, l.in, l.out, 1, d, l.out, l.w, l.in, 0, pd, l.in); err != nil {
 			return err
 		}
-		if err := activationBackward(p.act, pd, prev); err != nil {
+		if err := n.activationBackwardN(p.act, pd, prev); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// update applies the optimizer in one flat pass over all parameters; the
-// alignment padding between layers has zero gradient and stays zero.
-func (n *Network) update() error {
-	o := &n.spec.Optimizer
-	n.step++
-	switch o.Kind {
-	case Momentum:
-		return asm.Momentum(n.params, n.grads, n.opt1, o.LearningRate, o.Momentum)
-	case Adam:
-		t := float64(n.step)
-		return asm.Adam(n.params, n.grads, n.opt1, n.opt2, asm.AdamParams{
-			LR: o.LearningRate, Beta1: o.Beta1, Beta2: o.Beta2, Eps: o.Epsilon,
-			Correction1: float32(1 - math.Pow(float64(o.Beta1), t)),
-			Correction2: float32(1 - math.Pow(float64(o.Beta2), t)),
-		})
-	}
-	return asm.Axpy(-o.LearningRate, n.grads, n.params)
 }
 
 func (n *Network) checkBatch(x []float32, batch int, name string) error {

@@ -1,0 +1,218 @@
+package asm
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+)
+
+// Pool splits one kernel call across several cores with persistent workers:
+// the goroutines start once in NewPool and then wait on a channel each, so a
+// parallel call costs a few channel operations and allocates nothing. Each
+// network owns its own Pool, so separate networks trained on separate
+// goroutines do not queue behind one global pool.
+//
+// A Pool runs one call at a time (calls from several goroutines are
+// serialised by a mutex). The calling goroutine does the first share of the
+// work itself, so a Pool of n threads starts n−1 goroutines.
+type Pool struct {
+	threads int
+	ws      []*Workspace    // one packing workspace per worker; [0] is the caller's
+	wake    []chan struct{} // wake[i] starts worker i (i ≥ 1)
+	done    chan struct{}   // one receive per finished worker
+	mu      sync.Mutex
+	closed  bool
+
+	// The call in flight, written by the caller before waking the workers.
+	task   Task
+	bounds [MaxThreads + 1]int
+	gemm   gemmTask
+}
+
+// MaxThreads bounds the workers of one Pool.
+const MaxThreads = 256
+
+// Task is work split over a range [0, n): Run does [lo, hi) on behalf of
+// worker w (0 ≤ w < threads; w indexes per-worker scratch). A pointer to a
+// preallocated struct passes as a Task without allocating.
+type Task interface {
+	Run(w, lo, hi int)
+}
+
+// Tuning: below these sizes the hand-off to another core costs more than it
+// saves (measured with BenchmarkPoolGemm; about 10 µs of work).
+var (
+	ParallelGemmFlops    = 4 << 20 // 2·m·n·k
+	ParallelElementCount = 1 << 15 // elements of an element-wise pass
+)
+
+// NewPool returns a pool of threads workers (the caller plus threads−1
+// goroutines); threads ≤ 0 means runtime.GOMAXPROCS(0).
+func NewPool(threads int) (*Pool, error) {
+	if threads <= 0 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	if threads > MaxThreads {
+		return nil, fmt.Errorf("%w: NewPool: %d threads, at most %d", ErrArgument, threads, MaxThreads)
+	}
+	p := &Pool{threads: threads, done: make(chan struct{}, threads)}
+	p.ws = make([]*Workspace, threads)
+	p.wake = make([]chan struct{}, threads)
+	for i := range p.ws {
+		p.ws[i] = NewWorkspace()
+	}
+	for i := 1; i < threads; i++ {
+		p.wake[i] = make(chan struct{}, 1)
+		go p.worker(i)
+	}
+	return p, nil
+}
+
+// Threads is the number of workers, the caller included.
+func (p *Pool) Threads() int { return p.threads }
+
+// Workspace returns worker w's packing workspace.
+func (p *Pool) Workspace(w int) *Workspace { return p.ws[w] }
+
+// Close stops the worker goroutines. A closed pool runs every call on the
+// caller alone. Close is idempotent.
+func (p *Pool) Close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return
+	}
+	p.closed = true
+	for i := 1; i < p.threads; i++ {
+		close(p.wake[i])
+	}
+}
+
+func (p *Pool) worker(i int) {
+	for range p.wake[i] {
+		p.task.Run(i, p.bounds[i], p.bounds[i+1])
+		p.done <- struct{}{}
+	}
+}
+
+// Parallel runs t over [0, n) split into at most Threads contiguous shares,
+// each a multiple of grain long (the last may be shorter), and returns when
+// all are done. With one thread, a closed pool or n ≤ grain, t runs on the
+// caller alone as t.Run(0, 0, n).
+func (p *Pool) Parallel(n, grain int, t Task) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.parallel(n, grain, t)
+}
+
+func (p *Pool) parallel(n, grain int, t Task) {
+	grain = max(grain, 1)
+	chunks := (n + grain - 1) / grain
+	parts := min(p.threads, chunks)
+	if parts <= 1 || p.closed {
+		t.Run(0, 0, n)
+		return
+	}
+	// Spread whole grains as evenly as possible over the parts.
+	per, extra := chunks/parts, chunks%parts
+	p.bounds[0] = 0
+	for i := 0; i < parts; i++ {
+		g := per
+		if i < extra {
+			g++
+		}
+		p.bounds[i+1] = min(n, p.bounds[i]+g*grain)
+	}
+	p.task = t
+	for i := 1; i < parts; i++ {
+		p.wake[i] <- struct{}{}
+	}
+	t.Run(0, p.bounds[0], p.bounds[1])
+	for i := 1; i < parts; i++ {
+		<-p.done
+	}
+	p.task = nil
+}
+
+// Reserve grows every worker's workspace for an m×n×k Sgemm.
+func (p *Pool) Reserve(m, n, k int) {
+	for _, w := range p.ws {
+		w.Reserve(m, n, k)
+	}
+}
+
+// Sgemm is asm.Sgemm split over the pool's workers: C is cut into bands of
+// rows (or of columns, when it is wider than tall), each computed by one
+// worker with its own packing buffers. Every element of C is computed by
+// exactly one worker in the same order as on one core, so the result does
+// not depend on the number of threads. Small products stay on the caller.
+func (p *Pool) Sgemm(transA, transB bool, m, n, k int, alpha float32,
+	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) error {
+	if err := checkGemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc); err != nil {
+		return err
+	}
+	if m == 0 || n == 0 {
+		return nil
+	}
+	ks := active.Load()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.threads == 1 || p.closed || 2*m*n*k < ParallelGemmFlops {
+		ks.gemm(p.ws[0], transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return nil
+	}
+	g := &p.gemm
+	*g = gemmTask{pool: p, ks: ks, transA: transA, transB: transB, m: m, n: n, k: k,
+		alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, byRows: m >= n}
+	if g.byRows {
+		p.parallel(m, gemmRowGrain, g)
+	} else {
+		p.parallel(n, gemmColGrain, g)
+	}
+	g.a, g.b, g.c = nil, nil, nil // do not keep the caller's buffers alive
+	return nil
+}
+
+// Band boundaries are multiples of every path's register tile (rows: 6, 8,
+// 12; columns: 12, 16, 32 — 32 is not a multiple of 12, but NEON's 12-wide
+// edge costs one partial tile per band).
+const (
+	gemmRowGrain = 24
+	gemmColGrain = 32
+)
+
+type gemmTask struct {
+	pool           *Pool
+	ks             *kernelSet
+	transA, transB bool
+	m, n, k        int
+	alpha, beta    float32
+	a, b, c        []float32
+	lda, ldb, ldc  int
+	byRows         bool
+}
+
+// Run computes rows (or columns) [lo, hi) of C as a sub-product on
+// sub-slices: rows of C need rows of op(A); columns need columns of op(B).
+func (g *gemmTask) Run(w, lo, hi int) {
+	a, b, c := g.a, g.b, g.c
+	m, n := g.m, g.n
+	if g.byRows {
+		m = hi - lo
+		if g.transA {
+			a = a[lo:]
+		} else {
+			a = a[lo*g.lda:]
+		}
+		c = c[lo*g.ldc:]
+	} else {
+		n = hi - lo
+		if g.transB {
+			b = b[lo*g.ldb:]
+		} else {
+			b = b[lo:]
+		}
+		c = c[lo:]
+	}
+	g.ks.gemm(g.pool.ws[w], g.transA, g.transB, m, n, g.k, g.alpha, a, g.lda, b, g.ldb, g.beta, c, g.ldc)
+}

@@ -1,0 +1,136 @@
+package asm
+
+import (
+	"math"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// countTask records which indices each worker covered.
+type countTask struct{ hits []atomic.Int32 }
+
+func (c *countTask) Run(w, lo, hi int) {
+	for i := lo; i < hi; i++ {
+		c.hits[i].Add(1)
+	}
+}
+
+func TestPoolParallelCoversRangeOnce(t *testing.T) {
+	for _, threads := range []int{1, 2, 3, 7} {
+		p, err := NewPool(threads)
+		require.NoError(t, err)
+		for _, n := range []int{0, 1, 5, 24, 100, 1000, 1001} {
+			for _, grain := range []int{0, 1, 16, 24, 2000} {
+				c := &countTask{hits: make([]atomic.Int32, n)}
+				p.Parallel(n, grain, c)
+				for i := range c.hits {
+					require.Equal(t, int32(1), c.hits[i].Load(), "threads=%d n=%d grain=%d i=%d", threads, n, grain, i)
+				}
+			}
+		}
+		p.Close()
+		p.Close() // idempotent
+		c := &countTask{hits: make([]atomic.Int32, 50)}
+		p.Parallel(50, 1, c) // a closed pool still works, on the caller
+		require.Equal(t, int32(1), c.hits[49].Load())
+	}
+	_, err := NewPool(MaxThreads + 1)
+	require.ErrorIs(t, err, ErrArgument)
+}
+
+// TestPoolSgemm: a split product equals the one-core product bit for bit,
+// for row and column bands and every transpose, on every path.
+func TestPoolSgemm(t *testing.T) {
+	old := ParallelGemmFlops
+	ParallelGemmFlops = 0 // split even tiny products
+	defer func() { ParallelGemmFlops = old }()
+	forEachPath(t, func(t *testing.T, path string) {
+		r := newRand(9)
+		for _, threads := range []int{2, 3, 4} {
+			p, err := NewPool(threads)
+			require.NoError(t, err)
+			for _, sh := range [][3]int{{1, 1, 1}, {200, 30, 50}, {30, 200, 50}, {97, 129, 300}, {256, 128, 784}, {13, 10, 128}} {
+				m, n, k := sh[0], sh[1], sh[2]
+				for _, tA := range []bool{false, true} {
+					for _, tB := range []bool{false, true} {
+						lda, ldb := k, n
+						if tA {
+							lda = m
+						}
+						if tB {
+							ldb = k
+						}
+						a, _ := guarded(r, m*k, 1)
+						b, _ := guarded(r, k*n, 2)
+						c1, check := guarded(r, m*n, 3)
+						c2 := copyOf(c1)
+						require.NoError(t, Sgemm(NewWorkspace(), tA, tB, m, n, k, 0.5, a, lda, b, ldb, 0.25, c1, n))
+						require.NoError(t, p.Sgemm(tA, tB, m, n, k, 0.5, a, lda, b, ldb, 0.25, c2, n))
+						check(t)
+						for i := range c1 {
+							if math.Float32bits(c1[i]) != math.Float32bits(c2[i]) {
+								t.Fatalf("threads=%d %v tA=%v tB=%v: C[%d] = %v, one core gives %v", threads, sh, tA, tB, i, c2[i], c1[i])
+							}
+						}
+					}
+				}
+			}
+			require.Error(t, p.Sgemm(false, false, 2, 2, 2, 1, make([]float32, 3), 2, make([]float32, 4), 2, 0, make([]float32, 4), 2))
+			p.Close()
+		}
+	})
+}
+
+func TestPoolSgemmAllocs(t *testing.T) {
+	p, err := NewPool(2)
+	require.NoError(t, err)
+	defer p.Close()
+	const m, n, k = 256, 128, 784
+	p.Reserve(m, n, k)
+	a, b, c := make([]float32, m*k), make([]float32, n*k), make([]float32, m*n)
+	require.Zero(t, testing.AllocsPerRun(10, func() {
+		_ = p.Sgemm(false, true, m, n, k, 1, a, k, b, k, 0, c, n)
+	}))
+}
+
+func BenchmarkPoolGemm(b *testing.B) {
+	for _, threads := range []int{1, 2} {
+		for _, sh := range [][3]int{{32, 128, 784}, {256, 128, 784}, {256, 1024, 1024}} {
+			m, n, k := sh[0], sh[1], sh[2]
+			b.Run(fmtShape(threads, m, n, k), func(b *testing.B) {
+				p, _ := NewPool(threads)
+				defer p.Close()
+				old := ParallelGemmFlops
+				ParallelGemmFlops = 0
+				defer func() { ParallelGemmFlops = old }()
+				x, w, c := make([]float32, m*k), make([]float32, n*k), make([]float32, m*n)
+				p.Reserve(m, n, k)
+				b.ReportAllocs()
+				for i := 0; i < b.N; i++ {
+					_ = p.Sgemm(false, true, m, n, k, 1, x, k, w, k, 0, c, n)
+				}
+				b.ReportMetric(2*float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
+			})
+		}
+	}
+}
+
+func fmtShape(threads, m, n, k int) string {
+	return "threads=" + itoa(threads) + "/" + itoa(m) + "x" + itoa(n) + "x" + itoa(k)
+}
+
+func itoa(v int) string {
+	if v == 0 {
+		return "0"
+	}
+	var buf [20]byte
+	i := len(buf)
+	for v > 0 {
+		i--
+		buf[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return string(buf[i:])
+}

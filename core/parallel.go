@@ -1,0 +1,139 @@
+package core
+
+import (
+	"math"
+
+	"github.com/v1tr0/entrena/asm"
+)
+
+// tasks holds the network's preallocated descriptions of parallel
+// element-wise work: the pool receives pointers to them (no allocation per
+// call) and each worker runs a contiguous share.
+type tasks struct {
+	act    actTask
+	back   backTask
+	update updateTask
+}
+
+// taskErrs keeps each worker's error; kernels only fail on a bad shape,
+// which the network's own buffers rule out, but nothing is swallowed.
+type taskErrs struct{ errs []error }
+
+func (t *taskErrs) reset(threads int) {
+	if cap(t.errs) < threads {
+		t.errs = make([]error, threads)
+	}
+	t.errs = t.errs[:threads]
+	clear(t.errs)
+}
+
+func (t *taskErrs) first() error {
+	for _, e := range t.errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// actTask adds the bias and applies f to rows [lo, hi) of z.
+type actTask struct {
+	taskErrs
+	f     Activation
+	z     []float32
+	units int
+	bias  []float32
+}
+
+func (t *actTask) Run(w, lo, hi int) {
+	if err := activate(t.f, t.z[lo*t.units:hi*t.units], hi-lo, t.units, t.bias); err != nil {
+		t.errs[w] = err
+	}
+}
+
+// activateN is activate split over the pool by rows when the pass is large.
+func (n *Network) activateN(f Activation, z []float32, batch, units int, bias []float32) error {
+	if n.pool.Threads() == 1 || batch*units < asm.ParallelElementCount {
+		return activate(f, z, batch, units, bias)
+	}
+	t := &n.tasks.act
+	t.reset(n.pool.Threads())
+	t.f, t.z, t.units, t.bias = f, z, units, bias
+	n.pool.Parallel(batch, 1, t)
+	t.z, t.bias = nil, nil
+	return t.first()
+}
+
+// backTask sets d = d ⊙ f'(a) on [lo, hi).
+type backTask struct {
+	taskErrs
+	f    Activation
+	d, a []float32
+}
+
+func (t *backTask) Run(w, lo, hi int) {
+	if err := activationBackward(t.f, t.d[lo:hi], t.a[lo:hi]); err != nil {
+		t.errs[w] = err
+	}
+}
+
+func (n *Network) activationBackwardN(f Activation, d, a []float32) error {
+	if f == Linear || n.pool.Threads() == 1 || len(d) < asm.ParallelElementCount {
+		return activationBackward(f, d, a)
+	}
+	t := &n.tasks.back
+	t.reset(n.pool.Threads())
+	t.f, t.d, t.a = f, d, a
+	n.pool.Parallel(len(d), asm.AlignFloats, t)
+	t.d, t.a = nil, nil
+	return t.first()
+}
+
+// updateTask applies the optimizer to parameters [lo, hi) of the flat buffers.
+type updateTask struct {
+	taskErrs
+	n    *Network
+	adam asm.AdamParams
+}
+
+func (t *updateTask) Run(w, lo, hi int) {
+	n := t.n
+	o := &n.spec.Optimizer
+	var err error
+	switch o.Kind {
+	case Momentum:
+		err = asm.Momentum(n.params[lo:hi], n.grads[lo:hi], n.opt1[lo:hi], o.LearningRate, o.Momentum)
+	case Adam:
+		err = asm.Adam(n.params[lo:hi], n.grads[lo:hi], n.opt1[lo:hi], n.opt2[lo:hi], t.adam)
+	default:
+		err = asm.Axpy(-o.LearningRate, n.grads[lo:hi], n.params[lo:hi])
+	}
+	if err != nil {
+		t.errs[w] = err
+	}
+}
+
+// update applies the optimizer in one flat pass over all parameters (split
+// over the pool when large); the alignment padding between layers has zero
+// gradient and stays zero.
+func (n *Network) update() error {
+	o := &n.spec.Optimizer
+	n.step++
+	t := &n.tasks.update
+	t.n = n
+	if o.Kind == Adam {
+		s := float64(n.step)
+		t.adam = asm.AdamParams{
+			LR: o.LearningRate, Beta1: o.Beta1, Beta2: o.Beta2, Eps: o.Epsilon,
+			Correction1: float32(1 - math.Pow(float64(o.Beta1), s)),
+			Correction2: float32(1 - math.Pow(float64(o.Beta2), s)),
+		}
+	}
+	t.reset(n.pool.Threads())
+	if n.pool.Threads() == 1 || len(n.params) < asm.ParallelElementCount {
+		t.Run(0, 0, len(n.params))
+	} else {
+		n.pool.Parallel(len(n.params), asm.AlignFloats, t)
+	}
+	return t.first()
+}

@@ -1,0 +1,103 @@
+package core
+
+import (
+	"math"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"github.com/v1tr0/entrena/asm"
+)
+
+// forceParallel makes every GEMM and element-wise pass split over the pool,
+// however small, for the duration of a test.
+func forceParallel(t *testing.T) {
+	g, e := asm.ParallelGemmFlops, asm.ParallelElementCount
+	asm.ParallelGemmFlops, asm.ParallelElementCount = 0, 0
+	t.Cleanup(func() { asm.ParallelGemmFlops, asm.ParallelElementCount = g, e })
+}
+
+// TestThreadsBitIdentical: the same seed gives the same bits on 1, 2 and 3
+// threads, for every optimizer, on every path.
+func TestThreadsBitIdentical(t *testing.T) {
+	forceParallel(t)
+	x, y := blobs(12, 200, 30, 4)
+	forEachPath(t, func(t *testing.T) {
+		for _, opt := range []OptimizerKind{SGD, Momentum, Adam} {
+			var ref []float32
+			for _, threads := range []int{1, 2, 3} {
+				n, err := New(Spec{Inputs: 30, Layers: []Layer{{50, Sigmoid}, {20, ReLU}, {4, Softmax}},
+					Loss: CategoricalCrossEntropy, Optimizer: Optimizer{Kind: opt, LearningRate: 0.05},
+					MaxBatch: 64, Seed: 3, Threads: threads})
+				require.NoError(t, err)
+				require.Equal(t, threads, n.Threads())
+				_, err = n.Fit(x, y, 200, FitOptions{Epochs: 3, BatchSize: 64, Shuffle: true})
+				require.NoError(t, err)
+				p := make([]float32, n.ParamCount())
+				_, _ = n.CopyParams(p)
+				n.Close()
+				if ref == nil {
+					ref = p
+					continue
+				}
+				for i := range p {
+					if math.Float32bits(p[i]) != math.Float32bits(ref[i]) {
+						t.Fatalf("%s threads=%d: param %d = %v, one thread gives %v", opt, threads, i, p[i], ref[i])
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestThreadsAllocsAndSetThreads(t *testing.T) {
+	forceParallel(t)
+	x, y := blobs(1, 64, 40, 5)
+	n, err := New(Spec{Inputs: 40, Layers: []Layer{{33, Tanh}, {5, Sigmoid}}, Loss: MSE,
+		Optimizer: Optimizer{Kind: Adam, LearningRate: 0.01}, MaxBatch: 64, Seed: 1, Threads: 2})
+	require.NoError(t, err)
+	defer n.Close()
+	require.Zero(t, testing.AllocsPerRun(20, func() {
+		if _, err := n.TrainStep(x, y, 64); err != nil {
+			t.Fatal(err)
+		}
+	}))
+	require.NoError(t, n.SetThreads(3))
+	require.Equal(t, 3, n.Threads())
+	_, err = n.TrainStep(x, y, 64)
+	require.NoError(t, err)
+	require.ErrorIs(t, n.SetThreads(-1), ErrSpec)
+	_, err = New(Spec{Inputs: 1, Layers: []Layer{{1, Sigmoid}}, Optimizer: Optimizer{LearningRate: 1}, MaxBatch: 1, Threads: asm.MaxThreads + 1})
+	require.ErrorIs(t, err, ErrSpec)
+}
+
+// TestManyNetworksConcurrently trains separate networks from separate
+// goroutines at once (run under -race in make test).
+func TestManyNetworksConcurrently(t *testing.T) {
+	x, y := blobs(2, 128, 16, 3)
+	var wg sync.WaitGroup
+	results := make([][]float32, 6)
+	for g := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n, err := New(Spec{Inputs: 16, Layers: []Layer{{24, Sigmoid}, {3, Sigmoid}}, Loss: MSE,
+				Optimizer: Optimizer{Kind: SGD, LearningRate: 0.5}, MaxBatch: 32, Seed: 77, Threads: 1 + g%2})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer n.Close()
+			if _, err := n.Fit(x, y, 128, FitOptions{Epochs: 5, BatchSize: 32, Shuffle: true}); err != nil {
+				t.Error(err)
+				return
+			}
+			results[g] = make([]float32, n.ParamCount())
+			_, _ = n.CopyParams(results[g])
+		}()
+	}
+	wg.Wait()
+	for g := 1; g < len(results); g++ {
+		require.Equal(t, results[0], results[g], "same seed, same result, whatever else runs")
+	}
+}
