@@ -23,10 +23,14 @@ all: vet test
 test: vet test-go $(TEST_STEPS)
 	@echo "make test: all suites passed"
 
-## test-go: Go unit tests, the noasm build, and a short replay of the fuzz corpora.
+## test-go: Go unit tests (they replay the committed fuzz corpora), the noasm
+## build, the race detector over the core, and a short fuzz of each core target.
 test-go:
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -tags noasm ./asm ./core
+	$(GO) test -count=1 -race -short ./core ./asm -run 'Thread|Concurren|Pool|XOR|Determinism|Progress'
+	$(GO) test ./core -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s
+	$(GO) test ./asm -run '^$$' -fuzz '^FuzzSgemm$$' -fuzztime 10s
 
 ## vet: go vet (with asmdecl) for every GOARCH that has assembly, and gofmt.
 vet:
@@ -49,6 +53,8 @@ FUZZTIME ?= 60s
 fuzz:
 	$(GO) test ./asm -run '^$$' -fuzz '^FuzzSgemm$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./asm -run '^$$' -fuzz '^FuzzSigmoid$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./core -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./core -run '^$$' -fuzz '^FuzzNew$$' -fuzztime $(FUZZTIME)
 
 ## deps: system packages the test suites need (Debian; run as root).
 deps:
