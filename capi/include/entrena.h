@@ -1,0 +1,401 @@
+/*
+ * entrena.h — the C API of entrena, a dense neural-network training core.
+ *
+ * Link with -lentrena (shared: libentrena.so) or libentrena.a (static; then
+ * also -lpthread). `pkg-config --cflags --libs entrena` gives the flags of an
+ * installed copy.
+ *
+ * CONVENTIONS (they hold for every function below unless its comment says
+ * otherwise)
+ *
+ *  - Status: every function returns an entrena_status. ENTRENA_OK (0) is
+ *    success; anything else is an error. entrena_status_string() names a
+ *    status; entrena_errmsg() (per network) and entrena_last_error() (per
+ *    thread) give the detailed message.
+ *
+ *  - Handles: an entrena_net* is an opaque handle, not a pointer to memory:
+ *    never dereference it. Handles are never reused within a process, so a
+ *    destroyed or made-up handle is detected and gives ENTRENA_ERR_HANDLE
+ *    instead of undefined behaviour. NULL gives ENTRENA_ERR_HANDLE too
+ *    (except entrena_destroy(NULL), which is a no-op returning ENTRENA_OK).
+ *
+ *  - Data layout: float32, row-major, one sample per row (numpy C order).
+ *    x is samples×inputs, y and predictions samples×outputs.
+ *
+ *  - Buffer lengths: every buffer argument comes with its length, counted in
+ *    elements (floats) for float buffers and in bytes for byte buffers.
+ *    A buffer shorter than the call needs gives ENTRENA_ERR_SHAPE; a longer
+ *    one is fine (only the needed prefix is used). A negative count gives
+ *    ENTRENA_ERR_ARGUMENT; zero samples give ENTRENA_ERR_SHAPE.
+ *
+ *  - Out-parameters: a pointer named out_* or documented "required" must not
+ *    be NULL (ENTRENA_ERR_ARGUMENT). Those documented "optional" may be NULL.
+ *    Out-parameters are written only on ENTRENA_OK unless stated.
+ *
+ *  - Ownership: the library never keeps a pointer the caller passes in after
+ *    the call returns (data buffers, strings, spec arrays, callbacks' user
+ *    data beyond the entrena_fit call). Data buffers are read (or written)
+ *    in place during the call: no copy. Strings the library returns
+ *    (const char*) are owned by the library; their lifetime is documented
+ *    at each function. The caller frees nothing the library returns except
+ *    handles, with entrena_destroy().
+ *
+ *  - Threads: any function may be called from any thread. Separate handles
+ *    are independent and may be used from different threads at the same
+ *    time. Concurrent calls on the same handle are serialised by a
+ *    per-handle mutex: the second call waits for the first to finish. One
+ *    exception: while a progress callback of entrena_fit() is running, any
+ *    call on that same handle (from the callback itself or from another
+ *    thread) returns ENTRENA_ERR_BUSY at once instead of waiting, so that a
+ *    callback can never deadlock. Process-wide functions (kernel paths,
+ *    versions) are safe at any time; entrena_kernel_use() affects calls that
+ *    start after it returns.
+ *
+ *  - Allocation: entrena_train_step(), entrena_predict(),
+ *    entrena_evaluate(), entrena_get_params() and the batches and epochs of
+ *    entrena_fit() allocate no memory in steady state (after the first call
+ *    with the same sizes). entrena_debug_mallocs() exposes the Go heap's
+ *    allocation counter so that tests can check it.
+ *
+ *  - The library contains a Go runtime. Load at most one Go-built shared
+ *    library per process, do not dlclose() it, and do not fork() without
+ *    exec() after the first call (use "spawn" in Python multiprocessing).
+ *    Go's signal handlers are installed at load time (see capi/README.md for
+ *    sanitizer and valgrind notes).
+ */
+#ifndef ENTRENA_H
+#define ENTRENA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- version */
+
+#define ENTRENA_VERSION_MAJOR 0
+#define ENTRENA_VERSION_MINOR 1
+#define ENTRENA_VERSION_PATCH 0
+/* MAJOR*10000 + MINOR*100 + PATCH, as returned by entrena_version_number(). */
+#define ENTRENA_VERSION_NUMBER \
+	(ENTRENA_VERSION_MAJOR * 10000 + ENTRENA_VERSION_MINOR * 100 + ENTRENA_VERSION_PATCH)
+#define ENTRENA_VERSION_STRING "0.1.0"
+
+/* ABI version: incremented whenever a function signature, a struct layout
+ * or an enum value of this header changes incompatibly. A program built
+ * against this header should check entrena_abi_version() == ENTRENA_ABI_VERSION
+ * at start-up. Adding functions or enum values does not change it. */
+#define ENTRENA_ABI_VERSION 1
+
+/* Maximum length, NUL included, of any message the library produces
+ * (entrena_errmsg, entrena_last_error); longer messages are truncated. */
+#define ENTRENA_ERRMSG_MAX 512
+
+/* ----------------------------------------------------------------- status */
+
+typedef enum entrena_status {
+	ENTRENA_OK = 0,
+	ENTRENA_ERR_ARGUMENT = 1,  /* NULL pointer, negative count, bad enum value or struct_size */
+	ENTRENA_ERR_SPEC = 2,      /* invalid network spec or training option */
+	ENTRENA_ERR_SHAPE = 3,     /* sizes or buffer lengths that do not match the network */
+	ENTRENA_ERR_DATA = 4,      /* NaN or Inf in inputs, targets or parameters */
+	ENTRENA_ERR_DIVERGED = 5,  /* the cost became NaN or Inf; weights restored (see entrena_fit) */
+	ENTRENA_ERR_STOPPED = 6,   /* the progress callback asked to stop */
+	ENTRENA_ERR_MODEL = 7,     /* model file or buffer truncated, corrupted or not an entrena model */
+	ENTRENA_ERR_VERSION = 8,   /* model file of an unsupported format version */
+	ENTRENA_ERR_IO = 9,        /* file could not be opened, read or written */
+	ENTRENA_ERR_HANDLE = 10,   /* NULL, unknown or destroyed handle */
+	ENTRENA_ERR_BUSY = 11,     /* handle in use by a running progress callback */
+	ENTRENA_ERR_KERNEL = 12,   /* unknown or unavailable kernel path (or bad ENTRENA_KERNELS) */
+	ENTRENA_ERR_INTERNAL = 13  /* a bug in entrena (a recovered Go panic); please report */
+} entrena_status;
+
+/* A short static description of status ("ok", "bad argument", …); never
+ * NULL, "unknown status" for values outside the enum. Thread-safe; the
+ * string lives for the life of the process. */
+const char *entrena_status_string(entrena_status status);
+
+/* ----------------------------------------------------------------- handle */
+
+/* Opaque network handle (see CONVENTIONS). */
+typedef struct entrena_net entrena_net;
+
+/* The message of the last call on net: "not an error" after a successful
+ * call, the detailed reason after a failed one. The string is owned by the
+ * handle and stays valid until the next call on net (from any thread) or
+ * until net is destroyed. For a NULL, unknown or destroyed handle it returns
+ * a static message saying so. Never NULL. */
+const char *entrena_errmsg(const entrena_net *net);
+
+/* The message of the most recent failed call made by the calling thread,
+ * with or without a handle (use it after entrena_create, entrena_load,
+ * entrena_kernel_use, or when a call returned ENTRENA_ERR_HANDLE).
+ * Successful calls leave it unchanged; it is "" before any failure. The
+ * string is thread-local storage, valid until the thread's next failing
+ * call or the thread's exit. Never NULL. */
+const char *entrena_last_error(void);
+
+/* ---------------------------------------------------------------- version */
+
+/* Returns ENTRENA_VERSION_STRING of the library (static string). */
+const char *entrena_version(void);
+/* Returns ENTRENA_VERSION_NUMBER of the library. */
+int entrena_version_number(void);
+/* Returns ENTRENA_ABI_VERSION of the library. */
+int entrena_abi_version(void);
+
+/* ---------------------------------------------------------------- kernels
+ *
+ * String results follow one rule: the function writes the NUL-terminated
+ * string into buf (buf_size bytes, NUL included) and stores strlen+1 in
+ * *needed (optional). buf == NULL with buf_size == 0 is a size query
+ * (ENTRENA_OK, nothing written). A buf too small for the string gives
+ * ENTRENA_ERR_SHAPE, *needed still set and buf left untouched. buf == NULL
+ * with buf_size > 0 gives ENTRENA_ERR_ARGUMENT. */
+
+/* The kernel path in use now: "generic", "avx2", "avx512" or "neon". */
+entrena_status entrena_kernel_active(char *buf, size_t buf_size, size_t *needed);
+
+/* The paths this CPU and build can run, comma-separated, generic first and
+ * the best last (e.g. "generic,avx2,avx512"). */
+entrena_status entrena_kernels_available(char *buf, size_t buf_size, size_t *needed);
+
+/* The CPU features entrena looks at, as cpuid names them, comma-separated
+ * (e.g. "SSE2,AVX,AVX2,FMA3,AVX512F,AVX512DQ,AVX512BW,AVX512VL"). */
+entrena_status entrena_cpu_features(char *buf, size_t buf_size, size_t *needed);
+
+/* The CPU brand string (e.g. "AMD EPYC 9B14"), possibly empty. */
+entrena_status entrena_cpu_model(char *buf, size_t buf_size, size_t *needed);
+
+/* Make path ("generic", "avx2", "avx512", "neon") the kernel path of the
+ * whole process. ENTRENA_ERR_KERNEL when the name is unknown or this CPU
+ * cannot run it (the active path is unchanged). path: required, NUL-terminated.
+ * Results of a network do not depend on the path beyond rounding. */
+entrena_status entrena_kernel_use(const char *path);
+
+/* ---------------------------------------------------------------- network */
+
+typedef enum entrena_activation {
+	ENTRENA_SIGMOID = 0,
+	ENTRENA_TANH = 1,
+	ENTRENA_RELU = 2,
+	ENTRENA_LINEAR = 3,
+	ENTRENA_SOFTMAX = 4 /* output layer only, with ENTRENA_LOSS_CCE */
+} entrena_activation;
+
+typedef enum entrena_loss {
+	ENTRENA_LOSS_MSE = 0, /* J = (1/m)·Σ_samples Σ_outputs (y − ŷ)² */
+	ENTRENA_LOSS_BCE = 1, /* binary cross-entropy; needs a sigmoid output layer */
+	ENTRENA_LOSS_CCE = 2  /* categorical cross-entropy; needs a softmax output layer */
+} entrena_loss;
+
+typedef enum entrena_optimizer {
+	ENTRENA_OPT_SGD = 0,      /* w −= lr·g */
+	ENTRENA_OPT_MOMENTUM = 1, /* v = momentum·v + g; w −= lr·v */
+	ENTRENA_OPT_ADAM = 2      /* Adam with beta1, beta2, epsilon */
+} entrena_optimizer;
+
+/* Everything that defines a network. Initialise with entrena_spec_init(),
+ * then set the fields. The arrays are read during entrena_create() only. */
+typedef struct entrena_spec {
+	uint32_t struct_size;       /* sizeof(entrena_spec); set by entrena_spec_init */
+	int32_t inputs;             /* features per sample, 1 … 1048576 */
+	int32_t n_layers;           /* hidden layers + output layer, 1 … 1024 */
+	int32_t loss;               /* entrena_loss */
+	const int32_t *units;       /* n_layers unit counts, each 1 … 1048576 */
+	const int32_t *activations; /* n_layers entrena_activation values */
+	int32_t optimizer;          /* entrena_optimizer */
+	float learning_rate;        /* > 0 and finite */
+	float momentum;             /* ENTRENA_OPT_MOMENTUM; 0 means 0.9 */
+	float beta1;                /* ENTRENA_OPT_ADAM; 0 means 0.9 */
+	float beta2;                /* ENTRENA_OPT_ADAM; 0 means 0.999 */
+	float epsilon;              /* ENTRENA_OPT_ADAM; 0 means 1e-8 */
+	int32_t max_batch;          /* largest batch of a step; buffers are sized for it */
+	int32_t threads;            /* cores one step may use; 0 = all, 1 = calling thread only */
+	uint64_t seed;              /* weight initialisation and shuffling */
+} entrena_spec;
+
+/* Fill *spec with defaults: struct_size set, no layers, MSE, SGD with
+ * learning rate 0.1, max_batch 32, threads 0, seed 1, other fields 0.
+ * spec: required. */
+entrena_status entrena_spec_init(entrena_spec *spec);
+
+/* Build a network from *spec with every buffer allocated and the weights
+ * initialised from spec->seed (same seed, same weights). On success *out_net
+ * is a new handle; on failure it is set to NULL and entrena_last_error()
+ * says why (ENTRENA_ERR_SPEC for an invalid spec, ENTRENA_ERR_ARGUMENT for
+ * NULL pointers or a wrong struct_size, ENTRENA_ERR_KERNEL when the
+ * environment variable ENTRENA_KERNELS names a path that cannot run).
+ * spec, out_net: required. */
+entrena_status entrena_create(const entrena_spec *spec, entrena_net **out_net);
+
+/* Release net and everything it owns. NULL is a no-op (ENTRENA_OK); a handle
+ * already destroyed or unknown gives ENTRENA_ERR_HANDLE and has no other
+ * effect. If another thread is in a call on net, destroy waits for it. */
+entrena_status entrena_destroy(entrena_net *net);
+
+/* Dimensions of net. Every out-pointer is optional. */
+entrena_status entrena_shape(const entrena_net *net, int64_t *inputs, int64_t *outputs,
+                             int64_t *max_batch, int64_t *n_layers);
+
+/* Layer index (0-based, output layer last): its units and activation
+ * (entrena_activation). Out-pointers optional; index out of range:
+ * ENTRENA_ERR_SHAPE. */
+entrena_status entrena_layer(const entrena_net *net, int64_t index, int64_t *units,
+                             int32_t *activation);
+
+/* Loss (entrena_loss), optimizer (entrena_optimizer) and the current learning
+ * rate. Out-pointers optional. */
+entrena_status entrena_training_config(const entrena_net *net, int32_t *loss, int32_t *optimizer,
+                                       float *learning_rate);
+
+/* Change the learning rate of later steps (> 0 and finite, else
+ * ENTRENA_ERR_SPEC). */
+entrena_status entrena_set_learning_rate(entrena_net *net, float learning_rate);
+
+/* Change how many cores later steps may use (0 = all, 1 = calling thread
+ * only, at most 256, else ENTRENA_ERR_SPEC). Results do not depend on it. */
+entrena_status entrena_set_threads(entrena_net *net, int32_t threads);
+
+/* --------------------------------------------------------------- training */
+
+/* One step of mini-batch gradient descent on `batch` samples (1 … max_batch):
+ * forward, cost, backward, parameter update. x holds batch×inputs floats
+ * (x_len ≥ that), y batch×outputs (y_len ≥ that), both read in place.
+ * *cost (optional) receives the batch's cost before the update.
+ * ENTRENA_ERR_DATA when x or y holds NaN or Inf (nothing updated). */
+entrena_status entrena_train_step(entrena_net *net, const float *x, int64_t x_len,
+                                  const float *y, int64_t y_len, int64_t batch, float *cost);
+
+/* What entrena_fit() reports to its progress callback. The struct is valid
+ * during the callback only. */
+typedef struct entrena_progress {
+	int64_t epoch;         /* 1-based epoch */
+	int64_t epochs;        /* total epochs of this entrena_fit call */
+	int64_t batch;         /* 1-based batch within the epoch */
+	int64_t batches;       /* batches per epoch */
+	int64_t samples;       /* samples seen in this epoch so far */
+	float cost;            /* mean cost of the epoch so far (the epoch's cost when epoch_done) */
+	int32_t epoch_done;    /* 1 at the end of an epoch, 0 after a batch */
+	float val_loss;        /* validation loss, when epoch_done and validation data was given */
+	float val_accuracy;    /* validation accuracy, likewise */
+	double elapsed_seconds; /* since the epoch started */
+} entrena_progress;
+
+/* Progress callback: return 0 to go on, non-zero to stop training after the
+ * current batch (entrena_fit then returns ENTRENA_ERR_STOPPED, keeping the
+ * updates made so far). It runs on the thread that called entrena_fit; it
+ * must not call the library on the same handle (ENTRENA_ERR_BUSY). */
+typedef int (*entrena_progress_fn)(const entrena_progress *progress, void *user_data);
+
+/* Options of entrena_fit(). Initialise with entrena_fit_options_init(). */
+typedef struct entrena_fit_options {
+	uint32_t struct_size;         /* sizeof(entrena_fit_options); set by the init function */
+	int32_t epochs;               /* passes over the data, ≥ 1 (default 1) */
+	int32_t batch_size;           /* samples per step; 0 = max_batch (default 0) */
+	int32_t shuffle;              /* non-zero: new seeded random order every epoch (default 1) */
+	int32_t progress_every_batch; /* non-zero: call progress after every batch too (default 0) */
+	entrena_progress_fn progress; /* optional; called at the end of every epoch */
+	void *user_data;              /* passed to progress, never dereferenced */
+	const float *val_x;           /* optional validation inputs, val_samples×inputs */
+	int64_t val_x_len;            /* floats in val_x */
+	const float *val_y;           /* validation targets, val_samples×outputs */
+	int64_t val_y_len;            /* floats in val_y */
+	int64_t val_samples;          /* 0: no validation */
+} entrena_fit_options;
+
+/* Fill *opts with the defaults above. opts: required. */
+entrena_status entrena_fit_options_init(entrena_fit_options *opts);
+
+/* Train for opts->epochs epochs over `samples` rows of x (samples×inputs,
+ * x_len ≥ that) and y (samples×outputs), read in place (when shuffling,
+ * each batch is gathered into the network's own buffer). Each epoch's mean
+ * cost is appended to the network's history (entrena_history); *cost
+ * (optional) receives the last completed epoch's cost. opts may be NULL
+ * (the defaults). On ENTRENA_ERR_DIVERGED the parameters are restored to
+ * the start of the failing epoch; on ENTRENA_ERR_STOPPED the updates made so
+ * far are kept and the completed epochs are in the history. */
+entrena_status entrena_fit(entrena_net *net, const float *x, int64_t x_len, const float *y,
+                           int64_t y_len, int64_t samples, const entrena_fit_options *opts,
+                           float *cost);
+
+/* Run `samples` rows of x through the network (any number of samples; they
+ * go max_batch at a time) and write samples×outputs floats to out
+ * (out_len ≥ that). x is read in place, out written in place. */
+entrena_status entrena_predict(entrena_net *net, const float *x, int64_t x_len, int64_t samples,
+                               float *out, int64_t out_len);
+
+/* Cost (by the network's loss) and accuracy over `samples` rows of x and y.
+ * Accuracy: share of samples whose largest output is at the index of the
+ * largest target; with one output, output and target compared at 0.5.
+ * loss, accuracy: optional. */
+entrena_status entrena_evaluate(entrena_net *net, const float *x, int64_t x_len, const float *y,
+                                int64_t y_len, int64_t samples, float *loss, float *accuracy);
+
+/* ------------------------------------------------------------- parameters
+ *
+ * Order: for each layer, its out×in weights row-major, then its out biases. */
+
+/* Number of weights and biases. out_count: required. */
+entrena_status entrena_param_count(const entrena_net *net, int64_t *out_count);
+
+/* Copy the parameters into dst (dst_len ≥ param count). */
+entrena_status entrena_get_params(const entrena_net *net, float *dst, int64_t dst_len);
+
+/* Replace the parameters with src (src_len == param count exactly). NaN or
+ * Inf gives ENTRENA_ERR_DATA and leaves the network unchanged. The optimizer
+ * state is reset. */
+entrena_status entrena_set_params(entrena_net *net, const float *src, int64_t src_len);
+
+/* The cost of every epoch completed by entrena_fit on this handle, oldest
+ * first. *out_count (required) receives the number of epochs; dst (dst_len
+ * floats) receives them. dst == NULL with dst_len == 0 is a size query;
+ * dst_len < count gives ENTRENA_ERR_SHAPE (count still set). */
+entrena_status entrena_history(const entrena_net *net, float *dst, int64_t dst_len,
+                               int64_t *out_count);
+
+/* ------------------------------------------------------------ model files
+ *
+ * The format is versioned, little-endian and CRC-checked (see
+ * core/modelfile.go); it holds the spec and parameters, not the optimizer
+ * state or history. */
+
+/* Save to the file at path (NUL-terminated, required) atomically: through a
+ * temporary file in the same folder, fsynced and renamed.
+ * ENTRENA_ERR_IO when the file cannot be written. */
+entrena_status entrena_save(const entrena_net *net, const char *path);
+
+/* Load a model file into a new handle *out_net (NULL on failure).
+ * ENTRENA_ERR_IO (cannot read), ENTRENA_ERR_MODEL (not a valid model),
+ * ENTRENA_ERR_VERSION (newer format). path, out_net: required. */
+entrena_status entrena_load(const char *path, entrena_net **out_net);
+
+/* Exact size in bytes of the model file of net. out_size: required. */
+entrena_status entrena_model_size(const entrena_net *net, size_t *out_size);
+
+/* Write the model file into buf (buf_size ≥ entrena_model_size, else
+ * ENTRENA_ERR_SHAPE). *written (optional) receives the bytes written, or on
+ * ENTRENA_ERR_SHAPE the bytes needed. */
+entrena_status entrena_save_buffer(const entrena_net *net, void *buf, size_t buf_size,
+                                   size_t *written);
+
+/* Build a new handle *out_net from a model file held in buf (buf_size bytes;
+ * buf is not retained). ENTRENA_ERR_MODEL for truncated or corrupted data,
+ * ENTRENA_ERR_VERSION for a newer format. buf, out_net: required. */
+entrena_status entrena_load_buffer(const void *buf, size_t buf_size, entrena_net **out_net);
+
+/* ------------------------------------------------------------------ debug */
+
+/* For tests: the cumulative count of heap objects the library's Go runtime
+ * has allocated (runtime.MemStats.Mallocs). Compare it before and after a
+ * call to check that the call allocates nothing. Costs a few microseconds
+ * (briefly stops the Go runtime). out_mallocs: required. */
+entrena_status entrena_debug_mallocs(uint64_t *out_mallocs);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ENTRENA_H */
