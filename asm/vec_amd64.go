@@ -17,14 +17,14 @@ package asm
 // setVecAVX2 installs the AVX2+FMA element-wise kernels into k.
 func setVecAVX2(k *kernelSet) {
 	k.hadamard = hadamardAVX2
-	// TODO k.sigmoid = sigmoidAVX2
+	k.sigmoid = sigmoidAVX2
 	k.sigmoidBackward = sigmoidBackwardAVX2
-	// TODO k.biasSigmoid = biasSigmoidAVX2
+	k.biasSigmoid = biasSigmoidAVX2
 	k.addBias = addBiasAVX2
 	k.colSums = func(dst []float32, alpha float32, x []float32, cols int) {
 		colSumsAVX2(dst, alpha, x, len(x)/cols, cols)
 	}
-	// TODO k.tanh = tanhAVX2
+	k.tanh = tanhAVX2
 	k.tanhBackward = tanhBackwardAVX2
 	k.relu = reluAVX2
 	k.reluBackward = reluBackwardAVX2
@@ -39,14 +39,14 @@ func setVecAVX2(k *kernelSet) {
 // setVecAVX512 installs the AVX-512 element-wise kernels into k.
 func setVecAVX512(k *kernelSet) {
 	k.hadamard = hadamardAVX512
-	// TODO k.sigmoid = sigmoidAVX512
+	k.sigmoid = sigmoidAVX512
 	k.sigmoidBackward = sigmoidBackwardAVX512
-	// TODO k.biasSigmoid = biasSigmoidAVX512
+	k.biasSigmoid = biasSigmoidAVX512
 	k.addBias = addBiasAVX512
 	k.colSums = func(dst []float32, alpha float32, x []float32, cols int) {
 		colSumsAVX512(dst, alpha, x, len(x)/cols, cols)
 	}
-	// TODO k.tanh = tanhAVX512
+	k.tanh = tanhAVX512
 	k.tanhBackward = tanhBackwardAVX512
 	k.relu = reluAVX512
 	k.reluBackward = reluBackwardAVX512
@@ -62,10 +62,10 @@ func setVecAVX512(k *kernelSet) {
 // in Go with the same float32 roundings and passed by value (the assembly
 // reads them as c_beta1+96(FP) … c_eps+124(FP)).
 type adamConsts struct {
-	beta1, beta2         float32 // β1, β2
-	omb1, omb2             float32 // 1−β1, 1−β2
-	inv1, inv2           float32 // 1/c1, 1/c2 (bias corrections)
-	lr, eps              float32
+	beta1, beta2 float32 // β1, β2
+	omb1, omb2   float32 // 1−β1, 1−β2
+	inv1, inv2   float32 // 1/c1, 1/c2 (bias corrections)
+	lr, eps      float32
 }
 
 func newAdamConsts(h AdamParams) adamConsts {

@@ -1,0 +1,294 @@
+//go:build !noasm && !purego
+
+#include "textflag.h"
+#include "sigmoid_amd64.h"
+
+// AVX-512 sigmoid, fused bias+sigmoid and tanh, 16 lanes per ZMM.
+//
+// Sigmoid, per lane (constants in sigmoid_avx2_amd64.s, ·expConsts):
+//
+//	z = max(−|x|, −112)                VORPS with the sign bit, VMAXPS with z
+//	                                   as the second (Intel) source, which
+//	                                   VMAXPS returns for a NaN (VRANGEPS
+//	                                   would do it in one instruction but
+//	                                   returns the other operand for a QNaN)
+//	n = round(z·log2e)                 FMA with the 1.5·2^23 magic number,
+//	                                   then subtract it: n as a float
+//	r = z − n·ln2_hi − n·ln2_lo        Cody–Waite, two FMAs, |r| ≤ ln2/2
+//	e = 1 + r·(C4 + r·(C3 + r·(C2 + r·(C1 + r·C0))))   degree-5 minimax
+//	t = e·2^n = exp(−|x|) ∈ [0, 1]     VSCALEFPS: exact scaling, one
+//	                                   rounding into subnormals for n < −126
+//	q = 1/(1+t)                        VRCP14PS (2^−14) + one Newton step
+//	σ(x) = q for x ≥ 0, t·q for x < 0  merge-masked multiply on sign(x)
+//
+// Working on −|x| means exp never overflows and σ(x) for x < 0 keeps its
+// relative accuracy down to the subnormals (σ(x) ≈ e^x there). 1+t rounds to
+// exactly 1 where σ(x) rounds to 1 (t ≤ 2^−25), and t rounds to exactly 0
+// where σ(x) rounds to 0 (x ≤ −150·ln2), so saturation is exact. NaN stays
+// NaN through every step; ±Inf are clamped to ∓112 and give 1 and 0.
+// Measured max error against float64: see vec_amd64_test.go (TestSigmoidULP).
+//
+// Register map (sigmoid, biasSigmoid, tanh):
+#define LIMIT  Z31 // −112 (sigmoid) or −10 (tanh), the clamp of −|x|
+#define LOG2E  Z30
+#define MAGIC  Z29
+#define LN2HI  Z28
+#define LN2LO  Z27
+#define C0     Z26
+#define C1     Z25
+#define C2     Z24
+#define C3     Z23
+#define C4     Z22
+#define ONE    Z21
+#define SIGN   Z20 // sign bit
+#define TWO    Z19 // 2.0 (tanh)
+// Z0..Z5 and Z6..Z11: the two vectors of an unrolled step; K1 tail mask,
+// K2/K3 sign masks.
+
+#define LOAD_EXP_CONSTS \
+	VBROADCASTSS ·expConsts+EXP_LOG2E(SB), LOG2E \
+	VBROADCASTSS ·expConsts+EXP_MAGIC(SB), MAGIC \
+	VBROADCASTSS ·expConsts+EXP_LN2HI(SB), LN2HI \
+	VBROADCASTSS ·expConsts+EXP_LN2LO(SB), LN2LO \
+	VBROADCASTSS ·expConsts+EXP_C0(SB), C0       \
+	VBROADCASTSS ·expConsts+EXP_C1(SB), C1       \
+	VBROADCASTSS ·expConsts+EXP_C2(SB), C2       \
+	VBROADCASTSS ·expConsts+EXP_C3(SB), C3       \
+	VBROADCASTSS ·expConsts+EXP_C4(SB), C4       \
+	VBROADCASTSS ·expConsts+EXP_ONE(SB), ONE
+
+// EXP_R(Z, N): from z in Z, leaves n (float) in N and r in Z.
+#define EXP_R(Z, N) \
+	VMOVAPS      MAGIC, N   \
+	VFMADD231PS  LOG2E, Z, N \
+	VSUBPS       MAGIC, N, N \
+	VFNMADD231PS LN2HI, N, Z \
+	VFNMADD231PS LN2LO, N, Z
+
+// EXP_POLY(Z, P): P = C4 + r·(C3 + r·(C2 + r·(C1 + r·C0))) for r in Z, so
+// that exp(r) = 1 + r·P.
+#define EXP_POLY(Z, P) \
+	VMOVAPS     C0, P    \
+	VFMADD213PS C1, Z, P \
+	VFMADD213PS C2, Z, P \
+	VFMADD213PS C3, Z, P \
+	VFMADD213PS C4, Z, P
+
+// SIGMOID(X, Z, N, P, T, K): σ(X) into N; X is kept, Z, P, T, K clobbered.
+#define SIGMOID(X, Z, N, P, T, K) \
+	VORPS        SIGN, X, Z         /* z = −|x| */ \
+	VMAXPS       Z, LIMIT, Z        /* z = max(z, −112), NaN kept */ \
+	EXP_R(Z, N)                    \
+	EXP_POLY(Z, P)                 \
+	VFMADD213PS  ONE, Z, P         \
+	VSCALEFPS    N, P, P           \
+	VADDPS       ONE, P, T         \
+	VRCP14PS     T, N              \
+	VFNMADD213PS ONE, N, T         \
+	VFMADD132PS  T, N, N           \
+	VPMOVD2M     X, K              \
+	VMULPS       P, N, K, N
+
+// ----------------------------------------------------------------------------
+// func sigmoidAVX512(dst, src []float32)
+// Two vectors per step (32 lanes), then one, then a K1-masked last vector.
+// Registers: DI dst, SI src, CX remaining, AX index.
+TEXT ·sigmoidAVX512(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ src_base+24(FP), SI
+	VBROADCASTSS ·expConsts+EXP_NEGLIM(SB), LIMIT
+	VBROADCASTSS ·expConsts+EXP_SIGN(SB), SIGN
+	LOAD_EXP_CONSTS
+	XORQ AX, AX
+
+sig_loop32:
+	CMPQ    CX, $32
+	JB      sig_loop16
+	VMOVUPS (SI)(AX*4), Z0
+	VMOVUPS 64(SI)(AX*4), Z6
+	SIGMOID(Z0, Z1, Z2, Z3, Z4, K2)
+	SIGMOID(Z6, Z7, Z8, Z9, Z10, K3)
+	VMOVUPS Z2, (DI)(AX*4)
+	VMOVUPS Z8, 64(DI)(AX*4)
+	ADDQ    $32, AX
+	SUBQ    $32, CX
+	JMP     sig_loop32
+
+sig_loop16:
+	CMPQ    CX, $16
+	JB      sig_tail
+	VMOVUPS (SI)(AX*4), Z0
+	SIGMOID(Z0, Z1, Z2, Z3, Z4, K2)
+	VMOVUPS Z2, (DI)(AX*4)
+	ADDQ    $16, AX
+	SUBQ    $16, CX
+
+sig_tail:
+	TESTQ     CX, CX
+	JZ        sig_done
+	MOVL      $1, BX
+	SHLL      CX, BX
+	DECL      BX
+	KMOVW     BX, K1
+	VMOVUPS.Z (SI)(AX*4), K1, Z0 // masked-off lanes are 0: σ = 0.5, not stored
+	SIGMOID(Z0, Z1, Z2, Z3, Z4, K2)
+	VMOVUPS   Z2, K1, (DI)(AX*4)
+
+sig_done:
+	VZEROUPPER
+	RET
+
+// ----------------------------------------------------------------------------
+// func biasSigmoidAVX512(x []float32, cols int, bias []float32)
+// x[r·cols+c] = σ(x[r·cols+c] + bias[c]) in place, row by row: 32-column
+// steps, a 16-column step, a masked last block (K1 from cols mod 16, set
+// once). The sum x+bias is rounded to float32 first, as in the generic
+// kernel.
+// Registers: DI row pointer, SI bias, R10 cols, R9 rows left, CX columns
+// left in the row, AX column index.
+TEXT ·biasSigmoidAVX512(SB), NOSPLIT, $0-56
+	MOVQ x_base+0(FP), DI
+	MOVQ x_len+8(FP), AX
+	MOVQ cols+24(FP), R10
+	MOVQ bias_base+32(FP), SI
+	XORQ DX, DX
+	DIVQ R10                // rows = len(x)/cols (cols > 0, checked by BiasSigmoid)
+	MOVQ AX, R9
+	MOVQ R10, CX
+	ANDQ $15, CX
+	MOVL $1, BX
+	SHLL CX, BX
+	DECL BX
+	KMOVW BX, K1
+	VBROADCASTSS ·expConsts+EXP_NEGLIM(SB), LIMIT
+	VBROADCASTSS ·expConsts+EXP_SIGN(SB), SIGN
+	LOAD_EXP_CONSTS
+
+bsg_row:
+	TESTQ R9, R9
+	JZ    bsg_done
+	MOVQ  R10, CX
+	XORQ  AX, AX
+
+bsg_loop32:
+	CMPQ    CX, $32
+	JB      bsg_loop16
+	VMOVUPS (DI)(AX*4), Z0
+	VMOVUPS 64(DI)(AX*4), Z6
+	VADDPS  (SI)(AX*4), Z0, Z0
+	VADDPS  64(SI)(AX*4), Z6, Z6
+	SIGMOID(Z0, Z1, Z2, Z3, Z4, K2)
+	SIGMOID(Z6, Z7, Z8, Z9, Z10, K3)
+	VMOVUPS Z2, (DI)(AX*4)
+	VMOVUPS Z8, 64(DI)(AX*4)
+	ADDQ    $32, AX
+	SUBQ    $32, CX
+	JMP     bsg_loop32
+
+bsg_loop16:
+	CMPQ    CX, $16
+	JB      bsg_tail
+	VMOVUPS (DI)(AX*4), Z0
+	VADDPS  (SI)(AX*4), Z0, Z0
+	SIGMOID(Z0, Z1, Z2, Z3, Z4, K2)
+	VMOVUPS Z2, (DI)(AX*4)
+	ADDQ    $16, AX
+	SUBQ    $16, CX
+
+bsg_tail:
+	TESTQ     CX, CX
+	JZ        bsg_next
+	VMOVUPS.Z (DI)(AX*4), K1, Z0
+	VADDPS.Z  (SI)(AX*4), Z0, K1, Z0
+	SIGMOID(Z0, Z1, Z2, Z3, Z4, K2)
+	VMOVUPS   Z2, K1, (DI)(AX*4)
+
+bsg_next:
+	LEAQ (DI)(R10*4), DI
+	DECQ R9
+	JMP  bsg_row
+
+bsg_done:
+	VZEROUPPER
+	RET
+
+// ----------------------------------------------------------------------------
+// Tanh, per lane, from expm1 on z = −2·min(|x|, 10) (no overflow, no
+// subnormal: n ≥ −29):
+//
+//	z = max(−|x|, −10)·2 = −2·min(|x|, 10)
+//	n, r as for sigmoid;  q = r·P(r) = expm1(r)   (no cancellation near 0)
+//	s = 2^n;  m = s·q + (s − 1) = expm1(z) ∈ (−1, 0]   one FMA, s−1 exact
+//	tanh(|x|) = −m/(2 + m)   VRCP14PS + one Newton step on the quotient
+//	tanh(x) = that magnitude with the sign of x      VPTERNLOGD bit select
+//
+// Relative error stays a few ulp for every |x|, including subnormal x
+// (tanh(x) = x there). NaN stays NaN; ±Inf give ±1.
+//
+// TANH(X, Z, N, P, T): tanh(X) into Z; X kept, N, P, T clobbered.
+#define TANH(X, Z, N, P, T) \
+	VORPS        SIGN, X, Z         /* z = −|x| */ \
+	VMAXPS       Z, LIMIT, Z        /* z = max(z, −10), NaN kept */ \
+	VADDPS       Z, Z, Z           /* z = −2·min(|x|, 10) */ \
+	EXP_R(Z, N)                    \
+	EXP_POLY(Z, P)                 \
+	VMULPS       Z, P, P           /* P = expm1(r) */ \
+	VSCALEFPS    N, ONE, T         /* T = 2^n */ \
+	VSUBPS       ONE, T, N         /* N = 2^n − 1 (exact) */ \
+	VFMADD231PS  P, T, N           /* N = m = expm1(z) */ \
+	VADDPS       TWO, N, T         /* T = 2 + m */ \
+	VRCP14PS     T, P              \
+	VMULPS       P, N, Z           /* Z = m·(1/(2+m)) first guess */ \
+	VFNMADD231PS Z, T, N           /* N = m − (2+m)·Z residual */ \
+	VFMADD231PS  N, P, Z           /* Z = m/(2+m) ≤ 0 */ \
+	VPTERNLOGD   $0xd8, SIGN, X, Z /* Z = SIGN ? X : Z, bitwise */
+
+// func tanhAVX512(dst, src []float32)
+// Same loop shape as sigmoidAVX512.
+TEXT ·tanhAVX512(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ src_base+24(FP), SI
+	VBROADCASTSS ·expConsts+TANH_NEGLIM(SB), LIMIT
+	VBROADCASTSS ·expConsts+EXP_SIGN(SB), SIGN
+	VBROADCASTSS ·expConsts+EXP_TWO(SB), TWO
+	LOAD_EXP_CONSTS
+	XORQ AX, AX
+
+tanh_loop32:
+	CMPQ    CX, $32
+	JB      tanh_loop16
+	VMOVUPS (SI)(AX*4), Z0
+	VMOVUPS 64(SI)(AX*4), Z6
+	TANH(Z0, Z1, Z2, Z3, Z4)
+	TANH(Z6, Z7, Z8, Z9, Z10)
+	VMOVUPS Z1, (DI)(AX*4)
+	VMOVUPS Z7, 64(DI)(AX*4)
+	ADDQ    $32, AX
+	SUBQ    $32, CX
+	JMP     tanh_loop32
+
+tanh_loop16:
+	CMPQ    CX, $16
+	JB      tanh_tail
+	VMOVUPS (SI)(AX*4), Z0
+	TANH(Z0, Z1, Z2, Z3, Z4)
+	VMOVUPS Z1, (DI)(AX*4)
+	ADDQ    $16, AX
+	SUBQ    $16, CX
+
+tanh_tail:
+	TESTQ     CX, CX
+	JZ        tanh_done
+	MOVL      $1, BX
+	SHLL      CX, BX
+	DECL      BX
+	KMOVW     BX, K1
+	VMOVUPS.Z (SI)(AX*4), K1, Z0
+	TANH(Z0, Z1, Z2, Z3, Z4)
+	VMOVUPS   Z1, K1, (DI)(AX*4)
+
+tanh_done:
+	VZEROUPPER
+	RET
