@@ -1,0 +1,307 @@
+package suite
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// peerOutput is what every peer program prints on stdout as its last line:
+// one JSON object with its rows, or the reason it could not run.
+type peerOutput struct {
+	Versions map[string]string `json:"versions"`
+	Settings string            `json:"settings"`
+	Rows     []Row             `json:"rows"`
+	Skipped  string            `json:"skipped"`
+}
+
+// peerProg is one peer program invocation.
+type peerProg struct {
+	label   string   // e.g. "numpy (PyPI) gemm"
+	argv    []string // program and arguments, before --threads
+	threads bool     // run once per thread count (else once, 1 thread)
+	timeout time.Duration
+	missing string // non-empty: skip with this reason instead of running
+}
+
+// peerEnv is the environment of every peer: the caller's, minus the
+// variables that pin OpenBLAS to an old core type (set on some machines for
+// old OpenBLAS builds; they slow a current one), with the thread count of
+// every BLAS and OpenMP runtime set to threads.
+func peerEnv(threads int) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		switch k {
+		case "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "PYTHONPATH", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+			"MKL_NUM_THREADS", "BLIS_NUM_THREADS", "XLA_FLAGS", "KERAS_BACKEND", "JAX_PLATFORMS":
+			continue
+		}
+		env = append(env, kv)
+	}
+	t := itoa(threads)
+	return append(env, "OMP_NUM_THREADS="+t, "OPENBLAS_NUM_THREADS="+t, "MKL_NUM_THREADS="+t,
+		"BLIS_NUM_THREADS="+t, "JAX_PLATFORMS=cpu", "KERAS_BACKEND=jax", "PYTHONNOUSERSITE=1")
+}
+
+// findPeersDir locates bench/peers: the -peersdir flag, else upwards from
+// the working directory to the module root.
+func findPeersDir(flag string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil && bytes.Contains(b, []byte("module github.com/v1tr0/entrena")) {
+			return filepath.Join(dir, "bench", "peers"), nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("bench/peers not found: run from the entrena repository or pass -peersdir")
+		}
+		dir = parent
+	}
+}
+
+// shapeArg renders the GEMM shapes for the peer programs: "NT:m:n:k,...".
+func shapeArg(shapes []gemmShape) string {
+	var parts []string
+	for _, s := range shapes {
+		t := "N"
+		if s.transA {
+			t = "T"
+		}
+		u := "N"
+		if s.transB {
+			u = "T"
+		}
+		parts = append(parts, fmt.Sprintf("%s%s:%d:%d:%d", t, u, s.m, s.n, s.k))
+	}
+	return strings.Join(parts, ",")
+}
+
+func intsArg(xs []int) string {
+	var parts []string
+	for _, x := range xs {
+		parts = append(parts, itoa(x))
+	}
+	return strings.Join(parts, ",")
+}
+
+// peerPrograms lists every peer invocation, in the order they run.
+func (r *runner) peerPrograms(dir string) []peerProg {
+	venv := os.Getenv("ENTRENA_PEERS_VENV")
+	if venv == "" {
+		venv = filepath.Join(dir, "..", ".venv")
+	}
+	venvPy := filepath.Join(venv, "bin", "python")
+	debPy := "/usr/bin/python3"
+	bin := filepath.Join(dir, "bin")
+
+	shapes := shapeArg(gemmShapes(r.quick))
+	sizes := intsArg(eltSizes(r.quick))
+	samples := epochSamples
+	reps := "3"
+	if r.quick {
+		samples, reps = 6000, "1"
+	}
+	common := []string{"--reps", reps}
+	if r.quick {
+		common = append(common, "--quick")
+	}
+	trainArgs := append([]string{"--samples", itoa(samples), "--batches", intsArg(epochBatches)}, common...)
+	py := func(label, interp, script string, extra ...string) peerProg {
+		p := peerProg{label: label, threads: true, timeout: 8 * time.Minute,
+			argv: append(append([]string{interp, filepath.Join(dir, script)}, extra...), common...)}
+		if _, err := os.Stat(interp); err != nil {
+			p.missing = interp + " not found: run bench/peers/setup.sh"
+		}
+		return p
+	}
+	pyTrain := func(label, interp, script string, extra ...string) peerProg {
+		p := py(label, interp, script)
+		p.argv = append(append([]string{interp, filepath.Join(dir, script)}, extra...), trainArgs...)
+		return p
+	}
+	c := func(label, exe string, threads bool, args ...string) peerProg {
+		p := peerProg{label: label, threads: threads, timeout: 8 * time.Minute,
+			argv: append(append([]string{filepath.Join(bin, exe)}, args...), common...)}
+		if _, err := os.Stat(p.argv[0]); err != nil {
+			p.missing = p.argv[0] + " not built: run bench/peers/setup.sh (needs gcc and the Debian -dev package)"
+		}
+		return p
+	}
+	fannSamples := 20000
+	if r.quick {
+		fannSamples = 2000
+	}
+	progs := []peerProg{
+		py("numpy (PyPI) gemm", venvPy, "gemm.py", "--lib", "numpy", "--shapes", shapes),
+		py("numpy (Debian) gemm", debPy, "gemm.py", "--lib", "numpy", "--shapes", shapes, "--tag", "debian"),
+		py("torch (PyPI) gemm", venvPy, "gemm.py", "--lib", "torch", "--shapes", shapes),
+		py("torch (Debian) gemm", debPy, "gemm.py", "--lib", "torch", "--shapes", shapes, "--tag", "debian"),
+		py("jax gemm", venvPy, "gemm.py", "--lib", "jax", "--shapes", shapes),
+		c("OpenBLAS from C gemm", "gemm_openblas", true, "--shapes", shapes),
+		c("BLIS from C gemm", "gemm_blis", true, "--shapes", shapes),
+		py("numpy (PyPI) eltwise", venvPy, "eltwise.py", "--lib", "numpy", "--sizes", sizes),
+		py("numpy (Debian) eltwise", debPy, "eltwise.py", "--lib", "numpy", "--sizes", sizes, "--tag", "debian"),
+		py("torch (PyPI) eltwise", venvPy, "eltwise.py", "--lib", "torch", "--sizes", sizes),
+		py("torch (Debian) eltwise", debPy, "eltwise.py", "--lib", "torch", "--sizes", sizes, "--tag", "debian"),
+		pyTrain("numpy (PyPI) train", venvPy, "train_numpy.py"),
+		pyTrain("numpy (Debian) train", debPy, "train_numpy.py", "--tag", "debian"),
+		pyTrain("torch (PyPI) train", venvPy, "train_torch.py"),
+		pyTrain("torch (Debian) train", debPy, "train_torch.py", "--tag", "debian"),
+		pyTrain("jax train", venvPy, "train_jax.py"),
+		pyTrain("keras train", venvPy, "train_keras.py"),
+		c("FANN from C train", "train_fann", false, "--samples", itoa(fannSamples)),
+	}
+	progs = append(progs, r.entrenaBindingPeers(dir, venvPy, trainArgs)...)
+	return progs
+}
+
+// entrenaBindingPeers is the hook for entrena driven from C (capi/,
+// libentrena) and from Python (bindings/python): their training rows run
+// when the pieces exist, and are skipped with the reason otherwise.
+func (r *runner) entrenaBindingPeers(dir, venvPy string, trainArgs []string) []peerProg {
+	root := filepath.Join(dir, "..", "..")
+	var progs []peerProg
+	cBin := filepath.Join(dir, "bin", "train_entrena_c")
+	pc := peerProg{label: "entrena from C train", threads: true, timeout: 5 * time.Minute,
+		argv: append([]string{cBin}, trainArgs...)}
+	if _, err := os.Stat(cBin); err != nil {
+		pc.missing = "HOOK: entrena's C ABI (capi/, libentrena) is not built into bench/peers/bin/train_entrena_c yet; setup.sh builds it once capi/entrena.h exists"
+	}
+	progs = append(progs, pc)
+	pp := peerProg{label: "entrena from Python train", threads: true, timeout: 5 * time.Minute,
+		argv: append([]string{venvPy, filepath.Join(dir, "train_entrena_py.py")}, trainArgs...)}
+	if _, err := os.Stat(filepath.Join(root, "bindings", "python", "entrena", "__init__.py")); err != nil {
+		pp.missing = "HOOK: the Python binding (bindings/python/entrena) does not exist yet"
+	} else if _, err := os.Stat(pp.argv[1]); err != nil {
+		pp.missing = "HOOK: bench/peers/train_entrena_py.py not written yet (the binding landed after the suite)"
+	}
+	progs = append(progs, pp)
+	return progs
+}
+
+// runPeers runs every peer program for each thread count and adds their rows.
+func (r *runner) runPeers(dir string) {
+	for _, p := range r.peerPrograms(dir) {
+		threads := r.threads
+		if !p.threads {
+			threads = []int{1}
+		}
+		if p.missing != "" {
+			r.rep.Peers = append(r.rep.Peers, PeerRun{Peer: p.label, Command: strings.Join(p.argv, " "), Skipped: p.missing})
+			r.logf("peer %-28s skipped: %s", p.label, p.missing)
+			continue
+		}
+		for _, th := range threads {
+			argv := append(append([]string(nil), p.argv...), "--threads", itoa(th))
+			run := PeerRun{Peer: fmt.Sprintf("%s, %d thread(s)", p.label, th), Command: shellQuote(argv)}
+			start := time.Now()
+			out, err := runPeer(argv, peerEnv(th), p.timeout)
+			run.Seconds = time.Since(start).Seconds()
+			switch {
+			case err != nil:
+				run.Skipped = err.Error()
+			case out.Skipped != "":
+				run.Skipped = out.Skipped
+			default:
+				run.Versions, run.Settings = out.Versions, out.Settings
+				for _, row := range out.Rows {
+					row.Threads = th
+					r.addPeerRow(row)
+				}
+			}
+			r.rep.Peers = append(r.rep.Peers, run)
+			if run.Skipped != "" {
+				r.logf("peer %-28s skipped: %s", run.Peer, run.Skipped)
+				if th == threads[0] {
+					break // the same reason holds for every thread count
+				}
+			} else {
+				r.logf("peer %-28s %d rows in %.1f s", run.Peer, len(out.Rows), run.Seconds)
+			}
+		}
+	}
+}
+
+// addPeerRow fills the derived fields of a peer row: metric from the median
+// when the peer gave only times, share of the best path's peak.
+func (r *runner) addPeerRow(row Row) {
+	if row.Reps == 0 {
+		row.Reps = 1
+	}
+	if row.Allocs == 0 {
+		row.Allocs = -1 // not measured for peers
+	}
+	pk := r.peak(r.best())
+	if pk > 0 && row.Unit == "GFLOPS" {
+		row.PctPeak = 100 * row.Metric / (pk * float64(row.Threads))
+	}
+	if pk > 0 && row.Unit == "samples/s" && (row.Group == "epoch" || row.Group == "step") {
+		if strings.HasPrefix(row.Name, mnistNet.name) {
+			row.PctPeak = 100 * row.Metric * mnistNet.flopsPerSample() / 1e9 / (pk * float64(row.Threads))
+		}
+	}
+	r.add(row)
+}
+
+// runPeer runs one peer program and decodes the JSON object on the last
+// line of its stdout.
+func runPeer(argv []string, env []string, timeout time.Duration) (peerOutput, error) {
+	var out peerOutput
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Env = env
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	last := lines[len(lines)-1]
+	if jerr := json.Unmarshal([]byte(last), &out); jerr != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if i := strings.LastIndex(msg, "\n"); i >= 0 {
+			msg = msg[i+1:]
+		}
+		if ctx.Err() != nil {
+			return out, fmt.Errorf("timed out after %v", timeout)
+		}
+		if err != nil {
+			return out, fmt.Errorf("failed (%v): %s", err, msg)
+		}
+		return out, fmt.Errorf("no result line: %v", jerr)
+	}
+	return out, nil
+}
+
+// shellQuote renders argv as a shell command line, paths relative to the
+// working directory where possible.
+func shellQuote(argv []string) string {
+	wd, _ := os.Getwd()
+	var parts []string
+	for _, a := range argv {
+		if wd != "" && filepath.IsAbs(a) {
+			if rel, err := filepath.Rel(wd, a); err == nil && !strings.HasPrefix(rel, "../../") {
+				a = rel
+			}
+		}
+		if strings.ContainsAny(a, " '\"$;&|()") {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		parts = append(parts, a)
+	}
+	return strings.Join(parts, " ")
+}
