@@ -26,12 +26,12 @@ type Machine struct {
 	GoVersion  string   `json:"go_version"`
 	GOOS       string   `json:"goos"`
 	GOARCH     string   `json:"goarch"`
-	Paths      []string `json:"paths"`       // available kernel paths, best last
-	Default    string   `json:"default"`     // path chosen at start-up
-	Reason     string   `json:"reason"`      // why
+	Paths      []string `json:"paths"`   // available kernel paths, best last
+	Default    string   `json:"default"` // path chosen at start-up
+	Reason     string   `json:"reason"`  // why
 	Hostname   string   `json:"hostname"`
-	Hypervisor bool     `json:"hypervisor"`  // /proc/cpuinfo lists the hypervisor flag
-	Slug       string   `json:"slug"`        // directory name under bench/results
+	Hypervisor bool     `json:"hypervisor"` // /proc/cpuinfo lists the hypervisor flag
+	Slug       string   `json:"slug"`       // directory name under bench/results
 }
 
 // probeMachine reads cpuid (through asm.Info), the Go runtime and, on Linux,

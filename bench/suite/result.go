@@ -52,11 +52,11 @@ type Row struct {
 	Min    float64 `json:"min_s"`
 	Max    float64 `json:"max_s"`
 
-	Metric  float64 `json:"metric"`           // from the median: GFLOPS, Gelem/s, GB/s, samples/s
-	Unit    string  `json:"unit"`             // unit of Metric
-	PctPeak float64 `json:"pct_peak"`         // share of the FMA peak (× threads), 0 when not meaningful
-	Allocs  float64 `json:"allocs_per_op"`    // heap allocations per operation (-1 unknown)
-	Note    string  `json:"note,omitempty"`   // settings, kernel a peer picked, ...
+	Metric  float64 `json:"metric"`            // from the median: GFLOPS, Gelem/s, GB/s, samples/s
+	Unit    string  `json:"unit"`              // unit of Metric
+	PctPeak float64 `json:"pct_peak"`          // share of the FMA peak (× threads), 0 when not meaningful
+	Allocs  float64 `json:"allocs_per_op"`     // heap allocations per operation (-1 unknown)
+	Note    string  `json:"note,omitempty"`    // settings, kernel a peer picked, ...
 	Version string  `json:"version,omitempty"` // peer version
 }
 
