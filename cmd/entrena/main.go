@@ -1,39 +1,126 @@
-// Command entrena trains and runs entrena networks.
+// Command entrena trains, sweeps, evaluates and inspects entrena networks.
 //
-// This first version only runs the built-in demo: the seed's training cycle
-// on XOR, printing the cost every 100 epochs.
+//	entrena train   [flags]   train a network (default: MNIST, 784-128-10)
+//	entrena sweep   [flags]   one training per learning rate (--lr 0.001,0.01,0.1,1)
+//	entrena predict [flags]   run a saved model on a file, write predictions as CSV
+//	entrena eval    [flags]   loss and accuracy of a saved model on labelled data
+//	entrena info              CPU, SIMD features and the kernel path in use
+//	entrena bench   [flags]   the micro-benchmarks (when built in)
+//
+// Run `entrena COMMAND -h` for a command's flags. Exit status: 0 success,
+// 1 failure (bad data, I/O, divergence), 2 bad usage, 130 interrupted.
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"os"
-
-	"github.com/v1tr0/entrena/asm"
-	"github.com/v1tr0/entrena/core"
+	"strings"
 )
 
-func main() {
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "entrena:", err)
-		os.Exit(1)
-	}
+// Exit statuses.
+const (
+	exitOK          = 0
+	exitFailure     = 1
+	exitUsage       = 2
+	exitInterrupted = 130 // 128 + SIGINT, as shells report it
+)
+
+// usageError is a mistake on the command line: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Sprintf(format, args...)}
 }
 
-func run() error {
-	x := []float32{0, 0, 0, 1, 1, 0, 1, 1}
-	y := []float32{0, 1, 1, 0}
-	net, err := core.New(core.Spec{Inputs: 2,
-		Layers: []core.Layer{{Units: 8, Activation: core.Sigmoid}, {Units: 1, Activation: core.Sigmoid}},
-		Loss:   core.MSE, Optimizer: core.Optimizer{Kind: core.SGD, LearningRate: 2}, MaxBatch: 4, Seed: 1})
-	if err != nil {
-		return err
+// errInterrupted is returned when Ctrl-C stopped the work.
+var errInterrupted = errors.New("interrupted")
+
+type command struct {
+	name, summary string
+	run           func(args []string, stdout, stderr io.Writer) error
+}
+
+var commands = []command{
+	{"train", "train a network (default: MNIST from the GoMNIST module, 784-128-10)", cmdTrain},
+	{"sweep", "the seed's learning-rate sweep: one training per rate, a table and a plot", cmdSweep},
+	{"predict", "run a saved model on a file and write its predictions (CSV)", cmdPredict},
+	{"eval", "loss and accuracy of a saved model on labelled data", cmdEval},
+	{"info", "CPU model, SIMD features, the kernel path chosen and why", cmdInfo},
+	{"bench", "micro-benchmarks of the kernels and training steps", cmdBench},
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes one command line and returns the exit status. Every error
+// is printed as one line on stderr.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return exitUsage
 	}
-	fmt.Printf("kernels: %s\n", asm.Active())
-	_, err = net.Fit(x, y, 4, core.FitOptions{Epochs: 2000, BatchSize: 4, Progress: func(p core.Progress) bool {
-		if p.EpochDone && (p.Epoch-1)%100 == 0 {
-			fmt.Printf("Epoch %d: Cost = %.4f\n", p.Epoch-1, p.Cost)
+	name := args[0]
+	if name == "-h" || name == "--help" || name == "help" {
+		usage(stdout)
+		return exitOK
+	}
+	for _, c := range commands {
+		if c.name == name {
+			return report(c.run(args[1:], stdout, stderr), name, stderr)
 		}
-		return true
-	}})
-	return err
+	}
+	fmt.Fprintf(stderr, "entrena: unknown command %q (commands: %s; see entrena -h)\n", name, commandNames())
+	return exitUsage
+}
+
+func report(err error, cmd string, stderr io.Writer) int {
+	var ue usageError
+	var code exitCode
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &code):
+		return int(code)
+	case errors.Is(err, errHelp):
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "entrena %s: %s (see entrena %s -h)\n", cmd, oneLine(err.Error()), cmd)
+		return exitUsage
+	case errors.Is(err, errInterrupted):
+		fmt.Fprintf(stderr, "entrena %s: %s\n", cmd, oneLine(err.Error()))
+		return exitInterrupted
+	case errors.Is(err, errNotBuilt):
+		fmt.Fprintf(stderr, "entrena %s: %s\n", cmd, oneLine(err.Error()))
+		return exitUsage
+	}
+	fmt.Fprintf(stderr, "entrena %s: %s\n", cmd, oneLine(err.Error()))
+	return exitFailure
+}
+
+// oneLine keeps an error message on a single line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func commandNames() string {
+	var n []string
+	for _, c := range commands {
+		n = append(n, c.name)
+	}
+	return strings.Join(n, ", ")
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: entrena COMMAND [flags]")
+	fmt.Fprintln(w)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "`entrena COMMAND -h` lists a command's flags. `entrena train` alone trains on MNIST.")
 }

@@ -1,0 +1,335 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/v1tr0/entrena/asm"
+	"github.com/v1tr0/entrena/core"
+)
+
+// errHelp is returned after -h printed a command's usage: exit status 0.
+var errHelp = errors.New("help shown")
+
+// opts holds every flag of train and sweep; the other commands use a subset.
+type opts struct {
+	fs  *flag.FlagSet
+	set map[string]bool // flags given on the command line or in the spec file
+
+	spec       string
+	layers     string
+	activation string
+	outAct     string
+	loss       string
+	optimizer  string
+	lr         string // one rate for train, a list for sweep
+	momentum   float64
+	epochs     int
+	batch      int
+	seed       uint64
+	shuffle    bool
+	threads    int
+	kernels    string
+	every      int
+	out        string
+	history    string
+	plot       string
+	dataFlags
+}
+
+// dataFlags choose the data; shared by train, sweep, predict and eval.
+type dataFlags struct {
+	data        string
+	test        string
+	split       float64
+	labelColumn string
+	regression  bool
+}
+
+func newFlagSet(name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet("entrena "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {
+		w := fs.Output()
+		fmt.Fprintf(w, "usage: entrena %s [flags]\n\n%s\n\nFlags (-flag and --flag are the same):\n", name, synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args, printing usage on -h. Flags given are recorded.
+func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (map[string]bool, error) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return nil, errHelp
+		}
+		return nil, usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return nil, usagef("unexpected argument %q (every input is given by a flag)", fs.Arg(0))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set, nil
+}
+
+func (d *dataFlags) register(fs *flag.FlagSet, withTest bool) {
+	fs.StringVar(&d.data, "data", "mnist", "data: mnist, fashion-mnist, xor, spirals, a CSV file, an IDX file or prefix (dir/train for dir/train-images-idx3-ubyte[.gz] and its labels), or a folder with train-* and t10k-* IDX files")
+	fs.StringVar(&d.labelColumn, "label-column", "", "CSV label column: header name or 0-based index (negative from the end); default the last")
+	fs.BoolVar(&d.regression, "regression", false, "CSV label is a real-valued target (one output), not a class index")
+	if withTest {
+		fs.StringVar(&d.test, "test", "", "test data (same forms as --data); mnist and fashion-mnist bring their own")
+		fs.Float64Var(&d.split, "split", 0, "hold out this fraction of the training data as the test set (e.g. 0.1)")
+	}
+}
+
+// newTrainFlags defines the flags of train (sweep=false) or sweep.
+func newTrainFlags(name, synopsis string, sweep bool) *opts {
+	o := &opts{fs: newFlagSet(name, synopsis)}
+	fs := o.fs
+	fs.StringVar(&o.spec, "spec", "", "spec file: `key = value` lines with any of the network and training flags below")
+	fs.StringVar(&o.layers, "layers", "", "units per layer, inputs first: 784,128,10 (a layer may name its activation: 784,128:relu,10:softmax); default from the data")
+	fs.StringVar(&o.activation, "activation", "sigmoid", "hidden-layer activation: sigmoid, tanh, relu, linear")
+	fs.StringVar(&o.outAct, "output-activation", "", "output activation; default from the loss (softmax for cce, sigmoid for mse/bce, linear for --regression)")
+	fs.StringVar(&o.loss, "loss", "", "loss: mse, bce (binary-crossentropy), cce (categorical-crossentropy); default from the data")
+	fs.StringVar(&o.optimizer, "optimizer", "sgd", "optimizer: sgd, momentum, adam")
+	if sweep {
+		fs.StringVar(&o.lr, "lr", "0.001,0.01,0.1,1", "comma-separated learning rates, one training each")
+	} else {
+		fs.StringVar(&o.lr, "lr", "", "learning rate α (default from the data)")
+	}
+	fs.Float64Var(&o.momentum, "momentum", 0, "momentum μ for --optimizer momentum (default 0.9)")
+	fs.IntVar(&o.epochs, "epochs", 0, "passes over the training data (default from the data)")
+	fs.IntVar(&o.batch, "batch", 0, "mini-batch size (default from the data)")
+	fs.Uint64Var(&o.seed, "seed", 1, "seed for initialisation, shuffling and splits")
+	fs.BoolVar(&o.shuffle, "shuffle", true, "visit the samples in a new random order every epoch")
+	fs.IntVar(&o.threads, "threads", 0, "cores one training step may use (0: all)")
+	fs.StringVar(&o.kernels, "kernels", "", "force a kernel path: "+strings.Join(asm.KnownPaths, ", ")+" (default: the best this CPU runs; see entrena info)")
+	fs.IntVar(&o.every, "every", 0, "print the cost every N epochs (default: 1, or 100 for runs of 200 epochs or more)")
+	if !sweep {
+		fs.StringVar(&o.out, "out", "", "save the trained model to this file (atomically)")
+	}
+	fs.StringVar(&o.history, "history", "", "write the cost history to this CSV file")
+	fs.StringVar(&o.plot, "plot", "", "write the cost plot to PREFIX.png and PREFIX.svg")
+	o.dataFlags.register(fs, true)
+	return o
+}
+
+// specKeys are the flags a spec file may set.
+var specKeys = map[string]bool{
+	"layers": true, "activation": true, "output-activation": true, "loss": true, "optimizer": true,
+	"lr": true, "momentum": true, "epochs": true, "batch": true, "seed": true, "shuffle": true,
+	"threads": true, "every": true,
+}
+
+// applySpecFile sets the flags named in the spec file that the command line
+// did not set.
+func (o *opts) applySpecFile() error {
+	if o.spec == "" {
+		return nil
+	}
+	f, err := os.Open(o.spec)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for line := 1; sc.Scan(); line++ {
+		t := strings.TrimSpace(sc.Text())
+		if i := strings.IndexByte(t, '#'); i >= 0 {
+			t = strings.TrimSpace(t[:i])
+		}
+		if t == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(t, "=")
+		if !ok {
+			k, v, ok = strings.Cut(t, ":")
+		}
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		if !ok || k == "" {
+			return fmt.Errorf("%s:%d: expected `key = value`, got %q", o.spec, line, t)
+		}
+		if !specKeys[k] || o.fs.Lookup(k) == nil {
+			return fmt.Errorf("%s:%d: unknown key %q", o.spec, line, k)
+		}
+		if o.set[k] {
+			continue // the command line wins
+		}
+		if err := o.fs.Set(k, v); err != nil {
+			return fmt.Errorf("%s:%d: %s: %v", o.spec, line, k, err)
+		}
+		o.set[k] = true
+	}
+	return sc.Err()
+}
+
+// preset fills the flags not set by the user with the data set's defaults.
+func (o *opts) preset(kv map[string]string) {
+	for k, v := range kv {
+		if !o.set[k] && v != "" {
+			if err := o.fs.Set(k, v); err != nil {
+				panic(fmt.Sprintf("bad preset %s=%s: %v", k, v, err)) // a bug in the presets table
+			}
+		}
+	}
+}
+
+// layerDesc is one --layers entry after the inputs.
+type layerDesc struct {
+	units int
+	act   string // "" when the entry names none
+}
+
+// parseLayers parses --layers: inputs first, then units[:activation] per layer.
+func parseLayers(s string) (inputs int, layers []layerDesc, err error) {
+	parts := strings.Split(s, ",")
+	if len(parts) < 2 {
+		return 0, nil, usagef("--layers %q: need the inputs and at least one layer, e.g. 784,128,10", s)
+	}
+	for i, p := range parts {
+		u, act, _ := strings.Cut(strings.TrimSpace(p), ":")
+		n, err := strconv.Atoi(u)
+		if err != nil || n < 1 {
+			return 0, nil, usagef("--layers %q: %q is not a positive unit count", s, u)
+		}
+		if i == 0 {
+			if act != "" {
+				return 0, nil, usagef("--layers %q: the first number is the input count and takes no activation", s)
+			}
+			inputs = n
+			continue
+		}
+		layers = append(layers, layerDesc{n, act})
+	}
+	return inputs, layers, nil
+}
+
+// buildSpec turns the flags into a core.Spec with one learning rate.
+func (o *opts) buildSpec(lr float32) (core.Spec, error) {
+	inputs, descs, err := parseLayers(o.layers)
+	if err != nil {
+		return core.Spec{}, err
+	}
+	loss, err := core.ParseLoss(o.loss)
+	if err != nil {
+		return core.Spec{}, usagef("--loss: %v", trimSpecErr(err))
+	}
+	hidden, err := core.ParseActivation(o.activation)
+	if err != nil {
+		return core.Spec{}, usagef("--activation: %v", trimSpecErr(err))
+	}
+	outName := o.outAct
+	if outName == "" {
+		switch {
+		case loss == core.CategoricalCrossEntropy:
+			outName = "softmax"
+		case o.regression && loss == core.MSE:
+			outName = "linear"
+		default:
+			outName = "sigmoid"
+		}
+	}
+	out, err := core.ParseActivation(outName)
+	if err != nil {
+		return core.Spec{}, usagef("--output-activation: %v", trimSpecErr(err))
+	}
+	kind, err := core.ParseOptimizer(o.optimizer)
+	if err != nil {
+		return core.Spec{}, usagef("--optimizer: %v", trimSpecErr(err))
+	}
+	spec := core.Spec{
+		Inputs:    inputs,
+		Loss:      loss,
+		Optimizer: core.Optimizer{Kind: kind, LearningRate: lr, Momentum: float32(o.momentum)},
+		MaxBatch:  o.batch,
+		Seed:      o.seed,
+		Threads:   o.threads,
+	}
+	for i, d := range descs {
+		a := hidden
+		if i == len(descs)-1 {
+			a = out
+		}
+		if d.act != "" {
+			if a, err = core.ParseActivation(d.act); err != nil {
+				return core.Spec{}, usagef("--layers: %v", trimSpecErr(err))
+			}
+		}
+		spec.Layers = append(spec.Layers, core.Layer{Units: d.units, Activation: a})
+	}
+	if err := spec.Validate(); err != nil {
+		return core.Spec{}, usagef("%v", trimSpecErr(err))
+	}
+	return spec, nil
+}
+
+// trimSpecErr drops core's "bad network spec: " prefix, which says nothing
+// on a command line.
+func trimSpecErr(err error) string {
+	return strings.TrimPrefix(err.Error(), core.ErrSpec.Error()+": ")
+}
+
+// parseRates parses a comma-separated list of learning rates.
+func parseRates(s string) ([]float32, error) {
+	var rates []float32
+	for _, p := range strings.Split(s, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(p), 32)
+		if err != nil || !(v > 0) || v > 1e30 {
+			return nil, usagef("--lr: %q is not a positive learning rate", p)
+		}
+		rates = append(rates, float32(v))
+	}
+	return rates, nil
+}
+
+// useKernels applies --kernels.
+func useKernels(path string) error {
+	if path == "" {
+		return nil
+	}
+	if err := asm.Use(path); err != nil {
+		return usagef("--kernels: %v", err)
+	}
+	return nil
+}
+
+// checkCommonEarly validates the flags that do not depend on the data.
+func (o *opts) checkCommonEarly() error {
+	switch {
+	case o.every < 0:
+		return usagef("--every must be positive, got %d", o.every)
+	case o.threads < 0:
+		return usagef("--threads must be 0 (all cores) or more, got %d", o.threads)
+	case o.split != 0 && o.test != "":
+		return usagef("--split and --test both give a test set; use one")
+	case o.split < 0 || o.split >= 1:
+		return usagef("--split must be in (0, 1), got %v", o.split)
+	}
+	return nil
+}
+
+// checkCommon validates the numeric training flags after the presets.
+func (o *opts) checkCommon() error {
+	switch {
+	case o.epochs < 1:
+		return usagef("--epochs must be at least 1, got %d", o.epochs)
+	case o.batch < 1 || o.batch > core.MaxBatchCap:
+		return usagef("--batch must be between 1 and %d, got %d", core.MaxBatchCap, o.batch)
+	}
+	if o.every == 0 {
+		o.every = 1
+		if o.epochs >= 200 {
+			o.every = 100
+		}
+	}
+	return nil
+}

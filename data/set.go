@@ -1,0 +1,111 @@
+package data
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+)
+
+// ErrFormat is wrapped by every error about the content of a data file
+// (wrong magic, truncated data, malformed rows), for errors.Is.
+var ErrFormat = errors.New("bad data file")
+
+// Set is a data set held as flat row-major buffers, the layout core.Fit reads.
+type Set struct {
+	Name    string
+	X       []float32 // Samples×Inputs features
+	Y       []float32 // Samples×Outputs targets; nil when the data has no labels
+	Samples int
+	Inputs  int
+	Outputs int // columns of Y: Classes for one-hot, 1 for a binary or real-valued target
+	Classes int // number of classes (0 for a real-valued target)
+}
+
+// Labelled reports whether the set has targets.
+func (s *Set) Labelled() bool { return s.Y != nil }
+
+// WithOutputs makes the targets fit a network with n outputs: one-hot
+// targets with fewer classes than n are widened (a test file may lack the
+// last classes), two classes fit a single sigmoid output as 0/1, and a 0/1
+// target fits a two-output softmax as one-hot. Anything else is an error.
+func (s *Set) WithOutputs(n int) error {
+	if s.Y == nil || s.Outputs == n {
+		return nil
+	}
+	switch {
+	case s.Classes > 0 && s.Outputs == s.Classes && s.Classes < n:
+		y := make([]float32, s.Samples*n)
+		for i := range s.Samples {
+			copy(y[i*n:], s.Y[i*s.Outputs:(i+1)*s.Outputs])
+		}
+		s.Y, s.Outputs, s.Classes = y, n, n
+		return nil
+	case n == 1 && s.Classes == 2 && s.Outputs == 2:
+		y := make([]float32, s.Samples)
+		for i := range y {
+			y[i] = s.Y[2*i+1]
+		}
+		s.Y, s.Outputs = y, 1
+		return nil
+	case s.Outputs == 1 && s.Classes > 0 && s.Classes <= n:
+		y := make([]float32, s.Samples*n)
+		for i, v := range s.Y[:s.Samples] {
+			y[i*n+int(v)] = 1
+		}
+		s.Y, s.Outputs, s.Classes = y, n, n
+		return nil
+	}
+	if s.Classes > 0 {
+		return fmt.Errorf("%s has %d classes, the network has %d outputs", s.Name, s.Classes, n)
+	}
+	return fmt.Errorf("%s has %d target columns, the network has %d outputs", s.Name, s.Outputs, n)
+}
+
+// Split shuffles the rows of s in place with seed and returns views of the
+// last frac of them as test and the rest as train. No data is copied.
+func (s *Set) Split(frac float64, seed uint64) (train, test *Set, err error) {
+	if !(frac > 0 && frac < 1) {
+		return nil, nil, fmt.Errorf("split must be between 0 and 1 (exclusive), got %v", frac)
+	}
+	nt := int(float64(s.Samples)*frac + 0.5)
+	if nt < 1 || nt >= s.Samples {
+		return nil, nil, fmt.Errorf("split %v of %d samples leaves an empty train or test set", frac, s.Samples)
+	}
+	s.Shuffle(seed)
+	cut := s.Samples - nt
+	return s.slice(cut, 0, s.Name+" (train split)"), s.slice(nt, cut, s.Name+" (held-out split)"), nil
+}
+
+func (s *Set) slice(n, from int, name string) *Set {
+	t := *s
+	t.Name, t.Samples = name, n
+	t.X = s.X[from*s.Inputs : (from+n)*s.Inputs]
+	if s.Y != nil {
+		t.Y = s.Y[from*s.Outputs : (from+n)*s.Outputs]
+	}
+	return &t
+}
+
+// Shuffle permutes the rows of s in place (Fisher–Yates) with seed.
+func (s *Set) Shuffle(seed uint64) {
+	r := rand.New(rand.NewPCG(seed, 0x73706c6974)) // "split"
+	in, out := s.Inputs, s.Outputs
+	tx := make([]float32, in)
+	ty := make([]float32, out)
+	for i := s.Samples - 1; i > 0; i-- {
+		j := r.IntN(i + 1)
+		swapRows(s.X, tx, i, j, in)
+		if s.Y != nil {
+			swapRows(s.Y, ty, i, j, out)
+		}
+	}
+}
+
+func swapRows(b, tmp []float32, i, j, w int) {
+	if i == j {
+		return
+	}
+	copy(tmp, b[i*w:(i+1)*w])
+	copy(b[i*w:(i+1)*w], b[j*w:(j+1)*w])
+	copy(b[j*w:(j+1)*w], tmp)
+}
