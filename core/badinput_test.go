@@ -3,6 +3,8 @@ package core
 import (
 	"errors"
 	"math"
+	"os"
+	"os/exec"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -143,4 +145,21 @@ func TestParamsRoundTrip(t *testing.T) {
 	require.Equal(t, []float32{32}, b)
 	require.NoError(t, n.SetLearningRate(0.25))
 	require.Equal(t, float32(0.25), n.Spec().Optimizer.LearningRate)
+}
+
+// TestBadKernelEnvironment: with ENTRENA_KERNELS naming an unknown path,
+// New refuses to build networks with an error naming the valid paths.
+func TestBadKernelEnvironment(t *testing.T) {
+	if os.Getenv("ENTRENA_CORE_ENV_CHILD") == "1" {
+		_, err := New(Spec{Inputs: 1, Layers: []Layer{{1, Sigmoid}}, Optimizer: Optimizer{LearningRate: 1}, MaxBatch: 1})
+		if errors.Is(err, ErrKernels) {
+			os.Stdout.WriteString("REFUSED " + err.Error() + "\n")
+		}
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestBadKernelEnvironment$")
+	cmd.Env = append(os.Environ(), "ENTRENA_CORE_ENV_CHILD=1", "ENTRENA_KERNELS=sse9")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, string(out))
+	require.Contains(t, string(out), `REFUSED bad kernel selection: ENTRENA_KERNELS="sse9": unknown kernel path`)
 }

@@ -1,0 +1,37 @@
+package core
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestSaveFullDisk saves onto a 64 KiB tmpfs (mounted when running as root,
+// as CI does; skipped otherwise): a model that does not fit is an error, no
+// partial or temporary file is left, and the previous model stays loadable.
+func TestSaveFullDisk(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to mount a small tmpfs")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs here: %v %s", err, out)
+	}
+	defer exec.Command("umount", dir).Run()
+	path := filepath.Join(dir, "m.entrena")
+	small := xorNet(t, 1, 0.5)
+	require.NoError(t, small.Save(path))
+	big, err := New(Spec{Inputs: 784, Layers: []Layer{{64, Sigmoid}}, Optimizer: Optimizer{LearningRate: 1}, MaxBatch: 1})
+	require.NoError(t, err)
+	err = big.Save(path)
+	require.Error(t, err)
+	require.ErrorContains(t, err, "no space left")
+	entries, _ := os.ReadDir(dir)
+	require.Len(t, entries, 1, "temporary file left behind")
+	m, err := Load(path)
+	require.NoError(t, err)
+	require.Equal(t, small.Spec(), m.Spec())
+}
