@@ -76,32 +76,67 @@ DATA ·expConsts+416(SB)/8, $0x1f8000001f800000
 DATA ·expConsts+424(SB)/8, $0x1f8000001f800000
 DATA ·expConsts+432(SB)/8, $0x1f8000001f800000
 DATA ·expConsts+440(SB)/8, $0x1f8000001f800000
-// EXP_LIMIT: 112.0: VRANGEPS bound, z = −min(|x|, 112)
-DATA ·expConsts+448(SB)/8, $0x42e0000042e00000
-DATA ·expConsts+456(SB)/8, $0x42e0000042e00000
-DATA ·expConsts+464(SB)/8, $0x42e0000042e00000
-DATA ·expConsts+472(SB)/8, $0x42e0000042e00000
-// TANH_LIMIT: 10.0: tanh clamp, tanh(10) = 1 − 4e−9 rounds to 1
-DATA ·expConsts+480(SB)/8, $0x4120000041200000
-DATA ·expConsts+488(SB)/8, $0x4120000041200000
-DATA ·expConsts+496(SB)/8, $0x4120000041200000
-DATA ·expConsts+504(SB)/8, $0x4120000041200000
-// TANH_NEGLIM: −10.0
-DATA ·expConsts+512(SB)/8, $0xc1200000c1200000
-DATA ·expConsts+520(SB)/8, $0xc1200000c1200000
-DATA ·expConsts+528(SB)/8, $0xc1200000c1200000
-DATA ·expConsts+536(SB)/8, $0xc1200000c1200000
+// TANH_NEGLIM: −10.0: tanh clamp of −|x|, tanh(10) = 1 − 4e−9 rounds to 1
+DATA ·expConsts+448(SB)/8, $0xc1200000c1200000
+DATA ·expConsts+456(SB)/8, $0xc1200000c1200000
+DATA ·expConsts+464(SB)/8, $0xc1200000c1200000
+DATA ·expConsts+472(SB)/8, $0xc1200000c1200000
 // EXP_TWO: 2.0
-DATA ·expConsts+544(SB)/8, $0x4000000040000000
-DATA ·expConsts+552(SB)/8, $0x4000000040000000
-DATA ·expConsts+560(SB)/8, $0x4000000040000000
-DATA ·expConsts+568(SB)/8, $0x4000000040000000
+DATA ·expConsts+480(SB)/8, $0x4000000040000000
+DATA ·expConsts+488(SB)/8, $0x4000000040000000
+DATA ·expConsts+496(SB)/8, $0x4000000040000000
+DATA ·expConsts+504(SB)/8, $0x4000000040000000
 // EXP_ABS: all bits but the sign
-DATA ·expConsts+576(SB)/8, $0x7fffffff7fffffff
-DATA ·expConsts+584(SB)/8, $0x7fffffff7fffffff
-DATA ·expConsts+592(SB)/8, $0x7fffffff7fffffff
-DATA ·expConsts+600(SB)/8, $0x7fffffff7fffffff
-GLOBL ·expConsts(SB), RODATA|NOPTR, $608
+DATA ·expConsts+512(SB)/8, $0x7fffffff7fffffff
+DATA ·expConsts+520(SB)/8, $0x7fffffff7fffffff
+DATA ·expConsts+528(SB)/8, $0x7fffffff7fffffff
+DATA ·expConsts+536(SB)/8, $0x7fffffff7fffffff
+// SIG_LIM: 104.0: AVX-512 sigmoid clamps x to [−104, 104]; σ(−104) < 2^−150 rounds to 0, σ(104) to 1
+DATA ·expConsts+544(SB)/8, $0x42d0000042d00000
+DATA ·expConsts+552(SB)/8, $0x42d0000042d00000
+DATA ·expConsts+560(SB)/8, $0x42d0000042d00000
+DATA ·expConsts+568(SB)/8, $0x42d0000042d00000
+// SIG_NEGLIM: −104.0
+DATA ·expConsts+576(SB)/8, $0xc2d00000c2d00000
+DATA ·expConsts+584(SB)/8, $0xc2d00000c2d00000
+DATA ·expConsts+592(SB)/8, $0xc2d00000c2d00000
+DATA ·expConsts+600(SB)/8, $0xc2d00000c2d00000
+// SIG_NLOG2E: −log2(e): n = round(−x·log2e)
+DATA ·expConsts+608(SB)/8, $0xbfb8aa3bbfb8aa3b
+DATA ·expConsts+616(SB)/8, $0xbfb8aa3bbfb8aa3b
+DATA ·expConsts+624(SB)/8, $0xbfb8aa3bbfb8aa3b
+DATA ·expConsts+632(SB)/8, $0xbfb8aa3bbfb8aa3b
+// SIG_S0: −C0·2^−32  (AVX-512 sigmoid: exp(−r')·2^−32 = Σ S_k·r'^(5−k) with r' = −r, so odd
+DATA ·expConsts+640(SB)/8, $0xac072010ac072010
+DATA ·expConsts+648(SB)/8, $0xac072010ac072010
+DATA ·expConsts+656(SB)/8, $0xac072010ac072010
+DATA ·expConsts+664(SB)/8, $0xac072010ac072010
+// SIG_S1:  C1·2^−32   powers change sign; the 2^−32 scale is exact and keeps 2^−32·(1+e^(−x))
+DATA ·expConsts+672(SB)/8, $0x2d2b9f172d2b9f17
+DATA ·expConsts+680(SB)/8, $0x2d2b9f172d2b9f17
+DATA ·expConsts+688(SB)/8, $0x2d2b9f172d2b9f17
+DATA ·expConsts+696(SB)/8, $0x2d2b9f172d2b9f17
+// SIG_S2: −C2·2^−32   normal over the whole clamped range)
+DATA ·expConsts+704(SB)/8, $0xae2aaf33ae2aaf33
+DATA ·expConsts+712(SB)/8, $0xae2aaf33ae2aaf33
+DATA ·expConsts+720(SB)/8, $0xae2aaf33ae2aaf33
+DATA ·expConsts+728(SB)/8, $0xae2aaf33ae2aaf33
+// SIG_S3:  C3·2^−32
+DATA ·expConsts+736(SB)/8, $0x2efffedb2efffedb
+DATA ·expConsts+744(SB)/8, $0x2efffedb2efffedb
+DATA ·expConsts+752(SB)/8, $0x2efffedb2efffedb
+DATA ·expConsts+760(SB)/8, $0x2efffedb2efffedb
+// SIG_S4: −C4·2^−32
+DATA ·expConsts+768(SB)/8, $0xaf7ffff6af7ffff6
+DATA ·expConsts+776(SB)/8, $0xaf7ffff6af7ffff6
+DATA ·expConsts+784(SB)/8, $0xaf7ffff6af7ffff6
+DATA ·expConsts+792(SB)/8, $0xaf7ffff6af7ffff6
+// SIG_S5:  2^−32
+DATA ·expConsts+800(SB)/8, $0x2f8000002f800000
+DATA ·expConsts+808(SB)/8, $0x2f8000002f800000
+DATA ·expConsts+816(SB)/8, $0x2f8000002f800000
+DATA ·expConsts+824(SB)/8, $0x2f8000002f800000
+GLOBL ·expConsts(SB), RODATA|NOPTR, $832
 
 // AVX2+FMA sigmoid, fused bias+sigmoid and tanh, 8 lanes per YMM. Same
 // algorithm as sigmoid_avx512_amd64.s (read its header first) with three

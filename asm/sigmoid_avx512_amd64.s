@@ -74,55 +74,177 @@
 	VFMADD213PS C3, Z, P \
 	VFMADD213PS C4, Z, P
 
-// SIGMOID(X, Z, N, P, T, K): σ(X) into N; X is kept, Z, P, T, K clobbered.
-#define SIGMOID(X, Z, N, P, T, K) \
-	VORPS        SIGN, X, Z         /* z = −|x| */ \
-	VMAXPS       Z, LIMIT, Z        /* z = max(z, −112), NaN kept */ \
-	EXP_R(Z, N)                    \
-	EXP_POLY(Z, P)                 \
-	VFMADD213PS  ONE, Z, P         \
-	VSCALEFPS    N, P, P           \
-	VADDPS       ONE, P, T         \
-	VRCP14PS     T, N              \
-	VFNMADD213PS ONE, N, T         \
-	VFMADD132PS  T, N, N           \
-	VPMOVD2M     X, K              \
-	VMULPS       P, N, K, N
+// Sigmoid constants (SIG_* rows): the exp polynomial with r' = −r, scaled
+// by 2^−32, and the clamp.
+#define SLO    Z31 // −104
+#define SHI    Z20 // 104
+#define NLOG2E Z30 // −log2(e)
+#define S0     Z26
+#define S1     Z25
+#define S2     Z24
+#define S3     Z23
+#define S4     Z22
+#define S5     Z19 // 2^−32
+
+#define LOAD_SIG_CONSTS \
+	VBROADCASTSS ·expConsts+SIG_NEGLIM(SB), SLO  \
+	VBROADCASTSS ·expConsts+SIG_LIM(SB), SHI     \
+	VBROADCASTSS ·expConsts+SIG_NLOG2E(SB), NLOG2E \
+	VBROADCASTSS ·expConsts+EXP_MAGIC(SB), MAGIC \
+	VBROADCASTSS ·expConsts+EXP_LN2HI(SB), LN2HI \
+	VBROADCASTSS ·expConsts+EXP_LN2LO(SB), LN2LO \
+	VBROADCASTSS ·expConsts+SIG_S0(SB), S0       \
+	VBROADCASTSS ·expConsts+SIG_S1(SB), S1       \
+	VBROADCASTSS ·expConsts+SIG_S2(SB), S2       \
+	VBROADCASTSS ·expConsts+SIG_S3(SB), S3       \
+	VBROADCASTSS ·expConsts+SIG_S4(SB), S4       \
+	VBROADCASTSS ·expConsts+SIG_S5(SB), S5       \
+	VBROADCASTSS ·expConsts+EXP_ONE(SB), ONE
+
+// SIGMOID(X, Z, N, P, T): σ(X) into N; X kept, Z, P, T clobbered.
+#define SIGMOID(X, Z, N, P, T) \
+	VMAXPS       X, SLO, Z  /* z = max(x, −104), NaN kept */ \
+	VMINPS       Z, SHI, Z  /* z = min(z, 104), NaN kept */ \
+	VMOVAPS      MAGIC, N   \
+	VFMADD231PS  NLOG2E, Z, N /* N = −z·log2e + 1.5·2^23 */ \
+	VSUBPS       MAGIC, N, N  /* N = n = round(−z·log2e) */ \
+	VFMADD231PS  LN2HI, N, Z  /* Z = z + n·ln2_hi */ \
+	VFMADD231PS  LN2LO, N, Z  /* Z = r' = z + n·ln2 = −r */ \
+	VMOVAPS      S0, P      \
+	VFMADD213PS  S1, Z, P   \
+	VFMADD213PS  S2, Z, P   \
+	VFMADD213PS  S3, Z, P   \
+	VFMADD213PS  S4, Z, P   \
+	VFMADD213PS  S5, Z, P   /* P = 2^−32·exp(r) */ \
+	VSCALEFPS    N, P, P    /* P = 2^−32·e^(−z) */ \
+	VADDPS       S5, P, T   /* T = d = 2^−32·(1 + e^(−z)) */ \
+	VRCP14PS     T, N       \
+	VFNMADD213PS ONE, N, T  /* T = 1 − N·d */ \
+	VFMADD132PS  T, N, N    /* N = 1/d */ \
+	VMULPS       S5, N, N   /* N = 2^−32/d = σ(z) */
+
+// SIGMOID4(Z0..Z3, N0..N3, P0..P3, T0..T3): the SIGMOID steps on four
+// vectors, interleaved instruction by instruction. Each lane's chain is ~19
+// dependent 4-cycle operations; written one vector after another, the
+// scheduler fills with uops of one chain that are waiting on each other and
+// the ports idle (measured: no faster than 2 vectors per step). Interleaving
+// puts four independent operations side by side. Input in Zi (clobbered),
+// σ in Ni.
+#define SIGMOID4(Z0, Z1, Z2, Z3, N0, N1, N2, N3, P0, P1, P2, P3, T0, T1, T2, T3) \
+	VMAXPS       Z0, SLO, Z0 \
+	VMAXPS       Z1, SLO, Z1 \
+	VMAXPS       Z2, SLO, Z2 \
+	VMAXPS       Z3, SLO, Z3 \
+	VMINPS       Z0, SHI, Z0 \
+	VMINPS       Z1, SHI, Z1 \
+	VMINPS       Z2, SHI, Z2 \
+	VMINPS       Z3, SHI, Z3 \
+	VMOVAPS      MAGIC, N0 \
+	VMOVAPS      MAGIC, N1 \
+	VMOVAPS      MAGIC, N2 \
+	VMOVAPS      MAGIC, N3 \
+	VFMADD231PS  NLOG2E, Z0, N0 \
+	VFMADD231PS  NLOG2E, Z1, N1 \
+	VFMADD231PS  NLOG2E, Z2, N2 \
+	VFMADD231PS  NLOG2E, Z3, N3 \
+	VSUBPS       MAGIC, N0, N0 \
+	VSUBPS       MAGIC, N1, N1 \
+	VSUBPS       MAGIC, N2, N2 \
+	VSUBPS       MAGIC, N3, N3 \
+	VFMADD231PS  LN2HI, N0, Z0 \
+	VFMADD231PS  LN2HI, N1, Z1 \
+	VFMADD231PS  LN2HI, N2, Z2 \
+	VFMADD231PS  LN2HI, N3, Z3 \
+	VFMADD231PS  LN2LO, N0, Z0 \
+	VFMADD231PS  LN2LO, N1, Z1 \
+	VFMADD231PS  LN2LO, N2, Z2 \
+	VFMADD231PS  LN2LO, N3, Z3 \
+	VMOVAPS      S0, P0 \
+	VMOVAPS      S0, P1 \
+	VMOVAPS      S0, P2 \
+	VMOVAPS      S0, P3 \
+	VFMADD213PS  S1, Z0, P0 \
+	VFMADD213PS  S1, Z1, P1 \
+	VFMADD213PS  S1, Z2, P2 \
+	VFMADD213PS  S1, Z3, P3 \
+	VFMADD213PS  S2, Z0, P0 \
+	VFMADD213PS  S2, Z1, P1 \
+	VFMADD213PS  S2, Z2, P2 \
+	VFMADD213PS  S2, Z3, P3 \
+	VFMADD213PS  S3, Z0, P0 \
+	VFMADD213PS  S3, Z1, P1 \
+	VFMADD213PS  S3, Z2, P2 \
+	VFMADD213PS  S3, Z3, P3 \
+	VFMADD213PS  S4, Z0, P0 \
+	VFMADD213PS  S4, Z1, P1 \
+	VFMADD213PS  S4, Z2, P2 \
+	VFMADD213PS  S4, Z3, P3 \
+	VFMADD213PS  S5, Z0, P0 \
+	VFMADD213PS  S5, Z1, P1 \
+	VFMADD213PS  S5, Z2, P2 \
+	VFMADD213PS  S5, Z3, P3 \
+	VSCALEFPS    N0, P0, P0 \
+	VSCALEFPS    N1, P1, P1 \
+	VSCALEFPS    N2, P2, P2 \
+	VSCALEFPS    N3, P3, P3 \
+	VADDPS       S5, P0, T0 \
+	VADDPS       S5, P1, T1 \
+	VADDPS       S5, P2, T2 \
+	VADDPS       S5, P3, T3 \
+	VRCP14PS     T0, N0 \
+	VRCP14PS     T1, N1 \
+	VRCP14PS     T2, N2 \
+	VRCP14PS     T3, N3 \
+	VFNMADD213PS ONE, N0, T0 \
+	VFNMADD213PS ONE, N1, T1 \
+	VFNMADD213PS ONE, N2, T2 \
+	VFNMADD213PS ONE, N3, T3 \
+	VFMADD132PS  T0, N0, N0 \
+	VFMADD132PS  T1, N1, N1 \
+	VFMADD132PS  T2, N2, N2 \
+	VFMADD132PS  T3, N3, N3 \
+	VMULPS       S5, N0, N0 \
+	VMULPS       S5, N1, N1 \
+	VMULPS       S5, N2, N2 \
+	VMULPS       S5, N3, N3
 
 // ----------------------------------------------------------------------------
 // func sigmoidAVX512(dst, src []float32)
-// Two vectors per step (32 lanes), then one, then a K1-masked last vector.
+// Four interleaved vectors per step (64 lanes), then one, then a K1-masked
+// last vector.
 // Registers: DI dst, SI src, CX remaining, AX index.
 TEXT ·sigmoidAVX512(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
 	MOVQ src_base+24(FP), SI
-	VBROADCASTSS ·expConsts+EXP_NEGLIM(SB), LIMIT
-	VBROADCASTSS ·expConsts+EXP_SIGN(SB), SIGN
-	LOAD_EXP_CONSTS
+	LOAD_SIG_CONSTS
 	XORQ AX, AX
 
-sig_loop32:
-	CMPQ    CX, $32
+sig_loop64:
+	CMPQ    CX, $64
 	JB      sig_loop16
 	VMOVUPS (SI)(AX*4), Z0
-	VMOVUPS 64(SI)(AX*4), Z6
-	SIGMOID(Z0, Z1, Z2, Z3, Z4, K2)
-	SIGMOID(Z6, Z7, Z8, Z9, Z10, K3)
-	VMOVUPS Z2, (DI)(AX*4)
-	VMOVUPS Z8, 64(DI)(AX*4)
-	ADDQ    $32, AX
-	SUBQ    $32, CX
-	JMP     sig_loop32
+	VMOVUPS 64(SI)(AX*4), Z1
+	VMOVUPS 128(SI)(AX*4), Z2
+	VMOVUPS 192(SI)(AX*4), Z3
+	SIGMOID4(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	VMOVUPS Z4, (DI)(AX*4)
+	VMOVUPS Z5, 64(DI)(AX*4)
+	VMOVUPS Z6, 128(DI)(AX*4)
+	VMOVUPS Z7, 192(DI)(AX*4)
+	ADDQ    $64, AX
+	SUBQ    $64, CX
+	JMP     sig_loop64
 
 sig_loop16:
 	CMPQ    CX, $16
 	JB      sig_tail
 	VMOVUPS (SI)(AX*4), Z0
-	SIGMOID(Z0, Z1, Z2, Z3, Z4, K2)
+	SIGMOID(Z0, Z1, Z2, Z3, Z4)
 	VMOVUPS Z2, (DI)(AX*4)
 	ADDQ    $16, AX
 	SUBQ    $16, CX
+	JMP     sig_loop16
 
 sig_tail:
 	TESTQ     CX, CX
@@ -132,7 +254,7 @@ sig_tail:
 	DECL      BX
 	KMOVW     BX, K1
 	VMOVUPS.Z (SI)(AX*4), K1, Z0 // masked-off lanes are 0: σ = 0.5, not stored
-	SIGMOID(Z0, Z1, Z2, Z3, Z4, K2)
+	SIGMOID(Z0, Z1, Z2, Z3, Z4)
 	VMOVUPS   Z2, K1, (DI)(AX*4)
 
 sig_done:
@@ -141,8 +263,8 @@ sig_done:
 
 // ----------------------------------------------------------------------------
 // func biasSigmoidAVX512(x []float32, cols int, bias []float32)
-// x[r·cols+c] = σ(x[r·cols+c] + bias[c]) in place, row by row: 32-column
-// steps, a 16-column step, a masked last block (K1 from cols mod 16, set
+// x[r·cols+c] = σ(x[r·cols+c] + bias[c]) in place, row by row: 64-column
+// steps, 16-column steps, a masked last block (K1 from cols mod 16, set
 // once). The sum x+bias is rounded to float32 first, as in the generic
 // kernel.
 // Registers: DI row pointer, SI bias, R10 cols, R9 rows left, CX columns
@@ -161,9 +283,7 @@ TEXT ·biasSigmoidAVX512(SB), NOSPLIT, $0-56
 	SHLL CX, BX
 	DECL BX
 	KMOVW BX, K1
-	VBROADCASTSS ·expConsts+EXP_NEGLIM(SB), LIMIT
-	VBROADCASTSS ·expConsts+EXP_SIGN(SB), SIGN
-	LOAD_EXP_CONSTS
+	LOAD_SIG_CONSTS
 
 bsg_row:
 	TESTQ R9, R9
@@ -171,37 +291,43 @@ bsg_row:
 	MOVQ  R10, CX
 	XORQ  AX, AX
 
-bsg_loop32:
-	CMPQ    CX, $32
+bsg_loop64:
+	CMPQ    CX, $64
 	JB      bsg_loop16
 	VMOVUPS (DI)(AX*4), Z0
-	VMOVUPS 64(DI)(AX*4), Z6
+	VMOVUPS 64(DI)(AX*4), Z1
+	VMOVUPS 128(DI)(AX*4), Z2
+	VMOVUPS 192(DI)(AX*4), Z3
 	VADDPS  (SI)(AX*4), Z0, Z0
-	VADDPS  64(SI)(AX*4), Z6, Z6
-	SIGMOID(Z0, Z1, Z2, Z3, Z4, K2)
-	SIGMOID(Z6, Z7, Z8, Z9, Z10, K3)
-	VMOVUPS Z2, (DI)(AX*4)
-	VMOVUPS Z8, 64(DI)(AX*4)
-	ADDQ    $32, AX
-	SUBQ    $32, CX
-	JMP     bsg_loop32
+	VADDPS  64(SI)(AX*4), Z1, Z1
+	VADDPS  128(SI)(AX*4), Z2, Z2
+	VADDPS  192(SI)(AX*4), Z3, Z3
+	SIGMOID4(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	VMOVUPS Z4, (DI)(AX*4)
+	VMOVUPS Z5, 64(DI)(AX*4)
+	VMOVUPS Z6, 128(DI)(AX*4)
+	VMOVUPS Z7, 192(DI)(AX*4)
+	ADDQ    $64, AX
+	SUBQ    $64, CX
+	JMP     bsg_loop64
 
 bsg_loop16:
 	CMPQ    CX, $16
 	JB      bsg_tail
 	VMOVUPS (DI)(AX*4), Z0
 	VADDPS  (SI)(AX*4), Z0, Z0
-	SIGMOID(Z0, Z1, Z2, Z3, Z4, K2)
+	SIGMOID(Z0, Z1, Z2, Z3, Z4)
 	VMOVUPS Z2, (DI)(AX*4)
 	ADDQ    $16, AX
 	SUBQ    $16, CX
+	JMP     bsg_loop16
 
 bsg_tail:
 	TESTQ     CX, CX
 	JZ        bsg_next
 	VMOVUPS.Z (DI)(AX*4), K1, Z0
 	VADDPS.Z  (SI)(AX*4), Z0, K1, Z0
-	SIGMOID(Z0, Z1, Z2, Z3, Z4, K2)
+	SIGMOID(Z0, Z1, Z2, Z3, Z4)
 	VMOVUPS   Z2, K1, (DI)(AX*4)
 
 bsg_next:
