@@ -253,14 +253,7 @@ func (n *Network) SetLearningRate(lr float32) error {
 }
 
 // firstNonFinite returns the index of the first NaN or ±Inf in s, or -1.
-func firstNonFinite(s []float32) int {
-	for i, v := range s {
-		if v-v != 0 { // NaN − NaN and Inf − Inf are NaN
-			return i
-		}
-	}
-	return -1
-}
+func firstNonFinite(s []float32) int { return asm.FirstNonFinite(s) }
 
 // recoverError turns a panic inside the package into an error, so that no
 // panic escapes the public API (a bug would otherwise kill a C or Python host).
