@@ -15,6 +15,7 @@ func platformPaths() []*kernelSet {
 		return nil
 	}
 	neon := genericKernels.clone("neon")
+	setGemmNEON(neon)
 	setVecNEON(neon)
 	return []*kernelSet{neon}
 }
