@@ -28,7 +28,8 @@ type peerProg struct {
 	argv    []string // program and arguments, before --threads
 	threads bool     // run once per thread count (else once, 1 thread)
 	timeout time.Duration
-	missing string // non-empty: skip with this reason instead of running
+	missing string   // non-empty: skip with this reason instead of running
+	env     []string // extra environment after peerEnv
 }
 
 // peerEnv is the environment of every peer: the caller's, minus the
@@ -142,9 +143,9 @@ func (r *runner) peerPrograms(dir string) []peerProg {
 		}
 		return p
 	}
-	fannSamples := 20000
+	fannSamples := 5000
 	if r.quick {
-		fannSamples = 2000
+		fannSamples = 500
 	}
 	progs := []peerProg{
 		py("numpy (PyPI) gemm", venvPy, "gemm.py", "--lib", "numpy", "--shapes", shapes),
@@ -153,6 +154,10 @@ func (r *runner) peerPrograms(dir string) []peerProg {
 		py("torch (Debian) gemm", debPy, "gemm.py", "--lib", "torch", "--shapes", shapes, "--tag", "debian"),
 		py("jax gemm", venvPy, "gemm.py", "--lib", "jax", "--shapes", shapes),
 		c("OpenBLAS from C gemm", "gemm_openblas", true, "--shapes", shapes),
+		// Debian's OpenBLAS 0.3.21 may not know a newer CPU and fall back to
+		// an old kernel: also run it with its AVX-512 kernel forced.
+		withEnv(c("OpenBLAS from C gemm, OPENBLAS_CORETYPE=SkylakeX", "gemm_openblas", true, "--shapes", shapes), "OPENBLAS_CORETYPE=SkylakeX"),
+		withEnv(py("numpy (Debian) gemm, OPENBLAS_CORETYPE=SkylakeX", debPy, "gemm.py", "--lib", "numpy", "--shapes", shapes, "--tag", "debian-skylakex"), "OPENBLAS_CORETYPE=SkylakeX"),
 		c("BLIS from C gemm", "gemm_blis", true, "--shapes", shapes),
 		py("numpy (PyPI) eltwise", venvPy, "eltwise.py", "--lib", "numpy", "--sizes", sizes),
 		py("numpy (Debian) eltwise", debPy, "eltwise.py", "--lib", "numpy", "--sizes", sizes, "--tag", "debian"),
@@ -168,6 +173,11 @@ func (r *runner) peerPrograms(dir string) []peerProg {
 	}
 	progs = append(progs, r.entrenaBindingPeers(dir, venvPy, trainArgs)...)
 	return progs
+}
+
+func withEnv(p peerProg, env ...string) peerProg {
+	p.env = append(p.env, env...)
+	return p
 }
 
 // entrenaBindingPeers is the hook for entrena driven from C (capi/,
@@ -208,9 +218,9 @@ func (r *runner) runPeers(dir string) {
 		}
 		for _, th := range threads {
 			argv := append(append([]string(nil), p.argv...), "--threads", itoa(th))
-			run := PeerRun{Peer: fmt.Sprintf("%s, %d thread(s)", p.label, th), Command: shellQuote(argv)}
+			run := PeerRun{Peer: fmt.Sprintf("%s, %d thread(s)", p.label, th), Command: strings.Join(append(append([]string(nil), p.env...), shellQuote(argv)), " ")}
 			start := time.Now()
-			out, err := runPeer(argv, peerEnv(th), p.timeout)
+			out, err := runPeer(argv, append(peerEnv(th), p.env...), p.timeout)
 			run.Seconds = time.Since(start).Seconds()
 			switch {
 			case err != nil:
