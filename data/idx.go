@@ -167,16 +167,25 @@ func openData(path string) (io.Reader, io.Closer, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	br := bufio.NewReaderSize(f, 64<<10)
+	r, err := maybeGzip(f)
+	if err != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return r, f, nil
+}
+
+// maybeGzip decompresses r on the fly when it starts with the gzip magic.
+func maybeGzip(r io.Reader) (io.Reader, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
 	if m, _ := br.Peek(2); len(m) == 2 && m[0] == 0x1f && m[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			f.Close()
-			return nil, nil, fmt.Errorf("%s: %w", path, gzipErr(err))
+			return nil, gzipErr(err)
 		}
-		return zr, f, nil
+		return zr, nil
 	}
-	return br, f, nil
+	return br, nil
 }
 
 // ReadIDXImages reads an image IDX file (plain or gzip) from path.

@@ -32,6 +32,7 @@ func plotHistory(prefix, title string, h core.History) ([]string, error) {
 			return nil, err
 		}
 		acc := newPlot("Test accuracy", "epoch", "accuracy (%)")
+		acc.Legend.Top = false // the curve rises: keep the legend out of its way
 		pct := make([]float32, len(h.ValAcc))
 		for i, a := range h.ValAcc {
 			pct[i] = 100 * a
@@ -48,6 +49,8 @@ func plotHistory(prefix, title string, h core.History) ([]string, error) {
 // plotSweep draws one cost curve per learning rate.
 func plotSweep(prefix, title string, runs []sweepRun) ([]string, error) {
 	p := newPlot("Learning-rate sweep: "+title, "epoch", "cost")
+	p.Legend.Top, p.Legend.Left = false, true // costs start high on the left
+	p.Legend.XOffs = vg.Centimeter / 2
 	var all [][]float32
 	for i, r := range runs {
 		name := fmt.Sprintf("α = %g", r.lr)
@@ -132,7 +135,8 @@ func render(prefix string, plots []*plot.Plot) ([]string, error) {
 	} {
 		c, wt := f.canvas()
 		dc := draw.New(c)
-		tiles := draw.Tiles{Rows: len(plots), Cols: 1, PadY: vg.Centimeter / 2, PadTop: vg.Centimeter / 4, PadBottom: vg.Centimeter / 4}
+		pad := vg.Centimeter / 4
+		tiles := draw.Tiles{Rows: len(plots), Cols: 1, PadY: 2 * pad, PadTop: pad, PadBottom: pad, PadLeft: pad, PadRight: 2 * pad}
 		grid := make([][]*plot.Plot, len(plots))
 		for i, p := range plots {
 			grid[i] = []*plot.Plot{p}

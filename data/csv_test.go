@@ -1,0 +1,136 @@
+package data
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func decode(t *testing.T, in string, o CSVOptions) (*Set, error) {
+	t.Helper()
+	return DecodeCSV(strings.NewReader(in), 0, o)
+}
+
+func TestCSVHeaderAndOneHot(t *testing.T) {
+	s, err := decode(t, "a,b,label\n0.5,1,2\n1.5,-2,0\n# a comment\n\n3,4e1,1\n", CSVOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Samples != 3 || s.Inputs != 2 || s.Outputs != 3 || s.Classes != 3 {
+		t.Fatalf("set %+v", s)
+	}
+	wantX := []float32{0.5, 1, 1.5, -2, 3, 40}
+	for i, v := range wantX {
+		if s.X[i] != v {
+			t.Errorf("X[%d] = %v, want %v", i, s.X[i], v)
+		}
+	}
+	wantY := []float32{0, 0, 1, 1, 0, 0, 0, 1, 0}
+	for i, v := range wantY {
+		if s.Y[i] != v {
+			t.Errorf("Y[%d] = %v, want %v", i, s.Y[i], v)
+		}
+	}
+}
+
+func TestCSVLabelColumn(t *testing.T) {
+	in := "y,f1,f2\n1,10,20\n0,30,40\n"
+	for _, col := range []string{"y", "0", "-3"} {
+		s, err := decode(t, in, CSVOptions{LabelColumn: col})
+		if err != nil {
+			t.Fatalf("%s: %v", col, err)
+		}
+		// Two classes: a single 0/1 target.
+		if s.Inputs != 2 || s.Outputs != 1 || s.Classes != 2 || s.Y[0] != 1 || s.Y[1] != 0 || s.X[0] != 10 || s.X[3] != 40 {
+			t.Errorf("%s: %+v", col, s)
+		}
+	}
+	// No header: the first row is data.
+	s, err := decode(t, "1,2,0\n3,4,1\n", CSVOptions{})
+	if err != nil || s.Samples != 2 {
+		t.Fatalf("headerless: %+v %v", s, err)
+	}
+	s, err = decode(t, "1,2,0.25\n3,4,7.5\n", CSVOptions{Regression: true})
+	if err != nil || s.Outputs != 1 || s.Classes != 0 || s.Y[1] != 7.5 {
+		t.Fatalf("regression: %+v %v", s, err)
+	}
+	s, err = decode(t, "1,2,3\n4,5,6\n", CSVOptions{NoLabels: true})
+	if err != nil || s.Inputs != 3 || s.Y != nil || s.Labelled() {
+		t.Fatalf("no labels: %+v %v", s, err)
+	}
+}
+
+func TestCSVErrors(t *testing.T) {
+	cases := []struct {
+		name, in string
+		opts     CSVOptions
+		want     string
+	}{
+		{"empty", "", CSVOptions{}, "empty CSV file"},
+		{"header only", "a,b\n", CSVOptions{}, "no data rows"},
+		{"not a number", "a,b,c\n1,2,0\n1,x,0\n", CSVOptions{}, `line 3: column 2 (b): "x" is not a number`},
+		{"NaN", "1,2,0\n3,NaN,1\n", CSVOptions{}, `line 2: column 2: "NaN" is not a finite number`},
+		{"Inf", "1,2,0\n-Inf,2,1\n", CSVOptions{}, `line 2: column 1: "-Inf" is not a finite number`},
+		{"too large", "1,2,0\n1e39,2,1\n", CSVOptions{}, "out of float32 range"},
+		{"short row", "1,2,0\n1,2,0\n1,2\n", CSVOptions{}, "line 3: 2 fields, the first row has 3"},
+		{"long row", "a,b,c\n1,2,0\n\n1,2,0,4\n", CSVOptions{}, "line 4: 4 fields, the first row has 3"},
+		{"bad quote", "1,2,0\n1,\"2,0\n", CSVOptions{}, "line 2"},
+		{"fractional label", "1,2,0\n1,2,0.5\n", CSVOptions{}, `line 2: label "0.5" is not a class index`},
+		{"negative label", "1,2,-1\n", CSVOptions{}, "is not a class index"},
+		{"huge label", "1,2,5000\n", CSVOptions{}, "is not a class index"},
+		{"one column", "1\n2\n", CSVOptions{}, "at least 2 columns"},
+		{"unknown label name", "a,b\n1,2\n", CSVOptions{LabelColumn: "zz"}, `label column "zz" is not in the header`},
+		{"label name without header", "1,2\n", CSVOptions{LabelColumn: "zz"}, "no header"},
+		{"label index out of range", "1,2\n", CSVOptions{LabelColumn: "5"}, "out of range"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := decode(t, c.in, c.opts)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v, want one containing %q", err, c.want)
+			}
+			if !errors.Is(err, ErrFormat) {
+				t.Errorf("%v does not wrap ErrFormat", err)
+			}
+		})
+	}
+}
+
+func TestReadCSVFile(t *testing.T) {
+	dir := t.TempDir()
+	text := "x1,x2,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n"
+	for _, p := range []string{
+		writeFile(t, dir, "xor.csv", []byte(text)),
+		writeFile(t, dir, "xor.csv.gz", gz([]byte(text))),
+		writeFile(t, dir, "noeol.csv", []byte(strings.TrimSuffix(text, "\n"))),
+	} {
+		s, err := ReadCSV(p, CSVOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		if s.Samples != 4 || s.Inputs != 2 || s.Name != p {
+			t.Errorf("%s: %+v", p, s)
+		}
+		if cols, header, err := CSVColumns(p); cols != 3 || !header || err != nil {
+			t.Errorf("CSVColumns(%s) = %d, %v, %v", p, cols, header, err)
+		}
+	}
+	bad := writeFile(t, dir, "bad.csv", []byte("1,2,0\n1,2,0\n1,oops,1\n"))
+	_, err := ReadCSV(bad, CSVOptions{})
+	var le *LineError
+	if !errors.As(err, &le) || le.Line != 3 || !strings.HasPrefix(err.Error(), bad+":3: ") {
+		t.Errorf("bad row: %v", err)
+	}
+	if _, err := ReadCSV(filepath.Join(dir, "missing.csv"), CSVOptions{}); err == nil {
+		t.Error("missing file: no error")
+	}
+}
+
+func TestCountLines(t *testing.T) {
+	for in, want := range map[string]int{"": 0, "a": 1, "a\n": 1, "a\nb": 2, "a\nb\n\n": 3} {
+		if n, _ := countLines(strings.NewReader(in)); n != want {
+			t.Errorf("countLines(%q) = %d, want %d", in, n, want)
+		}
+	}
+}

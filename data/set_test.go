@@ -1,0 +1,95 @@
+package data
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestWithOutputs(t *testing.T) {
+	// One-hot over 2 of 4 classes (a test file lacking the last classes).
+	s := &Set{Name: "s", Samples: 2, Outputs: 2, Classes: 2, Y: []float32{1, 0, 0, 1}}
+	if err := s.WithOutputs(1); err != nil || s.Outputs != 1 || s.Y[0] != 0 || s.Y[1] != 1 {
+		t.Fatalf("2 classes → 1 output: %+v %v", s, err)
+	}
+	if err := s.WithOutputs(2); err != nil || s.Outputs != 2 || s.Y[0] != 1 || s.Y[3] != 1 {
+		t.Fatalf("0/1 → 2 outputs: %+v %v", s, err)
+	}
+	if err := s.WithOutputs(4); err != nil || s.Outputs != 4 || len(s.Y) != 8 || s.Y[0] != 1 || s.Y[5] != 1 {
+		t.Fatalf("widen to 4: %+v %v", s, err)
+	}
+	if err := s.WithOutputs(3); err == nil || !strings.Contains(err.Error(), "4 classes, the network has 3 outputs") {
+		t.Fatalf("narrow: %v", err)
+	}
+	r := &Set{Name: "r", Samples: 1, Outputs: 1, Y: []float32{2.5}}
+	if err := r.WithOutputs(2); err == nil || !strings.Contains(err.Error(), "1 target columns") {
+		t.Fatalf("regression: %v", err)
+	}
+}
+
+func TestSplitKeepsPairsAndCopiesNothing(t *testing.T) {
+	n := 100
+	s := &Set{Name: "s", Samples: n, Inputs: 2, Outputs: 1, X: make([]float32, 2*n), Y: make([]float32, n)}
+	for i := range n {
+		s.X[2*i], s.X[2*i+1], s.Y[i] = float32(i), float32(-i), float32(i)
+	}
+	train, test, err := s.Split(0.2, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if train.Samples != 80 || test.Samples != 20 {
+		t.Fatalf("split sizes %d, %d", train.Samples, test.Samples)
+	}
+	if &train.X[0] != &s.X[0] || &test.X[0] != &s.X[160] {
+		t.Error("split copied the data")
+	}
+	seen := map[float32]bool{}
+	for _, part := range []*Set{train, test} {
+		for i := range part.Samples {
+			x0, x1, y := part.X[2*i], part.X[2*i+1], part.Y[i]
+			if x1 != -x0 || y != x0 || seen[y] {
+				t.Fatalf("row %d broken or repeated: %v %v %v", i, x0, x1, y)
+			}
+			seen[y] = true
+		}
+	}
+	moved := 0
+	for i := range n {
+		if s.Y[i] != float32(i) {
+			moved++
+		}
+	}
+	if moved < n/2 {
+		t.Errorf("only %d of %d rows moved: not shuffled", moved, n)
+	}
+	for _, f := range []float64{0, 1, -0.5, 0.001} {
+		if _, _, err := s.Split(f, 1); err == nil {
+			t.Errorf("Split(%v) accepted", f)
+		}
+	}
+}
+
+func TestBuiltins(t *testing.T) {
+	x := XOR()
+	if x.Samples != 4 || len(x.X) != 8 || len(x.Y) != 4 {
+		t.Fatalf("xor %+v", x)
+	}
+	a, b := Spirals(50, 3), Spirals(50, 3)
+	if a.Samples != 100 || len(a.X) != 200 || len(a.Y) != 100 {
+		t.Fatalf("spirals %+v", a)
+	}
+	ones := 0
+	for i := range a.X {
+		if a.X[i] != b.X[i] {
+			t.Fatal("Spirals is not deterministic for a seed")
+		}
+		if a.X[i] < -1.2 || a.X[i] > 1.2 {
+			t.Fatalf("spiral coordinate %v out of range", a.X[i])
+		}
+	}
+	for _, y := range a.Y {
+		ones += int(y)
+	}
+	if ones != 50 {
+		t.Errorf("%d points on arm 1, want 50", ones)
+	}
+}
