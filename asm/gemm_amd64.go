@@ -4,39 +4,49 @@ package asm
 
 // The amd64 SGEMM: BLIS's loops around an assembly micro-kernel.
 //
-//	for jc over n by NC                  (B block: KC×NC, stays in L2/L3)
+//	for jc over n by NC                  (B block: KC×NC, stays in L2)
 //	  for pc over k by KC
 //	    pack op(B)[pc:pc+KC, jc:jc+NC] into NR-wide micro-panels
-//	    for ic over m by MC              (rows of op(A) sharing the B block)
-//	      for jr over the block by NR    (B micro-panel: KC×NR, stays in L1)
-//	        for ir over the block by MR
-//	          micro-kernel: C[ir:ir+MR, jr:jr+NR] = alpha·op(A)·B̃ + beta'·C
+//	    for ir over m by MR
+//	      pack op(A)[ir:ir+MR, pc:pc+KC] into one MR×KC micro-panel (L1)
+//	      for jr over the block by NR    (B micro-panels stream from L2)
+//	        micro-kernel: C[ir:ir+MR, jr:jr+NR] = alpha·Ã·B̃ + beta'·C
 //
 // beta' is beta for the first KC block and 1 afterwards. Edge panels are
 // zero-padded, so the micro-kernel always computes a whole MR×NR tile; a tile
 // that sticks out of C goes to a scratch tile (carved from the A buffer) and
 // only its valid part is copied, so C is never touched outside m×n.
 //
-// op(A) is not packed: the micro-kernel takes A's row and column strides and
-// reads MR rows (or, transposed, MR contiguous values per step) in place.
-// Measured on the machine below, packing A in Go cost 10–15 % of the time
-// at 512–2048 and in-place reads were as fast or faster from L2, so only a
-// partial last row panel is packed, into a zero-padded scratch panel.
+// The loop order is ir outside jr (BLIS puts jr outside): the A micro-panel
+// is packed right before its row of tiles and stays in L1 for all of them,
+// while the B micro-panels stream from the L2-resident B block. BLIS's order
+// keeps a KC×NR B micro-panel in L1 instead, which for the 12×32 tile is
+// 48 KiB at KC=384 — all of L1D. Packing A (rather than reading it in place
+// with its row stride) also removes the L1 set conflicts of power-of-two
+// leading dimensions, where all MR rows of the panel map to the same sets.
+//
+// The AVX-512 path packs with assembly (gemm_pack_avx512_amd64.s): a
+// transposing copy for rows of A and of a transposed B, a masked straight
+// copy for columns of a transposed A and rows of B. The AVX2 path reads a
+// non-transposed A in place (6 rows fit L1's 12 ways even at a power-of-two
+// lda), copies columns of a transposed A and rows of B with VMASKMOVPS
+// (gemm_pack_avx2_amd64.s), and packs a transposed B in Go.
 //
 // Cache sizes of the machine this was tuned on (Intel(R) Xeon(R) Processor,
 // Sapphire/Emerald Rapids class under KVM, per core: L1D 48 KiB, L2 2 MiB,
 // shared L3 260 MiB):
 //
-//	avx2    6×16: KC=256 → B micro-panel 256·16·4 = 16 KiB (a third of L1D),
-//	              A rows 240×256 (240 KiB) in L2; NC=3072 → B block 3 MiB.
-//	avx512 12×32: KC=384 → B micro-panel 384·32·4 = 48 KiB, streaming
-//	              through L1D with the hardware prefetcher (KC 128–512 were
-//	              measured; 384 was best at 512–1024); MC=240 → A rows 360 KiB
-//	              in L2; NC=3072 → B block 4.5 MiB in L3.
+//	avx2    6×16: KC=256 → A micro-panel 6 KiB in L1, B micro-panel 16 KiB;
+//	              NC=3072 → B block 3 MiB.
+//	avx512 12×32: KC=384 → A micro-panel 18 KiB in L1; NC=768 → B block
+//	              1.1 MiB in L2 (KC 256–512 measured within noise at
+//	              512–1024; NC 384 and 1536 were slower).
 //
-// blocked works on a sub-range of rows and columns of C so that a later
-// multi-threaded caller can split the jc/ic loops across workers, each with
-// its own packing buffers.
+// blocked works on a sub-range of rows and columns of C so that a
+// multi-threaded caller can split the work, each worker with its own
+// packing buffers. A band of rows starting at a multiple of MR or of columns
+// starting at a multiple of NR is computed with the same tiles and k blocks
+// as in the whole product, so it gives the same bits.
 
 // gemmKernel computes one MR×NR tile: C = alpha·A·B + beta·C (beta = 0: C is
 // not read). A(i, p) is a[i·rsa + p·csa], B(p, j) is b[p·csb + j], C(i, j)
@@ -50,9 +60,13 @@ func sgemmKernelAVX2(k int, a *float32, rsa, csa int, b *float32, csb int,
 
 // gemmConfig is one path's register tile, cache blocking and kernel.
 type gemmConfig struct {
-	mr, nr     int // register tile
-	mc, kc, nc int // cache blocks (mc a multiple of mr, nc of nr)
-	kernel     gemmKernel
+	mr, nr int // register tile
+	kc, nc int // cache blocks (nc a multiple of nr)
+	kernel gemmKernel
+	packA  packFunc // one MR-tall micro-panel of op(A)
+	packB  packFunc // a KC×NC block of op(B)
+	// inPlaceNN: read whole row panels of a non-transposed A in place.
+	inPlaceNN bool
 }
 
 //go:noescape
@@ -64,8 +78,10 @@ func sgemmSkinnyAVX512(k int, a *float32, rsa, csa int, b *float32, csb int,
 	c *float32, ldc int, alpha, beta float32, rows, cols int)
 
 var (
-	gemmAVX2   = &gemmConfig{mr: 6, nr: 16, mc: 240, kc: 256, nc: 3072, kernel: sgemmKernelAVX2}
-	gemmAVX512 = &gemmConfig{mr: 12, nr: 32, mc: 240, kc: 384, nc: 3072, kernel: sgemmKernelAVX512}
+	gemmAVX2 = &gemmConfig{mr: 6, nr: 16, kc: 256, nc: 3072, kernel: sgemmKernelAVX2,
+		packA: packAAVX2, packB: packBAVX2, inPlaceNN: true}
+	gemmAVX512 = &gemmConfig{mr: 12, nr: 32, kc: 384, nc: 768, kernel: sgemmKernelAVX512,
+		packA: packAAVX512, packB: packBAVX512}
 )
 
 // setGemmAVX2 installs the AVX2+FMA SGEMM into k.
@@ -111,11 +127,6 @@ func (g *gemmConfig) blocked(packA, packB []float32, transA, transB bool,
 	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	mr, nr := g.mr, g.nr
 	tile := packA[len(packA)-mr*nr:]
-	// Unpacked A: element (i, p) of op(A) is at a[i·rsa + p·csa].
-	rsa, csa := lda, 1
-	if transA {
-		rsa, csa = 1, lda
-	}
 	kcb := evenBlock(k, g.kc)
 	for jc := j0; jc < j1; jc += g.nc {
 		nc := min(g.nc, j1-jc)
@@ -125,39 +136,104 @@ func (g *gemmConfig) blocked(packA, packB []float32, transA, transB bool,
 			if pc > 0 {
 				bet = 1
 			}
-			packPanelsB(packB, transB, b, ldb, pc, jc, kc, nc, nr)
-			for ic := i0; ic < i1; ic += g.mc {
-				mc := min(g.mc, i1-ic)
-				if rem := mc % mr; rem != 0 {
-					// Only the partial last row panel is packed (zero-padded).
-					packPanelsA(packA, transA, a, lda, ic+mc-rem, pc, rem, kc, mr)
+			g.packB(packB, transB, b, ldb, pc, jc, kc, nc, nr)
+			for ic := i0; ic < i1; ic += mr {
+				nrows := min(mr, i1-ic)
+				// The A micro-panel is packed right before its row of tiles,
+				// so it stays in L1 while the B micro-panels stream from L2.
+				ap, rsa, csa := &packA[0], 1, mr
+				if g.inPlaceNN && !transA && nrows == mr {
+					ap, rsa, csa = &a[ic*lda+pc], lda, 1
+				} else {
+					g.packA(packA, transA, a, lda, ic, pc, nrows, kc, mr)
 				}
 				for jr := 0; jr < nc; jr += nr {
 					ncols := min(nr, nc-jr)
 					bp := &packB[jr*kc]
-					for ir := 0; ir < mc; ir += mr {
-						nrows := min(mr, mc-ir)
-						var ap *float32
-						ars, acs := 1, mr
-						if nrows < mr {
-							ap = &packA[0]
-						} else {
-							ap = &a[(ic+ir)*rsa+pc*csa]
-							ars, acs = rsa, csa
-						}
-						cOff := (ic+ir)*ldc + jc + jr
-						if nrows == mr && ncols == nr {
-							g.kernel(kc, ap, ars, acs, bp, nr, &c[cOff], ldc, alpha, bet)
-							continue
-						}
-						g.kernel(kc, ap, ars, acs, bp, nr, &tile[0], nr, alpha, 0)
-						storeTile(c[cOff:], ldc, tile, nr, nrows, ncols, bet)
+					cOff := ic*ldc + jc + jr
+					if nrows == mr && ncols == nr {
+						g.kernel(kc, ap, rsa, csa, bp, nr, &c[cOff], ldc, alpha, bet)
+						continue
 					}
+					g.kernel(kc, ap, rsa, csa, bp, nr, &tile[0], nr, alpha, 0)
+					storeTile(c[cOff:], ldc, tile, nr, nrows, ncols, bet)
 				}
 			}
 		}
 	}
 }
+
+// packFunc packs a block of op(A) (or op(B)) into micro-panels; see
+// packPanelsA and packPanelsB.
+type packFunc func(dst []float32, trans bool, x []float32, ldx, i0, p0, mc, kc, mr int)
+
+// lanes returns a mask of the first n of 32 lanes.
+func lanes(n int) uint32 { return uint32(1<<n - 1) }
+
+// packAAVX512 packs the mc×kc block of op(A) at (i0, p0), mc ≤ MR, into
+// one zero-padded MR-tall micro-panel with the AVX-512 packing routines.
+func packAAVX512(dst []float32, trans bool, a []float32, lda, i0, p0, mc, kc, mr int) {
+	if trans {
+		sgemmPackNAVX512(&dst[0], &a[p0*lda+i0], lda, kc, lanes(mc), lanes(mr))
+		return
+	}
+	if mc == mr && mr%4 == 0 {
+		sgemmPackTAVX512(&dst[0], &a[i0*lda+p0], lda, mr, kc, mr)
+		return
+	}
+	packPanelsA(dst, trans, a, lda, i0, p0, mc, kc, mr)
+}
+
+// packBAVX512 packs the kc×nc block of op(B) at (p0, j0) into NR-wide
+// zero-padded micro-panels with the AVX-512 packing routines.
+func packBAVX512(dst []float32, trans bool, b []float32, ldb, p0, j0, kc, nc, nr int) {
+	for jr := 0; jr < nc; jr += nr {
+		cols := min(nr, nc-jr)
+		d := dst[jr*kc : jr*kc+nr*kc]
+		switch {
+		case !trans:
+			sgemmPackNAVX512(&d[0], &b[p0*ldb+j0+jr], ldb, kc, lanes(cols), lanes(nr))
+		case cols == nr && nr%4 == 0:
+			sgemmPackTAVX512(&d[0], &b[(j0+jr)*ldb+p0], ldb, nr, kc, nr)
+		default:
+			packPanelsB(d, true, b, ldb, p0, j0+jr, kc, cols, nr)
+		}
+	}
+}
+
+// packAAVX2 packs the mc×kc block of op(A) at (i0, p0), mc ≤ MR, into one
+// zero-padded MR-tall micro-panel; columns of a transposed A are copied with
+// the AVX2 routine (a non-transposed A is read in place except for a
+// partial last panel).
+func packAAVX2(dst []float32, trans bool, a []float32, lda, i0, p0, mc, kc, mr int) {
+	if trans {
+		sgemmPackNAVX2(&dst[0], &a[p0*lda+i0], lda, kc, mr, min(mc, 8), max(mc-8, 0), min(mr, 8), max(mr-8, 0))
+		return
+	}
+	packPanelsA(dst, trans, a, lda, i0, p0, mc, kc, mr)
+}
+
+// packBAVX2 packs the kc×nc block of op(B) at (p0, j0) into NR-wide
+// zero-padded micro-panels, rows of a non-transposed B with the AVX2 copy.
+func packBAVX2(dst []float32, trans bool, b []float32, ldb, p0, j0, kc, nc, nr int) {
+	if trans {
+		packPanelsB(dst, trans, b, ldb, p0, j0, kc, nc, nr)
+		return
+	}
+	for jr := 0; jr < nc; jr += nr {
+		cols := min(nr, nc-jr)
+		sgemmPackNAVX2(&dst[jr*kc], &b[p0*ldb+j0+jr], ldb, kc, nr, min(cols, 8), max(cols-8, 0), min(nr, 8), max(nr-8, 0))
+	}
+}
+
+//go:noescape
+func sgemmPackNAVX2(dst, src *float32, ld, k, w, l0, l1, s0, s1 int)
+
+//go:noescape
+func sgemmPackTAVX512(dst, src *float32, ld, rows, k, dstride int)
+
+//go:noescape
+func sgemmPackNAVX512(dst, src *float32, ld, k int, load, store uint32)
 
 // storeTile writes the rows×cols corner of an alpha-scaled tile (row stride
 // ldt) into C: C = tile + beta·C, without reading C when beta = 0.
@@ -258,16 +334,17 @@ func setGemmAVX512(k *kernelSet) {
 }
 
 // skinnyN is the widest product the AVX-512 skinny path takes: one ZMM of
-// columns. skinnyMR and skinnyKC are its row tile and k block.
+// columns. skinnyMR is its row tile; its k blocks are those of the 12×32
+// path, so a column band of ≤ 16 columns cut by Pool.Sgemm sums in the same
+// order as the full product does.
 const (
 	skinnyN  = 16
 	skinnyMR = 16
-	skinnyKC = 512
 )
 
 func packSizeAVX512(m, n, k int) (a, b int) {
 	a, b = gemmAVX512.packSize(m, n, k)
-	kc := min(k, skinnyKC)
+	kc := min(k, gemmAVX512.kc)
 	return max(a, skinnyMR*kc), max(b, skinnyN*kc)
 }
 
@@ -294,7 +371,7 @@ func skinnyAVX512(packA, packB []float32, transA, transB bool, i0, i1, n, k int,
 	if transA {
 		rsa, csa = 1, lda
 	}
-	kcb := evenBlock(k, skinnyKC)
+	kcb := evenBlock(k, gemmAVX512.kc)
 	for pc := 0; pc < k; pc += kcb {
 		kc := min(kcb, k-pc)
 		bet := beta

@@ -1,15 +1,18 @@
 package asm
 
 import (
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 )
 
 // TestSgemmTileEdges runs every path on sizes just below, at and above the
-// amd64 register tiles (MR 6 and 12, NR 16 and 32) and cache blocks (MC 240,
-// KC 256 and 384, NC 3072), with k = 0, k = 1, and k past KC with beta, in
-// all four transpose combinations. Sizes are fixed here rather than read
+// amd64 register tiles (MR 6 and 12, NR 16 and 32), the packing routines'
+// blocks (4 rows or columns × 16 steps transposed at a time, masked copies
+// of 6, 12, 16 and 32 lanes) and cache blocks (KC 256 and 384, NC 768 and
+// 3072), with k = 0, k = 1, and k past KC with beta, in all four transpose
+// combinations. Sizes are fixed here rather than read
 // from the configs so the test also runs (on generic) under noasm.
 func TestSgemmTileEdges(t *testing.T) {
 	var cases []gemmCase
@@ -41,10 +44,75 @@ func TestSgemmTileEdges(t *testing.T) {
 	add(17, 1, 3, -1, 1)
 	add(47, 16, 512, 1, 0)
 	add(5, 5, 0, 1, 0) // k = 0: C = beta·C = 0
+	// Transposing pack: k around its 16-step blocks, whole 12-row panels and
+	// 32-column panels, and partial panels whose rows are not groups of 4.
+	for _, k := range []int{3, 15, 16, 17, 31, 32, 33, 47, 48, 49} {
+		add(36, 64, k, 1, 0)
+		add(24, 96, k, -1, 0.5)
+	}
+	for _, m := range []int{1, 2, 3, 4, 9, 10, 14, 15, 16, 18, 19, 20} {
+		add(m, 70, 37, 1, 0.5)
+	}
+	// NC = 768: the B block boundary of the 12×32 path.
+	for _, n := range []int{767, 768, 769, 800} {
+		add(13, n, 20, 1, 0.25)
+	}
 	forEachPath(t, func(t *testing.T, path string) {
 		ws := NewWorkspace()
 		for i, g := range cases {
 			runGemmCase(t, ws, g, uint64(5000+i))
+		}
+	})
+}
+
+// TestSgemmBandsBitIdentical: a band of rows (a multiple of 24) or of
+// columns (a multiple of 32) computed as its own product gives the same bits
+// as the whole product, as Pool.Sgemm relies on, also when a column band is
+// ≤ 16 wide (the AVX-512 skinny path) and k spans several KC blocks.
+func TestSgemmBandsBitIdentical(t *testing.T) {
+	forEachPath(t, func(t *testing.T, path string) {
+		r := newRand(11)
+		for _, sh := range [][3]int{{30, 40, 1000}, {50, 200, 800}, {72, 44, 390}, {13, 48, 784}} {
+			m, n, k := sh[0], sh[1], sh[2]
+			for _, tA := range []bool{false, true} {
+				for _, tB := range []bool{false, true} {
+					for _, beta := range []float32{0, 0.25} {
+						lda, ldb := k, n
+						if tA {
+							lda = m
+						}
+						if tB {
+							ldb = k
+						}
+						a, _ := guarded(r, m*k, 1)
+						b, _ := guarded(r, k*n, 2)
+						whole, _ := guarded(r, m*n, 3)
+						band := copyOf(whole)
+						ws := NewWorkspace()
+						require.NoError(t, Sgemm(ws, tA, tB, m, n, k, 0.5, a, lda, b, ldb, beta, whole, n))
+						// Columns [32, n) and rows [24, m) as products of their own.
+						j0 := 32
+						bb := b[j0:]
+						if tB {
+							bb = b[j0*ldb:]
+						}
+						require.NoError(t, Sgemm(ws, tA, tB, m, n-j0, k, 0.5, a, lda, bb, ldb, beta, band[j0:], n))
+						i0 := min(24, m)
+						aa := a[i0*lda:]
+						if tA {
+							aa = a[i0:]
+						}
+						require.NoError(t, Sgemm(ws, tA, tB, m-i0, j0, k, 0.5, aa, lda, b, ldb, beta, band[i0*n:], n))
+						require.NoError(t, Sgemm(ws, tA, tB, i0, j0, k, 0.5, a, lda, b, ldb, beta, band, n))
+						for i := range whole {
+							if math.Float32bits(whole[i]) != math.Float32bits(band[i]) {
+								t.Fatalf("%v tA=%v tB=%v beta=%v: C[%d,%d] = %v in bands, %v whole",
+									sh, tA, tB, beta, i/n, i%n, band[i], whole[i])
+							}
+						}
+					}
+				}
+			}
 		}
 	})
 }

@@ -14,11 +14,11 @@ type benchShape struct {
 }
 
 // benchShapes are square sizes and the dense-layer products of package core
-// (batch 256, MNIST-like 784→128→10): forward NT, weight gradient TN and the
-// skinny output layer.
+// (batch 256 and 32, MNIST-like 784→128→64→10): forward NT, weight gradient
+// TN, the backward NN and the skinny output layer.
 var benchShapes = func() []benchShape {
 	var s []benchShape
-	for _, n := range []int{64, 128, 256, 512, 1024} {
+	for _, n := range []int{64, 128, 256, 512, 1024, 2048} {
 		s = append(s, benchShape{name: fmt.Sprintf("NN_%d", n), m: n, n: n, k: n})
 	}
 	return append(s,
@@ -26,6 +26,9 @@ var benchShapes = func() []benchShape {
 		benchShape{name: "TN_784x256x128", transA: true, m: 784, n: 128, k: 256},
 		benchShape{name: "NN_256x128x10", m: 256, n: 10, k: 128},
 		benchShape{name: "NT_256x128x10", transB: true, m: 256, n: 10, k: 128},
+		benchShape{name: "NT_32x784x128", transB: true, m: 32, n: 128, k: 784},
+		benchShape{name: "TN_128x32x784", transA: true, m: 128, n: 784, k: 32},
+		benchShape{name: "NN_32x128x784", m: 32, n: 784, k: 128},
 	)
 }()
 
