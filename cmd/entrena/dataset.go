@@ -198,7 +198,7 @@ func presets(kind string, train *data.Set, regression bool) map[string]string {
 	case kindXOR: // the seed's cycle: 2-4-1 sigmoid, MSE, α = 2, cost every 100 epochs
 		return map[string]string{"layers": "2,4,1", "loss": "mse", "lr": "2", "epochs": "1000", "batch": "4"}
 	case kindSpirals:
-		return map[string]string{"layers": "2,32,32,1", "activation": "tanh", "loss": "mse", "lr": "0.3", "epochs": "1000", "batch": "16"}
+		return map[string]string{"layers": "2,32,32,1", "activation": "relu", "loss": "bce", "optimizer": "adam", "lr": "0.01", "epochs": "1000", "batch": "16"}
 	}
 	p := map[string]string{"loss": "cce", "lr": "0.5", "epochs": "10", "batch": "32"}
 	hidden := 128

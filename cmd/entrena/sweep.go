@@ -83,9 +83,9 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 func printSweepTable(w io.Writer, runs []sweepRun, test bool) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	if test {
-		fmt.Fprintln(tw, "learning rate\tfinal cost\ttest loss\ttest acc\t\tcost")
+		fmt.Fprintln(tw, "learning rate\tfinal cost\ttest loss\ttest acc\t\tcost curve")
 	} else {
-		fmt.Fprintln(tw, "learning rate\tfinal cost\t\tcost")
+		fmt.Fprintln(tw, "learning rate\tfinal cost\t\tcost curve")
 	}
 	for _, r := range runs {
 		spark := sparkline(r.hist.Cost, 30)

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/v1tr0/entrena/core"
+)
+
+func TestProgressBarOnTerminal(t *testing.T) {
+	var b strings.Builder
+	stop := new(atomic.Bool)
+	r := newReporter(&b, 1, 1000, stop)
+	r.tty, r.width, r.test = true, 100, true // as if stdout were a terminal
+	if !r.progress(core.Progress{Epoch: 1, Epochs: 3, Batch: 5, Batches: 10, Samples: 500, Cost: 0.5, Elapsed: 250 * time.Millisecond}) {
+		t.Fatal("progress asked to stop")
+	}
+	bar := b.String()
+	for _, want := range []string{"\repoch 1/3 [", "50%", "2000/s", "ETA 1.3s", "cost 0.5000"} {
+		if !strings.Contains(bar, want) {
+			t.Errorf("bar %q lacks %q", bar, want)
+		}
+	}
+	b.Reset()
+	r.progress(core.Progress{Epoch: 1, Epochs: 3, Batch: 10, Batches: 10, Samples: 1000, Cost: 0.25, EpochDone: true, ValLoss: 0.3, ValAcc: 0.9, Elapsed: 500 * time.Millisecond})
+	line := b.String()
+	if !strings.HasPrefix(line, "\r"+strings.Repeat(" ", r.barLen)) && !strings.Contains(line, "\r") {
+		t.Errorf("bar not cleared before the epoch line: %q", line)
+	}
+	if !strings.Contains(line, "Epoch 1/3: Cost = 0.250000  test loss = 0.3000  test acc = 90.00%  [500ms, 2000 samples/s]\n") {
+		t.Errorf("epoch line %q", line)
+	}
+	stop.Store(true)
+	if r.progress(core.Progress{Epoch: 2, Epochs: 3, Batch: 1, Batches: 10, Samples: 100}) {
+		t.Error("progress did not ask to stop after an interrupt")
+	}
+}
+
+func TestProgressLinesOnPipe(t *testing.T) {
+	var b strings.Builder
+	r := newReporter(&b, 100, 4, new(atomic.Bool))
+	for e := 1; e <= 300; e++ {
+		r.progress(core.Progress{Epoch: e, Epochs: 300, Batch: 1, Batches: 1, Samples: 4, Cost: 1 / float32(e), EpochDone: true})
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	if len(lines) != 4 || !strings.HasPrefix(lines[0], "Epoch   1/300") || !strings.HasPrefix(lines[3], "Epoch 300/300") || strings.Contains(b.String(), "\r") {
+		t.Errorf("lines: %q", lines)
+	}
+}
+
+func TestSparkline(t *testing.T) {
+	if got := sparkline([]float32{4, 3, 2, 1}, 10); got != "█▅▃▁" {
+		t.Errorf("got %q", got)
+	}
+	if got := sparkline([]float32{1, 1, 1}, 10); got != "▁▁▁" {
+		t.Errorf("flat: %q", got)
+	}
+	long := make([]float32, 1000)
+	for i := range long {
+		long[i] = float32(1000 - i)
+	}
+	if got := []rune(sparkline(long, 40)); len(got) != 40 || got[0] != '█' || got[39] != '▁' {
+		t.Errorf("resampled: %q", string(got))
+	}
+	if sparkline(nil, 10) != "" {
+		t.Error("empty input")
+	}
+}
+
+func TestPredictionsCSV(t *testing.T) {
+	got := string(predictionsCSV([]float32{0.1, 0.7, 0.2, 0.6, 0.3, 0.1}, 3, core.Softmax))
+	if got != "class,output_0,output_1,output_2\n1,0.1,0.7,0.2\n0,0.6,0.3,0.1\n" {
+		t.Errorf("softmax: %q", got)
+	}
+	if got := string(predictionsCSV([]float32{0.2, 0.8}, 1, core.Sigmoid)); got != "class,output_0\n0,0.2\n1,0.8\n" {
+		t.Errorf("sigmoid: %q", got)
+	}
+	if got := string(predictionsCSV([]float32{2.5, -1}, 1, core.Linear)); got != "output_0\n2.5\n-1\n" {
+		t.Errorf("linear: %q", got)
+	}
+}
+
+func TestParseLayers(t *testing.T) {
+	in, l, err := parseLayers("784,128:relu,64,10:softmax")
+	if err != nil || in != 784 || len(l) != 3 || l[0] != (layerDesc{128, "relu"}) || l[1] != (layerDesc{64, ""}) || l[2] != (layerDesc{10, "softmax"}) {
+		t.Fatalf("%d %v %v", in, l, err)
+	}
+	for _, bad := range []string{"", "784", "784,0", "784:relu,10", "a,b", "784,-3"} {
+		if _, _, err := parseLayers(bad); err == nil {
+			t.Errorf("parseLayers(%q) accepted", bad)
+		}
+	}
+}
