@@ -20,7 +20,8 @@ import (
 // specification: TestNEONWords assembles every comment with GNU as for
 // aarch64 and requires the word to be the encoding it produces. The test only
 // reads files, so it runs on any GOARCH; it is skipped when the assembler
-// (Debian package binutils-aarch64-linux-gnu) is not installed.
+// (Debian package binutils-aarch64-linux-gnu) is not installed, unless
+// ENTRENA_NEON_WORDS=require (set by `make test-arm64`) makes that a failure.
 
 // neonAssembler is the GNU assembler for aarch64; ENTRENA_AARCH64_AS
 // overrides the name.
@@ -86,6 +87,9 @@ func TestNEONWords(t *testing.T) {
 		t.Skip("no WORD directives in *_arm64.s")
 	}
 	as, err := exec.LookPath(neonAssembler())
+	if err != nil && os.Getenv("ENTRENA_NEON_WORDS") == "require" {
+		t.Fatalf("%s not found and ENTRENA_NEON_WORDS=require: %v", neonAssembler(), err)
+	}
 	if err != nil {
 		t.Skipf("%s not found (apt-get install binutils-aarch64-linux-gnu): "+
 			"the %d WORD encodings in *_arm64.s are not checked", neonAssembler(), len(words))
