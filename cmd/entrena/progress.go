@@ -86,7 +86,7 @@ func (r *reporter) drawBar(p core.Progress) {
 		eta = round(time.Duration(left / rate * float64(time.Second))).String()
 	}
 	head := fmt.Sprintf("%sepoch %d/%d ", r.label, p.Epoch, p.Epochs)
-	tail := fmt.Sprintf(" %3.0f%% %s/s ETA %s cost %.4f", 100*done, si(rate), eta, p.Cost)
+	tail := fmt.Sprintf(" %3.0f%% %7s samples/s  ETA %-6s cost %.4f", 100*done, si(rate), eta, p.Cost)
 	n := min(r.width-1-len(head)-len(tail)-2, 40)
 	bar := ""
 	if n >= 5 {

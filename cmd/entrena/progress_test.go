@@ -18,7 +18,7 @@ func TestProgressBarOnTerminal(t *testing.T) {
 		t.Fatal("progress asked to stop")
 	}
 	bar := b.String()
-	for _, want := range []string{"\repoch 1/3 [", "50%", "2000/s", "ETA 1.3s", "cost 0.5000"} {
+	for _, want := range []string{"\repoch 1/3 [", "50%", "2000 samples/s", "ETA 1.3s", "cost 0.5000"} {
 		if !strings.Contains(bar, want) {
 			t.Errorf("bar %q lacks %q", bar, want)
 		}

@@ -60,6 +60,7 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 			r.every = o.every
 		}
 		net, h, err := s.run(spec, r)
+		r.clearBar()
 		run := sweepRun{lr: lr, hist: h}
 		switch {
 		case errors.Is(err, core.ErrStopped):

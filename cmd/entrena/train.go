@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -55,6 +57,7 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	start := time.Now()
 	net, hist, err := s.run(spec, r)
 	elapsed := time.Since(start)
+	r.clearBar()
 	var div *core.DivergedError
 	switch {
 	case errors.Is(err, core.ErrStopped):
@@ -94,6 +97,9 @@ func setup(o *opts, stderr io.Writer) (*session, error) {
 		return nil, usagef("%v", err)
 	}
 	if err := o.checkCommonEarly(); err != nil {
+		return nil, err
+	}
+	if err := checkOutputs(o.out, o.history, o.plot); err != nil {
 		return nil, err
 	}
 	kind, train, test, err := trainData(o.dataFlags, o.seed, stderr)
@@ -174,6 +180,25 @@ func (s *session) save(w io.Writer, net *core.Network, h core.History) error {
 			return err
 		}
 		fmt.Fprintf(w, "plot saved to %s\n", joinFiles(files))
+	}
+	return nil
+}
+
+// checkOutputs fails early, before any training, when an output file
+// cannot be created because its folder does not exist.
+func checkOutputs(paths ...string) error {
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		dir := filepath.Dir(p)
+		st, err := os.Stat(dir)
+		if err != nil {
+			return fmt.Errorf("cannot write %s: %w", p, err)
+		}
+		if !st.IsDir() {
+			return fmt.Errorf("cannot write %s: %s is not a folder", p, dir)
+		}
 	}
 	return nil
 }
