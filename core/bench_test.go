@@ -2,15 +2,24 @@ package core
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
 
 	"github.com/v1tr0/entrena/asm"
 )
 
 // mnistShape is the reference network: 784-128-64-10, sigmoid, MSE, SGD.
-func mnistShape(maxBatch int) Spec {
+func mnistShape(maxBatch, threads int) Spec {
 	return Spec{Inputs: 784, Layers: []Layer{{128, Sigmoid}, {64, Sigmoid}, {10, Sigmoid}}, Loss: MSE,
-		Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: maxBatch, Seed: 1}
+		Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: maxBatch, Seed: 1, Threads: threads}
+}
+
+// benchThreads are the thread counts the benchmarks run: one core, and all.
+func benchThreads() []int {
+	if runtime.GOMAXPROCS(0) == 1 {
+		return []int{1}
+	}
+	return []int{1, runtime.GOMAXPROCS(0)}
 }
 
 func benchData(batch int) (x, y []float32) {
@@ -21,31 +30,35 @@ func benchData(batch int) (x, y []float32) {
 // the active kernel path (set ENTRENA_KERNELS to pick one).
 func BenchmarkTrainStep(b *testing.B) {
 	for _, batch := range []int{1, 32, 256} {
-		b.Run(fmt.Sprintf("784-128-64-10/batch=%d/%s", batch, asm.Active()), func(b *testing.B) {
-			n, err := New(mnistShape(batch))
-			if err != nil {
-				b.Fatal(err)
-			}
-			x, y := benchData(batch)
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				if _, err := n.TrainStep(x, y, batch); err != nil {
+		for _, threads := range benchThreads() {
+			b.Run(fmt.Sprintf("784-128-64-10/batch=%d/threads=%d/%s", batch, threads, asm.Active()), func(b *testing.B) {
+				n, err := New(mnistShape(batch, threads))
+				if err != nil {
 					b.Fatal(err)
 				}
-			}
-			b.ReportMetric(float64(batch)*float64(b.N)/b.Elapsed().Seconds(), "samples/s")
-		})
+				defer n.Close()
+				x, y := benchData(batch)
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					if _, err := n.TrainStep(x, y, batch); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(batch)*float64(b.N)/b.Elapsed().Seconds(), "samples/s")
+			})
+		}
 	}
 }
 
 func BenchmarkPredict(b *testing.B) {
 	for _, batch := range []int{1, 32, 256} {
 		b.Run(fmt.Sprintf("784-128-64-10/batch=%d/%s", batch, asm.Active()), func(b *testing.B) {
-			n, err := New(mnistShape(batch))
+			n, err := New(mnistShape(batch, 1))
 			if err != nil {
 				b.Fatal(err)
 			}
+			defer n.Close()
 			x, _ := benchData(batch)
 			out := make([]float32, batch*10)
 			b.ReportAllocs()
@@ -69,5 +82,29 @@ func BenchmarkTrainStepXOR(b *testing.B) {
 		if _, err := n.TrainStep(xorX, xorY, 4); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkTrainStepWide is the 1024-1024-1024-10 network at batch 256, on
+// one core and on all: the 1→N scaling figure.
+func BenchmarkTrainStepWide(b *testing.B) {
+	for _, threads := range benchThreads() {
+		b.Run(fmt.Sprintf("1024-1024-1024-10/batch=256/threads=%d/%s", threads, asm.Active()), func(b *testing.B) {
+			n, err := New(Spec{Inputs: 1024, Layers: []Layer{{1024, Sigmoid}, {1024, Sigmoid}, {10, Sigmoid}}, Loss: MSE,
+				Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 256, Seed: 1, Threads: threads})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer n.Close()
+			x, y := blobs(1, 256, 1024, 10)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := n.TrainStep(x, y, 256); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(256*float64(b.N)/b.Elapsed().Seconds(), "samples/s")
+		})
 	}
 }
