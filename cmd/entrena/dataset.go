@@ -65,25 +65,33 @@ func resolve(v string) (source, error) {
 	return source{}, fmt.Errorf("%s: no such file, IDX prefix (PREFIX-images-idx3-ubyte[.gz]) or built-in data set (%s)", v, builtinNames)
 }
 
-// loadIDXFolder reads a folder's train-* and t10k-* files.
+// loadIDXFolder reads a folder's train-* and t10k-* files, the two sets
+// at once (decompressing is most of the time).
 func loadIDXFolder(name, dir string, wantTrain, wantTest bool) (train, test *data.Set, err error) {
-	if wantTrain {
-		im, lb, err := data.IDXFiles(filepath.Join(dir, "train"))
+	read := func(prefix, what string) (*data.Set, error) {
+		im, lb, err := data.IDXFiles(filepath.Join(dir, prefix))
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		if train, err = data.LoadIDX(name+" train", im, lb); err != nil {
-			return nil, nil, err
-		}
+		return data.LoadIDX(name+" "+what, im, lb)
 	}
-	if wantTest {
-		im, lb, err := data.IDXFiles(filepath.Join(dir, "t10k"))
-		if err != nil {
-			return nil, nil, err
+	var testErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if wantTest {
+			test, testErr = read("t10k", "test")
 		}
-		if test, err = data.LoadIDX(name+" test", im, lb); err != nil {
-			return nil, nil, err
-		}
+	}()
+	if wantTrain {
+		train, err = read("train", "train")
+	}
+	<-done
+	if err == nil {
+		err = testErr
+	}
+	if err != nil {
+		return nil, nil, err
 	}
 	return train, test, nil
 }

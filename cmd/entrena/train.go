@@ -47,6 +47,9 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	if s.test != nil {
 		fmt.Fprintf(stdout, "; test: %s, %d samples", s.test.Name, s.test.Samples)
 	}
+	if s.loadTime > 50*time.Millisecond {
+		fmt.Fprintf(stdout, " (read in %s)", round(s.loadTime))
+	}
 	fmt.Fprintf(stdout, "\nnetwork: %s, %s, %s α=%g, batch %d, %d epochs, seed %d, %d parameters; kernels: %s\n",
 		describeLayers(spec), spec.Loss, spec.Optimizer.Kind, lr, o.batch, o.epochs, o.seed, spec.ParamCount(), asm.Active())
 
@@ -83,6 +86,7 @@ type session struct {
 	o           *opts
 	kind        string
 	train, test *data.Set
+	loadTime    time.Duration
 }
 
 // setup parses the spec file, loads the data and applies the presets.
@@ -102,15 +106,17 @@ func setup(o *opts, stderr io.Writer) (*session, error) {
 	if err := checkOutputs(o.out, o.history, o.plot); err != nil {
 		return nil, err
 	}
+	t0 := time.Now()
 	kind, train, test, err := trainData(o.dataFlags, o.seed, stderr)
 	if err != nil {
 		return nil, err
 	}
+	loadTime := time.Since(t0)
 	o.preset(presets(kind, train, o.regression))
 	if err := o.checkCommon(); err != nil {
 		return nil, err
 	}
-	return &session{o: o, kind: kind, train: train, test: test}, nil
+	return &session{o: o, kind: kind, train: train, test: test, loadTime: loadTime}, nil
 }
 
 // fit checks that the data matches spec and shapes the targets for it.
