@@ -82,11 +82,11 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (map[string]b
 }
 
 func (d *dataFlags) register(fs *flag.FlagSet, withTest bool) {
-	fs.StringVar(&d.data, "data", "mnist", "data: mnist, fashion-mnist, xor, spirals, a CSV file, an IDX file or prefix (dir/train for dir/train-images-idx3-ubyte[.gz] and its labels), or a folder with train-* and t10k-* IDX files")
+	fs.StringVar(&d.data, "data", "mnist", "`DATA`: mnist, fashion-mnist, xor, spirals, a CSV file, an IDX file or prefix (dir/train for dir/train-images-idx3-ubyte[.gz] and its labels), or a folder with train-* and t10k-* IDX files")
 	fs.StringVar(&d.labelColumn, "label-column", "", "CSV label column: header name or 0-based index (negative from the end); default the last")
 	fs.BoolVar(&d.regression, "regression", false, "CSV label is a real-valued target (one output), not a class index")
 	if withTest {
-		fs.StringVar(&d.test, "test", "", "test data (same forms as --data); mnist and fashion-mnist bring their own")
+		fs.StringVar(&d.test, "test", "", "test `DATA` (same forms as --data); mnist and fashion-mnist bring their own")
 		fs.Float64Var(&d.split, "split", 0, "hold out this fraction of the training data as the test set (e.g. 0.1)")
 	}
 }
@@ -95,8 +95,8 @@ func (d *dataFlags) register(fs *flag.FlagSet, withTest bool) {
 func newTrainFlags(name, synopsis string, sweep bool) *opts {
 	o := &opts{fs: newFlagSet(name, synopsis)}
 	fs := o.fs
-	fs.StringVar(&o.spec, "spec", "", "spec file: `key = value` lines with any of the network and training flags below")
-	fs.StringVar(&o.layers, "layers", "", "units per layer, inputs first: 784,128,10 (a layer may name its activation: 784,128:relu,10:softmax); default from the data")
+	fs.StringVar(&o.spec, "spec", "", "`FILE` of \"key = value\" lines setting any of layers, activation, output-activation, loss, optimizer, lr, momentum, epochs, batch, seed, shuffle, threads, every (the command line wins)")
+	fs.StringVar(&o.layers, "layers", "", "`UNITS` per layer, inputs first: 784,128,10 (a layer may name its activation: 784,128:relu,10:softmax); default from the data")
 	fs.StringVar(&o.activation, "activation", "sigmoid", "hidden-layer activation: sigmoid, tanh, relu, linear")
 	fs.StringVar(&o.outAct, "output-activation", "", "output activation; default from the loss (softmax for cce, sigmoid for mse/bce, linear for --regression)")
 	fs.StringVar(&o.loss, "loss", "", "loss: mse, bce (binary-crossentropy), cce (categorical-crossentropy); default from the data")
@@ -115,10 +115,10 @@ func newTrainFlags(name, synopsis string, sweep bool) *opts {
 	fs.StringVar(&o.kernels, "kernels", "", "force a kernel path: "+strings.Join(asm.KnownPaths, ", ")+" (default: the best this CPU runs; see entrena info)")
 	fs.IntVar(&o.every, "every", 0, "print the cost every N epochs (default: 1, or 100 for runs of 200 epochs or more)")
 	if !sweep {
-		fs.StringVar(&o.out, "out", "", "save the trained model to this file (atomically)")
+		fs.StringVar(&o.out, "out", "", "save the trained model to `FILE` (atomically)")
 	}
-	fs.StringVar(&o.history, "history", "", "write the cost history to this CSV file")
-	fs.StringVar(&o.plot, "plot", "", "write the cost plot to PREFIX.png and PREFIX.svg")
+	fs.StringVar(&o.history, "history", "", "write the cost history (epoch, cost, test loss and accuracy) to the CSV `FILE`")
+	fs.StringVar(&o.plot, "plot", "", "plot the cost (and test accuracy) into `PREFIX`.png and PREFIX.svg")
 	o.dataFlags.register(fs, true)
 	return o
 }
