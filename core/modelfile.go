@@ -110,9 +110,14 @@ func (n *Network) Save(path string) (err error) {
 }
 
 // WriteFileAtomic writes data to path through a temporary file in the same
-// folder, fsync and rename, then syncs the folder.
-func WriteFileAtomic(path string, data []byte) error {
+// folder, fsync and rename, then syncs the folder. The file gets the mode of
+// the file it replaces, or 0644 for a new one.
+func WriteFileAtomic(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
+	mode := os.FileMode(0o644)
+	if fi, serr := os.Stat(path); serr == nil && fi.Mode().IsRegular() {
+		mode = fi.Mode().Perm()
+	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("save %s: %w", path, err)
@@ -123,6 +128,9 @@ func WriteFileAtomic(path string, data []byte) error {
 			os.Remove(tmp.Name())
 		}
 	}()
+	if err = tmp.Chmod(mode); err != nil {
+		return fmt.Errorf("save %s: %w", path, err)
+	}
 	if _, err = tmp.Write(data); err != nil {
 		return fmt.Errorf("save %s: %w", path, err)
 	}

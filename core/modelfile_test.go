@@ -110,6 +110,16 @@ func TestSaveIsAtomic(t *testing.T) {
 	}
 	now, _ := os.ReadFile(path)
 	require.Equal(t, old, now)
-	_, err := Load(filepath.Join(dir, "nope"))
+
+	// A new file is 0644; a replaced one keeps its mode.
+	fi, err := os.Stat(path)
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o644), fi.Mode().Perm())
+	require.NoError(t, os.Chmod(path, 0o600))
+	require.NoError(t, n.Save(path))
+	fi, err = os.Stat(path)
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+	_, err = Load(filepath.Join(dir, "nope"))
 	require.ErrorIs(t, err, os.ErrNotExist)
 }

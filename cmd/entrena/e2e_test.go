@@ -28,7 +28,9 @@ func TestUsage(t *testing.T) {
 		}
 	}
 	oneLineError(t, entrena(t, dir, "frobnicate"), exitUsage, `unknown command "frobnicate"`)
-	oneLineError(t, entrena(t, dir, "bench"), exitUsage, "not built yet")
+	if r := entrena(t, dir, "bench", "-nosuchflag"); r.code != exitUsage || !strings.Contains(r.stderr, "-quick") {
+		t.Errorf("bench with a bad flag: exit %d, stderr %q", r.code, r.stderr)
+	}
 }
 
 func TestInfo(t *testing.T) {

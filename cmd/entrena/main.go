@@ -94,9 +94,6 @@ func report(err error, cmd string, stderr io.Writer) int {
 	case errors.Is(err, errInterrupted):
 		fmt.Fprintf(stderr, "entrena %s: %s\n", cmd, oneLine(err.Error()))
 		return exitInterrupted
-	case errors.Is(err, errNotBuilt):
-		fmt.Fprintf(stderr, "entrena %s: %s\n", cmd, oneLine(err.Error()))
-		return exitUsage
 	}
 	fmt.Fprintf(stderr, "entrena %s: %s\n", cmd, oneLine(err.Error()))
 	return exitFailure
