@@ -13,7 +13,7 @@ package asm
 // floats only; the wrappers below run the last 1–3 elements through a 4-lane
 // buffer on the stack (the prototypes are //go:noescape, so it stays there).
 //
-// tanh, relu, colSums, addBias and softmaxRows stay generic on this path.
+// tanh and softmaxRows stay generic on this path.
 
 // setVecNEON installs the NEON element-wise kernels into k.
 func setVecNEON(k *kernelSet) {
@@ -21,6 +21,11 @@ func setVecNEON(k *kernelSet) {
 	k.sigmoidBackward = sigmoidBackwardNEON
 	k.sigmoid = sigmoidNEONAny
 	k.biasSigmoid = biasSigmoidNEONAny
+	k.addBias = addBiasNEON
+	k.colSums = colSumsNEON
+	k.tanhBackward = tanhBackwardNEON
+	k.relu = reluNEON
+	k.reluBackward = reluBackwardNEON
 	k.axpy = axpyNEON
 	k.scale = scaleNEON
 	k.momentum = momentumNEON
@@ -76,6 +81,23 @@ func biasSigmoidNEONAny(x []float32, cols int, bias []float32) {
 	}
 }
 
+// addBiasNEON adds bias to every row of the rows×cols matrix x.
+func addBiasNEON(x []float32, cols int, bias []float32) {
+	for off := 0; off < len(x); off += cols {
+		addNEON(x[off:off+cols], bias)
+	}
+}
+
+// colSumsNEON sums the rows of x into dst in row order, then scales by
+// alpha: the generic kernel's operations in its order.
+func colSumsNEON(dst []float32, alpha float32, x []float32, cols int) {
+	clear(dst)
+	for off := 0; off < len(x); off += cols {
+		addNEON(dst, x[off:off+cols])
+	}
+	scaleNEON(alpha, dst)
+}
+
 // vec_neon_arm64.s
 
 //go:noescape
@@ -95,6 +117,18 @@ func momentumNEON(p, g, v []float32, lr, mu float32)
 
 //go:noescape
 func adamNEON(p, g, m, v []float32, c *[8]float32)
+
+//go:noescape
+func reluNEON(dst, src []float32)
+
+//go:noescape
+func reluBackwardNEON(dst, delta, act []float32)
+
+//go:noescape
+func tanhBackwardNEON(dst, delta, act []float32)
+
+//go:noescape
+func addNEON(x, y []float32)
 
 // sigmoid_neon_arm64.s (len(dst) and len(x) multiples of 4)
 

@@ -136,10 +136,6 @@ sigmoidBackward1:
 sigmoidBackwardDone:
 	RET
 
-#undef DST
-#undef DELTA
-#undef ACT
-
 // func axpyNEON(alpha float32, x, y []float32)
 //
 // y[i] += alpha·x[i], fused (one rounding).
@@ -388,4 +384,231 @@ adam1:
 	B       adam1
 
 adamDone:
+	RET
+
+// The one-lane tails below reuse the vector instructions on lane 0
+// (VLD1.P 4(R), V0.S[0] / VST1.P V0.S[0], 4(R)), so the tail computes
+// exactly what the vector body does.
+
+// func reluNEON(dst, src []float32)
+//
+// dst[i] = 0 where src[i] < 0, else src[i] (NaN and −0 pass unchanged, as
+// in the generic kernel; FMAX would turn −0 into +0).
+//
+// Register map: V0–V3 x, then the result; V4–V7 the masks x < 0; V31 zero.
+#define SRC R1
+TEXT ·reluNEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), DST
+	MOVD dst_len+8(FP), N
+	MOVD src_base+24(FP), SRC
+	VEOR V31.B16, V31.B16, V31.B16
+
+relu16:
+	CMP    $16, N
+	BLT    relu4
+	VLD1.P 64(SRC), [V0.S4, V1.S4, V2.S4, V3.S4]
+	WORD   $0x4ea0e804 // fcmlt v4.4s, v0.4s, #0.0
+	WORD   $0x4ea0e825 // fcmlt v5.4s, v1.4s, #0.0
+	WORD   $0x4ea0e846 // fcmlt v6.4s, v2.4s, #0.0
+	WORD   $0x4ea0e867 // fcmlt v7.4s, v3.4s, #0.0
+	VBIT   V4.B16, V31.B16, V0.B16
+	VBIT   V5.B16, V31.B16, V1.B16
+	VBIT   V6.B16, V31.B16, V2.B16
+	VBIT   V7.B16, V31.B16, V3.B16
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(DST)
+	SUB    $16, N
+	B      relu16
+
+relu4:
+	CMP    $4, N
+	BLT    relu1
+	VLD1.P 16(SRC), [V0.S4]
+	WORD   $0x4ea0e804 // fcmlt v4.4s, v0.4s, #0.0
+	VBIT   V4.B16, V31.B16, V0.B16
+	VST1.P [V0.S4], 16(DST)
+	SUB    $4, N
+	B      relu4
+
+relu1:
+	CBZ    N, reluDone
+	VLD1.P 4(SRC), V0.S[0]
+	WORD   $0x4ea0e804 // fcmlt v4.4s, v0.4s, #0.0
+	VBIT   V4.B16, V31.B16, V0.B16
+	VST1.P V0.S[0], 4(DST)
+	SUB    $1, N
+	B      relu1
+
+reluDone:
+	RET
+
+#undef SRC
+
+// func reluBackwardNEON(dst, delta, act []float32)
+//
+// dst[i] = delta[i] where act[i] > 0, else +0 (NaN act gives 0).
+//
+// Register map: V0–V3 delta, then the result; V4–V7 act, then the masks
+// act > 0.
+TEXT ·reluBackwardNEON(SB), NOSPLIT, $0-72
+	MOVD dst_base+0(FP), DST
+	MOVD dst_len+8(FP), N
+	MOVD delta_base+24(FP), DELTA
+	MOVD act_base+48(FP), ACT
+
+reluBackward16:
+	CMP    $16, N
+	BLT    reluBackward4
+	VLD1.P 64(DELTA), [V0.S4, V1.S4, V2.S4, V3.S4]
+	VLD1.P 64(ACT), [V4.S4, V5.S4, V6.S4, V7.S4]
+	WORD   $0x4ea0c884 // fcmgt v4.4s, v4.4s, #0.0
+	WORD   $0x4ea0c8a5 // fcmgt v5.4s, v5.4s, #0.0
+	WORD   $0x4ea0c8c6 // fcmgt v6.4s, v6.4s, #0.0
+	WORD   $0x4ea0c8e7 // fcmgt v7.4s, v7.4s, #0.0
+	VAND   V4.B16, V0.B16, V0.B16
+	VAND   V5.B16, V1.B16, V1.B16
+	VAND   V6.B16, V2.B16, V2.B16
+	VAND   V7.B16, V3.B16, V3.B16
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(DST)
+	SUB    $16, N
+	B      reluBackward16
+
+reluBackward4:
+	CMP    $4, N
+	BLT    reluBackward1
+	VLD1.P 16(DELTA), [V0.S4]
+	VLD1.P 16(ACT), [V4.S4]
+	WORD   $0x4ea0c884 // fcmgt v4.4s, v4.4s, #0.0
+	VAND   V4.B16, V0.B16, V0.B16
+	VST1.P [V0.S4], 16(DST)
+	SUB    $4, N
+	B      reluBackward4
+
+reluBackward1:
+	CBZ    N, reluBackwardDone
+	VLD1.P 4(DELTA), V0.S[0]
+	VLD1.P 4(ACT), V4.S[0]
+	WORD   $0x4ea0c884 // fcmgt v4.4s, v4.4s, #0.0
+	VAND   V4.B16, V0.B16, V0.B16
+	VST1.P V0.S[0], 4(DST)
+	SUB    $1, N
+	B      reluBackward1
+
+reluBackwardDone:
+	RET
+
+// func tanhBackwardNEON(dst, delta, act []float32)
+//
+// dst[i] = delta[i]·(1 − act[i]²) with 1 − act² fused (VFMLS), as Go fuses
+// the generic loop on arm64 (FMSUBS), so the results are bit-identical.
+//
+// Register map: V0–V3 delta, then the result; V4–V7 act; V8–V11 1 − act²;
+// V31 the constant 1.
+TEXT ·tanhBackwardNEON(SB), NOSPLIT, $0-72
+	MOVD  dst_base+0(FP), DST
+	MOVD  dst_len+8(FP), N
+	MOVD  delta_base+24(FP), DELTA
+	MOVD  act_base+48(FP), ACT
+	FMOVS $(1.0), F31
+	VDUP  V31.S[0], V31.S4
+
+tanhBackward16:
+	CMP    $16, N
+	BLT    tanhBackward4
+	VLD1.P 64(DELTA), [V0.S4, V1.S4, V2.S4, V3.S4]
+	VLD1.P 64(ACT), [V4.S4, V5.S4, V6.S4, V7.S4]
+	VMOV   V31.B16, V8.B16
+	VMOV   V31.B16, V9.B16
+	VMOV   V31.B16, V10.B16
+	VMOV   V31.B16, V11.B16
+	VFMLS  V4.S4, V4.S4, V8.S4
+	VFMLS  V5.S4, V5.S4, V9.S4
+	VFMLS  V6.S4, V6.S4, V10.S4
+	VFMLS  V7.S4, V7.S4, V11.S4
+	WORD   $0x6e28dc00 // fmul v0.4s, v0.4s, v8.4s
+	WORD   $0x6e29dc21 // fmul v1.4s, v1.4s, v9.4s
+	WORD   $0x6e2adc42 // fmul v2.4s, v2.4s, v10.4s
+	WORD   $0x6e2bdc63 // fmul v3.4s, v3.4s, v11.4s
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(DST)
+	SUB    $16, N
+	B      tanhBackward16
+
+tanhBackward4:
+	CMP    $4, N
+	BLT    tanhBackward1
+	VLD1.P 16(DELTA), [V0.S4]
+	VLD1.P 16(ACT), [V4.S4]
+	VMOV   V31.B16, V8.B16
+	VFMLS  V4.S4, V4.S4, V8.S4
+	WORD   $0x6e28dc00 // fmul v0.4s, v0.4s, v8.4s
+	VST1.P [V0.S4], 16(DST)
+	SUB    $4, N
+	B      tanhBackward4
+
+tanhBackward1:
+	CBZ    N, tanhBackwardDone
+	VLD1.P 4(DELTA), V0.S[0]
+	VLD1.P 4(ACT), V4.S[0]
+	VMOV   V31.B16, V8.B16
+	VFMLS  V4.S4, V4.S4, V8.S4
+	WORD   $0x6e28dc00 // fmul v0.4s, v0.4s, v8.4s
+	VST1.P V0.S[0], 4(DST)
+	SUB    $1, N
+	B      tanhBackward1
+
+tanhBackwardDone:
+	RET
+
+#undef DST
+#undef DELTA
+#undef ACT
+
+// func addNEON(x, y []float32)
+//
+// x[i] += y[i]; len(y) = len(x). AddBias runs it per row (y = bias) and
+// ColSums accumulates rows into dst with it (x = dst, y = a row), in the
+// generic kernels' order, so both are bit-identical to generic.
+//
+// Register map: V0–V3 x, then the sums; V4–V7 y.
+#define XLD R0 // x, loads
+#define XST R1 // x, stores
+#define YLD R2
+TEXT ·addNEON(SB), NOSPLIT, $0-48
+	MOVD x_base+0(FP), XLD
+	MOVD x_len+8(FP), N
+	MOVD y_base+24(FP), YLD
+	MOVD XLD, XST
+
+add16:
+	CMP    $16, N
+	BLT    add4
+	VLD1.P 64(XLD), [V0.S4, V1.S4, V2.S4, V3.S4]
+	VLD1.P 64(YLD), [V4.S4, V5.S4, V6.S4, V7.S4]
+	WORD   $0x4e24d400 // fadd v0.4s, v0.4s, v4.4s
+	WORD   $0x4e25d421 // fadd v1.4s, v1.4s, v5.4s
+	WORD   $0x4e26d442 // fadd v2.4s, v2.4s, v6.4s
+	WORD   $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(XST)
+	SUB    $16, N
+	B      add16
+
+add4:
+	CMP    $4, N
+	BLT    add1
+	VLD1.P 16(XLD), [V0.S4]
+	VLD1.P 16(YLD), [V4.S4]
+	WORD   $0x4e24d400 // fadd v0.4s, v0.4s, v4.4s
+	VST1.P [V0.S4], 16(XST)
+	SUB    $4, N
+	B      add4
+
+add1:
+	CBZ    N, addDone
+	VLD1.P 4(XLD), V0.S[0]
+	VLD1.P 4(YLD), V4.S[0]
+	WORD   $0x4e24d400 // fadd v0.4s, v0.4s, v4.4s
+	VST1.P V0.S[0], 4(XST)
+	SUB    $1, N
+	B      add1
+
+addDone:
 	RET
