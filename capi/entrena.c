@@ -36,13 +36,7 @@ static __thread char last_error[ENTRENA_ERRMSG_MAX];
 
 const char *entrena_last_error(void) { return last_error; }
 
-void entrena__set_last_error(const char *msg, size_t len) {
-	if (len > ENTRENA_ERRMSG_MAX - 1)
-		len = ENTRENA_ERRMSG_MAX - 1;
-	if (len > 0)
-		memcpy(last_error, msg, len);
-	last_error[len] = 0;
-}
+char *entrena__last_error_buf(void) { return last_error; }
 
 int entrena__call_progress(entrena_progress_fn fn, const entrena_progress *p, void *user_data) {
 	return fn(p, user_data);
@@ -55,7 +49,7 @@ int entrena_abi_version(void) { return ENTRENA_ABI_VERSION; }
 entrena_status entrena_spec_init(entrena_spec *spec) {
 	if (spec == NULL) {
 		static const char msg[] = "entrena_spec_init: spec is NULL";
-		entrena__set_last_error(msg, sizeof msg - 1);
+		memcpy(last_error, msg, sizeof msg);
 		return ENTRENA_ERR_ARGUMENT;
 	}
 	memset(spec, 0, sizeof *spec);
@@ -71,7 +65,7 @@ entrena_status entrena_spec_init(entrena_spec *spec) {
 entrena_status entrena_fit_options_init(entrena_fit_options *opts) {
 	if (opts == NULL) {
 		static const char msg[] = "entrena_fit_options_init: opts is NULL";
-		entrena__set_last_error(msg, sizeof msg - 1);
+		memcpy(last_error, msg, sizeof msg);
 		return ENTRENA_ERR_ARGUMENT;
 	}
 	memset(opts, 0, sizeof *opts);

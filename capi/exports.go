@@ -479,3 +479,13 @@ func entrena_debug_mallocs(out unsafe.Pointer) (status int32) {
 	*(*uint64)(out) = memStats.Mallocs
 	return statusOK
 }
+
+//export entrena_debug_panic
+func entrena_debug_panic(net uintptr) (status int32) {
+	const fn = "entrena_debug_panic"
+	defer guard(fn, &status)
+	if net == 0 {
+		panic("entrena_debug_panic called")
+	}
+	return withNet(fn, net, func(h *netHandle) error { panic("entrena_debug_panic called") })
+}

@@ -101,13 +101,10 @@ func panicErr(r any) error {
 
 // setThreadError records msg as the calling thread's entrena_last_error().
 // An exported function runs on the C thread that called it, so the C
-// thread-local variable is the caller's.
+// thread-local buffer is the caller's.
 func setThreadError(msg string) {
-	if len(msg) == 0 {
-		C.entrena__set_last_error(nil, 0)
-		return
-	}
-	C.entrena__set_last_error((*C.char)(unsafe.Pointer(unsafe.StringData(msg))), C.size_t(len(msg)))
+	buf := unsafe.Slice((*byte)(unsafe.Pointer(C.entrena__last_error_buf())), C.ENTRENA_ERRMSG_MAX)
+	putMsg(buf, msg)
 }
 
 // fail reports err for a call without a (valid) handle and returns its status.
@@ -213,15 +210,18 @@ func (h *netHandle) finish(fn string, err error) int32 {
 	return statusOf(err)
 }
 
-// setMsg copies s, truncated on a character boundary, into the handle's C
-// message buffer.
-func (h *netHandle) setMsg(s string) {
-	n := min(len(s), len(h.msg)-1)
+// setMsg copies s into the handle's C message buffer.
+func (h *netHandle) setMsg(s string) { putMsg(h.msg, s) }
+
+// putMsg copies s, truncated on a character boundary, into the C buffer
+// buf as a NUL-terminated string.
+func putMsg(buf []byte, s string) {
+	n := min(len(s), len(buf)-1)
 	for n > 0 && n < len(s) && !utf8.RuneStart(s[n]) {
 		n--
 	}
-	copy(h.msg, s[:n])
-	h.msg[n] = 0
+	copy(buf, s[:n])
+	buf[n] = 0
 }
 
 // progress forwards core's progress reports to the C callback.

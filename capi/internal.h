@@ -21,9 +21,9 @@ typedef struct entrena__mem {
 ENTRENA_INTERNAL extern const char *const entrena__msg_null_handle;
 ENTRENA_INTERNAL extern const char *const entrena__msg_bad_handle;
 
-/* Sets the calling thread's last-error message (msg need not be
- * NUL-terminated; truncated to ENTRENA_ERRMSG_MAX-1 bytes). */
-ENTRENA_INTERNAL void entrena__set_last_error(const char *msg, size_t len);
+/* The calling thread's last-error buffer (ENTRENA_ERRMSG_MAX bytes), which
+ * Go fills in place: no Go pointer ever reaches C. */
+ENTRENA_INTERNAL char *entrena__last_error_buf(void);
 
 /* Calls a progress callback (cgo cannot call C function pointers itself). */
 ENTRENA_INTERNAL int entrena__call_progress(entrena_progress_fn fn, const entrena_progress *p, void *user_data);

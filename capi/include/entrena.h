@@ -126,7 +126,9 @@ typedef struct entrena_net entrena_net;
  * call, the detailed reason after a failed one. The string is owned by the
  * handle and stays valid until the next call on net (from any thread) or
  * until net is destroyed. For a NULL, unknown or destroyed handle it returns
- * a static message saying so. Never NULL. */
+ * a static message saying so. Never NULL. Calls that fail with
+ * ENTRENA_ERR_HANDLE or ENTRENA_ERR_BUSY do not touch it (they report
+ * through entrena_last_error() only). */
 const char *entrena_errmsg(const entrena_net *net);
 
 /* The message of the most recent failed call made by the calling thread,
@@ -393,6 +395,12 @@ entrena_status entrena_load_buffer(const void *buf, size_t buf_size, entrena_net
  * call to check that the call allocates nothing. Costs a few microseconds
  * (briefly stops the Go runtime). out_mallocs: required. */
 entrena_status entrena_debug_mallocs(uint64_t *out_mallocs);
+
+/* For tests: panic inside the library, to check that Go panics come back
+ * as ENTRENA_ERR_INTERNAL. With a non-NULL net the panic happens while net
+ * is locked, and net stays usable afterwards. Always returns
+ * ENTRENA_ERR_INTERNAL (or ENTRENA_ERR_HANDLE for a bad handle). */
+entrena_status entrena_debug_panic(entrena_net *net);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,98 @@
+# capi — the C ABI: libentrena.so / libentrena.a, the public header, the C
+# example, tests (ASan+UBSan, valgrind, static link, header/symbol check,
+# install + pkg-config) and the per-call overhead benchmark.
+# Included by the top-level Makefile (paths are relative to the repo root).
+
+CAPI_LIB     := $(BUILD)/lib
+CAPI_INC     := $(BUILD)/include
+CAPI_OUT     := $(BUILD)/capi
+CAPI_SO      := $(CAPI_LIB)/libentrena.so
+CAPI_AR      := $(CAPI_LIB)/libentrena.a
+CAPI_HEADER  := capi/include/entrena.h
+CAPI_VERSION  = $(shell sed -n 's/^\#define ENTRENA_VERSION_STRING "\(.*\)"/\1/p' $(CAPI_HEADER))
+CC           ?= cc
+CAPI_CFLAGS  ?= -O2 -g -Wall -Wextra -std=c11 -D_GNU_SOURCE
+# -fno-ipa-*: no ".isra"/".constprop" clones, whose dotted names the
+# valgrind suppressions would take for Go functions (see tests/valgrind.supp).
+CAPI_VG_CFLAGS := -O1 -g -fno-ipa-sra -fno-ipa-cp -fno-inline -Wall -std=c11 -D_GNU_SOURCE
+# ASan and the Go runtime: Go maps its heap and goroutine stacks itself and
+# installs its own signal handlers, which ASan tolerates with these options.
+CAPI_ASAN_OPTIONS := detect_leaks=1:abort_on_error=1:handle_segv=0:handle_sigbus=0:handle_sigfpe=0:allow_user_segv_handler=1
+CAPI_VALGRIND := valgrind --tool=memcheck --leak-check=full --errors-for-leak-kinds=definite \
+	--suppressions=capi/tests/valgrind.supp --error-exitcode=9 --quiet
+
+APT_PACKAGES += gcc libc6-dev valgrind pkg-config
+TEST_STEPS += test-capi
+
+.PHONY: lib install test-capi bench-capi capi-example
+
+## lib: build/lib/libentrena.so, build/lib/libentrena.a, build/include/entrena.h
+lib:
+	@mkdir -p $(CAPI_LIB) $(CAPI_INC)
+	$(GO) build -buildmode=c-shared -o $(CAPI_SO) ./capi
+	$(GO) build -buildmode=c-archive -o $(CAPI_AR) ./capi
+	@rm -f $(CAPI_LIB)/libentrena.h   # cgo's generated header; ours is hand-written
+	cp $(CAPI_HEADER) $(CAPI_INC)/entrena.h
+
+## install: header, both libraries and entrena.pc into $(PREFIX) (DESTDIR honoured)
+install: lib
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 $(CAPI_HEADER) $(DESTDIR)$(PREFIX)/include/entrena.h
+	install -m 755 $(CAPI_SO) $(DESTDIR)$(PREFIX)/lib/libentrena.so
+	install -m 644 $(CAPI_AR) $(DESTDIR)$(PREFIX)/lib/libentrena.a
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(CAPI_VERSION)|' capi/entrena.pc.in \
+		>$(DESTDIR)$(PREFIX)/lib/pkgconfig/entrena.pc
+	chmod 644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/entrena.pc
+
+## capi-example: build and run the C example against the shared library
+capi-example: lib
+	@mkdir -p $(CAPI_OUT)/models
+	$(CC) $(CAPI_CFLAGS) -I$(CAPI_INC) capi/examples/example.c -L$(CAPI_LIB) -lentrena -lm \
+		-Wl,-rpath,'$$ORIGIN/../lib' -o $(CAPI_OUT)/example
+	$(CAPI_OUT)/example $(CAPI_OUT)/models
+
+## test-capi: every C-side test (part of `make test`)
+test-capi: lib capi-example
+	@echo "== capi: header declarations vs exported symbols"
+	sh capi/tests/check_header.sh $(CAPI_HEADER) $(CAPI_SO) $(CAPI_AR)
+	@echo "== capi: C tests against the shared library, ASan + UBSan"
+	$(CC) $(CAPI_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+		-fno-omit-frame-pointer -I$(CAPI_INC) capi/tests/test_capi.c -L$(CAPI_LIB) -lentrena \
+		-lpthread -lm -Wl,-rpath,'$$ORIGIN/../lib' -o $(CAPI_OUT)/test_capi_asan
+	ASAN_OPTIONS=$(CAPI_ASAN_OPTIONS) UBSAN_OPTIONS=print_stacktrace=1 \
+		$(CAPI_OUT)/test_capi_asan $(CAPI_OUT)
+	@echo "== capi: C tests statically linked with libentrena.a, ASan + UBSan"
+	$(CC) $(CAPI_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+		-fno-omit-frame-pointer -I$(CAPI_INC) capi/tests/test_capi.c $(CAPI_AR) \
+		-lpthread -lm -o $(CAPI_OUT)/test_capi_static_asan
+	ASAN_OPTIONS=$(CAPI_ASAN_OPTIONS) $(CAPI_OUT)/test_capi_static_asan $(CAPI_OUT)
+	@echo "== capi: C tests under valgrind memcheck"
+	$(CC) $(CAPI_VG_CFLAGS) -I$(CAPI_INC) capi/tests/test_capi.c -L$(CAPI_LIB) -lentrena \
+		-lpthread -lm -Wl,-rpath,'$$ORIGIN/../lib' -o $(CAPI_OUT)/test_capi_vg
+	$(CAPI_VALGRIND) $(CAPI_OUT)/test_capi_vg $(CAPI_OUT) quick
+	@echo "== capi: the example statically linked with libentrena.a"
+	$(CC) $(CAPI_CFLAGS) -I$(CAPI_INC) capi/examples/example.c $(CAPI_AR) -lpthread -lm \
+		-o $(CAPI_OUT)/example_static
+	@! ldd $(CAPI_OUT)/example_static | grep -q libentrena || { echo "example_static links libentrena.so"; exit 1; }
+	$(CAPI_OUT)/example_static $(CAPI_OUT)/models
+	@echo "== capi: make install into a temporary PREFIX, build with pkg-config"
+	rm -rf $(CAPI_OUT)/prefix
+	$(MAKE) --no-print-directory install PREFIX=$(abspath $(CAPI_OUT))/prefix
+	PKG_CONFIG_PATH=$(CAPI_OUT)/prefix/lib/pkgconfig sh -c '$(CC) $(CAPI_CFLAGS) \
+		capi/examples/example.c $$(pkg-config --cflags --libs entrena) -lm \
+		-Wl,-rpath,$$(pkg-config --variable=libdir entrena) -o $(CAPI_OUT)/example_pc && \
+		$(CC) $(CAPI_CFLAGS) capi/examples/example.c $$(pkg-config --cflags entrena) \
+		$$(pkg-config --variable=libdir entrena)/libentrena.a $$(pkg-config --static --libs-only-l entrena | sed "s/-lentrena//") \
+		-lm -o $(CAPI_OUT)/example_pc_static'
+	$(CAPI_OUT)/example_pc $(CAPI_OUT)/models
+	$(CAPI_OUT)/example_pc_static $(CAPI_OUT)/models
+	@echo "test-capi: all C API tests passed"
+
+## bench-capi: per-call overhead from C against the same work from Go
+bench-capi: lib
+	@mkdir -p $(CAPI_OUT)
+	$(CC) -O2 -std=c11 -D_GNU_SOURCE -I$(CAPI_INC) capi/tests/bench_capi.c -L$(CAPI_LIB) -lentrena -lm \
+		-Wl,-rpath,'$$ORIGIN/../lib' -o $(CAPI_OUT)/bench_capi
+	@grep -m1 'model name' /proc/cpuinfo || true
+	$(CAPI_OUT)/bench_capi
+	$(GO) test -run '^$$' -bench 'Overhead' -benchtime 2s ./capi

@@ -1,0 +1,800 @@
+/* Tests of the entrena C API: every function, every status. Built with
+ * -fsanitize=address,undefined and, separately, run under valgrind memcheck
+ * (see capi/capi.mk and capi/README.md).
+ *
+ *   test_capi [scratch-folder [quick]]
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entrena.h"
+
+static int failures, checks;
+static const char *scratch = "/tmp";
+static int quick; /* fewer repetitions, for valgrind */
+
+#define EXPECT(cond)                                                                  \
+	do {                                                                          \
+		checks++;                                                             \
+		if (!(cond)) {                                                        \
+			failures++;                                                   \
+			fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond); \
+		}                                                                     \
+	} while (0)
+
+/* EXPECT_STATUS checks a call's status; on a mismatch it prints the messages. */
+#define EXPECT_STATUS(want, call)                                                          \
+	do {                                                                               \
+		entrena_status got_ = (call);                                              \
+		checks++;                                                                  \
+		if (got_ != (want)) {                                                      \
+			failures++;                                                        \
+			fprintf(stderr, "%s:%d: %s: got %d (%s), want %d (%s); last error: %s\n", \
+			        __FILE__, __LINE__, #call, got_, entrena_status_string(got_),     \
+			        (int)(want), entrena_status_string(want), entrena_last_error()); \
+		}                                                                          \
+	} while (0)
+
+#define OK(call) EXPECT_STATUS(ENTRENA_OK, call)
+
+/* A 4-3-2 sigmoid network, MSE, SGD, max batch 8, one thread. */
+static entrena_net *small_net(uint64_t seed) {
+	static const int32_t units[] = {3, 2};
+	static const int32_t acts[] = {ENTRENA_SIGMOID, ENTRENA_SIGMOID};
+	entrena_spec spec;
+	entrena_net *net = NULL;
+	OK(entrena_spec_init(&spec));
+	spec.inputs = 4;
+	spec.n_layers = 2;
+	spec.units = units;
+	spec.activations = acts;
+	spec.learning_rate = 0.5f;
+	spec.max_batch = 8;
+	spec.threads = 1;
+	spec.seed = seed;
+	OK(entrena_create(&spec, &net));
+	EXPECT(net != NULL);
+	return net;
+}
+
+/* Data for small_net: 16 samples. */
+static float X[16 * 4], Y[16 * 2];
+static void make_data(void) {
+	for (int i = 0; i < 16; i++) {
+		for (int j = 0; j < 4; j++)
+			X[4 * i + j] = (float)((i >> j) & 1);
+		Y[2 * i] = (float)(((i >> 0) ^ (i >> 1)) & 1);
+		Y[2 * i + 1] = (float)((i >> 2) & 1);
+	}
+}
+
+static void test_static(void) {
+	EXPECT(strcmp(entrena_status_string(ENTRENA_OK), "not an error") == 0);
+	for (int s = ENTRENA_OK; s <= ENTRENA_ERR_INTERNAL; s++) {
+		const char *str = entrena_status_string((entrena_status)s);
+		EXPECT(str != NULL && strlen(str) > 0 && strcmp(str, "unknown status") != 0);
+	}
+	EXPECT(strcmp(entrena_status_string((entrena_status)-1), "unknown status") == 0);
+	EXPECT(strcmp(entrena_status_string((entrena_status)1000), "unknown status") == 0);
+	EXPECT(strcmp(entrena_version(), ENTRENA_VERSION_STRING) == 0);
+	EXPECT(entrena_version_number() == ENTRENA_VERSION_NUMBER);
+	EXPECT(entrena_abi_version() == ENTRENA_ABI_VERSION);
+	EXPECT(entrena_last_error() != NULL);
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_spec_init(NULL));
+	EXPECT(strstr(entrena_last_error(), "NULL") != NULL);
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_fit_options_init(NULL));
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_debug_mallocs(NULL));
+	uint64_t m = 0;
+	OK(entrena_debug_mallocs(&m));
+	EXPECT(m > 0);
+}
+
+static void test_strings(entrena_status (*fn)(char *, size_t, size_t *), int may_be_empty) {
+	char buf[1024], tiny[1];
+	size_t need = 0;
+	OK(fn(NULL, 0, &need)); /* size query */
+	EXPECT(need >= 1 && need <= sizeof buf);
+	OK(fn(NULL, 0, NULL));
+	OK(fn(buf, sizeof buf, NULL));
+	EXPECT(strlen(buf) + 1 == need);
+	EXPECT(may_be_empty || strlen(buf) > 0);
+	memset(buf, 'x', sizeof buf);
+	OK(fn(buf, need, &need));
+	EXPECT(strlen(buf) + 1 == need);
+	if (need > 1) {
+		tiny[0] = 'z';
+		EXPECT_STATUS(ENTRENA_ERR_SHAPE, fn(tiny, sizeof tiny, &need));
+		EXPECT(tiny[0] == 'z'); /* untouched */
+	}
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, fn(NULL, 10, &need));
+}
+
+static void test_kernels(void) {
+	char active[64], avail[256], use[64];
+	test_strings(entrena_kernel_active, 0);
+	test_strings(entrena_kernels_available, 0);
+	test_strings(entrena_cpu_features, 1);
+	test_strings(entrena_cpu_model, 1);
+	OK(entrena_kernel_active(active, sizeof active, NULL));
+	OK(entrena_kernels_available(avail, sizeof avail, NULL));
+	EXPECT(strncmp(avail, "generic", 7) == 0);
+	EXPECT(strstr(avail, active) != NULL);
+
+	/* Every available path can be forced, and a network trains on it. */
+	char *save = NULL;
+	for (char *tok = strtok_r(avail, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		OK(entrena_kernel_use(tok));
+		OK(entrena_kernel_active(use, sizeof use, NULL));
+		EXPECT(strcmp(use, tok) == 0);
+		entrena_net *net = small_net(1);
+		float cost = -1;
+		OK(entrena_train_step(net, X, 16 * 4, Y, 16 * 2, 8, &cost));
+		EXPECT(cost > 0 && isfinite(cost));
+		OK(entrena_destroy(net));
+	}
+	EXPECT_STATUS(ENTRENA_ERR_KERNEL, entrena_kernel_use("bogus"));
+	EXPECT(strstr(entrena_last_error(), "bogus") != NULL);
+	EXPECT_STATUS(ENTRENA_ERR_KERNEL, entrena_kernel_use(""));
+#if defined(__x86_64__)
+	EXPECT_STATUS(ENTRENA_ERR_KERNEL, entrena_kernel_use("neon")); /* known, not available */
+#endif
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_kernel_use(NULL));
+	OK(entrena_kernel_use(active)); /* restore */
+}
+
+static void test_create(void) {
+	static const int32_t units[] = {3, 2};
+	static const int32_t acts[] = {ENTRENA_SIGMOID, ENTRENA_SIGMOID};
+	static const int32_t bad_acts[] = {99, ENTRENA_SIGMOID};
+	static const int32_t neg_acts[] = {-1, ENTRENA_SIGMOID};
+	static const int32_t softmax_acts[] = {ENTRENA_SIGMOID, ENTRENA_SOFTMAX};
+	static const int32_t zero_units[] = {0, 2};
+	entrena_spec spec, s;
+	entrena_net *net = (entrena_net *)0x1;
+
+	OK(entrena_spec_init(&spec));
+	EXPECT(spec.struct_size == sizeof spec && spec.max_batch == 32 && spec.learning_rate > 0);
+	spec.inputs = 4;
+	spec.n_layers = 2;
+	spec.units = units;
+	spec.activations = acts;
+
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_create(NULL, &net));
+	EXPECT(net == NULL); /* cleared on failure */
+	EXPECT(strstr(entrena_last_error(), "spec is NULL") != NULL);
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_create(&spec, NULL));
+
+	s = spec;
+	s.struct_size = 8;
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_create(&s, &net));
+	s = spec;
+	s.units = NULL;
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_create(&s, &net));
+	s = spec;
+	s.activations = NULL;
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_create(&s, &net));
+
+	s = spec;
+	s.inputs = 0;
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_create(&s, &net));
+	s.inputs = -5;
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_create(&s, &net));
+	s = spec;
+	s.n_layers = 0;
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_create(&s, &net));
+	s.n_layers = -1;
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_create(&s, &net));
+	s = spec;
+	s.units = zero_units;
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_create(&s, &net));
+	s = spec;
+	s.activations = bad_acts;
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_create(&s, &net));
+	s.activations = neg_acts;
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_create(&s, &net));
+	s = spec;
+	s.activations = softmax_acts; /* softmax needs cross-entropy */
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_create(&s, &net));
+	s = spec;
+	s.loss = 7;
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_create(&s, &net));
+	s.loss = -1;
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_create(&s, &net));
+	s = spec;
+	s.optimizer = 9;
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_create(&s, &net));
+	s = spec;
+	s.learning_rate = -1;
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_create(&s, &net));
+	s.learning_rate = NAN;
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_create(&s, &net));
+	s = spec;
+	s.max_batch = 0;
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_create(&s, &net));
+	s = spec;
+	s.threads = -1;
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_create(&s, &net));
+	s = spec;
+	s.optimizer = ENTRENA_OPT_MOMENTUM;
+	s.momentum = 1.5f;
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_create(&s, &net));
+	EXPECT(net == NULL);
+
+	/* Every optimizer and activation builds. */
+	for (int opt = 0; opt <= ENTRENA_OPT_ADAM; opt++) {
+		for (int a = ENTRENA_SIGMOID; a <= ENTRENA_LINEAR; a++) {
+			int32_t aa[] = {a, ENTRENA_SIGMOID};
+			s = spec;
+			s.activations = aa;
+			s.optimizer = opt;
+			OK(entrena_create(&s, &net));
+			float cost;
+			OK(entrena_train_step(net, X, 16 * 4, Y, 16 * 2, 8, &cost));
+			OK(entrena_destroy(net));
+		}
+	}
+
+	/* Same seed, same weights; different seed, different weights. */
+	entrena_net *a = small_net(5), *b = small_net(5), *c = small_net(6);
+	float pa[32], pb[32], pc[32];
+	int64_t n = 0;
+	OK(entrena_param_count(a, &n));
+	EXPECT(n == 4 * 3 + 3 + 3 * 2 + 2);
+	OK(entrena_get_params(a, pa, 32));
+	OK(entrena_get_params(b, pb, 32));
+	OK(entrena_get_params(c, pc, 32));
+	EXPECT(memcmp(pa, pb, n * sizeof(float)) == 0);
+	EXPECT(memcmp(pa, pc, n * sizeof(float)) != 0);
+	OK(entrena_destroy(a));
+	OK(entrena_destroy(b));
+	OK(entrena_destroy(c));
+}
+
+static void test_handles(void) {
+	entrena_net *net = small_net(1);
+	entrena_net *fake = (entrena_net *)(uintptr_t)0x7fff1234;
+	int64_t n;
+
+	EXPECT(strcmp(entrena_errmsg(net), "not an error") == 0);
+	OK(entrena_destroy(NULL));
+	EXPECT_STATUS(ENTRENA_ERR_HANDLE, entrena_param_count(NULL, &n));
+	EXPECT(strcmp(entrena_errmsg(NULL), "NULL handle") == 0);
+	EXPECT_STATUS(ENTRENA_ERR_HANDLE, entrena_param_count(fake, &n));
+	EXPECT(strstr(entrena_errmsg(fake), "unknown") != NULL);
+	EXPECT_STATUS(ENTRENA_ERR_HANDLE, entrena_destroy(fake));
+
+	OK(entrena_destroy(net));
+	/* Use after destroy and double destroy are detected. */
+	EXPECT_STATUS(ENTRENA_ERR_HANDLE, entrena_destroy(net));
+	EXPECT(strstr(entrena_last_error(), "destroyed") != NULL);
+	EXPECT_STATUS(ENTRENA_ERR_HANDLE, entrena_param_count(net, &n));
+	EXPECT_STATUS(ENTRENA_ERR_HANDLE, entrena_train_step(net, X, 64, Y, 32, 8, NULL));
+	EXPECT_STATUS(ENTRENA_ERR_HANDLE, entrena_predict(net, X, 64, 1, Y, 2));
+	EXPECT(strstr(entrena_errmsg(net), "destroyed") != NULL);
+
+	/* Handles are not reused. */
+	entrena_net *again = small_net(1);
+	EXPECT(again != net);
+	EXPECT_STATUS(ENTRENA_ERR_HANDLE, entrena_param_count(net, &n));
+	OK(entrena_destroy(again));
+}
+
+static void test_describe(void) {
+	entrena_net *net = small_net(1);
+	int64_t in = 0, out = 0, mb = 0, layers = 0, units = 0;
+	int32_t act = -1, loss = -1, opt = -1;
+	float lr = 0;
+
+	OK(entrena_shape(net, &in, &out, &mb, &layers));
+	EXPECT(in == 4 && out == 2 && mb == 8 && layers == 2);
+	OK(entrena_shape(net, NULL, NULL, NULL, NULL));
+	OK(entrena_layer(net, 0, &units, &act));
+	EXPECT(units == 3 && act == ENTRENA_SIGMOID);
+	OK(entrena_layer(net, 1, &units, NULL));
+	EXPECT(units == 2);
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_layer(net, 2, &units, &act));
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_layer(net, -1, &units, &act));
+	EXPECT(strstr(entrena_errmsg(net), "out of range") != NULL);
+	OK(entrena_training_config(net, &loss, &opt, &lr));
+	EXPECT(loss == ENTRENA_LOSS_MSE && opt == ENTRENA_OPT_SGD && lr == 0.5f);
+	EXPECT(strcmp(entrena_errmsg(net), "not an error") == 0); /* reset by success */
+	OK(entrena_set_learning_rate(net, 0.25f));
+	OK(entrena_training_config(net, NULL, NULL, &lr));
+	EXPECT(lr == 0.25f);
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_set_learning_rate(net, 0));
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_set_learning_rate(net, INFINITY));
+	OK(entrena_training_config(net, NULL, NULL, &lr));
+	EXPECT(lr == 0.25f);
+	OK(entrena_set_threads(net, 2));
+	OK(entrena_set_threads(net, 0));
+	OK(entrena_set_threads(net, 1));
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_set_threads(net, -1));
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_set_threads(net, 100000));
+	OK(entrena_destroy(net));
+}
+
+static void test_train_predict(void) {
+	entrena_net *net = small_net(3);
+	float cost = -1, first = 0, out[16 * 2], loss = -1, acc = -1, bad[8 * 4];
+
+	/* Training lowers the cost. */
+	for (int i = 0; i < 300; i++) {
+		OK(entrena_train_step(net, X + (i % 2) * 32, 32, Y + (i % 2) * 16, 16, 8, &cost));
+		if (i == 0)
+			first = cost;
+	}
+	EXPECT(cost < first);
+	OK(entrena_train_step(net, X, 64, Y, 32, 8, NULL)); /* cost optional */
+	OK(entrena_train_step(net, X, 4, Y, 2, 1, &cost));  /* batch of 1, exact lengths */
+
+	/* Argument and shape errors. */
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_train_step(net, X, 64, Y, 32, 0, &cost));
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_train_step(net, X, 64, Y, 32, 9, &cost)); /* > max batch */
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_train_step(net, X, 64, Y, 32, -1, &cost));
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_train_step(net, X, 31, Y, 32, 8, &cost)); /* short x */
+	EXPECT(strstr(entrena_errmsg(net), "need 32") != NULL);
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_train_step(net, X, 32, Y, 15, 8, &cost)); /* short y */
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_train_step(net, X, -1, Y, 16, 8, &cost));
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_train_step(net, NULL, 32, Y, 16, 8, &cost));
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_train_step(net, X, 32, NULL, 16, 8, &cost));
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_train_step(net, X, INT64_MAX, Y, INT64_MAX, INT64_MAX / 2, &cost)); /* overflow */
+	memcpy(bad, X, sizeof bad);
+	bad[5] = NAN;
+	float before[32], after[32];
+	OK(entrena_get_params(net, before, 32));
+	EXPECT_STATUS(ENTRENA_ERR_DATA, entrena_train_step(net, bad, 32, Y, 16, 8, &cost));
+	bad[5] = INFINITY;
+	EXPECT_STATUS(ENTRENA_ERR_DATA, entrena_train_step(net, bad, 32, Y, 16, 8, &cost));
+	OK(entrena_get_params(net, after, 32));
+	EXPECT(memcmp(before, after, 23 * sizeof(float)) == 0); /* nothing updated */
+
+	/* Predict: any number of samples, more than max batch too. */
+	OK(entrena_predict(net, X, 64, 16, out, 32));
+	for (int i = 0; i < 32; i++)
+		EXPECT(out[i] > 0 && out[i] < 1);
+	float one[2];
+	OK(entrena_predict(net, X + 4, 4, 1, one, 2));
+	EXPECT(one[0] == out[2] && one[1] == out[3]);
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_predict(net, X, 64, 16, out, 31));
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_predict(net, X, 63, 16, out, 32));
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_predict(net, X, 64, 0, out, 32));
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_predict(net, X, 64, -2, out, 32));
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_predict(net, X, 64, 16, NULL, 32));
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_predict(net, X, 64, 16, out, -1));
+	EXPECT_STATUS(ENTRENA_ERR_DATA, entrena_predict(net, bad, 32, 8, out, 32));
+
+	/* Evaluate. */
+	OK(entrena_evaluate(net, X, 64, Y, 32, 16, &loss, &acc));
+	EXPECT(loss > 0 && isfinite(loss) && acc >= 0 && acc <= 1);
+	OK(entrena_evaluate(net, X, 64, Y, 32, 16, NULL, NULL));
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_evaluate(net, X, 64, Y, 31, 16, &loss, &acc));
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_evaluate(net, X, 64, Y, 32, 0, &loss, &acc));
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_evaluate(net, X, 64, NULL, 32, 16, &loss, &acc));
+	EXPECT_STATUS(ENTRENA_ERR_DATA, entrena_evaluate(net, bad, 32, Y, 32, 8, &loss, &acc));
+	OK(entrena_destroy(net));
+}
+
+static int progress_calls, progress_batches, stop_at;
+static entrena_net *progress_net;
+static int64_t last_epoch;
+static float costs[1000];
+
+static int on_progress(const entrena_progress *p, void *user_data) {
+	int64_t n;
+	EXPECT(user_data == (void *)&progress_calls);
+	EXPECT(p->epochs > 0 && p->batches > 0 && p->batch >= 1 && p->batch <= p->batches);
+	if (!p->epoch_done) {
+		progress_batches++;
+		return 0;
+	}
+	progress_calls++;
+	EXPECT(p->epoch == last_epoch + 1);
+	last_epoch = p->epoch;
+	costs[p->epoch - 1] = p->cost;
+	EXPECT(p->elapsed_seconds >= 0);
+	/* Calls on the same handle from a callback are refused, not deadlocked. */
+	EXPECT_STATUS(ENTRENA_ERR_BUSY, entrena_param_count(progress_net, &n));
+	EXPECT_STATUS(ENTRENA_ERR_BUSY, entrena_destroy(progress_net));
+	EXPECT(strstr(entrena_last_error(), "busy") != NULL);
+	return stop_at > 0 && p->epoch >= stop_at;
+}
+
+static void test_fit(void) {
+	entrena_net *net = small_net(11);
+	entrena_fit_options opts, o;
+	float cost = -1, hist[100];
+	int64_t count = -1;
+
+	OK(entrena_fit_options_init(&opts));
+	EXPECT(opts.struct_size == sizeof opts && opts.epochs == 1 && opts.shuffle == 1);
+	OK(entrena_history(net, NULL, 0, &count));
+	EXPECT(count == 0);
+
+	/* NULL options: one epoch with defaults. */
+	OK(entrena_fit(net, X, 64, Y, 32, 16, NULL, &cost));
+	EXPECT(cost > 0);
+
+	progress_net = net;
+	opts.epochs = 50;
+	opts.batch_size = 4;
+	opts.progress = on_progress;
+	opts.user_data = &progress_calls;
+	opts.progress_every_batch = 1;
+	progress_calls = progress_batches = 0;
+	last_epoch = 0;
+	OK(entrena_fit(net, X, 64, Y, 32, 16, &opts, &cost));
+	EXPECT(progress_calls == 50);
+	EXPECT(progress_batches == 50 * 3); /* 4 batches per epoch, the last reported as epoch_done */
+	EXPECT(costs[49] < costs[0]);
+	EXPECT(cost == costs[49]);
+	OK(entrena_history(net, NULL, 0, &count));
+	EXPECT(count == 51);
+	OK(entrena_history(net, hist, 100, &count));
+	EXPECT(hist[50] == costs[49] && hist[1] == costs[0]);
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_history(net, hist, 10, &count));
+	EXPECT(count == 51);
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_history(net, hist, 100, NULL));
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_history(net, NULL, 100, &count));
+
+	/* The callback stops training. */
+	progress_calls = 0;
+	last_epoch = 0;
+	stop_at = 3;
+	opts.progress_every_batch = 0;
+	EXPECT_STATUS(ENTRENA_ERR_STOPPED, entrena_fit(net, X, 64, Y, 32, 16, &opts, &cost));
+	EXPECT(progress_calls == 3);
+	EXPECT(cost == costs[2]);
+	OK(entrena_history(net, NULL, 0, &count));
+	EXPECT(count == 54);
+	stop_at = 0;
+	/* The handle works again after the callback. */
+	OK(entrena_param_count(net, &count));
+
+	/* Validation data. */
+	o = opts;
+	o.progress = NULL;
+	o.val_x = X;
+	o.val_x_len = 64;
+	o.val_y = Y;
+	o.val_y_len = 32;
+	o.val_samples = 16;
+	OK(entrena_fit(net, X, 64, Y, 32, 16, &o, &cost));
+	o.val_y_len = 31;
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_fit(net, X, 64, Y, 32, 16, &o, &cost));
+	o.val_y = NULL;
+	o.val_y_len = 32;
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_fit(net, X, 64, Y, 32, 16, &o, &cost));
+	o.val_samples = -1;
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_fit(net, X, 64, Y, 32, 16, &o, &cost));
+
+	/* Option and shape errors. */
+	o = opts;
+	o.epochs = 0;
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_fit(net, X, 64, Y, 32, 16, &o, &cost));
+	o = opts;
+	o.batch_size = 9;
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_fit(net, X, 64, Y, 32, 16, &o, &cost));
+	o.batch_size = -1;
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_fit(net, X, 64, Y, 32, 16, &o, &cost));
+	o = opts;
+	o.struct_size = 4;
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_fit(net, X, 64, Y, 32, 16, &o, &cost));
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_fit(net, X, 63, Y, 32, 16, &opts, &cost));
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_fit(net, X, 64, Y, 31, 16, &opts, &cost));
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_fit(net, X, 64, Y, 32, 0, &opts, &cost));
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_fit(net, X, 64, Y, 32, -16, &opts, &cost));
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_fit(net, NULL, 64, Y, 32, 16, &opts, &cost));
+	float bad[64];
+	memcpy(bad, X, sizeof bad);
+	bad[63] = NAN;
+	EXPECT_STATUS(ENTRENA_ERR_DATA, entrena_fit(net, bad, 64, Y, 32, 16, &opts, &cost));
+	OK(entrena_destroy(net));
+
+	/* Divergence: a linear output with a huge learning rate. */
+	static const int32_t units[] = {3, 2};
+	static const int32_t acts[] = {ENTRENA_LINEAR, ENTRENA_LINEAR};
+	entrena_spec spec;
+	OK(entrena_spec_init(&spec));
+	spec.inputs = 4;
+	spec.n_layers = 2;
+	spec.units = units;
+	spec.activations = acts;
+	spec.learning_rate = 1e30f;
+	spec.max_batch = 8;
+	spec.threads = 1;
+	OK(entrena_create(&spec, &net));
+	float p0[32], p1[32];
+	OK(entrena_get_params(net, p0, 32));
+	OK(entrena_fit_options_init(&o));
+	o.epochs = 20;
+	o.shuffle = 0;
+	EXPECT_STATUS(ENTRENA_ERR_DIVERGED, entrena_fit(net, X, 64, Y, 32, 16, &o, &cost));
+	EXPECT(strstr(entrena_errmsg(net), "diverged") != NULL);
+	OK(entrena_get_params(net, p1, 32));
+	for (int i = 0; i < 23; i++)
+		EXPECT(isfinite(p1[i]));
+	OK(entrena_destroy(net));
+}
+
+static void test_params(void) {
+	entrena_net *a = small_net(1), *b = small_net(2);
+	float pa[64], pb[64], out_a[32], out_b[32];
+	int64_t n = 0;
+
+	OK(entrena_param_count(a, &n));
+	EXPECT(n == 23);
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_param_count(a, NULL));
+	OK(entrena_get_params(a, pa, 64)); /* longer buffer is fine */
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_get_params(a, pa, 22));
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_get_params(a, NULL, 23));
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_get_params(a, pa, -1));
+
+	/* Copy a's weights into b: same predictions. */
+	OK(entrena_set_params(b, pa, 23));
+	OK(entrena_get_params(b, pb, 64));
+	EXPECT(memcmp(pa, pb, 23 * sizeof(float)) == 0);
+	OK(entrena_predict(a, X, 64, 16, out_a, 32));
+	OK(entrena_predict(b, X, 64, 16, out_b, 32));
+	EXPECT(memcmp(out_a, out_b, sizeof out_a) == 0);
+
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_set_params(b, pa, 22));
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_set_params(b, pa, 24)); /* exactly */
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_set_params(b, NULL, 23));
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_set_params(b, pa, -1));
+	pa[7] = NAN;
+	EXPECT_STATUS(ENTRENA_ERR_DATA, entrena_set_params(b, pa, 23));
+	OK(entrena_get_params(b, pb, 64));
+	EXPECT(!isnan(pb[7])); /* unchanged */
+	OK(entrena_destroy(a));
+	OK(entrena_destroy(b));
+}
+
+static void test_models(void) {
+	entrena_net *net = small_net(21), *copy = NULL;
+	char path[4096], bad_path[4096];
+	float out1[32], out2[32];
+	size_t size = 0, written = 0;
+
+	for (int i = 0; i < 50; i++)
+		OK(entrena_train_step(net, X, 64, Y, 32, 8, NULL));
+	OK(entrena_predict(net, X, 64, 16, out1, 32));
+
+	/* File. */
+	snprintf(path, sizeof path, "%s/test_capi.entrena", scratch);
+	OK(entrena_save(net, path));
+	OK(entrena_load(path, &copy));
+	OK(entrena_predict(copy, X, 64, 16, out2, 32));
+	EXPECT(memcmp(out1, out2, sizeof out1) == 0);
+	OK(entrena_destroy(copy));
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_save(net, NULL));
+	snprintf(bad_path, sizeof bad_path, "%s/no/such/dir/x.entrena", scratch);
+	EXPECT_STATUS(ENTRENA_ERR_IO, entrena_save(net, bad_path));
+	copy = (entrena_net *)0x1;
+	EXPECT_STATUS(ENTRENA_ERR_IO, entrena_load(bad_path, &copy));
+	EXPECT(copy == NULL);
+	EXPECT(strstr(entrena_last_error(), "no/such/dir") != NULL);
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_load(NULL, &copy));
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_load(path, NULL));
+
+	/* Memory buffer. */
+	OK(entrena_model_size(net, &size));
+	EXPECT(size > 23 * 4);
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_model_size(net, NULL));
+	unsigned char *buf = malloc(size + 16);
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_save_buffer(net, buf, size - 1, &written));
+	EXPECT(written == size);
+	written = 0;
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_save_buffer(net, NULL, 0, &written)); /* size query */
+	EXPECT(written == size);
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_save_buffer(net, NULL, size, &written));
+	OK(entrena_save_buffer(net, buf, size + 16, &written));
+	EXPECT(written == size);
+	OK(entrena_save_buffer(net, buf, size, NULL));
+	OK(entrena_load_buffer(buf, size, &copy));
+	OK(entrena_predict(copy, X, 64, 16, out2, 32));
+	EXPECT(memcmp(out1, out2, sizeof out1) == 0);
+	OK(entrena_destroy(copy));
+
+	/* The file and the buffer hold the same bytes. */
+	FILE *f = fopen(path, "rb");
+	EXPECT(f != NULL);
+	if (f) {
+		unsigned char *fbuf = malloc(size + 1);
+		EXPECT(fread(fbuf, 1, size + 1, f) == size);
+		EXPECT(memcmp(fbuf, buf, size) == 0);
+		free(fbuf);
+		fclose(f);
+	}
+
+	/* Corrupted, truncated, foreign and newer-version buffers. */
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_load_buffer(NULL, size, &copy));
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_load_buffer(buf, size, NULL));
+	EXPECT_STATUS(ENTRENA_ERR_MODEL, entrena_load_buffer(buf, 0, &copy));
+	EXPECT_STATUS(ENTRENA_ERR_MODEL, entrena_load_buffer(buf, size - 1, &copy));
+	EXPECT_STATUS(ENTRENA_ERR_MODEL, entrena_load_buffer(buf, 20, &copy));
+	for (size_t i = 0; i < size; i += quick ? 61 : 7) { /* flip one byte anywhere */
+		buf[i] ^= 0x40;
+		entrena_status st = entrena_load_buffer(buf, size, &copy);
+		EXPECT(st == ENTRENA_ERR_MODEL || st == ENTRENA_ERR_VERSION);
+		EXPECT(copy == NULL);
+		buf[i] ^= 0x40;
+	}
+	buf[8] = 99; /* format version */
+	EXPECT_STATUS(ENTRENA_ERR_VERSION, entrena_load_buffer(buf, size, &copy));
+	buf[8] = 1;
+	memcpy(buf, "GARBAGE!", 8);
+	EXPECT_STATUS(ENTRENA_ERR_MODEL, entrena_load_buffer(buf, size, &copy));
+	f = fopen(path, "wb");
+	if (f) {
+		fwrite(buf, 1, size, f);
+		fclose(f);
+	}
+	EXPECT_STATUS(ENTRENA_ERR_MODEL, entrena_load(path, &copy));
+	remove(path);
+	free(buf);
+	OK(entrena_destroy(net));
+}
+
+static void test_panic(void) {
+	entrena_net *net = small_net(1);
+	int64_t n;
+	EXPECT_STATUS(ENTRENA_ERR_INTERNAL, entrena_debug_panic(NULL));
+	EXPECT(strstr(entrena_last_error(), "panic") != NULL);
+	EXPECT_STATUS(ENTRENA_ERR_INTERNAL, entrena_debug_panic(net));
+	EXPECT(strstr(entrena_errmsg(net), "panic") != NULL);
+	OK(entrena_param_count(net, &n)); /* unlocked and usable */
+	OK(entrena_destroy(net));
+	EXPECT_STATUS(ENTRENA_ERR_HANDLE, entrena_debug_panic(net));
+}
+
+/* Allocation: steady-state calls allocate nothing on the Go heap. */
+static void test_allocs(void) {
+	static const int32_t units[] = {64, 10};
+	static const int32_t acts[] = {ENTRENA_RELU, ENTRENA_SOFTMAX};
+	enum { IN = 32, N = 256 };
+	static float x[N * IN], y[N * 10], out[N * 10];
+	entrena_spec spec;
+	entrena_net *net;
+	uint64_t m0, m1;
+	float cost, loss, acc, params[IN * 64 + 64 + 64 * 10 + 10];
+
+	for (int i = 0; i < N * IN; i++)
+		x[i] = (float)((i * 7919) % 101) / 101.0f;
+	for (int i = 0; i < N; i++)
+		y[i * 10 + i % 10] = 1;
+	OK(entrena_spec_init(&spec));
+	spec.inputs = IN;
+	spec.n_layers = 2;
+	spec.units = units;
+	spec.activations = acts;
+	spec.loss = ENTRENA_LOSS_CCE;
+	spec.optimizer = ENTRENA_OPT_ADAM;
+	spec.learning_rate = 0.001f;
+	spec.max_batch = 32;
+	spec.threads = 2;
+	OK(entrena_create(&spec, &net));
+
+	/* Warm up every path once. */
+	OK(entrena_train_step(net, x, N * IN, y, N * 10, 32, &cost));
+	OK(entrena_predict(net, x, N * IN, N, out, N * 10));
+	OK(entrena_evaluate(net, x, N * IN, y, N * 10, N, &loss, &acc));
+	OK(entrena_get_params(net, params, sizeof params / sizeof params[0]));
+
+	OK(entrena_debug_mallocs(&m0));
+	for (int i = 0; i < (quick ? 10 : 100); i++) {
+		OK(entrena_train_step(net, x, N * IN, y, N * 10, 32, &cost));
+		OK(entrena_predict(net, x, N * IN, N, out, N * 10));
+		OK(entrena_predict(net, x, IN, 1, out, 10));
+		OK(entrena_evaluate(net, x, N * IN, y, N * 10, N, &loss, &acc));
+		OK(entrena_get_params(net, params, sizeof params / sizeof params[0]));
+	}
+	OK(entrena_debug_mallocs(&m1));
+	printf("  mallocs over %d × (train step, 2 predicts, evaluate, get params): %llu\n", quick ? 10 : 100,
+	       (unsigned long long)(m1 - m0));
+	EXPECT(m1 - m0 == 0);
+
+	/* fit: the allocations of one call do not grow with the epochs. */
+	entrena_fit_options o;
+	OK(entrena_fit_options_init(&o));
+	o.batch_size = 32;
+	o.epochs = 1;
+	OK(entrena_fit(net, x, N * IN, y, N * 10, N, &o, &cost));
+	OK(entrena_debug_mallocs(&m0));
+	OK(entrena_fit(net, x, N * IN, y, N * 10, N, &o, &cost));
+	OK(entrena_debug_mallocs(&m1));
+	uint64_t one = m1 - m0;
+	o.epochs = 20;
+	OK(entrena_debug_mallocs(&m0));
+	for (int i = 0; i < (quick ? 2 : 10); i++)
+		OK(entrena_fit(net, x, N * IN, y, N * 10, N, &o, &cost));
+	OK(entrena_debug_mallocs(&m1));
+	uint64_t twenty = m1 - m0;
+	printf("  mallocs: %llu for one entrena_fit call of 1 epoch, %llu for 10 calls of 20 epochs "
+	       "× 8 batches\n", (unsigned long long)one, (unsigned long long)twenty);
+	/* core.Fit allocates its returned History once per call, and the
+	 * network's history grows by doubling: nothing per epoch or batch. */
+	EXPECT(one <= 2);
+	EXPECT(twenty <= (quick ? 2 : 10) * one + 10);
+	OK(entrena_destroy(net));
+}
+
+/* Threads: separate handles in parallel; one handle shared (serialised). */
+struct worker {
+	entrena_net *net;
+	int steps;
+	float cost;
+	int failures;
+};
+
+static void *train_worker(void *arg) {
+	struct worker *w = arg;
+	for (int i = 0; i < w->steps; i++)
+		if (entrena_train_step(w->net, X, 64, Y, 32, 8, &w->cost) != ENTRENA_OK)
+			w->failures++;
+	return NULL;
+}
+
+static void test_threads(void) {
+	enum { T = 4 };
+	const int STEPS = quick ? 20 : 200;
+	pthread_t th[T];
+	struct worker w[T];
+	entrena_net *shared = small_net(9), *ref = small_net(9);
+	float p_shared[23], p_ref[23];
+
+	/* Separate handles, same seed: identical results, in parallel. */
+	for (int i = 0; i < T; i++) {
+		w[i] = (struct worker){.net = small_net(9), .steps = STEPS};
+		pthread_create(&th[i], NULL, train_worker, &w[i]);
+	}
+	for (int i = 0; i < T; i++)
+		pthread_join(th[i], NULL);
+	for (int i = 0; i < T; i++) {
+		EXPECT(w[i].failures == 0);
+		EXPECT(w[i].cost == w[0].cost);
+		OK(entrena_destroy(w[i].net));
+	}
+
+	/* One handle from T threads: calls are serialised, so the result equals
+	 * T×200 steps in a row. */
+	for (int i = 0; i < T; i++) {
+		w[i] = (struct worker){.net = shared, .steps = STEPS};
+		pthread_create(&th[i], NULL, train_worker, &w[i]);
+	}
+	for (int i = 0; i < T; i++) {
+		pthread_join(th[i], NULL);
+		EXPECT(w[i].failures == 0);
+	}
+	for (int i = 0; i < T * STEPS; i++)
+		OK(entrena_train_step(ref, X, 64, Y, 32, 8, NULL));
+	OK(entrena_get_params(shared, p_shared, 23));
+	OK(entrena_get_params(ref, p_ref, 23));
+	EXPECT(memcmp(p_shared, p_ref, sizeof p_ref) == 0);
+	OK(entrena_destroy(shared));
+	OK(entrena_destroy(ref));
+}
+
+int main(int argc, char **argv) {
+	if (argc > 1)
+		scratch = argv[1];
+	quick = argc > 2 && strcmp(argv[2], "quick") == 0;
+	make_data();
+	printf("test_capi: entrena %s, ABI %d\n", entrena_version(), entrena_abi_version());
+	test_static();
+	test_kernels();
+	test_create();
+	test_handles();
+	test_describe();
+	test_train_predict();
+	test_fit();
+	test_params();
+	test_models();
+	test_panic();
+	test_allocs();
+	test_threads();
+	printf("test_capi: %d checks, %d failures\n", checks, failures);
+	return failures == 0 ? 0 : 1;
+}
