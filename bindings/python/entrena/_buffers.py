@@ -1,0 +1,212 @@
+"""Passing arrays to the C library: zero-copy where possible, one conversion otherwise.
+
+Inputs (x, y, parameters) -- the library reads them in place during the call:
+
+* numpy (when importable and ENTRENA_NO_NUMPY is not set):
+  - a C-contiguous float32 ndarray is passed zero-copy: the pointer
+    ``arr.ctypes.data_as(POINTER(c_float))`` goes straight to C (the pointer
+    object keeps a reference to the array for the call);
+  - any other dtype, a Fortran-ordered or strided array is converted once with
+    ``np.ascontiguousarray(a, dtype=np.float32)`` (one copy per call);
+  - read-only arrays are read in place (the library never writes inputs);
+  - array('f'), memoryviews and other buffer objects go through
+    ``np.asarray`` (zero-copy for float32 buffers), lists are converted.
+* without numpy:
+  - a writable, C-contiguous float32 buffer (``array('f')``, a writable
+    memoryview of format 'f', a ctypes c_float array) is passed zero-copy via
+    ``(c_float * n).from_buffer(obj)``;
+  - a read-only float32 buffer is copied once (``from_buffer_copy``), since
+    ctypes cannot take the address of read-only memory;
+  - other formats (doubles, ints, bytes), non-contiguous memoryviews, lists
+    and nested lists are converted once element by element.
+
+Shapes: a 2-D input must have ``cols`` columns; an N-D numpy array whose
+trailing dimensions multiply to ``cols`` (e.g. (n, 28, 28) images for 784
+inputs) is viewed as (n, cols); a 1-D input is read as flat row-major data
+(its length must be a multiple of ``cols``). Anything else raises ShapeError.
+
+Outputs are numpy float32 arrays of shape (samples, cols) with numpy, else a
+flat ``array('f')`` of samples*cols values (row-major).
+"""
+
+import array
+import ctypes
+import os
+from ctypes import POINTER, c_float
+
+from .errors import ShapeError
+
+np = None
+if not os.environ.get("ENTRENA_NO_NUMPY"):
+    try:
+        import numpy as np  # noqa: F811
+    except ImportError:  # pragma: no cover - depends on the environment
+        np = None
+
+FLOATP = POINTER(c_float)
+HAVE_NUMPY = np is not None
+
+
+class Floats:
+    """A float buffer ready for a C call: ``ptr`` (POINTER(c_float) compatible),
+    ``size`` (floats), ``samples`` and ``keep`` (the object that owns the
+    memory; it must stay referenced for the duration of the call)."""
+
+    __slots__ = ("ptr", "size", "samples", "keep", "copied")
+
+    def __init__(self, ptr, size, samples, keep, copied):
+        self.ptr = ptr
+        self.size = size
+        self.samples = samples
+        self.keep = keep
+        self.copied = copied
+
+
+def _samples_of(name, length, ndim_shape, cols):
+    if ndim_shape is not None:
+        if ndim_shape[-1] != cols:
+            raise ShapeError("%s has %d columns, the model needs %d" % (name, ndim_shape[-1], cols))
+        return ndim_shape[0]
+    if cols <= 0 or length % cols != 0:
+        raise ShapeError("%s: %d values are not a whole number of rows of %d" % (name, length, cols))
+    return length // cols
+
+
+def _numpy_in(obj, cols, name):
+    a = obj
+    if not isinstance(a, np.ndarray):
+        a = np.asarray(a, dtype=np.float32)
+    copied = False
+    if a.dtype != np.float32 or not a.flags.c_contiguous:
+        a = np.ascontiguousarray(a, dtype=np.float32)
+        copied = a is not obj
+    if a.ndim == 0:
+        raise ShapeError("%s is a scalar, not an array of samples" % name)
+    if a.ndim == 1:
+        samples = _samples_of(name, a.size, None, cols)
+    else:
+        if a.ndim > 2:
+            tail = 1
+            for d in a.shape[1:]:
+                tail *= d
+            if tail != cols:
+                raise ShapeError("%s has shape %s, the model needs (samples, %d)"
+                                 % (name, a.shape, cols))
+            a = a.reshape(a.shape[0], cols)
+        samples = _samples_of(name, a.size, a.shape, cols)
+    return Floats(a.ctypes.data_as(FLOATP), a.size, samples, a, copied)
+
+
+def _flatten(obj, name, cols):
+    """Lists and nested lists (and other iterables) into a flat list plus the
+    row structure, if any."""
+    seq = list(obj)
+    if seq and hasattr(seq[0], "__len__") and not isinstance(seq[0], (str, bytes)):
+        flat = []
+        for i, row in enumerate(seq):
+            row = list(row)
+            if len(row) != cols:
+                raise ShapeError("%s row %d has %d values, the model needs %d"
+                                 % (name, i, len(row), cols))
+            flat.extend(row)
+        return flat, (len(seq), cols)
+    return seq, None
+
+
+def _pure_in(obj, cols, name):
+    if isinstance(obj, (list, tuple)):
+        flat, shp = _flatten(obj, name, cols)
+        samples = _samples_of(name, len(flat), shp, cols)
+        buf = (c_float * len(flat))(*flat)
+        return Floats(buf, len(flat), samples, buf, True)
+    try:
+        m = memoryview(obj)
+    except TypeError:
+        flat, shp = _flatten(obj, name, cols)
+        samples = _samples_of(name, len(flat), shp, cols)
+        buf = (c_float * len(flat))(*flat)
+        return Floats(buf, len(flat), samples, buf, True)
+    shp = tuple(m.shape) if m.ndim >= 2 else None
+    if m.ndim > 2:
+        raise ShapeError("%s has %d dimensions; without numpy pass 1-D or 2-D data" % (name, m.ndim))
+    n = 1
+    for d in m.shape:
+        n *= d
+    samples = _samples_of(name, n, shp, cols)
+    if m.format in ("f", "<f", "=f") and m.c_contiguous:
+        if not m.readonly:
+            buf = (c_float * n).from_buffer(m)
+            return Floats(buf, n, samples, (buf, m, obj), False)
+        buf = (c_float * n).from_buffer_copy(m)
+        return Floats(buf, n, samples, buf, True)
+    vals = m.tolist()
+    if m.ndim == 2:
+        vals = [v for row in vals for v in row]
+    buf = (c_float * n)(*vals)
+    return Floats(buf, n, samples, buf, True)
+
+
+def floats_in(obj, cols, name):
+    """Prepare an input array with ``cols`` values per sample (see the module doc)."""
+    if obj is None:
+        raise ShapeError("%s is None" % name)
+    if np is not None:
+        return _numpy_in(obj, cols, name)
+    return _pure_in(obj, cols, name)
+
+
+def new_output(samples, cols):
+    """A fresh output buffer: (result object, Floats)."""
+    n = samples * cols
+    if np is not None:
+        a = np.empty((samples, cols), dtype=np.float32)
+        return a, Floats(a.ctypes.data_as(FLOATP), n, samples, a, False)
+    a = array.array("f", bytes(4 * n))
+    buf = (c_float * n).from_buffer(a)
+    return a, Floats(buf, n, samples, (buf, a), False)
+
+
+def new_flat(n):
+    """A fresh 1-D output of n floats: (result object, Floats)."""
+    if np is not None:
+        a = np.empty(n, dtype=np.float32)
+        return a, Floats(a.ctypes.data_as(FLOATP), n, n, a, False)
+    a = array.array("f", bytes(4 * n))
+    buf = (c_float * n).from_buffer(a)
+    return a, Floats(buf, n, n, (buf, a), False)
+
+
+def floats_out(obj, n, name):
+    """A caller-provided destination of at least n floats, written in place.
+
+    It must be writable, C-contiguous float32 memory (a numpy float32 array,
+    array('f'), a writable memoryview of format 'f'); anything else raises
+    TypeError, because writing into a converted copy would lose the result."""
+    if np is not None and isinstance(obj, np.ndarray):
+        if obj.dtype != np.float32 or not obj.flags.c_contiguous or not obj.flags.writeable:
+            raise TypeError("%s must be a writable C-contiguous float32 array (got %s, %s%s)"
+                            % (name, obj.dtype, "C order" if obj.flags.c_contiguous else
+                               "not C-contiguous",
+                               "" if obj.flags.writeable else ", read-only"))
+        if obj.size < n:
+            raise ShapeError("%s has %d floats, need %d" % (name, obj.size, n))
+        return Floats(obj.ctypes.data_as(FLOATP), obj.size, None, obj, False)
+    try:
+        m = memoryview(obj)
+    except TypeError:
+        raise TypeError("%s must be a writable float32 buffer, not %s" % (name, type(obj).__name__))
+    if m.format not in ("f", "<f", "=f") or not m.c_contiguous or m.readonly:
+        raise TypeError("%s must be a writable C-contiguous float32 buffer (format %r%s)"
+                        % (name, m.format, ", read-only" if m.readonly else ""))
+    size = m.nbytes // 4
+    if size < n:
+        raise ShapeError("%s has %d floats, need %d" % (name, size, n))
+    buf = (c_float * size).from_buffer(m)
+    return Floats(buf, size, None, (buf, m, obj), False)
+
+
+def to_list(obj):
+    """A flat Python list of the floats in obj (used by tests and the pure mode)."""
+    if np is not None and isinstance(obj, np.ndarray):
+        return obj.ravel().tolist()
+    return list(obj)

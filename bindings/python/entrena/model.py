@@ -1,0 +1,631 @@
+"""The Keras-like model API over the C library."""
+
+import array
+import contextlib
+import ctypes
+import os
+import random
+import signal
+import threading
+import weakref
+from ctypes import byref, c_float, c_int32, c_int64, c_size_t
+
+from . import _lib
+from ._buffers import floats_in, floats_out, new_flat, new_output, np
+from ._progress import ProgressBar
+from .errors import DivergedError, HandleError, ShapeError, SpecError, StoppedError
+
+ACTIVATIONS = {"sigmoid": 0, "tanh": 1, "relu": 2, "linear": 3, "softmax": 4}
+_ACT_NAMES = {v: k for k, v in ACTIVATIONS.items()}
+LOSSES = {"mse": 0, "bce": 1, "cce": 2,
+          "mean_squared_error": 0, "binary_crossentropy": 1, "categorical_crossentropy": 2}
+_LOSS_NAMES = {0: "mse", 1: "bce", 2: "cce"}
+_OPT_NAMES = {0: "sgd", 1: "momentum", 2: "adam"}
+
+
+class Dense:
+    """A dense layer: ``units`` outputs with an activation ("sigmoid", "tanh",
+    "relu", "linear", or "softmax" for the output layer with loss "cce")."""
+
+    def __init__(self, units, activation="sigmoid"):
+        if activation not in ACTIVATIONS:
+            raise SpecError("unknown activation %r (valid: %s)" % (activation, ", ".join(ACTIVATIONS)))
+        self.units = int(units)
+        self.activation = activation
+
+    def __repr__(self):
+        return "Dense(%d, %r)" % (self.units, self.activation)
+
+    def __eq__(self, other):
+        return isinstance(other, Dense) and (self.units, self.activation) == (other.units, other.activation)
+
+
+class SGD:
+    """Stochastic gradient descent: w -= lr*g; with momentum > 0,
+    v = momentum*v + g; w -= lr*v."""
+
+    def __init__(self, lr=0.1, momentum=0.0, learning_rate=None):
+        self.lr = float(learning_rate if learning_rate is not None else lr)
+        self.momentum = float(momentum)
+
+    def _apply(self, spec):
+        spec.optimizer = 1 if self.momentum else 0
+        spec.learning_rate = self.lr
+        spec.momentum = self.momentum
+
+    def __repr__(self):
+        return "SGD(lr=%g, momentum=%g)" % (self.lr, self.momentum)
+
+
+class Adam:
+    """Adam with beta1, beta2 and epsilon."""
+
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8, learning_rate=None):
+        self.lr = float(learning_rate if learning_rate is not None else lr)
+        self.beta1, self.beta2, self.epsilon = float(beta1), float(beta2), float(epsilon)
+
+    def _apply(self, spec):
+        spec.optimizer = 2
+        spec.learning_rate = self.lr
+        spec.beta1, spec.beta2, spec.epsilon = self.beta1, self.beta2, self.epsilon
+
+    def __repr__(self):
+        return "Adam(lr=%g)" % self.lr
+
+
+def _optimizer(opt):
+    if isinstance(opt, (SGD, Adam)):
+        return opt
+    if opt == "sgd":
+        return SGD()
+    if opt == "momentum":
+        return SGD(momentum=0.9)
+    if opt == "adam":
+        return Adam()
+    raise SpecError("unknown optimizer %r (valid: 'sgd', 'momentum', 'adam', SGD(...), Adam(...))" % (opt,))
+
+
+class History:
+    """What fit returns. ``history`` is Keras-style: {"loss": [...]} plus
+    "val_loss" and "val_accuracy" when validation data was given, one value
+    per completed epoch; ``epoch`` lists the epoch indices (0-based);
+    ``stopped`` is True when a callback (or Ctrl-C) ended the fit early."""
+
+    def __init__(self, validation):
+        self.history = {"loss": []}
+        if validation:
+            self.history["val_loss"] = []
+            self.history["val_accuracy"] = []
+        self.epoch = []
+        self.stopped = False
+
+    @property
+    def cost(self):
+        """The mean training cost of each epoch (= history["loss"])."""
+        return self.history["loss"]
+
+    def __repr__(self):
+        return "History(epochs=%d, loss=%s%s)" % (
+            len(self.epoch), self.cost[-1:] or "[]", ", stopped" if self.stopped else "")
+
+
+def _destroy(handle):
+    try:
+        _lib.destroy(handle)
+    except Exception:  # noqa: BLE001 - finalisers must not raise
+        pass
+
+
+def _get_str(fn):
+    return _lib.get_string(fn)
+
+
+class _FitState:
+    """Everything the progress callback needs; it never raises into C."""
+
+    def __init__(self, history, epochs, verbose, callback, epoch_offset=0):
+        self.history = history
+        self.epochs = epochs
+        self.bar = ProgressBar(epochs, verbose) if verbose else None
+        self.callback = callback
+        self.epoch_offset = epoch_offset
+        self.interrupted = False
+        self.user_stop = False
+        self.exc = None
+
+    def __call__(self, p, _user):
+        if self.interrupted:
+            return 1
+        try:
+            p = p.contents
+            if p.epoch_done:
+                e = p.epoch + self.epoch_offset
+                h = self.history
+                h.epoch.append(e - 1)
+                h.history["loss"].append(p.cost)
+                val = None
+                if "val_loss" in h.history:
+                    val = (p.val_loss, p.val_accuracy)
+                    h.history["val_loss"].append(p.val_loss)
+                    h.history["val_accuracy"].append(p.val_accuracy)
+                if self.bar is not None:
+                    self.bar.epoch_end(e, p.batches, p.cost, p.elapsed_seconds, val)
+            elif self.bar is not None:
+                self.bar.batch(p.epoch + self.epoch_offset, p.batch, p.batches, p.cost,
+                               p.elapsed_seconds)
+            if self.callback is not None:
+                info = {"epoch": p.epoch + self.epoch_offset, "epochs": self.epochs,
+                        "batch": p.batch, "batches": p.batches, "samples": p.samples,
+                        "cost": p.cost, "epoch_done": bool(p.epoch_done),
+                        "elapsed": p.elapsed_seconds}
+                if p.epoch_done and "val_loss" in self.history.history:
+                    info["val_loss"], info["val_accuracy"] = p.val_loss, p.val_accuracy
+                if self.callback(info):
+                    self.user_stop = True
+                    return 1
+            return 1 if self.interrupted else 0
+        except BaseException as e:  # noqa: BLE001 - re-raised after entrena_fit returns
+            self.exc = e
+            return 1
+
+
+@contextlib.contextmanager
+def _sigint_to_flag(state):
+    """While fit runs, Ctrl-C sets state.interrupted (checked by the progress
+    callback after every batch) instead of raising inside the callback."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.getsignal(signal.SIGINT)
+    if old in (signal.SIG_IGN, None):
+        yield
+        return
+
+    def on_sigint(signum, frame):
+        state.interrupted = True
+
+    signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+class Sequential:
+    """A stack of dense layers over the C library's network.
+
+    ``Sequential(layers, inputs=..., loss=..., optimizer=...)`` builds the
+    network at once (weights initialised from ``seed``); without ``inputs``,
+    call :meth:`compile` to build it. The model owns a C handle: use
+    ``with Sequential(...) as m:`` or call :meth:`close`; a model that is
+    garbage-collected is closed by a weakref.finalize, and closing twice is a
+    no-op, so the handle is never freed twice.
+
+    Arguments:
+      layers     list of Dense
+      inputs     features per sample
+      loss       "mse", "bce" (sigmoid output) or "cce" (softmax output)
+      optimizer  "sgd", "momentum", "adam", SGD(lr, momentum) or Adam(lr, ...)
+      learning_rate  overrides the optimizer's rate
+      max_batch  the largest batch of a training step (buffers are sized for it)
+      seed       weight initialisation and shuffling
+      threads    cores a step may use: None or 0 = all, 1 = the calling thread
+    """
+
+    def __init__(self, layers=(), inputs=None, loss="mse", optimizer="sgd", learning_rate=None,
+                 max_batch=32, seed=1, threads=None):
+        self._handle = None
+        self._finalizer = None
+        self._layers = list(layers)
+        self.history = None
+        if inputs is not None:
+            self.compile(optimizer=optimizer, loss=loss, inputs=inputs, learning_rate=learning_rate,
+                         max_batch=max_batch, seed=seed, threads=threads)
+
+    # -------------------------------------------------------------- lifecycle
+
+    def compile(self, optimizer="sgd", loss="mse", inputs=None, learning_rate=None, max_batch=32,
+                seed=1, threads=None):
+        """Build the network (rebuilding re-initialises the weights from seed)."""
+        if inputs is None:
+            raise SpecError("compile: inputs (features per sample) is required")
+        if not self._layers:
+            raise SpecError("a model needs at least one layer")
+        if loss not in LOSSES:
+            raise SpecError("unknown loss %r (valid: %s)" % (loss, ", ".join(LOSSES)))
+        for l in self._layers:
+            if not isinstance(l, Dense):
+                raise SpecError("layers must be entrena.Dense, not %r" % (l,))
+        opt = _optimizer(optimizer)
+        n = len(self._layers)
+        units = (c_int32 * n)(*[l.units for l in self._layers])
+        acts = (c_int32 * n)(*[ACTIVATIONS[l.activation] for l in self._layers])
+        spec = _lib.Spec()
+        _lib.spec_init(byref(spec))
+        spec.inputs = int(inputs)
+        spec.n_layers = n
+        spec.loss = LOSSES[loss]
+        spec.units = units
+        spec.activations = acts
+        opt._apply(spec)
+        if learning_rate is not None:
+            spec.learning_rate = float(learning_rate)
+        spec.max_batch = int(max_batch)
+        spec.threads = int(threads or 0)
+        spec.seed = int(seed)
+        h = _lib.NETP()
+        _lib.create(byref(spec), byref(h))
+        self.close()
+        self._adopt(h.value)
+        return self
+
+    def _adopt(self, handle):
+        self._handle = handle
+        self._finalizer = weakref.finalize(self, _destroy, handle)
+        self._read_shape()
+
+    def _read_shape(self):
+        i, o, mb, nl = c_int64(), c_int64(), c_int64(), c_int64()
+        _lib.shape(self._handle, byref(i), byref(o), byref(mb), byref(nl))
+        self._inputs, self._outputs, self._max_batch = i.value, o.value, mb.value
+        layers = []
+        u, a = c_int64(), c_int32()
+        for k in range(nl.value):
+            _lib.layer(self._handle, k, byref(u), byref(a))
+            layers.append(Dense(u.value, _ACT_NAMES.get(a.value, str(a.value))))
+        self._layers = layers
+        n = c_int64()
+        _lib.param_count(self._handle, byref(n))
+        self._param_count = n.value
+
+    @property
+    def _h(self):
+        h = self._handle
+        if h is None:
+            raise HandleError("the model is closed (or was never compiled)", status=10)
+        return h
+
+    def close(self):
+        """Release the C network. Idempotent; the model is unusable afterwards."""
+        f, self._finalizer, self._handle = self._finalizer, None, None
+        if f is not None:
+            f()  # weakref.finalize runs its function at most once
+
+    @property
+    def closed(self):
+        return self._handle is None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __reduce__(self):
+        return (from_bytes, (self.to_bytes(),))
+
+    # ------------------------------------------------------------- properties
+
+    @property
+    def inputs(self):
+        self._h
+        return self._inputs
+
+    @property
+    def outputs(self):
+        self._h
+        return self._outputs
+
+    @property
+    def max_batch(self):
+        self._h
+        return self._max_batch
+
+    @property
+    def layers(self):
+        return list(self._layers)
+
+    def count_params(self):
+        """Number of weights and biases."""
+        self._h
+        return self._param_count
+
+    def _config(self):
+        loss, opt, lr = c_int32(), c_int32(), c_float()
+        _lib.training_config(self._h, byref(loss), byref(opt), byref(lr))
+        return loss.value, opt.value, lr.value
+
+    @property
+    def loss(self):
+        return _LOSS_NAMES[self._config()[0]]
+
+    @property
+    def optimizer(self):
+        return _OPT_NAMES[self._config()[1]]
+
+    @property
+    def learning_rate(self):
+        return self._config()[2]
+
+    @learning_rate.setter
+    def learning_rate(self, lr):
+        _lib.set_learning_rate(self._h, float(lr))
+
+    def set_threads(self, threads):
+        """Cores later steps may use (0 = all, 1 = the calling thread only)."""
+        _lib.set_threads(self._h, int(threads or 0))
+
+    def summary(self):
+        """A text summary of the layers and parameter counts."""
+        self._h
+        lines = ["Sequential: %d inputs, loss %s, optimizer %s (lr %g), max_batch %d"
+                 % (self._inputs, self.loss, self.optimizer, self.learning_rate, self._max_batch)]
+        prev = self._inputs
+        for i, l in enumerate(self._layers):
+            lines.append("  dense_%d  %-8s units %-7d params %d"
+                         % (i, l.activation, l.units, l.units * prev + l.units))
+            prev = l.units
+        lines.append("  total params %d" % self._param_count)
+        return "\n".join(lines)
+
+    def __repr__(self):
+        if self._handle is None:
+            return "<entrena.Sequential %r (closed)>" % (self._layers,)
+        return "<entrena.Sequential %d -> %s>" % (
+            self._inputs, " -> ".join("%d %s" % (l.units, l.activation) for l in self._layers))
+
+    # --------------------------------------------------------------- training
+
+    def _xy(self, x, y):
+        X = floats_in(x, self._inputs, "x")
+        Y = floats_in(y, self._outputs, "y")
+        if X.samples != Y.samples:
+            raise ShapeError("x has %d samples but y has %d" % (X.samples, Y.samples), status=3)
+        return X, Y
+
+    def train_on_batch(self, x, y):
+        """One gradient step on one batch (at most max_batch samples); returns
+        the batch's cost before the update."""
+        h = self._h
+        X, Y = self._xy(x, y)
+        cost = c_float()
+        _lib.train_step(h, X.ptr, X.size, Y.ptr, Y.size, X.samples, byref(cost))
+        return cost.value
+
+    def fit(self, x, y, epochs=1, batch_size=None, learning_rate=None, shuffle=True, seed=None,
+            validation_data=None, verbose=1, callback=None):
+        """Train for ``epochs`` passes over (x, y); returns a History.
+
+        batch_size      samples per step, at most max_batch (None = max_batch)
+        learning_rate   when given, the network's rate from now on
+        shuffle         a new random order every epoch, from the network's own
+                        seeded RNG (same seed, same order as the Go API)
+        seed            when given (with shuffle), the order comes from a Python
+                        RNG seeded with it instead: each epoch's rows are
+                        gathered into a copy and trained unshuffled
+        validation_data (x_val, y_val): loss and accuracy after every epoch
+        verbose         0 silent, 1 a progress bar per epoch, 2 one line per epoch
+        callback        callback(info: dict) after every batch and epoch
+                        (info["epoch_done"]); a true result stops training
+                        after that batch and fit returns the partial history
+                        with ``stopped`` set. It must not call this model
+                        (BusyError).
+
+        Ctrl-C (SIGINT) stops training after the current batch: the model
+        keeps the updates made so far and stays usable, ``model.history``
+        holds the completed epochs, and fit raises KeyboardInterrupt.
+        DivergedError (cost NaN/Inf) restores the weights of the start of
+        the failing epoch; its ``history`` attribute holds the epochs before.
+        """
+        h = self._h
+        X, Y = self._xy(x, y)
+        epochs = int(epochs)
+        if learning_rate is not None:
+            _lib.set_learning_rate(h, float(learning_rate))
+        opts = _lib.FitOptions()
+        _lib.fit_options_init(byref(opts))
+        opts.epochs = epochs
+        opts.batch_size = int(batch_size or 0)
+        opts.shuffle = 1 if shuffle else 0
+        opts.progress_every_batch = 1
+        if validation_data is not None:
+            vx, vy = validation_data
+            VX, VY = self._xy(vx, vy)
+            opts.val_x, opts.val_x_len = VX.ptr, VX.size
+            opts.val_y, opts.val_y_len = VY.ptr, VY.size
+            opts.val_samples = VX.samples
+        hist = History(validation_data is not None)
+        self.history = hist
+        state = _FitState(hist, epochs, verbose, callback)
+        cfun = _lib.PROGRESS_FN(state)  # kept alive by this frame during the call
+        opts.progress = cfun
+        cost = c_float()
+        with _sigint_to_flag(state):
+            try:
+                if seed is not None and shuffle and epochs > 0:
+                    self._fit_seeded(h, X, Y, opts, state, seed, cost)
+                else:
+                    _lib.fit(h, X.ptr, X.size, Y.ptr, Y.size, X.samples, byref(opts), byref(cost))
+            except StoppedError:
+                hist.stopped = True
+            except DivergedError as e:
+                e.history = hist
+                raise
+        del cfun
+        if state.exc is not None:
+            raise state.exc
+        if state.interrupted:
+            hist.stopped = True
+            raise KeyboardInterrupt("entrena: fit interrupted after %d epochs; the model keeps "
+                                    "its updates (see model.history)" % len(hist.epoch))
+        return hist
+
+    def _fit_seeded(self, h, X, Y, opts, state, seed, cost):
+        n = X.samples
+        rng = random.Random(seed)
+        opts.epochs, opts.shuffle = 1, 0
+        for e in range(state.epochs):
+            order = list(range(n))
+            rng.shuffle(order)
+            xs, ys = _gather(X, n, order), _gather(Y, n, order)
+            state.epoch_offset = e
+            _lib.fit(h, xs.ptr, xs.size, ys.ptr, ys.size, n, byref(opts), byref(cost))
+
+    # -------------------------------------------------------------- inference
+
+    def predict(self, x, out=None):
+        """Outputs for every row of x: a (samples, outputs) float32 numpy array
+        (a flat array('f') without numpy). ``out``, when given, is a writable
+        float32 buffer written in place and returned."""
+        h = self._h
+        X = floats_in(x, self._inputs, "x")
+        if out is None:
+            res, O = new_output(X.samples, self._outputs)
+        else:
+            res, O = out, floats_out(out, X.samples * self._outputs, "out")
+        _lib.predict(h, X.ptr, X.size, X.samples, O.ptr, O.size)
+        return res
+
+    def evaluate(self, x, y):
+        """(loss, accuracy) over (x, y)."""
+        h = self._h
+        X, Y = self._xy(x, y)
+        loss, acc = c_float(), c_float()
+        _lib.evaluate(h, X.ptr, X.size, Y.ptr, Y.size, X.samples, byref(loss), byref(acc))
+        return loss.value, acc.value
+
+    # ------------------------------------------------------------- parameters
+
+    def get_params(self, out=None):
+        """All weights and biases as one flat float32 array (per layer: its
+        units x inputs weights row-major, then its biases). ``out``, when given,
+        is a writable float32 buffer filled in place."""
+        h = self._h
+        n = self._param_count
+        if out is None:
+            res, O = new_flat(n)
+        else:
+            res, O = out, floats_out(out, n, "out")
+        _lib.get_params(h, O.ptr, n)
+        return res
+
+    def set_params(self, values):
+        """Replace all parameters (exactly count_params() floats; NaN/Inf raise
+        DataError). Resets the optimizer state."""
+        h = self._h
+        P = floats_in(values, 1, "params")
+        _lib.set_params(h, P.ptr, P.size)
+
+    def get_weights(self):
+        """[W0, b0, W1, b1, ...]: with numpy W has shape (units, inputs) -- the
+        transpose of Keras's kernel -- and b shape (units,); without numpy,
+        flat array('f') slices."""
+        flat = self.get_params()
+        out, off, prev = [], 0, self._inputs
+        for l in self._layers:
+            nw = l.units * prev
+            if np is not None:
+                out.append(flat[off:off + nw].reshape(l.units, prev).copy())
+                out.append(flat[off + nw:off + nw + l.units].copy())
+            else:
+                out.append(flat[off:off + nw])
+                out.append(flat[off + nw:off + nw + l.units])
+            off += nw + l.units
+            prev = l.units
+        return out
+
+    def set_weights(self, weights):
+        """The inverse of get_weights."""
+        flat = array.array("f")
+        prev = self._inputs
+        if len(weights) != 2 * len(self._layers):
+            raise ShapeError("set_weights needs %d arrays (W and b per layer), got %d"
+                             % (2 * len(self._layers), len(weights)), status=3)
+        for i, l in enumerate(self._layers):
+            for part, n in ((weights[2 * i], l.units * prev), (weights[2 * i + 1], l.units)):
+                P = floats_in(part, 1, "weights[%d]" % i)
+                if P.size != n:
+                    raise ShapeError("layer %d: %d values where %d are needed" % (i, P.size, n),
+                                     status=3)
+                flat.frombytes(ctypes.string_at(P.ptr, 4 * n))
+            prev = l.units
+        self.set_params(flat)
+
+    def cost_history(self):
+        """The cost of every epoch ever completed by fit on this model."""
+        h = self._h
+        n = c_int64()
+        _lib.history(h, None, 0, byref(n))
+        buf = (c_float * n.value)()
+        _lib.history(h, buf, n.value, byref(n))
+        return list(buf)
+
+    # ------------------------------------------------------------ model files
+
+    def save(self, path):
+        """Save to a model file (atomically: temporary file, fsync, rename)."""
+        _lib.save(self._h, os.fsencode(path))
+
+    def to_bytes(self):
+        """The model file as bytes (spec and parameters; not optimizer state)."""
+        h = self._h
+        size = c_size_t()
+        _lib.model_size(h, byref(size))
+        buf = ctypes.create_string_buffer(size.value)
+        written = c_size_t()
+        _lib.save_buffer(h, buf, size.value, byref(written))
+        return buf.raw[:written.value]
+
+
+def _gather(F, n, order):
+    cols = F.size // n if n else 0
+    if np is not None:
+        a = F.keep if isinstance(F.keep, np.ndarray) else np.ctypeslib.as_array(F.ptr, (F.size,))
+        g = np.ascontiguousarray(a.reshape(n, cols)[order])
+        return floats_in(g, cols, "x")
+    src = ctypes.cast(F.ptr, ctypes.POINTER(c_float * F.size)).contents
+    g = (c_float * (n * cols))()
+    for i, j in enumerate(order):
+        g[i * cols:(i + 1) * cols] = src[j * cols:(j + 1) * cols]
+    from ._buffers import Floats
+    return Floats(g, n * cols, n, g, True)
+
+
+def _wrap(handle):
+    m = Sequential()
+    m._adopt(handle)
+    return m
+
+
+def load_model(path):
+    """Load a model file saved by save() (or by the Go/C APIs)."""
+    h = _lib.NETP()
+    _lib.load(os.fsencode(path), byref(h))
+    return _wrap(h.value)
+
+
+def from_bytes(data):
+    """A model from the bytes of a model file (to_bytes())."""
+    data = bytes(data)
+    h = _lib.NETP()
+    _lib.load_buffer(data, len(data), byref(h))
+    return _wrap(h.value)
+
+
+Sequential.load = staticmethod(load_model)
+Sequential.from_bytes = staticmethod(from_bytes)
+
+
+def to_categorical(labels, num_classes):
+    """One-hot float32 targets for integer labels: (n, num_classes) with
+    numpy, else a flat array('f')."""
+    labels = list(labels) if np is None else np.asarray(labels).astype(np.int64).ravel()
+    if np is not None:
+        out = np.zeros((labels.size, num_classes), dtype=np.float32)
+        out[np.arange(labels.size), labels] = 1
+        return out
+    out = array.array("f", bytes(4 * len(labels) * num_classes))
+    for i, c in enumerate(labels):
+        out[i * num_classes + int(c)] = 1
+    return out
+
