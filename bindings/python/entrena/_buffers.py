@@ -63,6 +63,8 @@ class Floats:
 
 
 def _samples_of(name, length, ndim_shape, cols):
+    if cols is None:  # flat data of any shape (parameters)
+        return length
     if ndim_shape is not None:
         if ndim_shape[-1] != cols:
             raise ShapeError("%s has %d columns, the model needs %d" % (name, ndim_shape[-1], cols))
@@ -82,7 +84,8 @@ def _numpy_in(obj, cols, name):
         copied = a is not obj
     if a.ndim == 0:
         raise ShapeError("%s is a scalar, not an array of samples" % name)
-    if a.ndim == 1:
+    if a.ndim == 1 or cols is None:
+        a = a.reshape(-1)
         samples = _samples_of(name, a.size, None, cols)
     else:
         if a.ndim > 2:
@@ -105,11 +108,11 @@ def _flatten(obj, name, cols):
         flat = []
         for i, row in enumerate(seq):
             row = list(row)
-            if len(row) != cols:
+            if cols is not None and len(row) != cols:
                 raise ShapeError("%s row %d has %d values, the model needs %d"
                                  % (name, i, len(row), cols))
             flat.extend(row)
-        return flat, (len(seq), cols)
+        return flat, (len(seq), cols) if cols is not None else None
     return seq, None
 
 
@@ -126,7 +129,7 @@ def _pure_in(obj, cols, name):
         samples = _samples_of(name, len(flat), shp, cols)
         buf = (c_float * len(flat))(*flat)
         return Floats(buf, len(flat), samples, buf, True)
-    shp = tuple(m.shape) if m.ndim >= 2 else None
+    shp = tuple(m.shape) if m.ndim >= 2 and cols is not None else None
     if m.ndim > 2:
         raise ShapeError("%s has %d dimensions; without numpy pass 1-D or 2-D data" % (name, m.ndim))
     n = 1
@@ -147,7 +150,8 @@ def _pure_in(obj, cols, name):
 
 
 def floats_in(obj, cols, name):
-    """Prepare an input array with ``cols`` values per sample (see the module doc)."""
+    """Prepare an input array with ``cols`` values per sample (see the module
+    doc); cols=None takes data of any shape as one flat run of floats."""
     if obj is None:
         raise ShapeError("%s is None" % name)
     if np is not None:

@@ -7,7 +7,8 @@ message (entrena_errmsg for calls on a handle, entrena_last_error otherwise).
 
 Library lookup order (the first that loads wins):
 
-1. the ENTRENA_LIBRARY environment variable (a path to libentrena.so);
+1. the ENTRENA_LIBRARY environment variable (a path to libentrena.so): when
+   it is set, it is the only place tried;
 2. the package folder (entrena/libentrena.so, put there by `make python` or
    `pip install` after `make lib`);
 3. a source checkout's build output (<repo>/build/lib/libentrena.so), when the
@@ -38,9 +39,6 @@ class LibraryNotFoundError(ImportError):
 
 
 def _candidates():
-    env = os.environ.get("ENTRENA_LIBRARY")
-    if env:
-        yield "ENTRENA_LIBRARY", env
     yield "package folder", os.path.join(_HERE, _LIBNAME)
     repo_build = os.path.normpath(os.path.join(_HERE, "..", "..", "..", "build", "lib", _LIBNAME))
     yield "source checkout", repo_build
@@ -52,7 +50,9 @@ def _candidates():
 
 def _load():
     tried = []
-    for where, path in _candidates():
+    env = os.environ.get("ENTRENA_LIBRARY")
+    candidates = [("ENTRENA_LIBRARY", env)] if env else list(_candidates())
+    for where, path in candidates:
         if os.sep in path and not os.path.exists(path):
             tried.append("  %s: %s (no such file)" % (where, path))
             continue

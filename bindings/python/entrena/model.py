@@ -513,7 +513,7 @@ class Sequential:
         """Replace all parameters (exactly count_params() floats; NaN/Inf raise
         DataError). Resets the optimizer state."""
         h = self._h
-        P = floats_in(values, 1, "params")
+        P = floats_in(values, None, "params")
         _lib.set_params(h, P.ptr, P.size)
 
     def get_weights(self):
@@ -543,7 +543,7 @@ class Sequential:
                              % (2 * len(self._layers), len(weights)), status=3)
         for i, l in enumerate(self._layers):
             for part, n in ((weights[2 * i], l.units * prev), (weights[2 * i + 1], l.units)):
-                P = floats_in(part, 1, "weights[%d]" % i)
+                P = floats_in(part, None, "weights[%d]" % i)
                 if P.size != n:
                     raise ShapeError("layer %d: %d values where %d are needed" % (i, P.size, n),
                                      status=3)

@@ -1,0 +1,380 @@
+"""The Keras-like API: every call and every error path (with or without numpy)."""
+
+import array
+import gc
+import math
+import pickle
+import struct
+import weakref
+
+import pytest
+
+import entrena
+from conftest import flat, xor_data, xor_model
+
+
+def test_construct_properties_summary():
+    with xor_model() as m:
+        assert (m.inputs, m.outputs, m.max_batch) == (2, 1, 4)
+        assert m.layers == [entrena.Dense(4, "sigmoid"), entrena.Dense(1, "sigmoid")]
+        assert m.count_params() == 2 * 4 + 4 + 4 + 1
+        assert (m.loss, m.optimizer) == ("mse", "sgd")
+        assert m.learning_rate == 2.0
+        m.learning_rate = 0.5
+        assert m.learning_rate == 0.5
+        m.set_threads(1)
+        m.set_threads(None)
+        assert "total params 17" in m.summary()
+        assert "2 -> 4 sigmoid -> 1 sigmoid" in repr(m)
+
+
+def test_optimizers_and_compile():
+    layers = [entrena.Dense(3, "relu"), entrena.Dense(2, "softmax")]
+    for opt, name in ((entrena.Adam(lr=0.01), "adam"), ("adam", "adam"), ("momentum", "momentum"),
+                      (entrena.SGD(lr=0.3, momentum=0.8), "momentum"), ("sgd", "sgd")):
+        with entrena.Sequential(layers, inputs=4, loss="cce", optimizer=opt) as m:
+            assert m.optimizer == name
+    m = entrena.Sequential(layers)
+    assert m.closed
+    with pytest.raises(entrena.HandleError):
+        m.predict([0, 0, 0, 0])
+    m.compile(optimizer="adam", loss="categorical_crossentropy", inputs=4, learning_rate=0.02)
+    assert (m.loss, m.optimizer, m.inputs) == ("cce", "adam", 4)
+    assert abs(m.learning_rate - 0.02) < 1e-7
+    m.close()
+
+
+def test_spec_errors():
+    with pytest.raises(entrena.SpecError):
+        entrena.Dense(3, "swish")
+    with pytest.raises(entrena.SpecError):
+        entrena.Sequential([entrena.Dense(1)], inputs=2, loss="hinge")
+    with pytest.raises(entrena.SpecError):
+        entrena.Sequential([entrena.Dense(1)], inputs=2, optimizer="rmsprop")
+    with pytest.raises(entrena.SpecError):
+        entrena.Sequential([], inputs=2)
+    with pytest.raises(entrena.SpecError):
+        entrena.Sequential([entrena.Dense(1)]).compile()
+    # from the library, with its message
+    with pytest.raises(entrena.SpecError) as e:
+        entrena.Sequential([entrena.Dense(0)], inputs=2)
+    assert e.value.function == "entrena_create" and "unit" in str(e.value).lower()
+    with pytest.raises(entrena.SpecError):  # softmax needs cce
+        entrena.Sequential([entrena.Dense(2, "softmax")], inputs=2, loss="mse")
+    with pytest.raises(entrena.SpecError):
+        xor_model(learning_rate=-1)
+    with xor_model() as m, pytest.raises(entrena.SpecError):
+        m.learning_rate = float("nan")
+
+
+def test_fit_xor_matches_seed_chapter():
+    x, y = xor_data()
+    with xor_model() as m:
+        h = m.fit(x, y, epochs=1000, batch_size=4, shuffle=False, verbose=0)
+        assert len(h.cost) == 1000 and h.epoch == list(range(1000))
+        assert h.history["loss"] is h.cost and not h.stopped
+        assert h.cost[-1] < h.cost[0] and h.cost[-1] < 0.01
+        assert m.history is h
+        out = flat(m.predict(x))
+        assert [round(v) for v in out] == [0, 1, 1, 0]
+        loss, acc = m.evaluate(x, y)
+        assert acc == 1.0 and loss < 0.01
+        assert m.cost_history() == pytest.approx(h.cost)
+
+
+def test_fit_validation_learning_rate_and_callback():
+    x, y = xor_data()
+    seen = []
+    with xor_model() as m:
+        h = m.fit(x, y, epochs=3, batch_size=2, learning_rate=1.5, validation_data=(x, y),
+                  verbose=0, callback=seen.append)
+        assert m.learning_rate == 1.5
+        assert len(h.history["val_loss"]) == 3 and len(h.history["val_accuracy"]) == 3
+        batches = [s for s in seen if not s["epoch_done"]]
+        ends = [s for s in seen if s["epoch_done"]]
+        # after every batch but the last of an epoch, whose report is the epoch_done one
+        assert len(batches) == 3 and len(ends) == 3
+        assert ends[-1]["val_loss"] == h.history["val_loss"][-1]
+        assert ends[0]["epochs"] == 3 and ends[0]["batches"] == 2
+
+
+def test_callback_stop_returns_partial_history():
+    x, y = xor_data()
+    with xor_model() as m:
+        h = m.fit(x, y, epochs=50, batch_size=4, verbose=0,
+                  callback=lambda p: p["epoch_done"] and p["epoch"] == 5)
+        assert h.stopped and len(h.cost) == 5
+        m.fit(x, y, epochs=1, verbose=0)  # usable
+
+
+def test_callback_exception_is_reraised():
+    x, y = xor_data()
+
+    def boom(p):
+        raise RuntimeError("from callback")
+    with xor_model() as m:
+        with pytest.raises(RuntimeError, match="from callback"):
+            m.fit(x, y, epochs=3, verbose=0, callback=boom)
+        m.predict(x)
+
+
+def test_busy_error_when_callback_calls_the_model():
+    x, y = xor_data()
+    got = []
+    with xor_model() as m:
+        def cb(p):
+            try:
+                m.predict(x)
+            except entrena.BusyError as e:
+                got.append(e)
+            return True
+        m.fit(x, y, epochs=2, verbose=0, callback=cb)
+        assert got and got[0].status == 11
+
+
+def test_seeded_shuffle_is_reproducible():
+    x, y = xor_data()
+    runs = []
+    for _ in range(2):
+        with xor_model() as m:
+            h = m.fit(x, y, epochs=4, batch_size=2, seed=42, verbose=0)
+            runs.append((list(h.cost), flat(m.get_params())))
+    assert runs[0] == runs[1] and len(runs[0][0]) == 4
+    with xor_model() as m:  # the network's own RNG gives the same across runs too
+        a = m.fit(x, y, epochs=4, batch_size=2, verbose=0).cost
+    with xor_model() as m:
+        assert m.fit(x, y, epochs=4, batch_size=2, verbose=0).cost == a
+
+
+def test_train_on_batch():
+    x, y = xor_data()
+    with xor_model() as m:
+        c0 = m.train_on_batch(x, y)
+        for _ in range(200):
+            c = m.train_on_batch(x, y)
+        assert c < c0
+        with pytest.raises(entrena.ShapeError):  # more than max_batch samples
+            m.train_on_batch(list(x) * 2, list(y) * 2)
+
+
+def test_verbose_progress_lines(capsys):
+    x, y = xor_data()
+    with xor_model() as m:
+        m.fit(x, y, epochs=3, batch_size=2, verbose=1, validation_data=(x, y))
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 3
+    assert out[0].startswith("Epoch 1/3 [") and "cost " in out[0] and "ETA" in out[0]
+    assert "val_loss" in out[2] and "ETA" not in out[2]
+    with xor_model() as m:
+        m.fit(x, y, epochs=2, verbose=2)
+    assert len(capsys.readouterr().out.strip().splitlines()) == 2
+
+
+def test_progress_bar_live_redraw():
+    import io
+    from entrena._progress import ProgressBar
+
+    class TTY(io.StringIO):
+        def isatty(self):
+            return True
+    s = TTY()
+    b = ProgressBar(2, 1, s)
+    b.batch(1, 1, 4, 0.5, 0.1)
+    b.epoch_end(1, 4, 0.25, 0.4)
+    text = s.getvalue()
+    assert text.startswith("\r") and "ETA" in text and text.endswith("\n")
+
+
+def test_shape_errors():
+    x, y = xor_data()
+    with xor_model() as m:
+        with pytest.raises(entrena.ShapeError):
+            m.predict([0.0, 1.0, 2.0])  # not a whole number of rows of 2
+        with pytest.raises(entrena.ShapeError):
+            m.predict([[0.0, 1.0, 2.0]])  # 3 columns
+        with pytest.raises(entrena.ShapeError):
+            m.fit(x, [0.0, 1.0], verbose=0)  # 4 samples vs 2
+        with pytest.raises(entrena.ShapeError):
+            m.predict([])  # zero samples: from the library
+        with pytest.raises(entrena.SpecError):
+            m.fit(x, y, batch_size=5, verbose=0)  # over max_batch
+        with pytest.raises(entrena.ShapeError):
+            m.set_params([0.0] * 16)
+        with pytest.raises(entrena.ShapeError):
+            m.set_weights([[0.0]])
+        with pytest.raises(entrena.ShapeError):
+            m.predict(None)
+
+
+def test_data_errors_nan_inf():
+    x, y = xor_data()
+    with xor_model() as m:
+        before = flat(m.get_params())
+        bad = array.array("f", x)
+        bad[3] = float("nan")
+        with pytest.raises(entrena.DataError) as e:
+            m.fit(bad, y, verbose=0)
+        assert "NaN" in str(e.value) or "nan" in str(e.value).lower()
+        with pytest.raises(entrena.DataError):
+            m.train_on_batch(x, [0, 1, float("inf"), 0])
+        with pytest.raises(entrena.DataError):
+            m.set_params([float("nan")] * m.count_params())
+        assert flat(m.get_params()) == before
+
+
+def test_diverged_restores_weights():
+    x = [1e3, -1e3, 2e3, 5e2] * 8
+    y = [1e4, -1e4] * 8
+    with entrena.Sequential([entrena.Dense(8, "linear"), entrena.Dense(1, "linear")], inputs=2,
+                            optimizer=entrena.SGD(lr=1e3), max_batch=4) as m:
+        with pytest.raises(entrena.DivergedError) as e:
+            m.fit(x, y, epochs=50, batch_size=4, verbose=0)
+        assert e.value.status == 5 and isinstance(e.value.history, entrena.History)
+        assert all(math.isfinite(v) for v in flat(m.get_params()))
+
+
+def test_params_and_weights_round_trip():
+    with xor_model() as m:
+        p = m.get_params()
+        assert len(flat(p)) == 17
+        w = m.get_weights()
+        assert len(w) == 4
+        m2 = xor_model(seed=99)
+        assert flat(m2.get_params()) != flat(p)
+        m2.set_weights(w)
+        assert flat(m2.get_params()) == flat(p)
+        m2.set_params([0.25] * 17)
+        assert flat(m2.get_params()) == [0.25] * 17
+        dst = array.array("f", bytes(4 * 20))
+        assert m.get_params(out=dst) is dst
+        assert list(dst[:17]) == flat(p)
+        with pytest.raises(TypeError):
+            m.get_params(out=array.array("d", [0.0] * 17))
+        with pytest.raises(entrena.ShapeError):
+            m.get_params(out=array.array("f", [0.0] * 3))
+        with pytest.raises(TypeError):
+            m.get_params(out=b"\0" * 68)
+        with pytest.raises(TypeError):
+            m.get_params(out=object())
+        m2.close()
+
+
+def test_save_load_file_and_bytes(tmp_path):
+    x, y = xor_data()
+    with xor_model() as m:
+        m.fit(x, y, epochs=200, batch_size=4, verbose=0)
+        path = tmp_path / "xor.entrena"
+        m.save(path)
+        m.save(str(tmp_path / "xor2.entrena"))
+        data = m.to_bytes()
+        assert data[:8] == b"ENTRENA\0" and len(data) == path.stat().st_size
+        assert path.read_bytes() == data
+        want = flat(m.predict(x))
+        for m2 in (entrena.load_model(path), entrena.Sequential.load(str(path)),
+                   entrena.from_bytes(data), entrena.from_bytes(bytearray(data)),
+                   entrena.from_bytes(memoryview(data)), pickle.loads(pickle.dumps(m))):
+            with m2:
+                assert flat(m2.predict(x)) == want
+                assert m2.layers == m.layers and m2.inputs == 2 and m2.loss == "mse"
+                assert flat(m2.get_params()) == flat(m.get_params())
+                m2.fit(x, y, epochs=1, verbose=0)  # trainable after load
+
+
+def test_model_file_errors(tmp_path):
+    with xor_model() as m:
+        data = bytearray(m.to_bytes())
+        with pytest.raises(entrena.EntrenaIOError) as e:
+            m.save(tmp_path / "missing" / "dir" / "m.entrena")
+        assert isinstance(e.value, OSError)
+    with pytest.raises(entrena.EntrenaIOError):
+        entrena.load_model(tmp_path / "nope.entrena")
+    with pytest.raises(entrena.ModelError):
+        entrena.from_bytes(b"not a model at all")
+    corrupt = bytearray(data)
+    corrupt[30] ^= 0xFF
+    with pytest.raises(entrena.ModelError) as e:
+        entrena.from_bytes(corrupt)
+    assert "checksum" in str(e.value)
+    with pytest.raises(entrena.ModelError):
+        entrena.from_bytes(data[:-10])
+    newer = bytearray(data)
+    struct.pack_into("<I", newer, 8, 2)
+    with pytest.raises(entrena.VersionError) as e:
+        entrena.from_bytes(newer)
+    assert "version 2" in str(e.value)
+    (tmp_path / "newer.entrena").write_bytes(newer)
+    with pytest.raises(entrena.VersionError):
+        entrena.load_model(tmp_path / "newer.entrena")
+
+
+def test_close_is_idempotent_and_finalizer_cannot_double_free():
+    m = xor_model()
+    h = m._handle
+    m.close()
+    m.close()
+    assert m.closed and "closed" in repr(m)
+    with pytest.raises(entrena.HandleError):
+        m.predict([0, 0])
+    with pytest.raises(entrena.HandleError):  # the library saw the handle destroyed
+        entrena._lib.destroy(h)
+    # garbage collection closes an unclosed model exactly once
+    m = xor_model()
+    h = m._handle
+    r = weakref.ref(m)
+    del m
+    gc.collect()
+    assert r() is None
+    with pytest.raises(entrena.HandleError):
+        entrena._lib.destroy(h)
+    with xor_model() as m:
+        pass
+    assert m.closed
+    m.close()
+
+
+def test_many_models_no_leak_of_handles():
+    for _ in range(200):
+        with xor_model() as m:
+            m.predict([0, 1])
+
+
+def test_to_categorical():
+    oh = entrena.to_categorical([2, 0, 1], 3)
+    assert flat(oh) == [0, 0, 1, 1, 0, 0, 0, 1, 0]
+
+
+def test_threads_gil_released():
+    """Two Python threads train separate models at once (ctypes drops the GIL)."""
+    import threading
+    x, y = xor_data()
+    results = {}
+
+    def work(i):
+        with xor_model(seed=1, threads=1) as m:
+            results[i] = m.fit(x, y, epochs=300, batch_size=4, shuffle=False, verbose=0).cost[-1]
+    ts = [threading.Thread(target=work, args=(i,)) for i in range(3)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert len(set(results.values())) == 1 and len(results) == 3
+
+
+def test_plot_history(tmp_path, monkeypatch):
+    x, y = xor_data()
+    with xor_model() as m:
+        h = m.fit(x, y, epochs=5, verbose=0, validation_data=(x, y))
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        with pytest.raises(ImportError, match="pip install matplotlib"):
+            entrena.plot_history(h, tmp_path / "c.png")
+    else:
+        p = tmp_path / "c.png"
+        entrena.plot_history(h, p)
+        assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        entrena.plot_history({"a": h, "b": h}, tmp_path / "d.png")
+    import sys
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(ImportError, match="pip install matplotlib"):
+        entrena.plot_history(h, tmp_path / "e.png")
