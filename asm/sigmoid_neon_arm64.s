@@ -145,3 +145,114 @@ biasSigmoidLoop:
 
 biasSigmoidDone:
 	RET
+
+// NEON tanh, four lanes at a time, on the sigmoid's exp (same constants
+// V16–V29, same range reduction and 2^(n+64) scaling) plus:
+//
+//	|x| < 0.625:  tanh x = x + x·z·Q(z), z = x²   (Cephes tanhf, degree 4 Q)
+//	otherwise:    t = e^(−2|x|) (z clamped to ≥ −104 as in SIGMOID4),
+//	              tanh |x| = (1 − t)/(1 + t), sign of x copied back (VBIT)
+//
+// The polynomial keeps the relative error small near 0, where 1 − t would
+// cancel; from 0.625 up, t ≤ 0.29 and (1 − t)/(1 + t) loses nothing. For
+// |x| > 9.01, t < 2^−25, so the result is exactly ±1; NaN stays NaN (it
+// fails the |x| < 0.625 test and flows through the exp branch).
+//
+// Register map (TANH4 works on V0 in place):
+//	V0        x in, tanh x out
+//	V1        |x|
+//	V2        z = −2|x|, then r
+//	V3        n (integer), then 2^(n+64)
+//	V4        n (float), then 1 − t, then tanh |x| with the sign of x,
+//	          then the result
+//	V5 V6     Horner temporaries; V6 = r², then x², then the mask |x| < 0.625
+//	V7        e^r, then s, then t; then the small-|x| result
+//	V8–V14    tanhConsts<> in every lane (below)
+
+DATA tanhConsts<>+0(SB)/4, $0xc0000000  // V8  −2
+DATA tanhConsts<>+4(SB)/4, $0x3f200000  // V9  0.625, the polynomial's range
+DATA tanhConsts<>+8(SB)/4, $0xbbbaf0ea  // V10 Q: −5.70498872745e-3
+DATA tanhConsts<>+12(SB)/4, $0x3ca9134e // V11     2.06390887954e-2
+DATA tanhConsts<>+16(SB)/4, $0xbd5c1e2d // V12    −5.37397155531e-2
+DATA tanhConsts<>+20(SB)/4, $0x3e088393 // V13     1.33314422036e-1
+DATA tanhConsts<>+24(SB)/4, $0xbeaaaa99 // V14    −3.33332819422e-1
+GLOBL tanhConsts<>(SB), RODATA|NOPTR, $28
+
+#define LOAD_TANH_CONSTS \
+	MOVD    $tanhConsts<>(SB), R5; \
+	VLD1R.P 4(R5), [V8.S4]; \
+	VLD1R.P 4(R5), [V9.S4]; \
+	VLD1R.P 4(R5), [V10.S4]; \
+	VLD1R.P 4(R5), [V11.S4]; \
+	VLD1R.P 4(R5), [V12.S4]; \
+	VLD1R.P 4(R5), [V13.S4]; \
+	VLD1R.P 4(R5), [V14.S4]
+
+// TANH4 replaces the four lanes of V0 by their tanh (see above).
+#define TANH4 \
+	WORD  $0x4ea0f801; /* fabs v1.4s, v0.4s */ \
+	WORD  $0x6e28dc22; /* fmul v2.4s, v1.4s, v8.4s */ \
+	WORD  $0x4e31f442; /* fmax v2.4s, v2.4s, v17.4s */ \
+	WORD  $0x6e32dc43; /* fmul v3.4s, v2.4s, v18.4s */ \
+	WORD  $0x4e21a863; /* fcvtns v3.4s, v3.4s */ \
+	WORD  $0x4e21d864; /* scvtf v4.4s, v3.4s */ \
+	VFMLS V19.S4, V4.S4, V2.S4; \
+	VFMLS V20.S4, V4.S4, V2.S4; \
+	VMOV  V22.B16, V5.B16; \
+	VFMLA V21.S4, V2.S4, V5.S4; \
+	VMOV  V23.B16, V6.B16; \
+	VFMLA V5.S4, V2.S4, V6.S4; \
+	VMOV  V24.B16, V5.B16; \
+	VFMLA V6.S4, V2.S4, V5.S4; \
+	VMOV  V25.B16, V6.B16; \
+	VFMLA V5.S4, V2.S4, V6.S4; \
+	VMOV  V26.B16, V5.B16; \
+	VFMLA V6.S4, V2.S4, V5.S4; \
+	WORD  $0x6e22dc46; /* fmul v6.4s, v2.4s, v2.4s */ \
+	WORD  $0x4e3bd447; /* fadd v7.4s, v2.4s, v27.4s */ \
+	VFMLA V5.S4, V6.S4, V7.S4; \
+	VADD  V28.S4, V3.S4, V3.S4; \
+	VSHL  $23, V3.S4, V3.S4; \
+	WORD  $0x6e23dce7; /* fmul v7.4s, v7.4s, v3.4s */ \
+	WORD  $0x6e3ddce7; /* fmul v7.4s, v7.4s, v29.4s */ \
+	WORD  $0x4ea7d764; /* fsub v4.4s, v27.4s, v7.4s */ \
+	WORD  $0x4e27d765; /* fadd v5.4s, v27.4s, v7.4s */ \
+	WORD  $0x6e25fc84; /* fdiv v4.4s, v4.4s, v5.4s */ \
+	VBIT  V16.B16, V0.B16, V4.B16; \
+	WORD  $0x6e20dc06; /* fmul v6.4s, v0.4s, v0.4s */ \
+	VMOV  V11.B16, V7.B16; \
+	VFMLA V10.S4, V6.S4, V7.S4; \
+	VMOV  V12.B16, V5.B16; \
+	VFMLA V7.S4, V6.S4, V5.S4; \
+	VMOV  V13.B16, V7.B16; \
+	VFMLA V5.S4, V6.S4, V7.S4; \
+	VMOV  V14.B16, V5.B16; \
+	VFMLA V7.S4, V6.S4, V5.S4; \
+	WORD  $0x6e26dca5; /* fmul v5.4s, v5.4s, v6.4s */ \
+	VMOV  V0.B16, V7.B16; \
+	VFMLA V5.S4, V0.S4, V7.S4; \
+	WORD  $0x6ea1e526; /* fcmgt v6.4s, v9.4s, v1.4s */ \
+	VBIT  V6.B16, V7.B16, V4.B16; \
+	VMOV  V4.B16, V0.B16
+
+// func tanhNEON(dst, src []float32)
+//
+// dst[i] = tanh(src[i]); len(dst) is a multiple of 4. R0 dst, R1 src,
+// R2 count.
+TEXT ·tanhNEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R0
+	MOVD dst_len+8(FP), R2
+	MOVD src_base+24(FP), R1
+	CBZ  R2, tanhDone
+	LOAD_SIGMOID_CONSTS
+	LOAD_TANH_CONSTS
+
+tanhLoop:
+	VLD1.P 16(R1), [V0.S4]
+	TANH4
+	VST1.P [V0.S4], 16(R0)
+	SUBS   $4, R2
+	BNE    tanhLoop
+
+tanhDone:
+	RET

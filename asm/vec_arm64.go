@@ -3,17 +3,19 @@
 package asm
 
 // The arm64 element-wise kernels: Go prototypes of the NEON assembly in
-// vec_neon_arm64.s (products, backward step, optimizer updates) and
-// sigmoid_neon_arm64.s (sigmoid and the fused bias+sigmoid). Each routine
-// takes slices already validated by the exported wrappers in vec.go: every
-// slice is exactly as long as the loop (dst may alias an input exactly).
+// vec_neon_arm64.s (products, backward steps, ReLU, bias, column sums,
+// optimizer updates) and sigmoid_neon_arm64.s (sigmoid, the fused
+// bias+sigmoid, tanh). Each routine takes slices already validated by the
+// exported wrappers in vec.go: every slice is exactly as long as the loop
+// (dst may alias an input exactly).
 //
 // The vec_neon_arm64.s routines handle any length: 16 floats per iteration,
-// then 4, then a scalar tail. The sigmoid routines work on multiples of 4
-// floats only; the wrappers below run the last 1–3 elements through a 4-lane
-// buffer on the stack (the prototypes are //go:noescape, so it stays there).
+// then 4, then a one-float tail. The sigmoid and tanh routines work on
+// multiples of 4 floats only; the wrappers below run the last 1–3 elements
+// through a 4-lane buffer on the stack (the prototypes are //go:noescape
+// and called directly, so it stays there: TestKernelAllocs).
 //
-// tanh and softmaxRows stay generic on this path.
+// softmaxRows stays generic on this path.
 
 // setVecNEON installs the NEON element-wise kernels into k.
 func setVecNEON(k *kernelSet) {
@@ -23,6 +25,7 @@ func setVecNEON(k *kernelSet) {
 	k.biasSigmoid = biasSigmoidNEONAny
 	k.addBias = addBiasNEON
 	k.colSums = colSumsNEON
+	k.tanh = tanhNEONAny
 	k.tanhBackward = tanhBackwardNEON
 	k.relu = reluNEON
 	k.reluBackward = reluBackwardNEON
@@ -57,6 +60,20 @@ func sigmoidNEONAny(dst, src []float32) {
 		var buf [4]float32
 		copy(buf[:], src[n:])
 		sigmoidNEON(buf[:], buf[:])
+		copy(dst[n:], buf[:r])
+	}
+}
+
+// tanhNEONAny is tanhNEON for any length.
+func tanhNEONAny(dst, src []float32) {
+	n := len(dst) &^ 3
+	if n > 0 {
+		tanhNEON(dst[:n], src[:n])
+	}
+	if r := len(dst) - n; r > 0 {
+		var buf [4]float32
+		copy(buf[:], src[n:])
+		tanhNEON(buf[:], buf[:])
 		copy(dst[n:], buf[:r])
 	}
 }
@@ -137,3 +154,6 @@ func sigmoidNEON(dst, src []float32)
 
 //go:noescape
 func biasSigmoidNEON(x, bias []float32)
+
+//go:noescape
+func tanhNEON(dst, src []float32)
