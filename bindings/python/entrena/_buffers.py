@@ -77,6 +77,8 @@ def _samples_of(name, length, ndim_shape, cols):
 def _numpy_in(obj, cols, name):
     a = obj
     if not isinstance(a, np.ndarray):
+        if hasattr(a, "__next__"):  # iterators and generators
+            a = list(a)
         a = np.asarray(a, dtype=np.float32)
     copied = False
     if a.dtype != np.float32 or not a.flags.c_contiguous:
