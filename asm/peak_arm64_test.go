@@ -1,0 +1,25 @@
+//go:build !noasm && !purego
+
+package asm
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestNEONPeakLoop runs the NEON FMA loop and MeasurePeak's arithmetic on
+// it (the figure under qemu means nothing; it must only be positive).
+func TestNEONPeakLoop(t *testing.T) {
+	_, _, err := neonPeakLoop("generic")
+	require.ErrorIs(t, err, errNoPeak)
+	_, _, err = neonPeakLoop("avx2")
+	require.Error(t, err)
+	loop, flops, err := neonPeakLoop("neon")
+	if err != nil {
+		t.Skip("neon not available:", err)
+	}
+	loop(0)
+	loop(1000)
+	require.Equal(t, 192.0, flops)
+}

@@ -1,0 +1,76 @@
+//go:build !noasm && !purego
+
+#include "textflag.h"
+
+// Peak-FMA loop for MeasurePeak on NEON. Each iteration issues 24
+// independent VFMLA chains (acc_i += x·y, 4 lanes): 24 ≥ 4 FMA pipes ×
+// 4-cycle latency (Neoverse V1/V2, Apple cores; 2 pipes on Cortex-A7x and
+// Neoverse N1), so throughput, not latency, bounds the loop. The inputs are
+// zero; the results are discarded.
+//
+// Register map:
+//	R0        iterations left
+//	V0 V1     multiplicands
+//	V8–V31    accumulators
+
+// func peakLoopNEON(iters int)
+TEXT ·peakLoopNEON(SB), NOSPLIT, $0-8
+	MOVD iters+0(FP), R0
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V8.B16, V8.B16, V8.B16
+	VEOR V9.B16, V9.B16, V9.B16
+	VEOR V10.B16, V10.B16, V10.B16
+	VEOR V11.B16, V11.B16, V11.B16
+	VEOR V12.B16, V12.B16, V12.B16
+	VEOR V13.B16, V13.B16, V13.B16
+	VEOR V14.B16, V14.B16, V14.B16
+	VEOR V15.B16, V15.B16, V15.B16
+	VEOR V16.B16, V16.B16, V16.B16
+	VEOR V17.B16, V17.B16, V17.B16
+	VEOR V18.B16, V18.B16, V18.B16
+	VEOR V19.B16, V19.B16, V19.B16
+	VEOR V20.B16, V20.B16, V20.B16
+	VEOR V21.B16, V21.B16, V21.B16
+	VEOR V22.B16, V22.B16, V22.B16
+	VEOR V23.B16, V23.B16, V23.B16
+	VEOR V24.B16, V24.B16, V24.B16
+	VEOR V25.B16, V25.B16, V25.B16
+	VEOR V26.B16, V26.B16, V26.B16
+	VEOR V27.B16, V27.B16, V27.B16
+	VEOR V28.B16, V28.B16, V28.B16
+	VEOR V29.B16, V29.B16, V29.B16
+	VEOR V30.B16, V30.B16, V30.B16
+	VEOR V31.B16, V31.B16, V31.B16
+	CBZ  R0, peakDone
+
+peakLoop:
+	VFMLA V1.S4, V0.S4, V8.S4
+	VFMLA V1.S4, V0.S4, V9.S4
+	VFMLA V1.S4, V0.S4, V10.S4
+	VFMLA V1.S4, V0.S4, V11.S4
+	VFMLA V1.S4, V0.S4, V12.S4
+	VFMLA V1.S4, V0.S4, V13.S4
+	VFMLA V1.S4, V0.S4, V14.S4
+	VFMLA V1.S4, V0.S4, V15.S4
+	VFMLA V1.S4, V0.S4, V16.S4
+	VFMLA V1.S4, V0.S4, V17.S4
+	VFMLA V1.S4, V0.S4, V18.S4
+	VFMLA V1.S4, V0.S4, V19.S4
+	VFMLA V1.S4, V0.S4, V20.S4
+	VFMLA V1.S4, V0.S4, V21.S4
+	VFMLA V1.S4, V0.S4, V22.S4
+	VFMLA V1.S4, V0.S4, V23.S4
+	VFMLA V1.S4, V0.S4, V24.S4
+	VFMLA V1.S4, V0.S4, V25.S4
+	VFMLA V1.S4, V0.S4, V26.S4
+	VFMLA V1.S4, V0.S4, V27.S4
+	VFMLA V1.S4, V0.S4, V28.S4
+	VFMLA V1.S4, V0.S4, V29.S4
+	VFMLA V1.S4, V0.S4, V30.S4
+	VFMLA V1.S4, V0.S4, V31.S4
+	SUBS $1, R0
+	BNE  peakLoop
+
+peakDone:
+	RET
