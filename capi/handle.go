@@ -130,11 +130,20 @@ type netHandle struct {
 	everyBatch bool
 }
 
+// The handle table. A plain map under a RWMutex: lookups never allocate
+// (a sync.Map would box uintptr keys above 255).
 var (
 	tableMu sync.RWMutex
 	table   = map[uintptr]*netHandle{}
 	lastID  uintptr // handles are never reused
 )
+
+func handleOf(id uintptr) *netHandle {
+	tableMu.RLock()
+	h := table[id]
+	tableMu.RUnlock()
+	return h
+}
 
 // register wraps net in a new handle and returns its id.
 func register(net *core.Network) uintptr {
@@ -149,8 +158,9 @@ func register(net *core.Network) uintptr {
 	tableMu.Lock()
 	defer tableMu.Unlock()
 	lastID++
-	table[lastID] = h
-	return lastID
+	id := lastID
+	table[id] = h
+	return id
 }
 
 // lookup finds the handle of id without locking it.
@@ -158,9 +168,7 @@ func lookup(id uintptr) (*netHandle, error) {
 	if id == 0 {
 		return nil, fmt.Errorf("%w: NULL handle", errHandle)
 	}
-	tableMu.RLock()
-	h := table[id]
-	tableMu.RUnlock()
+	h := handleOf(id)
 	if h == nil {
 		return nil, fmt.Errorf("%w: unknown or destroyed handle %#x", errHandle, id)
 	}
@@ -281,9 +289,7 @@ func errmsg(id uintptr) *C.char {
 	if id == 0 {
 		return C.entrena__msg_null_handle
 	}
-	tableMu.RLock()
-	h := table[id]
-	tableMu.RUnlock()
+	h := handleOf(id)
 	if h == nil {
 		return C.entrena__msg_bad_handle
 	}

@@ -1,0 +1,196 @@
+package main
+
+// Go-side tests of the C layer: the exported functions are ordinary Go
+// functions here, called with pointers to Go memory (test files cannot use
+// cgo, which is why every export takes Go-typed arguments). The C-side
+// tests are capi/tests/test_capi.c, run by `make test-capi`.
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+	"unsafe"
+
+	"github.com/v1tr0/entrena/core"
+)
+
+func smallNet(t testing.TB) uintptr {
+	t.Helper()
+	net, err := core.New(core.Spec{
+		Inputs:    4,
+		Layers:    []core.Layer{{Units: 16, Activation: core.ReLU}, {Units: 3, Activation: core.Softmax}},
+		Loss:      core.CategoricalCrossEntropy,
+		Optimizer: core.Optimizer{Kind: core.Adam, LearningRate: 0.01},
+		MaxBatch:  8,
+		Seed:      1,
+		Threads:   1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := register(net)
+	t.Cleanup(func() { destroy(id) })
+	return id
+}
+
+func ptr(s []float32) unsafe.Pointer { return unsafe.Pointer(&s[0]) }
+
+func data(n int) (x, y []float32) {
+	x, y = make([]float32, n*4), make([]float32, n*3)
+	for i := range x {
+		x[i] = float32(i%7) / 7
+	}
+	for i := range n {
+		y[i*3+i%3] = 1
+	}
+	return x, y
+}
+
+// TestZeroAllocs proves the steady-state calls allocate nothing.
+func TestZeroAllocs(t *testing.T) {
+	id := smallNet(t)
+	x, y := data(64)
+	out := make([]float32, 64*3)
+	params := make([]float32, 4*16+16+16*3+3)
+	var cost, loss, acc float32
+	calls := map[string]func() int32{
+		"train_step": func() int32 {
+			return entrena_train_step(id, ptr(x), int64(len(x)), ptr(y), int64(len(y)), 8, unsafe.Pointer(&cost))
+		},
+		"predict": func() int32 { return entrena_predict(id, ptr(x), int64(len(x)), 64, ptr(out), int64(len(out))) },
+		"predict1": func() int32 { return entrena_predict(id, ptr(x), 4, 1, ptr(out), 3) },
+		"evaluate": func() int32 {
+			return entrena_evaluate(id, ptr(x), int64(len(x)), ptr(y), int64(len(y)), 64, unsafe.Pointer(&loss), unsafe.Pointer(&acc))
+		},
+		"get_params": func() int32 { return entrena_get_params(id, ptr(params), int64(len(params))) },
+	}
+	for name, call := range calls {
+		if st := call(); st != statusOK {
+			t.Fatalf("%s: status %d: %s", name, st, C2Go(entrena_errmsg(id)))
+		}
+		if n := testing.AllocsPerRun(100, func() { call() }); n != 0 {
+			t.Errorf("%s: %v allocations per call, want 0", name, n)
+		}
+	}
+}
+
+// TestFitAllocs: entrena_fit's allocations do not grow with epochs or batches.
+func TestFitAllocs(t *testing.T) {
+	id := smallNet(t)
+	x, y := data(64)
+	fit := func(epochs int) float64 {
+		h := handleOf(id)
+		return testing.AllocsPerRun(20, func() {
+			h.mu.Lock()
+			_, err := h.net.Fit(x, y, 64, core.FitOptions{Epochs: epochs, BatchSize: 8, Shuffle: true})
+			h.mu.Unlock()
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	fit(1)
+	one, fifty := fit(1), fit(50)
+	t.Logf("allocations per Fit call: %v for 1 epoch, %v for 50 epochs of 8 batches", one, fifty)
+	if fifty > one+1 {
+		t.Errorf("Fit of 50 epochs allocates %v times, 1 epoch %v: allocations grow with epochs", fifty, one)
+	}
+}
+
+func TestStatusOf(t *testing.T) {
+	_, ioErr := os.Open(filepath.Join(t.TempDir(), "missing"))
+	for _, c := range []struct {
+		err  error
+		want int32
+	}{
+		{nil, statusOK},
+		{argErr("x"), statusArgument},
+		{fmt.Errorf("wrapped: %w", core.ErrSpec), statusSpec},
+		{core.ErrShape, statusShape},
+		{core.ErrData, statusData},
+		{&core.DivergedError{}, statusDiverged},
+		{core.ErrStopped, statusStopped},
+		{core.ErrModel, statusModel},
+		{core.ErrVersion, statusVersion},
+		{ioErr, statusIO},
+		{errHandle, statusHandle},
+		{errBusy, statusBusy},
+		{core.ErrKernels, statusKernel},
+		{errKernel, statusKernel},
+		{panicErr("boom"), statusInternal},
+		{errors.New("anything else"), statusInternal},
+	} {
+		if got := statusOf(c.err); got != c.want {
+			t.Errorf("statusOf(%v) = %d, want %d", c.err, got, c.want)
+		}
+	}
+}
+
+func TestErrorsAndPanics(t *testing.T) {
+	id := smallNet(t)
+	x, y := data(8)
+	var cost float32
+	if st := entrena_train_step(id, ptr(x), 31, ptr(y), int64(len(y)), 8, unsafe.Pointer(&cost)); st != statusShape {
+		t.Errorf("short x: status %d, want %d", st, statusShape)
+	}
+	if msg := C2Go(entrena_errmsg(id)); msg != "entrena_train_step: bad shape: x has 31 floats, need 32 (8 samples × 4)" {
+		t.Errorf("message %q", msg)
+	}
+	x[3] = float32(math.NaN())
+	if st := entrena_train_step(id, ptr(x), int64(len(x)), ptr(y), int64(len(y)), 8, nil); st != statusData {
+		t.Errorf("NaN: status %d, want %d", st, statusData)
+	}
+	if st := entrena_debug_panic(id); st != statusInternal {
+		t.Errorf("panic: status %d, want %d", st, statusInternal)
+	}
+	var n int64
+	if st := entrena_param_count(id, unsafe.Pointer(&n)); st != statusOK || n != 4*16+16+16*3+3 {
+		t.Errorf("after a panic: status %d, count %d", st, n)
+	}
+	if C2Go(entrena_errmsg(id)) != "not an error" {
+		t.Errorf("message after success: %q", C2Go(entrena_errmsg(id)))
+	}
+	h := handleOf(id)
+	h.busy.Store(true)
+	if st := entrena_param_count(id, unsafe.Pointer(&n)); st != statusBusy {
+		t.Errorf("busy: status %d, want %d", st, statusBusy)
+	}
+	if st := entrena_destroy(id); st != statusBusy {
+		t.Errorf("destroy busy: status %d, want %d", st, statusBusy)
+	}
+	h.busy.Store(false)
+	if st := entrena_destroy(id); st != statusOK {
+		t.Errorf("destroy: status %d", st)
+	}
+	if st := entrena_destroy(id); st != statusHandle {
+		t.Errorf("double destroy: status %d, want %d", st, statusHandle)
+	}
+	if st := entrena_param_count(id, unsafe.Pointer(&n)); st != statusHandle {
+		t.Errorf("use after destroy: status %d, want %d", st, statusHandle)
+	}
+}
+
+func TestFloatsIn(t *testing.T) {
+	buf := make([]float32, 10)
+	for _, c := range []struct {
+		p                  unsafe.Pointer
+		length, rows, cols int64
+		want               int32
+	}{
+		{ptr(buf), 10, 2, 5, statusOK},
+		{ptr(buf), 9, 2, 5, statusShape},
+		{ptr(buf), -1, 2, 5, statusArgument},
+		{ptr(buf), 10, -2, 5, statusArgument},
+		{nil, 10, 2, 5, statusArgument},
+		{nil, 0, 0, 5, statusOK},
+		{ptr(buf), math.MaxInt64, math.MaxInt64 / 2, 3, statusShape},
+	} {
+		_, err := floatsIn("x", c.p, c.length, c.rows, c.cols)
+		if got := statusOf(err); got != c.want {
+			t.Errorf("floatsIn(len %d, %d×%d) = %d (%v), want %d", c.length, c.rows, c.cols, got, err, c.want)
+		}
+	}
+}
