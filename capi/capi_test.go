@@ -60,7 +60,7 @@ func TestZeroAllocs(t *testing.T) {
 		"train_step": func() int32 {
 			return entrena_train_step(id, ptr(x), int64(len(x)), ptr(y), int64(len(y)), 8, unsafe.Pointer(&cost))
 		},
-		"predict": func() int32 { return entrena_predict(id, ptr(x), int64(len(x)), 64, ptr(out), int64(len(out))) },
+		"predict":  func() int32 { return entrena_predict(id, ptr(x), int64(len(x)), 64, ptr(out), int64(len(out))) },
 		"predict1": func() int32 { return entrena_predict(id, ptr(x), 4, 1, ptr(out), 3) },
 		"evaluate": func() int32 {
 			return entrena_evaluate(id, ptr(x), int64(len(x)), ptr(y), int64(len(y)), 64, unsafe.Pointer(&loss), unsafe.Pointer(&acc))
