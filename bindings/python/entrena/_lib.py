@@ -121,9 +121,9 @@ class FitOptions(Structure):
         ("progress_every_batch", c_int32),
         ("progress", PROGRESS_FN),
         ("user_data", c_void_p),
-        ("val_x", POINTER(c_float)),
+        ("val_x", c_void_p),
         ("val_x_len", c_int64),
-        ("val_y", POINTER(c_float)),
+        ("val_y", c_void_p),
         ("val_y_len", c_int64),
         ("val_samples", c_int64),
     ]
@@ -181,6 +181,11 @@ def _check_net(result, func, args):
 
 
 FLOATP = POINTER(c_float)
+# Float buffers (const float*, float*) are declared void*: the wrapper passes
+# the integer address of memory it holds a reference to for the whole call
+# (see _buffers.Floats) or a ctypes array. numpy's arr.ctypes.data_as() costs
+# about 2-4 us per array, more than the whole single-sample predict budget.
+FBUF = c_void_p
 NETP = c_void_p  # entrena_net* is opaque: carried as an integer-valued void*
 
 _P_I64 = POINTER(c_int64)
@@ -219,19 +224,19 @@ set_learning_rate = _declare("entrena_set_learning_rate", [NETP, c_float], check
 set_threads = _declare("entrena_set_threads", [NETP, c_int32], check=N)
 
 train_step = _declare("entrena_train_step",
-                      [NETP, FLOATP, c_int64, FLOATP, c_int64, c_int64, FLOATP], check=N)
+                      [NETP, FBUF, c_int64, FBUF, c_int64, c_int64, FLOATP], check=N)
 fit_options_init = _declare("entrena_fit_options_init", [POINTER(FitOptions)], check=G)
 fit = _declare("entrena_fit",
-               [NETP, FLOATP, c_int64, FLOATP, c_int64, c_int64, POINTER(FitOptions), FLOATP],
+               [NETP, FBUF, c_int64, FBUF, c_int64, c_int64, POINTER(FitOptions), FLOATP],
                check=N)
-predict = _declare("entrena_predict", [NETP, FLOATP, c_int64, c_int64, FLOATP, c_int64], check=N)
+predict = _declare("entrena_predict", [NETP, FBUF, c_int64, c_int64, FBUF, c_int64], check=N)
 evaluate = _declare("entrena_evaluate",
-                    [NETP, FLOATP, c_int64, FLOATP, c_int64, c_int64, FLOATP, FLOATP], check=N)
+                    [NETP, FBUF, c_int64, FBUF, c_int64, c_int64, FLOATP, FLOATP], check=N)
 
 param_count = _declare("entrena_param_count", [NETP, _P_I64], check=N)
-get_params = _declare("entrena_get_params", [NETP, FLOATP, c_int64], check=N)
-set_params = _declare("entrena_set_params", [NETP, FLOATP, c_int64], check=N)
-history = _declare("entrena_history", [NETP, FLOATP, c_int64, _P_I64], check=N)
+get_params = _declare("entrena_get_params", [NETP, FBUF, c_int64], check=N)
+set_params = _declare("entrena_set_params", [NETP, FBUF, c_int64], check=N)
+history = _declare("entrena_history", [NETP, FBUF, c_int64, _P_I64], check=N)
 
 save = _declare("entrena_save", [NETP, c_char_p], check=N)
 load = _declare("entrena_load", [c_char_p, POINTER(NETP)], check=G)

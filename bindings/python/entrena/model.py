@@ -431,8 +431,8 @@ class Sequential:
         if validation_data is not None:
             vx, vy = validation_data
             VX, VY = self._xy(vx, vy)
-            opts.val_x, opts.val_x_len = VX.ptr, VX.size
-            opts.val_y, opts.val_y_len = VY.ptr, VY.size
+            opts.val_x, opts.val_x_len = VX.addr, VX.size
+            opts.val_y, opts.val_y_len = VY.addr, VY.size
             opts.val_samples = VX.samples
         hist = History(validation_data is not None)
         self.history = hist
@@ -547,7 +547,7 @@ class Sequential:
                 if P.size != n:
                     raise ShapeError("layer %d: %d values where %d are needed" % (i, P.size, n),
                                      status=3)
-                flat.frombytes(ctypes.string_at(P.ptr, 4 * n))
+                flat.frombytes(ctypes.string_at(P.addr, 4 * n))
             prev = l.units
         self.set_params(flat)
 
@@ -580,10 +580,10 @@ class Sequential:
 def _gather(F, n, order):
     cols = F.size // n if n else 0
     if np is not None:
-        a = F.keep if isinstance(F.keep, np.ndarray) else np.ctypeslib.as_array(F.ptr, (F.size,))
+        a = np.ctypeslib.as_array((c_float * F.size).from_address(F.addr))
         g = np.ascontiguousarray(a.reshape(n, cols)[order])
         return floats_in(g, cols, "x")
-    src = ctypes.cast(F.ptr, ctypes.POINTER(c_float * F.size)).contents
+    src = (c_float * F.size).from_address(F.addr)
     g = (c_float * (n * cols))()
     for i, j in enumerate(order):
         g[i * cols:(i + 1) * cols] = src[j * cols:(j + 1) * cols]

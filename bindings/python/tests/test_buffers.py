@@ -11,7 +11,7 @@ from conftest import flat, xor_data, xor_model
 
 
 def _addr(F):
-    return ctypes.cast(F.ptr, ctypes.c_void_p).value
+    return F.addr
 
 
 def test_numpy_float32_c_contiguous_is_zero_copy(np):
@@ -143,9 +143,9 @@ def test_pure_mode_buffers_directly():
     R = _buffers._pure_in(memoryview(bytes(x)).cast("f"), 2, "x")
     assert R.copied and R.samples == 4
     D = _buffers._pure_in(array.array("d", x), 2, "x")
-    assert D.copied and list(D.ptr[:8]) == list(x)
+    assert D.copied and list(D.keep[:8]) == list(x)
     L = _buffers._pure_in([[1, 2], [3, 4]], 2, "x")
-    assert L.samples == 2 and list(L.ptr[:4]) == [1, 2, 3, 4]
+    assert L.samples == 2 and list(L.keep[:4]) == [1, 2, 3, 4]
     G = _buffers._pure_in((v for v in [1.0, 2.0]), 2, "x")
     assert G.samples == 1
     M = _buffers._pure_in(memoryview(x).cast("B").cast("f", (4, 2)), 2, "x")
