@@ -32,7 +32,8 @@ type Progress struct {
 	Elapsed         time.Duration // since the epoch started
 }
 
-// History is what Fit returns: one entry per completed epoch.
+// History is what Fit returns: one entry per completed epoch of that call.
+// Its slices are read-only views of the network's history.
 type History struct {
 	Cost    []float32 // mean training cost of each epoch
 	ValLoss []float32 // validation cost per epoch (empty without validation data)
@@ -64,19 +65,24 @@ func (n *Network) Fit(x, y []float32, samples int, opts FitOptions) (h History, 
 		return h, err
 	}
 	n.prepareFit(samples, opts)
-	h.Cost = make([]float32, 0, opts.Epochs)
-	if opts.ValSamples > 0 {
-		h.ValLoss = make([]float32, 0, opts.Epochs)
-		h.ValAcc = make([]float32, 0, opts.Epochs)
-	}
+	// The returned history is a view of the network's own history buffers
+	// (capacity-limited, so nothing later overwrites it): an epoch adds to
+	// them without allocating, apart from their amortised doubling.
+	c0, v0 := len(n.history), len(n.valLoss)
+	defer func() {
+		h.Cost = n.history[c0:len(n.history):len(n.history)]
+		if opts.ValSamples > 0 {
+			h.ValLoss = n.valLoss[v0:len(n.valLoss):len(n.valLoss)]
+			h.ValAcc = n.valAcc[v0:len(n.valAcc):len(n.valAcc)]
+		}
+	}()
 	for e := 1; e <= opts.Epochs; e++ {
 		p, err := n.epoch(x, y, samples, e, opts)
 		if p.EpochDone {
-			h.Cost = append(h.Cost, p.Cost)
 			n.history = append(n.history, p.Cost)
 			if opts.ValSamples > 0 {
-				h.ValLoss = append(h.ValLoss, p.ValLoss)
-				h.ValAcc = append(h.ValAcc, p.ValAcc)
+				n.valLoss = append(n.valLoss, p.ValLoss)
+				n.valAcc = append(n.valAcc, p.ValAcc)
 			}
 		}
 		if err != nil {

@@ -27,6 +27,8 @@ type Network struct {
 	rng     *rand.Rand
 	step    int64     // optimizer steps taken (Adam's t)
 	history []float32 // cost of every completed epoch
+	valLoss []float32 // validation cost of every epoch run with validation data
+	valAcc  []float32 // and its accuracy
 
 	fit fitBuffers // shuffling and divergence-recovery buffers, sized on first Fit
 }

@@ -153,6 +153,16 @@ func TestFitEpochAllocs(t *testing.T) {
 	opts.Epochs = 20
 	twenty := testing.AllocsPerRun(5, func() { _, _ = n.Fit(x, y, 500, opts) })
 	require.LessOrEqual(t, twenty, one+2, "allocations must not grow with the number of epochs")
+	require.Less(t, one, 1.0, "an epoch allocates nothing beyond the history's amortised growth")
+	// The returned history is a stable view.
+	h1, err := n.Fit(x, y, 500, FitOptions{Epochs: 2, BatchSize: 32})
+	require.NoError(t, err)
+	saved := append([]float32(nil), h1.Cost...)
+	_, err = n.Fit(x, y, 500, FitOptions{Epochs: 3, BatchSize: 32})
+	require.NoError(t, err)
+	require.Equal(t, saved, h1.Cost)
+	hist := n.History()
+	require.Equal(t, saved, hist[len(hist)-5:len(hist)-3])
 }
 
 func TestDivergenceRestoresWeights(t *testing.T) {
