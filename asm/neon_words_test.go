@@ -33,7 +33,7 @@ func neonAssembler() string {
 }
 
 // wordLine matches a WORD directive and its mnemonic comment.
-var wordLine = regexp.MustCompile(`\bWORD\s+\$(0x[0-9a-fA-F]+)\s*;?\s*(?://\s*(.*?)\s*$|/\*\s*(.*?)\s*\*/)?`)
+var wordLine = regexp.MustCompile(`\bWORD\s+\$([0-9A-Za-z_]+)\s*;?\s*(?://\s*(.*?)\s*$|/\*\s*(.*?)\s*\*/)?`)
 
 // neonWord is one WORD directive found in an arm64 assembly file.
 type neonWord struct {
