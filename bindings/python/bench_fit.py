@@ -67,27 +67,52 @@ def py_fit(x, y, batch, epochs, threads):
     return min(per)
 
 
-def py_predict(x1, calls, threads, out=None):
+def py_predict(m, x1, calls, out=None):
     """Best chunk of 500 calls, in ns per call."""
-    with model(threads) as m:
+    for _ in range(500):
+        m.predict(x1, out=out)
+    best = float("inf")
+    for _ in range(max(calls // 500, 1)):
+        t = time.perf_counter()
         for _ in range(500):
             m.predict(x1, out=out)
-        best = float("inf")
-        for _ in range(max(calls // 500, 1)):
-            t = time.perf_counter()
-            for _ in range(500):
-                m.predict(x1, out=out)
-            best = min(best, (time.perf_counter() - t) / 500 * 1e9)
-        return best
+        best = min(best, (time.perf_counter() - t) / 500 * 1e9)
+    return best
+
+
+def predict_overhead(layers, inputs, rounds, calls, threads):
+    """(Go ns, Python ns, Python ns with out=) per single-sample predict,
+    Go and Python alternating, the best of each."""
+    args = ["-inputs", str(inputs), "-layers", ",".join("%d:%s" % l for l in layers),
+            "-loss", "cce" if layers[-1][1] == "softmax" else "mse", "-opt", "sgd",
+            "-maxbatch", "256", "-samples", "256", "-epochs", "1", "-batch", "256",
+            "-threads", str(threads), "-predicts", str(calls)]
+    loss = "cce" if layers[-1][1] == "softmax" else "mse"
+    g, p, po = [], [], []
+    with entrena.Sequential([entrena.Dense(u, a) for u, a in layers], inputs=inputs, loss=loss,
+                            max_batch=256, threads=threads) as m:
+        if entrena.HAVE_NUMPY:
+            import numpy as np
+            x1 = np.full((1, inputs), 0.5, dtype=np.float32)
+            out = np.empty((1, layers[-1][0]), dtype=np.float32)
+        else:
+            import array
+            x1 = array.array("f", [0.5] * inputs)
+            out = array.array("f", bytes(4 * layers[-1][0]))
+        for _ in range(rounds):
+            g.append(goref(args)["predict_ns"])
+            p.append(py_predict(m, x1, calls))
+            po.append(py_predict(m, x1, calls, out))
+    return min(g), min(p), min(po)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--samples", type=int, default=8192)
-    ap.add_argument("--epochs", type=int, default=5)
+    ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--predicts", type=int, default=20000)
+    ap.add_argument("--rounds", type=int, default=4)
+    ap.add_argument("--predicts", type=int, default=10000)
     args = ap.parse_args()
 
     cpu = entrena.cpu_model()
@@ -103,13 +128,11 @@ def main():
               "-opt", "sgd", "-lr", "0.1", "-maxbatch", "256", "-samples", str(args.samples),
               "-epochs", str(args.epochs), "-threads", str(args.threads), "-shuffle=true"]
     results = {}
-    go_predict = []
     for batch in (32, 256):
         go_best, py_best = float("inf"), float("inf")
         for _ in range(args.rounds):
-            g = goref(common + ["-batch", str(batch), "-predicts", str(args.predicts)])
+            g = goref(common + ["-batch", str(batch), "-predicts", "500"])
             go_best = min(go_best, min(g["epoch_seconds"]))
-            go_predict.append(g["predict_ns"])
             py_best = min(py_best, py_fit(x, y, batch, args.epochs, args.threads))
         results[batch] = (go_best, py_best)
     print("\nfit, %d samples, one epoch (fastest of %d rounds x %d epochs)"
@@ -118,21 +141,14 @@ def main():
     for batch, (g, p) in results.items():
         print("%-6d %12.2f %12.2f %8.3f" % (batch, g * 1e3, p * 1e3, p / g))
 
-    if entrena.HAVE_NUMPY:
-        import numpy as np
-        x1 = np.ascontiguousarray(x[:1])
-        out = np.empty((1, 10), dtype=np.float32)
-    else:
-        import array
-        x1 = array.array("f", x[:784])
-        out = array.array("f", bytes(40))
-    gp = min(go_predict)
-    p_new = min(py_predict(x1, args.predicts, args.threads) for _ in range(args.rounds))
-    p_out = min(py_predict(x1, args.predicts, args.threads, out) for _ in range(args.rounds))
-    print("\nsingle-sample predict (784-128-64-10)")
-    print("  Go core.Predict                    %8.2f us" % (gp / 1e3))
-    print("  Python predict(x1)                 %8.2f us  (+%.2f us)" % (p_new / 1e3, (p_new - gp) / 1e3))
-    print("  Python predict(x1, out=preallocated) %6.2f us  (+%.2f us)" % (p_out / 1e3, (p_out - gp) / 1e3))
+    print("\nsingle-sample predict, Go core.Predict vs Python model.predict (best of %d rounds)"
+          % args.rounds)
+    print("%-22s %10s %12s %10s %16s" % ("network", "Go (us)", "Python (us)", "overhead",
+                                         "with out= (us)"))
+    for name, layers, inputs in (("784-128-64-10", LAYERS, 784),
+                                 ("2-4-1 (overhead only)", [(4, "sigmoid"), (1, "sigmoid")], 2)):
+        g, p, po = predict_overhead(layers, inputs, args.rounds, args.predicts, args.threads)
+        print("%-22s %10.2f %12.2f %+10.2f %16.2f" % (name, g / 1e3, p / 1e3, (p - g) / 1e3, po / 1e3))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import random
 import signal
 import threading
 import weakref
-from ctypes import byref, c_float, c_int32, c_int64, c_size_t
+from ctypes import addressof, byref, c_char, c_float, c_int32, c_int64, c_size_t
 
 from . import _lib
 from ._buffers import floats_in, floats_out, new_flat, new_output, np
@@ -21,6 +21,7 @@ LOSSES = {"mse": 0, "bce": 1, "cce": 2,
           "mean_squared_error": 0, "binary_crossentropy": 1, "categorical_crossentropy": 2}
 _LOSS_NAMES = {0: "mse", 1: "bce", 2: "cce"}
 _OPT_NAMES = {0: "sgd", 1: "momentum", 2: "adam"}
+_F32 = np.dtype(np.float32) if np is not None else None
 
 
 class Dense:
@@ -134,8 +135,6 @@ class _FitState:
         self.exc = None
 
     def __call__(self, p, _user):
-        if self.interrupted:
-            return 1
         try:
             p = p.contents
             if p.epoch_done:
@@ -153,7 +152,7 @@ class _FitState:
             elif self.bar is not None:
                 self.bar.batch(p.epoch + self.epoch_offset, p.batch, p.batches, p.cost,
                                p.elapsed_seconds)
-            if self.callback is not None:
+            if self.callback is not None and not self.interrupted:
                 info = {"epoch": p.epoch + self.epoch_offset, "epochs": self.epochs,
                         "batch": p.batch, "batches": p.batches, "samples": p.samples,
                         "cost": p.cost, "epoch_done": bool(p.epoch_done),
@@ -478,6 +477,15 @@ class Sequential:
         (a flat array('f') without numpy). ``out``, when given, is a writable
         float32 buffer written in place and returned."""
         h = self._h
+        if (out is None and _F32 is not None and type(x) is np.ndarray and x.dtype is _F32
+                and x.ndim == 2 and x.shape[1] == self._inputs and x.flags.c_contiguous
+                and x.flags.writeable and x.size):
+            # fast path (single-sample latency): zero-copy in and out, no Floats objects
+            n = x.shape[0]
+            res = np.empty((n, self._outputs), _F32)
+            xc, oc = c_char.from_buffer(x), c_char.from_buffer(res)
+            _lib.predict(h, addressof(xc), x.size, n, addressof(oc), res.size)
+            return res
         X = floats_in(x, self._inputs, "x")
         if out is None:
             res, O = new_output(X.samples, self._outputs)
