@@ -69,8 +69,8 @@ peakLoop:
 	VFMLA V1.S4, V0.S4, V29.S4
 	VFMLA V1.S4, V0.S4, V30.S4
 	VFMLA V1.S4, V0.S4, V31.S4
-	SUBS $1, R0
-	BNE  peakLoop
+	SUBS  $1, R0
+	BNE   peakLoop
 
 peakDone:
 	RET

@@ -38,9 +38,9 @@
 
 // Constants, one float32 (or int32) each, in the order LOAD_SIGMOID_CONSTS
 // replicates them into V16–V29.
-DATA sigmoidConsts<>+0(SB)/4, $0x80000000  // V16 sign bit
-DATA sigmoidConsts<>+4(SB)/4, $0xc2d00000  // V17 −104, lower clamp of z
-DATA sigmoidConsts<>+8(SB)/4, $0x3fb8aa3b  // V18 log2 e
+DATA sigmoidConsts<>+0(SB)/4, $0x80000000 // V16 sign bit
+DATA sigmoidConsts<>+4(SB)/4, $0xc2d00000 // V17 −104, lower clamp of z
+DATA sigmoidConsts<>+8(SB)/4, $0x3fb8aa3b // V18 log2 e
 DATA sigmoidConsts<>+12(SB)/4, $0x3f318000 // V19 C1 = 0.693359375
 DATA sigmoidConsts<>+16(SB)/4, $0xb95e8083 // V20 C2 = −2.12194440e-4
 DATA sigmoidConsts<>+20(SB)/4, $0x39506967 // V21 P: 1.9875691500e-4
@@ -56,51 +56,51 @@ GLOBL sigmoidConsts<>(SB), RODATA|NOPTR, $56
 
 #define LOAD_SIGMOID_CONSTS \
 	MOVD    $sigmoidConsts<>(SB), R5; \
-	VLD1R.P 4(R5), [V16.S4]; \
-	VLD1R.P 4(R5), [V17.S4]; \
-	VLD1R.P 4(R5), [V18.S4]; \
-	VLD1R.P 4(R5), [V19.S4]; \
-	VLD1R.P 4(R5), [V20.S4]; \
-	VLD1R.P 4(R5), [V21.S4]; \
-	VLD1R.P 4(R5), [V22.S4]; \
-	VLD1R.P 4(R5), [V23.S4]; \
-	VLD1R.P 4(R5), [V24.S4]; \
-	VLD1R.P 4(R5), [V25.S4]; \
-	VLD1R.P 4(R5), [V26.S4]; \
-	VLD1R.P 4(R5), [V27.S4]; \
-	VLD1R.P 4(R5), [V28.S4]; \
+	VLD1R.P 4(R5), [V16.S4];          \
+	VLD1R.P 4(R5), [V17.S4];          \
+	VLD1R.P 4(R5), [V18.S4];          \
+	VLD1R.P 4(R5), [V19.S4];          \
+	VLD1R.P 4(R5), [V20.S4];          \
+	VLD1R.P 4(R5), [V21.S4];          \
+	VLD1R.P 4(R5), [V22.S4];          \
+	VLD1R.P 4(R5), [V23.S4];          \
+	VLD1R.P 4(R5), [V24.S4];          \
+	VLD1R.P 4(R5), [V25.S4];          \
+	VLD1R.P 4(R5), [V26.S4];          \
+	VLD1R.P 4(R5), [V27.S4];          \
+	VLD1R.P 4(R5), [V28.S4];          \
 	VLD1R.P 4(R5), [V29.S4]
 
 // SIGMOID4 replaces the four lanes of V0 by their sigmoid (see above).
 #define SIGMOID4 \
-	VORR  V16.B16, V0.B16, V1.B16; \
+	VORR  V16.B16, V0.B16, V1.B16;                     \
 	WORD  $0x4e31f421; /* fmax v1.4s, v1.4s, v17.4s */ \
 	WORD  $0x6e32dc22; /* fmul v2.4s, v1.4s, v18.4s */ \
-	WORD  $0x4e21a842; /* fcvtns v2.4s, v2.4s */ \
-	WORD  $0x4e21d843; /* scvtf v3.4s, v2.4s */ \
-	VFMLS V19.S4, V3.S4, V1.S4; \
-	VFMLS V20.S4, V3.S4, V1.S4; \
-	VMOV  V22.B16, V4.B16; \
-	VFMLA V21.S4, V1.S4, V4.S4; \
-	VMOV  V23.B16, V5.B16; \
-	VFMLA V4.S4, V1.S4, V5.S4; \
-	VMOV  V24.B16, V4.B16; \
-	VFMLA V5.S4, V1.S4, V4.S4; \
-	VMOV  V25.B16, V5.B16; \
-	VFMLA V4.S4, V1.S4, V5.S4; \
-	VMOV  V26.B16, V4.B16; \
-	VFMLA V5.S4, V1.S4, V4.S4; \
-	WORD  $0x6e21dc25; /* fmul v5.4s, v1.4s, v1.4s */ \
+	WORD  $0x4e21a842; /* fcvtns v2.4s, v2.4s */       \
+	WORD  $0x4e21d843; /* scvtf v3.4s, v2.4s */        \
+	VFMLS V19.S4, V3.S4, V1.S4;                        \
+	VFMLS V20.S4, V3.S4, V1.S4;                        \
+	VMOV  V22.B16, V4.B16;                             \
+	VFMLA V21.S4, V1.S4, V4.S4;                        \
+	VMOV  V23.B16, V5.B16;                             \
+	VFMLA V4.S4, V1.S4, V5.S4;                         \
+	VMOV  V24.B16, V4.B16;                             \
+	VFMLA V5.S4, V1.S4, V4.S4;                         \
+	VMOV  V25.B16, V5.B16;                             \
+	VFMLA V4.S4, V1.S4, V5.S4;                         \
+	VMOV  V26.B16, V4.B16;                             \
+	VFMLA V5.S4, V1.S4, V4.S4;                         \
+	WORD  $0x6e21dc25; /* fmul v5.4s, v1.4s, v1.4s */  \
 	WORD  $0x4e3bd426; /* fadd v6.4s, v1.4s, v27.4s */ \
-	VFMLA V4.S4, V5.S4, V6.S4; \
-	VADD  V28.S4, V2.S4, V2.S4; \
-	VSHL  $23, V2.S4, V2.S4; \
-	WORD  $0x6e22dcc6; /* fmul v6.4s, v6.4s, v2.4s */ \
+	VFMLA V4.S4, V5.S4, V6.S4;                         \
+	VADD  V28.S4, V2.S4, V2.S4;                        \
+	VSHL  $23, V2.S4, V2.S4;                           \
+	WORD  $0x6e22dcc6; /* fmul v6.4s, v6.4s, v2.4s */  \
 	WORD  $0x6e3ddcc6; /* fmul v6.4s, v6.4s, v29.4s */ \
 	WORD  $0x4e3bd4c7; /* fadd v7.4s, v6.4s, v27.4s */ \
-	WORD  $0x4f210403; /* sshr v3.4s, v0.4s, #31 */ \
-	VBSL  V27.B16, V6.B16, V3.B16; \
-	WORD  $0x6e27fc60  /* fdiv v0.4s, v3.4s, v7.4s */
+	WORD  $0x4f210403; /* sshr v3.4s, v0.4s, #31 */    \
+	VBSL  V27.B16, V6.B16, V3.B16;                     \
+	WORD  $0x6e27fc60                                  // fdiv v0.4s, v3.4s, v7.4s
 
 // func sigmoidNEON(dst, src []float32)
 //
@@ -137,7 +137,7 @@ TEXT ·biasSigmoidNEON(SB), NOSPLIT, $0-48
 biasSigmoidLoop:
 	VLD1   (R0), [V0.S4]
 	VLD1.P 16(R1), [V8.S4]
-	WORD   $0x4e28d400 // fadd v0.4s, v0.4s, v8.4s
+	WORD   $0x4e28d400     // fadd v0.4s, v0.4s, v8.4s
 	SIGMOID4
 	VST1.P [V0.S4], 16(R0)
 	SUBS   $4, R2
@@ -169,9 +169,9 @@ biasSigmoidDone:
 //	V7        e^r, then s, then t; then the small-|x| result
 //	V8–V14    tanhConsts<> in every lane (below)
 
-DATA tanhConsts<>+0(SB)/4, $0xc0000000  // V8  −2
-DATA tanhConsts<>+4(SB)/4, $0x3f200000  // V9  0.625, the polynomial's range
-DATA tanhConsts<>+8(SB)/4, $0xbbbaf0ea  // V10 Q: −5.70498872745e-3
+DATA tanhConsts<>+0(SB)/4, $0xc0000000 // V8  −2
+DATA tanhConsts<>+4(SB)/4, $0x3f200000 // V9  0.625, the polynomial's range
+DATA tanhConsts<>+8(SB)/4, $0xbbbaf0ea // V10 Q: −5.70498872745e-3
 DATA tanhConsts<>+12(SB)/4, $0x3ca9134e // V11     2.06390887954e-2
 DATA tanhConsts<>+16(SB)/4, $0xbd5c1e2d // V12    −5.37397155531e-2
 DATA tanhConsts<>+20(SB)/4, $0x3e088393 // V13     1.33314422036e-1
@@ -180,59 +180,59 @@ GLOBL tanhConsts<>(SB), RODATA|NOPTR, $28
 
 #define LOAD_TANH_CONSTS \
 	MOVD    $tanhConsts<>(SB), R5; \
-	VLD1R.P 4(R5), [V8.S4]; \
-	VLD1R.P 4(R5), [V9.S4]; \
-	VLD1R.P 4(R5), [V10.S4]; \
-	VLD1R.P 4(R5), [V11.S4]; \
-	VLD1R.P 4(R5), [V12.S4]; \
-	VLD1R.P 4(R5), [V13.S4]; \
+	VLD1R.P 4(R5), [V8.S4];        \
+	VLD1R.P 4(R5), [V9.S4];        \
+	VLD1R.P 4(R5), [V10.S4];       \
+	VLD1R.P 4(R5), [V11.S4];       \
+	VLD1R.P 4(R5), [V12.S4];       \
+	VLD1R.P 4(R5), [V13.S4];       \
 	VLD1R.P 4(R5), [V14.S4]
 
 // TANH4 replaces the four lanes of V0 by their tanh (see above).
 #define TANH4 \
-	WORD  $0x4ea0f801; /* fabs v1.4s, v0.4s */ \
-	WORD  $0x6e28dc22; /* fmul v2.4s, v1.4s, v8.4s */ \
+	WORD  $0x4ea0f801; /* fabs v1.4s, v0.4s */         \
+	WORD  $0x6e28dc22; /* fmul v2.4s, v1.4s, v8.4s */  \
 	WORD  $0x4e31f442; /* fmax v2.4s, v2.4s, v17.4s */ \
 	WORD  $0x6e32dc43; /* fmul v3.4s, v2.4s, v18.4s */ \
-	WORD  $0x4e21a863; /* fcvtns v3.4s, v3.4s */ \
-	WORD  $0x4e21d864; /* scvtf v4.4s, v3.4s */ \
-	VFMLS V19.S4, V4.S4, V2.S4; \
-	VFMLS V20.S4, V4.S4, V2.S4; \
-	VMOV  V22.B16, V5.B16; \
-	VFMLA V21.S4, V2.S4, V5.S4; \
-	VMOV  V23.B16, V6.B16; \
-	VFMLA V5.S4, V2.S4, V6.S4; \
-	VMOV  V24.B16, V5.B16; \
-	VFMLA V6.S4, V2.S4, V5.S4; \
-	VMOV  V25.B16, V6.B16; \
-	VFMLA V5.S4, V2.S4, V6.S4; \
-	VMOV  V26.B16, V5.B16; \
-	VFMLA V6.S4, V2.S4, V5.S4; \
-	WORD  $0x6e22dc46; /* fmul v6.4s, v2.4s, v2.4s */ \
+	WORD  $0x4e21a863; /* fcvtns v3.4s, v3.4s */       \
+	WORD  $0x4e21d864; /* scvtf v4.4s, v3.4s */        \
+	VFMLS V19.S4, V4.S4, V2.S4;                        \
+	VFMLS V20.S4, V4.S4, V2.S4;                        \
+	VMOV  V22.B16, V5.B16;                             \
+	VFMLA V21.S4, V2.S4, V5.S4;                        \
+	VMOV  V23.B16, V6.B16;                             \
+	VFMLA V5.S4, V2.S4, V6.S4;                         \
+	VMOV  V24.B16, V5.B16;                             \
+	VFMLA V6.S4, V2.S4, V5.S4;                         \
+	VMOV  V25.B16, V6.B16;                             \
+	VFMLA V5.S4, V2.S4, V6.S4;                         \
+	VMOV  V26.B16, V5.B16;                             \
+	VFMLA V6.S4, V2.S4, V5.S4;                         \
+	WORD  $0x6e22dc46; /* fmul v6.4s, v2.4s, v2.4s */  \
 	WORD  $0x4e3bd447; /* fadd v7.4s, v2.4s, v27.4s */ \
-	VFMLA V5.S4, V6.S4, V7.S4; \
-	VADD  V28.S4, V3.S4, V3.S4; \
-	VSHL  $23, V3.S4, V3.S4; \
-	WORD  $0x6e23dce7; /* fmul v7.4s, v7.4s, v3.4s */ \
+	VFMLA V5.S4, V6.S4, V7.S4;                         \
+	VADD  V28.S4, V3.S4, V3.S4;                        \
+	VSHL  $23, V3.S4, V3.S4;                           \
+	WORD  $0x6e23dce7; /* fmul v7.4s, v7.4s, v3.4s */  \
 	WORD  $0x6e3ddce7; /* fmul v7.4s, v7.4s, v29.4s */ \
 	WORD  $0x4ea7d764; /* fsub v4.4s, v27.4s, v7.4s */ \
 	WORD  $0x4e27d765; /* fadd v5.4s, v27.4s, v7.4s */ \
-	WORD  $0x6e25fc84; /* fdiv v4.4s, v4.4s, v5.4s */ \
-	VBIT  V16.B16, V0.B16, V4.B16; \
-	WORD  $0x6e20dc06; /* fmul v6.4s, v0.4s, v0.4s */ \
-	VMOV  V11.B16, V7.B16; \
-	VFMLA V10.S4, V6.S4, V7.S4; \
-	VMOV  V12.B16, V5.B16; \
-	VFMLA V7.S4, V6.S4, V5.S4; \
-	VMOV  V13.B16, V7.B16; \
-	VFMLA V5.S4, V6.S4, V7.S4; \
-	VMOV  V14.B16, V5.B16; \
-	VFMLA V7.S4, V6.S4, V5.S4; \
-	WORD  $0x6e26dca5; /* fmul v5.4s, v5.4s, v6.4s */ \
-	VMOV  V0.B16, V7.B16; \
-	VFMLA V5.S4, V0.S4, V7.S4; \
+	WORD  $0x6e25fc84; /* fdiv v4.4s, v4.4s, v5.4s */  \
+	VBIT  V16.B16, V0.B16, V4.B16;                     \
+	WORD  $0x6e20dc06; /* fmul v6.4s, v0.4s, v0.4s */  \
+	VMOV  V11.B16, V7.B16;                             \
+	VFMLA V10.S4, V6.S4, V7.S4;                        \
+	VMOV  V12.B16, V5.B16;                             \
+	VFMLA V7.S4, V6.S4, V5.S4;                         \
+	VMOV  V13.B16, V7.B16;                             \
+	VFMLA V5.S4, V6.S4, V7.S4;                         \
+	VMOV  V14.B16, V5.B16;                             \
+	VFMLA V7.S4, V6.S4, V5.S4;                         \
+	WORD  $0x6e26dca5; /* fmul v5.4s, v5.4s, v6.4s */  \
+	VMOV  V0.B16, V7.B16;                              \
+	VFMLA V5.S4, V0.S4, V7.S4;                         \
 	WORD  $0x6ea1e526; /* fcmgt v6.4s, v9.4s, v1.4s */ \
-	VBIT  V6.B16, V7.B16, V4.B16; \
+	VBIT  V6.B16, V7.B16, V4.B16;                      \
 	VMOV  V4.B16, V0.B16
 
 // func tanhNEON(dst, src []float32)

@@ -2,22 +2,30 @@
 
 #include "textflag.h"
 
-// NEON element-wise kernels: products, the sigmoid backward step and the
-// optimizer updates. Prototypes and contracts are in vec_arm64.go.
+// NEON element-wise kernels: products, the backward steps, ReLU, the row
+// add behind AddBias and ColSums, and the optimizer updates. Prototypes and
+// contracts are in vec_arm64.go.
 //
 // Every routine streams its slices with post-incremented VLD1/VST1: 16
 // floats (four Q registers per operand) per iteration, then 4, then one at a
-// time with scalar S-register instructions, so any length works and nothing
-// outside the slices is read or written. An output that is also an input
-// (y of axpy, p/v/m of the optimizers) is loaded through its pointer without
-// increment and stored through the same pointer with increment; loads come
-// before stores in each iteration, so exact aliasing (dst == a) is safe.
+// time, so any length works and nothing outside the slices is read or
+// written. The one-at-a-time tail uses scalar S-register instructions
+// (hadamard through adam) or the vector instructions on lane 0 (relu
+// onwards). An output that is also an input (y of axpy, p/v/m of the
+// optimizers) is loaded through its pointer without increment and stored
+// through the same pointer with increment; loads come before stores in each
+// iteration, so exact aliasing (dst == a) is safe. Where Go fuses the
+// generic loop on arm64 (axpy, momentum, tanhBackward: FMADDS/FMSUBS), the
+// NEON code fuses the same operations, so every kernel here except adam
+// gives the generic kernel's bits.
 //
-// Go's arm64 assembler has no vector FMUL/FSUB/FADD/FDIV/FSQRT or by-element
-// forms: those are WORDs with the GNU instruction in the comment, checked by
-// TestNEONWords (neon_words_test.go). VFMLA Vm, Vn, Vd is fmla vd, vn, vm
-// (vd += vn·vm) and VFMLS likewise (vd −= vn·vm). Scalar FMADDS Fm, Fa, Fn, Fd
-// is Fd = Fa + Fn·Fm, FMSUBS is Fd = Fa − Fn·Fm, FDIVS Fm, Fn, Fd is Fn/Fm.
+// Go's arm64 assembler has no vector FMUL/FSUB/FADD/FDIV/FSQRT/FCMxx or
+// by-element forms: those are WORDs with the GNU instruction in the comment,
+// checked by TestNEONWords (neon_words_test.go). VFMLA Vm, Vn, Vd is
+// fmla vd, vn, vm (vd += vn·vm) and VFMLS likewise (vd −= vn·vm); VBIT Vm,
+// Vn, Vd is bit vd, vn, vm (vd = vm ? vn : vd, bitwise). Scalar FMADDS Fm,
+// Fa, Fn, Fd is Fd = Fa + Fn·Fm, FMSUBS is Fd = Fa − Fn·Fm, FDIVS Fm, Fn, Fd
+// is Fn/Fm.
 
 #define N R4 // elements left
 
@@ -40,10 +48,10 @@ hadamard16:
 	BLT    hadamard4
 	VLD1.P 64(SRCA), [V0.S4, V1.S4, V2.S4, V3.S4]
 	VLD1.P 64(SRCB), [V4.S4, V5.S4, V6.S4, V7.S4]
-	WORD   $0x6e24dc00 // fmul v0.4s, v0.4s, v4.4s
-	WORD   $0x6e25dc21 // fmul v1.4s, v1.4s, v5.4s
-	WORD   $0x6e26dc42 // fmul v2.4s, v2.4s, v6.4s
-	WORD   $0x6e27dc63 // fmul v3.4s, v3.4s, v7.4s
+	WORD   $0x6e24dc00                            // fmul v0.4s, v0.4s, v4.4s
+	WORD   $0x6e25dc21                            // fmul v1.4s, v1.4s, v5.4s
+	WORD   $0x6e26dc42                            // fmul v2.4s, v2.4s, v6.4s
+	WORD   $0x6e27dc63                            // fmul v3.4s, v3.4s, v7.4s
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(DST)
 	SUB    $16, N
 	B      hadamard16
@@ -53,7 +61,7 @@ hadamard4:
 	BLT    hadamard1
 	VLD1.P 16(SRCA), [V0.S4]
 	VLD1.P 16(SRCB), [V4.S4]
-	WORD   $0x6e24dc00 // fmul v0.4s, v0.4s, v4.4s
+	WORD   $0x6e24dc00       // fmul v0.4s, v0.4s, v4.4s
 	VST1.P [V0.S4], 16(DST)
 	SUB    $4, N
 	B      hadamard4
@@ -94,18 +102,18 @@ sigmoidBackward16:
 	BLT    sigmoidBackward4
 	VLD1.P 64(DELTA), [V0.S4, V1.S4, V2.S4, V3.S4]
 	VLD1.P 64(ACT), [V4.S4, V5.S4, V6.S4, V7.S4]
-	WORD   $0x4ea4d7e8 // fsub v8.4s, v31.4s, v4.4s
-	WORD   $0x4ea5d7e9 // fsub v9.4s, v31.4s, v5.4s
-	WORD   $0x4ea6d7ea // fsub v10.4s, v31.4s, v6.4s
-	WORD   $0x4ea7d7eb // fsub v11.4s, v31.4s, v7.4s
-	WORD   $0x6e28dc88 // fmul v8.4s, v4.4s, v8.4s
-	WORD   $0x6e29dca9 // fmul v9.4s, v5.4s, v9.4s
-	WORD   $0x6e2adcca // fmul v10.4s, v6.4s, v10.4s
-	WORD   $0x6e2bdceb // fmul v11.4s, v7.4s, v11.4s
-	WORD   $0x6e28dc00 // fmul v0.4s, v0.4s, v8.4s
-	WORD   $0x6e29dc21 // fmul v1.4s, v1.4s, v9.4s
-	WORD   $0x6e2adc42 // fmul v2.4s, v2.4s, v10.4s
-	WORD   $0x6e2bdc63 // fmul v3.4s, v3.4s, v11.4s
+	WORD   $0x4ea4d7e8                             // fsub v8.4s, v31.4s, v4.4s
+	WORD   $0x4ea5d7e9                             // fsub v9.4s, v31.4s, v5.4s
+	WORD   $0x4ea6d7ea                             // fsub v10.4s, v31.4s, v6.4s
+	WORD   $0x4ea7d7eb                             // fsub v11.4s, v31.4s, v7.4s
+	WORD   $0x6e28dc88                             // fmul v8.4s, v4.4s, v8.4s
+	WORD   $0x6e29dca9                             // fmul v9.4s, v5.4s, v9.4s
+	WORD   $0x6e2adcca                             // fmul v10.4s, v6.4s, v10.4s
+	WORD   $0x6e2bdceb                             // fmul v11.4s, v7.4s, v11.4s
+	WORD   $0x6e28dc00                             // fmul v0.4s, v0.4s, v8.4s
+	WORD   $0x6e29dc21                             // fmul v1.4s, v1.4s, v9.4s
+	WORD   $0x6e2adc42                             // fmul v2.4s, v2.4s, v10.4s
+	WORD   $0x6e2bdc63                             // fmul v3.4s, v3.4s, v11.4s
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(DST)
 	SUB    $16, N
 	B      sigmoidBackward16
@@ -115,9 +123,9 @@ sigmoidBackward4:
 	BLT    sigmoidBackward1
 	VLD1.P 16(DELTA), [V0.S4]
 	VLD1.P 16(ACT), [V4.S4]
-	WORD   $0x4ea4d7e8 // fsub v8.4s, v31.4s, v4.4s
-	WORD   $0x6e28dc88 // fmul v8.4s, v4.4s, v8.4s
-	WORD   $0x6e28dc00 // fmul v0.4s, v0.4s, v8.4s
+	WORD   $0x4ea4d7e8        // fsub v8.4s, v31.4s, v4.4s
+	WORD   $0x6e28dc88        // fmul v8.4s, v4.4s, v8.4s
+	WORD   $0x6e28dc00        // fmul v0.4s, v0.4s, v8.4s
 	VST1.P [V0.S4], 16(DST)
 	SUB    $4, N
 	B      sigmoidBackward4
@@ -142,8 +150,8 @@ sigmoidBackwardDone:
 //
 // Register map: V0–V3 x; V4–V7 y; V31 (F31) alpha in every lane.
 #define X R1
-#define Y R2    // y, loads (no increment)
-#define YST R3  // y, stores
+#define Y R2 // y, loads (no increment)
+#define YST R3 // y, stores
 TEXT ·axpyNEON(SB), NOSPLIT, $0-56
 	FMOVS alpha+0(FP), F31
 	VDUP  V31.S[0], V31.S4
@@ -206,10 +214,10 @@ scale16:
 	CMP    $16, N
 	BLT    scale4
 	VLD1.P 64(X), [V0.S4, V1.S4, V2.S4, V3.S4]
-	WORD   $0x4f9f9004 // fmul v4.4s, v0.4s, v31.s[0]
-	WORD   $0x4f9f9025 // fmul v5.4s, v1.4s, v31.s[0]
-	WORD   $0x4f9f9046 // fmul v6.4s, v2.4s, v31.s[0]
-	WORD   $0x4f9f9067 // fmul v7.4s, v3.4s, v31.s[0]
+	WORD   $0x4f9f9004                           // fmul v4.4s, v0.4s, v31.s[0]
+	WORD   $0x4f9f9025                           // fmul v5.4s, v1.4s, v31.s[0]
+	WORD   $0x4f9f9046                           // fmul v6.4s, v2.4s, v31.s[0]
+	WORD   $0x4f9f9067                           // fmul v7.4s, v3.4s, v31.s[0]
 	VST1.P [V4.S4, V5.S4, V6.S4, V7.S4], 64(XST)
 	SUB    $16, N
 	B      scale16
@@ -218,7 +226,7 @@ scale4:
 	CMP    $4, N
 	BLT    scale1
 	VLD1.P 16(X), [V0.S4]
-	WORD   $0x4f9f9004 // fmul v4.4s, v0.4s, v31.s[0]
+	WORD   $0x4f9f9004      // fmul v4.4s, v0.4s, v31.s[0]
 	VST1.P [V4.S4], 16(XST)
 	SUB    $4, N
 	B      scale4
@@ -343,18 +351,18 @@ adam4:
 	VLD1   (M), [V1.S4]
 	VLD1   (VEL), [V2.S4]
 	VLD1   (PRM), [V3.S4]
-	WORD   $0x6e32dc04 // fmul v4.4s, v0.4s, v18.4s
+	WORD   $0x6e32dc04          // fmul v4.4s, v0.4s, v18.4s
 	VFMLA  V16.S4, V1.S4, V4.S4
-	WORD   $0x6e33dc05 // fmul v5.4s, v0.4s, v19.4s
-	WORD   $0x6e20dca5 // fmul v5.4s, v5.4s, v0.4s
+	WORD   $0x6e33dc05          // fmul v5.4s, v0.4s, v19.4s
+	WORD   $0x6e20dca5          // fmul v5.4s, v5.4s, v0.4s
 	VFMLA  V17.S4, V2.S4, V5.S4
 	VST1.P [V4.S4], 16(M)
 	VST1.P [V5.S4], 16(VEL)
-	WORD   $0x6e34dc86 // fmul v6.4s, v4.4s, v20.4s
-	WORD   $0x6e35dca7 // fmul v7.4s, v5.4s, v21.4s
-	WORD   $0x6ea1f8e7 // fsqrt v7.4s, v7.4s
-	WORD   $0x4e37d4e7 // fadd v7.4s, v7.4s, v23.4s
-	WORD   $0x6e27fcc6 // fdiv v6.4s, v6.4s, v7.4s
+	WORD   $0x6e34dc86          // fmul v6.4s, v4.4s, v20.4s
+	WORD   $0x6e35dca7          // fmul v7.4s, v5.4s, v21.4s
+	WORD   $0x6ea1f8e7          // fsqrt v7.4s, v7.4s
+	WORD   $0x4e37d4e7          // fadd v7.4s, v7.4s, v23.4s
+	WORD   $0x6e27fcc6          // fdiv v6.4s, v6.4s, v7.4s
 	VFMLS  V22.S4, V6.S4, V3.S4
 	VST1.P [V3.S4], 16(PRM)
 	SUB    $4, N
@@ -407,10 +415,10 @@ relu16:
 	CMP    $16, N
 	BLT    relu4
 	VLD1.P 64(SRC), [V0.S4, V1.S4, V2.S4, V3.S4]
-	WORD   $0x4ea0e804 // fcmlt v4.4s, v0.4s, #0.0
-	WORD   $0x4ea0e825 // fcmlt v5.4s, v1.4s, #0.0
-	WORD   $0x4ea0e846 // fcmlt v6.4s, v2.4s, #0.0
-	WORD   $0x4ea0e867 // fcmlt v7.4s, v3.4s, #0.0
+	WORD   $0x4ea0e804                           // fcmlt v4.4s, v0.4s, #0.0
+	WORD   $0x4ea0e825                           // fcmlt v5.4s, v1.4s, #0.0
+	WORD   $0x4ea0e846                           // fcmlt v6.4s, v2.4s, #0.0
+	WORD   $0x4ea0e867                           // fcmlt v7.4s, v3.4s, #0.0
 	VBIT   V4.B16, V31.B16, V0.B16
 	VBIT   V5.B16, V31.B16, V1.B16
 	VBIT   V6.B16, V31.B16, V2.B16
@@ -423,7 +431,7 @@ relu4:
 	CMP    $4, N
 	BLT    relu1
 	VLD1.P 16(SRC), [V0.S4]
-	WORD   $0x4ea0e804 // fcmlt v4.4s, v0.4s, #0.0
+	WORD   $0x4ea0e804             // fcmlt v4.4s, v0.4s, #0.0
 	VBIT   V4.B16, V31.B16, V0.B16
 	VST1.P [V0.S4], 16(DST)
 	SUB    $4, N
@@ -432,7 +440,7 @@ relu4:
 relu1:
 	CBZ    N, reluDone
 	VLD1.P 4(SRC), V0.S[0]
-	WORD   $0x4ea0e804 // fcmlt v4.4s, v0.4s, #0.0
+	WORD   $0x4ea0e804             // fcmlt v4.4s, v0.4s, #0.0
 	VBIT   V4.B16, V31.B16, V0.B16
 	VST1.P V0.S[0], 4(DST)
 	SUB    $1, N
@@ -460,10 +468,10 @@ reluBackward16:
 	BLT    reluBackward4
 	VLD1.P 64(DELTA), [V0.S4, V1.S4, V2.S4, V3.S4]
 	VLD1.P 64(ACT), [V4.S4, V5.S4, V6.S4, V7.S4]
-	WORD   $0x4ea0c884 // fcmgt v4.4s, v4.4s, #0.0
-	WORD   $0x4ea0c8a5 // fcmgt v5.4s, v5.4s, #0.0
-	WORD   $0x4ea0c8c6 // fcmgt v6.4s, v6.4s, #0.0
-	WORD   $0x4ea0c8e7 // fcmgt v7.4s, v7.4s, #0.0
+	WORD   $0x4ea0c884                             // fcmgt v4.4s, v4.4s, #0.0
+	WORD   $0x4ea0c8a5                             // fcmgt v5.4s, v5.4s, #0.0
+	WORD   $0x4ea0c8c6                             // fcmgt v6.4s, v6.4s, #0.0
+	WORD   $0x4ea0c8e7                             // fcmgt v7.4s, v7.4s, #0.0
 	VAND   V4.B16, V0.B16, V0.B16
 	VAND   V5.B16, V1.B16, V1.B16
 	VAND   V6.B16, V2.B16, V2.B16
@@ -477,7 +485,7 @@ reluBackward4:
 	BLT    reluBackward1
 	VLD1.P 16(DELTA), [V0.S4]
 	VLD1.P 16(ACT), [V4.S4]
-	WORD   $0x4ea0c884 // fcmgt v4.4s, v4.4s, #0.0
+	WORD   $0x4ea0c884            // fcmgt v4.4s, v4.4s, #0.0
 	VAND   V4.B16, V0.B16, V0.B16
 	VST1.P [V0.S4], 16(DST)
 	SUB    $4, N
@@ -487,7 +495,7 @@ reluBackward1:
 	CBZ    N, reluBackwardDone
 	VLD1.P 4(DELTA), V0.S[0]
 	VLD1.P 4(ACT), V4.S[0]
-	WORD   $0x4ea0c884 // fcmgt v4.4s, v4.4s, #0.0
+	WORD   $0x4ea0c884            // fcmgt v4.4s, v4.4s, #0.0
 	VAND   V4.B16, V0.B16, V0.B16
 	VST1.P V0.S[0], 4(DST)
 	SUB    $1, N
@@ -524,10 +532,10 @@ tanhBackward16:
 	VFMLS  V5.S4, V5.S4, V9.S4
 	VFMLS  V6.S4, V6.S4, V10.S4
 	VFMLS  V7.S4, V7.S4, V11.S4
-	WORD   $0x6e28dc00 // fmul v0.4s, v0.4s, v8.4s
-	WORD   $0x6e29dc21 // fmul v1.4s, v1.4s, v9.4s
-	WORD   $0x6e2adc42 // fmul v2.4s, v2.4s, v10.4s
-	WORD   $0x6e2bdc63 // fmul v3.4s, v3.4s, v11.4s
+	WORD   $0x6e28dc00                             // fmul v0.4s, v0.4s, v8.4s
+	WORD   $0x6e29dc21                             // fmul v1.4s, v1.4s, v9.4s
+	WORD   $0x6e2adc42                             // fmul v2.4s, v2.4s, v10.4s
+	WORD   $0x6e2bdc63                             // fmul v3.4s, v3.4s, v11.4s
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(DST)
 	SUB    $16, N
 	B      tanhBackward16
@@ -539,7 +547,7 @@ tanhBackward4:
 	VLD1.P 16(ACT), [V4.S4]
 	VMOV   V31.B16, V8.B16
 	VFMLS  V4.S4, V4.S4, V8.S4
-	WORD   $0x6e28dc00 // fmul v0.4s, v0.4s, v8.4s
+	WORD   $0x6e28dc00         // fmul v0.4s, v0.4s, v8.4s
 	VST1.P [V0.S4], 16(DST)
 	SUB    $4, N
 	B      tanhBackward4
@@ -550,7 +558,7 @@ tanhBackward1:
 	VLD1.P 4(ACT), V4.S[0]
 	VMOV   V31.B16, V8.B16
 	VFMLS  V4.S4, V4.S4, V8.S4
-	WORD   $0x6e28dc00 // fmul v0.4s, v0.4s, v8.4s
+	WORD   $0x6e28dc00         // fmul v0.4s, v0.4s, v8.4s
 	VST1.P V0.S[0], 4(DST)
 	SUB    $1, N
 	B      tanhBackward1
@@ -583,10 +591,10 @@ add16:
 	BLT    add4
 	VLD1.P 64(XLD), [V0.S4, V1.S4, V2.S4, V3.S4]
 	VLD1.P 64(YLD), [V4.S4, V5.S4, V6.S4, V7.S4]
-	WORD   $0x4e24d400 // fadd v0.4s, v0.4s, v4.4s
-	WORD   $0x4e25d421 // fadd v1.4s, v1.4s, v5.4s
-	WORD   $0x4e26d442 // fadd v2.4s, v2.4s, v6.4s
-	WORD   $0x4e27d463 // fadd v3.4s, v3.4s, v7.4s
+	WORD   $0x4e24d400                           // fadd v0.4s, v0.4s, v4.4s
+	WORD   $0x4e25d421                           // fadd v1.4s, v1.4s, v5.4s
+	WORD   $0x4e26d442                           // fadd v2.4s, v2.4s, v6.4s
+	WORD   $0x4e27d463                           // fadd v3.4s, v3.4s, v7.4s
 	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(XST)
 	SUB    $16, N
 	B      add16
@@ -596,7 +604,7 @@ add4:
 	BLT    add1
 	VLD1.P 16(XLD), [V0.S4]
 	VLD1.P 16(YLD), [V4.S4]
-	WORD   $0x4e24d400 // fadd v0.4s, v0.4s, v4.4s
+	WORD   $0x4e24d400      // fadd v0.4s, v0.4s, v4.4s
 	VST1.P [V0.S4], 16(XST)
 	SUB    $4, N
 	B      add4
@@ -605,7 +613,7 @@ add1:
 	CBZ    N, addDone
 	VLD1.P 4(XLD), V0.S[0]
 	VLD1.P 4(YLD), V4.S[0]
-	WORD   $0x4e24d400 // fadd v0.4s, v0.4s, v4.4s
+	WORD   $0x4e24d400     // fadd v0.4s, v0.4s, v4.4s
 	VST1.P V0.S[0], 4(XST)
 	SUB    $1, N
 	B      add1
