@@ -2,7 +2,10 @@
 
 package asm
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 // TestSgemmNEONTileEdges runs every path on sizes just below, at and above
 // the NEON register tile (MR 8, NR 12) and cache blocks (MC 120, KC 640,
@@ -52,6 +55,39 @@ func TestSgemmNEONWorkspaceReuse(t *testing.T) {
 			{transB: true, m: 121, n: 37, k: 641, alpha: 1, beta: 0.5},
 		} {
 			runGemmCase(t, ws, g, uint64(9500+i))
+		}
+	})
+}
+
+// TestSgemmNEONBetaZeroFullTiles: with beta = 0 the micro-kernel itself
+// (whole 8×12 tiles, not the Go edge store) must overwrite C without reading
+// it, and later KC blocks must add to the first block's result.
+func TestSgemmNEONBetaZeroFullTiles(t *testing.T) {
+	const m, n = 16, 24
+	nan := float32(math.NaN())
+	forEachPath(t, func(t *testing.T, path string) {
+		for _, k := range []int{1, 8, 641} {
+			a := make([]float32, m*k)
+			b := make([]float32, k*n)
+			for i := range a {
+				a[i] = float32(i%7) - 3
+			}
+			for i := range b {
+				b[i] = float32(i%5) - 2
+			}
+			c := make([]float32, m*n)
+			for i := range c {
+				c[i] = nan
+			}
+			want, _ := naiveGemm(false, false, m, n, k, 0.5, a, k, b, n, 0, c, n)
+			if err := Sgemm(nil, false, false, m, n, k, 0.5, a, k, b, n, 0, c, n); err != nil {
+				t.Fatal(err)
+			}
+			for i := range c {
+				if float64(c[i]) != want[i] { // small integers: exact in float32
+					t.Fatalf("k=%d C[%d] = %v, want %v", k, i, c[i], want[i])
+				}
+			}
 		}
 	})
 }
