@@ -111,7 +111,7 @@ def main():
     ap.add_argument("--samples", type=int, default=8192)
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--rounds", type=int, default=4)
+    ap.add_argument("--rounds", type=int, default=6)
     ap.add_argument("--predicts", type=int, default=10000)
     args = ap.parse_args()
 
