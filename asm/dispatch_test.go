@@ -53,7 +53,7 @@ func TestEnvKernels(t *testing.T) {
 	run := func(value string) string {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestEnvKernels$")
 		cmd.Env = append(os.Environ(), "ENTRENA_ENV_CHILD=1", EnvKernels+"="+value)
-		out, err := cmd.CombinedOutput()
+		out, err := runSelf(t, cmd)
 		require.NoError(t, err, string(out))
 		return string(out)
 	}

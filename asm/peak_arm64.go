@@ -10,10 +10,10 @@ import "slices"
 //go:noescape
 func peakLoopNEON(iters int)
 
-// neonPeakLoop is the arm64 peakLoop for MeasurePeak: the FMA loop of path
+// peakLoop is the arm64 peakLoop for MeasurePeak: the FMA loop of path
 // and the FLOP one iteration does. It is not wired in yet: peak_other.go
 // still provides peakLoop on arm64 (see NEON.md).
-func neonPeakLoop(path string) (func(int), float64, error) {
+func peakLoop(path string) (func(int), float64, error) {
 	if path == "generic" {
 		return nil, 0, errNoPeak
 	}

@@ -11,11 +11,11 @@ import (
 // TestNEONPeakLoop runs the NEON FMA loop and MeasurePeak's arithmetic on
 // it (the figure under qemu means nothing; it must only be positive).
 func TestNEONPeakLoop(t *testing.T) {
-	_, _, err := neonPeakLoop("generic")
+	_, _, err := peakLoop("generic")
 	require.ErrorIs(t, err, errNoPeak)
-	_, _, err = neonPeakLoop("avx2")
+	_, _, err = peakLoop("avx2")
 	require.Error(t, err)
-	loop, flops, err := neonPeakLoop("neon")
+	loop, flops, err := peakLoop("neon")
 	if err != nil {
 		t.Skip("neon not available:", err)
 	}

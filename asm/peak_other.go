@@ -1,8 +1,8 @@
-//go:build noasm || purego || !amd64
+//go:build noasm || purego || !(amd64 || arm64)
 
 package asm
 
-// peakLoop: this build has no SIMD peak loop (neon has none yet).
+// peakLoop: this build has no SIMD peak loop.
 func peakLoop(path string) (func(int), float64, error) {
 	if path == "generic" {
 		return nil, 0, errNoPeak
