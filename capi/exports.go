@@ -256,6 +256,13 @@ func entrena_set_threads(net uintptr, threads int32) (status int32) {
 	return withNet(fn, net, func(h *netHandle) error { return h.net.SetThreads(int(threads)) })
 }
 
+//export entrena_set_seed
+func entrena_set_seed(net uintptr, seed uint64) (status int32) {
+	const fn = "entrena_set_seed"
+	defer guard(fn, &status)
+	return withNet(fn, net, func(h *netHandle) error { h.net.Reseed(seed); return nil })
+}
+
 //export entrena_train_step
 func entrena_train_step(net uintptr, x unsafe.Pointer, xLen int64, y unsafe.Pointer, yLen int64, batch int64, cost unsafe.Pointer) (status int32) {
 	const fn = "entrena_train_step"

@@ -33,6 +33,9 @@ type Network struct {
 	fit fitBuffers // shuffling and divergence-recovery buffers, sized on first Fit
 }
 
+// rngStream is the PCG stream of every network's generator ("entrena").
+const rngStream = 0x656e7472656e61
+
 // dense is one layer's views into the network's buffers.
 type dense struct {
 	in, out int
@@ -73,7 +76,7 @@ func New(spec Spec) (n *Network, err error) {
 	// The workers hold the pool, not the network: when the network becomes
 	// unreachable its pool's goroutines are stopped.
 	runtime.AddCleanup(n, func(p *asm.Pool) { p.Close() }, n.pool)
-	n.rng = rand.New(rand.NewPCG(spec.Seed, 0x656e7472656e61)) // "entrena"
+	n.rng = rand.New(rand.NewPCG(spec.Seed, rngStream))
 
 	paramLen, actLen := 0, 0
 	in := spec.Inputs
@@ -234,6 +237,13 @@ func (n *Network) SetParams(src []float32) error {
 	}
 	n.ResetOptimizer()
 	return nil
+}
+
+// Reseed restarts the network's random generator (used by Fit's shuffling)
+// from seed, as if the network had been built with that seed; the weights
+// are not touched. The same seed gives the same sample order again.
+func (n *Network) Reseed(seed uint64) {
+	n.rng = rand.New(rand.NewPCG(seed, rngStream))
 }
 
 // ResetOptimizer clears the optimizer state (velocity, Adam moments, step count).

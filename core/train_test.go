@@ -243,3 +243,32 @@ func TestPredictChunks(t *testing.T) {
 		require.InDeltaSlice(t, all[s*2:s*2+2], one, 1e-6, "sample %d", s)
 	}
 }
+
+// TestReseed: after Reseed(s), Fit shuffles in the same order as a network
+// built with seed s and the same weights.
+func TestReseed(t *testing.T) {
+	x, y := blobs(3, 100, 5, 2)
+	spec := Spec{Inputs: 5, Layers: []Layer{{6, Sigmoid}, {2, Sigmoid}}, Loss: MSE,
+		Optimizer: Optimizer{Kind: SGD, LearningRate: 0.5}, MaxBatch: 10, Seed: 9, Threads: 1}
+	a, err := New(spec)
+	require.NoError(t, err)
+	b, err := New(spec)
+	require.NoError(t, err)
+	_, err = a.Fit(x, y, 100, FitOptions{Epochs: 2, BatchSize: 10, Shuffle: true}) // advance a's generator
+	require.NoError(t, err)
+	p := make([]float32, a.ParamCount())
+	_, _ = a.CopyParams(p)
+	require.NoError(t, b.SetParams(p))
+	a.ResetOptimizer()
+	a.Reseed(42)
+	b.Reseed(42)
+	ha, err := a.Fit(x, y, 100, FitOptions{Epochs: 3, BatchSize: 10, Shuffle: true})
+	require.NoError(t, err)
+	hb, err := b.Fit(x, y, 100, FitOptions{Epochs: 3, BatchSize: 10, Shuffle: true})
+	require.NoError(t, err)
+	require.Equal(t, ha.Cost, hb.Cost)
+	a.Reseed(43)
+	hc, err := a.Fit(x, y, 100, FitOptions{Epochs: 1, BatchSize: 10, Shuffle: true})
+	require.NoError(t, err)
+	require.NotEqual(t, hb.Cost[2], hc.Cost[0])
+}

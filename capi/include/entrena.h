@@ -261,6 +261,11 @@ entrena_status entrena_set_learning_rate(entrena_net *net, float learning_rate);
  * only, at most 256, else ENTRENA_ERR_SPEC). Results do not depend on it. */
 entrena_status entrena_set_threads(entrena_net *net, int32_t threads);
 
+/* Restart the generator that orders samples in entrena_fit (shuffle) from
+ * seed, as if the network had been created with it; weights are untouched.
+ * The same seed gives the same order again. */
+entrena_status entrena_set_seed(entrena_net *net, uint64_t seed);
+
 /* --------------------------------------------------------------- training */
 
 /* One step of mini-batch gradient descent on `batch` samples (1 … max_batch):

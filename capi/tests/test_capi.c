@@ -314,6 +314,37 @@ static void test_describe(void) {
 	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_set_threads(net, -1));
 	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_set_threads(net, 100000));
 	OK(entrena_destroy(net));
+	EXPECT_STATUS(ENTRENA_ERR_HANDLE, entrena_set_seed(net, 1));
+}
+
+/* entrena_set_seed: two networks with the same weights and the same shuffle
+ * seed train identically; another seed gives another order. */
+static void test_set_seed(void) {
+	entrena_net *a = small_net(5), *b = small_net(5);
+	float ca = 0, cb = 0, cc = 0;
+	entrena_fit_options opts;
+	OK(entrena_fit_options_init(&opts));
+	opts.epochs = 3;
+	opts.batch_size = 4;
+	OK(entrena_fit(a, X, 64, Y, 32, 16, &opts, NULL)); /* advance a's generator */
+	OK(entrena_destroy(a));
+	a = small_net(5);
+	OK(entrena_fit(b, X, 64, Y, 32, 16, &opts, NULL));
+	OK(entrena_destroy(b));
+	b = small_net(5);
+	OK(entrena_set_seed(a, 42));
+	OK(entrena_set_seed(b, 42));
+	OK(entrena_fit(a, X, 64, Y, 32, 16, &opts, &ca));
+	OK(entrena_fit(b, X, 64, Y, 32, 16, &opts, &cb));
+	EXPECT(ca == cb);
+	OK(entrena_set_seed(a, 43));
+	OK(entrena_set_seed(b, 42));
+	OK(entrena_fit(a, X, 64, Y, 32, 16, &opts, &cc));
+	OK(entrena_fit(b, X, 64, Y, 32, 16, &opts, &cb));
+	EXPECT(cc != cb);
+	EXPECT_STATUS(ENTRENA_ERR_HANDLE, entrena_set_seed(NULL, 1));
+	OK(entrena_destroy(a));
+	OK(entrena_destroy(b));
 }
 
 static void test_train_predict(void) {
@@ -790,6 +821,7 @@ int main(int argc, char **argv) {
 	test_describe();
 	test_train_predict();
 	test_fit();
+	test_set_seed();
 	test_params();
 	test_models();
 	test_panic();

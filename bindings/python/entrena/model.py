@@ -4,7 +4,6 @@ import array
 import contextlib
 import ctypes
 import os
-import random
 import signal
 import threading
 import weakref
@@ -399,9 +398,9 @@ class Sequential:
         learning_rate   when given, the network's rate from now on
         shuffle         a new random order every epoch, from the network's own
                         seeded RNG (same seed, same order as the Go API)
-        seed            when given (with shuffle), the order comes from a Python
-                        RNG seeded with it instead: each epoch's rows are
-                        gathered into a copy and trained unshuffled
+        seed            when given, the shuffling generator restarts from it
+                        first (entrena_set_seed): the same seed gives the same
+                        order as the Go API's Network.Reseed(seed)
         validation_data (x_val, y_val): loss and accuracy after every epoch
         verbose         0 silent, 1 a progress bar per epoch, 2 one line per epoch
         callback        callback(info: dict) after every batch and epoch
@@ -441,10 +440,9 @@ class Sequential:
         cost = c_float()
         with _sigint_to_flag(state):
             try:
-                if seed is not None and shuffle and epochs > 0:
-                    self._fit_seeded(h, X, Y, opts, state, seed, cost)
-                else:
-                    _lib.fit(h, X.ptr, X.size, Y.ptr, Y.size, X.samples, byref(opts), byref(cost))
+                if seed is not None:
+                    _lib.set_seed(h, int(seed) & 0xFFFFFFFFFFFFFFFF)
+                _lib.fit(h, X.ptr, X.size, Y.ptr, Y.size, X.samples, byref(opts), byref(cost))
             except StoppedError:
                 hist.stopped = True
             except DivergedError as e:
@@ -458,17 +456,6 @@ class Sequential:
             raise KeyboardInterrupt("entrena: fit interrupted after %d epochs; the model keeps "
                                     "its updates (see model.history)" % len(hist.epoch))
         return hist
-
-    def _fit_seeded(self, h, X, Y, opts, state, seed, cost):
-        n = X.samples
-        rng = random.Random(seed)
-        opts.epochs, opts.shuffle = 1, 0
-        for e in range(state.epochs):
-            order = list(range(n))
-            rng.shuffle(order)
-            xs, ys = _gather(X, n, order), _gather(Y, n, order)
-            state.epoch_offset = e
-            _lib.fit(h, xs.ptr, xs.size, ys.ptr, ys.size, n, byref(opts), byref(cost))
 
     # -------------------------------------------------------------- inference
 
@@ -584,19 +571,6 @@ class Sequential:
         _lib.save_buffer(h, buf, size.value, byref(written))
         return buf.raw[:written.value]
 
-
-def _gather(F, n, order):
-    cols = F.size // n if n else 0
-    if np is not None:
-        a = np.ctypeslib.as_array((c_float * F.size).from_address(F.addr))
-        g = np.ascontiguousarray(a.reshape(n, cols)[order])
-        return floats_in(g, cols, "x")
-    src = (c_float * F.size).from_address(F.addr)
-    g = (c_float * (n * cols))()
-    for i, j in enumerate(order):
-        g[i * cols:(i + 1) * cols] = src[j * cols:(j + 1) * cols]
-    from ._buffers import Floats
-    return Floats(g, n * cols, n, g, True)
 
 
 def _wrap(handle):

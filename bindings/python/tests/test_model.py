@@ -140,6 +140,9 @@ def test_seeded_shuffle_is_reproducible():
             h = m.fit(x, y, epochs=4, batch_size=2, seed=42, verbose=0)
             runs.append((list(h.cost), flat(m.get_params())))
     assert runs[0] == runs[1] and len(runs[0][0]) == 4
+    with xor_model() as m:  # another seed, another order
+        other = m.fit(x, y, epochs=4, batch_size=2, seed=43, verbose=0).cost
+    assert list(other) != runs[0][0]
     with xor_model() as m:  # the network's own RNG gives the same across runs too
         a = m.fit(x, y, epochs=4, batch_size=2, verbose=0).cost
     with xor_model() as m:
