@@ -31,6 +31,8 @@ test-go:
 	$(GO) test -count=1 -race -short ./core ./asm -run 'Thread|Concurren|Pool|XOR|Determinism|Progress'
 	$(GO) test ./core -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s
 	$(GO) test ./asm -run '^$$' -fuzz '^FuzzSgemm$$' -fuzztime 10s
+	$(GO) test ./capi -run '^$$' -fuzz '^FuzzEntryPoints$$' -fuzztime 10s
+	$(GO) test -count=1 -race ./capi
 
 ## vet: go vet (with asmdecl) for every GOARCH that has assembly, and gofmt.
 vet:
@@ -55,6 +57,13 @@ fuzz:
 	$(GO) test ./asm -run '^$$' -fuzz '^FuzzSigmoid$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./core -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./core -run '^$$' -fuzz '^FuzzNew$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./capi -run '^$$' -fuzz '^FuzzEntryPoints$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./asm -run '^$$' -fuzz '^FuzzHadamard$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./asm -run '^$$' -fuzz '^FuzzSigmoidBackward$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./asm -run '^$$' -fuzz '^FuzzAdam$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./data -run '^$$' -fuzz '^FuzzIDXImages$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./data -run '^$$' -fuzz '^FuzzIDXLabels$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./data -run '^$$' -fuzz '^FuzzCSV$$' -fuzztime $(FUZZTIME)
 
 ## deps: system packages the test suites need (Debian; run as root).
 deps:

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"testing"
+	"unsafe"
+)
+
+// FuzzEntryPoints drives the exported C entry points from Go with fuzzed
+// call sequences: each step picks a function, a handle (live, destroyed,
+// NULL or made up) and sizes that may be negative, zero, larger than the
+// network wants or inconsistent with each other — but never larger than the
+// buffers really are (a C caller that lies about a length is out of reach of
+// any library). Every call must return a status of the enum, and the live
+// handle must keep working afterwards.
+func FuzzEntryPoints(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
+	f.Add([]byte{9, 200, 0, 0, 3, 255, 255, 1, 7, 7, 7, 7})
+	f.Add([]byte{12, 12, 12, 0, 0, 0, 1, 1, 1, 2, 2, 2})
+	f.Fuzz(func(t *testing.T, prog []byte) {
+		if len(prog) > 300 {
+			prog = prog[:300]
+		}
+		live := smallNet(t) // 4 inputs, 3 outputs, max batch 8
+		dead := smallNet(t)
+		destroy(dead)
+		const bufLen = 512
+		x, y := data(bufLen / 4)
+		out := make([]float32, bufLen)
+		params := make([]float32, bufLen)
+		raw := make([]byte, 4096)
+		var cost, loss, acc float32
+		var count int64
+		var size uintptr
+
+		next := func() int { // next program byte, 0 past the end
+			if len(prog) == 0 {
+				return 0
+			}
+			b := int(prog[0])
+			prog = prog[1:]
+			return b
+		}
+		handle := func() uintptr {
+			switch next() % 5 {
+			case 0:
+				return dead
+			case 1:
+				return 0
+			case 2:
+				return uintptr(1 << 40)
+			}
+			return live
+		}
+		length := func(max int) int64 { return int64(next()*max/255) - int64(next()%3) }
+		for len(prog) > 0 {
+			var st int32
+			switch op := next() % 13; op {
+			case 0:
+				st = entrena_train_step(handle(), ptr(x), length(len(x)), ptr(y), length(len(y)), length(12), unsafe.Pointer(&cost))
+			case 1:
+				st = entrena_predict(handle(), ptr(x), length(len(x)), length(130), ptr(out), length(len(out)))
+			case 2:
+				st = entrena_evaluate(handle(), ptr(x), length(len(x)), ptr(y), length(len(y)), length(130), unsafe.Pointer(&loss), unsafe.Pointer(&acc))
+			case 3:
+				st = entrena_fit(handle(), ptr(x), length(len(x)), ptr(y), length(len(y)), length(130), nil, unsafe.Pointer(&cost))
+			case 4:
+				st = entrena_set_learning_rate(handle(), float32(next()-128)/16)
+			case 5:
+				st = entrena_set_threads(handle(), int32(next()-8))
+			case 6:
+				st = entrena_get_params(handle(), ptr(params), length(len(params)))
+			case 7:
+				st = entrena_set_params(handle(), ptr(params), length(len(params)))
+			case 8:
+				st = entrena_history(handle(), ptr(out), length(len(out)), unsafe.Pointer(&count))
+			case 9:
+				st = entrena_model_size(handle(), unsafe.Pointer(&size))
+				if st == statusOK && size <= uintptr(len(raw)) {
+					st = entrena_save_buffer(handle(), unsafe.Pointer(&raw[0]), uintptr(length(len(raw))), nil)
+				}
+			case 10:
+				// Load whatever the buffer holds, possibly mutated.
+				raw[next()%len(raw)] ^= byte(next())
+				var h uintptr
+				if st = entrena_load_buffer(unsafe.Pointer(&raw[0]), uintptr(max(0, length(len(raw)))), unsafe.Pointer(&h)); st == statusOK {
+					destroy(h)
+				}
+			case 11:
+				st = entrena_set_seed(handle(), uint64(next()))
+			case 12:
+				st = entrena_param_count(handle(), unsafe.Pointer(&count))
+			}
+			if st < statusOK || st > statusInternal {
+				t.Fatalf("status %d outside the enum", st)
+			}
+			if st == statusInternal {
+				t.Fatalf("internal error (a recovered panic) in operation at byte %d", len(prog))
+			}
+		}
+		// The live handle still works.
+		if st := entrena_predict(live, ptr(x), 4, 1, ptr(out), 3); st != statusOK {
+			t.Fatalf("live handle broken after the sequence: %s", C2Go(entrena_errmsg(live)))
+		}
+	})
+}
