@@ -133,6 +133,13 @@ def test_memoryview_and_readonly_buffers():
         assert flat(m.predict(strided)) == want
         with pytest.raises(entrena.ShapeError):
             m.predict([[0, 0, 0]])
+        # Outputs must be writable float32 memory: a converted copy would lose the result.
+        with pytest.raises(TypeError):
+            m.predict(x, out=memoryview(bytes(16)).cast("f"))  # read-only
+        with pytest.raises(TypeError):
+            m.predict(x, out=array.array("d", [0.0] * 4))  # wrong type
+        with pytest.raises(entrena.ShapeError):
+            m.predict(x, out=array.array("f", [0.0] * 3))  # too short
 
 
 def test_pure_mode_buffers_directly():
