@@ -2,15 +2,18 @@
 #
 #   make bench-all   every kernel on every path and the training steps; writes
 #                    bench/results/<machine>/ (JSON, chart, COMPARISON.md) without peers
-#   make compare     installs the peers (bench/peers/setup.sh, cached venv in
-#                    bench/.venv), then the same run with -peers (about 10 minutes)
+#   make compare     builds libentrena (capi's `lib`) and the Python package's copy
+#                    of it (bindings' `python`), installs the peers (bench/peers/setup.sh,
+#                    cached venv in bench/.venv), builds entrena's C peer, then the
+#                    same run with -peers (about 10–15 minutes)
+#   make peers-entrena  bench/peers/bin/train_entrena_c against build/lib/libentrena.so
 #   make test-bench  go test ./bench/... and a -quick smoke run (part of `make test`)
 
 BENCH_SLUG = $(shell $(GO) run ./bench/slug 2>/dev/null || echo unknown-machine)
 BENCH_OUT ?= bench/results/$(BENCH_SLUG)
 BENCH_FLAGS ?=
 
-.PHONY: bench-all compare peers-setup test-bench
+.PHONY: bench-all compare peers-setup peers-entrena test-bench
 
 bench-all:
 	$(GO) run ./bench -out $(BENCH_OUT) $(BENCH_FLAGS)
@@ -18,7 +21,17 @@ bench-all:
 peers-setup:
 	bash bench/peers/setup.sh
 
-compare: peers-setup
+# entrena from C as a training peer, linked with the shared library of
+# capi's `lib` (rpath to build/lib, so a rebuilt library is picked up).
+peers-entrena: lib
+	@mkdir -p bench/peers/bin
+	$(CC) -O2 -Wall -std=c11 -D_GNU_SOURCE -I$(CAPI_INC) bench/peers/train_entrena_c.c \
+		-L$(CAPI_LIB) -lentrena -lm -Wl,-rpath,$(abspath $(CAPI_LIB)) -o bench/peers/bin/train_entrena_c
+
+# The library (capi's `lib`) and the Python package's copy of it (bindings'
+# `python`) first, so that entrena (C) and entrena (Python) measure the tree
+# as it is; then the other peers and the C peer.
+compare: lib python peers-setup peers-entrena
 	$(GO) run ./bench -peers -out $(BENCH_OUT) $(BENCH_FLAGS)
 
 test-bench:

@@ -50,12 +50,15 @@ if command -v gcc >/dev/null; then
 	build gemm_openblas gemm_blas.c -lopenblas
 	build gemm_blis gemm_blas.c -DUSE_BLIS -lblis
 	build train_fann train_fann.c -lfann -lm
-	# HOOK: entrena from C. Once capi/ ships its header and library, a
-	# train_entrena_c.c here is built against it (libentrena, see capi/).
-	if [ -f "$here/../../capi/entrena.h" ] && [ -f "$here/train_entrena_c.c" ]; then
-		say "capi/entrena.h found: build train_entrena_c with the capi Makefile target, then rerun"
+	# entrena from C: against build/ of this checkout (`make lib`; `make
+	# compare` builds the library and this peer itself).
+	root="$(cd "$here/../.." && pwd)"
+	if [ -f "$root/build/include/entrena.h" ] && [ -f "$root/build/lib/libentrena.so" ]; then
+		rm -f "$here/bin/train_entrena_c" # the header may have changed: always relink
+		build train_entrena_c train_entrena_c.c -std=c11 -D_GNU_SOURCE -I"$root/build/include" \
+			-L"$root/build/lib" -lentrena -lm -Wl,-rpath,"$root/build/lib"
 	else
-		say "SKIP entrena-from-C: capi/ has no entrena.h yet (hook in bench/suite/peers.go)"
+		say "SKIP entrena-from-C: build/lib/libentrena.so not built yet (make lib, or make compare)"
 	fi
 else
 	say "SKIP C peers: gcc not found"

@@ -54,6 +54,8 @@ func WriteMarkdown(w io.Writer, rep *Report, chart string) error {
 		p("the OpenBLAS kernel each one picked is in its settings. gonum's pure-Go Sgemm runs inside the suite.\n\n")
 	}
 
+	writeSummariesMarkdown(w, rep)
+
 	if lines := peerRatios(rep); len(lines) > 0 {
 		p("## entrena against the peers\n\n")
 		p("entrena's best path for each piece of work against each peer on the same thread count;\n")

@@ -30,6 +30,7 @@ type peerProg struct {
 	timeout time.Duration
 	missing string   // non-empty: skip with this reason instead of running
 	env     []string // extra environment after peerEnv
+	group   string   // "gemm", "eltwise", "train" or "fashion": which -only groups run it
 }
 
 // peerEnv is the environment of every peer: the caller's, minus the
@@ -112,10 +113,10 @@ func (r *runner) peerPrograms(dir string) []peerProg {
 
 	shapes := shapeArg(gemmShapes(r.quick))
 	sizes := intsArg(eltSizes(r.quick))
-	samples := epochSamples
+	samples := r.epochSampleCount()
 	reps := "3"
 	if r.quick {
-		samples, reps = 6000, "1"
+		reps = "1"
 	}
 	common := []string{"--reps", reps}
 	if r.quick {
@@ -177,7 +178,53 @@ func (r *runner) peerPrograms(dir string) []peerProg {
 		c("FANN from C train", "train_fann", false, "--samples", itoa(fannSamples)),
 	}
 	progs = append(progs, r.entrenaBindingPeers(dir, venvPy, trainArgs)...)
-	return progs
+	for i := range progs {
+		switch l := progs[i].label; {
+		case strings.HasSuffix(l, " gemm") || strings.Contains(l, " gemm,"):
+			progs[i].group = "gemm"
+		case strings.HasSuffix(l, " eltwise"):
+			progs[i].group = "eltwise"
+		case strings.HasSuffix(l, " train"):
+			progs[i].group = "train"
+		}
+	}
+	return append(progs, r.fashionPeers(dir, venvPy, debPy)...)
+}
+
+// fashionPeers are the Fashion-MNIST programs (train_fashion.py): numpy,
+// PyTorch (PyPI and Debian) and a jit-compiled JAX epoch, with the suite's
+// learning rate, batch size and epochs.
+func (r *runner) fashionPeers(dir, venvPy, debPy string) []peerProg {
+	args := []string{"--epochs", itoa(r.fashionEpochCount()), "--batch", itoa(fashionBatch), "--lr", fmt.Sprint(fashionLR)}
+	fp := func(label, interp string, extra ...string) peerProg {
+		p := peerProg{label: label, threads: true, timeout: 8 * time.Minute, group: "fashion",
+			argv: append(append([]string{interp, filepath.Join(dir, "train_fashion.py")}, extra...), args...)}
+		if _, err := os.Stat(interp); err != nil {
+			p.missing = interp + " not found: run bench/peers/setup.sh"
+		}
+		return p
+	}
+	return []peerProg{
+		fp("numpy (PyPI) fashion", venvPy, "--lib", "numpy"),
+		fp("numpy (Debian) fashion", debPy, "--lib", "numpy", "--tag", "debian"),
+		fp("torch (PyPI) fashion", venvPy, "--lib", "torch"),
+		fp("torch (Debian) fashion", debPy, "--lib", "torch", "--tag", "debian"),
+		fp("jax fashion", venvPy, "--lib", "jax"),
+	}
+}
+
+// peerWanted reports whether -only asks for the group of p.
+func (r *runner) peerWanted(p peerProg) bool {
+	if r.want == nil {
+		return true
+	}
+	switch p.group {
+	case "train":
+		return r.want("epoch") || r.want("step")
+	case "":
+		return true
+	}
+	return r.want(p.group)
 }
 
 func withEnv(p peerProg, env ...string) peerProg {
@@ -185,25 +232,42 @@ func withEnv(p peerProg, env ...string) peerProg {
 	return p
 }
 
-// entrenaBindingPeers is the hook for entrena driven from C (capi/,
-// libentrena) and from Python (bindings/python): their training rows run
-// when the pieces exist, and are skipped with the reason otherwise.
+// entrenaBindingPeers are entrena driven from C (bench/peers/train_entrena_c.c
+// against capi's libentrena, built into bench/peers/bin by `make compare` or
+// setup.sh) and from Python (train_entrena_py.py importing bindings/python in
+// place): rows "entrena (C)" and "entrena (Python)", the same protocol,
+// network, data, batches and thread counts as the other training peers.
+// Each is skipped with the reason when its piece is missing.
 func (r *runner) entrenaBindingPeers(dir, venvPy string, trainArgs []string) []peerProg {
 	root := filepath.Join(dir, "..", "..")
+	lib := filepath.Join(root, "build", "lib", "libentrena.so")
 	var progs []peerProg
 	cBin := filepath.Join(dir, "bin", "train_entrena_c")
-	pc := peerProg{label: "entrena from C train", threads: true, timeout: 5 * time.Minute,
+	pc := peerProg{label: "entrena (C) train", threads: true, timeout: 5 * time.Minute,
 		argv: append([]string{cBin}, trainArgs...)}
 	if _, err := os.Stat(cBin); err != nil {
-		pc.missing = "HOOK: entrena's C ABI (capi/, libentrena) is not built into bench/peers/bin/train_entrena_c yet; setup.sh builds it once capi/entrena.h exists"
+		pc.missing = "bench/peers/bin/train_entrena_c not built: run `make lib peers-entrena` (or `make compare`, which does)"
+	} else if _, err := os.Stat(lib); err != nil {
+		pc.missing = "build/lib/libentrena.so missing: run `make lib`"
 	}
 	progs = append(progs, pc)
-	pp := peerProg{label: "entrena from Python train", threads: true, timeout: 5 * time.Minute,
-		argv: append([]string{venvPy, filepath.Join(dir, "train_entrena_py.py")}, trainArgs...)}
-	if _, err := os.Stat(filepath.Join(root, "bindings", "python", "entrena", "__init__.py")); err != nil {
-		pp.missing = "HOOK: the Python binding (bindings/python/entrena) does not exist yet"
-	} else if _, err := os.Stat(pp.argv[1]); err != nil {
-		pp.missing = "HOOK: bench/peers/train_entrena_py.py not written yet (the binding landed after the suite)"
+	// The binding needs no numpy; the peers' venv has it (zero-copy arrays),
+	// else the system python runs it with array('f') buffers.
+	py := venvPy
+	if _, err := os.Stat(py); err != nil {
+		py = "/usr/bin/python3"
+	}
+	pp := peerProg{label: "entrena (Python) train", threads: true, timeout: 5 * time.Minute,
+		argv: append([]string{py, filepath.Join(dir, "train_entrena_py.py")}, trainArgs...)}
+	_, errPkg := os.Stat(filepath.Join(root, "bindings", "python", "entrena", "libentrena.so"))
+	_, errLib := os.Stat(lib)
+	switch {
+	case errPkg != nil && errLib != nil:
+		pp.missing = "libentrena.so is neither in bindings/python/entrena nor in build/lib: run `make python`"
+	default:
+		if _, err := os.Stat(py); err != nil {
+			pp.missing = "no python: " + venvPy + " and /usr/bin/python3 not found"
+		}
 	}
 	progs = append(progs, pp)
 	return progs
@@ -215,6 +279,9 @@ func (r *runner) runPeers(dir string) {
 		threads := r.threads
 		if !p.threads {
 			threads = []int{1}
+		}
+		if !r.peerWanted(p) {
+			continue
 		}
 		if p.missing != "" {
 			r.rep.Peers = append(r.rep.Peers, PeerRun{Peer: p.label, Command: strings.Join(p.argv, " "), Skipped: p.missing})
@@ -269,6 +336,9 @@ func (r *runner) addPeerRow(row Row) {
 		if strings.HasPrefix(row.Name, mnistNet.name) {
 			row.PctPeak = 100 * row.Metric * mnistNet.flopsPerSample() / 1e9 / (pk * float64(row.Threads))
 		}
+	}
+	if pk > 0 && row.Group == "fashion" {
+		row.PctPeak = 100 * row.Metric * fashionNet.flopsPerSample() / 1e9 / (pk * float64(row.Threads))
 	}
 	r.add(row)
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // groupOrder is the order sections are printed in.
-var groupOrder = []string{"memory", "gemm", "eltwise", "update", "step", "epoch"}
+var groupOrder = []string{"memory", "gemm", "eltwise", "update", "step", "epoch", "fashion"}
 
 func groupRank(g string) int {
 	for i, o := range groupOrder {
@@ -140,7 +140,7 @@ func peerRatios(rep *Report) []ratioLine {
 	best := map[string]Row{}
 	var order []string
 	for _, r := range rep.Rows {
-		if !strings.HasPrefix(r.Impl, "entrena") {
+		if !isGo(r.Impl) {
 			continue
 		}
 		k := r.WorkKey()
@@ -154,7 +154,7 @@ func peerRatios(rep *Report) []ratioLine {
 	var out []ratioLine
 	for _, k := range order {
 		for _, p := range rep.Rows {
-			if strings.HasPrefix(p.Impl, "entrena") || p.WorkKey() != k {
+			if isGo(p.Impl) || p.WorkKey() != k {
 				continue
 			}
 			o := best[k]

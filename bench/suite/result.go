@@ -23,6 +23,10 @@ type Report struct {
 	Rows    []Row     `json:"rows"`
 	Peers   []PeerRun `json:"peers,omitempty"`   // one entry per peer program run or skipped
 	Skipped []string  `json:"skipped,omitempty"` // entrena measurements left out, with the reason
+
+	// FashionSkipped says why the Fashion-MNIST comparison did not run
+	// (the data set is missing), when it was asked for.
+	FashionSkipped string `json:"fashion_skipped,omitempty"`
 }
 
 // Peak is the measured single-core FMA throughput of one kernel path.
@@ -58,6 +62,10 @@ type Row struct {
 	Allocs  float64 `json:"allocs_per_op"`     // heap allocations per operation (-1 unknown)
 	Note    string  `json:"note,omitempty"`    // settings, kernel a peer picked, ...
 	Version string  `json:"version,omitempty"` // peer version
+
+	// Accuracy is the test accuracy (0…1) of a training run on real data
+	// (group "fashion"); 0 when not measured.
+	Accuracy float64 `json:"accuracy,omitempty"`
 }
 
 // Key identifies the work of a row and who did it, for compare.

@@ -38,6 +38,10 @@ type runner struct {
 	threads []int    // thread counts for multi-core measurements
 	t       timing
 	log     io.Writer
+	want    func(group string) bool // -only
+
+	epochSamples  int // -samples: samples of the synthetic epoch (Go and training peers); 0: default
+	fashionEpochs int // -fashionepochs; 0: default
 
 	gonumVersion string
 }
@@ -81,7 +85,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	threadsFlag := fs.String("threads", "", "comma-separated thread `counts` for the multi-core rows (default: 1 and all cores)")
 	peers := fs.Bool("peers", false, "also run the peer programs of bench/peers (see bench/peers/setup.sh)")
 	peersDir := fs.String("peersdir", "", "`dir`ectory of the peer programs (default: bench/peers of this repository)")
-	only := fs.String("only", "", "comma-separated `groups` to run: peak,memory,gemm,eltwise,step,epoch (default: all)")
+	only := fs.String("only", "", "comma-separated `groups` to run: memory,gemm,eltwise,step,epoch,fashion (default: all; with -peers, only the peers of those groups)")
+	samples := fs.Int("samples", 0, "`samples` of the synthetic training epoch, Go side and training peers (default 60000, 6000 with -quick)")
+	fashionEp := fs.Int("fashionepochs", 0, "`epochs` of the Fashion-MNIST comparison (default 5, 1 with -quick)")
 	outDir := fs.String("out", "", "write JSON, chart and COMPARISON.md into this `dir`ectory")
 	chart := fs.String("chart", "", "write the GFLOPS-vs-size chart to this PNG `file`")
 	reps := fs.Int("reps", 0, "timed repetitions per measurement (default 7, or 3 with -quick)")
@@ -121,6 +127,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if *reps > 0 {
 		r.t.reps = *reps
 	}
+	if *samples < 0 || *fashionEp < 0 {
+		fmt.Fprintln(stderr, "bench: -samples and -fashionepochs must not be negative")
+		return 2
+	}
+	r.epochSamples, r.fashionEpochs = *samples, *fashionEp
 	groups := map[string]bool{}
 	for _, g := range strings.Split(*only, ",") {
 		if g = strings.TrimSpace(g); g != "" {
@@ -128,6 +139,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	want := func(g string) bool { return len(groups) == 0 || groups[g] }
+	r.want = want
 	var pdir string
 	if *peers {
 		if pdir, err = findPeersDir(*peersDir); err != nil {
@@ -146,7 +158,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		run   func()
 	}{
 		{"memory", r.runMemory}, {"gemm", r.runGemm}, {"eltwise", r.runEltwise},
-		{"step", r.runSteps}, {"epoch", r.runEpochs},
+		{"step", r.runSteps}, {"epoch", r.runEpochs}, {"fashion", r.runFashion},
 	}
 	for _, s := range steps {
 		if want(s.group) {
@@ -166,6 +178,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout)
 		WritePeerRatios(stdout, r.rep)
 	}
+	WriteSummaries(stdout, r.rep)
 	status := 0
 	write := func(what string, f func() error) {
 		if err := f(); err != nil {
@@ -182,8 +195,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		if *jsonOut == "" {
 			*jsonOut = filepath.Join(dir, "results.json")
 		}
-		if *chart == "" {
-			*chart = filepath.Join(dir, "gemm.png")
+		if *chart == "" && want("gemm") {
+			*chart = filepath.Join(dir, "gemm.png") // no chart when -only leaves GEMM out
 		}
 		write("COMPARISON.md", func() error {
 			return writeFile(filepath.Join(dir, "COMPARISON.md"), func(w io.Writer) error {

@@ -263,3 +263,92 @@ func TestQuickSmoke(t *testing.T) {
 		t.Errorf("table lacks the first GEMM:\n%s", out.String())
 	}
 }
+
+// TestTrainingTablesAndTargets checks the training tables (entrena from C
+// and Python beside Go, ratios to the fastest peer), the Fashion-MNIST table
+// and the issue-8 targets: share of the FMA ceiling, wide-network scaling.
+func TestTrainingTablesAndTargets(t *testing.T) {
+	rep := sampleReport("CPU A", 1)
+	rep.Peaks = []Peak{{Path: "avx2", GFLOPS: 100}, {Path: "avx512", GFLOPS: 227.2}} // ceiling 500,000 samples/s
+	add := func(group, name, impl string, th int, metric, acc float64) {
+		rep.Rows = append(rep.Rows, Row{Group: group, Name: name, Impl: impl, Threads: th, Reps: 1, OpsRep: 1,
+			Median: 60000 / metric, Min: 60000 / metric, Max: 60000 / metric, Metric: metric, Unit: "samples/s", Accuracy: acc})
+	}
+	add("epoch", "784-128-64-10 b=256", "entrena/avx512", 1, 250000, 0)
+	add("epoch", "784-128-64-10 b=256", "numpy", 1, 125000, 0)
+	add("epoch", "784-128-64-10 b=256", "entrena (C)", 1, 240000, 0)
+	add("epoch", "784-128-64-10 b=256", "entrena (Python)", 1, 230000, 0)
+	add("step", "1024-1024-1024-10 b=256", "entrena/avx512", 1, 1000, 0)
+	add("step", "1024-1024-1024-10 b=256", "entrena/avx512", 2, 1900, 0)
+	add("fashion", fashionName(5), "entrena/avx512", 1, 400000, 0.861)
+	add("fashion", fashionName(5), "torch", 1, 150000, 0.864)
+	add("fashion", fashionName(5), "numpy", 1, 200000, 0.862)
+
+	tt, ok := trainingTable(rep, "epoch")
+	if !ok {
+		t.Fatal("no epoch table")
+	}
+	var b bytes.Buffer
+	tt.text(&b)
+	for _, want := range []string{"entrena (C)", "entrena (Python)", "entrena (Go, avx512)", "2.00×", "1.92×"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("epoch table lacks %q:\n%s", want, b.String())
+		}
+	}
+	ft, _ := trainingTable(rep, "fashion")
+	b.Reset()
+	ft.text(&b)
+	for _, want := range []string{"86.10%", "86.40%", "2.00×", "0.150"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("fashion table lacks %q:\n%s", want, b.String())
+		}
+	}
+	b.Reset()
+	WriteSummaries(&b, rep)
+	for _, want := range []string{"500000 samples/s per core", "50% of the avx512 ceiling", "1.90× (1000.0 → 1900.0", "met", "2.00× numpy"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("targets lack %q:\n%s", want, b.String())
+		}
+	}
+	// entrena from C or Python is a peer of entrena from Go in the ratios.
+	found := false
+	for _, l := range peerRatios(rep) {
+		found = found || (l.peer.Impl == "entrena (C)" && isGo(l.ours.Impl))
+	}
+	if !found {
+		t.Error("peerRatios leaves out entrena (C)")
+	}
+	b.Reset()
+	if err := WriteMarkdown(&b, rep, ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"## Targets (issue 8)", "## Fashion-MNIST", "| entrena (Python) |"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("markdown lacks %q", want)
+		}
+	}
+}
+
+// TestPeerGroups: -only selects the peer programs of its groups, and the
+// binding peers are in the list under their row names.
+func TestPeerGroups(t *testing.T) {
+	r := &runner{rep: &Report{}, threads: []int{1}, want: func(g string) bool { return g == "fashion" }}
+	progs := r.peerPrograms(t.TempDir())
+	labels := map[string]bool{}
+	n := 0
+	for _, p := range progs {
+		labels[p.label] = true
+		if p.group == "" {
+			t.Errorf("peer %q has no group", p.label)
+		}
+		if r.peerWanted(p) {
+			n++
+			if p.group != "fashion" {
+				t.Errorf("-only fashion runs %q", p.label)
+			}
+		}
+	}
+	if n == 0 || !labels["entrena (C) train"] || !labels["entrena (Python) train"] {
+		t.Errorf("peer list: %d fashion peers, labels %v", n, labels)
+	}
+}

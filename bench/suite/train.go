@@ -138,6 +138,17 @@ func (r *runner) addSamples(m measured, row Row, samplesPerOp int, flopsPerOp fl
 // epochSamples is the epoch size of the end-to-end training comparison.
 const epochSamples = 60000
 
+// epochSampleCount is the size of the synthetic epoch of this run.
+func (r *runner) epochSampleCount() int {
+	switch {
+	case r.epochSamples > 0:
+		return r.epochSamples
+	case r.quick:
+		return 6000
+	}
+	return epochSamples
+}
+
 // epochBatches are the batch sizes of the end-to-end comparison.
 var epochBatches = []int{32, 256}
 
@@ -145,10 +156,7 @@ var epochBatches = []int{32, 256}
 // and 256, no shuffling) on synthetic data: the Go side of the peers'
 // train_*.py and train_fann.c.
 func (r *runner) runEpochs() {
-	samples := epochSamples
-	if r.quick {
-		samples = 6000
-	}
+	samples := r.epochSampleCount()
 	x, y := synthetic(5, samples, mnistNet.inputs, 10)
 	p := r.best()
 	r.use(p)
