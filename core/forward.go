@@ -10,11 +10,19 @@ import "github.com/v1tr0/entrena/asm"
 //	a[l] = f(z[l])               (in place; sigmoid fuses bias and activation)
 func (n *Network) forward(x []float32, batch int, out []float32) error {
 	in := x
+	tiny := n.useTiny(batch)
 	for i := range n.layers {
 		l := &n.layers[i]
 		dst := l.a[:batch*l.out]
 		if out != nil && i == len(n.layers)-1 {
 			dst = out[:batch*l.out]
+		}
+		if tiny {
+			if err := tinyForward(l, in, dst, batch); err != nil {
+				return err
+			}
+			in = dst
+			continue
 		}
 		if err := n.pool.Sgemm(false, true, batch, l.out, l.in, 1, in, l.in, l.w, l.in, 0, dst, l.out); err != nil {
 			return err

@@ -91,8 +91,20 @@ func refCost(s Spec, params []float64, x, y []float32, batch int) float64 {
 
 // TestGradientCheck compares backprop's gradients with central finite
 // differences of the float64 reference cost, for every activation × loss
-// combination the spec allows, on every kernel path.
+// combination the spec allows, on every kernel path, through the GEMM path
+// and through the loop path of tiny networks.
 func TestGradientCheck(t *testing.T) {
+	for _, tiny := range []bool{true, false} {
+		t.Run(fmt.Sprintf("tiny=%v", tiny), func(t *testing.T) {
+			old := tinyEnabled
+			tinyEnabled = tiny
+			defer func() { tinyEnabled = old }()
+			gradientCheck(t)
+		})
+	}
+}
+
+func gradientCheck(t *testing.T) {
 	type combo struct {
 		hidden, out Activation
 		loss        Loss

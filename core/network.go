@@ -30,7 +30,8 @@ type Network struct {
 	valLoss []float32 // validation cost of every epoch run with validation data
 	valAcc  []float32 // and its accuracy
 
-	fit fitBuffers // shuffling and divergence-recovery buffers, sized on first Fit
+	fit  fitBuffers // shuffling and divergence-recovery buffers, sized on first Fit
+	tiny bool       // small enough for the loop path of tiny.go
 }
 
 // rngStream is the PCG stream of every network's generator ("entrena").
@@ -69,7 +70,7 @@ func New(spec Spec) (n *Network, err error) {
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
-	n = &Network{spec: spec}
+	n = &Network{spec: spec, tiny: isTiny(spec)}
 	if n.pool, err = asm.NewPool(spec.Threads); err != nil {
 		return nil, err
 	}

@@ -50,12 +50,26 @@ func (n *Network) gradients(x, y []float32, batch int) (float32, error) {
 //	δ[l−1] = (δ[l]·W[l]) ⊙ f'(a[l−1])         (Sgemm NN, then in place)
 func (n *Network) backward(x []float32, batch int) error {
 	inv := 1 / float32(batch)
+	tiny := n.useTiny(batch)
 	for i := len(n.layers) - 1; i >= 0; i-- {
 		l := &n.layers[i]
 		d := l.d[:batch*l.out]
 		prev := x
 		if i > 0 {
 			prev = n.layers[i-1].a[:batch*l.in]
+		}
+		if tiny {
+			tinyGradients(l, d, prev, batch, inv)
+			if i == 0 {
+				break
+			}
+			p := &n.layers[i-1]
+			pd := p.d[:batch*p.out]
+			tinyDelta(l, d, pd, batch)
+			if err := activationBackward(p.act, pd, prev); err != nil {
+				return err
+			}
+			continue
 		}
 		if err := n.pool.Sgemm(true, false, l.out, l.in, batch, inv, d, l.out, prev, l.in, 0, l.dw, l.in); err != nil {
 			return err

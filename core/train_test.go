@@ -272,3 +272,26 @@ func TestReseed(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEqual(t, hb.Cost[2], hc.Cost[0])
 }
+
+// TestTinyPathMatchesGEMMPath: the loop path of tiny networks and the GEMM
+// path compute the same training run to rounding.
+func TestTinyPathMatchesGEMMPath(t *testing.T) {
+	x, y := blobs(4, 64, 6, 3)
+	run := func(tiny bool) []float32 {
+		old := tinyEnabled
+		tinyEnabled = tiny
+		defer func() { tinyEnabled = old }()
+		n, err := New(Spec{Inputs: 6, Layers: []Layer{{10, Tanh}, {3, Softmax}}, Loss: CategoricalCrossEntropy,
+			Optimizer: Optimizer{Kind: Momentum, LearningRate: 0.1}, MaxBatch: 8, Seed: 2, Threads: 1})
+		require.NoError(t, err)
+		require.True(t, n.tiny)
+		_, err = n.Fit(x, y, 64, FitOptions{Epochs: 5, BatchSize: 8, Shuffle: true})
+		require.NoError(t, err)
+		p := make([]float32, n.ParamCount())
+		_, _ = n.CopyParams(p)
+		return p
+	}
+	a, b := run(true), run(false)
+	require.InDeltaSlice(t, a, b, 1e-4)
+	require.NotEqual(t, make([]float32, len(a)), a)
+}
