@@ -32,6 +32,12 @@ package asm
 // lda), copies columns of a transposed A and rows of B with VMASKMOVPS
 // (gemm_pack_avx2_amd64.s), and packs a transposed B in Go.
 //
+// Products with a non-transposed A of at most smallM rows (a batch of a
+// few samples: the forward NT and backward NN of a dense layer) skip the
+// packing altogether: smallGemm runs the kernels of gemm_small_amd64.s on A,
+// B and C in place, with the same per-element summation as the blocked
+// path, so Pool.Sgemm's bands stay bit-identical.
+//
 // Cache sizes of the machine this was tuned on (Intel(R) Xeon(R) Processor,
 // Sapphire/Emerald Rapids class under KVM, per core: L1D 48 KiB, L2 2 MiB,
 // shared L3 260 MiB):
@@ -67,6 +73,11 @@ type gemmConfig struct {
 	packB  packFunc // a KC×NC block of op(B)
 	// inPlaceNN: read whole row panels of a non-transposed A in place.
 	inPlaceNN bool
+	// smallM: products with a non-transposed A of at most this many rows
+	// go to smallGemm (0: never). It must stay below mr, so that every row
+	// the small path computes is in a partial (scratch) tile on the blocked
+	// path too; see smallGemm.
+	smallM int
 }
 
 //go:noescape
@@ -79,9 +90,9 @@ func sgemmSkinnyAVX512(k int, a *float32, rsa, csa int, b *float32, csb int,
 
 var (
 	gemmAVX2 = &gemmConfig{mr: 6, nr: 16, kc: 256, nc: 3072, kernel: sgemmKernelAVX2,
-		packA: packAAVX2, packB: packBAVX2, inPlaceNN: true}
+		packA: packAAVX2, packB: packBAVX2, inPlaceNN: true, smallM: smallMAVX2}
 	gemmAVX512 = &gemmConfig{mr: 12, nr: 32, kc: 384, nc: 768, kernel: sgemmKernelAVX512,
-		packA: packAAVX512, packB: packBAVX512}
+		packA: packAAVX512, packB: packBAVX512, smallM: smallMAVX512}
 )
 
 // setGemmAVX2 installs the AVX2+FMA SGEMM into k.
@@ -113,6 +124,10 @@ func (g *gemmConfig) gemm(ws *Workspace, transA, transB bool, m, n, k int, alpha
 	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if k == 0 || alpha == 0 {
 		scaleC(m, n, beta, c, ldc)
+		return
+	}
+	if !transA && m <= g.smallM {
+		g.smallGemm(ws, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	packA, packB := ws.buffers(g.packSize(m, n, k))
@@ -352,7 +367,7 @@ func packSizeAVX512(m, n, k int) (a, b int) {
 // skinny path and the rest to the 12×32 blocked path.
 func gemmAVX512Skinny(ws *Workspace, transA, transB bool, m, n, k int, alpha float32,
 	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if n > skinnyN || k == 0 || alpha == 0 {
+	if n > skinnyN || k == 0 || alpha == 0 || (!transA && m <= gemmAVX512.smallM) {
 		gemmAVX512.gemm(ws, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
@@ -378,6 +393,13 @@ func skinnyAVX512(packA, packB []float32, transA, transB bool, i0, i1, n, k int,
 		if pc > 0 {
 			bet = 1
 		}
+		if bet != 0 && bet != 1 {
+			// The blocked path computes these columns (n < NR) in scratch
+			// tiles, where storeTile rounds beta·C before adding it; the
+			// kernel's fused beta·C + acc would differ in the last bit.
+			scaleC(i1-i0, n, bet, c[i0*ldc:], ldc)
+			bet = 1
+		}
 		bp, csb := &b[0], ldb
 		if transB {
 			packPanelsB(packB, true, b, ldb, pc, 0, kc, n, skinnyN)
@@ -397,3 +419,143 @@ func skinnyAVX512(packA, packB []float32, transA, transB bool, i0, i1, n, k int,
 		}
 	}
 }
+
+// Small-m products: the kernels of gemm_small_amd64.s read A, B and C in
+// place (nothing is packed, but for the last n mod 8 rows of a transposed
+// B), for up to 4 rows of A per call.
+//
+// Bit-identity with the blocked path, which Pool.Sgemm relies on when it
+// cuts a product into row bands (a last band of a few rows comes here while
+// the whole product went through blocked): each element of C is one FMA
+// chain over the same k blocks (evenBlock with the path's kc) in order,
+// then alpha·acc is stored (beta' = 0) or added to C (beta' = 1). On the
+// blocked path those rows (m < mr) are in scratch tiles, which storeTile
+// adds as v + beta·C with beta·C rounded on its own; a first block with
+// beta ∉ {0, 1} is therefore done here as C = beta·C (scaleC, the same
+// rounding) followed by an add.
+const (
+	smallMAVX2   = 4 // below the 6-row tile
+	smallMAVX512 = 8 // below the 12-row tile
+)
+
+// smallKernel computes C[0:R, 0:cols] = alpha·op(A)·op(B) (+ C when add ≠
+// 0) for the kernel's R rows: A(i, p) = a[i·lda + p]; NT: op(B)(p, j) =
+// b[j·ldb + p]; NN: op(B)(p, j) = b[p·ldb + j]. Full kernels take their
+// whole width and ignore cols; edge kernels take cols ≤ 8.
+type smallKernel func(k int, a *float32, lda int, b *float32, ldb int,
+	c *float32, ldc int, alpha float32, add, cols int)
+
+var (
+	smallWidth  = [5]int{1: 64, 2: 32, 4: 16}
+	smallNT     = [5]smallKernel{1: sgemmNT1x64AVX2, 2: sgemmNT2x32AVX2, 4: sgemmNT4x16AVX2}
+	smallNTEdge = [5]smallKernel{1: sgemmNTEdge1AVX2, 2: sgemmNTEdge2AVX2, 4: sgemmNTEdge4AVX2}
+	smallNN     = [5]smallKernel{1: sgemmNN1x64AVX2, 2: sgemmNN2x32AVX2, 4: sgemmNN4x16AVX2}
+	smallNNEdge = [5]smallKernel{1: sgemmNNEdge1AVX2, 2: sgemmNNEdge2AVX2, 4: sgemmNNEdge4AVX2}
+)
+
+// smallGemm computes C = alpha·A·op(B) + beta·C for a non-transposed A of
+// m ≤ 8 rows (k > 0, alpha ≠ 0): row groups of 4, 2 or 1, each across C in
+// full-width calls and then 8-column edge calls. The edge of a transposed B
+// (its last n mod 8 rows) is copied into an 8-row block so the kernel's
+// 8-row loads stay inside B; the rows past n hold stale values whose lanes
+// are never stored.
+func (g *gemmConfig) smallGemm(ws *Workspace, transB bool, m, n, k int, alpha float32,
+	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	full, edge := &smallNN, &smallNNEdge
+	if transB {
+		full, edge = &smallNT, &smallNTEdge
+	}
+	kcb := evenBlock(k, g.kc)
+	var pack []float32
+	if transB && n%8 != 0 {
+		_, pack = ws.buffers(0, 8*kcb)
+	}
+	for pc := 0; pc < k; pc += kcb {
+		kc := min(kcb, k-pc)
+		bet := beta
+		if pc > 0 {
+			bet = 1
+		}
+		if bet != 0 && bet != 1 {
+			scaleC(m, n, bet, c, ldc)
+			bet = 1
+		}
+		add := 0
+		if bet != 0 {
+			add = 1
+		}
+		for i := 0; i < m; {
+			r := 4
+			if m-i < 4 {
+				r = 1 + (m-i)/2 // 3 → 2, 2 → 2, 1 → 1
+			}
+			ap := &a[i*lda+pc]
+			w := smallWidth[r]
+			j := 0
+			for ; j+w <= n; j += w {
+				var bp *float32
+				if transB {
+					bp = &b[j*ldb+pc]
+				} else {
+					bp = &b[pc*ldb+j]
+				}
+				full[r](kc, ap, lda, bp, ldb, &c[i*ldc+j], ldc, alpha, add, w)
+			}
+			for ; j < n; j += 8 {
+				cols := min(8, n-j)
+				var bp *float32
+				ldbp := ldb
+				if !transB {
+					bp = &b[pc*ldb+j]
+				} else {
+					bp = &b[j*ldb+pc]
+					if cols < 8 {
+						for q := 0; q < cols; q++ {
+							o := (j+q)*ldb + pc
+							copy(pack[q*kc:q*kc+kc], b[o:o+kc])
+						}
+						bp, ldbp = &pack[0], kc
+					}
+				}
+				edge[r](kc, ap, lda, bp, ldbp, &c[i*ldc+j], ldc, alpha, add, cols)
+			}
+			i += r
+		}
+	}
+}
+
+//go:noescape
+func sgemmNT1x64AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, add, cols int)
+
+//go:noescape
+func sgemmNT2x32AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, add, cols int)
+
+//go:noescape
+func sgemmNT4x16AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, add, cols int)
+
+//go:noescape
+func sgemmNTEdge1AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, add, cols int)
+
+//go:noescape
+func sgemmNTEdge2AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, add, cols int)
+
+//go:noescape
+func sgemmNTEdge4AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, add, cols int)
+
+//go:noescape
+func sgemmNN1x64AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, add, cols int)
+
+//go:noescape
+func sgemmNN2x32AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, add, cols int)
+
+//go:noescape
+func sgemmNN4x16AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, add, cols int)
+
+//go:noescape
+func sgemmNNEdge1AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, add, cols int)
+
+//go:noescape
+func sgemmNNEdge2AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, add, cols int)
+
+//go:noescape
+func sgemmNNEdge4AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha float32, add, cols int)

@@ -148,3 +148,153 @@ func TestMeasurePeak(t *testing.T) {
 		require.Greater(t, g, 0.0, path)
 	}
 }
+
+// TestSgemmSmallM covers the small-m path (gemm_small_amd64.s: A rows read
+// in place, 4/2/1-row groups, 64/32/16-column full calls, 8-column edge
+// calls, a masked k tail of 1–3 steps, the copied edge of a transposed B)
+// around every boundary: m across the row groups and past both paths'
+// thresholds (4 and 8), n around 8, 16, 32 and 64, k around 4 and the KC
+// blocks, beta 0, 1 and one whose product with C rounds.
+func TestSgemmSmallM(t *testing.T) {
+	var cases []gemmCase
+	i := 0
+	for _, tB := range []bool{false, true} {
+		for _, m := range []int{1, 2, 3, 4, 5, 6, 7, 8, 9} {
+			for _, n := range []int{1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 129} {
+				i++
+				k := []int{1, 2, 3, 4, 5, 7, 8, 9, 33, 100}[i%10]
+				beta := []float32{0, 1, 0.3}[i%3]
+				cases = append(cases, gemmCase{transB: tB, m: m, n: n, k: k, alpha: 0.7, beta: beta,
+					pad: i % 3, off: i % 5})
+			}
+		}
+		for _, k := range []int{255, 256, 257, 383, 384, 385, 769, 784, 1000} {
+			for _, m := range []int{1, 3, 4, 8} {
+				cases = append(cases, gemmCase{transB: tB, m: m, n: 70, k: k, alpha: -1, beta: 0.3, pad: 1, off: 3})
+			}
+		}
+	}
+	forEachPath(t, func(t *testing.T, path string) {
+		ws := NewWorkspace()
+		for i, g := range cases {
+			runGemmCase(t, ws, g, uint64(9000+i))
+		}
+	})
+}
+
+// TestSgemmSmallMBetaZeroNaN: beta = 0 on the small-m path (full and
+// edge kernels, both transposes) overwrites NaN in C without reading it.
+func TestSgemmSmallMBetaZeroNaN(t *testing.T) {
+	nan := float32(math.NaN())
+	forEachPath(t, func(t *testing.T, path string) {
+		for _, tB := range []bool{false, true} {
+			for _, sh := range [][3]int{{1, 64, 5}, {2, 33, 7}, {4, 17, 384}, {7, 70, 9}} {
+				m, n, k := sh[0], sh[1], sh[2]
+				a := make([]float32, m*k)
+				b := make([]float32, k*n)
+				for i := range a {
+					a[i] = 1
+				}
+				for i := range b {
+					b[i] = 1
+				}
+				c := make([]float32, m*n)
+				for i := range c {
+					c[i] = nan
+				}
+				ldb := n
+				if tB {
+					ldb = k
+				}
+				require.NoError(t, Sgemm(nil, false, tB, m, n, k, 1, a, k, b, ldb, 0, c, n))
+				for i, v := range c {
+					require.Equal(t, float32(k), v, "tB=%v %v C[%d]", tB, sh, i)
+				}
+			}
+		}
+	})
+}
+
+// TestSgemmSmallBandsBitIdentical: a row band of at most 8 rows cut from a
+// larger product (the last band Pool.Sgemm gives a worker when m is a few
+// rows past a multiple of 24) goes to the small-m or skinny path while the
+// whole product goes through the blocked one; the bits must agree, also
+// with a beta whose product with C rounds (0.3) and k over several KC
+// blocks. Column bands of ≤ 16 columns (the AVX-512 skinny path) likewise.
+func TestSgemmSmallBandsBitIdentical(t *testing.T) {
+	forEachPath(t, func(t *testing.T, path string) {
+		r := newRand(21)
+		for _, sh := range [][3]int{{25, 40, 900}, {28, 70, 31}, {32, 129, 784}, {30, 10, 300}, {27, 48, 390}, {29, 3, 5}} {
+			m, n, k := sh[0], sh[1], sh[2]
+			for _, tB := range []bool{false, true} {
+				for _, beta := range []float32{0, 1, 0.3} {
+					ldb := n
+					if tB {
+						ldb = k
+					}
+					a, _ := guarded(r, m*k, 1)
+					b, _ := guarded(r, k*n, 2)
+					whole, _ := guarded(r, m*n, 3)
+					rows, cols := copyOf(whole), copyOf(whole)
+					ws := NewWorkspace()
+					require.NoError(t, Sgemm(ws, false, tB, m, n, k, 0.5, a, k, b, ldb, beta, whole, n))
+					const i0 = 24
+					require.NoError(t, Sgemm(ws, false, tB, i0, n, k, 0.5, a, k, b, ldb, beta, rows, n))
+					require.NoError(t, Sgemm(ws, false, tB, m-i0, n, k, 0.5, a[i0*k:], k, b, ldb, beta, rows[i0*n:], n))
+					j0 := min(32, n)
+					require.NoError(t, Sgemm(ws, false, tB, m, j0, k, 0.5, a, k, b, ldb, beta, cols, n))
+					if j0 < n {
+						bb := b[j0:]
+						if tB {
+							bb = b[j0*ldb:]
+						}
+						require.NoError(t, Sgemm(ws, false, tB, m, n-j0, k, 0.5, a, k, bb, ldb, beta, cols[j0:], n))
+					}
+					for i := range whole {
+						if math.Float32bits(whole[i]) != math.Float32bits(rows[i]) {
+							t.Fatalf("%v tB=%v beta=%v: C[%d,%d] = %v in row bands, %v whole", sh, tB, beta, i/n, i%n, rows[i], whole[i])
+						}
+						if math.Float32bits(whole[i]) != math.Float32bits(cols[i]) {
+							t.Fatalf("%v tB=%v beta=%v: C[%d,%d] = %v in column bands, %v whole", sh, tB, beta, i/n, i%n, cols[i], whole[i])
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestSgemmSmallPoolBands: Pool.Sgemm with 2 threads on m = 25…32 gives
+// the second worker a band of 1–8 rows.
+func TestSgemmSmallPoolBands(t *testing.T) {
+	old := ParallelGemmFlops
+	ParallelGemmFlops = 0
+	defer func() { ParallelGemmFlops = old }()
+	forEachPath(t, func(t *testing.T, path string) {
+		p, err := NewPool(2)
+		require.NoError(t, err)
+		defer p.Close()
+		r := newRand(5)
+		for m := 25; m <= 32; m++ {
+			for _, tB := range []bool{false, true} {
+				n, k := 20, 777
+				ldb := n
+				if tB {
+					ldb = k
+				}
+				a, _ := guarded(r, m*k, 1)
+				b, _ := guarded(r, k*n, 2)
+				c1, check := guarded(r, m*n, 3)
+				c2 := copyOf(c1)
+				require.NoError(t, Sgemm(NewWorkspace(), false, tB, m, n, k, 0.5, a, k, b, ldb, 0.3, c1, n))
+				require.NoError(t, p.Sgemm(false, tB, m, n, k, 0.5, a, k, b, ldb, 0.3, c2, n))
+				check(t)
+				for i := range c1 {
+					if math.Float32bits(c1[i]) != math.Float32bits(c2[i]) {
+						t.Fatalf("m=%d tB=%v: C[%d] = %v with 2 threads, %v on one", m, tB, i, c2[i], c1[i])
+					}
+				}
+			}
+		}
+	})
+}

@@ -29,6 +29,13 @@ var benchShapes = func() []benchShape {
 		benchShape{name: "NT_32x784x128", transB: true, m: 32, n: 128, k: 784},
 		benchShape{name: "TN_128x32x784", transA: true, m: 128, n: 784, k: 32},
 		benchShape{name: "NN_32x128x784", m: 32, n: 784, k: 128},
+		// Batch 1 and 4 (Predict, small-batch training) and the XOR net.
+		benchShape{name: "NT_1x784x128", transB: true, m: 1, n: 128, k: 784},
+		benchShape{name: "NT_4x784x128", transB: true, m: 4, n: 128, k: 784},
+		benchShape{name: "NN_1x128x784", m: 1, n: 784, k: 128},
+		benchShape{name: "TN_128x1x784", transA: true, m: 128, n: 784, k: 1},
+		benchShape{name: "NT_4x2x8", transB: true, m: 4, n: 8, k: 2},
+		benchShape{name: "NT_4x8x1", transB: true, m: 4, n: 1, k: 8},
 	)
 }()
 
