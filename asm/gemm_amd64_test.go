@@ -153,7 +153,8 @@ func TestMeasurePeak(t *testing.T) {
 // in place, 4/2/1-row groups, 64/32/16-column full calls, 8-column edge
 // calls, a masked k tail of 1–3 steps, the copied edge of a transposed B)
 // around every boundary: m across the row groups and past both paths'
-// thresholds (4 and 8), n around 8, 16, 32 and 64, k around 4 and the KC
+// threshold (8; avx2 takes 6–8 rows only with beta ∈ {0, 1}), n around 8,
+// 16, 32 and 64, k around 4 and the KC
 // blocks, beta 0, 1 and one whose product with C rounds.
 func TestSgemmSmallM(t *testing.T) {
 	var cases []gemmCase
