@@ -261,7 +261,7 @@ func storeTile(c []float32, ldc int, tile []float32, ldt, rows, cols int, beta f
 			continue
 		}
 		for j, v := range src {
-			dst[j] = v + beta*dst[j]
+			dst[j] = v + float32(beta*dst[j]) // the conversion forbids FMA fusion (GOAMD64=v3, arm64)
 		}
 	}
 }

@@ -110,7 +110,7 @@ func neonStoreTile(c []float32, ldc int, tile []float32, rows, cols int, beta fl
 			continue
 		}
 		for j, v := range src {
-			dst[j] = v + beta*dst[j]
+			dst[j] = v + float32(beta*dst[j]) // the conversion forbids FMA fusion (GOAMD64=v3, arm64)
 		}
 	}
 }
