@@ -18,9 +18,9 @@ package asm
 // zero-padded, so the micro-kernel always computes a whole 8×12 tile; a tile
 // that sticks out of C is computed into a scratch tile (after the packed A
 // block in the A buffer) and only its valid part is written to C by
-// neonStoreTile, so C is never touched outside m×n and, with beta = 0, never
+// storeTile, so C is never touched outside m×n and, with beta = 0, never
 // read. The packing copies handle the four transpose combinations, so the
-// kernel sees one layout.
+// kernel sees one layout; they and storeTile are shared with amd64 (pack.go).
 //
 // Blocking: BLIS's cortexa57 configuration (config/cortexa57/
 // bli_cntx_init_cortexa57.c: sgemm 8×12, MC 120, KC 640, NC 3072): a B
@@ -52,12 +52,10 @@ func setGemmNEON(k *kernelSet) {
 // product: the packed A block plus one scratch tile, and the packed B block.
 func neonPackSize(m, n, k int) (a, b int) {
 	kc := min(k, neonKC)
-	a = neonRoundUp(min(m, neonMC), neonMR)*kc + neonMR*neonNR
-	b = kc * neonRoundUp(min(n, neonNC), neonNR)
+	a = roundUpTo(min(m, neonMC), neonMR)*kc + neonMR*neonNR
+	b = kc * roundUpTo(min(n, neonNC), neonNR)
 	return a, b
 }
-
-func neonRoundUp(n, m int) int { return (n + m - 1) / m * m }
 
 func gemmNEON(ws *Workspace, transA, transB bool, m, n, k int, alpha float32,
 	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
@@ -75,10 +73,10 @@ func gemmNEON(ws *Workspace, transA, transB bool, m, n, k int, alpha float32,
 			if pc > 0 {
 				bet = 1
 			}
-			neonPackB(packB, transB, b, ldb, pc, jc, kc, nc)
+			packPanelsB(packB, transB, b, ldb, pc, jc, kc, nc, neonNR)
 			for ic := 0; ic < m; ic += neonMC {
 				mc := min(neonMC, m-ic)
-				neonPackA(packA, transA, a, lda, ic, pc, mc, kc)
+				packPanelsA(packA, transA, a, lda, ic, pc, mc, kc, neonMR)
 				for jr := 0; jr < nc; jr += neonNR {
 					ncols := min(neonNR, nc-jr)
 					bp := &packB[jr*kc]
@@ -91,85 +89,9 @@ func gemmNEON(ws *Workspace, transA, transB bool, m, n, k int, alpha float32,
 							continue
 						}
 						sgemmKernelNEON(kc, ap, bp, &tile[0], neonNR, alpha, 0)
-						neonStoreTile(c[cOff:], ldc, tile, nrows, ncols, bet)
+						storeTile(c[cOff:], ldc, tile, neonNR, nrows, ncols, bet)
 					}
 				}
-			}
-		}
-	}
-}
-
-// neonStoreTile writes the rows×cols corner of an alpha-scaled 8×12 tile
-// into C: C = tile + beta·C, without reading C when beta = 0.
-func neonStoreTile(c []float32, ldc int, tile []float32, rows, cols int, beta float32) {
-	for i := 0; i < rows; i++ {
-		dst := c[i*ldc : i*ldc+cols]
-		src := tile[i*neonNR : i*neonNR+cols]
-		if beta == 0 {
-			copy(dst, src)
-			continue
-		}
-		for j, v := range src {
-			dst[j] = v + float32(beta*dst[j]) // the conversion forbids FMA fusion (GOAMD64=v3, arm64)
-		}
-	}
-}
-
-// neonPackA copies the mc×kc block of op(A) at (i0, p0) into 8-tall
-// micro-panels: panel q (at q·8·kc) holds rows 8q…8q+7 in column-major order
-// (8 values per step p), the rows past mc zero-filled.
-func neonPackA(dst []float32, trans bool, a []float32, lda, i0, p0, mc, kc int) {
-	for ir := 0; ir < mc; ir += neonMR {
-		rows := min(neonMR, mc-ir)
-		d := dst[ir*kc : ir*kc+neonMR*kc]
-		if trans { // op(A)(i, p) = a[p·lda + i]: 8 contiguous values per step
-			for p := 0; p < kc; p++ {
-				o := (p0+p)*lda + i0 + ir
-				dd := d[p*neonMR : p*neonMR+neonMR]
-				copy(dd, a[o:o+rows])
-				clear(dd[rows:])
-			}
-			continue
-		}
-		for r := 0; r < rows; r++ {
-			o := (i0+ir+r)*lda + p0
-			for p, v := range a[o : o+kc] {
-				d[p*neonMR+r] = v
-			}
-		}
-		if rows < neonMR {
-			for p := 0; p < kc; p++ {
-				clear(d[p*neonMR+rows : p*neonMR+neonMR])
-			}
-		}
-	}
-}
-
-// neonPackB copies the kc×nc block of op(B) at (p0, j0) into 12-wide
-// micro-panels: panel q (at q·12·kc) holds columns 12q…12q+11 in row-major
-// order (12 values per step p), the columns past nc zero-filled.
-func neonPackB(dst []float32, trans bool, b []float32, ldb, p0, j0, kc, nc int) {
-	for jr := 0; jr < nc; jr += neonNR {
-		cols := min(neonNR, nc-jr)
-		d := dst[jr*kc : jr*kc+neonNR*kc]
-		if !trans { // op(B)(p, j) = b[p·ldb + j]: 12 contiguous values per step
-			for p := 0; p < kc; p++ {
-				o := (p0+p)*ldb + j0 + jr
-				dd := d[p*neonNR : p*neonNR+neonNR]
-				copy(dd, b[o:o+cols])
-				clear(dd[cols:])
-			}
-			continue
-		}
-		for j := 0; j < cols; j++ {
-			o := (j0+jr+j)*ldb + p0
-			for p, v := range b[o : o+kc] {
-				d[p*neonNR+j] = v
-			}
-		}
-		if cols < neonNR {
-			for p := 0; p < kc; p++ {
-				clear(d[p*neonNR+cols : p*neonNR+neonNR])
 			}
 		}
 	}
