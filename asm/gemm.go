@@ -6,6 +6,7 @@ package asm
 // after the first call. A Workspace must not be used by two goroutines at once.
 type Workspace struct {
 	packA, packB []float32
+	swapped      []float32 // Cᵀ of a product computed transposed (see gemmSwappedNT)
 }
 
 // NewWorkspace returns an empty Workspace.
@@ -19,6 +20,9 @@ func (w *Workspace) Reserve(m, n, k int) {
 			a, b := ks.packSize(m, n, k)
 			w.buffers(a, b)
 		}
+		if ks.swapSize != nil {
+			w.swapBuffer(ks.swapSize(m, n, k))
+		}
 	}
 }
 
@@ -31,6 +35,14 @@ func (w *Workspace) buffers(a, b int) (packA, packB []float32) {
 		w.packB = Aligned(b)
 	}
 	return w.packA, w.packB
+}
+
+// swapBuffer returns a scratch matrix of at least n floats.
+func (w *Workspace) swapBuffer(n int) []float32 {
+	if len(w.swapped) < n {
+		w.swapped = Aligned(n)
+	}
+	return w.swapped
 }
 
 // Sgemm computes C = alpha·op(A)·op(B) + beta·C on row-major matrices, where

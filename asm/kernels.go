@@ -7,9 +7,7 @@ package asm
 type kernelSet struct {
 	name string
 
-	// gemm computes C = alpha·op(A)·op(B) + beta·C; see Sgemm.
-	gemm func(ws *Workspace, transA, transB bool, m, n, k int, alpha float32,
-		a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
+	gemm gemmFunc
 
 	hadamard        func(dst, a, b []float32)                                 // dst[i] = a[i]·b[i]
 	sigmoid         func(dst, src []float32)                                  // dst[i] = σ(src[i])
@@ -32,6 +30,9 @@ type kernelSet struct {
 	// packSize returns the Workspace floats this path's gemm needs for an
 	// m×n×k product: the packed A block and the packed B panel.
 	packSize func(m, n, k int) (a, b int)
+	// swapSize, when set, returns the floats of the transposed-result
+	// scratch an m×n×k product may need (0: it is computed directly).
+	swapSize func(m, n, k int) int
 }
 
 // AdamParams are the per-step constants of an Adam update. Correction1 and
@@ -46,3 +47,7 @@ func (k *kernelSet) clone(name string) *kernelSet {
 	c.name = name
 	return &c
 }
+
+// gemmFunc computes C = alpha·op(A)·op(B) + beta·C on one core; see Sgemm.
+type gemmFunc func(ws *Workspace, transA, transB bool, m, n, k int, alpha float32,
+	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)

@@ -1,0 +1,44 @@
+//go:build !noasm && !purego
+
+package asm
+
+import (
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestSgemmSwappedNT: on the AVX-512 path an NT product with fewer rows than
+// columns is computed transposed; with beta 0 or 1 it must give the direct
+// product's bits (Pool.Sgemm's bands may be computed either way), and C
+// outside the m×n block (ldc > n) must stay untouched.
+func TestSgemmSwappedNT(t *testing.T) {
+	if !slices.Contains(Available(), "avx512") {
+		t.Skip("no avx512 on this CPU")
+	}
+	r := newRand(21)
+	for _, sh := range [][3]int{{9, 10, 300}, {32, 128, 784}, {13, 48, 1000}, {16, 17, 256}, {32, 33, 512}, {11, 784, 257}} {
+		m, n, k := sh[0], sh[1], sh[2]
+		require.True(t, swapNTAVX512(false, true, m, n, k, 1, 0), "%v", sh)
+		for _, beta := range []float32{0, 1} {
+			ldc := n + 3
+			a, _ := guarded(r, m*k, 1)
+			b, _ := guarded(r, n*k, 2)
+			swapped, check := guarded(r, m*ldc, 3)
+			direct := copyOf(swapped)
+			gemmAVX512Skinny(NewWorkspace(), false, true, m, n, k, 0.5, a, k, b, k, beta, swapped, ldc)
+			gemmAVX512.gemm(NewWorkspace(), false, true, m, n, k, 0.5, a, k, b, k, beta, direct, ldc)
+			check(t)
+			for i := range direct {
+				if math.Float32bits(direct[i]) != math.Float32bits(swapped[i]) {
+					t.Fatalf("%v beta=%v: C[%d,%d] = %v swapped, %v direct", sh, beta, i/ldc, i%ldc, swapped[i], direct[i])
+				}
+			}
+		}
+	}
+	require.False(t, swapNTAVX512(false, true, 32, 128, 784, 1, 0.5), "beta 0.5 must not swap")
+	require.False(t, swapNTAVX512(false, true, 8, 128, 784, 1, 0), "small m has its own path")
+	require.False(t, swapNTAVX512(false, false, 32, 128, 784, 1, 0), "NN is not swapped")
+}
