@@ -4,6 +4,7 @@ import (
 	"math"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -133,4 +134,62 @@ func itoa(v int) string {
 		v /= 10
 	}
 	return string(buf[i:])
+}
+
+// emptyTask does nothing: BenchmarkPoolHandOff times the hand-off alone.
+type emptyTask struct{}
+
+func (emptyTask) Run(w, lo, hi int) {}
+
+// BenchmarkPoolHandOff is the cost of one two-way Parallel call with no
+// work, right after the previous call and after an idle gap of serial work
+// (the gaps between the parallel phases of a training step): a worker that
+// has parked costs a cross-core wake-up, one still polling does not.
+func BenchmarkPoolHandOff(b *testing.B) {
+	for _, gap := range []time.Duration{0, 50 * time.Microsecond} {
+		b.Run("gap="+gap.String(), func(b *testing.B) {
+			p, err := NewPool(2)
+			require.NoError(b, err)
+			defer p.Close()
+			var in time.Duration
+			for i := 0; i < b.N; i++ {
+				for end := time.Now().Add(gap); time.Now().Before(end); {
+				}
+				t0 := time.Now()
+				p.Parallel(2, 1, emptyTask{})
+				in += time.Since(t0)
+			}
+			b.ReportMetric(float64(in.Nanoseconds())/float64(b.N), "ns/handoff")
+		})
+	}
+}
+
+// shareTask counts the shares each worker ran.
+type shareTask struct{ ran [MaxThreads]atomic.Int32 }
+
+func (t *shareTask) Run(w, lo, hi int) { t.ran[w].Add(1) }
+
+// TestPoolParksAndWakes: an idle worker stops polling after spinTime and
+// parks; the next call wakes it and it runs its share; Close reaches a
+// parked worker too.
+func TestPoolParksAndWakes(t *testing.T) {
+	p, err := NewPool(3)
+	require.NoError(t, err)
+	var ct shareTask
+	p.Parallel(3, 1, &ct)
+	require.Eventually(t, func() bool { return p.sleeping[1].Load() && p.sleeping[2].Load() },
+		time.Second, time.Millisecond, "idle workers never parked")
+	for round := 0; round < 3; round++ {
+		p.Parallel(3, 1, &ct)
+		time.Sleep(3 * spinTime)
+	}
+	for w := 0; w < 3; w++ {
+		require.EqualValues(t, 4, ct.ran[w].Load(), "worker %d", w)
+	}
+	p.Parallel(2, 1, &ct) // worker 2 sits this one out
+	require.EqualValues(t, 4, ct.ran[2].Load())
+	p.Close()
+	p.Parallel(3, 1, &ct) // closed: the caller alone
+	require.EqualValues(t, 6, ct.ran[0].Load())
+	require.EqualValues(t, 5, ct.ran[1].Load())
 }

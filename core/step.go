@@ -29,7 +29,7 @@ func (n *Network) step1(x, y []float32, batch int) (float32, error) {
 	if err != nil {
 		return 0, err
 	}
-	return cost, n.update()
+	return cost, n.update(batch)
 }
 
 // gradients runs forward, cost and backward, leaving ∂J/∂θ in n.grads.
