@@ -14,11 +14,16 @@
 // Element (i, p) of the A panel is at a + i·rsa + p·csa and row p of the B
 // panel (32 contiguous floats) at b + p·csb; strides are in floats (packed A:
 // rsa = 1, csa = 12; A read in place: rsa = lda, csa = 1, or transposed
-// rsa = 1, csa = lda). Each step loads the B row once (2 ZMM), broadcasts
-// 12 A values and issues 24 independent FMAs: 24 accumulators cover the
-// 2 ports × 4 cycles of FMA latency three times over and leave 8 registers
-// for B and the broadcasts, and 14 loads per 24 FMAs fit the 2 vector loads
-// per cycle. The caller guarantees all 12 rows and 32 columns exist
+// rsa = 1, csa = lda). Each step loads the B row once (2 ZMM) and issues
+// 24 independent FMAs, each broadcasting its A value from memory (embedded
+// broadcast): 24 accumulators cover the 2 ports × 4 cycles of FMA latency
+// three times over, and the 26 loads per 12 cycles fit 3 load ports (a
+// VBROADCASTSS into a register shared by the two FMAs of a row measured no
+// faster). Each step also prefetches the B row 4 steps ahead (the two cache
+// lines 512 bytes on): the packed B block streams from L2, and the hardware
+// prefetcher alone left the 784-deep products of a 784-128 layer 2–9%
+// slower (interleaved A/B in one process). A prefetch past the panel's end
+// is harmless: prefetches do not fault. The caller guarantees all 12 rows and 32 columns exist
 // (zero-padded edge panels); partial tiles go through a scratch tile.
 //
 // Register map:
@@ -40,6 +45,8 @@
 
 // One rank-1 update: acc[i] += A(i, p) · B(p, 0:32).
 #define KSTEP \
+	PREFETCHT0   512(B_PTR); \
+	PREFETCHT0   576(B_PTR); \
 	VMOVUPS      (B_PTR), Z24; \
 	VMOVUPS      64(B_PTR), Z25; \
 	ADDQ         CSB, B_PTR; \
