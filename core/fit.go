@@ -167,11 +167,7 @@ func (n *Network) epoch(x, y []float32, samples, e int, opts FitOptions) (Progre
 		bx, by := x[s*in:(s+b)*in], y[s*o:(s+b)*o]
 		if opts.Shuffle {
 			bx, by = f.bx[:b*in], f.by[:b*o]
-			for r, idx := range f.perm[s : s+b] {
-				i := int(idx)
-				copy(bx[r*in:(r+1)*in], x[i*in:(i+1)*in])
-				copy(by[r*o:(r+1)*o], y[i*o:(i+1)*o])
-			}
+			n.gather(bx, by, x, y, f.perm[s:s+b])
 		}
 		cost, err := n.step1(bx, by, b)
 		if err != nil {
