@@ -42,3 +42,35 @@ func TestSgemmSwappedNT(t *testing.T) {
 	require.False(t, swapNTAVX512(false, true, 8, 128, 784, 1, 0), "small m has its own path")
 	require.False(t, swapNTAVX512(false, false, 32, 128, 784, 1, 0), "NN is not swapped")
 }
+
+// TestPackTransposedAVX512: the assembly-backed edge-panel packer matches
+// the Go reference packer for every row count of a 12- and 32-wide panel,
+// over a stale destination (the zero rows must be written, not assumed).
+func TestPackTransposedAVX512(t *testing.T) {
+	if !slices.Contains(Available(), "avx512") {
+		t.Skip("no avx512 on this CPU")
+	}
+	r := newRand(5)
+	for _, w := range []int{12, 32} {
+		for rows := 1; rows <= w; rows++ {
+			for _, kc := range []int{1, 3, 15, 16, 17, 100, 384} {
+				ld := kc + 5
+				src := make([]float32, rows*ld)
+				for i := range src {
+					src[i] = r.Float32() - 0.5
+				}
+				got, want := make([]float32, kc*w), make([]float32, kc*w)
+				for i := range got {
+					got[i] = float32(math.NaN())
+				}
+				packTransposedAVX512(got, src, ld, rows, kc, w)
+				packPanelsA(want, false, src, ld, 0, 0, rows, kc, w)
+				for i := range want {
+					if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+						t.Fatalf("w=%d rows=%d kc=%d: dst[%d] = %v, want %v", w, rows, kc, i, got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}
