@@ -36,7 +36,10 @@ package asm
 // few samples: the forward NT and backward NN of a dense layer) skip the
 // packing altogether: smallGemm runs the kernels of gemm_small_amd64.s on A,
 // B and C in place, with the same per-element summation as the blocked
-// path, so Pool.Sgemm's bands stay bit-identical.
+// path, so Pool.Sgemm's bands stay bit-identical. On the AVX-512 path a
+// forward NT product of a short batch (9–16 rows, or 32 rows at k ≥ 512) is
+// computed as its transpose instead (swapNTAVX512), with the same
+// per-element operations.
 //
 // Cache sizes of the machine this was tuned on (Intel(R) Xeon(R) Processor,
 // Sapphire/Emerald Rapids class under KVM, per core: L1D 48 KiB, L2 2 MiB,
