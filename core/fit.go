@@ -109,7 +109,7 @@ func (n *Network) checkFit(x, y []float32, samples int, opts *FitOptions) error 
 		return err
 	}
 	in, o := n.Inputs(), n.Outputs()
-	if i := firstNonFinite(x[:samples*in]); i >= 0 {
+	if i := n.firstNonFiniteN(x[:samples*in]); i >= 0 {
 		return dataErr("input %d (sample %d, feature %d) is %v", i, i/in, i%in, x[i])
 	}
 	if i := firstNonFinite(y[:samples*o]); i >= 0 {

@@ -13,7 +13,7 @@ func (n *Network) Predict(x []float32, samples int, out []float32) (err error) {
 		return shapeErr("output buffer has %d floats, need %d (%d samples × %d outputs)", len(out), need, samples, n.Outputs())
 	}
 	in, o := n.Inputs(), n.Outputs()
-	if i := firstNonFinite(x[:samples*in]); i >= 0 {
+	if i := n.firstNonFiniteN(x[:samples*in]); i >= 0 {
 		return dataErr("input %d (sample %d, feature %d) is %v", i, i/in, i%in, x[i])
 	}
 	for s := 0; s < samples; s += n.spec.MaxBatch {
@@ -39,7 +39,7 @@ func (n *Network) Evaluate(x, y []float32, samples int) (loss, accuracy float32,
 	if need := samples * o; len(y) < need {
 		return 0, 0, shapeErr("y has %d floats, need %d (%d samples × %d outputs)", len(y), need, samples, o)
 	}
-	if i := firstNonFinite(x[:samples*in]); i >= 0 {
+	if i := n.firstNonFiniteN(x[:samples*in]); i >= 0 {
 		return 0, 0, dataErr("input %d (sample %d, feature %d) is %v", i, i/in, i%in, x[i])
 	}
 	if i := firstNonFinite(y[:samples*o]); i >= 0 {

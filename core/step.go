@@ -14,7 +14,7 @@ func (n *Network) TrainStep(x, y []float32, batch int) (cost float32, err error)
 	if err := n.checkTargets(y, batch); err != nil {
 		return 0, err
 	}
-	if i := firstNonFinite(x[:batch*n.Inputs()]); i >= 0 {
+	if i := n.firstNonFiniteN(x[:batch*n.Inputs()]); i >= 0 {
 		return 0, dataErr("input %d (sample %d, feature %d) is %v", i, i/n.Inputs(), i%n.Inputs(), x[i])
 	}
 	if i := firstNonFinite(y[:batch*n.Outputs()]); i >= 0 {

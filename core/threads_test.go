@@ -1,6 +1,7 @@
 package core
 
 import (
+	"fmt"
 	"math"
 	"sync"
 	"testing"
@@ -100,4 +101,26 @@ func TestManyNetworksConcurrently(t *testing.T) {
 	for g := 1; g < len(results); g++ {
 		require.Equal(t, results[0], results[g], "same seed, same result, whatever else runs")
 	}
+}
+
+// TestNonFiniteScanThreads: the input scan split over the pool reports the
+// first NaN/Inf, wherever it falls among the workers' shares.
+func TestNonFiniteScanThreads(t *testing.T) {
+	n, err := New(Spec{Inputs: 784, Layers: []Layer{{16, Sigmoid}, {10, Sigmoid}}, Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 256, Threads: 3})
+	require.NoError(t, err)
+	defer n.Close()
+	x, y := blobs(3, 256, 784, 10)
+	for _, bad := range [][]int{{5}, {200000}, {150000, 100000}, {len(x) - 1, 70000}} {
+		xs := append([]float32(nil), x...)
+		first := bad[0]
+		for _, i := range bad {
+			xs[i] = float32(math.Inf(-1))
+			first = min(first, i)
+		}
+		require.Equal(t, first, n.firstNonFiniteN(xs), "bad %v", bad)
+		_, err := n.TrainStep(xs, y, 256)
+		require.ErrorIs(t, err, ErrData)
+		require.Contains(t, err.Error(), fmt.Sprintf("input %d (sample %d, feature %d)", first, first/784, first%784))
+	}
+	require.Equal(t, -1, n.firstNonFiniteN(x))
 }
