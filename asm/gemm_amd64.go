@@ -104,6 +104,7 @@ var (
 func setGemmAVX2(k *kernelSet) {
 	k.gemm = gemmAVX2.gemm
 	k.packSize = gemmAVX2.packSize
+	k.rowGrain, k.colGrain = gemmAVX2.mr, gemmAVX2.nr
 }
 
 // evenBlock splits k into the fewest blocks of at most kc and returns their
@@ -313,6 +314,7 @@ func setGemmAVX512(k *kernelSet) {
 	k.gemm = gemmAVX512Skinny
 	k.packSize = packSizeAVX512
 	k.swapSize = swapSizeAVX512
+	k.rowGrain, k.colGrain = gemmAVX512.mr, gemmAVX512.nr
 }
 
 // skinnyN is the widest product the AVX-512 skinny path takes: one ZMM of

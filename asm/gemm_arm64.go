@@ -46,6 +46,7 @@ func sgemmKernelNEON(k int, a, b, c *float32, ldc int, alpha, beta float32)
 func setGemmNEON(k *kernelSet) {
 	k.gemm = gemmNEON
 	k.packSize = neonPackSize
+	k.rowGrain, k.colGrain = neonMR, neonNR
 }
 
 // neonPackSize returns the Workspace floats gemmNEON needs for an m×n×k

@@ -241,18 +241,26 @@ func (p *Pool) Sgemm(transA, transB bool, m, n, k int, alpha float32,
 	g := &p.gemm
 	*g = gemmTask{pool: p, ks: ks, transA: transA, transB: transB, m: m, n: n, k: k,
 		alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, byRows: m >= n}
+	rows, cols := gemmRowGrain, gemmColGrain
+	if ks.rowGrain > 0 {
+		rows, cols = ks.rowGrain, ks.colGrain
+	}
 	if g.byRows {
-		p.parallel(m, gemmRowGrain, g)
+		p.parallel(m, rows, g)
 	} else {
-		p.parallel(n, gemmColGrain, g)
+		p.parallel(n, cols, g)
 	}
 	g.a, g.b, g.c = nil, nil, nil // do not keep the caller's buffers alive
 	return nil
 }
 
-// Band boundaries are multiples of every path's register tile (rows: 6, 8,
-// 12; columns: 12, 16, 32 — 32 is not a multiple of 12, but NEON's 12-wide
-// edge costs one partial tile per band).
+// Band boundaries are multiples of the active path's register tile (its
+// kernelSet's rowGrain and colGrain: 12×32 for AVX-512, 6×16 for AVX2, 8×12
+// for NEON), or of every path's when a path sets none (rows: 6, 8, 12;
+// columns: 12, 16, 32 — 32 is not a multiple of 12, but NEON's 12-wide
+// edge costs one partial tile per band). The finer the grain, the more
+// even the shares: 256 rows in grains of 24 split 144/112 over two
+// workers, in grains of 12 128/128.
 const (
 	gemmRowGrain = 24
 	gemmColGrain = 32

@@ -52,7 +52,7 @@ func TestPoolSgemm(t *testing.T) {
 		for _, threads := range []int{2, 3, 4} {
 			p, err := NewPool(threads)
 			require.NoError(t, err)
-			for _, sh := range [][3]int{{1, 1, 1}, {200, 30, 50}, {30, 200, 50}, {97, 129, 300}, {256, 128, 784}, {13, 10, 128}} {
+			for _, sh := range [][3]int{{1, 1, 1}, {200, 30, 50}, {30, 200, 50}, {97, 129, 300}, {256, 128, 784}, {13, 10, 128}, {100, 10, 300}, {70, 16, 800}, {40, 500, 129}} {
 				m, n, k := sh[0], sh[1], sh[2]
 				for _, tA := range []bool{false, true} {
 					for _, tB := range []bool{false, true} {
