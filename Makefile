@@ -28,6 +28,10 @@ test: vet test-go $(TEST_STEPS)
 test-go:
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -tags noasm ./asm ./core
+	@# GOAMD64=v3 lets the compiler fuse Go's x*y+z into FMAs: the bit-identity
+	@# tests (bands, swapped products, threads) must hold there too.
+	@if [ "$$($(GO) env GOARCH)" = amd64 ] && grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo; then \
+		echo "GOAMD64=v3 $(GO) test -count=1 ./asm ./core"; GOAMD64=v3 $(GO) test -count=1 ./asm ./core; fi
 	$(GO) test -count=1 -race -short ./core ./asm -run 'Thread|Concurren|Pool|XOR|Determinism|Progress'
 	$(GO) test ./core -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s
 	$(GO) test ./asm -run '^$$' -fuzz '^FuzzSgemm$$' -fuzztime 10s
