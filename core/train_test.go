@@ -295,3 +295,45 @@ func TestTinyPathMatchesGEMMPath(t *testing.T) {
 	require.InDeltaSlice(t, a, b, 1e-4)
 	require.NotEqual(t, make([]float32, len(a)), a)
 }
+
+// TestFusedSGDStep: plain SGD's fused step (the update inside the weight
+// gradient product) is the same descent step as gradients + update, to
+// rounding, for every activation on the GEMM path and over several steps.
+func TestFusedSGDStep(t *testing.T) {
+	for _, act := range []Activation{Sigmoid, Tanh, ReLU} {
+		spec := Spec{Inputs: 40, Layers: []Layer{{48, act}, {33, act}, {5, Softmax}}, Loss: CategoricalCrossEntropy,
+			Optimizer: Optimizer{Kind: SGD, LearningRate: 0.3}, MaxBatch: 64, Seed: 7, Threads: 1}
+		fused, err := New(spec)
+		require.NoError(t, err)
+		plain, err := New(spec)
+		require.NoError(t, err)
+		require.False(t, fused.useTiny(64))
+		x, y := blobs(5, 64, 40, 5)
+		for step := 0; step < 5; step++ {
+			c1, err := fused.TrainStep(x, y, 64)
+			require.NoError(t, err)
+			c2, err := plain.gradients(x, y, 64)
+			require.NoError(t, err)
+			require.NoError(t, plain.update(64))
+			require.InDelta(t, c2, c1, 1e-5)
+		}
+		require.Equal(t, fused.step, plain.step)
+		p1, p2 := make([]float32, fused.ParamCount()), make([]float32, plain.ParamCount())
+		_, _ = fused.CopyParams(p1)
+		_, _ = plain.CopyParams(p2)
+		require.InDeltaSlice(t, p2, p1, 1e-5, "%v", act)
+		moved := 0
+		init, _ := New(spec)
+		p0 := make([]float32, init.ParamCount())
+		_, _ = init.CopyParams(p0)
+		for i := range p0 {
+			if p0[i] != p1[i] {
+				moved++
+			}
+		}
+		require.Greater(t, moved, len(p0)/2, "the fused step must move the weights")
+		fused.Close()
+		plain.Close()
+		init.Close()
+	}
+}
