@@ -27,7 +27,12 @@ package asm
 //
 // The AVX-512 path packs with assembly (gemm_pack_avx512_amd64.s): a
 // transposing copy for rows of A and of a transposed B, a masked straight
-// copy for columns of a transposed A and rows of B. The AVX2 path reads a
+// copy for columns of a transposed A and rows of B. It skips the copy where
+// few tiles would reuse it: whole 12-row panels of a non-transposed A are
+// read in place when C is at most 64 columns wide (inPlaceAPays), whole
+// 32-column panels of a non-transposed B when C has at most 128 rows
+// (inPlaceBPays) — the shapes of a layer's forward product at small batch
+// and of its weight gradient. The AVX2 path reads a
 // non-transposed A in place (6 rows fit L1's 12 ways even at a power-of-two
 // lda), copies columns of a transposed A and rows of B with VMASKMOVPS
 // (gemm_pack_avx2_amd64.s), and packs a transposed B in Go.
