@@ -34,6 +34,8 @@ type Pool struct {
 	// has work; closing sets genClosed.
 	gen      atomic.Uint64
 	pending  atomic.Int32    // workers of the call in flight still running
+	waiting  atomic.Bool     // the caller is parked (or about to) on done
+	done     chan struct{}   // the last worker's token to a parked caller
 	sleeping []atomic.Bool   // worker i is parked (or about to) on wake[i]
 	wake     []chan struct{} // a token per wake-up of a parked worker
 
@@ -54,6 +56,9 @@ const (
 	// parking: longer than the serial gaps of a training step, short
 	// enough that an idle network costs nothing noticeable.
 	spinTime = time.Millisecond
+	// awaitSpin is how long a caller polls for its workers before parking:
+	// most shares of a training step end well within it.
+	awaitSpin = 200 * time.Microsecond
 )
 
 // Task is work split over a range [0, n): Run does [lo, hi) on behalf of
@@ -79,7 +84,7 @@ func NewPool(threads int) (*Pool, error) {
 	if threads > MaxThreads {
 		return nil, fmt.Errorf("%w: NewPool: %d threads, at most %d", ErrArgument, threads, MaxThreads)
 	}
-	p := &Pool{threads: threads}
+	p := &Pool{threads: threads, done: make(chan struct{}, 1)}
 	p.ws = make([]*Workspace, threads)
 	p.wake = make([]chan struct{}, threads)
 	p.sleeping = make([]atomic.Bool, threads)
@@ -132,7 +137,7 @@ func (p *Pool) worker(i int) {
 		seen = g
 		if i < int(g&genParts) {
 			p.task.Run(i, p.bounds[i], p.bounds[i+1])
-			p.pending.Add(-1)
+			p.finish()
 		}
 	}
 }
@@ -203,12 +208,40 @@ func (p *Pool) parallel(n, grain int, t Task) {
 		p.wakeWorker(i)
 	}
 	t.Run(0, p.bounds[0], p.bounds[1])
-	for polls := 1; p.pending.Load() != 0; polls++ {
-		if polls&1023 == 0 {
-			runtime.Gosched()
-		}
-	}
+	p.await()
 	p.task = nil
+}
+
+// await returns when every worker of the call has finished: it polls for
+// awaitSpin, then parks on done until the last worker hands it a token. It
+// never yields with runtime.Gosched: a caller that came in from C (a cgo
+// callback, as from libentrena and Python) is locked to its OS thread, and
+// there each yield is two OS-thread switches, which halved the throughput
+// of 2-thread training.
+func (p *Pool) await() {
+	start := time.Now()
+	for polls := 1; p.pending.Load() != 0; polls++ {
+		if polls&1023 != 0 || time.Since(start) < awaitSpin {
+			continue
+		}
+		p.waiting.Store(true)
+		if p.pending.Load() == 0 {
+			if !p.waiting.CompareAndSwap(true, false) {
+				<-p.done // the last worker saw the flag first: take its token
+			}
+			return
+		}
+		<-p.done
+		return
+	}
+}
+
+// finish marks one worker's share done and wakes a parked caller after the
+// last one.
+func (p *Pool) finish() {
+	if p.pending.Add(-1) == 0 && p.waiting.CompareAndSwap(true, false) {
+		p.done <- struct{}{}
+	}
 }
 
 // Reserve grows every worker's workspace for an m×n×k Sgemm.

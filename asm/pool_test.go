@@ -2,6 +2,7 @@ package asm
 
 import (
 	"math"
+	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -192,4 +193,40 @@ func TestPoolParksAndWakes(t *testing.T) {
 	p.Parallel(3, 1, &ct) // closed: the caller alone
 	require.EqualValues(t, 6, ct.ran[0].Load())
 	require.EqualValues(t, 5, ct.ran[1].Load())
+}
+
+// slowTask makes worker 1's share outlast the caller's polling.
+type slowTask struct{ ran [MaxThreads]atomic.Int32 }
+
+func (t *slowTask) Run(w, lo, hi int) {
+	if w == 1 {
+		time.Sleep(3 * awaitSpin)
+	}
+	t.ran[w].Add(1)
+}
+
+// TestPoolCallerParks: a caller whose workers outlast its polling parks and
+// is woken by the last one — also on a goroutine locked to its OS thread,
+// as a call from C is.
+func TestPoolCallerParks(t *testing.T) {
+	p, err := NewPool(2)
+	require.NoError(t, err)
+	defer p.Close()
+	var st slowTask
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		for i := 0; i < 5; i++ {
+			p.Parallel(2, 1, &st)
+			require.EqualValues(t, i+1, st.ran[1].Load(), "Parallel returned before worker 1 finished")
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("caller never woke")
+	}
+	require.False(t, p.waiting.Load())
 }
