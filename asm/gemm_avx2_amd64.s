@@ -18,9 +18,10 @@
 // on packed panels and, for small shapes, straight on the caller's A. Each
 // step loads the B row once (2 YMM), broadcasts the 6 A values and issues
 // 12 independent FMAs (2 FMA ports × 4-cycle latency needs ≥ 8 in flight),
-// and prefetches the B row 4 steps ahead (256 bytes on, +2–10% on
-// 784-deep layer products, interleaved A/B; harmless past the panel's end
-// or when B is read in place with a larger stride: prefetches do not fault).
+// and prefetches the B row 4 steps ahead (at 4·csb on: 256 bytes in a
+// packed panel, 4 rows down when B is read in place; +2–10% on 784-deep
+// layer products, interleaved A/B; harmless past the panel's end:
+// prefetches do not fault).
 // The caller guarantees all 6 rows and 16 columns exist (zero-padded edge
 // panels); partial tiles are written to a scratch tile and copied by Go.
 //
@@ -42,7 +43,7 @@
 
 // One rank-1 update: acc[i] += A(i, p) · B(p, 0:16).
 #define KSTEP \
-	PREFETCHT0   256(B_PTR); \
+	PREFETCHT0   (B_PTR)(CSB*4); \
 	VMOVUPS      (B_PTR), Y12; \
 	VMOVUPS      32(B_PTR), Y13; \
 	ADDQ         CSB, B_PTR; \

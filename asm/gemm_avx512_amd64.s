@@ -19,11 +19,12 @@
 // broadcast): 24 accumulators cover the 2 ports × 4 cycles of FMA latency
 // three times over, and the 26 loads per 12 cycles fit 3 load ports (a
 // VBROADCASTSS into a register shared by the two FMAs of a row measured no
-// faster). Each step also prefetches the B row 4 steps ahead (the two cache
-// lines 512 bytes on): the packed B block streams from L2, and the hardware
-// prefetcher alone left the 784-deep products of a 784-128 layer 2–9%
-// slower (interleaved A/B in one process). A prefetch past the panel's end
-// is harmless: prefetches do not fault. The caller guarantees all 12 rows and 32 columns exist
+// faster). Each step also prefetches the B row 4 steps ahead (its two
+// cache lines at 4·csb on, 512 bytes in a packed panel, 4 rows down when B
+// is read in place): B streams from L2, and the hardware prefetcher alone
+// left the 784-deep products of a 784-128 layer 2–16% slower (interleaved
+// A/B in one process). A prefetch past the panel's end is harmless:
+// prefetches do not fault. The caller guarantees all 12 rows and 32 columns exist
 // (zero-padded edge panels); partial tiles go through a scratch tile.
 //
 // Register map:
@@ -45,8 +46,8 @@
 
 // One rank-1 update: acc[i] += A(i, p) · B(p, 0:32).
 #define KSTEP \
-	PREFETCHT0   512(B_PTR); \
-	PREFETCHT0   576(B_PTR); \
+	PREFETCHT0   (B_PTR)(CSB*4); \
+	PREFETCHT0   64(B_PTR)(CSB*4); \
 	VMOVUPS      (B_PTR), Z24; \
 	VMOVUPS      64(B_PTR), Z25; \
 	ADDQ         CSB, B_PTR; \
