@@ -376,9 +376,11 @@ func gemmAVX512Skinny(ws *Workspace, transA, transB bool, m, n, k int, alpha flo
 //     skinny path computes at full width, where the 12×32 tiles would
 //     compute 24 rows (1.1–2.5× at k ≥ 256; at k = 128 the transpose eats
 //     the gain);
-//   - 32 rows and k ≥ 512: swapped, op(B) is one 32-wide panel that stays
-//     in L1 and the 12-row tiles waste 3% of a 128-row side instead of 11%
-//     of 36 (1.14–1.24×; 24, 48 and 64 rows measured 0.5–1.1×).
+//   - 32 rows at k ≥ 512, 64 at k ≥ 768: swapped, op(B) is one or two
+//     32-wide panels that stay in L1, the weights are read in place (see
+//     inPlaceAPays) and the 12-row tiles waste 3% of a 128-row side
+//     instead of 11% of 36 or 72 (1.1–1.5× for n 100–784; 24 and 48 rows,
+//     and 64 at k ≤ 512, measured 0.7–1.05×).
 //
 // Measured by interleaving both ways for m 9–64, n 64–1024, k 128–784 on the
 // Xeon of gemm_amd64.go's header. Only beta ∈ {0, 1}: then an element's
@@ -389,7 +391,7 @@ func swapNTAVX512(transA, transB bool, m, n, k int, alpha, beta float32) bool {
 	if transA || !transB || m >= n || alpha == 0 || (beta != 0 && beta != 1) {
 		return false
 	}
-	return (m > gemmAVX512.smallM && m <= skinnyN && k >= 256) || (m == 32 && k >= 512)
+	return (m > gemmAVX512.smallM && m <= skinnyN && k >= 256) || (m == 32 && k >= 512) || (m == 64 && k >= 768)
 }
 
 func swapSizeAVX512(m, n, k int) int {

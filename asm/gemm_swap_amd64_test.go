@@ -19,7 +19,7 @@ func TestSgemmSwappedNT(t *testing.T) {
 		t.Skip("no avx512 on this CPU")
 	}
 	r := newRand(21)
-	for _, sh := range [][3]int{{9, 10, 300}, {32, 128, 784}, {13, 48, 1000}, {16, 17, 256}, {32, 33, 512}, {11, 784, 257}} {
+	for _, sh := range [][3]int{{9, 10, 300}, {32, 128, 784}, {13, 48, 1000}, {16, 17, 256}, {32, 33, 512}, {11, 784, 257}, {64, 65, 768}, {64, 300, 1000}} {
 		m, n, k := sh[0], sh[1], sh[2]
 		require.True(t, swapNTAVX512(false, true, m, n, k, 1, 0), "%v", sh)
 		for _, beta := range []float32{0, 1} {
