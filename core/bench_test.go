@@ -108,3 +108,35 @@ func BenchmarkTrainStepWide(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFitEpoch is one shuffled epoch of 60,000 synthetic 784-input
+// samples through Fit (the issue-8 reference figure): the training steps
+// plus the gather of each shuffled batch from a data set far larger than
+// the caches.
+func BenchmarkFitEpoch(b *testing.B) {
+	const samples = 60000
+	x, y := blobs(1, samples, 784, 10)
+	for _, batch := range []int{32, 256} {
+		for _, threads := range benchThreads() {
+			b.Run(fmt.Sprintf("784-128-64-10/batch=%d/threads=%d/%s", batch, threads, asm.Active()), func(b *testing.B) {
+				n, err := New(mnistShape(batch, threads))
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer n.Close()
+				opts := FitOptions{Epochs: 1, BatchSize: batch, Shuffle: true}
+				if _, err := n.Fit(x, y, samples, opts); err != nil { // warm-up: Fit's buffers
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					if _, err := n.Fit(x, y, samples, opts); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(samples*float64(b.N)/b.Elapsed().Seconds(), "samples/s")
+			})
+		}
+	}
+}
