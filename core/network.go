@@ -25,6 +25,7 @@ type Network struct {
 	pool    *asm.Pool // splits GEMMs and element-wise passes over Spec.Threads cores
 	tasks   tasks     // preallocated parallel work descriptions
 	rng     *rand.Rand
+	pcg     *rand.PCG // rng's source, whose state Fit saves and restores
 	step    int64     // optimizer steps taken (Adam's t)
 	history []float32 // cost of every completed epoch
 	valLoss []float32 // validation cost of every epoch run with validation data
@@ -77,7 +78,8 @@ func New(spec Spec) (n *Network, err error) {
 	// The workers hold the pool, not the network: when the network becomes
 	// unreachable its pool's goroutines are stopped.
 	runtime.AddCleanup(n, func(p *asm.Pool) { p.Close() }, n.pool)
-	n.rng = rand.New(rand.NewPCG(spec.Seed, rngStream))
+	n.pcg = rand.NewPCG(spec.Seed, rngStream)
+	n.rng = rand.New(n.pcg)
 
 	paramLen, actLen := 0, 0
 	in := spec.Inputs
@@ -244,7 +246,8 @@ func (n *Network) SetParams(src []float32) error {
 // from seed, as if the network had been built with that seed; the weights
 // are not touched. The same seed gives the same sample order again.
 func (n *Network) Reseed(seed uint64) {
-	n.rng = rand.New(rand.NewPCG(seed, rngStream))
+	n.pcg = rand.NewPCG(seed, rngStream)
+	n.rng = rand.New(n.pcg)
 }
 
 // ResetOptimizer clears the optimizer state (velocity, Adam moments, step count).

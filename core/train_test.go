@@ -337,3 +337,49 @@ func TestFusedSGDStep(t *testing.T) {
 		init.Close()
 	}
 }
+
+// TestFitBadInputLeavesNetwork: a NaN/Inf met while Fit gathers its batches
+// is an ErrData naming the sample and feature, and the network is left as
+// it was before the call — parameters, optimizer state, step count and the
+// shuffle's generator: training on afterwards gives the bits of a network
+// that never saw the bad call.
+func TestFitBadInputLeavesNetwork(t *testing.T) {
+	x, y := blobs(6, 300, 12, 3)
+	for _, shuffle := range []bool{false, true} {
+		for _, threads := range []int{1, 2} {
+			spec := Spec{Inputs: 12, Layers: []Layer{{40, Tanh}, {3, Softmax}}, Loss: CategoricalCrossEntropy,
+				Optimizer: Optimizer{Kind: Adam, LearningRate: 0.01}, MaxBatch: 32, Seed: 3, Threads: threads}
+			a, err := New(spec)
+			require.NoError(t, err)
+			b, err := New(spec)
+			require.NoError(t, err)
+			opts := FitOptions{Epochs: 2, BatchSize: 32, Shuffle: shuffle}
+			_, err = a.Fit(x, y, 300, opts) // some history and optimizer state first
+			require.NoError(t, err)
+			_, err = b.Fit(x, y, 300, opts)
+			require.NoError(t, err)
+
+			bad := append([]float32(nil), x...)
+			bad[250*12+7] = float32(math.Inf(1))
+			batches := 0
+			opts.Progress = func(Progress) bool { batches++; return true }
+			h, err := a.Fit(bad, y, 300, opts)
+			require.ErrorIs(t, err, ErrData)
+			require.ErrorContains(t, err, "input 3007 (sample 250, feature 7) is +Inf")
+			require.Empty(t, h.Cost)
+			opts.Progress = nil
+
+			_, err = a.Fit(x, y, 300, opts)
+			require.NoError(t, err)
+			_, err = b.Fit(x, y, 300, opts)
+			require.NoError(t, err)
+			pa, pb := make([]float32, a.ParamCount()), make([]float32, b.ParamCount())
+			_, _ = a.CopyParams(pa)
+			_, _ = b.CopyParams(pb)
+			require.Equal(t, pb, pa, "shuffle=%v threads=%d", shuffle, threads)
+			require.Equal(t, b.History(), a.History())
+			a.Close()
+			b.Close()
+		}
+	}
+}
