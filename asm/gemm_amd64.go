@@ -416,9 +416,24 @@ func gemmSwappedNT(ws *Workspace, m, n, k int, alpha float32, a []float32, lda i
 }
 
 // transpose writes the rows×cols matrix src (row stride lds) into dst (row
-// stride ldd) as its cols×rows transpose, in 8×8 blocks so that both sides
-// touch few cache lines at a time.
+// stride ldd) as its cols×rows transpose: groups of four rows with the
+// AVX-512 transposing pack (dst[p·ldd + r] = src[r·lds + p]), the last 1–3
+// rows in Go. AVX-512 only: gemmSwappedNT is the AVX-512 path's.
 func transpose(dst []float32, ldd int, src []float32, lds, rows, cols int) {
+	full := rows &^ 3
+	if full > 0 && cols > 0 {
+		sgemmPackTAVX512(&dst[0], &src[0], lds, full, cols, ldd)
+	}
+	for i := full; i < rows; i++ {
+		for j, v := range src[i*lds : i*lds+cols] {
+			dst[j*ldd+i] = v
+		}
+	}
+}
+
+// transposeGo is transpose in Go, in 8×8 blocks so that both sides touch
+// few cache lines at a time: the reference the tests hold transpose to.
+func transposeGo(dst []float32, ldd int, src []float32, lds, rows, cols int) {
 	const blk = 8
 	for i0 := 0; i0 < rows; i0 += blk {
 		i1 := min(i0+blk, rows)
