@@ -33,9 +33,9 @@ type Pool struct {
 	// workers 1…parts−1 take part), so one load tells a worker whether it
 	// has work; closing sets genClosed.
 	gen      atomic.Uint64
-	pending  atomic.Int32    // workers of the call in flight still running
-	waiting  atomic.Bool     // the caller is parked (or about to) on done
+	pending  atomic.Int32    // workers of the call in flight still running, plus waitBit
 	done     chan struct{}   // the last worker's token to a parked caller
+	panics   []any           // a panic of worker i's share, re-raised on the caller
 	sleeping []atomic.Bool   // worker i is parked (or about to) on wake[i]
 	wake     []chan struct{} // a token per wake-up of a parked worker
 
@@ -59,6 +59,11 @@ const (
 	// awaitSpin is how long a caller polls for its workers before parking:
 	// most shares of a training step end well within it.
 	awaitSpin = 200 * time.Microsecond
+	// waitBit is added to pending by a caller about to park: the worker
+	// whose decrement leaves exactly waitBit is the last one and owes the
+	// caller a token. One atomic add decides on each side, so a token is
+	// sent only to a caller committed to receiving it, once per call.
+	waitBit = 1 << 30
 )
 
 // Task is work split over a range [0, n): Run does [lo, hi) on behalf of
@@ -88,6 +93,7 @@ func NewPool(threads int) (*Pool, error) {
 	p.ws = make([]*Workspace, threads)
 	p.wake = make([]chan struct{}, threads)
 	p.sleeping = make([]atomic.Bool, threads)
+	p.panics = make([]any, threads)
 	for i := range p.ws {
 		p.ws[i] = NewWorkspace()
 	}
@@ -129,23 +135,40 @@ func (p *Pool) wakeWorker(i int) {
 
 func (p *Pool) worker(i int) {
 	var seen uint64
+	idle := time.Now() // since the last share this worker ran (or its last wake-up)
 	for {
-		g := p.next(i, seen)
+		g := p.next(i, seen, &idle)
 		if g&genClosed != 0 {
 			return
 		}
 		seen = g
 		if i < int(g&genParts) {
-			p.task.Run(i, p.bounds[i], p.bounds[i+1])
-			p.finish()
+			p.runShare(i)
+			idle = time.Now()
 		}
 	}
 }
 
-// next waits until gen differs from seen and returns it: polling for
-// spinTime, then parked on wake[i].
-func (p *Pool) next(i int, seen uint64) uint64 {
-	start := time.Now()
+// runShare runs worker i's share of the call in flight. A panic in it is
+// kept for the caller to re-raise (on a worker goroutine it would end the
+// whole process, C and Python hosts included), and the share still counts
+// as finished.
+func (p *Pool) runShare(i int) {
+	defer func() {
+		if r := recover(); r != nil {
+			p.panics[i] = r
+		}
+		p.finish()
+	}()
+	p.task.Run(i, p.bounds[i], p.bounds[i+1])
+}
+
+// next waits until gen differs from seen and returns it: polling until
+// spinTime after *idle, then parked on wake[i]. Calls the worker has no
+// share in do not restart the clock, so a worker left out of a run of
+// narrow calls parks instead of polling through all of them.
+func (p *Pool) next(i int, seen uint64, idle *time.Time) uint64 {
+	start := *idle
 	for polls := 0; ; polls++ {
 		if g := p.gen.Load(); g != seen {
 			return g
@@ -169,7 +192,8 @@ func (p *Pool) next(i int, seen uint64) uint64 {
 			return g
 		}
 		<-p.wake[i]
-		start, polls = time.Now(), 0
+		*idle = time.Now()
+		start, polls = *idle, 0
 	}
 }
 
@@ -186,7 +210,12 @@ func (p *Pool) Parallel(n, grain int, t Task) {
 func (p *Pool) parallel(n, grain int, t Task) {
 	grain = max(grain, 1)
 	chunks := (n + grain - 1) / grain
+	// Workers beyond GOMAXPROCS could not run at once: they would only make
+	// the caller wait for a processor.
 	parts := min(p.threads, chunks)
+	if parts > 1 {
+		parts = min(parts, runtime.GOMAXPROCS(0))
+	}
 	if parts <= 1 || p.closed {
 		t.Run(0, 0, n)
 		return
@@ -207,9 +236,23 @@ func (p *Pool) parallel(n, grain int, t Task) {
 	for i := 1; i < parts; i++ {
 		p.wakeWorker(i)
 	}
+	defer p.settle() // also when the caller's own share panics
 	t.Run(0, p.bounds[0], p.bounds[1])
+}
+
+// settle ends a call: it waits for the workers (so none still runs a share
+// when the next call rewrites task and bounds), forgets the task, and
+// re-raises a worker's panic on the caller, where the API's recover turns
+// it into an error.
+func (p *Pool) settle() {
 	p.await()
 	p.task = nil
+	for i, r := range p.panics {
+		if r != nil {
+			p.panics[i] = nil
+			panic(r)
+		}
+	}
 }
 
 // await returns when every worker of the call has finished: it polls for
@@ -224,22 +267,16 @@ func (p *Pool) await() {
 		if polls&1023 != 0 || time.Since(start) < awaitSpin {
 			continue
 		}
-		p.waiting.Store(true)
-		if p.pending.Load() == 0 {
-			if !p.waiting.CompareAndSwap(true, false) {
-				<-p.done // the last worker saw the flag first: take its token
-			}
-			return
+		if p.pending.Add(waitBit) != waitBit {
+			<-p.done // workers still running: the last one sends a token
 		}
-		<-p.done
 		return
 	}
 }
 
-// finish marks one worker's share done and wakes a parked caller after the
-// last one.
+// finish marks one worker's share done; the last one wakes a parked caller.
 func (p *Pool) finish() {
-	if p.pending.Add(-1) == 0 && p.waiting.CompareAndSwap(true, false) {
+	if p.pending.Add(-1) == waitBit {
 		p.done <- struct{}{}
 	}
 }

@@ -20,6 +20,7 @@ func (c *countTask) Run(w, lo, hi int) {
 }
 
 func TestPoolParallelCoversRangeOnce(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(7, runtime.GOMAXPROCS(0)))) // up to 7 shares at once
 	for _, threads := range []int{1, 2, 3, 7} {
 		p, err := NewPool(threads)
 		require.NoError(t, err)
@@ -48,6 +49,7 @@ func TestPoolSgemm(t *testing.T) {
 	old := ParallelGemmFlops
 	ParallelGemmFlops = 0 // split even tiny products
 	defer func() { ParallelGemmFlops = old }()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(4, runtime.GOMAXPROCS(0)))) // up to 4 bands at once
 	forEachPath(t, func(t *testing.T, path string) {
 		r := newRand(9)
 		for _, threads := range []int{2, 3, 4} {
@@ -174,6 +176,7 @@ func (t *shareTask) Run(w, lo, hi int) { t.ran[w].Add(1) }
 // parks; the next call wakes it and it runs its share; Close reaches a
 // parked worker too.
 func TestPoolParksAndWakes(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(3, runtime.GOMAXPROCS(0)))) // 3 shares at once
 	p, err := NewPool(3)
 	require.NoError(t, err)
 	var ct shareTask
@@ -228,5 +231,77 @@ func TestPoolCallerParks(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("caller never woke")
 	}
-	require.False(t, p.waiting.Load())
+	require.Zero(t, len(p.done), "a token left behind would end a later call early")
+}
+
+// panicTask panics in the share of worker `at`; worker `slow` first sleeps.
+type panicTask struct {
+	at, slow int
+	ran      [MaxThreads]atomic.Int32
+}
+
+func (t *panicTask) Run(w, lo, hi int) {
+	if w == t.slow {
+		time.Sleep(3 * awaitSpin)
+	}
+	t.ran[w].Add(1)
+	if w == t.at {
+		panic("share panics")
+	}
+}
+
+// TestPoolPanics: a panic in a worker's share comes out of Parallel on the
+// caller (where the API's recover turns it into an error) instead of ending
+// the process; a panic in the caller's own share waits for the workers
+// first; either way the pool keeps working.
+func TestPoolPanics(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0))))
+	p, err := NewPool(2)
+	require.NoError(t, err)
+	defer p.Close()
+	worker := &panicTask{at: 1, slow: -1}
+	require.PanicsWithValue(t, "share panics", func() { p.Parallel(2, 1, worker) })
+	caller := &panicTask{at: 0, slow: 1}
+	require.PanicsWithValue(t, "share panics", func() { p.Parallel(2, 1, caller) })
+	require.EqualValues(t, 1, caller.ran[1].Load(), "the caller unwound before its worker finished")
+	var ct shareTask
+	p.Parallel(2, 1, &ct)
+	require.EqualValues(t, 1, ct.ran[0].Load())
+	require.EqualValues(t, 1, ct.ran[1].Load())
+}
+
+// TestPoolIdleWorkerParks: a worker left out of a steady run of narrow calls
+// parks after spinTime instead of polling through all of them.
+func TestPoolIdleWorkerParks(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(3, runtime.GOMAXPROCS(0)))) // 3 shares at once
+	p, err := NewPool(3)
+	require.NoError(t, err)
+	defer p.Close()
+	var ct shareTask
+	p.Parallel(3, 1, &ct)
+	parked := false
+	for end := time.Now().Add(20 * spinTime); time.Now().Before(end) && !parked; {
+		p.Parallel(2, 1, &ct) // worker 2 sits these out
+		time.Sleep(spinTime / 5)
+		parked = p.sleeping[2].Load()
+	}
+	require.True(t, parked, "worker 2 never parked")
+}
+
+// TestPoolBeyondGOMAXPROCS: shares are capped at GOMAXPROCS (more workers
+// could not run at once), so with one processor the caller works alone.
+func TestPoolBeyondGOMAXPROCS(t *testing.T) {
+	old := runtime.GOMAXPROCS(1)
+	defer runtime.GOMAXPROCS(old)
+	p, err := NewPool(4)
+	require.NoError(t, err)
+	defer p.Close()
+	var ct shareTask
+	for i := 0; i < 3; i++ {
+		p.Parallel(100, 1, &ct)
+	}
+	require.EqualValues(t, 3, ct.ran[0].Load())
+	for w := 1; w < 4; w++ {
+		require.Zero(t, ct.ran[w].Load(), "worker %d", w)
+	}
 }
