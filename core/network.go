@@ -22,14 +22,16 @@ type Network struct {
 	acts   []float32 // per layer, MaxBatch×units outputs a[l]
 	deltas []float32 // per layer, MaxBatch×units δ[l]
 
-	pool    *asm.Pool // splits GEMMs and element-wise passes over Spec.Threads cores
-	tasks   tasks     // preallocated parallel work descriptions
-	rng     *rand.Rand
-	pcg     *rand.PCG // rng's source, whose state Fit saves and restores
-	step    int64     // optimizer steps taken (Adam's t)
-	history []float32 // cost of every completed epoch
-	valLoss []float32 // validation cost of every epoch run with validation data
-	valAcc  []float32 // and its accuracy
+	pool *asm.Pool // splits GEMMs and element-wise passes over Spec.Threads cores
+	// poolCleanup closes pool when the network is garbage collected.
+	poolCleanup runtime.Cleanup
+	tasks       tasks // preallocated parallel work descriptions
+	rng         *rand.Rand
+	pcg         *rand.PCG // rng's source, whose state Fit saves and restores
+	step        int64     // optimizer steps taken (Adam's t)
+	history     []float32 // cost of every completed epoch
+	valLoss     []float32 // validation cost of every epoch run with validation data
+	valAcc      []float32 // and its accuracy
 
 	fit  fitBuffers // shuffling and divergence-recovery buffers, sized on first Fit
 	tiny bool       // small enough for the loop path of tiny.go
@@ -77,7 +79,7 @@ func New(spec Spec) (n *Network, err error) {
 	}
 	// The workers hold the pool, not the network: when the network becomes
 	// unreachable its pool's goroutines are stopped.
-	runtime.AddCleanup(n, func(p *asm.Pool) { p.Close() }, n.pool)
+	n.poolCleanup = runtime.AddCleanup(n, func(p *asm.Pool) { p.Close() }, n.pool)
 	n.pcg = rand.NewPCG(spec.Seed, rngStream)
 	n.rng = rand.New(n.pcg)
 
@@ -165,7 +167,10 @@ func (n *Network) SetThreads(threads int) error {
 	n.pool = p
 	n.spec.Threads = threads
 	old.Close()
-	runtime.AddCleanup(n, func(p *asm.Pool) { p.Close() }, p)
+	// The old pool's cleanup would keep it (and its workspaces) alive for
+	// the network's lifetime: drop it before registering the new one.
+	n.poolCleanup.Stop()
+	n.poolCleanup = runtime.AddCleanup(n, func(p *asm.Pool) { p.Close() }, p)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package core
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -123,4 +124,30 @@ func TestNonFiniteScanThreads(t *testing.T) {
 		require.Contains(t, err.Error(), fmt.Sprintf("input %d (sample %d, feature %d)", first, first/784, first%784))
 	}
 	require.Equal(t, -1, n.firstNonFiniteN(x))
+}
+
+// TestSetThreadsReleasesOldPool: each SetThreads replaces the pool and its
+// reserved workspaces (megabytes for a wide layer); the old ones must
+// become garbage, not stay tied to the network by its cleanup.
+func TestSetThreadsReleasesOldPool(t *testing.T) {
+	n, err := New(Spec{Inputs: 784, Layers: []Layer{{512, Sigmoid}, {10, Sigmoid}},
+		Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 256, Threads: 2})
+	require.NoError(t, err)
+	defer n.Close()
+	heap := func() uint64 {
+		runtime.GC()
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	for i := 0; i < 3; i++ {
+		require.NoError(t, n.SetThreads(2+i%2))
+	}
+	before := heap()
+	for i := 0; i < 30; i++ {
+		require.NoError(t, n.SetThreads(2+i%2))
+	}
+	after := heap()
+	require.Less(t, after, before+16<<20, "30 SetThreads calls kept %d MiB", (after-before)>>20)
 }
