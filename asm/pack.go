@@ -20,6 +20,13 @@ func storeTile(c []float32, ldc int, tile []float32, ldt, rows, cols int, beta f
 			copy(dst, src)
 			continue
 		}
+		if beta == 1 { // the fused SGD update's case; 1·C is exact, so same bits
+			src = src[:len(dst)]
+			for j, v := range src {
+				dst[j] += v
+			}
+			continue
+		}
 		for j, v := range src {
 			dst[j] = v + float32(beta*dst[j]) // the conversion forbids FMA fusion (GOAMD64=v3, arm64)
 		}
