@@ -1,8 +1,8 @@
 package core
 
 import (
-	"errors"
 	"fmt"
+	"math/rand/v2"
 	"time"
 )
 
@@ -49,6 +49,9 @@ type fitBuffers struct {
 	snapshot []float32 // parameters at the start of the epoch, for divergence recovery
 	opt1     []float32 // optimizer state at the start of the epoch
 	opt2     []float32
+	// rngAtStart is the shuffle generator's state when Fit was called,
+	// restored when a bad input stops it.
+	rngAtStart rand.PCG
 }
 
 // Fit trains for opts.Epochs epochs over samples rows of x (samples×Inputs)
@@ -80,15 +83,9 @@ func (n *Network) Fit(x, y []float32, samples int, opts FitOptions) (h History, 
 			h.ValAcc = n.valAcc[v0:len(n.valAcc):len(n.valAcc)]
 		}
 	}()
-	rngAtStart := *n.pcg
+	n.fit.rngAtStart = *n.pcg
 	for e := 1; e <= opts.Epochs; e++ {
 		p, err := n.epoch(x, y, samples, e, opts)
-		if errors.Is(err, ErrData) {
-			// A bad input is met in the first epoch, which visits every
-			// sample: epoch restored the parameters to their state before
-			// the call, and the shuffle's generator goes back too.
-			*n.pcg = rngAtStart
-		}
 		if p.EpochDone {
 			n.history = append(n.history, p.Cost)
 			if opts.ValSamples > 0 {
@@ -180,7 +177,10 @@ func (n *Network) epoch(x, y []float32, samples, e int, opts FitOptions) (Progre
 			n.gather(bx, by, x, y, f.perm[s:s+b])
 		}
 		if i := n.firstNonFiniteN(bx); i >= 0 {
+			// Met in the first epoch, which visits every sample: back to
+			// the state before the call, shuffle generator included.
 			n.restoreEpochStart(step0)
+			*n.pcg = f.rngAtStart
 			return p, n.badInput(x, opts.Shuffle, s, i)
 		}
 		cost, err := n.step1(bx, by, b)
