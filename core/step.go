@@ -37,12 +37,21 @@ func (n *Network) step1(x, y []float32, batch int) (float32, error) {
 
 // gradients runs forward, cost and backward, leaving ∂J/∂θ in n.grads.
 func (n *Network) gradients(x, y []float32, batch int) (float32, error) {
+	cost, err := n.forwardCost(x, y, batch)
+	if err != nil {
+		return 0, err
+	}
+	return cost, n.backward(x, batch)
+}
+
+// forwardCost runs forward and returns the batch's cost, leaving δ[L] in the
+// last layer's delta buffer.
+func (n *Network) forwardCost(x, y []float32, batch int) (float32, error) {
 	if err := n.forward(x, batch, nil); err != nil {
 		return 0, err
 	}
 	last := &n.layers[len(n.layers)-1]
-	cost := lossAndDelta(n.spec.Loss, last.act, last.a[:batch*last.out], y, last.d, batch)
-	return cost, n.backward(x, batch)
+	return lossAndDelta(n.spec.Loss, last.act, last.a[:batch*last.out], y, last.d, batch), nil
 }
 
 // backward computes every layer's gradients from δ[L], which lossAndDelta
@@ -119,11 +128,10 @@ func (n *Network) checkTargets(y []float32, batch int) error {
 // layer below is computed first, from the weights before their update, so
 // the step is the same gradient descent step as gradients + update.
 func (n *Network) sgdStep(x, y []float32, batch int) (float32, error) {
-	if err := n.forward(x, batch, nil); err != nil {
+	cost, err := n.forwardCost(x, y, batch)
+	if err != nil {
 		return 0, err
 	}
-	last := &n.layers[len(n.layers)-1]
-	cost := lossAndDelta(n.spec.Loss, last.act, last.a[:batch*last.out], y, last.d, batch)
 	scale := -n.spec.Optimizer.LearningRate / float32(batch)
 	for i := len(n.layers) - 1; i >= 0; i-- {
 		l := &n.layers[i]
