@@ -79,13 +79,11 @@ type gemmConfig struct {
 	kernel gemmKernel
 	packA  packFunc // one MR-tall micro-panel of op(A)
 	packB  packFunc // a KC×NC block of op(B)
-	// inPlaceNN: read whole row panels of a non-transposed A in place.
-	inPlaceNN bool
+	// readAInPlace reports whether whole row panels of a non-transposed A
+	// are read in place for a product n columns wide (nil: always packed).
+	readAInPlace func(n, lda int) bool
 	// inPlaceB: read whole column panels of a non-transposed B in place.
 	inPlaceB bool
-	// inPlaceA: read whole row panels of a non-transposed A in place when
-	// inPlaceAPays.
-	inPlaceA bool
 	// smallM: products with a non-transposed A of at most this many rows
 	// go to smallGemm (0: never). From mr rows on, the blocked path has
 	// whole tiles, whose fused beta·C differs from smallGemm's in the last
@@ -103,9 +101,9 @@ func sgemmSkinnyAVX512(k int, a *float32, rsa, csa int, b *float32, csb int,
 
 var (
 	gemmAVX2 = &gemmConfig{mr: 6, nr: 16, kc: 256, nc: 3072, kernel: sgemmKernelAVX2,
-		packA: packAAVX2, packB: packBAVX2, inPlaceNN: true, inPlaceB: true, smallM: smallMAVX2}
+		packA: packAAVX2, packB: packBAVX2, readAInPlace: alwaysInPlace, inPlaceB: true, smallM: smallMAVX2}
 	gemmAVX512 = &gemmConfig{mr: 12, nr: 32, kc: 384, nc: 768, kernel: sgemmKernelAVX512,
-		packA: packAAVX512, packB: packBAVX512, inPlaceA: true, inPlaceB: true, smallM: smallMAVX512}
+		packA: packAAVX512, packB: packBAVX512, readAInPlace: inPlaceAPays, inPlaceB: true, smallM: smallMAVX512}
 )
 
 // setGemmAVX2 installs the AVX2+FMA SGEMM into k.
@@ -176,7 +174,7 @@ func (g *gemmConfig) blocked(packA, packB []float32, transA, transB bool,
 				// The A micro-panel is packed right before its row of tiles,
 				// so it stays in L1 while the B micro-panels stream from L2.
 				ap, rsa, csa := &packA[0], 1, mr
-				if !transA && nrows == mr && (g.inPlaceNN || (g.inPlaceA && inPlaceAPays(j1-j0, lda))) {
+				if !transA && nrows == mr && g.readAInPlace != nil && g.readAInPlace(j1-j0, lda) {
 					ap, rsa, csa = &a[ic*lda+pc], lda, 1
 				} else {
 					g.packA(packA, transA, a, lda, ic, pc, nrows, kc, mr)
@@ -221,6 +219,10 @@ func inPlaceBPays(m, ldb int) bool {
 // Interleaved A/B on the Xeon of the header: the swapped forward product
 // of a batch of 32 (128×32×784) +24–27%, 64–784 rows × 32–64 columns
 // +5–25%; wider products were measured neutral, so they stay packed.
+// alwaysInPlace is the AVX2 path's choice: its 6 rows fit L1's 12 ways
+// even at a power-of-two lda (see the header).
+func alwaysInPlace(n, lda int) bool { return true }
+
 func inPlaceAPays(n, lda int) bool {
 	return n <= 64 && lda%1024 != 0
 }
@@ -427,24 +429,6 @@ func transpose(dst []float32, ldd int, src []float32, lds, rows, cols int) {
 	for i := full; i < rows; i++ {
 		for j, v := range src[i*lds : i*lds+cols] {
 			dst[j*ldd+i] = v
-		}
-	}
-}
-
-// transposeGo is transpose in Go, in 8×8 blocks so that both sides touch
-// few cache lines at a time: the reference the tests hold transpose to.
-func transposeGo(dst []float32, ldd int, src []float32, lds, rows, cols int) {
-	const blk = 8
-	for i0 := 0; i0 < rows; i0 += blk {
-		i1 := min(i0+blk, rows)
-		for j0 := 0; j0 < cols; j0 += blk {
-			j1 := min(j0+blk, cols)
-			for i := i0; i < i1; i++ {
-				row := src[i*lds+j0 : i*lds+j1]
-				for j, v := range row {
-					dst[(j0+j)*ldd+i] = v
-				}
-			}
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package asm
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -104,12 +105,7 @@ func TestSgemmBandsBitIdentical(t *testing.T) {
 						}
 						require.NoError(t, Sgemm(ws, tA, tB, m-i0, j0, k, 0.5, aa, lda, b, ldb, beta, band[i0*n:], n))
 						require.NoError(t, Sgemm(ws, tA, tB, i0, j0, k, 0.5, a, lda, b, ldb, beta, band, n))
-						for i := range whole {
-							if math.Float32bits(whole[i]) != math.Float32bits(band[i]) {
-								t.Fatalf("%v tA=%v tB=%v beta=%v: C[%d,%d] = %v in bands, %v whole",
-									sh, tA, tB, beta, i/n, i%n, band[i], whole[i])
-							}
-						}
+						requireSameBits(t, fmt.Sprintf("%v tA=%v tB=%v beta=%v: C in bands vs whole", sh, tA, tB, beta), band, whole)
 					}
 				}
 			}
@@ -251,14 +247,8 @@ func TestSgemmSmallBandsBitIdentical(t *testing.T) {
 						}
 						require.NoError(t, Sgemm(ws, false, tB, m, n-j0, k, 0.5, a, k, bb, ldb, beta, cols[j0:], n))
 					}
-					for i := range whole {
-						if math.Float32bits(whole[i]) != math.Float32bits(rows[i]) {
-							t.Fatalf("%v tB=%v beta=%v: C[%d,%d] = %v in row bands, %v whole", sh, tB, beta, i/n, i%n, rows[i], whole[i])
-						}
-						if math.Float32bits(whole[i]) != math.Float32bits(cols[i]) {
-							t.Fatalf("%v tB=%v beta=%v: C[%d,%d] = %v in column bands, %v whole", sh, tB, beta, i/n, i%n, cols[i], whole[i])
-						}
-					}
+					requireSameBits(t, fmt.Sprintf("%v tB=%v beta=%v: C in row bands vs whole", sh, tB, beta), rows, whole)
+					requireSameBits(t, fmt.Sprintf("%v tB=%v beta=%v: C in column bands vs whole", sh, tB, beta), cols, whole)
 				}
 			}
 		}
@@ -290,11 +280,7 @@ func TestSgemmSmallPoolBands(t *testing.T) {
 				require.NoError(t, Sgemm(NewWorkspace(), false, tB, m, n, k, 0.5, a, k, b, ldb, 0.3, c1, n))
 				require.NoError(t, p.Sgemm(false, tB, m, n, k, 0.5, a, k, b, ldb, 0.3, c2, n))
 				check(t)
-				for i := range c1 {
-					if math.Float32bits(c1[i]) != math.Float32bits(c2[i]) {
-						t.Fatalf("m=%d tB=%v: C[%d] = %v with 2 threads, %v on one", m, tB, i, c2[i], c1[i])
-					}
-				}
+				requireSameBits(t, fmt.Sprintf("m=%d tB=%v: C with 2 threads vs one", m, tB), c2, c1)
 			}
 		}
 	})

@@ -3,6 +3,7 @@
 package asm
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"testing"
@@ -31,11 +32,7 @@ func TestSgemmSwappedNT(t *testing.T) {
 			gemmAVX512Skinny(NewWorkspace(), false, true, m, n, k, 0.5, a, k, b, k, beta, swapped, ldc)
 			gemmAVX512.gemm(NewWorkspace(), false, true, m, n, k, 0.5, a, k, b, k, beta, direct, ldc)
 			check(t)
-			for i := range direct {
-				if math.Float32bits(direct[i]) != math.Float32bits(swapped[i]) {
-					t.Fatalf("%v beta=%v: C[%d,%d] = %v swapped, %v direct", sh, beta, i/ldc, i%ldc, swapped[i], direct[i])
-				}
-			}
+			requireSameBits(t, fmt.Sprintf("%v beta=%v: C swapped vs direct", sh, beta), swapped, direct)
 		}
 	}
 	require.False(t, swapNTAVX512(false, true, 32, 128, 784, 1, 0.5), "beta 0.5 must not swap")
@@ -65,11 +62,7 @@ func TestPackTransposedAVX512(t *testing.T) {
 				}
 				packTransposedAVX512(got, src, ld, rows, kc, w)
 				packPanelsA(want, false, src, ld, 0, 0, rows, kc, w)
-				for i := range want {
-					if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-						t.Fatalf("w=%d rows=%d kc=%d: dst[%d] = %v, want %v", w, rows, kc, i, got[i], want[i])
-					}
-				}
+				requireSameBits(t, fmt.Sprintf("w=%d rows=%d kc=%d: packed panel", w, rows, kc), got, want)
 			}
 		}
 	}
@@ -97,6 +90,16 @@ func TestTranspose(t *testing.T) {
 			transpose(got, ldd, src, lds, rows, cols)
 			transposeGo(want, ldd, src, lds, rows, cols)
 			require.Equal(t, want, got, "rows=%d cols=%d", rows, cols)
+		}
+	}
+}
+
+// transposeGo is transpose in plain Go: the reference TestTranspose holds
+// the assembly-backed one to.
+func transposeGo(dst []float32, ldd int, src []float32, lds, rows, cols int) {
+	for i := 0; i < rows; i++ {
+		for j, v := range src[i*lds : i*lds+cols] {
+			dst[j*ldd+i] = v
 		}
 	}
 }

@@ -78,3 +78,17 @@ func relClose(got, want float64, tol float64) bool {
 func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x5eed)) }
 
 func copyOf(s []float32) []float32 { return append(make([]float32, 0, len(s)), s...) }
+
+// requireSameBits fails at the first element of got whose bits differ from
+// want's (the products and kernels that promise bit-identical results).
+func requireSameBits(t *testing.T, what string, got, want []float32) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
+	}
+	for i := range got {
+		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+			t.Fatalf("%s [%d] = %v, want %v", what, i, got[i], want[i])
+		}
+	}
+}

@@ -1,7 +1,7 @@
 package asm
 
 import (
-	"math"
+	"fmt"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -73,11 +73,7 @@ func TestPoolSgemm(t *testing.T) {
 						require.NoError(t, Sgemm(NewWorkspace(), tA, tB, m, n, k, 0.5, a, lda, b, ldb, 0.25, c1, n))
 						require.NoError(t, p.Sgemm(tA, tB, m, n, k, 0.5, a, lda, b, ldb, 0.25, c2, n))
 						check(t)
-						for i := range c1 {
-							if math.Float32bits(c1[i]) != math.Float32bits(c2[i]) {
-								t.Fatalf("threads=%d %v tA=%v tB=%v: C[%d] = %v, one core gives %v", threads, sh, tA, tB, i, c2[i], c1[i])
-							}
-						}
+						requireSameBits(t, fmt.Sprintf("threads=%d %v tA=%v tB=%v: C split vs one core", threads, sh, tA, tB), c2, c1)
 					}
 				}
 			}

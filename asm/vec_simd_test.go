@@ -136,11 +136,7 @@ func TestSigmoidSweep(t *testing.T) {
 			}
 			k.sigmoid(want, want)
 			k.biasSigmoid(x, cols, bias)
-			for i := range x {
-				if math.Float32bits(x[i]) != math.Float32bits(want[i]) {
-					t.Fatalf("biasSigmoid[%d] = %v, sigmoid(x+bias) = %v", i, x[i], want[i])
-				}
-			}
+			requireSameBits(t, "biasSigmoid vs sigmoid(x+bias)", x, want)
 		})
 	}
 }
@@ -318,14 +314,5 @@ func TestRowKernelsMatchGeneric(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func requireSameBits(t *testing.T, what string, got, want []float32) {
-	t.Helper()
-	for i := range got {
-		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-			t.Fatalf("%s [%d] = %v, generic %v", what, i, got[i], want[i])
-		}
 	}
 }
