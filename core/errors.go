@@ -32,15 +32,25 @@ func dataErr(format string, args ...any) error {
 // DivergedError reports the epoch and batch where the cost stopped being
 // finite. The network's weights are those from the end of the last good
 // epoch (or the start of training).
+//
+// Fit also reports divergence when every cost of an epoch was finite but
+// the epoch ended with a NaN or Inf parameter (the update after the last
+// cost overflowed): then Batch is the epoch's last batch, Cost the epoch's
+// finite cost so far, and Param the first non-finite parameter value.
 type DivergedError struct {
 	Epoch int // 1-based epoch where the cost became NaN or Inf
 	Batch int // 1-based batch within that epoch
 	Cost  float32
+	Param float32 // the non-finite parameter when the cost stayed finite; 0 otherwise
 }
 
 func (e *DivergedError) Error() string {
-	return fmt.Sprintf("training diverged at epoch %d, batch %d: cost is %v (learning rate too large?); weights restored to the start of epoch %d",
-		e.Epoch, e.Batch, e.Cost, e.Epoch)
+	what := fmt.Sprintf("cost is %v", e.Cost)
+	if !finite(e.Param) {
+		what = fmt.Sprintf("a parameter became %v after the update", e.Param)
+	}
+	return fmt.Sprintf("training diverged at epoch %d, batch %d: %s (learning rate too large?); weights restored to the start of epoch %d",
+		e.Epoch, e.Batch, what, e.Epoch)
 }
 
 // Unwrap makes errors.Is(err, ErrDiverged) true.

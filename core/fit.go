@@ -64,7 +64,9 @@ type fitBuffers struct {
 // batch during the first epoch, so Progress may already have reported some
 // batches). When the cost of a batch becomes NaN or Inf, Fit restores the
 // parameters and optimizer state saved at the start of that epoch and
-// returns a *DivergedError naming the epoch. When Progress returns false, Fit returns
+// returns a *DivergedError naming the epoch; likewise when an epoch ends
+// with a NaN or Inf parameter although every cost was finite (the update
+// after the last cost overflowed). When Progress returns false, Fit returns
 // ErrStopped after the current batch; the updates made so far are kept.
 func (n *Network) Fit(x, y []float32, samples int, opts FitOptions) (h History, err error) {
 	defer recoverError(&err)
@@ -199,6 +201,15 @@ func (n *Network) epoch(x, y []float32, samples, e int, opts FitOptions) (Progre
 		if opts.Progress != nil && p.Batch < p.Batches && !opts.Progress(p) {
 			return p, ErrStopped
 		}
+	}
+	// Every cost was finite, but the epoch's last update (or one whose NaN
+	// an activation hid, as ReLU's max does) may have left a parameter NaN
+	// or Inf: one scan per epoch, so that the next epoch never starts from,
+	// and no Fit ever returns, non-finite weights.
+	if i := n.firstNonFiniteN(n.params); i >= 0 {
+		bad := n.params[i]
+		n.restoreEpochStart(step0)
+		return p, &DivergedError{Epoch: e, Batch: p.Batch, Cost: p.Cost, Param: bad}
 	}
 	p.EpochDone = true
 	if opts.ValSamples > 0 {

@@ -383,3 +383,56 @@ func TestFitBadInputLeavesNetwork(t *testing.T) {
 		}
 	}
 }
+
+// TestDivergenceKeepsLastGoodEpoch: divergence in a later epoch restores
+// the weights from the end of the last good epoch, and an update that
+// overflows the parameters after the last finite cost of an epoch (no NaN
+// cost ever seen) is divergence too: Fit never returns, and no epoch
+// starts from, non-finite weights.
+func TestDivergenceKeepsLastGoodEpoch(t *testing.T) {
+	x, y := blobs(4, 16, 4, 2)
+	spec := Spec{Inputs: 4, Layers: []Layer{{8, Linear}, {2, Linear}}, Loss: MSE,
+		Optimizer: Optimizer{Kind: SGD, LearningRate: 0.01}, MaxBatch: 16, Seed: 1}
+
+	// Epoch 1 trains normally; the callback then raises the learning rate
+	// so far that epoch 2 overflows.
+	n, err := New(spec)
+	require.NoError(t, err)
+	good := make([]float32, n.ParamCount())
+	h, err := n.Fit(x, y, 16, FitOptions{Epochs: 5, BatchSize: 4, Progress: func(p Progress) bool {
+		if p.EpochDone && p.Epoch == 1 {
+			_, _ = n.CopyParams(good)
+			require.NoError(t, n.SetLearningRate(3e38))
+		}
+		return true
+	}})
+	var de *DivergedError
+	require.ErrorAs(t, err, &de)
+	require.Equal(t, 2, de.Epoch)
+	require.Len(t, h.Cost, 1)
+	got := make([]float32, n.ParamCount())
+	_, _ = n.CopyParams(got)
+	require.Equal(t, good, got, "weights must be those at the end of epoch 1")
+	require.Equal(t, int64(4), n.Steps())
+
+	// One batch per epoch: the cost is finite, the update after it is not.
+	for _, epochs := range []int{1, 2} {
+		spec.Optimizer.LearningRate = 3e38
+		n, err := New(spec)
+		require.NoError(t, err)
+		before := make([]float32, n.ParamCount())
+		_, _ = n.CopyParams(before)
+		h, err := n.Fit(x, y, 16, FitOptions{Epochs: epochs, BatchSize: 16})
+		require.ErrorAs(t, err, &de, "epochs=%d", epochs)
+		require.ErrorIs(t, err, ErrDiverged)
+		require.Equal(t, 1, de.Epoch)
+		require.False(t, math.IsNaN(float64(de.Cost)) || math.IsInf(float64(de.Cost), 0))
+		require.True(t, math.IsNaN(float64(de.Param)) || math.IsInf(float64(de.Param), 0))
+		require.ErrorContains(t, err, "training diverged at epoch 1, batch 1: a parameter became")
+		require.Empty(t, h.Cost)
+		_, _ = n.CopyParams(got)
+		require.Equal(t, before, got)
+		require.Equal(t, -1, firstNonFinite(n.params))
+		require.Zero(t, n.Steps())
+	}
+}
