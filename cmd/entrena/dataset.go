@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/v1tr0/entrena/data"
@@ -52,7 +53,9 @@ func resolve(v string) (source, error) {
 		if err != nil {
 			return source{}, err
 		}
-		if idx {
+		if idx || looksIDX(v) {
+			// A file named like an IDX file is read as one even when its
+			// magic is wrong, so the error names the magic, not CSV rows.
 			return source{kind: kindIDX, path: v, label: data.LabelsFor(v)}, nil
 		}
 		return source{kind: kindCSV, path: v}, nil
@@ -64,6 +67,14 @@ func resolve(v string) (source, error) {
 	}
 	return source{}, fmt.Errorf("%s: no such file, IDX prefix (PREFIX-images-idx3-ubyte[.gz]) or built-in data set (%s)", v, builtinNames)
 }
+
+// looksIDX reports whether a file name is an MNIST-style IDX name:
+// …-ubyte or ….idxN, optionally with .gz.
+func looksIDX(path string) bool {
+	return idxName.MatchString(strings.ToLower(filepath.Base(path)))
+}
+
+var idxName = regexp.MustCompile(`([-.]ubyte|\.idx[0-9])(\.gz)?$`)
 
 // loadIDXFolder reads a folder's train-* and t10k-* files, the two sets
 // at once (decompressing is most of the time).
@@ -133,6 +144,12 @@ func load(src source, d dataFlags, seed uint64, forEval, needLabels bool, inputs
 			return train, test, err
 		}
 		if needLabels && src.label == "" {
+			if ok, _ := data.IsIDX(src.path); !ok {
+				// Named like IDX but not one: say what is wrong with it.
+				if _, err := data.LoadIDX(src.path, src.path, ""); err != nil {
+					return nil, nil, err
+				}
+			}
 			return nil, nil, fmt.Errorf("%s: no label file found next to it (…-labels-idx1-ubyte[.gz])", src.path)
 		}
 		s, err := data.LoadIDX(src.path, src.path, src.label)

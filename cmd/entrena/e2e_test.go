@@ -226,6 +226,7 @@ func TestBadInput(t *testing.T) {
 	idxFile(t, filepath.Join(dir, "cut-images-idx3-ubyte"), []int{5, 2, 2}, make([]byte, 12), false)
 	idxFile(t, filepath.Join(dir, "cut-labels-idx1-ubyte"), []int{5}, []byte{0, 1, 0, 1, 0}, false)
 	tinyIDX(t, filepath.Join(dir, "ok"), 10, true)
+	writeText(t, filepath.Join(dir, "junk-images-idx3-ubyte"), "ABCDEFGH")
 	must(t, dir, "train", "--data", "xor", "--epochs", "5", "--out", "xor.entrena")
 
 	cases := []struct {
@@ -255,6 +256,8 @@ func TestBadInput(t *testing.T) {
 		{"NaN", []string{"train", "--data", "nan.csv"}, exitFailure, `nan.csv:2: column 2: "NaN" is not a finite number`},
 		{"short row", []string{"train", "--data", "short.csv"}, exitFailure, "short.csv:3: 2 fields, the first row has 3"},
 		{"wrong IDX magic", []string{"train", "--data", "magic"}, exitFailure, "IDX data type 0x09 is not supported"},
+		{"wrong IDX magic, file named", []string{"train", "--data", "magic-images-idx3-ubyte"}, exitFailure, "IDX data type 0x09 is not supported"},
+		{"not IDX, no labels", []string{"train", "--data", "junk-images-idx3-ubyte"}, exitFailure, "not an IDX file (magic 41424344"},
 		{"truncated IDX", []string{"train", "--data", "cut"}, exitFailure, "truncated: the header declares [5 2 2] = 20 bytes of data, the file holds 12"},
 		{"test features differ", []string{"train", "--data", "blobs.csv", "--label-column", "class", "--test", "ok"}, exitFailure, "the test data has 16 features per sample, the training data 2"},
 		{"unlabelled label column", []string{"train", "--data", "blobs.csv", "--label-column", "nope"}, exitFailure, `label column "nope" is not in the header`},

@@ -32,11 +32,12 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	lr, err := strconv.ParseFloat(o.lr, 32)
-	if err != nil || !(lr > 0) {
+	lr64, err := strconv.ParseFloat(o.lr, 32)
+	if err != nil || !(lr64 > 0) {
 		return usagef("--lr: %q is not a positive learning rate", o.lr)
 	}
-	spec, err := o.buildSpec(float32(lr))
+	lr := float32(lr64) // printed as a float32: 0.01, not 0.009999999776482582
+	spec, err := o.buildSpec(lr)
 	if err != nil {
 		return err
 	}
