@@ -47,7 +47,7 @@ elif a.lib == "torch":
     torch.set_num_threads(a.threads)
     impl = peerlib.impl_name("torch", a.tag)
     versions["torch"] = torch.__version__
-    settings += "; torch.matmul(out=), set_num_threads(%d); %s" % (a.threads, torch.__config__.parallel_info().splitlines()[0])
+    settings += "; torch.matmul(out=), set_num_threads(%d); %s" % (a.threads, peerlib.torch_parallel(torch))
     for ta, tb, m, n, k in peerlib.gemm_shapes(a.shapes):
         A = torch.rand((k, m) if ta else (m, k))
         B = torch.rand((n, k) if tb else (k, n))

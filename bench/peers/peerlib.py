@@ -87,6 +87,19 @@ def blas_info():
     return "; ".join(parts) or "no BLAS thread pool found"
 
 
+def torch_parallel(torch):
+    """The parallel backend lines of torch.__config__.parallel_info() (its
+    first line, "ATen/Parallel:", is only a heading)."""
+    keep = []
+    for line in torch.__config__.parallel_info().splitlines():
+        line = line.strip()
+        if " : " in line:  # thread counts and environment variables
+            continue
+        if line.startswith(("ATen parallel backend", "OpenMP", "MKL", "Intel(R)", "oneDNN")):
+            keep.append(line)
+    return ", ".join(keep) or "parallel backend unknown"
+
+
 def gemm_shapes(arg):
     """Parse "NT:m:n:k,..." (op(A) m×k, op(B) k×n)."""
     out = []

@@ -140,7 +140,7 @@ elif a.lib == "torch":
         with torch.no_grad():
             return model(torch.from_numpy(x)).numpy()
     settings = "float32; eager, torch.optim.SGD; set_num_threads(%d); %s" % (
-        a.threads, torch.__config__.parallel_info().splitlines()[0])
+        a.threads, peerlib.torch_parallel(torch))
 
 else:
     try:

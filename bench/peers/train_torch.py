@@ -55,4 +55,4 @@ per, ops = peerlib.measure(lambda: xstep(xx, xy), a.reps)
 rows.append(peerlib.row("step", "2-8-1 b=4", impl, per, ops, 4, "samples/s", note="XOR, lr 2", version=torch.__version__))
 peerlib.emit(rows, {"torch": torch.__version__, "python": sys.version.split()[0]},
              "float32; eager; torch.set_num_threads(%d), interop threads %d; %s" % (
-                 a.threads, torch.get_num_interop_threads(), torch.__config__.parallel_info().splitlines()[0]))
+                 a.threads, torch.get_num_interop_threads(), peerlib.torch_parallel(torch)))
