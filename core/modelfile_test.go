@@ -12,6 +12,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// smallNetParams is smallNet's parameter count: 3·4+4 + 4·2+2.
+const smallNetParams = 26
+
 func smallNet(t testing.TB) *Network {
 	n, err := New(Spec{Inputs: 3, Layers: []Layer{{4, Tanh}, {2, Softmax}}, Loss: CategoricalCrossEntropy,
 		Optimizer: Optimizer{Kind: Adam, LearningRate: 0.01}, MaxBatch: 8, Seed: 5})
@@ -77,6 +80,24 @@ func TestModelCorruption(t *testing.T) {
 	_, err = Decode(newer)
 	require.ErrorIs(t, err, ErrVersion)
 	require.ErrorContains(t, err, "upgrade")
+
+	older := bytes.Clone(data)
+	binary.LittleEndian.PutUint32(older[8:], 0)
+	binary.LittleEndian.PutUint32(older[len(older)-4:], crc32.ChecksumIEEE(older[:len(older)-4]))
+	_, err = Decode(older)
+	require.ErrorIs(t, err, ErrVersion)
+
+	// A well-formed checksum over a parameter count that does not match
+	// the layers is rejected before anything is allocated for it.
+	count := len(data) - 4 - 8 - 4*smallNetParams
+	for _, c := range []uint64{smallNetParams - 1, smallNetParams + 1, 1 << 62} {
+		wrong := bytes.Clone(data)
+		binary.LittleEndian.PutUint64(wrong[count:], c)
+		binary.LittleEndian.PutUint32(wrong[len(wrong)-4:], crc32.ChecksumIEEE(wrong[:len(wrong)-4]))
+		_, err = Decode(wrong)
+		require.ErrorIs(t, err, ErrModel)
+		require.ErrorContains(t, err, "parameter count")
+	}
 
 	// A well-formed checksum over an invalid spec is still rejected.
 	bad := bytes.Clone(data)

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"math"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
+	"github.com/v1tr0/entrena/asm"
 )
 
 func xorNet(t testing.TB, seed uint64, lr float32) *Network {
@@ -435,4 +437,49 @@ func TestDivergenceKeepsLastGoodEpoch(t *testing.T) {
 		require.Equal(t, -1, firstNonFinite(n.params))
 		require.Zero(t, n.Steps())
 	}
+}
+
+// TestBuffersAligned: every view of every flat buffer (parameters,
+// gradients, optimizer state, activations, deltas) starts on a 64-byte
+// boundary, so SIMD loads never straddle a cache line.
+func TestBuffersAligned(t *testing.T) {
+	for _, opt := range []OptimizerKind{SGD, Momentum, Adam} {
+		n, err := New(Spec{Inputs: 7, Layers: []Layer{{13, Sigmoid}, {5, Tanh}, {3, Softmax}}, Loss: CategoricalCrossEntropy,
+			Optimizer: Optimizer{Kind: opt, LearningRate: 0.1}, MaxBatch: 9, Seed: 1})
+		require.NoError(t, err)
+		for _, buf := range [][]float32{n.params, n.grads, n.opt1, n.opt2, n.acts, n.deltas} {
+			require.True(t, asm.IsAligned(buf))
+		}
+		for i, l := range n.layers {
+			for name, v := range map[string][]float32{"w": l.w, "b": l.b, "dw": l.dw, "db": l.db, "a": l.a, "d": l.d} {
+				require.True(t, asm.IsAligned(v), "%s layer %d %s", opt, i, name)
+			}
+		}
+		off := 0
+		for _, l := range n.layers {
+			for _, v := range [][]float32{l.w, l.b} {
+				start := int(uintptr(unsafe.Pointer(&v[0]))-uintptr(unsafe.Pointer(&n.params[0]))) / 4
+				require.Equal(t, off, start)
+				off += asm.RoundUp(len(v))
+				if n.opt1 != nil {
+					require.True(t, asm.IsAligned(n.opt1[start:]))
+				}
+				if n.opt2 != nil {
+					require.True(t, asm.IsAligned(n.opt2[start:]))
+				}
+			}
+		}
+		n.Close()
+	}
+}
+
+// TestPanicBecomesError: a panic while Fit runs (here from the caller's
+// progress callback, standing for a bug inside the package) comes back as
+// an "internal error", not a crash, and the network stays usable.
+func TestPanicBecomesError(t *testing.T) {
+	n := xorNet(t, 1, 0.5)
+	_, err := n.Fit(xorX, xorY, 4, FitOptions{Epochs: 3, BatchSize: 2, Progress: func(Progress) bool { panic("boom") }})
+	require.ErrorContains(t, err, "entrena: internal error: boom")
+	_, err = n.Fit(xorX, xorY, 4, FitOptions{Epochs: 3, BatchSize: 2})
+	require.NoError(t, err)
 }
