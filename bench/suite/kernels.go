@@ -223,16 +223,42 @@ type eltKernel struct {
 var eltKernels = []eltKernel{
 	{"sigmoid", 8, func(n int, x, y, _ []float32) error { return asm.Sigmoid(y[:n], x[:n]) }},
 	{"hadamard", 12, func(n int, x, y, z []float32) error { return asm.Hadamard(z[:n], x[:n], y[:n]) }},
-	{"sigmoid-backward", 16, func(n int, x, y, z []float32) error { return asm.SigmoidBackward(z[:n], x[:n], y[:n]) }},
+	{"sigmoid-backward", 12, func(n int, x, y, z []float32) error { return asm.SigmoidBackward(z[:n], x[:n], y[:n]) }},
 	// bias + sigmoid in place over rows of 128 (a hidden layer's width).
 	{"bias-sigmoid", 8, func(n int, x, y, _ []float32) error {
-		cols := 128
-		if n < cols {
-			cols = n
-		}
+		cols := hiddenCols(n)
 		return asm.BiasSigmoid(y[:n/cols*cols], n/cols, cols, x[:cols])
 	}},
+	// The other kernels of the path tables (asm's kernelSet): the tanh and
+	// ReLU activations and their backward steps (act = y, the sigmoid
+	// outputs above: in (0, 1), as an activation's outputs are), the bias
+	// add and the bias gradient (column sums) of a dense layer, the softmax
+	// of an output layer of 10 in place (one Go loop on every path), and
+	// the scaling of a buffer.
+	{"tanh", 8, func(n int, x, _, z []float32) error { return asm.Tanh(z[:n], x[:n]) }},
+	{"tanh-backward", 12, func(n int, x, y, z []float32) error { return asm.TanhBackward(z[:n], x[:n], y[:n]) }},
+	{"relu", 8, func(n int, x, _, z []float32) error { return asm.ReLU(z[:n], x[:n]) }},
+	{"relu-backward", 12, func(n int, x, y, z []float32) error { return asm.ReLUBackward(z[:n], x[:n], y[:n]) }},
+	{"add-bias", 8, func(n int, x, _, z []float32) error {
+		cols := hiddenCols(n)
+		return asm.AddBias(z[:n/cols*cols], n/cols, cols, x[:cols]) // in place: z drifts by x, stays finite
+	}},
+	{"col-sums", 4, func(n int, _, y, z []float32) error {
+		cols := hiddenCols(n)
+		return asm.ColSums(z[:cols], 1.0/float32(n/cols), y[:n/cols*cols], n/cols, cols)
+	}},
+	{"softmax-rows", 8, func(n int, x, _, z []float32) error {
+		return asm.SoftmaxRows(z[:n/10*10], n/10, 10)
+	}},
+	{"scale", 8, func(n int, _, _, z []float32) error {
+		asm.Scale(-1, z[:n]) // magnitudes stay as they are (no denormals)
+		return nil
+	}},
 }
+
+// hiddenCols is the width of the rows the per-column kernels run over:
+// 128, a hidden layer's, or n when smaller.
+func hiddenCols(n int) int { return min(128, n) }
 
 // updKernel is one optimizer update over n parameters.
 type updKernel struct {
