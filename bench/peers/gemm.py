@@ -15,7 +15,12 @@ p.add_argument("--lib", required=True, choices=["numpy", "torch", "jax"])
 p.add_argument("--shapes", required=True)
 a = p.parse_args()
 
+pinned = ""
 if a.lib == "jax":
+    # XLA's CPU thread pools do not follow the thread-count variables or
+    # flags alone (one "thread" ran above one core's FMA peak): pin as
+    # train_jax.py does.
+    pinned = "; " + peerlib.pin(a.threads)
     os.environ["XLA_FLAGS"] = "--xla_cpu_multi_thread_eigen=%s intra_op_parallelism_threads=%d" % (
         "true" if a.threads > 1 else "false", a.threads)
 try:
@@ -67,7 +72,7 @@ else:
     versions["jax"] = jax.__version__
     import jaxlib
     versions["jaxlib"] = jaxlib.__version__
-    settings += "; jit(a @ b) with the transposes inside the jitted function; XLA_FLAGS=" + os.environ["XLA_FLAGS"]
+    settings += "; jit(a @ b) with the transposes inside the jitted function; XLA_FLAGS=" + os.environ["XLA_FLAGS"] + pinned
     for ta, tb, m, n, k in peerlib.gemm_shapes(a.shapes):
         A = jnp.asarray(rng.random((k, m) if ta else (m, k), dtype=np.float32))
         B = jnp.asarray(rng.random((n, k) if tb else (k, n), dtype=np.float32))
