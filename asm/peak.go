@@ -10,11 +10,12 @@ import (
 var errNoPeak = errors.New("no SIMD peak for generic")
 
 // MeasurePeak measures the single-core fused multiply-add throughput of a
-// kernel path, in GFLOPS (one FMA = 2 FLOP), by running a loop of 12
+// kernel path, in GFLOPS (one FMA = 2 FLOP), by running a loop of
 // independent vector FMA chains on the calling goroutine for about d. It is
-// the "100 %" a GEMM benchmark compares against. path is "avx2" (YMM, 8 lanes)
-// or "avx512" (ZMM, 16 lanes); an unknown path, one this CPU or build cannot
-// run, or "generic" (which has no SIMD loop) returns an error. The figure is
+// the "100 %" a GEMM benchmark compares against. path is "avx2" (12 chains
+// of YMM, 8 lanes), "avx512" (12 chains of ZMM, 16 lanes) or "neon" (24
+// chains of FMLA on Q registers, 4 lanes); an unknown path, one this CPU or
+// build cannot run, or "generic" (which has no SIMD loop) returns an error. The figure is
 // the best of several rounds, so noise from other processes lowers it less.
 func MeasurePeak(path string, d time.Duration) (gflops float64, err error) {
 	loop, flopsPerIter, err := peakLoop(path)

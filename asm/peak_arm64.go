@@ -10,9 +10,9 @@ import "slices"
 //go:noescape
 func peakLoopNEON(iters int)
 
-// peakLoop is the arm64 peakLoop for MeasurePeak: the FMA loop of path
-// and the FLOP one iteration does. It is not wired in yet: peak_other.go
-// still provides peakLoop on arm64 (see NEON.md).
+// peakLoop returns the FMA loop of path for MeasurePeak and the FLOP one
+// iteration does: only "neon" has one on arm64 (peak_other.go serves the
+// noasm/purego builds and other architectures).
 func peakLoop(path string) (func(int), float64, error) {
 	if path == "generic" {
 		return nil, 0, errNoPeak

@@ -4,12 +4,13 @@ package asm
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
 
-// TestNEONPeakLoop runs the NEON FMA loop and MeasurePeak's arithmetic on
-// it (the figure under qemu means nothing; it must only be positive).
+// TestNEONPeakLoop runs the NEON FMA loop directly and through MeasurePeak
+// (the figure under qemu means nothing; it must only be positive).
 func TestNEONPeakLoop(t *testing.T) {
 	_, _, err := peakLoop("generic")
 	require.ErrorIs(t, err, errNoPeak)
@@ -22,4 +23,9 @@ func TestNEONPeakLoop(t *testing.T) {
 	loop(0)
 	loop(1000)
 	require.Equal(t, 192.0, flops)
+	g, err := MeasurePeak("neon", time.Millisecond)
+	require.NoError(t, err)
+	require.Greater(t, g, 0.0)
+	_, err = MeasurePeak("avx512", time.Millisecond)
+	require.ErrorContains(t, err, "not available")
 }
