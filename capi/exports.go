@@ -3,8 +3,9 @@ package main
 // The exported functions. Their parameters use Go types only (uintptr for
 // entrena_net* and size_t, unsafe.Pointer for every other pointer), so that
 // the prototypes cgo generates never meet the public header's; the
-// C-level signatures are those of include/entrena.h, and TestHeaderSignatures
-// plus the C tests check they agree. Every function recovers panics.
+// C-level signatures are those of include/entrena.h: TestHeaderSignatures
+// (header_test.go) checks each export's parameters against its prototype,
+// check_header.sh the exported symbols, and the C tests call them all. Every function recovers panics.
 
 import "C"
 

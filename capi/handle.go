@@ -20,8 +20,8 @@ import (
 	"github.com/v1tr0/entrena/core"
 )
 
-// Status codes, equal to the entrena_status enum of entrena.h (checked by
-// TestStatusValues).
+// Status codes: the entrena_status enum of entrena.h, read through cgo
+// (TestStatusValues checks the enum counts up from 0 without gaps).
 const (
 	statusOK       int32 = C.ENTRENA_OK
 	statusArgument int32 = C.ENTRENA_ERR_ARGUMENT

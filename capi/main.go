@@ -8,10 +8,10 @@
 //
 // Layout: entrena.c holds the C-only functions (status strings, versions,
 // thread-local last error, struct initialisers, the progress trampoline);
-// exports.go the //export wrappers, which take only Go-typed arguments so
-// that cgo's generated prototypes never meet the public header's;
-// handle.go the handle table, per-handle locking and error reporting;
-// calls.go the work of each function.
+// exports.go the //export functions, which take only Go-typed arguments so
+// that cgo's generated prototypes never meet the public header's (and
+// header_test.go checks each against its prototype in entrena.h);
+// handle.go the handle table, per-handle locking and error reporting.
 package main
 
 func main() {}
