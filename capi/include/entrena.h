@@ -320,7 +320,9 @@ entrena_status entrena_fit_options_init(entrena_fit_options *opts);
  * x_len ≥ that) and y (samples×outputs), read in place (when shuffling,
  * each batch is gathered into the network's own buffer). Each epoch's mean
  * cost is appended to the network's history (entrena_history); *cost
- * (optional) receives the last completed epoch's cost. opts may be NULL
+ * (optional) receives the last completed epoch's cost, also when the call
+ * fails after completing at least one epoch (ENTRENA_ERR_STOPPED,
+ * ENTRENA_ERR_DIVERGED: an exception to the out-parameter rule). opts may be NULL
  * (the defaults). On ENTRENA_ERR_DIVERGED the parameters are restored to
  * the start of the failing epoch; on ENTRENA_ERR_STOPPED the updates made so
  * far are kept and the completed epochs are in the history. */
