@@ -40,6 +40,6 @@ test-arm64-capi:
 	$(ARM64_CC) -O2 -Wall -Icapi/include -o $(ARM64_BUILD)/example capi/examples/example.c \
 		-L$(ARM64_BUILD) -lentrena -lm
 	@start=$$(date +%s); \
-	$(QEMU_ARM64) -L $(ARM64_SYSROOT) -E LD_LIBRARY_PATH=$(CURDIR)/$(ARM64_BUILD) \
+	$(QEMU_ARM64) -L $(ARM64_SYSROOT) -E LD_LIBRARY_PATH=$(abspath $(ARM64_BUILD)) \
 		$(ARM64_BUILD)/example $(ARM64_BUILD)/models || exit 1; \
 	echo "test-arm64-capi: qemu run took $$(( $$(date +%s) - start )) s"
