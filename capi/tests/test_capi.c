@@ -681,6 +681,12 @@ static void test_panic(void) {
 	EXPECT_STATUS(ENTRENA_ERR_HANDLE, entrena_debug_panic(net));
 }
 
+static int count_progress(const entrena_progress *p, void *user_data) {
+	(void)p;
+	++*(long *)user_data;
+	return 0;
+}
+
 /* Allocation: steady-state calls allocate nothing on the Go heap. */
 static void test_allocs(void) {
 	static const int32_t units[] = {64, 10};
@@ -759,6 +765,22 @@ static void test_allocs(void) {
 	 * network's history grows by doubling: nothing per epoch or batch. */
 	EXPECT(one <= 2);
 	EXPECT(twenty <= (quick ? 2 : 10) * one + 20); /* not per epoch: 200 epochs, 1600 batches */
+
+	/* The same with a progress callback after every batch (the path the
+	 * Python binding always takes): the callback adds nothing. */
+	long calls = 0;
+	o.progress = count_progress;
+	o.user_data = &calls;
+	o.progress_every_batch = 1;
+	OK(entrena_fit(net, x, N * IN, y, N * 10, N, &o, &cost));
+	OK(entrena_debug_mallocs(&m0));
+	for (int i = 0; i < (quick ? 2 : 10); i++)
+		OK(entrena_fit(net, x, N * IN, y, N * 10, N, &o, &cost));
+	OK(entrena_debug_mallocs(&m1));
+	printf("  mallocs: %llu for 10 calls of 20 epochs × 8 batches with a progress callback per batch\n",
+	       (unsigned long long)(m1 - m0));
+	EXPECT(calls == (1 + (quick ? 2 : 10)) * 20 * 8);
+	EXPECT(m1 - m0 <= (uint64_t)(quick ? 2 : 10) * one + 20);
 	OK(entrena_destroy(net));
 }
 
