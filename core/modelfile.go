@@ -31,7 +31,10 @@ import (
 //	…       4     CRC-32 (IEEE) of every byte before it
 //
 // Optimizer state (velocity, Adam moments) is not stored: a loaded network
-// continues training with a fresh optimizer state.
+// continues training with a fresh optimizer state. Decode accepts exactly
+// the files Encode writes: the zero bytes must be zero, the optimizer's
+// hyper-parameters are stored with their defaults filled in (a zero where
+// New would substitute a default is an error), steps fit an int64.
 const (
 	modelMagic   = "ENTRENA\x00"
 	ModelVersion = 1
@@ -206,13 +209,16 @@ func Decode(data []byte) (n *Network, err error) {
 		return nil, fmt.Errorf("%w: layer count %d out of range", ErrModel, nl)
 	}
 	s.Layers = make([]Layer, nl)
+	var reserved byte // the zero bytes of the layout, which must be zero
 	for i := range s.Layers {
 		s.Layers[i].Units = int(r.u32())
 		hdr := r.bytes(4)
 		s.Layers[i].Activation = Activation(hdr[0])
+		reserved |= hdr[1] | hdr[2] | hdr[3]
 	}
 	hdr := r.bytes(4)
 	s.Loss, s.Optimizer.Kind = Loss(hdr[0]), OptimizerKind(hdr[1])
+	reserved |= hdr[2] | hdr[3]
 	s.Optimizer.LearningRate = r.f32()
 	s.Optimizer.Momentum = r.f32()
 	s.Optimizer.Beta1 = r.f32()
@@ -225,8 +231,19 @@ func Decode(data []byte) (n *Network, err error) {
 	if r.err != nil {
 		return nil, fmt.Errorf("%w: truncated header", ErrModel)
 	}
+	if reserved != 0 {
+		return nil, fmt.Errorf("%w: reserved header bytes are not zero", ErrModel)
+	}
+	if steps > math.MaxInt64 {
+		return nil, fmt.Errorf("%w: step count %d out of range", ErrModel, steps)
+	}
 	if err := s.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrModel, err)
+	}
+	// Save writes every hyper-parameter with its default filled in: a zero
+	// where New would substitute one is not a file entrena wrote.
+	if s.withDefaults().Optimizer != s.Optimizer {
+		return nil, fmt.Errorf("%w: optimizer hyper-parameters are zero (momentum, beta or epsilon)", ErrModel)
 	}
 	if count != uint64(s.ParamCount()) || uint64(len(r.b)) != 4*count {
 		return nil, fmt.Errorf("%w: parameter count %d does not match the layers (%d) or the file size", ErrModel, count, s.ParamCount())
@@ -246,7 +263,7 @@ func Decode(data []byte) (n *Network, err error) {
 	if i := firstNonFinite(n.params); i >= 0 {
 		return nil, fmt.Errorf("%w: parameter is %v", ErrModel, n.params[i])
 	}
-	n.step = int64(min(steps, math.MaxInt64))
+	n.step = int64(steps)
 	return n, nil
 }
 

@@ -99,6 +99,22 @@ func TestModelCorruption(t *testing.T) {
 		require.ErrorContains(t, err, "parameter count")
 	}
 
+	// Files entrena never writes, even with a valid checksum: non-zero
+	// reserved bytes, a zero Adam β (New would substitute 0.9, so the file
+	// would not round-trip), a step count beyond int64.
+	beta1 := 8 + 4 + 4 + 4 + 8*2 + 4 + 4 + 4
+	for name, mut := range map[string]func([]byte){
+		"reserved":  func(b []byte) { b[8+4+4+4+4+1] = 1 },
+		"zero beta": func(b []byte) { binary.LittleEndian.PutUint32(b[beta1:], 0) },
+		"steps":     func(b []byte) { binary.LittleEndian.PutUint64(b[count-8:], 1<<63) },
+	} {
+		c := bytes.Clone(data)
+		mut(c)
+		binary.LittleEndian.PutUint32(c[len(c)-4:], crc32.ChecksumIEEE(c[:len(c)-4]))
+		_, err = Decode(c)
+		require.ErrorIs(t, err, ErrModel, name)
+	}
+
 	// A well-formed checksum over an invalid spec is still rejected.
 	bad := bytes.Clone(data)
 	binary.LittleEndian.PutUint32(bad[20:], 0) // first layer: 0 units
