@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"time"
+
+	"github.com/v1tr0/entrena/asm"
 )
 
 // FitOptions controls Fit.
@@ -146,8 +148,10 @@ func (n *Network) prepareFit(samples int, opts FitOptions) {
 		f.perm[i] = int32(i)
 	}
 	if opts.Shuffle && f.bx == nil {
-		f.bx = make([]float32, n.spec.MaxBatch*n.Inputs())
-		f.by = make([]float32, n.spec.MaxBatch*n.Outputs())
+		// The gathered batch is what the kernels read: 64-byte aligned
+		// like every other buffer they see.
+		f.bx = asm.Aligned(n.spec.MaxBatch * n.Inputs())
+		f.by = asm.Aligned(n.spec.MaxBatch * n.Outputs())
 	}
 	if f.snapshot == nil {
 		f.snapshot = make([]float32, len(n.params))

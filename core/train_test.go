@@ -469,6 +469,10 @@ func TestBuffersAligned(t *testing.T) {
 				}
 			}
 		}
+		x, y := blobs(1, 20, 7, 3)
+		_, err = n.Fit(x, y, 20, FitOptions{Epochs: 1, BatchSize: 9, Shuffle: true})
+		require.NoError(t, err)
+		require.True(t, asm.IsAligned(n.fit.bx) && asm.IsAligned(n.fit.by), "gathered batch")
 		n.Close()
 	}
 }
