@@ -241,10 +241,3 @@ def floats_out(obj, n, name):
         raise ShapeError("%s has %d floats, need %d" % (name, size, n))
     buf = (c_float * size).from_buffer(m)
     return Floats(buf, size, None, (buf, m, obj), False)
-
-
-def to_list(obj):
-    """A flat Python list of the floats in obj (used by tests and the pure mode)."""
-    if np is not None and isinstance(obj, np.ndarray):
-        return obj.ravel().tolist()
-    return list(obj)

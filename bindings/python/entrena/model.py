@@ -116,10 +116,6 @@ def _destroy(handle):
         pass
 
 
-def _get_str(fn):
-    return _lib.get_string(fn)
-
-
 class _FitState:
     """Everything the progress callback needs; it never raises into C."""
 
@@ -570,7 +566,6 @@ class Sequential:
         written = c_size_t()
         _lib.save_buffer(h, buf, size.value, byref(written))
         return buf.raw[:written.value]
-
 
 
 def _wrap(handle):

@@ -176,3 +176,33 @@ def test_outputs_type():
             assert isinstance(out, array.array) and out.typecode == "f" and len(out) == 1
             assert isinstance(m.get_params(), array.array)
             assert all(isinstance(w, array.array) for w in m.get_weights())
+
+
+def _fit_sees_a_change_made_during_the_call(m, x, y, poison):
+    """fit(shuffle=False) reads each batch straight from x: a NaN written into
+    the second batch's rows by the callback, after the first batch has
+    trained, must reach the library (DataError). A copy taken when fit was
+    called would not contain it."""
+    seen = []
+
+    def cb(p):
+        if not p["epoch_done"] and p["batch"] == 1:
+            poison()
+            seen.append(p["batch"])
+    with pytest.raises(entrena.DataError) as e:
+        m.fit(x, y, epochs=1, batch_size=2, shuffle=False, verbose=0, callback=cb)
+    assert seen == [1] and "NaN" in str(e.value)
+
+
+def test_fit_reads_array_f_in_place_during_the_call():
+    x, y = xor_data()
+    with xor_model() as m:
+        _fit_sees_a_change_made_during_the_call(m, x, y, lambda: x.__setitem__(5, float("nan")))
+
+
+def test_fit_reads_numpy_in_place_during_the_call(np):
+    x, y = xor_data()
+    X = np.array(x, dtype=np.float32).reshape(4, 2)
+    Y = np.array(y, dtype=np.float32).reshape(4, 1)
+    with xor_model() as m:
+        _fit_sees_a_change_made_during_the_call(m, X, Y, lambda: X.__setitem__((2, 1), np.nan))
