@@ -8,10 +8,10 @@ import (
 	"testing"
 )
 
-// Tests of the amd64 element-wise assembly beyond vec_test.go: every length
-// 0..300 against the generic kernels (bit-exact where the operation order is
-// the same), dense sweeps of sigmoid and tanh around their thresholds, every
-// power of two, subnormals and NaN payloads.
+// Tests of the element-wise assembly (avx2, avx512, neon) beyond
+// vec_test.go: every length 0..300 against the generic kernels (bit-exact
+// where the operation order is the same), dense sweeps of sigmoid and tanh
+// around their thresholds, every power of two, subnormals and NaN payloads.
 
 // simdPaths returns the registered non-generic kernel sets.
 func simdPaths() []*kernelSet {
