@@ -138,9 +138,11 @@ DATA ·expConsts+816(SB)/8, $0x2f8000002f800000
 DATA ·expConsts+824(SB)/8, $0x2f8000002f800000
 GLOBL ·expConsts(SB), RODATA|NOPTR, $832
 
-// AVX2+FMA sigmoid, fused bias+sigmoid and tanh, 8 lanes per YMM. Same
-// algorithm as sigmoid_avx512_amd64.s (read its header first) with three
-// AVX2 substitutes:
+// AVX2+FMA sigmoid, fused bias+sigmoid and tanh, 8 lanes per YMM. The
+// same exp as sigmoid_avx512_amd64.s (read its header first: rounding to
+// n, Cody–Waite reduction, the degree-5 polynomial), applied to z = −|x|
+// and finished on the sign of x (the AVX-512 code's first form), with
+// these AVX2 substitutes:
 //
 //	z = max(−|x|, −112)     VORPS with the sign bit, then VMAXPS with z as
 //	                        the second (Intel) source so a NaN z is kept

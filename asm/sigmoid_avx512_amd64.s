@@ -28,7 +28,7 @@
 // the last multiply rounds to 0. The first version selected t/(1+t) or
 // 1/(1+t) on the sign of x (sigmoid_avx2_amd64.s still does); this form
 // needs no select. Measured max error against float64: 2.4e-7 relative
-// (vec_amd64_test.go, TestSigmoidSweep -v).
+// (vec_simd_test.go, TestSigmoidSweep -v).
 //
 // Register map (sigmoid, biasSigmoid, tanh):
 #define LIMIT  Z31 // −112 (sigmoid) or −10 (tanh), the clamp of −|x|
