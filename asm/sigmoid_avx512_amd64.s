@@ -31,7 +31,7 @@
 // (vec_simd_test.go, TestSigmoidSweep -v).
 //
 // Register map (sigmoid, biasSigmoid, tanh):
-#define LIMIT  Z31 // −112 (sigmoid) or −10 (tanh), the clamp of −|x|
+#define LIMIT  Z31 // −10: tanh's clamp of −|x| (sigmoid clamps x with SLO, SHI below)
 #define LOG2E  Z30
 #define MAGIC  Z29
 #define LN2HI  Z28
