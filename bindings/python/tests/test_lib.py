@@ -117,3 +117,23 @@ def test_string_result_convention():
 def xor():
     from conftest import xor_model
     return xor_model()
+
+
+def test_abi_or_struct_mismatch_raises_version_error(monkeypatch):
+    """The import-time check: a library of another C ABI, or whose structs
+    differ in size from the ctypes declarations, is refused with VersionError."""
+    _lib._check_versions()  # the real library passes
+    monkeypatch.setattr(_lib, "ABI_VERSION", _lib.ABI_VERSION + 1)
+    with pytest.raises(entrena.VersionError, match="ABI version"):
+        _lib._check_versions()
+    monkeypatch.undo()
+
+    class Bigger(ctypes.Structure):
+        _fields_ = _lib.Spec._fields_ + [("extra", ctypes.c_int64)]
+    real_spec = _lib.Spec
+    monkeypatch.setattr(_lib, "Spec", Bigger)
+    monkeypatch.setattr(_lib.spec_init, "argtypes", [ctypes.POINTER(Bigger)])
+    with pytest.raises(entrena.VersionError, match="sizeof\\(entrena_spec\\)"):
+        _lib._check_versions()
+    monkeypatch.undo()
+    assert _lib.Spec is real_spec and _lib.spec_init.argtypes == [ctypes.POINTER(real_spec)]
