@@ -8,8 +8,11 @@
  * CONVENTIONS (they hold for every function below unless its comment says
  * otherwise)
  *
- *  - Status: every function returns an entrena_status. ENTRENA_OK (0) is
- *    success; anything else is an error. entrena_status_string() names a
+ *  - Status: every function that can fail returns an entrena_status
+ *    (all but the six that cannot, which return their value directly:
+ *    entrena_status_string, entrena_errmsg, entrena_last_error,
+ *    entrena_version, entrena_version_number, entrena_abi_version).
+ *    ENTRENA_OK (0) is success; anything else is an error. entrena_status_string() names a
  *    status; entrena_errmsg() (per network) and entrena_last_error() (per
  *    thread) give the detailed message.
  *
