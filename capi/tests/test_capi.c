@@ -840,6 +840,52 @@ static void test_threads(void) {
 	OK(entrena_destroy(ref));
 }
 
+/* While a progress callback runs, a call on the same handle from another
+ * thread is refused with ENTRENA_ERR_BUSY at once (it does not wait). */
+struct busy_probe {
+	entrena_net *net;
+	entrena_status status;
+	int calls;
+};
+
+static void *probe_thread(void *arg) {
+	struct busy_probe *b = arg;
+	int64_t n;
+	b->status = entrena_param_count(b->net, &n);
+	return NULL;
+}
+
+static int busy_callback(const entrena_progress *p, void *user_data) {
+	struct busy_probe *b = user_data;
+	pthread_t th;
+	(void)p;
+	b->calls++;
+	pthread_create(&th, NULL, probe_thread, b);
+	pthread_join(th, NULL); /* would deadlock if the other thread waited for the handle */
+	EXPECT_STATUS(ENTRENA_ERR_BUSY, b->status);
+	return 0;
+}
+
+static void test_busy_other_thread(void) {
+	entrena_net *net = small_net(4);
+	entrena_fit_options o;
+	struct busy_probe b = {.net = net, .status = ENTRENA_OK};
+	int64_t n;
+	OK(entrena_fit_options_init(&o));
+	o.epochs = 2;
+	o.batch_size = 8;
+	o.progress = busy_callback;
+	o.user_data = &b;
+	OK(entrena_fit(net, X, 64, Y, 32, 16, &o, NULL));
+	EXPECT(b.calls == 2);
+	pthread_t th; /* after fit: the other thread's call goes through */
+	pthread_create(&th, NULL, probe_thread, &b);
+	pthread_join(th, NULL);
+	EXPECT(b.status == ENTRENA_OK);
+	OK(entrena_param_count(net, &n));
+	OK(entrena_destroy(net));
+}
+
 int main(int argc, char **argv) {
 	if (argc > 1)
 		scratch = argv[1];
@@ -859,6 +905,7 @@ int main(int argc, char **argv) {
 	test_panic();
 	test_allocs();
 	test_threads();
+	test_busy_other_thread();
 	printf("test_capi: %d checks, %d failures\n", checks, failures);
 	return failures == 0 ? 0 : 1;
 }
