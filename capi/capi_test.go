@@ -1,3 +1,5 @@
+//go:build cgo
+
 package main
 
 // Go-side tests of the C layer: the exported functions are ordinary Go

@@ -1,3 +1,5 @@
+//go:build cgo
+
 package main
 
 // The public header against the Go side. check_header.sh (make test-capi)
