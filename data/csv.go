@@ -125,7 +125,7 @@ func countLines(r io.Reader) (int, error) {
 // not a number is a header. Every other row must have the same number of
 // fields, all finite numbers. The label column (see CSVOptions) becomes a
 // one-hot target over classes 0..max (or a real-valued target with
-// Regression); the other columns are the features, as given (no scaling).
+// Regression); the other columns are the features, as given (no scaling; see FitNorm).
 // rowsHint, when positive, sizes the buffers up front. Errors about a row
 // are *LineError, with its line number.
 func DecodeCSV(r io.Reader, rowsHint int, opts CSVOptions) (*Set, error) {

@@ -7,5 +7,8 @@
 // Every reader streams its input once into buffers allocated up front at
 // their final size (IDX) or sized by a cheap line count (CSV), so a data set
 // is held in memory exactly once, as Samples×Inputs float32 rows ready for
-// core.Network.Fit.
+// core.Network.Fit. IDX images are scaled to [0, 1] as they are read; CSV
+// features are kept as given, and FitNorm and Norm.Apply scale them in place
+// (min-max or z-score, statistics from the training rows) with a Norm that
+// saves to a small text file (Norm.MarshalText, ParseNorm).
 package data
