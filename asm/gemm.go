@@ -13,17 +13,30 @@ type Workspace struct {
 func NewWorkspace() *Workspace { return &Workspace{} }
 
 // Reserve grows w so that an m×n×k Sgemm on any available path needs no
-// further allocation.
+// further allocation: each of its buffers to at least ReserveSize's floats.
 func (w *Workspace) Reserve(m, n, k int) {
+	packA, packB, swap := ReserveSize(m, n, k)
+	w.buffers(packA, packB)
+	w.swapBuffer(swap)
+}
+
+// ReserveSize returns the floats of each Workspace buffer (the packed A
+// block, the packed B panel and the transposed-result scratch) that Reserve
+// makes sure of for an m×n×k Sgemm: the largest any available path needs.
+// Each buffer is one Aligned allocation, grown only when a reserve asks for
+// more than it holds, so callers can compute a workspace's size before
+// allocating it (core.New does, to refuse networks that cannot fit).
+func ReserveSize(m, n, k int) (packA, packB, swap int) {
 	for _, ks := range registry {
 		if ks.packSize != nil {
 			a, b := ks.packSize(m, n, k)
-			w.buffers(a, b)
+			packA, packB = max(packA, a), max(packB, b)
 		}
 		if ks.swapSize != nil {
-			w.swapBuffer(ks.swapSize(m, n, k))
+			swap = max(swap, ks.swapSize(m, n, k))
 		}
 	}
+	return packA, packB, swap
 }
 
 // buffers returns packing buffers of at least a and b floats, 64-byte aligned.
