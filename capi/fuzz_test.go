@@ -81,10 +81,16 @@ func FuzzEntryPoints(f *testing.F) {
 					st = entrena_save_buffer(handle(), unsafe.Pointer(&raw[0]), uintptr(length(len(raw))), nil)
 				}
 			case 10:
-				// Load whatever the buffer holds, possibly mutated.
+				// Load whatever the buffer holds, possibly mutated, with a
+				// fuzzed length or (odd mode byte) the last model size, which
+				// length() cannot always hit exactly.
 				raw[next()%len(raw)] ^= byte(next())
+				n := uintptr(max(0, length(len(raw))))
+				if next()%2 == 1 {
+					n = min(size, uintptr(len(raw)))
+				}
 				var h uintptr
-				if st = entrena_load_buffer(unsafe.Pointer(&raw[0]), uintptr(max(0, length(len(raw)))), unsafe.Pointer(&h)); st == statusOK {
+				if st = entrena_load_buffer(unsafe.Pointer(&raw[0]), n, unsafe.Pointer(&h)); st == statusOK {
 					destroy(h)
 				}
 			case 11:
