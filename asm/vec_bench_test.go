@@ -10,6 +10,11 @@ import (
 // elements processed per nanosecond.
 //
 //	go test ./asm -run '^$' -bench 'Hadamard|Sigmoid|Axpy|Adam' -count 5
+//
+// Every exported kernel has one (Sgemm's are in gemm_bench_test.go,
+// FirstNonFinite's in finite_test.go). The in-place kernels (AddBias,
+// Scale, SoftmaxRows) are run on their own output, with inputs that stay in
+// range from call to call.
 
 var vecBenchSizes = []int{1e3, 1e5, 1e7}
 
@@ -81,10 +86,88 @@ func BenchmarkTanh(b *testing.B) {
 	})
 }
 
-// BenchmarkBiasSigmoid runs the fused forward step on a rows×cols matrix
-// with cols = 100 (a typical hidden width that is not a multiple of 16).
+func BenchmarkTanhBackward(b *testing.B) {
+	benchVec(b, vecBenchSizes, 3, func(n int) func() {
+		d := benchData(n, 3)
+		return func() { _ = TanhBackward(d[0], d[1], d[2]) }
+	})
+}
+
+func BenchmarkReLU(b *testing.B) {
+	benchVec(b, vecBenchSizes, 2, func(n int) func() {
+		d := benchData(n, 2)
+		return func() { _ = ReLU(d[0], d[1]) }
+	})
+}
+
+func BenchmarkReLUBackward(b *testing.B) {
+	benchVec(b, vecBenchSizes, 3, func(n int) func() {
+		d := benchData(n, 3)
+		return func() { _ = ReLUBackward(d[0], d[1], d[2]) }
+	})
+}
+
+// benchCols is the row length of the row kernels' benchmarks: a typical
+// hidden width that is not a multiple of 16.
+const benchCols = 100
+
+// BenchmarkAddBias adds a bias row to a rows×100 matrix in place; the bias
+// alternates sign so that x stays where it started.
+func BenchmarkAddBias(b *testing.B) {
+	benchVec(b, vecBenchSizes, 2, func(n int) func() {
+		d := benchData(n, 2)
+		x, pos, neg := d[0], d[1][:benchCols], make([]float32, benchCols)
+		for i, v := range pos {
+			neg[i] = -v
+		}
+		flip := false
+		return func() {
+			bias := pos
+			if flip = !flip; flip {
+				bias = neg
+			}
+			_ = AddBias(x, n/benchCols, benchCols, bias)
+		}
+	})
+}
+
+// BenchmarkColSums reduces a rows×100 matrix to its column sums (the bias
+// gradient); the 100-float result is not counted in the bytes.
+func BenchmarkColSums(b *testing.B) {
+	benchVec(b, vecBenchSizes, 1, func(n int) func() {
+		d := benchData(n, 1)
+		dst := make([]float32, benchCols)
+		return func() { _ = ColSums(dst, 0.5, d[0], n/benchCols, benchCols) }
+	})
+}
+
+// BenchmarkScale scales in place by 2 and ½ in turn (both exact), so the
+// values neither overflow nor drift into subnormals.
+func BenchmarkScale(b *testing.B) {
+	benchVec(b, vecBenchSizes, 2, func(n int) func() {
+		x := benchData(n, 1)[0]
+		alpha := float32(2)
+		return func() {
+			Scale(alpha, x)
+			alpha = 1 / alpha
+		}
+	})
+}
+
+// BenchmarkSoftmaxRows runs the output layer's softmax (10 classes) in
+// place over n/10 rows; a softmax of probabilities stays in (0, 1].
+func BenchmarkSoftmaxRows(b *testing.B) {
+	const classes = 10
+	benchVec(b, vecBenchSizes, 2, func(n int) func() {
+		x := benchData(n, 1)[0]
+		return func() { _ = SoftmaxRows(x, n/classes, classes) }
+	})
+}
+
+// BenchmarkBiasSigmoid runs the fused forward step on a rows×benchCols
+// matrix.
 func BenchmarkBiasSigmoid(b *testing.B) {
-	const cols = 100
+	const cols = benchCols
 	benchVec(b, vecBenchSizes, 1, func(n int) func() {
 		d := benchData(n, 2)
 		x, x0, bias := d[0], d[1], d[1][:cols]
