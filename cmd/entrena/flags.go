@@ -12,6 +12,7 @@ import (
 
 	"github.com/v1tr0/entrena/asm"
 	"github.com/v1tr0/entrena/core"
+	"github.com/v1tr0/entrena/data"
 )
 
 // errHelp is returned after -h printed a command's usage: exit status 0.
@@ -40,6 +41,7 @@ type opts struct {
 	out        string
 	history    string
 	plot       string
+	normalize  string // "" until the data says: minmax for CSV, none otherwise
 	dataFlags
 }
 
@@ -119,6 +121,7 @@ func newTrainFlags(name, synopsis string, sweep bool) *opts {
 	}
 	fs.StringVar(&o.history, "history", "", "write the cost history (epoch, cost, test loss and accuracy) to the CSV `FILE`")
 	fs.StringVar(&o.plot, "plot", "", "plot the cost (and test accuracy) into `PREFIX`.png and PREFIX.svg")
+	fs.StringVar(&o.normalize, "normalize", "", "scale CSV features by `METHOD`: minmax (to [0,1]), zscore (mean 0, sd 1) or none, with statistics of the training rows only (after --split), applied to them, the held-out rows and --test (default minmax for CSV; IDX and built-in data are already scaled and take only none); --out saves it to FILE.norm, which predict and eval apply")
 	o.dataFlags.register(fs, true)
 	return o
 }
@@ -313,6 +316,13 @@ func (o *opts) checkCommonEarly() error {
 		return usagef("--split and --test both give a test set; use one")
 	case o.split < 0 || o.split >= 1:
 		return usagef("--split must be in (0, 1), got %v", o.split)
+	}
+	if o.set["normalize"] {
+		m, err := data.ParseNormMethod(o.normalize)
+		if err != nil {
+			return usagef("--normalize: %v", err)
+		}
+		o.normalize = m
 	}
 	return nil
 }

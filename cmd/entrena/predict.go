@@ -13,6 +13,7 @@ import (
 
 // modelFlags are the flags of predict and eval.
 type modelFlags struct {
+	name  string
 	fs    *flag.FlagSet
 	model string
 	out   string
@@ -21,8 +22,8 @@ type modelFlags struct {
 }
 
 func newModelFlags(name, synopsis string, withOut bool) *modelFlags {
-	m := &modelFlags{fs: newFlagSet(name, synopsis)}
-	m.fs.StringVar(&m.model, "model", "", "model file written by entrena train --out (required)")
+	m := &modelFlags{name: name, fs: newFlagSet(name, synopsis)}
+	m.fs.StringVar(&m.model, "model", "", "model `FILE` written by entrena train --out (required); FILE.norm, when present, scales the features as in training")
 	if withOut {
 		m.fs.StringVar(&m.out, "out", "", "write the predictions to this CSV file (atomically) instead of stdout")
 	}
@@ -31,8 +32,10 @@ func newModelFlags(name, synopsis string, withOut bool) *modelFlags {
 	return m
 }
 
-// open parses the flags, loads the model and the data for it.
-func (m *modelFlags) open(args []string, stdout io.Writer, needLabels bool) (*core.Network, *data.Set, error) {
+// open parses the flags, loads the model and the data for it, and applies
+// the model's normalisation file (MODEL.norm) to the data. CSV data with no
+// normalisation file is used as given, with a warning on stderr.
+func (m *modelFlags) open(args []string, stdout, stderr io.Writer, needLabels bool) (*core.Network, *data.Set, error) {
 	if _, err := parseFlags(m.fs, args, stdout); err != nil {
 		return nil, nil, err
 	}
@@ -40,6 +43,10 @@ func (m *modelFlags) open(args []string, stdout io.Writer, needLabels bool) (*co
 		return nil, nil, usagef("--model is required")
 	}
 	net, err := core.Load(m.model)
+	if err != nil {
+		return nil, nil, err
+	}
+	norm, err := loadNorm(m.model)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -53,6 +60,15 @@ func (m *modelFlags) open(args []string, stdout io.Writer, needLabels bool) (*co
 	}
 	if set.Inputs != net.Inputs() {
 		return nil, nil, fmt.Errorf("%s has %d features per sample, the model %s takes %d inputs", set.Name, set.Inputs, m.model, net.Inputs())
+	}
+	switch {
+	case norm != nil:
+		if err := applyNorm(norm, m.model, net, set); err != nil {
+			return nil, nil, err
+		}
+	case src.kind == kindCSV:
+		fmt.Fprintf(stderr, "entrena %s: warning: no %s next to the model; the features of %s are used as given (entrena train --out writes it for CSV data; without it a model trained on normalised features sees the wrong scale)\n",
+			m.name, normPath(m.model), set.Name)
 	}
 	if needLabels {
 		if !set.Labelled() {
@@ -68,11 +84,13 @@ func (m *modelFlags) open(args []string, stdout io.Writer, needLabels bool) (*co
 const predictSynopsis = `Runs a saved model on data and writes one CSV row per sample: for a
 classifier the predicted class then the network's outputs, otherwise the
 outputs. A CSV file may have just the feature columns, or the features and
-a label column (ignored). MNIST and Fashion-MNIST mean their test sets.`
+a label column (ignored). MNIST and Fashion-MNIST mean their test sets.
+The features are scaled as in training by MODEL.norm, the normalisation
+file entrena train --out writes next to a model trained on CSV data.`
 
 func cmdPredict(args []string, stdout, stderr io.Writer) error {
 	m := newModelFlags("predict", predictSynopsis, true)
-	net, set, err := m.open(args, stdout, false)
+	net, set, err := m.open(args, stdout, stderr, false)
 	if err != nil {
 		return err
 	}
@@ -144,11 +162,12 @@ func predictedClass(row []float32) int {
 }
 
 const evalSynopsis = `Loads a saved model and prints its loss and accuracy on labelled data
-(MNIST and Fashion-MNIST mean their test sets).`
+(MNIST and Fashion-MNIST mean their test sets). The features are scaled as
+in training by MODEL.norm when the model has one (see entrena predict -h).`
 
 func cmdEval(args []string, stdout, stderr io.Writer) error {
 	m := newModelFlags("eval", evalSynopsis, false)
-	net, set, err := m.open(args, stdout, true)
+	net, set, err := m.open(args, stdout, stderr, true)
 	if err != nil {
 		return err
 	}

@@ -44,7 +44,7 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	if err := s.fit(spec); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "data: %s, %d samples × %d features", s.train.Name, s.train.Samples, s.train.Inputs)
+	fmt.Fprintf(stdout, "data: %s, %d samples × %d features%s", s.train.Name, s.train.Samples, s.train.Inputs, describeNorm(s.norm))
 	if s.test != nil {
 		fmt.Fprintf(stdout, "; test: %s, %d samples", s.test.Name, s.test.Samples)
 	}
@@ -87,6 +87,7 @@ type session struct {
 	o           *opts
 	kind        string
 	train, test *data.Set
+	norm        *data.Norm // CSV feature scaling (nil for other data)
 	loadTime    time.Duration
 }
 
@@ -112,12 +113,16 @@ func setup(o *opts, stderr io.Writer) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
+	norm, err := normalise(o.normalize, kind, train, test)
+	if err != nil {
+		return nil, err
+	}
 	loadTime := time.Since(t0)
 	o.preset(presets(kind, train, o.regression))
 	if err := o.checkCommon(); err != nil {
 		return nil, err
 	}
-	return &session{o: o, kind: kind, train: train, test: test, loadTime: loadTime}, nil
+	return &session{o: o, kind: kind, train: train, test: test, norm: norm, loadTime: loadTime}, nil
 }
 
 // fit checks that the data matches spec and shapes the targets for it.
@@ -170,10 +175,9 @@ func (s *session) final(w io.Writer, net *core.Network) error {
 // save writes the model, the history CSV and the plots that were asked for.
 func (s *session) save(w io.Writer, net *core.Network, h core.History) error {
 	if s.o.out != "" {
-		if err := net.Save(s.o.out); err != nil {
+		if err := saveModel(w, s.o.out, net, s.norm); err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "model saved to %s\n", s.o.out)
 	}
 	if s.o.history != "" {
 		if err := core.WriteFileAtomic(s.o.history, historyCSV(h)); err != nil {
