@@ -46,13 +46,26 @@
  *  - Threads: any function may be called from any thread. Separate handles
  *    are independent and may be used from different threads at the same
  *    time. Concurrent calls on the same handle are serialised by a
- *    per-handle mutex: the second call waits for the first to finish. One
- *    exception: while a progress callback of entrena_fit() is running, any
- *    call on that same handle (from the callback itself or from another
- *    thread) returns ENTRENA_ERR_BUSY at once instead of waiting, so that a
- *    callback can never deadlock. Process-wide functions (kernel paths,
- *    versions) are safe at any time; entrena_kernel_use() affects calls that
- *    start after it returns.
+ *    per-handle mutex: the second call waits for the first to finish, and
+ *    a call waiting for entrena_fit() waits for the whole fit, through any
+ *    progress callbacks. One exception, decided once, when a call starts:
+ *    a call on the handle that starts while one of its progress callbacks
+ *    is running (from the callback itself or from another thread) returns
+ *    ENTRENA_ERR_BUSY at once instead of waiting. A call that started
+ *    before the callback did (while the fit was between callbacks) is
+ *    already waiting and keeps waiting until entrena_fit() returns; it is
+ *    not turned into ENTRENA_ERR_BUSY. So a callback cannot deadlock on
+ *    the library by itself (its own calls on the handle never wait), but
+ *    it must not wait for another thread that may be in a call on the same
+ *    handle: that thread may be waiting for the fit.
+ *    entrena_destroy() follows the same rule: ENTRENA_ERR_BUSY if it
+ *    starts while a callback runs; otherwise it removes the handle at once
+ *    (calls starting after that, the fit's own callbacks' included, get
+ *    ENTRENA_ERR_HANDLE), then waits for the call in progress; calls that
+ *    were already waiting run before it or return ENTRENA_ERR_HANDLE.
+ *    entrena_errmsg() never waits and never fails. Process-wide functions
+ *    (kernel paths, versions) are safe at any time; entrena_kernel_use()
+ *    affects calls that start after it returns.
  *
  *  - Allocation: entrena_train_step(), entrena_predict(),
  *    entrena_evaluate(), entrena_get_params() and the batches and epochs of
@@ -238,7 +251,9 @@ entrena_status entrena_create(const entrena_spec *spec, entrena_net **out_net);
 
 /* Release net and everything it owns. NULL is a no-op (ENTRENA_OK); a handle
  * already destroyed or unknown gives ENTRENA_ERR_HANDLE and has no other
- * effect. If another thread is in a call on net, destroy waits for it. */
+ * effect. If another thread is in a call on net, destroy waits for it
+ * (see CONVENTIONS, Threads; ENTRENA_ERR_BUSY while a progress callback of
+ * net runs). */
 entrena_status entrena_destroy(entrena_net *net);
 
 /* Dimensions of net. Every out-pointer is optional. */
@@ -296,8 +311,9 @@ typedef struct entrena_progress {
 
 /* Progress callback: return 0 to go on, non-zero to stop training after the
  * current batch (entrena_fit then returns ENTRENA_ERR_STOPPED, keeping the
- * updates made so far). It runs on the thread that called entrena_fit; it
- * must not call the library on the same handle (ENTRENA_ERR_BUSY). */
+ * updates made so far). It runs on the thread that called entrena_fit; its
+ * calls on the same handle get ENTRENA_ERR_BUSY, and it must not wait for
+ * another thread's call on that handle (see CONVENTIONS, Threads). */
 typedef int (*entrena_progress_fn)(const entrena_progress *progress, void *user_data);
 
 /* Options of entrena_fit(). Initialise with entrena_fit_options_init(). */
