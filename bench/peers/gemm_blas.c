@@ -59,6 +59,14 @@ int main(int argc, char **argv) {
 #endif
 		snprintf(impl, sizeof impl, "%s", IMPL);
 	(void)forced;
+	/* Per-row note: the library and the kernel it runs (the suite's table of
+	 * kernel targets picks OpenBLAS rows and the Haswell kernel by it). */
+	char note[160];
+#ifdef USE_BLIS
+	snprintf(note, sizeof note, "blis arch=%s", bli_arch_string(bli_arch_query_id()));
+#else
+	snprintf(note, sizeof note, "openblas kernel=%s", openblas_get_corename());
+#endif
 	printf("{\"rows\": [");
 	int first = 1;
 	for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -90,8 +98,8 @@ int main(int argc, char **argv) {
 		qsort(per, reps, sizeof(double), cmp);
 		double med = reps % 2 ? per[reps / 2] : (per[reps / 2 - 1] + per[reps / 2]) / 2;
 		printf("%s{\"group\": \"gemm\", \"name\": \"sgemm %c%c %dx%dx%d\", \"impl\": \"%s\", \"reps\": %d, \"ops_rep\": %ld, "
-		       "\"median_s\": %.9g, \"min_s\": %.9g, \"max_s\": %.9g, \"metric\": %.6g, \"unit\": \"GFLOPS\"}",
-		       first ? "" : ", ", ta, tb, m, n, k, impl, reps, calls, med, per[0], per[reps - 1], 2.0 * m * n * k / med / 1e9);
+		       "\"median_s\": %.9g, \"min_s\": %.9g, \"max_s\": %.9g, \"metric\": %.6g, \"unit\": \"GFLOPS\", \"note\": \"%s\"}",
+		       first ? "" : ", ", ta, tb, m, n, k, impl, reps, calls, med, per[0], per[reps - 1], 2.0 * m * n * k / med / 1e9, note);
 		first = 0;
 		free(a), free(b), free(c), free(per);
 	}

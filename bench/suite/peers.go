@@ -164,6 +164,12 @@ func (r *runner) peerPrograms(dir string) []peerProg {
 		// an old kernel: also run it with its AVX-512 kernel forced.
 		withEnv(c("OpenBLAS from C gemm, OPENBLAS_CORETYPE=SkylakeX", "gemm_openblas", true, "--shapes", shapes), "OPENBLAS_CORETYPE=SkylakeX"),
 		withEnv(py("numpy (Debian) gemm, OPENBLAS_CORETYPE=SkylakeX", debPy, "gemm.py", "--lib", "numpy", "--shapes", shapes, "--tag", "debian-skylakex"), "OPENBLAS_CORETYPE=SkylakeX"),
+		// OpenBLAS's AVX2 "Haswell" kernel, the yardstick of entrena's avx2
+		// path (issue 3), forced in these commands only; one thread, as the
+		// target is. Debian's libopenblas from C, and PyPI numpy's newer
+		// OpenBLAS. Each row's note names the kernel that ran.
+		withEnv(c("OpenBLAS from C gemm, OPENBLAS_CORETYPE=Haswell", "gemm_openblas", false, "--shapes", shapes), "OPENBLAS_CORETYPE=Haswell"),
+		withEnv(oneThread(py("numpy (PyPI) gemm, OPENBLAS_CORETYPE=Haswell", venvPy, "gemm.py", "--lib", "numpy", "--shapes", shapes, "--tag", "haswell")), "OPENBLAS_CORETYPE=Haswell"),
 		c("BLIS from C gemm", "gemm_blis", true, "--shapes", shapes),
 		py("numpy (PyPI) eltwise", venvPy, "eltwise.py", "--lib", "numpy", "--sizes", sizes),
 		py("numpy (Debian) eltwise", debPy, "eltwise.py", "--lib", "numpy", "--sizes", sizes, "--tag", "debian"),
@@ -225,6 +231,12 @@ func (r *runner) peerWanted(p peerProg) bool {
 		return true
 	}
 	return r.want(p.group)
+}
+
+// oneThread runs p on one thread only.
+func oneThread(p peerProg) peerProg {
+	p.threads = false
+	return p
 }
 
 func withEnv(p peerProg, env ...string) peerProg {
