@@ -1,8 +1,11 @@
 package suite
 
 import (
+	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 )
@@ -33,7 +36,7 @@ func WriteMarkdown(w io.Writer, rep *Report, chart string) error {
 	p("| features | %s |\n| virtualised | %v |\n", strings.Join(m.Features, " "), m.Hypervisor)
 	p("| Go | %s %s/%s |\n| kernel paths | %s (default %s) |\n", m.GoVersion, m.GOOS, m.GOARCH, strings.Join(m.Paths, ", "), m.Default)
 	for _, pk := range rep.Peaks {
-		p("| FMA peak %s | %.1f GFLOPS per core (12 independent FMA chains, asm.MeasurePeak) |\n", pk.Path, pk.GFLOPS)
+		p("| FMA peak %s | %.1f GFLOPS per core (%s, asm.MeasurePeak) |\n", pk.Path, pk.GFLOPS, peakLoopDesc(pk.Path))
 	}
 	p("\n")
 
@@ -90,6 +93,71 @@ func WriteMarkdown(w io.Writer, rep *Report, chart string) error {
 		}
 	}
 	return nil
+}
+
+// renderMain implements `bench render [-o FILE] [-chart] results.json`: the
+// Markdown report (and the chart) written again from a result file, with
+// this program's report layout, e.g. after the layout changed. No
+// measurement runs.
+func renderMain(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench render", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("o", "", "write the Markdown report to this `file` (default: COMPARISON.md beside the result file; - for stdout)")
+	chart := fs.Bool("chart", false, "also draw gemm.png again beside the report")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "usage: bench render [-o FILE] [-chart] results.json")
+		return 2
+	}
+	rep, err := ReadReport(fs.Arg(0))
+	if err != nil {
+		fmt.Fprintln(stderr, "bench render:", err)
+		return 1
+	}
+	dir := filepath.Dir(fs.Arg(0))
+	if *out == "" {
+		*out = filepath.Join(dir, "COMPARISON.md")
+	} else if *out != "-" {
+		dir = filepath.Dir(*out)
+	}
+	png := filepath.Join(dir, "gemm.png")
+	if *chart {
+		if err := WriteChart(png, rep); err != nil {
+			fmt.Fprintln(stderr, "bench render: chart:", err)
+			return 1
+		}
+	}
+	link := ""
+	if _, err := os.Stat(png); err == nil && *out != "-" {
+		link = "gemm.png"
+	}
+	if *out == "-" {
+		err = WriteMarkdown(stdout, rep, link)
+	} else {
+		err = writeFile(*out, func(w io.Writer) error { return WriteMarkdown(w, rep, link) })
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "bench render:", err)
+		return 1
+	}
+	return 0
+}
+
+// peakLoopDesc says what the peak loop of path runs (asm/peak_amd64.s,
+// asm/peak_neon_arm64.s): independent FMA chains, enough of them to cover
+// every FMA pipe's latency on the path's CPUs.
+func peakLoopDesc(path string) string {
+	switch path {
+	case "avx2":
+		return "12 independent VFMADD231PS chains on 8-lane YMM registers"
+	case "avx512":
+		return "12 independent VFMADD231PS chains on 16-lane ZMM registers"
+	case "neon":
+		return "24 independent FMLA chains on 4-lane Q registers"
+	}
+	return "independent FMA chains"
 }
 
 func versions(v map[string]string) string {

@@ -25,7 +25,8 @@ import (
 
 const usage = `usage:
   bench [flags]                     measure this machine (and the peers with -peers)
-  bench compare [-md] a.json b.json ...  print result files side by side with ratios to the first
+  bench compare [-group g] a.json b.json ...  print result files side by side with ratios to the first
+  bench render [-o FILE] [-chart] results.json  write COMPARISON.md (and with -chart gemm.png) again from a result file
 
 flags:
 `
@@ -75,6 +76,9 @@ func (r *runner) best() string { return r.paths[len(r.paths)-1] }
 func Main(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "compare" {
 		return compareMain(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "render" {
+		return renderMain(args[1:], stdout, stderr)
 	}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)

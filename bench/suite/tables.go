@@ -306,13 +306,19 @@ func threadsOf(rep *Report, group string) []int {
 	return out
 }
 
-// WriteSummaries prints the targets of issue 8 and the training tables
-// (synthetic epoch and Fashion-MNIST) when the report has their rows.
+// WriteSummaries prints the training tables (synthetic epoch and
+// Fashion-MNIST) when the report has their rows, the kernel targets of
+// issue 3 and the training targets of issue 8.
 func WriteSummaries(w io.Writer, rep *Report) {
 	for _, g := range []string{"epoch", "fashion"} {
 		if t, ok := trainingTable(rep, g); ok {
 			t.text(w)
 		}
+	}
+	if hasKernelRows(rep) {
+		kt := kernelTargetsTable(rep)
+		kt.notes = append(kt.notes, strings.ReplaceAll(strings.ReplaceAll(kt.intro, "**", ""), "`", ""))
+		kt.text(w)
 	}
 	t := targetsTable(rep)
 	if t.intro != "" {
@@ -323,6 +329,9 @@ func WriteSummaries(w io.Writer, rep *Report) {
 
 // writeSummariesMarkdown is WriteSummaries for COMPARISON.md.
 func writeSummariesMarkdown(w io.Writer, rep *Report) {
+	if hasKernelRows(rep) {
+		kernelTargetsTable(rep).markdown(w)
+	}
 	targetsTable(rep).markdown(w)
 	for _, g := range []string{"epoch", "fashion"} {
 		if t, ok := trainingTable(rep, g); ok {
