@@ -53,7 +53,7 @@ else:
     try:
         import torch
     except Exception as e:
-        peerlib.skip("torch not importable: %s" % str(e).splitlines()[0][:200])
+        peerlib.skip_torch(e)
     torch.set_num_threads(a.threads)
     impl = peerlib.impl_name("torch", a.tag)
     versions["torch"] = torch.__version__

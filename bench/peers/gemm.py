@@ -35,20 +35,23 @@ rows = []
 
 if a.lib == "numpy":
     impl = peerlib.impl_name("numpy", a.tag)
-    settings += "; np.matmul(out=); " + peerlib.blas_info()
+    blas = peerlib.blas_info()
+    settings += "; np.matmul(out=); " + blas
     for ta, tb, m, n, k in peerlib.gemm_shapes(a.shapes):
         A = rng.random((k, m) if ta else (m, k), dtype=np.float32)
         B = rng.random((n, k) if tb else (k, n), dtype=np.float32)
         opA, opB = (A.T if ta else A), (B.T if tb else B)
         C = np.empty((m, n), dtype=np.float32)
         per, ops = peerlib.measure(lambda: np.matmul(opA, opB, out=C), a.reps)
+        # The note names numpy's BLAS and the kernel it picked (read by the
+        # suite's kernel-target table: which rows are OpenBLAS, which kernel).
         rows.append(peerlib.row("gemm", peerlib.gemm_name(ta, tb, m, n, k), impl, per, ops, 2.0 * m * n * k / 1e9, "GFLOPS",
-                                version=np.__version__))
+                                note=blas, version=np.__version__))
 elif a.lib == "torch":
     try:
         import torch
     except Exception as e:  # ImportError, or missing CUDA libraries of a GPU wheel
-        peerlib.skip("torch not importable: %s" % str(e).splitlines()[0][:200])
+        peerlib.skip_torch(e)
     torch.set_num_threads(a.threads)
     impl = peerlib.impl_name("torch", a.tag)
     versions["torch"] = torch.__version__

@@ -33,6 +33,29 @@ def skip(reason):
     sys.exit(0)
 
 
+# The file bench/peers/setup.sh writes into the peers' venv when it leaves
+# PyPI's torch out, with the reason (read by skip_torch).
+TORCH_SKIP_FILE = "torch-pypi-skip.txt"
+
+
+def skip_torch(e):
+    """Skip a torch peer whose `import torch` raised e, with the reason: in
+    the peers' venv, the one setup.sh recorded for leaving PyPI's torch out
+    (its x86-64 wheel needs the CUDA libraries); for the system python,
+    Debian's python3-torch missing; else the import error."""
+    msg = (str(e).splitlines() or [type(e).__name__])[0][:200]
+    if isinstance(e, ModuleNotFoundError) and e.name == "torch":
+        if sys.prefix != sys.base_prefix:  # the peers' virtual environment
+            try:
+                with open(os.path.join(sys.prefix, TORCH_SKIP_FILE)) as f:
+                    reason = " ".join(f.read().split())
+            except OSError:
+                reason = "run bench/peers/setup.sh (PEERS_TORCH=pypi installs it in any case)"
+            skip("PyPI torch not installed in %s: %s" % (sys.prefix, reason))
+        skip("Debian's python3-torch not installed for %s: bench/peers/setup.sh installs it as root" % sys.executable)
+    skip("torch not importable: %s" % msg)
+
+
 def emit(rows, versions, settings):
     print(json.dumps({"versions": versions, "settings": settings, "rows": rows}))
 

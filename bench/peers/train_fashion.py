@@ -113,7 +113,7 @@ elif a.lib == "torch":
     try:
         import torch
     except Exception as e:
-        peerlib.skip("torch not importable: %s" % str(e).splitlines()[0][:200])
+        peerlib.skip_torch(e)
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
     impl, version = peerlib.impl_name("torch", a.tag), torch.__version__

@@ -11,7 +11,7 @@ a = peerlib.train_parser(__doc__).parse_args()
 try:
     import torch
 except Exception as e:
-    peerlib.skip("torch not importable: %s" % str(e).splitlines()[0][:200])
+    peerlib.skip_torch(e)
 torch.set_num_threads(a.threads)
 torch.manual_seed(1)
 
