@@ -11,7 +11,9 @@
 // gradients in the same layout, optimizer state, activations, deltas), each
 // sub-slice starting on a 64-byte boundary; TrainStep, Predict and Evaluate
 // then allocate nothing. A batch larger than Spec.MaxBatch is an error; a
-// smaller last batch is handled by length.
+// smaller last batch is handled by length. New adds up those buffers before
+// allocating them and refuses (ErrTooLarge) a network this machine's memory
+// limits could not hold, since Go cannot recover from a refused allocation.
 //
 // All heavy work goes through package asm, whose kernel path (generic, avx2,
 // avx512, neon) is chosen at start-up. The same seed on the same path gives

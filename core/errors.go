@@ -15,6 +15,10 @@ var (
 	ErrVersion  = errors.New("unsupported model version")
 	ErrStopped  = errors.New("training stopped") // the progress callback asked to stop
 	ErrKernels  = errors.New("bad kernel selection")
+
+	// ErrTooLarge: the network's buffers would need more memory than this
+	// machine allows (see New); such errors wrap ErrSpec too.
+	ErrTooLarge = errors.New("network too large for this machine's memory")
 )
 
 func specErr(format string, args ...any) error {

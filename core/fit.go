@@ -150,8 +150,8 @@ func (n *Network) prepareFit(samples int, opts FitOptions) {
 	if opts.Shuffle && f.bx == nil {
 		// The gathered batch is what the kernels read: 64-byte aligned
 		// like every other buffer they see.
-		f.bx = asm.Aligned(n.spec.MaxBatch * n.Inputs())
-		f.by = asm.Aligned(n.spec.MaxBatch * n.Outputs())
+		f.bx = asm.Aligned(int(n.layout.batchX))
+		f.by = asm.Aligned(int(n.layout.batchY))
 	}
 	if f.snapshot == nil {
 		f.snapshot = make([]float32, len(n.params))

@@ -33,8 +33,9 @@ type Network struct {
 	valLoss     []float32 // validation cost of every epoch run with validation data
 	valAcc      []float32 // and its accuracy
 
-	fit  fitBuffers // shuffling and divergence-recovery buffers, sized on first Fit
-	tiny bool       // small enough for the loop path of tiny.go
+	layout layout     // every buffer's size, checked against the memory budget by New
+	fit    fitBuffers // shuffling and divergence-recovery buffers, sized on first Fit
+	tiny   bool       // small enough for the loop path of tiny.go
 }
 
 // rngStream is the PCG stream of every network's generator ("entrena").
@@ -64,6 +65,15 @@ func (c *carver) take(n int) []float32 {
 // New validates spec and builds a network with every buffer allocated and
 // the weights initialised from spec.Seed (Xavier/Glorot uniform for sigmoid,
 // tanh, linear and softmax layers, He normal for ReLU; biases zero).
+//
+// Before allocating, New adds up the bytes of every buffer the network will
+// hold (parameters, gradients, optimizer state, activations, deltas, one
+// packing workspace per thread, and Fit's gathered batch and snapshot) and
+// refuses, with an error wrapping ErrTooLarge and ErrSpec that names both
+// sizes, a network needing more than the memory budget: the smallest of 3/4
+// of physical memory, half of RLIMIT_AS and RLIMIT_DATA, and 3/4 of the
+// process's cgroup memory limit. An allocation the system refuses would end
+// the process instead; Go cannot recover from it.
 func New(spec Spec) (n *Network, err error) {
 	defer recoverError(&err)
 	if err := asm.InitError(); err != nil {
@@ -77,26 +87,29 @@ func New(spec Spec) (n *Network, err error) {
 	if n.pool, err = asm.NewPool(spec.Threads); err != nil {
 		return nil, err
 	}
+	// Every size below comes from the layout; nothing large is allocated
+	// before the memory check, which a network too large for this machine
+	// fails instead of ending the process when an allocation is refused.
+	lo := newLayout(spec, n.pool.Threads())
+	if err := checkMemory(lo); err != nil {
+		n.pool.Close()
+		return nil, err
+	}
+	n.layout = lo
 	// The workers hold the pool, not the network: when the network becomes
 	// unreachable its pool's goroutines are stopped.
 	n.poolCleanup = runtime.AddCleanup(n, func(p *asm.Pool) { p.Close() }, n.pool)
 	n.pcg = rand.NewPCG(spec.Seed, rngStream)
 	n.rng = rand.New(n.pcg)
 
-	paramLen, actLen := 0, 0
-	in := spec.Inputs
-	for _, l := range spec.Layers {
-		paramLen += asm.RoundUp(in*l.Units) + asm.RoundUp(l.Units)
-		actLen += asm.RoundUp(spec.MaxBatch * l.Units)
-		in = l.Units
-	}
+	// The checked footprint is at most math.MaxInt bytes: every count fits an int.
+	paramLen, actLen := int(lo.params), int(lo.acts)
 	n.params = asm.Aligned(paramLen)
 	n.grads = asm.Aligned(paramLen)
-	switch spec.Optimizer.Kind {
-	case Momentum:
+	if lo.opt >= 1 {
 		n.opt1 = asm.Aligned(paramLen)
-	case Adam:
-		n.opt1 = asm.Aligned(paramLen)
+	}
+	if lo.opt >= 2 {
 		n.opt2 = asm.Aligned(paramLen)
 	}
 	n.acts = asm.Aligned(actLen)
@@ -104,8 +117,8 @@ func New(spec Spec) (n *Network, err error) {
 
 	p, g := carver{buf: n.params}, carver{buf: n.grads}
 	a, d := carver{buf: n.acts}, carver{buf: n.deltas}
-	in = spec.Inputs
-	n.layers = make([]dense, len(spec.Layers))
+	in := spec.Inputs
+	n.layers = make([]dense, lo.layers)
 	for i, l := range spec.Layers {
 		n.layers[i] = dense{
 			in: in, out: l.Units, act: l.Activation,
@@ -113,16 +126,24 @@ func New(spec Spec) (n *Network, err error) {
 			dw: g.take(in * l.Units), db: g.take(l.Units),
 			a: a.take(spec.MaxBatch * l.Units), d: d.take(spec.MaxBatch * l.Units),
 		}
-		// Reserve the packing buffers for this layer's three products so
-		// that no step allocates.
-		mb := spec.MaxBatch
-		n.pool.Reserve(mb, l.Units, in)
-		n.pool.Reserve(l.Units, in, mb)
-		n.pool.Reserve(mb, in, l.Units)
 		in = l.Units
 	}
+	reserveWorkspaces(n.pool, spec)
 	n.initWeights()
 	return n, nil
+}
+
+// reserveWorkspaces grows the pool's packing buffers for the three products
+// of each layer's training step, so that no step allocates. newLayout sizes
+// the same products (asm.ReserveSize).
+func reserveWorkspaces(p *asm.Pool, s Spec) {
+	in, mb := s.Inputs, s.MaxBatch
+	for _, l := range s.Layers {
+		p.Reserve(mb, l.Units, in)
+		p.Reserve(l.Units, in, mb)
+		p.Reserve(mb, in, l.Units)
+		in = l.Units
+	}
 }
 
 func (n *Network) initWeights() {
@@ -147,6 +168,9 @@ func (n *Network) initWeights() {
 func (n *Network) Threads() int { return n.pool.Threads() }
 
 // SetThreads changes the number of cores later steps may use (0: all).
+// Each thread has its own packing workspace: a count whose workspaces
+// would take the network over the memory budget (see New) is an
+// ErrTooLarge, and the network keeps its threads.
 func (n *Network) SetThreads(threads int) error {
 	if threads < 0 || threads > asm.MaxThreads {
 		return specErr("threads must be between 0 (all cores) and %d, got %d", asm.MaxThreads, threads)
@@ -155,14 +179,14 @@ func (n *Network) SetThreads(threads int) error {
 	if err != nil {
 		return err
 	}
-	in := n.spec.Inputs
-	for _, l := range n.spec.Layers {
-		mb := n.spec.MaxBatch
-		p.Reserve(mb, l.Units, in)
-		p.Reserve(l.Units, in, mb)
-		p.Reserve(mb, in, l.Units)
-		in = l.Units
+	// More workers mean more workspaces: the network must still fit.
+	lo := newLayout(n.spec, p.Threads())
+	if err := checkMemory(lo); err != nil {
+		p.Close()
+		return err
 	}
+	reserveWorkspaces(p, n.spec)
+	n.layout = lo
 	old := n.pool
 	n.pool = p
 	n.spec.Threads = threads

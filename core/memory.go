@@ -1,0 +1,161 @@
+package core
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+	"unsafe"
+
+	"github.com/v1tr0/entrena/asm"
+)
+
+// Go cannot recover from a failed allocation: under a memory limit
+// (ulimit -v, a cgroup) an allocation the system refuses ends the whole
+// process with "fatal error: out of memory", which no recover catches.
+// So New adds up, before allocating anything, every byte the network will
+// hold and refuses a network that needs more than the memory budget.
+
+// layout is every buffer size of a network, in floats, computed once from
+// its spec: New allocates from it and footprint adds it up, so the size New
+// checks is the size it allocates. Counts are uint64, so that no spec within
+// Validate's limits can overflow them on any platform.
+type layout struct {
+	params uint64 // the parameter buffer (and grads, opt1, opt2): Σ RoundUp(out·in) + RoundUp(out)
+	acts   uint64 // the activation buffer (and deltas): Σ RoundUp(MaxBatch·out)
+	opt    uint64 // optimizer state buffers of params floats: 0 SGD, 1 Momentum, 2 Adam
+	layers uint64 // layer views
+
+	// Each pool worker owns one workspace whose three buffers Reserve grows
+	// to the largest of the network's products (asm.ReserveSize).
+	threads            uint64
+	packA, packB, swap uint64
+
+	// Fit's buffers: the gathered batch (when shuffling) and the snapshot
+	// of the parameters and optimizer state. The permutation (4 bytes per
+	// sample) is sized by the data, which the caller already holds.
+	batchX, batchY uint64
+}
+
+// newLayout computes the layout of a valid spec for a pool of threads workers.
+func newLayout(s Spec, threads int) layout {
+	var lo layout
+	round := func(n uint64) uint64 { return (n + asm.AlignFloats - 1) / asm.AlignFloats * asm.AlignFloats } // asm.RoundUp
+	in := s.Inputs
+	mb := s.MaxBatch
+	for _, l := range s.Layers {
+		lo.params += round(uint64(in)*uint64(l.Units)) + round(uint64(l.Units))
+		lo.acts += round(uint64(mb) * uint64(l.Units))
+		// The three products of a training step (see New).
+		for _, p := range [3][3]int{{mb, l.Units, in}, {l.Units, in, mb}, {mb, in, l.Units}} {
+			a, b, sw := asm.ReserveSize(p[0], p[1], p[2])
+			lo.packA, lo.packB, lo.swap = max(lo.packA, uint64(a)), max(lo.packB, uint64(b)), max(lo.swap, uint64(sw))
+		}
+		in = l.Units
+	}
+	switch s.Optimizer.Kind {
+	case Momentum:
+		lo.opt = 1
+	case Adam:
+		lo.opt = 2
+	}
+	lo.layers = uint64(len(s.Layers))
+	lo.threads = uint64(max(threads, 1))
+	lo.batchX = uint64(mb) * uint64(s.Inputs)
+	lo.batchY = uint64(mb) * uint64(s.Outputs())
+	return lo
+}
+
+// footprint is the bytes the network's buffers take: every allocation New
+// makes (asm.Aligned adds AlignFloats floats to each) and those Fit adds.
+// It saturates at math.MaxUint64 instead of overflowing.
+func (lo layout) footprint() uint64 {
+	var c sizeCounter
+	c.aligned(lo.params, 2+lo.opt) // params, grads, opt1, opt2
+	c.aligned(lo.acts, 2)          // acts, deltas
+	c.add(lo.layers, uint64(unsafe.Sizeof(dense{})))
+	c.aligned(lo.packA, lo.threads) // one workspace per pool worker
+	c.aligned(lo.packB, lo.threads)
+	c.aligned(lo.swap, lo.threads)
+	c.aligned(lo.batchX, 1) // Fit: gathered batch
+	c.aligned(lo.batchY, 1)
+	c.add(lo.params, 4*(1+lo.opt)) // Fit: snapshot of params and optimizer state (plain slices)
+	return c.bytes
+}
+
+// sizeCounter adds up byte counts, saturating at math.MaxUint64.
+type sizeCounter struct{ bytes uint64 }
+
+// add counts count items of size bytes.
+func (c *sizeCounter) add(count, size uint64) {
+	hi, lo := bits.Mul64(count, size)
+	sum, carry := bits.Add64(c.bytes, lo, 0)
+	if hi != 0 || carry != 0 {
+		c.bytes = math.MaxUint64
+		return
+	}
+	c.bytes = sum
+}
+
+// aligned counts copies allocations of asm.Aligned(floats): nothing for
+// an empty one, else floats plus the alignment slack.
+func (c *sizeCounter) aligned(floats, copies uint64) {
+	if floats == 0 {
+		return
+	}
+	if floats > math.MaxUint64/4-asm.AlignFloats {
+		c.bytes = math.MaxUint64
+		return
+	}
+	c.add(copies, 4*(floats+asm.AlignFloats))
+}
+
+// memoryBudget is the most bytes one network may allocate, and a phrase
+// naming the limit it comes from. Tests replace it.
+var memoryBudget = systemMemoryBudget
+
+// A limitBudget is one limit of the system with its headroom applied.
+type limitBudget struct {
+	bytes uint64
+	what  string // e.g. "half of RLIMIT_AS (3.8 GiB)"
+}
+
+// systemMemoryBudget is the smallest of the budgets the system's limits
+// allow (systemLimits, per OS), and never more than math.MaxInt: no Go
+// slice can be larger.
+func systemMemoryBudget() (uint64, string) {
+	best := limitBudget{math.MaxInt, "the address space"}
+	for _, l := range systemLimits() {
+		if l.bytes < best.bytes {
+			best = l
+		}
+	}
+	return best.bytes, best.what
+}
+
+// fraction returns num/den of v without overflow.
+func fraction(v, num, den uint64) uint64 { return v/den*num + v%den*num/den }
+
+// checkMemory refuses a layout whose footprint exceeds the memory budget.
+func checkMemory(lo layout) error {
+	need := lo.footprint()
+	budget, what := memoryBudget()
+	if need <= budget && need <= math.MaxInt {
+		return nil
+	}
+	return fmt.Errorf("%w: %w: its buffers need %s (%d bytes), more than the budget of %s (%s)",
+		ErrSpec, ErrTooLarge, formatBytes(need), need, formatBytes(budget), what)
+}
+
+// formatBytes writes n in binary units with one decimal.
+func formatBytes(n uint64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	v, i := float64(n), -1
+	for v >= unit && i < 5 {
+		v /= unit
+		i++
+	}
+	return fmt.Sprintf("%.1f %ciB", v, "KMGTPE"[i])
+}
