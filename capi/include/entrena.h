@@ -243,7 +243,9 @@ entrena_status entrena_spec_init(entrena_spec *spec);
 /* Build a network from *spec with every buffer allocated and the weights
  * initialised from spec->seed (same seed, same weights). On success *out_net
  * is a new handle; on failure it is set to NULL and entrena_last_error()
- * says why (ENTRENA_ERR_SPEC for an invalid spec, ENTRENA_ERR_ARGUMENT for
+ * says why (ENTRENA_ERR_SPEC for an invalid spec, or for one whose buffers
+ * need more memory than this machine allows, with both sizes in the message;
+ * ENTRENA_ERR_ARGUMENT for
  * NULL pointers or a wrong struct_size, ENTRENA_ERR_KERNEL when the
  * environment variable ENTRENA_KERNELS names a path that cannot run).
  * spec, out_net: required. */
@@ -397,7 +399,8 @@ entrena_status entrena_save(const entrena_net *net, const char *path);
 
 /* Load a model file into a new handle *out_net (NULL on failure).
  * ENTRENA_ERR_IO (cannot read), ENTRENA_ERR_MODEL (not a valid model),
- * ENTRENA_ERR_VERSION (newer format). path, out_net: required. */
+ * ENTRENA_ERR_VERSION (newer format), ENTRENA_ERR_SPEC (its network needs
+ * more memory than this machine allows). path, out_net: required. */
 entrena_status entrena_load(const char *path, entrena_net **out_net);
 
 /* Exact size in bytes of the model file of net. out_size: required. */
@@ -411,7 +414,8 @@ entrena_status entrena_save_buffer(const entrena_net *net, void *buf, size_t buf
 
 /* Build a new handle *out_net from a model file held in buf (buf_size bytes;
  * buf is not retained). ENTRENA_ERR_MODEL for truncated or corrupted data,
- * ENTRENA_ERR_VERSION for a newer format. buf, out_net: required. */
+ * ENTRENA_ERR_VERSION for a newer format, ENTRENA_ERR_SPEC when its network
+ * needs more memory than this machine allows. buf, out_net: required. */
 entrena_status entrena_load_buffer(const void *buf, size_t buf_size, entrena_net **out_net);
 
 /* ------------------------------------------------------------------ debug */
