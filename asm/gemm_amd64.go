@@ -56,6 +56,19 @@ package asm
 //	              1.1 MiB in L2 (KC 256–512 measured within noise at
 //	              512–1024; NC 384 and 1536 were slower).
 //
+// Power-of-two leading dimensions need no special case. Interleaved in one
+// process on that Xeon (AVX-512, one core, 30–40 rounds, median GFLOPS):
+// 1024³ with lda = ldb = ldc = 1024 ran at 140–142, the same product with
+// leading dimensions 1040 at 142–143 (per-round ratio 0.99–1.00; padding
+// only ldc, or only lda and ldb, likewise), 1000³ at 139, 1040³ at 143,
+// 512³ at 151 and 2048³ at 131–141. A product that size packs both
+// operands (and inPlaceAPays, inPlaceBPays never read a stride that is a
+// multiple of 4 KiB in place), so the kernel's loads see no 4 KiB stride;
+// the packing reads and the C tile's rows at 4 KiB steps cost nothing
+// measurable. The 86.5 GFLOPS of 1024³ in bench/results was a slow phase
+// of the VM (all 7 repetitions, and the 2-thread row after it, at ~49% of
+// peak); interleave sizes before reading a dip into one of them.
+//
 // blocked works on a sub-range of rows and columns of C so that a
 // multi-threaded caller can split the work, each worker with its own
 // packing buffers. A band of rows starting at a multiple of MR or of columns
