@@ -92,6 +92,9 @@ func TestDeterminism(t *testing.T) {
 
 // TestPathsAgree: a full training run on every path ends within a small
 // tolerance of the generic path (summation order differs between paths).
+// The largest difference measured is 1.6e-6 (avx2 and avx512 on a Xeon,
+// weights up to 1): 1e-4 leaves a 60× margin for other CPUs and paths
+// while still catching a kernel that is wrong by a rounding step or more.
 func TestPathsAgree(t *testing.T) {
 	x, y := blobs(9, 256, 12, 3)
 	var ref []float32
@@ -108,7 +111,7 @@ func TestPathsAgree(t *testing.T) {
 			return
 		}
 		for i := range p {
-			require.InDelta(t, ref[i], p[i], 1e-3, "param %d", i)
+			require.InDelta(t, ref[i], p[i], 1e-4, "param %d", i)
 		}
 	})
 }
