@@ -168,15 +168,21 @@ def _check_global(result, func, args):
     return result
 
 
+def raise_net(result, handle, name):
+    """Raise the exception for status result of the call name on handle:
+    the handle's message, except for HANDLE and BUSY, which only set the
+    thread's last error."""
+    if result in (STATUS_HANDLE, STATUS_BUSY):
+        msg = last_error()
+    else:
+        msg = _decode(_errmsg(handle))
+    raise errors.from_status(result, msg or status_string(result), name)
+
+
 def _check_net(result, func, args):
-    """For calls whose first argument is a handle: the handle's message,
-    except for HANDLE and BUSY, which only set the thread's last error."""
+    """errcheck for calls whose first argument is a handle (raise_net)."""
     if result != OK:
-        if result in (STATUS_HANDLE, STATUS_BUSY):
-            msg = last_error()
-        else:
-            msg = _decode(_errmsg(args[0]))
-        raise errors.from_status(result, msg or status_string(result), func.__name__)
+        raise_net(result, args[0], func.__name__)
     return result
 
 
@@ -231,6 +237,13 @@ fit = _declare("entrena_fit",
                [NETP, FBUF, c_int64, FBUF, c_int64, c_int64, POINTER(FitOptions), FLOATP],
                check=N)
 predict = _declare("entrena_predict", [NETP, FBUF, c_int64, c_int64, FBUF, c_int64], check=N)
+# The same function without errcheck, for Sequential.predict's single-sample
+# fast path, which checks the status itself (raise_net): an errcheck costs a
+# Python call and an argument tuple per call. lib[name] is a new function
+# object; getattr(lib, name) would return (and reconfigure) `predict`.
+predict_unchecked = lib["entrena_predict"]
+predict_unchecked.argtypes = predict.argtypes
+predict_unchecked.restype = c_int
 evaluate = _declare("entrena_evaluate",
                     [NETP, FBUF, c_int64, FBUF, c_int64, c_int64, FLOATP, FLOATP], check=N)
 

@@ -7,10 +7,10 @@ import os
 import signal
 import threading
 import weakref
-from ctypes import addressof, byref, c_char, c_float, c_int32, c_int64, c_size_t
+from ctypes import byref, c_float, c_int32, c_int64, c_size_t, c_void_p
 
 from . import _lib
-from ._buffers import floats_in, floats_out, new_flat, new_output, np
+from ._buffers import data_pointer, floats_in, floats_out, new_flat, new_output, np
 from ._progress import ProgressBar
 from .errors import DivergedError, HandleError, ShapeError, SpecError, StoppedError
 
@@ -21,6 +21,10 @@ LOSSES = {"mse": 0, "bce": 1, "cce": 2,
 _LOSS_NAMES = {0: "mse", 1: "bce", 2: "cce"}
 _OPT_NAMES = {0: "sgd", 1: "momentum", 2: "adam"}
 _F32 = np.dtype(np.float32) if np is not None else None
+_NDARRAY = np.ndarray if np is not None else None
+_EMPTY = np.empty if np is not None else None
+_PREDICT = _lib.predict_unchecked
+_ARRAY = array.array
 
 
 class Dense:
@@ -209,6 +213,7 @@ class Sequential:
     def __init__(self, layers=(), inputs=None, loss="mse", optimizer="sgd", learning_rate=None,
                  max_batch=32, seed=1, threads=None):
         self._handle = None
+        self._hv = None  # the handle as a c_void_p (predict's fast path); None when closed
         self._finalizer = None
         self._layers = list(layers)
         self.history = None
@@ -257,6 +262,7 @@ class Sequential:
         self._handle = handle
         self._finalizer = weakref.finalize(self, _destroy, handle)
         self._read_shape()
+        self._hv = c_void_p(handle)
 
     def _read_shape(self):
         i, o, mb, nl = c_int64(), c_int64(), c_int64(), c_int64()
@@ -271,6 +277,10 @@ class Sequential:
         n = c_int64()
         _lib.param_count(self._handle, byref(n))
         self._param_count = n.value
+        # predict's single-sample arguments, converted once: x_len, samples, out_len
+        self._one = (c_int64(self._inputs), c_int64(1), c_int64(self._outputs))
+        self._out1 = (1, self._outputs)
+        self._zeros1 = array.array("f", bytes(4 * self._outputs))  # copied, never written
 
     @property
     def _h(self):
@@ -281,7 +291,7 @@ class Sequential:
 
     def close(self):
         """Release the C network. Idempotent; the model is unusable afterwards."""
-        f, self._finalizer, self._handle = self._finalizer, None, None
+        f, self._finalizer, self._handle, self._hv = self._finalizer, None, None, None
         if f is not None:
             f()  # weakref.finalize runs its function at most once
 
@@ -459,16 +469,63 @@ class Sequential:
         """Outputs for every row of x: a (samples, outputs) float32 numpy array
         (a flat array('f') without numpy). ``out``, when given, is a writable
         float32 buffer written in place and returned."""
+        hv = self._hv
+        if hv is not None and type(x) is _NDARRAY and x.dtype is _F32:
+            # Fast path (single-sample latency): a (n, inputs) C-contiguous
+            # float32 array in, a new array or a C-contiguous, aligned,
+            # writable float32 `out` large enough, both zero-copy, with no
+            # Floats objects and no errcheck. Anything else, errors included,
+            # takes the general path below.
+            shape = x.shape
+            if len(shape) == 2 and shape[1] == self._inputs and shape[0] and x.flags.c_contiguous:
+                n = shape[0]
+                if out is None:
+                    res = _EMPTY(self._out1 if n == 1 else (n, self._outputs), _F32)
+                elif (type(out) is _NDARRAY and out.dtype is _F32 and out.flags.carray
+                      and out.size >= n * self._outputs):
+                    res = out
+                else:
+                    res = None
+                if res is not None:
+                    if n == 1 and res.size == self._outputs:
+                        xlen, samples, outlen = self._one
+                    else:
+                        xlen, samples, outlen = x.size, n, res.size
+                    st = _PREDICT(hv, data_pointer(x), xlen, samples, data_pointer(res), outlen)
+                    if st:
+                        _lib.raise_net(st, hv, "entrena_predict")
+                    return res
+        elif hv is not None and _NDARRAY is None and type(x) is _ARRAY and x.typecode == "f":
+            # The same without numpy, for array('f') in and out. A memoryview
+            # of each caller's array holds a buffer export for the call, so
+            # the array cannot be resized (and its memory moved) meanwhile;
+            # buffer_info() gives the address.
+            k, inputs = len(x), self._inputs
+            n = 1 if k == inputs else (k // inputs if k and k % inputs == 0 else 0)
+            if n:
+                need = n * self._outputs
+                if out is None:
+                    res = self._zeros1[:] if n == 1 else _ARRAY("f", bytes(4 * need))
+                    hold_out = None
+                elif type(out) is _ARRAY and out.typecode == "f" and len(out) >= need:
+                    res, hold_out = out, memoryview(out)
+                else:
+                    res = None
+                if res is not None:
+                    hold_x = memoryview(x)
+                    if n == 1 and len(res) == self._outputs:
+                        xlen, samples, outlen = self._one
+                    else:
+                        xlen, samples, outlen = k, n, len(res)
+                    st = _PREDICT(hv, x.buffer_info()[0], xlen, samples, res.buffer_info()[0],
+                                  outlen)
+                    hold_x.release()
+                    if hold_out is not None:
+                        hold_out.release()
+                    if st:
+                        _lib.raise_net(st, hv, "entrena_predict")
+                    return res
         h = self._h
-        if (out is None and _F32 is not None and type(x) is np.ndarray and x.dtype is _F32
-                and x.ndim == 2 and x.shape[1] == self._inputs and x.flags.c_contiguous
-                and x.flags.writeable and x.size):
-            # fast path (single-sample latency): zero-copy in and out, no Floats objects
-            n = x.shape[0]
-            res = np.empty((n, self._outputs), _F32)
-            xc, oc = c_char.from_buffer(x), c_char.from_buffer(res)
-            _lib.predict(h, addressof(xc), x.size, n, addressof(oc), res.size)
-            return res
         X = floats_in(x, self._inputs, "x")
         if out is None:
             res, O = new_output(X.samples, self._outputs)

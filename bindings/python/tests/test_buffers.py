@@ -55,6 +55,62 @@ def test_params_written_into_numpy_destination(np):
             m.get_params(out=np.zeros(3, dtype=np.float32))
 
 
+def test_data_pointer_is_the_array_address(np):
+    """The address read from the array object (predict's fast path and every
+    numpy input) is numpy's own, for arrays, views and read-only arrays."""
+    import platform
+    if platform.python_implementation() == "CPython":
+        assert _buffers._DATA_OFFSET is not None  # the fast variant is the one tested
+    base = np.arange(30, dtype=np.float32)
+    ro = base[4:10].reshape(2, 3)
+    ro.flags.writeable = False
+    for a in (base, base[7:], base.reshape(5, 6)[2:], ro, np.empty((1, 784), np.float32)):
+        assert _buffers.data_address(a) == a.ctypes.data
+        assert _buffers.data_pointer(a).value == a.ctypes.data
+
+
+def test_predict_fast_path_in_and_out(np):
+    """Single-sample and batch predict on C-contiguous float32 arrays, with
+    and without out=: the same results as the general path, out= written in
+    place, and every rejected out= still rejected."""
+    x, _ = xor_data()
+    with xor_model() as m:
+        want = flat(m.predict(list(x)))  # the general path (a list)
+        x2 = np.frombuffer(x, dtype=np.float32).reshape(4, 2).copy()
+        assert flat(m.predict(x2)) == want
+        for i in range(4):
+            r = m.predict(x2[i:i + 1])
+            assert r.shape == (1, 1) and r.dtype == np.float32 and flat(r) == want[i:i + 1]
+            out = np.full((1, 1), -1.0, dtype=np.float32)
+            assert m.predict(x2[i:i + 1], out=out) is out and flat(out) == want[i:i + 1]
+        big = np.full(7, -1.0, dtype=np.float32)  # larger than needed: the first 4 written
+        assert m.predict(x2, out=big) is big and flat(big) == want + [-1.0] * 3
+        ro = x2.copy()
+        ro.flags.writeable = False  # read-only input: read in place
+        assert flat(m.predict(ro)) == want
+        with pytest.raises(entrena.ShapeError):
+            m.predict(x2, out=np.empty(3, dtype=np.float32))
+        with pytest.raises(TypeError):
+            m.predict(x2, out=np.empty(4, dtype=np.float64))
+        with pytest.raises(TypeError):
+            m.predict(x2, out=np.empty(8, dtype=np.float32)[::2])
+        rout = np.empty(4, dtype=np.float32)
+        rout.flags.writeable = False
+        with pytest.raises(TypeError):
+            m.predict(x2, out=rout)
+        with pytest.raises(entrena.ShapeError):
+            m.predict(np.empty((0, 2), dtype=np.float32))  # zero samples: from the library
+        bad = x2[:1].copy()
+        bad[0, 1] = np.nan
+        with pytest.raises(entrena.DataError) as e:
+            m.predict(bad)  # a status from the fast path's own check
+        assert e.value.status == 4 and "entrena_predict" in str(e.value)
+        with pytest.raises(entrena.DataError):
+            m.predict(bad, out=np.empty((1, 1), dtype=np.float32))
+    with pytest.raises(entrena.HandleError):
+        m.predict(x2[:1])  # closed
+
+
 def test_numpy_conversions_once(np):
     with xor_model() as m:
         x64 = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
@@ -111,6 +167,42 @@ def test_array_f_writable_is_zero_copy():
         p0 = flat(m.predict(x))
         x[1] = 1.0
         assert flat(m.predict(x)) != p0
+
+
+def test_predict_array_f_in_and_out():
+    """array('f') in and out= (without numpy: predict's own fast path): the
+    same results as the general path, out= written in place, the arrays
+    cannot be resized meanwhile, rejected outputs still rejected."""
+    x, _ = xor_data()
+    with xor_model() as m:
+        want = flat(m.predict(list(x)))
+        assert flat(m.predict(x)) == want
+        for i in range(4):
+            x1 = x[2 * i:2 * i + 2]
+            assert flat(m.predict(x1)) == want[i:i + 1]
+            out = array.array("f", [-1.0])
+            assert m.predict(x1, out=out) is out and list(out) == want[i:i + 1]
+        big = array.array("f", [-1.0] * 6)
+        assert m.predict(x, out=big) is big and list(big) == want + [-1.0] * 2
+        x.append(0.5)  # no export left behind: still resizable
+        x.pop()
+        big.append(0.5)
+        with pytest.raises(entrena.ShapeError):
+            m.predict(x[:3])  # not a whole number of rows
+        with pytest.raises(entrena.ShapeError):
+            m.predict(array.array("f"))  # zero samples
+        with pytest.raises(entrena.ShapeError):
+            m.predict(x, out=array.array("f", [0.0] * 3))
+        with pytest.raises(TypeError):
+            m.predict(x, out=array.array("d", [0.0] * 4))
+        bad = array.array("f", [0.0, float("nan")])
+        with pytest.raises(entrena.DataError) as e:
+            m.predict(bad)
+        assert e.value.status == 4 and "entrena_predict" in str(e.value)
+        with pytest.raises(entrena.DataError):
+            m.predict(bad, out=array.array("f", [0.0]))
+    with pytest.raises(entrena.HandleError):
+        m.predict(x)  # closed
 
 
 def test_memoryview_and_readonly_buffers():

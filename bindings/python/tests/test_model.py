@@ -132,6 +132,22 @@ def test_busy_error_when_callback_calls_the_model():
         assert got and got[0].status == 11
 
 
+def test_busy_error_from_the_numpy_predict_fast_path(np):
+    x, y = xor_data()
+    x1 = np.frombuffer(x, dtype=np.float32).reshape(4, 2)[:1].copy()
+    got = []
+    with xor_model() as m:
+        def cb(p):
+            for out in (None, np.empty((1, 1), dtype=np.float32)):
+                try:
+                    m.predict(x1, out=out)
+                except entrena.BusyError as e:
+                    got.append(e)
+            return True
+        m.fit(x, y, epochs=2, verbose=0, callback=cb)
+        assert len(got) == 2 and all(e.status == 11 and "busy" in str(e) for e in got)
+
+
 def test_seeded_shuffle_is_reproducible():
     x, y = xor_data()
     runs = []
