@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -202,18 +203,13 @@ func TestLayoutMatchesAllocations(t *testing.T) {
 	x, y := blobs(3, 512, 256, 10)
 	s := Spec{Inputs: 256, Layers: []Layer{{512, ReLU}, {10, Softmax}}, Loss: CategoricalCrossEntropy,
 		Optimizer: Optimizer{Kind: Adam, LearningRate: 0.001}, MaxBatch: 256, Seed: 1, Threads: 2}
-	runtime.GC()
-	runtime.GC()
-	var m0, m1 runtime.MemStats
-	runtime.ReadMemStats(&m0)
+	h0 := quietHeap(t)
 	n, err := New(s)
 	require.NoError(t, err)
 	_, err = n.Fit(x, y, 512, FitOptions{Epochs: 1, BatchSize: 128, Shuffle: true})
 	require.NoError(t, err)
-	runtime.GC()
-	runtime.GC()
-	runtime.ReadMemStats(&m1)
-	live := int64(m1.HeapAlloc) - int64(m0.HeapAlloc) - 4*512 // less Fit's permutation
+	h1 := quietHeap(t)
+	live := h1 - h0 - 4*512 // less Fit's permutation
 	want := int64(n.layout.footprint())
 	t.Logf("footprint %d bytes, live heap after New and Fit %d bytes", want, live)
 	require.InDelta(t, want, live, float64(want)/100+64<<10)
@@ -221,6 +217,32 @@ func TestLayoutMatchesAllocations(t *testing.T) {
 	runtime.KeepAlive(x) // the data must not be collected between the measurements
 	runtime.KeepAlive(y)
 	n.Close()
+}
+
+// quietHeap returns the live heap once earlier tests' garbage is gone: a
+// closed or collected network's workers exit (and free its workspaces) some
+// time after Close or the collection, so it waits until the heap and the
+// goroutine count stop changing.
+func quietHeap(t *testing.T) int64 {
+	var last int64
+	lastG, still := -1, 0
+	for i := 0; i < 400 && still < 3; i++ {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		h, g := int64(ms.HeapAlloc), runtime.NumGoroutine()
+		if g == lastG && h-last < 8<<10 && last-h < 8<<10 {
+			still++
+		} else {
+			still = 0
+		}
+		last, lastG = h, g
+		time.Sleep(5 * time.Millisecond)
+	}
+	if still < 3 {
+		t.Log("heap did not settle")
+	}
+	return last
 }
 
 func TestSizeCounterSaturates(t *testing.T) {
