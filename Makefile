@@ -55,8 +55,9 @@ vet:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
 	$(GO) vet -tags noasm ./asm ./core
-	GOARCH=arm64 $(GO) vet ./asm ./core
-	GOOS=darwin GOARCH=arm64 $(GO) vet ./asm ./core
+	GOARCH=arm64 $(GO) vet ./...
+	GOOS=darwin GOARCH=arm64 $(GO) vet ./...
+	GOOS=darwin GOARCH=arm64 $(GO) build ./...
 
 ## demo: the main job on a built-in default (see README).
 demo:
@@ -80,6 +81,9 @@ fuzz:
 	$(GO) test ./data -run '^$$' -fuzz '^FuzzIDXImages$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./data -run '^$$' -fuzz '^FuzzIDXLabels$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./data -run '^$$' -fuzz '^FuzzCSV$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./data -run '^$$' -fuzz '^FuzzNorm$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./asm -run '^$$' -fuzz '^FuzzVecKernels$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./cmd/entrena -run '^$$' -fuzz '^FuzzSpec$$' -fuzztime $(FUZZTIME)
 
 ## deps: system packages the test suites need (Debian; run as root).
 deps:
