@@ -2,6 +2,7 @@
 
 #include "textflag.h"
 #include "sigmoid_amd64.h"
+#include "stream_amd64.h"
 
 // ·expConsts: one 32-byte row (8 equal lanes) per constant; offsets in
 // sigmoid_amd64.h.
@@ -163,8 +164,12 @@ GLOBL ·expConsts(SB), RODATA|NOPTR, $832
 // Constants are 32-byte rows of ·expConsts used as memory operands.
 // Register map: Y15 = −112 (sigmoid) or −10 (tanh), the clamp, kept in a
 // register because VMAXPS must take z, not the constant, as its memory-
-// capable second source; Y14 = 1.0; Y13 = tail lane mask; Y0..Y4 and
-// Y5..Y9 the two vectors of an unrolled step.
+// capable second source; Y14 = 1.0; Y13 = tail (or streaming head) lane
+// mask; Y0..Y4 and Y5..Y9 the two vectors of an unrolled step.
+//
+// sigmoid and tanh store a large separate output with VMOVNTPS, prefetching
+// their input (stream_amd64.h); biasSigmoid works in place and always uses
+// normal stores.
 
 #define K(name) ·expConsts+name(SB)
 #define CLAMP Y15
@@ -208,8 +213,11 @@ GLOBL ·expConsts(SB), RODATA|NOPTR, $832
 
 // ----------------------------------------------------------------------------
 // func sigmoidAVX2(dst, src []float32)
-// Two vectors per step, then one, then a VMASKMOVPS last vector.
-// Registers: DI dst, SI src, CX remaining, AX index.
+// Two vectors per step, then one, then a VMASKMOVPS last vector. A large
+// separate output takes the streaming path (stream_amd64.h) at sig_nt: a
+// TMASK head vector up to the first 32-byte boundary, the two-vector step
+// with VMOVNTPS, SFENCE, then sig_loop8.
+// Registers: DI dst, SI src, CX remaining, AX index, BX, R8 scratch.
 TEXT ·sigmoidAVX2(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
@@ -217,6 +225,7 @@ TEXT ·sigmoidAVX2(SB), NOSPLIT, $0-48
 	VBROADCASTSS K(EXP_NEGLIM), CLAMP
 	VBROADCASTSS K(EXP_ONE), YONE
 	XORQ AX, AX
+	STREAM_CHECK(CX, sig_nt)
 
 sig_loop16:
 	CMPQ    CX, $16
@@ -251,6 +260,40 @@ sig_tail:
 sig_done:
 	VZEROUPPER
 	RET
+
+sig_nt:
+	CMPQ  CX, $16
+	JB    sig_loop16
+	CMPQ  DI, SI
+	JEQ   sig_loop16
+	TESTQ $3, DI
+	JNZ   sig_loop16
+	STREAM_HEAD_Y(DI, TMASK)
+	TESTQ BX, BX
+	JZ    sig_ntloop
+	MLOAD(SI, Y0)
+	SIGMOID(Y0, Y1, Y2, Y3, Y4)
+	VMASKMOVPS Y2, TMASK, (DI)(AX*4)
+	ADDQ       BX, AX
+	SUBQ       BX, CX
+
+sig_ntloop:
+	CMPQ       CX, $16
+	JB         sig_ntend
+	PREFETCHT0 STREAM_PREFETCH(SI)(AX*4)
+	VMOVUPS    (SI)(AX*4), Y0
+	VMOVUPS    32(SI)(AX*4), Y5
+	SIGMOID(Y0, Y1, Y2, Y3, Y4)
+	SIGMOID(Y5, Y6, Y7, Y8, Y9)
+	VMOVNTPS   Y2, (DI)(AX*4)
+	VMOVNTPS   Y7, 32(DI)(AX*4)
+	ADDQ       $16, AX
+	SUBQ       $16, CX
+	JMP        sig_ntloop
+
+sig_ntend:
+	SFENCE
+	JMP sig_loop8
 
 // ----------------------------------------------------------------------------
 // func biasSigmoidAVX2(x []float32, cols int, bias []float32)
@@ -358,7 +401,7 @@ bsg_done:
 	VORPS        T, Z, Z             /* Z = copysign(|Z|, x) */
 
 // func tanhAVX2(dst, src []float32)
-// Same loop shape as sigmoidAVX2.
+// Same loop shape as sigmoidAVX2, streaming path (tanh_nt) included.
 TEXT ·tanhAVX2(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
@@ -366,6 +409,7 @@ TEXT ·tanhAVX2(SB), NOSPLIT, $0-48
 	VBROADCASTSS K(TANH_NEGLIM), CLAMP
 	VBROADCASTSS K(EXP_ONE), YONE
 	XORQ AX, AX
+	STREAM_CHECK(CX, tanh_nt)
 
 tanh_loop16:
 	CMPQ    CX, $16
@@ -400,3 +444,37 @@ tanh_tail:
 tanh_done:
 	VZEROUPPER
 	RET
+
+tanh_nt:
+	CMPQ  CX, $16
+	JB    tanh_loop16
+	CMPQ  DI, SI
+	JEQ   tanh_loop16
+	TESTQ $3, DI
+	JNZ   tanh_loop16
+	STREAM_HEAD_Y(DI, TMASK)
+	TESTQ BX, BX
+	JZ    tanh_ntloop
+	MLOAD(SI, Y0)
+	TANH(Y0, Y1, Y2, Y3, Y4)
+	VMASKMOVPS Y1, TMASK, (DI)(AX*4)
+	ADDQ       BX, AX
+	SUBQ       BX, CX
+
+tanh_ntloop:
+	CMPQ       CX, $16
+	JB         tanh_ntend
+	PREFETCHT0 STREAM_PREFETCH(SI)(AX*4)
+	VMOVUPS    (SI)(AX*4), Y0
+	VMOVUPS    32(SI)(AX*4), Y5
+	TANH(Y0, Y1, Y2, Y3, Y4)
+	TANH(Y5, Y6, Y7, Y8, Y9)
+	VMOVNTPS   Y1, (DI)(AX*4)
+	VMOVNTPS   Y6, 32(DI)(AX*4)
+	ADDQ       $16, AX
+	SUBQ       $16, CX
+	JMP        tanh_ntloop
+
+tanh_ntend:
+	SFENCE
+	JMP tanh_loop8

@@ -2,6 +2,7 @@
 
 #include "textflag.h"
 #include "sigmoid_amd64.h"
+#include "stream_amd64.h"
 
 // AVX-512 sigmoid, fused bias+sigmoid and tanh, 16 lanes per ZMM.
 //
@@ -44,8 +45,12 @@
 #define ONE    Z21
 #define SIGN   Z20 // sign bit
 #define TWO    Z19 // 2.0 (tanh)
-// Z0..Z5 and Z6..Z11: the two vectors of an unrolled step; K1 tail mask,
-// K2/K3 sign masks.
+// Z0..Z5 and Z6..Z11: the two vectors of an unrolled step; K1 tail (or
+// streaming head) mask, K2/K3 sign masks.
+//
+// sigmoid and tanh store a large separate output with VMOVNTPS, prefetching
+// their input (stream_amd64.h); biasSigmoid works in place and always uses
+// normal stores.
 
 #define LOAD_EXP_CONSTS \
 	VBROADCASTSS ·expConsts+EXP_LOG2E(SB), LOG2E \
@@ -213,14 +218,17 @@
 // ----------------------------------------------------------------------------
 // func sigmoidAVX512(dst, src []float32)
 // Four interleaved vectors per step (64 lanes), then one, then a K1-masked
-// last vector.
-// Registers: DI dst, SI src, CX remaining, AX index.
+// last vector. A large separate output takes the streaming path
+// (stream_amd64.h) at sig_nt: a K1-masked head vector up to the first
+// 64-byte line, the 64-lane step with VMOVNTPS, SFENCE, then sig_loop16.
+// Registers: DI dst, SI src, CX remaining, AX index, BX, R8, R9 scratch.
 TEXT ·sigmoidAVX512(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
 	MOVQ src_base+24(FP), SI
 	LOAD_SIG_CONSTS
 	XORQ AX, AX
+	STREAM_CHECK(CX, sig_nt)
 
 sig_loop64:
 	CMPQ    CX, $64
@@ -262,6 +270,46 @@ sig_tail:
 sig_done:
 	VZEROUPPER
 	RET
+
+sig_nt:
+	CMPQ  CX, $64
+	JB    sig_loop64
+	CMPQ  DI, SI
+	JEQ   sig_loop64
+	TESTQ $3, DI
+	JNZ   sig_loop64
+	STREAM_HEAD_K(DI)
+	TESTQ BX, BX
+	JZ    sig_ntloop
+	VMOVUPS.Z (SI)(AX*4), K1, Z0
+	SIGMOID(Z0, Z1, Z2, Z3, Z4)
+	VMOVUPS   Z2, K1, (DI)(AX*4)
+	ADDQ      BX, AX
+	SUBQ      BX, CX
+
+sig_ntloop:
+	CMPQ       CX, $64
+	JB         sig_ntend
+	PREFETCHT0 STREAM_PREFETCH(SI)(AX*4)
+	PREFETCHT0 STREAM_PREFETCH+64(SI)(AX*4)
+	PREFETCHT0 STREAM_PREFETCH+128(SI)(AX*4)
+	PREFETCHT0 STREAM_PREFETCH+192(SI)(AX*4)
+	VMOVUPS    (SI)(AX*4), Z0
+	VMOVUPS    64(SI)(AX*4), Z1
+	VMOVUPS    128(SI)(AX*4), Z2
+	VMOVUPS    192(SI)(AX*4), Z3
+	SIGMOID4(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	VMOVNTPS   Z4, (DI)(AX*4)
+	VMOVNTPS   Z5, 64(DI)(AX*4)
+	VMOVNTPS   Z6, 128(DI)(AX*4)
+	VMOVNTPS   Z7, 192(DI)(AX*4)
+	ADDQ       $64, AX
+	SUBQ       $64, CX
+	JMP        sig_ntloop
+
+sig_ntend:
+	SFENCE
+	JMP sig_loop16
 
 // ----------------------------------------------------------------------------
 // func biasSigmoidAVX512(x []float32, cols int, bias []float32)
@@ -373,7 +421,8 @@ bsg_done:
 	VPTERNLOGD   $0xd8, SIGN, X, Z /* Z = SIGN ? X : Z, bitwise */
 
 // func tanhAVX512(dst, src []float32)
-// Same loop shape as sigmoidAVX512.
+// Two vectors per step, then one, then a K1-masked last vector; the
+// streaming path (tanh_nt) as in sigmoidAVX512, with the two-vector step.
 TEXT ·tanhAVX512(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
@@ -383,6 +432,7 @@ TEXT ·tanhAVX512(SB), NOSPLIT, $0-48
 	VBROADCASTSS ·expConsts+EXP_TWO(SB), TWO
 	LOAD_EXP_CONSTS
 	XORQ AX, AX
+	STREAM_CHECK(CX, tanh_nt)
 
 tanh_loop32:
 	CMPQ    CX, $32
@@ -420,3 +470,38 @@ tanh_tail:
 tanh_done:
 	VZEROUPPER
 	RET
+
+tanh_nt:
+	CMPQ  CX, $32
+	JB    tanh_loop32
+	CMPQ  DI, SI
+	JEQ   tanh_loop32
+	TESTQ $3, DI
+	JNZ   tanh_loop32
+	STREAM_HEAD_K(DI)
+	TESTQ BX, BX
+	JZ    tanh_ntloop
+	VMOVUPS.Z (SI)(AX*4), K1, Z0
+	TANH(Z0, Z1, Z2, Z3, Z4)
+	VMOVUPS   Z1, K1, (DI)(AX*4)
+	ADDQ      BX, AX
+	SUBQ      BX, CX
+
+tanh_ntloop:
+	CMPQ       CX, $32
+	JB         tanh_ntend
+	PREFETCHT0 STREAM_PREFETCH(SI)(AX*4)
+	PREFETCHT0 STREAM_PREFETCH+64(SI)(AX*4)
+	VMOVUPS    (SI)(AX*4), Z0
+	VMOVUPS    64(SI)(AX*4), Z6
+	TANH(Z0, Z1, Z2, Z3, Z4)
+	TANH(Z6, Z7, Z8, Z9, Z10)
+	VMOVNTPS   Z1, (DI)(AX*4)
+	VMOVNTPS   Z7, 64(DI)(AX*4)
+	ADDQ       $32, AX
+	SUBQ       $32, CX
+	JMP        tanh_ntloop
+
+tanh_ntend:
+	SFENCE
+	JMP tanh_loop16

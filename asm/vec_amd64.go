@@ -2,6 +2,8 @@
 
 package asm
 
+import "github.com/klauspost/cpuid/v2"
+
 // The amd64 element-wise kernels: Go prototypes of the assembly in
 // vec_avx2_amd64.s, vec_avx512_amd64.s (products, backward steps, bias and
 // optimizer updates) and sigmoid_avx2_amd64.s, sigmoid_avx512_amd64.s
@@ -13,6 +15,41 @@ package asm
 // outside the slices.
 //
 // softmaxRows stays generic on both paths.
+
+// streamStoreMin is the output size in bytes from which the streaming
+// kernels (hadamard, sigmoid, tanh, sigmoidBackward, tanhBackward,
+// reluBackward, relu; both paths) write a separate output with
+// non-temporal stores (VMOVNTPS, then SFENCE) instead of normal ones; the
+// assembly reads it as ·streamStoreMin(SB) (stream_amd64.h) and compares
+// it unsigned with 4·len(dst). In-place calls never stream. Tests set it to
+// 0 to run that path on small slices (every call of one unrolled block or
+// more).
+var streamStoreMin = streamThreshold(cpuid.CPU.Cache.L3)
+
+// streamThreshold is streamStoreMin for a last-level cache of l3 bytes (as
+// cpuid reports it; 0 or less when unknown, taken as 256 MiB): l3/8, and
+// never below 8 MiB.
+//
+// A non-temporal store skips the read-for-ownership of the dst line but
+// sends the line to memory: it wins when the output is not read back from
+// the cache anyway and loses when it is. Measured on a 2-vCPU KVM guest of
+// a 260 MiB-L3 Xeon (interleaved medians, hadamard then an axpy reading
+// its output, AVX-512): streaming loses 9–19% at outputs of 1–4 MB and
+// wins 20–27% from 8 MB up; with normal stores the kernels drop to DRAM
+// speed once their working set passes ~40 MB, far below the 260 MiB cpuid
+// reports (the cache is shared with the host's other cores). That
+// crossover is this guest's share of the cache, and it moves up to the
+// whole L3 on an idle host, so the threshold stays well above it: l3/8
+// (32.5 MiB here) keeps the loss region, and every buffer training uses
+// (≤ ~1 MiB), on normal stores with a margin, and streams the 1e7-float
+// (40 MB) outputs of the benchmarks; the 8 MiB floor keeps a small-L3
+// machine from streaming outputs it could still read back from L3.
+func streamThreshold(l3 int) int {
+	if l3 <= 0 {
+		l3 = 256 << 20
+	}
+	return max(l3/8, 8<<20)
+}
 
 // setVecAVX2 installs the AVX2+FMA element-wise kernels into k.
 func setVecAVX2(k *kernelSet) {

@@ -1,6 +1,7 @@
 //go:build !noasm && !purego
 
 #include "textflag.h"
+#include "stream_amd64.h"
 
 // AVX2+FMA element-wise kernels without transcendentals: products, backward
 // steps, ReLU, bias and column sums, optimizer updates. Prototypes and the
@@ -15,6 +16,11 @@
 //	if N > 0:      one vector through VMASKMOVPS under the lane mask Y15
 //	               (first N lanes all ones): masked-off lanes are neither
 //	               read (no fault, loaded as 0) nor written.
+//
+// hadamard, sigmoidBackward, tanhBackward, reluBackward and relu
+// (BINARY_LOOP_NT) store a large separate output with VMOVNTPS instead
+// (stream_amd64.h); the in-place kernels (scale, axpy, momentum, adam,
+// addBias) always use normal stores.
 //
 // All loads of a block come before its stores, so dst == input is safe.
 // Operand order is Go's: OP src2, src1, dst (Intel: OP dst, src1, src2).
@@ -39,6 +45,8 @@ GLOBL ·vecOne(SB), RODATA|NOPTR, $4
 // clobbers BX and N.
 #define TAIL_MASK LEAQ ·vecTailMask+32(SB), BX; SHLQ $2, N; SUBQ N, BX; VMOVUPS (BX), Y15
 
+// Registers: DI dst, SI a (delta, src), DX b (act; src again for relu, for
+// the alias test), CX remaining, AX index, BX, R8 scratch, Y15 lane mask.
 #define DSTP DI
 #define APTR SI
 #define BPTR DX
@@ -81,6 +89,46 @@ done:                                 \
 	VZEROUPPER                         \
 	RET
 
+// BINARY_LOOP_NT is BINARY_LOOP behind STREAM_CHECK, with the streaming
+// path (stream_amd64.h) after it: a head vector under Y15 up to the first
+// 32-byte boundary, 4 YMM vectors per VMOVNTPS step, SFENCE, then loop8.
+#define BINARY_LOOP_NT(OPV, OPM) \
+	STREAM_CHECK(N, nt)                \
+	BINARY_LOOP(OPV, OPM)              \
+nt:                                   \
+	CMPQ  N, $32                       \
+	JB    loop32                       \
+	CMPQ  DSTP, APTR                   \
+	JEQ   loop32                       \
+	CMPQ  DSTP, BPTR                   \
+	JEQ   loop32                       \
+	TESTQ $3, DSTP                     \
+	JNZ   loop32                       \
+	STREAM_HEAD_Y(DSTP, Y15)           \
+	TESTQ BX, BX                       \
+	JZ    ntloop                       \
+	OPM(Y0)                            \
+	VMASKMOVPS Y0, Y15, (DSTP)(IDX*4)  \
+	ADDQ  BX, IDX                      \
+	SUBQ  BX, N                        \
+ntloop:                               \
+	CMPQ N, $32                        \
+	JB   ntend                         \
+	OPV(0, Y0, Y4)                     \
+	OPV(32, Y1, Y5)                    \
+	OPV(64, Y2, Y6)                    \
+	OPV(96, Y3, Y7)                    \
+	VMOVNTPS Y0, (DSTP)(IDX*4)         \
+	VMOVNTPS Y1, 32(DSTP)(IDX*4)       \
+	VMOVNTPS Y2, 64(DSTP)(IDX*4)       \
+	VMOVNTPS Y3, 96(DSTP)(IDX*4)       \
+	ADDQ $32, IDX                      \
+	SUBQ $32, N                        \
+	JMP  ntloop                        \
+ntend:                                \
+	SFENCE                             \
+	JMP  loop8
+
 #define LOAD_ARGS3 \
 	MOVQ dst_base+0(FP), DSTP \
 	MOVQ dst_len+8(FP), N     \
@@ -97,7 +145,7 @@ TEXT ·hadamardAVX2(SB), NOSPLIT, $0-72
 	LOAD_ARGS3
 	MOVQ a_base+24(FP), APTR
 	MOVQ b_base+48(FP), BPTR
-	BINARY_LOOP(HAD_V, HAD_M)
+	BINARY_LOOP_NT(HAD_V, HAD_M)
 
 // func sigmoidBackwardAVX2(dst, delta, act []float32)
 // dst[i] = delta[i]·(act[i]·(1−act[i])), generic roundings, bit-exact.
@@ -109,7 +157,7 @@ TEXT ·sigmoidBackwardAVX2(SB), NOSPLIT, $0-72
 	MOVQ delta_base+24(FP), APTR
 	MOVQ act_base+48(FP), BPTR
 	VBROADCASTSS ·vecOne(SB), Y14
-	BINARY_LOOP(SGB_V, SGB_M)
+	BINARY_LOOP_NT(SGB_V, SGB_M)
 
 // func tanhBackwardAVX2(dst, delta, act []float32)
 // dst[i] = delta[i]·(1−act[i]²), generic roundings, bit-exact. Y14 = 1.0.
@@ -120,7 +168,7 @@ TEXT ·tanhBackwardAVX2(SB), NOSPLIT, $0-72
 	MOVQ delta_base+24(FP), APTR
 	MOVQ act_base+48(FP), BPTR
 	VBROADCASTSS ·vecOne(SB), Y14
-	BINARY_LOOP(TNB_V, TNB_M)
+	BINARY_LOOP_NT(TNB_V, TNB_M)
 
 // func reluBackwardAVX2(dst, delta, act []float32)
 // dst[i] = delta[i] where 0 < act[i] (ordered compare: NaN act gives 0),
@@ -133,7 +181,7 @@ TEXT ·reluBackwardAVX2(SB), NOSPLIT, $0-72
 	MOVQ delta_base+24(FP), APTR
 	MOVQ act_base+48(FP), BPTR
 	VXORPS Y13, Y13, Y13
-	BINARY_LOOP(RLB_V, RLB_M)
+	BINARY_LOOP_NT(RLB_V, RLB_M)
 
 // func reluAVX2(dst, src []float32)
 // dst[i] = max(src[i], 0) with src as VMAXPS's second (Intel) source, which
@@ -144,8 +192,9 @@ TEXT ·reluBackwardAVX2(SB), NOSPLIT, $0-72
 TEXT ·reluAVX2(SB), NOSPLIT, $0-48
 	LOAD_ARGS3
 	MOVQ src_base+24(FP), APTR
+	MOVQ APTR, BPTR // the second input of the alias test
 	VXORPS Y13, Y13, Y13
-	BINARY_LOOP(RLU_V, RLU_M)
+	BINARY_LOOP_NT(RLU_V, RLU_M)
 
 // func scaleAVX2(alpha float32, x []float32)
 // x[i] *= alpha (bit-exact). Y12 = alpha.

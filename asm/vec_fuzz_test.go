@@ -11,7 +11,9 @@ import (
 // subnormals come out of the byte decoding). Comparison rule per kernel:
 // bit-exact (NaN-aware) for Hadamard and SigmoidBackward, whose paths keep
 // the generic operation order; relative 1e-5 for Adam, whose paths fuse
-// multiply-adds.
+// multiply-adds. FuzzHadamard, FuzzSigmoidBackward and FuzzVecKernels run
+// every path twice (streamModes): with the start-up streaming-store
+// threshold and with every call of 64 floats or more on the streaming path.
 
 // floatsFrom decodes b into float32 values, 4 bytes each.
 func floatsFrom(b []byte) []float32 {
@@ -47,17 +49,19 @@ func fuzzBinary(t *testing.T, data []byte, off uint8, pick func(*kernelSet) func
 	want := make([]float32, n)
 	pick(genericKernels)(want, a, b)
 	forEachPath(t, func(t *testing.T, path string) {
-		got := make([]float32, n+1)
-		got[n] = guardValue
-		pick(active.Load())(got[:n], a, b)
-		if got[n] != guardValue {
-			t.Fatalf("write past dst")
-		}
-		for i := range want {
-			if !sameBits(got[i], want[i]) {
-				t.Fatalf("n=%d [%d]: f(%v, %v) = %v, generic %v", n, i, a[i], b[i], got[i], want[i])
+		streamModes(t, func(t *testing.T) {
+			got := make([]float32, n+1)
+			got[n] = guardValue
+			pick(active.Load())(got[:n], a, b)
+			if got[n] != guardValue {
+				t.Fatalf("write past dst")
 			}
-		}
+			for i := range want {
+				if !sameBits(got[i], want[i]) {
+					t.Fatalf("n=%d [%d]: f(%v, %v) = %v, generic %v", n, i, a[i], b[i], got[i], want[i])
+				}
+			}
+		})
 	})
 }
 
@@ -313,30 +317,32 @@ func FuzzVecKernels(f *testing.F) {
 			t.Fatalf("%s generic: %v", kern.name, err)
 		}
 		forEachPath(t, func(t *testing.T, path string) {
-			in, checks := vecFuzzArrays(kern, data, o, c)
-			src := make([][]float32, len(in))
-			for i := range in {
-				src[i] = copyOf(in[i])
-			}
-			if err := kern.run(in, c, scalar, alias); err != nil {
-				t.Fatal(err)
-			}
-			for _, check := range checks {
-				check(t)
-			}
-			if kern.act != nil {
-				checkActivationFuzz(t, kern, in, src, c, alias)
-				return
-			}
-			for _, j := range kern.outs {
-				for i := range in[j] {
-					g, w := in[j][i], want[j][i]
-					if kern.tol == 0 && !sameBits(g, w) || kern.tol != 0 && !relClose(float64(g), float64(w), kern.tol) {
-						t.Fatalf("%s n=%d cols=%d alias=%v scalar=%#x: out%d[%d] = %v (%#x), generic %v (%#x)",
-							kern.name, len(in[0]), c, alias, scalar, j, i, g, math.Float32bits(g), w, math.Float32bits(w))
+			streamModes(t, func(t *testing.T) {
+				in, checks := vecFuzzArrays(kern, data, o, c)
+				src := make([][]float32, len(in))
+				for i := range in {
+					src[i] = copyOf(in[i])
+				}
+				if err := kern.run(in, c, scalar, alias); err != nil {
+					t.Fatal(err)
+				}
+				for _, check := range checks {
+					check(t)
+				}
+				if kern.act != nil {
+					checkActivationFuzz(t, kern, in, src, c, alias)
+					return
+				}
+				for _, j := range kern.outs {
+					for i := range in[j] {
+						g, w := in[j][i], want[j][i]
+						if kern.tol == 0 && !sameBits(g, w) || kern.tol != 0 && !relClose(float64(g), float64(w), kern.tol) {
+							t.Fatalf("%s n=%d cols=%d alias=%v scalar=%#x: out%d[%d] = %v (%#x), generic %v (%#x)",
+								kern.name, len(in[0]), c, alias, scalar, j, i, g, math.Float32bits(g), w, math.Float32bits(w))
+						}
 					}
 				}
-			}
+			})
 		})
 	})
 }
