@@ -45,8 +45,8 @@ func newLayout(s Spec, threads int) layout {
 	for _, l := range s.Layers {
 		lo.params += round(uint64(in)*uint64(l.Units)) + round(uint64(l.Units))
 		lo.acts += round(uint64(mb) * uint64(l.Units))
-		// The three products of a training step (see New).
-		for _, p := range [3][3]int{{mb, l.Units, in}, {l.Units, in, mb}, {mb, in, l.Units}} {
+		// The three products of a training step (see reserveWorkspaces).
+		for _, p := range stepProducts(mb, l.Units, in) {
 			a, b, sw := asm.ReserveSize(p[0], p[1], p[2])
 			lo.packA, lo.packB, lo.swap = max(lo.packA, uint64(a)), max(lo.packB, uint64(b)), max(lo.swap, uint64(sw))
 		}

@@ -137,13 +137,20 @@ func New(spec Spec) (n *Network, err error) {
 // of each layer's training step, so that no step allocates. newLayout sizes
 // the same products (asm.ReserveSize).
 func reserveWorkspaces(p *asm.Pool, s Spec) {
-	in, mb := s.Inputs, s.MaxBatch
+	in := s.Inputs
 	for _, l := range s.Layers {
-		p.Reserve(mb, l.Units, in)
-		p.Reserve(l.Units, in, mb)
-		p.Reserve(mb, in, l.Units)
+		for _, mnk := range stepProducts(s.MaxBatch, l.Units, in) {
+			p.Reserve(mnk[0], mnk[1], mnk[2])
+		}
 		in = l.Units
 	}
+}
+
+// stepProducts is the (m, n, k) of the three GEMMs of a layer's training
+// step at batch mb: forward (mb×out from mb×in), the weight gradient
+// (out×in, summed over mb) and the delta of the layer below (mb×in).
+func stepProducts(mb, out, in int) [3][3]int {
+	return [3][3]int{{mb, out, in}, {out, in, mb}, {mb, in, out}}
 }
 
 func (n *Network) initWeights() {
