@@ -39,12 +39,12 @@ test-go:
 	@# 5-7 s on the 2-core Xeon. (On arm64, neon is the only SIMD path.)
 	@if [ "$$($(GO) env GOARCH)" = amd64 ] && (for f in avx2 fma avx512f avx512dq avx512bw avx512vl; do grep -qw $$f /proc/cpuinfo || exit 1; done); then \
 		echo "ENTRENA_KERNELS=avx2 $(GO) test -count=1 ./core"; ENTRENA_KERNELS=avx2 $(GO) test -count=1 ./core; fi
-	@# The race detector over the whole core suite (-short: 12-18 s on the
-	@# 2-core Xeon). asm runs only its pool and thread tests under -race: the
-	@# whole package takes about 110 s there (its kernel sweeps are long
-	@# single-goroutine loops), and its concurrency lives in the pool.
-	$(GO) test -count=1 -race -short ./core
-	$(GO) test -count=1 -race -short ./asm -run 'Thread|Concurren|Pool'
+	@# The race detector over the whole core and pool suites (-short: 12-18 s
+	@# on the 2-core Xeon). asm runs only its parallel-product tests under
+	@# -race: the whole package takes about 110 s there (its kernel sweeps are
+	@# long single-goroutine loops), and its concurrency lives in the pool.
+	$(GO) test -count=1 -race -short ./core ./pool
+	$(GO) test -count=1 -race -short ./asm -run 'Thread|Concurren|Parallel'
 	$(GO) test ./core -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s
 	$(GO) test ./asm -run '^$$' -fuzz '^FuzzSgemm$$' -fuzztime 10s
 	$(GO) test ./capi -run '^$$' -fuzz '^FuzzEntryPoints$$' -fuzztime 10s

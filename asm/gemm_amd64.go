@@ -41,7 +41,7 @@ package asm
 // few samples: the forward NT and backward NN of a dense layer) skip the
 // packing altogether: smallGemm runs the kernels of gemm_small_amd64.s on A,
 // B and C in place, with the same per-element summation as the blocked
-// path, so Pool.Sgemm's bands stay bit-identical. On the AVX-512 path a
+// path, so ParallelGemm's bands stay bit-identical. On the AVX-512 path a
 // forward NT product of a short batch (9–16 rows, or 32 rows at k ≥ 512) is
 // computed as its transpose instead (swapNTAVX512), with the same
 // per-element operations.
@@ -124,6 +124,7 @@ func setGemmAVX2(k *kernelSet) {
 	k.gemm = gemmAVX2.gemm
 	k.packSize = gemmAVX2.packSize
 	k.rowGrain, k.colGrain = gemmAVX2.mr, gemmAVX2.nr
+	k.sharedB = gemmAVX2
 }
 
 // evenBlock splits k into the fewest blocks of at most kc and returns their
@@ -163,17 +164,12 @@ func (g *gemmConfig) gemm(ws *Workspace, transA, transB bool, m, n, k int, alpha
 func (g *gemmConfig) blocked(packA, packB []float32, transA, transB bool,
 	i0, i1, j0, j1, k int, alpha float32,
 	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	mr, nr := g.mr, g.nr
-	tile := packA[len(packA)-mr*nr:]
+	nr := g.nr
 	kcb := evenBlock(k, g.kc)
 	for jc := j0; jc < j1; jc += g.nc {
 		nc := min(g.nc, j1-jc)
 		for pc := 0; pc < k; pc += kcb {
 			kc := min(kcb, k-pc)
-			bet := beta
-			if pc > 0 {
-				bet = 1
-			}
 			// Whole panels of a non-transposed B may be read in place (rows
 			// of nr contiguous floats, stride ldb); the edge panel is packed.
 			inPlaceB := g.inPlaceB && !transB && inPlaceBPays(i1-i0, ldb)
@@ -182,31 +178,49 @@ func (g *gemmConfig) blocked(packA, packB []float32, transA, transB bool,
 			} else if e := nc / nr * nr; e < nc {
 				g.packB(packB[e*kc:], transB, b, ldb, pc, jc+e, kc, nc-e, nr)
 			}
-			for ic := i0; ic < i1; ic += mr {
-				nrows := min(mr, i1-ic)
-				// The A micro-panel is packed right before its row of tiles,
-				// so it stays in L1 while the B micro-panels stream from L2.
-				ap, rsa, csa := &packA[0], 1, mr
-				if !transA && nrows == mr && g.readAInPlace != nil && g.readAInPlace(j1-j0, lda) {
-					ap, rsa, csa = &a[ic*lda+pc], lda, 1
-				} else {
-					g.packA(packA, transA, a, lda, ic, pc, nrows, kc, mr)
-				}
-				for jr := 0; jr < nc; jr += nr {
-					ncols := min(nr, nc-jr)
-					bp, csb := &packB[jr*kc], nr
-					if inPlaceB && ncols == nr {
-						bp, csb = &b[pc*ldb+jc+jr], ldb
-					}
-					cOff := ic*ldc + jc + jr
-					if nrows == mr && ncols == nr {
-						g.kernel(kc, ap, rsa, csa, bp, csb, &c[cOff], ldc, alpha, bet)
-						continue
-					}
-					g.kernel(kc, ap, rsa, csa, bp, csb, &tile[0], nr, alpha, 0)
-					storeTile(c[cOff:], ldc, tile, nr, nrows, ncols, bet)
-				}
+			g.blockTiles(packA, packB, inPlaceB, transA, i0, i1, j1-j0, jc, nc, pc, kc,
+				alpha, a, lda, b, ldb, beta, c, ldc)
+		}
+	}
+}
+
+// blockTiles computes rows [i0, i1) and columns [jc, jc+nc) of C for the
+// k block [pc, pc+kc) (the whole product is width columns wide): the A
+// micro-panel of each row of tiles, then its tiles against the B
+// micro-panels, panel jr at bp[jr·kc] (or in place in B for whole panels
+// when inPlaceB). beta applies to the first k block only.
+func (g *gemmConfig) blockTiles(packA, bp []float32, inPlaceB, transA bool,
+	i0, i1, width, jc, nc, pc, kc int, alpha float32,
+	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	mr, nr := g.mr, g.nr
+	tile := packA[len(packA)-mr*nr:]
+	bet := beta
+	if pc > 0 {
+		bet = 1
+	}
+	for ic := i0; ic < i1; ic += mr {
+		nrows := min(mr, i1-ic)
+		// The A micro-panel is packed right before its row of tiles,
+		// so it stays in L1 while the B micro-panels stream from L2.
+		ap, rsa, csa := &packA[0], 1, mr
+		if !transA && nrows == mr && g.readAInPlace != nil && g.readAInPlace(width, lda) {
+			ap, rsa, csa = &a[ic*lda+pc], lda, 1
+		} else {
+			g.packA(packA, transA, a, lda, ic, pc, nrows, kc, mr)
+		}
+		for jr := 0; jr < nc; jr += nr {
+			ncols := min(nr, nc-jr)
+			bpj, csb := &bp[jr*kc], nr
+			if inPlaceB && ncols == nr {
+				bpj, csb = &b[pc*ldb+jc+jr], ldb
 			}
+			cOff := ic*ldc + jc + jr
+			if nrows == mr && ncols == nr {
+				g.kernel(kc, ap, rsa, csa, bpj, csb, &c[cOff], ldc, alpha, bet)
+				continue
+			}
+			g.kernel(kc, ap, rsa, csa, bpj, csb, &tile[0], nr, alpha, 0)
+			storeTile(c[cOff:], ldc, tile, nr, nrows, ncols, bet)
 		}
 	}
 }
@@ -355,7 +369,7 @@ func setGemmAVX512(k *kernelSet) {
 
 // skinnyN is the widest product the AVX-512 skinny path takes: one ZMM of
 // columns. skinnyMR is its row tile; its k blocks are those of the 12×32
-// path, so a column band of ≤ 16 columns cut by Pool.Sgemm sums in the same
+// path, so a column band of ≤ 16 columns cut by ParallelGemm sums in the same
 // order as the full product does.
 const (
 	skinnyN  = 16
@@ -401,7 +415,7 @@ func gemmAVX512Skinny(ws *Workspace, transA, transB bool, m, n, k int, alpha flo
 // Xeon of gemm_amd64.go's header. Only beta ∈ {0, 1}: then an element's
 // bits do not depend on whether it lands in a full or an edge tile (the
 // edge store adds beta·C unfused), so the swapped product equals the direct
-// one bit for bit and Pool.Sgemm's bands may go either way.
+// one bit for bit and ParallelGemm's bands may go either way.
 func swapNTAVX512(transA, transB bool, m, n, k int, alpha, beta float32) bool {
 	if transA || !transB || m >= n || alpha == 0 || (beta != 0 && beta != 1) {
 		return false
@@ -495,7 +509,7 @@ func skinnyAVX512(packA, packB []float32, transA, transB bool, i0, i1, n, k int,
 // place (nothing is packed, but for the last n mod 8 rows of a transposed
 // B), for up to 4 rows of A per call.
 //
-// Bit-identity with the blocked path, which Pool.Sgemm relies on when it
+// Bit-identity with the blocked path, which ParallelGemm relies on when it
 // cuts a product into row bands (a last band of a few rows comes here while
 // the whole product went through blocked): each element of C is one FMA
 // chain over the same k blocks (evenBlock with the path's kc) in order,

@@ -255,16 +255,12 @@ func TestSgemmSmallBandsBitIdentical(t *testing.T) {
 	})
 }
 
-// TestSgemmSmallPoolBands: Pool.Sgemm with 2 threads on m = 25…32 gives
-// the second worker a band of 1–8 rows.
-func TestSgemmSmallPoolBands(t *testing.T) {
-	old := ParallelGemmFlops
-	ParallelGemmFlops = 0
-	defer func() { ParallelGemmFlops = old }()
+// TestSgemmSmallParallelBands: ParallelGemm on m = 25…32 cuts a last band
+// of 1–8 rows.
+func TestSgemmSmallParallelBands(t *testing.T) {
+	splitEverything(t)
 	forEachPath(t, func(t *testing.T, path string) {
-		p, err := NewPool(2)
-		require.NoError(t, err)
-		defer p.Close()
+		p := newParallelGemm(t, 2)
 		r := newRand(5)
 		for m := 25; m <= 32; m++ {
 			for _, tB := range []bool{false, true} {

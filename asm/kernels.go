@@ -30,11 +30,14 @@ type kernelSet struct {
 	// packSize returns the Workspace floats this path's gemm needs for an
 	// m×n×k product: the packed A block and the packed B panel.
 	packSize func(m, n, k int) (a, b int)
-	// rowGrain and colGrain: Pool.Sgemm cuts C into bands of rows and
+	// rowGrain and colGrain: ParallelGemm cuts C into bands of rows and
 	// columns at multiples of these (the path's register tile), so that a
 	// band is computed with the tiles of the whole product; 0 means the
 	// defaults that suit every path (gemmRowGrain, gemmColGrain).
 	rowGrain, colGrain int
+	// sharedB, when set, lets ParallelGemm pack op(B) once for all the row
+	// bands of a product instead of once per band.
+	sharedB sharedGemm
 	// swapSize, when set, returns the floats of the transposed-result
 	// scratch an m×n×k product may need (0: it is computed directly).
 	swapSize func(m, n, k int) int

@@ -24,7 +24,7 @@ func (n *Network) forward(x []float32, batch int, out []float32) error {
 			in = dst
 			continue
 		}
-		if err := n.pool.Sgemm(false, true, batch, l.out, l.in, 1, in, l.in, l.w, l.in, 0, dst, l.out); err != nil {
+		if err := n.gemm.Sgemm(false, true, batch, l.out, l.in, 1, in, l.in, l.w, l.in, 0, dst, l.out); err != nil {
 			return err
 		}
 		if err := n.activateN(l.act, dst, batch, l.out, l.b); err != nil {

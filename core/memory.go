@@ -29,6 +29,9 @@ type layout struct {
 	// to the largest of the network's products (asm.ReserveSize).
 	threads            uint64
 	packA, packB, swap uint64
+	// With more than one thread, the pool's products also hold one op(B)
+	// packed for all row bands (asm.SharedSize).
+	shared uint64
 
 	// Fit's buffers: the gathered batch (when shuffling) and the snapshot
 	// of the parameters and optimizer state. The permutation (4 bytes per
@@ -49,6 +52,7 @@ func newLayout(s Spec, threads int) layout {
 		for _, p := range stepProducts(mb, l.Units, in) {
 			a, b, sw := asm.ReserveSize(p[0], p[1], p[2])
 			lo.packA, lo.packB, lo.swap = max(lo.packA, uint64(a)), max(lo.packB, uint64(b)), max(lo.swap, uint64(sw))
+			lo.shared = max(lo.shared, uint64(asm.SharedSize(p[0], p[1], p[2])))
 		}
 		in = l.Units
 	}
@@ -76,6 +80,9 @@ func (lo layout) footprint() uint64 {
 	c.aligned(lo.packA, lo.threads) // one workspace per pool worker
 	c.aligned(lo.packB, lo.threads)
 	c.aligned(lo.swap, lo.threads)
+	if lo.threads > 1 {
+		c.aligned(lo.shared, 1)
+	}
 	c.aligned(lo.batchX, 1) // Fit: gathered batch
 	c.aligned(lo.batchY, 1)
 	c.add(lo.params, 4*(1+lo.opt)) // Fit: snapshot of params and optimizer state (plain slices)

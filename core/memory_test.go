@@ -55,7 +55,7 @@ func TestTooLargeRefusedBeforeAllocating(t *testing.T) {
 	require.Nil(t, n)
 	require.ErrorIs(t, err, ErrTooLarge)
 	require.ErrorIs(t, err, ErrSpec)
-	require.ErrorContains(t, err, "network too large for this machine's memory: its buffers need 16.")
+	require.ErrorContains(t, err, "network too large for this machine's memory: its buffers need ")
 	require.ErrorContains(t, err, "more than the budget of 1.0 GiB (test budget)")
 	require.Less(t, allocated, uint64(1<<20), "New allocated %d bytes before refusing", allocated)
 	t.Log(err)

@@ -7,6 +7,7 @@ import (
 	"runtime"
 
 	"github.com/v1tr0/entrena/asm"
+	"github.com/v1tr0/entrena/pool"
 )
 
 // Network is a dense feed-forward network with every buffer it needs.
@@ -22,7 +23,8 @@ type Network struct {
 	acts   []float32 // per layer, MaxBatch×units outputs a[l]
 	deltas []float32 // per layer, MaxBatch×units δ[l]
 
-	pool *asm.Pool // splits GEMMs and element-wise passes over Spec.Threads cores
+	pool *pool.Pool        // splits GEMMs and element-wise passes over Spec.Threads cores
+	gemm *asm.ParallelGemm // the pool's products, one packing workspace per thread
 	// poolCleanup closes pool when the network is garbage collected.
 	poolCleanup runtime.Cleanup
 	tasks       tasks // preallocated parallel work descriptions
@@ -84,8 +86,8 @@ func New(spec Spec) (n *Network, err error) {
 		return nil, err
 	}
 	n = &Network{spec: spec, tiny: isTiny(spec)}
-	if n.pool, err = asm.NewPool(spec.Threads); err != nil {
-		return nil, err
+	if n.pool, err = pool.New(spec.Threads); err != nil {
+		return nil, specErr("%v", err)
 	}
 	// Every size below comes from the layout; nothing large is allocated
 	// before the memory check, which a network too large for this machine
@@ -98,7 +100,8 @@ func New(spec Spec) (n *Network, err error) {
 	n.layout = lo
 	// The workers hold the pool, not the network: when the network becomes
 	// unreachable its pool's goroutines are stopped.
-	n.poolCleanup = runtime.AddCleanup(n, func(p *asm.Pool) { p.Close() }, n.pool)
+	n.poolCleanup = runtime.AddCleanup(n, func(p *pool.Pool) { p.Close() }, n.pool)
+	n.gemm = asm.NewParallelGemm(n.pool)
 	n.pcg = rand.NewPCG(spec.Seed, rngStream)
 	n.rng = rand.New(n.pcg)
 
@@ -128,7 +131,7 @@ func New(spec Spec) (n *Network, err error) {
 		}
 		in = l.Units
 	}
-	reserveWorkspaces(n.pool, spec)
+	reserveWorkspaces(n.gemm, spec)
 	n.initWeights()
 	return n, nil
 }
@@ -136,11 +139,11 @@ func New(spec Spec) (n *Network, err error) {
 // reserveWorkspaces grows the pool's packing buffers for the three products
 // of each layer's training step, so that no step allocates. newLayout sizes
 // the same products (asm.ReserveSize).
-func reserveWorkspaces(p *asm.Pool, s Spec) {
+func reserveWorkspaces(g *asm.ParallelGemm, s Spec) {
 	in := s.Inputs
 	for _, l := range s.Layers {
 		for _, mnk := range stepProducts(s.MaxBatch, l.Units, in) {
-			p.Reserve(mnk[0], mnk[1], mnk[2])
+			g.Reserve(mnk[0], mnk[1], mnk[2])
 		}
 		in = l.Units
 	}
@@ -171,20 +174,30 @@ func (n *Network) initWeights() {
 	}
 }
 
-// Threads is the number of cores a step may use.
+// Threads is the number of cores a step may use: Spec.Threads, or the
+// cores this process can use when that is 0. ThreadStats says how many the
+// steps use now.
 func (n *Network) Threads() int { return n.pool.Threads() }
+
+// ThreadStats reports the threads the network's steps use now and why
+// fewer than Threads: the process can use fewer cores (CPU affinity, a
+// cgroup quota, GOMAXPROCS), or the extra threads did not make recent calls
+// faster (the machine is busy), in which case the network runs on the
+// calling thread for a while and tries again later. Safe to call from any
+// goroutine, also during Fit.
+func (n *Network) ThreadStats() pool.Stats { return n.pool.Stats() }
 
 // SetThreads changes the number of cores later steps may use (0: all).
 // Each thread has its own packing workspace: a count whose workspaces
 // would take the network over the memory budget (see New) is an
 // ErrTooLarge, and the network keeps its threads.
 func (n *Network) SetThreads(threads int) error {
-	if threads < 0 || threads > asm.MaxThreads {
-		return specErr("threads must be between 0 (all cores) and %d, got %d", asm.MaxThreads, threads)
+	if threads < 0 || threads > pool.MaxThreads {
+		return specErr("threads must be between 0 (all cores) and %d, got %d", pool.MaxThreads, threads)
 	}
-	p, err := asm.NewPool(threads)
+	p, err := pool.New(threads)
 	if err != nil {
-		return err
+		return specErr("%v", err)
 	}
 	// More workers mean more workspaces: the network must still fit.
 	lo := newLayout(n.spec, p.Threads())
@@ -192,16 +205,17 @@ func (n *Network) SetThreads(threads int) error {
 		p.Close()
 		return err
 	}
-	reserveWorkspaces(p, n.spec)
+	g := asm.NewParallelGemm(p)
+	reserveWorkspaces(g, n.spec)
 	n.layout = lo
 	old := n.pool
-	n.pool = p
+	n.pool, n.gemm = p, g
 	n.spec.Threads = threads
 	old.Close()
 	// The old pool's cleanup would keep it (and its workspaces) alive for
 	// the network's lifetime: drop it before registering the new one.
 	n.poolCleanup.Stop()
-	n.poolCleanup = runtime.AddCleanup(n, func(p *asm.Pool) { p.Close() }, p)
+	n.poolCleanup = runtime.AddCleanup(n, func(p *pool.Pool) { p.Close() }, p)
 	return nil
 }
 

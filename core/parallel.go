@@ -4,11 +4,12 @@ import (
 	"math"
 
 	"github.com/v1tr0/entrena/asm"
+	"github.com/v1tr0/entrena/pool"
 )
 
 // tasks holds the network's preallocated descriptions of parallel
 // element-wise work: the pool receives pointers to them (no allocation per
-// call) and each worker runs a contiguous share.
+// call) and runs them in units whose length depends on the shape alone.
 type tasks struct {
 	act    actTask
 	back   backTask
@@ -61,7 +62,7 @@ func (n *Network) activateN(f Activation, z []float32, batch, units int, bias []
 	t := &n.tasks.act
 	t.reset(n.pool.Threads())
 	t.f, t.z, t.units, t.bias = f, z, units, bias
-	n.pool.Parallel(batch, 1, t)
+	n.pool.For(batch, max(1, asm.ElementUnit/units), t)
 	t.z, t.bias = nil, nil
 	return t.first()
 }
@@ -86,7 +87,7 @@ func (n *Network) activationBackwardN(f Activation, d, a []float32) error {
 	t := &n.tasks.back
 	t.reset(n.pool.Threads())
 	t.f, t.d, t.a = f, d, a
-	n.pool.Parallel(len(d), asm.AlignFloats, t)
+	n.pool.For(len(d), asm.ElementUnit, t)
 	t.d, t.a = nil, nil
 	return t.first()
 }
@@ -135,7 +136,7 @@ func (n *Network) update(batch int) error {
 	if !n.parallelUpdate(batch) {
 		t.Run(0, 0, len(n.params))
 	} else {
-		n.pool.Parallel(len(n.params), asm.AlignFloats, t)
+		n.pool.For(len(n.params), asm.ElementUnit, t)
 	}
 	return t.first()
 }
@@ -183,27 +184,29 @@ func (t *gatherTask) Run(w, lo, hi int) {
 // serial gather took 13–16% of a 784-input epoch at batch 32 and 256).
 const gatherElements = 1 << 13
 
+// gatherUnit is the input floats of one unit of the parallel gather.
+const gatherUnit = 1 << 12
+
 // gather copies the samples perm into the batch buffers bx and by.
 func (n *Network) gather(bx, by, x, y []float32, perm []int32) {
 	t := &n.tasks.gather
 	*t = gatherTask{bx: bx, by: by, x: x, y: y, perm: perm, in: n.Inputs(), out: n.Outputs()}
 	if n.pool.Threads() > 1 && len(perm)*t.in >= gatherElements {
-		n.pool.Parallel(len(perm), 1, t)
+		n.pool.For(len(perm), max(1, gatherUnit/t.in), t)
 	} else {
 		t.Run(0, 0, len(perm))
 	}
 	*t = gatherTask{} // do not keep the caller's data alive
 }
 
-// scanTask finds the first NaN or ±Inf of each worker's share of s.
+// scanTask finds, per worker, the first NaN or ±Inf of the units it ran.
 type scanTask struct {
 	s     []float32
-	found [asm.MaxThreads]int
+	found [pool.MaxThreads]int
 }
 
 func (t *scanTask) Run(w, lo, hi int) {
-	t.found[w] = -1
-	if i := asm.FirstNonFinite(t.s[lo:hi]); i >= 0 {
+	if i := asm.FirstNonFinite(t.s[lo:hi]); i >= 0 && (t.found[w] < 0 || lo+i < t.found[w]) {
 		t.found[w] = lo + i
 	}
 }
@@ -214,8 +217,7 @@ func (t *scanTask) Run(w, lo, hi int) {
 const scanElements = 1 << 16
 
 // firstNonFiniteN is firstNonFinite split over the pool when s is long:
-// the shares are contiguous and in order, so the first worker with a hit
-// has the first index.
+// the first index is the smallest that any worker found.
 func (n *Network) firstNonFiniteN(s []float32) int {
 	if n.pool.Threads() == 1 || len(s) < scanElements {
 		return firstNonFinite(s)
@@ -225,12 +227,13 @@ func (n *Network) firstNonFiniteN(s []float32) int {
 	for w := range n.pool.Threads() {
 		t.found[w] = -1
 	}
-	n.pool.Parallel(len(s), asm.AlignFloats, t)
+	n.pool.For(len(s), 2*asm.ElementUnit, t)
 	t.s = nil
+	first := -1
 	for w := range n.pool.Threads() {
-		if t.found[w] >= 0 {
-			return t.found[w]
+		if f := t.found[w]; f >= 0 && (first < 0 || f < first) {
+			first = f
 		}
 	}
-	return -1
+	return first
 }

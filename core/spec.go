@@ -5,7 +5,7 @@ import (
 	"math"
 	"strings"
 
-	"github.com/v1tr0/entrena/asm"
+	"github.com/v1tr0/entrena/pool"
 )
 
 // Activation is a layer's activation function.
@@ -180,8 +180,8 @@ func (s Spec) Validate() error {
 	if len(s.Layers) > MaxLayers {
 		return specErr("at most %d layers, got %d", MaxLayers, len(s.Layers))
 	}
-	if s.Threads < 0 || s.Threads > asm.MaxThreads {
-		return specErr("threads must be between 0 (all cores) and %d, got %d", asm.MaxThreads, s.Threads)
+	if s.Threads < 0 || s.Threads > pool.MaxThreads {
+		return specErr("threads must be between 0 (all cores) and %d, got %d", pool.MaxThreads, s.Threads)
 	}
 	if s.MaxBatch < 1 || s.MaxBatch > MaxBatchCap {
 		return specErr("max batch must be between 1 and %d, got %d", MaxBatchCap, s.MaxBatch)

@@ -83,7 +83,7 @@ func (n *Network) backward(x []float32, batch int) error {
 			}
 			continue
 		}
-		if err := n.pool.Sgemm(true, false, l.out, l.in, batch, inv, d, l.out, prev, l.in, 0, l.dw, l.in); err != nil {
+		if err := n.gemm.Sgemm(true, false, l.out, l.in, batch, inv, d, l.out, prev, l.in, 0, l.dw, l.in); err != nil {
 			return err
 		}
 		if err := asm.ColSums(l.db, inv, d, batch, l.out); err != nil {
@@ -94,7 +94,7 @@ func (n *Network) backward(x []float32, batch int) error {
 		}
 		p := &n.layers[i-1]
 		pd := p.d[:batch*p.out]
-		if err := n.pool.Sgemm(false, false, batch, l.in, l.out, 1, d, l.out, l.w, l.in, 0, pd, l.in); err != nil {
+		if err := n.gemm.Sgemm(false, false, batch, l.in, l.out, 1, d, l.out, l.w, l.in, 0, pd, l.in); err != nil {
 			return err
 		}
 		if err := n.activationBackwardN(p.act, pd, prev); err != nil {
@@ -141,11 +141,11 @@ func (n *Network) sgdStep(x, y []float32, batch int) (float32, error) {
 			prev = n.layers[i-1].a[:batch*l.in]
 			p := &n.layers[i-1]
 			pd := p.d[:batch*p.out]
-			if err := n.pool.Sgemm(false, false, batch, l.in, l.out, 1, d, l.out, l.w, l.in, 0, pd, l.in); err != nil {
+			if err := n.gemm.Sgemm(false, false, batch, l.in, l.out, 1, d, l.out, l.w, l.in, 0, pd, l.in); err != nil {
 				return 0, err
 			}
 		}
-		if err := n.pool.Sgemm(true, false, l.out, l.in, batch, scale, d, l.out, prev, l.in, 1, l.w, l.in); err != nil {
+		if err := n.gemm.Sgemm(true, false, l.out, l.in, batch, scale, d, l.out, prev, l.in, 1, l.w, l.in); err != nil {
 			return 0, err
 		}
 		if err := asm.ColSums(l.db, scale, d, batch, l.out); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"github.com/v1tr0/entrena/asm"
+	"github.com/v1tr0/entrena/pool"
 )
 
 // forceParallel makes every GEMM and element-wise pass split over the pool,
@@ -69,7 +70,7 @@ func TestThreadsAllocsAndSetThreads(t *testing.T) {
 	_, err = n.TrainStep(x, y, 64)
 	require.NoError(t, err)
 	require.ErrorIs(t, n.SetThreads(-1), ErrSpec)
-	_, err = New(Spec{Inputs: 1, Layers: []Layer{{1, Sigmoid}}, Optimizer: Optimizer{LearningRate: 1}, MaxBatch: 1, Threads: asm.MaxThreads + 1})
+	_, err = New(Spec{Inputs: 1, Layers: []Layer{{1, Sigmoid}}, Optimizer: Optimizer{LearningRate: 1}, MaxBatch: 1, Threads: pool.MaxThreads + 1})
 	require.ErrorIs(t, err, ErrSpec)
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/v1tr0/entrena/asm"
+	"github.com/v1tr0/entrena/pool"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
 )
@@ -134,23 +135,24 @@ func (r *runner) runGemm() {
 			})
 			r.addFlops(m, Row{Group: "gemm", Name: s.name(), Impl: "entrena/" + p, Path: p, Threads: 1}, s.flops())
 		}
-		// All cores, best path, through a Pool.
+		// All cores, best path, through a pool.
 		for _, th := range r.threads {
 			if th <= 1 {
 				continue
 			}
-			pool, err := asm.NewPool(th)
+			workers, err := pool.New(th)
 			if err != nil {
 				r.skip("%s with %d threads: %v", s.name(), th, err)
 				continue
 			}
-			pool.Reserve(s.m, s.n, s.k)
+			pg := asm.NewParallelGemm(workers)
+			pg.Reserve(s.m, s.n, s.k)
 			p := r.best()
 			r.use(p)
 			m := measure(r.t, func() error {
-				return pool.Sgemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, b, ldb, 0, c, s.n)
+				return pg.Sgemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, b, ldb, 0, c, s.n)
 			})
-			pool.Close()
+			workers.Close()
 			r.addFlops(m, Row{Group: "gemm", Name: s.name(), Impl: "entrena/" + p, Path: p, Threads: th}, s.flops())
 		}
 		r.runGonumGemm(s, a, lda, b, ldb, c)

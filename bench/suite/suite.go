@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/v1tr0/entrena/asm"
+	"github.com/v1tr0/entrena/pool"
 )
 
 const usage = `usage:
@@ -89,7 +90,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	threadsFlag := fs.String("threads", "", "comma-separated thread `counts` for the multi-core rows (default: 1 and all cores)")
 	peers := fs.Bool("peers", false, "also run the peer programs of bench/peers (see bench/peers/setup.sh)")
 	peersDir := fs.String("peersdir", "", "`dir`ectory of the peer programs (default: bench/peers of this repository)")
-	only := fs.String("only", "", "comma-separated `groups` to run: memory,gemm,eltwise,step,epoch,fashion (default: all; with -peers, only the peers of those groups)")
+	only := fs.String("only", "", "comma-separated `groups` to run: memory,gemm,eltwise,step,epoch,fashion,contention (default: all but contention, which starts a competing process; with -peers, only the peers of those groups)")
 	samples := fs.Int("samples", 0, "`samples` of the synthetic training epoch, Go side and training peers (default 60000, 6000 with -quick)")
 	fashionEp := fs.Int("fashionepochs", 0, "`epochs` of the Fashion-MNIST comparison (default 5, 1 with -quick)")
 	outDir := fs.String("out", "", "write JSON, chart and COMPARISON.md into this `dir`ectory")
@@ -142,7 +143,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			groups[g] = true
 		}
 	}
-	want := func(g string) bool { return len(groups) == 0 || groups[g] }
+	// contention starts a competing process and runs only when named.
+	want := func(g string) bool { return groups[g] || len(groups) == 0 && g != "contention" }
 	r.want = want
 	var pdir string
 	if *peers {
@@ -163,6 +165,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}{
 		{"memory", r.runMemory}, {"gemm", r.runGemm}, {"eltwise", r.runEltwise},
 		{"step", r.runSteps}, {"epoch", r.runEpochs}, {"fashion", r.runFashion},
+		{"contention", r.runContention},
 	}
 	for _, s := range steps {
 		if want(s.group) {
@@ -274,8 +277,8 @@ func parseThreads(s string) ([]int, error) {
 	var out []int
 	for _, f := range strings.Split(s, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 || n > asm.MaxThreads {
-			return nil, fmt.Errorf("-threads: %q is not a thread count between 1 and %d", f, asm.MaxThreads)
+		if err != nil || n < 1 || n > pool.MaxThreads {
+			return nil, fmt.Errorf("-threads: %q is not a thread count between 1 and %d", f, pool.MaxThreads)
 		}
 		out = append(out, n)
 	}

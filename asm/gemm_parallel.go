@@ -1,0 +1,236 @@
+package asm
+
+import (
+	"sync"
+
+	"github.com/v1tr0/entrena/pool"
+)
+
+// ParallelGemm splits Sgemm over the threads of a pool.Pool, each thread
+// with its own packing Workspace. C is cut into bands of rows (or of
+// columns, when it is wider than tall) at multiples of the active path's
+// register tile; each band is a unit of the pool, claimed by whichever
+// thread is free. A band starting at a multiple of the tile is computed with
+// the tiles and k blocks of the whole product, so every element of C gets
+// the same bits whoever computes it and however many threads run.
+type ParallelGemm struct {
+	pool   *pool.Pool
+	ws     []*Workspace // one per pool thread; [0] is the caller's
+	shared []float32    // op(B) packed once for all row bands (paths with sharedB)
+	mu     sync.Mutex   // guards the tasks between Sgemm calls from several goroutines
+	task   gemmTask
+	pack   packTask
+}
+
+// sharedGemm is a path's support for row bands that share one packed op(B)
+// (see gemm_shared_amd64.go).
+type sharedGemm interface {
+	// sharesB reports whether row bands of the product should share op(B).
+	sharesB(transA, transB bool, m, n, k, ldb int, alpha, beta float32) bool
+	sharedBSize(n, k int) int
+	panelWidth() int
+	// packSharedB packs panels [q0, q1) of op(B) into dst.
+	packSharedB(dst []float32, transB bool, b []float32, ldb, n, k, q0, q1 int)
+	// rowsSharedB computes rows [i0, i1) of C from the packed op(B).
+	rowsSharedB(ws *Workspace, shared []float32, transA bool, i0, i1, n, k int,
+		alpha float32, a []float32, lda int, beta float32, c []float32, ldc int)
+}
+
+// SharedSize is the floats of the shared op(B) buffer a ParallelGemm holds
+// for an m×n×k product: the largest any available path needs.
+func SharedSize(m, n, k int) int {
+	size := 0
+	for _, ks := range registry {
+		if ks.sharedB != nil {
+			size = max(size, ks.sharedB.sharedBSize(n, k))
+		}
+	}
+	return size
+}
+
+// NewParallelGemm returns a ParallelGemm over p with empty workspaces.
+func NewParallelGemm(p *pool.Pool) *ParallelGemm {
+	g := &ParallelGemm{pool: p, ws: make([]*Workspace, p.Threads())}
+	for i := range g.ws {
+		g.ws[i] = NewWorkspace()
+	}
+	return g
+}
+
+// Pool is the pool the products run on.
+func (g *ParallelGemm) Pool() *pool.Pool { return g.pool }
+
+// Workspace returns thread w's packing workspace.
+func (g *ParallelGemm) Workspace(w int) *Workspace { return g.ws[w] }
+
+// Reserve grows every thread's workspace, and with more than one thread
+// the shared buffer, for an m×n×k Sgemm.
+func (g *ParallelGemm) Reserve(m, n, k int) {
+	for _, w := range g.ws {
+		w.Reserve(m, n, k)
+	}
+	if g.pool.Threads() > 1 {
+		g.sharedBuffer(SharedSize(m, n, k))
+	}
+}
+
+func (g *ParallelGemm) sharedBuffer(n int) []float32 {
+	if len(g.shared) < n {
+		g.shared = Aligned(n)
+	}
+	return g.shared
+}
+
+// Tuning: below ParallelGemmFlops (2·m·n·k) a product stays on the caller,
+// the hand-off to another core costing more than it saves. A band holds at
+// least gemmBandFlops of work, or gemmCopyBandFlops where each band packs
+// its own copy of an operand all bands read (B for row bands without a
+// shared op(B), A for column bands of a packed A).
+var (
+	ParallelGemmFlops = 4 << 20
+	gemmBandFlops     = 1 << 20
+	gemmCopyBandFlops = 8 << 20
+)
+
+// ParallelElementCount is the length from which an element-wise pass is
+// split over a pool, and ElementUnit the length of one of its units.
+var (
+	ParallelElementCount = 1 << 15
+	ElementUnit          = 1 << 13
+)
+
+// Sgemm is asm.Sgemm split over the pool. Small products stay on the caller.
+func (g *ParallelGemm) Sgemm(transA, transB bool, m, n, k int, alpha float32,
+	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) error {
+	if err := checkGemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc); err != nil {
+		return err
+	}
+	if m == 0 || n == 0 {
+		return nil
+	}
+	ks := active.Load()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	t := &g.task
+	*t = gemmTask{ws: g.ws, ks: ks, transA: transA, transB: transB, m: m, n: n, k: k,
+		alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, byRows: m >= n}
+	defer func() { *t = gemmTask{}; g.pack = packTask{} }() // do not keep the caller's buffers alive
+	if g.pool.Threads() == 1 || 2*m*n*k < ParallelGemmFlops {
+		ks.gemm(g.ws[0], transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return nil
+	}
+	sh := ks.sharedB
+	if sh != nil && transA {
+		// Row bands also for a transposed A wider than tall: its column
+		// bands would each pack all of A, while row bands read B in place
+		// or share one packed copy.
+		t.byRows = true
+	}
+	if sh != nil && t.byRows && sh.sharesB(transA, transB, m, n, k, ldb, alpha, beta) {
+		t.shared = g.sharedBuffer(sh.sharedBSize(n, k))
+		g.pack = packTask{sh: sh, dst: t.shared, transB: transB, b: b, ldb: ldb, n: n, k: k}
+		g.pool.For((n+sh.panelWidth()-1)/sh.panelWidth(), 1, &g.pack)
+	}
+	g.pool.For(t.extent(), t.band(), t)
+	return nil
+}
+
+// packTask packs panels [lo, hi) of op(B) into the shared buffer.
+type packTask struct {
+	sh     sharedGemm
+	dst    []float32
+	transB bool
+	b      []float32
+	ldb    int
+	n, k   int
+}
+
+func (t *packTask) Run(w, lo, hi int) {
+	t.sh.packSharedB(t.dst, t.transB, t.b, t.ldb, t.n, t.k, lo, hi)
+}
+
+// Band boundaries are multiples of the active path's register tile (its
+// kernelSet's rowGrain and colGrain: 12×32 for AVX-512, 6×16 for AVX2, 8×12
+// for NEON), or of every path's when a path sets none (rows: 6, 8, 12;
+// columns: 12, 16, 32 — 32 is not a multiple of 12, but NEON's 12-wide
+// edge costs one partial tile per band).
+const (
+	gemmRowGrain = 24
+	gemmColGrain = 32
+)
+
+type gemmTask struct {
+	ws             []*Workspace
+	ks             *kernelSet
+	transA, transB bool
+	m, n, k        int
+	alpha, beta    float32
+	a, b, c        []float32
+	lda, ldb, ldc  int
+	byRows         bool
+	shared         []float32 // op(B) packed for every row band, or nil
+}
+
+// extent is the number of rows (or columns) of C that bands cut.
+func (t *gemmTask) extent() int {
+	if t.byRows {
+		return t.m
+	}
+	return t.n
+}
+
+// band is the rows (or columns) of one band: a multiple of the tile with
+// at least gemmBandFlops of work (gemmCopyBandFlops when bands copy a
+// shared operand). It depends on the shape and the path only, never on the
+// threads.
+func (t *gemmTask) band() int {
+	rows, cols := gemmRowGrain, gemmColGrain
+	if t.ks.rowGrain > 0 {
+		rows, cols = t.ks.rowGrain, t.ks.colGrain
+	}
+	grain, across := rows, t.n
+	if !t.byRows {
+		grain, across = cols, t.m
+	}
+	flops := gemmBandFlops
+	if t.shared == nil && (t.byRows && t.transB || !t.byRows && t.transA) {
+		flops = gemmCopyBandFlops
+	}
+	want := flops / max(2*across*t.k, 1)
+	return max(grain, (want+grain-1)/grain*grain)
+}
+
+// Run computes rows (or columns) [lo, hi) of C on thread w.
+func (t *gemmTask) Run(w, lo, hi int) {
+	if t.shared != nil {
+		t.ks.sharedB.rowsSharedB(t.ws[w], t.shared, t.transA, lo, hi, t.n, t.k,
+			t.alpha, t.a, t.lda, t.beta, t.c, t.ldc)
+		return
+	}
+	t.run(t.ws[w], lo, hi)
+}
+
+// run computes rows (or columns) [lo, hi) of C as a sub-product on
+// sub-slices: rows of C need rows of op(A); columns need columns of op(B).
+func (t *gemmTask) run(ws *Workspace, lo, hi int) {
+	a, b, c := t.a, t.b, t.c
+	m, n := t.m, t.n
+	if t.byRows {
+		m = hi - lo
+		if t.transA {
+			a = a[lo:]
+		} else {
+			a = a[lo*t.lda:]
+		}
+		c = c[lo*t.ldc:]
+	} else {
+		n = hi - lo
+		if t.transB {
+			b = b[lo*t.ldb:]
+		} else {
+			b = b[lo:]
+		}
+		c = c[lo:]
+	}
+	t.ks.gemm(ws, t.transA, t.transB, m, n, t.k, t.alpha, a, t.lda, b, t.ldb, t.beta, c, t.ldc)
+}

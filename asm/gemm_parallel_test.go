@@ -1,0 +1,116 @@
+package asm
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"github.com/v1tr0/entrena/pool"
+)
+
+// newParallelGemm returns a ParallelGemm over a new pool of threads threads,
+// closed at the end of the test.
+func newParallelGemm(t testing.TB, threads int) *ParallelGemm {
+	p, err := pool.New(threads)
+	require.NoError(t, err)
+	t.Cleanup(p.Close)
+	return NewParallelGemm(p)
+}
+
+// TestParallelSgemm: a split product equals the one-core product bit for
+// bit, for row and column bands and every transpose, on every path, also
+// with bands as narrow as one tile.
+func TestParallelSgemm(t *testing.T) {
+	splitEverything(t)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(4, runtime.GOMAXPROCS(0)))) // up to 4 threads at once
+	forEachPath(t, func(t *testing.T, path string) {
+		r := newRand(9)
+		for _, threads := range []int{2, 3, 4} {
+			p := newParallelGemm(t, threads)
+			for _, sh := range [][3]int{{1, 1, 1}, {200, 30, 50}, {30, 200, 50}, {97, 129, 300}, {256, 128, 784}, {13, 10, 128}, {100, 10, 300}, {70, 16, 800}, {40, 500, 129}, {50, 3100, 300}} {
+				m, n, k := sh[0], sh[1], sh[2]
+				if testing.Short() && path == "generic" && m*n*k > 1<<24 {
+					continue // two blocks of columns: minutes on the Go path under -race
+				}
+				for _, tA := range []bool{false, true} {
+					for _, tB := range []bool{false, true} {
+						lda, ldb := k, n
+						if tA {
+							lda = m
+						}
+						if tB {
+							ldb = k
+						}
+						a, _ := guarded(r, m*k, 1)
+						b, _ := guarded(r, k*n, 2)
+						c1, check := guarded(r, m*n, 3)
+						c2 := copyOf(c1)
+						require.NoError(t, Sgemm(NewWorkspace(), tA, tB, m, n, k, 0.5, a, lda, b, ldb, 0.25, c1, n))
+						require.NoError(t, p.Sgemm(tA, tB, m, n, k, 0.5, a, lda, b, ldb, 0.25, c2, n))
+						check(t)
+						requireSameBits(t, fmt.Sprintf("threads=%d %v tA=%v tB=%v: C split vs one core", threads, sh, tA, tB), c2, c1)
+					}
+				}
+			}
+			require.Error(t, p.Sgemm(false, false, 2, 2, 2, 1, make([]float32, 3), 2, make([]float32, 4), 2, 0, make([]float32, 4), 2))
+		}
+	})
+}
+
+// splitEverything makes ParallelGemm split every product into one-tile
+// bands for the duration of a test.
+func splitEverything(t *testing.T) {
+	f, b := ParallelGemmFlops, gemmBandFlops
+	ParallelGemmFlops, gemmBandFlops = 0, 0
+	t.Cleanup(func() { ParallelGemmFlops, gemmBandFlops = f, b })
+}
+
+func TestParallelSgemmAllocs(t *testing.T) {
+	p := newParallelGemm(t, 2)
+	const m, n, k = 256, 128, 784
+	p.Reserve(m, n, k)
+	a, b, c := make([]float32, m*k), make([]float32, n*k), make([]float32, m*n)
+	require.Zero(t, testing.AllocsPerRun(10, func() {
+		_ = p.Sgemm(false, true, m, n, k, 1, a, k, b, k, 0, c, n)
+	}))
+}
+
+func BenchmarkParallelGemm(b *testing.B) {
+	for _, threads := range []int{1, 2} {
+		for _, sh := range [][3]int{{32, 128, 784}, {256, 128, 784}, {256, 1024, 1024}} {
+			m, n, k := sh[0], sh[1], sh[2]
+			b.Run(fmtShape(threads, m, n, k), func(b *testing.B) {
+				p := newParallelGemm(b, threads)
+				old := ParallelGemmFlops
+				ParallelGemmFlops = 0
+				defer func() { ParallelGemmFlops = old }()
+				x, w, c := make([]float32, m*k), make([]float32, n*k), make([]float32, m*n)
+				p.Reserve(m, n, k)
+				b.ReportAllocs()
+				for i := 0; i < b.N; i++ {
+					_ = p.Sgemm(false, true, m, n, k, 1, x, k, w, k, 0, c, n)
+				}
+				b.ReportMetric(2*float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
+			})
+		}
+	}
+}
+
+func fmtShape(threads, m, n, k int) string {
+	return "threads=" + itoa(threads) + "/" + itoa(m) + "x" + itoa(n) + "x" + itoa(k)
+}
+
+func itoa(v int) string {
+	if v == 0 {
+		return "0"
+	}
+	var buf [20]byte
+	i := len(buf)
+	for v > 0 {
+		i--
+		buf[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return string(buf[i:])
+}
