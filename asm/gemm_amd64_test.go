@@ -68,7 +68,7 @@ func TestSgemmTileEdges(t *testing.T) {
 
 // TestSgemmBandsBitIdentical: a band of rows (a multiple of 24) or of
 // columns (a multiple of 32) computed as its own product gives the same bits
-// as the whole product, as Pool.Sgemm relies on, also when a column band is
+// as the whole product, as ParallelGemm relies on, also when a column band is
 // ≤ 16 wide (the AVX-512 skinny path) and k spans several KC blocks.
 func TestSgemmBandsBitIdentical(t *testing.T) {
 	forEachPath(t, func(t *testing.T, path string) {
@@ -213,7 +213,7 @@ func TestSgemmSmallMBetaZeroNaN(t *testing.T) {
 }
 
 // TestSgemmSmallBandsBitIdentical: a row band of at most 8 rows cut from a
-// larger product (the last band Pool.Sgemm gives a worker when m is a few
+// larger product (the last band ParallelGemm gives a worker when m is a few
 // rows past a multiple of 24) goes to the small-m or skinny path while the
 // whole product goes through the blocked one; the bits must agree, also
 // with a beta whose product with C rounds (0.3) and k over several KC

@@ -13,7 +13,7 @@ import (
 
 // TestSgemmSwappedNT: on the AVX-512 path an NT product with fewer rows than
 // columns is computed transposed; with beta 0 or 1 it must give the direct
-// product's bits (Pool.Sgemm's bands may be computed either way), and C
+// product's bits (ParallelGemm's bands may be computed either way), and C
 // outside the m×n block (ldc > n) must stay untouched.
 func TestSgemmSwappedNT(t *testing.T) {
 	if !slices.Contains(Available(), "avx512") {

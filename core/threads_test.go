@@ -12,29 +12,51 @@ import (
 	"github.com/v1tr0/entrena/pool"
 )
 
-// forceParallel makes every GEMM and element-wise pass split over the pool,
-// however small, for the duration of a test.
+// forceParallel makes every GEMM and element-wise pass split over the pool
+// in small units, however small the pass, for the duration of a test.
 func forceParallel(t *testing.T) {
-	g, e := asm.ParallelGemmFlops, asm.ParallelElementCount
-	asm.ParallelGemmFlops, asm.ParallelElementCount = 0, 0
-	t.Cleanup(func() { asm.ParallelGemmFlops, asm.ParallelElementCount = g, e })
+	g, e, u := asm.ParallelGemmFlops, asm.ParallelElementCount, asm.ElementUnit
+	asm.ParallelGemmFlops, asm.ParallelElementCount, asm.ElementUnit = 0, 0, 4*asm.AlignFloats
+	t.Cleanup(func() { asm.ParallelGemmFlops, asm.ParallelElementCount, asm.ElementUnit = g, e, u })
 }
 
-// TestThreadsBitIdentical: the same seed gives the same bits on 1, 2 and 3
-// threads, for every optimizer, on every path.
+// TestThreadsBitIdentical: the same seed gives the same bits on 1, 2, 3, 4
+// and 7 threads, for every optimizer, on every path, while goroutines
+// compete for the processors (so workers are late, the pool goes serial
+// and probes again at arbitrary points).
 func TestThreadsBitIdentical(t *testing.T) {
 	forceParallel(t)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(7, runtime.GOMAXPROCS(0))))
+	stop := make(chan struct{})
+	defer close(stop)
+	for range 2 {
+		go func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+					for i := 0; i < 1e5; i++ {
+					}
+				}
+			}
+		}()
+	}
 	x, y := blobs(12, 200, 30, 4)
+	epochs := 20
+	if testing.Short() { // the race detector's run
+		epochs = 4
+	}
 	forEachPath(t, func(t *testing.T) {
 		for _, opt := range []OptimizerKind{SGD, Momentum, Adam} {
 			var ref []float32
-			for _, threads := range []int{1, 2, 3} {
+			for _, threads := range []int{1, 2, 3, 4, 7} {
 				n, err := New(Spec{Inputs: 30, Layers: []Layer{{50, Sigmoid}, {20, ReLU}, {4, Softmax}},
 					Loss: CategoricalCrossEntropy, Optimizer: Optimizer{Kind: opt, LearningRate: 0.05},
 					MaxBatch: 64, Seed: 3, Threads: threads})
 				require.NoError(t, err)
 				require.Equal(t, threads, n.Threads())
-				_, err = n.Fit(x, y, 200, FitOptions{Epochs: 3, BatchSize: 64, Shuffle: true})
+				_, err = n.Fit(x, y, 200, FitOptions{Epochs: epochs, BatchSize: 64, Shuffle: true})
 				require.NoError(t, err)
 				p := make([]float32, n.ParamCount())
 				_, _ = n.CopyParams(p)

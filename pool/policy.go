@@ -3,31 +3,37 @@ package pool
 import (
 	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
 // policy decides, from the pool's own timings, whether calls run in
 // parallel. It never changes how a call is cut into units, only who runs
 // them, so results do not depend on it.
 //
-// The caller times its own units: n items of a call, of which it ran items
-// in busy, would have taken about busy·n/items on the caller alone. Over a
-// window of parallel calls, the sum of those estimates against the sum of
-// the calls' wall times says whether the extra threads paid. On Linux the
-// caller's thread also reads how long it waited for a CPU while runnable
-// (schedstat): when that is a noticeable share of the window, the process
-// is running more threads than the machine has free cores (another
+// Each kind of call (a call site: the task, the length and the unit) runs
+// inline on the caller now and then (the first time, then one call in
+// sampleEvery), which measures what it costs without the workers, in the
+// same conditions (cold or warm caches, a busy or a quiet machine). Over a
+// window of parallel calls, the sum of their sites' inline costs against
+// the sum of their wall times says whether the extra threads paid. On Linux
+// the caller's thread also reads how long it waited for a CPU while
+// runnable (schedstat): when that is a noticeable share of the window, the
+// process is running more threads than the machine has free cores (another
 // process is busy), and its extra threads only take the CPU from the
 // caller's own serial work, which the estimate does not see. Either way,
 // the pool runs serially for a back-off period (serialMin, doubling while
 // probes keep failing, up to serialMax), then probes with another window,
-// whose first calls (workers waking up) are not counted. Fields are the caller's (under the pool's mutex) except the
-// atomics, which Stats and the workers read.
+// whose first calls (workers waking up) are not counted. Fields are the
+// caller's (under the pool's mutex) except the atomics, which Stats and
+// the workers read.
 type policy struct {
 	threads int // the pool's ceiling
 
 	cores       int       // Cores() when last read
 	serialUntil time.Time // run calls inline until then
 	backoff     int       // failed probes in a row
+
+	sites [siteSlots]site // inline cost of each kind of call, direct-mapped
 
 	// The window being measured.
 	calls     int
@@ -47,8 +53,20 @@ type policy struct {
 	waitingShare atomic.Int64 // the last window's share of time the caller waited for a CPU, in thousandths
 }
 
-// Window and back-off of the policy.
+// site is one kind of call and what it cost inline when last sampled. The
+// task is kept by address only: holding it would keep its owner (a
+// network) reachable from the pool's workers, and never collected.
+type site struct {
+	task    uintptr
+	n, unit int
+	inline  time.Duration // average of the inline samples; 0: none yet
+	since   int           // parallel calls since the sample
+}
+
+// Window, sampling and back-off of the policy.
 const (
+	siteSlots   = 16
+	sampleEvery = 16
 	windowCalls = 32
 	windowWall  = 20 * time.Millisecond
 	serialMin   = 4 * time.Millisecond
@@ -113,12 +131,38 @@ func (q *policy) waiting() float64 {
 	return float64(delay-q.delay) / float64(max(time.Since(q.start), 1))
 }
 
-// record adds one parallel call to the window: the caller ran ran of its
-// units (items of its n items) in busy; the call took wall.
-func (q *policy) record(s *counters, units, ran, items, n int, busy, wall time.Duration) {
+// site returns the slot of a kind of call, claiming it if another kind
+// held it.
+func (q *policy) site(t Task, n, unit int) *site {
+	id := (*[2]uintptr)(unsafe.Pointer(&t))[1] // the interface's data word
+	s := &q.sites[uint(n*31+unit)%siteSlots]
+	if s.task != id || s.n != n || s.unit != unit {
+		*s = site{task: id, n: n, unit: unit}
+	}
+	return s
+}
+
+// sampleDue reports whether the next call of s should run inline to
+// measure its cost.
+func (s *site) sampleDue() bool { return s.inline == 0 || s.since >= sampleEvery }
+
+// sampled records an inline run of s: a moving average over samples, as
+// one call's time varies by a third between cold and warm caches.
+func (s *site) sampled(d time.Duration) {
+	d = max(d, 1)
+	if s.inline != 0 {
+		d = (3*s.inline + d) / 4
+	}
+	s.inline, s.since = d, 0
+}
+
+// record adds one parallel call of site st to the window: the caller ran
+// ran of its units units; the call took wall.
+func (q *policy) record(s *counters, st *site, units, ran int, wall time.Duration) {
 	s.parallelCalls.Add(1)
 	s.units.Add(uint64(units))
 	s.workerUnits.Add(uint64(units - ran))
+	st.since++
 	if q.warmup > 0 {
 		if q.warmup--; q.warmup == 0 {
 			q.startWindow()
@@ -128,11 +172,7 @@ func (q *policy) record(s *counters, units, ran, items, n int, busy, wall time.D
 	if q.calls == 0 && q.start.IsZero() {
 		q.startWindow()
 	}
-	if items > 0 {
-		q.estimated += time.Duration(float64(busy) * float64(n) / float64(items))
-	} else {
-		q.estimated += wall // workers ran everything: count it as even
-	}
+	q.estimated += st.inline
 	q.wall += wall
 	q.calls++
 	if q.calls < windowCalls && q.wall < windowWall {

@@ -80,8 +80,8 @@ type Pool struct {
 }
 
 type workerState struct {
-	parked atomic.Bool   // parked (or about to) on wake
-	wake   chan struct{} // one token per wake-up
+	parked atomic.Bool // parked (or about to) on wake
+	wake   *signal     // one token per wake-up
 	_      cacheLine
 }
 
@@ -101,7 +101,7 @@ func newPool(threads int, beforeClaim func(w int)) (*Pool, error) {
 	p.workers = make([]workerState, threads)
 	p.policy.init(p.threads)
 	for w := 1; w < threads; w++ {
-		p.workers[w].wake = make(chan struct{}, 1)
+		p.workers[w].wake = newSignal()
 		go p.worker(w)
 	}
 	return p, nil
@@ -141,12 +141,19 @@ func (p *Pool) For(n, unit int, t Task) {
 		t.Run(0, 0, n)
 		return
 	}
-	p.run(n, unit, units, t)
+	st := p.policy.site(t, n, unit)
+	if st.sampleDue() {
+		start := time.Now()
+		t.Run(0, 0, n)
+		st.sampled(time.Since(start))
+		return
+	}
+	p.run(n, unit, units, t, st)
 }
 
 // run publishes a call of units ≥ 2 units, claims units on the caller,
 // waits for the units claimed by workers, and feeds the policy.
-func (p *Pool) run(n, unit, units int, t Task) {
+func (p *Pool) run(n, unit, units int, t Task, st *site) {
 	p.task, p.n, p.unit = t, n, unit
 	p.pending.Store(int64(units))
 	epoch := p.word.Load()>>epochShift + 1
@@ -154,9 +161,9 @@ func (p *Pool) run(n, unit, units int, t Task) {
 	start := time.Now()
 	p.wakeFor(units)
 
-	ran, items, busy := p.claimTimed(epoch) // a unit's panic is kept by finishUnit
+	ran, busy := p.claimTimed(epoch) // a unit's panic is kept by finishUnit
 	p.join(ran, busy)
-	p.policy.record(&p.stats, units, ran, items, n, busy, time.Since(start))
+	p.policy.record(&p.stats, st, units, ran, time.Since(start))
 	p.settle()
 }
 
@@ -177,23 +184,22 @@ func (p *Pool) wakeFor(units int) {
 // exactly one side (this call or the worker's own re-check) clears the flag.
 func (p *Pool) wakeWorker(w int) bool {
 	if p.workers[w].parked.CompareAndSwap(true, false) {
-		p.workers[w].wake <- struct{}{}
+		p.workers[w].wake.notify()
 		return true
 	}
 	return false
 }
 
 // claimTimed claims and runs units of call epoch on the caller until none
-// is left, and returns how many units and items it ran and their time.
-func (p *Pool) claimTimed(epoch uint64) (ran, items int, busy time.Duration) {
+// is left, and returns how many it ran and their time.
+func (p *Pool) claimTimed(epoch uint64) (ran int, busy time.Duration) {
+	t0 := time.Now()
 	for {
 		u, ok := p.claim(epoch)
 		if !ok {
-			return ran, items, busy
+			return ran, time.Since(t0)
 		}
-		t0 := time.Now()
-		items += p.runUnit(0, u)
-		busy += time.Since(t0)
+		p.runUnit(0, u)
 		ran++
 	}
 }
@@ -219,12 +225,10 @@ func (p *Pool) claim(epoch uint64) (int, bool) {
 // re-raise once the call is over (on a worker goroutine it would end the
 // whole process, C and Python hosts included; on the caller it would leave
 // units running), and the unit still counts as finished.
-func (p *Pool) runUnit(w, u int) (items int) {
+func (p *Pool) runUnit(w, u int) {
 	defer p.finishUnit()
 	lo := u * p.unit
-	hi := min(lo+p.unit, p.n)
-	p.task.Run(w, lo, hi)
-	return hi - lo
+	p.task.Run(w, lo, min(lo+p.unit, p.n))
 }
 
 func (p *Pool) finishUnit() {

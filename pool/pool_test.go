@@ -142,7 +142,7 @@ type panicTask struct {
 }
 
 func (t *panicTask) Run(w, lo, hi int) {
-	t.ran.Add(1)
+	t.ran.Add(int32(hi - lo))
 	if lo <= t.at && t.at < hi {
 		panic(fmt.Sprintf("unit at %d panics", t.at))
 	}

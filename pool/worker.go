@@ -27,6 +27,7 @@ const (
 )
 
 func (p *Pool) worker(w int) {
+	defer p.workers[w].wake.close()
 	var seen uint64 // call number of the last call this worker looked at
 	for {
 		word := p.next(w, seen)
@@ -62,11 +63,11 @@ func (p *Pool) next(w int, seen uint64) uint64 {
 		ws.parked.Store(true)
 		if word := p.word.Load(); word>>epochShift != seen {
 			if !ws.parked.CompareAndSwap(true, false) {
-				<-ws.wake // a caller saw the flag first: take its token
+				ws.wake.wait() // a caller saw the flag first: take its token
 			}
 			return word
 		}
-		<-ws.wake
+		ws.wake.wait()
 	}
 }
 

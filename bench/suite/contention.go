@@ -341,8 +341,9 @@ func (r *runner) spacedCalls(op string, rounds int) {
 	slices.Sort(latOne)
 	p50d, p50o := latDef[len(latDef)/2], latOne[len(latOne)/2]
 	note := fmt.Sprintf("p50 latency of Threads: 1 over default threads (%d), calls alternating; p50 %.1f µs vs %.1f µs; "+
-		"CPU/wall over calls and gaps %.2f vs %.2f; %d calls each",
-		def.Threads(), p50d*1e6, p50o*1e6, busyDef.Seconds()/wallDef.Seconds(), busyOne.Seconds()/wallOne.Seconds(), calls)
+		"CPU/wall over calls and gaps %.2f vs %.2f; %d calls each; %s",
+		def.Threads(), p50d*1e6, p50o*1e6, busyDef.Seconds()/wallDef.Seconds(), busyOne.Seconds()/wallOne.Seconds(), calls,
+		(&fitter{n: def}).poolNote())
 	r.add(Row{Group: "contention", Name: fmt.Sprintf("%s(32) of 784-128-10 every 0.2–5 ms: default threads vs 1", op),
 		Impl: "entrena/" + r.best(), Path: r.best(), Reps: calls, Metric: p50o / p50d, Unit: "×", Allocs: -1, Note: note})
 }
