@@ -13,6 +13,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"unsafe"
 
@@ -58,7 +59,13 @@ func TestZeroAllocs(t *testing.T) {
 	out := make([]float32, 64*3)
 	params := make([]float32, 4*16+16+16*3+3)
 	var cost, loss, acc float32
+	var threads, cores, inUse int32
+	var reason unsafe.Pointer
 	calls := map[string]func() int32{
+		// Its network has one thread, so there is never a reason to format.
+		"thread_stats": func() int32 {
+			return entrena_thread_stats(id, unsafe.Pointer(&threads), unsafe.Pointer(&cores), unsafe.Pointer(&inUse), unsafe.Pointer(&reason))
+		},
 		"train_step": func() int32 {
 			return entrena_train_step(id, ptr(x), int64(len(x)), ptr(y), int64(len(y)), 8, unsafe.Pointer(&cost))
 		},
@@ -99,6 +106,53 @@ func TestFitAllocs(t *testing.T) {
 	t.Logf("allocations per Fit call: %v for 1 epoch, %v for 50 epochs of 8 batches", one, fifty)
 	if fifty > one+1 {
 		t.Errorf("Fit of 50 epochs allocates %v times, 1 epoch %v: allocations grow with epochs", fifty, one)
+	}
+}
+
+// TestThreadStats: entrena_thread_stats reports what core's ThreadStats
+// does, through optional out-pointers and a reason in the handle's memory.
+func TestThreadStats(t *testing.T) {
+	id := smallNet(t) // one thread
+	var threads, cores, inUse int32
+	var reason unsafe.Pointer
+	stats := func() int32 {
+		return entrena_thread_stats(id, unsafe.Pointer(&threads), unsafe.Pointer(&cores), unsafe.Pointer(&inUse), unsafe.Pointer(&reason))
+	}
+	if st := stats(); st != statusOK || threads != 1 || inUse != 1 || cores < 1 || CPtr2Go(reason) != "" {
+		t.Fatalf("one thread: status %d, threads %d, cores %d, in use %d, reason %q", st, threads, cores, inUse, CPtr2Go(reason))
+	}
+	if st := entrena_thread_stats(id, nil, nil, nil, nil); st != statusOK {
+		t.Errorf("no out-pointers: status %d", st)
+	}
+
+	// One thread more than the process can use: the pool uses the cores,
+	// and the reason says what limits them.
+	if st := entrena_set_threads(id, cores+1); st != statusOK {
+		t.Fatalf("set_threads(%d): %s", cores+1, C2Go(entrena_errmsg(id)))
+	}
+	want := handleOf(id).net.ThreadStats()
+	if st := stats(); st != statusOK || threads != cores+1 || inUse != cores || int(cores) != want.Cores {
+		t.Errorf("threads %d of %d cores: status %d, threads %d, cores %d, in use %d", cores+1, want.Cores, st, threads, cores, inUse)
+	}
+	if got := CPtr2Go(reason); got != want.Reason || !strings.HasPrefix(got, "this process can use ") {
+		t.Errorf("reason %q, want %q", got, want.Reason)
+	}
+	if msg := C2Go(entrena_errmsg(id)); msg != "not an error" {
+		t.Errorf("message after success: %q", msg)
+	}
+
+	// Failures leave the out-pointers alone.
+	threads, inUse = -7, -7
+	h := handleOf(id)
+	h.busy.Store(true)
+	if st := stats(); st != statusBusy || threads != -7 || inUse != -7 {
+		t.Errorf("busy: status %d, threads %d, in use %d", st, threads, inUse)
+	}
+	h.busy.Store(false)
+	for _, bad := range []uintptr{0, 1 << 40} {
+		if st := entrena_thread_stats(bad, unsafe.Pointer(&threads), nil, unsafe.Pointer(&inUse), unsafe.Pointer(&reason)); st != statusHandle || threads != -7 {
+			t.Errorf("handle %#x: status %d, threads %d", bad, st, threads)
+		}
 	}
 }
 

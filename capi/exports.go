@@ -94,6 +94,12 @@ func setInt64(p unsafe.Pointer, v int64) {
 	}
 }
 
+func setInt32(p unsafe.Pointer, v int32) {
+	if p != nil {
+		*(*int32)(p) = v
+	}
+}
+
 //export entrena_errmsg
 func entrena_errmsg(net uintptr) (msg *C.char) {
 	defer func() {
@@ -255,6 +261,25 @@ func entrena_set_threads(net uintptr, threads int32) (status int32) {
 	const fn = "entrena_set_threads"
 	defer guard(fn, &status)
 	return withNet(fn, net, func(h *netHandle) error { return h.net.SetThreads(int(threads)) })
+}
+
+//export entrena_thread_stats
+func entrena_thread_stats(net uintptr, threads, cores, inUse, reason unsafe.Pointer) (status int32) {
+	const fn = "entrena_thread_stats"
+	defer guard(fn, &status)
+	return withNet(fn, net, func(h *netHandle) error {
+		st := h.net.ThreadStats()
+		setInt32(threads, int32(st.Threads))
+		setInt32(cores, int32(st.Cores))
+		setInt32(inUse, int32(st.InUse))
+		if reason != nil {
+			// Copied into the handle's C memory: C must not keep a pointer
+			// to a Go string.
+			putMsg(h.reason, st.Reason)
+			*(**C.char)(reason) = &h.mem.threads_reason[0]
+		}
+		return nil
+	})
 }
 
 //export entrena_set_seed

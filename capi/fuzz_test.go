@@ -68,7 +68,19 @@ func FuzzEntryPoints(f *testing.F) {
 			case 4:
 				st = entrena_set_learning_rate(handle(), float32(next()-128)/16)
 			case 5:
-				st = entrena_set_threads(handle(), int32(next()-8))
+				// Reads the threads back on the same handle without taking
+				// program bytes, so the committed corpus keeps its meaning.
+				h := handle()
+				st = entrena_set_threads(h, int32(next()-8))
+				var threads, inUse int32
+				var reason unsafe.Pointer
+				st2 := entrena_thread_stats(h, unsafe.Pointer(&threads), nil, unsafe.Pointer(&inUse), unsafe.Pointer(&reason))
+				if h == live && (st2 != statusOK || inUse < 1 || inUse > threads || (inUse < threads) != (CPtr2Go(reason) != "")) {
+					t.Fatalf("thread_stats on the live handle: status %d, %d of %d threads, reason %q", st2, inUse, threads, CPtr2Go(reason))
+				}
+				if h != live && st2 != statusHandle {
+					t.Fatalf("thread_stats on a bad handle: status %d", st2)
+				}
 			case 6:
 				st = entrena_get_params(handle(), ptr(params), length(len(params)))
 			case 7:

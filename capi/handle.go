@@ -122,6 +122,7 @@ type netHandle struct {
 	mem    *C.entrena__mem
 	msg    []byte // mem.msg as a slice
 	failed bool   // msg holds an error rather than "not an error"
+	reason []byte // mem.threads_reason as a slice, for entrena_thread_stats
 
 	// Progress callback state of the entrena_fit call in progress.
 	onProgress func(core.Progress) bool // h.progress, bound once so that Fit does not allocate it
@@ -153,6 +154,7 @@ func register(net *core.Network) uintptr {
 	}
 	h := &netHandle{net: net, mem: mem}
 	h.msg = unsafe.Slice((*byte)(unsafe.Pointer(&mem.msg[0])), len(mem.msg))
+	h.reason = unsafe.Slice((*byte)(unsafe.Pointer(&mem.threads_reason[0])), len(mem.threads_reason))
 	h.setMsg("not an error")
 	h.onProgress = h.progress
 	tableMu.Lock()
@@ -277,7 +279,7 @@ func destroy(id uintptr) error {
 
 	h.mu.Lock() // wait for a call in progress on another thread
 	net, mem := h.net, h.mem
-	h.net, h.mem, h.msg = nil, nil, nil
+	h.net, h.mem, h.msg, h.reason = nil, nil, nil, nil
 	h.mu.Unlock()
 	net.Close()
 	C.free(unsafe.Pointer(mem))

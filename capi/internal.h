@@ -9,11 +9,13 @@
 /* Internal symbols are not exported from libentrena.so. */
 #define ENTRENA_INTERNAL __attribute__((visibility("hidden")))
 
-/* Per-handle C memory: the message returned by entrena_errmsg and the
- * struct passed to progress callbacks. Allocated at create, freed at
- * destroy, so that C never holds a Go pointer. */
+/* Per-handle C memory: the message returned by entrena_errmsg, the reason
+ * returned by entrena_thread_stats and the struct passed to progress
+ * callbacks. Allocated at create, freed at destroy, so that C never holds a
+ * Go pointer. */
 typedef struct entrena__mem {
 	char msg[ENTRENA_ERRMSG_MAX];
+	char threads_reason[ENTRENA_ERRMSG_MAX];
 	entrena_progress progress;
 } entrena__mem;
 

@@ -183,8 +183,9 @@ func (n *Network) Threads() int { return n.pool.Threads() }
 // fewer than Threads: the process can use fewer cores (CPU affinity, a
 // cgroup quota, GOMAXPROCS), or the extra threads did not make recent calls
 // faster (the machine is busy), in which case the network runs on the
-// calling thread for a while and tries again later. Safe to call from any
-// goroutine, also during Fit.
+// calling thread for a while and tries again later. It may be called from
+// another goroutine while Fit, TrainStep or Predict run, but not while
+// SetThreads does (which replaces the pool).
 func (n *Network) ThreadStats() pool.Stats { return n.pool.Stats() }
 
 // SetThreads changes the number of cores later steps may use (0: all).

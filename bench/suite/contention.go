@@ -1,10 +1,14 @@
 package suite
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -139,6 +143,7 @@ func (r *runner) runContention() {
 	for _, c := range contentionCases() {
 		r.twoNetworks(c, rounds, samples)
 	}
+	r.twoPythonThreads(rounds, samples)
 	for _, op := range []string{"Predict", "TrainStep"} {
 		r.eightNetworks(op, rounds, window)
 		r.spacedCalls(op, rounds)
@@ -346,4 +351,41 @@ func (r *runner) spacedCalls(op string, rounds int) {
 		(&fitter{n: def}).poolNote())
 	r.add(Row{Group: "contention", Name: fmt.Sprintf("%s(32) of 784-128-10 every 0.2–5 ms: default threads vs 1", op),
 		Impl: "entrena/" + r.best(), Path: r.best(), Reps: calls, Metric: p50o / p50d, Unit: "×", Allocs: -1, Note: note})
+}
+
+// twoPythonThreads runs bench/peers/contention_py.py: two models trained at
+// once from two Python threads against the same two in turn, through the
+// ctypes package over the library `make python` built (skipped, with the
+// reason, without it).
+func (r *runner) twoPythonThreads(rounds, samples int) {
+	dir, err := findPeersDir("")
+	if err != nil {
+		r.skip("contention, Python threads: %v", err)
+		return
+	}
+	python := "python3"
+	if _, err := exec.LookPath(python); err != nil {
+		r.skip("contention, Python threads: no python3")
+		return
+	}
+	cmd := exec.Command(python, filepath.Join(dir, "contention_py.py"), "--rounds", itoa(rounds), "--samples", itoa(samples))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		r.skip("contention, Python threads: %v", err)
+		return
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	var res struct {
+		Ratios, Together, Apart []float64
+		Threads                 int
+		Settings, Skipped       string
+	}
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &res); err != nil || res.Skipped != "" || len(res.Ratios) == 0 {
+		r.skip("contention, Python threads: %s%v", res.Skipped, err)
+		return
+	}
+	r.addRatio("train 784-128-10 b=32 from Python, two models in two threads: together vs one after the other",
+		fmt.Sprintf("combined samples/s of two models trained from two Python threads over the same two in turn (default threads, %d); %s", res.Threads, res.Settings),
+		res.Ratios, nil, res.Together, res.Apart, "samples/s")
 }

@@ -248,6 +248,8 @@ static int mnist_task(const char *dir, const char *data) {
 	entrena_net *net = NULL;
 	float cost, loss, acc, acc2;
 	char path[4096];
+	int32_t threads, in_use;
+	const char *why;
 
 	if (!load_mnist(data, "train", TRAIN, &x, &y, &n) || !load_mnist(data, "t10k", TEST, &tx, &ty, &nt))
 		return 0;
@@ -276,6 +278,10 @@ static int mnist_task(const char *dir, const char *data) {
 	CHECK(net, entrena_fit(net, x, n * 784, y, n * 10, n, &opts, &cost));
 	CHECK(net, entrena_evaluate(net, tx, nt * 784, ty, nt * 10, nt, &loss, &acc));
 	printf("  test loss %.4f, accuracy %.4f\n", loss, acc);
+	/* Fewer threads than asked for explain a slow fit: a busy machine or a
+	 * process limited to fewer cores. */
+	CHECK(net, entrena_thread_stats(net, &threads, NULL, &in_use, &why));
+	printf("  threads: %d of %d%s%s\n", (int)in_use, (int)threads, *why ? "; " : "", why);
 
 	snprintf(path, sizeof path, "%s/mnist.entrena", dir);
 	CHECK(net, entrena_save(net, path));

@@ -281,6 +281,29 @@ entrena_status entrena_set_learning_rate(entrena_net *net, float learning_rate);
  * only, at most 256, else ENTRENA_ERR_SPEC). Results do not depend on it. */
 entrena_status entrena_set_threads(entrena_net *net, int32_t threads);
 
+/* How many threads the steps of net use now, and why fewer than they may:
+ * the process can use fewer cores, or extra threads did not make recent
+ * steps faster (another program keeps the cores busy), in which case steps
+ * run on the calling thread for a while and try again later. Every
+ * out-pointer is optional.
+ *   *threads  the ceiling: spec.threads or entrena_set_threads, and when
+ *             that is 0 the cores this process can use
+ *   *cores    the cores this process can use: the smallest of GOMAXPROCS,
+ *             its CPU affinity mask and its cgroup CPU quota rounded down
+ *   *in_use   the threads steps use now, 1 … *threads
+ *   *reason   why *in_use is below *threads, "" when it is not, e.g.
+ *             "contended: the machine has no free core (the caller waited
+ *             for a CPU 35% of the time); trying again later". The string
+ *             is owned by the handle and stays valid until the next
+ *             entrena_thread_stats call on net (from any thread) or until
+ *             net is destroyed; at most ENTRENA_ERRMSG_MAX bytes, NUL
+ *             included.
+ * Like other calls on net it waits for a running entrena_fit (it then reads
+ * what the fit left) and gives ENTRENA_ERR_BUSY from a progress callback
+ * (CONVENTIONS, Threads). Allocates nothing unless there is a reason. */
+entrena_status entrena_thread_stats(const entrena_net *net, int32_t *threads, int32_t *cores,
+                                    int32_t *in_use, const char **reason);
+
 /* Restart the generator that orders samples in entrena_fit (shuffle) from
  * seed, as if the network had been created with it; weights are untouched.
  * The same seed gives the same order again. */

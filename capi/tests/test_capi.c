@@ -317,6 +317,40 @@ static void test_describe(void) {
 	EXPECT_STATUS(ENTRENA_ERR_HANDLE, entrena_set_seed(net, 1));
 }
 
+/* entrena_thread_stats: the ceiling, the cores, the threads in use and why
+ * fewer, through optional out-pointers. */
+static void test_thread_stats(void) {
+	entrena_net *net = small_net(1); /* one thread */
+	int32_t threads = -1, cores = -1, in_use = -1;
+	const char *reason = NULL;
+
+	OK(entrena_thread_stats(net, &threads, &cores, &in_use, &reason));
+	EXPECT(threads == 1 && in_use == 1 && cores >= 1);
+	EXPECT(reason != NULL && strcmp(reason, "") == 0);
+	OK(entrena_thread_stats(net, NULL, NULL, NULL, NULL));
+	EXPECT(strcmp(entrena_errmsg(net), "not an error") == 0);
+
+	/* 0: as many as the process can use, all of them in use. */
+	OK(entrena_set_threads(net, 0));
+	OK(entrena_thread_stats(net, &threads, &cores, &in_use, &reason));
+	EXPECT(threads == cores && in_use == cores && strcmp(reason, "") == 0);
+
+	/* One more than the cores: the pool runs on the cores, and says why. */
+	OK(entrena_set_threads(net, cores + 1));
+	OK(entrena_thread_stats(net, &threads, NULL, &in_use, &reason));
+	EXPECT(threads == cores + 1 && in_use == cores);
+	EXPECT(strncmp(reason, "this process can use ", 21) == 0);
+	EXPECT(strlen(reason) < ENTRENA_ERRMSG_MAX);
+
+	/* Failures touch no out-pointer. */
+	threads = in_use = -7;
+	EXPECT_STATUS(ENTRENA_ERR_HANDLE, entrena_thread_stats(NULL, &threads, &cores, &in_use, &reason));
+	EXPECT(strstr(entrena_last_error(), "entrena_thread_stats") != NULL);
+	OK(entrena_destroy(net));
+	EXPECT_STATUS(ENTRENA_ERR_HANDLE, entrena_thread_stats(net, &threads, &cores, &in_use, &reason));
+	EXPECT(threads == -7 && in_use == -7);
+}
+
 /* entrena_set_seed: two networks with the same weights and the same shuffle
  * seed train identically; another seed gives another order. */
 static void test_set_seed(void) {
@@ -697,6 +731,10 @@ static void test_allocs(void) {
 	entrena_net *net;
 	uint64_t m0, m1;
 	float cost, loss, acc, params[IN * 64 + 64 + 64 * 10 + 10];
+	/* One thread: no reason to format, so thread_stats must allocate nothing. */
+	entrena_net *one_thread = small_net(1);
+	int32_t threads, in_use;
+	const char *reason;
 
 	for (int i = 0; i < N * IN; i++)
 		x[i] = (float)((i * 7919) % 101) / 101.0f;
@@ -720,6 +758,7 @@ static void test_allocs(void) {
 	OK(entrena_predict(net, x, IN, 1, out, 10));
 	OK(entrena_evaluate(net, x, N * IN, y, N * 10, N, &loss, &acc));
 	OK(entrena_get_params(net, params, sizeof params / sizeof params[0]));
+	OK(entrena_thread_stats(one_thread, &threads, NULL, &in_use, &reason));
 
 	/* The counter is the whole process's Go heap, so a one-off runtime
 	 * allocation (a new OS thread's M, the first GC's workers) can land in
@@ -734,14 +773,16 @@ static void test_allocs(void) {
 			OK(entrena_predict(net, x, IN, 1, out, 10));
 			OK(entrena_evaluate(net, x, N * IN, y, N * 10, N, &loss, &acc));
 			OK(entrena_get_params(net, params, sizeof params / sizeof params[0]));
+			OK(entrena_thread_stats(one_thread, &threads, NULL, &in_use, &reason));
 		}
 		OK(entrena_debug_mallocs(&m1));
-		printf("  mallocs over %d × (train step, 2 predicts, evaluate, get params), window %d: %llu\n",
+		printf("  mallocs over %d × (train step, 2 predicts, evaluate, get params, thread stats), window %d: %llu\n",
 		       quick ? 10 : 100, window + 1, (unsigned long long)(m1 - m0));
 		if (m1 - m0 < best)
 			best = m1 - m0;
 	}
 	EXPECT(best == 0);
+	OK(entrena_destroy(one_thread));
 
 	/* fit: the allocations of one call do not grow with the epochs. */
 	entrena_fit_options o;
@@ -863,6 +904,10 @@ static int busy_callback(const entrena_progress *p, void *user_data) {
 	pthread_create(&th, NULL, probe_thread, b);
 	pthread_join(th, NULL); /* would deadlock if the other thread waited for the handle */
 	EXPECT_STATUS(ENTRENA_ERR_BUSY, b->status);
+	/* Read-only calls follow the same rule. */
+	int32_t threads = -7;
+	EXPECT_STATUS(ENTRENA_ERR_BUSY, entrena_thread_stats(b->net, &threads, NULL, NULL, NULL));
+	EXPECT(threads == -7);
 	return 0;
 }
 
@@ -897,6 +942,7 @@ int main(int argc, char **argv) {
 	test_create();
 	test_handles();
 	test_describe();
+	test_thread_stats();
 	test_train_predict();
 	test_fit();
 	test_set_seed();

@@ -40,6 +40,38 @@ func TestInfo(t *testing.T) {
 			t.Errorf("info output lacks %q:\n%s", want, r.stdout)
 		}
 	}
+	threads := regexp.MustCompile(`(?m)^threads: +(\d+) by default \(--threads changes it\) — the cores this process can use, set by (.+)$`)
+	if m := threads.FindStringSubmatch(r.stdout); m == nil || m[1] == "0" {
+		t.Errorf("info output lacks the default threads and what sets them:\n%s", r.stdout)
+	}
+	r = entrenaEnv(t, t.TempDir(), []string{"GOMAXPROCS=1"}, "info")
+	if m := threads.FindStringSubmatch(r.stdout); m == nil || m[1] != "1" {
+		t.Errorf("GOMAXPROCS=1: info output lacks one default thread:\n%s", r.stdout)
+	}
+}
+
+// The summary names the threads a step may use and the cores; a run that
+// had fewer threads than it may says how many and why after training.
+func TestTrainThreads(t *testing.T) {
+	summary := regexp.MustCompile(`(?m)^network: .*; kernels: \w+; threads (\d+) \(of (\d+) cores?\)$`)
+	r := must(t, t.TempDir(), "train", "--data", "xor", "--epochs", "10")
+	if m := summary.FindStringSubmatch(r.stdout); m == nil || m[1] != m[2] {
+		t.Errorf("default threads: want as many threads as cores in the summary:\n%s", r.stdout)
+	}
+	r = must(t, t.TempDir(), "train", "--data", "xor", "--epochs", "10", "--threads", "1")
+	if m := summary.FindStringSubmatch(r.stdout); m == nil || m[1] != "1" || strings.Contains(r.stdout, "threads:") {
+		t.Errorf("--threads 1: want threads 1 in the summary and no threads line:\n%s", r.stdout)
+	}
+	// Two threads in a process given one core: they run on one, and the
+	// line after training says so.
+	r = entrenaEnv(t, t.TempDir(), []string{"GOMAXPROCS=1"}, "train", "--data", "xor", "--epochs", "10", "--threads", "2")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "; threads 2 (of 1 core)\n") ||
+		!regexp.MustCompile(`(?m)^trained in .*\nthreads: 1 of 2 threads \(this process can use 1 core: .+\)$`).MatchString(r.stdout) {
+		t.Errorf("GOMAXPROCS=1 --threads 2: want the summary's threads and the line after training:\n%s", r.stdout)
+	}
 }
 
 // The seed's cycle on XOR: the cost printed every 100 epochs, falling.

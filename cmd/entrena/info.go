@@ -7,10 +7,11 @@ import (
 	"strings"
 
 	"github.com/v1tr0/entrena/asm"
+	"github.com/v1tr0/entrena/pool"
 )
 
 func cmdInfo(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("info", "Prints the processor, the SIMD features entrena uses, the kernel path\nin use and why, and every path this CPU can run (ENTRENA_KERNELS or\n--kernels on train/sweep forces one).")
+	fs := newFlagSet("info", "Prints the processor, the SIMD features entrena uses, the kernel path\nin use and why, every path this CPU can run (ENTRENA_KERNELS or\n--kernels on train/sweep forces one), and how many threads a training\nstep uses by default and what sets that number.")
 	if _, err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
@@ -31,6 +32,8 @@ func cmdInfo(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "features:   %s\n", strings.Join(in.Features, " "))
 	fmt.Fprintf(stdout, "kernels:    %s — %s\n", in.Active, in.Reason)
 	fmt.Fprintf(stdout, "available:  %s (best last; known: %s)\n", strings.Join(in.Available, ", "), strings.Join(asm.KnownPaths, ", "))
+	cores, why := pool.Cores()
+	fmt.Fprintf(stdout, "threads:    %d by default (--threads changes it) — the cores this process can use, set by %s\n", cores, why)
 	if err := asm.InitError(); err != nil {
 		return fmt.Errorf("%v", err)
 	}

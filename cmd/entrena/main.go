@@ -4,7 +4,7 @@
 //	entrena sweep   [flags]   one training per learning rate (--lr 0.001,0.01,0.1,1)
 //	entrena predict [flags]   run a saved model on a file, write predictions as CSV
 //	entrena eval    [flags]   loss and accuracy of a saved model on labelled data
-//	entrena info              CPU, SIMD features and the kernel path in use
+//	entrena info              CPU, SIMD features, the kernel path and the default threads
 //	entrena bench   [flags]   the micro-benchmarks (when built in)
 //
 // Run `entrena COMMAND -h` for a command's flags. Exit status: 0 success,
@@ -49,7 +49,7 @@ var commands = []command{
 	{"sweep", "the seed's learning-rate sweep: one training per rate, a table and a plot", cmdSweep},
 	{"predict", "run a saved model on a file and write its predictions (CSV)", cmdPredict},
 	{"eval", "loss and accuracy of a saved model on labelled data", cmdEval},
-	{"info", "CPU model, SIMD features, the kernel path chosen and why", cmdInfo},
+	{"info", "CPU model, SIMD features, the kernel path chosen and why, the default threads", cmdInfo},
 	{"bench", "micro-benchmarks of the kernels and training steps", cmdBench},
 }
 

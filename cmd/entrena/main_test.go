@@ -44,8 +44,18 @@ type result struct {
 // entrena runs the binary in dir with args.
 func entrena(t *testing.T, dir string, args ...string) result {
 	t.Helper()
+	return entrenaEnv(t, dir, nil, args...)
+}
+
+// entrenaEnv runs the binary in dir with args and env ("KEY=value") added
+// to the test's environment.
+func entrenaEnv(t *testing.T, dir string, env []string, args ...string) result {
+	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/v1tr0/entrena/core"
+	"github.com/v1tr0/entrena/pool"
 )
 
 // reporter prints training progress: a progress bar with throughput and
@@ -30,6 +31,14 @@ type reporter struct {
 	barLen  int       // characters of the bar on screen now
 	stop    *atomic.Bool
 	last    core.Progress // latest report, for the interrupt message
+
+	// threads reads the network's thread stats at the end of every epoch
+	// (nil: not reported): a busy machine may take threads away for a
+	// while and give them back before training ends.
+	threads     func() pool.Stats
+	epochsDone  int
+	fewerEpochs int        // epochs that ended with fewer threads than the ceiling
+	fewer       pool.Stats // the last of those
 }
 
 func newReporter(w io.Writer, every, samples int, stop *atomic.Bool) *reporter {
@@ -54,10 +63,29 @@ func (r *reporter) progress(p core.Progress) bool {
 		return !r.stop.Load()
 	}
 	r.clearBar()
+	if r.threads != nil {
+		r.epochsDone++
+		if st := r.threads(); st.InUse < st.Threads {
+			r.fewerEpochs++
+			r.fewer = st
+		}
+	}
 	if r.every > 0 && (p.Epoch == 1 || p.Epoch%r.every == 0 || p.Epoch == p.Epochs) {
 		r.epochLine(p)
 	}
 	return !r.stop.Load()
+}
+
+// threadsLine tells a user whose training ran on fewer threads than it
+// may how many and why; "" when every epoch ended with all of them.
+func (r *reporter) threadsLine() string {
+	switch {
+	case r.fewerEpochs == 0:
+		return ""
+	case r.fewerEpochs == r.epochsDone:
+		return "threads: " + r.fewer.String()
+	}
+	return fmt.Sprintf("threads: at the end of %d of %d epochs, %s", r.fewerEpochs, r.epochsDone, r.fewer)
 }
 
 func (r *reporter) epochLine(p core.Progress) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/v1tr0/entrena/core"
+	"github.com/v1tr0/entrena/pool"
 )
 
 func TestProgressBarOnTerminal(t *testing.T) {
@@ -47,6 +48,37 @@ func TestProgressLinesOnPipe(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
 	if len(lines) != 4 || !strings.HasPrefix(lines[0], "Epoch   1/300") || !strings.HasPrefix(lines[3], "Epoch 300/300") || strings.Contains(b.String(), "\r") {
 		t.Errorf("lines: %q", lines)
+	}
+}
+
+// The threads line after training: nothing when every epoch ended with
+// all threads, the pool's own line when every epoch ended with fewer, and
+// how many epochs did when the machine was busy only for a while.
+func TestThreadsLine(t *testing.T) {
+	all := pool.Stats{Threads: 2, Cores: 2, InUse: 2}
+	busy := pool.Stats{Threads: 2, Cores: 2, InUse: 1, Reason: "contended: parallel calls ran no faster than one thread (0.91×); trying again later"}
+	for _, c := range []struct {
+		epochs []pool.Stats
+		want   string
+	}{
+		{[]pool.Stats{all, all, all}, ""},
+		{[]pool.Stats{busy, busy}, "threads: 1 of 2 threads (contended: parallel calls ran no faster than one thread (0.91×); trying again later)"},
+		{[]pool.Stats{all, busy, all}, "threads: at the end of 1 of 3 epochs, 1 of 2 threads (contended: parallel calls ran no faster than one thread (0.91×); trying again later)"},
+	} {
+		var b strings.Builder
+		r := newReporter(&b, 0, 4, new(atomic.Bool))
+		var now pool.Stats
+		r.threads = func() pool.Stats { return now }
+		for e, st := range c.epochs {
+			now = st
+			r.progress(core.Progress{Epoch: e + 1, Epochs: len(c.epochs), Batch: 1, Batches: 1, Samples: 4, EpochDone: true})
+		}
+		if got := r.threadsLine(); got != c.want {
+			t.Errorf("threads line %q, want %q", got, c.want)
+		}
+	}
+	if got := newReporter(new(strings.Builder), 0, 4, new(atomic.Bool)).threadsLine(); got != "" {
+		t.Errorf("without thread stats: %q", got)
 	}
 }
 

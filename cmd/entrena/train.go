@@ -12,6 +12,7 @@ import (
 	"github.com/v1tr0/entrena/asm"
 	"github.com/v1tr0/entrena/core"
 	"github.com/v1tr0/entrena/data"
+	"github.com/v1tr0/entrena/pool"
 )
 
 const trainSynopsis = `Trains a network and reports its cost every N epochs, its final loss and
@@ -44,6 +45,11 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	if err := s.fit(spec); err != nil {
 		return err
 	}
+	// Built before the summary, which reports its threads.
+	net, err := core.New(spec)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "data: %s, %d samples × %d features%s", s.train.Name, s.train.Samples, s.train.Inputs, describeNorm(s.norm))
 	if s.test != nil {
 		fmt.Fprintf(stdout, "; test: %s, %d samples", s.test.Name, s.test.Samples)
@@ -51,15 +57,17 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	if s.loadTime > 50*time.Millisecond {
 		fmt.Fprintf(stdout, " (read in %s)", round(s.loadTime))
 	}
-	fmt.Fprintf(stdout, "\nnetwork: %s, %s, %s α=%g, batch %d, %d epochs, seed %d, %d parameters; kernels: %s\n",
-		describeLayers(spec), spec.Loss, spec.Optimizer.Kind, lr, o.batch, o.epochs, o.seed, spec.ParamCount(), asm.Active())
+	fmt.Fprintf(stdout, "\nnetwork: %s, %s, %s α=%g, batch %d, %d epochs, seed %d, %d parameters; kernels: %s; %s\n",
+		describeLayers(spec), spec.Loss, spec.Optimizer.Kind, lr, o.batch, o.epochs, o.seed, spec.ParamCount(), asm.Active(),
+		describeThreads(net.ThreadStats()))
 
 	stop, release := catchInterrupt(stderr)
 	defer release()
 	r := newReporter(stdout, o.every, s.train.Samples, stop)
 	r.test = s.test != nil
+	r.threads = net.ThreadStats
 	start := time.Now()
-	net, hist, err := s.run(spec, r)
+	hist, err := s.trainNet(net, r)
 	elapsed := time.Since(start)
 	r.clearBar()
 	var div *core.DivergedError
@@ -75,6 +83,9 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	total := o.epochs * s.train.Samples
 	fmt.Fprintf(stdout, "trained in %s (%s samples/s)\n", round(elapsed), si(float64(total)/elapsed.Seconds()))
+	if line := r.threadsLine(); line != "" {
+		fmt.Fprintln(stdout, line)
+	}
 	if err := s.final(stdout, net); err != nil {
 		return err
 	}
@@ -140,18 +151,23 @@ func (s *session) fit(spec core.Spec) error {
 	return nil
 }
 
-// run trains one network.
+// run builds and trains one network.
 func (s *session) run(spec core.Spec, r *reporter) (*core.Network, core.History, error) {
 	net, err := core.New(spec)
 	if err != nil {
 		return nil, core.History{}, err
 	}
+	h, err := s.trainNet(net, r)
+	return net, h, err
+}
+
+// trainNet fits net to the training data, validating on the test data.
+func (s *session) trainNet(net *core.Network, r *reporter) (core.History, error) {
 	fo := core.FitOptions{Epochs: s.o.epochs, BatchSize: s.o.batch, Shuffle: s.o.shuffle, Progress: r.progress}
 	if s.test != nil {
 		fo.ValX, fo.ValY, fo.ValSamples = s.test.X, s.test.Y, s.test.Samples
 	}
-	h, err := net.Fit(s.train.X, s.train.Y, s.train.Samples, fo)
-	return net, h, err
+	return net.Fit(s.train.X, s.train.Y, s.train.Samples, fo)
 }
 
 // final prints the loss and accuracy on the training and test data.
@@ -212,6 +228,16 @@ func checkOutputs(paths ...string) error {
 		}
 	}
 	return nil
+}
+
+// describeThreads is the summary's thread count: the most a step may use,
+// against the cores this process can use.
+func describeThreads(st pool.Stats) string {
+	cores := "cores"
+	if st.Cores == 1 {
+		cores = "core"
+	}
+	return fmt.Sprintf("threads %d (of %d %s)", st.Threads, st.Cores, cores)
 }
 
 func describeLayers(spec core.Spec) string {

@@ -27,7 +27,7 @@ from ._buffers import HAVE_NUMPY
 from .errors import (ArgumentError, BusyError, DataError, DivergedError, EntrenaError,
                      EntrenaIOError, HandleError, InternalError, KernelError, ModelError,
                      ShapeError, SpecError, StoppedError, VersionError)
-from .model import (Adam, Dense, History, SGD, Sequential, from_bytes, load_model,
+from .model import (Adam, Dense, History, SGD, Sequential, ThreadStats, from_bytes, load_model,
                     to_categorical)
 from .plot import plot_history
 
@@ -71,7 +71,7 @@ def use_kernels(path):
 
 
 __all__ = [
-    "Sequential", "Dense", "SGD", "Adam", "History", "load_model", "from_bytes",
+    "Sequential", "Dense", "SGD", "Adam", "History", "ThreadStats", "load_model", "from_bytes",
     "to_categorical", "plot_history", "version", "kernel_path", "available_kernels",
     "cpu_features", "cpu_model", "use_kernels", "library_path", "HAVE_NUMPY",
     "EntrenaError", "ArgumentError", "SpecError", "ShapeError", "DataError", "DivergedError",

@@ -228,6 +228,8 @@ layer = _declare("entrena_layer", [NETP, c_int64, _P_I64, _P_I32], check=N)
 training_config = _declare("entrena_training_config", [NETP, _P_I32, _P_I32, FLOATP], check=N)
 set_learning_rate = _declare("entrena_set_learning_rate", [NETP, c_float], check=N)
 set_threads = _declare("entrena_set_threads", [NETP, c_int32], check=N)
+thread_stats = _declare("entrena_thread_stats",
+                        [NETP, _P_I32, _P_I32, _P_I32, POINTER(c_char_p)], check=N)
 set_seed = _declare("entrena_set_seed", [NETP, c_uint64], check=N)
 
 train_step = _declare("entrena_train_step",

@@ -1,13 +1,14 @@
 """The Keras-like model API over the C library."""
 
 import array
+import collections
 import contextlib
 import ctypes
 import os
 import signal
 import threading
 import weakref
-from ctypes import byref, c_float, c_int32, c_int64, c_size_t, c_void_p
+from ctypes import byref, c_char_p, c_float, c_int32, c_int64, c_size_t, c_void_p
 
 from . import _lib
 from ._buffers import data_pointer, floats_in, floats_out, new_flat, new_output, np
@@ -75,6 +76,22 @@ class Adam:
 
     def __repr__(self):
         return "Adam(lr=%g)" % self.lr
+
+
+class ThreadStats(collections.namedtuple("ThreadStats", "threads cores in_use reason")):
+    """What Sequential.thread_stats returns: ``threads``, the most a step may
+    use (the ``threads`` of the model, or the cores when that is 0);
+    ``cores``, the cores this process can use (GOMAXPROCS, CPU affinity,
+    cgroup CPU quota); ``in_use``, the threads steps use now; ``reason``, why
+    ``in_use`` is below ``threads`` ("" when it is not). str() gives
+    "2 of 2 threads" or "1 of 2 threads (contended: ...)"."""
+
+    __slots__ = ()
+
+    def __str__(self):
+        if not self.reason:
+            return "%d of %d threads" % (self.in_use, self.threads)
+        return "%d of %d threads (%s)" % (self.in_use, self.threads, self.reason)
 
 
 def _optimizer(opt):
@@ -215,6 +232,7 @@ class Sequential:
         self._handle = None
         self._hv = None  # the handle as a c_void_p (predict's fast path); None when closed
         self._finalizer = None
+        self._stats_lock = threading.Lock()  # see thread_stats
         self._layers = list(layers)
         self.history = None
         if inputs is not None:
@@ -358,6 +376,20 @@ class Sequential:
     def set_threads(self, threads):
         """Cores later steps may use (0 = all, 1 = the calling thread only)."""
         _lib.set_threads(self._h, int(threads or 0))
+
+    def thread_stats(self):
+        """A ThreadStats: the threads steps use now and why fewer than they
+        may (the process can use fewer cores, or the machine is busy and steps
+        run on one thread for a while). Like every call on the model it waits
+        for a fit running in another thread, and raises BusyError from a fit
+        callback."""
+        threads, cores, in_use, reason = c_int32(), c_int32(), c_int32(), c_char_p()
+        # The reason lives in the handle until its next thread_stats call:
+        # another thread's call must not rewrite it before it is copied.
+        with self._stats_lock:
+            _lib.thread_stats(self._h, byref(threads), byref(cores), byref(in_use), byref(reason))
+            text = _lib._decode(reason.value)
+        return ThreadStats(threads.value, cores.value, in_use.value, text)
 
     def summary(self):
         """A text summary of the layers and parameter counts."""

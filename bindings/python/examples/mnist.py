@@ -127,6 +127,7 @@ def main():
         h = model.fit(x, y, epochs=args.epochs, batch_size=args.batch, validation_data=(xt, yt))
         loss, acc = model.evaluate(xt, yt)
         print("test loss %.4f, test accuracy %.2f%%" % (loss, 100 * acc))
+        print("threads:", model.thread_stats())  # fewer than asked for: a busy machine, or fewer cores
         if args.save:
             model.save(args.save)
             print("model saved to", args.save)

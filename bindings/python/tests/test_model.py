@@ -28,6 +28,25 @@ def test_construct_properties_summary():
         assert "2 -> 4 sigmoid -> 1 sigmoid" in repr(m)
 
 
+def test_thread_stats():
+    with xor_model(threads=1) as m:
+        s = m.thread_stats()
+        assert isinstance(s, entrena.ThreadStats) and s.cores >= 1
+        assert (s.threads, s.in_use, s.reason, str(s)) == (1, 1, "", "1 of 1 threads")
+        # One thread more than the process can use: the cores are used, and
+        # the reason says what limits them.
+        m.set_threads(s.cores + 1)
+        s = m.thread_stats()
+        assert (s.threads, s.in_use) == (s.cores + 1, s.cores)
+        assert s.reason.startswith("this process can use %d core" % s.cores)
+        assert str(s) == "%d of %d threads (%s)" % (s.cores, s.cores + 1, s.reason)
+        m.set_threads(None)
+        s = m.thread_stats()
+        assert (s.threads, s.in_use, s.reason) == (s.cores, s.cores, "")
+    with pytest.raises(entrena.HandleError):
+        m.thread_stats()
+
+
 def test_optimizers_and_compile():
     layers = [entrena.Dense(3, "relu"), entrena.Dense(2, "softmax")]
     for opt, name in ((entrena.Adam(lr=0.01), "adam"), ("adam", "adam"), ("momentum", "momentum"),
@@ -123,13 +142,15 @@ def test_busy_error_when_callback_calls_the_model():
     got = []
     with xor_model() as m:
         def cb(p):
-            try:
-                m.predict(x)
-            except entrena.BusyError as e:
-                got.append(e)
+            for call in (lambda: m.predict(x), m.thread_stats):
+                try:
+                    call()
+                except entrena.BusyError as e:
+                    got.append(e)
             return True
         m.fit(x, y, epochs=2, verbose=0, callback=cb)
-        assert got and got[0].status == 11
+        assert len(got) == 2 and all(e.status == 11 for e in got)
+        assert got[1].function == "entrena_thread_stats"
 
 
 def test_busy_error_from_the_numpy_predict_fast_path(np):

@@ -1,5 +1,6 @@
 """Process rules: multiprocessing with "spawn", the ENTRENA_NO_NUMPY switch,
-one model shared by threads (calls serialised by the library)."""
+one model shared by threads (calls serialised by the library), the cores a
+process is given."""
 
 import multiprocessing
 import subprocess
@@ -37,6 +38,18 @@ def test_no_numpy_switch():
     r = subprocess.run([sys.executable, "-c", code], env=child_env(ENTRENA_NO_NUMPY="1"),
                        capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
+
+
+def test_thread_stats_with_one_core():
+    # The library's Go runtime reads GOMAXPROCS when it loads: a process
+    # given one core runs a two-thread model on one, and says why.
+    code = ("import entrena;"
+            "m = entrena.Sequential([entrena.Dense(1)], inputs=2, threads=2);"
+            "print(m.thread_stats())")
+    r = subprocess.run([sys.executable, "-c", code], env=child_env(GOMAXPROCS="1"),
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("1 of 2 threads (this process can use 1 core: "), r.stdout
 
 
 def test_one_model_many_threads():
