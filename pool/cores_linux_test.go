@@ -3,9 +3,12 @@ package pool
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 )
 
 // TestCPUQuota: the smallest quota of the process's cgroup and the cgroups
@@ -44,4 +47,23 @@ func TestCPUQuota(t *testing.T) {
 	require.Zero(t, q)
 	q, _ = cpuQuotaFrom(filepath.Join(root, "missing"), root)
 	require.Zero(t, q)
+}
+
+// TestThreadDelay: the calling thread's wait for a CPU is readable and
+// does not go backwards.
+func TestThreadDelay(t *testing.T) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	tid, d1, ok := threadDelay()
+	if !ok {
+		t.Skip("no /proc/thread-self/schedstat on this kernel")
+	}
+	require.Equal(t, unix.Gettid(), tid)
+	for end := time.Now().Add(5 * time.Millisecond); time.Now().Before(end); {
+	}
+	tid2, d2, ok := threadDelay()
+	require.True(t, ok)
+	require.Equal(t, tid, tid2)
+	require.GreaterOrEqual(t, d2, d1)
+	require.Zero(t, testing.AllocsPerRun(100, func() { threadDelay() }))
 }

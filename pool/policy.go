@@ -1,6 +1,7 @@
 package pool
 
 import (
+	"runtime"
 	"sync/atomic"
 	"time"
 	"unsafe"
@@ -12,7 +13,7 @@ import (
 //
 // Each kind of call (a call site: the task, the length and the unit) runs
 // inline on the caller now and then (the first time, then one call in
-// sampleEvery), which measures what it costs without the workers, in the
+// sampleEvery, later one in sampleSettled), which measures what it costs without the workers, in the
 // same conditions (cold or warm caches, a busy or a quiet machine). Over a
 // window of parallel calls, the sum of their sites' inline costs against
 // the sum of their wall times says whether the extra threads paid. On Linux
@@ -22,7 +23,7 @@ import (
 // process is busy), and its extra threads only take the CPU from the
 // caller's own serial work, which the estimate does not see. Either way,
 // the pool runs serially for a back-off period (serialMin, doubling while
-// probes keep failing, up to serialMax), then probes with another window,
+// probes keep failing, up to serialMax), then probes with a short window,
 // whose first calls (workers waking up) are not counted. Fields are the
 // caller's (under the pool's mutex) except the atomics, which Stats and
 // the workers read.
@@ -30,13 +31,16 @@ type policy struct {
 	threads int // the pool's ceiling
 
 	cores       int       // Cores() when last read
+	procs       int       // GOMAXPROCS when last read
 	serialUntil time.Time // run calls inline until then
 	backoff     int       // failed probes in a row
 
-	sites [siteSlots]site // inline cost of each kind of call, direct-mapped
+	sites [siteSlots]site // inline cost of each kind of call
+	clock uint64          // calls seen, for the sites' last use
 
 	// The window being measured.
 	calls     int
+	target    int           // calls of the window: windowCalls, or probeCalls in a probe
 	warmup    int           // calls still to skip before the window starts
 	estimated time.Duration // what the calls would have taken on the caller alone
 	wall      time.Duration // what they took
@@ -61,16 +65,23 @@ type site struct {
 	n, unit int
 	inline  time.Duration // average of the inline samples; 0: none yet
 	since   int           // parallel calls since the sample
+	samples int           // inline samples so far
+	used    uint64        // the policy's clock when last used
 }
 
 // Window, sampling and back-off of the policy.
 const (
-	siteSlots   = 16
-	sampleEvery = 16
-	windowCalls = 32
-	windowWall  = 20 * time.Millisecond
-	serialMin   = 4 * time.Millisecond
-	serialMax   = time.Second
+	siteSlots   = 32 // a training step of a deep network has a few calls per layer
+	sampleEvery = 16 // until a site has settledSamples samples, then sampleSettled
+	// An inline sample costs the parallel speed-up of one call: one in 64
+	// calls at a speed-up of 1.8 is 1.2% of the parallel throughput.
+	settledSamples = 4
+	sampleSettled  = 64
+	windowCalls    = 32
+	probeCalls     = 8 // a probe's window: a failed probe costs its calls
+	windowWall     = 20 * time.Millisecond
+	serialMin      = 20 * time.Millisecond
+	serialMax      = time.Second
 	// minSpeedup: parallel calls must beat the caller alone by this much to
 	// keep their extra threads (the estimate is noisy by a few percent).
 	minSpeedup = 1.02
@@ -78,17 +89,19 @@ const (
 	// without a CPU before the pool counts the machine as busy.
 	maxWaiting = 0.1
 	// probeWarmup: calls of a probe not counted while workers wake up.
-	probeWarmup = 4
+	probeWarmup = 2
 )
 
 func (q *policy) init(threads int) {
 	q.threads = threads
+	q.target = windowCalls
 	q.refreshCores()
 	q.inUse.Store(int32(q.active()))
 }
 
 func (q *policy) refreshCores() {
 	q.cores, _ = Cores()
+	q.procs = runtime.GOMAXPROCS(0)
 	q.coresSeen.Store(int32(q.cores))
 	setMaxSpinners(q.cores)
 }
@@ -109,6 +122,7 @@ func (q *policy) parallel() bool {
 		q.serial.Store(false) // probe
 		q.inUse.Store(int32(q.active()))
 		q.warmup = probeWarmup
+		q.target = probeCalls
 	}
 	return true
 }
@@ -131,20 +145,35 @@ func (q *policy) waiting() float64 {
 	return float64(delay-q.delay) / float64(max(time.Since(q.start), 1))
 }
 
-// site returns the slot of a kind of call, claiming it if another kind
-// held it.
+// site returns the slot of a kind of call, taking the least recently used
+// slot for a kind not seen yet.
 func (q *policy) site(t Task, n, unit int) *site {
 	id := (*[2]uintptr)(unsafe.Pointer(&t))[1] // the interface's data word
-	s := &q.sites[uint(n*31+unit)%siteSlots]
-	if s.task != id || s.n != n || s.unit != unit {
-		*s = site{task: id, n: n, unit: unit}
+	q.clock++
+	oldest := &q.sites[0]
+	for i := range q.sites {
+		s := &q.sites[i]
+		if s.task == id && s.n == n && s.unit == unit {
+			s.used = q.clock
+			return s
+		}
+		if s.used < oldest.used {
+			oldest = s
+		}
 	}
-	return s
+	*oldest = site{task: id, n: n, unit: unit, used: q.clock}
+	return oldest
 }
 
 // sampleDue reports whether the next call of s should run inline to
 // measure its cost.
-func (s *site) sampleDue() bool { return s.inline == 0 || s.since >= sampleEvery }
+func (s *site) sampleDue() bool {
+	every := sampleEvery
+	if s.samples >= settledSamples {
+		every = sampleSettled
+	}
+	return s.inline == 0 || s.since >= every
+}
 
 // sampled records an inline run of s: a moving average over samples, as
 // one call's time varies by a third between cold and warm caches.
@@ -154,6 +183,7 @@ func (s *site) sampled(d time.Duration) {
 		d = (3*s.inline + d) / 4
 	}
 	s.inline, s.since = d, 0
+	s.samples++
 }
 
 // record adds one parallel call of site st to the window: the caller ran
@@ -175,7 +205,7 @@ func (q *policy) record(s *counters, st *site, units, ran int, wall time.Duratio
 	q.estimated += st.inline
 	q.wall += wall
 	q.calls++
-	if q.calls < windowCalls && q.wall < windowWall {
+	if q.calls < max(q.target, probeCalls) && q.wall < windowWall {
 		return
 	}
 	speedup := float64(q.estimated) / float64(max(q.wall, 1))
@@ -184,6 +214,7 @@ func (q *policy) record(s *counters, st *site, units, ran int, wall time.Duratio
 	q.waitingShare.Store(int64(waiting * 1000))
 	q.startWindow()
 	q.refreshCores()
+	q.target = windowCalls
 	if speedup >= minSpeedup && waiting <= maxWaiting {
 		q.backoff = 0
 		q.contended.Store(false)

@@ -35,6 +35,10 @@ const (
 	epochShift = 2 * unitBits
 )
 
+// callers counts the calls of every pool of the process in progress: each
+// holds a processor for its caller.
+var callers atomic.Int32
+
 // waitBit is added to pending by a caller about to park: the finisher whose
 // decrement leaves exactly waitBit ran the last unit and owes the caller a
 // token. One atomic add decides on each side, so a token is sent only to a
@@ -136,8 +140,22 @@ func (p *Pool) For(n, unit int, t Task) {
 	units := (n + unit - 1) / unit
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	inside := callers.Add(1)
+	defer callers.Add(-1)
 	p.stats.calls.Add(1)
-	if units < 2 || p.threads == 1 || p.closed.Load() || !p.policy.parallel() {
+	if units < 2 || p.policy.active() < 2 || p.closed.Load() {
+		t.Run(0, 0, n)
+		return
+	}
+	// Calls of other pools already hold the other processors: a worker
+	// woken now would only queue behind them (many networks served from
+	// many goroutines).
+	if int(inside) >= p.policy.procs {
+		p.stats.crowded.Add(1)
+		t.Run(0, 0, n)
+		return
+	}
+	if !p.policy.parallel() {
 		t.Run(0, 0, n)
 		return
 	}

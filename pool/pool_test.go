@@ -290,3 +290,44 @@ func TestCoresCapsThreads(t *testing.T) {
 	require.Equal(t, 1, n)
 	require.Equal(t, "GOMAXPROCS", why)
 }
+
+// blockingTask holds its caller inside a call until released.
+type blockingTask struct {
+	entered chan struct{}
+	release chan struct{}
+	once    sync.Once
+}
+
+func (b *blockingTask) Run(w, lo, hi int) {
+	b.once.Do(func() { close(b.entered) })
+	<-b.release
+}
+
+// TestCrowdedRunsInline: while calls of other pools hold every other
+// processor, a pool's calls run on its caller instead of waking a worker
+// that could only queue behind them.
+func TestCrowdedRunsInline(t *testing.T) {
+	old := runtime.GOMAXPROCS(2)
+	defer runtime.GOMAXPROCS(old)
+	busy, p := newTestPool(t, 2, nil), newTestPool(t, 2, nil)
+	task := &workerTask{}
+	for i := 0; i < 40; i++ { // past the first, inline, sample of the kind of call
+		p.For(64, 1, task)
+	}
+	hold := &blockingTask{entered: make(chan struct{}), release: make(chan struct{})}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		busy.For(2, 1, hold)
+	}()
+	<-hold.entered
+	before := p.Stats()
+	for i := 0; i < 20; i++ {
+		p.For(64, 1, task)
+	}
+	after := p.Stats()
+	close(hold.release)
+	<-done
+	require.EqualValues(t, 20, after.Crowded-before.Crowded)
+	require.Equal(t, before.WorkerUnits, after.WorkerUnits)
+}

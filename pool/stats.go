@@ -11,6 +11,7 @@ type counters struct {
 	units         atomic.Uint64
 	workerUnits   atomic.Uint64
 	parkedJoins   atomic.Uint64
+	crowded       atomic.Uint64
 }
 
 // Stats describes how a pool has been running. It may be read from any
@@ -33,6 +34,9 @@ type Stats struct {
 	Units         uint64 // units of the parallel calls
 	WorkerUnits   uint64 // of those, units run by workers rather than the caller
 	ParkedJoins   uint64 // parallel calls whose caller parked to wait for a worker's unit
+	// Crowded counts calls run on the caller because calls of other pools
+	// held every other processor (GOMAXPROCS).
+	Crowded uint64
 }
 
 // Stats returns the pool's current state and counters.
@@ -49,6 +53,7 @@ func (p *Pool) Stats() Stats {
 		Units:         p.stats.units.Load(),
 		WorkerUnits:   p.stats.workerUnits.Load(),
 		ParkedJoins:   p.stats.parkedJoins.Load(),
+		Crowded:       p.stats.crowded.Load(),
 	}
 	switch {
 	case p.threads == 1:
