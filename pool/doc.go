@@ -33,19 +33,21 @@
 //
 // A worker with nothing to claim polls for the next call for a short time
 // budget (the gaps between the calls of a training step are microseconds),
-// then parks on a channel until a caller wakes it. Only a few workers in the
-// whole process may poll at once (half of GOMAXPROCS, at least one); the
-// rest park at once. A pool whose process is given fewer cores than it has
-// threads (CPU affinity, a cgroup CPU quota) uses only as many threads as
-// there are cores, and an idle pool costs no CPU.
+// then parks until a caller wakes it (on Unix on a pipe, so that the
+// runtime's poller hands it to an idle processor). Only a few workers in
+// the whole process may poll at once (half of GOMAXPROCS, at least one);
+// the rest park at once. A pool whose process is given fewer cores than it
+// has threads (CPU affinity, a cgroup CPU quota) uses only as many threads
+// as there are cores, a call runs on its caller alone while calls of other
+// pools hold every other processor, and an idle pool costs no CPU.
 //
 // # Self-correction
 //
-// The caller times the units it runs itself and the whole call, which gives
-// an estimate of what the call would have cost on the caller alone. When,
-// over a window of calls, the parallel calls were not faster than that
-// estimate (the extra threads are not getting a core: another process, or
-// other pools, keep them off), the pool runs serially for a while, then
-// probes again, backing off from milliseconds to about a second while the
-// probes keep failing. Stats reports the threads in use and why.
+// Each kind of call runs on the caller alone now and then, which measures
+// what it costs without workers. When, over a window of calls, the
+// parallel calls were not faster than that, or the caller's thread spent a
+// noticeable share of the window waiting for a CPU (another process holds
+// the cores), the pool runs serially for a while, then probes again,
+// backing off from tens of milliseconds to about a second while the probes
+// keep failing. Stats reports the threads in use and why.
 package pool
