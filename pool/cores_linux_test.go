@@ -67,3 +67,13 @@ func TestThreadDelay(t *testing.T) {
 	require.GreaterOrEqual(t, d2, d1)
 	require.Zero(t, testing.AllocsPerRun(100, func() { threadDelay() }))
 }
+
+func TestSecondField(t *testing.T) {
+	v, ok := secondField([]byte("123456 7890 42\n"))
+	require.True(t, ok)
+	require.EqualValues(t, 7890, v)
+	_, ok = secondField([]byte("123456"))
+	require.False(t, ok)
+	_, ok = secondField(nil)
+	require.False(t, ok)
+}

@@ -59,13 +59,3 @@ func TestSampling(t *testing.T) {
 	s.since++
 	require.True(t, s.sampleDue())
 }
-
-func TestSecondField(t *testing.T) {
-	v, ok := secondField([]byte("123456 7890 42\n"))
-	require.True(t, ok)
-	require.EqualValues(t, 7890, v)
-	_, ok = secondField([]byte("123456"))
-	require.False(t, ok)
-	_, ok = secondField(nil)
-	require.False(t, ok)
-}
