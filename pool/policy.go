@@ -49,7 +49,7 @@ type policy struct {
 	delay     int64
 	delayOK   bool
 
-	contended    atomic.Bool  // the last window did not pay: minimal polling
+	contended    atomic.Bool  // serial after a window that did not pay: workers poll briefly
 	serial       atomic.Bool  // calls run inline until serialUntil
 	inUse        atomic.Int32 // threads calls use now
 	coresSeen    atomic.Int32 // cores, for Stats
@@ -119,7 +119,8 @@ func (q *policy) parallel() bool {
 		if time.Now().Before(q.serialUntil) {
 			return false
 		}
-		q.serial.Store(false) // probe
+		q.serial.Store(false) // probe, with workers polling as usual
+		q.contended.Store(false)
 		q.inUse.Store(int32(q.active()))
 		q.warmup = probeWarmup
 		q.target = probeCalls
