@@ -1,13 +1,13 @@
 package core
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/v1tr0/entrena/internal/cgroup"
 	"golang.org/x/sys/unix"
 )
 
@@ -38,51 +38,22 @@ func systemLimits() []limitBudget {
 }
 
 // cgroupLimitFiles lists the memory limit files of the process's cgroup and
-// of every cgroup above it, up to the root of the hierarchy (where a
-// container with its own cgroup namespace sees its own limit): read once,
-// as a process rarely moves between cgroups; the limits are read at each
-// New.
+// of every cgroup above it: read once, as a process rarely moves between
+// cgroups; the limits are read at each New.
 var cgroupLimitFiles = sync.OnceValue(func() []string {
 	return cgroupLimitFilesFrom("/proc/self/cgroup", "/sys/fs/cgroup")
 })
 
-// cgroupLimitFilesFrom reads a /proc/<pid>/cgroup file: "0::/path" is the
-// cgroup v2 of the process, "N:…memory…:/path" its v1 memory cgroup.
+// cgroupLimitFilesFrom lists v2 memory.max and v1 memory.limit_in_bytes of
+// the cgroups a /proc/<pid>/cgroup file names.
 func cgroupLimitFilesFrom(procFile, root string) []string {
-	f, err := os.Open(procFile)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
 	var files []string
-	up := func(dir, path, name string) {
-		for p := filepath.Clean("/" + path); ; p = filepath.Dir(p) {
-			files = append(files, filepath.Join(dir, p, name))
-			if p == "/" {
-				return
-			}
+	for _, d := range cgroup.Dirs(procFile, root, "memory") {
+		name := "memory.limit_in_bytes"
+		if d.V2 {
+			name = "memory.max"
 		}
-	}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		id, rest, _ := strings.Cut(sc.Text(), ":")
-		controllers, path, ok := strings.Cut(rest, ":")
-		switch {
-		case !ok:
-		case id == "0" && controllers == "":
-			up(root, path, "memory.max")
-		case containsWord(controllers, "memory"):
-			up(filepath.Join(root, "memory"), path, "memory.limit_in_bytes")
-		}
+		files = append(files, filepath.Join(d.Path, name))
 	}
 	return files
-}
-
-func containsWord(list, w string) bool {
-	for _, s := range strings.Split(list, ",") {
-		if s == w {
-			return true
-		}
-	}
-	return false
 }

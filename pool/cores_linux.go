@@ -1,12 +1,12 @@
 package pool
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
+	"github.com/v1tr0/entrena/internal/cgroup"
 	"golang.org/x/sys/unix"
 )
 
@@ -29,35 +29,14 @@ func readCPUQuota() (float64, string) {
 // it: v2 cpu.max ("max 100000" or "150000 100000"), v1
 // cpu.cfs_quota_us/cpu.cfs_period_us (quota −1: none). 0 means no quota.
 func cpuQuotaFrom(procFile, root string) (float64, string) {
-	f, err := os.Open(procFile)
-	if err != nil {
-		return 0, ""
-	}
-	defer f.Close()
 	best, bestFile := 0.0, ""
-	consider := func(q float64, file string) {
-		if q > 0 && (best == 0 || q < best) {
+	for _, d := range cgroup.Dirs(procFile, root, "cpu") {
+		read := readCFSQuota
+		if d.V2 {
+			read = readCPUMax
+		}
+		if q, file := read(d.Path); q > 0 && (best == 0 || q < best) {
 			best, bestFile = q, file
-		}
-	}
-	up := func(dir, path string, read func(d string) (float64, string)) {
-		for p := filepath.Clean("/" + path); ; p = filepath.Dir(p) {
-			consider(read(filepath.Join(dir, p)))
-			if p == "/" {
-				return
-			}
-		}
-	}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		id, rest, _ := strings.Cut(sc.Text(), ":")
-		controllers, path, ok := strings.Cut(rest, ":")
-		switch {
-		case !ok:
-		case id == "0" && controllers == "":
-			up(root, path, readCPUMax)
-		case hasController(controllers, "cpu"):
-			up(filepath.Join(root, controllers), path, readCFSQuota)
 		}
 	}
 	return best, bestFile
@@ -96,13 +75,4 @@ func ratio(quota, period string) float64 {
 		return 0
 	}
 	return q / p
-}
-
-func hasController(list, name string) bool {
-	for _, s := range strings.Split(list, ",") {
-		if s == name {
-			return true
-		}
-	}
-	return false
 }

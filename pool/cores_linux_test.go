@@ -34,10 +34,10 @@ func TestCPUQuota(t *testing.T) {
 	require.InDelta(t, 0.5, q, 1e-9)
 
 	write(proc, "12:cpu,cpuacct:/job\n11:memory:/job\n")
-	write(filepath.Join(root, "v1/cpu,cpuacct/job/cpu.cfs_quota_us"), "250000\n")
-	write(filepath.Join(root, "v1/cpu,cpuacct/job/cpu.cfs_period_us"), "100000\n")
-	write(filepath.Join(root, "v1/cpu,cpuacct/cpu.cfs_quota_us"), "-1\n")
-	write(filepath.Join(root, "v1/cpu,cpuacct/cpu.cfs_period_us"), "100000\n")
+	write(filepath.Join(root, "v1/cpu/job/cpu.cfs_quota_us"), "250000\n")
+	write(filepath.Join(root, "v1/cpu/job/cpu.cfs_period_us"), "100000\n")
+	write(filepath.Join(root, "v1/cpu/cpu.cfs_quota_us"), "-1\n")
+	write(filepath.Join(root, "v1/cpu/cpu.cfs_period_us"), "100000\n")
 	q, _ = cpuQuotaFrom(proc, filepath.Join(root, "v1"))
 	require.InDelta(t, 2.5, q, 1e-9)
 
