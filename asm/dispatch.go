@@ -22,8 +22,9 @@ var (
 	registry []*kernelSet
 	// active is the path every exported kernel calls; swapped atomically by Use.
 	active atomic.Pointer[kernelSet]
-	// initErr records a bad ENTRENA_KERNELS value; see InitError.
-	initErr error
+	// initErr records a bad ENTRENA_KERNELS value until Use chooses a path;
+	// see InitError.
+	initErr atomic.Pointer[error]
 	// reason says why the active path was chosen at start-up.
 	reason string
 )
@@ -35,9 +36,10 @@ func init() {
 	reason = fmt.Sprintf("best path this CPU supports (%s)", strings.Join(Available(), ", "))
 	if v, ok := os.LookupEnv(EnvKernels); ok && v != "" {
 		if err := Use(v); err != nil {
-			initErr = fmt.Errorf("%s=%q: %w", EnvKernels, v, err)
+			e := fmt.Errorf("%s=%q: %w", EnvKernels, v, err)
+			initErr.Store(&e)
 			active.Store(genericKernels)
-			reason = "generic because " + initErr.Error()
+			reason = "generic because " + e.Error()
 			return
 		}
 		reason = "forced by " + EnvKernels + "=" + v
@@ -45,9 +47,15 @@ func init() {
 }
 
 // InitError reports a bad ENTRENA_KERNELS value found at start-up (nil when
-// the variable is unset or valid). The generic path is active in that case;
-// package core refuses to build networks until the variable is fixed.
-func InitError() error { return initErr }
+// the variable is unset or valid, or once Use has chosen a path). The
+// generic path is active in that case; package core refuses to build
+// networks until the variable is fixed or the program chooses a path.
+func InitError() error {
+	if e := initErr.Load(); e != nil {
+		return *e
+	}
+	return nil
+}
 
 // Available lists the paths this CPU (and build) can run, generic first and
 // the best last.
@@ -62,14 +70,15 @@ func Available() []string {
 // Active returns the name of the path the kernels use now.
 func Active() string { return active.Load().name }
 
-// Use makes path the active one for the whole process. It fails, naming the
-// valid choices, when path is unknown or this CPU cannot run it. Use is safe
-// to call concurrently with kernels: a call already running finishes on the
-// path it started with.
+// Use makes path the active one for the whole process, replacing whatever
+// ENTRENA_KERNELS said. It fails, naming the valid choices, when path is
+// unknown or this CPU cannot run it. Use is safe to call concurrently with
+// kernels: a call already running finishes on the path it started with.
 func Use(path string) error {
 	for _, k := range registry {
 		if k.name == path {
 			active.Store(k)
+			initErr.Store(nil)
 			return nil
 		}
 	}

@@ -242,7 +242,13 @@ func TestFloatsIn(t *testing.T) {
 		{ptr(buf), 10, -2, 5, statusArgument},
 		{nil, 10, 2, 5, statusArgument},
 		{nil, 0, 0, 5, statusOK},
-		{ptr(buf), math.MaxInt64, math.MaxInt64 / 2, 3, statusShape},
+		// Lengths and counts no buffer can have: refused before any slice.
+		{ptr(buf), math.MaxInt64, math.MaxInt64 / 2, 3, statusArgument},
+		{ptr(buf), math.MaxInt64, 2, 5, statusArgument},
+		{ptr(buf), maxFloats + 1, 2, 5, statusArgument},
+		{ptr(buf), 10, math.MaxInt64 / 4, 4, statusShape},
+		{ptr(buf), maxFloats, maxFloats/4 + 1, 4, statusShape},
+		{unsafe.Add(unsafe.Pointer(nil), -16), maxFloats, 8, 1, statusShape}, // past the end of memory
 	} {
 		_, err := floatsIn("x", c.p, c.length, c.rows, c.cols)
 		if got := statusOf(err); got != c.want {

@@ -28,17 +28,30 @@ func guard(fn string, status *int32) {
 	}
 }
 
+// maxBytes is more bytes than any buffer holds: no 64-bit system gives a
+// process more than 2^57 bytes of address space (x86-64 with 5-level
+// paging; arm64 has at most 2^52).
+const (
+	maxBytes  = 1 << 57
+	maxFloats = maxBytes / 4
+)
+
 // floatsIn returns the rows×cols floats at p as a slice of C memory, after
-// checking the caller's element count length.
+// checking the caller's element count length. Every size is checked before
+// the slice is made, whatever length the caller claims: a slice that could
+// not exist is a shape error, never a panic.
 func floatsIn(name string, p unsafe.Pointer, length, rows, cols int64) ([]float32, error) {
 	if length < 0 {
 		return nil, argErr("%s_len is negative (%d)", name, length)
 	}
+	if length > maxFloats {
+		return nil, argErr("%s_len is %d, more floats than any address space holds", name, length)
+	}
 	if rows < 0 {
 		return nil, argErr("sample count is negative (%d)", rows)
 	}
-	if cols > 0 && rows > math.MaxInt64/cols {
-		return nil, shapeErr("%d samples × %d values overflow", rows, cols)
+	if cols > 0 && rows > maxFloats/cols {
+		return nil, shapeErr("%d samples × %d values is more floats than any buffer holds", rows, cols)
 	}
 	need := rows * cols
 	if length < need {
@@ -50,7 +63,25 @@ func floatsIn(name string, p unsafe.Pointer, length, rows, cols int64) ([]float3
 	if p == nil {
 		return nil, argErr("%s is NULL", name)
 	}
+	if uintptr(p) > ^uintptr(0)-uintptr(need)*4 {
+		return nil, shapeErr("%s: %d floats from %p run past the end of the address space", name, need, p)
+	}
 	return unsafe.Slice((*float32)(p), need), nil
+}
+
+// bytesIn returns the need bytes at p (non-NULL) as a slice of C memory,
+// after checking the caller's byte count size as floatsIn does a length.
+func bytesIn(name string, p unsafe.Pointer, size, need uintptr) ([]byte, error) {
+	if size > maxBytes {
+		return nil, argErr("%s_size is %d, more bytes than any address space holds", name, size)
+	}
+	if size < need {
+		return nil, shapeErr("%s has %d bytes, need %d", name, size, need)
+	}
+	if uintptr(p) > ^uintptr(0)-need {
+		return nil, shapeErr("%s: %d bytes from %p run past the end of the address space", name, need, p)
+	}
+	return unsafe.Slice((*byte)(p), need), nil
 }
 
 // putString implements the string-result convention of entrena.h.
@@ -65,10 +96,10 @@ func putString(s string, buf unsafe.Pointer, size uintptr, needed unsafe.Pointer
 		}
 		return argErr("buf is NULL but buf_size is %d", size)
 	}
-	if size < n {
-		return shapeErr("buffer of %d bytes is too small for %d bytes", size, n)
+	b, err := bytesIn("buf", buf, size, n)
+	if err != nil {
+		return err
 	}
-	b := unsafe.Slice((*byte)(buf), n)
 	copy(b, s)
 	b[n-1] = 0
 	return nil
@@ -112,7 +143,12 @@ func entrena_errmsg(net uintptr) (msg *C.char) {
 
 //export entrena_kernel_active
 func entrena_kernel_active(buf unsafe.Pointer, size uintptr, needed unsafe.Pointer) int32 {
-	return stringCall("entrena_kernel_active", asm.Active, buf, size, needed)
+	const fn = "entrena_kernel_active"
+	// No path is in use while a bad ENTRENA_KERNELS stops every network.
+	if err := core.KernelError(); err != nil {
+		return fail(fn, err)
+	}
+	return stringCall(fn, asm.Active, buf, size, needed)
 }
 
 //export entrena_kernels_available
@@ -188,7 +224,11 @@ func entrena_load_buffer(buf unsafe.Pointer, size uintptr, out unsafe.Pointer) i
 		if size > math.MaxInt32*4 {
 			return nil, fmt.Errorf("%w: buffer of %d bytes is larger than any model", core.ErrModel, size)
 		}
-		return core.Decode(unsafe.Slice((*byte)(buf), size))
+		data, err := bytesIn("buf", buf, size, size)
+		if err != nil {
+			return nil, err
+		}
+		return core.Decode(data)
 	})
 }
 
@@ -273,10 +313,12 @@ func entrena_thread_stats(net uintptr, threads, cores, inUse, reason unsafe.Poin
 		setInt32(cores, int32(st.Cores))
 		setInt32(inUse, int32(st.InUse))
 		if reason != nil {
-			// Copied into the handle's C memory: C must not keep a pointer
-			// to a Go string.
-			putMsg(h.reason, st.Reason)
-			*(**C.char)(reason) = &h.mem.threads_reason[0]
+			// Copied into the calling thread's C memory: C must not keep a
+			// pointer to a Go string, and another thread's call must not
+			// rewrite it while this one reads it.
+			ts := threadState()
+			putMsg(cBytes(&ts.threads_reason[0], len(ts.threads_reason)), st.Reason)
+			*(**C.char)(reason) = &ts.threads_reason[0]
 		}
 		return nil
 	})
@@ -294,6 +336,13 @@ func entrena_train_step(net uintptr, x unsafe.Pointer, xLen int64, y unsafe.Poin
 	const fn = "entrena_train_step"
 	defer guard(fn, &status)
 	return withNet(fn, net, func(h *netHandle) error {
+		// The batch first: x and y are sized by it.
+		if batch < 0 {
+			return argErr("batch is negative (%d)", batch)
+		}
+		if mb := int64(h.net.MaxBatch()); batch < 1 || batch > mb {
+			return shapeErr("batch of %d samples; must be between 1 and the network's max batch %d", batch, mb)
+		}
 		xs, err := floatsIn("x", x, xLen, batch, int64(h.net.Inputs()))
 		if err != nil {
 			return err
@@ -422,17 +471,17 @@ func entrena_set_params(net uintptr, src unsafe.Pointer, srcLen int64) (status i
 }
 
 //export entrena_history
-func entrena_history(net uintptr, dst unsafe.Pointer, dstLen int64, count unsafe.Pointer) (status int32) {
+func entrena_history(net uintptr, dst unsafe.Pointer, dstLen int64, needed unsafe.Pointer) (status int32) {
 	const fn = "entrena_history"
 	defer guard(fn, &status)
 	return withNet(fn, net, func(h *netHandle) error {
-		if count == nil {
-			return argErr("out_count is NULL")
-		}
 		hist := h.net.History()
-		*(*int64)(count) = int64(len(hist))
-		if dst == nil && dstLen == 0 {
-			return nil
+		setInt64(needed, int64(len(hist)))
+		if dst == nil {
+			if dstLen == 0 {
+				return nil // a size query
+			}
+			return argErr("dst is NULL but dst_len is %d", dstLen)
 		}
 		d, err := floatsIn("dst", dst, dstLen, 1, int64(len(hist)))
 		if err != nil {
@@ -469,28 +518,26 @@ func entrena_model_size(net uintptr, size unsafe.Pointer) (status int32) {
 }
 
 //export entrena_save_buffer
-func entrena_save_buffer(net uintptr, buf unsafe.Pointer, size uintptr, written unsafe.Pointer) (status int32) {
+func entrena_save_buffer(net uintptr, buf unsafe.Pointer, size uintptr, needed unsafe.Pointer) (status int32) {
 	const fn = "entrena_save_buffer"
 	defer guard(fn, &status)
 	return withNet(fn, net, func(h *netHandle) error {
 		need := uintptr(h.net.EncodedSize())
-		if size < need {
-			if written != nil {
-				*(*uintptr)(written) = need
-			}
-			return shapeErr("buffer has %d bytes, the model needs %d", size, need)
+		if needed != nil {
+			*(*uintptr)(needed) = need
 		}
 		if buf == nil {
-			return argErr("buf is NULL")
+			if size == 0 {
+				return nil // a size query
+			}
+			return argErr("buf is NULL but buf_size is %d", size)
 		}
-		n, err := h.net.Encode(unsafe.Slice((*byte)(buf), need))
+		b, err := bytesIn("buf", buf, size, need)
 		if err != nil {
 			return err
 		}
-		if written != nil {
-			*(*uintptr)(written) = uintptr(n)
-		}
-		return nil
+		_, err = h.net.Encode(b)
+		return err
 	})
 }
 

@@ -6,9 +6,11 @@ package main
 import "C"
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -99,17 +101,34 @@ func panicErr(r any) error {
 	return fmt.Errorf("%w: recovered Go panic: %v (please report)", errInternal, r)
 }
 
-// setThreadError records msg as the calling thread's entrena_last_error().
-// An exported function runs on the C thread that called it, so the C
-// thread-local buffer is the caller's.
-func setThreadError(msg string) {
-	buf := unsafe.Slice((*byte)(unsafe.Pointer(C.entrena__last_error_buf())), C.ENTRENA_ERRMSG_MAX)
-	putMsg(buf, msg)
+// threadState is the calling thread's C memory (entrena__thread). An
+// exported function runs on the C thread that called it, so the C
+// thread-local storage is the caller's.
+func threadState() *C.entrena__thread { return C.entrena__thread_state() }
+
+// cBytes is the C char array at p, n bytes, as a slice.
+func cBytes(p *C.char, n int) []byte { return unsafe.Slice((*byte)(unsafe.Pointer(p)), n) }
+
+// setThreadError records a failed call as the calling thread's
+// entrena_last_error() and entrena_last_errno().
+func setThreadError(msg string, err error) {
+	ts := threadState()
+	putMsg(cBytes(&ts.last_error[0], len(ts.last_error)), msg)
+	ts.last_errno = C.int(osErrno(err))
+}
+
+// osErrno is the OS error number behind err, 0 when it has none.
+func osErrno(err error) int {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		return int(errno)
+	}
+	return 0
 }
 
 // fail reports err for a call without a (valid) handle and returns its status.
 func fail(fn string, err error) int32 {
-	setThreadError(fn + ": " + err.Error())
+	setThreadError(fn+": "+err.Error(), err)
 	return statusOf(err)
 }
 
@@ -118,11 +137,14 @@ type netHandle struct {
 	mu   sync.Mutex
 	busy atomic.Bool // a progress callback of this handle is running
 
-	net    *core.Network // nil once destroyed
-	mem    *C.entrena__mem
-	msg    []byte // mem.msg as a slice
-	failed bool   // msg holds an error rather than "not an error"
-	reason []byte // mem.threads_reason as a slice, for entrena_thread_stats
+	net *core.Network // nil once destroyed
+
+	// msgMu guards mem and msg, which entrena_errmsg copies without
+	// waiting for mu (a call in progress may hold it for a whole fit).
+	msgMu  sync.Mutex
+	mem    *C.entrena__mem // nil once destroyed
+	msg    []byte          // mem.msg as a slice
+	failed bool            // msg holds an error rather than "not an error"
 
 	// Progress callback state of the entrena_fit call in progress.
 	onProgress func(core.Progress) bool // h.progress, bound once so that Fit does not allocate it
@@ -134,10 +156,25 @@ type netHandle struct {
 // The handle table. A plain map under a RWMutex: lookups never allocate
 // (a sync.Map would box uintptr keys above 255).
 var (
-	tableMu sync.RWMutex
-	table   = map[uintptr]*netHandle{}
-	lastID  uintptr // handles are never reused
+	tableMu   sync.RWMutex
+	table     = map[uintptr]*netHandle{}
+	created   uint64 // handles handed out so far
+	handleKey = [2]uint64{rand.Uint64(), rand.Uint64()}
 )
+
+// handleID is the handle of the n-th network: n through a keyed permutation
+// of the 64-bit integers. A permutation of a counter never repeats, so
+// handles are never reused; the random key makes a made-up value, or a live
+// handle plus or minus anything, name a live network with odds of about
+// (live networks)/2^64.
+func handleID(n uint64) uintptr {
+	x := n ^ handleKey[0]
+	// splitmix64's finaliser: xor-shifts and odd multipliers are invertible.
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	x ^= x >> 31
+	return uintptr(x ^ handleKey[1])
+}
 
 func handleOf(id uintptr) *netHandle {
 	tableMu.RLock()
@@ -153,14 +190,16 @@ func register(net *core.Network) uintptr {
 		panic("out of C memory")
 	}
 	h := &netHandle{net: net, mem: mem}
-	h.msg = unsafe.Slice((*byte)(unsafe.Pointer(&mem.msg[0])), len(mem.msg))
-	h.reason = unsafe.Slice((*byte)(unsafe.Pointer(&mem.threads_reason[0])), len(mem.threads_reason))
+	h.msg = cBytes(&mem.msg[0], len(mem.msg))
 	h.setMsg("not an error")
 	h.onProgress = h.progress
 	tableMu.Lock()
 	defer tableMu.Unlock()
-	lastID++
-	id := lastID
+	id := uintptr(0)
+	for id == 0 || table[id] != nil { // 0 is NULL
+		created++
+		id = handleID(created)
+	}
 	table[id] = h
 	return id
 }
@@ -216,22 +255,54 @@ func (h *netHandle) finish(fn string, err error) int32 {
 	msg := fn + ": " + err.Error()
 	h.setMsg(msg)
 	h.failed = true
-	setThreadError(msg)
+	setThreadError(msg, err)
 	return statusOf(err)
 }
 
 // setMsg copies s into the handle's C message buffer.
-func (h *netHandle) setMsg(s string) { putMsg(h.msg, s) }
+func (h *netHandle) setMsg(s string) {
+	h.msgMu.Lock()
+	putMsg(h.msg, s)
+	h.msgMu.Unlock()
+}
 
-// putMsg copies s, truncated on a character boundary, into the C buffer
-// buf as a NUL-terminated string.
+// msgCut stands for the middle of a message too long for its buffer.
+const msgCut = "..."
+
+// putMsg copies s into the C buffer buf as a NUL-terminated string. A
+// message too long for buf loses its middle, cut on character boundaries:
+// its start names the call and its end holds the OS reason, which a long
+// path would otherwise push out.
 func putMsg(buf []byte, s string) {
-	n := min(len(s), len(buf)-1)
-	for n > 0 && n < len(s) && !utf8.RuneStart(s[n]) {
-		n--
+	room := len(buf) - 1
+	if len(s) <= room {
+		copy(buf, s)
+		buf[len(s)] = 0
+		return
 	}
-	copy(buf, s[:n])
+	head := (room - len(msgCut)) / 2
+	for head > 0 && !utf8.RuneStart(s[head]) {
+		head--
+	}
+	tail := len(s) - (room - len(msgCut) - head)
+	for tail < len(s) && !utf8.RuneStart(s[tail]) {
+		tail++
+	}
+	n := copy(buf, s[:head])
+	n += copy(buf[n:], msgCut)
+	n += copy(buf[n:], s[tail:])
 	buf[n] = 0
+}
+
+// copyCString copies the NUL-terminated string in src into dst (at least
+// as long as src).
+func copyCString(dst, src []byte) {
+	n := bytes.IndexByte(src, 0)
+	if n < 0 {
+		n = len(src) - 1
+	}
+	copy(dst, src[:n])
+	dst[n] = 0
 }
 
 // progress forwards core's progress reports to the C callback.
@@ -278,15 +349,21 @@ func destroy(id uintptr) error {
 	tableMu.Unlock()
 
 	h.mu.Lock() // wait for a call in progress on another thread
-	net, mem := h.net, h.mem
-	h.net, h.mem, h.msg, h.reason = nil, nil, nil, nil
+	net := h.net
+	h.net = nil
+	h.msgMu.Lock()
+	mem := h.mem
+	h.mem, h.msg = nil, nil
+	h.msgMu.Unlock()
 	h.mu.Unlock()
 	net.Close()
 	C.free(unsafe.Pointer(mem))
 	return nil
 }
 
-// errmsg returns the handle's message, or a static one for a bad handle.
+// errmsg returns a copy of the handle's message in the calling thread's C
+// memory, or a static message for a bad handle. The handle's own buffer is
+// rewritten by calls on other threads; the copy is whole and stays put.
 func errmsg(id uintptr) *C.char {
 	if id == 0 {
 		return C.entrena__msg_null_handle
@@ -295,8 +372,93 @@ func errmsg(id uintptr) *C.char {
 	if h == nil {
 		return C.entrena__msg_bad_handle
 	}
-	return &h.mem.msg[0]
+	ts := threadState()
+	h.msgMu.Lock()
+	defer h.msgMu.Unlock()
+	if h.mem == nil { // destroyed since the lookup
+		return C.entrena__msg_bad_handle
+	}
+	copyCString(cBytes(&ts.errmsg[0], len(ts.errmsg)), h.msg)
+	return &ts.errmsg[0]
 }
+
+// readVersioned copies the caller's versioned struct at p (its size in its
+// first field, struct_size) over dst, which holds this library's defaults
+// (ours bytes): a smaller struct comes from an older header, and the fields
+// it lacks keep their defaults; a larger one from a newer header, accepted
+// when its fields beyond ours are zero (their defaults). fieldEnds lists
+// where each of our fields ends, so that only whole fields are copied.
+func readVersioned(name, initFn string, p, dst unsafe.Pointer, ours, minSize uintptr, fieldEnds []uintptr) error {
+	size := uintptr(*(*uint32)(p))
+	if size < minSize || size > C.ENTRENA__STRUCT_MAX_SIZE {
+		return argErr("%s.struct_size is %d, outside [%d, %d] (initialise the struct with %s)", name, size, minSize, C.ENTRENA__STRUCT_MAX_SIZE, initFn)
+	}
+	if size > ours {
+		for i, b := range unsafe.Slice((*byte)(unsafe.Add(p, ours)), size-ours) {
+			if b != 0 {
+				return argErr("%s.struct_size is %d and byte %d is set: this library's struct has %d bytes and leaves newer fields at their defaults (zero)", name, size, ours+uintptr(i), ours)
+			}
+		}
+		size = ours
+	}
+	n := uintptr(0)
+	for _, end := range fieldEnds {
+		if end <= size {
+			n = end
+		}
+	}
+	copy(unsafe.Slice((*byte)(dst), n), unsafe.Slice((*byte)(p), n))
+	return nil
+}
+
+// The defaults of the versioned structs, from their C initialisers.
+var specDefaults, fitOptionsDefaults = func() (C.entrena_spec, C.entrena_fit_options) {
+	var s C.entrena_spec
+	var o C.entrena_fit_options
+	C.entrena_spec_init_sized(&s, C.size_t(unsafe.Sizeof(s)))
+	C.entrena_fit_options_init_sized(&o, C.size_t(unsafe.Sizeof(o)))
+	return s, o
+}()
+
+// Where each field of the versioned structs ends, for readVersioned.
+var specFieldEnds = func() []uintptr {
+	var s C.entrena_spec
+	return []uintptr{
+		unsafe.Offsetof(s.struct_size) + unsafe.Sizeof(s.struct_size),
+		unsafe.Offsetof(s.inputs) + unsafe.Sizeof(s.inputs),
+		unsafe.Offsetof(s.n_layers) + unsafe.Sizeof(s.n_layers),
+		unsafe.Offsetof(s.loss) + unsafe.Sizeof(s.loss),
+		unsafe.Offsetof(s.units) + unsafe.Sizeof(s.units),
+		unsafe.Offsetof(s.activations) + unsafe.Sizeof(s.activations),
+		unsafe.Offsetof(s.optimizer) + unsafe.Sizeof(s.optimizer),
+		unsafe.Offsetof(s.learning_rate) + unsafe.Sizeof(s.learning_rate),
+		unsafe.Offsetof(s.momentum) + unsafe.Sizeof(s.momentum),
+		unsafe.Offsetof(s.beta1) + unsafe.Sizeof(s.beta1),
+		unsafe.Offsetof(s.beta2) + unsafe.Sizeof(s.beta2),
+		unsafe.Offsetof(s.epsilon) + unsafe.Sizeof(s.epsilon),
+		unsafe.Offsetof(s.max_batch) + unsafe.Sizeof(s.max_batch),
+		unsafe.Offsetof(s.threads) + unsafe.Sizeof(s.threads),
+		unsafe.Offsetof(s.seed) + unsafe.Sizeof(s.seed),
+	}
+}()
+
+var fitOptionsFieldEnds = func() []uintptr {
+	var o C.entrena_fit_options
+	return []uintptr{
+		unsafe.Offsetof(o.struct_size) + unsafe.Sizeof(o.struct_size),
+		unsafe.Offsetof(o.epochs) + unsafe.Sizeof(o.epochs),
+		unsafe.Offsetof(o.batch_size) + unsafe.Sizeof(o.batch_size),
+		unsafe.Offsetof(o.shuffle) + unsafe.Sizeof(o.shuffle),
+		unsafe.Offsetof(o.progress_every_batch) + unsafe.Sizeof(o.progress_every_batch),
+		unsafe.Offsetof(o.progress) + unsafe.Sizeof(o.progress),
+		unsafe.Offsetof(o.user_data) + unsafe.Sizeof(o.user_data),
+		unsafe.Offsetof(o.val_x) + unsafe.Sizeof(o.val_x),
+		unsafe.Offsetof(o.val_x_len) + unsafe.Sizeof(o.val_x_len),
+		unsafe.Offsetof(o.val_y) + unsafe.Sizeof(o.val_y),
+		unsafe.Offsetof(o.val_y_len) + unsafe.Sizeof(o.val_y_len),
+		unsafe.Offsetof(o.val_samples) + unsafe.Sizeof(o.val_samples),
+	}
+}()
 
 // specFromC converts and validates the C spec struct.
 func specFromC(p unsafe.Pointer) (core.Spec, error) {
@@ -304,10 +466,11 @@ func specFromC(p unsafe.Pointer) (core.Spec, error) {
 	if p == nil {
 		return s, argErr("spec is NULL")
 	}
-	cs := (*C.entrena_spec)(p)
-	if want := C.uint32_t(unsafe.Sizeof(C.entrena_spec{})); cs.struct_size != want {
-		return s, argErr("spec.struct_size is %d, this library expects %d (initialise the spec with entrena_spec_init)", cs.struct_size, want)
+	spec := specDefaults
+	if err := readVersioned("spec", "entrena_spec_init", p, unsafe.Pointer(&spec), unsafe.Sizeof(spec), C.ENTRENA__SPEC_MIN_SIZE, specFieldEnds); err != nil {
+		return s, err
 	}
+	cs := &spec
 	if cs.n_layers < 1 || cs.n_layers > core.MaxLayers {
 		return s, fmt.Errorf("%w: n_layers must be between 1 and %d, got %d", core.ErrSpec, core.MaxLayers, cs.n_layers)
 	}
@@ -354,10 +517,11 @@ func (h *netHandle) fitOptionsFromC(p unsafe.Pointer) (core.FitOptions, error) {
 	if p == nil {
 		return o, nil
 	}
-	co := (*C.entrena_fit_options)(p)
-	if want := C.uint32_t(unsafe.Sizeof(C.entrena_fit_options{})); co.struct_size != want {
-		return o, argErr("opts.struct_size is %d, this library expects %d (initialise the options with entrena_fit_options_init)", co.struct_size, want)
+	opts := fitOptionsDefaults
+	if err := readVersioned("opts", "entrena_fit_options_init", p, unsafe.Pointer(&opts), unsafe.Sizeof(opts), C.ENTRENA__FIT_OPTIONS_MIN_SIZE, fitOptionsFieldEnds); err != nil {
+		return o, err
 	}
+	co := &opts
 	o.Epochs = int(co.epochs)
 	if co.batch_size < 0 {
 		return o, argErr("opts.batch_size is negative (%d)", co.batch_size)

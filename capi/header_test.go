@@ -205,3 +205,34 @@ func TestStatusValues(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusStringsMatchHeader: the strings entrena.h quotes in the comment
+// of entrena_status_string are the ones it returns, the first for ENTRENA_OK.
+func TestStatusStringsMatchHeader(t *testing.T) {
+	src, err := os.ReadFile("include/entrena.h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(src)
+	decl := strings.Index(text, "const char *entrena_status_string(")
+	if decl < 0 {
+		t.Fatal("no entrena_status_string in entrena.h")
+	}
+	comment := text[strings.LastIndex(text[:decl], "/*"):decl]
+	quoted := regexp.MustCompile(`"([^"]+)"`).FindAllStringSubmatch(comment, -1)
+	if len(quoted) < 2 {
+		t.Fatalf("no quoted examples in %q", comment)
+	}
+	returned := map[string]bool{statusString(-1): true}
+	for s := statusOK; s <= statusInternal; s++ {
+		returned[statusString(s)] = true
+	}
+	for _, q := range quoted {
+		if !returned[q[1]] {
+			t.Errorf("entrena.h quotes %q, which entrena_status_string never returns", q[1])
+		}
+	}
+	if got := statusString(statusOK); got != quoted[0][1] {
+		t.Errorf("entrena_status_string(ENTRENA_OK) = %q, entrena.h says %q", got, quoted[0][1])
+	}
+}

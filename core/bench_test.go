@@ -51,6 +51,37 @@ func BenchmarkTrainStep(b *testing.B) {
 	}
 }
 
+// BenchmarkTrainStepGuard is TrainStep against the same step without its
+// divergence guard (the input checks and the unguarded step Fit runs), on
+// one thread: the guard's cost. Compare the two with benchstat, -count 10.
+func BenchmarkTrainStepGuard(b *testing.B) {
+	for _, batch := range []int{32, 256} {
+		for _, guarded := range []bool{true, false} {
+			name := map[bool]string{true: "guarded", false: "unguarded"}[guarded]
+			b.Run(fmt.Sprintf("784-128-64-10/batch=%d/%s/%s", batch, name, asm.Active()), func(b *testing.B) {
+				n, err := New(mnistShape(batch, 1))
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer n.Close()
+				x, y := benchData(batch)
+				for b.Loop() {
+					if guarded {
+						_, err = n.TrainStep(x, y, batch)
+					} else {
+						_ = n.firstNonFiniteN(x)
+						_ = firstNonFinite(y)
+						_, err = n.step1(x, y, batch)
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
 func BenchmarkPredict(b *testing.B) {
 	for _, batch := range []int{1, 32, 256} {
 		b.Run(fmt.Sprintf("784-128-64-10/batch=%d/%s", batch, asm.Active()), func(b *testing.B) {

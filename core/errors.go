@@ -19,6 +19,11 @@ var (
 	// ErrTooLarge: the network's buffers would need more memory than this
 	// machine allows (see New); such errors wrap ErrSpec too.
 	ErrTooLarge = errors.New("network too large for this machine's memory")
+
+	// ErrNotRegular: Load, Save or WriteFileAtomic met a folder, device,
+	// FIFO or socket where a model (or output) file belongs; it comes
+	// wrapped in an *fs.PathError naming the path.
+	ErrNotRegular = errors.New("not a regular file")
 )
 
 func specErr(format string, args ...any) error {

@@ -51,6 +51,7 @@ type fitBuffers struct {
 	snapshot []float32 // parameters at the start of the epoch, for divergence recovery
 	opt1     []float32 // optimizer state at the start of the epoch
 	opt2     []float32
+	running  bool // a Fit is in progress: the snapshot is its own
 	// rngAtStart is the shuffle generator's state when Fit was called,
 	// restored when a bad input stops it.
 	rngAtStart rand.PCG
@@ -76,6 +77,10 @@ func (n *Network) Fit(x, y []float32, samples int, opts FitOptions) (h History, 
 		return h, err
 	}
 	n.prepareFit(samples, opts)
+	n.fit.running = true
+	defer func() { n.fit.running = false }()
+	// Fit's steps change the optimizer state without TrainStep's guard.
+	n.guard.stateKnown = n.spec.Optimizer.Kind == SGD
 	// The returned history is a view of the network's own history buffers
 	// (capacity-limited, so nothing later overwrites it): an epoch adds to
 	// them without allocating, apart from their amortised doubling.
@@ -153,6 +158,13 @@ func (n *Network) prepareFit(samples int, opts FitOptions) {
 		f.bx = asm.Aligned(int(n.layout.batchX))
 		f.by = asm.Aligned(int(n.layout.batchY))
 	}
+	n.allocSnapshot()
+}
+
+// allocSnapshot allocates, once, the buffers for a copy of the parameters
+// and optimizer state (Fit's epoch start, TrainStep's exact guard).
+func (n *Network) allocSnapshot() {
+	f := &n.fit
 	if f.snapshot == nil {
 		f.snapshot = make([]float32, len(n.params))
 		f.opt1 = make([]float32, len(n.opt1))

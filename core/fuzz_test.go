@@ -3,13 +3,16 @@ package core
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"hash/crc32"
+	"slices"
 	"testing"
 )
 
 // FuzzDecode feeds arbitrary bytes (seeded with valid model files) to the
-// model loader: it must return an error or a network, never panic, and a
-// decoded network must encode back to the same bytes.
+// model loader, Decode and ReadModel: they must return an error or a
+// network, never panic, agree, and a decoded network must encode back to
+// the same bytes.
 func FuzzDecode(f *testing.F) {
 	// A valid spec may ask for up to 2³¹ activations (16 GiB with the
 	// deltas): with a fuzz worker's budget such files reach New, which
@@ -51,25 +54,35 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
-// decodeRoundTrip decodes data; a network that decodes must encode back
-// to the same bytes.
+// decodeRoundTrip decodes data, from memory and as a stream: both accept
+// the same files, and a network that decodes must encode back to the same
+// bytes.
 func decodeRoundTrip(t *testing.T, data []byte) {
 	n, err := Decode(data)
+	m, serr := ReadModel(bytes.NewReader(data))
+	if (err == nil) != (serr == nil) {
+		t.Fatalf("Decode and ReadModel disagree: %v; %v", err, serr)
+	}
 	if err != nil {
 		return
 	}
 	defer n.Close()
-	again, err := n.MarshalBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(again, data) {
-		t.Fatalf("decode/encode round trip changed the file")
+	defer m.Close()
+	for _, net := range []*Network{n, m} {
+		again, err := net.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(again, data) {
+			t.Fatalf("decode/encode round trip changed the file")
+		}
 	}
 }
 
 // FuzzNew builds networks from arbitrary small specs and trains one step:
-// invalid specs are errors, valid ones work, nothing panics.
+// invalid specs are errors, valid ones work, nothing panics. A step either
+// leaves every parameter finite or diverges (a huge learning rate) and
+// leaves the parameters as they were.
 func FuzzNew(f *testing.F) {
 	f.Add(uint8(2), uint8(3), uint8(1), uint8(0), uint8(0), uint8(0), uint8(0), uint8(4), float32(0.5))
 	f.Add(uint8(0), uint8(3), uint8(1), uint8(4), uint8(2), uint8(2), uint8(2), uint8(1), float32(-1))
@@ -91,8 +104,17 @@ func FuzzNew(f *testing.F) {
 		for i := range y {
 			y[i] = float32(i % 2)
 		}
-		if _, err := n.TrainStep(x, y, b); err != nil {
+		before := slices.Clone(n.params)
+		_, err = n.TrainStep(x, y, b)
+		switch {
+		case errors.Is(err, ErrDiverged):
+			if !slices.Equal(before, n.params) {
+				t.Fatalf("spec %+v: a diverged step changed the parameters", s)
+			}
+		case err != nil:
 			t.Fatalf("valid spec %+v: %v", s, err)
+		case firstNonFinite(n.params) >= 0:
+			t.Fatalf("spec %+v: a step returned without error and left a parameter NaN or Inf", s)
 		}
 	})
 }

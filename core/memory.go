@@ -34,9 +34,12 @@ type layout struct {
 	shared uint64
 
 	// Fit's buffers: the gathered batch (when shuffling) and the snapshot
-	// of the parameters and optimizer state. The permutation (4 bytes per
-	// sample) is sized by the data, which the caller already holds.
+	// of the parameters and optimizer state (which TrainStep's guard uses
+	// too). The permutation (4 bytes per sample) is sized by the data,
+	// which the caller already holds.
 	batchX, batchY uint64
+
+	guard uint64 // TrainStep's divergence guard's scratch, one per pool thread
 }
 
 // newLayout computes the layout of a valid spec for a pool of threads workers.
@@ -66,6 +69,7 @@ func newLayout(s Spec, threads int) layout {
 	lo.threads = uint64(max(threads, 1))
 	lo.batchX = uint64(mb) * uint64(s.Inputs)
 	lo.batchY = uint64(mb) * uint64(s.Outputs())
+	lo.guard = normFloats * lo.threads
 	return lo
 }
 
@@ -86,6 +90,7 @@ func (lo layout) footprint() uint64 {
 	c.aligned(lo.batchX, 1) // Fit: gathered batch
 	c.aligned(lo.batchY, 1)
 	c.add(lo.params, 4*(1+lo.opt)) // Fit: snapshot of params and optimizer state (plain slices)
+	c.aligned(lo.guard, 1)
 	return c.bytes
 }
 

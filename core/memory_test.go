@@ -6,12 +6,9 @@ import (
 	"hash/crc32"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -151,40 +148,15 @@ func TestNewUnderUlimit(t *testing.T) {
 		}
 		return
 	}
-	if runtime.GOOS != "linux" {
-		t.Skip("ulimit -v is tested on Linux")
-	}
-	if raceEnabled {
-		t.Skip("the race detector needs more address space than ulimit -v leaves")
-	}
-	bash, err := exec.LookPath("bash")
-	if err != nil {
-		t.Skip("no bash")
-	}
 	const limitKiB = 4000000
-	cmd := exec.Command(bash, "-c", `ulimit -v `+strconv.Itoa(limitKiB)+` || exit 3; exec "$0" -test.run='^TestNewUnderUlimit$' -test.count=1`, os.Args[0])
-	cmd.Env = append(os.Environ(), "ENTRENA_ULIMIT_CHILD=1")
-	out, err := cmd.CombinedOutput()
-	if errors.Is(err, syscall.ENOEXEC) {
-		t.Skipf("cannot re-run the test binary here (qemu-user): %v", err)
-	}
-	var exit *exec.ExitError
-	if errors.As(err, &exit) && exit.ExitCode() == 3 {
-		t.Skipf("cannot set ulimit -v %d here: %s", limitKiB, out)
-	}
-	// bash's exec of a binary the kernel cannot run (an arm64 test binary
-	// under qemu-user without binfmt_misc) exits 126.
-	if errors.As(err, &exit) && exit.ExitCode() == 126 {
-		t.Skipf("bash cannot run the test binary here (qemu-user): %s", out)
-	}
-	require.NoError(t, err, string(out))
-	require.Contains(t, string(out), "REFUSED bad network spec: network too large for this machine's memory", string(out))
-	require.NotContains(t, string(out), "NOT REFUSED")
+	out := underUlimit(t, "TestNewUnderUlimit", limitKiB, "ENTRENA_ULIMIT_CHILD=1")
+	require.Contains(t, out, "REFUSED bad network spec: network too large for this machine's memory", out)
+	require.NotContains(t, out, "NOT REFUSED")
 	// The rlimit is the budget unless memory or a cgroup limit is smaller.
 	if own, _ := systemMemoryBudget(); own > limitKiB<<10/2 {
-		require.Contains(t, string(out), "(half of RLIMIT_AS, 3.8 GiB)")
+		require.Contains(t, out, "(half of RLIMIT_AS, 3.8 GiB)")
 	}
-	t.Log(strings.SplitN(string(out), "\n", 2)[0])
+	t.Log(strings.SplitN(out, "\n", 2)[0])
 }
 
 func fmtErr(err error) string {

@@ -37,6 +37,7 @@ type Network struct {
 
 	layout layout     // every buffer's size, checked against the memory budget by New
 	fit    fitBuffers // shuffling and divergence-recovery buffers, sized on first Fit
+	guard  stepGuard  // TrainStep's divergence guard (guard.go)
 	tiny   bool       // small enough for the loop path of tiny.go
 }
 
@@ -78,8 +79,8 @@ func (c *carver) take(n int) []float32 {
 // the process instead; Go cannot recover from it.
 func New(spec Spec) (n *Network, err error) {
 	defer recoverError(&err)
-	if err := asm.InitError(); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrKernels, err)
+	if err := KernelError(); err != nil {
+		return nil, err
 	}
 	spec = spec.withDefaults()
 	if err := spec.Validate(); err != nil {
@@ -132,6 +133,7 @@ func New(spec Spec) (n *Network, err error) {
 		in = l.Units
 	}
 	reserveWorkspaces(n.gemm, spec)
+	n.guard = newStepGuard(asm.Aligned(int(lo.guard)), int(lo.threads), spec)
 	n.initWeights()
 	return n, nil
 }
@@ -208,6 +210,7 @@ func (n *Network) SetThreads(threads int) error {
 	}
 	g := asm.NewParallelGemm(p)
 	reserveWorkspaces(g, n.spec)
+	n.guard.scratch = newNormScratch(asm.Aligned(int(lo.guard)), int(lo.threads))
 	n.layout = lo
 	old := n.pool
 	n.pool, n.gemm = p, g
@@ -251,7 +254,8 @@ func (n *Network) Steps() int64 { return n.step }
 func (n *Network) History() []float32 { return n.history }
 
 // Weights returns layer i's weights (out×in, row-major) and biases as views
-// of the network's parameters: writes through them change the network.
+// of the network's parameters: writes through them change the network (a
+// NaN or ±Inf written there makes Save and Encode refuse it, ErrData).
 func (n *Network) Weights(i int) (w, b []float32, err error) {
 	if i < 0 || i >= len(n.layers) {
 		return nil, nil, shapeErr("layer %d out of range [0, %d)", i, len(n.layers))
@@ -306,6 +310,7 @@ func (n *Network) ResetOptimizer() {
 	clear(n.opt1)
 	clear(n.opt2)
 	n.step = 0
+	n.guard.state, n.guard.stateKnown = stateBounds{}, true
 }
 
 // SetLearningRate changes the learning rate for later steps.

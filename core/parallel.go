@@ -16,6 +16,7 @@ type tasks struct {
 	update updateTask
 	gather gatherTask
 	scan   scanTask
+	norm   normTask
 }
 
 // taskErrs keeps each worker's error; kernels only fail on a bad shape,
@@ -125,11 +126,10 @@ func (n *Network) update(batch int) error {
 	t := &n.tasks.update
 	t.n = n
 	if o.Kind == Adam {
-		s := float64(n.step)
+		c1, c2 := adamCorrections(*o, n.step)
 		t.adam = asm.AdamParams{
 			LR: o.LearningRate, Beta1: o.Beta1, Beta2: o.Beta2, Eps: o.Epsilon,
-			Correction1: float32(1 - math.Pow(float64(o.Beta1), s)),
-			Correction2: float32(1 - math.Pow(float64(o.Beta2), s)),
+			Correction1: c1, Correction2: c2,
 		}
 	}
 	t.reset(n.pool.Threads())
@@ -139,6 +139,12 @@ func (n *Network) update(batch int) error {
 		n.pool.For(len(n.params), asm.ElementUnit, t)
 	}
 	return t.first()
+}
+
+// adamCorrections are Adam's bias corrections 1−β1ᵗ and 1−β2ᵗ at step t.
+func adamCorrections(o Optimizer, t int64) (c1, c2 float32) {
+	s := float64(t)
+	return float32(1 - math.Pow(float64(o.Beta1), s)), float32(1 - math.Pow(float64(o.Beta2), s))
 }
 
 // parallelUpdate reports whether the optimizer pass is split over the pool.

@@ -1,11 +1,21 @@
 package core
 
-import "github.com/v1tr0/entrena/asm"
+import (
+	"math"
+
+	"github.com/v1tr0/entrena/asm"
+)
 
 // TrainStep runs one step of mini-batch gradient descent on batch samples:
 // x is batch×Inputs and y batch×Outputs, row-major, read in place. It
 // returns the batch's cost before the update. The step is forward, cost,
 // backward, update, as in the seed's training cycle; it allocates nothing.
+//
+// A step that diverges is an error wrapping ErrData and ErrDiverged, and
+// leaves the network exactly as it was before the call (parameters,
+// optimizer state, step count): the cost is NaN or ±Inf, or the update
+// would make a parameter or the optimizer state NaN or ±Inf. See guard.go
+// for how that is decided without copying the parameters on every step.
 func (n *Network) TrainStep(x, y []float32, batch int) (cost float32, err error) {
 	defer recoverError(&err)
 	if err := n.checkBatch(x, batch, "x"); err != nil {
@@ -14,25 +24,65 @@ func (n *Network) TrainStep(x, y []float32, batch int) (cost float32, err error)
 	if err := n.checkTargets(y, batch); err != nil {
 		return 0, err
 	}
-	if i := n.firstNonFiniteN(x[:batch*n.Inputs()]); i >= 0 {
-		return 0, dataErr("input %d (sample %d, feature %d) is %v", i, i/n.Inputs(), i%n.Inputs(), x[i])
+	x = x[:batch*n.Inputs()]
+	// The guard's bound starts from the inputs' norm, which is NaN or +Inf
+	// when an input is NaN or ±Inf (or their squares overflow): finite, it
+	// stands in for the scan.
+	xNorm := math.Inf(1)
+	if n.boundsPay(batch) {
+		xNorm = n.norm(x)
+	}
+	if !(xNorm < math.Inf(1)) {
+		if i := n.firstNonFiniteN(x); i >= 0 {
+			return 0, dataErr("input %d (sample %d, feature %d) is %v", i, i/n.Inputs(), i%n.Inputs(), x[i])
+		}
 	}
 	if i := firstNonFinite(y[:batch*n.Outputs()]); i >= 0 {
 		return 0, dataErr("target %d (sample %d, output %d) is %v", i, i/n.Outputs(), i%n.Outputs(), y[i])
 	}
-	return n.step1(x, y, batch)
+	if xNorm < math.Inf(1) {
+		return n.boundedStep(x, y, batch, xNorm)
+	}
+	return n.exactStep(x, y, batch)
 }
 
-// step1 is TrainStep after validation.
+// step1 is one unguarded step after validation, as Fit runs it (Fit checks
+// for divergence once per epoch against its own snapshot).
 func (n *Network) step1(x, y []float32, batch int) (float32, error) {
-	if n.spec.Optimizer.Kind == SGD && !n.useTiny(batch) {
-		return n.sgdStep(x, y, batch)
-	}
-	cost, err := n.gradients(x, y, batch)
+	cost, err := n.backprop(x, y, batch)
 	if err != nil {
 		return 0, err
 	}
-	return cost, n.update(batch)
+	return cost, n.apply(x, batch)
+}
+
+// fusedSGD reports whether the step's update is plain SGD fused into the
+// weight gradient products (sgdApply) rather than an optimizer pass.
+func (n *Network) fusedSGD(batch int) bool {
+	return n.spec.Optimizer.Kind == SGD && !n.useTiny(batch)
+}
+
+// backprop runs forward, cost and backward, leaving every layer's δ in its
+// delta buffer and, unless the update is fused, ∂J/∂θ in n.grads. Nothing
+// of the network's state changes.
+func (n *Network) backprop(x, y []float32, batch int) (float32, error) {
+	if !n.fusedSGD(batch) {
+		return n.gradients(x, y, batch)
+	}
+	cost, err := n.forwardCost(x, y, batch)
+	if err != nil {
+		return 0, err
+	}
+	return cost, n.sgdDeltas(batch)
+}
+
+// apply updates the parameters (and the optimizer state) from what
+// backprop left.
+func (n *Network) apply(x []float32, batch int) error {
+	if n.fusedSGD(batch) {
+		return n.sgdApply(x, batch)
+	}
+	return n.update(batch)
 }
 
 // gradients runs forward, cost and backward, leaving ∂J/∂θ in n.grads.
@@ -121,17 +171,33 @@ func (n *Network) checkTargets(y []float32, batch int) error {
 	return nil
 }
 
-// sgdStep is one step of plain SGD with the update fused into the weight
-// gradient product: W ← W − (lr/m)·δᵀ·a is one Sgemm with alpha = −lr/m and
-// beta = 1, so no dW is written and no optimizer pass reads it back (the
-// pass over the weights was 8% of a batch-32 step). Each layer's δ for the
-// layer below is computed first, from the weights before their update, so
-// the step is the same gradient descent step as gradients + update.
-func (n *Network) sgdStep(x, y []float32, batch int) (float32, error) {
-	cost, err := n.forwardCost(x, y, batch)
-	if err != nil {
-		return 0, err
+// Plain SGD fuses the update into the weight gradient product:
+// W ← W − (lr/m)·δᵀ·a is one Sgemm with alpha = −lr/m and beta = 1, so no
+// dW is written and no optimizer pass reads it back (the pass over the
+// weights was 8% of a batch-32 step). Every δ is computed first, from the
+// weights before their update (sgdDeltas), then every layer is updated
+// (sgdApply): the same gradient descent step as gradients + update, and
+// the guard can look at every δ before anything changes.
+
+// sgdDeltas sets δ[l−1] = (δ[l]·W[l]) ⊙ f′(a[l−1]) for every layer from the
+// last, whose δ lossAndDelta wrote.
+func (n *Network) sgdDeltas(batch int) error {
+	for i := len(n.layers) - 1; i > 0; i-- {
+		l, p := &n.layers[i], &n.layers[i-1]
+		d, pd := l.d[:batch*l.out], p.d[:batch*p.out]
+		if err := n.gemm.Sgemm(false, false, batch, l.in, l.out, 1, d, l.out, l.w, l.in, 0, pd, l.in); err != nil {
+			return err
+		}
+		if err := n.activationBackwardN(p.act, pd, p.a[:batch*p.out]); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// sgdApply adds −(lr/m)·δ[l]ᵀ·a[l−1] to every W[l] and −(lr/m)·Σδ[l] to
+// every b[l].
+func (n *Network) sgdApply(x []float32, batch int) error {
 	scale := -n.spec.Optimizer.LearningRate / float32(batch)
 	for i := len(n.layers) - 1; i >= 0; i-- {
 		l := &n.layers[i]
@@ -139,28 +205,17 @@ func (n *Network) sgdStep(x, y []float32, batch int) (float32, error) {
 		prev := x
 		if i > 0 {
 			prev = n.layers[i-1].a[:batch*l.in]
-			p := &n.layers[i-1]
-			pd := p.d[:batch*p.out]
-			if err := n.gemm.Sgemm(false, false, batch, l.in, l.out, 1, d, l.out, l.w, l.in, 0, pd, l.in); err != nil {
-				return 0, err
-			}
 		}
 		if err := n.gemm.Sgemm(true, false, l.out, l.in, batch, scale, d, l.out, prev, l.in, 1, l.w, l.in); err != nil {
-			return 0, err
+			return err
 		}
 		if err := asm.ColSums(l.db, scale, d, batch, l.out); err != nil {
-			return 0, err
+			return err
 		}
 		if err := asm.Axpy(1, l.db, l.b); err != nil {
-			return 0, err
-		}
-		if i > 0 {
-			p := &n.layers[i-1]
-			if err := n.activationBackwardN(p.act, p.d[:batch*p.out], prev); err != nil {
-				return 0, err
-			}
+			return err
 		}
 	}
 	n.step++
-	return cost, nil
+	return nil
 }

@@ -1,25 +1,31 @@
 /*
  * entrena.h — the C API of entrena, a dense neural-network training core.
  *
- * Link with -lentrena (shared: libentrena.so) or libentrena.a (static; then
- * also -lpthread). `pkg-config --cflags --libs entrena` gives the flags of an
+ * Link with -lentrena (shared: libentrena.so, a link to libentrena.so.N,
+ * N = ENTRENA_ABI_VERSION, its SONAME) or libentrena.a (static; then also
+ * -lpthread). Both define no global symbol but the functions below. `pkg-config --cflags --libs entrena` gives the flags of an
  * installed copy.
  *
  * CONVENTIONS (they hold for every function below unless its comment says
  * otherwise)
  *
  *  - Status: every function that can fail returns an entrena_status
- *    (all but the six that cannot, which return their value directly:
+ *    (all but the seven that cannot, which return their value directly:
  *    entrena_status_string, entrena_errmsg, entrena_last_error,
- *    entrena_version, entrena_version_number, entrena_abi_version).
- *    ENTRENA_OK (0) is success; anything else is an error. entrena_status_string() names a
- *    status; entrena_errmsg() (per network) and entrena_last_error() (per
- *    thread) give the detailed message.
+ *    entrena_last_errno, entrena_version, entrena_version_number,
+ *    entrena_abi_version). ENTRENA_OK (0) is success; anything else is an
+ *    error, and no call returns ENTRENA_ERR_INTERNAL unless entrena has a
+ *    bug. entrena_status_string() names a status; entrena_errmsg() (per
+ *    network) and entrena_last_error() (per thread) give the detailed
+ *    message, entrena_last_errno() the OS error behind it.
  *
  *  - Handles: an entrena_net* is an opaque handle, not a pointer to memory:
- *    never dereference it. Handles are never reused within a process, so a
- *    destroyed or made-up handle is detected and gives ENTRENA_ERR_HANDLE
- *    instead of undefined behaviour. NULL gives ENTRENA_ERR_HANDLE too
+ *    never dereference it. A handle is a 64-bit value drawn from a random
+ *    permutation of a creation counter, checked on every call: handles are
+ *    never reused within a process, and a destroyed, made-up or altered
+ *    handle (a live one plus one, say) gives ENTRENA_ERR_HANDLE instead of
+ *    undefined behaviour (it names another live network with odds of about
+ *    one in 2^64 per live network). NULL gives ENTRENA_ERR_HANDLE too
  *    (except entrena_destroy(NULL), which is a no-op returning ENTRENA_OK).
  *
  *  - Data layout: float32, row-major, one sample per row (numpy C order).
@@ -29,7 +35,22 @@
  *    elements (floats) for float buffers and in bytes for byte buffers.
  *    A buffer shorter than the call needs gives ENTRENA_ERR_SHAPE; a longer
  *    one is fine (only the needed prefix is used). A negative count gives
- *    ENTRENA_ERR_ARGUMENT; zero samples give ENTRENA_ERR_SHAPE.
+ *    ENTRENA_ERR_ARGUMENT; zero samples give ENTRENA_ERR_SHAPE. Sizes are
+ *    checked before any buffer is touched, against what any address space
+ *    holds (2^57 bytes): a length beyond that gives ENTRENA_ERR_ARGUMENT, a
+ *    count whose buffer would be larger (or run past the end of memory)
+ *    ENTRENA_ERR_SHAPE.
+ *
+ *  - Size queries: a function whose result has a size the caller cannot
+ *    know in advance (entrena_kernel_active, entrena_kernels_available,
+ *    entrena_cpu_features, entrena_cpu_model, entrena_history,
+ *    entrena_save_buffer) takes (buf, buf_len, needed). *needed (optional)
+ *    always receives the length the whole result needs, on success too.
+ *    buf == NULL with buf_len == 0 is a size query: ENTRENA_OK, nothing
+ *    written. A buffer shorter than that gives ENTRENA_ERR_SHAPE, *needed
+ *    still set and buf untouched. buf == NULL with buf_len > 0 gives
+ *    ENTRENA_ERR_ARGUMENT. Results whose size the network fixes take no
+ *    needed pointer: entrena_param_count and entrena_shape give their sizes.
  *
  *  - Out-parameters: a pointer named out_* or documented "required" must not
  *    be NULL (ENTRENA_ERR_ARGUMENT). Those documented "optional" may be NULL.
@@ -42,6 +63,16 @@
  *    (const char*) are owned by the library; their lifetime is documented
  *    at each function. The caller frees nothing the library returns except
  *    handles, with entrena_destroy().
+ *
+ *  - Versioned structs (entrena_spec, entrena_fit_options) start with
+ *    struct_size, which their initialisers set: entrena_spec_init(&spec)
+ *    is a macro passing sizeof spec to entrena_spec_init_sized, so a program
+ *    records the size of the struct it was compiled with. The library
+ *    accepts a smaller struct_size (a program built against an older
+ *    header): the fields past it take their defaults. A larger one (a newer
+ *    header) is accepted when every byte past the library's own struct is
+ *    zero, the default of any field added later; otherwise, and below each
+ *    struct's required fields, ENTRENA_ERR_ARGUMENT.
  *
  *  - Threads: any function may be called from any thread. Separate handles
  *    are independent and may be used from different threads at the same
@@ -63,9 +94,9 @@
  *    (calls starting after that, the fit's own callbacks' included, get
  *    ENTRENA_ERR_HANDLE), then waits for the call in progress; calls that
  *    were already waiting run before it or return ENTRENA_ERR_HANDLE.
- *    entrena_errmsg() never waits and never fails. Process-wide functions
- *    (kernel paths, versions) are safe at any time; entrena_kernel_use()
- *    affects calls that start after it returns.
+ *    entrena_errmsg() never waits for a call in progress and never fails.
+ *    Process-wide functions (kernel paths, versions) are safe at any time;
+ *    entrena_kernel_use() affects calls that start after it returns.
  *
  *  - Allocation: entrena_train_step(), entrena_predict(),
  *    entrena_evaluate(), entrena_get_params() and the batches and epochs of
@@ -106,7 +137,9 @@ extern "C" {
 #define ENTRENA_ABI_VERSION 1
 
 /* Maximum length, NUL included, of any message the library produces
- * (entrena_errmsg, entrena_last_error); longer messages are truncated. */
+ * (entrena_errmsg, entrena_last_error); a longer message loses its middle,
+ * marked "...", so that its start (the function) and its end (the OS
+ * reason after a long path) remain. */
 #define ENTRENA_ERRMSG_MAX 512
 
 /* ----------------------------------------------------------------- status */
@@ -128,9 +161,9 @@ typedef enum entrena_status {
 	ENTRENA_ERR_INTERNAL = 13  /* a bug in entrena (a recovered Go panic); please report */
 } entrena_status;
 
-/* A short static description of status ("ok", "bad argument", …); never
- * NULL, "unknown status" for values outside the enum. Thread-safe; the
- * string lives for the life of the process. */
+/* A short static description of status ("not an error", "bad argument",
+ * …); never NULL, "unknown status" for values outside the enum.
+ * Thread-safe; the string lives for the life of the process. */
 const char *entrena_status_string(entrena_status status);
 
 /* ----------------------------------------------------------------- handle */
@@ -139,12 +172,15 @@ const char *entrena_status_string(entrena_status status);
 typedef struct entrena_net entrena_net;
 
 /* The message of the last call on net: "not an error" after a successful
- * call, the detailed reason after a failed one. The string is owned by the
- * handle and stays valid until the next call on net (from any thread) or
- * until net is destroyed. For a NULL, unknown or destroyed handle it returns
- * a static message saying so. Never NULL. Calls that fail with
- * ENTRENA_ERR_HANDLE or ENTRENA_ERR_BUSY do not touch it (they report
- * through entrena_last_error() only). */
+ * call, the detailed reason after a failed one. The string is a copy in
+ * storage of the calling thread, whole even while other threads make calls
+ * on net, and stays valid until this thread's next entrena_errmsg call or
+ * its exit. With several threads on one handle, "the last call" may be
+ * another thread's: entrena_last_error() always holds the calling thread's
+ * own. For a NULL, unknown or destroyed handle it returns a static message
+ * saying so. Never NULL. Calls that fail with ENTRENA_ERR_HANDLE or
+ * ENTRENA_ERR_BUSY do not touch it (they report through entrena_last_error()
+ * only). */
 const char *entrena_errmsg(const entrena_net *net);
 
 /* The message of the most recent failed call made by the calling thread,
@@ -154,6 +190,12 @@ const char *entrena_errmsg(const entrena_net *net);
  * string is thread-local storage, valid until the thread's next failing
  * call or the thread's exit. Never NULL. */
 const char *entrena_last_error(void);
+
+/* The OS error number (errno: ENOENT, EACCES, ENOSPC, …) behind the most
+ * recent failed call made by the calling thread, 0 when that failure had
+ * no OS cause. Like entrena_last_error(): successful calls leave it
+ * unchanged; thread-local. */
+int entrena_last_errno(void);
 
 /* ---------------------------------------------------------------- version */
 
@@ -166,14 +208,14 @@ int entrena_abi_version(void);
 
 /* ---------------------------------------------------------------- kernels
  *
- * String results follow one rule: the function writes the NUL-terminated
- * string into buf (buf_size bytes, NUL included) and stores strlen+1 in
- * *needed (optional). buf == NULL with buf_size == 0 is a size query
- * (ENTRENA_OK, nothing written). A buf too small for the string gives
- * ENTRENA_ERR_SHAPE, *needed still set and buf left untouched. buf == NULL
- * with buf_size > 0 gives ENTRENA_ERR_ARGUMENT. */
+ * String results follow CONVENTIONS, Size queries: the function writes the
+ * NUL-terminated string into buf (buf_size bytes, NUL included) and stores
+ * strlen+1 in *needed. */
 
-/* The kernel path in use now: "generic", "avx2", "avx512" or "neon". */
+/* The kernel path in use now: "generic", "avx2", "avx512" or "neon".
+ * ENTRENA_ERR_KERNEL while no path can be used: the environment variable
+ * ENTRENA_KERNELS named one that cannot run and entrena_kernel_use() has
+ * not chosen one since (entrena_create and entrena_load fail likewise). */
 entrena_status entrena_kernel_active(char *buf, size_t buf_size, size_t *needed);
 
 /* The paths this CPU and build can run, comma-separated, generic first and
@@ -189,8 +231,10 @@ entrena_status entrena_cpu_model(char *buf, size_t buf_size, size_t *needed);
 
 /* Make path ("generic", "avx2", "avx512", "neon") the kernel path of the
  * whole process. ENTRENA_ERR_KERNEL when the name is unknown or this CPU
- * cannot run it (the active path is unchanged). path: required, NUL-terminated.
- * Results of a network do not depend on the path beyond rounding. */
+ * cannot run it (the active path is unchanged). A path chosen here
+ * replaces a bad ENTRENA_KERNELS: networks can be created again.
+ * path: required, NUL-terminated. Results of a network do not depend on
+ * the path beyond rounding. */
 entrena_status entrena_kernel_use(const char *path);
 
 /* ---------------------------------------------------------------- network */
@@ -218,7 +262,7 @@ typedef enum entrena_optimizer {
 /* Everything that defines a network. Initialise with entrena_spec_init(),
  * then set the fields. The arrays are read during entrena_create() only. */
 typedef struct entrena_spec {
-	uint32_t struct_size;       /* sizeof(entrena_spec); set by entrena_spec_init */
+	uint32_t struct_size;       /* set by entrena_spec_init (CONVENTIONS, Versioned structs) */
 	int32_t inputs;             /* features per sample, 1 … 1048576 */
 	int32_t n_layers;           /* hidden layers + output layer, 1 … 1024 */
 	int32_t loss;               /* entrena_loss */
@@ -235,10 +279,17 @@ typedef struct entrena_spec {
 	uint64_t seed;              /* weight initialisation and shuffling */
 } entrena_spec;
 
-/* Fill *spec with defaults: struct_size set, no layers, MSE, SGD with
- * learning rate 0.1, max_batch 32, threads 0, seed 1, other fields 0.
- * spec: required. */
+/* Fill the spec_size bytes at spec with defaults: struct_size =
+ * spec_size, no layers, MSE, SGD with learning rate 0.1, max_batch 32,
+ * threads 0, seed 1, other fields and any bytes past this library's struct
+ * 0. spec: required. spec_size: at least the fields up to activations,
+ * at most 4096 bytes, else ENTRENA_ERR_ARGUMENT. Call it through the
+ * entrena_spec_init macro, which passes sizeof *spec. */
+entrena_status entrena_spec_init_sized(entrena_spec *spec, size_t spec_size);
+/* The function of ABI 1, for programs built before the macro: it fills the
+ * struct of ABI 1. */
 entrena_status entrena_spec_init(entrena_spec *spec);
+#define entrena_spec_init(spec) entrena_spec_init_sized((spec), sizeof *(spec))
 
 /* Build a network from *spec with every buffer allocated and the weights
  * initialised from spec->seed (same seed, same weights). On success *out_net
@@ -246,8 +297,9 @@ entrena_status entrena_spec_init(entrena_spec *spec);
  * says why (ENTRENA_ERR_SPEC for an invalid spec, or for one whose buffers
  * need more memory than this machine allows, with both sizes in the message;
  * ENTRENA_ERR_ARGUMENT for
- * NULL pointers or a wrong struct_size, ENTRENA_ERR_KERNEL when the
- * environment variable ENTRENA_KERNELS names a path that cannot run).
+ * NULL pointers or a bad struct_size, ENTRENA_ERR_KERNEL when the
+ * environment variable ENTRENA_KERNELS names a path that cannot run and
+ * entrena_kernel_use() has not chosen one since).
  * spec, out_net: required. */
 entrena_status entrena_create(const entrena_spec *spec, entrena_net **out_net);
 
@@ -294,10 +346,9 @@ entrena_status entrena_set_threads(entrena_net *net, int32_t threads);
  *   *reason   why *in_use is below *threads, "" when it is not, e.g.
  *             "contended: the machine has no free core (the caller waited
  *             for a CPU 35% of the time); trying again later". The string
- *             is owned by the handle and stays valid until the next
- *             entrena_thread_stats call on net (from any thread) or until
- *             net is destroyed; at most ENTRENA_ERRMSG_MAX bytes, NUL
- *             included.
+ *             is in storage of the calling thread and stays valid until
+ *             this thread's next entrena_thread_stats call or its exit;
+ *             at most ENTRENA_ERRMSG_MAX bytes, NUL included.
  * Like other calls on net it waits for a running entrena_fit (it then reads
  * what the fit left) and gives ENTRENA_ERR_BUSY from a progress callback
  * (CONVENTIONS, Threads). Allocates nothing unless there is a reason. */
@@ -311,11 +362,15 @@ entrena_status entrena_set_seed(entrena_net *net, uint64_t seed);
 
 /* --------------------------------------------------------------- training */
 
-/* One step of mini-batch gradient descent on `batch` samples (1 … max_batch):
- * forward, cost, backward, parameter update. x holds batch×inputs floats
+/* One step of mini-batch gradient descent on `batch` samples (1 … max_batch,
+ * checked before anything else: ENTRENA_ERR_SHAPE): forward, cost, backward, parameter update. x holds batch×inputs floats
  * (x_len ≥ that), y batch×outputs (y_len ≥ that), both read in place.
  * *cost (optional) receives the batch's cost before the update.
- * ENTRENA_ERR_DATA when x or y holds NaN or Inf (nothing updated). */
+ * ENTRENA_ERR_DATA when x or y holds NaN or Inf, and when the step diverges:
+ * its cost is NaN or Inf, or its update would make a parameter or the
+ * optimizer state NaN or Inf (a learning rate too large). Either way the
+ * network is left exactly as it was before the call: parameters, optimizer
+ * state and step count. */
 entrena_status entrena_train_step(entrena_net *net, const float *x, int64_t x_len,
                                   const float *y, int64_t y_len, int64_t batch, float *cost);
 
@@ -343,7 +398,7 @@ typedef int (*entrena_progress_fn)(const entrena_progress *progress, void *user_
 
 /* Options of entrena_fit(). Initialise with entrena_fit_options_init(). */
 typedef struct entrena_fit_options {
-	uint32_t struct_size;         /* sizeof(entrena_fit_options); set by the init function */
+	uint32_t struct_size;         /* set by the init function (CONVENTIONS, Versioned structs) */
 	int32_t epochs;               /* passes over the data, ≥ 1 (default 1) */
 	int32_t batch_size;           /* samples per step; 0 = max_batch (default 0) */
 	int32_t shuffle;              /* non-zero: new seeded random order every epoch (default 1) */
@@ -357,8 +412,15 @@ typedef struct entrena_fit_options {
 	int64_t val_samples;          /* 0: no validation */
 } entrena_fit_options;
 
-/* Fill *opts with the defaults above. opts: required. */
+/* Fill the opts_size bytes at opts with the defaults above (struct_size =
+ * opts_size; bytes past this library's struct 0). opts: required.
+ * opts_size: at least the fields up to epochs, at most 4096 bytes, else
+ * ENTRENA_ERR_ARGUMENT. Call it through the entrena_fit_options_init macro,
+ * which passes sizeof *opts. */
+entrena_status entrena_fit_options_init_sized(entrena_fit_options *opts, size_t opts_size);
+/* The function of ABI 1, for programs built before the macro. */
 entrena_status entrena_fit_options_init(entrena_fit_options *opts);
+#define entrena_fit_options_init(opts) entrena_fit_options_init_sized((opts), sizeof *(opts))
 
 /* Train for opts->epochs epochs over `samples` rows of x (samples×inputs,
  * x_len ≥ that) and y (samples×outputs), read in place (when shuffling,
@@ -403,41 +465,58 @@ entrena_status entrena_get_params(const entrena_net *net, float *dst, int64_t ds
 entrena_status entrena_set_params(entrena_net *net, const float *src, int64_t src_len);
 
 /* The cost of every epoch completed by entrena_fit on this handle, oldest
- * first. *out_count (required) receives the number of epochs; dst (dst_len
- * floats) receives them. dst == NULL with dst_len == 0 is a size query;
- * dst_len < count gives ENTRENA_ERR_SHAPE (count still set). */
+ * first, into dst (dst_len floats). *needed (optional) receives the number
+ * of epochs (CONVENTIONS, Size queries). */
 entrena_status entrena_history(const entrena_net *net, float *dst, int64_t dst_len,
-                               int64_t *out_count);
+                               int64_t *needed);
 
 /* ------------------------------------------------------------ model files
  *
- * The format is versioned, little-endian and CRC-checked (see
- * core/modelfile.go); it holds the spec and parameters, not the optimizer
- * state or history. */
+ * The format is versioned, little-endian and CRC-checked (described field
+ * by field in docs/MODEL_FORMAT.md); it holds the spec and parameters, not
+ * the optimizer state or history. A network with a NaN or Inf parameter is
+ * not saved (ENTRENA_ERR_DATA), so every file saved loads again. */
 
-/* Save to the file at path (NUL-terminated, required) atomically: through a
- * temporary file in the same folder, fsynced and renamed.
- * ENTRENA_ERR_IO when the file cannot be written. */
+/* Save to the file at path (NUL-terminated, required) atomically: a reader,
+ * or the disk after a crash, sees the old file or the new one, never a mix.
+ *  - A symbolic link is followed to its final target, which is replaced;
+ *    the link stays a link (a link to a missing file creates that file).
+ *  - A folder, device, FIFO or socket at the path (or at the link's target)
+ *    gives ENTRENA_ERR_IO and is left untouched.
+ *  - The data goes to a new temporary file in the target's folder, which is
+ *    fsynced, renamed over the target, and the folder fsynced.
+ *  - A replaced file keeps its permission bits; a new file gets 0666 less
+ *    the umask. The file is a new inode: a hard link to the old file keeps
+ *    the old contents.
+ * ENTRENA_ERR_IO when the file cannot be written (the old file is then
+ * intact); ENTRENA_ERR_DATA when a parameter is NaN or Inf. */
 entrena_status entrena_save(const entrena_net *net, const char *path);
 
-/* Load a model file into a new handle *out_net (NULL on failure).
+/* Load a model file into a new handle *out_net (NULL on failure). Only a
+ * regular file is read: a folder, device (/dev/zero), FIFO or socket gives
+ * ENTRENA_ERR_IO before it is opened, so nothing blocks. The file is read
+ * as a stream: its header, and the file's size against it, are checked
+ * before anything is allocated, so a large file that is not a model fails
+ * at once.
  * ENTRENA_ERR_IO (cannot read), ENTRENA_ERR_MODEL (not a valid model),
- * ENTRENA_ERR_VERSION (newer format), ENTRENA_ERR_SPEC (its network needs
+ * ENTRENA_ERR_VERSION (a format version this library does not read: newer,
+ * or older and unsupported), ENTRENA_ERR_SPEC (its network needs
  * more memory than this machine allows). path, out_net: required. */
 entrena_status entrena_load(const char *path, entrena_net **out_net);
 
 /* Exact size in bytes of the model file of net. out_size: required. */
 entrena_status entrena_model_size(const entrena_net *net, size_t *out_size);
 
-/* Write the model file into buf (buf_size ≥ entrena_model_size, else
- * ENTRENA_ERR_SHAPE). *written (optional) receives the bytes written, or on
- * ENTRENA_ERR_SHAPE the bytes needed. */
+/* Write the model file into buf (buf_size bytes). *needed (optional)
+ * receives its size, entrena_model_size's, which is also the number of
+ * bytes written (CONVENTIONS, Size queries). */
 entrena_status entrena_save_buffer(const entrena_net *net, void *buf, size_t buf_size,
-                                   size_t *written);
+                                   size_t *needed);
 
 /* Build a new handle *out_net from a model file held in buf (buf_size bytes;
  * buf is not retained). ENTRENA_ERR_MODEL for truncated or corrupted data,
- * ENTRENA_ERR_VERSION for a newer format, ENTRENA_ERR_SPEC when its network
+ * ENTRENA_ERR_VERSION for a format version it does not read (newer, or
+ * older and unsupported), ENTRENA_ERR_SPEC when its network
  * needs more memory than this machine allows. buf, out_net: required. */
 entrena_status entrena_load_buffer(const void *buf, size_t buf_size, entrena_net **out_net);
 

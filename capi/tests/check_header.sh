@@ -1,7 +1,9 @@
 #!/bin/sh
 # check_header.sh HEADER LIBRARY.so [LIBRARY.a]
-# The functions declared in the public header must be exactly the entrena_*
-# functions the libraries export, both ways.
+# The libraries export exactly what the public header declares: the same
+# entrena_* functions both ways, and no other defined global symbol (the
+# libc and pthread functions they call are undefined in them, so they do
+# not count). The .so's SONAME is libentrena.so.ENTRENA_ABI_VERSION.
 set -eu
 header=$1 so=$2 ar=${3:-}
 tmp=$(mktemp -d)
@@ -10,7 +12,6 @@ trap 'rm -rf "$tmp"' EXIT
 # Declarations: a line starting with a return type, then entrena_name(.
 grep -E '^[A-Za-z_][A-Za-z0-9_ ]*[ *]entrena_[a-z0-9_]+\(' "$header" |
 	sed -E 's/^.*[ *](entrena_[a-z0-9_]+)\(.*$/\1/' | sort -u >"$tmp/header"
-nm -D --defined-only "$so" | awk '$2 == "T" { print $3 }' | grep '^entrena_' | sort -u >"$tmp/so"
 
 status=0
 check() { # name file
@@ -21,10 +22,31 @@ check() { # name file
 		status=1
 	fi
 }
+only_public() { # name file-of-"type name"-lines
+	if grep -Ev ' entrena_[a-z][a-z0-9_]*$' "$2" >"$tmp/others"; then
+		echo "check_header: $1 defines global symbols besides entrena.h's functions:"
+		sed 's/^/  /' "$tmp/others"
+		status=1
+	fi
+}
+
+nm -D --defined-only "$so" | awk 'NF == 3 { print $2, $3 }' >"$tmp/so-all"
+only_public "$so" "$tmp/so-all"
+awk '$1 == "T" { print $2 }' "$tmp/so-all" | sort -u >"$tmp/so"
 check "$so" "$tmp/so"
+
+abi=$(sed -n 's/^#define ENTRENA_ABI_VERSION \([0-9]*\).*/\1/p' "$header")
+soname=$(readelf -d "$so" | sed -n 's/.*Library soname: \[\(.*\)\].*/\1/p')
+if [ "$soname" != "libentrena.so.$abi" ]; then
+	echo "check_header: $so has SONAME '$soname', want libentrena.so.$abi"
+	status=1
+fi
+
 if [ -n "$ar" ]; then
-	nm --defined-only "$ar" 2>/dev/null | awk '$2 == "T" { print $3 }' | grep '^entrena_[a-z]' | grep -v '^entrena__' | sort -u >"$tmp/ar"
+	nm --defined-only -g "$ar" | awk 'NF == 3 { print $2, $3 }' >"$tmp/ar-all"
+	only_public "$ar" "$tmp/ar-all"
+	awk '$1 == "T" { print $2 }' "$tmp/ar-all" | sort -u >"$tmp/ar"
 	check "$ar" "$tmp/ar"
 fi
-[ "$status" = 0 ] && echo "check_header: $(wc -l <"$tmp/header") functions declared and exported"
+[ "$status" = 0 ] && echo "check_header: $(wc -l <"$tmp/header") functions declared and exported, nothing else; SONAME $soname"
 exit "$status"

@@ -4,17 +4,34 @@
  *
  *   test_capi [scratch-folder [quick]]
  */
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <spawn.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "entrena.h"
 
 static int failures, checks;
 static const char *scratch = "/tmp";
 static int quick; /* fewer repetitions, for valgrind */
+/* Calls that returned ENTRENA_ERR_INTERNAL (a recovered panic) without a
+ * test asking for one: any is a failure of the whole run. */
+static int internal_errors;
+
+/* seen records a status that no EXPECT checks and returns it. */
+static entrena_status seen(entrena_status st) {
+	if (st == ENTRENA_ERR_INTERNAL) {
+		__atomic_add_fetch(&internal_errors, 1, __ATOMIC_RELAXED);
+		fprintf(stderr, "internal error: %s\n", entrena_last_error());
+	}
+	return st;
+}
 
 #define EXPECT(cond)                                                                  \
 	do {                                                                          \
@@ -30,6 +47,8 @@ static int quick; /* fewer repetitions, for valgrind */
 	do {                                                                               \
 		entrena_status got_ = (call);                                              \
 		checks++;                                                                  \
+		if ((want) != ENTRENA_ERR_INTERNAL)                                        \
+			seen(got_);                                                        \
 		if (got_ != (want)) {                                                      \
 			failures++;                                                        \
 			fprintf(stderr, "%s:%d: %s: got %d (%s), want %d (%s); last error: %s\n", \
@@ -83,9 +102,9 @@ static void test_static(void) {
 	EXPECT(entrena_version_number() == ENTRENA_VERSION_NUMBER);
 	EXPECT(entrena_abi_version() == ENTRENA_ABI_VERSION);
 	EXPECT(entrena_last_error() != NULL);
-	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_spec_init(NULL));
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_spec_init((entrena_spec *)NULL));
 	EXPECT(strstr(entrena_last_error(), "NULL") != NULL);
-	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_fit_options_init(NULL));
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_fit_options_init((entrena_fit_options *)NULL));
 	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_debug_mallocs(NULL));
 	uint64_t m = 0;
 	OK(entrena_debug_mallocs(&m));
@@ -501,7 +520,7 @@ static void test_fit(void) {
 	EXPECT(hist[50] == costs[49] && hist[1] == costs[0]);
 	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_history(net, hist, 10, &count));
 	EXPECT(count == 51);
-	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_history(net, hist, 100, NULL));
+	OK(entrena_history(net, hist, 100, NULL)); /* needed is optional */
 	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_history(net, NULL, 100, &count));
 
 	/* The callback stops training. */
@@ -652,7 +671,7 @@ static void test_models(void) {
 	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_save_buffer(net, buf, size - 1, &written));
 	EXPECT(written == size);
 	written = 0;
-	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_save_buffer(net, NULL, 0, &written)); /* size query */
+	OK(entrena_save_buffer(net, NULL, 0, &written)); /* size query */
 	EXPECT(written == size);
 	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_save_buffer(net, NULL, size, &written));
 	OK(entrena_save_buffer(net, buf, size + 16, &written));
@@ -682,13 +701,18 @@ static void test_models(void) {
 	EXPECT_STATUS(ENTRENA_ERR_MODEL, entrena_load_buffer(buf, 20, &copy));
 	for (size_t i = 0; i < size; i += quick ? 61 : 7) { /* flip one byte anywhere */
 		buf[i] ^= 0x40;
-		entrena_status st = entrena_load_buffer(buf, size, &copy);
+		entrena_status st = seen(entrena_load_buffer(buf, size, &copy));
 		EXPECT(st == ENTRENA_ERR_MODEL || st == ENTRENA_ERR_VERSION);
 		EXPECT(copy == NULL);
 		buf[i] ^= 0x40;
 	}
 	buf[8] = 99; /* format version */
 	EXPECT_STATUS(ENTRENA_ERR_VERSION, entrena_load_buffer(buf, size, &copy));
+	/* Version 0 is older than any entrena reads: unsupported, not "newer". */
+	buf[8] = 0;
+	EXPECT_STATUS(ENTRENA_ERR_VERSION, entrena_load_buffer(buf, size, &copy));
+	EXPECT(strstr(entrena_last_error(), "version 0") != NULL);
+	EXPECT(strstr(entrena_last_error(), "newer") == NULL && strstr(entrena_last_error(), "upgrade") == NULL);
 	buf[8] = 1;
 	memcpy(buf, "GARBAGE!", 8);
 	EXPECT_STATUS(ENTRENA_ERR_MODEL, entrena_load_buffer(buf, size, &copy));
@@ -836,7 +860,7 @@ struct worker {
 static void *train_worker(void *arg) {
 	struct worker *w = arg;
 	for (int i = 0; i < w->steps; i++)
-		if (entrena_train_step(w->net, X, 64, Y, 32, 8, &w->cost) != ENTRENA_OK)
+		if (seen(entrena_train_step(w->net, X, 64, Y, 32, 8, &w->cost)) != ENTRENA_OK)
 			w->failures++;
 	return NULL;
 }
@@ -931,11 +955,415 @@ static void test_busy_other_thread(void) {
 	OK(entrena_destroy(net));
 }
 
+/* Lengths and counts near INT64_MAX: an argument or shape error, checked
+ * before anything is read, never ENTRENA_ERR_INTERNAL (a recovered panic). */
+static void test_huge_lengths(void) {
+	entrena_net *net = small_net(1); /* 4 inputs, 2 outputs, max batch 8 */
+	static const int64_t counts[] = {INT64_MAX, INT64_MAX / 2, INT64_MAX / 3, INT64_MAX / 4,
+	                                 INT64_MAX / 4 + 1, INT64_MAX / 16, (int64_t)1 << 61,
+	                                 ((int64_t)1 << 55) + 1};
+	static const int64_t lengths[] = {INT64_MAX, INT64_MAX - 3, ((int64_t)1 << 55) + 1, 64};
+	float out[32], cost, loss, acc;
+	entrena_fit_options o;
+
+	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+		for (size_t j = 0; j < sizeof lengths / sizeof lengths[0]; j++) {
+			int64_t n = counts[i], len = lengths[j];
+			entrena_status st[4] = {
+				seen(entrena_predict(net, X, len, n, out, len)),
+				seen(entrena_evaluate(net, X, len, Y, len, n, &loss, &acc)),
+				seen(entrena_fit(net, X, len, Y, len, n, NULL, &cost)),
+				seen(entrena_train_step(net, X, len, Y, len, n, &cost)),
+			};
+			for (int k = 0; k < 4; k++)
+				EXPECT(st[k] == ENTRENA_ERR_ARGUMENT || st[k] == ENTRENA_ERR_SHAPE);
+		}
+	}
+	/* A length no buffer can have, with a count that fits the real one. */
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_predict(net, X, INT64_MAX, 16, out, 32));
+	EXPECT(strstr(entrena_errmsg(net), "x_len") != NULL);
+	/* A count whose buffer no address space holds, with real lengths. */
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_evaluate(net, X, 64, Y, 32, INT64_MAX / 4, &loss, &acc));
+	/* train_step: the batch is checked first, whatever the lengths say. */
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_train_step(net, X, (int64_t)1 << 55, Y, (int64_t)1 << 55,
+	                                                    INT64_MAX / 4 - 1, &cost));
+	EXPECT(strstr(entrena_errmsg(net), "max batch 8") != NULL);
+	/* Validation data goes through the same checks. */
+	OK(entrena_fit_options_init(&o));
+	o.val_x = X;
+	o.val_x_len = INT64_MAX;
+	o.val_y = Y;
+	o.val_y_len = INT64_MAX;
+	o.val_samples = INT64_MAX / 4;
+	entrena_status st = seen(entrena_fit(net, X, 64, Y, 32, 16, &o, &cost));
+	EXPECT(st == ENTRENA_ERR_ARGUMENT || st == ENTRENA_ERR_SHAPE);
+	o.val_x_len = 64;
+	o.val_y_len = 32;
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_fit(net, X, 64, Y, 32, 16, &o, &cost));
+	/* Byte sizes likewise. */
+	char buf[64];
+	size_t needed;
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_save_buffer(net, buf, SIZE_MAX, &needed));
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_cpu_model(buf, SIZE_MAX, &needed));
+	OK(entrena_predict(net, X, 64, 16, out, 32)); /* still usable */
+	OK(entrena_destroy(net));
+}
+
+/* Handles are not guessable: neighbours of a live handle, or handles
+ * created in a row, are not handles. */
+static void test_handles_not_guessable(void) {
+	entrena_net *a = small_net(1), *b = small_net(2);
+	uintptr_t ua = (uintptr_t)a, ub = (uintptr_t)b;
+	entrena_net *forged[] = {
+		(entrena_net *)(ua + 1), (entrena_net *)(ua - 1), (entrena_net *)(ua ^ 0x100),
+		(entrena_net *)(ua + ((uintptr_t)1 << 32)), (entrena_net *)(ub + 1), (entrena_net *)(ub - 1),
+		(entrena_net *)(ua + (ub - ua) / 2),
+	};
+	int64_t n;
+	float cost;
+	EXPECT(ub != ua + 1 && ub != ua - 1);
+	for (size_t i = 0; i < sizeof forged / sizeof forged[0]; i++) {
+		if (forged[i] == a || forged[i] == b)
+			continue;
+		EXPECT_STATUS(ENTRENA_ERR_HANDLE, entrena_param_count(forged[i], &n));
+		EXPECT_STATUS(ENTRENA_ERR_HANDLE, entrena_train_step(forged[i], X, 64, Y, 32, 8, &cost));
+		EXPECT(strcmp(entrena_errmsg(forged[i]), "unknown or destroyed handle") == 0);
+	}
+	EXPECT_STATUS(ENTRENA_ERR_HANDLE, entrena_destroy(forged[0]));
+	OK(entrena_param_count(a, &n)); /* the real ones are untouched */
+	OK(entrena_param_count(b, &n));
+	OK(entrena_destroy(a));
+	OK(entrena_destroy(b));
+}
+
+/* entrena_errmsg from two threads that share a handle and make failing
+ * calls on it: every message read is one of the two, whole. */
+struct errmsg_hammer {
+	entrena_net *net;
+	int which, iters;
+	const char *msgs[2];
+	long torn, own_torn;
+	char example[ENTRENA_ERRMSG_MAX];
+};
+
+static entrena_status errmsg_hammer_call(entrena_net *net, int which) {
+	float out[2];
+	if (which == 0)
+		return entrena_predict(net, X, 3, 1, out, 2); /* x short by one float */
+	return entrena_evaluate(net, X, 64, Y, 31, 16, NULL, NULL); /* y short by one float */
+}
+
+/* slow_copy copies a string the way a caller that logs it might: slowly,
+ * so that a writer on another thread would be caught in the middle. */
+static void slow_copy(char *dst, const char *src, size_t size) {
+	size_t i = 0;
+	for (; i + 1 < size && src[i]; i++) {
+		dst[i] = src[i];
+		for (volatile int spin = 0; spin < 8; spin++)
+			;
+	}
+	dst[i] = 0;
+}
+
+static void *errmsg_hammer_thread(void *arg) {
+	struct errmsg_hammer *h = arg;
+	char m[ENTRENA_ERRMSG_MAX];
+	for (int i = 0; i < h->iters; i++) {
+		seen(errmsg_hammer_call(h->net, h->which));
+		slow_copy(m, entrena_errmsg(h->net), sizeof m);
+		if (strcmp(m, h->msgs[0]) != 0 && strcmp(m, h->msgs[1]) != 0) {
+			if (h->torn++ == 0)
+				snprintf(h->example, sizeof h->example, "%s", m);
+		}
+		if (strcmp(entrena_last_error(), h->msgs[h->which]) != 0)
+			h->own_torn++;
+	}
+	return NULL;
+}
+
+static void test_errmsg_threads(void) {
+	entrena_net *net = small_net(1);
+	char msgs[2][ENTRENA_ERRMSG_MAX];
+	struct errmsg_hammer h[2];
+	pthread_t th[2];
+	for (int i = 0; i < 2; i++) {
+		EXPECT_STATUS(ENTRENA_ERR_SHAPE, errmsg_hammer_call(net, i));
+		snprintf(msgs[i], sizeof msgs[i], "%s", entrena_errmsg(net));
+	}
+	EXPECT(strcmp(msgs[0], msgs[1]) != 0);
+	for (int i = 0; i < 2; i++) {
+		h[i] = (struct errmsg_hammer){.net = net, .which = i, .iters = quick ? 2000 : 50000,
+		                              .msgs = {msgs[0], msgs[1]}};
+		pthread_create(&th[i], NULL, errmsg_hammer_thread, &h[i]);
+	}
+	for (int i = 0; i < 2; i++) {
+		pthread_join(th[i], NULL);
+		EXPECT(h[i].torn == 0);
+		EXPECT(h[i].own_torn == 0);
+		if (h[i].torn)
+			fprintf(stderr, "  thread %d read %ld torn messages, e.g. \"%s\"\n", i, h[i].torn, h[i].example);
+	}
+	OK(entrena_destroy(net));
+}
+
+/* A bad ENTRENA_KERNELS is recoverable: test_kernel_env runs this in a
+ * child process with the variable set. */
+static int kernel_env_child(void) {
+	static const int32_t units[] = {3, 2};
+	static const int32_t acts[] = {ENTRENA_SIGMOID, ENTRENA_SIGMOID};
+	char path[4096], active[64], avail[256];
+	entrena_spec spec;
+	entrena_net *net = (entrena_net *)0x1;
+	float cost;
+	snprintf(path, sizeof path, "%s/kernel_env.entrena", scratch);
+	OK(entrena_spec_init(&spec));
+	spec.inputs = 4;
+	spec.n_layers = 2;
+	spec.units = units;
+	spec.activations = acts;
+	spec.max_batch = 8;
+
+	EXPECT_STATUS(ENTRENA_ERR_KERNEL, entrena_create(&spec, &net));
+	EXPECT(net == NULL);
+	EXPECT(strstr(entrena_last_error(), "ENTRENA_KERNELS") != NULL);
+	EXPECT_STATUS(ENTRENA_ERR_KERNEL, entrena_load(path, &net));
+	/* No path is in use, and kernel_active says so rather than a name. */
+	EXPECT_STATUS(ENTRENA_ERR_KERNEL, entrena_kernel_active(active, sizeof active, NULL));
+	EXPECT_STATUS(ENTRENA_ERR_KERNEL, entrena_kernel_use("bogus"));
+	EXPECT_STATUS(ENTRENA_ERR_KERNEL, entrena_create(&spec, &net));
+
+	/* A valid choice replaces the variable. */
+	OK(entrena_kernels_available(avail, sizeof avail, NULL));
+	const char *best = strrchr(avail, ',') ? strrchr(avail, ',') + 1 : avail;
+	OK(entrena_kernel_use(best));
+	OK(entrena_kernel_active(active, sizeof active, NULL));
+	EXPECT(strcmp(active, best) == 0);
+	OK(entrena_create(&spec, &net));
+	OK(entrena_train_step(net, X, 64, Y, 32, 8, &cost));
+	OK(entrena_destroy(net));
+	OK(entrena_load(path, &net));
+	OK(entrena_destroy(net));
+	printf("test_capi (ENTRENA_KERNELS=bogus child): %d checks, %d failures\n", checks, failures);
+	return failures == 0 && internal_errors == 0 ? 0 : 1;
+}
+
+extern char **environ;
+
+static void test_kernel_env(void) {
+	char self[4096], path[4096], *envp[512];
+	char *argv[] = {self, (char *)scratch, "kernel-env-child", NULL};
+	int n = 0, status = -1;
+	pid_t pid = -1;
+	ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+	EXPECT(len > 0);
+	if (len <= 0)
+		return;
+	self[len] = 0;
+	entrena_net *net = small_net(1); /* the model the child loads */
+	snprintf(path, sizeof path, "%s/kernel_env.entrena", scratch);
+	OK(entrena_save(net, path));
+	OK(entrena_destroy(net));
+	for (char **e = environ; *e && n < 510; e++)
+		if (strncmp(*e, "ENTRENA_KERNELS=", 16) != 0)
+			envp[n++] = *e;
+	envp[n++] = "ENTRENA_KERNELS=bogus";
+	envp[n] = NULL;
+	EXPECT(posix_spawn(&pid, self, NULL, NULL, argv, envp) == 0);
+	EXPECT(waitpid(pid, &status, 0) == pid);
+	EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	remove(path);
+}
+
+/* Versioned structs: an older (smaller) struct gets defaults for the
+ * fields it lacks; a newer (larger) one is accepted when its extra bytes
+ * are zero; the _sized initialisers fill only what they are told. */
+static void test_struct_versions(void) {
+	static const int32_t units[] = {3, 2};
+	static const int32_t acts[] = {ENTRENA_SIGMOID, ENTRENA_SIGMOID};
+	const size_t older = offsetof(entrena_spec, optimizer); /* up to activations */
+	entrena_spec s;
+	entrena_net *net;
+	int64_t max_batch = 0;
+	int32_t opt = -1;
+	float lr = 0, cost;
+
+	/* An older spec, in a block of exactly its size (valgrind sees any read past it). */
+	OK(entrena_spec_init(&s));
+	s.struct_size = (uint32_t)older;
+	s.inputs = 4;
+	s.n_layers = 2;
+	s.units = units;
+	s.activations = acts;
+	entrena_spec *small = malloc(older);
+	memcpy(small, &s, older);
+	OK(entrena_create(small, &net));
+	OK(entrena_shape(net, NULL, NULL, &max_batch, NULL));
+	OK(entrena_training_config(net, NULL, &opt, &lr));
+	EXPECT(max_batch == 32 && opt == ENTRENA_OPT_SGD && lr == 0.1f);
+	OK(entrena_destroy(net));
+	free(small);
+	s.struct_size = (uint32_t)older - 1; /* below the required fields */
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_create(&s, &net));
+	s.struct_size = 8;
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_create(&s, &net));
+	s.struct_size = 1 << 20;
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_create(&s, &net));
+
+	/* A newer spec: zero bytes past ours are new fields at their defaults. */
+	struct {
+		entrena_spec spec;
+		unsigned char newer[24];
+	} big;
+	memset(&big, 0x77, sizeof big);
+	OK(entrena_spec_init_sized(&big.spec, sizeof big));
+	EXPECT(big.spec.struct_size == sizeof big && big.newer[23] == 0 && big.spec.max_batch == 32);
+	big.spec.inputs = 4;
+	big.spec.n_layers = 2;
+	big.spec.units = units;
+	big.spec.activations = acts;
+	OK(entrena_create(&big.spec, &net));
+	OK(entrena_destroy(net));
+	big.newer[5] = 1;
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_create(&big.spec, &net));
+	EXPECT(strstr(entrena_last_error(), "struct_size") != NULL);
+
+	/* The _sized initialiser writes struct_size bytes, no more. */
+	union {
+		entrena_spec spec;
+		unsigned char bytes[sizeof(entrena_spec) + 16];
+	} guard;
+	memset(&guard, 0x5a, sizeof guard);
+	OK(entrena_spec_init_sized(&guard.spec, older));
+	EXPECT(guard.spec.struct_size == older && guard.spec.n_layers == 0);
+	for (size_t i = older; i < sizeof guard; i++)
+		EXPECT(guard.bytes[i] == 0x5a);
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_spec_init_sized(&s, 8));
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_spec_init_sized(NULL, sizeof s));
+
+	/* The functions of ABI 1, which programs built before the macros call. */
+	memset(&s, 0, sizeof s);
+	OK((entrena_spec_init)(&s));
+	EXPECT(s.struct_size == sizeof s && s.max_batch == 32 && s.seed == 1);
+	entrena_fit_options o;
+	memset(&o, 0, sizeof o);
+	OK((entrena_fit_options_init)(&o));
+	EXPECT(o.struct_size == sizeof o && o.epochs == 1 && o.shuffle == 1);
+
+	/* An older fit options struct: no progress callback nor validation
+	 * fields, in a block of exactly its size. */
+	const size_t older_opts = offsetof(entrena_fit_options, progress);
+	OK(entrena_fit_options_init_sized(&o, older_opts));
+	o.epochs = 3;
+	o.batch_size = 4;
+	void *small_opts = malloc(older_opts);
+	memcpy(small_opts, &o, older_opts);
+	int64_t before = 0, after = 0;
+	net = small_net(1);
+	OK(entrena_history(net, NULL, 0, &before));
+	OK(entrena_fit(net, X, 64, Y, 32, 16, small_opts, &cost));
+	OK(entrena_history(net, NULL, 0, &after));
+	EXPECT(after == before + 3);
+	memcpy(small_opts, &(uint32_t){4}, sizeof(uint32_t)); /* struct_size below epochs */
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_fit(net, X, 64, Y, 32, 16, small_opts, &cost));
+	free(small_opts);
+	OK(entrena_destroy(net));
+}
+
+/* One size-query convention: (buf, buf_len, needed) everywhere. */
+static void test_size_queries(void) {
+	entrena_net *net = small_net(1);
+	entrena_fit_options o;
+	float hist[8];
+	int64_t count = -1;
+	size_t size = 0, needed = 0;
+
+	OK(entrena_fit_options_init(&o));
+	o.epochs = 3;
+	OK(entrena_fit(net, X, 64, Y, 32, 16, &o, NULL));
+	/* History, in floats. */
+	OK(entrena_history(net, NULL, 0, &count)); /* a size query */
+	EXPECT(count == 3);
+	OK(entrena_history(net, NULL, 0, NULL));
+	hist[0] = 42;
+	count = -1;
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_history(net, hist, 2, &count));
+	EXPECT(count == 3 && hist[0] == 42); /* needed set, buffer untouched */
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_history(net, NULL, 3, &count));
+	OK(entrena_history(net, hist, 3, NULL));
+	count = -1;
+	OK(entrena_history(net, hist, 8, &count));
+	EXPECT(count == 3);
+	/* The model buffer, in bytes. */
+	OK(entrena_model_size(net, &size));
+	OK(entrena_save_buffer(net, NULL, 0, &needed)); /* a size query */
+	EXPECT(needed == size);
+	OK(entrena_save_buffer(net, NULL, 0, NULL));
+	unsigned char *buf = malloc(size);
+	buf[0] = 0xab;
+	needed = 0;
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_save_buffer(net, buf, size - 1, &needed));
+	EXPECT(needed == size && buf[0] == 0xab);
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_save_buffer(net, NULL, size, &needed));
+	needed = 0;
+	OK(entrena_save_buffer(net, buf, size, &needed));
+	EXPECT(needed == size && buf[0] == 'E');
+	free(buf);
+	/* Strings, in bytes (test_strings checks each in full). */
+	char tiny[2] = "z";
+	needed = 0;
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_kernels_available(tiny, sizeof tiny, &needed));
+	EXPECT(needed > 2 && tiny[0] == 'z');
+	OK(entrena_destroy(net));
+}
+
+/* A message longer than ENTRENA_ERRMSG_MAX keeps its start and the OS
+ * reason at its end; entrena_last_errno gives the OS error. */
+static void test_long_messages(void) {
+	char path[4096];
+	int n = snprintf(path, sizeof path, "%s/no-such-dir", scratch);
+	while (n < 2500)
+		n += snprintf(path + n, sizeof path - n, "/%s",
+		              "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz");
+	snprintf(path + n, sizeof path - n, "/model.entrena");
+	const char *reason = "no such file or directory";
+	size_t rlen = strlen(reason);
+	entrena_net *net = NULL;
+
+	EXPECT_STATUS(ENTRENA_ERR_IO, entrena_load(path, &net));
+	const char *m = entrena_last_error();
+	size_t len = strlen(m);
+	EXPECT(len < ENTRENA_ERRMSG_MAX && len > ENTRENA_ERRMSG_MAX / 2);
+	EXPECT(strncmp(m, "entrena_load: ", 14) == 0);
+	EXPECT(strstr(m, "...") != NULL);
+	EXPECT(len > rlen && strcmp(m + len - rlen, reason) == 0);
+	EXPECT(entrena_last_errno() == ENOENT);
+
+	net = small_net(1);
+	EXPECT_STATUS(ENTRENA_ERR_IO, entrena_save(net, path));
+	m = entrena_errmsg(net);
+	len = strlen(m);
+	EXPECT(len < ENTRENA_ERRMSG_MAX && strncmp(m, "entrena_save: ", 14) == 0);
+	EXPECT(len > rlen && strcmp(m + len - rlen, reason) == 0);
+	EXPECT(entrena_last_errno() == ENOENT);
+	/* A failure with no OS cause sets it to 0; a success leaves it. */
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_layer(net, 99, NULL, NULL));
+	EXPECT(entrena_last_errno() == 0);
+	EXPECT_STATUS(ENTRENA_ERR_IO, entrena_save(net, path));
+	int64_t count;
+	OK(entrena_param_count(net, &count));
+	EXPECT(entrena_last_errno() == ENOENT);
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_spec_init_sized(NULL, 0));
+	EXPECT(entrena_last_errno() == 0);
+	OK(entrena_destroy(net));
+}
+
 int main(int argc, char **argv) {
 	if (argc > 1)
 		scratch = argv[1];
 	quick = argc > 2 && strcmp(argv[2], "quick") == 0;
 	make_data();
+	if (argc > 2 && strcmp(argv[2], "kernel-env-child") == 0)
+		return kernel_env_child();
 	printf("test_capi: entrena %s, ABI %d\n", entrena_version(), entrena_abi_version());
 	test_static();
 	test_kernels();
@@ -952,6 +1380,18 @@ int main(int argc, char **argv) {
 	test_allocs();
 	test_threads();
 	test_busy_other_thread();
+	test_huge_lengths();
+	test_handles_not_guessable();
+	test_errmsg_threads();
+	test_kernel_env();
+	test_struct_versions();
+	test_size_queries();
+	test_long_messages();
+	checks++;
+	if (internal_errors) {
+		failures++;
+		fprintf(stderr, "test_capi: %d calls returned ENTRENA_ERR_INTERNAL (a recovered panic)\n", internal_errors);
+	}
 	printf("test_capi: %d checks, %d failures\n", checks, failures);
 	return failures == 0 ? 0 : 1;
 }

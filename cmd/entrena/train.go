@@ -6,7 +6,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/v1tr0/entrena/asm"
@@ -116,7 +118,7 @@ func setup(o *opts, stderr io.Writer) (*session, error) {
 	if err := o.checkCommonEarly(); err != nil {
 		return nil, err
 	}
-	if err := checkOutputs(o.out, o.history, o.plot); err != nil {
+	if err := checkOutputs([]string{o.out, o.history}, plotFiles(o.plot)); err != nil {
 		return nil, err
 	}
 	t0 := time.Now()
@@ -212,9 +214,11 @@ func (s *session) save(w io.Writer, net *core.Network, h core.History) error {
 }
 
 // checkOutputs fails early, before any training, when an output file
-// cannot be created because its folder does not exist.
-func checkOutputs(paths ...string) error {
-	for _, p := range paths {
+// cannot be created because its folder does not exist, or when the path
+// (after symbolic links) holds a folder, device, FIFO or socket, which
+// core.WriteFileAtomic would refuse after training.
+func checkOutputs(paths ...[]string) error {
+	for _, p := range slices.Concat(paths...) {
 		if p == "" {
 			continue
 		}
@@ -226,8 +230,22 @@ func checkOutputs(paths ...string) error {
 		if !st.IsDir() {
 			return fmt.Errorf("cannot write %s: %s is not a folder", p, dir)
 		}
+		if st, err := os.Stat(p); err == nil && !st.Mode().IsRegular() {
+			return fmt.Errorf("cannot write %s: %w", p, core.ErrNotRegular)
+		}
 	}
 	return nil
+}
+
+// plotFiles are the files --plot PREFIX writes (see render).
+func plotFiles(prefix string) []string {
+	if prefix == "" {
+		return nil
+	}
+	for _, ext := range []string{".png", ".svg"} {
+		prefix = strings.TrimSuffix(prefix, ext)
+	}
+	return []string{prefix + ".png", prefix + ".svg"}
 }
 
 // describeThreads is the summary's thread count: the most a step may use,

@@ -147,6 +147,11 @@ _last_error = lib.entrena_last_error
 _last_error.argtypes = []
 _last_error.restype = c_char_p
 
+last_errno = lib.entrena_last_errno
+last_errno.argtypes = []
+last_errno.restype = c_int
+last_errno.__doc__ = "entrena_last_errno: the OS error behind the thread's last failure, 0 if none."
+
 
 def _decode(b):
     return b.decode("utf-8", "replace") if b else ""
@@ -164,7 +169,8 @@ def last_error():
 
 def _check_global(result, func, args):
     if result != OK:
-        raise errors.from_status(result, last_error() or status_string(result), func.__name__)
+        raise errors.from_status(result, last_error() or status_string(result), func.__name__,
+                                 last_errno())
     return result
 
 
@@ -176,7 +182,7 @@ def raise_net(result, handle, name):
         msg = last_error()
     else:
         msg = _decode(_errmsg(handle))
-    raise errors.from_status(result, msg or status_string(result), name)
+    raise errors.from_status(result, msg or status_string(result), name, last_errno())
 
 
 def _check_net(result, func, args):
@@ -220,7 +226,7 @@ cpu_features = _declare("entrena_cpu_features", [c_char_p, c_size_t, _P_SIZE], c
 cpu_model = _declare("entrena_cpu_model", [c_char_p, c_size_t, _P_SIZE], check=G)
 kernel_use = _declare("entrena_kernel_use", [c_char_p], check=G)
 
-spec_init = _declare("entrena_spec_init", [POINTER(Spec)], check=G)
+spec_init_sized = _declare("entrena_spec_init_sized", [POINTER(Spec), c_size_t], check=G)
 create = _declare("entrena_create", [POINTER(Spec), POINTER(NETP)], check=G)
 destroy = _declare("entrena_destroy", [NETP], check=G)
 shape = _declare("entrena_shape", [NETP, _P_I64, _P_I64, _P_I64, _P_I64], check=N)
@@ -234,7 +240,8 @@ set_seed = _declare("entrena_set_seed", [NETP, c_uint64], check=N)
 
 train_step = _declare("entrena_train_step",
                       [NETP, FBUF, c_int64, FBUF, c_int64, c_int64, FLOATP], check=N)
-fit_options_init = _declare("entrena_fit_options_init", [POINTER(FitOptions)], check=G)
+fit_options_init_sized = _declare("entrena_fit_options_init_sized",
+                                  [POINTER(FitOptions), c_size_t], check=G)
 fit = _declare("entrena_fit",
                [NETP, FBUF, c_int64, FBUF, c_int64, c_int64, POINTER(FitOptions), FLOATP],
                check=N)
@@ -264,6 +271,16 @@ debug_mallocs = _declare("entrena_debug_mallocs", [POINTER(c_uint64)], check=G)
 debug_panic = _declare("entrena_debug_panic", [NETP], check=N)
 
 
+def spec_init(spec):
+    """entrena_spec_init(&spec): the header's macro, which passes the struct's size."""
+    spec_init_sized(ctypes.byref(spec), ctypes.sizeof(spec))
+
+
+def fit_options_init(opts):
+    """entrena_fit_options_init(&opts), likewise."""
+    fit_options_init_sized(ctypes.byref(opts), ctypes.sizeof(opts))
+
+
 def get_string(fn):
     """Call a string-result function of entrena.h (size query, then fill)."""
     needed = c_size_t(0)
@@ -279,16 +296,14 @@ def _check_versions():
         raise errors.VersionError(
             "entrena: %s has C ABI version %d, this package was written for %d"
             % (path, abi, ABI_VERSION))
-    s = Spec()
-    spec_init(ctypes.byref(s))
-    if s.struct_size != ctypes.sizeof(Spec):
-        raise errors.VersionError("entrena: sizeof(entrena_spec) is %d in %s, %d here"
-                                  % (s.struct_size, path, ctypes.sizeof(Spec)))
-    o = FitOptions()
-    fit_options_init(ctypes.byref(o))
-    if o.struct_size != ctypes.sizeof(FitOptions):
-        raise errors.VersionError("entrena: sizeof(entrena_fit_options) is %d in %s, %d here"
-                                  % (o.struct_size, path, ctypes.sizeof(FitOptions)))
+    # The structs above are those of ABI 1; the library takes them whatever
+    # its own sizes (entrena.h, CONVENTIONS, Versioned structs), or says why.
+    for struct, init in ((Spec(), spec_init), (FitOptions(), fit_options_init)):
+        try:
+            init(struct)
+        except errors.ArgumentError as e:
+            raise errors.VersionError("entrena: %s does not take this package's %s: %s"
+                                      % (path, type(struct).__name__, e))
 
 
 _check_versions()

@@ -93,7 +93,12 @@ _BY_STATUS = {c.status: c for c in (
     VersionError, EntrenaIOError, HandleError, BusyError, KernelError, InternalError)}
 
 
-def from_status(status, message, function=None):
-    """The exception for a non-OK status."""
+def from_status(status, message, function=None, os_errno=0):
+    """The exception for a non-OK status. os_errno (entrena_last_errno) becomes
+    the errno of file errors, which are OSErrors; the message stays the
+    library's."""
     cls = _BY_STATUS.get(status, EntrenaError)
-    return cls(message, status=status, function=function)
+    e = cls(message, status=status, function=function)
+    if os_errno and isinstance(e, OSError):
+        e.errno = os_errno
+    return e

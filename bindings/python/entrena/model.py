@@ -232,7 +232,6 @@ class Sequential:
         self._handle = None
         self._hv = None  # the handle as a c_void_p (predict's fast path); None when closed
         self._finalizer = None
-        self._stats_lock = threading.Lock()  # see thread_stats
         self._layers = list(layers)
         self.history = None
         if inputs is not None:
@@ -258,7 +257,7 @@ class Sequential:
         units = (c_int32 * n)(*[l.units for l in self._layers])
         acts = (c_int32 * n)(*[ACTIVATIONS[l.activation] for l in self._layers])
         spec = _lib.Spec()
-        _lib.spec_init(byref(spec))
+        _lib.spec_init(spec)
         spec.inputs = int(inputs)
         spec.n_layers = n
         spec.loss = LOSSES[loss]
@@ -384,12 +383,10 @@ class Sequential:
         for a fit running in another thread, and raises BusyError from a fit
         callback."""
         threads, cores, in_use, reason = c_int32(), c_int32(), c_int32(), c_char_p()
-        # The reason lives in the handle until its next thread_stats call:
-        # another thread's call must not rewrite it before it is copied.
-        with self._stats_lock:
-            _lib.thread_stats(self._h, byref(threads), byref(cores), byref(in_use), byref(reason))
-            text = _lib._decode(reason.value)
-        return ThreadStats(threads.value, cores.value, in_use.value, text)
+        # The reason is in this thread's storage until its next thread_stats
+        # call, so other threads cannot rewrite it before it is copied.
+        _lib.thread_stats(self._h, byref(threads), byref(cores), byref(in_use), byref(reason))
+        return ThreadStats(threads.value, cores.value, in_use.value, _lib._decode(reason.value))
 
     def summary(self):
         """A text summary of the layers and parameter counts."""
@@ -421,7 +418,9 @@ class Sequential:
 
     def train_on_batch(self, x, y):
         """One gradient step on one batch (at most max_batch samples); returns
-        the batch's cost before the update."""
+        the batch's cost before the update. A step that diverges (its cost,
+        or a weight or optimizer value after its update, would be NaN or
+        Inf) raises DataError and leaves the model exactly as it was."""
         h = self._h
         X, Y = self._xy(x, y)
         cost = c_float()
@@ -459,7 +458,7 @@ class Sequential:
         if learning_rate is not None:
             _lib.set_learning_rate(h, float(learning_rate))
         opts = _lib.FitOptions()
-        _lib.fit_options_init(byref(opts))
+        _lib.fit_options_init(opts)
         opts.epochs = epochs
         opts.batch_size = int(batch_size or 0)
         opts.shuffle = 1 if shuffle else 0
@@ -643,7 +642,11 @@ class Sequential:
     # ------------------------------------------------------------ model files
 
     def save(self, path):
-        """Save to a model file (atomically: temporary file, fsync, rename)."""
+        """Save to a model file atomically (temporary file, fsync, rename,
+        folder fsync). A symbolic link is followed and stays a link; a
+        folder, device, FIFO or socket at the path raises EntrenaIOError (an
+        OSError) and is left alone; a replaced file keeps its permissions,
+        a new one gets 0666 less the umask."""
         _lib.save(self._h, os.fsencode(path))
 
     def to_bytes(self):
@@ -664,7 +667,9 @@ def _wrap(handle):
 
 
 def load_model(path):
-    """Load a model file saved by save() (or by the Go/C APIs)."""
+    """Load a model file saved by save() (or by the Go/C APIs). Only a
+    regular file is read (EntrenaIOError for a folder, device or FIFO), and
+    a file whose header does not fit fails before the rest is read."""
     h = _lib.NETP()
     _lib.load(os.fsencode(path), byref(h))
     return _wrap(h.value)

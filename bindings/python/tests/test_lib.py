@@ -120,8 +120,11 @@ def xor():
 
 
 def test_abi_or_struct_mismatch_raises_version_error(monkeypatch):
-    """The import-time check: a library of another C ABI, or whose structs
-    differ in size from the ctypes declarations, is refused with VersionError."""
+    """The import-time check: a library of another C ABI, or one that does
+    not take the ctypes declarations' structs, is refused with VersionError.
+    Structs of another size are fine within the header's versioning rules: a
+    larger one (a newer header) whose extra fields are zero, a smaller one
+    (an older header) that holds the required fields."""
     _lib._check_versions()  # the real library passes
     monkeypatch.setattr(_lib, "ABI_VERSION", _lib.ABI_VERSION + 1)
     with pytest.raises(entrena.VersionError, match="ABI version"):
@@ -130,10 +133,17 @@ def test_abi_or_struct_mismatch_raises_version_error(monkeypatch):
 
     class Bigger(ctypes.Structure):
         _fields_ = _lib.Spec._fields_ + [("extra", ctypes.c_int64)]
-    real_spec = _lib.Spec
-    monkeypatch.setattr(_lib, "Spec", Bigger)
-    monkeypatch.setattr(_lib.spec_init, "argtypes", [ctypes.POINTER(Bigger)])
-    with pytest.raises(entrena.VersionError, match="sizeof\\(entrena_spec\\)"):
-        _lib._check_versions()
-    monkeypatch.undo()
-    assert _lib.Spec is real_spec and _lib.spec_init.argtypes == [ctypes.POINTER(real_spec)]
+
+    class TooSmall(ctypes.Structure):
+        _fields_ = _lib.Spec._fields_[:3]
+    real_spec, real_argtypes = _lib.Spec, _lib.spec_init_sized.argtypes
+    for struct, accepted in ((Bigger, True), (TooSmall, False)):
+        monkeypatch.setattr(_lib, "Spec", struct)
+        monkeypatch.setattr(_lib.spec_init_sized, "argtypes", [ctypes.POINTER(struct), ctypes.c_size_t])
+        if accepted:
+            _lib._check_versions()
+        else:
+            with pytest.raises(entrena.VersionError, match="does not take this package's TooSmall"):
+                _lib._check_versions()
+        monkeypatch.undo()
+    assert _lib.Spec is real_spec and _lib.spec_init_sized.argtypes == real_argtypes

@@ -1,6 +1,7 @@
 """The Keras-like API: every call and every error path (with or without numpy)."""
 
 import array
+import errno
 import gc
 import math
 import pickle
@@ -326,8 +327,10 @@ def test_model_file_errors(tmp_path):
         with pytest.raises(entrena.EntrenaIOError) as e:
             m.save(tmp_path / "missing" / "dir" / "m.entrena")
         assert isinstance(e.value, OSError)
-    with pytest.raises(entrena.EntrenaIOError):
+        assert e.value.errno == errno.ENOENT and "m.entrena" in str(e.value)
+    with pytest.raises(entrena.EntrenaIOError) as e:
         entrena.load_model(tmp_path / "nope.entrena")
+    assert e.value.errno == errno.ENOENT
     with pytest.raises(entrena.ModelError):
         entrena.from_bytes(b"not a model at all")
     corrupt = bytearray(data)
