@@ -49,7 +49,7 @@ lib:
 	ln -s $(CAPI_SONAME) $(CAPI_SO)
 	$(GO) build -buildmode=c-archive -o $(CAPI_OUT)/libentrena-cgo.a ./capi
 	CC='$(CC)' sh capi/archive.sh $(CAPI_OUT)/libentrena-cgo.a $(CAPI_AR)
-	@rm -f $(CAPI_LIB)/libentrena.h $(CAPI_OUT)/libentrena-cgo.h   # cgo's generated headers; ours is hand-written
+	@rm -f $(CAPI_LIB)/libentrena.h $(CAPI_SO).h $(CAPI_OUT)/libentrena-cgo.h   # cgo's generated headers; ours is hand-written
 	cp $(CAPI_HEADER) $(CAPI_INC)/entrena.h
 
 ## install: header, both libraries and entrena.pc into $(PREFIX) (DESTDIR honoured)
