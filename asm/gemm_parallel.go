@@ -57,12 +57,6 @@ func NewParallelGemm(p *pool.Pool) *ParallelGemm {
 	return g
 }
 
-// Pool is the pool the products run on.
-func (g *ParallelGemm) Pool() *pool.Pool { return g.pool }
-
-// Workspace returns thread w's packing workspace.
-func (g *ParallelGemm) Workspace(w int) *Workspace { return g.ws[w] }
-
 // Reserve grows every thread's workspace, and with more than one thread
 // the shared buffer, for an m×n×k Sgemm.
 func (g *ParallelGemm) Reserve(m, n, k int) {

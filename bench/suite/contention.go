@@ -132,7 +132,7 @@ func (r *runner) runContention() {
 			def, one := r.fitSide(c, 0, samples), r.fitSide(c, 1, samples)
 			speed, cpu, sa, sb := interleave(rounds, def.run, one.run)
 			r.addRatio(fmt.Sprintf("train %s, %s: default threads vs 1", c.name, label),
-				fmt.Sprintf("samples/s of default threads (%d) over 1 thread; %s", def.threads, def.poolNote()), speed, cpu, sa, sb, "samples/s")
+				fmt.Sprintf("samples/s of default threads (%d) over 1 thread; %s", def.threads, poolNote(def.n)), speed, cpu, sa, sb, "samples/s")
 			def.close()
 			one.close()
 		}
@@ -181,13 +181,13 @@ func (f *fitter) run() (float64, time.Duration, time.Duration) {
 	return float64(f.samples), wall, cpu
 }
 
-// poolNote describes how the network's pool ran: threads in use, the
-// share of units workers ran, and how often the caller parked for one.
-func (f *fitter) poolNote() string {
-	if f.n == nil {
+// poolNote describes how n's pool ran: threads in use, the share of units
+// workers ran, and how often the caller parked for one.
+func poolNote(n *core.Network) string {
+	if n == nil {
 		return ""
 	}
-	s := f.n.ThreadStats()
+	s := n.ThreadStats()
 	return fmt.Sprintf("pool: %s, workers ran %.0f%% of %d units in %d of %d calls, caller parked in %d, %d calls inline while other pools' calls held the processors",
 		s, 100*float64(s.WorkerUnits)/float64(max(s.Units, 1)), s.Units, s.ParallelCalls, s.Calls, s.ParkedJoins, s.Crowded)
 }
@@ -297,7 +297,7 @@ func (r *runner) eightNetworks(op string, rounds int, window time.Duration) {
 		return
 	}
 	speed, cpu, sa, sb := interleave(rounds, def, one)
-	note := (&fitter{n: firstDef}).poolNote()
+	note := poolNote(firstDef)
 	closeDef()
 	closeOne()
 	r.addRatio(fmt.Sprintf("%s(32) of 784-128-10, eight networks in eight goroutines: default threads vs 1", op),
@@ -349,7 +349,7 @@ func (r *runner) spacedCalls(op string, rounds int) {
 	note := fmt.Sprintf("p50 latency of Threads: 1 over default threads (%d), calls alternating; p50 %.1f µs vs %.1f µs; "+
 		"CPU/wall over calls and gaps %.2f vs %.2f; %d calls each; %s",
 		def.Threads(), p50d*1e6, p50o*1e6, busyDef.Seconds()/wallDef.Seconds(), busyOne.Seconds()/wallOne.Seconds(), calls,
-		(&fitter{n: def}).poolNote())
+		poolNote(def))
 	r.add(Row{Group: "contention", Name: fmt.Sprintf("%s(32) of 784-128-10 every 0.2–5 ms: default threads vs 1", op),
 		Impl: "entrena/" + r.best(), Path: r.best(), Reps: calls, Metric: p50o / p50d, Unit: "×", Allocs: -1, Note: note})
 }

@@ -17,47 +17,10 @@
 
 #include "entrena.h"
 
-static int failures, checks;
+#include "expect.h"
+
 static const char *scratch = "/tmp";
 static int quick; /* fewer repetitions, for valgrind */
-/* Calls that returned ENTRENA_ERR_INTERNAL (a recovered panic) without a
- * test asking for one: any is a failure of the whole run. */
-static int internal_errors;
-
-/* seen records a status that no EXPECT checks and returns it. */
-static entrena_status seen(entrena_status st) {
-	if (st == ENTRENA_ERR_INTERNAL) {
-		__atomic_add_fetch(&internal_errors, 1, __ATOMIC_RELAXED);
-		fprintf(stderr, "internal error: %s\n", entrena_last_error());
-	}
-	return st;
-}
-
-#define EXPECT(cond)                                                                  \
-	do {                                                                          \
-		checks++;                                                             \
-		if (!(cond)) {                                                        \
-			failures++;                                                   \
-			fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond); \
-		}                                                                     \
-	} while (0)
-
-/* EXPECT_STATUS checks a call's status; on a mismatch it prints the messages. */
-#define EXPECT_STATUS(want, call)                                                          \
-	do {                                                                               \
-		entrena_status got_ = (call);                                              \
-		checks++;                                                                  \
-		if ((want) != ENTRENA_ERR_INTERNAL)                                        \
-			seen(got_);                                                        \
-		if (got_ != (want)) {                                                      \
-			failures++;                                                        \
-			fprintf(stderr, "%s:%d: %s: got %d (%s), want %d (%s); last error: %s\n", \
-			        __FILE__, __LINE__, #call, got_, entrena_status_string(got_),     \
-			        (int)(want), entrena_status_string(want), entrena_last_error()); \
-		}                                                                          \
-	} while (0)
-
-#define OK(call) EXPECT_STATUS(ENTRENA_OK, call)
 
 /* A 4-3-2 sigmoid network, MSE, SGD, max batch 8, one thread. */
 static entrena_net *small_net(uint64_t seed) {
@@ -1387,11 +1350,5 @@ int main(int argc, char **argv) {
 	test_struct_versions();
 	test_size_queries();
 	test_long_messages();
-	checks++;
-	if (internal_errors) {
-		failures++;
-		fprintf(stderr, "test_capi: %d calls returned ENTRENA_ERR_INTERNAL (a recovered panic)\n", internal_errors);
-	}
-	printf("test_capi: %d checks, %d failures\n", checks, failures);
-	return failures == 0 ? 0 : 1;
+	return report("test_capi");
 }

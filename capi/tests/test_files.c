@@ -35,33 +35,11 @@
 #endif
 #endif
 
-static int failures, checks;
+#include "expect.h"
+
 static const char *scratch = "/tmp";
 static int quick;
 static char self[4096];
-
-#define EXPECT(cond)                                                                  \
-	do {                                                                          \
-		checks++;                                                             \
-		if (!(cond)) {                                                        \
-			failures++;                                                   \
-			fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond); \
-		}                                                                     \
-	} while (0)
-
-#define EXPECT_STATUS(want, call)                                                          \
-	do {                                                                               \
-		entrena_status got_ = (call);                                              \
-		checks++;                                                                  \
-		if (got_ != (want)) {                                                      \
-			failures++;                                                        \
-			fprintf(stderr, "%s:%d: %s: got %d (%s), want %d (%s); last error: %s\n", \
-			        __FILE__, __LINE__, #call, got_, entrena_status_string(got_),     \
-			        (int)(want), entrena_status_string(want), entrena_last_error()); \
-		}                                                                          \
-	} while (0)
-
-#define OK(call) EXPECT_STATUS(ENTRENA_OK, call)
 
 /* path = scratch/name */
 static void in_scratch(char *path, size_t size, const char *name) {
@@ -250,8 +228,7 @@ static int limited_child(const char *folder) {
 	expect_load_fails(zeros, ENTRENA_ERR_MODEL, "not an entrena model");
 	expect_load_fails(huge, ENTRENA_ERR_SPEC, "too large");
 	expect_load_fails("/dev/zero", ENTRENA_ERR_IO, "not a regular file");
-	printf("test_files (under RLIMIT_AS): %d checks, %d failures\n", checks, failures);
-	return failures == 0 ? 0 : 1;
+	return report("test_files (under RLIMIT_AS)");
 }
 
 static void test_load_under_rlimit(void) {
@@ -426,6 +403,5 @@ int main(int argc, char **argv) {
 	test_load_under_rlimit();
 	test_save_paths();
 	test_diverged_step();
-	printf("test_files: %d checks, %d failures\n", checks, failures);
-	return failures == 0 ? 0 : 1;
+	return report("test_files");
 }
