@@ -4,12 +4,14 @@
 #   APT_PACKAGES += <pkg>    installed by `make deps` (CI runs it first)
 
 GO       ?= go
+STATICCHECK_VERSION ?= v0.8.2
+STATICCHECK ?= $(shell $(GO) env GOPATH)/bin/staticcheck
 PREFIX   ?= /usr/local
 BUILD    ?= build
 TEST_STEPS :=
 APT_PACKAGES :=
 
-.PHONY: all test test-go vet demo bench deps fuzz clean
+.PHONY: all test test-go vet demo bench deps tools fuzz clean
 
 all: vet test
 
@@ -50,9 +52,13 @@ test-go:
 	$(GO) test ./capi -run '^$$' -fuzz '^FuzzEntryPoints$$' -fuzztime 10s
 	$(GO) test -count=1 -race ./capi
 
-## vet: go vet (with asmdecl) for every GOARCH that has assembly, and gofmt.
+## vet: gofmt, go vet (with asmdecl) for every GOARCH that has assembly,
+## and staticcheck (installed by `make tools`).
 vet:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+	@test -x $(STATICCHECK) || { echo "staticcheck missing: run make tools"; exit 1; }
+	$(STATICCHECK) ./...
+	$(STATICCHECK) -tags noasm ./asm ./core
 	$(GO) vet ./...
 	$(GO) vet -tags noasm ./asm ./core
 	GOARCH=arm64 $(GO) vet ./...
@@ -85,11 +91,16 @@ fuzz:
 	$(GO) test ./asm -run '^$$' -fuzz '^FuzzVecKernels$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./cmd/entrena -run '^$$' -fuzz '^FuzzSpec$$' -fuzztime $(FUZZTIME)
 
-## deps: system packages the test suites need (Debian; run as root).
-deps:
+## deps: system packages the test suites need (Debian; run as root), and
+## the Go tools of `make tools`.
+deps: tools
 	@if [ -n "$(strip $(APT_PACKAGES))" ]; then \
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(sort $(APT_PACKAGES)); \
 	fi
+
+## tools: Go programs the checks run (staticcheck), with go install.
+tools:
+	$(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 clean:
 	rm -rf $(BUILD)

@@ -3,6 +3,7 @@ package asm
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -13,9 +14,13 @@ import (
 // whole process.
 const EnvKernels = "ENTRENA_KERNELS"
 
-// KnownPaths lists every path name entrena has, available here or not, best
-// last.
-var KnownPaths = []string{"generic", "avx2", "avx512", "neon"}
+// knownPaths lists every path name entrena has, available here or not,
+// best last.
+var knownPaths = []string{"generic", "avx2", "avx512", "neon"}
+
+// KnownPaths returns every path name entrena has, available on this CPU
+// or not, best last (a new slice each call).
+func KnownPaths() []string { return slices.Clone(knownPaths) }
 
 var (
 	// registry holds the paths this CPU can run, generic first, best last.
@@ -82,14 +87,14 @@ func Use(path string) error {
 			return nil
 		}
 	}
-	for _, name := range KnownPaths {
+	for _, name := range knownPaths {
 		if name == path {
 			return fmt.Errorf("kernel path %q is not available on this CPU or build (available: %s)",
 				path, strings.Join(Available(), ", "))
 		}
 	}
 	return fmt.Errorf("unknown kernel path %q (valid: %s; available here: %s)",
-		path, strings.Join(KnownPaths, ", "), strings.Join(Available(), ", "))
+		path, strings.Join(knownPaths, ", "), strings.Join(Available(), ", "))
 }
 
 // CPUInfo describes the processor and the kernel choice, for `entrena info`

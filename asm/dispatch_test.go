@@ -21,7 +21,7 @@ func TestUseAndAvailable(t *testing.T) {
 	err := Use("sse9")
 	require.ErrorContains(t, err, "unknown kernel path")
 	require.ErrorContains(t, err, "generic, avx2, avx512, neon")
-	for _, known := range KnownPaths {
+	for _, known := range KnownPaths() {
 		if !contains(avail, known) {
 			require.ErrorContains(t, Use(known), "not available")
 		}

@@ -14,7 +14,7 @@ func TestFirstNonFinite(t *testing.T) {
 func testFirstNonFinite(t *testing.T, path string) {
 	bad := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)),
 		math.Float32frombits(0x7fc00001), math.Float32frombits(0xffffffff), math.Float32frombits(0x7f800001)}
-	good := []float32{0, -0.0, 1, -1, math.MaxFloat32, -math.MaxFloat32, math.SmallestNonzeroFloat32, 1e-38, 3e38}
+	good := []float32{0, float32(math.Copysign(0, -1)), 1, -1, math.MaxFloat32, -math.MaxFloat32, math.SmallestNonzeroFloat32, 1e-38, 3e38}
 	require.Equal(t, -1, FirstNonFinite(nil))
 	require.Equal(t, -1, FirstNonFinite(good))
 	for _, n := range []int{1, 2, 7, 8, 9, 31, 32, 33, 63, 64, 65, 127, 128, 200, 4095, 4096, 4097, 9000} {

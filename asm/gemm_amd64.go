@@ -485,7 +485,8 @@ func skinnyAVX512(packA, packB []float32, transA, transB bool, i0, i1, n, k int,
 			scaleC(i1-i0, n, bet, c[i0*ldc:], ldc)
 			bet = 1
 		}
-		bp, csb := &b[0], ldb
+		var bp *float32
+		csb := ldb
 		if transB {
 			packPanelsB(packB, true, b, ldb, pc, 0, kc, n, skinnyN)
 			bp, csb = &packB[0], skinnyN

@@ -3,6 +3,7 @@ package asm
 import (
 	"sync"
 
+	"github.com/v1tr0/entrena/internal/split"
 	"github.com/v1tr0/entrena/pool"
 )
 
@@ -75,22 +76,13 @@ func (g *ParallelGemm) sharedBuffer(n int) []float32 {
 	return g.shared
 }
 
-// Tuning: below ParallelGemmFlops (2·m·n·k) a product stays on the caller,
-// the hand-off to another core costing more than it saves. A band holds at
-// least gemmBandFlops of work, or gemmCopyBandFlops where each band packs
-// its own copy of an operand all bands read (B for row bands without a
-// shared op(B), A for column bands of a packed A).
+// Tuning: below split.GemmFlops a product stays on the caller. A band
+// holds at least gemmBandFlops of work, or gemmCopyBandFlops where each
+// band packs its own copy of an operand all bands read (B for row bands
+// without a shared op(B), A for column bands of a packed A).
 var (
-	ParallelGemmFlops = 4 << 20
 	gemmBandFlops     = 1 << 20
 	gemmCopyBandFlops = 8 << 20
-)
-
-// ParallelElementCount is the length from which an element-wise pass is
-// split over a pool, and ElementUnit the length of one of its units.
-var (
-	ParallelElementCount = 1 << 15
-	ElementUnit          = 1 << 13
 )
 
 // Sgemm is asm.Sgemm split over the pool. Small products stay on the caller.
@@ -109,7 +101,7 @@ func (g *ParallelGemm) Sgemm(transA, transB bool, m, n, k int, alpha float32,
 	*t = gemmTask{ws: g.ws, ks: ks, transA: transA, transB: transB, m: m, n: n, k: k,
 		alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, byRows: m >= n}
 	defer func() { *t = gemmTask{}; g.pack = packTask{} }() // do not keep the caller's buffers alive
-	if g.pool.Threads() == 1 || 2*m*n*k < ParallelGemmFlops {
+	if g.pool.Threads() == 1 || 2*m*n*k < split.GemmFlops {
 		ks.gemm(g.ws[0], transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return nil
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/v1tr0/entrena/internal/split"
 	"github.com/v1tr0/entrena/pool"
 )
 
@@ -61,9 +62,9 @@ func TestParallelSgemm(t *testing.T) {
 // splitEverything makes ParallelGemm split every product into one-tile
 // bands for the duration of a test.
 func splitEverything(t *testing.T) {
-	f, b := ParallelGemmFlops, gemmBandFlops
-	ParallelGemmFlops, gemmBandFlops = 0, 0
-	t.Cleanup(func() { ParallelGemmFlops, gemmBandFlops = f, b })
+	f, b := split.GemmFlops, gemmBandFlops
+	split.GemmFlops, gemmBandFlops = 0, 0
+	t.Cleanup(func() { split.GemmFlops, gemmBandFlops = f, b })
 }
 
 func TestParallelSgemmAllocs(t *testing.T) {
@@ -82,9 +83,9 @@ func BenchmarkParallelGemm(b *testing.B) {
 			m, n, k := sh[0], sh[1], sh[2]
 			b.Run(fmtShape(threads, m, n, k), func(b *testing.B) {
 				p := newParallelGemm(b, threads)
-				old := ParallelGemmFlops
-				ParallelGemmFlops = 0
-				defer func() { ParallelGemmFlops = old }()
+				old := split.GemmFlops
+				split.GemmFlops = 0
+				defer func() { split.GemmFlops = old }()
 				x, w, c := make([]float32, m*k), make([]float32, n*k), make([]float32, m*n)
 				p.Reserve(m, n, k)
 				b.ReportAllocs()

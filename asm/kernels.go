@@ -50,12 +50,6 @@ type AdamParams struct {
 	Correction1, Correction2 float32
 }
 
-func (k *kernelSet) clone(name string) *kernelSet {
-	c := *k
-	c.name = name
-	return &c
-}
-
 // gemmFunc computes C = alpha·op(A)·op(B) + beta·C on one core; see Sgemm.
 type gemmFunc func(ws *Workspace, transA, transB bool, m, n, k int, alpha float32,
 	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)

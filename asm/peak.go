@@ -50,10 +50,10 @@ func MeasurePeak(path string, d time.Duration) (gflops float64, err error) {
 
 // unknownPeakPath is the error for a path name with no peak loop here.
 func unknownPeakPath(path string) error {
-	for _, name := range KnownPaths {
+	for _, name := range knownPaths {
 		if name == path {
 			return fmt.Errorf("MeasurePeak: path %q is not available on this CPU or build", path)
 		}
 	}
-	return fmt.Errorf("MeasurePeak: unknown path %q (valid: %v)", path, KnownPaths)
+	return fmt.Errorf("MeasurePeak: unknown path %q (valid: %v)", path, knownPaths)
 }

@@ -3,6 +3,8 @@ package core
 import (
 	"errors"
 	"fmt"
+
+	"github.com/v1tr0/entrena/internal/regularfile"
 )
 
 // Errors wrapped by every error the package returns, for errors.Is.
@@ -20,10 +22,10 @@ var (
 	// machine allows (see New); such errors wrap ErrSpec too.
 	ErrTooLarge = errors.New("network too large for this machine's memory")
 
-	// ErrNotRegular: Load, Save or WriteFileAtomic met a folder, device,
-	// FIFO or socket where a model (or output) file belongs; it comes
-	// wrapped in an *fs.PathError naming the path.
-	ErrNotRegular = errors.New("not a regular file")
+	// ErrNotRegular: Load or Save met a folder, device, FIFO or socket
+	// where a model file belongs; it comes wrapped in an *fs.PathError
+	// naming the path.
+	ErrNotRegular = regularfile.ErrNotRegular
 )
 
 func specErr(format string, args ...any) error {

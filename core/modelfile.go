@@ -6,6 +6,8 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
+
+	"github.com/v1tr0/entrena/internal/regularfile"
 )
 
 // The model file format, version 1, is described field by field in
@@ -84,7 +86,7 @@ func (n *Network) WriteTo(w io.Writer) (int64, error) {
 	return int64(k), err
 }
 
-// Save writes the model file to path with WriteFileAtomic: a symbolic
+// Save writes the model file to path atomically: a symbolic
 // link is followed and stays a link, a folder, device, FIFO or socket at
 // the path is refused (ErrNotRegular) and left alone, the file is written
 // beside the target, fsynced and renamed over it, keeping the old file's
@@ -97,7 +99,7 @@ func (n *Network) Save(path string) (err error) {
 	if err != nil {
 		return fmt.Errorf("save %s: %w", path, err)
 	}
-	return WriteFileAtomic(path, buf)
+	return regularfile.WriteAtomic(path, buf)
 }
 
 // checkFiniteParams is an ErrData naming the first NaN or ±Inf parameter.

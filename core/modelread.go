@@ -8,6 +8,8 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
+
+	"github.com/v1tr0/entrena/internal/regularfile"
 )
 
 // Reading a model file (docs/MODEL_FORMAT.md). The header says how large
@@ -146,7 +148,7 @@ func isEOF(err error) bool { return err == io.EOF || err == io.ErrUnexpectedEOF 
 // this file): a huge file with an invalid header fails at once.
 func Load(path string) (n *Network, err error) {
 	defer recoverError(&err)
-	f, size, err := openRegular(path)
+	f, size, err := regularfile.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/v1tr0/entrena/asm"
+	"github.com/v1tr0/entrena/internal/split"
 	"github.com/v1tr0/entrena/pool"
 )
 
@@ -57,13 +58,13 @@ func (t *actTask) Run(w, lo, hi int) {
 
 // activateN is activate split over the pool by rows when the pass is large.
 func (n *Network) activateN(f Activation, z []float32, batch, units int, bias []float32) error {
-	if n.pool.Threads() == 1 || batch*units < asm.ParallelElementCount {
+	if n.pool.Threads() == 1 || batch*units < split.ElementCount {
 		return activate(f, z, batch, units, bias)
 	}
 	t := &n.tasks.act
 	t.reset(n.pool.Threads())
 	t.f, t.z, t.units, t.bias = f, z, units, bias
-	n.pool.For(batch, max(1, asm.ElementUnit/units), t)
+	n.pool.For(batch, max(1, split.ElementUnit/units), t)
 	t.z, t.bias = nil, nil
 	return t.first()
 }
@@ -82,13 +83,13 @@ func (t *backTask) Run(w, lo, hi int) {
 }
 
 func (n *Network) activationBackwardN(f Activation, d, a []float32) error {
-	if f == Linear || n.pool.Threads() == 1 || len(d) < asm.ParallelElementCount {
+	if f == Linear || n.pool.Threads() == 1 || len(d) < split.ElementCount {
 		return activationBackward(f, d, a)
 	}
 	t := &n.tasks.back
 	t.reset(n.pool.Threads())
 	t.f, t.d, t.a = f, d, a
-	n.pool.For(len(d), asm.ElementUnit, t)
+	n.pool.For(len(d), split.ElementUnit, t)
 	t.d, t.a = nil, nil
 	return t.first()
 }
@@ -136,7 +137,7 @@ func (n *Network) update(batch int) error {
 	if !n.parallelUpdate(batch) {
 		t.Run(0, 0, len(n.params))
 	} else {
-		n.pool.For(len(n.params), asm.ElementUnit, t)
+		n.pool.For(len(n.params), split.ElementUnit, t)
 	}
 	return t.first()
 }
@@ -156,10 +157,10 @@ func adamCorrections(o Optimizer, t int64) (c1, c2 float32) {
 // the parameters and gradients outgrow a core's L2 and stream anyway.
 func (n *Network) parallelUpdate(batch int) bool {
 	p := len(n.params)
-	if n.pool.Threads() == 1 || p < asm.ParallelElementCount {
+	if n.pool.Threads() == 1 || p < split.ElementCount {
 		return false
 	}
-	return 2*batch*p >= asm.ParallelGemmFlops || 2*4*p > l2Bytes
+	return 2*batch*p >= split.GemmFlops || 2*4*p > l2Bytes
 }
 
 // l2Bytes is a typical per-core L2 (2 MiB on the Xeon these thresholds were
@@ -233,7 +234,7 @@ func (n *Network) firstNonFiniteN(s []float32) int {
 	for w := range n.pool.Threads() {
 		t.found[w] = -1
 	}
-	n.pool.For(len(s), 2*asm.ElementUnit, t)
+	n.pool.For(len(s), 2*split.ElementUnit, t)
 	t.s = nil
 	first := -1
 	for w := range n.pool.Threads() {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/v1tr0/entrena/internal/regularfile"
 )
 
 // noTempFiles fails when a save left a temporary file in dir.
@@ -123,7 +124,7 @@ func TestSaveRefusesSpecialFiles(t *testing.T) {
 		fi, err := os.Lstat(path)
 		require.NoError(t, err)
 		require.Equal(t, typ, fi.Mode().Type(), "%s was replaced", path)
-		require.ErrorIs(t, WriteFileAtomic(path, []byte("x")), ErrNotRegular, path)
+		require.ErrorIs(t, regularfile.WriteAtomic(path, []byte("x")), ErrNotRegular, path)
 	}
 	fi, err := os.Lstat(fifo)
 	require.NoError(t, err)

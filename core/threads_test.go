@@ -9,15 +9,16 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"github.com/v1tr0/entrena/asm"
+	"github.com/v1tr0/entrena/internal/split"
 	"github.com/v1tr0/entrena/pool"
 )
 
 // forceParallel makes every GEMM and element-wise pass split over the pool
 // in small units, however small the pass, for the duration of a test.
 func forceParallel(t *testing.T) {
-	g, e, u := asm.ParallelGemmFlops, asm.ParallelElementCount, asm.ElementUnit
-	asm.ParallelGemmFlops, asm.ParallelElementCount, asm.ElementUnit = 0, 0, 4*asm.AlignFloats
-	t.Cleanup(func() { asm.ParallelGemmFlops, asm.ParallelElementCount, asm.ElementUnit = g, e, u })
+	g, e, u := split.GemmFlops, split.ElementCount, split.ElementUnit
+	split.GemmFlops, split.ElementCount, split.ElementUnit = 0, 0, 4*asm.AlignFloats
+	t.Cleanup(func() { split.GemmFlops, split.ElementCount, split.ElementUnit = g, e, u })
 }
 
 // TestThreadsBitIdentical: the same seed gives the same bits on 1, 2, 3, 4

@@ -2,6 +2,7 @@ package data
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,6 +22,25 @@ func TestGoMNISTVersionMatchesGoMod(t *testing.T) {
 	}
 	if !strings.Contains(string(mod), GoMNISTModule+" "+GoMNISTVersion) {
 		t.Fatalf("go.mod does not require %s %s; update GoMNISTVersion or go.mod", GoMNISTModule, GoMNISTVersion)
+	}
+}
+
+// TestImportGraphHasNoMNISTModule: a program importing data (with any build
+// tag go mod tidy considers) does not pull the MNIST module into its go.mod.
+func TestImportGraphHasNoMNISTModule(t *testing.T) {
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	out, err := exec.Command(gobin, "list", "-deps", "-test", "-tags", "tools", ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "github.com/v1tr0/entrena/data") {
+		t.Fatalf("go list did not list package data:\n%s", out)
+	}
+	if strings.Contains(string(out), GoMNISTModule) {
+		t.Fatalf("package data imports %s:\n%s", GoMNISTModule, out)
 	}
 }
 

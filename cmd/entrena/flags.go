@@ -114,7 +114,7 @@ func newTrainFlags(name, synopsis string, sweep bool) *opts {
 	fs.Uint64Var(&o.seed, "seed", 1, "seed for initialisation, shuffling and splits")
 	fs.BoolVar(&o.shuffle, "shuffle", true, "visit the samples in a new random order every epoch")
 	fs.IntVar(&o.threads, "threads", 0, "cores one training step may use (0: all)")
-	fs.StringVar(&o.kernels, "kernels", "", "force a kernel path: "+strings.Join(asm.KnownPaths, ", ")+" (default: the best this CPU runs; see entrena info)")
+	fs.StringVar(&o.kernels, "kernels", "", "force a kernel path: "+strings.Join(asm.KnownPaths(), ", ")+" (default: the best this CPU runs; see entrena info)")
 	fs.IntVar(&o.every, "every", 0, "print the cost every N epochs (default: 1, or 100 for runs of 200 epochs or more)")
 	if !sweep {
 		fs.StringVar(&o.out, "out", "", "save the trained model to `FILE` (atomically)")

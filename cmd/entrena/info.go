@@ -31,7 +31,7 @@ func cmdInfo(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "caches:     L1d %s, L2 %s, L3 %s\n", kb(in.L1D), kb(in.L2), kb(in.L3))
 	fmt.Fprintf(stdout, "features:   %s\n", strings.Join(in.Features, " "))
 	fmt.Fprintf(stdout, "kernels:    %s — %s\n", in.Active, in.Reason)
-	fmt.Fprintf(stdout, "available:  %s (best last; known: %s)\n", strings.Join(in.Available, ", "), strings.Join(asm.KnownPaths, ", "))
+	fmt.Fprintf(stdout, "available:  %s (best last; known: %s)\n", strings.Join(in.Available, ", "), strings.Join(asm.KnownPaths(), ", "))
 	cores, why := pool.Cores()
 	fmt.Fprintf(stdout, "threads:    %d by default (--threads changes it) — the cores this process can use, set by %s\n", cores, why)
 	if err := asm.InitError(); err != nil {

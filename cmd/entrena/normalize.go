@@ -9,6 +9,7 @@ import (
 
 	"github.com/v1tr0/entrena/core"
 	"github.com/v1tr0/entrena/data"
+	"github.com/v1tr0/entrena/internal/regularfile"
 )
 
 // Feature normalisation (--normalize). CSV features are scaled with
@@ -80,7 +81,7 @@ func saveModel(w io.Writer, path string, net *core.Network, n *data.Norm) error 
 	if err != nil {
 		return err
 	}
-	if err := core.WriteFileAtomic(path, buf); err != nil {
+	if err := regularfile.WriteAtomic(path, buf); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "model saved to %s\n", path)
@@ -98,7 +99,7 @@ func saveModel(w io.Writer, path string, net *core.Network, n *data.Norm) error 
 	if err != nil {
 		return err
 	}
-	if err := core.WriteFileAtomic(np, text); err != nil {
+	if err := regularfile.WriteAtomic(np, text); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "normalisation (%s) saved to %s\n", n.Method, np)

@@ -17,6 +17,7 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/v1tr0/entrena/core"
+	"github.com/v1tr0/entrena/internal/regularfile"
 )
 
 // plotHistory draws the cost per epoch (and the test loss), plus the test
@@ -149,7 +150,7 @@ func render(prefix string, plots []*plot.Plot) ([]string, error) {
 			return nil, fmt.Errorf("plot %s%s: %w", prefix, f.ext, err)
 		}
 		name := prefix + f.ext
-		if err := core.WriteFileAtomic(name, buf.Bytes()); err != nil {
+		if err := regularfile.WriteAtomic(name, buf.Bytes()); err != nil {
 			return nil, err
 		}
 		files = append(files, name)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/v1tr0/entrena/core"
 	"github.com/v1tr0/entrena/data"
+	"github.com/v1tr0/entrena/internal/regularfile"
 )
 
 // modelFlags are the flags of predict and eval.
@@ -105,7 +106,7 @@ func cmdPredict(args []string, stdout, stderr io.Writer) error {
 		_, err := stdout.Write(csv)
 		return err
 	}
-	if err := core.WriteFileAtomic(m.out, csv); err != nil {
+	if err := regularfile.WriteAtomic(m.out, csv); err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "%d predictions written to %s\n", set.Samples, m.out)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/v1tr0/entrena/asm"
 	"github.com/v1tr0/entrena/core"
+	"github.com/v1tr0/entrena/internal/regularfile"
 )
 
 const sweepSynopsis = `The seed's learning-rate sweep: one training per rate in --lr, each from
@@ -109,7 +110,7 @@ func printSweepTable(w io.Writer, runs []sweepRun, test bool) {
 
 func saveSweep(w io.Writer, o *opts, name string, runs []sweepRun) error {
 	if o.history != "" {
-		if err := core.WriteFileAtomic(o.history, sweepCSV(runs)); err != nil {
+		if err := regularfile.WriteAtomic(o.history, sweepCSV(runs)); err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "cost histories saved to %s\n", o.history)

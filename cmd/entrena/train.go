@@ -14,6 +14,7 @@ import (
 	"github.com/v1tr0/entrena/asm"
 	"github.com/v1tr0/entrena/core"
 	"github.com/v1tr0/entrena/data"
+	"github.com/v1tr0/entrena/internal/regularfile"
 	"github.com/v1tr0/entrena/pool"
 )
 
@@ -198,7 +199,7 @@ func (s *session) save(w io.Writer, net *core.Network, h core.History) error {
 		}
 	}
 	if s.o.history != "" {
-		if err := core.WriteFileAtomic(s.o.history, historyCSV(h)); err != nil {
+		if err := regularfile.WriteAtomic(s.o.history, historyCSV(h)); err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "cost history saved to %s\n", s.o.history)
@@ -216,7 +217,7 @@ func (s *session) save(w io.Writer, net *core.Network, h core.History) error {
 // checkOutputs fails early, before any training, when an output file
 // cannot be created because its folder does not exist, or when the path
 // (after symbolic links) holds a folder, device, FIFO or socket, which
-// core.WriteFileAtomic would refuse after training.
+// regularfile.WriteAtomic would refuse after training.
 func checkOutputs(paths ...[]string) error {
 	for _, p := range slices.Concat(paths...) {
 		if p == "" {

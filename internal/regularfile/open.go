@@ -1,15 +1,21 @@
-package core
+// Package regularfile opens and atomically replaces the files entrena reads
+// and writes (model files, histories, predictions, plots). They are regular
+// files; anything else at a path is refused before it is opened or
+// replaced: a FIFO would block the open, a device such as /dev/zero never
+// ends, and replacing a device node, FIFO or socket with a regular file
+// destroys it.
+package regularfile
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 	"syscall"
 )
 
-// Model files are regular files. Anything else at a path is refused before
-// it is opened or replaced: a FIFO would block the open, a device such as
-// /dev/zero never ends, and replacing a device node, FIFO or socket with a
-// regular file destroys it.
+// ErrNotRegular is wrapped (inside an *fs.PathError naming the path) by the
+// error for a folder, device, FIFO or socket where a regular file belongs.
+var ErrNotRegular = errors.New("not a regular file")
 
 // notRegular is the error for the file of type mode at path.
 func notRegular(op, path string, mode fs.FileMode) error {
@@ -39,12 +45,12 @@ func (e *notRegularError) Error() string {
 
 func (e *notRegularError) Is(target error) bool { return target == ErrNotRegular }
 
-// openRegular opens path for reading and returns its size, refusing
+// Open opens path for reading and returns its size, refusing
 // anything but a regular file. The type is checked before the open (which
 // a FIFO would block, and which some devices act on), and again on the
 // open file, which is opened non-blocking in case a FIFO took the path's
 // place in between.
-func openRegular(path string) (*os.File, int64, error) {
+func Open(path string) (*os.File, int64, error) {
 	before, err := os.Stat(path)
 	if err != nil {
 		return nil, 0, err

