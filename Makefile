@@ -5,13 +5,13 @@
 
 GO       ?= go
 STATICCHECK_VERSION ?= v0.8.2
-STATICCHECK ?= $(shell $(GO) env GOPATH)/bin/staticcheck
+STATICCHECK ?= $(abspath $(BUILD))/tools/staticcheck
 PREFIX   ?= /usr/local
 BUILD    ?= build
 TEST_STEPS :=
 APT_PACKAGES :=
 
-.PHONY: all test test-go vet demo bench deps tools fuzz clean
+.PHONY: all test test-go vet demo bench deps tools check-deps fuzz clean
 
 all: vet test
 
@@ -21,9 +21,23 @@ all: vet test
 -include bench/bench.mk
 -include asm/arm64.mk
 
-## test: every test suite of the project (the command CI runs).
-test: vet test-go $(TEST_STEPS)
+## test: every test suite of the project (the command CI runs). As root it
+## first installs what is missing (make deps); otherwise it stops at once,
+## naming the command that would.
+test: check-deps
+	@$(MAKE) --no-print-directory vet test-go $(TEST_STEPS)
 	@echo "make test: all suites passed"
+
+# The Debian packages of APT_PACKAGES not installed (none where dpkg-query
+# does not exist: another system's packages are its own business), and
+# staticcheck when it is missing.
+missing_deps = $(strip $(if $(shell command -v dpkg-query),$(foreach p,$(sort $(APT_PACKAGES)),$(if $(findstring ok installed,$(shell dpkg-query -W -f='$${Status}' $(p) 2>/dev/null)),,$(p)))) $(if $(wildcard $(STATICCHECK)),,staticcheck))
+
+## check-deps: install what make test needs when run as root, else name it.
+check-deps:
+	@m="$(missing_deps)"; if [ -n "$$m" ]; then \
+		if [ "$$(id -u)" = 0 ]; then echo "make test: installing $$m (make deps)"; $(MAKE) --no-print-directory deps; \
+		else echo "make test needs: $$m"; echo "run once: sudo make deps   (or: sudo make deps GO=$$(command -v $(GO)))"; exit 1; fi; fi
 
 ## test-go: Go unit tests (they replay the committed fuzz corpora), the noasm
 ## build, core on every other SIMD path, the race detector over core and the
@@ -98,9 +112,10 @@ deps: tools
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(sort $(APT_PACKAGES)); \
 	fi
 
-## tools: Go programs the checks run (staticcheck), with go install.
+## tools: Go programs the checks run (staticcheck), with go install into
+## $(BUILD)/tools (the same place whoever runs it, sudo included).
 tools:
-	$(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	GOBIN=$(abspath $(BUILD))/tools $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 clean:
 	rm -rf $(BUILD)
