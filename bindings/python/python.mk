@@ -16,9 +16,11 @@ PY_TEST_ENV     := env -u ENTRENA_LIBRARY -u ENTRENA_NO_NUMPY -u PYTHONPATH \
 	ENTRENA_EXPECT_INSTALLED=1 ENTRENA_GOREF=$(abspath $(PY_BUILD))/goref
 
 APT_PACKAGES += python3-venv python3-pip
-TEST_STEPS += test-python
+TEST_STEPS += test-python test-python-wheel
+PY_DIST         := $(BUILD)/dist
+PY_VENV_WHEEL   := $(BUILD)/venv-wheel
 
-.PHONY: python test-python python-examples bench-python
+.PHONY: python test-python test-python-wheel wheel python-examples bench-python
 
 ## python: build the library (capi's `lib`) and copy it into the package folder
 python: lib
@@ -69,3 +71,30 @@ python-examples: test-python
 bench-python: python $(PY_BUILD)/goref
 	@test -x $(PY_VENV)/bin/python || $(MAKE) --no-print-directory test-python
 	ENTRENA_GOREF=$(abspath $(PY_BUILD))/goref $(PY_VENV)/bin/python $(PY_DIR)/bench_fit.py
+
+## wheel: build/dist/entrena-*-py3-none-<platform>.whl with libentrena.so
+## built from this checkout by Go (what pip does on a machine without `make`)
+wheel:
+	@test -x $(PY_VENV_WHEEL)/bin/python || $(PYTHON3) -m venv $(PY_VENV_WHEEL)
+	rm -rf $(PY_DIST) && mkdir -p $(PY_DIST)
+	ENTRENA_BUILD_LIBRARY=1 $(PY_VENV_WHEEL)/bin/pip wheel $(PY_PIP_FLAGS) --no-deps -w $(PY_DIST) ./$(PY_DIR)
+
+## test-python-wheel: the wheel carries a library with the C API's SONAME,
+## installs into a fresh venv and trains; without Go (and no library) the
+## build stops with a message saying what to do.
+test-python-wheel: wheel
+	ls $(PY_DIST)/entrena-*-py3-none-linux_*.whl
+	rm -rf $(PY_BUILD)/wheel-check && mkdir -p $(PY_BUILD)/wheel-check
+	cd $(PY_BUILD)/wheel-check && $(abspath $(PY_VENV_WHEEL))/bin/python -m zipfile -e $(abspath $(PY_DIST))/entrena-*.whl . && \
+		readelf -d entrena/libentrena.so | grep -q 'Library soname: \[libentrena.so.$(CAPI_ABI)\]'
+	rm -rf $(PY_BUILD)/venv-wheel-install && $(PYTHON3) -m venv $(PY_BUILD)/venv-wheel-install
+	$(PY_BUILD)/venv-wheel-install/bin/pip install $(PY_PIP_FLAGS) $(PY_DIST)/entrena-*.whl
+	cd / && env -u ENTRENA_LIBRARY -u PYTHONPATH $(abspath $(PY_BUILD))/venv-wheel-install/bin/python -c \
+		'import entrena, os; m = entrena.Sequential([entrena.Dense(4, "tanh"), entrena.Dense(1, "sigmoid")], inputs=2, max_batch=4); \
+		h = m.fit([[0,0],[0,1],[1,0],[1,1]], [[0],[1],[1],[0]], epochs=5, batch_size=4, verbose=0); \
+		assert len(h.history["loss"]) == 5, h; assert entrena.library_path == os.path.join(os.path.dirname(entrena.__file__), "libentrena.so"), entrena.library_path'
+	@nogo=$$(echo "$$PATH" | tr : '\n' | while read -r d; do [ -x "$$d/go" ] || printf '%s:' "$$d"; done); \
+	if ENTRENA_BUILD_LIBRARY=1 PATH="$$nogo" $(PY_VENV_WHEEL)/bin/pip wheel $(PY_PIP_FLAGS) --no-deps -w $(PY_BUILD)/wheel-nogo ./$(PY_DIR) >$(PY_BUILD)/wheel-nogo.log 2>&1; then \
+		echo "a wheel was built without Go and without a library"; exit 1; fi; \
+	grep -q 'no libentrena.so to install, and no Go to build it' $(PY_BUILD)/wheel-nogo.log || { cat $(PY_BUILD)/wheel-nogo.log; exit 1; }
+	@echo "test-python-wheel: passed"
