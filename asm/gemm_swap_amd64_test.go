@@ -29,7 +29,7 @@ func TestSgemmSwappedNT(t *testing.T) {
 			b, _ := guarded(r, n*k, 2)
 			swapped, check := guarded(r, m*ldc, 3)
 			direct := copyOf(swapped)
-			gemmAVX512Skinny(NewWorkspace(), false, true, m, n, k, 0.5, a, k, b, k, beta, swapped, ldc)
+			gemmAVX512Strategies(NewWorkspace(), false, true, m, n, k, 0.5, a, k, b, k, beta, swapped, ldc)
 			gemmAVX512.gemm(NewWorkspace(), false, true, m, n, k, 0.5, a, k, b, k, beta, direct, ldc)
 			check(t)
 			requireSameBits(t, fmt.Sprintf("%v beta=%v: C swapped vs direct", sh, beta), swapped, direct)

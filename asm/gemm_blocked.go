@@ -1,0 +1,182 @@
+//go:build !noasm && !purego && (amd64 || arm64)
+
+package asm
+
+// The SGEMM driver of the SIMD paths (amd64 and arm64): BLIS's loops
+// around a path's assembly micro-kernel, parameterised by a gemmConfig
+// (register tile, cache blocks, kernel, packing functions, and the
+// strategies for special shapes). Each path's file holds its configs, its
+// tuning notes and its strategies; this file holds the loops.
+//
+//	for jc over n by NC                  (B block: KC×NC, stays in L2)
+//	  for pc over k by KC
+//	    pack op(B)[pc:pc+KC, jc:jc+NC] into NR-wide micro-panels
+//	    for ir over m by MR
+//	      pack op(A)[ir:ir+MR, pc:pc+KC] into one MR×KC micro-panel (L1)
+//	      for jr over the block by NR    (B micro-panels stream from L2)
+//	        micro-kernel: C[ir:ir+MR, jr:jr+NR] = alpha·Ã·B̃ + beta'·C
+//
+// beta' is beta for the first KC block and 1 afterwards. Edge panels are
+// zero-padded, so the micro-kernel always computes a whole MR×NR tile; a tile
+// that sticks out of C goes to a scratch tile (carved from the A buffer) and
+// only its valid part is copied, so C is never touched outside m×n.
+//
+// The loop order is ir outside jr (BLIS puts jr outside): the A micro-panel
+// is packed right before its row of tiles and stays in L1 for all of them,
+// while the B micro-panels stream from the L2-resident B block. BLIS's order
+// keeps a KC×NR B micro-panel in L1 instead, which for AVX-512's 12×32
+// tile is 48 KiB at KC=384 — all of a Xeon's L1D. Packing A (rather than reading it in place
+// with its row stride) also removes the L1 set conflicts of power-of-two
+// leading dimensions, where all MR rows of the panel map to the same sets.
+//
+// blocked works on a sub-range of rows and columns of C so that a
+// multi-threaded caller can split the work, each worker with its own
+// packing buffers. A band of rows starting at a multiple of MR or of columns
+// starting at a multiple of NR is computed with the same tiles and k blocks
+// as in the whole product, so it gives the same bits.
+
+// gemmKernel computes one MR×NR tile: C = alpha·A·B + beta·C (beta = 0: C is
+// not read). A(i, p) is a[i·rsa + p·csa], B(p, j) is b[p·csb + j], C(i, j)
+// is c[i·ldc + j]; strides in floats.
+type gemmKernel func(k int, a *float32, rsa, csa int, b *float32, csb int,
+	c *float32, ldc int, alpha, beta float32)
+
+// gemmConfig is one path's register tile, cache blocking and kernel.
+type gemmConfig struct {
+	mr, nr int // register tile
+	kc, nc int // cache blocks (nc a multiple of nr)
+	kernel gemmKernel
+	packA  packFunc // one MR-tall micro-panel of op(A)
+	packB  packFunc // a KC×NC block of op(B)
+	// readAInPlace reports whether whole row panels of a non-transposed A
+	// are read in place for a product n columns wide (nil: always packed).
+	readAInPlace func(n, lda int) bool
+	// inPlaceB: read whole column panels of a non-transposed B in place.
+	inPlaceB bool
+	// smallM: products with a non-transposed A of at most this many rows
+	// go to smallGemm (0: never). From mr rows on, the blocked path has
+	// whole tiles, whose fused beta·C differs from smallGemm's in the last
+	// bit, so there smallGemm only takes beta ∈ {0, 1}; see smallGemm.
+	smallM int
+	small  smallFunc // the small-m strategy (nil when smallM is 0)
+}
+
+// smallFunc computes a product of a non-transposed A of at most smallM
+// rows without packing; see gemmConfig.smallM.
+type smallFunc func(g *gemmConfig, ws *Workspace, transB bool, m, n, k int, alpha float32,
+	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
+
+// evenBlock splits k into the fewest blocks of at most kc and returns their
+// common size, so that no short last block (e.g. 784 = 384+384+16) pays the
+// C read-modify-write for a handful of steps.
+func evenBlock(k, kc int) int {
+	nb := (k + kc - 1) / kc
+	return (k + nb - 1) / nb
+}
+
+// packSize returns the Workspace floats gemm needs: one zero-padded A
+// panel plus one scratch tile, and the B block.
+func (g *gemmConfig) packSize(m, n, k int) (a, b int) {
+	kc := min(k, g.kc)
+	a = g.mr*kc + g.mr*g.nr
+	b = kc * roundUpTo(min(n, g.nc), g.nr)
+	return a, b
+}
+
+func (g *gemmConfig) gemm(ws *Workspace, transA, transB bool, m, n, k int, alpha float32,
+	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if k == 0 || alpha == 0 {
+		scaleC(m, n, beta, c, ldc)
+		return
+	}
+	if !transA && m <= g.smallM && (m < g.mr || beta == 0 || beta == 1) {
+		g.small(g, ws, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	packA, packB := ws.buffers(g.packSize(m, n, k))
+	g.blocked(packA, packB, transA, transB, 0, m, 0, n, k,
+		alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// blocked computes rows [i0, i1) and columns [j0, j1) of C with the BLIS
+// loops; packA and packB must hold packSize(i1-i0, j1-j0, k) floats.
+func (g *gemmConfig) blocked(packA, packB []float32, transA, transB bool,
+	i0, i1, j0, j1, k int, alpha float32,
+	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	nr := g.nr
+	kcb := evenBlock(k, g.kc)
+	for jc := j0; jc < j1; jc += g.nc {
+		nc := min(g.nc, j1-jc)
+		for pc := 0; pc < k; pc += kcb {
+			kc := min(kcb, k-pc)
+			// Whole panels of a non-transposed B may be read in place (rows
+			// of nr contiguous floats, stride ldb); the edge panel is packed.
+			inPlaceB := g.inPlaceB && !transB && inPlaceBPays(i1-i0, ldb)
+			if !inPlaceB {
+				g.packB(packB, transB, b, ldb, pc, jc, kc, nc, nr)
+			} else if e := nc / nr * nr; e < nc {
+				g.packB(packB[e*kc:], transB, b, ldb, pc, jc+e, kc, nc-e, nr)
+			}
+			g.blockTiles(packA, packB, inPlaceB, transA, i0, i1, j1-j0, jc, nc, pc, kc,
+				alpha, a, lda, b, ldb, beta, c, ldc)
+		}
+	}
+}
+
+// blockTiles computes rows [i0, i1) and columns [jc, jc+nc) of C for the
+// k block [pc, pc+kc) (the whole product is width columns wide): the A
+// micro-panel of each row of tiles, then its tiles against the B
+// micro-panels, panel jr at bp[jr·kc] (or in place in B for whole panels
+// when inPlaceB). beta applies to the first k block only.
+func (g *gemmConfig) blockTiles(packA, bp []float32, inPlaceB, transA bool,
+	i0, i1, width, jc, nc, pc, kc int, alpha float32,
+	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	mr, nr := g.mr, g.nr
+	tile := packA[len(packA)-mr*nr:]
+	bet := beta
+	if pc > 0 {
+		bet = 1
+	}
+	for ic := i0; ic < i1; ic += mr {
+		nrows := min(mr, i1-ic)
+		// The A micro-panel is packed right before its row of tiles,
+		// so it stays in L1 while the B micro-panels stream from L2.
+		ap, rsa, csa := &packA[0], 1, mr
+		if !transA && nrows == mr && g.readAInPlace != nil && g.readAInPlace(width, lda) {
+			ap, rsa, csa = &a[ic*lda+pc], lda, 1
+		} else {
+			g.packA(packA, transA, a, lda, ic, pc, nrows, kc, mr)
+		}
+		for jr := 0; jr < nc; jr += nr {
+			ncols := min(nr, nc-jr)
+			bpj, csb := &bp[jr*kc], nr
+			if inPlaceB && ncols == nr {
+				bpj, csb = &b[pc*ldb+jc+jr], ldb
+			}
+			cOff := ic*ldc + jc + jr
+			if nrows == mr && ncols == nr {
+				g.kernel(kc, ap, rsa, csa, bpj, csb, &c[cOff], ldc, alpha, bet)
+				continue
+			}
+			g.kernel(kc, ap, rsa, csa, bpj, csb, &tile[0], nr, alpha, 0)
+			storeTile(c[cOff:], ldc, tile, nr, nrows, ncols, bet)
+		}
+	}
+}
+
+// inPlaceBPays reports whether the kernels should read the panels of a
+// non-transposed B in place rather than packed: when few row panels (m ≤
+// 128: at most 11 of 12 rows, 22 of 6) reuse each B panel, so the copy is poorly
+// amortised, and the row stride is not a multiple of 4 KiB, where the rows
+// of a panel would all map to the same cache sets. Measured interleaved
+// against packing on the Xeon of gemm_amd64.go's header: the gradients of
+// 784-128-64-10 (dW = δᵀ·a: 128×784, 64×128 and 10×64, k = batch) ran
+// 6–70% faster on AVX-512 and 4–38% on AVX2; from 200 rows on (17
+// panels of 12) packing won by 5–17%.
+func inPlaceBPays(m, ldb int) bool {
+	return m <= 128 && ldb%1024 != 0
+}
+
+// packFunc packs a block of op(A) (or op(B)) into micro-panels; see
+// packPanelsA and packPanelsB.
+type packFunc func(dst []float32, trans bool, x []float32, ldx, i0, p0, mc, kc, mr int)
