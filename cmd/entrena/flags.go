@@ -73,7 +73,7 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (map[string]b
 			fs.Usage()
 			return nil, errHelp
 		}
-		return nil, usageError{err.Error()}
+		return nil, usageError{err.Error() + flagSuggestion(fs, err)}
 	}
 	if fs.NArg() > 0 {
 		return nil, usagef("unexpected argument %q (every input is given by a flag)", fs.Arg(0))

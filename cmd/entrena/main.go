@@ -51,6 +51,7 @@ var commands = []command{
 	{"eval", "loss and accuracy of a saved model on labelled data", cmdEval},
 	{"info", "CPU model, SIMD features, the kernel path chosen and why, the default threads", cmdInfo},
 	{"bench", "micro-benchmarks of the kernels and training steps", cmdBench},
+	{"version", "entrena's release, model format, Go version and platform", cmdVersion},
 }
 
 func main() {
@@ -66,15 +67,23 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	name := args[0]
 	if name == "-h" || name == "--help" || name == "help" {
+		if len(args) > 1 && name == "help" {
+			// entrena help train: the command's own help.
+			return run([]string{args[1], "-h"}, stdout, stderr)
+		}
 		usage(stdout)
 		return exitOK
+	}
+	if name == "--version" || name == "-version" {
+		name = "version"
 	}
 	for _, c := range commands {
 		if c.name == name {
 			return report(c.run(args[1:], stdout, stderr), name, stderr)
 		}
 	}
-	fmt.Fprintf(stderr, "entrena: unknown command %q (commands: %s; see entrena -h)\n", name, commandNames())
+	fmt.Fprintf(stderr, "entrena: unknown command %q%s (commands: %s; see entrena -h)\n",
+		name, didYouMean(name, commandList()), commandNames())
 	return exitUsage
 }
 
@@ -104,13 +113,15 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-func commandNames() string {
+func commandList() []string {
 	var n []string
 	for _, c := range commands {
 		n = append(n, c.name)
 	}
-	return strings.Join(n, ", ")
+	return n
 }
+
+func commandNames() string { return strings.Join(commandList(), ", ") }
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: entrena COMMAND [flags]")
@@ -119,5 +130,5 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "`entrena COMMAND -h` lists a command's flags. `entrena train` alone trains on MNIST.")
+	fmt.Fprintln(w, "`entrena help COMMAND` (or `entrena COMMAND -h`) lists a command's flags. `entrena train` alone trains on MNIST.")
 }
