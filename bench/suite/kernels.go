@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/v1tr0/entrena/asm"
+	"github.com/v1tr0/entrena/bench/peak"
 	"github.com/v1tr0/entrena/pool"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
@@ -91,7 +92,7 @@ func (r *runner) runPeaks() {
 		if p == "generic" {
 			continue
 		}
-		g, err := asm.MeasurePeak(p, d)
+		g, err := peak.Measure(p, d)
 		pk := Peak{Path: p, GFLOPS: g}
 		if err != nil {
 			pk.Error = err.Error()

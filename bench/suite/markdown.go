@@ -36,7 +36,7 @@ func WriteMarkdown(w io.Writer, rep *Report, chart string) error {
 	p("| features | %s |\n| virtualised | %v |\n", strings.Join(m.Features, " "), m.Hypervisor)
 	p("| Go | %s %s/%s |\n| kernel paths | %s (default %s) |\n", m.GoVersion, m.GOOS, m.GOARCH, strings.Join(m.Paths, ", "), m.Default)
 	for _, pk := range rep.Peaks {
-		p("| FMA peak %s | %.1f GFLOPS per core (%s, asm.MeasurePeak) |\n", pk.Path, pk.GFLOPS, peakLoopDesc(pk.Path))
+		p("| FMA peak %s | %.1f GFLOPS per core (%s, peak.Measure) |\n", pk.Path, pk.GFLOPS, peakLoopDesc(pk.Path))
 	}
 	p("\n")
 
@@ -145,8 +145,8 @@ func renderMain(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// peakLoopDesc says what the peak loop of path runs (asm/peak_amd64.s,
-// asm/peak_neon_arm64.s): independent FMA chains, enough of them to cover
+// peakLoopDesc says what the peak loop of path runs (bench/peak/peak_amd64.s,
+// bench/peak/peak_neon_arm64.s): independent FMA chains, enough of them to cover
 // every FMA pipe's latency on the path's CPUs.
 func peakLoopDesc(path string) string {
 	switch path {
