@@ -62,7 +62,7 @@ func busyProcess() (stop func(), err error) {
 
 // side is one configuration measured in a round: it returns the work done
 // (samples or calls), and the wall and CPU time it took.
-type side func() (work float64, wall, cpu time.Duration)
+type roundFunc func() (work float64, wall, cpu time.Duration)
 
 // timed runs f and returns its wall and process CPU time.
 func timed(f func()) (wall, cpu time.Duration) {
@@ -74,7 +74,7 @@ func timed(f func()) (wall, cpu time.Duration) {
 // interleave runs a and b alternately for rounds rounds (b first in odd
 // rounds, so neither always runs right after the other) and returns the
 // per-round speed ratios a/b, CPU-per-work ratios a/b, and the speeds.
-func interleave(rounds int, a, b side) (speed, cpu, speedA, speedB []float64) {
+func interleave(rounds int, a, b roundFunc) (speed, cpu, speedA, speedB []float64) {
 	for i := 0; i < rounds; i++ {
 		var wa, wb float64
 		var ta, tb, ca, cb time.Duration
@@ -104,11 +104,6 @@ func (r *runner) addRatio(name, compared string, speed, cpu, sa, sb []float64, u
 	}
 	r.add(Row{Group: "contention", Name: name, Impl: "entrena/" + r.best(), Path: r.best(), Threads: 0,
 		Reps: len(speed), Metric: med, Unit: "×", Allocs: -1, Note: note})
-}
-
-func median(xs []float64) float64 {
-	m, _, _ := stats(xs)
-	return m
 }
 
 // runContention measures the group; it runs only when asked for by name.
@@ -249,7 +244,7 @@ func call(op string, n *core.Network, x, y, out []float32) error {
 // Threads: 1.
 func (r *runner) eightNetworks(op string, rounds int, window time.Duration) {
 	const goroutines = 8
-	group := func(threads int) (side, func(), *core.Network) {
+	group := func(threads int) (roundFunc, func(), *core.Network) {
 		type served struct {
 			n          *core.Network
 			x, y, outs []float32
