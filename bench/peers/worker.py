@@ -297,7 +297,7 @@ def sgd_trainer(layers, lr):
         return step
     if LIB == "entrena":
         m = entrena.Sequential([entrena.Dense(u, "sigmoid") for u in layers[1:]], inputs=layers[0], loss="mse",
-                               optimizer=entrena.SGD(lr=lr), max_batch=256, seed=1, threads=T)
+                               optimizer=entrena.SGD(lr=lr), max_batch=256, seed=1, threads=T or None)
         step = m.train_on_batch
         step.model = m
         return step
@@ -328,7 +328,7 @@ def epoch(c):
     elif LIB == "entrena":
         def make():
             return entrena.Sequential([entrena.Dense(u, "sigmoid") for u in LAYERS[1:]], inputs=784, loss="mse",
-                                      optimizer=entrena.SGD(lr=LR), max_batch=b, seed=1, threads=T)
+                                      optimizer=entrena.SGD(lr=LR), max_batch=b, seed=1, threads=T or None)
         m = setup(("epoch", b, samples), make)
         run = lambda: m.fit(x, y, epochs=1, batch_size=b, shuffle=False, verbose=0)  # noqa: E731
     else:
@@ -458,7 +458,37 @@ def fashion_eval(c):
     return {"accuracy": float((step.predict(xte).argmax(axis=1) == lte).mean())}
 
 
-ops = {"gemm": gemm, "eltwise": eltwise, "epoch": epoch, "xor": xor, "fashion": fashion, "fashion_eval": fashion_eval,
+def two_models(c):
+    """Two entrena models (the MNIST demo's shape, default threads) trained
+    one epoch each at once from two Python threads, or one after the other."""
+    if LIB != "entrena":
+        return {"unsupported": True}
+    import threading
+    n = c["samples"]
+
+    def make():
+        out = []
+        for seed in (1, 2):
+            m = entrena.Sequential([entrena.Dense(128, "sigmoid"), entrena.Dense(10, "softmax")], inputs=784, loss="cce",
+                                   optimizer=entrena.SGD(lr=0.5), max_batch=32, seed=1)
+            out.append((m, synthetic(n, 784, 10, seed)))
+        return out
+    pair = setup(("two", n), make)
+    fits = [lambda m=m, d=d: m.fit(d[0], d[1], epochs=1, batch_size=32, shuffle=True, verbose=0) for m, d in pair]
+    t = time.perf_counter()
+    if c["together"]:
+        ts = [threading.Thread(target=f) for f in fits]
+        for th in ts:
+            th.start()
+        for th in ts:
+            th.join()
+    else:
+        for f in fits:
+            f()
+    return {"s": time.perf_counter() - t, "n": 1}
+
+
+ops = {"two_models": two_models, "gemm": gemm, "eltwise": eltwise, "epoch": epoch, "xor": xor, "fashion": fashion, "fashion_eval": fashion_eval,
        "hello": lambda c: {"versions": versions, "settings": "; ".join(settings)}}
 for line in sys.stdin:
     cmd = json.loads(line)

@@ -23,7 +23,7 @@ var sections = []struct{ group, title, intro string }{
 	{"eltwise", "Element-wise kernels (G elements/s)", ""},
 	{"update", "Optimizer updates (G elements/s)", ""},
 	{"memory", "Memory bandwidth (GB/s)", "Working sets of half L1, half L2 and beyond the last-level cache."},
-	{"contention", "On a busy machine (ratio: above 1, the first configuration did better)", ""},
+	{"contention", "Threads on a busy machine", "Here the reference is the first configuration of each work (default threads, or together): the ratio is its speed over this row's."},
 }
 
 // implName is how a user reads an implementation: entrena's Go rows as
@@ -107,7 +107,7 @@ func sectionRows(rep *Report, group string) [][]string {
 				if lo > 0 {
 					spread = fmt.Sprintf("%.2f–%.2f", lo, hi)
 				}
-			} else if group == "contention" {
+			} else if r.Unit == "×" { // a contention row of a version 1 file: the ratio is its figure
 				ratio = fmt.Sprintf("%.2f×", r.Metric)
 			}
 			work := name
@@ -122,11 +122,11 @@ func sectionRows(rep *Report, group string) [][]string {
 				extra = fmt.Sprintf("%.2f%% acc.", 100*r.Accuracy)
 			}
 			allocs := ""
-			if r.Allocs >= 0 && group != "contention" {
+			if r.Allocs >= 0 {
 				allocs = fmt.Sprintf("%.3g", r.Allocs)
 			}
 			fig := figure(r.Metric)
-			if group == "contention" {
+			if r.Unit == "×" {
 				fig = ""
 			}
 			out = append(out, []string{ratio, spread, work, itoa(r.Threads), implName(r.Impl), fig, extra, allocs})

@@ -31,7 +31,7 @@ const usage = `usage:
   bench [flags]                       measure this machine (and the peers with -peers)
   bench compare [-group g] [a.json ...]  result files side by side; without files, every CPU in bench/results
   bench render [-o FILE] [-chart] results.json  write COMPARISON.md (and gemm.png) again from a result file
-  bench goals results.json            check a result file against bench/GOALS.md (exit status 1 if one is missed)
+  bench goals results.json            check a result file against bench/GOALS.md (exit status 1 if one is not reached)
 
 flags:
 `
