@@ -104,7 +104,3 @@ func slug(model string, cpus int) string {
 	}
 	return s + "-" + strconv.Itoa(cpus) + "cpu"
 }
-
-// MachineSlug is the directory name of this machine's results under
-// bench/results, e.g. "intel-xeon-processor-2cpu".
-func MachineSlug() string { return probeMachine().Slug }

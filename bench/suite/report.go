@@ -141,7 +141,8 @@ var header = []string{"entrena ÷ this", "over rounds", "work", "threads", "impl
 func healthLine(rep *Report) string {
 	h := rep.Health
 	if h == nil {
-		return "Measured before rounds were used: one block of repetitions per row; ratios are of medians from different moments."
+		return "Measured before rounds were used: one block of repetitions per row, entrena's rows minutes before the peers'; " +
+			"\"entrena ÷ this\" is a ratio of medians from different moments, so a phase of the machine can move it."
 	}
 	return fmt.Sprintf("Health: %d of %d rounds flagged (before each round an FMA-peak and a memory-bandwidth probe; flagged: "+
 		"below %.0f%% of the run's median peak, %.1f GFLOPS, or %.0f%% of its median bandwidth, %.1f GB/s: likely another "+
@@ -165,7 +166,10 @@ const howToRead = "Each comparison ran in alternating rounds (A B C, B C A, …)
 
 // WriteText prints the report for a terminal.
 func WriteText(w io.Writer, rep *Report) {
-	fmt.Fprintf(w, "entrena benchmark on %s\n%s\n\n%s\n", machineLine(rep), healthLine(rep), howToRead)
+	fmt.Fprintf(w, "entrena benchmark on %s\n%s\n", machineLine(rep), healthLine(rep))
+	if rep.Health != nil {
+		fmt.Fprintf(w, "\n%s\n", howToRead)
+	}
 	for _, s := range sections {
 		rows := sectionRows(rep, s.group)
 		if len(rows) == 0 {
@@ -201,7 +205,9 @@ func WriteMarkdown(w io.Writer, rep *Report, chart string) error {
 	}
 	p("Measured %s with `%s`.\n\n%s\n\n%s\n\n", rep.Created.Format("2006-01-02 15:04 MST"), rep.Command,
 		mdEscape(machineLine(rep)), mdEscape(healthLine(rep)))
-	p("%s\n\n", howToRead)
+	if rep.Health != nil {
+		p("%s\n\n", howToRead)
+	}
 	if chart != "" {
 		p("![SGEMM GFLOPS by size](%s)\n\n", chart)
 	}

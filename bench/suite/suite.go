@@ -31,6 +31,7 @@ const usage = `usage:
   bench [flags]                       measure this machine (and the peers with -peers)
   bench compare [-group g] [a.json ...]  result files side by side; without files, every CPU in bench/results
   bench render [-o FILE] [-chart] results.json  write COMPARISON.md (and gemm.png) again from a result file
+  bench slug [-best]                  this CPU's folder name under bench/results (-best: the best kernel path)
   bench goals results.json            check a result file against bench/GOALS.md (exit status 1 if one is not reached)
 
 flags:
@@ -56,7 +57,7 @@ type runner struct {
 
 	gonumVersion string
 	group        string // the group being measured, for the progress line
-	start        time.Time
+	start, shown time.Time
 	estimate     time.Duration
 }
 
@@ -100,9 +101,10 @@ func (r *runner) peak(path string) float64 {
 
 // progress redraws the progress line after each round.
 func (r *runner) progress() {
-	if r.status == nil {
+	if r.status == nil || time.Since(r.shown) < time.Second {
 		return
 	}
+	r.shown = time.Now()
 	el := time.Since(r.start)
 	left := "finishing"
 	if r.estimate > el {
@@ -151,6 +153,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return renderMain(args[1:], stdout, stderr)
 		case "goals":
 			return goalsMain(args[1:], stdout, stderr)
+		case "slug": // for bench.mk: this CPU's folder under bench/results, or with -best the best kernel path
+			if a := asm.Available(); len(args) > 1 && args[1] == "-best" {
+				fmt.Fprintln(stdout, a[len(a)-1])
+			} else {
+				fmt.Fprintln(stdout, probeMachine().Slug)
+			}
+			return 0
 		}
 	}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
