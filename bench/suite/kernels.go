@@ -123,7 +123,10 @@ func (r *runner) runGemm() {
 				return pg.Sgemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, b, ldb, 0, c, s.n)
 			})})
 		}
-		if !r.quick || s.flops() <= 4*genericBudget {
+		// gonum on the largest products takes seconds a call: with the peers only.
+		if s.flops() > 10*genericBudget && r.peersDir == "" {
+			r.skip("%s by gonum: seconds a call, measured with -peers", s.name())
+		} else {
 			ta, tb := map[bool]blas.Transpose{false: blas.NoTrans, true: blas.Trans}[s.transA], map[bool]blas.Transpose{false: blas.NoTrans, true: blas.Trans}[s.transB]
 			for _, th := range r.threads {
 				rw := row("gonum", "", th)

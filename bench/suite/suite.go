@@ -50,6 +50,7 @@ type runner struct {
 	peersDir string    // "" without -peers
 
 	epochSamples, fashionEpochs int
+	repsFlag                    int
 
 	workers            map[string]*worker
 	probes             [][2]float64 // FMA GFLOPS and GB/s before each round
@@ -113,25 +114,19 @@ func (r *runner) progress() {
 	fmt.Fprintf(r.status, "\rbench: %-10s %s elapsed, %s   ", r.group, el.Round(time.Second), left)
 }
 
-// estimateRun is roughly how long the run will take, from the work each
-// group does (a slower or busier machine takes longer).
+// estimateRun is roughly how long the run takes on a quiet machine with
+// two cores, from the work of each group (a busier machine takes longer).
 func (r *runner) estimateRun(want func(string) bool) time.Duration {
-	rounds, paths, th := float64(r.rounds+1), float64(len(r.paths)), float64(len(r.threads))
-	sec := map[string]float64{
-		"memory": 3 * 2 * rounds * 0.05,
-		"gemm":   float64(len(gemmShapes(r.quick))) * (paths + 2*th) * rounds * r.budget.Seconds() * 1.5,
-		"eltwise": float64(len(eltSizes(r.quick))) * float64(len(eltKernels)) * paths * rounds * r.budget.Seconds() *
-			1.3,
-		"step":       float64(len(stepCases(r.quick))) * (paths + th) * rounds * r.budget.Seconds() * 1.3,
-		"epoch":      2 * th * float64(r.rounds) * float64(r.epochSampleCount()) / 150e3,
-		"fashion":    th * 5 * 0.4 * map[bool]float64{false: 5, true: 1}[r.quick],
-		"contention": 40,
-	}
+	k := float64(r.rounds+1) * r.budget.Seconds() / 0.12 // 1: the kernel rounds of a full run
+	th := float64(len(r.threads))
+	epochs := float64(2*r.epochRounds()) * th * float64(r.epochSampleCount()) / 100e3
+	fashion := float64(r.fashionEpochCount()) * th * 0.5
+	sec := map[string]float64{"memory": 3, "gemm": 30 * k, "eltwise": 30 * k, "step": 6 * k, "epoch": epochs, "fashion": fashion, "contention": 40}
 	if r.peersDir != "" {
-		sec["gemm"] *= 5
-		sec["eltwise"] += 2 * float64(len(eltSizes(r.quick))) * 4 * rounds * r.budget.Seconds()
-		sec["epoch"] *= 25
-		sec["fashion"] *= 12
+		sec["gemm"] += float64((r.rounds+1)*len(gemmShapes(r.quick))) * 1.5
+		sec["step"] += float64(r.rounds+1) * 3
+		sec["epoch"] = 20*epochs + 30
+		sec["fashion"] = 25*fashion + 10
 	}
 	total := 2.0
 	for g, s := range sec {
@@ -217,11 +212,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "bench:", err)
 		return 2
 	}
-	r.rounds, r.budget = 5, 30*time.Millisecond
+	r.rounds, r.budget = 5, 20*time.Millisecond
 	if *quick {
 		r.rounds, r.budget = 3, 3*time.Millisecond
 	}
-	if *reps > 0 {
+	if r.repsFlag = *reps; *reps > 0 {
 		r.rounds = *reps
 	}
 	groups := map[string]bool{}

@@ -159,6 +159,23 @@ func (r *runner) epochSampleCount() int {
 	return 60000
 }
 
+// epochRounds is the rounds of the epoch rows: -reps, else 3 (an epoch of
+// every peer per round is long; the fastest sides still cover a phase).
+func (r *runner) epochRounds() int {
+	if r.repsFlag > 0 {
+		return r.repsFlag
+	}
+	return min(r.rounds, 3)
+}
+
+// fashionEpochCount is -fashionepochs, else 5 (1 with -quick): one per round.
+func (r *runner) fashionEpochCount() int {
+	if r.fashionEpochs > 0 {
+		return r.fashionEpochs
+	}
+	return map[bool]int{false: fashionEpochs, true: 1}[r.quick]
+}
+
 // runEpochs compares one epoch of core.Network.Fit (784-128-64-10, batch 32
 // and 256, no shuffling, synthetic data) with the training peers, one
 // epoch per side per round.
@@ -170,7 +187,7 @@ func (r *runner) runEpochs() {
 			sides := append([]*side{s}, r.peerSides(work{group: "epoch", name: s.row.Name, threads: th, per: float64(samples),
 				flops: mnistNet.flopsPerSample() * float64(samples), cmd: map[string]any{"op": "epoch", "batch": b, "samples": samples},
 				cArgs: []string{"--samples", itoa(samples), "--batches", itoa(b)}})...)
-			r.measureWork(sides, r.rounds, r.budget, false)
+			r.measureWork(sides, r.epochRounds(), r.budget, false)
 			cl()
 		}
 	}
@@ -219,10 +236,7 @@ func (r *runner) runFashion() {
 		r.rep.FashionSkipped = err.Error()
 		return
 	}
-	epochs := r.fashionEpochs
-	if epochs == 0 {
-		epochs = map[bool]int{false: fashionEpochs, true: 1}[r.quick]
-	}
+	epochs := r.fashionEpochCount()
 	name := fmt.Sprintf("%s b=%d %d epochs", fashionNet.name, fashionBatch, epochs)
 	flops := fashionNet.flopsPerSample() * float64(tr.Samples)
 	for _, th := range r.threads {
@@ -241,7 +255,7 @@ func (r *runner) runFashion() {
 			row.Accuracy = float64(acc)
 			row.Note = fmt.Sprintf("Go, core.Fit (shuffle), Fashion-MNIST %d train / %d test from %s, lr %g, Glorot-uniform init; test accuracy %.2f%%",
 				tr.Samples, te.Samples, dir, float64(fashionLR), 100*acc)
-			if th == 1 && !r.quick {
+			if th == 1 && !r.quick && r.peersDir != "" { // with the peers: they train seed 1 only
 				row.Note += fashionSeedSpread(tr, te, acc, epochs)
 			}
 		}
