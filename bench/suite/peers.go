@@ -1,7 +1,6 @@
 package suite
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -95,13 +94,13 @@ func peerEnv(threads int, extra []string) []string {
 
 // worker is a running Python peer.
 type worker struct {
-	cmd   *exec.Cmd
-	in    *bufio.Writer
-	lines chan string
-	err   error // set once it failed: later commands fail at once
+	cmd *exec.Cmd
+	enc *json.Encoder
+	dec *json.Decoder
+	err error // once set, every later command fails with it
 }
 
-// answer is a worker's reply to one command.
+// answer is a worker's reply to one command (or a C peer's output line).
 type answer struct {
 	S        float64           `json:"s"`
 	Accuracy float64           `json:"accuracy"`
@@ -109,30 +108,19 @@ type answer struct {
 	Settings string            `json:"settings"`
 	Skipped  string            `json:"skipped"`
 	Error    string            `json:"error"`
+	Rows     []Row             `json:"rows"`
 }
 
 const peerTimeout = 10 * time.Minute
 
-func (w *worker) call(cmd map[string]any) (answer, error) {
-	var a answer
+func (w *worker) call(cmd map[string]any) (a answer, err error) {
 	if w.err != nil {
 		return a, w.err
 	}
-	b, _ := json.Marshal(cmd)
-	w.in.Write(append(b, '\n'))
-	if w.err = w.in.Flush(); w.err != nil {
-		return a, w.err
-	}
-	select {
-	case line, ok := <-w.lines:
-		if !ok {
-			w.err = errors.New("the worker exited")
-		} else if err := json.Unmarshal([]byte(line), &a); err != nil {
-			w.err = fmt.Errorf("bad answer %.200q", line)
-		}
-	case <-time.After(peerTimeout):
-		w.err = fmt.Errorf("no answer in %v", peerTimeout)
-		_ = w.cmd.Process.Kill()
+	t := time.AfterFunc(peerTimeout, func() { _ = w.cmd.Process.Kill() })
+	defer t.Stop()
+	if w.err = w.enc.Encode(cmd); w.err == nil {
+		w.err = w.dec.Decode(&a)
 	}
 	if w.err == nil && a.Skipped != "" {
 		w.err = errors.New(a.Skipped)
@@ -143,104 +131,75 @@ func (w *worker) call(cmd map[string]any) (answer, error) {
 	return a, w.err
 }
 
-// startWorker starts (once per peer and thread count) a Python worker and
-// records it, or why it could not start, in the report.
-func (r *runner) startWorker(d peerDef, threads int) *worker {
+// notePeer records a peer in the report once per thread count: what ran,
+// its versions and settings (BLAS, kernel), or why it did not.
+func (r *runner) notePeer(d peerDef, threads int, argv []string, a answer, err error) {
 	key := fmt.Sprintf("%s|%d", d.impl, threads)
-	if w, ok := r.workers[key]; ok {
-		return w
-	}
-	argv := []string{d.python, filepath.Join(r.peersDir, "worker.py"), "--lib", d.lib, "--threads", itoa(threads)}
-	run := PeerRun{Peer: fmt.Sprintf("%s, %d thread(s)", d.impl, threads), Command: strings.Join(append(slices.Clone(d.env), shellQuote(argv)), " ")}
-	w := &worker{lines: make(chan string)}
-	r.workers[key] = w
-	start := time.Now()
-	if _, err := os.Stat(d.python); err != nil {
-		w.err = fmt.Errorf("%s not found: run bench/peers/setup.sh", d.python)
-	} else {
-		w.cmd = exec.Command(argv[0], argv[1:]...)
-		w.cmd.Env, w.cmd.Stderr = peerEnv(threads, d.env), os.Stderr
-		stdin, _ := w.cmd.StdinPipe()
-		stdout, _ := w.cmd.StdoutPipe()
-		w.in = bufio.NewWriter(stdin)
-		if w.err = w.cmd.Start(); w.err == nil {
-			go func() {
-				sc := bufio.NewScanner(stdout)
-				sc.Buffer(make([]byte, 1<<20), 1<<20)
-				for sc.Scan() {
-					w.lines <- sc.Text()
-				}
-				close(w.lines)
-			}()
-			a, err := w.call(map[string]any{"op": "hello"})
-			w.err, run.Versions, run.Settings = err, a.Versions, a.Settings
-		}
-	}
-	if w.err != nil {
-		run.Skipped = w.err.Error()
-	}
-	run.Seconds = time.Since(start).Seconds()
-	r.rep.Peers = append(r.rep.Peers, run)
-	return w
-}
-
-// closePeers ends every worker.
-func (r *runner) closePeers() {
-	for _, w := range r.workers {
-		if w.cmd != nil && w.cmd.Process != nil {
-			_ = w.cmd.Process.Kill()
-			_ = w.cmd.Wait()
-		}
-	}
-}
-
-// cPeerRuns notes the first run of a C peer per thread count in the report.
-func (r *runner) cPeerRun(d peerDef, threads int, argv []string, out peerOutput, err error) {
-	key := fmt.Sprintf("%s|%d", d.impl, threads)
-	if _, ok := r.workers[key]; ok {
+	if r.noted[key] {
 		return
 	}
-	r.workers[key] = &worker{}
+	r.noted[key] = true
 	run := PeerRun{Peer: fmt.Sprintf("%s, %d thread(s)", d.impl, threads), Command: strings.Join(append(slices.Clone(d.env), shellQuote(argv)), " "),
-		Versions: out.Versions, Settings: out.Settings}
+		Versions: a.Versions, Settings: a.Settings}
 	if err != nil {
 		run.Skipped = err.Error()
 	}
 	r.rep.Peers = append(r.rep.Peers, run)
 }
 
-// peerOutput is what a C peer prints: its rows, or why it could not run.
-type peerOutput struct {
-	Versions map[string]string `json:"versions"`
-	Settings string            `json:"settings"`
-	Rows     []Row             `json:"rows"`
-	Skipped  string            `json:"skipped"`
+// startWorker starts the Python worker of a peer and thread count, once.
+func (r *runner) startWorker(d peerDef, threads int) *worker {
+	key := fmt.Sprintf("%s|%d", d.impl, threads)
+	if w, ok := r.workers[key]; ok {
+		return w
+	}
+	argv := []string{d.python, filepath.Join(r.peersDir, "worker.py"), "--lib", d.lib, "--threads", itoa(threads)}
+	w := &worker{cmd: exec.Command(argv[0], argv[1:]...)}
+	r.workers[key] = w
+	w.cmd.Env, w.cmd.Stderr = peerEnv(threads, d.env), os.Stderr
+	stdin, _ := w.cmd.StdinPipe()
+	stdout, _ := w.cmd.StdoutPipe()
+	w.enc, w.dec = json.NewEncoder(stdin), json.NewDecoder(stdout)
+	var a answer
+	if _, w.err = os.Stat(d.python); w.err != nil {
+		w.err = fmt.Errorf("%s not found: run bench/peers/setup.sh", d.python)
+	} else if w.err = w.cmd.Start(); w.err == nil {
+		a, _ = w.call(map[string]any{"op": "hello"})
+	}
+	r.notePeer(d, threads, argv, a, w.err)
+	return w
 }
 
-// runC runs a C peer once and returns the row of the named work.
-func runC(argv, env []string, name string) (Row, peerOutput, error) {
-	var out peerOutput
+// closePeers ends every worker.
+func (r *runner) closePeers() {
+	for _, w := range r.workers {
+		if w.cmd.Process != nil {
+			_ = w.cmd.Process.Kill()
+			_ = w.cmd.Wait()
+		}
+	}
+}
+
+// runC runs a C peer once and returns its output and the figure of the
+// named work.
+func runC(argv, env []string, name string) (a answer, metric float64, err error) {
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = env
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
-	if jerr := json.Unmarshal([]byte(lines[len(lines)-1]), &out); jerr != nil {
-		if err == nil {
-			err = jerr
-		}
-		return Row{}, out, fmt.Errorf("%v: %s", err, strings.TrimSpace(stderr.String()))
+	var stderr bytes.Buffer
+	cmd.Env, cmd.Stderr = env, &stderr
+	out, err := cmd.Output()
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if jerr := json.Unmarshal([]byte(lines[len(lines)-1]), &a); jerr != nil {
+		return a, 0, fmt.Errorf("%v %v: %s", err, jerr, strings.TrimSpace(stderr.String()))
 	}
-	if out.Skipped != "" {
-		return Row{}, out, errors.New(out.Skipped)
+	if a.Skipped != "" {
+		return a, 0, errors.New(a.Skipped)
 	}
-	for _, row := range out.Rows {
+	for _, row := range a.Rows {
 		if row.Name == name && row.Metric > 0 {
-			return row, out, nil
+			return a, row.Metric, nil
 		}
 	}
-	return Row{}, out, fmt.Errorf("no row %q in its output", name)
+	return a, 0, fmt.Errorf("no row %q in its output", name)
 }
 
 // peerSides are the sides of the peers that do w, at w's thread count or
@@ -290,20 +249,15 @@ func (r *runner) peerSides(w work) []*side {
 					}
 				}
 			} else {
-				argv := append([]string{filepath.Join(r.peersDir, "bin", d.lib)}, w.cArgs...)
-				argv = append(argv, "--reps", "1", "--threads", itoa(th))
+				argv := append([]string{filepath.Join(r.peersDir, "bin", d.lib)}, append(w.cArgs, "--reps", "1", "--threads", itoa(th))...)
 				if _, err := os.Stat(argv[0]); err != nil {
-					r.cPeerRun(d, th, argv, peerOutput{}, fmt.Errorf("%s not built: run bench/peers/setup.sh (entrena (C): make peers-entrena)", argv[0]))
+					r.notePeer(d, th, argv, answer{}, fmt.Errorf("%s not built: run bench/peers/setup.sh (entrena (C): make peers-entrena)", argv[0]))
 					continue
 				}
-				env := peerEnv(th, d.env)
 				s.peer = func(time.Duration) (float64, error) {
-					row, out, err := runC(argv, env, w.name)
-					r.cPeerRun(d, th, argv, out, err)
-					if err == nil && s.row.Note == "" {
-						s.row.Note, s.row.Version = row.Note, row.Version
-					}
-					return w.per / row.Metric, err
+					a, metric, err := runC(argv, peerEnv(th, d.env), w.name)
+					r.notePeer(d, th, argv, a, err)
+					return w.per / metric, err
 				}
 			}
 			sides = append(sides, s)

@@ -161,7 +161,8 @@ func machineLine(rep *Report) string {
 
 const howToRead = "Each comparison ran in alternating rounds (A B C, B C A, …) so that a fast or slow phase of the machine " +
 	"covers every side. \"entrena ÷ this\" is the median over rounds of entrena's speed divided by this row's " +
-	"(above 1: entrena was faster), with its range over the rounds; figures are medians over the rounds; " +
+	"(above 1: entrena was faster), with its range over the rounds: against entrena on as many threads, and for " +
+	"entrena's own other paths and thread counts against its best path on one thread. Figures are medians over the rounds; " +
 	"% of peak is against the measured FMA peak × threads."
 
 // WriteText prints the report for a terminal.

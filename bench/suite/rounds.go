@@ -3,6 +3,7 @@ package suite
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -89,7 +90,6 @@ func (r *runner) measureWork(sides []*side, rounds int, budget time.Duration, wa
 		}
 		r.progress()
 	}
-	ref := sides[0]
 	for _, s := range sides {
 		if s.err != nil || len(s.times) == 0 {
 			r.skip("%s %s (%d threads): %v", s.row.Name, s.row.Impl, s.row.Threads, s.err)
@@ -106,7 +106,7 @@ func (r *runner) measureWork(sides []*side, rounds int, budget time.Duration, wa
 		if pk := r.peak(row.Path); s.flops > 0 && pk > 0 && row.Path != "generic" {
 			row.PctPeak = 100 * s.flops / row.Median / 1e9 / (pk * float64(row.Threads))
 		}
-		if s != ref && ref.err == nil && len(ref.times) == len(s.times) {
+		if ref := refOf(sides, s); ref != s && ref.err == nil && len(ref.times) == len(s.times) {
 			var ratios []float64
 			for k := range s.times {
 				ratios = append(ratios, (ref.per/ref.times[k])/(s.per/s.times[k]))
@@ -119,6 +119,20 @@ func (r *runner) measureWork(sides []*side, rounds int, budget time.Duration, wa
 		}
 		r.add(row)
 	}
+}
+
+// refOf is what a side's ratio is against: entrena's first side on the
+// same number of threads, or for that side itself (another path, another
+// thread count of entrena) the first side.
+func refOf(sides []*side, s *side) *side {
+	for _, o := range sides {
+		if strings.HasPrefix(o.row.Impl, "entrena/") && o.row.Threads == s.row.Threads && o != s {
+			return o
+		} else if o == s {
+			break
+		}
+	}
+	return sides[0]
 }
 
 // probe measures the FMA peak of the best path and the copy bandwidth

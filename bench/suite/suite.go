@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -53,7 +54,8 @@ type runner struct {
 	repsFlag                    int
 
 	workers            map[string]*worker
-	probes             [][2]float64 // FMA GFLOPS and GB/s before each round
+	noted              map[string]bool // peers recorded in the report
+	probes             [][2]float64    // FMA GFLOPS and GB/s before each round
 	probeSrc, probeDst []float32
 
 	gonumVersion string
@@ -86,18 +88,13 @@ func (r *runner) best() string { return r.paths[len(r.paths)-1] }
 
 // peak returns the measured per-core peak of path, or the best path's for
 // "" (peers) and generic.
-func (r *runner) peak(path string) float64 {
+func (r *runner) peak(path string) (g float64) {
 	for _, p := range r.rep.Peaks {
-		if p.Path == path {
-			return p.GFLOPS
+		if p.Path == path || p.Path == r.best() && g == 0 {
+			g = p.GFLOPS
 		}
 	}
-	for _, p := range r.rep.Peaks {
-		if p.Path == r.best() {
-			return p.GFLOPS
-		}
-	}
-	return 0
+	return g
 }
 
 // progress redraws the progress line after each round.
@@ -121,7 +118,7 @@ func (r *runner) estimateRun(want func(string) bool) time.Duration {
 	th := float64(len(r.threads))
 	epochs := float64(2*r.epochRounds()) * th * float64(r.epochSampleCount()) / 100e3
 	fashion := float64(r.fashionEpochCount()) * th * 0.5
-	sec := map[string]float64{"memory": 3, "gemm": 30 * k, "eltwise": 30 * k, "step": 6 * k, "epoch": epochs, "fashion": fashion, "contention": 40}
+	sec := map[string]float64{"memory": 3, "gemm": 30 * k, "eltwise": 45 * k, "step": 6 * k, "epoch": epochs, "fashion": fashion, "contention": 40}
 	if r.peersDir != "" {
 		sec["gemm"] += float64((r.rounds+1)*len(gemmShapes(r.quick))) * 1.5
 		sec["step"] += float64(r.rounds+1) * 3
@@ -185,14 +182,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	r := &runner{quick: *quick, rep: &Report{Schema: SchemaVersion, Created: time.Now().UTC(), Quick: *quick,
-		Command: strings.TrimSpace("go run ./bench " + strings.Join(args, " "))}, workers: map[string]*worker{},
+		Command: strings.TrimSpace("go run ./bench " + strings.Join(args, " "))}, workers: map[string]*worker{}, noted: map[string]bool{},
 		status: stderr, epochSamples: *samples, fashionEpochs: *fashionEp}
 	r.rep.Machine = probeMachine()
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, d := range bi.Deps {
-			if d.Path == "gonum.org/v1/gonum" {
-				r.gonumVersion = d.Version
-			}
+			r.gonumVersion += map[bool]string{true: d.Version}[d.Path == "gonum.org/v1/gonum"]
 		}
 	}
 	if *verbose {
@@ -219,13 +214,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if r.repsFlag = *reps; *reps > 0 {
 		r.rounds = *reps
 	}
-	groups := map[string]bool{}
-	for _, g := range strings.Split(*only, ",") {
-		if g = strings.TrimSpace(g); g != "" {
-			groups[g] = true
-		}
+	want := func(g string) bool {
+		return slices.Contains(strings.Split(*only, ","), g) || *only == "" && g != "contention"
 	}
-	want := func(g string) bool { return groups[g] || len(groups) == 0 && g != "contention" }
 
 	prev := asm.Active()
 	defer func() { _ = asm.Use(prev) }()
@@ -235,13 +226,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		r.rep.Machine.Model, strings.Join(r.paths, ","), r.threads, r.rounds,
 		map[bool]string{true: ", with the peers"}[*peers], r.estimate.Round(time.Second))
 	for _, p := range r.paths {
-		if p != "generic" {
-			g, err := peak.Measure(p, map[bool]time.Duration{false: 300, true: 30}[r.quick]*time.Millisecond)
-			pk := Peak{Path: p, GFLOPS: g}
-			if err != nil {
-				pk.Error = err.Error()
-			}
-			r.rep.Peaks = append(r.rep.Peaks, pk)
+		if g, err := peak.Measure(p, map[bool]time.Duration{false: 300, true: 30}[r.quick]*time.Millisecond); err == nil {
+			r.rep.Peaks = append(r.rep.Peaks, Peak{Path: p, GFLOPS: g})
 		}
 	}
 	for _, s := range []struct {
@@ -312,30 +298,13 @@ func parsePaths(s string) ([]string, error) {
 	if strings.TrimSpace(s) == "" {
 		return avail, nil
 	}
-	want := map[string]bool{}
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p == "" {
-			continue
-		}
-		found := false
-		for _, a := range avail {
-			found = found || a == p
-		}
-		if !found {
+	want := strings.Split(strings.ReplaceAll(s, " ", ""), ",")
+	for _, p := range want {
+		if !slices.Contains(avail, p) {
 			return nil, fmt.Errorf("-paths: %q is not available here (available: %s)", p, strings.Join(avail, ", "))
 		}
-		want[p] = true
 	}
-	var out []string
-	for _, a := range avail {
-		if want[a] {
-			out = append(out, a)
-		}
-	}
-	if len(out) == 0 {
-		return nil, errors.New("-paths: empty list")
-	}
-	return out, nil
+	return slices.DeleteFunc(avail, func(p string) bool { return !slices.Contains(want, p) }), nil
 }
 
 // parseThreads validates a -threads list; empty means 1 and all cores.

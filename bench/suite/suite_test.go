@@ -16,7 +16,7 @@ import (
 
 func testRunner() *runner {
 	return &runner{rep: &Report{Schema: SchemaVersion, Machine: Machine{L3: 1 << 20}}, paths: asm.Available(), threads: []int{1},
-		workers: map[string]*worker{}}
+		workers: map[string]*worker{}, noted: map[string]bool{}}
 }
 
 // fixed is a side whose rounds take the given seconds per op, in turn.

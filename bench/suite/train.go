@@ -93,23 +93,16 @@ func (r *runner) netSide(net netShape, batch, threads int, path string, samples 
 	return s, n.Close
 }
 
-// stepCases are the TrainStep measurements: the MNIST-sized network at
-// batch 1, 32 and 256, the XOR network at 4 and (not in -quick) a wide one.
-func stepCases(quick bool) []struct {
+// stepCase is one TrainStep measurement: the MNIST-sized network at batch
+// 1, 32 and 256, the XOR network at 4 and (not in -quick) a wide one.
+type stepCase struct {
 	net   netShape
 	batch int
-} {
-	c := []struct {
-		net   netShape
-		batch int
-	}{{mnistNet, 1}, {mnistNet, 32}, {mnistNet, 256}, {xorNet, 4}}
-	if !quick {
-		c = append(c, struct {
-			net   netShape
-			batch int
-		}{wideNet, 256})
-	}
-	return c
+}
+
+func stepCases(quick bool) []stepCase {
+	c := []stepCase{{mnistNet, 1}, {mnistNet, 32}, {mnistNet, 256}, {xorNet, 4}, {wideNet, 256}}
+	return c[:len(c)-map[bool]int{false: 0, true: 1}[quick]]
 }
 
 // runSteps compares core.Network.TrainStep across paths and thread counts
