@@ -17,6 +17,7 @@ func compareMain(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench compare", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	group := fs.String("group", "", "only rows of this `group` (with files)")
+	ratio := fs.Bool("ratio", false, "compare each row's entrena ÷ this (over rounds) instead of its figure (with files)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -43,15 +44,23 @@ func compareMain(args []string, stdout, stderr io.Writer) int {
 	if len(fs.Args()) == 0 {
 		CompareCPUs(stdout, reps)
 	} else {
-		Compare(stdout, files, reps, *group)
+		Compare(stdout, files, reps, *group, *ratio)
 	}
 	return 0
 }
 
 // Compare prints the rows of several reports side by side: one column of
-// figures per report and, for each report after the first, its ratio to
-// the first (higher is faster for every unit the suite uses).
-func Compare(w io.Writer, names []string, reps []*Report, group string) {
+// figures (or with ratio, of entrena ÷ this) per report and, for each
+// report after the first, its quotient by the first's (for figures, higher
+// is faster for every unit the suite uses).
+func Compare(w io.Writer, names []string, reps []*Report, group string, ratio bool) {
+	value := func(rep *Report, r Row) float64 {
+		if ratio {
+			x, _, _, _ := ratioOf(rep, r)
+			return x
+		}
+		return r.Metric
+	}
 	for i, r := range reps {
 		fmt.Fprintf(w, "[%d] %s: %s, %d cpu, %s, %s\n", i+1, names[i], r.Machine.Model, r.Machine.LogicalCPU,
 			r.Machine.GoVersion, r.Created.Format("2006-01-02 15:04"))
@@ -62,7 +71,7 @@ func Compare(w io.Writer, names []string, reps []*Report, group string) {
 	for i, r := range reps {
 		table[i] = map[string]Row{}
 		for _, row := range r.Rows {
-			if group != "" && row.Group != group {
+			if group != "" && row.Group != group || ratio && value(r, row) == 0 {
 				continue
 			}
 			k := row.Key()
@@ -87,15 +96,15 @@ func Compare(w io.Writer, names []string, reps []*Report, group string) {
 		line := fmt.Sprintf("%s\t%s\t%s\t%d\t%s\t", r.Group, r.Name, r.Impl, r.Threads, r.Unit)
 		for i := range reps {
 			if c, ok := table[i][k]; ok {
-				line += figure(c.Metric) + "\t"
+				line += figure(value(reps[i], c)) + "\t"
 			} else {
 				line += "-\t"
 			}
 		}
 		base, okBase := table[0][k]
 		for i := 1; i < len(reps); i++ {
-			if c, ok := table[i][k]; ok && okBase && base.Metric > 0 {
-				line += fmt.Sprintf("%.2f×\t", c.Metric/base.Metric)
+			if c, ok := table[i][k]; ok && okBase && value(reps[0], base) > 0 {
+				line += fmt.Sprintf("%.2f×\t", value(reps[i], c)/value(reps[0], base))
 			} else {
 				line += "-\t"
 			}
@@ -177,8 +186,8 @@ func CompareCPUs(w io.Writer, reps []*Report) {
 	tw.Flush()
 }
 
-// renderMain implements `bench render`: COMPARISON.md (and the chart) again
-// from a result file, in this program's layout.
+// renderMain implements `bench render`: COMPARISON.md (and with -chart
+// gemm.png) again from a result file, in this program's layout.
 func renderMain(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench render", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -189,30 +198,20 @@ func renderMain(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	rep, err := ReadReport(fs.Arg(0))
-	if err != nil {
-		fmt.Fprintln(stderr, "bench render:", err)
-		return 1
-	}
-	dir := filepath.Dir(fs.Arg(0))
+	png := filepath.Join(filepath.Dir(fs.Arg(0)), "gemm.png")
 	if *out == "" {
-		*out = filepath.Join(dir, "COMPARISON.md")
-	} else if *out != "-" {
-		dir = filepath.Dir(*out)
+		*out = filepath.Join(filepath.Dir(fs.Arg(0)), "COMPARISON.md")
 	}
-	png := filepath.Join(dir, "gemm.png")
-	if *chart {
-		if err := WriteChart(png, rep); err != nil {
-			fmt.Fprintln(stderr, "bench render: chart:", err)
-			return 1
-		}
+	if err == nil && *chart {
+		err = WriteChart(png, rep)
 	}
 	link := ""
 	if _, err := os.Stat(png); err == nil && *out != "-" {
 		link = "gemm.png"
 	}
-	if *out == "-" {
+	if err == nil && *out == "-" {
 		err = WriteMarkdown(stdout, rep, link)
-	} else {
+	} else if err == nil {
 		err = writeFile(*out, func(w io.Writer) error { return WriteMarkdown(w, rep, link) })
 	}
 	if err != nil {

@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/v1tr0/entrena/asm"
 )
 
 // work describes one comparison to the peers: what to ask them and how to
@@ -122,6 +124,11 @@ func (w *worker) call(cmd map[string]any) (a answer, err error) {
 	if w.err = w.enc.Encode(cmd); w.err == nil {
 		w.err = w.dec.Decode(&a)
 	}
+	if w.err != nil { // it died, hung or broke the protocol: end it, say how
+		_ = w.cmd.Process.Kill()
+		_ = w.cmd.Wait()
+		w.err = fmt.Errorf("%v; the worker ended (%v) on %v", w.err, w.cmd.ProcessState, cmd)
+	}
 	if w.err == nil && a.Skipped != "" {
 		w.err = errors.New(a.Skipped)
 	}
@@ -223,6 +230,10 @@ func (r *runner) peerSides(w work) []*side {
 		}
 		for _, th := range threads {
 			if th > 1 && (w.oneThread || d.oneThread) {
+				continue
+			}
+			if slices.Contains(d.env, "OPENBLAS_CORETYPE=SkylakeX") && !slices.Contains(asm.Available(), "avx512") {
+				r.notePeer(d, th, nil, answer{}, errors.New("this CPU has no AVX-512: OpenBLAS's SkylakeX kernel cannot run here"))
 				continue
 			}
 			row := Row{Group: w.group, Name: w.name, Impl: d.impl, Threads: th, Unit: map[string]string{"gemm": "GFLOPS", "eltwise": "Gelem/s"}[w.group]}

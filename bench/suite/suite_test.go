@@ -189,9 +189,15 @@ func TestCommittedResultsRender(t *testing.T) {
 		reps = append(reps, rep)
 	}
 	var cmp bytes.Buffer
-	Compare(&cmp, files, reps, "")
+	Compare(&cmp, files, reps, "", false)
 	if !strings.Contains(cmp.String(), "[2]/[1]") {
 		t.Errorf("compare:\n%s", cmp.String())
+	}
+	// Two runs' ratios side by side: the peer row of the sample report.
+	cmp.Reset()
+	Compare(&cmp, []string{"a", "b"}, []*Report{sampleReport("A", 1), sampleReport("B", 1.1)}, "", true)
+	if !strings.Contains(cmp.String(), "openblas-c") || !strings.Contains(cmp.String(), "1.10×") || strings.Contains(cmp.String(), "epoch") {
+		t.Errorf("compare -ratio:\n%s", cmp.String())
 	}
 }
 
@@ -288,4 +294,19 @@ func TestQuickRunSaysHowLong(t *testing.T) {
 	if code := Main([]string{"-paths", "sse9"}, &out, &errb); code != 2 {
 		t.Errorf("bad -paths: exit %d", code)
 	}
+}
+
+// TestDeadWorkerIsReported: a peer whose process ends is skipped with how
+// it ended, and its sides are left out.
+func TestDeadWorkerIsReported(t *testing.T) {
+	r := testRunner()
+	r.peersDir = t.TempDir()
+	w := r.startWorker(peerDef{impl: "dead", python: "/bin/false", lib: "numpy"}, 1)
+	if w.err == nil || !strings.Contains(w.err.Error(), "exit status 1") || len(r.rep.Peers) != 1 || r.rep.Peers[0].Skipped == "" {
+		t.Fatalf("err %v, peers %+v", w.err, r.rep.Peers)
+	}
+	if _, err := w.call(map[string]any{"op": "hello"}); err == nil {
+		t.Error("a dead worker answered")
+	}
+	r.closePeers()
 }
