@@ -1,7 +1,6 @@
 package suite
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"os"
@@ -20,23 +19,18 @@ type goal struct {
 
 // readGoals parses the goals table of GOALS.md.
 func readGoals(path string) ([]goal, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
+	b, err := os.ReadFile(path)
 	var goals []goal
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		c := strings.Split(strings.Trim(strings.TrimSpace(sc.Text()), "|"), "|")
-		if len(c) != 8 || strings.HasPrefix(strings.TrimSpace(c[0]), "---") || strings.TrimSpace(c[0]) == "goal" {
-			continue
-		}
+	for _, line := range strings.Split(string(b), "\n") {
+		c := strings.Split(strings.Trim(strings.TrimSpace(line), "|"), "|")
 		for i := range c {
 			c[i] = strings.TrimSpace(c[i])
 		}
-		t, err := strconv.ParseFloat(c[7], 64)
-		if err != nil {
+		if len(c) != 8 || c[0] == "goal" || strings.HasPrefix(c[0], "---") {
+			continue
+		}
+		t, perr := strconv.ParseFloat(c[7], 64)
+		if perr != nil {
 			return nil, fmt.Errorf("%s: goal %q: target %q is not a number", path, c[0], c[7])
 		}
 		g := goal{title: c[0], group: c[1], work: c[2], threads: c[3], impl: c[4], measure: c[5], target: t}
@@ -47,7 +41,7 @@ func readGoals(path string) ([]goal, error) {
 		}
 		goals = append(goals, g)
 	}
-	return goals, sc.Err()
+	return goals, err
 }
 
 // check returns the figure of g in rep and whether it reaches the target;

@@ -110,26 +110,27 @@ func sectionRows(rep *Report, group string) [][]string {
 			} else if r.Unit == "×" { // a contention row of a version 1 file: the ratio is its figure
 				ratio = fmt.Sprintf("%.2f×", r.Metric)
 			}
+			if r.Flagged > 0 {
+				spread += fmt.Sprintf(" (%d of %d rounds flagged)", r.Flagged, r.Reps)
+			}
 			work := name
 			if i > 0 {
 				work = ""
 			}
-			extra := ""
+			extra, allocs, fig := "", "", figure(r.Metric)
 			if r.PctPeak > 0 {
 				extra = fmt.Sprintf("%.0f%%", r.PctPeak)
 			}
 			if r.Accuracy > 0 {
 				extra = fmt.Sprintf("%.2f%% acc.", 100*r.Accuracy)
 			}
-			allocs := ""
 			if r.Allocs >= 0 {
 				allocs = fmt.Sprintf("%.3g", r.Allocs)
 			}
-			fig := figure(r.Metric)
 			if r.Unit == "×" {
 				fig = ""
 			}
-			out = append(out, []string{ratio, spread, work, itoa(r.Threads), implName(r.Impl), fig, extra, allocs})
+			out = append(out, []string{ratio, strings.TrimSpace(spread), work, itoa(r.Threads), implName(r.Impl), fig, extra, allocs})
 		}
 	}
 	return out

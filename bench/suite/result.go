@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"sort"
+	"slices"
 	"time"
 )
 
@@ -125,17 +125,11 @@ func ReadReport(path string) (*Report, error) {
 
 // stats computes median, min and max.
 func stats(xs []float64) (median, lo, hi float64) {
-	if len(xs) == 0 {
-		return 0, 0, 0
+	s := slices.Sorted(slices.Values(xs))
+	if n := len(s); n > 0 {
+		return (s[(n-1)/2] + s[n/2]) / 2, s[0], s[n-1]
 	}
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	n := len(s)
-	median = s[n/2]
-	if n%2 == 0 {
-		median = (s[n/2-1] + s[n/2]) / 2
-	}
-	return median, s[0], s[n-1]
+	return 0, 0, 0
 }
 
 func median(xs []float64) float64 {

@@ -56,6 +56,16 @@ func TestMeasureWorkRatiosPerRound(t *testing.T) {
 	}
 }
 
+func TestStats(t *testing.T) {
+	for _, c := range []struct{ in, want []float64 }{
+		{[]float64{3, 1, 2}, []float64{2, 1, 3}}, {[]float64{4, 1, 3, 2}, []float64{2.5, 1, 4}}, {[]float64{7}, []float64{7, 7, 7}}, {nil, []float64{0, 0, 0}},
+	} {
+		if m, lo, hi := stats(c.in); m != c.want[0] || lo != c.want[1] || hi != c.want[2] {
+			t.Errorf("stats(%v) = %v %v %v, want %v", c.in, m, lo, hi, c.want)
+		}
+	}
+}
+
 func TestMeasureWorkRotatesOrder(t *testing.T) {
 	r := testRunner()
 	var order []string
