@@ -264,10 +264,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		if *chart == "" && want("gemm") {
 			*chart = filepath.Join(*outDir, "gemm.png")
 		}
+		link := map[bool]string{true: filepath.Base(*chart)}[*chart != ""]
 		write("COMPARISON.md", func() error {
-			return writeFile(filepath.Join(*outDir, "COMPARISON.md"), func(w io.Writer) error {
-				return WriteMarkdown(w, r.rep, filepath.Base(*chart))
-			})
+			return writeFile(filepath.Join(*outDir, "COMPARISON.md"), func(w io.Writer) error { return WriteMarkdown(w, r.rep, link) })
 		})
 	}
 	if *jsonOut != "" {
