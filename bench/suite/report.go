@@ -141,7 +141,9 @@ var header = []string{"entrena ÷ this", "over rounds", "work", "threads", "impl
 // healthLine says how many rounds the probes flagged.
 func healthLine(rep *Report) string {
 	h := rep.Health
-	if h == nil {
+	if h == nil && rep.Schema >= 2 {
+		return "No rounds ran."
+	} else if h == nil {
 		return "Measured before rounds were used: one block of repetitions per row, entrena's rows minutes before the peers'; " +
 			"\"entrena ÷ this\" is a ratio of medians from different moments, so a phase of the machine can move it."
 	}

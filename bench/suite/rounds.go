@@ -1,6 +1,8 @@
 package suite
 
 import (
+	"cmp"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -48,12 +50,13 @@ func goRound(s *side, budget time.Duration) float64 {
 	if err := flagSet("test.benchtime", bt); err != nil {
 		panic(err)
 	}
+	benchErr = nil
 	res := testing.Benchmark(func(b *testing.B) {
 		b.ReportAllocs()
 		s.bench(b)
 	})
-	if res.N == 0 {
-		s.err = fmt.Errorf("the benchmark failed")
+	if res.N == 0 || benchErr != nil {
+		s.err = cmp.Or(benchErr, errors.New("the benchmark failed"))
 		return 0
 	}
 	s.calls = int64(res.N)

@@ -90,6 +90,13 @@ func TestGoSideUsesTestingBenchmark(t *testing.T) {
 	if row.OpsRep < 1 || row.Allocs != 0 || row.Median <= 0 || calls < 3 {
 		t.Errorf("row %+v after %d calls", row, calls)
 	}
+	// A Go side whose call fails is left out with the call's error.
+	s = &side{row: Row{Name: "failing", Impl: "entrena/" + r.best(), Threads: 1}, per: 1,
+		bench: onPath(r.best(), func() error { return os.ErrInvalid })}
+	r.measureWork([]*side{s}, 2, time.Millisecond, true)
+	if len(r.rep.Rows) != 1 || len(r.rep.Skipped) != 1 || !strings.Contains(r.rep.Skipped[0], os.ErrInvalid.Error()) {
+		t.Errorf("failing side: rows %d, skipped %q", len(r.rep.Rows), r.rep.Skipped)
+	}
 }
 
 func TestHealthFlagsDippedRounds(t *testing.T) {
