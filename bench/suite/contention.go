@@ -1,6 +1,7 @@
 package suite
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os/exec"
@@ -140,7 +141,7 @@ func (r *runner) runContention() {
 					wg.Go(func() { errs[i] = fits[i]() })
 				}
 				wg.Wait()
-				return errs[0]
+				return errors.Join(errs...)
 			})),
 			cpuSide(row(name, "one after the other", 0, "samples/s"), float64(2*samples), nil, once(func() error {
 				if err := fits[0](); err != nil {

@@ -250,6 +250,9 @@ func (r *runner) peerSides(w work) []*side {
 					cmd := maps.Clone(w.cmd)
 					cmd["budget"] = budget.Seconds()
 					a, err := wk.call(cmd)
+					if err == nil && a.S <= 0 {
+						err = fmt.Errorf("no time in the answer to %v", cmd)
+					}
 					return a.S, err
 				}
 				if w.eval {

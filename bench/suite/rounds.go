@@ -65,7 +65,8 @@ func goRound(s *side, budget time.Duration) float64 {
 }
 
 // measureWork runs the sides of one piece of work in rounds and adds a row
-// per side; sides[0] (entrena) is what the other rows' ratios are against.
+// per side, with its ratio against its reference (refOf). With warmup, a
+// first unrecorded round calibrates; without, sides calibrate themselves.
 func (r *runner) measureWork(sides []*side, rounds int, budget time.Duration, warmup bool) {
 	first := 0
 	if !warmup {
