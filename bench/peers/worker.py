@@ -68,7 +68,7 @@ try:
     try:
         import threadpoolctl
         settings += ["%s %s kernel=%s threads=%s" % (i.get("internal_api"), i.get("version"), i.get("architecture"), i.get("num_threads"))
-                     for i in threadpoolctl.threadpool_info()]
+                     for i in threadpoolctl.threadpool_info() if i.get("user_api") == "blas"]
     except ImportError:
         b = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
         settings.append("%s %s (kernel unknown: no threadpoolctl)" % (b.get("name"), b.get("version")))

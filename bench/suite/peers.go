@@ -96,10 +96,11 @@ func peerEnv(threads int, extra []string) []string {
 
 // worker is a running Python peer.
 type worker struct {
-	cmd *exec.Cmd
-	enc *json.Encoder
-	dec *json.Decoder
-	err error // once set, every later command fails with it
+	cmd  *exec.Cmd
+	enc  *json.Encoder
+	dec  *json.Decoder
+	err  error  // once set, every later command fails with it
+	blas string // the BLAS libraries and kernels it loaded, for its rows' notes
 }
 
 // answer is a worker's reply to one command (or a C peer's output line).
@@ -172,6 +173,12 @@ func (r *runner) startWorker(d peerDef, threads int) *worker {
 		w.err = fmt.Errorf("%s not found: run bench/peers/setup.sh", d.python)
 	} else if w.err = w.cmd.Start(); w.err == nil {
 		a, _ = w.call(map[string]any{"op": "hello"})
+		for _, part := range strings.Split(a.Settings, "; ") {
+			if strings.Contains(part, "kernel") || strings.Contains(part, "BLAS") {
+				w.blas = strings.TrimSpace(strings.Join([]string{w.blas, strings.TrimPrefix(part, "- ")}, "; "))
+			}
+		}
+		w.blas = strings.TrimPrefix(w.blas, "; ")
 	}
 	r.notePeer(d, threads, argv, a, w.err)
 	return w
@@ -246,6 +253,7 @@ func (r *runner) peerSides(w work) []*side {
 				if wk.err != nil {
 					continue
 				}
+				s.row.Note = wk.blas
 				s.peer = func(budget time.Duration) (float64, error) {
 					cmd := maps.Clone(w.cmd)
 					cmd["budget"] = budget.Seconds()
