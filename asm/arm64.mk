@@ -23,13 +23,13 @@ APT_PACKAGES += qemu-user-static gcc-aarch64-linux-gnu libc6-dev-arm64-cross bin
 ## test-arm64: arm64 vet, the asm and core suites under qemu (generic and
 ## neon paths, WORD encodings checked against GNU as), darwin/arm64 build+vet.
 test-arm64:
-	GOARCH=arm64 $(GO) vet ./asm ./core
+	GOARCH=arm64 $(GO) vet ./asm ./core ./bench/peak
 	@start=$$(date +%s); \
 	GOARCH=arm64 ENTRENA_NEON_WORDS=require $(GO) test -count=1 -exec $(QEMU_ARM64) \
-		-skip '$(ARM64_SKIP)' ./asm ./core || exit 1; \
+		-skip '$(ARM64_SKIP)' ./asm ./core ./bench/peak || exit 1; \
 	echo "test-arm64: qemu stage took $$(( $$(date +%s) - start )) s"
 	GOOS=darwin GOARCH=arm64 $(GO) build ./...
-	GOOS=darwin GOARCH=arm64 $(GO) vet ./asm ./core
+	GOOS=darwin GOARCH=arm64 $(GO) vet ./asm ./core ./bench/peak
 
 ## test-arm64-capi: libentrena.so cross-built for arm64 (cgo with
 ## aarch64-linux-gnu-gcc), the C example linked against it and run under qemu.

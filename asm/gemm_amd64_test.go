@@ -130,21 +130,6 @@ func TestSgemmWorkspaceReuse(t *testing.T) {
 	})
 }
 
-func TestMeasurePeak(t *testing.T) {
-	_, err := MeasurePeak("generic", 0)
-	require.ErrorIs(t, err, errNoPeak)
-	_, err = MeasurePeak("sse9", 0)
-	require.ErrorContains(t, err, "unknown path")
-	for _, path := range Available() {
-		if path == "generic" {
-			continue
-		}
-		g, err := MeasurePeak(path, 0)
-		require.NoError(t, err, path)
-		require.Greater(t, g, 0.0, path)
-	}
-}
-
 // TestSgemmSmallM covers the small-m path (gemm_small_amd64.s: A rows read
 // in place, 4/2/1-row groups, 64/32/16-column full calls, 8-column edge
 // calls, a masked k tail of 1–3 steps, the copied edge of a transposed B)

@@ -3,7 +3,6 @@ package asm
 import (
 	"fmt"
 	"testing"
-	"time"
 )
 
 // benchShape is one Sgemm benchmark: op(A) m×k, op(B) k×n.
@@ -86,24 +85,4 @@ func benchGemm(b *testing.B, s benchShape) {
 		}
 	}
 	b.ReportMetric(2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
-}
-
-// BenchmarkPeak reports MeasurePeak per SIMD path, for the "% of peak" of
-// the Sgemm figures from the same run.
-func BenchmarkPeak(b *testing.B) {
-	for _, path := range Available() {
-		if path == "generic" {
-			continue
-		}
-		b.Run(path, func(b *testing.B) {
-			var g float64
-			for b.Loop() {
-				var err error
-				if g, err = MeasurePeak(path, 20*time.Millisecond); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(g, "GFLOPS")
-		})
-	}
 }

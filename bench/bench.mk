@@ -1,15 +1,17 @@
 # bench/ — benchmark program and peer comparison (included by the top Makefile).
 #
-#   make bench-all   every kernel on every path and the training steps; writes
-#                    bench/results/<machine>/ (JSON, chart, COMPARISON.md) without peers
+#   make bench-all   every kernel on every path and the training steps, in
+#                    interleaved rounds; writes bench/results/<cpu>/ (JSON, chart,
+#                    COMPARISON.md) without peers (about 3 minutes)
 #   make compare     builds libentrena (capi's `lib`) and the Python package's copy
 #                    of it (bindings' `python`), installs the peers (bench/peers/setup.sh,
 #                    cached venv in bench/.venv), builds entrena's C peer, then the
 #                    same run with -peers (about 10–15 minutes)
 #   make peers-entrena  bench/peers/bin/train_entrena_c against build/lib/libentrena.so
-#   make test-bench  go test ./bench/... and a -quick smoke run (part of `make test`)
+#   make test-bench  go test ./bench/..., a -quick smoke run, compare and goals on
+#                    its result (part of `make test`)
 
-BENCH_SLUG = $(shell $(GO) run ./bench/slug 2>/dev/null || echo unknown-machine)
+BENCH_SLUG = $(shell $(GO) run ./bench slug 2>/dev/null || echo unknown-machine)
 BENCH_OUT ?= bench/results/$(BENCH_SLUG)
 BENCH_FLAGS ?=
 
@@ -37,7 +39,9 @@ compare: lib python peers-setup peers-entrena
 test-bench:
 	@mkdir -p $(BUILD)
 	$(GO) test -count=1 ./bench/...
-	$(GO) run ./bench -quick -paths $$($(GO) run ./bench/slug -best) -json $(BUILD)/bench-smoke.json >/dev/null
+	$(GO) run ./bench -quick -paths $$($(GO) run ./bench slug -best) -json $(BUILD)/bench-smoke.json >/dev/null
 	$(GO) run ./bench compare $(BUILD)/bench-smoke.json $(BUILD)/bench-smoke.json >/dev/null
+	$(GO) run ./bench compare >/dev/null
+	$(GO) run ./bench goals $(BUILD)/bench-smoke.json >/dev/null || test $$? -eq 1
 
 TEST_STEPS += test-bench

@@ -1,7 +1,6 @@
 package suite
 
 import (
-	"bufio"
 	"os"
 	"regexp"
 	"runtime"
@@ -38,73 +37,32 @@ type Machine struct {
 // /proc/cpuinfo.
 func probeMachine() Machine {
 	info := asm.Info()
-	m := Machine{
-		Model: strings.TrimSpace(info.Model), Vendor: info.Vendor, Features: info.Features,
-		L1D: info.L1D, L2: info.L2, L3: info.L3, Cores: info.Cores,
-		LogicalCPU: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0),
-		GoVersion: runtime.Version(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH,
-		Paths: info.Available, Default: info.Active, Reason: info.Reason,
-	}
+	m := Machine{Model: strings.TrimSpace(info.Model), Vendor: info.Vendor, Features: info.Features,
+		L1D: info.L1D, L2: info.L2, L3: info.L3, Cores: info.Cores, LogicalCPU: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0),
+		GoVersion: runtime.Version(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, Paths: info.Available, Default: info.Active, Reason: info.Reason}
 	m.Hostname, _ = os.Hostname()
-	if proc, hyper := procCPUInfo(); proc != "" && proc != m.Model {
-		m.ProcModel = proc
-		m.Hypervisor = hyper
-	} else {
-		m.Hypervisor = hyper
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, _ := strings.Cut(line, ":")
+		switch k, v = strings.TrimSpace(k), strings.TrimSpace(v); {
+		case k == "model name" && m.ProcModel == "" && v != m.Model:
+			m.ProcModel = v
+		case k == "flags":
+			m.Hypervisor = m.Hypervisor || strings.Contains(" "+v+" ", " hypervisor ")
+		}
 	}
-	name := m.Model
+	// The folder name under bench/results: "Intel(R) Xeon(R) Processor"
+	// with 2 CPUs → "intel-xeon-processor-2cpu".
+	name := strings.ToLower(m.Model)
 	if name == "" {
-		name = m.ProcModel
+		name = strings.ToLower(m.ProcModel)
 	}
-	m.Slug = slug(name, m.LogicalCPU)
+	for _, noise := range []string{"(r)", "(tm)", "(c)", " cpu ", "@"} {
+		name = strings.ReplaceAll(name, noise, " ")
+	}
+	if name = strings.Trim(regexp.MustCompile(`[^a-z0-9]+`).ReplaceAllString(name, "-"), "-"); name == "" {
+		name = "unknown-cpu"
+	}
+	m.Slug = name + "-" + strconv.Itoa(m.LogicalCPU) + "cpu"
 	return m
 }
-
-// procCPUInfo returns the first "model name" of /proc/cpuinfo and whether
-// the CPU flags include "hypervisor".
-func procCPUInfo() (model string, hypervisor bool) {
-	f, err := os.Open("/proc/cpuinfo")
-	if err != nil {
-		return "", false
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), ":")
-		if !ok {
-			continue
-		}
-		switch strings.TrimSpace(k) {
-		case "model name":
-			if model == "" {
-				model = strings.TrimSpace(v)
-			}
-		case "flags":
-			if !hypervisor {
-				hypervisor = strings.Contains(" "+v+" ", " hypervisor ")
-			}
-		}
-	}
-	return model, hypervisor
-}
-
-var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
-
-// slug turns a CPU name into a directory name, e.g.
-// "Intel(R) Xeon(R) Processor" with 2 CPUs → "intel-xeon-processor-2cpu".
-func slug(model string, cpus int) string {
-	s := strings.ToLower(model)
-	for _, noise := range []string{"(r)", "(tm)", "(c)", " cpu ", "@"} {
-		s = strings.ReplaceAll(s, noise, " ")
-	}
-	s = strings.Trim(nonSlug.ReplaceAllString(s, "-"), "-")
-	if s == "" {
-		s = "unknown-cpu"
-	}
-	return s + "-" + strconv.Itoa(cpus) + "cpu"
-}
-
-// MachineSlug is the directory name of this machine's results under
-// bench/results, e.g. "intel-xeon-processor-2cpu".
-func MachineSlug() string { return probeMachine().Slug }

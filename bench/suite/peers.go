@@ -2,42 +2,82 @@ package suite
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/v1tr0/entrena/asm"
 )
 
-// peerOutput is what every peer program prints on stdout as its last line:
-// one JSON object with its rows, or the reason it could not run.
-type peerOutput struct {
-	Versions map[string]string `json:"versions"`
-	Settings string            `json:"settings"`
-	Rows     []Row             `json:"rows"`
-	Skipped  string            `json:"skipped"`
+// work describes one comparison to the peers: what to ask them and how to
+// turn their seconds into the metric.
+type work struct {
+	group, name string
+	threads     int // the thread count of the work (0: every thread count of the run)
+	oneThread   bool
+	per, flops  float64        // metric units and FLOP per op
+	cmd         map[string]any // the Python workers' command; nil: none does this work
+	cArgs       []string       // the C peers' arguments; nil: none does this work
+	eval        bool           // ask for the test accuracy after the rounds
 }
 
-// peerProg is one peer program invocation.
-type peerProg struct {
-	label   string   // e.g. "numpy (PyPI) gemm"
-	argv    []string // program and arguments, before --threads
-	threads bool     // run once per thread count (else once, 1 thread)
-	timeout time.Duration
-	missing string   // non-empty: skip with this reason instead of running
-	env     []string // extra environment after peerEnv
-	group   string   // "gemm", "eltwise", "train" or "fashion": which -only groups run it
+// peerDef is one peer: a Python library served by bench/peers/worker.py
+// (started once per thread count, one command per round), or a C program
+// of bench/peers/bin run once per round.
+type peerDef struct {
+	impl      string
+	python    string   // interpreter of the worker; "" for a C program
+	lib       string   // worker's --lib, or the C program's name
+	ops       string   // worker ops or groups the peer does
+	env       []string // on top of peerEnv
+	oneThread bool
+}
+
+func (r *runner) peerDefs() []peerDef {
+	venv := os.Getenv("ENTRENA_PEERS_VENV")
+	if venv == "" {
+		venv = filepath.Join(r.peersDir, "..", ".venv")
+	}
+	vpy, deb := filepath.Join(venv, "bin", "python"), "/usr/bin/python3"
+	epy := vpy // the binding needs no numpy: the system python serves when there is no venv
+	if _, err := os.Stat(vpy); err != nil {
+		epy = deb
+	}
+	const np = "gemm eltwise epoch xor fashion"
+	return []peerDef{
+		{impl: "numpy", python: vpy, lib: "numpy", ops: np},
+		{impl: "numpy-debian", python: deb, lib: "numpy", ops: np},
+		// Debian's OpenBLAS 0.3.21 may not know a newer CPU and fall back to
+		// an old kernel: also with its AVX-512 kernel forced; and OpenBLAS's
+		// AVX2 "Haswell" kernel, the yardstick of entrena's avx2 path.
+		{impl: "numpy-debian-skylakex", python: deb, lib: "numpy", ops: "gemm", env: []string{"OPENBLAS_CORETYPE=SkylakeX"}},
+		{impl: "numpy-haswell", python: vpy, lib: "numpy", ops: "gemm", env: []string{"OPENBLAS_CORETYPE=Haswell"}, oneThread: true},
+		{impl: "torch", python: vpy, lib: "torch", ops: np},
+		{impl: "torch-debian", python: deb, lib: "torch", ops: np},
+		{impl: "jax", python: vpy, lib: "jax", ops: "gemm epoch xor fashion"},
+		{impl: "keras", python: vpy, lib: "keras", ops: "epoch"},
+		{impl: "entrena (Python)", python: epy, lib: "entrena", ops: "epoch xor"},
+		{impl: "openblas-c", lib: "gemm_openblas", ops: "gemm"},
+		{impl: "openblas-c-skylakex", lib: "gemm_openblas", ops: "gemm", env: []string{"OPENBLAS_CORETYPE=SkylakeX"}},
+		{impl: "openblas-c-haswell", lib: "gemm_openblas", ops: "gemm", env: []string{"OPENBLAS_CORETYPE=Haswell"}, oneThread: true},
+		{impl: "blis-c", lib: "gemm_blis", ops: "gemm"},
+		{impl: "fann-c", lib: "train_fann", ops: "step", oneThread: true},
+		{impl: "entrena (C)", lib: "train_entrena_c", ops: "epoch"},
+	}
 }
 
 // peerEnv is the environment of every peer: the caller's, minus the
-// variables that pin OpenBLAS to an old core type (set on some machines for
-// old OpenBLAS builds; they slow a current one), with the thread count of
-// every BLAS and OpenMP runtime set to threads.
-func peerEnv(threads int) []string {
+// variables that pin OpenBLAS to an old core type (they slow a current
+// build; a peer that forces one sets it again), with the thread count of
+// every BLAS and OpenMP runtime set.
+func peerEnv(threads int, extra []string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
@@ -49,15 +89,210 @@ func peerEnv(threads int) []string {
 		env = append(env, kv)
 	}
 	t := itoa(threads)
-	return append(env, "OMP_NUM_THREADS="+t, "OPENBLAS_NUM_THREADS="+t, "MKL_NUM_THREADS="+t,
-		"BLIS_NUM_THREADS="+t, "JAX_PLATFORMS=cpu", "KERAS_BACKEND=jax", "PYTHONNOUSERSITE=1")
+	env = append(env, "OMP_NUM_THREADS="+t, "OPENBLAS_NUM_THREADS="+t, "MKL_NUM_THREADS="+t,
+		"BLIS_NUM_THREADS="+t, "JAX_PLATFORMS=cpu", "PYTHONNOUSERSITE=1")
+	return append(env, extra...)
+}
+
+// worker is a running Python peer.
+type worker struct {
+	cmd  *exec.Cmd
+	enc  *json.Encoder
+	dec  *json.Decoder
+	err  error  // once set, every later command fails with it
+	blas string // the BLAS libraries and kernels it loaded, for its rows' notes
+}
+
+// answer is a worker's reply to one command (or a C peer's output line).
+type answer struct {
+	S        float64           `json:"s"`
+	Accuracy float64           `json:"accuracy"`
+	Versions map[string]string `json:"versions"`
+	Settings string            `json:"settings"`
+	Skipped  string            `json:"skipped"`
+	Error    string            `json:"error"`
+	Rows     []Row             `json:"rows"`
+}
+
+const peerTimeout = 10 * time.Minute
+
+func (w *worker) call(cmd map[string]any) (a answer, err error) {
+	if w.err != nil {
+		return a, w.err
+	}
+	t := time.AfterFunc(peerTimeout, func() { _ = w.cmd.Process.Kill() })
+	defer t.Stop()
+	if w.err = w.enc.Encode(cmd); w.err == nil {
+		w.err = w.dec.Decode(&a)
+	}
+	if w.err != nil { // it died, hung or broke the protocol: end it, say how
+		_ = w.cmd.Process.Kill()
+		_ = w.cmd.Wait()
+		w.err = fmt.Errorf("%v; the worker ended (%v) on %v", w.err, w.cmd.ProcessState, cmd)
+	}
+	if w.err == nil && a.Skipped != "" {
+		w.err = errors.New(a.Skipped)
+	}
+	if w.err == nil && a.Error != "" {
+		return a, errors.New(a.Error)
+	}
+	return a, w.err
+}
+
+// notePeer records a peer in the report once per thread count: what ran,
+// its versions and settings (BLAS, kernel), or why it did not.
+func (r *runner) notePeer(d peerDef, threads int, argv []string, a answer, err error) {
+	key := fmt.Sprintf("%s|%d", d.impl, threads)
+	if r.noted[key] {
+		return
+	}
+	r.noted[key] = true
+	run := PeerRun{Peer: fmt.Sprintf("%s, %d thread(s)", d.impl, threads), Command: strings.Join(append(slices.Clone(d.env), shellQuote(argv)), " "),
+		Versions: a.Versions, Settings: a.Settings}
+	if err != nil {
+		run.Skipped = err.Error()
+	}
+	r.rep.Peers = append(r.rep.Peers, run)
+}
+
+// startWorker starts the Python worker of a peer and thread count, once.
+func (r *runner) startWorker(d peerDef, threads int) *worker {
+	key := fmt.Sprintf("%s|%d", d.impl, threads)
+	if w, ok := r.workers[key]; ok {
+		return w
+	}
+	argv := []string{d.python, filepath.Join(r.peersDir, "worker.py"), "--lib", d.lib, "--threads", itoa(threads)}
+	w := &worker{cmd: exec.Command(argv[0], argv[1:]...)}
+	r.workers[key] = w
+	w.cmd.Env, w.cmd.Stderr = peerEnv(threads, d.env), os.Stderr
+	stdin, _ := w.cmd.StdinPipe()
+	stdout, _ := w.cmd.StdoutPipe()
+	w.enc, w.dec = json.NewEncoder(stdin), json.NewDecoder(stdout)
+	var a answer
+	if _, w.err = os.Stat(d.python); w.err != nil {
+		w.err = fmt.Errorf("%s not found: run bench/peers/setup.sh", d.python)
+	} else if w.err = w.cmd.Start(); w.err == nil {
+		a, _ = w.call(map[string]any{"op": "hello"})
+		for _, part := range strings.Split(a.Settings, "; ") {
+			if strings.Contains(part, "kernel") || strings.Contains(part, "BLAS") {
+				w.blas = strings.TrimSpace(strings.Join([]string{w.blas, strings.TrimPrefix(part, "- ")}, "; "))
+			}
+		}
+		w.blas = strings.TrimPrefix(w.blas, "; ")
+	}
+	r.notePeer(d, threads, argv, a, w.err)
+	return w
+}
+
+// closePeers ends every worker.
+func (r *runner) closePeers() {
+	for _, w := range r.workers {
+		if w.cmd.Process != nil {
+			_ = w.cmd.Process.Kill()
+			_ = w.cmd.Wait()
+		}
+	}
+}
+
+// runC runs a C peer once and returns its output and the figure of the
+// named work.
+func runC(argv, env []string, name string) (a answer, metric float64, err error) {
+	cmd := exec.Command(argv[0], argv[1:]...)
+	var stderr bytes.Buffer
+	cmd.Env, cmd.Stderr = env, &stderr
+	out, err := cmd.Output()
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if jerr := json.Unmarshal([]byte(lines[len(lines)-1]), &a); jerr != nil {
+		return a, 0, fmt.Errorf("%v %v: %s", err, jerr, strings.TrimSpace(stderr.String()))
+	}
+	if a.Skipped != "" {
+		return a, 0, errors.New(a.Skipped)
+	}
+	for _, row := range a.Rows {
+		if row.Name == name && row.Metric > 0 {
+			return a, row.Metric, nil
+		}
+	}
+	return a, 0, fmt.Errorf("no row %q in its output", name)
+}
+
+// peerSides are the sides of the peers that do w, at w's thread count or
+// at each of the run's (one with oneThread); none without -peers.
+func (r *runner) peerSides(w work) []*side {
+	if r.peersDir == "" {
+		return nil
+	}
+	threads := r.threads
+	if w.threads > 0 {
+		threads = []int{w.threads}
+	}
+	var sides []*side
+	for _, d := range r.peerDefs() {
+		op := w.group
+		if w.cmd != nil && d.python != "" {
+			op = w.cmd["op"].(string)
+		}
+		if !slices.Contains(strings.Fields(d.ops), op) || d.python != "" && w.cmd == nil || d.python == "" && w.cArgs == nil {
+			continue
+		}
+		for _, th := range threads {
+			if th > 1 && (w.oneThread || d.oneThread) {
+				continue
+			}
+			if slices.Contains(d.env, "OPENBLAS_CORETYPE=SkylakeX") && !slices.Contains(asm.Available(), "avx512") {
+				r.notePeer(d, th, nil, answer{}, errors.New("this CPU has no AVX-512: OpenBLAS's SkylakeX kernel cannot run here"))
+				continue
+			}
+			row := Row{Group: w.group, Name: w.name, Impl: d.impl, Threads: th, Unit: map[string]string{"gemm": "GFLOPS", "eltwise": "Gelem/s"}[w.group]}
+			if row.Unit == "" {
+				row.Unit = "samples/s"
+			}
+			s := &side{row: row, per: w.per, flops: w.flops}
+			if d.python != "" {
+				wk := r.startWorker(d, th)
+				if wk.err != nil {
+					continue
+				}
+				s.row.Note = wk.blas
+				s.peer = func(budget time.Duration) (float64, error) {
+					cmd := maps.Clone(w.cmd)
+					cmd["budget"] = budget.Seconds()
+					a, err := wk.call(cmd)
+					if err == nil && a.S <= 0 {
+						err = fmt.Errorf("no time in the answer to %v", cmd)
+					}
+					return a.S, err
+				}
+				if w.eval {
+					s.finish = func(row *Row) {
+						if a, err := wk.call(map[string]any{"op": "fashion_eval"}); err == nil {
+							row.Accuracy, row.Note = a.Accuracy, fmt.Sprintf("test accuracy %.2f%%", 100*a.Accuracy)
+						}
+					}
+				}
+			} else {
+				argv := append([]string{filepath.Join(r.peersDir, "bin", d.lib)}, append(w.cArgs, "--reps", "1", "--threads", itoa(th))...)
+				if _, err := os.Stat(argv[0]); err != nil {
+					r.notePeer(d, th, argv, answer{}, fmt.Errorf("%s not built: run bench/peers/setup.sh (entrena (C): make peers-entrena)", argv[0]))
+					continue
+				}
+				s.peer = func(time.Duration) (float64, error) {
+					a, metric, err := runC(argv, peerEnv(th, d.env), w.name)
+					r.notePeer(d, th, argv, a, err)
+					return w.per / metric, err
+				}
+			}
+			sides = append(sides, s)
+		}
+	}
+	return sides
 }
 
 // findPeersDir locates bench/peers: the -peersdir flag, else upwards from
 // the working directory to the module root.
 func findPeersDir(flag string) (string, error) {
 	if flag != "" {
-		return flag, nil
+		return filepath.Abs(flag)
 	}
 	dir, err := os.Getwd()
 	if err != nil {
@@ -76,312 +311,10 @@ func findPeersDir(flag string) (string, error) {
 	}
 }
 
-// shapeArg renders the GEMM shapes for the peer programs: "NT:m:n:k,...".
-func shapeArg(shapes []gemmShape) string {
-	var parts []string
-	for _, s := range shapes {
-		t := "N"
-		if s.transA {
-			t = "T"
-		}
-		u := "N"
-		if s.transB {
-			u = "T"
-		}
-		parts = append(parts, fmt.Sprintf("%s%s:%d:%d:%d", t, u, s.m, s.n, s.k))
-	}
-	return strings.Join(parts, ",")
-}
-
-func intsArg(xs []int) string {
-	var parts []string
-	for _, x := range xs {
-		parts = append(parts, itoa(x))
-	}
-	return strings.Join(parts, ",")
-}
-
-// peerPrograms lists every peer invocation, in the order they run.
-func (r *runner) peerPrograms(dir string) []peerProg {
-	venv := os.Getenv("ENTRENA_PEERS_VENV")
-	if venv == "" {
-		venv = filepath.Join(dir, "..", ".venv")
-	}
-	venvPy := filepath.Join(venv, "bin", "python")
-	debPy := "/usr/bin/python3"
-	bin := filepath.Join(dir, "bin")
-
-	shapes := shapeArg(gemmShapes(r.quick))
-	sizes := intsArg(eltSizes(r.quick))
-	samples := r.epochSampleCount()
-	reps := "3"
-	if r.quick {
-		reps = "1"
-	}
-	common := []string{"--reps", reps}
-	if r.quick {
-		common = append(common, "--quick")
-	}
-	// Training peers: two timed epochs after a warm-up (keras warms up on
-	// a whole epoch), to keep `make compare` near ten minutes.
-	trainArgs := []string{"--samples", itoa(samples), "--batches", intsArg(epochBatches), "--reps", "2"}
-	if r.quick {
-		trainArgs = []string{"--samples", itoa(samples), "--batches", intsArg(epochBatches), "--reps", "1", "--quick"}
-	}
-	py := func(label, interp, script string, extra ...string) peerProg {
-		p := peerProg{label: label, threads: true, timeout: 8 * time.Minute,
-			argv: append(append([]string{interp, filepath.Join(dir, script)}, extra...), common...)}
-		if _, err := os.Stat(interp); err != nil {
-			p.missing = interp + " not found: run bench/peers/setup.sh"
-		}
-		return p
-	}
-	pyTrain := func(label, interp, script string, extra ...string) peerProg {
-		p := py(label, interp, script)
-		p.argv = append(append([]string{interp, filepath.Join(dir, script)}, extra...), trainArgs...)
-		return p
-	}
-	c := func(label, exe string, threads bool, args ...string) peerProg {
-		p := peerProg{label: label, threads: threads, timeout: 8 * time.Minute,
-			argv: append(append([]string{filepath.Join(bin, exe)}, args...), common...)}
-		if _, err := os.Stat(p.argv[0]); err != nil {
-			p.missing = p.argv[0] + " not built: run bench/peers/setup.sh (needs gcc and the Debian -dev package)"
-		}
-		return p
-	}
-	fannSamples := 5000
-	if r.quick {
-		fannSamples = 500
-	}
-	progs := []peerProg{
-		py("numpy (PyPI) gemm", venvPy, "gemm.py", "--lib", "numpy", "--shapes", shapes),
-		py("numpy (Debian) gemm", debPy, "gemm.py", "--lib", "numpy", "--shapes", shapes, "--tag", "debian"),
-		py("torch (PyPI) gemm", venvPy, "gemm.py", "--lib", "torch", "--shapes", shapes),
-		py("torch (Debian) gemm", debPy, "gemm.py", "--lib", "torch", "--shapes", shapes, "--tag", "debian"),
-		py("jax gemm", venvPy, "gemm.py", "--lib", "jax", "--shapes", shapes),
-		c("OpenBLAS from C gemm", "gemm_openblas", true, "--shapes", shapes),
-		// Debian's OpenBLAS 0.3.21 may not know a newer CPU and fall back to
-		// an old kernel: also run it with its AVX-512 kernel forced.
-		withEnv(c("OpenBLAS from C gemm, OPENBLAS_CORETYPE=SkylakeX", "gemm_openblas", true, "--shapes", shapes), "OPENBLAS_CORETYPE=SkylakeX"),
-		withEnv(py("numpy (Debian) gemm, OPENBLAS_CORETYPE=SkylakeX", debPy, "gemm.py", "--lib", "numpy", "--shapes", shapes, "--tag", "debian-skylakex"), "OPENBLAS_CORETYPE=SkylakeX"),
-		// OpenBLAS's AVX2 "Haswell" kernel, the yardstick of entrena's avx2
-		// path (issue 3), forced in these commands only; one thread, as the
-		// target is. Debian's libopenblas from C, and PyPI numpy's newer
-		// OpenBLAS. Each row's note names the kernel that ran.
-		withEnv(c("OpenBLAS from C gemm, OPENBLAS_CORETYPE=Haswell", "gemm_openblas", false, "--shapes", shapes), "OPENBLAS_CORETYPE=Haswell"),
-		withEnv(oneThread(py("numpy (PyPI) gemm, OPENBLAS_CORETYPE=Haswell", venvPy, "gemm.py", "--lib", "numpy", "--shapes", shapes, "--tag", "haswell")), "OPENBLAS_CORETYPE=Haswell"),
-		c("BLIS from C gemm", "gemm_blis", true, "--shapes", shapes),
-		py("numpy (PyPI) eltwise", venvPy, "eltwise.py", "--lib", "numpy", "--sizes", sizes),
-		py("numpy (Debian) eltwise", debPy, "eltwise.py", "--lib", "numpy", "--sizes", sizes, "--tag", "debian"),
-		py("torch (PyPI) eltwise", venvPy, "eltwise.py", "--lib", "torch", "--sizes", sizes),
-		py("torch (Debian) eltwise", debPy, "eltwise.py", "--lib", "torch", "--sizes", sizes, "--tag", "debian"),
-		pyTrain("numpy (PyPI) train", venvPy, "train_numpy.py"),
-		pyTrain("numpy (Debian) train", debPy, "train_numpy.py", "--tag", "debian"),
-		pyTrain("torch (PyPI) train", venvPy, "train_torch.py"),
-		pyTrain("torch (Debian) train", debPy, "train_torch.py", "--tag", "debian"),
-		pyTrain("jax train", venvPy, "train_jax.py"),
-		pyTrain("keras train", venvPy, "train_keras.py"),
-		c("FANN from C train", "train_fann", false, "--samples", itoa(fannSamples)),
-	}
-	progs = append(progs, r.entrenaBindingPeers(dir, venvPy, trainArgs)...)
-	for i := range progs {
-		switch l := progs[i].label; {
-		case strings.HasSuffix(l, " gemm") || strings.Contains(l, " gemm,"):
-			progs[i].group = "gemm"
-		case strings.HasSuffix(l, " eltwise"):
-			progs[i].group = "eltwise"
-		case strings.HasSuffix(l, " train"):
-			progs[i].group = "train"
-		}
-	}
-	return append(progs, r.fashionPeers(dir, venvPy, debPy)...)
-}
-
-// fashionPeers are the Fashion-MNIST programs (train_fashion.py): numpy,
-// PyTorch (PyPI and Debian) and a jit-compiled JAX epoch, with the suite's
-// learning rate, batch size and epochs.
-func (r *runner) fashionPeers(dir, venvPy, debPy string) []peerProg {
-	args := []string{"--epochs", itoa(r.fashionEpochCount()), "--batch", itoa(fashionBatch), "--lr", fmt.Sprint(fashionLR)}
-	fp := func(label, interp string, extra ...string) peerProg {
-		p := peerProg{label: label, threads: true, timeout: 8 * time.Minute, group: "fashion",
-			argv: append(append([]string{interp, filepath.Join(dir, "train_fashion.py")}, extra...), args...)}
-		if _, err := os.Stat(interp); err != nil {
-			p.missing = interp + " not found: run bench/peers/setup.sh"
-		}
-		return p
-	}
-	return []peerProg{
-		fp("numpy (PyPI) fashion", venvPy, "--lib", "numpy"),
-		fp("numpy (Debian) fashion", debPy, "--lib", "numpy", "--tag", "debian"),
-		fp("torch (PyPI) fashion", venvPy, "--lib", "torch"),
-		fp("torch (Debian) fashion", debPy, "--lib", "torch", "--tag", "debian"),
-		fp("jax fashion", venvPy, "--lib", "jax"),
-	}
-}
-
-// peerWanted reports whether -only asks for the group of p.
-func (r *runner) peerWanted(p peerProg) bool {
-	if r.want == nil {
-		return true
-	}
-	switch p.group {
-	case "train":
-		return r.want("epoch") || r.want("step")
-	case "":
-		return true
-	}
-	return r.want(p.group)
-}
-
-// oneThread runs p on one thread only.
-func oneThread(p peerProg) peerProg {
-	p.threads = false
-	return p
-}
-
-func withEnv(p peerProg, env ...string) peerProg {
-	p.env = append(p.env, env...)
-	return p
-}
-
-// entrenaBindingPeers are entrena driven from C (bench/peers/train_entrena_c.c
-// against capi's libentrena, built into bench/peers/bin by `make compare` or
-// setup.sh) and from Python (train_entrena_py.py importing bindings/python in
-// place): rows "entrena (C)" and "entrena (Python)", the same protocol,
-// network, data, batches and thread counts as the other training peers.
-// Each is skipped with the reason when its piece is missing.
-func (r *runner) entrenaBindingPeers(dir, venvPy string, trainArgs []string) []peerProg {
-	root := filepath.Join(dir, "..", "..")
-	lib := filepath.Join(root, "build", "lib", "libentrena.so")
-	var progs []peerProg
-	cBin := filepath.Join(dir, "bin", "train_entrena_c")
-	pc := peerProg{label: "entrena (C) train", threads: true, timeout: 5 * time.Minute,
-		argv: append([]string{cBin}, trainArgs...)}
-	if _, err := os.Stat(cBin); err != nil {
-		pc.missing = "bench/peers/bin/train_entrena_c not built: run `make lib peers-entrena` (or `make compare`, which does)"
-	} else if _, err := os.Stat(lib); err != nil {
-		pc.missing = "build/lib/libentrena.so missing: run `make lib`"
-	}
-	progs = append(progs, pc)
-	// The binding needs no numpy; the peers' venv has it (zero-copy arrays),
-	// else the system python runs it with array('f') buffers.
-	py := venvPy
-	if _, err := os.Stat(py); err != nil {
-		py = "/usr/bin/python3"
-	}
-	pp := peerProg{label: "entrena (Python) train", threads: true, timeout: 5 * time.Minute,
-		argv: append([]string{py, filepath.Join(dir, "train_entrena_py.py")}, trainArgs...)}
-	_, errPkg := os.Stat(filepath.Join(root, "bindings", "python", "entrena", "libentrena.so"))
-	_, errLib := os.Stat(lib)
-	switch {
-	case errPkg != nil && errLib != nil:
-		pp.missing = "libentrena.so is neither in bindings/python/entrena nor in build/lib: run `make python`"
-	default:
-		if _, err := os.Stat(py); err != nil {
-			pp.missing = "no python: " + venvPy + " and /usr/bin/python3 not found"
-		}
-	}
-	progs = append(progs, pp)
-	return progs
-}
-
-// runPeers runs every peer program for each thread count and adds their rows.
-func (r *runner) runPeers(dir string) {
-	for _, p := range r.peerPrograms(dir) {
-		threads := r.threads
-		if !p.threads {
-			threads = []int{1}
-		}
-		if !r.peerWanted(p) {
-			continue
-		}
-		if p.missing != "" {
-			r.rep.Peers = append(r.rep.Peers, PeerRun{Peer: p.label, Command: strings.Join(p.argv, " "), Skipped: p.missing})
-			r.logf("peer %-28s skipped: %s", p.label, p.missing)
-			continue
-		}
-		for _, th := range threads {
-			argv := append(append([]string(nil), p.argv...), "--threads", itoa(th))
-			run := PeerRun{Peer: fmt.Sprintf("%s, %d thread(s)", p.label, th), Command: strings.Join(append(append([]string(nil), p.env...), shellQuote(argv)), " ")}
-			start := time.Now()
-			out, err := runPeer(argv, append(peerEnv(th), p.env...), p.timeout)
-			run.Seconds = time.Since(start).Seconds()
-			switch {
-			case err != nil:
-				run.Skipped = err.Error()
-			case out.Skipped != "":
-				run.Skipped = out.Skipped
-			default:
-				run.Versions, run.Settings = out.Versions, out.Settings
-				for _, row := range out.Rows {
-					row.Threads = th
-					r.addPeerRow(row)
-				}
-			}
-			r.rep.Peers = append(r.rep.Peers, run)
-			if run.Skipped != "" {
-				r.logf("peer %-28s skipped: %s", run.Peer, run.Skipped)
-				if th == threads[0] {
-					break // the same reason holds for every thread count
-				}
-			} else {
-				r.logf("peer %-28s %d rows in %.1f s", run.Peer, len(out.Rows), run.Seconds)
-			}
-		}
-	}
-}
-
-// addPeerRow fills the derived fields of a peer row: metric from the median
-// when the peer gave only times, share of the best path's peak.
-func (r *runner) addPeerRow(row Row) {
-	if row.Reps == 0 {
-		row.Reps = 1
-	}
-	if row.Allocs == 0 {
-		row.Allocs = -1 // not measured for peers
-	}
-	pk := r.peak(r.best())
-	if pk > 0 && row.Unit == "GFLOPS" {
-		row.PctPeak = 100 * row.Metric / (pk * float64(row.Threads))
-	}
-	if pk > 0 && row.Unit == "samples/s" && (row.Group == "epoch" || row.Group == "step") {
-		if strings.HasPrefix(row.Name, mnistNet.name) {
-			row.PctPeak = 100 * row.Metric * mnistNet.flopsPerSample() / 1e9 / (pk * float64(row.Threads))
-		}
-	}
-	if pk > 0 && row.Group == "fashion" {
-		row.PctPeak = 100 * row.Metric * fashionNet.flopsPerSample() / 1e9 / (pk * float64(row.Threads))
-	}
-	r.add(row)
-}
-
-// runPeer runs one peer program and decodes the JSON object on the last
-// line of its stdout.
-func runPeer(argv []string, env []string, timeout time.Duration) (peerOutput, error) {
-	var out peerOutput
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.Env = env
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
-	last := lines[len(lines)-1]
-	if jerr := json.Unmarshal([]byte(last), &out); jerr != nil {
-		msg := strings.TrimSpace(stderr.String())
-		if i := strings.LastIndex(msg, "\n"); i >= 0 {
-			msg = msg[i+1:]
-		}
-		if ctx.Err() != nil {
-			return out, fmt.Errorf("timed out after %v", timeout)
-		}
-		if err != nil {
-			return out, fmt.Errorf("failed (%v): %s", err, msg)
-		}
-		return out, fmt.Errorf("no result line: %v", jerr)
-	}
-	return out, nil
+// shapeArg renders a GEMM shape for the C peers: "NT:m:n:k".
+func shapeArg(s gemmShape) string {
+	t := map[bool]string{false: "N", true: "T"}
+	return fmt.Sprintf("%s%s:%d:%d:%d", t[s.transA], t[s.transB], s.m, s.n, s.k)
 }
 
 // shellQuote renders argv as a shell command line, paths relative to the
@@ -390,10 +323,8 @@ func shellQuote(argv []string) string {
 	wd, _ := os.Getwd()
 	var parts []string
 	for _, a := range argv {
-		if wd != "" && filepath.IsAbs(a) {
-			if rel, err := filepath.Rel(wd, a); err == nil && !strings.HasPrefix(rel, "../../") {
-				a = rel
-			}
+		if rel, err := filepath.Rel(wd, a); err == nil && filepath.IsAbs(a) && !strings.HasPrefix(rel, "../../") {
+			a = rel
 		}
 		if strings.ContainsAny(a, " '\"$;&|()") {
 			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"

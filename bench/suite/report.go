@@ -1,59 +1,72 @@
 package suite
 
 import (
-	"flag"
 	"fmt"
 	"io"
-	"runtime/debug"
 	"sort"
 	"strings"
 	"text/tabwriter"
 )
 
-// groupOrder is the order sections are printed in.
-var groupOrder = []string{"memory", "gemm", "eltwise", "update", "step", "epoch", "fashion"}
+// The report a user reads: the machine and the health of the run, then one
+// table per kind of work, every row with its ratio first. The same tables
+// render as text (stdout) and Markdown (COMPARISON.md).
 
-func groupRank(g string) int {
-	for i, o := range groupOrder {
-		if o == g {
-			return i
+// sections are the report's tables, most telling first.
+var sections = []struct{ group, title, intro string }{
+	{"epoch", "Training: one epoch of 784-128-64-10 on synthetic data (samples/s)",
+		"Sigmoid layers, MSE, plain SGD (lr 0.1), batches in order; the same work in every implementation."},
+	{"fashion", "Training on Fashion-MNIST: 784-128-10, batch 32, one epoch per round (samples/s, test accuracy)",
+		"Sigmoid hidden and output, MSE, plain SGD (lr 1.0), shuffled every epoch, Glorot-uniform init on every side."},
+	{"step", "One training step, TrainStep (samples/s)", ""},
+	{"gemm", "Matrix multiply, SGEMM (GFLOPS)", "Squares and the layer products of 784-128-64-10 at batch 256."},
+	{"eltwise", "Element-wise kernels (G elements/s)", ""},
+	{"update", "Optimizer updates (G elements/s)", ""},
+	{"memory", "Memory bandwidth (GB/s)", "Working sets of half L1, half L2 and beyond the last-level cache."},
+	{"contention", "Threads on a busy machine", "Here the reference is the first configuration of each work (default threads, or together): the ratio is its speed over this row's."},
+}
+
+// implName is how a user reads an implementation: entrena's Go rows as
+// "entrena (Go, avx2)" beside "entrena (C)" and "entrena (Python)".
+func implName(impl string) string {
+	if p, ok := strings.CutPrefix(impl, "entrena/"); ok {
+		return "entrena (Go, " + p + ")"
+	}
+	return impl
+}
+
+func isGo(impl string) bool { return strings.HasPrefix(impl, "entrena/") }
+
+// ratioOf is a row's ratio against its work's entrena row: the median over
+// rounds, or for a version 1 file (no rounds) the ratio of the medians.
+func ratioOf(rep *Report, r Row) (ratio, lo, hi float64, versus string) {
+	if r.Ratio > 0 {
+		return r.Ratio, r.RatioLo, r.RatioHi, r.Versus
+	}
+	if isGo(r.Impl) && r.Threads == 1 || r.Group == "contention" || rep.Schema >= 2 {
+		return 0, 0, 0, ""
+	}
+	var ref Row
+	for _, o := range rep.Rows {
+		if o.Group == r.Group && o.Name == r.Name && isGo(o.Impl) && o.Threads == 1 && o.Metric > ref.Metric {
+			ref = o
 		}
 	}
-	return len(groupOrder)
+	if ref.Metric == 0 || r.Metric == 0 {
+		return 0, 0, 0, ""
+	}
+	return ref.Metric / r.Metric, 0, 0, ref.Impl + ", 1 thread(s)"
 }
 
-// sortedRows returns rows grouped by section, keeping measurement order
-// within a section.
-func sortedRows(rows []Row) []Row {
-	s := append([]Row(nil), rows...)
-	sort.SliceStable(s, func(i, j int) bool { return groupRank(s[i].Group) < groupRank(s[j].Group) })
-	return s
-}
-
-// spread renders min and max around the median as percentages.
-func spread(r Row) string {
-	if r.Median <= 0 || r.Reps <= 1 {
+func ratioText(r Row) string {
+	if r.Ratio <= 0 {
 		return ""
 	}
-	return fmt.Sprintf("-%.0f/+%.0f%%", 100*(r.Median-r.Min)/r.Median, 100*(r.Max-r.Median)/r.Median)
+	return fmt.Sprintf("%.2f× (%.2f–%.2f)", r.Ratio, r.RatioLo, r.RatioHi)
 }
 
-// duration renders seconds with a readable unit.
-func duration(s float64) string {
-	switch {
-	case s <= 0:
-		return ""
-	case s < 1e-6:
-		return fmt.Sprintf("%.1f ns", s*1e9)
-	case s < 1e-3:
-		return fmt.Sprintf("%.2f µs", s*1e6)
-	case s < 1:
-		return fmt.Sprintf("%.2f ms", s*1e3)
-	}
-	return fmt.Sprintf("%.2f s", s)
-}
-
-func metric(v float64) string {
+// figure renders a metric with a readable precision.
+func figure(v float64) string {
 	switch {
 	case v == 0:
 		return ""
@@ -65,230 +78,191 @@ func metric(v float64) string {
 	return fmt.Sprintf("%.3g", v)
 }
 
-func allocs(a float64) string {
-	if a < 0 {
-		return "-"
-	}
-	if a == float64(int64(a)) {
-		return fmt.Sprintf("%d", int64(a))
-	}
-	return fmt.Sprintf("%.2g", a)
-}
-
-// WriteHeader prints the machine and peak lines of a report.
-func WriteHeader(w io.Writer, rep *Report) {
-	m := rep.Machine
-	fmt.Fprintf(w, "machine: %s", m.Model)
-	if m.ProcModel != "" {
-		fmt.Fprintf(w, " (/proc/cpuinfo: %s)", m.ProcModel)
-	}
-	fmt.Fprintf(w, "; %d cores (%d usable), %s/%s, %s\n", m.Cores, m.LogicalCPU, m.GOOS, m.GOARCH, m.GoVersion)
-	fmt.Fprintf(w, "caches: L1d %s, L2 %s, L3 %s; features: %s\n", kib(m.L1D), kib(m.L2), kib(m.L3), strings.Join(m.Features, " "))
-	fmt.Fprintf(w, "kernel paths: %s (default %s: %s)\n", strings.Join(m.Paths, ", "), m.Default, m.Reason)
-	var pk []string
-	for _, p := range rep.Peaks {
-		if p.Error != "" {
-			pk = append(pk, p.Path+" error: "+p.Error)
-		} else {
-			pk = append(pk, fmt.Sprintf("%s %.1f GFLOPS/core", p.Path, p.GFLOPS))
-		}
-	}
-	fmt.Fprintf(w, "FMA peak (measured): %s\n", strings.Join(pk, ", "))
-}
-
-func kib(b int) string {
-	switch {
-	case b <= 0:
-		return "?"
-	case b >= 1<<20:
-		return fmt.Sprintf("%d MiB", b>>20)
-	}
-	return fmt.Sprintf("%d KiB", b>>10)
-}
-
-// WriteTable prints every row of rep as an aligned table.
-func WriteTable(w io.Writer, rep *Report) {
-	WriteHeader(w, rep)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "group\twork\timpl\tthr\tmedian/op\tspread\tmetric\tunit\tpeak%\tallocs/op\t")
-	last := ""
-	for _, r := range sortedRows(rep.Rows) {
-		if r.Group != last && last != "" {
-			fmt.Fprintln(tw, "\t\t\t\t\t\t\t\t\t\t")
-		}
-		last = r.Group
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.Group, r.Name, r.Impl, r.Threads,
-			duration(r.Median), spread(r), metric(r.Metric), r.Unit, pct(r.PctPeak), allocs(r.Allocs))
-	}
-	tw.Flush()
-	if len(rep.Skipped) > 0 {
-		fmt.Fprintf(w, "not measured (%d): %s\n", len(rep.Skipped), strings.Join(rep.Skipped, "; "))
-	}
-}
-
-// ratioLine is one entrena-versus-peer comparison.
-type ratioLine struct {
-	group, name string
-	threads     int
-	ours        Row
-	peer        Row
-}
-
-// peerRatios pairs, for each piece of work, entrena's best row with every
-// peer row doing the same work on the same thread count.
-func peerRatios(rep *Report) []ratioLine {
-	best := map[string]Row{}
+// sectionRows are the table rows of one group: per work, entrena's
+// reference row then the others fastest first.
+func sectionRows(rep *Report, group string) [][]string {
 	var order []string
+	byWork := map[string][]Row{}
 	for _, r := range rep.Rows {
-		if !isGo(r.Impl) {
+		if r.Group != group {
 			continue
 		}
-		k := r.WorkKey()
-		if b, ok := best[k]; !ok || r.Metric > b.Metric {
-			if !ok {
-				order = append(order, k)
+		if _, ok := byWork[r.Name]; !ok {
+			order = append(order, r.Name)
+		}
+		byWork[r.Name] = append(byWork[r.Name], r)
+	}
+	var out [][]string
+	for _, name := range order {
+		rows := byWork[name]
+		sort.SliceStable(rows, func(i, j int) bool {
+			ri, _, _, _ := ratioOf(rep, rows[i])
+			rj, _, _, _ := ratioOf(rep, rows[j])
+			return ri == 0 && rj != 0 || (ri != 0) == (rj != 0) && rows[i].Metric > rows[j].Metric
+		})
+		for i, r := range rows {
+			ratio, spread := "reference", ""
+			if x, lo, hi, _ := ratioOf(rep, r); x > 0 {
+				ratio = fmt.Sprintf("%.2f×", x)
+				if lo > 0 {
+					spread = fmt.Sprintf("%.2f–%.2f", lo, hi)
+				}
+			} else if r.Unit == "×" { // a contention row of a version 1 file: the ratio is its figure
+				ratio = fmt.Sprintf("%.2f×", r.Metric)
 			}
-			best[k] = r
+			if r.Flagged > 0 {
+				spread += fmt.Sprintf(" (%d of %d rounds flagged)", r.Flagged, r.Reps)
+			}
+			work := name
+			if i > 0 {
+				work = ""
+			}
+			extra, allocs, fig := "", "", figure(r.Metric)
+			if r.PctPeak > 0 {
+				extra = fmt.Sprintf("%.0f%%", r.PctPeak)
+			}
+			if r.Accuracy > 0 {
+				extra = fmt.Sprintf("%.2f%% acc.", 100*r.Accuracy)
+			}
+			if r.Allocs >= 0 {
+				allocs = fmt.Sprintf("%.3g", r.Allocs)
+			}
+			if r.Unit == "×" {
+				fig = ""
+			}
+			out = append(out, []string{ratio, strings.TrimSpace(spread), work, itoa(r.Threads), implName(r.Impl), fig, extra, allocs})
 		}
 	}
-	var out []ratioLine
-	for _, k := range order {
-		for _, p := range rep.Rows {
-			if isGo(p.Impl) || p.WorkKey() != k {
-				continue
-			}
-			o := best[k]
-			out = append(out, ratioLine{o.Group, o.Name, o.Threads, o, p})
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return groupRank(out[i].group) < groupRank(out[j].group) })
 	return out
 }
 
-// WritePeerRatios prints entrena's best figure against every peer's, with
-// the ratio entrena/peer (> 1: entrena is faster).
-func WritePeerRatios(w io.Writer, rep *Report) {
-	lines := peerRatios(rep)
-	if len(lines) == 0 {
-		fmt.Fprintln(w, "no peer rows to compare (see the skipped peers below)")
-	} else {
+var header = []string{"entrena ÷ this", "over rounds", "work", "threads", "implementation", "figure", "% of peak", "allocs/op"}
+
+// healthLine says how many rounds the probes flagged.
+func healthLine(rep *Report) string {
+	h := rep.Health
+	if h == nil && rep.Schema >= 2 {
+		return "No rounds ran."
+	} else if h == nil {
+		return "Measured before rounds were used: one block of repetitions per row, entrena's rows minutes before the peers'; " +
+			"\"entrena ÷ this\" is a ratio of medians from different moments, so a phase of the machine can move it."
+	}
+	return fmt.Sprintf("Health: %d of %d rounds flagged (before each round an FMA-peak and a memory-bandwidth probe; flagged: "+
+		"below %.0f%% of the run's median peak, %.1f GFLOPS, or %.0f%% of its median bandwidth, %.1f GB/s: likely another "+
+		"tenant on the machine).", h.Flagged, h.Rounds, 100*h.PeakDip, h.PeakGFLOPS, 100*h.BandwidthDip, h.BandwidthGBs)
+}
+
+func machineLine(rep *Report) string {
+	m := rep.Machine
+	var pk []string
+	for _, p := range rep.Peaks {
+		pk = append(pk, fmt.Sprintf("%s %.1f GFLOPS per core", p.Path, p.GFLOPS))
+	}
+	return fmt.Sprintf("%s, %d logical CPUs, %s/%s, %s; kernel path %s (%s); measured FMA peak: %s",
+		m.Model, m.LogicalCPU, m.GOOS, m.GOARCH, m.GoVersion, m.Default, m.Reason, strings.Join(pk, ", "))
+}
+
+const howToRead = "Each comparison ran in alternating rounds (A B C, B C A, …) so that a fast or slow phase of the machine " +
+	"covers every side. \"entrena ÷ this\" is the median over rounds of entrena's speed divided by this row's " +
+	"(above 1: entrena was faster), with its range over the rounds: against entrena on as many threads, and for " +
+	"entrena's own other paths and thread counts against its best path on one thread. Figures are medians over the rounds; " +
+	"% of peak is against the measured FMA peak × threads."
+
+// WriteText prints the report for a terminal.
+func WriteText(w io.Writer, rep *Report) {
+	fmt.Fprintf(w, "entrena benchmark on %s\n%s\n", machineLine(rep), healthLine(rep))
+	if rep.Health != nil {
+		fmt.Fprintf(w, "\n%s\n", howToRead)
+	}
+	for _, s := range sections {
+		rows := sectionRows(rep, s.group)
+		if len(rows) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s\n", s.title)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "work\tthr\tentrena\tpeer\tpeer figure\tunit\tentrena/peer\t")
-		for _, l := range lines {
-			fmt.Fprintf(tw, "%s\t%d\t%s %s\t%s\t%s\t%s\t%.2f×\t\n", l.name, l.threads, metric(l.ours.Metric),
-				strings.TrimPrefix(l.ours.Impl, "entrena/"), l.peer.Impl, metric(l.peer.Metric), l.ours.Unit,
-				l.ours.Metric/l.peer.Metric)
+		fmt.Fprintln(tw, strings.Join(header, "\t")+"\t")
+		for _, r := range rows {
+			fmt.Fprintln(tw, strings.Join(r, "\t")+"\t")
 		}
 		tw.Flush()
 	}
 	for _, p := range rep.Peers {
 		if p.Skipped != "" {
-			fmt.Fprintf(w, "peer skipped: %s: %s\n", p.Peer, p.Skipped)
+			fmt.Fprintf(w, "peer not run: %s: %s\n", p.Peer, p.Skipped)
 		}
+	}
+	if len(rep.Skipped) > 0 {
+		fmt.Fprintf(w, "not measured (%d): %s\n", len(rep.Skipped), strings.Join(rep.Skipped, "; "))
 	}
 }
 
-// compareMain implements `bench compare a.json b.json ...`: every row of
-// every file side by side, with each file's figure divided by the first's.
-func compareMain(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("bench compare", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	group := fs.String("group", "", "only rows of this `group`")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() < 1 {
-		fmt.Fprintln(stderr, "usage: bench compare [-group g] a.json [b.json ...]")
-		return 2
-	}
-	var reps []*Report
-	for _, path := range fs.Args() {
-		r, err := ReadReport(path)
-		if err != nil {
-			fmt.Fprintln(stderr, "bench compare:", err)
-			return 1
-		}
-		reps = append(reps, r)
-	}
-	Compare(stdout, fs.Args(), reps, *group)
-	return 0
-}
+func mdEscape(s string) string { return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s) }
 
-// Compare prints the rows of several reports side by side: one column of
-// figures per report and, for each report after the first, its ratio to
-// the first (higher is faster for every unit the suite uses).
-func Compare(w io.Writer, names []string, reps []*Report, group string) {
-	for i, r := range reps {
-		fmt.Fprintf(w, "[%d] %s: %s, %d cpu, %s, %s\n", i+1, names[i], r.Machine.Model, r.Machine.LogicalCPU,
-			r.Machine.GoVersion, r.Created.Format("2006-01-02 15:04"))
+// WriteMarkdown writes COMPARISON.md: the same tables, the peers with their
+// versions, settings and BLAS kernels, and every row's note.
+func WriteMarkdown(w io.Writer, rep *Report, chart string) error {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
+	p("# entrena benchmark: %s\n\n", rep.Machine.Model)
+	if rep.Quick {
+		p("**Quick run: a small sweep with few rounds; smoke figures only.**\n\n")
 	}
-	type cell struct {
-		row Row
-		ok  bool
+	p("Measured %s with `%s`.\n\n%s\n\n%s\n\n", rep.Created.Format("2006-01-02 15:04 MST"), rep.Command,
+		mdEscape(machineLine(rep)), mdEscape(healthLine(rep)))
+	if rep.Health != nil {
+		p("%s\n\n", howToRead)
 	}
-	var keys []string
-	seen := map[string]bool{}
-	rowOf := map[string]Row{}
-	table := make([]map[string]cell, len(reps))
-	for i, r := range reps {
-		table[i] = map[string]cell{}
-		for _, row := range sortedRows(r.Rows) {
-			if group != "" && row.Group != group {
-				continue
+	if chart != "" {
+		p("![SGEMM GFLOPS by size](%s)\n\n", chart)
+	}
+	for _, s := range sections {
+		rows := sectionRows(rep, s.group)
+		if len(rows) == 0 {
+			continue
+		}
+		p("## %s\n\n", s.title)
+		if s.intro != "" {
+			p("%s\n\n", s.intro)
+		}
+		p("| %s |\n|%s\n", strings.Join(header, " | "), strings.Repeat("---|", len(header)))
+		for _, r := range rows {
+			for i := range r {
+				r[i] = mdEscape(r[i])
 			}
-			k := row.Key()
-			table[i][k] = cell{row, true}
-			if !seen[k] {
-				seen[k] = true
-				keys = append(keys, k)
-				rowOf[k] = row
-			}
+			p("| %s |\n", strings.Join(r, " | "))
+		}
+		p("\n")
+		if s.group == "fashion" && rep.FashionSkipped != "" {
+			p("Not run: %s\n\n", mdEscape(rep.FashionSkipped))
 		}
 	}
-	sort.SliceStable(keys, func(i, j int) bool { return groupRank(rowOf[keys[i]].Group) < groupRank(rowOf[keys[j]].Group) })
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	hdr := "group\twork\timpl\tthr\tunit\t"
-	for i := range reps {
-		hdr += fmt.Sprintf("[%d]\t", i+1)
-	}
-	for i := 1; i < len(reps); i++ {
-		hdr += fmt.Sprintf("[%d]/[1]\t", i+1)
-	}
-	fmt.Fprintln(tw, hdr)
-	for _, k := range keys {
-		r := rowOf[k]
-		line := fmt.Sprintf("%s\t%s\t%s\t%d\t%s\t", r.Group, r.Name, r.Impl, r.Threads, r.Unit)
-		for i := range reps {
-			if c := table[i][k]; c.ok {
-				line += metric(c.row.Metric) + "\t"
-			} else {
-				line += "-\t"
+	if len(rep.Peers) > 0 {
+		p("## Peers\n\n| peer | versions | settings, BLAS and kernel | command |\n|---|---|---|---|\n")
+		for _, pr := range rep.Peers {
+			settings := pr.Settings
+			if pr.Skipped != "" {
+				settings = "not run: " + pr.Skipped
 			}
-		}
-		base := table[0][k]
-		for i := 1; i < len(reps); i++ {
-			c := table[i][k]
-			if c.ok && base.ok && base.row.Metric > 0 {
-				line += fmt.Sprintf("%.2f×\t", c.row.Metric/base.row.Metric)
-			} else {
-				line += "-\t"
+			var vs []string
+			for k, v := range pr.Versions {
+				vs = append(vs, k+" "+v)
 			}
+			sort.Strings(vs)
+			p("| %s | %s | %s | `%s` |\n", mdEscape(pr.Peer), mdEscape(strings.Join(vs, ", ")), mdEscape(settings), mdEscape(pr.Command))
 		}
-		fmt.Fprintln(tw, line)
+		p("\n")
 	}
-	tw.Flush()
-}
-
-// moduleVersion is the version of a dependency compiled into this binary.
-func moduleVersion(path string) string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return ""
-	}
-	for _, d := range bi.Deps {
-		if d.Path == path {
-			return d.Version
+	p("## Notes per row\n\n")
+	for _, r := range rep.Rows {
+		if r.Note != "" {
+			p("- %s, %s, %d thread(s): %s\n", mdEscape(r.Name), mdEscape(implName(r.Impl)), r.Threads, mdEscape(r.Note))
 		}
 	}
-	return ""
+	if len(rep.Skipped) > 0 {
+		p("\n## Not measured\n\n")
+		for _, s := range rep.Skipped {
+			p("- %s\n", mdEscape(s))
+		}
+	}
+	return nil
 }

@@ -4,29 +4,28 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"sort"
+	"slices"
 	"time"
 )
 
-// SchemaVersion is written into every result file; compare refuses files
-// from a newer schema.
-const SchemaVersion = 1
+// SchemaVersion is written into every result file. Version 1 files (one
+// block of repetitions per row, no rounds) still read, render and compare.
+const SchemaVersion = 2
 
 // Report is one benchmark run: the machine, then every measurement.
 type Report struct {
 	Schema  int       `json:"schema"`
 	Created time.Time `json:"created"`
-	Command string    `json:"command"` // how the run was started
+	Command string    `json:"command"`
 	Quick   bool      `json:"quick"`
 	Machine Machine   `json:"machine"`
 	Peaks   []Peak    `json:"peaks"`
+	Health  *Health   `json:"health,omitempty"`
 	Rows    []Row     `json:"rows"`
-	Peers   []PeerRun `json:"peers,omitempty"`   // one entry per peer program run or skipped
+	Peers   []PeerRun `json:"peers,omitempty"`
 	Skipped []string  `json:"skipped,omitempty"` // entrena measurements left out, with the reason
 
-	// FashionSkipped says why the Fashion-MNIST comparison did not run
-	// (the data set is missing), when it was asked for.
-	FashionSkipped string `json:"fashion_skipped,omitempty"`
+	FashionSkipped string `json:"fashion_skipped,omitempty"` // why Fashion-MNIST did not run
 }
 
 // Peak is the measured single-core FMA throughput of one kernel path.
@@ -36,57 +35,66 @@ type Peak struct {
 	Error  string  `json:"error,omitempty"`
 }
 
-// Row is one measurement: an implementation doing one piece of work.
-//
-// Group names the kind of work ("memory", "gemm", "eltwise", "update",
-// "step", "epoch"); Name the exact work ("sgemm NN 512x512x512",
-// "sigmoid n=100000", "784-128-64-10 b=32"); Impl who did it
-// ("entrena/avx512", "numpy", "openblas-c", ...). Rows with the same Key
-// are the same work and can be compared.
+// Health summarises the probes taken before every round: the FMA peak of
+// the best path and the copy bandwidth beyond the caches. A round whose
+// probe fell clearly below the run's median was likely shared with another
+// tenant; it is counted, not dropped (the medians absorb it).
+type Health struct {
+	Rounds        int     `json:"rounds"`
+	Flagged       int     `json:"flagged"`
+	PeakGFLOPS    float64 `json:"peak_gflops"`    // median over rounds
+	BandwidthGBs  float64 `json:"bandwidth_gbs"`  // median over rounds
+	PeakDip       float64 `json:"peak_dip"`       // flagged below this share of the median peak
+	BandwidthDip  float64 `json:"bandwidth_dip"`  // or below this share of the median bandwidth
+	BandwidthNote string  `json:"bandwidth_note"` // what the probe copies
+}
+
+// Row is one implementation doing one piece of work. Rows of the same
+// Group, Name measured in the same rounds compare through Ratio: the
+// median over rounds of Versus's speed divided by this row's (above 1: the
+// Versus row, entrena's, was faster).
 type Row struct {
-	Group   string `json:"group"`
-	Name    string `json:"name"`
-	Impl    string `json:"impl"`
-	Path    string `json:"path,omitempty"` // entrena kernel path, when Impl is entrena
+	Group   string `json:"group"` // memory, gemm, eltwise, update, step, epoch, fashion, contention
+	Name    string `json:"name"`  // the work, e.g. "sgemm NN 512x512x512"
+	Impl    string `json:"impl"`  // who did it: "entrena/avx512", "numpy", "openblas-c", ...
+	Path    string `json:"path,omitempty"`
 	Threads int    `json:"threads"`
 
-	Reps   int     `json:"reps"`    // timed repetitions
-	OpsRep int64   `json:"ops_rep"` // operations per repetition
+	Reps   int     `json:"reps"`    // rounds (version 1: repetitions)
+	OpsRep int64   `json:"ops_rep"` // operations per round
 	Median float64 `json:"median_s"`
 	Min    float64 `json:"min_s"`
 	Max    float64 `json:"max_s"`
 
-	Metric  float64 `json:"metric"`            // from the median: GFLOPS, Gelem/s, GB/s, samples/s
-	Unit    string  `json:"unit"`              // unit of Metric
-	PctPeak float64 `json:"pct_peak"`          // share of the FMA peak (× threads), 0 when not meaningful
-	Allocs  float64 `json:"allocs_per_op"`     // heap allocations per operation (-1 unknown)
-	Note    string  `json:"note,omitempty"`    // settings, kernel a peer picked, ...
-	Version string  `json:"version,omitempty"` // peer version
+	Metric  float64 `json:"metric"` // from the median: GFLOPS, Gelem/s, GB/s, samples/s
+	Unit    string  `json:"unit"`
+	PctPeak float64 `json:"pct_peak"`      // share of the FMA peak × threads, 0 when not meaningful
+	Allocs  float64 `json:"allocs_per_op"` // -1: not measured
+	Note    string  `json:"note,omitempty"`
+	Version string  `json:"version,omitempty"`
 
-	// Accuracy is the test accuracy (0…1) of a training run on real data
-	// (group "fashion"); 0 when not measured.
-	Accuracy float64 `json:"accuracy,omitempty"`
+	Accuracy float64 `json:"accuracy,omitempty"` // test accuracy (fashion)
+
+	Versus  string  `json:"versus,omitempty"` // the row the ratio is against: "impl, N thread(s)"
+	Ratio   float64 `json:"ratio,omitempty"`  // median over rounds of Versus's speed / this row's
+	RatioLo float64 `json:"ratio_lo,omitempty"`
+	RatioHi float64 `json:"ratio_hi,omitempty"`
+	Flagged int     `json:"flagged,omitempty"` // rounds of this row whose health probe dipped
+
+	probes []int // indexes of the run's probes taken for this row's rounds
 }
 
 // Key identifies the work of a row and who did it, for compare.
-func (r Row) Key() string {
-	return fmt.Sprintf("%s|%s|%s|%d", r.Group, r.Name, r.Impl, r.Threads)
-}
+func (r Row) Key() string { return fmt.Sprintf("%s|%s|%s|%d", r.Group, r.Name, r.Impl, r.Threads) }
 
-// WorkKey identifies only the work (group, name, threads), for ratios
-// between implementations.
-func (r Row) WorkKey() string {
-	return fmt.Sprintf("%s|%s|%d", r.Group, r.Name, r.Threads)
-}
-
-// PeerRun records one peer program: what ran, its version and settings, or
-// why it was skipped.
+// PeerRun records one peer: what ran, its versions and settings (the BLAS
+// and kernel it loaded), or why it was skipped.
 type PeerRun struct {
-	Peer     string            `json:"peer"`    // e.g. "numpy (PyPI)"
-	Command  string            `json:"command"` // command line that ran it
+	Peer     string            `json:"peer"`
+	Command  string            `json:"command"`
 	Versions map[string]string `json:"versions,omitempty"`
 	Settings string            `json:"settings,omitempty"`
-	Skipped  string            `json:"skipped,omitempty"` // reason, when it did not run
+	Skipped  string            `json:"skipped,omitempty"`
 	Seconds  float64           `json:"seconds"`
 }
 
@@ -115,18 +123,16 @@ func ReadReport(path string) (*Report, error) {
 	return &r, nil
 }
 
-// stats computes median, min and max of per-operation times.
+// stats computes median, min and max.
 func stats(xs []float64) (median, lo, hi float64) {
-	if len(xs) == 0 {
-		return 0, 0, 0
+	s := slices.Sorted(slices.Values(xs))
+	if n := len(s); n > 0 {
+		return (s[(n-1)/2] + s[n/2]) / 2, s[0], s[n-1]
 	}
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	n := len(s)
-	if n%2 == 1 {
-		median = s[n/2]
-	} else {
-		median = (s[n/2-1] + s[n/2]) / 2
-	}
-	return median, s[0], s[n-1]
+	return 0, 0, 0
+}
+
+func median(xs []float64) float64 {
+	m, _, _ := stats(xs)
+	return m
 }

@@ -1,8 +1,9 @@
 // Package suite is entrena's benchmark program: it records the machine,
-// measures the FMA peak and memory bandwidth, times every kernel on every
-// available path and a training step for several network shapes, optionally
-// runs the peer libraries (bench/peers) on the same work, and writes an
-// aligned table, a JSON file, a chart and a Markdown comparison.
+// then measures every kernel on every path, training steps and epochs, and
+// optionally the peer libraries (bench/peers) on the same work. Every
+// comparison runs in alternating rounds, each opened by a health probe (FMA
+// peak and memory bandwidth), so the ratios hold on a shared machine. It
+// writes a readable report, a JSON file, a chart and COMPARISON.md.
 //
 // Main is the whole command line, so that `go run ./bench` and
 // `entrena bench` share it.
@@ -16,43 +17,54 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/v1tr0/entrena/asm"
+	"github.com/v1tr0/entrena/bench/peak"
 	"github.com/v1tr0/entrena/pool"
 )
 
 const usage = `usage:
-  bench [flags]                     measure this machine (and the peers with -peers)
-  bench compare [-group g] a.json b.json ...  print result files side by side with ratios to the first
-  bench render [-o FILE] [-chart] results.json  write COMPARISON.md (and with -chart gemm.png) again from a result file
+  bench [flags]                       measure this machine (and the peers with -peers)
+  bench compare [-group g] [a.json ...]  result files side by side; without files, every CPU in bench/results
+  bench render [-o FILE] [-chart] results.json  write COMPARISON.md (and gemm.png) again from a result file
+  bench slug [-best]                  this CPU's folder name under bench/results (-best: the best kernel path)
+  bench goals results.json            check a result file against bench/GOALS.md (exit status 1 if one is not reached)
 
 flags:
 `
 
 // runner carries one benchmark run.
 type runner struct {
-	rep     *Report
-	quick   bool
-	paths   []string // kernel paths to measure, best last
-	threads []int    // thread counts for multi-core measurements
-	t       timing
-	log     io.Writer
-	want    func(group string) bool // -only
+	rep      *Report
+	quick    bool
+	paths    []string // kernel paths to measure, best last
+	threads  []int    // thread counts of the multi-core rows
+	rounds   int      // recorded rounds per comparison
+	budget   time.Duration
+	log      io.Writer // -v: every row as measured
+	status   io.Writer // the progress line
+	peersDir string    // "" without -peers
 
-	epochSamples  int // -samples: samples of the synthetic epoch (Go and training peers); 0: default
-	fashionEpochs int // -fashionepochs; 0: default
+	epochSamples, fashionEpochs int
+	repsFlag                    int
+
+	workers            map[string]*worker
+	noted              map[string]bool // peers recorded in the report
+	probes             [][2]float64    // FMA GFLOPS and GB/s before each round
+	probeSrc, probeDst []float32
 
 	gonumVersion string
+	group        string // the group being measured, for the progress line
+	start, shown time.Time
+	estimate     time.Duration
 }
 
-func (r *runner) logf(format string, args ...any) {
-	if r.log != nil {
-		fmt.Fprintf(r.log, format+"\n", args...)
-	}
-}
+var flagSet = flag.Set
 
 func (r *runner) skip(format string, args ...any) {
 	r.rep.Skipped = append(r.rep.Skipped, fmt.Sprintf(format, args...))
@@ -60,7 +72,9 @@ func (r *runner) skip(format string, args ...any) {
 
 func (r *runner) add(row Row) {
 	r.rep.Rows = append(r.rep.Rows, row)
-	r.logf("%-8s %-36s %-22s t=%d %10.4g %-9s %s", row.Group, row.Name, row.Impl, row.Threads, row.Metric, row.Unit, pct(row.PctPeak))
+	if r.log != nil {
+		fmt.Fprintf(r.log, "%-8s %-36s %-22s t=%d %10.4g %-9s %s\n", row.Group, row.Name, row.Impl, row.Threads, row.Metric, row.Unit, ratioText(row))
+	}
 }
 
 func (r *runner) use(path string) {
@@ -72,30 +86,89 @@ func (r *runner) use(path string) {
 // best is the fastest path being measured (the last one).
 func (r *runner) best() string { return r.paths[len(r.paths)-1] }
 
+// peak returns the measured per-core peak of path, or the best path's for
+// "" (peers) and generic.
+func (r *runner) peak(path string) (g float64) {
+	for _, p := range r.rep.Peaks {
+		if p.Path == path || p.Path == r.best() && g == 0 {
+			g = p.GFLOPS
+		}
+	}
+	return g
+}
+
+// progress redraws the progress line after each round.
+func (r *runner) progress() {
+	if r.status == nil || time.Since(r.shown) < time.Second {
+		return
+	}
+	r.shown = time.Now()
+	el := time.Since(r.start)
+	left := "finishing"
+	if r.estimate > el {
+		left = fmt.Sprintf("about %s left", (r.estimate - el).Round(time.Second))
+	}
+	fmt.Fprintf(r.status, "\rbench: %-10s %s elapsed, %s   ", r.group, el.Round(time.Second), left)
+}
+
+// estimateRun is roughly how long the run takes on a quiet machine with
+// two cores, from the work of each group (a busier machine takes longer).
+func (r *runner) estimateRun(want func(string) bool) time.Duration {
+	k := float64(r.rounds+1) * r.budget.Seconds() / 0.12 // 1: the kernel rounds of a full run
+	th := float64(len(r.threads))
+	epochs := float64(2*r.epochRounds()) * th * float64(r.epochSampleCount()) / 100e3
+	fashion := float64(r.fashionEpochCount()) * th * 0.5
+	sec := map[string]float64{"memory": 3, "gemm": 30 * k, "eltwise": 45 * k, "step": 6 * k, "epoch": epochs, "fashion": fashion, "contention": 40}
+	if r.peersDir != "" {
+		sec["gemm"] += float64((r.rounds+1)*len(gemmShapes(r.quick))) * 1.5
+		sec["step"] += float64(r.rounds+1) * 3
+		sec["epoch"] = 20*epochs + 30
+		sec["fashion"] = 25*fashion + 10
+	}
+	total := 2.0
+	for g, s := range sec {
+		if want(g) {
+			total += s
+		}
+	}
+	return time.Duration(total * float64(time.Second))
+}
+
 // Main runs the benchmark command with args (without the program name) and
 // returns the exit status.
 func Main(args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 && args[0] == "compare" {
-		return compareMain(args[1:], stdout, stderr)
-	}
-	if len(args) > 0 && args[0] == "render" {
-		return renderMain(args[1:], stdout, stderr)
+	if len(args) > 0 {
+		switch args[0] {
+		case "compare":
+			return compareMain(args[1:], stdout, stderr)
+		case "render":
+			return renderMain(args[1:], stdout, stderr)
+		case "goals":
+			return goalsMain(args[1:], stdout, stderr)
+		case "slug": // for bench.mk: this CPU's folder under bench/results, or with -best the best kernel path
+			if a := asm.Available(); len(args) > 1 && args[1] == "-best" {
+				fmt.Fprintln(stdout, a[len(a)-1])
+			} else {
+				fmt.Fprintln(stdout, probeMachine().Slug)
+			}
+			return 0
+		}
 	}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
-	quick := fs.Bool("quick", false, "small sweep (CI smoke run, seconds)")
+	quick := fs.Bool("quick", false, "small sweep, few rounds (a smoke run, seconds)")
 	jsonOut := fs.String("json", "", "write the results to this JSON `file`")
 	pathsFlag := fs.String("paths", "", "comma-separated kernel `paths` to measure (default: all available)")
 	threadsFlag := fs.String("threads", "", "comma-separated thread `counts` for the multi-core rows (default: 1 and all cores)")
-	peers := fs.Bool("peers", false, "also run the peer programs of bench/peers (see bench/peers/setup.sh)")
+	peers := fs.Bool("peers", false, "also run the peers of bench/peers (see bench/peers/setup.sh)")
 	peersDir := fs.String("peersdir", "", "`dir`ectory of the peer programs (default: bench/peers of this repository)")
-	only := fs.String("only", "", "comma-separated `groups` to run: memory,gemm,eltwise,step,epoch,fashion,contention (default: all but contention, which starts a competing process; with -peers, only the peers of those groups)")
-	samples := fs.Int("samples", 0, "`samples` of the synthetic training epoch, Go side and training peers (default 60000, 6000 with -quick)")
+	only := fs.String("only", "", "comma-separated `groups`: memory,gemm,eltwise,step,epoch,fashion,contention (default: all but contention, which starts a competing process)")
+	samples := fs.Int("samples", 0, "`samples` of the synthetic training epoch, entrena and the peers (default 60000, 6000 with -quick)")
 	fashionEp := fs.Int("fashionepochs", 0, "`epochs` of the Fashion-MNIST comparison (default 5, 1 with -quick)")
 	outDir := fs.String("out", "", "write JSON, chart and COMPARISON.md into this `dir`ectory")
 	chart := fs.String("chart", "", "write the GFLOPS-vs-size chart to this PNG `file`")
-	reps := fs.Int("reps", 0, "timed repetitions per measurement (default 7, or 3 with -quick)")
+	reps := fs.Int("reps", 0, "recorded `rounds` per comparison (default 5, or 3 with -quick)")
 	verbose := fs.Bool("v", false, "print each row as it is measured")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -108,84 +181,71 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-
 	r := &runner{quick: *quick, rep: &Report{Schema: SchemaVersion, Created: time.Now().UTC(), Quick: *quick,
-		Command: "go run ./bench " + strings.Join(args, " ")}}
+		Command: strings.TrimSpace("go run ./bench " + strings.Join(args, " "))}, workers: map[string]*worker{}, noted: map[string]bool{},
+		status: stderr, epochSamples: *samples, fashionEpochs: *fashionEp}
 	r.rep.Machine = probeMachine()
-	r.gonumVersion = moduleVersion("gonum.org/v1/gonum")
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			r.gonumVersion += map[bool]string{true: d.Version}[d.Path == "gonum.org/v1/gonum"]
+		}
+	}
 	if *verbose {
 		r.log = stderr
 	}
 	var err error
-	if r.paths, err = parsePaths(*pathsFlag); err != nil {
+	if r.paths, err = parsePaths(*pathsFlag); err == nil {
+		r.threads, err = parseThreads(*threadsFlag)
+	}
+	if err == nil && (*samples < 0 || *fashionEp < 0 || *reps < 0) {
+		err = errors.New("-samples, -fashionepochs and -reps must not be negative")
+	}
+	if err == nil && *peers {
+		r.peersDir, err = findPeersDir(*peersDir)
+	}
+	if err != nil {
 		fmt.Fprintln(stderr, "bench:", err)
 		return 2
 	}
-	if r.threads, err = parseThreads(*threadsFlag); err != nil {
-		fmt.Fprintln(stderr, "bench:", err)
-		return 2
-	}
-	r.t = timing{reps: 7, minRep: 20 * time.Millisecond}
+	r.rounds, r.budget = 5, 20*time.Millisecond
 	if *quick {
-		r.t = timing{reps: 3, minRep: 2 * time.Millisecond}
+		r.rounds, r.budget = 3, 3*time.Millisecond
 	}
-	if *reps > 0 {
-		r.t.reps = *reps
+	if r.repsFlag = *reps; *reps > 0 {
+		r.rounds = *reps
 	}
-	if *samples < 0 || *fashionEp < 0 {
-		fmt.Fprintln(stderr, "bench: -samples and -fashionepochs must not be negative")
-		return 2
-	}
-	r.epochSamples, r.fashionEpochs = *samples, *fashionEp
-	groups := map[string]bool{}
-	for _, g := range strings.Split(*only, ",") {
-		if g = strings.TrimSpace(g); g != "" {
-			groups[g] = true
-		}
-	}
-	// contention starts a competing process and runs only when named.
-	want := func(g string) bool { return groups[g] || len(groups) == 0 && g != "contention" }
-	r.want = want
-	var pdir string
-	if *peers {
-		if pdir, err = findPeersDir(*peersDir); err != nil {
-			fmt.Fprintln(stderr, "bench:", err)
-			return 2
-		}
+	want := func(g string) bool {
+		return slices.Contains(strings.Split(*only, ","), g) || *only == "" && g != "contention"
 	}
 
 	prev := asm.Active()
 	defer func() { _ = asm.Use(prev) }()
-	fmt.Fprintf(stderr, "bench: %s, paths %s, threads %v%s\n", r.rep.Machine.Model,
-		strings.Join(r.paths, ","), r.threads, map[bool]string{true: " (quick)"}[*quick])
-	r.runPeaks() // always: the percentages need it
-	steps := []struct {
+	defer r.closePeers()
+	r.start, r.estimate = time.Now(), r.estimateRun(want)
+	fmt.Fprintf(stderr, "bench: %s, paths %s, threads %v, %d rounds per comparison%s; this takes about %s\n",
+		r.rep.Machine.Model, strings.Join(r.paths, ","), r.threads, r.rounds,
+		map[bool]string{true: ", with the peers"}[*peers], r.estimate.Round(time.Second))
+	for _, p := range r.paths {
+		if g, err := peak.Measure(p, map[bool]time.Duration{false: 300, true: 30}[r.quick]*time.Millisecond); err == nil {
+			r.rep.Peaks = append(r.rep.Peaks, Peak{Path: p, GFLOPS: g})
+		}
+	}
+	for _, s := range []struct {
 		group string
 		run   func()
 	}{
-		{"memory", r.runMemory}, {"gemm", r.runGemm}, {"eltwise", r.runEltwise},
-		{"step", r.runSteps}, {"epoch", r.runEpochs}, {"fashion", r.runFashion},
-		{"contention", r.runContention},
-	}
-	for _, s := range steps {
+		{"memory", r.runMemory}, {"gemm", r.runGemm}, {"eltwise", r.runEltwise}, {"step", r.runSteps},
+		{"epoch", r.runEpochs}, {"fashion", r.runFashion}, {"contention", r.runContention},
+	} {
 		if want(s.group) {
-			t := time.Now()
+			r.group = s.group
 			s.run()
-			fmt.Fprintf(stderr, "bench: %s done in %.1f s\n", s.group, time.Since(t).Seconds())
 		}
 	}
-	if *peers {
-		t := time.Now()
-		r.runPeers(pdir)
-		fmt.Fprintf(stderr, "bench: peers done in %.1f s\n", time.Since(t).Seconds())
-	}
+	r.finishHealth()
+	fmt.Fprintf(stderr, "\rbench: done in %s%s\n", time.Since(r.start).Round(time.Second), strings.Repeat(" ", 40))
+	WriteText(stdout, r.rep)
 
-	WriteTable(stdout, r.rep)
-	if *peers {
-		fmt.Fprintln(stdout)
-		WritePeerRatios(stdout, r.rep)
-	}
-	WriteSummaries(stdout, r.rep)
 	status := 0
 	write := func(what string, f func() error) {
 		if err := f(); err != nil {
@@ -194,21 +254,19 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if *outDir != "" {
-		dir := *outDir
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		if err := os.MkdirAll(*outDir, 0o755); err != nil {
 			fmt.Fprintln(stderr, "bench:", err)
 			return 1
 		}
 		if *jsonOut == "" {
-			*jsonOut = filepath.Join(dir, "results.json")
+			*jsonOut = filepath.Join(*outDir, "results.json")
 		}
 		if *chart == "" && want("gemm") {
-			*chart = filepath.Join(dir, "gemm.png") // no chart when -only leaves GEMM out
+			*chart = filepath.Join(*outDir, "gemm.png")
 		}
+		link := map[bool]string{true: filepath.Base(*chart)}[*chart != ""]
 		write("COMPARISON.md", func() error {
-			return writeFile(filepath.Join(dir, "COMPARISON.md"), func(w io.Writer) error {
-				return WriteMarkdown(w, r.rep, filepath.Base(*chart))
-			})
+			return writeFile(filepath.Join(*outDir, "COMPARISON.md"), func(w io.Writer) error { return WriteMarkdown(w, r.rep, link) })
 		})
 	}
 	if *jsonOut != "" {
@@ -239,31 +297,13 @@ func parsePaths(s string) ([]string, error) {
 	if strings.TrimSpace(s) == "" {
 		return avail, nil
 	}
-	want := map[string]bool{}
-	for _, p := range strings.Split(s, ",") {
-		p = strings.TrimSpace(p)
-		if p == "" {
-			continue
-		}
-		found := false
-		for _, a := range avail {
-			found = found || a == p
-		}
-		if !found {
+	want := strings.Split(strings.ReplaceAll(s, " ", ""), ",")
+	for _, p := range want {
+		if !slices.Contains(avail, p) {
 			return nil, fmt.Errorf("-paths: %q is not available here (available: %s)", p, strings.Join(avail, ", "))
 		}
-		want[p] = true
 	}
-	var out []string
-	for _, a := range avail {
-		if want[a] {
-			out = append(out, a)
-		}
-	}
-	if len(out) == 0 {
-		return nil, errors.New("-paths: empty list")
-	}
-	return out, nil
+	return slices.DeleteFunc(avail, func(p string) bool { return !slices.Contains(want, p) }), nil
 }
 
 // parseThreads validates a -threads list; empty means 1 and all cores.
@@ -286,10 +326,3 @@ func parseThreads(s string) ([]int, error) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
-func pct(p float64) string {
-	if p <= 0 {
-		return ""
-	}
-	return fmt.Sprintf("%.0f%%", p)
-}

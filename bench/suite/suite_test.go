@@ -2,7 +2,9 @@ package suite
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -10,43 +12,139 @@ import (
 	"time"
 
 	"github.com/v1tr0/entrena/asm"
-	"github.com/v1tr0/entrena/data"
 )
+
+func testRunner() *runner {
+	return &runner{rep: &Report{Schema: SchemaVersion, Machine: Machine{L3: 1 << 20}}, paths: asm.Available(), threads: []int{1},
+		workers: map[string]*worker{}, noted: map[string]bool{}}
+}
+
+// fixed is a side whose rounds take the given seconds per op, in turn.
+func fixed(impl string, per float64, secs ...float64) *side {
+	i := 0
+	return &side{row: Row{Group: "gemm", Name: "w", Impl: impl, Threads: 1, Unit: "GFLOPS"}, per: per,
+		peer: func(time.Duration) (float64, error) { s := secs[i%len(secs)]; i++; return s, nil }}
+}
+
+func TestMeasureWorkRatiosPerRound(t *testing.T) {
+	r := testRunner()
+	// A slow phase in the second recorded round hits both sides: the
+	// per-round ratio stays 2, the medians of the figures move.
+	ref := fixed("entrena/x", 1, 1, 1, 2, 1) // the first call is the warm-up round
+	peer := fixed("peer", 1, 2, 2, 4, 2)
+	r.measureWork([]*side{ref, peer}, 3, time.Millisecond, true)
+	if len(r.rep.Rows) != 2 {
+		t.Fatalf("rows: %+v", r.rep.Rows)
+	}
+	p := r.rep.Rows[1]
+	if p.Ratio != 2 || p.RatioLo != 2 || p.RatioHi != 2 || p.Reps != 3 || p.Versus != "entrena/x, 1 thread(s)" {
+		t.Errorf("peer row %+v: want ratio 2 (2–2) over 3 rounds against entrena/x", p)
+	}
+	if p.Median != 2 || p.Metric != 0.5 || r.rep.Rows[0].Ratio != 0 {
+		t.Errorf("medians: peer %v s, %v; reference ratio %v", p.Median, p.Metric, r.rep.Rows[0].Ratio)
+	}
+	if len(r.probes) != 3 || len(p.probes) != 3 {
+		t.Errorf("one probe per recorded round: %d, row %v", len(r.probes), p.probes)
+	}
+	// A side that fails is left out with the reason; the others keep their rows.
+	r = testRunner()
+	bad := fixed("broken", 1, 1)
+	bad.peer = func(time.Duration) (float64, error) { return 0, os.ErrNotExist }
+	r.measureWork([]*side{fixed("entrena/x", 1, 1), bad}, 2, time.Millisecond, true)
+	if len(r.rep.Rows) != 1 || len(r.rep.Skipped) != 1 || !strings.Contains(r.rep.Skipped[0], "broken") {
+		t.Errorf("failed side: rows %+v skipped %q", r.rep.Rows, r.rep.Skipped)
+	}
+}
+
+func TestStats(t *testing.T) {
+	for _, c := range []struct{ in, want []float64 }{
+		{[]float64{3, 1, 2}, []float64{2, 1, 3}}, {[]float64{4, 1, 3, 2}, []float64{2.5, 1, 4}}, {[]float64{7}, []float64{7, 7, 7}}, {nil, []float64{0, 0, 0}},
+	} {
+		if m, lo, hi := stats(c.in); m != c.want[0] || lo != c.want[1] || hi != c.want[2] {
+			t.Errorf("stats(%v) = %v %v %v, want %v", c.in, m, lo, hi, c.want)
+		}
+	}
+}
+
+func TestMeasureWorkRotatesOrder(t *testing.T) {
+	r := testRunner()
+	var order []string
+	mk := func(name string) *side {
+		s := fixed(name, 1, 1)
+		s.peer = func(time.Duration) (float64, error) { order = append(order, name); return 1, nil }
+		return s
+	}
+	r.measureWork([]*side{mk("A"), mk("B"), mk("C")}, 3, time.Millisecond, false)
+	if got := strings.Join(order, ""); got != "ABCBCACAB" {
+		t.Errorf("order %s, want ABC BCA CAB", got)
+	}
+}
+
+func TestGoSideUsesTestingBenchmark(t *testing.T) {
+	r := testRunner()
+	calls := 0
+	s := &side{row: Row{Group: "eltwise", Name: "w", Impl: "entrena/" + r.best(), Path: r.best(), Threads: 1}, per: 1,
+		bench: onPath(r.best(), func() error { calls++; return nil })}
+	r.measureWork([]*side{s}, 2, time.Millisecond, true)
+	row := r.rep.Rows[0]
+	if row.OpsRep < 1 || row.Allocs != 0 || row.Median <= 0 || calls < 3 {
+		t.Errorf("row %+v after %d calls", row, calls)
+	}
+	// A Go side whose call fails is left out with the call's error.
+	s = &side{row: Row{Name: "failing", Impl: "entrena/" + r.best(), Threads: 1}, per: 1,
+		bench: onPath(r.best(), func() error { return os.ErrInvalid })}
+	r.measureWork([]*side{s}, 2, time.Millisecond, true)
+	if len(r.rep.Rows) != 1 || len(r.rep.Skipped) != 1 || !strings.Contains(r.rep.Skipped[0], os.ErrInvalid.Error()) {
+		t.Errorf("failing side: rows %d, skipped %q", len(r.rep.Rows), r.rep.Skipped)
+	}
+}
+
+func TestHealthFlagsDippedRounds(t *testing.T) {
+	r := testRunner()
+	r.probes = [][2]float64{{100, 10}, {100, 10}, {80, 10}, {100, 5}, {100, 10}}
+	r.rep.Rows = []Row{{Name: "a", probes: []int{0, 1, 2}}, {Name: "b", probes: []int{3, 4}}}
+	r.probeSrc = make([]float32, 1<<20)
+	r.finishHealth()
+	h := r.rep.Health
+	if h.Rounds != 5 || h.Flagged != 2 || h.PeakGFLOPS != 100 || h.BandwidthGBs != 10 {
+		t.Errorf("health %+v", h)
+	}
+	if r.rep.Rows[0].Flagged != 1 || r.rep.Rows[1].Flagged != 1 {
+		t.Errorf("flagged per row: %d %d", r.rep.Rows[0].Flagged, r.rep.Rows[1].Flagged)
+	}
+	if !strings.Contains(healthLine(r.rep), "2 of 5 rounds flagged") {
+		t.Errorf("health line %q", healthLine(r.rep))
+	}
+}
 
 func sampleReport(model string, scale float64) *Report {
 	return &Report{Schema: SchemaVersion, Created: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC), Command: "go run ./bench",
-		Machine: Machine{Model: model, LogicalCPU: 2, GoVersion: "go1.26", Paths: []string{"generic", "avx2"}, Default: "avx2", Slug: "x-2cpu"},
+		Machine: Machine{Model: model, LogicalCPU: 2, GoVersion: "go1.26", Paths: []string{"generic", "avx2"}, Default: "avx2", Slug: model},
 		Peaks:   []Peak{{Path: "avx2", GFLOPS: 100}},
+		Health:  &Health{Rounds: 10, Flagged: 1, PeakGFLOPS: 100, BandwidthGBs: 10, PeakDip: 0.9, BandwidthDip: 0.8},
 		Rows: []Row{
-			{Group: "gemm", Name: "sgemm NN 64x64x64", Impl: "entrena/avx2", Path: "avx2", Threads: 1, Reps: 3, OpsRep: 10,
-				Median: 1e-5, Min: 0.9e-5, Max: 1.2e-5, Metric: 52.4 * scale, Unit: "GFLOPS", PctPeak: 52.4, Allocs: 0},
-			{Group: "gemm", Name: "sgemm NN 128x128x128", Impl: "entrena/avx2", Path: "avx2", Threads: 1, Reps: 3, OpsRep: 10,
-				Median: 5e-5, Min: 5e-5, Max: 6e-5, Metric: 80 * scale, Unit: "GFLOPS", Allocs: 0},
-			{Group: "gemm", Name: "sgemm NN 64x64x64", Impl: "numpy", Threads: 1, Reps: 3, Median: 2e-5, Min: 2e-5, Max: 2e-5,
-				Metric: 26.2, Unit: "GFLOPS", Allocs: -1},
-			{Group: "epoch", Name: "784-128-64-10 b=32", Impl: "entrena/avx2", Path: "avx2", Threads: 1, Reps: 1, Median: 0.2,
-				Min: 0.2, Max: 0.2, Metric: 300000 * scale, Unit: "samples/s"},
+			{Group: "gemm", Name: "sgemm NN 1024x1024x1024", Impl: "entrena/avx2", Path: "avx2", Threads: 1, Reps: 5, Median: 1e-5,
+				Metric: 80 * scale, Unit: "GFLOPS", PctPeak: 80},
+			{Group: "gemm", Name: "sgemm NN 1024x1024x1024", Impl: "openblas-c", Threads: 1, Reps: 5, Metric: 40, Unit: "GFLOPS",
+				Allocs: -1, Versus: "entrena/avx2, 1 thread(s)", Ratio: 2 * scale, RatioLo: 1.9, RatioHi: 2.1},
+			{Group: "epoch", Name: "784-128-64-10 b=32", Impl: "entrena/avx2", Path: "avx2", Threads: 1, Reps: 5, Median: 0.2,
+				Metric: 300000 * scale, Unit: "samples/s", PctPeak: 60},
 		},
-		Peers: []PeerRun{{Peer: "numpy (PyPI) gemm, 1 thread(s)", Command: "python gemm.py", Versions: map[string]string{"numpy": "2.4"}},
-			{Peer: "FANN from C train", Skipped: "not built"}},
+		Peers: []PeerRun{{Peer: "numpy, 1 thread(s)", Command: "python worker.py", Versions: map[string]string{"numpy": "2.4"},
+			Settings: "openblas 0.3.31 kernel=Haswell"}, {Peer: "fann-c, 1 thread(s)", Skipped: "not built"}},
 	}
 }
 
 func TestJSONRoundTrip(t *testing.T) {
-	dir := t.TempDir()
+	path := filepath.Join(t.TempDir(), "r.json")
 	rep := sampleReport("CPU A", 1)
-	path := filepath.Join(dir, "r.json")
 	if err := rep.WriteJSON(path); err != nil {
 		t.Fatal(err)
 	}
 	got, err := ReadReport(path)
-	if err != nil {
-		t.Fatal(err)
+	if err != nil || !reflect.DeepEqual(got, rep) {
+		t.Fatalf("round trip: %v\n got %+v\nwant %+v", err, got, rep)
 	}
-	if !reflect.DeepEqual(got, rep) {
-		t.Fatalf("round trip changed the report:\n got %+v\nwant %+v", got, rep)
-	}
-	// A newer schema is refused with a clear message.
 	rep.Schema = SchemaVersion + 1
 	if err := rep.WriteJSON(path); err != nil {
 		t.Fatal(err)
@@ -56,338 +154,176 @@ func TestJSONRoundTrip(t *testing.T) {
 	}
 }
 
-func TestStats(t *testing.T) {
-	for _, c := range []struct {
-		in          []float64
-		med, lo, hi float64
-	}{
-		{[]float64{3, 1, 2}, 2, 1, 3},
-		{[]float64{4, 1, 3, 2}, 2.5, 1, 4},
-		{[]float64{7}, 7, 7, 7},
-		{nil, 0, 0, 0},
-	} {
-		m, lo, hi := stats(c.in)
-		if m != c.med || lo != c.lo || hi != c.hi {
-			t.Errorf("stats(%v) = %v %v %v, want %v %v %v", c.in, m, lo, hi, c.med, c.lo, c.hi)
+// TestReportReadsAsAUser: ratio first, machine and health named, no
+// internal vocabulary.
+func TestReportReadsAsAUser(t *testing.T) {
+	var text, md bytes.Buffer
+	WriteText(&text, sampleReport("CPU A", 1))
+	if err := WriteMarkdown(&md, sampleReport("CPU A", 1), "gemm.png"); err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{text.String(), md.String()} {
+		for _, want := range []string{"CPU A", "1 of 10 rounds flagged", "2.00×", "1.90–2.10", "openblas-c", "entrena (Go, avx2)"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("report lacks %q:\n%s", want, out)
+			}
 		}
+		for _, bad := range []string{"issue", "missed", " met", "target"} {
+			if strings.Contains(strings.ToLower(out), bad) {
+				t.Errorf("report says %q:\n%s", bad, out)
+			}
+		}
+	}
+	if !strings.Contains(md.String(), "kernel=Haswell") || !strings.Contains(md.String(), "not run: not built") {
+		t.Errorf("Markdown lacks the peers' BLAS or skip reason:\n%s", md.String())
+	}
+	// The ratio column comes first in every table.
+	if !strings.Contains(text.String(), "\nentrena ÷ this") {
+		t.Errorf("tables do not start with the ratio:\n%s", text.String())
 	}
 }
 
-func TestCompareSideBySide(t *testing.T) {
+// TestCommittedResultsRender renders and compares every committed result
+// file, the ones from before rounds included.
+func TestCommittedResultsRender(t *testing.T) {
+	files, _ := filepath.Glob("../results/*/*.json")
+	if len(files) == 0 {
+		t.Skip("no committed results")
+	}
+	var reps []*Report
+	for _, f := range files {
+		rep, err := ReadReport(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var md bytes.Buffer
+		if err := WriteMarkdown(&md, rep, ""); err != nil || !strings.Contains(md.String(), rep.Machine.Model) {
+			t.Errorf("%s: %v", f, err)
+		}
+		if strings.Contains(md.String(), "issue") {
+			t.Errorf("%s renders an issue number", f)
+		}
+		reps = append(reps, rep)
+	}
+	var cmp bytes.Buffer
+	Compare(&cmp, files, reps, "", false)
+	if !strings.Contains(cmp.String(), "[2]/[1]") {
+		t.Errorf("compare:\n%s", cmp.String())
+	}
+	// Two runs' ratios side by side: the peer row of the sample report.
+	cmp.Reset()
+	Compare(&cmp, []string{"a", "b"}, []*Report{sampleReport("A", 1), sampleReport("B", 1.1)}, "", true)
+	if !strings.Contains(cmp.String(), "openblas-c") || !strings.Contains(cmp.String(), "1.10×") || strings.Contains(cmp.String(), "epoch") {
+		t.Errorf("compare -ratio:\n%s", cmp.String())
+	}
+}
+
+func TestCompareCPUsSideBySide(t *testing.T) {
 	var buf bytes.Buffer
-	Compare(&buf, []string{"a.json", "b.json"}, []*Report{sampleReport("CPU A", 1), sampleReport("CPU B", 2)}, "")
+	CompareCPUs(&buf, []*Report{sampleReport("CPU B", 2), sampleReport("CPU A", 1)})
 	out := buf.String()
-	for _, want := range []string{"[1] a.json: CPU A", "[2] b.json: CPU B", "[2]/[1]", "2.00×", "sgemm NN 128x128x128"} {
+	for _, want := range []string{"CPU A (2 CPUs)", "CPU B (2 CPUs)", "avx2 100.0 GFLOPS", "80 GFLOPS, 80% of peak", "160.0 GFLOPS",
+		"2.00× (openblas-c)", "4.00× (openblas-c)", "300000 samples/s", "no peer measured"} {
 		if !strings.Contains(out, want) {
-			t.Errorf("compare output lacks %q:\n%s", want, out)
+			t.Errorf("missing %q:\n%s", want, out)
 		}
 	}
-	// A row present only in the first file shows "-" for the second.
-	b := sampleReport("CPU B", 1)
-	b.Rows = b.Rows[:1]
-	buf.Reset()
-	Compare(&buf, []string{"a", "b"}, []*Report{sampleReport("CPU A", 1), b}, "gemm")
-	if !strings.Contains(buf.String(), "-") || strings.Contains(buf.String(), "epoch") {
-		t.Errorf("missing rows / group filter:\n%s", buf.String())
+	if strings.Index(out, "CPU A") > strings.Index(out, "CPU B") {
+		t.Errorf("CPUs not in slug order:\n%s", out)
 	}
 }
 
-func TestCompareMainFiles(t *testing.T) {
-	dir := t.TempDir()
-	a, b := filepath.Join(dir, "a.json"), filepath.Join(dir, "b.json")
-	if err := sampleReport("CPU A", 1).WriteJSON(a); err != nil {
-		t.Fatal(err)
+func TestGoals(t *testing.T) {
+	goals, err := readGoals("../GOALS.md")
+	if err != nil || len(goals) < 10 {
+		t.Fatalf("GOALS.md: %d goals, %v", len(goals), err)
 	}
-	if err := sampleReport("CPU B", 0.5).WriteJSON(b); err != nil {
-		t.Fatal(err)
-	}
-	var out, errb bytes.Buffer
-	if code := Main([]string{"compare", a, b}, &out, &errb); code != 0 {
-		t.Fatalf("compare exit %d: %s", code, errb.String())
-	}
-	if !strings.Contains(out.String(), "0.50×") {
-		t.Errorf("want ratio 0.50×:\n%s", out.String())
-	}
-	if code := Main([]string{"compare", filepath.Join(dir, "missing.json")}, &out, &errb); code == 0 {
-		t.Error("compare of a missing file succeeded")
-	}
-}
-
-func TestTableAligned(t *testing.T) {
-	var buf bytes.Buffer
-	WriteTable(&buf, sampleReport("CPU A", 1))
-	lines := strings.Split(buf.String(), "\n")
-	var hdr, row string
-	for _, l := range lines {
-		if strings.HasPrefix(l, "group") {
-			hdr = l
-		}
-		if strings.Contains(l, "sgemm NN 64x64x64") && strings.Contains(l, "entrena/avx2") {
-			row = l
+	for _, g := range goals {
+		if fig, _ := g.check(&Report{}); fig != "" && fig != "at most 0 over 0 rows" {
+			t.Errorf("goal %q on an empty run: %q, want not measured", g.title, fig)
 		}
 	}
-	if hdr == "" || row == "" {
-		t.Fatalf("table lacks header or row:\n%s", buf.String())
-	}
-	// Columns line up: "impl" in the header starts where the impl does in the row.
-	if strings.Index(hdr, "impl") != strings.Index(row, "entrena/avx2") {
-		t.Errorf("columns not aligned:\n%s\n%s", hdr, row)
-	}
-	for _, want := range []string{"52.4", "GFLOPS", "52%", "10.00 µs", "-10/+20%", "machine: CPU A"} {
-		if !strings.Contains(buf.String(), want) {
-			t.Errorf("table lacks %q:\n%s", want, buf.String())
-		}
-	}
-}
-
-func TestPeerRatiosAndMarkdown(t *testing.T) {
 	rep := sampleReport("CPU A", 1)
-	lines := peerRatios(rep)
-	if len(lines) != 1 || lines[0].peer.Impl != "numpy" || lines[0].ours.Metric/lines[0].peer.Metric != 2 {
-		t.Fatalf("peerRatios = %+v", lines)
-	}
-	var buf bytes.Buffer
-	if err := WriteMarkdown(&buf, rep, "gemm.png"); err != nil {
-		t.Fatal(err)
-	}
-	md := buf.String()
-	for _, want := range []string{"# entrena benchmark: CPU A", "**2.00×**", "numpy 2.4", "**skipped** | not built", "![", "`go run ./bench`"} {
-		if !strings.Contains(md, want) {
-			t.Errorf("markdown lacks %q", want)
-		}
-	}
-}
-
-func TestChart(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "c.png")
-	if err := WriteChart(path, sampleReport("CPU A", 1)); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
-		t.Fatalf("chart is not a PNG (err %v)", err)
-	}
-}
-
-func TestFlags(t *testing.T) {
-	if _, err := parsePaths("nosuch"); err == nil {
-		t.Error("unknown path accepted")
-	}
-	p, err := parsePaths(strings.Join(asm.Available(), ","))
-	if err != nil || !reflect.DeepEqual(p, asm.Available()) {
-		t.Errorf("parsePaths(all) = %v, %v", p, err)
-	}
-	if _, err := parseThreads("0"); err == nil {
-		t.Error("0 threads accepted")
-	}
-	if th, err := parseThreads("1,2"); err != nil || !reflect.DeepEqual(th, []int{1, 2}) {
-		t.Errorf("parseThreads = %v, %v", th, err)
-	}
-	var out, errb bytes.Buffer
-	if code := Main([]string{"-nosuchflag"}, &out, &errb); code != 2 {
-		t.Errorf("bad flag: exit %d", code)
-	}
-}
-
-func TestSlug(t *testing.T) {
-	for in, want := range map[string]string{
-		"Intel(R) Xeon(R) Processor":                     "intel-xeon-processor-2cpu",
-		"AMD EPYC 9B45 128-Core Processor":               "amd-epyc-9b45-128-core-processor-2cpu",
-		"11th Gen Intel(R) Core(TM) i7-1185G7 @ 3.00GHz": "11th-gen-intel-core-i7-1185g7-3-00ghz-2cpu",
-		"": "unknown-cpu-2cpu",
+	for _, c := range []struct {
+		g       goal
+		fig     string
+		reached bool
+	}{
+		{goal{group: "gemm", work: "sgemm NN 1024x1024x1024", threads: "1", impl: "entrena/avx2", measure: "%peak", target: 90}, "80%", false},
+		{goal{group: "gemm", work: "sgemm NN 1024x1024x1024", threads: "1", impl: "entrena", measure: "÷peer", peers: []string{"openblas"}, target: 1}, "2.00× openblas-c", true},
+		{goal{group: "epoch", work: "784-128-64-10 b=32", threads: "all", impl: "entrena", measure: "figure", target: 300000}, "300000 samples/s", true},
+		{goal{group: "epoch", work: "784-128-64-10 b=32", threads: "1", impl: "entrena", measure: "÷peer", peers: []string{"*"}, target: 1}, "", false},
 	} {
-		if got := slug(in, 2); got != want {
-			t.Errorf("slug(%q) = %q, want %q", in, got, want)
+		if fig, ok := c.g.check(rep); fig != c.fig || ok != c.reached {
+			t.Errorf("%+v: %q %v, want %q %v", c.g, fig, ok, c.fig, c.reached)
 		}
 	}
-}
-
-func TestFlopsPerSample(t *testing.T) {
-	if got := mnistNet.flopsPerSample(); got != 454400 {
-		t.Errorf("784-128-64-10 flop per sample = %v, want 454400", got)
+	path := filepath.Join(t.TempDir(), "r.json")
+	if err := rep.WriteJSON(path); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if code := Main([]string{"goals", path}, &out, &out); code != 1 || !strings.Contains(out.String(), "NOT REACHED") {
+		t.Errorf("goals: exit %d\n%s", code, out.String())
 	}
 }
 
-// TestRunPeerProtocol drives runPeer with a stand-in peer (a shell script)
-// printing progress, then the JSON result line; and one that fails.
-func TestRunPeerProtocol(t *testing.T) {
-	dir := t.TempDir()
-	ok := filepath.Join(dir, "ok.sh")
-	os.WriteFile(ok, []byte("#!/bin/sh\necho progress\necho '{\"versions\":{\"x\":\"1\"},\"rows\":[{\"group\":\"gemm\",\"name\":\"n\",\"impl\":\"x\",\"metric\":2,\"unit\":\"GFLOPS\"}]}'\n"), 0o755)
-	out, err := runPeer([]string{ok}, peerEnv(1), 10*time.Second)
-	if err != nil || len(out.Rows) != 1 || out.Versions["x"] != "1" {
-		t.Fatalf("runPeer = %+v, %v", out, err)
+// TestWorkerProtocol runs the numpy worker when this machine has numpy.
+func TestWorkerProtocol(t *testing.T) {
+	if exec.Command("python3", "-c", "import numpy").Run() != nil {
+		t.Skip("python3 with numpy not installed")
 	}
-	bad := filepath.Join(dir, "bad.sh")
-	os.WriteFile(bad, []byte("#!/bin/sh\necho boom >&2\nexit 3\n"), 0o755)
-	if _, err := runPeer([]string{bad}, peerEnv(1), 10*time.Second); err == nil || !strings.Contains(err.Error(), "boom") {
-		t.Fatalf("failing peer: err = %v", err)
+	cmd := exec.Command("python3", "../peers/worker.py", "--lib", "numpy")
+	cmd.Stdin = strings.NewReader(`{"op": "hello"}
+{"op": "gemm", "ta": false, "tb": true, "m": 8, "n": 8, "k": 8, "budget": 0.001}
+{"op": "eltwise", "kernel": "sigmoid", "n": 100, "budget": 0.001}
+{"op": "nosuchop"}
+{"op": "epoch", "batch": 32, "samples": 64}
+`)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, kv := range peerEnv(2) {
-		if strings.HasPrefix(kv, "OPENBLAS_CORETYPE=") || strings.HasPrefix(kv, "OPENBLAS_L2_SIZE=") {
-			t.Errorf("peer environment keeps %s", kv)
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	var as []answer
+	for _, l := range lines {
+		var a answer
+		if err := json.Unmarshal([]byte(l), &a); err != nil {
+			t.Fatal(err, l)
 		}
+		as = append(as, a)
+	}
+	if len(as) != 5 || as[0].Versions["numpy"] == "" || !strings.Contains(as[0].Settings, "OPENBLAS_CORETYPE") ||
+		as[1].S <= 0 || as[2].S <= 0 || !strings.Contains(lines[3], "unsupported") || as[4].S <= 0 {
+		t.Errorf("answers:\n%s", out)
 	}
 }
 
-// TestQuickSmoke runs the program itself on a small part of the sweep.
-func TestQuickSmoke(t *testing.T) {
-	dir := t.TempDir()
-	jsonPath := filepath.Join(dir, "q.json")
+func TestQuickRunSaysHowLong(t *testing.T) {
 	var out, errb bytes.Buffer
-	args := []string{"-quick", "-reps", "1", "-only", "gemm,eltwise,step", "-threads", "1", "-json", jsonPath}
-	if code := Main(args, &out, &errb); code != 0 {
+	if code := Main([]string{"-quick", "-only", "memory", "-reps", "1"}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
-	rep, err := ReadReport(jsonPath)
-	if err != nil {
-		t.Fatal(err)
+	if !strings.Contains(errb.String(), "this takes about") || !strings.Contains(errb.String(), "done in") ||
+		!strings.Contains(out.String(), "Memory bandwidth") || !strings.Contains(out.String(), "rounds flagged") {
+		t.Errorf("stderr %q\nstdout %s", errb.String(), out.String())
 	}
-	groups := map[string]int{}
-	for _, r := range rep.Rows {
-		groups[r.Group]++
-		if r.Metric <= 0 || r.Median <= 0 {
-			t.Errorf("row without a figure: %+v", r)
-		}
-		// Allocation counts are recorded (zero allocations is the kernels'
-		// own tested property; here only the measurement is checked).
-		if r.Allocs < 0 {
-			t.Errorf("%s %s: no allocation count", r.Name, r.Impl)
-		}
-	}
-	for _, g := range []string{"gemm", "eltwise", "update", "step"} {
-		if groups[g] == 0 {
-			t.Errorf("no %s rows", g)
-		}
-	}
-	if !strings.Contains(out.String(), "sgemm NN 64x64x64") {
-		t.Errorf("table lacks the first GEMM:\n%s", out.String())
+	if code := Main([]string{"-paths", "sse9"}, &out, &errb); code != 2 {
+		t.Errorf("bad -paths: exit %d", code)
 	}
 }
 
-// TestTrainingTablesAndTargets checks the training tables (entrena from C
-// and Python beside Go, ratios to the fastest peer), the Fashion-MNIST table
-// and the issue-8 targets: share of the FMA ceiling, wide-network scaling.
-func TestTrainingTablesAndTargets(t *testing.T) {
-	rep := sampleReport("CPU A", 1)
-	rep.Peaks = []Peak{{Path: "avx2", GFLOPS: 100}, {Path: "avx512", GFLOPS: 227.2}} // ceiling 500,000 samples/s
-	add := func(group, name, impl string, th int, metric, acc float64) {
-		rep.Rows = append(rep.Rows, Row{Group: group, Name: name, Impl: impl, Threads: th, Reps: 1, OpsRep: 1,
-			Median: 60000 / metric, Min: 60000 / metric, Max: 60000 / metric, Metric: metric, Unit: "samples/s", Accuracy: acc})
+// TestDeadWorkerIsReported: a peer whose process ends is skipped with how
+// it ended, and its sides are left out.
+func TestDeadWorkerIsReported(t *testing.T) {
+	r := testRunner()
+	r.peersDir = t.TempDir()
+	w := r.startWorker(peerDef{impl: "dead", python: "/bin/false", lib: "numpy"}, 1)
+	if w.err == nil || !strings.Contains(w.err.Error(), "exit status 1") || len(r.rep.Peers) != 1 || r.rep.Peers[0].Skipped == "" {
+		t.Fatalf("err %v, peers %+v", w.err, r.rep.Peers)
 	}
-	add("epoch", "784-128-64-10 b=256", "entrena/avx512", 1, 250000, 0)
-	add("epoch", "784-128-64-10 b=256", "numpy", 1, 125000, 0)
-	add("epoch", "784-128-64-10 b=256", "entrena (C)", 1, 240000, 0)
-	add("epoch", "784-128-64-10 b=256", "entrena (Python)", 1, 230000, 0)
-	add("step", "1024-1024-1024-10 b=256", "entrena/avx512", 1, 1000, 0)
-	add("step", "1024-1024-1024-10 b=256", "entrena/avx512", 2, 1900, 0)
-	add("fashion", fashionName(5), "entrena/avx512", 1, 400000, 0.861)
-	add("fashion", fashionName(5), "torch", 1, 150000, 0.864)
-	add("fashion", fashionName(5), "numpy", 1, 200000, 0.862)
-
-	tt, ok := trainingTable(rep, "epoch")
-	if !ok {
-		t.Fatal("no epoch table")
+	if _, err := w.call(map[string]any{"op": "hello"}); err == nil {
+		t.Error("a dead worker answered")
 	}
-	var b bytes.Buffer
-	tt.text(&b)
-	for _, want := range []string{"entrena (C)", "entrena (Python)", "entrena (Go, avx512)", "2.00×", "1.92×"} {
-		if !strings.Contains(b.String(), want) {
-			t.Errorf("epoch table lacks %q:\n%s", want, b.String())
-		}
-	}
-	ft, _ := trainingTable(rep, "fashion")
-	b.Reset()
-	ft.text(&b)
-	for _, want := range []string{"86.10%", "86.40%", "2.00×", "0.150"} {
-		if !strings.Contains(b.String(), want) {
-			t.Errorf("fashion table lacks %q:\n%s", want, b.String())
-		}
-	}
-	b.Reset()
-	WriteSummaries(&b, rep)
-	for _, want := range []string{"500000 samples/s per core", "50% of the avx512 ceiling", "1.90× (1000.0 → 1900.0", "met", "2.00× numpy"} {
-		if !strings.Contains(b.String(), want) {
-			t.Errorf("targets lack %q:\n%s", want, b.String())
-		}
-	}
-	// entrena from C or Python is a peer of entrena from Go in the ratios.
-	found := false
-	for _, l := range peerRatios(rep) {
-		found = found || (l.peer.Impl == "entrena (C)" && isGo(l.ours.Impl))
-	}
-	if !found {
-		t.Error("peerRatios leaves out entrena (C)")
-	}
-	b.Reset()
-	if err := WriteMarkdown(&b, rep, ""); err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"## Targets (issue 8)", "## Fashion-MNIST", "| entrena (Python) |"} {
-		if !strings.Contains(b.String(), want) {
-			t.Errorf("markdown lacks %q", want)
-		}
-	}
-}
-
-// TestPeerGroups: -only selects the peer programs of its groups, and the
-// binding peers are in the list under their row names.
-func TestPeerGroups(t *testing.T) {
-	r := &runner{rep: &Report{}, threads: []int{1}, want: func(g string) bool { return g == "fashion" }}
-	progs := r.peerPrograms(t.TempDir())
-	labels := map[string]bool{}
-	n := 0
-	for _, p := range progs {
-		labels[p.label] = true
-		if p.group == "" {
-			t.Errorf("peer %q has no group", p.label)
-		}
-		if r.peerWanted(p) {
-			n++
-			if p.group != "fashion" {
-				t.Errorf("-only fashion runs %q", p.label)
-			}
-		}
-	}
-	if n == 0 || !labels["entrena (C) train"] || !labels["entrena (Python) train"] {
-		t.Errorf("peer list: %d fashion peers, labels %v", n, labels)
-	}
-}
-
-// TestFashionRun: one Fit call times every epoch through the progress
-// callback, and a separable stand-in for Fashion-MNIST is learnt; the seed
-// spread note covers five seeds.
-func TestFashionRun(t *testing.T) {
-	set := func(samples int) *data.Set {
-		s := &data.Set{Samples: samples, Inputs: 784, Outputs: 10, Classes: 10,
-			X: make([]float32, samples*784), Y: make([]float32, samples*10)}
-		for i := 0; i < samples; i++ {
-			c := i % 10
-			for f := c * 78; f < c*78+78; f++ { // class c lights its own band of pixels
-				s.X[i*784+f] = 1
-			}
-			s.Y[i*10+c] = 1
-		}
-		return s
-	}
-	fs := fashionSet{train: set(3200), test: set(100)}
-	per, acc, err := fashionRun(fs, 1, 1, 3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(per) != 3 {
-		t.Fatalf("%d epoch times for 3 epochs", len(per))
-	}
-	for _, s := range per {
-		if s <= 0 {
-			t.Fatalf("epoch times %v", per)
-		}
-	}
-	if acc < 0.9 {
-		t.Errorf("test accuracy %.3f on separable bands", acc)
-	}
-	note := fashionSeedSpread(fs, acc, 1)
-	if !strings.Contains(note, "seeds 1–5: median") {
-		t.Errorf("spread note %q", note)
-	}
+	r.closePeers()
 }

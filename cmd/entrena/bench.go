@@ -7,9 +7,11 @@ import (
 	"github.com/v1tr0/entrena/bench/suite"
 )
 
-// cmdBench runs the micro-benchmark program of package bench/suite (the same
-// program as `go run ./bench`): machine, FMA peak, bandwidth, every kernel on
-// every path, training steps; `entrena bench -h` lists its flags.
+// cmdBench runs the benchmark program of package bench/suite (the same
+// program as `go run ./bench`): every kernel on every path, training steps and
+// epochs, each comparison in interleaved rounds with a health probe; it says
+// first how long it will take and shows a progress line. `entrena bench -h`
+// lists its flags.
 func cmdBench(args []string, stdout, stderr io.Writer) error {
 	return exitStatus(suite.Main(args, stdout, stderr))
 }

@@ -5,7 +5,7 @@
 //	entrena predict [flags]   run a saved model on a file, write predictions as CSV
 //	entrena eval    [flags]   loss and accuracy of a saved model on labelled data
 //	entrena info              CPU, SIMD features, the kernel path and the default threads
-//	entrena bench   [flags]   the micro-benchmarks (when built in)
+//	entrena bench   [flags]   the benchmarks of this machine (when built in)
 //
 // Run `entrena COMMAND -h` for a command's flags. Exit status: 0 success,
 // 1 failure (bad data, I/O, divergence), 2 bad usage, 130 interrupted.
@@ -50,7 +50,7 @@ var commands = []command{
 	{"predict", "run a saved model on a file and write its predictions (CSV)", cmdPredict},
 	{"eval", "loss and accuracy of a saved model on labelled data", cmdEval},
 	{"info", "CPU model, SIMD features, the kernel path chosen and why, the default threads", cmdInfo},
-	{"bench", "micro-benchmarks of the kernels and training steps", cmdBench},
+	{"bench", "benchmarks of the kernels and training on this machine", cmdBench},
 	{"version", "entrena's release, model format, Go version and platform", cmdVersion},
 }
 

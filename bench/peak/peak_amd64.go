@@ -1,8 +1,12 @@
 //go:build !noasm && !purego
 
-package asm
+package peak
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/v1tr0/entrena/asm"
+)
 
 //go:noescape
 func peakLoopAVX2(iters int)
@@ -15,7 +19,7 @@ func peakLoop(path string) (func(int), float64, error) {
 	if path == "generic" {
 		return nil, 0, errNoPeak
 	}
-	if !slices.Contains(Available(), path) {
+	if !slices.Contains(asm.Available(), path) {
 		return nil, 0, unknownPeakPath(path)
 	}
 	switch path {

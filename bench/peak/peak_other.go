@@ -1,6 +1,6 @@
 //go:build noasm || purego || !(amd64 || arm64)
 
-package asm
+package peak
 
 // peakLoop: this build has no SIMD peak loop.
 func peakLoop(path string) (func(int), float64, error) {

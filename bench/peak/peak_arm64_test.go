@@ -1,6 +1,6 @@
 //go:build !noasm && !purego
 
-package asm
+package peak
 
 import (
 	"testing"
@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestNEONPeakLoop runs the NEON FMA loop directly and through MeasurePeak
+// TestNEONPeakLoop runs the NEON FMA loop directly and through Measure
 // (the figure under qemu means nothing; it must only be positive).
 func TestNEONPeakLoop(t *testing.T) {
 	_, _, err := peakLoop("generic")
@@ -23,9 +23,9 @@ func TestNEONPeakLoop(t *testing.T) {
 	loop(0)
 	loop(1000)
 	require.Equal(t, 192.0, flops)
-	g, err := MeasurePeak("neon", time.Millisecond)
+	g, err := Measure("neon", time.Millisecond)
 	require.NoError(t, err)
 	require.Greater(t, g, 0.0)
-	_, err = MeasurePeak("avx512", time.Millisecond)
+	_, err = Measure("avx512", time.Millisecond)
 	require.ErrorContains(t, err, "not available")
 }

@@ -1,15 +1,20 @@
-package asm
+// Package peak measures a CPU core's fused multiply-add throughput on one
+// of entrena's SIMD paths: the "100 %" every share of peak in the
+// benchmark report is taken against, and a health probe between rounds.
+package peak
 
 import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/v1tr0/entrena/asm"
 )
 
-// errNoPeak is returned by MeasurePeak for a path without a SIMD peak loop.
+// errNoPeak is returned by Measure for a path without a SIMD peak loop.
 var errNoPeak = errors.New("no SIMD peak for generic")
 
-// MeasurePeak measures the single-core fused multiply-add throughput of a
+// Measure measures the single-core fused multiply-add throughput of a
 // kernel path, in GFLOPS (one FMA = 2 FLOP), by running a loop of
 // independent vector FMA chains on the calling goroutine for about d. It is
 // the "100 %" a GEMM benchmark compares against. path is "avx2" (12 chains
@@ -17,7 +22,7 @@ var errNoPeak = errors.New("no SIMD peak for generic")
 // chains of FMLA on Q registers, 4 lanes); an unknown path, one this CPU or
 // build cannot run, or "generic" (which has no SIMD loop) returns an error. The figure is
 // the best of several rounds, so noise from other processes lowers it less.
-func MeasurePeak(path string, d time.Duration) (gflops float64, err error) {
+func Measure(path string, d time.Duration) (gflops float64, err error) {
 	loop, flopsPerIter, err := peakLoop(path)
 	if err != nil {
 		return 0, err
@@ -50,10 +55,10 @@ func MeasurePeak(path string, d time.Duration) (gflops float64, err error) {
 
 // unknownPeakPath is the error for a path name with no peak loop here.
 func unknownPeakPath(path string) error {
-	for _, name := range knownPaths {
+	for _, name := range asm.KnownPaths() {
 		if name == path {
-			return fmt.Errorf("MeasurePeak: path %q is not available on this CPU or build", path)
+			return fmt.Errorf("Measure: path %q is not available on this CPU or build", path)
 		}
 	}
-	return fmt.Errorf("MeasurePeak: unknown path %q (valid: %v)", path, knownPaths)
+	return fmt.Errorf("Measure: unknown path %q (valid: %v)", path, asm.KnownPaths())
 }

@@ -2,7 +2,7 @@
 
 #include "textflag.h"
 
-// Peak-FMA loop for MeasurePeak on NEON. Each iteration issues 24
+// Peak-FMA loop for peak.Measure on NEON. Each iteration issues 24
 // independent VFMLA chains (acc_i += x·y, 4 lanes): 24 ≥ 4 FMA pipes ×
 // 4-cycle latency (Neoverse V1/V2, Apple cores; 2 pipes on Cortex-A7x and
 // Neoverse N1), so throughput, not latency, bounds the loop. The inputs are

@@ -2,7 +2,7 @@
 
 #include "textflag.h"
 
-// Peak-FMA loops for MeasurePeak. Each iteration issues 12 independent
+// Peak-FMA loops for peak.Measure. Each iteration issues 12 independent
 // VFMADD231PS chains (acc_i = acc_i + x·y): 12 ≥ 2 FMA ports × 4-cycle
 // latency, so throughput, not latency, bounds the loop. The inputs are
 // fixed small values; the results are discarded.

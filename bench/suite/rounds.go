@@ -1,0 +1,187 @@
+package suite
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/v1tr0/entrena/asm"
+	"github.com/v1tr0/entrena/bench/peak"
+)
+
+// Every comparison is measured in rounds: each round takes a health probe,
+// then runs every side of the work once for about the round budget, the
+// sides in a rotated order (A B C, B C A, …), so a slow phase of a shared
+// machine lands on all of them. A first, unrecorded round warms up and
+// calibrates the calls per round; every later round runs that many.
+
+// side is one implementation of a piece of work.
+type side struct {
+	row   Row
+	per   float64 // units of the metric per op: GFLOP, G elements, GB, samples
+	flops float64 // FLOP per op, for the share of the FMA peak (0: none)
+	calls int64   // ops per round, once calibrated (preset 1 for an epoch)
+
+	bench func(b *testing.B)                                  // a Go side
+	peer  func(budget time.Duration) (sec float64, err error) // a peer's side: seconds per op
+
+	finish func(row *Row) // fills what the rounds do not measure (accuracy)
+
+	times  []float64 // seconds per op, one per recorded round
+	allocs float64
+	err    error
+}
+
+var initTesting sync.Once
+
+// goRound runs s.bench through testing.Benchmark: for about budget in the
+// calibrating round, then for the calibrated number of calls.
+func goRound(s *side, budget time.Duration) float64 {
+	initTesting.Do(testing.Init)
+	bt := budget.String()
+	if s.calls > 0 {
+		bt = strconv.FormatInt(s.calls, 10) + "x"
+	}
+	if err := flagSet("test.benchtime", bt); err != nil {
+		panic(err)
+	}
+	benchErr = nil
+	res := testing.Benchmark(func(b *testing.B) {
+		b.ReportAllocs()
+		s.bench(b)
+	})
+	if res.N == 0 || benchErr != nil {
+		s.err = cmp.Or(benchErr, errors.New("the benchmark failed"))
+		return 0
+	}
+	s.calls = int64(res.N)
+	s.allocs = float64(res.MemAllocs) / float64(res.N)
+	return res.T.Seconds() / float64(res.N)
+}
+
+// measureWork runs the sides of one piece of work in rounds and adds a row
+// per side, with its ratio against its reference (refOf). With warmup, a
+// first unrecorded round calibrates; without, sides calibrate themselves.
+func (r *runner) measureWork(sides []*side, rounds int, budget time.Duration, warmup bool) {
+	first := 0
+	if !warmup {
+		first = 1
+	}
+	var probes []int
+	for round := first - 1; round < rounds; round++ {
+		if round >= 0 {
+			probes = append(probes, r.probe())
+		}
+		for i := range sides {
+			s := sides[(i+max(round, 0))%len(sides)]
+			if s.err != nil {
+				continue
+			}
+			var sec float64
+			if s.bench != nil {
+				sec = goRound(s, budget)
+			} else {
+				sec, s.err = s.peer(budget)
+			}
+			if round >= 0 && s.err == nil {
+				s.times = append(s.times, sec)
+			}
+		}
+		r.progress()
+	}
+	for _, s := range sides {
+		if s.err != nil || len(s.times) == 0 {
+			r.skip("%s %s (%d threads): %v", s.row.Name, s.row.Impl, s.row.Threads, s.err)
+			continue
+		}
+		row := s.row
+		row.Reps, row.OpsRep, row.probes = len(s.times), s.calls, probes
+		row.Median, row.Min, row.Max = stats(s.times)
+		row.Metric = s.per / row.Median
+		row.Allocs = -1
+		if s.bench != nil {
+			row.Allocs = s.allocs
+		}
+		if pk := r.peak(row.Path); s.flops > 0 && pk > 0 && row.Path != "generic" {
+			row.PctPeak = 100 * s.flops / row.Median / 1e9 / (pk * float64(row.Threads))
+		}
+		if ref := refOf(sides, s); ref != s && ref.err == nil && len(ref.times) == len(s.times) {
+			var ratios []float64
+			for k := range s.times {
+				ratios = append(ratios, (ref.per/ref.times[k])/(s.per/s.times[k]))
+			}
+			row.Ratio, row.RatioLo, row.RatioHi = stats(ratios)
+			row.Versus = fmt.Sprintf("%s, %d thread(s)", ref.row.Impl, ref.row.Threads)
+		}
+		if s.finish != nil {
+			s.finish(&row)
+		}
+		r.add(row)
+	}
+}
+
+// refOf is what a side's ratio is against: entrena's first side on the
+// same number of threads, or for that side itself (another path, another
+// thread count of entrena) the first side.
+func refOf(sides []*side, s *side) *side {
+	for _, o := range sides {
+		if strings.HasPrefix(o.row.Impl, "entrena/") && o.row.Threads == s.row.Threads && o != s {
+			return o
+		} else if o == s {
+			break
+		}
+	}
+	return sides[0]
+}
+
+// probe measures the FMA peak of the best path and the copy bandwidth
+// beyond the caches, and returns the probe's index.
+func (r *runner) probe() int {
+	g, _ := peak.Measure(r.best(), 3*time.Millisecond)
+	if r.probeSrc == nil {
+		n := max(2*r.rep.Machine.L3, 64<<20) / 8
+		n = min(n, 64<<20)
+		r.probeSrc, r.probeDst = asm.Aligned(n), asm.Aligned(n)
+	}
+	t := time.Now()
+	copy(r.probeDst, r.probeSrc)
+	bw := float64(8*len(r.probeSrc)) / time.Since(t).Seconds() / 1e9
+	r.probes = append(r.probes, [2]float64{g, bw})
+	return len(r.probes) - 1
+}
+
+// healthDips: a round is flagged when its probe falls below these shares
+// of the run's median peak or bandwidth.
+const peakDip, bandwidthDip = 0.9, 0.8
+
+// finishHealth flags the dipped rounds of every row and fills rep.Health.
+func (r *runner) finishHealth() {
+	if len(r.probes) == 0 {
+		return
+	}
+	var pk, bw []float64
+	for _, p := range r.probes {
+		pk, bw = append(pk, p[0]), append(bw, p[1])
+	}
+	h := &Health{Rounds: len(r.probes), PeakGFLOPS: median(pk), BandwidthGBs: median(bw), PeakDip: peakDip, BandwidthDip: bandwidthDip,
+		BandwidthNote: fmt.Sprintf("Go copy of %d MiB (8 B per float moved)", len(r.probeSrc)*4>>20)}
+	dipped := func(i int) bool { return pk[i] < peakDip*h.PeakGFLOPS || bw[i] < bandwidthDip*h.BandwidthGBs }
+	for i := range r.probes {
+		if dipped(i) {
+			h.Flagged++
+		}
+	}
+	for i := range r.rep.Rows {
+		for _, p := range r.rep.Rows[i].probes {
+			if dipped(p) {
+				r.rep.Rows[i].Flagged++
+			}
+		}
+	}
+	r.rep.Health = h
+}
