@@ -160,3 +160,34 @@ func TestSchemaEncodeAllocatesNothing(t *testing.T) {
 	})
 	require.Zero(t, allocs)
 }
+
+func TestBadTargetsAreErrors(t *testing.T) {
+	bce, err := New(Spec{Inputs: 2, Layers: []Layer{{1, Sigmoid}}, Loss: BinaryCrossEntropy,
+		Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 2, Seed: 1})
+	require.NoError(t, err)
+	x := []float32{0, 1, 1, 0}
+	_, err = bce.Fit(x, []float32{1, 2}, 2, FitOptions{Epochs: 1})
+	require.ErrorIs(t, err, ErrData)
+	require.ErrorContains(t, err, "outside [0, 1]")
+	_, _, err = bce.Evaluate(x, []float32{-1, 0}, 2)
+	require.ErrorContains(t, err, "outside [0, 1]")
+	_, err = bce.Fit(x, []float32{1, 0}, 2, FitOptions{Epochs: 1})
+	require.NoError(t, err)
+
+	cce, err := New(Spec{Inputs: 2, Layers: []Layer{{3, Softmax}}, Loss: CategoricalCrossEntropy,
+		Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 2, Seed: 1})
+	require.NoError(t, err)
+	_, err = cce.TrainStep(x, []float32{1, 0, 0, 0.5, 0.2, 0}, 2)
+	require.ErrorContains(t, err, "sample 1 sums to 0.7")
+	_, err = cce.TrainStep(x, []float32{2, 0, 0, 0, 1, 0}, 2)
+	require.ErrorContains(t, err, "looks like a class index")
+	_, _, err = cce.Evaluate(x, []float32{0, 1, 0, -0.5, 1, 0.5}, 2)
+	require.ErrorContains(t, err, "negative")
+	_, err = cce.TrainStep(x, []float32{0, 1, 0, 0.25, 0.25, 0.5}, 2)
+	require.NoError(t, err, "soft labels are distributions")
+
+	_, err = New(Spec{Inputs: 2, Layers: []Layer{{1, Softmax}}, Loss: CategoricalCrossEntropy,
+		Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 2, Seed: 1})
+	require.ErrorIs(t, err, ErrSpec)
+	require.ErrorContains(t, err, "softmax over 1 unit")
+}
