@@ -218,4 +218,3 @@ func parseValue(f string) (float32, error) {
 	}
 	return float32(v), nil
 }
-
