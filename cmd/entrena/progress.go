@@ -19,22 +19,22 @@ import (
 // ETA, redrawn in place, when the output is a terminal; and the cost every
 // N epochs, as the seed's training cycle does, always.
 type reporter struct {
-	w       io.Writer
-	tty     bool // draw the bar
-	width   int  // terminal columns
-	every   int  // print the cost every N epochs (0: never)
-	label   string
-	test    bool      // validation figures are in the reports
+	w     io.Writer
+	tty   bool // draw the bar
+	width int  // terminal columns
+	every int  // print the cost every N epochs (0: never)
+	label string
+	test  bool // validation figures are in the reports
 	// regression: no accuracy; regress scores the test set every epoch.
 	regression bool
 	regress    *regressTrack
 	lastScores scores
-	samples int       // per epoch
-	start   time.Time // of the run
-	drawn   time.Time // last bar redraw
-	barLen  int       // characters of the bar on screen now
-	stop    *atomic.Bool
-	last    core.Progress // latest report, for the interrupt message
+	samples    int       // per epoch
+	start      time.Time // of the run
+	drawn      time.Time // last bar redraw
+	barLen     int       // characters of the bar on screen now
+	stop       *atomic.Bool
+	last       core.Progress // latest report, for the interrupt message
 
 	// threads reads the network's thread stats at the end of every epoch
 	// (nil: not reported): a busy machine may take threads away for a
