@@ -214,7 +214,7 @@ func trainData(d dataFlags, seed uint64, log io.Writer) (kind string, train, tes
 
 // presets are the defaults per kind of data, applied to flags the user did
 // not set (on the command line or in a spec file). Regression: a linear
-// output on standardised targets, ReLU hidden units, Adam.
+// output on standardised targets, tanh hidden units, Adam.
 func presets(kind string, train *data.Set, regression bool) map[string]string {
 	in := train.Inputs
 	switch kind {
@@ -232,7 +232,7 @@ func presets(kind string, train *data.Set, regression bool) map[string]string {
 	out := train.Outputs
 	switch {
 	case regression:
-		p["loss"], p["activation"], p["optimizer"], p["lr"] = "mse", "relu", "adam", "0.003"
+		p["loss"], p["activation"], p["optimizer"], p["lr"] = "mse", "tanh", "adam", "0.001"
 		p["epochs"] = "200"
 	case train.Classes == 2:
 		p["loss"], out = "mse", 1
