@@ -3,6 +3,7 @@ package core
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -253,12 +254,16 @@ func (n *Network) Schema() *Schema {
 func (n *Network) SchemaJSON() []byte { return n.schema }
 
 // SetSchemaJSON attaches a schema given as its JSON document (see
-// MarshalSchema); an empty document removes it.
+// MarshalSchema); an empty document removes it. A document that does not
+// parse or fit is an ErrSpec, a newer schema version an ErrVersion.
 func (n *Network) SetSchemaJSON(b []byte) error {
 	if len(b) == 0 {
 		return n.SetSchema(nil)
 	}
 	s, err := UnmarshalSchema(b)
+	if errors.Is(err, ErrVersion) {
+		return err
+	}
 	if err != nil {
 		return specErr("%v", err)
 	}

@@ -191,3 +191,18 @@ func TestBadTargetsAreErrors(t *testing.T) {
 	require.ErrorIs(t, err, ErrSpec)
 	require.ErrorContains(t, err, "softmax over 1 unit")
 }
+
+func TestSetSchemaJSON(t *testing.T) {
+	n := smallNet(t)
+	require.NoError(t, n.SetSchema(irisSchema()))
+	doc := bytes.Clone(n.SchemaJSON())
+	m := smallNet(t)
+	require.NoError(t, m.SetSchemaJSON(doc))
+	require.Equal(t, irisSchema(), m.Schema())
+	require.ErrorIs(t, m.SetSchemaJSON([]byte(`{"version":1,"task":"classification"}`)), ErrSpec)
+	require.ErrorIs(t, m.SetSchemaJSON([]byte(`{"version":3}`)), ErrVersion)
+	require.ErrorIs(t, m.SetSchemaJSON([]byte(`{"version":1,"colour":"red"}`)), ErrSpec)
+	require.Equal(t, irisSchema(), m.Schema(), "a refused document leaves the schema as it was")
+	require.NoError(t, m.SetSchemaJSON(nil))
+	require.Nil(t, m.Schema())
+}
