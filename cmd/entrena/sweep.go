@@ -47,6 +47,9 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 	if err := s.fit(spec); err != nil {
 		return err
 	}
+	if s.train.CSV != nil {
+		fmt.Fprintf(stdout, "csv: %s\n", s.train.CSV.Summary())
+	}
 	fmt.Fprintf(stdout, "data: %s, %d samples%s; network: %s, %s, %s, batch %d, %d epochs, seed %d; kernels: %s\n",
 		s.train.Name, s.train.Samples, describeNorm(s.norm), describeLayers(spec), spec.Loss, spec.Optimizer.Kind, o.batch, o.epochs, o.seed, asm.Active())
 
