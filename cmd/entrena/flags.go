@@ -102,6 +102,8 @@ func (d *dataFlags) register(fs *flag.FlagSet, withTest bool) {
 		fs.Uint64Var(&d.splitSeed, "split-seed", 1, "seed of --split alone: changing --seed keeps the same test set")
 	} else {
 		fs.StringVar(&d.labelColumn, "label-column", "", "CSV label column; default: the one the model was trained with (its schema), for older models the last")
+		fs.BoolVar(&d.regression, "regression", false, "for a model without a schema: the CSV label is a number (default for a linear output layer); a model with a schema knows its task")
+		fs.BoolVar(&d.classification, "classification", false, "for a model without a schema: the CSV label is a class index")
 	}
 }
 
@@ -352,8 +354,6 @@ func (o *opts) checkCommonEarly() error {
 		return usagef("--split and --test both give a test set; use one")
 	case o.split < 0 || o.split >= 1:
 		return usagef("--split must be in (0, 1), got %v", o.split)
-	case o.regression && o.classification:
-		return usagef("--regression and --classification: give one")
 	}
 	if err := o.dataFlags.check(); err != nil {
 		return err
@@ -368,8 +368,11 @@ func (o *opts) checkCommonEarly() error {
 	return nil
 }
 
-// check validates the CSV layout flags.
+// check validates the CSV flags.
 func (d *dataFlags) check() error {
+	if d.regression && d.classification {
+		return usagef("--regression and --classification: give one")
+	}
 	switch strings.ToLower(d.header) {
 	case "auto", "":
 		d.header = data.HeaderAuto
