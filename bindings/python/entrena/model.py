@@ -477,11 +477,12 @@ class Sequential:
     def _xy(self, x, y):
         if self._fscale is not None:
             x = self._fscale.apply(x, self._inputs)
-        if self._schema is not None and self._schema.get("task") == _schema.CLASSIFICATION:
+        X = floats_in(x, self._inputs, "x")
+        if self._schema is not None and self._schema.get("task") == _schema.CLASSIFICATION \
+                and _length(y) == X.samples:
             y = self._label_targets(y)
         if self._tscale is not None:
             y = _schema.Scaling({"offset": self._tscale.offset, "scale": self._tscale.scale}).apply(y, 1)
-        X = floats_in(x, self._inputs, "x")
         try:
             Y = floats_in(y, self._outputs, "y")
         except ShapeError:
@@ -502,7 +503,7 @@ class Sequential:
         the network's targets; y as given when it is not one label per sample."""
         classes = self._schema["classes"]
         if np is not None and isinstance(y, np.ndarray) and y.ndim == 2 and y.shape[1] > 1:
-            return y
+            return y  # one-hot rows
         values = y.ravel().tolist() if np is not None and isinstance(y, np.ndarray) else list(y)
         if values and isinstance(values[0], (list, tuple)):
             if all(len(v) == 1 for v in values):

@@ -47,6 +47,10 @@ def test_classifier_predicts_its_labels_from_raw_features():
         assert agreement(labels, y) > 0.95
         loss, acc = m.evaluate(x, y)  # the labels as the file wrote them
         assert acc > 0.95 and loss < 0.5
+        # … or one-hot rows, flat or not, as for any model
+        onehot = entrena.to_categorical([int(v) - 1 for v in y], 3)
+        assert m.evaluate(x, onehot) == (loss, acc)
+        assert m.evaluate(x, array.array("f", flat(onehot))) == (loss, acc)
         # Outputs are probabilities over the 3 classes; rows sum to 1.
         out = flat(m.predict(x[:2]))
         assert len(out) == 6 and abs(sum(out[:3]) - 1) < 1e-5
