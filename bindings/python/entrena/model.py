@@ -727,16 +727,24 @@ class Sequential:
         return out
 
     def evaluate(self, x, y):
-        """(loss, accuracy) over (x, y) for a classifier; for a regression
-        model (see ``task``) RegressionScores(loss, rmse, mae, r2), in the
-        target's units -- never an accuracy. With a schema, y may be the class
+        """(loss, accuracy) over (x, y) for a classifier (multi-label: the
+        share of outputs right at 0.5); for a regression model (see ``task``)
+        RegressionScores(loss, rmse, mae, r2), in the target's units -- never
+        an accuracy. With a schema, y may be the class
         labels as the training file wrote them, and x and y are in the
         data's own units (scaled as in training)."""
         h = self._h
         X, Y = self._xy(x, y)
         loss, acc = c_float(), c_float()
         _lib.evaluate(h, X.ptr, X.size, Y.ptr, Y.size, X.samples, byref(loss), byref(acc))
-        if self.task != _schema.REGRESSION:
+        task = self.task
+        if task == _schema.MULTI_LABEL:
+            # Each output is its own yes/no: the share of outputs right at
+            # 0.5, not the argmax match the library computes.
+            p = flat_list(self.predict(x))
+            t = flat_list(Y_values(Y))
+            return loss.value, sum((a >= 0.5) == (b >= 0.5) for a, b in zip(p, t)) / len(t)
+        if task != _schema.REGRESSION:
             return loss.value, acc.value
         pred = self.predict(x)
         p = pred.ravel().tolist() if np is not None else list(pred)
@@ -887,6 +895,16 @@ def from_bytes(data):
 
 Sequential.load = staticmethod(load_model)
 Sequential.from_bytes = staticmethod(from_bytes)
+
+
+def flat_list(a):
+    """A flat list of floats from a numpy array or array('f')."""
+    return a.ravel().tolist() if np is not None and isinstance(a, np.ndarray) else list(a)
+
+
+def Y_values(Y):
+    """The floats a Floats input holds."""
+    return (ctypes.c_float * Y.size).from_address(Y.addr)[:] if Y.size else []
 
 
 def _length(y):

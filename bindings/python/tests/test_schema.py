@@ -164,3 +164,20 @@ def test_class_indices_for_softmax_are_a_clear_error():
             m.fit(x, [0, 2, 1], epochs=1, verbose=0)
     with pytest.raises(entrena.SpecError, match="softmax over 1 unit"):
         entrena.Sequential([entrena.Dense(1, "softmax")], inputs=2, loss="cce")
+
+
+def test_multi_label_accuracy_counts_each_output():
+    x = array.array("f", [0, 0, 1, 0, 0, 1, 1, 1])
+    y = array.array("f", [0, 0, 1, 0, 0, 1, 1, 1])  # each output copies an input
+    with entrena.Sequential([entrena.Dense(2, "sigmoid")], inputs=2, loss="bce",
+                            optimizer=entrena.Adam(lr=0.1), max_batch=4) as m:
+        m.fit(x, y, epochs=300, batch_size=4, verbose=0)
+        m.set_schema({"task": "multi-label", "features": ["a", "b"], "header": True,
+                      "label_column": -1, "columns": 0, "classes": ["has_a", "has_b"],
+                      "class_type": "string"})
+        loss, acc = m.evaluate(x, y)
+        assert acc == 1.0
+        assert m.predict_labels(x) == [[], ["has_a"], ["has_b"], ["has_a", "has_b"]]
+        # Targets (1, 0) everywhere: each output is right on 2 of the 4 rows.
+        loss, acc = m.evaluate(x, array.array("f", [1, 0, 1, 0, 1, 0, 1, 0]))
+        assert acc == 0.5
