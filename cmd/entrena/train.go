@@ -18,7 +18,15 @@ import (
 )
 
 const trainSynopsis = `Trains a network and reports its cost every N epochs, its final loss and
-accuracy on the training and test data, and a sparkline of the cost.
+accuracy on the training and test data (for regression RMSE, MAE and R² in
+the target's units), and a sparkline of the cost.
+
+A CSV file is read as pandas writes it; the first line of output says what
+was guessed: the separator, the header (names, or pandas' 0,1,…,n−1), an
+index column (dropped), the label column and the task (classes from the
+labels present, text and booleans included; real numbers mean regression).
+--out saves the model with its data schema, so that predict and eval read
+new files the same way and answer in the file's labels.
 
 With no flags it trains 784-128-10 (sigmoid hidden layer, softmax output,
 categorical cross-entropy, SGD α = 0.5, batch 32, 10 epochs) on MNIST, read
