@@ -541,6 +541,27 @@ func entrena_save_buffer(net uintptr, buf unsafe.Pointer, size uintptr, needed u
 	})
 }
 
+//export entrena_schema_json
+func entrena_schema_json(net uintptr, buf unsafe.Pointer, size uintptr, needed unsafe.Pointer) (status int32) {
+	const fn = "entrena_schema_json"
+	defer guard(fn, &status)
+	return withNet(fn, net, func(h *netHandle) error {
+		return putString(string(h.net.SchemaJSON()), buf, size, needed)
+	})
+}
+
+//export entrena_set_schema_json
+func entrena_set_schema_json(net uintptr, json *C.char) (status int32) {
+	const fn = "entrena_set_schema_json"
+	defer guard(fn, &status)
+	return withNet(fn, net, func(h *netHandle) error {
+		if json == nil {
+			return h.net.SetSchema(nil)
+		}
+		return h.net.SetSchemaJSON([]byte(C.GoString(json)))
+	})
+}
+
 var memStats struct {
 	sync.Mutex
 	runtime.MemStats

@@ -19,6 +19,11 @@
 // avx512, neon) is chosen at start-up. The same seed on the same path gives
 // bit-identical weights.
 //
+// A network saves to a versioned, CRC-checked model file (Save, Load,
+// Encode, Decode; docs/MODEL_FORMAT.md). A Schema attached with SetSchema
+// travels in the same file and says what the inputs and outputs mean:
+// feature names, label column, class labels, feature and target scaling.
+//
 // A Network is not safe for concurrent use; separate networks are
 // independent and may be trained from separate goroutines at once.
 package core

@@ -16,14 +16,25 @@ import (
 // parameter count), the parameters as float32, and a CRC-32 of everything
 // before it. Optimizer state is not stored. Decode accepts exactly the
 // files Encode writes (modelread.go).
+//
+// Version 2 adds a schema section (schema.go): the header gains its length
+// after the parameter count, and the schema's JSON follows the parameters.
+// A network without a schema is still written as version 1, byte for byte
+// as before, and both versions are read.
 const (
 	modelMagic   = "ENTRENA\x00"
-	ModelVersion = 1
+	ModelVersion = 2 // the newest version written and read
+
+	modelVersionPlain = 1 // no schema section
 )
 
 // EncodedSize is the exact size in bytes of the network's model file.
 func (n *Network) EncodedSize() int {
-	return 8 + 4 + 4 + 4 + 8*len(n.layers) + 4 + 20 + 4 + 8 + 8 + 8 + 4*n.ParamCount() + 4
+	size := 8 + 4 + 4 + 4 + 8*len(n.layers) + 4 + 20 + 4 + 8 + 8 + 8 + 4*n.ParamCount() + 4
+	if n.schema != nil {
+		size += 4 + len(n.schema)
+	}
+	return size
 }
 
 // Encode writes the model file into dst, which must hold EncodedSize bytes,
@@ -41,7 +52,11 @@ func (n *Network) Encode(dst []byte) (int, error) {
 	le := binary.LittleEndian
 	b := dst[:0]
 	b = append(b, modelMagic...)
-	b = le.AppendUint32(b, ModelVersion)
+	version := uint32(modelVersionPlain)
+	if n.schema != nil {
+		version = ModelVersion
+	}
+	b = le.AppendUint32(b, version)
 	b = le.AppendUint32(b, uint32(n.spec.Inputs))
 	b = le.AppendUint32(b, uint32(len(n.layers)))
 	for _, l := range n.spec.Layers {
@@ -57,6 +72,9 @@ func (n *Network) Encode(dst []byte) (int, error) {
 	b = le.AppendUint64(b, n.spec.Seed)
 	b = le.AppendUint64(b, uint64(n.step))
 	b = le.AppendUint64(b, uint64(n.ParamCount()))
+	if n.schema != nil {
+		b = le.AppendUint32(b, uint32(len(n.schema)))
+	}
 	for _, l := range n.layers {
 		for _, v := range l.w {
 			b = le.AppendUint32(b, math.Float32bits(v))
@@ -65,6 +83,7 @@ func (n *Network) Encode(dst []byte) (int, error) {
 			b = le.AppendUint32(b, math.Float32bits(v))
 		}
 	}
+	b = append(b, n.schema...)
 	b = le.AppendUint32(b, crc32.ChecksumIEEE(b))
 	return len(b), nil
 }

@@ -28,6 +28,7 @@ const (
 	headerLayer = 8
 	headerEnd   = 4 + 20 + 4 + 8 + 8 + 8
 	checksumLen = 4
+	schemaLen   = 4 // version 2: the schema section's length, after headerEnd
 )
 
 // paramChunk is how many bytes of parameters are read at a time.
@@ -35,14 +36,15 @@ const paramChunk = 64 << 10
 
 // header is a model file's header, validated.
 type header struct {
-	spec  Spec
-	steps int64
-	raw   []byte // the header's bytes, the start of what the checksum covers
+	spec   Spec
+	steps  int64
+	schema int    // bytes of the schema section (0 in version 1)
+	raw    []byte // the header's bytes, the start of what the checksum covers
 }
 
 // fileSize is the size in bytes of the whole file the header describes.
 func (h *header) fileSize() int64 {
-	return int64(len(h.raw)) + 4*int64(h.spec.ParamCount()) + checksumLen
+	return int64(len(h.raw)) + 4*int64(h.spec.ParamCount()) + int64(h.schema) + checksumLen
 }
 
 // checkSize compares the header's size with the file's.
@@ -62,7 +64,7 @@ func checkStart(start []byte) error {
 	if len(start) < 12 {
 		return fmt.Errorf("%w: truncated header (%d bytes)", ErrModel, len(start))
 	}
-	if v := binary.LittleEndian.Uint32(start[8:]); v != ModelVersion {
+	if v := binary.LittleEndian.Uint32(start[8:]); v != ModelVersion && v != modelVersionPlain {
 		if v > ModelVersion {
 			return fmt.Errorf("%w: file is format version %d, this entrena reads version %d; upgrade entrena", ErrVersion, v, ModelVersion)
 		}
@@ -91,7 +93,11 @@ func readHeader(r io.Reader) (*header, error) {
 	if nl == 0 || nl > MaxLayers {
 		return nil, fmt.Errorf("%w: layer count %d out of range", ErrModel, nl)
 	}
-	raw := make([]byte, headerStart+headerLayer*int(nl)+headerEnd)
+	end := headerEnd
+	if le.Uint32(start[8:]) == ModelVersion {
+		end += schemaLen
+	}
+	raw := make([]byte, headerStart+headerLayer*int(nl)+end)
 	copy(raw, start[:])
 	if k, err := io.ReadFull(r, raw[headerStart:]); err != nil {
 		if isEOF(err) {
@@ -118,6 +124,12 @@ func readHeader(r io.Reader) (*header, error) {
 	s.MaxBatch = int(le.Uint32(b[24:]))
 	s.Seed = le.Uint64(b[28:])
 	steps, count := le.Uint64(b[36:]), le.Uint64(b[44:])
+	if end > headerEnd {
+		h.schema = int(le.Uint32(b[52:]))
+		if h.schema == 0 || h.schema > maxSchemaBytes {
+			return nil, fmt.Errorf("%w: schema section of %d bytes (1 … %d)", ErrModel, h.schema, maxSchemaBytes)
+		}
+	}
 	if reserved != 0 {
 		return nil, fmt.Errorf("%w: reserved header bytes are not zero", ErrModel)
 	}
@@ -193,7 +205,7 @@ func Decode(data []byte) (n *Network, err error) {
 		p = decodeFloats(l.w, p)
 		p = decodeFloats(l.b, p)
 	}
-	if err := h.finish(n); err != nil {
+	if err := h.finish(n, p); err != nil {
 		n.Close()
 		return nil, err
 	}
@@ -245,6 +257,11 @@ func readParams(n *Network, h *header, r io.Reader, atEnd bool) error {
 			return err
 		}
 	}
+	schema := make([]byte, h.schema)
+	if _, err := io.ReadFull(r, schema); err != nil {
+		return truncatedOr(err)
+	}
+	sum.Write(schema)
 	var tail [checksumLen + 1]byte
 	if _, err := io.ReadFull(r, tail[:checksumLen]); err != nil {
 		return truncatedOr(err)
@@ -260,7 +277,7 @@ func readParams(n *Network, h *header, r io.Reader, atEnd bool) error {
 			return err
 		}
 	}
-	return h.finish(n)
+	return h.finish(n, schema)
 }
 
 // readFloats fills dst with little-endian float32s from r, through buf.
@@ -296,11 +313,18 @@ func truncatedOr(err error) error {
 }
 
 // finish completes a network decoded from a file with the header's step
-// count, after checking that no parameter is NaN or ±Inf (Encode writes
-// none).
-func (h *header) finish(n *Network) error {
+// count and the schema section (empty in version 1), after checking that no
+// parameter is NaN or ±Inf (Encode writes none).
+func (h *header) finish(n *Network, schema []byte) error {
 	if i := firstNonFinite(n.params); i >= 0 {
 		return fmt.Errorf("%w: parameter is %v", ErrModel, n.params[i])
+	}
+	if h.schema > 0 {
+		s, err := decodeSchema(schema, n.spec)
+		if err != nil {
+			return err
+		}
+		n.schema = s
 	}
 	n.step = h.steps
 	return nil

@@ -46,7 +46,7 @@ func hugeHeader() []byte {
 		Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 1, Seed: 1}.withDefaults()
 	le := binary.LittleEndian
 	b := []byte(modelMagic)
-	b = le.AppendUint32(b, ModelVersion)
+	b = le.AppendUint32(b, modelVersionPlain)
 	b = le.AppendUint32(b, uint32(s.Inputs))
 	b = le.AppendUint32(b, 1)
 	b = le.AppendUint32(b, uint32(s.Layers[0].Units))

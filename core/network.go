@@ -39,6 +39,7 @@ type Network struct {
 	fit    fitBuffers // shuffling and divergence-recovery buffers, sized on first Fit
 	guard  stepGuard  // TrainStep's divergence guard (guard.go)
 	tiny   bool       // small enough for the loop path of tiny.go
+	schema []byte     // the schema document (schema.go), nil when none
 }
 
 // rngStream is the PCG stream of every network's generator ("entrena").

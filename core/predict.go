@@ -45,6 +45,9 @@ func (n *Network) Evaluate(x, y []float32, samples int) (loss, accuracy float32,
 	if i := firstNonFinite(y[:samples*o]); i >= 0 {
 		return 0, 0, dataErr("target %d (sample %d, output %d) is %v", i, i/o, i%o, y[i])
 	}
+	if err := checkTargetValues(n.spec.Loss, y, samples, o); err != nil {
+		return 0, 0, err
+	}
 	var sum float64
 	correct := 0
 	last := &n.layers[len(n.layers)-1]

@@ -218,6 +218,9 @@ func (s Spec) Validate() error {
 	if s.Loss == CategoricalCrossEntropy && out.Activation != Softmax {
 		return specErr("categorical-crossentropy needs a softmax output layer, got %s", out.Activation)
 	}
+	if out.Activation == Softmax && out.Units == 1 {
+		return specErr("a softmax over 1 unit always outputs 1: use one unit per class (2 or more), or 1 sigmoid unit for two classes")
+	}
 	return s.Optimizer.validate()
 }
 

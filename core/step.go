@@ -168,7 +168,7 @@ func (n *Network) checkTargets(y []float32, batch int) error {
 	if need := batch * n.Outputs(); len(y) < need {
 		return shapeErr("y has %d floats, need %d (%d samples × %d outputs)", len(y), need, batch, n.Outputs())
 	}
-	return nil
+	return checkTargetValues(n.spec.Loss, y, batch, n.Outputs())
 }
 
 // Plain SGD fuses the update into the weight gradient product:

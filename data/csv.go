@@ -1,7 +1,6 @@
 package data
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -13,23 +12,95 @@ import (
 	"strings"
 )
 
-// CSVOptions says how to read a CSV file.
+// CSVOptions says how to read a CSV file. The zero value guesses
+// everything as pandas would, and says what it guessed (CSVInfo.Guesses).
 type CSVOptions struct {
 	// LabelColumn names the target column: a header name, or a 0-based
-	// index (negative counts from the end: -1 is the last column). Empty
-	// means the last column.
+	// position among the data columns (an index column is not counted;
+	// negative counts from the end: -1 is the last column). Empty means the
+	// last column.
 	LabelColumn string
 	// NoLabels reads every column as a feature (data to predict on).
 	NoLabels bool
-	// Regression keeps the target as a real value (one output) instead of a
-	// class index encoded one-hot.
-	Regression bool
-	// MaxClasses bounds class indices (default 1024).
+	// Regression keeps the target as a real value (one output);
+	// Classification makes each distinct label a class. Neither: the labels
+	// decide (see DecodeCSV).
+	Regression, Classification bool
+	// MaxClasses bounds the number of classes (default 1024).
 	MaxClasses int
+	// Header is HeaderAuto (""), HeaderYes or HeaderNo.
+	Header string
+	// Sep is the field separator; 0 sniffs it from the first line.
+	Sep rune
+	// KeepIndex reads a column that looks like a pandas index as a feature.
+	KeepIndex bool
+	// Model, when set, is the layout a trained model expects: the file's
+	// columns are matched to it by name (or by position without a header).
+	Model *CSVModel
 }
 
-// MaxCSVClasses is the default bound on class indices.
+// The values of CSVOptions.Header.
+const (
+	HeaderAuto = ""
+	HeaderYes  = "yes"
+	HeaderNo   = "no"
+)
+
+// The tasks CSVInfo.Task names (the same words as core's).
+const (
+	TaskClassification = "classification"
+	TaskRegression     = "regression"
+)
+
+// The kinds of class label (the same words as core's).
+const (
+	ClassNumber = "number"
+	ClassString = "string"
+	ClassBool   = "boolean"
+)
+
+// CSVModel is the layout of the data a model was trained on.
+type CSVModel struct {
+	Features    []string // the model's inputs, by column name, in order
+	Label       string   // the label column's name ("" when unknown)
+	LabelColumn int      // its position among Columns data columns; -1 when none
+	Columns     int      // data columns of the training file (0 when unknown)
+	Task        string   // TaskClassification, TaskRegression, or "" (other: labels not read)
+	Classes     []string // the class labels, in output order
+}
+
+// CSVInfo is what DecodeCSV found in a file and guessed about it.
+type CSVInfo struct {
+	Sep          rune
+	Header       bool
+	IndexDropped bool     // a leading pandas index column was dropped
+	Columns      []string // the data columns: header names, or positions "0", "1", … without a header
+	Features     []string // the columns of X, in order
+	Label        string   // the label column's name ("" when none)
+	LabelColumn  int      // its position in Columns; -1 when none
+	Task         string   // TaskClassification or TaskRegression; "" without labels
+	Classes      []string // class labels in class-index order, as first written in the file
+	ClassType    string   // ClassNumber, ClassString or ClassBool
+	Guesses      []string // each guess, in words
+}
+
+// Summary is the guesses on one line.
+func (c *CSVInfo) Summary() string { return strings.Join(c.Guesses, "; ") }
+
+func (c *CSVInfo) guess(format string, args ...any) {
+	c.Guesses = append(c.Guesses, fmt.Sprintf(format, args...))
+}
+
+// MaxCSVClasses is the default bound on the number of classes.
 const MaxCSVClasses = 1024
+
+// AutoClassLimit is the most distinct whole-number labels read as classes
+// without CSVOptions.Classification: more is as likely a quantity.
+const AutoClassLimit = 20
+
+// sampleRows is how many rows after the first are looked at to guess the
+// header, the index column and the column kinds.
+const sampleRows = 256
 
 // ReadCSV reads the CSV file at path (plain or gzip); see DecodeCSV. For a
 // plain file, the rows are counted first so the buffers are allocated once.
@@ -121,111 +192,6 @@ func countLines(r io.Reader) (int, error) {
 	}
 }
 
-// DecodeCSV reads a numeric CSV from r. A first row with any field that is
-// not a number is a header. Every other row must have the same number of
-// fields, all finite numbers. The label column (see CSVOptions) becomes a
-// one-hot target over classes 0..max (or a real-valued target with
-// Regression); the other columns are the features, as given (no scaling; see FitNorm).
-// rowsHint, when positive, sizes the buffers up front. Errors about a row
-// are *LineError, with its line number.
-func DecodeCSV(r io.Reader, rowsHint int, opts CSVOptions) (*Set, error) {
-	if opts.MaxClasses <= 0 {
-		opts.MaxClasses = MaxCSVClasses
-	}
-	cr := csv.NewReader(bufio.NewReader(r))
-	cr.ReuseRecord = true
-	cr.TrimLeadingSpace = true
-	cr.Comment = '#'
-	rec, err := cr.Read()
-	if err == io.EOF {
-		return nil, fmt.Errorf("%w: empty CSV file (no rows)", ErrFormat)
-	}
-	if err != nil {
-		return nil, csvErr(err, 0, 0)
-	}
-	cols := len(rec)
-	var header []string
-	if !allNumbers(rec) {
-		header = append([]string(nil), rec...)
-	}
-	label := -1
-	if !opts.NoLabels {
-		if cols < 2 {
-			return nil, lineErr(1, "a labelled CSV needs at least 2 columns, found %d", cols)
-		}
-		if label, err = labelIndex(opts.LabelColumn, header, cols); err != nil {
-			return nil, err
-		}
-	}
-	s := &Set{Inputs: cols}
-	if label >= 0 {
-		s.Inputs = cols - 1
-	}
-	cap0 := max(rowsHint, 16)
-	s.X = make([]float32, 0, cap0*s.Inputs)
-	var targets []float32
-	if label >= 0 {
-		targets = make([]float32, 0, cap0)
-	}
-	first := header == nil
-	for {
-		if !first {
-			rec, err = cr.Read()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return nil, csvErr(err, cols, len(rec))
-			}
-		}
-		first = false
-		for i, f := range rec {
-			v, err := parseValue(f)
-			if err != nil {
-				line, _ := cr.FieldPos(i)
-				what := fmt.Sprintf("column %d", i+1)
-				if header != nil {
-					what += fmt.Sprintf(" (%s)", header[i])
-				}
-				return nil, lineErr(line, "%s: %v", what, err)
-			}
-			if i == label {
-				if !opts.Regression && (v < 0 || v != float32(math.Trunc(float64(v))) || int(v) >= opts.MaxClasses) {
-					line, _ := cr.FieldPos(i)
-					return nil, lineErr(line, "label %q is not a class index 0..%d (for real-valued targets use regression)", f, opts.MaxClasses-1)
-				}
-				targets = append(targets, v)
-				continue
-			}
-			s.X = append(s.X, v)
-		}
-		s.Samples++
-	}
-	if s.Samples == 0 {
-		return nil, fmt.Errorf("%w: a header but no data rows", ErrFormat)
-	}
-	switch {
-	case label < 0:
-	case opts.Regression:
-		s.Y, s.Outputs = targets, 1
-	default:
-		classes := 0
-		for _, t := range targets {
-			classes = max(classes, int(t)+1)
-		}
-		s.Classes = max(classes, 2)
-		if s.Classes == 2 {
-			s.Y, s.Outputs = targets, 1 // 0/1 target: fits one sigmoid output; WithOutputs widens it
-		} else {
-			s.Y, s.Outputs = make([]float32, s.Samples*s.Classes), s.Classes
-			for i, t := range targets {
-				s.Y[i*s.Classes+int(t)] = 1
-			}
-		}
-	}
-	return s, nil
-}
-
 func csvErr(err error, want, got int) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
@@ -235,19 +201,6 @@ func csvErr(err error, want, got int) error {
 		return lineErr(pe.Line, "column %d: %v", pe.Column, pe.Err)
 	}
 	return gzipErr(err)
-}
-
-func allNumbers(rec []string) bool {
-	for _, f := range rec {
-		if _, err := strconv.ParseFloat(strings.TrimSpace(f), 32); err != nil {
-			var ne *strconv.NumError
-			if errors.As(err, &ne) && ne.Err == strconv.ErrRange {
-				continue // a number, just too large: reported by parseValue
-			}
-			return false
-		}
-	}
-	return true
 }
 
 // parseValue parses a finite float32.
@@ -264,57 +217,4 @@ func parseValue(f string) (float32, error) {
 		return 0, fmt.Errorf("%q is not a finite number", f)
 	}
 	return float32(v), nil
-}
-
-// labelIndex resolves the label column option.
-func labelIndex(opt string, header []string, cols int) (int, error) {
-	if opt == "" {
-		return cols - 1, nil
-	}
-	for i, h := range header {
-		if strings.TrimSpace(h) == opt {
-			return i, nil
-		}
-	}
-	i, err := strconv.Atoi(opt)
-	if err != nil {
-		if header == nil {
-			return 0, fmt.Errorf("%w: label column %q: the file has no header, give a 0-based index", ErrFormat, opt)
-		}
-		return 0, fmt.Errorf("%w: label column %q is not in the header (%s)", ErrFormat, opt, strings.Join(header, ","))
-	}
-	if i < 0 {
-		i += cols
-	}
-	if i < 0 || i >= cols {
-		return 0, fmt.Errorf("%w: label column %s is out of range for %d columns", ErrFormat, opt, cols)
-	}
-	return i, nil
-}
-
-// CSVColumns returns the number of fields of the first row of a CSV file
-// and whether that row is a header.
-func CSVColumns(path string) (cols int, header bool, err error) {
-	r, c, err := openData(path)
-	if err != nil {
-		return 0, false, err
-	}
-	defer c.Close()
-	cr := csv.NewReader(bufio.NewReader(r))
-	cr.TrimLeadingSpace = true
-	cr.Comment = '#'
-	rec, err := cr.Read()
-	if err == io.EOF {
-		return 0, false, fmt.Errorf("%s: %w: empty CSV file (no rows)", path, ErrFormat)
-	}
-	if err != nil {
-		err = csvErr(err, 0, 0)
-		var le *LineError
-		if errors.As(err, &le) {
-			le.File = path
-			return 0, false, le
-		}
-		return 0, false, fmt.Errorf("%s: %w", path, err)
-	}
-	return len(rec), !allNumbers(rec), nil
 }

@@ -2,6 +2,7 @@ package data
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -76,9 +77,12 @@ func TestCSVErrors(t *testing.T) {
 		{"short row", "1,2,0\n1,2,0\n1,2\n", CSVOptions{}, "line 3: 2 fields, the first row has 3"},
 		{"long row", "a,b,c\n1,2,0\n\n1,2,0,4\n", CSVOptions{}, "line 4: 4 fields, the first row has 3"},
 		{"bad quote", "1,2,0\n1,\"2,0\n", CSVOptions{}, "line 2"},
-		{"fractional label", "1,2,0\n1,2,0.5\n", CSVOptions{}, `line 2: label "0.5" is not a class index`},
-		{"negative label", "1,2,-1\n", CSVOptions{}, "is not a class index"},
-		{"huge label", "1,2,5000\n", CSVOptions{}, "is not a class index"},
+		{"text label for regression", "1,2,0\n1,2,yes\n", CSVOptions{Regression: true}, `line 2: label "yes" is not a number`},
+		{"one class", "1,2,7\n3,4,7\n", CSVOptions{}, `is "7": a classifier needs at least two classes`},
+		{"many whole numbers", manyWhole(40), CSVOptions{}, "holds 40 different whole numbers (0 … 39): are they classes or a quantity? Give --classification"},
+		{"more than MaxClasses", manyWhole(70), CSVOptions{Classification: true, MaxClasses: 64}, "more than 64 different labels"},
+		{"empty label", "1,2,0\n1,2,\n", CSVOptions{}, "line 2: the label is empty"},
+		{"index breaks", counting(300) + "7,1,1\n", CSVOptions{}, `line 301: column 1 counts 0, 1, 2, … in the first rows like an index, but here it is "7", not 300`},
 		{"one column", "1\n2\n", CSVOptions{}, "at least 2 columns"},
 		{"unknown label name", "a,b\n1,2\n", CSVOptions{LabelColumn: "zz"}, `label column "zz" is not in the header`},
 		{"label name without header", "1,2\n", CSVOptions{LabelColumn: "zz"}, "no header"},
@@ -112,8 +116,8 @@ func TestReadCSVFile(t *testing.T) {
 		if s.Samples != 4 || s.Inputs != 2 || s.Name != p {
 			t.Errorf("%s: %+v", p, s)
 		}
-		if cols, header, err := CSVColumns(p); cols != 3 || !header || err != nil {
-			t.Errorf("CSVColumns(%s) = %d, %v, %v", p, cols, header, err)
+		if !s.CSV.Header || s.CSV.Label != "y" || len(s.CSV.Features) != 2 {
+			t.Errorf("%s: %+v", p, s.CSV)
 		}
 	}
 	bad := writeFile(t, dir, "bad.csv", []byte("1,2,0\n1,2,0\n1,oops,1\n"))
@@ -125,6 +129,23 @@ func TestReadCSVFile(t *testing.T) {
 	if _, err := ReadCSV(filepath.Join(dir, "missing.csv"), CSVOptions{}); err == nil {
 		t.Error("missing file: no error")
 	}
+}
+
+func manyWhole(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "%d,%d,%d\n", i%3, i%5, i)
+	}
+	return b.String()
+}
+
+// counting is n headerless rows whose first column counts 0, 1, 2, ….
+func counting(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "%d,%d,%d\n", i, i%7, i%2)
+	}
+	return b.String()
 }
 
 func TestCountLines(t *testing.T) {

@@ -2,6 +2,7 @@ package data
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 )
 
@@ -49,16 +50,23 @@ func FuzzIDXLabels(f *testing.F) {
 }
 
 func FuzzCSV(f *testing.F) {
-	f.Add("a,b,label\n0.5,1,2\n1.5,-2,0\n", "", false)
-	f.Add("1,2,0\n3,4,1\n", "0", false)
-	f.Add("x,y\n1,2.5\n", "y", true)
-	f.Fuzz(func(t *testing.T, in, label string, regression bool) {
-		s, err := DecodeCSV(bytes.NewReader([]byte(in)), 0, CSVOptions{LabelColumn: label, Regression: regression, MaxClasses: 64})
+	f.Add("a,b,label\n0.5,1,2\n1.5,-2,0\n", "", false, uint8(0), false)
+	f.Add("1,2,0\n3,4,1\n", "0", false, uint8(0), false)
+	f.Add("x,y\n1,2.5\n", "y", true, uint8(0), false)
+	f.Add(",0,1,2\n0,5.1,3.5,setosa\n1,4.9,3.0,virginica\n", "", false, uint8(0), false)
+	f.Add("a;b;c\n1;2;yes\n3;4;no\n", "-1", false, uint8(1), true)
+	f.Fuzz(func(t *testing.T, in, label string, regression bool, header uint8, keepIndex bool) {
+		opts := CSVOptions{LabelColumn: label, Regression: regression, MaxClasses: 64,
+			Header: []string{HeaderAuto, HeaderYes, HeaderNo}[header%3], KeepIndex: keepIndex}
+		s, err := DecodeCSV(bytes.NewReader([]byte(in)), 0, opts)
 		if err != nil {
 			return
 		}
 		if s.Samples < 1 || s.Inputs < 1 || len(s.X) != s.Samples*s.Inputs || len(s.Y) != s.Samples*s.Outputs {
 			t.Fatalf("inconsistent set: %d samples × %d inputs (%d), %d outputs (%d)", s.Samples, s.Inputs, len(s.X), s.Outputs, len(s.Y))
+		}
+		if len(s.CSV.Features) != s.Inputs {
+			t.Fatalf("%d feature names for %d inputs", len(s.CSV.Features), s.Inputs)
 		}
 		for _, v := range append(append([]float32{}, s.X...), s.Y...) {
 			if v-v != 0 {
@@ -75,6 +83,21 @@ func FuzzCSV(f *testing.F) {
 					t.Fatalf("row %d is not one-hot: %v", i, s.Y[i*s.Outputs:(i+1)*s.Outputs])
 				}
 			}
+		}
+		// The file read again by the layout it was trained on gives the same data.
+		c := s.CSV
+		m := &CSVModel{Features: c.Features, Label: c.Label, LabelColumn: c.LabelColumn, Columns: len(c.Columns), Task: c.Task, Classes: c.Classes}
+		again := opts
+		again.Model, again.Sep, again.Header = m, c.Sep, HeaderNo
+		if c.Header {
+			again.Header = HeaderYes
+		}
+		r, err := DecodeCSV(bytes.NewReader([]byte(in)), 0, again)
+		if err != nil {
+			t.Fatalf("read by its own layout: %v (first read: %s)", err, c.Summary())
+		}
+		if !slices.Equal(r.X, s.X) || !slices.Equal(r.Y, s.Y) {
+			t.Fatalf("read by its own layout: other data (%s)", c.Summary())
 		}
 	})
 }

@@ -19,6 +19,9 @@ type Set struct {
 	Inputs  int
 	Outputs int // columns of Y: Classes for one-hot, 1 for a binary or real-valued target
 	Classes int // number of classes (0 for a real-valued target)
+	// CSV is what DecodeCSV found in and guessed about a CSV file: column
+	// names, label column, classes (nil for other data).
+	CSV *CSVInfo
 }
 
 // Labelled reports whether the set has targets.
@@ -62,7 +65,11 @@ func (s *Set) WithOutputs(n int) error {
 }
 
 // Split shuffles the rows of s in place with seed and returns views of the
-// last frac of them as test and the rest as train. No data is copied.
+// last frac of them as test and the rest as train. No data is copied. A set
+// of classes is split stratified: each class is held out in the same
+// proportion (to the nearest row, the remainders going to the classes with
+// the largest fractions), so a rare class is not left out of either part.
+// The split depends only on the data and seed.
 func (s *Set) Split(frac float64, seed uint64) (train, test *Set, err error) {
 	if !(frac > 0 && frac < 1) {
 		return nil, nil, fmt.Errorf("split must be between 0 and 1 (exclusive), got %v", frac)
@@ -71,9 +78,98 @@ func (s *Set) Split(frac float64, seed uint64) (train, test *Set, err error) {
 	if nt < 1 || nt >= s.Samples {
 		return nil, nil, fmt.Errorf("split %v of %d samples leaves an empty train or test set", frac, s.Samples)
 	}
-	s.Shuffle(seed)
+	if s.Classes > 0 && s.Y != nil {
+		s.stratify(frac, nt, seed)
+	} else {
+		s.Shuffle(seed)
+	}
 	cut := s.Samples - nt
 	return s.slice(cut, 0, s.Name+" (train split)"), s.slice(nt, cut, s.Name+" (held-out split)"), nil
+}
+
+// classOf is the class of row i: the largest of a one-hot row, or a 0/1 target.
+func (s *Set) classOf(i int) int {
+	if s.Outputs == 1 {
+		if s.Y[i] >= 0.5 {
+			return 1
+		}
+		return 0
+	}
+	row := s.Y[i*s.Outputs : (i+1)*s.Outputs]
+	best := 0
+	for j, v := range row {
+		if v > row[best] {
+			best = j
+		}
+	}
+	return best
+}
+
+// stratify reorders the rows: nt held-out rows last, frac of each class,
+// both parts in random order.
+func (s *Set) stratify(frac float64, nt int, seed uint64) {
+	r := rand.New(rand.NewPCG(seed, 0x73706c6974)) // "split"
+	k := max(s.Classes, 2)
+	byClass := make([][]int, k)
+	for i := range s.Samples {
+		c := min(s.classOf(i), k-1)
+		byClass[c] = append(byClass[c], i)
+	}
+	quota := make([]int, k)
+	frack := make([]float64, k)
+	given := 0
+	for c, rows := range byClass {
+		q := frac * float64(len(rows))
+		quota[c] = int(q)
+		frack[c] = q - float64(quota[c])
+		given += quota[c]
+	}
+	for ; given < nt; given++ { // largest remainders first; ties to the lower class
+		best := -1
+		for c := range k {
+			if quota[c] < len(byClass[c]) && (best < 0 || frack[c] > frack[best]) {
+				best = c
+			}
+		}
+		quota[best]++
+		frack[best] = -1
+	}
+	var trainRows, testRows []int
+	for c, rows := range byClass {
+		r.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+		testRows = append(testRows, rows[:quota[c]]...)
+		trainRows = append(trainRows, rows[quota[c]:]...)
+	}
+	r.Shuffle(len(trainRows), func(i, j int) { trainRows[i], trainRows[j] = trainRows[j], trainRows[i] })
+	r.Shuffle(len(testRows), func(i, j int) { testRows[i], testRows[j] = testRows[j], testRows[i] })
+	order := append(trainRows, testRows...)
+	permuteRows(s.X, s.Inputs, order)
+	permuteRows(s.Y, s.Outputs, order)
+}
+
+// permuteRows reorders the rows of b (w floats each) in place so that new
+// row k is old row order[k], following the permutation's cycles with one
+// row of scratch.
+func permuteRows(b []float32, w int, order []int) {
+	done := make([]bool, len(order))
+	tmp := make([]float32, w)
+	for k := range order {
+		if done[k] || order[k] == k {
+			continue
+		}
+		copy(tmp, b[k*w:(k+1)*w])
+		j := k
+		for {
+			done[j] = true
+			src := order[j]
+			if src == k {
+				copy(b[j*w:(j+1)*w], tmp)
+				break
+			}
+			copy(b[j*w:(j+1)*w], b[src*w:(src+1)*w])
+			j = src
+		}
+	}
 }
 
 func (s *Set) slice(n, from int, name string) *Set {

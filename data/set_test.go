@@ -93,3 +93,73 @@ func TestBuiltins(t *testing.T) {
 		t.Errorf("%d points on arm 1, want 50", ones)
 	}
 }
+
+func TestSplitStratified(t *testing.T) {
+	// 90 rows of class 0, 10 of class 1 (a 0/1 target), and 3 one-hot classes.
+	n := 100
+	s := &Set{Name: "s", Samples: n, Inputs: 1, Outputs: 1, Classes: 2, X: make([]float32, n), Y: make([]float32, n)}
+	for i := range n {
+		s.X[i] = float32(i)
+		if i%10 == 0 {
+			s.Y[i] = 1
+		}
+	}
+	train, test, err := s.Split(0.2, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ones := func(p *Set) (c int) {
+		for _, v := range p.Y[:p.Samples] {
+			c += int(v)
+		}
+		return c
+	}
+	if test.Samples != 20 || ones(test) != 2 || ones(train) != 8 {
+		t.Fatalf("test %d rows with %d of class 1, train %d of class 1: not stratified", test.Samples, ones(test), ones(train))
+	}
+	for i := range n { // pairs kept: class 1 rows are the multiples of 10
+		if (int(s.X[i])%10 == 0) != (s.Y[i] == 1) {
+			t.Fatalf("row %d: x %v with y %v", i, s.X[i], s.Y[i])
+		}
+	}
+	// The same seed, the same split; the split does not use anything else.
+	first := append([]float32(nil), test.X...)
+	for range 2 {
+		m := &Set{Name: "s", Samples: n, Inputs: 1, Outputs: 1, Classes: 2, X: make([]float32, n), Y: make([]float32, n)}
+		for i := range n {
+			m.X[i] = float32(i)
+			if i%10 == 0 {
+				m.Y[i] = 1
+			}
+		}
+		_, again, _ := m.Split(0.2, 3)
+		for i := range first {
+			if again.X[i] != first[i] {
+				t.Fatal("same seed, another split")
+			}
+		}
+	}
+
+	oh := &Set{Name: "oh", Samples: 30, Inputs: 1, Outputs: 3, Classes: 3, X: make([]float32, 30), Y: make([]float32, 90)}
+	for i := range 30 {
+		c := 0
+		if i >= 20 {
+			c = 1 + i%2 // 5 rows each of classes 1 and 2
+		}
+		oh.X[i], oh.Y[3*i+c] = float32(c), 1
+	}
+	_, test, err = oh.Split(0.2, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := [3]int{}
+	for i := range test.Samples {
+		count[oh.classOf(24+i)]++
+		if test.X[i] != float32(oh.classOf(24+i)) {
+			t.Fatalf("row %d: x %v, class %d", i, test.X[i], oh.classOf(24+i))
+		}
+	}
+	if count != [3]int{4, 1, 1} {
+		t.Fatalf("held-out classes %v, want [4 1 1]", count)
+	}
+}

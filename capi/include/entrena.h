@@ -44,7 +44,7 @@
  *  - Size queries: a function whose result has a size the caller cannot
  *    know in advance (entrena_kernel_active, entrena_kernels_available,
  *    entrena_cpu_features, entrena_cpu_model, entrena_history,
- *    entrena_save_buffer) takes (buf, buf_len, needed). *needed (optional)
+ *    entrena_save_buffer, entrena_schema_json) takes (buf, buf_len, needed). *needed (optional)
  *    always receives the length the whole result needs, on success too.
  *    buf == NULL with buf_len == 0 is a size query: ENTRENA_OK, nothing
  *    written. A buffer shorter than that gives ENTRENA_ERR_SHAPE, *needed
@@ -519,6 +519,38 @@ entrena_status entrena_save_buffer(const entrena_net *net, void *buf, size_t buf
  * older and unsupported), ENTRENA_ERR_SPEC when its network
  * needs more memory than this machine allows. buf, out_net: required. */
 entrena_status entrena_load_buffer(const void *buf, size_t buf_size, entrena_net **out_net);
+
+/* ---------------------------------------------------------- data schema
+ *
+ * A model trained on CSV data (entrena train) holds its data schema in the
+ * model file (format version 2, docs/MODEL_FORMAT.md): a JSON object saying
+ * what the inputs and outputs mean, e.g.
+ *   {"version":1,"task":"classification","features":["a","b"],"header":true,
+ *    "label":"species","label_column":2,"columns":3,
+ *    "classes":["setosa","versicolor","virginica"],"class_type":"string",
+ *    "feature_scaling":{"method":"minmax","offset":[…],"scale":[…]}}
+ * task is "classification", "regression" or "multi-label"; classes are the
+ * labels of the outputs in order (two classes for one sigmoid output: the
+ * second at an output >= 0.5); feature_scaling maps feature j to
+ * (x - offset[j]) / scale[j] before entrena_predict; a regression model's
+ * target_scaling maps an output y to y * scale[0] + offset[0].
+ * entrena_predict itself applies neither: the caller scales inputs and
+ * outputs as the schema says (the Python package does). */
+
+/* The schema of net as its JSON document, "" when it has none (a network
+ * from entrena_create, or a model file of format version 1). A string
+ * result (CONVENTIONS, Size queries). */
+entrena_status entrena_schema_json(const entrena_net *net, char *buf, size_t buf_size,
+                                   size_t *needed);
+
+/* Attach the schema given as its JSON document (NUL-terminated), as
+ * entrena_schema_json returns it; NULL or "" removes it. It is saved with
+ * the model (entrena_save writes format version 2 when a schema is set).
+ * ENTRENA_ERR_SPEC when the document does not parse, names an unknown
+ * field, or does not fit net (a feature name per input, a class per output,
+ * scalings of those lengths); ENTRENA_ERR_VERSION for a newer schema
+ * version. */
+entrena_status entrena_set_schema_json(entrena_net *net, const char *json);
 
 /* ------------------------------------------------------------------ debug */
 

@@ -690,6 +690,64 @@ static void test_models(void) {
 	OK(entrena_destroy(net));
 }
 
+/* The data schema: none on a new network; set, read back, saved (format
+ * version 2) and loaded with the model; refused when it does not fit. */
+static void test_schema(void) {
+	static const char doc[] =
+		"{\"version\":1,\"task\":\"multi-label\",\"features\":[\"a\",\"b\",\"c\",\"d\"],"
+		"\"header\":true,\"label_column\":-1,\"columns\":4,\"classes\":[\"red\",\"round\"],"
+		"\"class_type\":\"string\",\"feature_scaling\":{\"method\":\"minmax\","
+		"\"offset\":[0,0,0,1],\"scale\":[1,2,4,8]}}";
+	entrena_net *net = small_net(3), *copy = NULL;
+	char buf[1024];
+	size_t needed = 0, size = 0;
+
+	OK(entrena_schema_json(net, buf, sizeof buf, &needed));
+	EXPECT(needed == 1 && buf[0] == 0); /* none */
+	OK(entrena_model_size(net, &size));
+	OK(entrena_set_schema_json(net, doc));
+	OK(entrena_schema_json(net, NULL, 0, &needed)); /* size query */
+	EXPECT(needed == sizeof doc);
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_schema_json(net, buf, needed - 1, &needed));
+	OK(entrena_schema_json(net, buf, sizeof buf, NULL));
+	EXPECT(strcmp(buf, doc) == 0);
+
+	/* Saved with the model: format version 2, 4 bytes of length and the document more. */
+	size_t with = 0;
+	OK(entrena_model_size(net, &with));
+	EXPECT(with == size + 4 + strlen(doc));
+	unsigned char *file = malloc(with);
+	OK(entrena_save_buffer(net, file, with, NULL));
+	EXPECT(file[8] == 2);
+	OK(entrena_load_buffer(file, with, &copy));
+	memset(buf, 0, sizeof buf);
+	OK(entrena_schema_json(copy, buf, sizeof buf, &needed));
+	EXPECT(strcmp(buf, doc) == 0);
+	OK(entrena_destroy(copy));
+	free(file);
+
+	/* Refused: a feature short, unknown fields, a newer version; the schema stays. */
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_set_schema_json(net,
+		"{\"version\":1,\"task\":\"multi-label\",\"features\":[\"a\"],\"classes\":[\"x\",\"y\"],\"class_type\":\"string\",\"label_column\":-1,\"columns\":0,\"header\":false}"));
+	EXPECT(strstr(entrena_errmsg(net), "1 feature names for a network of 4 inputs") != NULL);
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_set_schema_json(net, "{\"version\":1,\"colour\":1}"));
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_set_schema_json(net, "not json"));
+	EXPECT_STATUS(ENTRENA_ERR_VERSION, entrena_set_schema_json(net, "{\"version\":2}"));
+	OK(entrena_schema_json(net, buf, sizeof buf, NULL));
+	EXPECT(strcmp(buf, doc) == 0);
+
+	/* Removed: the model is version 1 again. */
+	OK(entrena_set_schema_json(net, NULL));
+	OK(entrena_model_size(net, &with));
+	EXPECT(with == size);
+	OK(entrena_set_schema_json(net, doc));
+	OK(entrena_set_schema_json(net, ""));
+	OK(entrena_schema_json(net, buf, sizeof buf, &needed));
+	EXPECT(needed == 1);
+	EXPECT_STATUS(ENTRENA_ERR_HANDLE, entrena_schema_json(NULL, buf, sizeof buf, &needed));
+	OK(entrena_destroy(net));
+}
+
 static void test_panic(void) {
 	entrena_net *net = small_net(1);
 	int64_t n;
@@ -1339,6 +1397,7 @@ int main(int argc, char **argv) {
 	test_set_seed();
 	test_params();
 	test_models();
+	test_schema();
 	test_panic();
 	test_allocs();
 	test_threads();

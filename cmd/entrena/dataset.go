@@ -110,8 +110,9 @@ func loadIDXFolder(name, dir string, wantTrain, wantTest bool) (train, test *dat
 // load reads a source. For training it returns the training set and, for
 // sources that bring one (MNIST, Fashion-MNIST, an IDX folder), the test
 // set; forEval returns only the set to evaluate or predict on (the test set
-// of those sources). needLabels makes unlabelled data an error.
-func load(src source, d dataFlags, seed uint64, forEval, needLabels bool, inputs int) (train, test *data.Set, err error) {
+// of those sources). needLabels makes unlabelled data an error. co reads a
+// CSV file (for predict and eval, with the model's layout).
+func load(src source, co data.CSVOptions, seed uint64, forEval, needLabels bool) (train, test *data.Set, err error) {
 	switch src.kind {
 	case kindMNIST, kindFashion:
 		dir, err := data.MNISTDir()
@@ -155,14 +156,6 @@ func load(src source, d dataFlags, seed uint64, forEval, needLabels bool, inputs
 		s, err := data.LoadIDX(src.path, src.path, src.label)
 		return s, nil, err
 	case kindCSV:
-		co := data.CSVOptions{LabelColumn: d.labelColumn, Regression: d.regression}
-		if !needLabels && inputs > 0 {
-			cols, _, err := data.CSVColumns(src.path)
-			if err != nil {
-				return nil, nil, err
-			}
-			co.NoLabels = cols == inputs && d.labelColumn == ""
-		}
 		s, err := data.ReadCSV(src.path, co)
 		return s, nil, err
 	}
@@ -181,7 +174,7 @@ func trainData(d dataFlags, seed uint64, log io.Writer) (kind string, train, tes
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("--data %w", err)
 	}
-	train, test, err = load(src, d, seed, false, true, 0)
+	train, test, err = load(src, d.csvOptions(), seed, false, true)
 	if err != nil {
 		return "", nil, nil, err
 	}
@@ -193,7 +186,7 @@ func trainData(d dataFlags, seed uint64, log io.Writer) (kind string, train, tes
 		if test != nil {
 			fmt.Fprintf(log, "note: --split replaces the test set of %s with a held-out part of its training set\n", d.data)
 		}
-		train, test, err = train.Split(d.split, seed)
+		train, test, err = train.Split(d.split, d.splitSeed)
 		if err != nil {
 			return "", nil, nil, usagef("--split: %v", err)
 		}
@@ -202,7 +195,11 @@ func trainData(d dataFlags, seed uint64, log io.Writer) (kind string, train, tes
 		if err != nil {
 			return "", nil, nil, fmt.Errorf("--test %w", err)
 		}
-		if test, _, err = load(tsrc, d, seed, true, true, 0); err != nil {
+		co := d.csvOptions()
+		if train.CSV != nil { // the test file's columns and labels are the training file's
+			co.Model = csvModel(train.CSV)
+		}
+		if test, _, err = load(tsrc, co, seed, true, true); err != nil {
 			return "", nil, nil, err
 		}
 		if !test.Labelled() {
@@ -216,7 +213,8 @@ func trainData(d dataFlags, seed uint64, log io.Writer) (kind string, train, tes
 }
 
 // presets are the defaults per kind of data, applied to flags the user did
-// not set (on the command line or in a spec file).
+// not set (on the command line or in a spec file). Regression: a linear
+// output on standardised targets, tanh hidden units, Adam.
 func presets(kind string, train *data.Set, regression bool) map[string]string {
 	in := train.Inputs
 	switch kind {
@@ -234,7 +232,8 @@ func presets(kind string, train *data.Set, regression bool) map[string]string {
 	out := train.Outputs
 	switch {
 	case regression:
-		p["loss"] = "mse"
+		p["loss"], p["activation"], p["optimizer"], p["lr"] = "mse", "tanh", "adam", "0.001"
+		p["epochs"] = "200"
 	case train.Classes == 2:
 		p["loss"], out = "mse", 1
 	}

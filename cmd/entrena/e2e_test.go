@@ -134,7 +134,7 @@ func TestTrainPredictEvalCSV(t *testing.T) {
 	// predict: to stdout, on the labelled file (label ignored) and on features only.
 	p := must(t, dir, "predict", "--model", "m.entrena", "--data", "blobs.csv", "--label-column", "class")
 	lines := strings.Split(strings.TrimSpace(p.stdout), "\n")
-	if len(lines) != 301 || lines[0] != "class,output_0,output_1,output_2" {
+	if len(lines) != 301 || lines[0] != "class,p_0,p_1,p_2" {
 		t.Fatalf("predict: %d lines, header %q", len(lines), lines[0])
 	}
 	if !strings.HasPrefix(lines[1], "0,") || !strings.HasPrefix(lines[2], "1,") || !strings.HasPrefix(lines[3], "2,") {
@@ -212,7 +212,7 @@ func TestSweep(t *testing.T) {
 	}
 	writeText(t, filepath.Join(dir, "line.csv"), b.String())
 	r := must(t, dir, "sweep", "--data", "line.csv", "--regression", "--layers", "1,1", "--output-activation", "linear",
-		"--lr", "0.001,0.01,10", "--epochs", "20", "--batch", "10", "--plot", "sweep", "--history", "sweep.csv")
+		"--optimizer", "sgd", "--lr", "0.001,0.01,10", "--epochs", "20", "--batch", "10", "--plot", "sweep", "--history", "sweep.csv")
 	for _, want := range []string{"learning rate", "0.001", "0.01", "diverged at epoch ", "plot saved to sweep.png and sweep.svg"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("sweep output lacks %q:\n%s", want, r.stdout)
@@ -281,7 +281,7 @@ func TestBadInput(t *testing.T) {
 		{"split and test", []string{"train", "--data", "xor", "--split", "0.1", "--test", "blobs.csv"}, exitUsage, "use one"},
 		{"softmax with mse", []string{"train", "--data", "blobs.csv", "--label-column", "class", "--loss", "mse", "--output-activation", "softmax"}, exitUsage, "softmax output needs the categorical-crossentropy loss"},
 		{"input mismatch", []string{"train", "--data", "blobs.csv", "--label-column", "class", "--layers", "784,10,3"}, exitUsage, "--layers starts with 784 inputs, the data has 2 features"},
-		{"output mismatch", []string{"train", "--data", "blobs.csv", "--label-column", "class", "--layers", "2,10,2"}, exitUsage, "3 classes, the network has 2 outputs"},
+		{"output mismatch", []string{"train", "--data", "blobs.csv", "--label-column", "class", "--layers", "2,10,2"}, exitUsage, "--layers ends with 2 outputs, the data has 3 classes (0, 1, 2): use 3 outputs"},
 		{"missing data", []string{"train", "--data", "nothing.csv"}, exitFailure, "nothing.csv: no such file, IDX prefix"},
 		{"missing test", []string{"train", "--data", "xor", "--test", "gone.csv"}, exitFailure, "gone.csv: no such file"},
 		{"malformed row", []string{"train", "--data", "bad.csv"}, exitFailure, `bad.csv:4: column 2 (b): "x" is not a number`},
@@ -298,7 +298,7 @@ func TestBadInput(t *testing.T) {
 		{"not a model", []string{"eval", "--model", "blobs.csv", "--data", "xor"}, exitFailure, "bad model file"},
 		{"model input mismatch", []string{"predict", "--model", "xor.entrena", "--data", "ok"}, exitFailure, "16 features per sample, the model xor.entrena takes 2 inputs"},
 		{"unwritable output", []string{"train", "--data", "xor", "--epochs", "2", "--out", "no/such/dir/m.entrena"}, exitFailure, "no/such/dir"},
-		{"diverged", []string{"train", "--data", "blobs.csv", "--regression", "--label-column", "x", "--layers", "2,1", "--output-activation", "linear", "--lr", "1e6", "--out", "d.entrena"}, exitFailure, "training diverged at epoch"},
+		{"diverged", []string{"train", "--data", "blobs.csv", "--regression", "--label-column", "x", "--layers", "2,1", "--output-activation", "linear", "--optimizer", "sgd", "--lr", "1e6", "--out", "d.entrena"}, exitFailure, "training diverged at epoch"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

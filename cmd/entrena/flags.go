@@ -47,11 +47,16 @@ type opts struct {
 
 // dataFlags choose the data; shared by train, sweep, predict and eval.
 type dataFlags struct {
-	data        string
-	test        string
-	split       float64
-	labelColumn string
-	regression  bool
+	data           string
+	test           string
+	split          float64
+	splitSeed      uint64
+	labelColumn    string
+	regression     bool
+	classification bool
+	header         string
+	sep            string
+	keepIndex      bool
 }
 
 func newFlagSet(name, synopsis string) *flag.FlagSet {
@@ -85,11 +90,20 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (map[string]b
 
 func (d *dataFlags) register(fs *flag.FlagSet, withTest bool) {
 	fs.StringVar(&d.data, "data", "mnist", "`DATA`: mnist, fashion-mnist, xor, spirals, a CSV file, an IDX file or prefix (dir/train for dir/train-images-idx3-ubyte[.gz] and its labels), or a folder with train-* and t10k-* IDX files")
-	fs.StringVar(&d.labelColumn, "label-column", "", "CSV label column: header name or 0-based index (negative from the end); default the last")
-	fs.BoolVar(&d.regression, "regression", false, "CSV label is a real-valued target (one output), not a class index")
+	fs.StringVar(&d.header, "header", "auto", "CSV header row: auto (a first row of names, or of the column numbers pandas writes, that differs from the data), yes or no")
+	fs.StringVar(&d.sep, "sep", "", "CSV field separator: one character, or tab (default: sniffed from the first lines: comma, semicolon, tab or bar)")
+	fs.BoolVar(&d.keepIndex, "keep-index", false, "read a leading pandas index column (unnamed, or counting 0, 1, 2, … without a header) as a feature instead of dropping it")
 	if withTest {
+		fs.StringVar(&d.labelColumn, "label-column", "", "CSV label column: header name or 0-based position among the data columns (negative from the end); default the last")
+		fs.BoolVar(&d.regression, "regression", false, "the CSV label is a number to predict (one linear output, standardised targets, RMSE/MAE/R²); default: inferred from the labels")
+		fs.BoolVar(&d.classification, "classification", false, "each distinct CSV label is a class; default: inferred from the labels (text, booleans, or at most 20 distinct whole numbers)")
 		fs.StringVar(&d.test, "test", "", "test `DATA` (same forms as --data); mnist and fashion-mnist bring their own")
-		fs.Float64Var(&d.split, "split", 0, "hold out this fraction of the training data as the test set (e.g. 0.1)")
+		fs.Float64Var(&d.split, "split", 0, "hold out this fraction of the training data as the test set (e.g. 0.1), stratified by class")
+		fs.Uint64Var(&d.splitSeed, "split-seed", 1, "seed of --split alone: changing --seed keeps the same test set")
+	} else {
+		fs.StringVar(&d.labelColumn, "label-column", "", "CSV label column; default: the one the model was trained with (its schema), for older models the last")
+		fs.BoolVar(&d.regression, "regression", false, "for a model without a schema: the CSV label is a number (default for a linear output layer); a model with a schema knows its task")
+		fs.BoolVar(&d.classification, "classification", false, "for a model without a schema: the CSV label is a class index")
 	}
 }
 
@@ -121,7 +135,7 @@ func newTrainFlags(name, synopsis string, sweep bool) *opts {
 	}
 	fs.StringVar(&o.history, "history", "", "write the cost history (epoch, cost, test loss and accuracy) to the CSV `FILE`")
 	fs.StringVar(&o.plot, "plot", "", "plot the cost (and test accuracy) into `PREFIX`.png and PREFIX.svg")
-	fs.StringVar(&o.normalize, "normalize", "", "scale CSV features by `METHOD`: minmax (to [0,1]), zscore (mean 0, sd 1) or none, with statistics of the training rows only (after --split), applied to them, the held-out rows and --test (default minmax for CSV; IDX and built-in data are already scaled and take only none); --out saves it to FILE.norm, which predict and eval apply")
+	fs.StringVar(&o.normalize, "normalize", "", "scale CSV features by `METHOD`: minmax (to [0,1]), zscore (mean 0, sd 1) or none, with statistics of the training rows only (after --split), applied to them, the held-out rows and --test (default minmax for CSV; IDX and built-in data are already scaled and take only none); --out saves it in the model's schema, which predict and eval apply")
 	o.dataFlags.register(fs, true)
 	return o
 }
@@ -341,6 +355,9 @@ func (o *opts) checkCommonEarly() error {
 	case o.split < 0 || o.split >= 1:
 		return usagef("--split must be in (0, 1), got %v", o.split)
 	}
+	if err := o.dataFlags.check(); err != nil {
+		return err
+	}
 	if o.set["normalize"] {
 		m, err := data.ParseNormMethod(o.normalize)
 		if err != nil {
@@ -349,6 +366,47 @@ func (o *opts) checkCommonEarly() error {
 		o.normalize = m
 	}
 	return nil
+}
+
+// check validates the CSV flags.
+func (d *dataFlags) check() error {
+	if d.regression && d.classification {
+		return usagef("--regression and --classification: give one")
+	}
+	switch strings.ToLower(d.header) {
+	case "auto", "":
+		d.header = data.HeaderAuto
+	case "yes", "no":
+		d.header = strings.ToLower(d.header)
+	default:
+		return usagef("--header %q: want auto, yes or no", d.header)
+	}
+	if _, err := d.sepRune(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// sepRune is --sep as a rune (0: sniff).
+func (d *dataFlags) sepRune() (rune, error) {
+	switch d.sep {
+	case "":
+		return 0, nil
+	case "tab", `\t`:
+		return '\t', nil
+	}
+	r := []rune(d.sep)
+	if len(r) != 1 || r[0] == '"' || r[0] == '\n' || r[0] == '\r' {
+		return 0, usagef("--sep %q: want one character (or tab)", d.sep)
+	}
+	return r[0], nil
+}
+
+// csvOptions are the data flags as CSV reading options.
+func (d *dataFlags) csvOptions() data.CSVOptions {
+	sep, _ := d.sepRune() // checked by check
+	return data.CSVOptions{LabelColumn: d.labelColumn, Regression: d.regression, Classification: d.classification,
+		Header: d.header, Sep: sep, KeepIndex: d.keepIndex}
 }
 
 // checkCommon validates the numeric training flags after the presets.

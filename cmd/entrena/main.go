@@ -3,7 +3,7 @@
 //	entrena train   [flags]   train a network (default: MNIST, 784-128-10)
 //	entrena sweep   [flags]   one training per learning rate (--lr 0.001,0.01,0.1,1)
 //	entrena predict [flags]   run a saved model on a file, write predictions as CSV
-//	entrena eval    [flags]   loss and accuracy of a saved model on labelled data
+//	entrena eval    [flags]   loss and accuracy (RMSE, MAE, R² for regression) of a saved model on labelled data
 //	entrena info              CPU, SIMD features, the kernel path and the default threads
 //	entrena bench   [flags]   the benchmarks of this machine (when built in)
 //
@@ -48,7 +48,7 @@ var commands = []command{
 	{"train", "train a network (default: MNIST from the GoMNIST module, 784-128-10)", cmdTrain},
 	{"sweep", "the seed's learning-rate sweep: one training per rate, a table and a plot", cmdSweep},
 	{"predict", "run a saved model on a file and write its predictions (CSV)", cmdPredict},
-	{"eval", "loss and accuracy of a saved model on labelled data", cmdEval},
+	{"eval", "loss and accuracy (RMSE, MAE, R² for regression) of a saved model on labelled data", cmdEval},
 	{"info", "CPU model, SIMD features, the kernel path chosen and why, the default threads", cmdInfo},
 	{"bench", "benchmarks of the kernels and training on this machine", cmdBench},
 	{"version", "entrena's release, model format, Go version and platform", cmdVersion},

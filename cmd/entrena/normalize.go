@@ -15,9 +15,10 @@ import (
 // Feature normalisation (--normalize). CSV features are scaled with
 // statistics of the training rows only (after --split), computed in one pass
 // over the training buffer and applied in place to the training rows, the
-// held-out rows and the --test data. The transform is saved next to the
-// model as MODEL.norm (see data.Norm.MarshalText for the format), and
-// predict and eval apply it to their input. IDX images are already scaled
+// held-out rows and the --test data. The transform is saved in the model's
+// schema, and predict and eval apply it to their input. A model saved
+// before schemas existed may have a MODEL.norm file next to it (see
+// data.Norm.MarshalText for the format), which predict and eval still read. IDX images are already scaled
 // to [0, 1] and the built-in sets are generated at their scale, so for them
 // only --normalize none is accepted (and no .norm file is written).
 
@@ -73,10 +74,13 @@ func modelID(model []byte) string {
 	return fmt.Sprintf("crc32:%08x", binary.LittleEndian.Uint32(model[len(model)-4:]))
 }
 
-// saveModel writes the model, then its normalisation file (n nil: a stale
-// one from an earlier training is removed, so it cannot be applied to this
-// model).
-func saveModel(w io.Writer, path string, net *core.Network, n *data.Norm) error {
+// saveModel writes the model with its schema (nil: none; the feature and
+// target scaling travel inside it), and removes a normalisation file an
+// earlier entrena wrote next to it, which no longer belongs to the model.
+func saveModel(w io.Writer, path string, net *core.Network, schema *core.Schema) error {
+	if err := net.SetSchema(schema); err != nil {
+		return err
+	}
 	buf, err := net.MarshalBinary()
 	if err != nil {
 		return err
@@ -84,25 +88,17 @@ func saveModel(w io.Writer, path string, net *core.Network, n *data.Norm) error 
 	if err := regularfile.WriteAtomic(path, buf); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "model saved to %s\n", path)
+	fmt.Fprintf(w, "model saved to %s", path)
+	if schema != nil {
+		fmt.Fprintf(w, " (with its data schema: %s)", schema.Describe())
+	}
+	fmt.Fprintln(w)
 	np := normPath(path)
-	if n == nil {
-		if err := os.Remove(np); err == nil {
-			fmt.Fprintf(w, "removed %s, the normalisation of an earlier model\n", np)
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("cannot remove the stale normalisation file: %w", err)
-		}
-		return nil
+	if err := os.Remove(np); err == nil {
+		fmt.Fprintf(w, "removed %s, the normalisation file of an earlier model\n", np)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("cannot remove the stale normalisation file: %w", err)
 	}
-	n.Model = modelID(buf)
-	text, err := n.MarshalText()
-	if err != nil {
-		return err
-	}
-	if err := regularfile.WriteAtomic(np, text); err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "normalisation (%s) saved to %s\n", n.Method, np)
 	return nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/v1tr0/entrena/core"
 	"github.com/v1tr0/entrena/data"
 )
 
@@ -44,7 +45,7 @@ func finalAccuracy(t *testing.T, out, which string) float64 {
 	return acc
 }
 
-// train → model + MODEL.norm → predict → eval on features of very different
+// train → model (its schema holding the scaling) → predict → eval on features of very different
 // ranges: minmax (the default for CSV) learns, the raw features do not, and
 // predict's classes give exactly eval's accuracy.
 func TestNormalizeTrainPredictEval(t *testing.T) {
@@ -53,7 +54,7 @@ func TestNormalizeTrainPredictEval(t *testing.T) {
 	args := []string{"train", "--data", "ranges.csv", "--split", "0.25", "--layers", "2,16,1", "--epochs", "60", "--lr", "1", "--every", "60"}
 	r := must(t, dir, append(args, "--out", "m.entrena")...)
 	if !strings.Contains(r.stdout, "2 features (minmax-normalised from the training rows)") ||
-		!strings.Contains(r.stdout, "normalisation (minmax) saved to m.entrena.norm") {
+		!strings.Contains(r.stdout, "model saved to m.entrena (with its data schema: classification, 2 features, label \"label\", classes 0 1)") {
 		t.Errorf("minmax not the default for CSV, or not saved:\n%s", r.stdout)
 	}
 	minmax := finalAccuracy(t, r.stdout, "test")
@@ -65,14 +66,17 @@ func TestNormalizeTrainPredictEval(t *testing.T) {
 		t.Errorf("unscaled features: test accuracy %v%% (minmax %v%%)\n%s", none, minmax, raw.stdout)
 	}
 
-	// The sidecar: the documented format, read back by the data package.
-	b, err := os.ReadFile(filepath.Join(dir, "m.entrena.norm"))
+	// The scaling is in the model's schema; no sidecar is written.
+	if _, err := os.Stat(filepath.Join(dir, "m.entrena.norm")); err == nil {
+		t.Error("m.entrena.norm written")
+	}
+	net, err := core.Load(filepath.Join(dir, "m.entrena"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := data.ParseNorm(strings.NewReader(string(b)))
-	if err != nil || n.Method != data.NormMinMax || n.Features() != 2 || !strings.HasPrefix(n.Model, "crc32:") {
-		t.Fatalf("m.entrena.norm: %+v %v\n%s", n, err, b)
+	n := net.Schema().FeatureScaling
+	if n == nil || n.Method != data.NormMinMax || len(n.Offset) != 2 {
+		t.Fatalf("m.entrena's feature scaling: %+v", n)
 	}
 	// Statistics from the 300 training rows only: inside the full ranges.
 	if !(n.Offset[0] >= 0 && n.Offset[0] < 0.05 && n.Scale[0] > 0.9 && n.Scale[0] <= 1 &&
@@ -103,7 +107,7 @@ func TestNormalizeTrainPredictEval(t *testing.T) {
 	if right < 360 {
 		t.Errorf("predict with the saved scaling: %d/400 right", right)
 	}
-	// Features only, at the training scale: the .norm file scales them.
+	// Features only, at the training scale: the schema scales them.
 	writeText(t, filepath.Join(dir, "points.csv"), "a,b\n0.05,1100\n0.95,4900\n0.1,4990\n0.99,1050\n")
 	if got := firstColumn(must(t, dir, "predict", "--model", "m.entrena", "--data", "points.csv").stdout); got != "0 1 1 0" {
 		t.Errorf("predicted classes %q, want 0 1 1 0", got)
@@ -120,9 +124,8 @@ func TestNormalizeTestFileZScore(t *testing.T) {
 	if acc := finalAccuracy(t, r.stdout, "test"); acc < 90 || !strings.Contains(r.stdout, "(zscore-normalised") {
 		t.Errorf("zscore with --test: accuracy %v%%\n%s", acc, r.stdout)
 	}
-	b, _ := os.ReadFile(filepath.Join(dir, "z.entrena.norm"))
-	if !strings.Contains(string(b), "\nmethod,zscore\n") {
-		t.Errorf("z.entrena.norm:\n%s", b)
+	if net, err := core.Load(filepath.Join(dir, "z.entrena")); err != nil || net.Schema().FeatureScaling.Method != data.NormZScore {
+		t.Errorf("z.entrena: %v", err)
 	}
 	e := must(t, dir, "eval", "--model", "z.entrena", "--data", "test.csv")
 	if !strings.Contains(e.stdout, "accuracy "+strconv.FormatFloat(finalAccuracy(t, r.stdout, "test"), 'f', 2, 64)+"%") {
@@ -135,20 +138,50 @@ func TestNormalizeTestFileZScore(t *testing.T) {
 	}
 }
 
-// A missing, mismatched, stale or malformed .norm file.
+// legacyModel turns the model at path into one saved before schemas
+// existed: no schema in the file, its feature scaling in a PATH.norm file
+// as entrena wrote it then.
+func legacyModel(t *testing.T, path string) {
+	t.Helper()
+	net, err := core.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := net.Schema().FeatureScaling
+	if err := net.SetSchema(nil); err != nil {
+		t.Fatal(err)
+	}
+	buf, err := net.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeText(t, path, string(buf))
+	n := &data.Norm{Method: fs.Method, Offset: fs.Offset, Scale: fs.Scale, Model: modelID(buf)}
+	text, err := n.MarshalText()
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeText(t, normPath(path), string(text))
+}
+
+// A model without a schema: a missing, mismatched, stale or malformed .norm
+// file.
 func TestNormalizeSidecarErrors(t *testing.T) {
 	dir := t.TempDir()
 	rangesCSV(t, filepath.Join(dir, "ranges.csv"), 60, 7)
 	train := []string{"train", "--data", "ranges.csv", "--layers", "2,4,1", "--epochs", "2"}
 	must(t, dir, append(train, "--out", "a.entrena")...)
 	must(t, dir, append(train, "--out", "b.entrena", "--seed", "2")...)
+	legacyModel(t, filepath.Join(dir, "a.entrena"))
+	legacyModel(t, filepath.Join(dir, "b.entrena"))
 	norm := filepath.Join(dir, "a.entrena.norm")
 	good, _ := os.ReadFile(norm)
+	must(t, dir, "eval", "--model", "a.entrena", "--data", "ranges.csv")
 
 	// Missing: a warning, the features used as given.
 	os.Remove(norm)
 	r := must(t, dir, "predict", "--model", "a.entrena", "--data", "ranges.csv")
-	if !strings.Contains(r.stderr, "warning: no a.entrena.norm next to the model; the features of ranges.csv are used as given") || strings.Count(r.stderr, "\n") != 1 {
+	if !strings.Contains(r.stderr, "warning: a.entrena has no data schema and no a.entrena.norm next to it; the features of ranges.csv are used as given") || strings.Count(r.stderr, "\n") != 1 {
 		t.Errorf("missing sidecar: stderr %q", r.stderr)
 	}
 	// IDX data never warns: it needs no .norm file.

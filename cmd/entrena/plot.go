@@ -22,7 +22,8 @@ import (
 
 // plotHistory draws the cost per epoch (and the test loss), plus the test
 // accuracy below it when there was test data, into PREFIX.png and PREFIX.svg.
-func plotHistory(prefix, title string, h core.History) ([]string, error) {
+// For regression (reg, one per epoch), the test R² takes the accuracy's place.
+func plotHistory(prefix, title string, h core.History, reg []scores) ([]string, error) {
 	cost := newPlot("Cost history: "+title, "epoch", "cost")
 	if err := addLine(cost, "train cost", h.Cost, 0); err != nil {
 		return nil, err
@@ -38,7 +39,16 @@ func plotHistory(prefix, title string, h core.History) ([]string, error) {
 		for i, a := range h.ValAcc {
 			pct[i] = 100 * a
 		}
-		if err := addLine(acc, "test accuracy", pct, 2); err != nil {
+		name := "test accuracy"
+		if len(reg) == len(h.ValAcc) && len(reg) > 0 {
+			acc = newPlot("Test R²", "epoch", "R²")
+			acc.Legend.Top = false
+			for i, s := range reg {
+				pct[i] = float32(max(s.r2, -1)) // a first epoch far below 0 would flatten the rest
+			}
+			name = "test R²"
+		}
+		if err := addLine(acc, name, pct, 2); err != nil {
 			return nil, err
 		}
 		plots = append(plots, acc)

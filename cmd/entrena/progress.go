@@ -19,18 +19,22 @@ import (
 // ETA, redrawn in place, when the output is a terminal; and the cost every
 // N epochs, as the seed's training cycle does, always.
 type reporter struct {
-	w       io.Writer
-	tty     bool // draw the bar
-	width   int  // terminal columns
-	every   int  // print the cost every N epochs (0: never)
-	label   string
-	test    bool      // validation figures are in the reports
-	samples int       // per epoch
-	start   time.Time // of the run
-	drawn   time.Time // last bar redraw
-	barLen  int       // characters of the bar on screen now
-	stop    *atomic.Bool
-	last    core.Progress // latest report, for the interrupt message
+	w     io.Writer
+	tty   bool // draw the bar
+	width int  // terminal columns
+	every int  // print the cost every N epochs (0: never)
+	label string
+	test  bool // validation figures are in the reports
+	// regression: no accuracy; regress scores the test set every epoch.
+	regression bool
+	regress    *regressTrack
+	lastScores scores
+	samples    int       // per epoch
+	start      time.Time // of the run
+	drawn      time.Time // last bar redraw
+	barLen     int       // characters of the bar on screen now
+	stop       *atomic.Bool
+	last       core.Progress // latest report, for the interrupt message
 
 	// threads reads the network's thread stats at the end of every epoch
 	// (nil: not reported): a busy machine may take threads away for a
@@ -70,6 +74,9 @@ func (r *reporter) progress(p core.Progress) bool {
 			r.fewer = st
 		}
 	}
+	if r.regress != nil {
+		r.lastScores = r.regress.epoch()
+	}
 	if r.every > 0 && (p.Epoch == 1 || p.Epoch%r.every == 0 || p.Epoch == p.Epochs) {
 		r.epochLine(p)
 	}
@@ -91,7 +98,12 @@ func (r *reporter) threadsLine() string {
 func (r *reporter) epochLine(p core.Progress) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%sEpoch %*d/%d: Cost = %.6f", r.label, len(fmt.Sprint(p.Epochs)), p.Epoch, p.Epochs, p.Cost)
-	if r.test {
+	switch {
+	case r.test && r.regress != nil:
+		fmt.Fprintf(&b, "  test loss = %.4f  test %s", p.ValLoss, r.lastScores)
+	case r.test && r.regression:
+		fmt.Fprintf(&b, "  test loss = %.4f", p.ValLoss)
+	case r.test:
 		fmt.Fprintf(&b, "  test loss = %.4f  test acc = %.2f%%", p.ValLoss, 100*p.ValAcc)
 	}
 	if s := p.Elapsed.Seconds(); s > 0 && p.Samples > 100 {

@@ -23,6 +23,7 @@ type sweepRun struct {
 	hist              core.History
 	diverged          *core.DivergedError
 	testLoss, testAcc float32
+	testScores        *scores // regression: the test set's RMSE, MAE and R² instead of an accuracy
 }
 
 func cmdSweep(args []string, stdout, stderr io.Writer) error {
@@ -47,6 +48,9 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 	if err := s.fit(spec); err != nil {
 		return err
 	}
+	if s.train.CSV != nil {
+		fmt.Fprintf(stdout, "csv: %s\n", s.train.CSV.Summary())
+	}
 	fmt.Fprintf(stdout, "data: %s, %d samples%s; network: %s, %s, %s, batch %d, %d epochs, seed %d; kernels: %s\n",
 		s.train.Name, s.train.Samples, describeNorm(s.norm), describeLayers(spec), spec.Loss, spec.Optimizer.Kind, o.batch, o.epochs, o.seed, asm.Active())
 
@@ -57,6 +61,7 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 		spec.Optimizer.LearningRate = lr
 		r := newReporter(stdout, 0, s.train.Samples, stop)
 		r.label, r.test = fmt.Sprintf("lr %g: ", lr), s.test != nil
+		r.regression = s.target != nil
 		if everySet {
 			r.every = o.every
 		}
@@ -75,6 +80,13 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 			if run.testLoss, run.testAcc, err = net.Evaluate(s.test.X, s.test.Y, s.test.Samples); err != nil {
 				return err
 			}
+			if s.target != nil {
+				sc, err := scoreSet(net, s.test, *s.target, *s.target)
+				if err != nil {
+					return err
+				}
+				run.testScores = &sc
+			}
 		}
 		runs = append(runs, run)
 	}
@@ -85,7 +97,11 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 func printSweepTable(w io.Writer, runs []sweepRun, test bool) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	if test {
-		fmt.Fprintln(tw, "learning rate\tfinal cost\ttest loss\ttest acc\t\tcost curve")
+		last := "test acc"
+		if len(runs) > 0 && runs[0].testScores != nil {
+			last = "test R²"
+		}
+		fmt.Fprintf(tw, "learning rate\tfinal cost\ttest loss\t%s\t\tcost curve\n", last)
 	} else {
 		fmt.Fprintln(tw, "learning rate\tfinal cost\t\tcost curve")
 	}
@@ -101,7 +117,11 @@ func printSweepTable(w io.Writer, runs []sweepRun, test bool) {
 		}
 		fmt.Fprintf(tw, "%g\t%.6f\t", r.lr, r.hist.Cost[len(r.hist.Cost)-1])
 		if test {
-			fmt.Fprintf(tw, "%.4f\t%.2f%%\t", r.testLoss, 100*r.testAcc)
+			if r.testScores != nil {
+				fmt.Fprintf(tw, "%.4f\t%s\t", r.testLoss, r2String(r.testScores.r2))
+			} else {
+				fmt.Fprintf(tw, "%.4f\t%.2f%%\t", r.testLoss, 100*r.testAcc)
+			}
 		}
 		fmt.Fprintf(tw, "\t%s\n", spark)
 	}

@@ -19,7 +19,15 @@ import (
 )
 
 const trainSynopsis = `Trains a network and reports its cost every N epochs, its final loss and
-accuracy on the training and test data, and a sparkline of the cost.
+accuracy on the training and test data (for regression RMSE, MAE and R² in
+the target's units), and a sparkline of the cost.
+
+A CSV file is read as pandas writes it; the first line of output says what
+was guessed: the separator, the header (names, or pandas' 0,1,…,n−1), an
+index column (dropped), the label column and the task (classes from the
+labels present, text and booleans included; real numbers mean regression).
+--out saves the model with its data schema, so that predict and eval read
+new files the same way and answer in the file's labels.
 
 With no flags it trains 784-128-10 (sigmoid hidden layer, softmax output,
 categorical cross-entropy, SGD α = 0.5, batch 32, 10 epochs) on MNIST, read
@@ -53,6 +61,9 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if s.train.CSV != nil {
+		fmt.Fprintf(stdout, "csv: %s\n", s.train.CSV.Summary())
+	}
 	fmt.Fprintf(stdout, "data: %s, %d samples × %d features%s", s.train.Name, s.train.Samples, s.train.Inputs, describeNorm(s.norm))
 	if s.test != nil {
 		fmt.Fprintf(stdout, "; test: %s, %d samples", s.test.Name, s.test.Samples)
@@ -68,6 +79,10 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	defer release()
 	r := newReporter(stdout, o.every, s.train.Samples, stop)
 	r.test = s.test != nil
+	r.regression = s.target != nil
+	if s.target != nil && s.test != nil {
+		r.regress = newRegressTrack(net, s.test, *s.target)
+	}
 	r.threads = net.ThreadStats
 	start := time.Now()
 	hist, err := s.trainNet(net, r)
@@ -93,7 +108,7 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "cost %s %.4f → %.4f\n", sparkline(hist.Cost, 60), hist.Cost[0], hist.Cost[len(hist.Cost)-1])
-	return s.save(stdout, net, hist)
+	return s.save(stdout, net, hist, r.regress)
 }
 
 // session is one training configuration with its data.
@@ -101,7 +116,8 @@ type session struct {
 	o           *opts
 	kind        string
 	train, test *data.Set
-	norm        *data.Norm // CSV feature scaling (nil for other data)
+	norm        *data.Norm   // CSV feature scaling (nil for other data)
+	target      *targetScale // regression target standardisation (nil: classification)
 	loadTime    time.Duration
 }
 
@@ -132,17 +148,35 @@ func setup(o *opts, stderr io.Writer) (*session, error) {
 		return nil, err
 	}
 	loadTime := time.Since(t0)
+	if train.CSV != nil && train.CSV.Task == data.TaskRegression {
+		o.regression = true // inferred from the labels, and said on the csv line
+	}
+	var target *targetScale
+	if o.regression && kind == kindCSV {
+		ts := fitTargetScale(train.Y[:train.Samples])
+		ts.apply(train.Y[:train.Samples])
+		if test != nil {
+			ts.apply(test.Y[:test.Samples])
+		}
+		target = &ts
+	}
 	o.preset(presets(kind, train, o.regression))
 	if err := o.checkCommon(); err != nil {
 		return nil, err
 	}
-	return &session{o: o, kind: kind, train: train, test: test, norm: norm, loadTime: loadTime}, nil
+	return &session{o: o, kind: kind, train: train, test: test, norm: norm, target: target, loadTime: loadTime}, nil
 }
 
 // fit checks that the data matches spec and shapes the targets for it.
 func (s *session) fit(spec core.Spec) error {
 	if spec.Inputs != s.train.Inputs {
 		return usagef("--layers starts with %d inputs, the data has %d features per sample", spec.Inputs, s.train.Inputs)
+	}
+	if err := checkClasses(s.train.CSV, spec.Outputs()); err != nil {
+		return err
+	}
+	if s.target != nil && spec.Outputs() != 1 {
+		return usagef("--layers ends with %d outputs; a regression target needs 1", spec.Outputs())
 	}
 	for _, d := range []*data.Set{s.train, s.test} {
 		if d != nil {
@@ -173,13 +207,22 @@ func (s *session) trainNet(net *core.Network, r *reporter) (core.History, error)
 	return net.Fit(s.train.X, s.train.Y, s.train.Samples, fo)
 }
 
-// final prints the loss and accuracy on the training and test data.
+// final prints the loss and accuracy on the training and test data, or for
+// regression RMSE, MAE and R² in the targets' units.
 func (s *session) final(w io.Writer, net *core.Network) error {
 	for _, d := range []struct {
 		name string
 		set  *data.Set
 	}{{"train", s.train}, {"test", s.test}} {
 		if d.set == nil {
+			continue
+		}
+		if s.target != nil {
+			sc, err := scoreSet(net, d.set, *s.target, *s.target)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "final %-5s %s  (%d samples)\n", d.name, sc, d.set.Samples)
 			continue
 		}
 		loss, acc, err := net.Evaluate(d.set.X, d.set.Y, d.set.Samples)
@@ -192,20 +235,28 @@ func (s *session) final(w io.Writer, net *core.Network) error {
 }
 
 // save writes the model, the history CSV and the plots that were asked for.
-func (s *session) save(w io.Writer, net *core.Network, h core.History) error {
+func (s *session) save(w io.Writer, net *core.Network, h core.History, reg *regressTrack) error {
+	var regHist []scores
+	if reg != nil {
+		regHist = reg.hist
+	}
 	if s.o.out != "" {
-		if err := saveModel(w, s.o.out, net, s.norm); err != nil {
+		var norm *data.Norm
+		if s.norm != nil && s.norm.Method != data.NormNone {
+			norm = s.norm
+		}
+		if err := saveModel(w, s.o.out, net, buildSchema(s.train.CSV, norm, s.target)); err != nil {
 			return err
 		}
 	}
 	if s.o.history != "" {
-		if err := regularfile.WriteAtomic(s.o.history, historyCSV(h)); err != nil {
+		if err := regularfile.WriteAtomic(s.o.history, historyCSV(h, regHist)); err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "cost history saved to %s\n", s.o.history)
 	}
 	if s.o.plot != "" {
-		files, err := plotHistory(s.o.plot, s.train.Name, h)
+		files, err := plotHistory(s.o.plot, s.train.Name, h, regHist)
 		if err != nil {
 			return err
 		}

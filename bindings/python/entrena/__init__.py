@@ -27,8 +27,8 @@ from ._buffers import HAVE_NUMPY
 from .errors import (ArgumentError, BusyError, DataError, DivergedError, EntrenaError,
                      EntrenaIOError, HandleError, InternalError, KernelError, ModelError,
                      ShapeError, SpecError, StoppedError, VersionError)
-from .model import (Adam, Dense, History, SGD, Sequential, ThreadStats, from_bytes, load_model,
-                    to_categorical)
+from .model import (Adam, Dense, History, RegressionScores, SGD, Sequential, ThreadStats,
+                    from_bytes, load_model, to_categorical)
 from .plot import plot_history
 
 __version__ = "0.1.0"
@@ -71,7 +71,8 @@ def use_kernels(path):
 
 
 __all__ = [
-    "Sequential", "Dense", "SGD", "Adam", "History", "ThreadStats", "load_model", "from_bytes",
+    "Sequential", "Dense", "SGD", "Adam", "History", "RegressionScores", "ThreadStats", "load_model",
+    "from_bytes",
     "to_categorical", "plot_history", "version", "kernel_path", "available_kernels",
     "cpu_features", "cpu_model", "use_kernels", "library_path", "HAVE_NUMPY",
     "EntrenaError", "ArgumentError", "SpecError", "ShapeError", "DataError", "DivergedError",

@@ -267,6 +267,9 @@ model_size = _declare("entrena_model_size", [NETP, _P_SIZE], check=N)
 save_buffer = _declare("entrena_save_buffer", [NETP, c_void_p, c_size_t, _P_SIZE], check=N)
 load_buffer = _declare("entrena_load_buffer", [c_void_p, c_size_t, POINTER(NETP)], check=G)
 
+schema_json = _declare("entrena_schema_json", [NETP, c_char_p, c_size_t, _P_SIZE], check=N)
+set_schema_json = _declare("entrena_set_schema_json", [NETP, c_char_p], check=N)
+
 debug_mallocs = _declare("entrena_debug_mallocs", [POINTER(c_uint64)], check=G)
 debug_panic = _declare("entrena_debug_panic", [NETP], check=N)
 

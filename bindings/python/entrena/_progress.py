@@ -61,7 +61,8 @@ class ProgressBar:
         line = "Epoch %*d/%d [%s] %d/%d - %s - cost %.6f" % (
             w, epoch, self.epochs, "=" * self.WIDTH, batches, batches, _fmt_time(elapsed), cost)
         if val is not None:
-            line += " - val_loss %.6f - val_accuracy %.4f" % val
+            line += "".join(" - %s %.4f" % kv if kv[0] != "val_loss" else " - val_loss %.6f" % kv[1]
+                            for kv in val)
         if epoch < self.epochs:
             line += " - ETA %s" % _fmt_time(left)
         self.stream.write(("\r" + line + "\x1b[K\n") if self.live else line + "\n")

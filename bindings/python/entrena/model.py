@@ -4,6 +4,8 @@ import array
 import collections
 import contextlib
 import ctypes
+import json
+import math
 import os
 import signal
 import threading
@@ -11,9 +13,10 @@ import weakref
 from ctypes import byref, c_char_p, c_float, c_int32, c_int64, c_size_t, c_void_p
 
 from . import _lib
+from . import schema as _schema
 from ._buffers import data_pointer, floats_in, floats_out, new_flat, new_output, np
 from ._progress import ProgressBar
-from .errors import DivergedError, HandleError, ShapeError, SpecError, StoppedError
+from .errors import DataError, DivergedError, HandleError, ShapeError, SpecError, StoppedError
 
 ACTIVATIONS = {"sigmoid": 0, "tanh": 1, "relu": 2, "linear": 3, "softmax": 4}
 _ACT_NAMES = {v: k for k, v in ACTIVATIONS.items()}
@@ -106,17 +109,30 @@ def _optimizer(opt):
     raise SpecError("unknown optimizer %r (valid: 'sgd', 'momentum', 'adam', SGD(...), Adam(...))" % (opt,))
 
 
+class RegressionScores(collections.namedtuple("RegressionScores", "loss rmse mae r2")):
+    """What evaluate returns for a regression model: the loss (on the
+    network's scale), and RMSE, MAE and R² in the target's own units."""
+    __slots__ = ()
+
+
 class History:
     """What fit returns. ``history`` is Keras-style: {"loss": [...]} plus
-    "val_loss" and "val_accuracy" when validation data was given, one value
-    per completed epoch; ``epoch`` lists the epoch indices (0-based);
-    ``stopped`` is True when a callback (or Ctrl-C) ended the fit early."""
+    "val_loss" and "val_accuracy" when validation data was given (for a
+    regression model "val_rmse" and "val_r2" in the target's units instead
+    of an accuracy), one value per completed epoch; ``epoch`` lists the epoch
+    indices (0-based); ``stopped`` is True when a callback (or Ctrl-C) ended
+    the fit early."""
 
-    def __init__(self, validation):
+    def __init__(self, validation, regression=None):
         self.history = {"loss": []}
+        self._regression = regression  # (target scale, variance of the scaled validation targets)
         if validation:
             self.history["val_loss"] = []
-            self.history["val_accuracy"] = []
+            if regression is None:
+                self.history["val_accuracy"] = []
+            else:
+                self.history["val_rmse"] = []
+                self.history["val_r2"] = []
         self.epoch = []
         self.stopped = False
 
@@ -160,9 +176,18 @@ class _FitState:
                 h.history["loss"].append(p.cost)
                 val = None
                 if "val_loss" in h.history:
-                    val = (p.val_loss, p.val_accuracy)
                     h.history["val_loss"].append(p.val_loss)
-                    h.history["val_accuracy"].append(p.val_accuracy)
+                    if h._regression is None:
+                        val = (("val_loss", p.val_loss), ("val_accuracy", p.val_accuracy))
+                        h.history["val_accuracy"].append(p.val_accuracy)
+                    else:
+                        # MSE over one output: RMSE and R² follow from the loss exactly.
+                        scale, var = h._regression
+                        rmse = math.sqrt(max(p.val_loss, 0.0)) * scale
+                        r2 = 1 - p.val_loss / var if var > 0 else float("nan")
+                        h.history["val_rmse"].append(rmse)
+                        h.history["val_r2"].append(r2)
+                        val = (("val_loss", p.val_loss), ("val_rmse", rmse), ("val_r2", r2))
                 if self.bar is not None:
                     self.bar.epoch_end(e, p.batches, p.cost, p.elapsed_seconds, val)
             elif self.bar is not None:
@@ -174,7 +199,9 @@ class _FitState:
                         "cost": p.cost, "epoch_done": bool(p.epoch_done),
                         "elapsed": p.elapsed_seconds}
                 if p.epoch_done and "val_loss" in self.history.history:
-                    info["val_loss"], info["val_accuracy"] = p.val_loss, p.val_accuracy
+                    for k, v in self.history.history.items():
+                        if k.startswith("val_"):
+                            info[k] = v[-1]
                 if self.callback(info):
                     self.user_stop = True
                     return 1
@@ -229,6 +256,8 @@ class Sequential:
 
     def __init__(self, layers=(), inputs=None, loss="mse", optimizer="sgd", learning_rate=None,
                  max_batch=32, seed=1, threads=None):
+        self._schema = self._fscale = self._tscale = None
+        self._scaled = False
         self._handle = None
         self._hv = None  # the handle as a c_void_p (predict's fast path); None when closed
         self._finalizer = None
@@ -280,6 +309,16 @@ class Sequential:
         self._finalizer = weakref.finalize(self, _destroy, handle)
         self._read_shape()
         self._hv = c_void_p(handle)
+        self._read_schema()
+
+    def _read_schema(self):
+        h = self._handle
+        text = _lib.get_string(lambda buf, n, needed: _lib.schema_json(h, buf, n, needed))
+        self._schema = json.loads(text) if text else None
+        s = self._schema or {}
+        self._fscale = _schema.Scaling(s["feature_scaling"]) if s.get("feature_scaling") else None
+        self._tscale = _schema.Scaling(s["target_scaling"]) if s.get("target_scaling") else None
+        self._scaled = self._fscale is not None or self._tscale is not None
 
     def _read_shape(self):
         i, o, mb, nl = c_int64(), c_int64(), c_int64(), c_int64()
@@ -372,6 +411,32 @@ class Sequential:
     def learning_rate(self, lr):
         _lib.set_learning_rate(self._h, float(lr))
 
+    @property
+    def schema(self):
+        """The model's data schema as a dict (a copy), or None: see
+        entrena.schema. ``entrena train`` saves one with a model trained on
+        CSV data; set_schema attaches one."""
+        return json.loads(json.dumps(self._schema)) if self._schema is not None else None
+
+    def set_schema(self, schema):
+        """Attach a data schema (a dict as ``schema`` returns it; None
+        removes it). It is saved with the model, and predict, predict_labels,
+        evaluate and fit then work in the data's own units: the feature
+        scaling is applied to x, a regression target's scaling to y."""
+        doc = None if schema is None else json.dumps(dict(schema, version=schema.get("version", 1)))
+        _lib.set_schema_json(self._h, None if doc is None else doc.encode())
+        self._read_schema()
+
+    @property
+    def task(self):
+        """"classification", "regression" or "multi-label": the schema's, or
+        for a model without one "regression" when the output layer is linear."""
+        if self._schema is not None:
+            return self._schema["task"]
+        if self._layers and self._layers[-1].activation == "linear":
+            return _schema.REGRESSION
+        return _schema.CLASSIFICATION
+
     def set_threads(self, threads):
         """Cores later steps may use (0 = all, 1 = the calling thread only)."""
         _lib.set_threads(self._h, int(threads or 0))
@@ -410,11 +475,54 @@ class Sequential:
     # --------------------------------------------------------------- training
 
     def _xy(self, x, y):
+        if self._fscale is not None:
+            x = self._fscale.apply(x, self._inputs)
         X = floats_in(x, self._inputs, "x")
-        Y = floats_in(y, self._outputs, "y")
+        if self._schema is not None and self._schema.get("task") == _schema.CLASSIFICATION \
+                and _length(y) == X.samples:
+            y = self._label_targets(y)
+        if self._tscale is not None:
+            y = _schema.Scaling({"offset": self._tscale.offset, "scale": self._tscale.scale}).apply(y, 1)
+        try:
+            Y = floats_in(y, self._outputs, "y")
+        except ShapeError:
+            Y = None
+        if (Y is None or Y.samples != X.samples) and self._outputs > 1 and self.loss == "cce" \
+                and _length(y) == X.samples:
+            raise DataError("y holds one value per sample, but categorical cross-entropy needs "
+                            "one-hot rows of %d (entrena.to_categorical(y, %d) makes them)"
+                            % (self._outputs, self._outputs), status=4)
+        if Y is None:
+            Y = floats_in(y, self._outputs, "y")
         if X.samples != Y.samples:
             raise ShapeError("x has %d samples but y has %d" % (X.samples, Y.samples), status=3)
         return X, Y
+
+    def _label_targets(self, y):
+        """Class labels (one per sample, as the training file wrote them) as
+        the network's targets; y as given when it is not one label per sample."""
+        classes = self._schema["classes"]
+        if np is not None and isinstance(y, np.ndarray) and y.ndim == 2 and y.shape[1] > 1:
+            return y  # one-hot rows
+        values = y.ravel().tolist() if np is not None and isinstance(y, np.ndarray) else list(y)
+        if values and isinstance(values[0], (list, tuple)):
+            if all(len(v) == 1 for v in values):
+                values = [v[0] for v in values]
+            else:
+                return y
+        index = {_schema.label_key(c): i for i, c in enumerate(classes)}
+        idx = []
+        for v in values:
+            i = index.get(_schema.label_key(v))
+            if i is None:
+                if self._outputs == 1 and all(u in (0, 1) for u in values):
+                    return y  # 0/1 targets of the one output
+                raise DataError("label %r is not one of the model's classes (%s)"
+                                % (v, ", ".join(classes)), status=4)
+            idx.append(i)
+        if self._outputs == 1:
+            return array.array("f", idx)
+        return to_categorical(idx, self._outputs)
 
     def train_on_batch(self, x, y):
         """One gradient step on one batch (at most max_batch samples); returns
@@ -469,7 +577,14 @@ class Sequential:
             opts.val_x, opts.val_x_len = VX.addr, VX.size
             opts.val_y, opts.val_y_len = VY.addr, VY.size
             opts.val_samples = VX.samples
-        hist = History(validation_data is not None)
+        reg = None
+        if validation_data is not None and self.task == _schema.REGRESSION and self._outputs == 1 \
+                and self.loss == "mse":
+            yv = (ctypes.c_float * VY.size).from_address(VY.addr)[:] if VY.size else []
+            m = sum(yv) / len(yv) if yv else 0.0
+            var = sum((v - m) ** 2 for v in yv) / len(yv) if yv else 0.0
+            reg = (self._tscale.scale[0] if self._tscale is not None else 1.0, var)
+        hist = History(validation_data is not None, reg)
         self.history = hist
         state = _FitState(hist, epochs, verbose, callback)
         cfun = _lib.PROGRESS_FN(state)  # kept alive by this frame during the call
@@ -499,7 +614,14 @@ class Sequential:
     def predict(self, x, out=None):
         """Outputs for every row of x: a (samples, outputs) float32 numpy array
         (a flat array('f') without numpy). ``out``, when given, is a writable
-        float32 buffer written in place and returned."""
+        float32 buffer written in place and returned. A model whose schema
+        scales its data (entrena train on CSV data) scales x as in training
+        and returns a regression output in the target's units."""
+        if self._scaled:
+            return self._predict_scaled(x, out)
+        return self._predict_unscaled(x, out)
+
+    def _predict_unscaled(self, x, out=None):
         hv = self._hv
         if hv is not None and type(x) is _NDARRAY and x.dtype is _F32:
             # Fast path (single-sample latency): a (n, inputs) C-contiguous
@@ -565,13 +687,75 @@ class Sequential:
         _lib.predict(h, X.ptr, X.size, X.samples, O.ptr, O.size)
         return res
 
+    def _predict_scaled(self, x, out=None):
+        """predict for a model whose schema scales its data: the features are
+        scaled as in training, a regression output mapped back to the target's
+        units."""
+        if self._fscale is not None:
+            x = self._fscale.apply(x, self._inputs)
+        res = self._predict_unscaled(x, out)
+        if self._tscale is not None:
+            self._tscale.undo(res)
+        return res
+
+    def predict_labels(self, x):
+        """What the model predicts for every row of x, as the training data
+        said it: for a classifier the class labels as written in the training
+        file (int or float for numbers, bool, str; class indices for a model
+        without a schema), for a regression model the numbers in the target's
+        units, for multi-label a list of the output names at >= 0.5 per row.
+        A numpy array with numpy (a list of lists for multi-label), else a list."""
+        res = self.predict(x)
+        o = self._outputs
+        vals = res.ravel().tolist() if np is not None else list(res)
+        rows = [vals[i:i + o] for i in range(0, len(vals), o)]
+        task = self.task
+        s = self._schema or {}
+        if task == _schema.REGRESSION:
+            out = [r[0] for r in rows] if o == 1 else rows
+        elif task == _schema.MULTI_LABEL:
+            return [[s["classes"][j] for j, v in enumerate(r) if v >= 0.5] for r in rows]
+        else:
+            idx = [(1 if r[0] >= 0.5 else 0) if o == 1 else max(range(o), key=r.__getitem__) for r in rows]
+            if "classes" in s:
+                labels = [_schema.label_value(c, s.get("class_type", "string")) for c in s["classes"]]
+                out = [labels[i] for i in idx]
+            else:
+                out = idx
+        if np is not None:
+            return np.asarray(out, dtype=object if out and isinstance(out[0], str) else None)
+        return out
+
     def evaluate(self, x, y):
-        """(loss, accuracy) over (x, y)."""
+        """(loss, accuracy) over (x, y) for a classifier (multi-label: the
+        share of outputs right at 0.5); for a regression model (see ``task``)
+        RegressionScores(loss, rmse, mae, r2), in the target's units -- never
+        an accuracy. With a schema, y may be the class
+        labels as the training file wrote them, and x and y are in the
+        data's own units (scaled as in training)."""
         h = self._h
         X, Y = self._xy(x, y)
         loss, acc = c_float(), c_float()
         _lib.evaluate(h, X.ptr, X.size, Y.ptr, Y.size, X.samples, byref(loss), byref(acc))
-        return loss.value, acc.value
+        task = self.task
+        if task == _schema.MULTI_LABEL:
+            # Each output is its own yes/no: the share of outputs right at
+            # 0.5, not the argmax match the library computes.
+            p = flat_list(self.predict(x))
+            t = flat_list(Y_values(Y))
+            return loss.value, sum((a >= 0.5) == (b >= 0.5) for a, b in zip(p, t)) / len(t)
+        if task != _schema.REGRESSION:
+            return loss.value, acc.value
+        pred = self.predict(x)
+        p = pred.ravel().tolist() if np is not None else list(pred)
+        t = y.ravel().tolist() if np is not None and isinstance(y, np.ndarray) else _schema._flat_floats(y)
+        n = len(t)
+        mean = sum(t) / n
+        sse = sum((a - b) ** 2 for a, b in zip(p, t))
+        sae = sum(abs(a - b) for a, b in zip(p, t))
+        sst = sum((b - mean) ** 2 for b in t)
+        r2 = 1 - sse / sst if sst > 0 else float("nan")
+        return RegressionScores(loss.value, math.sqrt(sse / n), sae / n, r2)
 
     # ------------------------------------------------------------- parameters
 
@@ -667,12 +851,38 @@ def _wrap(handle):
 
 
 def load_model(path):
-    """Load a model file saved by save() (or by the Go/C APIs). Only a
-    regular file is read (EntrenaIOError for a folder, device or FIFO), and
-    a file whose header does not fit fails before the rest is read."""
+    """Load a model file saved by save() (or by the Go/C APIs, or entrena
+    train). Only a regular file is read (EntrenaIOError for a folder, device
+    or FIFO), and a file whose header does not fit fails before the rest is
+    read. A model trained on CSV data carries its data schema (see
+    ``schema``), which predict and evaluate apply. A model without one that
+    has a PATH.norm file beside it (written by entrena train before schemas
+    existed) gets that scaling as its schema, so predict sees the features
+    at the training scale; save() then keeps it inside the model file."""
     h = _lib.NETP()
     _lib.load(os.fsencode(path), byref(h))
-    return _wrap(h.value)
+    m = _wrap(h.value)
+    if m._schema is None:
+        try:
+            _adopt_norm(m, os.fsdecode(path) + ".norm")
+        except BaseException:
+            m.close()
+            raise
+    return m
+
+
+def _adopt_norm(m, norm_path):
+    """Give a schema-less model the scaling of its .norm file, if any."""
+    scaling = _schema.read_norm(norm_path, m.to_bytes(), m.inputs)
+    if scaling is None:
+        return
+    task = m.task
+    doc = {"task": task, "features": [str(j) for j in range(m.inputs)], "header": False,
+           "label_column": -1, "columns": 0, "feature_scaling": scaling}
+    if task == _schema.CLASSIFICATION:
+        doc["classes"] = [str(j) for j in range(max(m.outputs, 2))]
+        doc["class_type"] = "number"
+    m.set_schema(doc)
 
 
 def from_bytes(data):
@@ -685,6 +895,26 @@ def from_bytes(data):
 
 Sequential.load = staticmethod(load_model)
 Sequential.from_bytes = staticmethod(from_bytes)
+
+
+def flat_list(a):
+    """A flat list of floats from a numpy array or array('f')."""
+    return a.ravel().tolist() if np is not None and isinstance(a, np.ndarray) else list(a)
+
+
+def Y_values(Y):
+    """The floats a Floats input holds."""
+    return (ctypes.c_float * Y.size).from_address(Y.addr)[:] if Y.size else []
+
+
+def _length(y):
+    """The number of values y holds along its first axis (-1: unknown)."""
+    try:
+        if np is not None and isinstance(y, np.ndarray):
+            return y.shape[0] if y.ndim == 2 and y.shape[1] == 1 else y.size
+        return len(y)
+    except TypeError:
+        return -1
 
 
 def to_categorical(labels, num_classes):

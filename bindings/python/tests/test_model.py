@@ -341,10 +341,10 @@ def test_model_file_errors(tmp_path):
     with pytest.raises(entrena.ModelError):
         entrena.from_bytes(data[:-10])
     newer = bytearray(data)
-    struct.pack_into("<I", newer, 8, 2)
+    struct.pack_into("<I", newer, 8, 3)
     with pytest.raises(entrena.VersionError) as e:
         entrena.from_bytes(newer)
-    assert "version 2" in str(e.value)
+    assert "version 3" in str(e.value)
     (tmp_path / "newer.entrena").write_bytes(newer)
     with pytest.raises(entrena.VersionError):
         entrena.load_model(tmp_path / "newer.entrena")

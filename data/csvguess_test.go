@@ -1,0 +1,192 @@
+package data
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestCSVHeaderGuess(t *testing.T) {
+	cases := []struct {
+		name, in string
+		header   bool
+		features []string
+		samples  int
+	}{
+		{"names", "a,b,y\n1,2,0\n3,4,1\n", true, []string{"a", "b"}, 2},
+		// pandas: pd.DataFrame(np.c_[X, y]).to_csv(index=False)
+		{"column numbers", "0,1,2\n5.1,3.5,0\n4.9,3.0,1\n6.2,2.9,1\n", true, []string{"0", "1"}, 3},
+		// … and with the index: an empty cell first.
+		{"column numbers after an index", ",0,1,2\n0,5.1,3.5,0\n1,4.9,3.0,1\n", true, []string{"0", "1"}, 2},
+		// A first row that counts 0, 1, 2 but fits every column is data.
+		{"counting data row", "0,1,2\n1,2,0\n0,3,1\n2,1,2\n", false, []string{"0", "1"}, 4},
+		{"no header", "1,2,0\n3,4,1\n", false, []string{"0", "1"}, 2},
+		// String labels: a text cell where the column holds text is data.
+		{"string labels", "5.1,3.5,setosa\n4.9,3.0,virginica\n", false, []string{"0", "1"}, 2},
+		{"string labels with header", "sl,sw,species\n5.1,3.5,setosa\n4.9,3.0,virginica\n", true, []string{"sl", "sw"}, 2},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := decode(t, c.in, CSVOptions{})
+			require.NoError(t, err)
+			require.Equal(t, c.header, s.CSV.Header, s.CSV.Summary())
+			require.Equal(t, c.features, s.CSV.Features)
+			require.Equal(t, c.samples, s.Samples)
+		})
+	}
+	s, err := decode(t, "0,1,2\n1,2,0\n0,3,1\n", CSVOptions{Header: HeaderYes})
+	require.NoError(t, err)
+	require.True(t, s.CSV.Header)
+	require.Equal(t, 2, s.Samples)
+	_, err = decode(t, "a,b,c\n1,2,0\n", CSVOptions{Header: HeaderNo, Regression: true})
+	require.Error(t, err, "a header read as data is not a number")
+	require.ErrorContains(t, err, `line 1: column 1: "a" is not a number`)
+}
+
+func TestCSVIndexColumn(t *testing.T) {
+	// to_csv() with the index: an unnamed first column.
+	in := ",a,b,y\n0,1.5,2,0\n1,3.5,4,1\n2,0.5,1,1\n"
+	s, err := decode(t, in, CSVOptions{})
+	require.NoError(t, err)
+	require.True(t, s.CSV.IndexDropped)
+	require.Equal(t, []string{"a", "b"}, s.CSV.Features)
+	require.Equal(t, []float32{1.5, 2, 3.5, 4, 0.5, 1}, s.X)
+	require.Contains(t, s.CSV.Summary(), "column 1 is an index (unnamed, whole numbers): dropped (--keep-index keeps it)")
+
+	s, err = decode(t, in, CSVOptions{KeepIndex: true})
+	require.NoError(t, err)
+	require.False(t, s.CSV.IndexDropped)
+	require.Equal(t, []string{"Unnamed: 0", "a", "b"}, s.CSV.Features)
+
+	// Without a header: a first column counting 0, 1, 2, ….
+	s, err = decode(t, counting(5), CSVOptions{})
+	require.NoError(t, err)
+	require.True(t, s.CSV.IndexDropped)
+	require.Equal(t, 1, s.Inputs)
+	// A named first column is a feature, whatever its values.
+	s, err = decode(t, "id,a,y\n0,1,0\n1,2,1\n", CSVOptions{})
+	require.NoError(t, err)
+	require.False(t, s.CSV.IndexDropped)
+	require.Equal(t, 2, s.Inputs)
+}
+
+func TestCSVSeparator(t *testing.T) {
+	for sep, in := range map[rune]string{
+		';':  "a;b;y\n1,5;2;0\n3;4;1\n",
+		'\t': "a\tb\ty\n1.5\t2\t0\n3\t4\t1\n",
+		'|':  "1|2|0\n3|4|1\n",
+		',':  "a,b,y\n1,2,0\n3,4,1\n",
+	} {
+		s, err := decode(t, in, CSVOptions{})
+		if sep == ';' {
+			// "1,5" is not a number even with the separator right.
+			require.ErrorContains(t, err, `"1,5" is not a number`)
+			continue
+		}
+		require.NoError(t, err, string(sep))
+		require.Equal(t, sep, s.CSV.Sep)
+		require.Equal(t, 2, s.Inputs)
+	}
+	s, err := decode(t, "a;b\n1;0\n2;1\n", CSVOptions{Sep: ','})
+	require.Error(t, err, "a given separator is not second-guessed: one column")
+	require.Nil(t, s)
+}
+
+func TestCSVLabelsBecomeClasses(t *testing.T) {
+	cases := []struct {
+		name, in string
+		classes  []string
+		kind     string
+		y        []float32
+	}{
+		{"1..3: no class 0", "f,y\n1,3\n2,1\n3,2\n", []string{"1", "2", "3"}, ClassNumber, []float32{0, 0, 1, 1, 0, 0, 0, 1, 0}},
+		{"-1/+1", "f,y\n1,-1\n2,1\n3,+1\n", []string{"-1", "1"}, ClassNumber, []float32{0, 1, 1}},
+		{"floats written whole", "f,y\n1,1.0\n2,0.0\n", []string{"0.0", "1.0"}, ClassNumber, []float32{1, 0}},
+		{"strings", "f,y\n1,yes\n2,no\n3,yes\n", []string{"no", "yes"}, ClassString, []float32{1, 0, 1}},
+		{"booleans", "f,y\n1,True\n2,False\n", []string{"False", "True"}, ClassBool, []float32{1, 0}},
+		{"iris", "f,y\n1,virginica\n2,setosa\n3,versicolor\n", []string{"setosa", "versicolor", "virginica"}, ClassString, []float32{0, 0, 1, 1, 0, 0, 0, 1, 0}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := decode(t, c.in, CSVOptions{})
+			require.NoError(t, err)
+			require.Equal(t, TaskClassification, s.CSV.Task)
+			require.Equal(t, c.classes, s.CSV.Classes)
+			require.Equal(t, c.kind, s.CSV.ClassType)
+			require.Equal(t, len(c.classes), s.Classes)
+			require.Equal(t, c.y, s.Y)
+		})
+	}
+}
+
+func TestCSVTaskInference(t *testing.T) {
+	s, err := decode(t, "f,y\n1,2.5\n2,7.25\n", CSVOptions{})
+	require.NoError(t, err)
+	require.Equal(t, TaskRegression, s.CSV.Task)
+	require.Equal(t, []float32{2.5, 7.25}, s.Y)
+	require.Contains(t, s.CSV.Summary(), "regression: the labels are real numbers (2.5 … 7.25")
+
+	// Many whole numbers: a question, answered by either flag.
+	in := manyWhole(40)
+	_, err = decode(t, in, CSVOptions{})
+	require.ErrorContains(t, err, "--regression")
+	s, err = decode(t, in, CSVOptions{Regression: true})
+	require.NoError(t, err)
+	require.Equal(t, 1, s.Outputs)
+	require.Equal(t, float32(39), s.Y[39])
+	s, err = decode(t, in, CSVOptions{Classification: true})
+	require.NoError(t, err)
+	require.Equal(t, 40, s.Classes)
+}
+
+func TestCSVModelLayout(t *testing.T) {
+	m := &CSVModel{Features: []string{"a", "b", "c"}, Label: "y", LabelColumn: 0, Columns: 4,
+		Task: TaskClassification, Classes: []string{"no", "yes"}}
+	// By name, in any order, the label ignored when predicting.
+	s, err := decode(t, "c,y,b,a\n3,yes,2,1\n6,no,5,4\n", CSVOptions{Model: m, NoLabels: true})
+	require.NoError(t, err)
+	require.Equal(t, []float32{1, 2, 3, 4, 5, 6}, s.X)
+	require.Nil(t, s.Y)
+	// … and read against the model's classes when evaluating.
+	s, err = decode(t, "c,y,b,a\n3,yes,2,1\n6,no,5,4\n", CSVOptions{Model: m})
+	require.NoError(t, err)
+	require.Equal(t, []float32{1, 0}, s.Y)
+	_, err = decode(t, "c,y,b,a\n3,maybe,2,1\n", CSVOptions{Model: m})
+	require.ErrorContains(t, err, `line 2: label "maybe" is not one of the model's classes (no, yes)`)
+
+	_, err = decode(t, "a,c\n1,2\n", CSVOptions{Model: m, NoLabels: true})
+	require.ErrorContains(t, err, `column "b", a feature of the model, is missing`)
+	_, err = decode(t, "a,b,c,d\n1,2,3,4\n", CSVOptions{Model: m, NoLabels: true})
+	require.ErrorContains(t, err, `column "d" is not a feature of the model (its features: a, b, c) or its label "y"`)
+
+	// Without a header: the label where the training file had it (first).
+	s, err = decode(t, "yes,1,2,3\nno,4,5,6\n", CSVOptions{Model: m})
+	require.NoError(t, err)
+	require.Equal(t, []float32{1, 2, 3, 4, 5, 6}, s.X)
+	require.Equal(t, []float32{1, 0}, s.Y)
+	s, err = decode(t, "1,2,3\n4,5,6\n", CSVOptions{Model: m, NoLabels: true})
+	require.NoError(t, err)
+	require.Equal(t, 3, s.Inputs)
+	_, err = decode(t, "1,2,3,4,5\n", CSVOptions{Model: m, NoLabels: true})
+	require.ErrorContains(t, err, `5 columns, the model takes 3 features (4 columns with its label "y", column 1 of the training file): one column too many`)
+	_, err = decode(t, "1,2\n", CSVOptions{Model: m, NoLabels: true})
+	require.ErrorContains(t, err, "one column too few")
+	require.True(t, errors.Is(err, ErrFormat))
+
+	// A regression model reads its label as a number.
+	r := &CSVModel{Features: []string{"0", "1"}, LabelColumn: -1, Task: TaskRegression}
+	s, err = decode(t, "1,2\n3,4\n", CSVOptions{Model: r, NoLabels: true})
+	require.NoError(t, err)
+	require.Equal(t, 2, s.Samples)
+}
+
+func TestCSVGuessesOnOneLine(t *testing.T) {
+	s, err := decode(t, ",sl,sw,species\n0,5.1,3.5,setosa\n1,4.9,3.0,virginica\n", CSVOptions{})
+	require.NoError(t, err)
+	require.NotContains(t, s.CSV.Summary(), "\n")
+	for _, want := range []string{"separator comma", "header of names", "column 1 is an index", `label: the last column, "species"`, "classification (string labels): 2 classes setosa, virginica"} {
+		require.True(t, strings.Contains(s.CSV.Summary(), want), "%q lacks %q", s.CSV.Summary(), want)
+	}
+}
