@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sort"
 	"strconv"
 
 	"github.com/v1tr0/entrena/core"
@@ -39,9 +40,21 @@ type Options struct {
 	// Producer is stored as the model's producer_version ("entrena" is the
 	// producer_name); DocString as its documentation.
 	Producer, DocString string
+
+	// Metadata is stored as the model's metadata_props (key → value), which
+	// runtimes expose (onnxruntime: session.get_modelmeta().custom_metadata_map).
+	Metadata map[string]string
 }
 
-// Write writes n as an ONNX model to w (see Encode).
+// SchemaKey is the metadata key under which Write stores the network's data
+// schema (core.MarshalSchema's JSON: feature names, class labels, scalings).
+const SchemaKey = "entrena.schema"
+
+// Write writes n as an ONNX model to w (see Encode). When n has a data
+// schema (core.Schema), the graph applies its feature scaling to the input
+// and undoes its target scaling on the output, unless o sets them, and the
+// schema's JSON is stored as the metadata entry SchemaKey, so the class
+// labels and feature names travel with the file.
 func Write(w io.Writer, n *core.Network, o Options) error {
 	if n == nil {
 		return fmt.Errorf("%w: nil network", ErrExport)
@@ -49,6 +62,21 @@ func Write(w io.Writer, n *core.Network, o Options) error {
 	params := make([]float32, n.ParamCount())
 	if _, err := n.CopyParams(params); err != nil {
 		return fmt.Errorf("%w: %w", ErrExport, err)
+	}
+	if s := n.Schema(); s != nil {
+		if o.FeatureMean == nil && o.FeatureStd == nil && s.FeatureScaling != nil {
+			o.FeatureMean, o.FeatureStd = float32s(s.FeatureScaling.Offset), float32s(s.FeatureScaling.Scale)
+		}
+		if o.TargetMean == nil && o.TargetStd == nil && s.TargetScaling != nil {
+			o.TargetMean, o.TargetStd = float32s(s.TargetScaling.Offset), float32s(s.TargetScaling.Scale)
+		}
+		if _, ok := o.Metadata[SchemaKey]; !ok {
+			md := map[string]string{SchemaKey: string(n.SchemaJSON())}
+			for k, v := range o.Metadata {
+				md[k] = v
+			}
+			o.Metadata = md
+		}
 	}
 	b, err := Encode(n.Spec(), params, o)
 	if err != nil {
@@ -159,7 +187,26 @@ func Encode(spec core.Spec, params []float32, o Options) ([]byte, error) {
 	}
 	model.sub(modelGraph, &graphMsg)
 	model.sub(modelOpsetImport, &opset)
+	keys := make([]string, 0, len(o.Metadata))
+	for k := range o.Metadata {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // the same file for the same model
+	for _, k := range keys {
+		var e message
+		e.string(entryKey, k)
+		e.string(entryValue, o.Metadata[k])
+		model.sub(modelMetadataProps, &e)
+	}
 	return model.b, nil
+}
+
+func float32s(v []float64) []float32 {
+	f := make([]float32, len(v))
+	for i, x := range v {
+		f[i] = float32(x)
+	}
+	return f
 }
 
 // checkAffine checks an optional mean/std pair of n floats each.

@@ -83,6 +83,7 @@ type model struct {
 	input        string
 	inputDims    []string
 	output       string
+	metadata     map[string]string
 }
 
 func decodeModel(t *testing.T, b []byte) model {
@@ -95,7 +96,13 @@ func decodeModel(t *testing.T, b []byte) model {
 	require.EqualValues(t, OpsetVersion, one(t, opset, opsetVersion).varint)
 
 	g := decode(t, one(t, top, modelGraph).bytes)
-	m := model{initializers: map[string]tensor{}}
+	m := model{initializers: map[string]tensor{}, metadata: map[string]string{}}
+	for _, f := range top {
+		if f.num == modelMetadataProps {
+			e := decode(t, f.bytes)
+			m.metadata[string(one(t, e, entryKey).bytes)] = string(one(t, e, entryValue).bytes)
+		}
+	}
 	for _, f := range g {
 		switch f.num {
 		case graphNode:
@@ -270,10 +277,10 @@ func sample(rows, cols int) []float32 {
 // an independent interpreter gives the network's own predictions.
 func TestGraphComputesPredict(t *testing.T) {
 	specs := map[string]core.Spec{
-		"sigmoid-mse": {Inputs: 7, Layers: []core.Layer{{5, core.Sigmoid}, {3, core.Sigmoid}}, Loss: core.MSE},
-		"tanh-relu-softmax": {Inputs: 13, Layers: []core.Layer{{11, core.Tanh}, {6, core.ReLU}, {4, core.Softmax}},
+		"sigmoid-mse": {Inputs: 7, Layers: []core.Layer{{Units: 5, Activation: core.Sigmoid}, {Units: 3, Activation: core.Sigmoid}}, Loss: core.MSE},
+		"tanh-relu-softmax": {Inputs: 13, Layers: []core.Layer{{Units: 11, Activation: core.Tanh}, {Units: 6, Activation: core.ReLU}, {Units: 4, Activation: core.Softmax}},
 			Loss: core.CategoricalCrossEntropy},
-		"linear": {Inputs: 3, Layers: []core.Layer{{1, core.Linear}}, Loss: core.MSE},
+		"linear": {Inputs: 3, Layers: []core.Layer{{Units: 1, Activation: core.Linear}}, Loss: core.MSE},
 	}
 	for name, spec := range specs {
 		t.Run(name, func(t *testing.T) {
@@ -301,7 +308,7 @@ func TestGraphComputesPredict(t *testing.T) {
 // TestGraphScaling: the optional standardization of inputs and the undoing
 // of a target standardization are applied around the network.
 func TestGraphScaling(t *testing.T) {
-	spec := core.Spec{Inputs: 4, Layers: []core.Layer{{6, core.Tanh}, {2, core.Linear}}, Loss: core.MSE, MaxBatch: 5, Seed: 1,
+	spec := core.Spec{Inputs: 4, Layers: []core.Layer{{Units: 6, Activation: core.Tanh}, {Units: 2, Activation: core.Linear}}, Loss: core.MSE, MaxBatch: 5, Seed: 1,
 		Optimizer: core.Optimizer{Kind: core.Adam, LearningRate: 0.01}}
 	n := network(t, spec)
 	o := Options{InputName: "x", OutputName: "y",
@@ -327,7 +334,7 @@ func TestGraphScaling(t *testing.T) {
 }
 
 func TestEncodeRefuses(t *testing.T) {
-	spec := core.Spec{Inputs: 2, Layers: []core.Layer{{2, core.Sigmoid}, {1, core.Sigmoid}}, Loss: core.MSE}
+	spec := core.Spec{Inputs: 2, Layers: []core.Layer{{Units: 2, Activation: core.Sigmoid}, {Units: 1, Activation: core.Sigmoid}}, Loss: core.MSE}
 	good := make([]float32, spec.ParamCount())
 	cases := map[string]struct {
 		spec   core.Spec
@@ -350,4 +357,44 @@ func TestEncodeRefuses(t *testing.T) {
 	_, err := Encode(spec, good, Options{})
 	require.NoError(t, err)
 	require.ErrorIs(t, Write(&bytes.Buffer{}, nil, Options{}), ErrExport)
+}
+
+// TestWriteUsesSchema: a network's data schema supplies the scalings and
+// travels as metadata; options given explicitly win.
+func TestWriteUsesSchema(t *testing.T) {
+	spec := core.Spec{Inputs: 3, Layers: []core.Layer{{Units: 5, Activation: core.Tanh}, {Units: 1, Activation: core.Linear}},
+		Loss: core.MSE, MaxBatch: 4, Seed: 2, Optimizer: core.Optimizer{Kind: core.Adam, LearningRate: 0.01}}
+	n := network(t, spec)
+	schema := &core.Schema{Task: core.TaskRegression, Features: []string{"age", "bmi", "bp"}, LabelColumn: -1,
+		FeatureScaling: &core.Scaling{Method: "zscore", Offset: []float64{50, 26, 94}, Scale: []float64{13, 4.4, 13.8}},
+		TargetScaling:  &core.Scaling{Method: "zscore", Offset: []float64{152}, Scale: []float64{77}}}
+	require.NoError(t, n.SetSchema(schema))
+
+	var buf bytes.Buffer
+	require.NoError(t, Write(&buf, n, Options{Metadata: map[string]string{"note": "x"}}))
+	m := decodeModel(t, buf.Bytes())
+	require.JSONEq(t, string(n.SchemaJSON()), m.metadata[SchemaKey])
+	require.Equal(t, "x", m.metadata["note"])
+
+	x := []float32{40, 30, 100, 60, 22, 80, 55, 26, 94, 33, 35, 120}
+	scaled := make([]float32, len(x))
+	for i, v := range x {
+		sc := schema.FeatureScaling
+		scaled[i] = float32((float64(v) - sc.Offset[i%3]) / sc.Scale[i%3])
+	}
+	want := make([]float32, 4)
+	require.NoError(t, n.Predict(scaled, 4, want))
+	got := m.run(t, x, 4, 3)
+	for i := range want {
+		require.InDelta(t, float64(want[i])*77+152, got[i], 1e-3, "output %d", i)
+	}
+
+	// Explicit scalings replace the schema's.
+	buf.Reset()
+	one := []float32{1}
+	require.NoError(t, Write(&buf, n, Options{TargetMean: []float32{0}, TargetStd: one}))
+	got = decodeModel(t, buf.Bytes()).run(t, x, 4, 3)
+	for i := range want {
+		require.InDelta(t, want[i], got[i], 1e-4, "output %d", i)
+	}
 }

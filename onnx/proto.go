@@ -11,12 +11,17 @@ const (
 
 // ModelProto.
 const (
-	modelIRVersion    = 1
-	modelProducerName = 2
-	modelProducerVer  = 3
-	modelDocString    = 6
-	modelGraph        = 7
-	modelOpsetImport  = 8
+	modelIRVersion     = 1
+	modelProducerName  = 2
+	modelProducerVer   = 3
+	modelDocString     = 6
+	modelGraph         = 7
+	modelOpsetImport   = 8
+	modelMetadataProps = 14
+
+	// StringStringEntryProto.
+	entryKey   = 1
+	entryValue = 2
 )
 
 // OperatorSetIdProto, GraphProto, NodeProto, AttributeProto, TensorProto,

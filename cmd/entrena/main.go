@@ -49,6 +49,7 @@ var commands = []command{
 	{"sweep", "the seed's learning-rate sweep: one training per rate, a table and a plot", cmdSweep},
 	{"predict", "run a saved model on a file and write its predictions (CSV)", cmdPredict},
 	{"eval", "loss and accuracy (RMSE, MAE, R² for regression) of a saved model on labelled data", cmdEval},
+	{"export", "write a saved model as an ONNX file, to serve it with any ONNX runtime", cmdExport},
 	{"info", "CPU model, SIMD features, the kernel path chosen and why, the default threads", cmdInfo},
 	{"bench", "benchmarks of the kernels and training on this machine", cmdBench},
 	{"version", "entrena's release, model format, Go version and platform", cmdVersion},
