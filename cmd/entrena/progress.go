@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"strings"
@@ -199,14 +200,47 @@ func catchInterrupt(stderr io.Writer) (stop *atomic.Bool, release func()) {
 }
 
 // sparkline draws values as a row of block characters, resampled to at
-// most width columns (each column the mean of its values).
+// most width columns (each column the mean of its values), scaled from its
+// own lowest to its highest column.
 func sparkline(values []float32, width int) string {
-	if len(values) == 0 {
-		return ""
+	means := resample(values, width)
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, m := range means {
+		lo, hi = math.Min(lo, m), math.Max(hi, m)
 	}
+	return sparkScaled(means, lo, hi)
+}
+
+// sharedSparklines draws each series on one scale, from the lowest to the
+// highest finite column of the series not marked diverged, so that curves
+// side by side compare: a run stuck on a plateau stays high while a
+// converging one falls. A diverged run's columns beyond the scale are
+// drawn at its edge.
+func sharedSparklines(series [][]float32, diverged []bool, width int) []string {
+	all := make([][]float64, len(series))
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for i, v := range series {
+		all[i] = resample(v, width)
+		if diverged[i] {
+			continue
+		}
+		for _, m := range all[i] {
+			if !math.IsNaN(m) && !math.IsInf(m, 0) {
+				lo, hi = math.Min(lo, m), math.Max(hi, m)
+			}
+		}
+	}
+	out := make([]string, len(series))
+	for i, m := range all {
+		out[i] = sparkScaled(m, lo, hi)
+	}
+	return out
+}
+
+// resample returns at most width column means of values.
+func resample(values []float32, width int) []float64 {
 	cols := min(width, len(values))
 	means := make([]float64, cols)
-	lo, hi := 0.0, 0.0
 	for c := range cols {
 		a, b := c*len(values)/cols, (c+1)*len(values)/cols
 		s := 0.0
@@ -214,20 +248,24 @@ func sparkline(values []float32, width int) string {
 			s += float64(v)
 		}
 		means[c] = s / float64(b-a)
-		if c == 0 || means[c] < lo {
-			lo = means[c]
-		}
-		if c == 0 || means[c] > hi {
-			hi = means[c]
-		}
 	}
-	const ticks = "▁▂▃▄▅▆▇█"
-	runes := []rune(ticks)
+	return means
+}
+
+// sparkScaled draws means as blocks, lo the lowest and hi the highest;
+// NaN is drawn as a space.
+func sparkScaled(means []float64, lo, hi float64) string {
+	runes := []rune("▁▂▃▄▅▆▇█")
+	top := len(runes) - 1
 	var b strings.Builder
 	for _, m := range means {
+		if math.IsNaN(m) {
+			b.WriteRune(' ')
+			continue
+		}
 		i := 0
 		if hi > lo {
-			i = int((m - lo) / (hi - lo) * float64(len(runes)-1))
+			i = int(math.Max(0, math.Min(1, (m-lo)/(hi-lo))) * float64(top))
 		}
 		b.WriteRune(runes[i])
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -123,5 +124,26 @@ func TestParseLayers(t *testing.T) {
 		if _, _, err := parseLayers(bad); err == nil {
 			t.Errorf("parseLayers(%q) accepted", bad)
 		}
+	}
+}
+
+// TestSharedSparklines: curves of a sweep share one scale, so a plateau
+// stays high beside a converging run; a diverged run does not set it.
+func TestSharedSparklines(t *testing.T) {
+	plateau := []float32{0.25, 0.25, 0.249, 0.249}
+	converging := []float32{0.25, 0.1, 0.01, 0.001}
+	exploding := []float32{0.25, 10, 1e30, float32(math.Inf(1))}
+	got := sharedSparklines([][]float32{plateau, converging, exploding}, []bool{false, false, true}, 10)
+	if got[0] != "██▇▇" {
+		t.Errorf("plateau drawn %q, want it at the top of the shared scale", got[0])
+	}
+	if got[1] != "█▃▁▁" {
+		t.Errorf("converging run drawn %q", got[1])
+	}
+	if got[2] != "████" {
+		t.Errorf("diverged run drawn %q, want it clamped to the top", got[2])
+	}
+	if alone := sparkline(plateau, 10); alone != "██▁▁" {
+		t.Errorf("a lone sparkline is scaled to itself: %q", alone)
 	}
 }

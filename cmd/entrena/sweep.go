@@ -105,8 +105,13 @@ func printSweepTable(w io.Writer, runs []sweepRun, test bool) {
 	} else {
 		fmt.Fprintln(tw, "learning rate\tfinal cost\t\tcost curve")
 	}
-	for _, r := range runs {
-		spark := sparkline(r.hist.Cost, 30)
+	costs, diverged := make([][]float32, len(runs)), make([]bool, len(runs))
+	for i, r := range runs {
+		costs[i], diverged[i] = r.hist.Cost, r.diverged != nil
+	}
+	sparks := sharedSparklines(costs, diverged, 30)
+	for i, r := range runs {
+		spark := sparks[i]
 		if r.diverged != nil {
 			fmt.Fprintf(tw, "%g\tdiverged at epoch %d\t", r.lr, r.diverged.Epoch)
 			if test {
