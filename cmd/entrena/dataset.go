@@ -65,7 +65,11 @@ func resolve(v string) (source, error) {
 	if images, labels, err := data.IDXFiles(v); err == nil {
 		return source{kind: kindIDX, path: images, label: labels}, nil
 	}
-	return source{}, fmt.Errorf("%s: no such file, IDX prefix (PREFIX-images-idx3-ubyte[.gz]) or built-in data set (%s)", v, builtinNames)
+	hint := ""
+	if !strings.ContainsAny(v, `/\.`) {
+		hint = didYouMean(v, []string{"mnist", "fashion-mnist", "xor", "spirals"})
+	}
+	return source{}, fmt.Errorf("%s: no such file, IDX prefix (PREFIX-images-idx3-ubyte[.gz]) or built-in data set (%s)%s", v, builtinNames, hint)
 }
 
 // looksIDX reports whether a file name is an MNIST-style IDX name:

@@ -31,6 +31,8 @@ func TestDidYouMean(t *testing.T) {
 	dir := t.TempDir()
 	oneLineError(t, entrena(t, dir, "trian"), 2, `unknown command "trian" (did you mean train?)`)
 	oneLineError(t, entrena(t, dir, "train", "--epoch", "3"), 2, "-epoch (did you mean --epochs?)")
+	oneLineError(t, entrena(t, dir, "train", "--data", "mnsit"), 1, "(did you mean mnist?)")
+	oneLineError(t, entrena(t, dir, "sweep", "--data", "fashoin-mnist"), 1, "(did you mean fashion-mnist?)")
 	r := entrena(t, dir, "train", "--zzzzzz", "3")
 	oneLineError(t, r, 2, "flag provided but not defined: -zzzzzz")
 	if strings.Contains(r.stderr, "did you mean") {
