@@ -145,7 +145,7 @@ func isEOF(err error) bool { return err == io.EOF || err == io.ErrUnexpectedEOF 
 // stream, its size and header checked before anything else (see the top of
 // this file): a huge file with an invalid header fails at once.
 func Load(path string) (n *Network, err error) {
-	defer recoverError(&err)
+	defer exported(&err)
 	f, size, err := openRegular(path)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
@@ -164,7 +164,7 @@ func Load(path string) (n *Network, err error) {
 // hand, the checksum is verified first, so that a corrupted file says so.
 // data is not retained.
 func Decode(data []byte) (n *Network, err error) {
-	defer recoverError(&err)
+	defer exported(&err)
 	if err := checkStart(data[:min(len(data), headerStart)]); err != nil {
 		return nil, err
 	}
@@ -182,7 +182,7 @@ func Decode(data []byte) (n *Network, err error) {
 	if err := h.checkSize(int64(len(data))); err != nil {
 		return nil, err
 	}
-	n, err = New(h.spec)
+	n, err = newNetwork(h.spec)
 	if err != nil {
 		return nil, err
 	}
@@ -198,16 +198,21 @@ func Decode(data []byte) (n *Network, err error) {
 	return n, nil
 }
 
-// ReadModel reads one model file from r, exactly its bytes, and expects
-// the end of r after them. The header is checked before the network is
-// built and the checksum as the parameters arrive (see Load).
+// ReadModel reads one model file from r (as WriteTo writes it), exactly
+// its bytes: the header gives the file's size, and nothing after the
+// model's last byte is read, so models written back to back in one stream
+// are read one after the other and what follows a model stays in r. The
+// header is checked before the network is built and the checksum as the
+// parameters arrive (see Load). Data that ends before the size the header
+// describes is an ErrModel; an error of r is returned wrapped.
 func ReadModel(r io.Reader) (n *Network, err error) {
-	defer recoverError(&err)
+	defer exported(&err)
 	return readModel(r, -1)
 }
 
 // readModel reads a model file from r: size bytes when size ≥ 0 (a file
-// whose size is known), else up to the end of r.
+// whose size is known, which must be the header's), else the header's
+// size.
 func readModel(r io.Reader, size int64) (*Network, error) {
 	h, err := readHeader(r)
 	if err != nil {
@@ -218,11 +223,11 @@ func readModel(r io.Reader, size int64) (*Network, error) {
 			return nil, err
 		}
 	}
-	n, err := New(h.spec)
+	n, err := newNetwork(h.spec)
 	if err != nil {
 		return nil, err
 	}
-	if err := readParams(n, h, r, size < 0); err != nil {
+	if err := readParams(n, h, r); err != nil {
 		n.Close()
 		return nil, err
 	}
@@ -230,8 +235,8 @@ func readModel(r io.Reader, size int64) (*Network, error) {
 }
 
 // readParams streams the parameters and the checksum after h from r into
-// n, then, when atEnd, checks that r has nothing more.
-func readParams(n *Network, h *header, r io.Reader, atEnd bool) error {
+// n, reading nothing after them.
+func readParams(n *Network, h *header, r io.Reader) error {
 	sum := crc32.NewIEEE()
 	sum.Write(h.raw)
 	buf := make([]byte, min(paramChunk, 4*n.ParamCount()+checksumLen))
@@ -243,20 +248,12 @@ func readParams(n *Network, h *header, r io.Reader, atEnd bool) error {
 			return err
 		}
 	}
-	var tail [checksumLen + 1]byte
-	if _, err := io.ReadFull(r, tail[:checksumLen]); err != nil {
+	var tail [checksumLen]byte
+	if _, err := io.ReadFull(r, tail[:]); err != nil {
 		return truncatedOr(err)
 	}
 	if sum.Sum32() != binary.LittleEndian.Uint32(tail[:]) {
 		return fmt.Errorf("%w: checksum mismatch (file truncated or corrupted)", ErrModel)
-	}
-	if atEnd {
-		switch _, err := io.ReadFull(r, tail[checksumLen:]); {
-		case err == nil:
-			return fmt.Errorf("%w: more data after the model's %d bytes", ErrModel, h.fileSize())
-		case !isEOF(err):
-			return err
-		}
 	}
 	return h.finish(n)
 }
