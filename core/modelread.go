@@ -123,7 +123,7 @@ func readHeader(r io.Reader) (*header, error) {
 		return nil, fmt.Errorf("%w: step count %d out of range", ErrModel, steps)
 	}
 	h.steps = int64(steps)
-	if err := s.Validate(); err != nil {
+	if err := s.validate(); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrModel, err)
 	}
 	// Save writes every hyper-parameter with its default filled in: a zero

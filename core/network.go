@@ -109,7 +109,7 @@ func newNetwork(spec Spec) (n *Network, err error) {
 		return nil, err
 	}
 	spec = spec.withDefaults()
-	if err := spec.Validate(); err != nil {
+	if err := spec.validate(); err != nil {
 		return nil, err
 	}
 	n = &Network{network: network{spec: spec, tiny: isTiny(spec)}}
@@ -500,7 +500,6 @@ func (n *Network) SetLearningRate(lr float32) (err error) {
 	n.spec.Optimizer.LearningRate = lr
 	return nil
 }
-
 
 // firstNonFinite returns the index of the first NaN or ±Inf in s, or -1.
 func firstNonFinite(s []float32) int { return asm.FirstNonFinite(s) }
