@@ -9,9 +9,9 @@ import (
 
 // The kinds of error the package returns, for errors.Is. Every error a
 // function or method of the package returns starts with "entrena: " and
-// wraps one of them, except: I/O errors of the file or reader given to
-// Load, Save or ReadModel (wrapped as they come, an *fs.PathError for
-// instance), FitContext's ctx.Err() (returned as is), and an internal
+// wraps one of them, except: FitContext's ctx.Err() (returned as is), an
+// I/O error of the file or reader given to Load, Save, WriteTo or
+// ReadModel (wrapped, with the path where there is one), and an internal
 // error (a bug in the package, reported instead of a panic).
 var (
 	ErrSpec     = errors.New("bad network spec")  // invalid Spec or option

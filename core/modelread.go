@@ -142,8 +142,10 @@ func isEOF(err error) bool { return err == io.EOF || err == io.ErrUnexpectedEOF 
 // Load reads the model file at path (written by Save). Only a regular file
 // is read: a folder, device, FIFO or socket is refused before it is opened,
 // with an *fs.PathError wrapping ErrNotRegular. The file is read as a
-// stream, its size and header checked before anything else (see the top of
-// this file): a huge file with an invalid header fails at once.
+// stream, its size and header checked before anything else: a huge file
+// with an invalid header fails at once, and New's memory check runs before
+// the parameters are read. A file with more bytes than its header
+// describes is an ErrModel (ReadModel reads a model out of a longer stream).
 func Load(path string) (n *Network, err error) {
 	defer exported(&err)
 	f, size, err := openRegular(path)

@@ -40,7 +40,7 @@ func ParseActivation(s string) (Activation, error) {
 // Loss is the cost function J minimised by training.
 type Loss uint8
 
-// The losses. MSE is the seed's J = (1/m)·Σ_i Σ_j (y_ij − ŷ_ij)²: summed over
+// The losses. MSE is J = (1/m)·Σ_i Σ_j (y_ij − ŷ_ij)²: summed over
 // the outputs of a sample, averaged over the m samples. The cross-entropies
 // are likewise summed over outputs and averaged over samples.
 const (
@@ -74,7 +74,7 @@ func ParseLoss(s string) (Loss, error) {
 // OptimizerKind selects the update rule.
 type OptimizerKind uint8
 
-// The optimizers: plain SGD is the seed's w ← w − α·∂J/∂w.
+// The optimizers: plain SGD is w ← w − α·∂J/∂w.
 const (
 	SGD OptimizerKind = iota
 	Momentum

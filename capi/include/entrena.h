@@ -270,6 +270,9 @@ typedef struct entrena_spec {
 	const int32_t *activations; /* n_layers entrena_activation values */
 	int32_t optimizer;          /* entrena_optimizer */
 	float learning_rate;        /* > 0 and finite */
+	/* Optimizer hyper-parameters: 0 means the default; -0.0f asks for an
+	 * actual 0. One the optimizer does not use must be 0 (else
+	 * ENTRENA_ERR_SPEC: a value there is never silently ignored). */
 	float momentum;             /* ENTRENA_OPT_MOMENTUM; 0 means 0.9 */
 	float beta1;                /* ENTRENA_OPT_ADAM; 0 means 0.9 */
 	float beta2;                /* ENTRENA_OPT_ADAM; 0 means 0.999 */

@@ -522,8 +522,8 @@ static void test_fit(void) {
 	o.epochs = 0;
 	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_fit(net, X, 64, Y, 32, 16, &o, &cost));
 	o = opts;
-	o.batch_size = 9;
-	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_fit(net, X, 64, Y, 32, 16, &o, &cost));
+	o.batch_size = 9; /* over max_batch: a shape error, as for entrena_train_step */
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_fit(net, X, 64, Y, 32, 16, &o, &cost));
 	o.batch_size = -1;
 	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_fit(net, X, 64, Y, 32, 16, &o, &cost));
 	o = opts;

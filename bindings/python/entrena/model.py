@@ -72,7 +72,9 @@ class Adam:
     def _apply(self, spec):
         spec.optimizer = 2
         spec.learning_rate = self.lr
-        spec.beta1, spec.beta2, spec.epsilon = self.beta1, self.beta2, self.epsilon
+        # 0 in the C struct means "the default"; -0.0 asks for an actual 0.
+        spec.beta1, spec.beta2, spec.epsilon = (v if v != 0 else -0.0
+                                                for v in (self.beta1, self.beta2, self.epsilon))
 
     def __repr__(self):
         return "Adam(lr=%g)" % self.lr
