@@ -35,9 +35,16 @@
 // and own only their scratch. FitContext stops training when a context is
 // done.
 //
+// # Buffers the caller passes
+//
+// A method that writes into a caller's buffer takes it after its inputs:
+// Predict(x, samples, out); CopyParams(dst) and Encode(dst), whose only
+// argument it is, follow the same rule. Such methods check the buffer's
+// length and never grow it.
+//
 // # Errors
 //
-// Every error starts with "entrena: " and wraps one of the Err values
-// below, for errors.Is (see ErrSpec for the exceptions). Close ends a
-// network; later calls return ErrClosed.
+// Every error starts with "entrena: " and wraps one of the Err variables,
+// for errors.Is (their doc lists the exceptions). Close ends a network;
+// later calls return ErrClosed.
 package core

@@ -104,7 +104,7 @@ func (n *Network) marshal() ([]byte, error) {
 
 // WriteTo writes the model file to w (io.WriterTo); ReadModel reads it
 // back, leaving what follows it in the stream unread. An error of w is
-// returned as is.
+// returned wrapped.
 func (n *Network) WriteTo(w io.Writer) (written int64, err error) {
 	defer exported(&err)
 	prev, err := n.acquire(betweenBatches)

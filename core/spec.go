@@ -222,7 +222,7 @@ type Spec struct {
 	Layers    []Layer // hidden layers then the output layer
 	Loss      Loss
 	Optimizer Optimizer
-	MaxBatch  int    // largest batch TrainStep, Predict and Evaluate accept per step; buffers are sized for it
+	MaxBatch  int    // largest batch of one step (TrainStep, Fit's BatchSize); buffers are sized for it, and Predict and Evaluate go MaxBatch samples at a time
 	Seed      uint64 // initialisation and shuffling
 
 	// Threads is the number of cores one step may use: 0 means
