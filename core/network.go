@@ -22,7 +22,9 @@ import (
 // Predictor (NewPredictor, Predictor.Clone). Separate networks are
 // independent and may be trained from separate goroutines at once. The
 // accessors that only read the spec (Inputs, Outputs, MaxBatch,
-// ParamCount, Spec, String) may be called at any time.
+// ParamCount, Spec, String) take no claim: they may be called while
+// another call runs, but not together with one that changes the spec
+// (SetLearningRate, SetThreads, UnmarshalBinary).
 //
 // Close releases the network's worker goroutines and buffers; every later
 // call returns ErrClosed, as do calls on a nil or zero Network.
