@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"sync"
 	"testing"
@@ -237,52 +238,102 @@ func BenchmarkPredictorPredict(b *testing.B) {
 	}
 }
 
-// BenchmarkServe8: 8 goroutines serving one 784-128-10 model, each with
-// its own Predictor, one sample or 32 per call. It reports the calls and
-// samples per second over all goroutines and the 99th percentile of one
-// call's latency.
+// BenchmarkServe8: 8 goroutines serving one 784-128-10 model, one sample
+// or 32 per call, each with its own Clone or all through one
+// PredictorPool. It reports the calls and samples per second over all
+// goroutines and the median and 99th percentile of one call's latency.
 func BenchmarkServe8(b *testing.B) {
 	n := servingNet(b, 1)
 	for _, batch := range []int{1, 32} {
-		b.Run(map[int]string{1: "single", 32: "batch32"}[batch], func(b *testing.B) {
-			const goroutines = 8
-			base, err := n.NewPredictor(batch)
-			require.NoError(b, err)
-			x := randomInputs(3, batch, n.Inputs())
-			per := b.N/goroutines + 1
-			lat := make([][]time.Duration, goroutines)
-			var wg sync.WaitGroup
-			b.ReportAllocs()
-			b.ResetTimer()
-			start := time.Now()
-			for g := range lat {
-				lat[g] = make([]time.Duration, 0, per)
-				wg.Add(1)
-				go func(p *Predictor, lat *[]time.Duration) {
-					defer wg.Done()
-					out := make([]float32, batch*n.Outputs())
-					for i := 0; i < per; i++ {
-						t0 := time.Now()
-						if err := p.Predict(x, batch, out); err != nil {
-							panic(err)
+		for _, pooled := range []bool{false, true} {
+			b.Run(fmt.Sprintf("batch=%d/%s", batch, map[bool]string{false: "clones", true: "pool"}[pooled]), func(b *testing.B) {
+				const goroutines = 8
+				base, err := n.NewPredictor(batch)
+				require.NoError(b, err)
+				var predict func(*Predictor) func([]float32, int, []float32) error
+				if pooled {
+					pool := base.Pool()
+					predict = func(*Predictor) func([]float32, int, []float32) error { return pool.Predict }
+				} else {
+					predict = func(p *Predictor) func([]float32, int, []float32) error { return p.Predict }
+				}
+				x := randomInputs(3, batch, n.Inputs())
+				per := b.N/goroutines + 1
+				lat := make([][]time.Duration, goroutines)
+				var wg sync.WaitGroup
+				b.ReportAllocs()
+				b.ResetTimer()
+				start := time.Now()
+				for g := range lat {
+					lat[g] = make([]time.Duration, 0, per)
+					wg.Add(1)
+					go func(predict func([]float32, int, []float32) error, lat *[]time.Duration) {
+						defer wg.Done()
+						out := make([]float32, batch*n.Outputs())
+						for i := 0; i < per; i++ {
+							t0 := time.Now()
+							if err := predict(x, batch, out); err != nil {
+								panic(err)
+							}
+							*lat = append(*lat, time.Since(t0))
 						}
-						*lat = append(*lat, time.Since(t0))
-					}
-				}(base.Clone(), &lat[g])
-			}
-			wg.Wait()
-			elapsed := time.Since(start)
-			b.StopTimer()
-			var all []time.Duration
-			for _, l := range lat {
-				all = append(all, l...)
-			}
-			sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
-			calls := float64(len(all))
-			b.ReportMetric(calls/elapsed.Seconds(), "calls/s")
-			b.ReportMetric(calls*float64(batch)/elapsed.Seconds(), "samples/s")
-			b.ReportMetric(float64(all[len(all)*99/100].Nanoseconds())/1e3, "p99-µs")
-			b.ReportMetric(float64(all[len(all)/2].Nanoseconds())/1e3, "p50-µs")
-		})
+					}(predict(base.Clone()), &lat[g])
+				}
+				wg.Wait()
+				elapsed := time.Since(start)
+				b.StopTimer()
+				var all []time.Duration
+				for _, l := range lat {
+					all = append(all, l...)
+				}
+				sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+				calls := float64(len(all))
+				b.ReportMetric(calls/elapsed.Seconds(), "calls/s")
+				b.ReportMetric(calls*float64(batch)/elapsed.Seconds(), "samples/s")
+				b.ReportMetric(float64(all[len(all)*99/100].Nanoseconds())/1e3, "p99-µs")
+				b.ReportMetric(float64(all[len(all)/2].Nanoseconds())/1e3, "p50-µs")
+			})
+		}
 	}
+}
+
+// TestPredictorPoolConcurrent: goroutines sharing one PredictorPool all
+// get the serial answers, without ErrConcurrentUse, on every kernel path.
+func TestPredictorPoolConcurrent(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
+		n := servingNet(t, 1)
+		x, want := servingInputs(t, n, 24)
+		pool, err := n.NewPredictorPool(0)
+		require.NoError(t, err)
+		in, o := pool.Inputs(), pool.Outputs()
+		var wg sync.WaitGroup
+		errs := make([]error, 8)
+		for g := range errs {
+			wg.Add(1)
+			go func(g int) {
+				defer wg.Done()
+				out := make([]float32, o)
+				for i := 0; i < 100; i++ {
+					s := (g*5 + i) % 24
+					if err := pool.Predict(x[s*in:(s+1)*in], 1, out); err != nil {
+						errs[g] = err
+						return
+					}
+					if !slices.Equal(out, want[s*o:(s+1)*o]) {
+						errs[g] = errors.New("wrong output")
+						return
+					}
+				}
+			}(g)
+		}
+		wg.Wait()
+		for g, err := range errs {
+			require.NoError(t, err, "goroutine %d", g)
+		}
+		out := make([]float32, o)
+		allocs := testing.AllocsPerRun(50, func() { _ = pool.Predict(x, 1, out) })
+		require.Zero(t, allocs)
+		var none *PredictorPool
+		require.ErrorIs(t, none.Predict(x, 1, out), ErrClosed)
+	})
 }
