@@ -32,8 +32,10 @@
 // from separate goroutines at once. To serve one trained model from many
 // goroutines, make a Predictor (Network.NewPredictor) and give each
 // goroutine a Clone: the clones share one read-only copy of the weights
-// and own only their scratch. FitContext stops training when a context is
-// done.
+// and own only their scratch. A PredictorPool (Network.NewPredictorPool) is
+// one Predict that any number of goroutines may call at once, for servers
+// whose goroutines come and go. FitContext stops training when a context
+// is done.
 //
 // # Buffers the caller passes
 //
