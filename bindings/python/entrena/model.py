@@ -433,7 +433,8 @@ class Sequential:
             validation_data=None, verbose=1, callback=None):
         """Train for ``epochs`` passes over (x, y); returns a History.
 
-        batch_size      samples per step, at most max_batch (None = max_batch)
+        batch_size      samples per step, at most max_batch (None = max_batch;
+                        more is a ShapeError, as for train_step)
         learning_rate   when given, the network's rate from now on
         shuffle         a new random order every epoch, from the network's own
                         seeded RNG (same seed, same order as the Go API)
