@@ -331,8 +331,10 @@ func TestPredictorPoolConcurrent(t *testing.T) {
 			require.NoError(t, err, "goroutine %d", g)
 		}
 		out := make([]float32, o)
-		allocs := testing.AllocsPerRun(50, func() { _ = pool.Predict(x, 1, out) })
-		require.Zero(t, allocs)
+		if !raceEnabled { // under -race, sync.Pool drops a quarter of what it is given
+			allocs := testing.AllocsPerRun(50, func() { _ = pool.Predict(x, 1, out) })
+			require.Zero(t, allocs)
+		}
 		var none *PredictorPool
 		require.ErrorIs(t, none.Predict(x, 1, out), ErrClosed)
 	})
