@@ -339,3 +339,25 @@ func TestPredictorPoolConcurrent(t *testing.T) {
 		require.ErrorIs(t, none.Predict(x, 1, out), ErrClosed)
 	})
 }
+
+// BenchmarkPredictorCreate: what a serving copy of 784-128-10 costs: a
+// NewPredictor (the weights' snapshot and scratch) and a Clone (scratch).
+func BenchmarkPredictorCreate(b *testing.B) {
+	n := servingNet(b, 1)
+	b.Run("NewPredictor", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if _, err := n.NewPredictor(1); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	p, err := n.NewPredictor(1)
+	require.NoError(b, err)
+	b.Run("Clone", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			_ = p.Clone()
+		}
+	})
+}
