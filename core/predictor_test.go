@@ -71,7 +71,9 @@ func TestPredictorMatchesNetwork(t *testing.T) {
 // change what a Predictor made before computes.
 func TestPredictorIsASnapshot(t *testing.T) {
 	n := servingNet(t, 2)
-	x, want := servingInputs(t, n, 8)
+	x, _ := servingInputs(t, n, 8)
+	want := make([]float32, 8*n.Outputs())
+	require.NoError(t, n.Predict(x, 8, want))
 	p, err := n.NewPredictor(8)
 	require.NoError(t, err)
 	y := make([]float32, 8*n.Outputs())
@@ -95,13 +97,29 @@ func TestPredictorIsASnapshot(t *testing.T) {
 func TestPredictorsConcurrent(t *testing.T) {
 	forEachPath(t, func(t *testing.T) {
 		for name, n := range predictorNets(t) {
-			const samples = 40
+			const samples, calls = 40, 50
 			x := randomInputs(7, samples, n.Inputs())
-			want := make([]float32, samples*n.Outputs())
-			require.NoError(t, n.Predict(x, samples, want))
+			in, o := n.Inputs(), n.Outputs()
+			// call is the i-th call of goroutine g: k samples from s.
+			call := func(g, i int) (s, k int) {
+				s = (g*7 + i) % samples
+				return s, min(1+(g+i)%3, samples-s)
+			}
+			// The serial reference: the same calls, one after the other, on
+			// the network (the same rows through the same code path: with
+			// FMA, as GOAMD64=v3 compiles the tiny loops, a row's result
+			// depends on the loop that computed it).
+			want := make([][][]float32, 8)
+			for g := range want {
+				want[g] = make([][]float32, calls)
+				for i := range want[g] {
+					s, k := call(g, i)
+					want[g][i] = make([]float32, k*o)
+					require.NoError(t, n.Predict(x[s*in:(s+k)*in], k, want[g][i]))
+				}
+			}
 			base, err := n.NewPredictor(0)
 			require.NoError(t, err)
-			in, o := n.Inputs(), n.Outputs()
 			var wg sync.WaitGroup
 			errs := make([]error, 8)
 			for g := range errs {
@@ -109,18 +127,15 @@ func TestPredictorsConcurrent(t *testing.T) {
 				go func(g int, p *Predictor) {
 					defer wg.Done()
 					out := make([]float32, samples*o)
-					for i := 0; i < 50; i++ {
-						s, k := (g*7+i)%samples, 1+(g+i)%3
-						k = min(k, samples-s)
+					for i := 0; i < calls; i++ {
+						s, k := call(g, i)
 						if err := p.Predict(x[s*in:(s+k)*in], k, out); err != nil {
 							errs[g] = err
 							return
 						}
-						for j := 0; j < k*o; j++ {
-							if out[j] != want[s*o+j] {
-								errs[g] = errors.New("wrong output")
-								return
-							}
+						if !slices.Equal(out[:k*o], want[g][i]) {
+							errs[g] = errors.New("wrong output")
+							return
 						}
 					}
 				}(g, base.Clone())
