@@ -2,7 +2,9 @@ package core
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
+	"fmt"
 	"errors"
 	"io"
 	"math"
@@ -10,6 +12,18 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+)
+
+// The interfaces a Go developer expects the types to satisfy.
+var (
+	_ io.Closer                  = (*Network)(nil)
+	_ io.WriterTo                = (*Network)(nil)
+	_ fmt.Stringer               = (*Network)(nil)
+	_ encoding.BinaryMarshaler   = (*Network)(nil)
+	_ encoding.BinaryUnmarshaler = (*Network)(nil)
+	_ encoding.TextMarshaler     = Activation(0)
+	_ encoding.TextUnmarshaler   = (*Loss)(nil)
+	_ json.Unmarshaler           = (*OptimizerKind)(nil)
 )
 
 // everyCall calls each method of n that needs its buffers and returns the
