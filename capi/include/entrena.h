@@ -403,7 +403,7 @@ typedef int (*entrena_progress_fn)(const entrena_progress *progress, void *user_
 typedef struct entrena_fit_options {
 	uint32_t struct_size;         /* set by the init function (CONVENTIONS, Versioned structs) */
 	int32_t epochs;               /* passes over the data, ≥ 1 (default 1) */
-	int32_t batch_size;           /* samples per step; 0 = max_batch (default 0) */
+	int32_t batch_size;           /* samples per step; 0 = max_batch (default 0); more than max_batch: ENTRENA_ERR_SHAPE */
 	int32_t shuffle;              /* non-zero: new seeded random order every epoch (default 1) */
 	int32_t progress_every_batch; /* non-zero: call progress after every batch too (default 0) */
 	entrena_progress_fn progress; /* optional; called at the end of every epoch */
