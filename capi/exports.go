@@ -10,6 +10,8 @@ package main
 import "C"
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -328,7 +330,7 @@ func entrena_thread_stats(net uintptr, threads, cores, inUse, reason unsafe.Poin
 func entrena_set_seed(net uintptr, seed uint64) (status int32) {
 	const fn = "entrena_set_seed"
 	defer guard(fn, &status)
-	return withNet(fn, net, func(h *netHandle) error { h.net.Reseed(seed); return nil })
+	return withNet(fn, net, func(h *netHandle) error { return h.net.Reseed(seed) })
 }
 
 //export entrena_train_step
@@ -377,10 +379,18 @@ func entrena_fit(net uintptr, x unsafe.Pointer, xLen int64, y unsafe.Pointer, yL
 		if err != nil {
 			return err
 		}
-		hist, err := h.net.Fit(xs, ys, int(samples), o)
-		h.cb, h.userData = nil, nil
+		ctx, cancel := context.WithCancel(context.Background())
+		h.cancel, h.stopRequested = cancel, false
+		hist, err := h.net.FitContext(ctx, xs, ys, int(samples), o)
+		stopped := h.stopRequested
+		cancel()
+		h.cb, h.userData, h.cancel, h.stopRequested = nil, nil, nil, false
 		if len(hist.Cost) > 0 {
 			setFloat(cost, hist.Cost[len(hist.Cost)-1])
+		}
+		if stopped && (err == nil || errors.Is(err, context.Canceled)) {
+			// Asked after the last epoch's end too: stopped all the same.
+			return core.ErrStopped
 		}
 		return err
 	})

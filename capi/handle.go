@@ -7,11 +7,13 @@ import "C"
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -58,6 +60,10 @@ func shapeErr(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", core.ErrShape, fmt.Sprintf(format, args...))
 }
 
+// errText is err's message without core's "entrena: " prefix: the C
+// messages start with the function's name instead.
+func errText(err error) string { return strings.TrimPrefix(err.Error(), "entrena: ") }
+
 // statusOf maps an error to its entrena_status.
 func statusOf(err error) int32 {
 	var pathErr *fs.PathError
@@ -70,7 +76,7 @@ func statusOf(err error) int32 {
 		return statusArgument
 	case errors.Is(err, errHandle):
 		return statusHandle
-	case errors.Is(err, errBusy):
+	case errors.Is(err, errBusy), errors.Is(err, core.ErrConcurrentUse):
 		return statusBusy
 	case errors.Is(err, errInternal):
 		return statusInternal
@@ -128,7 +134,7 @@ func osErrno(err error) int {
 
 // fail reports err for a call without a (valid) handle and returns its status.
 func fail(fn string, err error) int32 {
-	setThreadError(fn+": "+err.Error(), err)
+	setThreadError(fn+": "+errText(err), err)
 	return statusOf(err)
 }
 
@@ -151,6 +157,10 @@ type netHandle struct {
 	cb         C.entrena_progress_fn
 	userData   unsafe.Pointer
 	everyBatch bool
+	// The callback's request to stop cancels the fit's context, which
+	// core checks after every batch: the mechanism of FitContext.
+	cancel        context.CancelFunc
+	stopRequested bool
 }
 
 // The handle table. A plain map under a RWMutex: lookups never allocate
@@ -252,7 +262,7 @@ func (h *netHandle) finish(fn string, err error) int32 {
 		}
 		return statusOK
 	}
-	msg := fn + ": " + err.Error()
+	msg := fn + ": " + errText(err)
 	h.setMsg(msg)
 	h.failed = true
 	setThreadError(msg, err)
@@ -327,7 +337,11 @@ func (h *netHandle) progress(p core.Progress) bool {
 	h.busy.Store(true)
 	r := C.entrena__call_progress(h.cb, cp, h.userData)
 	h.busy.Store(false)
-	return r == 0
+	if r != 0 && !h.stopRequested {
+		h.stopRequested = true
+		h.cancel()
+	}
+	return true
 }
 
 // destroy removes handle id and frees what it owns.

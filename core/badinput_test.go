@@ -117,7 +117,7 @@ func TestDataErrors(t *testing.T) {
 	_, err = n.Fit(xorX, xorY, 4, FitOptions{Epochs: 0})
 	add("fit 0 epochs", err, ErrSpec, "epochs")
 	_, err = n.Fit(xorX, xorY, 4, FitOptions{Epochs: 1, BatchSize: 9})
-	add("fit batch too big", err, ErrSpec, "batch size")
+	add("fit batch too big", err, ErrShape, "batch of")
 	_, err = n.Fit(xorX, xorY, 4, FitOptions{Epochs: 1, ValX: xorX, ValY: xorY[:1], ValSamples: 4})
 	add("fit short validation", err, ErrShape, "validation data")
 	add("set params short", n.SetParams(make([]float32, 3)), ErrShape, "need exactly")
@@ -169,5 +169,5 @@ func TestBadKernelEnvironment(t *testing.T) {
 		t.Skipf("cannot re-run the test binary here (qemu-user): %v", err)
 	}
 	require.NoError(t, err, string(out))
-	require.Contains(t, string(out), `REFUSED bad kernel selection: ENTRENA_KERNELS="sse9": unknown kernel path`)
+	require.Contains(t, string(out), `REFUSED entrena: bad kernel selection: ENTRENA_KERNELS="sse9": unknown kernel path`)
 }

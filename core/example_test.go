@@ -7,7 +7,7 @@ import (
 	"github.com/v1tr0/entrena/core"
 )
 
-// The seed's training cycle: forward, cost, backward, update, printing the
+// The training cycle: forward, cost, backward, update, printing the
 // cost every 100 epochs, on XOR with a 2-4-1 sigmoid network and MSE.
 func Example_trainingCycle() {
 	x := []float32{0, 0, 0, 1, 1, 0, 1, 1} // 4 samples × 2 features
@@ -23,6 +23,7 @@ func Example_trainingCycle() {
 	if err != nil {
 		panic(err)
 	}
+	defer net.Close()
 	for epoch := 0; epoch < 1000; epoch++ {
 		cost, err := net.TrainStep(x, y, 4) // the whole set is one batch here
 		if err != nil {
@@ -49,7 +50,7 @@ func Example_trainingCycle() {
 	// XOR: 0.0 0.9 0.9 0.1
 }
 
-// The seed's learning-rate sweep: one training per rate with the same seed,
+// A learning-rate sweep: one training per rate with the same seed,
 // printing the final cost of each (a rate that diverges says so).
 func Example_learningRateSweep() {
 	x := []float32{0, 0, 0, 1, 1, 0, 1, 1}
@@ -67,6 +68,7 @@ func Example_learningRateSweep() {
 			panic(err)
 		}
 		h, err := net.Fit(x, y, 4, core.FitOptions{Epochs: 2000, BatchSize: 2})
+		net.Close()
 		var diverged *core.DivergedError
 		switch {
 		case errors.As(err, &diverged):

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -10,17 +11,22 @@ import (
 
 // FitOptions controls Fit.
 type FitOptions struct {
-	Epochs    int  // passes over the data; at least 1
-	BatchSize int  // samples per step; 0 means MaxBatch; at most MaxBatch
+	Epochs    int  // passes over the data; at least 1 (ErrSpec otherwise)
+	BatchSize int  // samples per step; 0 means MaxBatch; at most MaxBatch (ErrShape otherwise, as for TrainStep)
 	Shuffle   bool // visit samples in a new seeded random order every epoch
 
 	// Validation data, evaluated after every epoch when ValSamples > 0.
+	// ValX or ValY without ValSamples is an ErrSpec, not a silent skip.
 	ValX, ValY []float32
 	ValSamples int
 
-	// Progress, when not nil, is called after every batch and at the end of
-	// every epoch (p.EpochDone). Returning false stops training cleanly
-	// after that batch: Fit returns the history so far and ErrStopped.
+	// Progress, when not nil, is called after every batch but an epoch's
+	// last, and at the end of every epoch (p.EpochDone). Returning false
+	// stops training cleanly after that batch: Fit returns the history so
+	// far and ErrStopped. It runs on Fit's goroutine between batches, and
+	// may call the network's methods (Evaluate, Predict, TrainStep,
+	// SetLearningRate, CopyParams, Encode, Save, …) except Fit, FitContext,
+	// SetThreads and Close, which return ErrConcurrentUse there.
 	Progress func(p Progress) bool
 }
 
@@ -60,20 +66,45 @@ type fitBuffers struct {
 // Fit trains for opts.Epochs epochs over samples rows of x (samples×Inputs)
 // and y (samples×Outputs), read in place. Each epoch's cost is the mean of
 // its batch costs weighted by batch size; it is appended to the network's
-// History and returned.
+// History and returned. Fit is FitContext without a context.
 //
 // A NaN or ±Inf in x or y is an ErrData naming the sample and feature, and
 // leaves the network as it was before the call (inputs are checked batch by
 // batch during the first epoch, so Progress may already have reported some
 // batches). When the cost of a batch becomes NaN or Inf, Fit restores the
 // parameters and optimizer state saved at the start of that epoch and
-// returns a *DivergedError naming the epoch; likewise when an epoch ends
-// with a NaN or Inf parameter although every cost was finite (the update
-// after the last cost overflowed). When Progress returns false, Fit returns
-// ErrStopped after the current batch; the updates made so far are kept.
-func (n *Network) Fit(x, y []float32, samples int, opts FitOptions) (h History, err error) {
-	defer recoverError(&err)
+// returns a *DivergedError naming the epoch; likewise when an epoch ends,
+// or training stops, with a NaN or Inf parameter although every cost was
+// finite (the update after the last cost overflowed). When Progress
+// returns false, Fit returns ErrStopped after the current batch; the
+// updates made so far are kept.
+//
+// Fit is not safe for concurrent use (ErrConcurrentUse, see Network).
+func (n *Network) Fit(x, y []float32, samples int, opts FitOptions) (History, error) {
+	return n.FitContext(context.Background(), x, y, samples, opts)
+}
+
+// FitContext is Fit, stopped by ctx: after every batch it checks ctx, and
+// once ctx is done it returns ctx.Err() (context.Canceled or
+// context.DeadlineExceeded, unwrapped) with the history of the completed
+// epochs. The network keeps the updates of every batch it completed and
+// stays usable, its parameters finite (were the last update to have made
+// one NaN or Inf, the epoch's start is restored and the error is a
+// *DivergedError). A ctx already done when FitContext is called changes
+// nothing and returns ctx.Err() at once.
+func (n *Network) FitContext(ctx context.Context, x, y []float32, samples int, opts FitOptions) (h History, err error) {
+	defer exported(&err)
+	prev, err := n.acquire(exclusive)
+	if err != nil {
+		return h, err
+	}
+	// A panic in the progress callback leaves the claim paused: take it
+	// back (waiting for a call the callback started) before giving it up.
+	defer func() { n.resume(); n.release(prev) }()
 	if err := n.checkFit(x, y, samples, &opts); err != nil {
+		return h, err
+	}
+	if err := ctx.Err(); err != nil {
 		return h, err
 	}
 	n.prepareFit(samples, opts)
@@ -94,7 +125,10 @@ func (n *Network) Fit(x, y []float32, samples int, opts FitOptions) (h History, 
 	}()
 	n.fit.rngAtStart = *n.pcg
 	for e := 1; e <= opts.Epochs; e++ {
-		p, err := n.epoch(x, y, samples, e, opts)
+		if err := ctx.Err(); err != nil {
+			return h, err
+		}
+		p, err := n.epoch(ctx, x, y, samples, e, opts)
 		if p.EpochDone {
 			n.history = append(n.history, p.Cost)
 			if opts.ValSamples > 0 {
@@ -117,7 +151,7 @@ func (n *Network) checkFit(x, y []float32, samples int, opts *FitOptions) error 
 		opts.BatchSize = n.spec.MaxBatch
 	}
 	if opts.BatchSize < 1 || opts.BatchSize > n.spec.MaxBatch {
-		return specErr("batch size must be between 1 and the network's max batch %d, got %d", n.spec.MaxBatch, opts.BatchSize)
+		return shapeErr("batch of %d samples; must be between 1 and the network's max batch %d", opts.BatchSize, n.spec.MaxBatch)
 	}
 	if err := n.checkSamples(x, samples); err != nil {
 		return err
@@ -130,6 +164,9 @@ func (n *Network) checkFit(x, y []float32, samples int, opts *FitOptions) error 
 	o := n.Outputs()
 	if i := firstNonFinite(y[:samples*o]); i >= 0 {
 		return dataErr("target %d (sample %d, output %d) is %v", i, i/o, i%o, y[i])
+	}
+	if opts.ValSamples < 0 || opts.ValSamples == 0 && (opts.ValX != nil || opts.ValY != nil) {
+		return specErr("validation data: ValSamples is %d with ValX or ValY given; set it to the number of validation samples", opts.ValSamples)
 	}
 	if opts.ValSamples > 0 {
 		if err := n.checkSamples(opts.ValX, opts.ValSamples); err != nil {
@@ -174,7 +211,7 @@ func (n *Network) allocSnapshot() {
 
 // epoch runs one pass over the data. The returned Progress has EpochDone set
 // when the epoch completed.
-func (n *Network) epoch(x, y []float32, samples, e int, opts FitOptions) (Progress, error) {
+func (n *Network) epoch(ctx context.Context, x, y []float32, samples, e int, opts FitOptions) (Progress, error) {
 	f := &n.fit
 	copy(f.snapshot, n.params)
 	copy(f.opt1, n.opt1)
@@ -214,8 +251,11 @@ func (n *Network) epoch(x, y []float32, samples, e int, opts FitOptions) (Progre
 		p.Samples += b
 		p.Cost = float32(sum / float64(p.Samples))
 		p.Elapsed = time.Since(start)
-		if opts.Progress != nil && p.Batch < p.Batches && !opts.Progress(p) {
-			return p, ErrStopped
+		if opts.Progress != nil && p.Batch < p.Batches && !n.progress(opts.Progress, p) {
+			return p, n.stopped(e, p, step0, ErrStopped)
+		}
+		if err := ctx.Err(); err != nil {
+			return p, n.stopped(e, p, step0, err)
 		}
 	}
 	// Every cost was finite, but the epoch's last update (or one whose NaN
@@ -229,17 +269,39 @@ func (n *Network) epoch(x, y []float32, samples, e int, opts FitOptions) (Progre
 	}
 	p.EpochDone = true
 	if opts.ValSamples > 0 {
-		l, a, err := n.Evaluate(opts.ValX, opts.ValY, opts.ValSamples)
+		l, a, err := n.evaluate(opts.ValX, opts.ValY, opts.ValSamples)
 		if err != nil {
 			return p, fmt.Errorf("validation data: %w", err)
 		}
 		p.ValLoss, p.ValAcc = l, a
 	}
 	p.Elapsed = time.Since(start)
-	if opts.Progress != nil && !opts.Progress(p) {
+	if opts.Progress != nil && !n.progress(opts.Progress, p) {
 		return p, ErrStopped
 	}
 	return p, nil
+}
+
+// progress calls the caller's progress callback with the network paused,
+// so that the callback may call the network's methods.
+func (n *Network) progress(f func(Progress) bool, p Progress) bool {
+	n.pause()
+	ok := f(p)
+	n.resume()
+	return ok
+}
+
+// stopped is the error of training stopped (by the progress callback or
+// the context) after a batch in the middle of epoch e: why, unless the
+// last update left a parameter NaN or Inf, in which case the epoch's start
+// is restored (as at the end of an epoch) and it is a *DivergedError.
+func (n *Network) stopped(e int, p Progress, step0 int64, why error) error {
+	if i := n.firstNonFiniteN(n.params); i >= 0 {
+		bad := n.params[i]
+		n.restoreEpochStart(step0)
+		return &DivergedError{Epoch: e, Batch: p.Batch, Cost: p.Cost, Param: bad}
+	}
+	return why
 }
 
 // restoreEpochStart puts back the parameters and optimizer state saved at

@@ -59,7 +59,12 @@ func FuzzDecode(f *testing.F) {
 // bytes.
 func decodeRoundTrip(t *testing.T, data []byte) {
 	n, err := Decode(data)
-	m, serr := ReadModel(bytes.NewReader(data))
+	r := bytes.NewReader(data)
+	m, serr := ReadModel(r)
+	if serr == nil && r.Len() > 0 { // a model followed by more data: Decode refuses those
+		_ = m.Close()
+		serr = errors.New("more data after the model")
+	}
 	if (err == nil) != (serr == nil) {
 		t.Fatalf("Decode and ReadModel disagree: %v; %v", err, serr)
 	}

@@ -11,7 +11,7 @@ import (
 // asm.Use. nil when networks can be built.
 func KernelError() error {
 	if err := asm.InitError(); err != nil {
-		return fmt.Errorf("%w: %v", ErrKernels, err)
+		return fmt.Errorf("entrena: %w: %v", ErrKernels, err)
 	}
 	return nil
 }

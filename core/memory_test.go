@@ -150,7 +150,7 @@ func TestNewUnderUlimit(t *testing.T) {
 	}
 	const limitKiB = 4000000
 	out := underUlimit(t, "TestNewUnderUlimit", limitKiB, "ENTRENA_ULIMIT_CHILD=1")
-	require.Contains(t, out, "REFUSED bad network spec: network too large for this machine's memory", out)
+	require.Contains(t, out, "REFUSED entrena: bad network spec: network too large for this machine's memory", out)
 	require.NotContains(t, out, "NOT REFUSED")
 	// The rlimit is the budget unless memory or a cgroup limit is smaller.
 	if own, _ := systemMemoryBudget(); own > limitKiB<<10/2 {

@@ -14,8 +14,9 @@ import (
 // docs/MODEL_FORMAT.md: a little-endian header (magic "ENTRENA\x00",
 // version, layers, loss, optimizer settings, max batch, seed, steps taken,
 // parameter count), the parameters as float32, and a CRC-32 of everything
-// before it. Optimizer state is not stored. Decode accepts exactly the
-// files Encode writes (modelread.go).
+// before it. Optimizer state is not stored. Every file Encode writes
+// decodes again (Encode refuses a network with a NaN or ±Inf parameter,
+// which no file may hold).
 //
 // Version 2 adds a schema section (schema.go): the header gains its length
 // after the parameter count, and the schema's JSON follows the parameters.
@@ -28,9 +29,13 @@ const (
 	modelVersionPlain = 1 // no schema section
 )
 
-// EncodedSize is the exact size in bytes of the network's model file.
+// EncodedSize is the exact size in bytes of the network's model file (0 for
+// a nil or zero Network).
 func (n *Network) EncodedSize() int {
-	size := 8 + 4 + 4 + 4 + 8*len(n.layers) + 4 + 20 + 4 + 8 + 8 + 8 + 4*n.ParamCount() + 4
+	if n == nil || len(n.spec.Layers) == 0 {
+		return 0
+	}
+	size := 8 + 4 + 4 + 4 + 8*len(n.spec.Layers) + 4 + 20 + 4 + 8 + 8 + 8 + 4*n.ParamCount() + 4
 	if n.schema != nil {
 		size += 4 + len(n.schema)
 	}
@@ -41,7 +46,17 @@ func (n *Network) EncodedSize() int {
 // and returns the bytes written. It allocates nothing. A NaN or ±Inf
 // parameter (written through a Weights view) is an ErrData: every file
 // Encode writes loads again.
-func (n *Network) Encode(dst []byte) (int, error) {
+func (n *Network) Encode(dst []byte) (written int, err error) {
+	defer exported(&err)
+	prev, err := n.acquire(betweenBatches)
+	if err != nil {
+		return 0, err
+	}
+	defer n.release(prev)
+	return n.encode(dst)
+}
+
+func (n *Network) encode(dst []byte) (int, error) {
 	size := n.EncodedSize()
 	if len(dst) < size {
 		return 0, shapeErr("buffer has %d bytes, the model needs %d", len(dst), size)
@@ -88,16 +103,37 @@ func (n *Network) Encode(dst []byte) (int, error) {
 	return len(b), nil
 }
 
-// MarshalBinary returns the model file as a new byte slice.
-func (n *Network) MarshalBinary() ([]byte, error) {
-	buf := make([]byte, n.EncodedSize())
-	_, err := n.Encode(buf)
-	return buf, err
+// MarshalBinary returns the model file as a new byte slice
+// (encoding.BinaryMarshaler); UnmarshalBinary reads it back.
+func (n *Network) MarshalBinary() (data []byte, err error) {
+	defer exported(&err)
+	prev, err := n.acquire(betweenBatches)
+	if err != nil {
+		return nil, err
+	}
+	defer n.release(prev)
+	return n.marshal()
 }
 
-// WriteTo writes the model file to w.
-func (n *Network) WriteTo(w io.Writer) (int64, error) {
-	buf, err := n.MarshalBinary()
+func (n *Network) marshal() ([]byte, error) {
+	buf := make([]byte, n.EncodedSize())
+	if _, err := n.encode(buf); err != nil {
+		return nil, err
+	}
+	return buf, nil
+}
+
+// WriteTo writes the model file to w (io.WriterTo); ReadModel reads it
+// back, leaving what follows it in the stream unread. An error of w is
+// returned wrapped.
+func (n *Network) WriteTo(w io.Writer) (written int64, err error) {
+	defer exported(&err)
+	prev, err := n.acquire(betweenBatches)
+	if err != nil {
+		return 0, err
+	}
+	defer n.release(prev)
+	buf, err := n.marshal()
 	if err != nil {
 		return 0, err
 	}
@@ -113,8 +149,13 @@ func (n *Network) WriteTo(w io.Writer) (int64, error) {
 // crash or an error at any point leaves the previous file at path intact.
 // A network with a NaN or ±Inf parameter is an ErrData (see Encode).
 func (n *Network) Save(path string) (err error) {
-	defer recoverError(&err)
-	buf, err := n.MarshalBinary()
+	defer exported(&err)
+	prev, err := n.acquire(betweenBatches)
+	if err != nil {
+		return err
+	}
+	defer n.release(prev)
+	buf, err := n.marshal()
 	if err != nil {
 		return fmt.Errorf("save %s: %w", path, err)
 	}

@@ -137,7 +137,7 @@ func readHeader(r io.Reader) (*header, error) {
 		return nil, fmt.Errorf("%w: step count %d out of range", ErrModel, steps)
 	}
 	h.steps = int64(steps)
-	if err := s.Validate(); err != nil {
+	if err := s.validate(); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrModel, err)
 	}
 	// Save writes every hyper-parameter with its default filled in: a zero
@@ -156,10 +156,12 @@ func isEOF(err error) bool { return err == io.EOF || err == io.ErrUnexpectedEOF 
 // Load reads the model file at path (written by Save). Only a regular file
 // is read: a folder, device, FIFO or socket is refused before it is opened,
 // with an *fs.PathError wrapping ErrNotRegular. The file is read as a
-// stream, its size and header checked before anything else (see the top of
-// this file): a huge file with an invalid header fails at once.
+// stream, its size and header checked before anything else: a huge file
+// with an invalid header fails at once, and New's memory check runs before
+// the parameters are read. A file with more bytes than its header
+// describes is an ErrModel (ReadModel reads a model out of a longer stream).
 func Load(path string) (n *Network, err error) {
-	defer recoverError(&err)
+	defer exported(&err)
 	f, size, err := regularfile.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
@@ -178,7 +180,7 @@ func Load(path string) (n *Network, err error) {
 // hand, the checksum is verified first, so that a corrupted file says so.
 // data is not retained.
 func Decode(data []byte) (n *Network, err error) {
-	defer recoverError(&err)
+	defer exported(&err)
 	if err := checkStart(data[:min(len(data), headerStart)]); err != nil {
 		return nil, err
 	}
@@ -196,7 +198,7 @@ func Decode(data []byte) (n *Network, err error) {
 	if err := h.checkSize(int64(len(data))); err != nil {
 		return nil, err
 	}
-	n, err = New(h.spec)
+	n, err = newNetwork(h.spec)
 	if err != nil {
 		return nil, err
 	}
@@ -212,16 +214,21 @@ func Decode(data []byte) (n *Network, err error) {
 	return n, nil
 }
 
-// ReadModel reads one model file from r, exactly its bytes, and expects
-// the end of r after them. The header is checked before the network is
-// built and the checksum as the parameters arrive (see Load).
+// ReadModel reads one model file from r (as WriteTo writes it), exactly
+// its bytes: the header gives the file's size, and nothing after the
+// model's last byte is read, so models written back to back in one stream
+// are read one after the other and what follows a model stays in r. The
+// header is checked before the network is built and the checksum as the
+// parameters arrive (see Load). Data that ends before the size the header
+// describes is an ErrModel; an error of r is returned wrapped.
 func ReadModel(r io.Reader) (n *Network, err error) {
-	defer recoverError(&err)
+	defer exported(&err)
 	return readModel(r, -1)
 }
 
 // readModel reads a model file from r: size bytes when size ≥ 0 (a file
-// whose size is known), else up to the end of r.
+// whose size is known, which must be the header's), else the header's
+// size.
 func readModel(r io.Reader, size int64) (*Network, error) {
 	h, err := readHeader(r)
 	if err != nil {
@@ -232,11 +239,11 @@ func readModel(r io.Reader, size int64) (*Network, error) {
 			return nil, err
 		}
 	}
-	n, err := New(h.spec)
+	n, err := newNetwork(h.spec)
 	if err != nil {
 		return nil, err
 	}
-	if err := readParams(n, h, r, size < 0); err != nil {
+	if err := readParams(n, h, r); err != nil {
 		n.Close()
 		return nil, err
 	}
@@ -244,8 +251,8 @@ func readModel(r io.Reader, size int64) (*Network, error) {
 }
 
 // readParams streams the parameters and the checksum after h from r into
-// n, then, when atEnd, checks that r has nothing more.
-func readParams(n *Network, h *header, r io.Reader, atEnd bool) error {
+// n, reading nothing after them.
+func readParams(n *Network, h *header, r io.Reader) error {
 	sum := crc32.NewIEEE()
 	sum.Write(h.raw)
 	buf := make([]byte, min(paramChunk, 4*n.ParamCount()+checksumLen))
@@ -262,20 +269,12 @@ func readParams(n *Network, h *header, r io.Reader, atEnd bool) error {
 		return truncatedOr(err)
 	}
 	sum.Write(schema)
-	var tail [checksumLen + 1]byte
-	if _, err := io.ReadFull(r, tail[:checksumLen]); err != nil {
+	var tail [checksumLen]byte
+	if _, err := io.ReadFull(r, tail[:]); err != nil {
 		return truncatedOr(err)
 	}
 	if sum.Sum32() != binary.LittleEndian.Uint32(tail[:]) {
 		return fmt.Errorf("%w: checksum mismatch (file truncated or corrupted)", ErrModel)
-	}
-	if atEnd {
-		switch _, err := io.ReadFull(r, tail[checksumLen:]); {
-		case err == nil:
-			return fmt.Errorf("%w: more data after the model's %d bytes", ErrModel, h.fileSize())
-		case !isEOF(err):
-			return err
-		}
 	}
 	return h.finish(n, schema)
 }

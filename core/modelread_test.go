@@ -83,7 +83,8 @@ func sparseFile(t testing.TB, path string, head []byte, size int64) {
 // TestReadModelStreams: ReadModel reads exactly one model from any reader,
 // one byte at a time too; it checks the header before building the network,
 // so an endless stream of zeros or a header claiming 24 GiB of buffers is
-// refused after the header's bytes; data after the model, data that ends
+// refused after the header's bytes; data after the model is left unread
+// (two models back to back come out one after the other); data that ends
 // early and read errors are reported as such.
 func TestReadModelStreams(t *testing.T) {
 	n := smallNet(t)
@@ -111,9 +112,26 @@ func TestReadModelStreams(t *testing.T) {
 	require.Less(t, totalAlloc()-before, uint64(1<<20))
 	require.Equal(t, int64(len(hugeHeader())), c.n, "only the header is read")
 
-	_, err = ReadModel(io.MultiReader(bytes.NewReader(file), strings.NewReader("x")))
-	require.ErrorIs(t, err, ErrModel)
-	require.ErrorContains(t, err, "more data after the model")
+	rest := strings.NewReader("x")
+	m, err = ReadModel(io.MultiReader(bytes.NewReader(file), rest))
+	require.NoError(t, err)
+	require.NoError(t, m.Close())
+	require.Equal(t, 1, rest.Len(), "the byte after the model is left in the stream")
+
+	other, err := New(Spec{Inputs: 3, Layers: []Layer{{2, Tanh}, {1, Linear}}, Optimizer: Optimizer{Kind: Adam, LearningRate: 0.01}, MaxBatch: 4, Seed: 9})
+	require.NoError(t, err)
+	otherFile, err := other.MarshalBinary()
+	require.NoError(t, err)
+	stream := bytes.NewReader(append(append(bytes.Clone(file), otherFile...), "tail"...))
+	for _, want := range [][]byte{file, otherFile} {
+		got, err := ReadModel(iotest.OneByteReader(stream))
+		require.NoError(t, err)
+		again, err := got.MarshalBinary()
+		require.NoError(t, err)
+		require.Equal(t, want, again)
+		require.NoError(t, got.Close())
+	}
+	require.Equal(t, 4, stream.Len(), "the bytes after the second model are left unread")
 
 	for _, k := range []int{0, 5, 19, 40, len(file) - 30, len(file) - 4, len(file) - 1} {
 		_, err = ReadModel(bytes.NewReader(file[:k]))
@@ -220,7 +238,7 @@ func TestLoadUnderUlimit(t *testing.T) {
 	sparseFile(t, filepath.Join(dir, "zeros.entrena"), nil, 8<<30)
 	sparseFile(t, filepath.Join(dir, "too-large.entrena"), hugeHeader(), hugeFileSize())
 	text := underUlimit(t, "TestLoadUnderUlimit", 4000000, "ENTRENA_LOAD_ULIMIT_DIR="+dir)
-	require.Contains(t, text, "LOADED zeros.entrena: load "+filepath.Join(dir, "zeros.entrena")+": bad model file: not an entrena model")
-	require.Contains(t, text, "LOADED too-large.entrena: load "+filepath.Join(dir, "too-large.entrena")+": bad network spec: network too large for this machine's memory")
-	require.Contains(t, text, "LOADED zero: load /dev/zero: open /dev/zero: not a regular file: it is a character device")
+	require.Contains(t, text, "LOADED zeros.entrena: entrena: load "+filepath.Join(dir, "zeros.entrena")+": bad model file: not an entrena model")
+	require.Contains(t, text, "LOADED too-large.entrena: entrena: load "+filepath.Join(dir, "too-large.entrena")+": bad network spec: network too large for this machine's memory")
+	require.Contains(t, text, "LOADED zero: entrena: load /dev/zero: open /dev/zero: not a regular file: it is a character device")
 }

@@ -5,13 +5,37 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"strings"
+	"sync/atomic"
 
 	"github.com/v1tr0/entrena/asm"
 	"github.com/v1tr0/entrena/pool"
 )
 
-// Network is a dense feed-forward network with every buffer it needs.
+// Network is a dense feed-forward network with every buffer it needs,
+// made by New, Decode, Load or ReadModel.
+//
+// A Network is not safe for concurrent use: it serves one call at a time,
+// and a call made while another runs in another goroutine returns
+// ErrConcurrentUse and does nothing (it never computes with buffers another
+// call is using). To serve one model from many goroutines, give each a
+// Predictor (NewPredictor, Predictor.Clone). Separate networks are
+// independent and may be trained from separate goroutines at once. The
+// accessors that only read the spec (Inputs, Outputs, MaxBatch,
+// ParamCount, Spec, String) take no claim: they may be called while
+// another call runs, but not together with one that changes the spec
+// (SetLearningRate, SetThreads, UnmarshalBinary).
+//
+// Close releases the network's worker goroutines and buffers; every later
+// call returns ErrClosed, as do calls on a nil or zero Network.
 type Network struct {
+	use atomic.Int32 // which call holds the buffers (use.go)
+	network
+}
+
+// network is everything of a Network but its use word: what
+// UnmarshalBinary moves into a Network in one assignment.
+type network struct {
 	spec   Spec
 	layers []dense
 
@@ -79,15 +103,19 @@ func (c *carver) take(n int) []float32 {
 // process's cgroup memory limit. An allocation the system refuses would end
 // the process instead; Go cannot recover from it.
 func New(spec Spec) (n *Network, err error) {
-	defer recoverError(&err)
+	defer exported(&err)
+	return newNetwork(spec)
+}
+
+func newNetwork(spec Spec) (n *Network, err error) {
 	if err := KernelError(); err != nil {
 		return nil, err
 	}
 	spec = spec.withDefaults()
-	if err := spec.Validate(); err != nil {
+	if err := spec.validate(); err != nil {
 		return nil, err
 	}
-	n = &Network{spec: spec, tiny: isTiny(spec)}
+	n = &Network{network: network{spec: spec, tiny: isTiny(spec)}}
 	if n.pool, err = pool.New(spec.Threads); err != nil {
 		return nil, specErr("%v", err)
 	}
@@ -136,6 +164,7 @@ func New(spec Spec) (n *Network, err error) {
 	reserveWorkspaces(n.gemm, spec)
 	n.guard = newStepGuard(asm.Aligned(int(lo.guard)), int(lo.threads), spec)
 	n.initWeights()
+	n.use.Store(useIdle)
 	return n, nil
 }
 
@@ -179,8 +208,13 @@ func (n *Network) initWeights() {
 
 // Threads is the number of cores a step may use: Spec.Threads, or the
 // cores this process can use when that is 0. ThreadStats says how many the
-// steps use now.
-func (n *Network) Threads() int { return n.pool.Threads() }
+// steps use now. It is 0 after Close, and for a nil or zero Network.
+func (n *Network) Threads() int {
+	if !n.live() {
+		return 0
+	}
+	return n.pool.Threads()
+}
 
 // ThreadStats reports the threads the network's steps use now and why
 // fewer than Threads: the process can use fewer cores (CPU affinity, a
@@ -188,14 +222,26 @@ func (n *Network) Threads() int { return n.pool.Threads() }
 // faster (the machine is busy), in which case the network runs on the
 // calling thread for a while and tries again later. It may be called from
 // another goroutine while Fit, TrainStep or Predict run, but not while
-// SetThreads does (which replaces the pool).
-func (n *Network) ThreadStats() pool.Stats { return n.pool.Stats() }
+// SetThreads or Close does (which replace or stop the pool). It is the
+// zero Stats after Close.
+func (n *Network) ThreadStats() pool.Stats {
+	if !n.live() {
+		return pool.Stats{}
+	}
+	return n.pool.Stats()
+}
 
 // SetThreads changes the number of cores later steps may use (0: all).
 // Each thread has its own packing workspace: a count whose workspaces
 // would take the network over the memory budget (see New) is an
 // ErrTooLarge, and the network keeps its threads.
-func (n *Network) SetThreads(threads int) error {
+func (n *Network) SetThreads(threads int) (err error) {
+	defer exported(&err)
+	prev, err := n.acquire(exclusive)
+	if err != nil {
+		return err
+	}
+	defer n.release(prev)
 	if threads < 0 || threads > pool.MaxThreads {
 		return specErr("threads must be between 0 (all cores) and %d, got %d", pool.MaxThreads, threads)
 	}
@@ -224,40 +270,131 @@ func (n *Network) SetThreads(threads int) error {
 	return nil
 }
 
-// Close stops the network's worker goroutines now instead of when the
-// network is garbage collected. The network stays usable on one core.
-func (n *Network) Close() { n.pool.Close() }
+// Close stops the network's worker goroutines now (instead of when the
+// network is garbage collected) and lets its buffers go. Every later call
+// that needs them returns ErrClosed; Threads is 0. Predictors made from the
+// network keep working: they hold their own copy of the weights. Closing a
+// closed, nil or zero Network does nothing and returns nil. Close while
+// another call runs (or from Fit's progress callback) is ErrConcurrentUse,
+// and the network stays open.
+func (n *Network) Close() (err error) {
+	if n == nil {
+		return nil
+	}
+	if u := n.use.Load(); u == useUnbuilt || u == useClosed {
+		return nil
+	}
+	defer exported(&err)
+	if _, err := n.acquire(exclusive); err != nil {
+		if n.use.Load() == useClosed { // closed by another goroutine meanwhile
+			return nil
+		}
+		return err
+	}
+	n.pool.Close()
+	n.poolCleanup.Stop()
+	n.gemm, n.layers = nil, nil
+	n.params, n.grads, n.opt1, n.opt2, n.acts, n.deltas = nil, nil, nil, nil, nil, nil
+	n.fit, n.guard, n.tasks = fitBuffers{}, stepGuard{}, tasks{}
+	n.history, n.valLoss, n.valAcc = nil, nil, nil
+	n.use.Store(useClosed)
+	return nil
+}
 
-// Spec returns the network's spec (with defaults filled in).
+// String describes the network in one line, as
+// "entrena.Network 784-128-10 sigmoid/mse sgd": its layer sizes, the
+// output activation, the loss and the optimizer.
+func (n *Network) String() string {
+	if n == nil || n.use.Load() == useUnbuilt {
+		return "entrena.Network (zero)"
+	}
+	var b strings.Builder
+	b.WriteString("entrena.Network ")
+	fmt.Fprint(&b, n.spec.Inputs)
+	for _, l := range n.spec.Layers {
+		fmt.Fprintf(&b, "-%d", l.Units)
+	}
+	fmt.Fprintf(&b, " %s/%s %s", n.spec.Layers[len(n.spec.Layers)-1].Activation, n.spec.Loss, n.spec.Optimizer.Kind)
+	if n.use.Load() == useClosed {
+		b.WriteString(" (closed)")
+	}
+	return b.String()
+}
+
+// Spec returns the network's spec (with defaults filled in); the zero Spec
+// for a nil or zero Network.
 func (n *Network) Spec() Spec {
+	if n == nil {
+		return Spec{}
+	}
 	s := n.spec
 	s.Layers = append([]Layer(nil), s.Layers...)
 	return s
 }
 
-// Inputs is the number of features per sample.
-func (n *Network) Inputs() int { return n.spec.Inputs }
+// Inputs is the number of features per sample (0 for a nil or zero Network).
+func (n *Network) Inputs() int {
+	if n == nil {
+		return 0
+	}
+	return n.spec.Inputs
+}
 
-// Outputs is the number of output units.
-func (n *Network) Outputs() int { return n.spec.Outputs() }
+// Outputs is the number of output units (0 for a nil or zero Network).
+func (n *Network) Outputs() int {
+	if n == nil || len(n.spec.Layers) == 0 {
+		return 0
+	}
+	return n.spec.Outputs()
+}
 
-// MaxBatch is the largest batch a single step accepts.
-func (n *Network) MaxBatch() int { return n.spec.MaxBatch }
+// MaxBatch is the largest batch a single step accepts (0 for a nil or zero
+// Network).
+func (n *Network) MaxBatch() int {
+	if n == nil {
+		return 0
+	}
+	return n.spec.MaxBatch
+}
 
-// ParamCount is the number of weights and biases.
-func (n *Network) ParamCount() int { return n.spec.ParamCount() }
+// ParamCount is the number of weights and biases (0 for a nil or zero
+// Network).
+func (n *Network) ParamCount() int {
+	if n == nil {
+		return 0
+	}
+	return n.spec.ParamCount()
+}
 
 // Steps is the number of optimizer updates applied so far.
-func (n *Network) Steps() int64 { return n.step }
+func (n *Network) Steps() int64 {
+	if n == nil {
+		return 0
+	}
+	return n.step
+}
 
 // History returns the cost of every epoch completed by Fit, oldest first.
 // The slice is the network's own; it is valid until the next Fit.
-func (n *Network) History() []float32 { return n.history }
+func (n *Network) History() []float32 {
+	if n == nil {
+		return nil
+	}
+	return n.history
+}
 
 // Weights returns layer i's weights (out×in, row-major) and biases as views
 // of the network's parameters: writes through them change the network (a
-// NaN or ±Inf written there makes Save and Encode refuse it, ErrData).
+// NaN or ±Inf written there makes Save and Encode refuse it, ErrData). The
+// views must not be used while another call on the network runs, nor
+// after Close.
 func (n *Network) Weights(i int) (w, b []float32, err error) {
+	defer exported(&err)
+	prev, err := n.acquire(betweenBatches)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer n.release(prev)
 	if i < 0 || i >= len(n.layers) {
 		return nil, nil, shapeErr("layer %d out of range [0, %d)", i, len(n.layers))
 	}
@@ -267,22 +404,39 @@ func (n *Network) Weights(i int) (w, b []float32, err error) {
 // CopyParams copies the parameters into dst in the documented order (for
 // each layer, its out×in weights row-major, then its biases) and returns the
 // count written. dst must hold ParamCount floats.
-func (n *Network) CopyParams(dst []float32) (int, error) {
+func (n *Network) CopyParams(dst []float32) (count int, err error) {
+	defer exported(&err)
+	prev, err := n.acquire(betweenBatches)
+	if err != nil {
+		return 0, err
+	}
+	defer n.release(prev)
 	if len(dst) < n.ParamCount() {
 		return 0, shapeErr("parameter buffer has %d floats, need %d", len(dst), n.ParamCount())
 	}
+	return n.copyParams(dst), nil
+}
+
+// copyParams writes the parameters, in CopyParams's order, into dst.
+func (n *Network) copyParams(dst []float32) int {
 	off := 0
 	for _, l := range n.layers {
 		off += copy(dst[off:], l.w)
 		off += copy(dst[off:], l.b)
 	}
-	return off, nil
+	return off
 }
 
 // SetParams loads parameters from src (same order as CopyParams). It
 // rejects NaN or Inf values and leaves the network unchanged in that case.
 // Optimizer state is reset, as for a freshly initialised network.
-func (n *Network) SetParams(src []float32) error {
+func (n *Network) SetParams(src []float32) (err error) {
+	defer exported(&err)
+	prev, err := n.acquire(betweenBatches)
+	if err != nil {
+		return err
+	}
+	defer n.release(prev)
 	if len(src) != n.ParamCount() {
 		return shapeErr("parameter buffer has %d floats, need exactly %d", len(src), n.ParamCount())
 	}
@@ -294,28 +448,53 @@ func (n *Network) SetParams(src []float32) error {
 		off += copy(l.w, src[off:])
 		off += copy(l.b, src[off:])
 	}
-	n.ResetOptimizer()
+	n.resetOptimizer()
 	return nil
 }
 
 // Reseed restarts the network's random generator (used by Fit's shuffling)
 // from seed, as if the network had been built with that seed; the weights
 // are not touched. The same seed gives the same sample order again.
-func (n *Network) Reseed(seed uint64) {
+func (n *Network) Reseed(seed uint64) (err error) {
+	defer exported(&err)
+	prev, err := n.acquire(betweenBatches)
+	if err != nil {
+		return err
+	}
+	defer n.release(prev)
 	n.pcg = rand.NewPCG(seed, rngStream)
 	n.rng = rand.New(n.pcg)
+	return nil
 }
 
 // ResetOptimizer clears the optimizer state (velocity, Adam moments, step count).
-func (n *Network) ResetOptimizer() {
+func (n *Network) ResetOptimizer() (err error) {
+	defer exported(&err)
+	prev, err := n.acquire(betweenBatches)
+	if err != nil {
+		return err
+	}
+	defer n.release(prev)
+	n.resetOptimizer()
+	return nil
+}
+
+func (n *Network) resetOptimizer() {
 	clear(n.opt1)
 	clear(n.opt2)
 	n.step = 0
 	n.guard.state, n.guard.stateKnown = stateBounds{}, true
 }
 
-// SetLearningRate changes the learning rate for later steps.
-func (n *Network) SetLearningRate(lr float32) error {
+// SetLearningRate changes the learning rate for later steps (Fit's
+// progress callback may call it, for a schedule).
+func (n *Network) SetLearningRate(lr float32) (err error) {
+	defer exported(&err)
+	prev, err := n.acquire(betweenBatches)
+	if err != nil {
+		return err
+	}
+	defer n.release(prev)
 	o := n.spec.Optimizer
 	o.LearningRate = lr
 	if err := o.validate(); err != nil {
@@ -327,11 +506,3 @@ func (n *Network) SetLearningRate(lr float32) error {
 
 // firstNonFinite returns the index of the first NaN or ±Inf in s, or -1.
 func firstNonFinite(s []float32) int { return asm.FirstNonFinite(s) }
-
-// recoverError turns a panic inside the package into an error, so that no
-// panic escapes the public API (a bug would otherwise kill a C or Python host).
-func recoverError(err *error) {
-	if r := recover(); r != nil {
-		*err = fmt.Errorf("entrena: internal error: %v", r)
-	}
-}

@@ -1,11 +1,21 @@
 package core
 
 // Predict runs samples rows of x (samples×Inputs, row-major) through the
-// network and writes samples×Outputs predictions into out. Any number of
-// samples is accepted; they are processed MaxBatch at a time, the last layer
-// writing straight into out. It allocates nothing.
+// network and writes samples×Outputs predictions into out. samples must be
+// at least 1 (ErrShape otherwise) and may exceed MaxBatch: the rows are
+// processed MaxBatch at a time, the last layer writing straight into out.
+// A NaN or ±Inf input is an ErrData naming it. It allocates nothing.
+//
+// Predict is not safe for concurrent use: it computes in the network's
+// own buffers, and a call while another call on the network runs returns
+// ErrConcurrentUse. Serve from many goroutines with a Predictor each.
 func (n *Network) Predict(x []float32, samples int, out []float32) (err error) {
-	defer recoverError(&err)
+	defer exported(&err)
+	prev, err := n.acquire(betweenBatches)
+	if err != nil {
+		return err
+	}
+	defer n.release(prev)
 	if err := n.checkSamples(x, samples); err != nil {
 		return err
 	}
@@ -29,9 +39,20 @@ func (n *Network) Predict(x []float32, samples int, out []float32) (err error) {
 // accuracy over samples rows of x and y. Accuracy is the share of samples
 // whose largest output is at the index of the largest target (one-hot
 // classes); with a single output, prediction and target are compared at the
-// 0.5 threshold.
+// 0.5 threshold. samples must be at least 1 and may exceed MaxBatch. Like
+// Predict, it allocates nothing and a call while another call on the
+// network runs returns ErrConcurrentUse.
 func (n *Network) Evaluate(x, y []float32, samples int) (loss, accuracy float32, err error) {
-	defer recoverError(&err)
+	defer exported(&err)
+	prev, err := n.acquire(betweenBatches)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer n.release(prev)
+	return n.evaluate(x, y, samples)
+}
+
+func (n *Network) evaluate(x, y []float32, samples int) (loss, accuracy float32, err error) {
 	if err := n.checkSamples(x, samples); err != nil {
 		return 0, 0, err
 	}

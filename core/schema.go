@@ -80,13 +80,26 @@ type schemaDoc struct {
 }
 
 // MarshalSchema returns the schema as the JSON document a model file holds.
-func MarshalSchema(s *Schema) ([]byte, error) {
+func MarshalSchema(s *Schema) (b []byte, err error) {
+	defer exported(&err)
+	if s == nil {
+		return nil, specErr("nil schema")
+	}
+	return marshalSchema(s)
+}
+
+func marshalSchema(s *Schema) ([]byte, error) {
 	return json.Marshal(schemaDoc{Version: SchemaVersion, Schema: *s})
 }
 
 // UnmarshalSchema parses a schema document written by MarshalSchema. An
 // unknown field or a newer version is an error (ErrVersion for the latter).
-func UnmarshalSchema(b []byte) (*Schema, error) {
+func UnmarshalSchema(b []byte) (s *Schema, err error) {
+	defer exported(&err)
+	return unmarshalSchema(b)
+}
+
+func unmarshalSchema(b []byte) (*Schema, error) {
 	var probe struct {
 		Version int `json:"version"`
 	}
@@ -114,7 +127,15 @@ func UnmarshalSchema(b []byte) (*Schema, error) {
 // Check reports whether the schema fits a network of spec: one feature
 // name per input, scalings as long as the columns they scale, and outputs
 // that match the task.
-func (s *Schema) Check(spec Spec) error {
+func (s *Schema) Check(spec Spec) (err error) {
+	defer exported(&err)
+	if s == nil {
+		return specErr("nil schema")
+	}
+	return s.check(spec)
+}
+
+func (s *Schema) check(spec Spec) error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w: schema: %s", ErrSpec, fmt.Sprintf(format, args...))
 	}
@@ -217,15 +238,25 @@ func (s *Schema) Describe() string {
 // SetSchema attaches s to the network (nil removes it): it is saved with
 // the model (Encode then writes format version 2) and returned by Schema.
 // s must fit the network (Schema.Check). The network keeps its own copy.
-func (n *Network) SetSchema(s *Schema) error {
+func (n *Network) SetSchema(s *Schema) (err error) {
+	defer exported(&err)
+	prev, err := n.acquire(betweenBatches)
+	if err != nil {
+		return err
+	}
+	defer n.release(prev)
+	return n.setSchema(s)
+}
+
+func (n *Network) setSchema(s *Schema) error {
 	if s == nil {
 		n.schema = nil
 		return nil
 	}
-	if err := s.Check(n.spec); err != nil {
+	if err := s.check(n.spec); err != nil {
 		return err
 	}
-	b, err := MarshalSchema(s)
+	b, err := marshalSchema(s)
 	if err != nil {
 		return specErr("schema: %v", err)
 	}
@@ -237,12 +268,14 @@ func (n *Network) SetSchema(s *Schema) error {
 }
 
 // Schema returns a copy of the network's schema, or nil when it has none
-// (a network built by New, or loaded from a format version 1 file).
+// (a network built by New, or loaded from a format version 1 file) or is
+// nil, zero or closed. Like the spec's accessors it takes no claim: it may
+// be called while another call runs, but not together with SetSchema.
 func (n *Network) Schema() *Schema {
-	if n.schema == nil {
+	if !n.live() || n.schema == nil {
 		return nil
 	}
-	s, err := UnmarshalSchema(n.schema)
+	s, err := unmarshalSchema(n.schema)
 	if err != nil {
 		panic(fmt.Sprintf("entrena: stored schema does not parse: %v", err)) // checked when set or read
 	}
@@ -250,38 +283,50 @@ func (n *Network) Schema() *Schema {
 }
 
 // SchemaJSON returns the network's schema document as saved in the model
-// file (nil when it has none). The slice is the network's: do not modify it.
-func (n *Network) SchemaJSON() []byte { return n.schema }
+// file (nil when it has none; see Schema). The slice is the network's: do
+// not modify it.
+func (n *Network) SchemaJSON() []byte {
+	if !n.live() {
+		return nil
+	}
+	return n.schema
+}
 
 // SetSchemaJSON attaches a schema given as its JSON document (see
 // MarshalSchema); an empty document removes it. A document that does not
 // parse or fit is an ErrSpec, a newer schema version an ErrVersion.
-func (n *Network) SetSchemaJSON(b []byte) error {
-	if len(b) == 0 {
-		return n.SetSchema(nil)
+func (n *Network) SetSchemaJSON(b []byte) (err error) {
+	defer exported(&err)
+	prev, err := n.acquire(betweenBatches)
+	if err != nil {
+		return err
 	}
-	s, err := UnmarshalSchema(b)
+	defer n.release(prev)
+	if len(b) == 0 {
+		return n.setSchema(nil)
+	}
+	s, err := unmarshalSchema(b)
 	if errors.Is(err, ErrVersion) {
 		return err
 	}
 	if err != nil {
 		return specErr("%v", err)
 	}
-	return n.SetSchema(s)
+	return n.setSchema(s)
 }
 
 // decodeSchema parses and checks a model file's schema section, which must
 // be in the form MarshalSchema writes (so that the file encodes back to the
 // same bytes).
 func decodeSchema(b []byte, spec Spec) ([]byte, error) {
-	s, err := UnmarshalSchema(b)
+	s, err := unmarshalSchema(b)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Check(spec); err != nil {
+	if err := s.check(spec); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrModel, err)
 	}
-	canon, err := MarshalSchema(s)
+	canon, err := marshalSchema(s)
 	if err != nil || !bytes.Equal(canon, b) {
 		return nil, fmt.Errorf("%w: schema is not in the form entrena writes", ErrModel)
 	}

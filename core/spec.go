@@ -1,6 +1,7 @@
 package core
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -39,7 +40,7 @@ func ParseActivation(s string) (Activation, error) {
 // Loss is the cost function J minimised by training.
 type Loss uint8
 
-// The losses. MSE is the seed's J = (1/m)·Σ_i Σ_j (y_ij − ŷ_ij)²: summed over
+// The losses. MSE is J = (1/m)·Σ_i Σ_j (y_ij − ŷ_ij)²: summed over
 // the outputs of a sample, averaged over the m samples. The cross-entropies
 // are likewise summed over outputs and averaged over samples.
 const (
@@ -73,7 +74,7 @@ func ParseLoss(s string) (Loss, error) {
 // OptimizerKind selects the update rule.
 type OptimizerKind uint8
 
-// The optimizers: plain SGD is the seed's w ← w − α·∂J/∂w.
+// The optimizers: plain SGD is w ← w − α·∂J/∂w.
 const (
 	SGD OptimizerKind = iota
 	Momentum
@@ -95,6 +96,85 @@ func ParseOptimizer(s string) (OptimizerKind, error) {
 	return OptimizerKind(i), err
 }
 
+// MarshalText writes the activation's name (encoding.TextMarshaler), so
+// that a Spec in JSON says "relu" rather than 2.
+func (a Activation) MarshalText() ([]byte, error) {
+	return marshalName("activation", int(a), activationNames)
+}
+
+// UnmarshalText reads a name as ParseActivation does.
+func (a *Activation) UnmarshalText(b []byte) error {
+	v, err := ParseActivation(string(b))
+	if err == nil {
+		*a = v
+	}
+	return err
+}
+
+// UnmarshalJSON reads a JSON string (a name) or, as JSON written before
+// names, a number.
+func (a *Activation) UnmarshalJSON(b []byte) error {
+	return unmarshalEnum(b, "activation", len(activationNames), (*uint8)(a), a.UnmarshalText)
+}
+
+// MarshalText writes the loss's name.
+func (l Loss) MarshalText() ([]byte, error) { return marshalName("loss", int(l), lossNames) }
+
+// UnmarshalText reads a name as ParseLoss does.
+func (l *Loss) UnmarshalText(b []byte) error {
+	v, err := ParseLoss(string(b))
+	if err == nil {
+		*l = v
+	}
+	return err
+}
+
+// UnmarshalJSON reads a JSON string (a name) or a number.
+func (l *Loss) UnmarshalJSON(b []byte) error {
+	return unmarshalEnum(b, "loss", len(lossNames), (*uint8)(l), l.UnmarshalText)
+}
+
+// MarshalText writes the optimizer's name.
+func (o OptimizerKind) MarshalText() ([]byte, error) {
+	return marshalName("optimizer", int(o), optimizerNames)
+}
+
+// UnmarshalText reads a name as ParseOptimizer does.
+func (o *OptimizerKind) UnmarshalText(b []byte) error {
+	v, err := ParseOptimizer(string(b))
+	if err == nil {
+		*o = v
+	}
+	return err
+}
+
+// UnmarshalJSON reads a JSON string (a name) or a number.
+func (o *OptimizerKind) UnmarshalJSON(b []byte) error {
+	return unmarshalEnum(b, "optimizer", len(optimizerNames), (*uint8)(o), o.UnmarshalText)
+}
+
+func marshalName(what string, i int, names []string) ([]byte, error) {
+	if i >= len(names) {
+		return nil, fmt.Errorf("entrena: %w: unknown %s %d", ErrSpec, what, i)
+	}
+	return []byte(names[i]), nil
+}
+
+// unmarshalEnum decodes the JSON value b into an enum: a string through
+// text, or a number below count (older JSON wrote the enums as numbers).
+func unmarshalEnum(b []byte, what string, count int, dst *uint8, text func([]byte) error) error {
+	var name string
+	if err := json.Unmarshal(b, &name); err == nil {
+		return text([]byte(name))
+	}
+	var i int
+	if err := json.Unmarshal(b, &i); err != nil || i < 0 || i >= count {
+		return fmt.Errorf("entrena: %w: %s must be a name or a number below %d, got %s", ErrSpec, what, count, b)
+	}
+	*dst = uint8(i)
+	return nil
+}
+
 func parseName(what, s string, names []string) (int, error) {
 	l := strings.ToLower(strings.TrimSpace(s))
 	for i, n := range names {
@@ -102,11 +182,17 @@ func parseName(what, s string, names []string) (int, error) {
 			return i, nil
 		}
 	}
-	return 0, fmt.Errorf("%w: unknown %s %q (valid: %s)", ErrSpec, what, s, strings.Join(names, ", "))
+	return 0, fmt.Errorf("entrena: %w: unknown %s %q (valid: %s)", ErrSpec, what, s, strings.Join(names, ", "))
 }
 
-// Optimizer is an update rule with its hyper-parameters. Zero Momentum,
-// Beta1, Beta2 and Epsilon take the usual defaults (0.9, 0.9, 0.999, 1e-8).
+// Optimizer is an update rule with its hyper-parameters.
+//
+// A Momentum, Beta1, Beta2 or Epsilon left 0 is unset and takes the usual
+// default (0.9, 0.9, 0.999, 1e-8). To ask for an actual 0 there (Beta1 0,
+// say), use ExplicitZero(). A hyper-parameter the kind does not use
+// (Momentum with SGD or Adam, Beta1, Beta2 or Epsilon with SGD or
+// Momentum) must be unset: a value there is an ErrSpec rather than
+// silently ignored.
 type Optimizer struct {
 	Kind         OptimizerKind
 	LearningRate float32 // α; must be positive and finite
@@ -114,6 +200,14 @@ type Optimizer struct {
 	Beta1, Beta2 float32 // Adam's moment decay rates
 	Epsilon      float32 // Adam's denominator guard
 }
+
+// ExplicitZero returns the value that sets an Optimizer hyper-parameter
+// to 0 rather than leaving it unset (which takes the default): negative
+// zero, which computes as 0 and is kept as such in model files.
+func ExplicitZero() float32 { return float32(math.Copysign(0, -1)) }
+
+// unset reports whether an Optimizer hyper-parameter was left at +0.
+func unset(v float32) bool { return math.Float32bits(v) == 0 }
 
 // Layer is one dense layer: Units outputs, each the activation of a weighted
 // sum of the previous layer's outputs plus a bias.
@@ -128,7 +222,7 @@ type Spec struct {
 	Layers    []Layer // hidden layers then the output layer
 	Loss      Loss
 	Optimizer Optimizer
-	MaxBatch  int    // largest batch TrainStep, Predict and Evaluate accept per step; buffers are sized for it
+	MaxBatch  int    // largest batch of one step (TrainStep, Fit's BatchSize); buffers are sized for it, and Predict and Evaluate go MaxBatch samples at a time
 	Seed      uint64 // initialisation and shuffling
 
 	// Threads is the number of cores one step may use: 0 means
@@ -149,17 +243,17 @@ const (
 // withDefaults returns s with zero optimizer hyper-parameters filled in.
 func (s Spec) withDefaults() Spec {
 	o := &s.Optimizer
-	if o.Momentum == 0 && o.Kind == Momentum {
+	if unset(o.Momentum) && o.Kind == Momentum {
 		o.Momentum = 0.9
 	}
 	if o.Kind == Adam {
-		if o.Beta1 == 0 {
+		if unset(o.Beta1) {
 			o.Beta1 = 0.9
 		}
-		if o.Beta2 == 0 {
+		if unset(o.Beta2) {
 			o.Beta2 = 0.999
 		}
-		if o.Epsilon == 0 {
+		if unset(o.Epsilon) {
 			o.Epsilon = 1e-8
 		}
 	}
@@ -169,8 +263,14 @@ func (s Spec) withDefaults() Spec {
 
 func finite(v float32) bool { return !math.IsNaN(float64(v)) && !math.IsInf(float64(v), 0) }
 
-// Validate reports the first problem with s, or nil.
-func (s Spec) Validate() error {
+// Validate reports the first problem with s (an ErrSpec), or nil. New
+// fills in the optimizer's defaults first; Validate checks s as it is.
+func (s Spec) Validate() (err error) {
+	defer exported(&err)
+	return s.validate()
+}
+
+func (s Spec) validate() error {
 	if s.Inputs < 1 || s.Inputs > MaxUnits {
 		return specErr("inputs must be between 1 and %d, got %d", MaxUnits, s.Inputs)
 	}
@@ -245,6 +345,12 @@ func (o Optimizer) validate() error {
 	if !finite(o.Epsilon) || o.Epsilon < 0 {
 		return specErr("epsilon must be non-negative and finite, got %v", o.Epsilon)
 	}
+	if o.Kind != Momentum && o.Momentum != 0 {
+		return specErr("momentum %v is only used by the momentum optimizer, not %s (leave it 0, or use Kind: Momentum)", o.Momentum, o.Kind)
+	}
+	if o.Kind != Adam && (o.Beta1 != 0 || o.Beta2 != 0 || o.Epsilon != 0) {
+		return specErr("beta1, beta2 and epsilon are only used by the adam optimizer, not %s (leave them 0)", o.Kind)
+	}
 	return nil
 }
 
@@ -258,5 +364,10 @@ func (s Spec) ParamCount() int {
 	return n
 }
 
-// Outputs is the number of units of the output layer.
-func (s Spec) Outputs() int { return s.Layers[len(s.Layers)-1].Units }
+// Outputs is the number of units of the output layer (0 without layers).
+func (s Spec) Outputs() int {
+	if len(s.Layers) == 0 {
+		return 0
+	}
+	return s.Layers[len(s.Layers)-1].Units
+}

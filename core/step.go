@@ -9,15 +9,25 @@ import (
 // TrainStep runs one step of mini-batch gradient descent on batch samples:
 // x is batch×Inputs and y batch×Outputs, row-major, read in place. It
 // returns the batch's cost before the update. The step is forward, cost,
-// backward, update, as in the seed's training cycle; it allocates nothing.
+// backward, update; it allocates nothing.
 //
 // A step that diverges is an error wrapping ErrData and ErrDiverged, and
 // leaves the network exactly as it was before the call (parameters,
 // optimizer state, step count): the cost is NaN or ±Inf, or the update
-// would make a parameter or the optimizer state NaN or ±Inf. See guard.go
-// for how that is decided without copying the parameters on every step.
+// would make a parameter or the optimizer state NaN or ±Inf; it is
+// decided without copying the parameters on every step. batch must be
+// between 1 and MaxBatch (ErrShape otherwise, as for Fit's BatchSize).
+//
+// TrainStep is the online-learning call: one step per batch as data
+// arrives. It is not safe for concurrent use (ErrConcurrentUse, see
+// Network); Fit's progress callback may call it.
 func (n *Network) TrainStep(x, y []float32, batch int) (cost float32, err error) {
-	defer recoverError(&err)
+	defer exported(&err)
+	prev, err := n.acquire(betweenBatches)
+	if err != nil {
+		return 0, err
+	}
+	defer n.release(prev)
 	if err := n.checkBatch(x, batch, "x"); err != nil {
 		return 0, err
 	}

@@ -76,7 +76,7 @@ func (r *runner) netSide(net netShape, batch, threads int, path string, samples 
 		x, y := synthetic(11, batch, net.inputs, net.units[len(net.units)-1])
 		s = &side{row: row, per: float64(batch), flops: net.flopsPerSample() * float64(batch),
 			bench: onPath(path, func() error { _, err := n.TrainStep(x, y, batch); return err })}
-		return s, n.Close
+		return s, func() { n.Close() }
 	}
 	x, y := synthetic(5, samples, net.inputs, 10)
 	row.Group, row.Note = "epoch", fmt.Sprintf("Go, core.Fit, %d synthetic samples, lr 0.1, no shuffle", samples)
@@ -86,11 +86,11 @@ func (r *runner) netSide(net netShape, batch, threads int, path string, samples 
 	}
 	r.use(path)
 	if err := fit(min(4*batch, samples)); err != nil { // warm-up: first-touch, thread start
-		return &side{err: err, row: row}, n.Close
+		return &side{err: err, row: row}, func() { n.Close() }
 	}
 	s = &side{row: row, per: float64(samples), flops: net.flopsPerSample() * float64(samples), calls: 1,
 		bench: onPath(path, func() error { return fit(samples) })}
-	return s, n.Close
+	return s, func() { n.Close() }
 }
 
 // stepCase is one TrainStep measurement: the MNIST-sized network at batch

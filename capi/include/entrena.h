@@ -270,6 +270,9 @@ typedef struct entrena_spec {
 	const int32_t *activations; /* n_layers entrena_activation values */
 	int32_t optimizer;          /* entrena_optimizer */
 	float learning_rate;        /* > 0 and finite */
+	/* Optimizer hyper-parameters: 0 means the default; -0.0f asks for an
+	 * actual 0. One the optimizer does not use must be 0 (else
+	 * ENTRENA_ERR_SPEC: a value there is never silently ignored). */
 	float momentum;             /* ENTRENA_OPT_MOMENTUM; 0 means 0.9 */
 	float beta1;                /* ENTRENA_OPT_ADAM; 0 means 0.9 */
 	float beta2;                /* ENTRENA_OPT_ADAM; 0 means 0.999 */
@@ -400,7 +403,7 @@ typedef int (*entrena_progress_fn)(const entrena_progress *progress, void *user_
 typedef struct entrena_fit_options {
 	uint32_t struct_size;         /* set by the init function (CONVENTIONS, Versioned structs) */
 	int32_t epochs;               /* passes over the data, ≥ 1 (default 1) */
-	int32_t batch_size;           /* samples per step; 0 = max_batch (default 0) */
+	int32_t batch_size;           /* samples per step; 0 = max_batch (default 0); more than max_batch: ENTRENA_ERR_SHAPE */
 	int32_t shuffle;              /* non-zero: new seeded random order every epoch (default 1) */
 	int32_t progress_every_batch; /* non-zero: call progress after every batch too (default 0) */
 	entrena_progress_fn progress; /* optional; called at the end of every epoch */

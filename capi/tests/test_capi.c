@@ -496,6 +496,16 @@ static void test_fit(void) {
 	EXPECT(cost == costs[2]);
 	OK(entrena_history(net, NULL, 0, &count));
 	EXPECT(count == 54);
+	/* Asked at the end of the last epoch: stopped all the same. */
+	o = opts;
+	o.epochs = 1;
+	progress_calls = 0;
+	last_epoch = 0;
+	stop_at = 1;
+	EXPECT_STATUS(ENTRENA_ERR_STOPPED, entrena_fit(net, X, 64, Y, 32, 16, &o, &cost));
+	EXPECT(progress_calls == 1);
+	OK(entrena_history(net, NULL, 0, &count));
+	EXPECT(count == 55);
 	stop_at = 0;
 	/* The handle works again after the callback. */
 	OK(entrena_param_count(net, &count));
@@ -522,8 +532,8 @@ static void test_fit(void) {
 	o.epochs = 0;
 	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_fit(net, X, 64, Y, 32, 16, &o, &cost));
 	o = opts;
-	o.batch_size = 9;
-	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_fit(net, X, 64, Y, 32, 16, &o, &cost));
+	o.batch_size = 9; /* over max_batch: a shape error, as for entrena_train_step */
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_fit(net, X, 64, Y, 32, 16, &o, &cost));
 	o.batch_size = -1;
 	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_fit(net, X, 64, Y, 32, 16, &o, &cost));
 	o = opts;

@@ -313,10 +313,10 @@ func (o *opts) buildSpec(lr float32) (core.Spec, error) {
 	return spec, nil
 }
 
-// trimSpecErr drops core's "bad network spec: " prefix, which says nothing
-// on a command line.
+// trimSpecErr drops core's "entrena: bad network spec: " prefix, which
+// says nothing on a command line.
 func trimSpecErr(err error) string {
-	return strings.TrimPrefix(err.Error(), core.ErrSpec.Error()+": ")
+	return strings.TrimPrefix(err.Error(), "entrena: "+core.ErrSpec.Error()+": ")
 }
 
 // parseRates parses a comma-separated list of learning rates.

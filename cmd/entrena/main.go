@@ -110,8 +110,10 @@ func report(err error, cmd string, stderr io.Writer) int {
 }
 
 // oneLine keeps an error message on a single line.
+// oneLine is an error message on one line, without core's "entrena: "
+// prefix (the line starts with "entrena <command>:" already).
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return strings.Join(strings.Fields(strings.TrimPrefix(s, "entrena: ")), " ")
 }
 
 func commandList() []string {

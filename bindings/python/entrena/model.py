@@ -75,7 +75,9 @@ class Adam:
     def _apply(self, spec):
         spec.optimizer = 2
         spec.learning_rate = self.lr
-        spec.beta1, spec.beta2, spec.epsilon = self.beta1, self.beta2, self.epsilon
+        # 0 in the C struct means "the default"; -0.0 asks for an actual 0.
+        spec.beta1, spec.beta2, spec.epsilon = (v if v != 0 else -0.0
+                                                for v in (self.beta1, self.beta2, self.epsilon))
 
     def __repr__(self):
         return "Adam(lr=%g)" % self.lr
@@ -539,7 +541,8 @@ class Sequential:
             validation_data=None, verbose=1, callback=None):
         """Train for ``epochs`` passes over (x, y); returns a History.
 
-        batch_size      samples per step, at most max_batch (None = max_batch)
+        batch_size      samples per step, at most max_batch (None = max_batch;
+                        more is a ShapeError, as for train_step)
         learning_rate   when given, the network's rate from now on
         shuffle         a new random order every epoch, from the network's own
                         seeded RNG (same seed, same order as the Go API)

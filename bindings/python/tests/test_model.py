@@ -237,8 +237,8 @@ def test_shape_errors():
             m.fit(x, [0.0, 1.0], verbose=0)  # 4 samples vs 2
         with pytest.raises(entrena.ShapeError):
             m.predict([])  # zero samples: from the library
-        with pytest.raises(entrena.SpecError):
-            m.fit(x, y, batch_size=5, verbose=0)  # over max_batch
+        with pytest.raises(entrena.ShapeError):
+            m.fit(x, y, batch_size=5, verbose=0)  # over max_batch: a shape, as for train_step
         with pytest.raises(entrena.ShapeError):
             m.set_params([0.0] * 16)
         with pytest.raises(entrena.ShapeError):
@@ -421,3 +421,18 @@ def test_plot_history(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(ImportError, match="pip install matplotlib"):
         entrena.plot_history(h, tmp_path / "e.png")
+
+
+def test_adam_zero_hyperparameters_mean_zero():
+    """Adam(beta1=0.0) asks for an actual 0, not the library's default 0.9;
+    the model file keeps it (as -0.0, the C API's explicit zero)."""
+    def beta1_of(opt):
+        with entrena.Sequential([entrena.Dense(3, "tanh"), entrena.Dense(1, "sigmoid")], inputs=2,
+                                optimizer=opt) as m:
+            data = m.to_bytes()
+        off = 8 + 4 + 4 + 4 + 8 * 2 + 4 + 4 + 4  # header to beta1 (docs/MODEL_FORMAT.md)
+        return struct.unpack_from("<f", data, off)[0]
+
+    zero = beta1_of(entrena.Adam(beta1=0.0))
+    assert zero == 0.0 and math.copysign(1.0, zero) < 0
+    assert beta1_of(entrena.Adam()) == pytest.approx(0.9)
