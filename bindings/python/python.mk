@@ -13,7 +13,7 @@ PY_PIP_FLAGS    ?= --quiet --disable-pip-version-check
 # The suites' environment: never a library from the caller's environment,
 # the Go reference binary prebuilt once.
 PY_TEST_ENV     := env -u ENTRENA_LIBRARY -u ENTRENA_NO_NUMPY -u PYTHONPATH \
-	ENTRENA_EXPECT_INSTALLED=1 ENTRENA_GOREF=$(abspath $(PY_BUILD))/goref
+	ENTRENA_EXPECT_INSTALLED=1 ENTRENA_EXPECT_ONNX=1 ENTRENA_GOREF=$(abspath $(PY_BUILD))/goref
 
 APT_PACKAGES += python3-venv python3-pip
 TEST_STEPS += test-python test-python-wheel
@@ -45,7 +45,7 @@ endef
 ## (pytest's exit status 5, "no tests collected", fails the target like any other)
 test-python: python $(PY_BUILD)/goref
 	@echo "== python: venv with numpy ($(PY_VENV))"
-	$(call py_venv,$(PY_VENV),numpy pytest matplotlib)
+	$(call py_venv,$(PY_VENV),numpy pytest matplotlib onnx onnxruntime)
 	cd $(PY_BUILD) && $(PY_TEST_ENV) $(abspath $(PY_VENV))/bin/python -m pytest -q -p no:cacheprovider $(abspath $(PY_DIR))/tests
 	@echo "== python: venv without numpy ($(PY_VENV_NONUMPY))"
 	$(call py_venv,$(PY_VENV_NONUMPY),pytest)

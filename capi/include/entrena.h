@@ -495,6 +495,17 @@ entrena_status entrena_history(const entrena_net *net, float *dst, int64_t dst_l
  * intact); ENTRENA_ERR_DATA when a parameter is NaN or Inf. */
 entrena_status entrena_save(const entrena_net *net, const char *path);
 
+/* Write the network as an ONNX model file (IR version 7, operator set 13),
+ * for any ONNX runtime: per layer a Gemm (the out×in weights, transB = 1)
+ * and its activation; input "input" [batch, inputs], output "output"
+ * [batch, outputs]. With a data schema (entrena_schema_json), the graph
+ * applies its feature scaling to the input and undoes a regression's target
+ * scaling on the output, and the schema's JSON is stored as the metadata
+ * entry "entrena.schema". The file is replaced atomically, as by
+ * entrena_save. ENTRENA_ERR_IO when it cannot be written; ENTRENA_ERR_DATA
+ * when a parameter is NaN or Inf. */
+entrena_status entrena_save_onnx(const entrena_net *net, const char *path);
+
 /* Load a model file into a new handle *out_net (NULL on failure). Only a
  * regular file is read: a folder, device (/dev/zero), FIFO or socket gives
  * ENTRENA_ERR_IO before it is opened, so nothing blocks. The file is read

@@ -636,6 +636,20 @@ static void test_models(void) {
 	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_load(NULL, &copy));
 	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_load(path, NULL));
 
+	/* ONNX: the file starts with ir_version 7 and holds the operators; the
+	 * Python suite runs it in onnxruntime. */
+	char onnx_path[4096];
+	unsigned char head[2];
+	snprintf(onnx_path, sizeof onnx_path, "%s/test_capi.onnx", scratch);
+	OK(entrena_save_onnx(net, onnx_path));
+	FILE *of = fopen(onnx_path, "rb");
+	EXPECT(of != NULL && fread(head, 1, 2, of) == 2 && head[0] == 0x08 && head[1] == 7);
+	if (of)
+		fclose(of);
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_save_onnx(net, NULL));
+	EXPECT_STATUS(ENTRENA_ERR_IO, entrena_save_onnx(net, bad_path));
+	EXPECT_STATUS(ENTRENA_ERR_HANDLE, entrena_save_onnx(NULL, onnx_path));
+
 	/* Memory buffer. */
 	OK(entrena_model_size(net, &size));
 	EXPECT(size > 23 * 4);

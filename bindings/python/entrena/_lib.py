@@ -262,6 +262,7 @@ set_params = _declare("entrena_set_params", [NETP, FBUF, c_int64], check=N)
 history = _declare("entrena_history", [NETP, FBUF, c_int64, _P_I64], check=N)
 
 save = _declare("entrena_save", [NETP, c_char_p], check=N)
+save_onnx = _declare("entrena_save_onnx", [NETP, c_char_p], check=N)
 load = _declare("entrena_load", [c_char_p, POINTER(NETP)], check=G)
 model_size = _declare("entrena_model_size", [NETP, _P_SIZE], check=N)
 save_buffer = _declare("entrena_save_buffer", [NETP, c_void_p, c_size_t, _P_SIZE], check=N)

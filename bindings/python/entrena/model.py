@@ -836,6 +836,17 @@ class Sequential:
         a new one gets 0666 less the umask."""
         _lib.save(self._h, os.fsencode(path))
 
+    def to_onnx(self, path):
+        """Write the model as an ONNX file (IR 7, opset 13) for any ONNX
+        runtime: per layer a Gemm and its activation, input "input"
+        [batch, inputs], output "output" [batch, outputs]. A model with a
+        data schema (a CSV model) takes the raw features: the schema's
+        feature scaling is in the graph, a regression's target scaling is
+        undone on the output, and the schema's JSON (feature names, class
+        labels) is the metadata entry "entrena.schema". Written atomically,
+        like save."""
+        _lib.save_onnx(self._h, os.fsencode(path))
+
     def to_bytes(self):
         """The model file as bytes (spec and parameters; not optimizer state)."""
         h = self._h
