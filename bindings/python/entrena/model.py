@@ -619,10 +619,45 @@ class Sequential:
         (a flat array('f') without numpy). ``out``, when given, is a writable
         float32 buffer written in place and returned. A model whose schema
         scales its data (entrena train on CSV data) scales x as in training
-        and returns a regression output in the target's units."""
+        and returns a regression output in the target's units. A pandas
+        DataFrame is read by column name when the model has a schema (see
+        _by_name)."""
+        if self._schema is not None and type(x) is not _NDARRAY:
+            x = self._by_name(x)
         if self._scaled:
             return self._predict_scaled(x, out)
         return self._predict_unscaled(x, out)
+
+    def _by_name(self, x):
+        """x (a pandas DataFrame, or anything with columns and to_numpy) as
+        the schema's features in the schema's order, so that a frame whose
+        columns come in another order is not read positionally. The training
+        label column, when present, is left out; a missing feature or a
+        column the model does not know is a DataError naming it. Anything
+        without named columns is returned as is."""
+        cols = getattr(x, "columns", None)
+        if cols is None or not hasattr(x, "to_numpy"):
+            return x
+        feats = self._schema["features"]
+        names = [str(c) for c in cols]
+        if names == feats:
+            return x.to_numpy(dtype="float32")
+        dup = sorted({n for n in names if names.count(n) > 1})
+        label = self._schema.get("label")
+        missing = [f for f in feats if f not in names]
+        extra = [n for n in names if n not in feats and n != label]
+        if dup or missing or extra:
+            why = []
+            if missing:
+                why.append("missing %s" % ", ".join(repr(m) for m in missing))
+            if extra:
+                why.append("not features of the model: %s" % ", ".join(repr(e) for e in extra))
+            if dup:
+                why.append("named twice: %s" % ", ".join(repr(d) for d in dup))
+            raise DataError("the columns do not match the model's %d features (%s): %s"
+                            % (len(feats), ", ".join(feats[:8]) + (", ..." if len(feats) > 8 else ""),
+                               "; ".join(why)))
+        return x[[cols[names.index(f)] for f in feats]].to_numpy(dtype="float32")
 
     def _predict_unscaled(self, x, out=None):
         hv = self._hv
@@ -737,6 +772,8 @@ class Sequential:
         labels as the training file wrote them, and x and y are in the
         data's own units (scaled as in training)."""
         h = self._h
+        if self._schema is not None:
+            x = self._by_name(x)
         X, Y = self._xy(x, y)
         loss, acc = c_float(), c_float()
         _lib.evaluate(h, X.ptr, X.size, Y.ptr, Y.size, X.samples, byref(loss), byref(acc))

@@ -181,3 +181,39 @@ def test_multi_label_accuracy_counts_each_output():
         # Targets (1, 0) everywhere: each output is right on 2 of the 4 rows.
         loss, acc = m.evaluate(x, array.array("f", [1, 0, 1, 0, 1, 0, 1, 0]))
         assert acc == 0.5
+
+
+class Frame:
+    """The part of a pandas DataFrame that predict uses: named columns,
+    selection by a list of names, to_numpy."""
+
+    def __init__(self, columns, rows):
+        self.columns, self.rows = list(columns), rows
+
+    def __getitem__(self, names):
+        idx = [self.columns.index(n) for n in names]
+        return Frame(names, [[r[i] for i in idx] for r in self.rows])
+
+    def to_numpy(self, dtype=None):
+        import numpy
+        return numpy.asarray(self.rows, dtype=dtype)
+
+
+def test_frames_are_read_by_column_name(np):
+    x, y = read_csv("wine_index_1to3.csv", "target", drop_index=True)
+    with entrena.load_model(os.path.join(DATA, "wine_1to3.entrena")) as m:
+        feats = m.schema["features"]
+        want = m.predict_labels(x).tolist()
+        # Reversed columns, the label among them: matched by name, not position.
+        cols = feats[::-1] + ["target"]
+        rows = [r[::-1] + [int(l)] for r, l in zip(x, y)]
+        frame = Frame(cols, rows)
+        assert m.predict_labels(frame).tolist() == want
+        assert m.evaluate(frame, y) == m.evaluate(x, y)
+        # Positionally, the reversed features give other answers: the test
+        # would not notice a frame read by position.
+        assert m.predict_labels([r[::-1] for r in x]).tolist() != want
+        with pytest.raises(entrena.DataError, match="missing 'alcohol'"):
+            m.predict(Frame(feats[1:], [r[1:] for r in x]))
+        with pytest.raises(entrena.DataError, match="not features of the model: 'extra'"):
+            m.predict(Frame(feats + ["extra"], [r + [0.0] for r in x]))
