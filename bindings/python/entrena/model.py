@@ -18,6 +18,7 @@ from . import _enums, metrics as _metrics, optimizers as _optimizers
 from ._enums import ACTIVATIONS, LOSSES
 from ._labels import OneHot
 from .errors import DataError, DivergedError, HandleError, ShapeError, SpecError, StoppedError
+from . import layers as _layers
 from .layers import Dense
 from .optimizers import SGD, Adam  # noqa: F401 - entrena.model.SGD/Adam stay importable
 
@@ -93,7 +94,7 @@ class Sequential:
         self._handle = None
         self._hv = None  # the handle as a c_void_p (predict's fast path); None when closed
         self._finalizer = None
-        self._layers = list(layers)
+        self._layers, self._given_inputs = _layers.split_inputs(layers)
         self._cfg = {"loss": None, "optimizer": None, "learning_rate": None, "max_batch": 32,
                      "seed": 1, "threads": None}
         self._metric_names = []
@@ -102,8 +103,8 @@ class Sequential:
         self.name = name or "sequential"
         self.history = None
         self.stop_training = False
-        if inputs is None and self._layers and getattr(self._layers[0], "input_dim", None):
-            inputs = self._layers[0].input_dim
+        if inputs is None:
+            inputs = self._given_inputs
         if inputs is not None or loss is not None or optimizer is not None or metrics is not None:
             self.compile(optimizer=optimizer, loss=loss, metrics=metrics, inputs=inputs,
                          learning_rate=learning_rate, max_batch=max_batch, seed=seed,
@@ -133,8 +134,8 @@ class Sequential:
         for l in self._layers:
             if not isinstance(l, Dense):
                 raise SpecError("layers must be entrena.Dense, not %r" % (l,))
-        if inputs is None and getattr(self._layers[0], "input_dim", None):
-            inputs = self._layers[0].input_dim
+        if inputs is None and self._handle is None:
+            inputs = self._given_inputs
         cfg = dict(self._cfg)
         for k, v in (("loss", loss), ("optimizer", opt), ("learning_rate", learning_rate),
                      ("max_batch", max_batch), ("seed", seed), ("threads", threads)):
@@ -150,6 +151,16 @@ class Sequential:
         else:
             self._pending = True
         return self
+
+    def add(self, layer):
+        """Append a layer (Keras's model.add), before the model is built."""
+        if self._handle is not None:
+            raise SpecError("add: the model is already built; layers cannot change")
+        entries = ([_layers.Input((self._given_inputs,))] if self._given_inputs else []) \
+            + self._layers + [layer]
+        self._layers, self._given_inputs = _layers.split_inputs(entries)
+        if self._pending and self._given_inputs is not None:
+            self._build(self._given_inputs)
 
     def _spec_build(self, inputs, max_batch, learning_rate=None):
         """Create a network from the configuration; returns its handle."""
@@ -386,8 +397,8 @@ class Sequential:
 
     def _summary_lines(self):
         inputs = self._inputs if self._handle is not None else None
-        if inputs is None and self._layers and getattr(self._layers[0], "input_dim", None):
-            inputs = self._layers[0].input_dim
+        if inputs is None:
+            inputs = self._given_inputs
         rows = [("Layer (type)", "Output Shape", "Param #")]
         prev, total = inputs, 0
         for i, l in enumerate(self._layers):
@@ -413,7 +424,8 @@ class Sequential:
             lines.append("Non-trainable params: 0")
         if self._handle is not None:
             lines.append("Inputs: %d, loss %s, optimizer %s (learning rate %g), max_batch %d"
-                         % (self._inputs, self.loss, self.optimizer, self.learning_rate,
+                         % (self._inputs, self._cfg["loss"] or self.loss, self.optimizer,
+                            self.learning_rate,
                             self._max_batch))
         lines.append("=" * width)
         return lines
