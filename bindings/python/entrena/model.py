@@ -137,6 +137,8 @@ class Sequential:
         if inputs is None and self._handle is None:
             inputs = self._given_inputs
         cfg = dict(self._cfg)
+        if opt is not None and learning_rate is None:
+            cfg["learning_rate"] = None  # a new optimizer brings its own rate
         for k, v in (("loss", loss), ("optimizer", opt), ("learning_rate", learning_rate),
                      ("max_batch", max_batch), ("seed", seed), ("threads", threads)):
             if v is not None:
@@ -210,7 +212,9 @@ class Sequential:
         schema = self._schema
         mb = max_batch or max(self._max_batch, int(cfg["max_batch"] or 0))
         cfg["max_batch"] = mb
-        handle = self._spec_build(self._inputs, mb)
+        # Growing keeps the rate the network has now (set by learning_rate=,
+        # the property or a scheduler); compile takes the configured one.
+        handle = self._spec_build(self._inputs, mb, learning_rate=lr if max_batch else None)
         self.close()
         self._adopt(handle)
         _lib.set_params(self._handle, floats_in(params, None, "params").ptr, self._param_count)
@@ -569,7 +573,7 @@ class Sequential:
             X, Y, VX, VY = _fit.split(X, Y, validation_split)
         if seed is not None:
             _lib.set_seed(h, int(seed) & 0xFFFFFFFFFFFFFFFF)
-        if callbacks or self._metric_names:
+        if callbacks or self._metric_names or initial_epoch:
             return _fit.run_by_epoch(self, X, Y, VX, VY, epochs, initial_epoch, batch_size,
                                      shuffle, verbose, callbacks, callback)
         opts = _lib.FitOptions()

@@ -431,3 +431,24 @@ def test_keras_style_example_runs_unchanged(np, tmp_path):
     assert "entrena" not in keras_part  # nothing but Keras's own names
     with entrena.load_model(ckpt) as m:
         assert (m.inputs, m.outputs) == (784, 10)
+
+
+def test_growing_keeps_the_learning_rate_set_since_compile():
+    x, labels = blobs()
+    with clf(max_batch=4) as m:
+        m.learning_rate = 0.125
+        m.fit(x, labels, batch_size=16, epochs=1, verbose=0)
+        assert m.max_batch == 16 and m.learning_rate == 0.125
+        m.compile(optimizer=entrena.Adam(learning_rate=0.01))  # compile: its optimizer's rate
+        assert m.learning_rate == pytest.approx(0.01) and m.max_batch == 16
+    with clf(learning_rate=0.3) as m:
+        assert m.learning_rate == pytest.approx(0.3)
+        m.compile(optimizer=entrena.Adam(learning_rate=0.01))
+        assert m.learning_rate == pytest.approx(0.01)
+
+
+def test_initial_epoch():
+    x, labels = blobs()
+    with clf() as m:
+        h = m.fit(x, labels, epochs=5, initial_epoch=3, verbose=0)
+        assert h.epoch == [3, 4] and len(h.history["loss"]) == 2
