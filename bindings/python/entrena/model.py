@@ -12,7 +12,7 @@ from ctypes import byref, c_char_p, c_float, c_int32, c_int64, c_size_t, c_void_
 from . import _lib
 from . import schema as _schema
 from ._buffers import data_pointer, floats_in, floats_out, new_flat, new_output, np
-from . import _fit
+from . import _fit, _summary
 from ._fit import History, _FitState, sigint_to_flag
 from . import _enums, metrics as _metrics, optimizers as _optimizers
 from ._enums import ACTIVATIONS, LOSSES
@@ -396,43 +396,8 @@ class Sequential:
         """Print a Keras-like table of the layers (name, output shape,
         parameters) and the totals; returns None. ``print_fn`` (print by
         default) receives each line."""
-        for line in self._summary_lines():
+        for line in _summary.lines(self):
             (print_fn or print)(line)
-
-    def _summary_lines(self):
-        inputs = self._inputs if self._handle is not None else None
-        if inputs is None:
-            inputs = self._given_inputs
-        rows = [("Layer (type)", "Output Shape", "Param #")]
-        prev, total = inputs, 0
-        for i, l in enumerate(self._layers):
-            params = "?" if prev is None else str(l.units * prev + l.units)
-            if prev is not None:
-                total += l.units * prev + l.units
-            rows.append(("dense_%d (Dense, %s)" % (i, l.activation), "(None, %d)" % l.units, params))
-            prev = l.units
-        w = [max(len(r[j]) for r in rows) + 4 for j in range(3)]
-        width = sum(w)
-        lines = ['Model: "%s"' % self.name, "=" * width]
-        fmt = lambda r: (r[0].ljust(w[0]) + r[1].ljust(w[1]) + r[2].rjust(w[2] - 4)).rstrip()  # noqa: E731
-        lines.append(fmt(rows[0]))
-        lines.append("=" * width)
-        for r in rows[1:]:
-            lines.append(fmt(r))
-        lines.append("=" * width)
-        if inputs is None:
-            lines.append("Total params: unknown until the inputs are (the model is not built)")
-        else:
-            lines.append("Total params: {:,}".format(total))
-            lines.append("Trainable params: {:,}".format(total))
-            lines.append("Non-trainable params: 0")
-        if self._handle is not None:
-            lines.append("Inputs: %d, loss %s, optimizer %s (learning rate %g), max_batch %d"
-                         % (self._inputs, self._cfg["loss"] or self.loss, self.optimizer,
-                            self.learning_rate,
-                            self._max_batch))
-        lines.append("=" * width)
-        return lines
 
     def __repr__(self):
         if self._handle is None:
@@ -557,6 +522,9 @@ class Sequential:
         DivergedError (cost NaN/Inf) restores the weights of the start of
         the failing epoch; its ``history`` attribute holds the epochs before.
         """
+        if self._handle is None and self._pending and batch_size is not None:
+            # built here from x: with buffers for the batch at once
+            self._cfg["max_batch"] = max(int(self._cfg["max_batch"] or 0), int(batch_size))
         self._build_from(x)
         h = self._h
         if batch_size is not None and int(batch_size) > self._max_batch:

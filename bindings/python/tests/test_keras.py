@@ -321,7 +321,8 @@ def test_compile_later_and_build_from_x():
                             entrena.layers.Dense(CLASSES, activation="softmax")])
     m.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     assert m.closed  # nothing is built before the inputs are known
-    h = m.fit(rows, labels, epochs=2, batch_size=4, verbose=0)
+    h = m.fit(rows, labels, epochs=2, batch_size=64, verbose=0)
+    assert m.max_batch == 64  # built for the batch at once
     assert m.inputs == 4 and m.optimizer == "adam" and list(h.history) == ["loss", "accuracy"]
     m.close()
     # inputs given, loss later: the model is built with a provisional loss and
