@@ -420,7 +420,12 @@ class Sequential:
             y = self._labels_to_one_hot(y, reuse_labels)
         Y = floats_in(y, self._outputs, "y")
         if X.samples != Y.samples:
-            raise ShapeError("x has %d samples but y has %d" % (X.samples, Y.samples), status=3)
+            why = ""
+            if self._outputs > 1:
+                why = (" (y's %d values read as rows of the model's %d outputs; class labels "
+                       "would be one value per sample)" % (Y.size, self._outputs))
+            raise ShapeError("x has %d samples but y has %d%s" % (X.samples, Y.samples, why),
+                             status=3)
         return X, Y
 
     def _labels_to_one_hot(self, y, reuse=False):

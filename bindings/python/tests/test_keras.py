@@ -85,6 +85,10 @@ def test_bad_labels_are_clear_errors():
             m.fit(x, [0, 1, 2, -1, 0, 1], verbose=0)
         with pytest.raises(entrena.DataError, match="not an integer"):
             m.evaluate(x, [0, 1, 2, 1.5, 0, 1])
+    with clf() as m:  # labels for fewer samples than x: a mismatch that says how y was read
+        with pytest.raises(entrena.ShapeError, match=r"x has 6 samples but y has 1 \(y's 3 values "
+                                                     r"read as rows of the model's 3 outputs"):
+            m.fit(x, labels[:3], verbose=0)
     with clf(loss="cce") as m:
         with pytest.raises(entrena.DataError, match="sparse_categorical_crossentropy"):
             m.fit(x, labels, verbose=0)
@@ -322,7 +326,7 @@ def test_compile_later_and_build_from_x():
     m.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     assert m.closed  # nothing is built before the inputs are known
     h = m.fit(rows, labels, epochs=2, batch_size=64, verbose=0)
-    assert m.max_batch == 64  # built for the batch at once
+    assert m.max_batch == 64  # max_batch follows the fit's batch
     assert m.inputs == 4 and m.optimizer == "adam" and list(h.history) == ["loss", "accuracy"]
     m.close()
     # inputs given, loss later: the model is built with a provisional loss and
