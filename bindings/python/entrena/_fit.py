@@ -21,7 +21,9 @@ class History:
     """What fit returns. ``history`` is Keras-style: {"loss": [...]} plus
     "val_loss" and "val_accuracy" when validation data was given (for a
     regression model "val_rmse" and "val_r2" in the target's units instead
-    of an accuracy), one value per completed epoch; ``epoch`` lists the epoch
+    of an accuracy), one value per completed epoch; with compiled metrics
+    or callbacks objects "loss", each metric, "val_loss" and "val_" each
+    metric (and what callbacks add, such as "learning_rate"); ``epoch`` lists the epoch
     indices (0-based); ``stopped`` is True when a callback (or Ctrl-C) ended
     the fit early."""
 
@@ -227,11 +229,13 @@ class _EpochState:
             return 1
 
 
-def run_by_epoch(model, X, Y, VX, VY, epochs, initial_epoch, batch_size, shuffle, verbose,
+def run_by_epoch(model, X, Y, VX, VY, reg, epochs, initial_epoch, batch_size, shuffle, verbose,
                  callbacks, callback):
     """fit with callbacks objects or compiled metrics: one library fit per
     epoch, so that between epochs the metrics are computed and callbacks may
-    use the model. Returns the History."""
+    use the model. Returns the History: with compiled metrics its keys are
+    theirs; without, those of a plain fit (val_accuracy, or for regression
+    val_rmse and val_r2, as ``reg`` of the plain fit gives them)."""
     h = model._h
     names = model._metric_names
     cbs = list(callbacks or [])
@@ -239,6 +243,8 @@ def run_by_epoch(model, X, Y, VX, VY, epochs, initial_epoch, batch_size, shuffle
     keys = ["loss"] + names
     if VX is not None:
         keys += ["val_loss"] + ["val_" + m for m in names]
+        if not names:
+            keys += ["val_accuracy"] if reg is None else ["val_rmse", "val_r2"]
     hist.history = {k: [] for k in keys}
     model.history = hist
     model.stop_training = False
@@ -297,6 +303,12 @@ def run_by_epoch(model, X, Y, VX, VY, epochs, initial_epoch, batch_size, shuffle
                 if _metrics.ACCURACY in names and _metrics.ACCURACY not in vals:
                     vals[_metrics.ACCURACY] = val_acc
                 logs.update(("val_" + k, v) for k, v in vals.items())
+                if not names and reg is None:
+                    logs["val_accuracy"] = val_acc
+                elif not names:
+                    scale, var = reg  # as _FitState computes them
+                    logs["val_rmse"] = math.sqrt(max(val_loss, 0.0)) * scale
+                    logs["val_r2"] = 1 - val_loss / var if var > 0 else float("nan")
             if bar is not None:
                 bar.epoch_end(epoch + 1, batches, loss, elapsed,
                               [(k, logs[k]) for k in keys[1:] if k in logs])

@@ -520,6 +520,9 @@ class Sequential:
         has "loss", each metric, "val_loss" and "val_" each metric; the
         training metrics are measured on the training data after each
         epoch. Integer class labels need loss "sparse_categorical_crossentropy".
+        Such a fit shuffles each epoch from the identity order (a plain fit
+        reshuffles the last epoch's order), so with shuffle its batches
+        differ from a plain fit's of the same seed; without, they are the same.
 
         Ctrl-C (SIGINT) stops training after the current batch: the model
         keeps the updates made so far and stays usable, ``model.history``
@@ -527,6 +530,8 @@ class Sequential:
         DivergedError (cost NaN/Inf) restores the weights of the start of
         the failing epoch; its ``history`` attribute holds the epochs before.
         """
+        if verbose == "auto":  # Keras's default
+            verbose = 1
         if self._handle is None and self._pending and batch_size is not None:
             # built here from x: with buffers for the batch at once
             self._cfg["max_batch"] = max(int(self._cfg["max_batch"] or 0), int(batch_size))
@@ -546,8 +551,15 @@ class Sequential:
             X, Y, VX, VY = _fit.split(X, Y, validation_split)
         if seed is not None:
             _lib.set_seed(h, int(seed) & 0xFFFFFFFFFFFFFFFF)
+        reg = None
+        if VX is not None and self.task == _schema.REGRESSION and self._outputs == 1 \
+                and self.loss == "mse":
+            yv = (ctypes.c_float * VY.size).from_address(VY.addr)[:] if VY.size else []
+            m = sum(yv) / len(yv) if yv else 0.0
+            var = sum((v - m) ** 2 for v in yv) / len(yv) if yv else 0.0
+            reg = (self._tscale.scale[0] if self._tscale is not None else 1.0, var)
         if callbacks or self._metric_names or initial_epoch:
-            return _fit.run_by_epoch(self, X, Y, VX, VY, epochs, initial_epoch, batch_size,
+            return _fit.run_by_epoch(self, X, Y, VX, VY, reg, epochs, initial_epoch, batch_size,
                                      shuffle, verbose, callbacks, callback)
         opts = _lib.FitOptions()
         _lib.fit_options_init(opts)
@@ -559,13 +571,6 @@ class Sequential:
             opts.val_x, opts.val_x_len = VX.addr, VX.size
             opts.val_y, opts.val_y_len = VY.addr, VY.size
             opts.val_samples = VX.samples
-        reg = None
-        if VX is not None and self.task == _schema.REGRESSION and self._outputs == 1 \
-                and self.loss == "mse":
-            yv = (ctypes.c_float * VY.size).from_address(VY.addr)[:] if VY.size else []
-            m = sum(yv) / len(yv) if yv else 0.0
-            var = sum((v - m) ** 2 for v in yv) / len(yv) if yv else 0.0
-            reg = (self._tscale.scale[0] if self._tscale is not None else 1.0, var)
         hist = History(VX is not None, reg)
         self.history = hist
         state = _FitState(hist, epochs, verbose, callback)

@@ -224,8 +224,8 @@ def test_callback_hooks_order_model_and_stop_training():
         h = m.fit(x, labels, epochs=5, batch_size=8, validation_split=0.2, verbose=0,
                   callbacks=[rec, StopAfterTwo()], callback=infos.append)
         assert rec.model is m and rec.params["epochs"] == 5
-        assert rec.calls == ["train_begin", "begin 0", "end 0 loss,val_loss", "begin 1",
-                             "end 1 loss,val_loss", "train_end"]
+        assert rec.calls == ["train_begin", "begin 0", "end 0 loss,val_accuracy,val_loss", "begin 1",
+                             "end 1 loss,val_accuracy,val_loss", "train_end"]
         assert h.stopped and len(h.history["loss"]) == 2 and m.history is h
         assert rec.params_at[-1] == flat(m.get_params())
         # the callback= function still sees every batch and epoch
@@ -457,3 +457,34 @@ def test_initial_epoch():
     with clf() as m:
         h = m.fit(x, labels, epochs=5, initial_epoch=3, verbose=0)
         assert h.epoch == [3, 4] and len(h.history["loss"]) == 2
+
+
+def test_epoch_by_epoch_fit_matches_a_plain_fit():
+    """A fit with callbacks runs one library fit per epoch: without
+    shuffling, the same keys and the same numbers as one fit of all epochs.
+    With shuffling each epoch's order differs from a single fit's (every
+    library fit starts from the identity order), the same for the same seed."""
+    shuffle = False
+    x, labels = blobs()
+    with clf() as a, clf() as b:
+        ha = a.fit(x, labels, epochs=4, batch_size=8, shuffle=shuffle, validation_split=0.2,
+                   verbose=0)
+        hb = b.fit(x, labels, epochs=4, batch_size=8, shuffle=shuffle, validation_split=0.2,
+                   verbose=0, callbacks=[entrena.callbacks.Callback()])
+        assert ha.history == hb.history and list(hb.history) == ["loss", "val_loss", "val_accuracy"]
+        assert bits(flat(a.get_params())) == bits(flat(b.get_params()))
+    runs = []
+    for _ in range(2):
+        with clf() as m:
+            runs.append(m.fit(x, labels, epochs=3, batch_size=8, seed=9, verbose=0,
+                              callbacks=[entrena.callbacks.Callback()]).history)
+    assert runs[0] == runs[1]
+    xs = array.array("f", [i / 20 for i in range(40)])
+    ys = array.array("f", [3 * i / 20 + 1 for i in range(40)])
+    hs = []
+    for cbs in (None, [entrena.callbacks.Callback()]):
+        with entrena.Sequential([entrena.Dense(8, "tanh"), entrena.Dense(1, "linear")], inputs=1,
+                                loss="mse", optimizer="adam", max_batch=8) as m:
+            hs.append(m.fit(xs, ys, epochs=3, batch_size=8, shuffle=shuffle,
+                            validation_data=(xs, ys), verbose=0, callbacks=cbs).history)
+    assert hs[0] == hs[1] and set(hs[1]) == {"loss", "val_loss", "val_rmse", "val_r2"}
