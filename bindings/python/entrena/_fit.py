@@ -151,7 +151,7 @@ def split(X, Y, fraction):
             part(X, xc, train, n - train), part(Y, yc, train, n - train))
 
 
-def _metric_values(model, X, Y, names, want_accuracy_from_c):
+def metric_values(model, X, Y, names, want_accuracy_from_c):
     """The compiled metrics of the model on (X, Y), a dict by name."""
     out = {}
     if not names:
@@ -294,12 +294,11 @@ def run_by_epoch(model, X, Y, VX, VY, reg, epochs, initial_epoch, batch_size, sh
                 break
             loss, batches, elapsed, val_loss, val_acc = state.done
             logs["loss"] = loss
-            logs.update(_metric_values(model, X, Y, names, True))
+            logs.update(metric_values(model, X, Y, names, True))
             if VX is not None:
                 logs["val_loss"] = val_loss
-                vals = _metric_values(model, VX, VY, [m for m in names if m != _metrics.ACCURACY]
-                                      + ([_metrics.ACCURACY] if _metrics.ACCURACY in names
-                                         and model.task == _schema.MULTI_LABEL else []), False)
+                # the library measured the validation accuracy already
+                vals = metric_values(model, VX, VY, names, False)
                 if _metrics.ACCURACY in names and _metrics.ACCURACY not in vals:
                     vals[_metrics.ACCURACY] = val_acc
                 logs.update(("val_" + k, v) for k, v in vals.items())

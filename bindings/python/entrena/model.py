@@ -774,12 +774,30 @@ class Sequential:
         data's own units (scaled as in training). ``batch_size`` and
         ``verbose`` are accepted for Keras scripts (the library batches by
         itself, nothing is printed); ``return_dict=True`` gives
-        {"loss": ..., "accuracy": ...} (or the regression scores by name)."""
+        {"loss": ..., "accuracy": ...} (or the regression scores by name).
+        A model compiled with metrics returns, as Keras does, [loss, each
+        metric in compile's order] (the dict: by those names)."""
+        if self._metric_names:
+            return self._evaluate_metrics(x, y, return_dict)
         res = self._evaluate(x, y)
         if return_dict:
             return dict(res._asdict()) if isinstance(res, RegressionScores) else \
                 {"loss": res[0], "accuracy": res[1]}
         return res
+
+    def _evaluate_metrics(self, x, y, return_dict):
+        """evaluate of a model compiled with metrics, as Keras gives it:
+        [loss, metric, ...] in compile's order (or a dict by name)."""
+        h = self._h
+        if self._schema is not None:
+            x = self._by_name(x)
+        X, Y = self._xy(x, y)
+        loss, acc = c_float(), c_float()
+        _lib.evaluate(h, X.ptr, X.size, Y.ptr, Y.size, X.samples, byref(loss), byref(acc))
+        vals = _fit.metric_values(self, X, Y, self._metric_names, True)
+        if return_dict:
+            return dict([("loss", loss.value)] + [(m, vals[m]) for m in self._metric_names])
+        return [loss.value] + [vals[m] for m in self._metric_names]
 
     def _evaluate(self, x, y):
         h = self._h

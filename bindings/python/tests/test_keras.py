@@ -173,11 +173,19 @@ def test_regression_metrics_mae_rmse():
         m.compile(metrics=["mae", "rmse"])
         h = m.fit(xs, ys, epochs=5, batch_size=8, validation_data=(xs, ys), verbose=0)
         assert list(h.history) == ["loss", "mae", "rmse", "val_loss", "val_mae", "val_rmse"]
-        r = m.evaluate(xs, ys)
+        r = entrena.RegressionScores(*m._evaluate(xs, ys))  # the scores of a model without metrics
         assert h.history["mae"][-1] == pytest.approx(r.mae, rel=1e-5)
         assert h.history["rmse"][-1] == pytest.approx(r.rmse, rel=1e-5)
         assert h.history["val_rmse"][-1] == pytest.approx(r.rmse, rel=1e-5)
-        assert m.evaluate(xs, ys, return_dict=True)["mae"] == r.mae
+        with entrena.Sequential([entrena.Dense(8, "tanh"), entrena.Dense(1, "linear")], inputs=1,
+                                loss="mse") as plain:
+            plain.set_params(m.get_params())
+            r = plain.evaluate(xs, ys)
+        # compiled with metrics: Keras's [loss, mae, rmse], so `loss, mae, rmse = ...` unpacks
+        loss, mae, rmse = m.evaluate(xs, ys)
+        assert loss == r.loss and mae == pytest.approx(r.mae, rel=1e-5)
+        assert rmse == pytest.approx(r.rmse, rel=1e-5)
+        assert m.evaluate(xs, ys, return_dict=True) == {"loss": loss, "mae": mae, "rmse": rmse}
 
 
 def test_evaluate_and_predict_accept_keras_arguments():
