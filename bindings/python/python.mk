@@ -51,12 +51,14 @@ test-python: python $(PY_BUILD)/goref
 	$(call py_venv,$(PY_VENV_NONUMPY),pytest)
 	@! $(PY_VENV_NONUMPY)/bin/python -c 'import numpy' 2>/dev/null || { echo "numpy is importable in $(PY_VENV_NONUMPY)"; exit 1; }
 	cd $(PY_BUILD) && $(PY_TEST_ENV) $(abspath $(PY_VENV_NONUMPY))/bin/python -m pytest -q -p no:cacheprovider $(abspath $(PY_DIR))/tests
-	@echo "== python: the examples (installed package; without numpy, then with numpy and matplotlib)"
+	@echo "== python: the examples (installed package; without numpy, then with numpy and matplotlib; the Keras-style script on MNIST)"
 	$(PY_TEST_ENV) $(PY_VENV_NONUMPY)/bin/python $(PY_DIR)/examples/lr_sweep.py --epochs 300 --out $(PY_BUILD)/lr_sweep-nonumpy.png
 	rm -f $(PY_BUILD)/lr_sweep.png $(PY_BUILD)/mnist_cost.png
 	$(PY_TEST_ENV) $(PY_VENV)/bin/python $(PY_DIR)/examples/lr_sweep.py --epochs 300 --out $(PY_BUILD)/lr_sweep.png
 	$(PY_TEST_ENV) $(PY_VENV)/bin/python $(PY_DIR)/examples/mnist.py --epochs 3 --limit 10000 \
 		--min-accuracy 0.85 --out $(PY_BUILD)/mnist_cost.png
+	$(PY_TEST_ENV) $(PY_VENV)/bin/python $(PY_DIR)/examples/keras_style.py --mnist --limit 10000 --epochs 10 \
+		--min-accuracy 0.9 --checkpoint $(PY_BUILD)/keras_style.entrena
 	@for f in $(PY_BUILD)/lr_sweep.png $(PY_BUILD)/mnist_cost.png; do \
 		head -c 8 $$f | od -An -tx1 | grep -q '89 50 4e 47 0d 0a 1a 0a' || { echo "$$f: no PNG written"; exit 1; }; done
 	@echo "test-python: all Python tests passed"

@@ -14,9 +14,9 @@ def _fmt_time(s):
 
 class ProgressBar:
     """verbose=1: a bar redrawn in place (at most ~10 times a second) while an
-    epoch runs, with the running cost and the epoch's ETA, then a final line
-    per epoch with its cost, time, validation metrics and the ETA of the
-    remaining epochs. On a stream that is not a terminal only the final lines
+    epoch runs, with the running loss and the epoch's ETA, then a final line
+    per finished epoch with its loss, time, metrics and validation metrics
+    (no ETA: the epoch is done). On a stream that is not a terminal only the final lines
     are written. verbose=2: the final lines only."""
 
     WIDTH = 30
@@ -30,8 +30,6 @@ class ProgressBar:
             tty = False
         self.live = verbose == 1 and tty
         self.last_draw = 0.0
-        self.start = time.monotonic()
-        self.done_epochs = 0
 
     def _bar(self, batch, batches):
         filled = self.WIDTH * batch // max(batches, 1)
@@ -48,22 +46,17 @@ class ProgressBar:
         self.last_draw = now
         eta = elapsed / batch * (batches - batch) if batch else 0.0
         w = len(str(self.epochs))
-        line = "Epoch %*d/%d [%s] %d/%d - cost %.6f - ETA %s" % (
+        line = "Epoch %*d/%d [%s] %d/%d - loss %.6f - ETA %s" % (
             w, epoch, self.epochs, self._bar(batch, batches), batch, batches, cost, _fmt_time(eta))
         self.stream.write("\r" + line + "\x1b[K")
         self.stream.flush()
 
     def epoch_end(self, epoch, batches, cost, elapsed, val=None):
-        self.done_epochs += 1
-        total = time.monotonic() - self.start
-        left = total / self.done_epochs * (self.epochs - epoch)
         w = len(str(self.epochs))
-        line = "Epoch %*d/%d [%s] %d/%d - %s - cost %.6f" % (
+        line = "Epoch %*d/%d [%s] %d/%d - %s - loss %.6f" % (
             w, epoch, self.epochs, "=" * self.WIDTH, batches, batches, _fmt_time(elapsed), cost)
         if val is not None:
             line += "".join(" - %s %.4f" % kv if kv[0] != "val_loss" else " - val_loss %.6f" % kv[1]
                             for kv in val)
-        if epoch < self.epochs:
-            line += " - ETA %s" % _fmt_time(left)
         self.stream.write(("\r" + line + "\x1b[K\n") if self.live else line + "\n")
         self.stream.flush()

@@ -2,85 +2,31 @@
 
 import array
 import collections
-import contextlib
 import ctypes
 import json
 import math
 import os
-import signal
-import threading
 import weakref
 from ctypes import byref, c_char_p, c_float, c_int32, c_int64, c_size_t, c_void_p
 
 from . import _lib
 from . import schema as _schema
 from ._buffers import data_pointer, floats_in, floats_out, new_flat, new_output, np
-from ._progress import ProgressBar
+from . import _fit, _summary
+from ._fit import History, _FitState, sigint_to_flag
+from . import _enums, metrics as _metrics, optimizers as _optimizers
+from ._enums import ACTIVATIONS, LOSSES
+from ._labels import OneHot
 from .errors import DataError, DivergedError, HandleError, ShapeError, SpecError, StoppedError
+from . import layers as _layers
+from .layers import Dense
+from .optimizers import SGD, Adam  # noqa: F401 - entrena.model.SGD/Adam stay importable
 
-ACTIVATIONS = {"sigmoid": 0, "tanh": 1, "relu": 2, "linear": 3, "softmax": 4}
-_ACT_NAMES = {v: k for k, v in ACTIVATIONS.items()}
-LOSSES = {"mse": 0, "bce": 1, "cce": 2,
-          "mean_squared_error": 0, "binary_crossentropy": 1, "categorical_crossentropy": 2}
-_LOSS_NAMES = {0: "mse", 1: "bce", 2: "cce"}
-_OPT_NAMES = {0: "sgd", 1: "momentum", 2: "adam"}
 _F32 = np.dtype(np.float32) if np is not None else None
 _NDARRAY = np.ndarray if np is not None else None
 _EMPTY = np.empty if np is not None else None
 _PREDICT = _lib.predict_unchecked
 _ARRAY = array.array
-
-
-class Dense:
-    """A dense layer: ``units`` outputs with an activation ("sigmoid", "tanh",
-    "relu", "linear", or "softmax" for the output layer with loss "cce")."""
-
-    def __init__(self, units, activation="sigmoid"):
-        if activation not in ACTIVATIONS:
-            raise SpecError("unknown activation %r (valid: %s)" % (activation, ", ".join(ACTIVATIONS)))
-        self.units = int(units)
-        self.activation = activation
-
-    def __repr__(self):
-        return "Dense(%d, %r)" % (self.units, self.activation)
-
-    def __eq__(self, other):
-        return isinstance(other, Dense) and (self.units, self.activation) == (other.units, other.activation)
-
-
-class SGD:
-    """Stochastic gradient descent: w -= lr*g; with momentum > 0,
-    v = momentum*v + g; w -= lr*v."""
-
-    def __init__(self, lr=0.1, momentum=0.0, learning_rate=None):
-        self.lr = float(learning_rate if learning_rate is not None else lr)
-        self.momentum = float(momentum)
-
-    def _apply(self, spec):
-        spec.optimizer = 1 if self.momentum else 0
-        spec.learning_rate = self.lr
-        spec.momentum = self.momentum
-
-    def __repr__(self):
-        return "SGD(lr=%g, momentum=%g)" % (self.lr, self.momentum)
-
-
-class Adam:
-    """Adam with beta1, beta2 and epsilon."""
-
-    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8, learning_rate=None):
-        self.lr = float(learning_rate if learning_rate is not None else lr)
-        self.beta1, self.beta2, self.epsilon = float(beta1), float(beta2), float(epsilon)
-
-    def _apply(self, spec):
-        spec.optimizer = 2
-        spec.learning_rate = self.lr
-        # 0 in the C struct means "the default"; -0.0 asks for an actual 0.
-        spec.beta1, spec.beta2, spec.epsilon = (v if v != 0 else -0.0
-                                                for v in (self.beta1, self.beta2, self.epsilon))
-
-    def __repr__(self):
-        return "Adam(lr=%g)" % self.lr
 
 
 class ThreadStats(collections.namedtuple("ThreadStats", "threads cores in_use reason")):
@@ -99,53 +45,10 @@ class ThreadStats(collections.namedtuple("ThreadStats", "threads cores in_use re
         return "%d of %d threads (%s)" % (self.in_use, self.threads, self.reason)
 
 
-def _optimizer(opt):
-    if isinstance(opt, (SGD, Adam)):
-        return opt
-    if opt == "sgd":
-        return SGD()
-    if opt == "momentum":
-        return SGD(momentum=0.9)
-    if opt == "adam":
-        return Adam()
-    raise SpecError("unknown optimizer %r (valid: 'sgd', 'momentum', 'adam', SGD(...), Adam(...))" % (opt,))
-
-
 class RegressionScores(collections.namedtuple("RegressionScores", "loss rmse mae r2")):
     """What evaluate returns for a regression model: the loss (on the
     network's scale), and RMSE, MAE and R² in the target's own units."""
     __slots__ = ()
-
-
-class History:
-    """What fit returns. ``history`` is Keras-style: {"loss": [...]} plus
-    "val_loss" and "val_accuracy" when validation data was given (for a
-    regression model "val_rmse" and "val_r2" in the target's units instead
-    of an accuracy), one value per completed epoch; ``epoch`` lists the epoch
-    indices (0-based); ``stopped`` is True when a callback (or Ctrl-C) ended
-    the fit early."""
-
-    def __init__(self, validation, regression=None):
-        self.history = {"loss": []}
-        self._regression = regression  # (target scale, variance of the scaled validation targets)
-        if validation:
-            self.history["val_loss"] = []
-            if regression is None:
-                self.history["val_accuracy"] = []
-            else:
-                self.history["val_rmse"] = []
-                self.history["val_r2"] = []
-        self.epoch = []
-        self.stopped = False
-
-    @property
-    def cost(self):
-        """The mean training cost of each epoch (= history["loss"])."""
-        return self.history["loss"]
-
-    def __repr__(self):
-        return "History(epochs=%d, loss=%s%s)" % (
-            len(self.epoch), self.cost[-1:] or "[]", ", stopped" if self.stopped else "")
 
 
 def _destroy(handle):
@@ -155,92 +58,15 @@ def _destroy(handle):
         pass
 
 
-class _FitState:
-    """Everything the progress callback needs; it never raises into C."""
-
-    def __init__(self, history, epochs, verbose, callback, epoch_offset=0):
-        self.history = history
-        self.epochs = epochs
-        self.bar = ProgressBar(epochs, verbose) if verbose else None
-        self.callback = callback
-        self.epoch_offset = epoch_offset
-        self.interrupted = False
-        self.user_stop = False
-        self.exc = None
-
-    def __call__(self, p, _user):
-        try:
-            p = p.contents
-            if p.epoch_done:
-                e = p.epoch + self.epoch_offset
-                h = self.history
-                h.epoch.append(e - 1)
-                h.history["loss"].append(p.cost)
-                val = None
-                if "val_loss" in h.history:
-                    h.history["val_loss"].append(p.val_loss)
-                    if h._regression is None:
-                        val = (("val_loss", p.val_loss), ("val_accuracy", p.val_accuracy))
-                        h.history["val_accuracy"].append(p.val_accuracy)
-                    else:
-                        # MSE over one output: RMSE and R² follow from the loss exactly.
-                        scale, var = h._regression
-                        rmse = math.sqrt(max(p.val_loss, 0.0)) * scale
-                        r2 = 1 - p.val_loss / var if var > 0 else float("nan")
-                        h.history["val_rmse"].append(rmse)
-                        h.history["val_r2"].append(r2)
-                        val = (("val_loss", p.val_loss), ("val_rmse", rmse), ("val_r2", r2))
-                if self.bar is not None:
-                    self.bar.epoch_end(e, p.batches, p.cost, p.elapsed_seconds, val)
-            elif self.bar is not None:
-                self.bar.batch(p.epoch + self.epoch_offset, p.batch, p.batches, p.cost,
-                               p.elapsed_seconds)
-            if self.callback is not None and not self.interrupted:
-                info = {"epoch": p.epoch + self.epoch_offset, "epochs": self.epochs,
-                        "batch": p.batch, "batches": p.batches, "samples": p.samples,
-                        "cost": p.cost, "epoch_done": bool(p.epoch_done),
-                        "elapsed": p.elapsed_seconds}
-                if p.epoch_done and "val_loss" in self.history.history:
-                    for k, v in self.history.history.items():
-                        if k.startswith("val_"):
-                            info[k] = v[-1]
-                if self.callback(info):
-                    self.user_stop = True
-                    return 1
-            return 1 if self.interrupted else 0
-        except BaseException as e:  # noqa: BLE001 - re-raised after entrena_fit returns
-            self.exc = e
-            return 1
-
-
-@contextlib.contextmanager
-def _sigint_to_flag(state):
-    """While fit runs, Ctrl-C sets state.interrupted (checked by the progress
-    callback after every batch) instead of raising inside the callback."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    old = signal.getsignal(signal.SIGINT)
-    if old in (signal.SIG_IGN, None):
-        yield
-        return
-
-    def on_sigint(signum, frame):
-        state.interrupted = True
-
-    signal.signal(signal.SIGINT, on_sigint)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, old)
-
-
 class Sequential:
     """A stack of dense layers over the C library's network.
 
     ``Sequential(layers, inputs=..., loss=..., optimizer=...)`` builds the
-    network at once (weights initialised from ``seed``); without ``inputs``,
-    call :meth:`compile` to build it. The model owns a C handle: use
+    network at once (weights initialised from ``seed``). As in Keras, loss,
+    optimizer and metrics may come later in :meth:`compile`, and ``inputs``
+    may come from the first layer (``Dense(..., input_shape=(20,))``) or,
+    when nothing gives it, from x at the first :meth:`fit`; the model is
+    only checked once it is built. The model owns a C handle: use
     ``with Sequential(...) as m:`` or call :meth:`close`; a model that is
     garbage-collected is closed by a weakref.finalize, and closing twice is a
     no-op, so the handle is never freed twice.
@@ -248,42 +74,103 @@ class Sequential:
     Arguments:
       layers     list of Dense
       inputs     features per sample
-      loss       "mse", "bce" (sigmoid output) or "cce" (softmax output)
+      loss       "mse", "bce" (sigmoid output), "cce" (softmax output, one-hot
+                 targets) or "sparse_categorical_crossentropy" (softmax
+                 output, integer class labels); Keras's long names too.
+                 None: "cce" for a softmax output, else "mse", until compile
       optimizer  "sgd", "momentum", "adam", SGD(lr, momentum) or Adam(lr, ...)
       learning_rate  overrides the optimizer's rate
-      max_batch  the largest batch of a training step (buffers are sized for it)
+      max_batch  the largest batch of a training step (buffers are sized for
+                 it); a fit with a larger batch_size grows it
       seed       weight initialisation and shuffling
       threads    cores a step may use: None or 0 = all, 1 = the calling thread
+      metrics    as for compile: ["accuracy"], ["mae", "rmse"], ...
     """
 
-    def __init__(self, layers=(), inputs=None, loss="mse", optimizer="sgd", learning_rate=None,
-                 max_batch=32, seed=1, threads=None):
+    def __init__(self, layers=(), inputs=None, loss=None, optimizer=None, learning_rate=None,
+                 max_batch=32, seed=1, threads=None, metrics=None, name=None):
         self._schema = self._fscale = self._tscale = None
         self._scaled = False
         self._handle = None
         self._hv = None  # the handle as a c_void_p (predict's fast path); None when closed
         self._finalizer = None
-        self._layers = list(layers)
+        self._layers, self._given_inputs = _layers.split_inputs(layers)
+        self._cfg = {"loss": None, "optimizer": None, "learning_rate": None, "max_batch": 32,
+                     "seed": 1, "threads": None}
+        self._metric_names = []
+        self._pending = False  # compiled, waiting for x to give the inputs
+        self._one_hot = None
+        self.name = name or "sequential"
         self.history = None
-        if inputs is not None:
-            self.compile(optimizer=optimizer, loss=loss, inputs=inputs, learning_rate=learning_rate,
-                         max_batch=max_batch, seed=seed, threads=threads)
+        self.stop_training = False
+        if inputs is None:
+            inputs = self._given_inputs
+        if inputs is not None or loss is not None or optimizer is not None or metrics is not None:
+            self.compile(optimizer=optimizer, loss=loss, metrics=metrics, inputs=inputs,
+                         learning_rate=learning_rate, max_batch=max_batch, seed=seed,
+                         threads=threads)
 
     # -------------------------------------------------------------- lifecycle
 
-    def compile(self, optimizer="sgd", loss="mse", inputs=None, learning_rate=None, max_batch=32,
-                seed=1, threads=None):
-        """Build the network (rebuilding re-initialises the weights from seed)."""
-        if inputs is None:
-            raise SpecError("compile: inputs (features per sample) is required")
+    def compile(self, optimizer=None, loss=None, metrics=None, inputs=None, learning_rate=None,
+                max_batch=None, seed=None, threads=None):
+        """Set the loss, optimizer and metrics (Keras's names), and build the
+        network when its inputs are known: from ``inputs``, the model's
+        earlier build, or the first layer's ``input_shape``; else the first
+        fit builds it from x. Compiling a built model again keeps its weights
+        (the optimizer state starts afresh); giving other ``inputs`` builds
+        a new network, its weights initialised from ``seed``.
+
+        metrics: a list of "accuracy" (Keras's "acc" too), "mae", "rmse",
+        "mse". fit's history then has each of them per epoch (on the
+        training data after the epoch) and, with validation data, "val_"
+        each of them."""
+        if loss is not None and loss not in LOSSES:
+            raise SpecError("unknown loss %r (valid: %s)" % (loss, ", ".join(LOSSES)))
+        opt = _optimizers.get(optimizer) if optimizer is not None else None
+        names = _metrics.names(metrics) if metrics is not None else None
         if not self._layers:
             raise SpecError("a model needs at least one layer")
-        if loss not in LOSSES:
-            raise SpecError("unknown loss %r (valid: %s)" % (loss, ", ".join(LOSSES)))
         for l in self._layers:
             if not isinstance(l, Dense):
                 raise SpecError("layers must be entrena.Dense, not %r" % (l,))
-        opt = _optimizer(optimizer)
+        if inputs is None and self._handle is None:
+            inputs = self._given_inputs
+        cfg = dict(self._cfg)
+        if opt is not None and learning_rate is None:
+            cfg["learning_rate"] = None  # a new optimizer brings its own rate
+        for k, v in (("loss", loss), ("optimizer", opt), ("learning_rate", learning_rate),
+                     ("max_batch", max_batch), ("seed", seed), ("threads", threads)):
+            if v is not None:
+                cfg[k] = v
+        self._cfg = cfg
+        if names is not None:
+            self._metric_names = names
+        if self._handle is not None and (inputs is None or int(inputs) == self._inputs):
+            self._rebuild()
+        elif inputs is not None:
+            self._build(int(inputs))
+        else:
+            self._pending = True
+        return self
+
+    def add(self, layer):
+        """Append a layer (Keras's model.add), before the model is built."""
+        if self._handle is not None:
+            raise SpecError("add: the model is already built; layers cannot change")
+        entries = ([_layers.Input((self._given_inputs,))] if self._given_inputs else []) \
+            + self._layers + [layer]
+        self._layers, self._given_inputs = _layers.split_inputs(entries)
+        if self._pending and self._given_inputs is not None:
+            self._build(self._given_inputs)
+
+    def _spec_build(self, inputs, max_batch, learning_rate=None):
+        """Create a network from the configuration; returns its handle."""
+        cfg = self._cfg
+        loss = cfg["loss"]
+        if loss is None:
+            loss = "cce" if self._layers[-1].activation == "softmax" else "mse"
+        opt = cfg["optimizer"] if cfg["optimizer"] is not None else _optimizers.get("sgd")
         n = len(self._layers)
         units = (c_int32 * n)(*[l.units for l in self._layers])
         acts = (c_int32 * n)(*[ACTIVATIONS[l.activation] for l in self._layers])
@@ -295,18 +182,65 @@ class Sequential:
         spec.units = units
         spec.activations = acts
         opt._apply(spec)
-        if learning_rate is not None:
-            spec.learning_rate = float(learning_rate)
+        lr = learning_rate if learning_rate is not None else cfg["learning_rate"]
+        if lr is not None:
+            spec.learning_rate = float(lr)
         spec.max_batch = int(max_batch)
-        spec.threads = int(threads or 0)
-        spec.seed = int(seed)
+        spec.threads = int(cfg["threads"] or 0)
+        spec.seed = int(cfg["seed"])
         h = _lib.NETP()
         _lib.create(byref(spec), byref(h))
+        return h.value
+
+    def _build(self, inputs):
+        handle = self._spec_build(inputs, self._cfg["max_batch"])
         self.close()
-        self._adopt(h.value)
-        return self
+        self._adopt(handle)
+
+    def _rebuild(self, max_batch=None):
+        """A new network with this one's layers and the configuration, the
+        weights, schema and threads carried over (the optimizer state starts
+        afresh): compile of a built model, and a batch over max_batch."""
+        cfg = self._cfg
+        loss_code, opt_code, lr = self._config()
+        if cfg["loss"] is None:
+            cfg["loss"] = _enums.LOSS_NAMES[loss_code]
+        if cfg["optimizer"] is None:
+            cfg["optimizer"] = _optimizers.get(_enums.OPTIMIZER_NAMES[opt_code])
+            cfg["learning_rate"] = lr
+        params = self.get_params()
+        schema = self._schema
+        mb = max_batch or max(self._max_batch, int(cfg["max_batch"] or 0))
+        cfg["max_batch"] = mb
+        # Growing keeps the rate the network has now (set by learning_rate=,
+        # the property or a scheduler); compile takes the configured one.
+        handle = self._spec_build(self._inputs, mb, learning_rate=lr if max_batch else None)
+        self.close()
+        self._adopt(handle)
+        _lib.set_params(self._handle, floats_in(params, None, "params").ptr, self._param_count)
+        if schema is not None:
+            self.set_schema(schema)
+
+    def _build_from(self, x):
+        """Build a compiled model whose inputs were not given from x: the
+        features of one sample (Keras builds at the first fit, too)."""
+        if self._handle is not None or not self._pending:
+            return
+        shape = getattr(x, "shape", None)
+        if shape is not None and len(shape) >= 2:
+            n = 1
+            for d in shape[1:]:
+                n *= int(d)
+        elif isinstance(x, (list, tuple)) and x and isinstance(x[0], (list, tuple)):
+            n = len(_flatten_nested(x[0]))
+        else:
+            raise SpecError("the model's inputs are unknown: give inputs= (or input_shape= on the "
+                            "first layer), or x with one row per sample")
+        self._build(n)
 
     def _adopt(self, handle):
+        self._pending = False
+        self._one_hot = None
         self._handle = handle
         self._finalizer = weakref.finalize(self, _destroy, handle)
         self._read_shape()
@@ -330,7 +264,7 @@ class Sequential:
         u, a = c_int64(), c_int32()
         for k in range(nl.value):
             _lib.layer(self._handle, k, byref(u), byref(a))
-            layers.append(Dense(u.value, _ACT_NAMES.get(a.value, str(a.value))))
+            layers.append(Dense(u.value, _enums.ACTIVATION_NAMES.get(a.value, str(a.value))))
         self._layers = layers
         n = c_int64()
         _lib.param_count(self._handle, byref(n))
@@ -344,11 +278,13 @@ class Sequential:
     def _h(self):
         h = self._handle
         if h is None:
-            raise HandleError("the model is closed (or was never compiled)", status=10)
+            raise HandleError("the model is closed (or not built yet: give inputs=, or fit it)",
+                              status=10)
         return h
 
     def close(self):
         """Release the C network. Idempotent; the model is unusable afterwards."""
+        self._pending = False
         f, self._finalizer, self._handle, self._hv = self._finalizer, None, None, None
         if f is not None:
             f()  # weakref.finalize runs its function at most once
@@ -399,11 +335,11 @@ class Sequential:
 
     @property
     def loss(self):
-        return _LOSS_NAMES[self._config()[0]]
+        return _enums.LOSS_NAMES[self._config()[0]]
 
     @property
     def optimizer(self):
-        return _OPT_NAMES[self._config()[1]]
+        return _enums.OPTIMIZER_NAMES[self._config()[1]]
 
     @property
     def learning_rate(self):
@@ -442,6 +378,7 @@ class Sequential:
     def set_threads(self, threads):
         """Cores later steps may use (0 = all, 1 = the calling thread only)."""
         _lib.set_threads(self._h, int(threads or 0))
+        self._cfg["threads"] = threads  # kept when the network is rebuilt
 
     def thread_stats(self):
         """A ThreadStats: the threads steps use now and why fewer than they
@@ -455,18 +392,12 @@ class Sequential:
         _lib.thread_stats(self._h, byref(threads), byref(cores), byref(in_use), byref(reason))
         return ThreadStats(threads.value, cores.value, in_use.value, _lib._decode(reason.value))
 
-    def summary(self):
-        """A text summary of the layers and parameter counts."""
-        self._h
-        lines = ["Sequential: %d inputs, loss %s, optimizer %s (lr %g), max_batch %d"
-                 % (self._inputs, self.loss, self.optimizer, self.learning_rate, self._max_batch)]
-        prev = self._inputs
-        for i, l in enumerate(self._layers):
-            lines.append("  dense_%d  %-8s units %-7d params %d"
-                         % (i, l.activation, l.units, l.units * prev + l.units))
-            prev = l.units
-        lines.append("  total params %d" % self._param_count)
-        return "\n".join(lines)
+    def summary(self, print_fn=None):
+        """Print a Keras-like table of the layers (name, output shape,
+        parameters) and the totals; returns None. ``print_fn`` (print by
+        default) receives each line."""
+        for line in _summary.lines(self):
+            (print_fn or print)(line)
 
     def __repr__(self):
         if self._handle is None:
@@ -476,7 +407,7 @@ class Sequential:
 
     # --------------------------------------------------------------- training
 
-    def _xy(self, x, y):
+    def _xy(self, x, y, reuse_labels=False):
         if self._fscale is not None:
             x = self._fscale.apply(x, self._inputs)
         X = floats_in(x, self._inputs, "x")
@@ -485,20 +416,38 @@ class Sequential:
             y = self._label_targets(y)
         if self._tscale is not None:
             y = _schema.Scaling({"offset": self._tscale.offset, "scale": self._tscale.scale}).apply(y, 1)
-        try:
-            Y = floats_in(y, self._outputs, "y")
-        except ShapeError:
-            Y = None
-        if (Y is None or Y.samples != X.samples) and self._outputs > 1 and self.loss == "cce" \
-                and _length(y) == X.samples:
-            raise DataError("y holds one value per sample, but categorical cross-entropy needs "
-                            "one-hot rows of %d (entrena.to_categorical(y, %d) makes them)"
-                            % (self._outputs, self._outputs), status=4)
-        if Y is None:
-            Y = floats_in(y, self._outputs, "y")
+        if self._outputs > 1 and _length(y) == X.samples and not _one_hot_rows(y, self._outputs):
+            y = self._labels_to_one_hot(y, reuse_labels)
+        Y = floats_in(y, self._outputs, "y")
         if X.samples != Y.samples:
-            raise ShapeError("x has %d samples but y has %d" % (X.samples, Y.samples), status=3)
+            why = ""
+            if self._outputs > 1:
+                why = (" (y's %d values read as rows of the model's %d outputs; class labels "
+                       "would be one value per sample)" % (Y.size, self._outputs))
+            raise ShapeError("x has %d samples but y has %d%s" % (X.samples, Y.samples, why),
+                             status=3)
         return X, Y
+
+    def _labels_to_one_hot(self, y, reuse=False):
+        """y holds one value per sample for a model of several outputs:
+        integer class labels. With sparse categorical cross-entropy they
+        become one-hot rows (in a buffer reused while the batch size stays);
+        with any other loss that is a clear error, not a shape mismatch."""
+        k = self._outputs
+        if self._cfg["loss"] == _enums.SPARSE_CCE:
+            if not reuse:
+                return OneHot(k)(y)
+            if self._one_hot is None:
+                self._one_hot = OneHot(k)
+            return self._one_hot(y)
+        if self.loss == "cce":
+            raise DataError("y holds one value per sample (class labels?), but categorical "
+                            "cross-entropy needs one-hot rows of %d: compile with "
+                            "loss='sparse_categorical_crossentropy' for integer labels, or "
+                            "give entrena.to_categorical(y, %d)" % (k, k), status=4)
+        raise ShapeError("y holds one value per sample, but the model has %d outputs (loss %s): "
+                         "for integer class labels use a softmax output with "
+                         "loss='sparse_categorical_crossentropy'" % (k, self.loss), status=3)
 
     def _label_targets(self, y):
         """Class labels (one per sample, as the training file wrote them) as
@@ -532,24 +481,33 @@ class Sequential:
         or a weight or optimizer value after its update, would be NaN or
         Inf) raises DataError and leaves the model exactly as it was."""
         h = self._h
-        X, Y = self._xy(x, y)
+        X, Y = self._xy(x, y, reuse_labels=True)
         cost = c_float()
         _lib.train_step(h, X.ptr, X.size, Y.ptr, Y.size, X.samples, byref(cost))
         return cost.value
 
-    def fit(self, x, y, epochs=1, batch_size=None, learning_rate=None, shuffle=True, seed=None,
-            validation_data=None, verbose=1, callback=None):
+    def fit(self, x=None, y=None, *, batch_size=None, epochs=1, verbose=1, callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0,
+            learning_rate=None, seed=None, callback=None):
         """Train for ``epochs`` passes over (x, y); returns a History.
+        Everything after y is a keyword, as Keras scripts write it.
 
-        batch_size      samples per step, at most max_batch (None = max_batch;
-                        more is a ShapeError, as for train_step)
+        batch_size      samples per step (None = max_batch); a larger one than
+                        max_batch rebuilds the network once with buffers for
+                        it, keeping the weights (the optimizer state starts
+                        afresh)
+        validation_split  the last fraction of (x, y) (before shuffling, as
+                        Keras takes it) is held out as validation data;
+                        validation_data wins when both are given
+        validation_data (x_val, y_val): loss and accuracy after every epoch
+        callbacks       entrena.callbacks objects (EarlyStopping,
+                        ModelCheckpoint, LearningRateScheduler, Callback)
         learning_rate   when given, the network's rate from now on
         shuffle         a new random order every epoch, from the network's own
                         seeded RNG (same seed, same order as the Go API)
         seed            when given, the shuffling generator restarts from it
                         first (entrena_set_seed): the same seed gives the same
                         order as the Go API's Network.Reseed(seed)
-        validation_data (x_val, y_val): loss and accuracy after every epoch
         verbose         0 silent, 1 a progress bar per epoch, 2 one line per epoch
         callback        callback(info: dict) after every batch and epoch
                         (info["epoch_done"]); a true result stops training
@@ -557,46 +515,70 @@ class Sequential:
                         with ``stopped`` set. It must not call this model
                         (BusyError).
 
+        With ``callbacks`` or compiled ``metrics`` the fit runs one epoch at
+        a time (callbacks may use the model between epochs) and the history
+        has "loss", each metric, "val_loss" and "val_" each metric; the
+        training metrics are measured on the training data after each
+        epoch. Integer class labels need loss "sparse_categorical_crossentropy".
+        Such a fit shuffles each epoch from the identity order (a plain fit
+        reshuffles the last epoch's order), so with shuffle its batches
+        differ from a plain fit's of the same seed; without, they are the same.
+
         Ctrl-C (SIGINT) stops training after the current batch: the model
         keeps the updates made so far and stays usable, ``model.history``
         holds the completed epochs, and fit raises KeyboardInterrupt.
         DivergedError (cost NaN/Inf) restores the weights of the start of
         the failing epoch; its ``history`` attribute holds the epochs before.
         """
+        if verbose == "auto":  # Keras's default
+            verbose = 1
+        if self._handle is None and self._pending and batch_size is not None:
+            # built here from x: with buffers for the batch at once
+            self._cfg["max_batch"] = max(int(self._cfg["max_batch"] or 0), int(batch_size))
+        self._build_from(x)
         h = self._h
+        if batch_size is not None and int(batch_size) > self._max_batch:
+            self._rebuild(max_batch=int(batch_size))
+            h = self._h
         X, Y = self._xy(x, y)
         epochs = int(epochs)
         if learning_rate is not None:
             _lib.set_learning_rate(h, float(learning_rate))
+        VX = VY = None
+        if validation_data is not None:
+            VX, VY = self._xy(validation_data[0], validation_data[1])
+        elif validation_split:
+            X, Y, VX, VY = _fit.split(X, Y, validation_split)
+        if seed is not None:
+            _lib.set_seed(h, int(seed) & 0xFFFFFFFFFFFFFFFF)
+        reg = None
+        if VX is not None and self.task == _schema.REGRESSION and self._outputs == 1 \
+                and self.loss == "mse":
+            yv = (ctypes.c_float * VY.size).from_address(VY.addr)[:] if VY.size else []
+            m = sum(yv) / len(yv) if yv else 0.0
+            var = sum((v - m) ** 2 for v in yv) / len(yv) if yv else 0.0
+            reg = (self._tscale.scale[0] if self._tscale is not None else 1.0, var)
+        if callbacks or self._metric_names or initial_epoch:
+            return _fit.run_by_epoch(self, X, Y, VX, VY, reg, epochs, initial_epoch, batch_size,
+                                     shuffle, verbose, callbacks, callback)
         opts = _lib.FitOptions()
         _lib.fit_options_init(opts)
         opts.epochs = epochs
         opts.batch_size = int(batch_size or 0)
         opts.shuffle = 1 if shuffle else 0
         opts.progress_every_batch = 1
-        if validation_data is not None:
-            vx, vy = validation_data
-            VX, VY = self._xy(vx, vy)
+        if VX is not None:
             opts.val_x, opts.val_x_len = VX.addr, VX.size
             opts.val_y, opts.val_y_len = VY.addr, VY.size
             opts.val_samples = VX.samples
-        reg = None
-        if validation_data is not None and self.task == _schema.REGRESSION and self._outputs == 1 \
-                and self.loss == "mse":
-            yv = (ctypes.c_float * VY.size).from_address(VY.addr)[:] if VY.size else []
-            m = sum(yv) / len(yv) if yv else 0.0
-            var = sum((v - m) ** 2 for v in yv) / len(yv) if yv else 0.0
-            reg = (self._tscale.scale[0] if self._tscale is not None else 1.0, var)
-        hist = History(validation_data is not None, reg)
+        hist = History(VX is not None, reg)
         self.history = hist
         state = _FitState(hist, epochs, verbose, callback)
         cfun = _lib.PROGRESS_FN(state)  # kept alive by this frame during the call
         opts.progress = cfun
         cost = c_float()
-        with _sigint_to_flag(state):
+        with sigint_to_flag(state):
             try:
-                if seed is not None:
-                    _lib.set_seed(h, int(seed) & 0xFFFFFFFFFFFFFFFF)
                 _lib.fit(h, X.ptr, X.size, Y.ptr, Y.size, X.samples, byref(opts), byref(cost))
             except StoppedError:
                 hist.stopped = True
@@ -614,14 +596,17 @@ class Sequential:
 
     # -------------------------------------------------------------- inference
 
-    def predict(self, x, out=None):
+    def predict(self, x, out=None, *, batch_size=None, verbose=0):
         """Outputs for every row of x: a (samples, outputs) float32 numpy array
         (a flat array('f') without numpy). ``out``, when given, is a writable
         float32 buffer written in place and returned. A model whose schema
         scales its data (entrena train on CSV data) scales x as in training
         and returns a regression output in the target's units. A pandas
         DataFrame is read by column name when the model has a schema (see
-        _by_name)."""
+        _by_name). One sample of any shape that flattens to the inputs (one
+        (28, 28) image for 784 inputs) gives one row. ``batch_size`` and
+        ``verbose`` are accepted for Keras scripts; the library batches by
+        itself and predict prints nothing."""
         if self._schema is not None and type(x) is not _NDARRAY:
             x = self._by_name(x)
         if self._scaled:
@@ -717,13 +702,29 @@ class Sequential:
                         _lib.raise_net(st, hv, "entrena_predict")
                     return res
         h = self._h
-        X = floats_in(x, self._inputs, "x")
+        X = self._one_sample_or_rows(x)
         if out is None:
             res, O = new_output(X.samples, self._outputs)
         else:
             res, O = out, floats_out(out, X.samples * self._outputs, "out")
         _lib.predict(h, X.ptr, X.size, X.samples, O.ptr, O.size)
         return res
+
+    def _one_sample_or_rows(self, x):
+        """x as rows of the inputs; one sample of another shape whose values
+        number the inputs (an image for a flat input layer) as one row."""
+        try:
+            return floats_in(x, self._inputs, "x")
+        except ShapeError:
+            n = self._inputs
+            if np is not None and isinstance(x, np.ndarray):
+                if x.size == n and x.ndim >= 2:
+                    return floats_in(x.reshape(1, n), n, "x")
+            elif isinstance(x, (list, tuple)):
+                flat = _flatten_nested(x)
+                if len(flat) == n:
+                    return floats_in(flat, n, "x")
+            raise
 
     def _predict_scaled(self, x, out=None):
         """predict for a model whose schema scales its data: the features are
@@ -764,13 +765,41 @@ class Sequential:
             return np.asarray(out, dtype=object if out and isinstance(out[0], str) else None)
         return out
 
-    def evaluate(self, x, y):
+    def evaluate(self, x, y, *, batch_size=None, verbose=0, return_dict=False):
         """(loss, accuracy) over (x, y) for a classifier (multi-label: the
         share of outputs right at 0.5); for a regression model (see ``task``)
         RegressionScores(loss, rmse, mae, r2), in the target's units -- never
         an accuracy. With a schema, y may be the class
         labels as the training file wrote them, and x and y are in the
-        data's own units (scaled as in training)."""
+        data's own units (scaled as in training). ``batch_size`` and
+        ``verbose`` are accepted for Keras scripts (the library batches by
+        itself, nothing is printed); ``return_dict=True`` gives
+        {"loss": ..., "accuracy": ...} (or the regression scores by name).
+        A model compiled with metrics returns, as Keras does, [loss, each
+        metric in compile's order] (the dict: by those names)."""
+        if self._metric_names:
+            return self._evaluate_metrics(x, y, return_dict)
+        res = self._evaluate(x, y)
+        if return_dict:
+            return dict(res._asdict()) if isinstance(res, RegressionScores) else \
+                {"loss": res[0], "accuracy": res[1]}
+        return res
+
+    def _evaluate_metrics(self, x, y, return_dict):
+        """evaluate of a model compiled with metrics, as Keras gives it:
+        [loss, metric, ...] in compile's order (or a dict by name)."""
+        h = self._h
+        if self._schema is not None:
+            x = self._by_name(x)
+        X, Y = self._xy(x, y)
+        loss, acc = c_float(), c_float()
+        _lib.evaluate(h, X.ptr, X.size, Y.ptr, Y.size, X.samples, byref(loss), byref(acc))
+        vals = _fit.metric_values(self, X, Y, self._metric_names, True)
+        if return_dict:
+            return dict([("loss", loss.value)] + [(m, vals[m]) for m in self._metric_names])
+        return [loss.value] + [vals[m] for m in self._metric_names]
+
+    def _evaluate(self, x, y):
         h = self._h
         if self._schema is not None:
             x = self._by_name(x)
@@ -946,6 +975,27 @@ def from_bytes(data):
 
 Sequential.load = staticmethod(load_model)
 Sequential.from_bytes = staticmethod(from_bytes)
+
+
+def _one_hot_rows(y, k):
+    """Whether y is already given as rows of k values (2-D with k columns)."""
+    shape = getattr(y, "shape", None)
+    if shape is not None:
+        return len(shape) == 2 and shape[1] == k
+    try:
+        return len(y) > 0 and isinstance(y[0], (list, tuple)) and len(y[0]) == k
+    except TypeError:
+        return False
+
+
+def _flatten_nested(v):
+    """The numbers of nested lists and tuples, in row-major order."""
+    if isinstance(v, (list, tuple)):
+        out = []
+        for e in v:
+            out.extend(_flatten_nested(e))
+        return out
+    return [v]
 
 
 def flat_list(a):

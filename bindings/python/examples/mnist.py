@@ -123,7 +123,7 @@ def main():
                                inputs=784, loss="cce", optimizer=entrena.SGD(lr=args.lr),
                                max_batch=max(args.batch, 256), seed=1, threads=args.threads)
     with model:
-        print(model.summary())
+        model.summary()
         h = model.fit(x, y, epochs=args.epochs, batch_size=args.batch, validation_data=(xt, yt))
         loss, acc = model.evaluate(xt, yt)
         print("test loss %.4f, test accuracy %.2f%%" % (loss, 100 * acc))

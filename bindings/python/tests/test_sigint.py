@@ -28,7 +28,9 @@ CHILD = textwrap.dedent("""
             print("STARTED", flush=True)
     t = time.monotonic()
     try:
-        m.fit(x, y, epochs=100000, batch_size=8, verbose=0, callback=cb)
+        # argv[1] "callbacks": the epoch-by-epoch fit of callbacks objects
+        cbs = [entrena.callbacks.Callback()] if sys.argv[1:] == ["callbacks"] else None
+        m.fit(x, y, epochs=100000, batch_size=8, verbose=0, callback=cb, callbacks=cbs)
         res = {"outcome": "finished"}
     except KeyboardInterrupt as e:
         res = {"outcome": "interrupted", "msg": str(e)}
@@ -44,8 +46,9 @@ CHILD = textwrap.dedent("""
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
-def test_ctrl_c_stops_fit_cleanly():
-    p = subprocess.Popen([sys.executable, "-c", CHILD], env=child_env(), stdout=subprocess.PIPE,
+@pytest.mark.parametrize("mode", ["plain", "callbacks"])
+def test_ctrl_c_stops_fit_cleanly(mode):
+    p = subprocess.Popen([sys.executable, "-c", CHILD, mode], env=child_env(), stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
     try:
         line = p.stdout.readline()
