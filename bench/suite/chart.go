@@ -2,6 +2,7 @@ package suite
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"sort"
 	"strings"
@@ -42,7 +43,7 @@ func chartSeries(rep *Report) (names []string, series map[string]plotter.XYs) {
 // WriteChart draws single-thread SGEMM GFLOPS versus square size, one line
 // per kernel path and peer, with the measured FMA peaks as dashed lines, and
 // saves it as a PNG.
-func WriteChart(path string, rep *Report) error {
+func WriteChart(w io.Writer, rep *Report) error {
 	names, series := chartSeries(rep)
 	if len(names) == 0 {
 		return fmt.Errorf("no square GEMM rows to draw")
@@ -83,7 +84,11 @@ func WriteChart(path string, rep *Report) error {
 		p.Legend.Add("peak "+pk.Path, l)
 	}
 	p.Y.Min = 0
-	return p.Save(9*vg.Inch, 5.5*vg.Inch, path)
+	wt, err := p.WriterTo(9*vg.Inch, 5.5*vg.Inch, "png")
+	if err == nil {
+		_, err = wt.WriteTo(w)
+	}
+	return err
 }
 
 // powersOfTwo puts a tick at each power of two in range.

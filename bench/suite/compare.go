@@ -203,7 +203,7 @@ func renderMain(args []string, stdout, stderr io.Writer) int {
 		*out = filepath.Join(filepath.Dir(fs.Arg(0)), "COMPARISON.md")
 	}
 	if err == nil && *chart {
-		err = WriteChart(png, rep)
+		err = writeFile(png, func(w io.Writer) error { return WriteChart(w, rep) })
 	}
 	link := ""
 	if _, err := os.Stat(png); err == nil && *out != "-" {

@@ -116,7 +116,7 @@ func (r *runner) runContention() {
 				sides = append(sides, cpuSide(row(fmt.Sprintf("train %s, %s", c.name, busy), "entrena/"+r.best(), n.Threads(), "samples/s"),
 					float64(samples), n, once(fit)))
 			}
-			r.measureWork(sides, r.rounds, r.budget, true)
+			r.measureWork(sides, 0)
 		}
 		stop()
 	}
@@ -149,7 +149,7 @@ func (r *runner) runContention() {
 				}
 				return fits[1]()
 			})),
-		}, r.rounds, r.budget, true)
+		}, 0)
 	}
 	r.pythonThreads(samples)
 	for _, op := range []string{"Predict", "TrainStep"} {
@@ -211,7 +211,7 @@ func (r *runner) eightNetworks(op string, window time.Duration, nets *[]*core.Ne
 				return time.Since(t0).Seconds() / float64(total), nil
 			}))
 	}
-	r.measureWork(sides, r.rounds, r.budget, false)
+	r.measureWork(sides, r.rounds)
 }
 
 // spacedCalls: op called with random gaps of 0.2–5 ms (a service's
@@ -246,7 +246,7 @@ func (r *runner) spacedCalls(op string, nets *[]*core.Network) {
 			})
 		sides = append(sides, s)
 	}
-	r.measureWork(sides, r.rounds, r.budget, false)
+	r.measureWork(sides, r.rounds)
 }
 
 // pythonThreads: two entrena models trained at once from two Python threads
@@ -282,5 +282,5 @@ func (r *runner) pythonThreads(samples int) {
 				return a.S, err
 			}})
 	}
-	r.measureWork(sides, r.rounds, r.budget, true)
+	r.measureWork(sides, 0)
 }

@@ -80,7 +80,7 @@ func (r *runner) runEltwise() {
 				sides = append(sides, r.peerSides(work{group: "eltwise", name: name, per: float64(n) / 1e9, oneThread: true,
 					cmd: map[string]any{"op": "eltwise", "kernel": k.name, "n": n}})...)
 			}
-			r.measureWork(sides, r.rounds, r.budget, true)
+			r.measureWork(sides, 0)
 		}
 	}
 	r.use(r.best())
@@ -116,6 +116,6 @@ func (r *runner) runMemory() {
 				per: float64(12*n) / 1e9, bench: onPath(r.best(), func() error { return asm.Axpy(1e-9, x, y) })},
 			{row: Row{Group: "memory", Name: "copy " + name, Impl: "go-copy", Threads: 1, Unit: "GB/s", Note: note + ", 8 B/elem"},
 				per: float64(8*n) / 1e9, bench: onPath(r.best(), func() error { copy(y, x); return nil })},
-		}, r.rounds, r.budget, true)
+		}, 0)
 	}
 }

@@ -247,7 +247,7 @@ func (r *runner) peerSides(w work) []*side {
 			if row.Unit == "" {
 				row.Unit = "samples/s"
 			}
-			s := &side{row: row, per: w.per, flops: w.flops}
+			s := &side{row: row, per: w.per, flops: w.flops, external: true}
 			if d.python != "" {
 				wk := r.startWorker(d, th)
 				if wk.err != nil {
@@ -271,7 +271,7 @@ func (r *runner) peerSides(w work) []*side {
 					}
 				}
 			} else {
-				argv := append([]string{filepath.Join(r.peersDir, "bin", d.lib)}, append(w.cArgs, "--reps", "1", "--threads", itoa(th))...)
+				argv := append([]string{filepath.Join(r.peersDir, "bin", d.lib)}, append(w.cArgs, "--reps", map[bool]string{true: "3", false: "1"}[w.group == "gemm"], "--threads", itoa(th))...)
 				if _, err := os.Stat(argv[0]); err != nil {
 					r.notePeer(d, th, argv, answer{}, fmt.Errorf("%s not built: run bench/peers/setup.sh (entrena (C): make peers-entrena)", argv[0]))
 					continue

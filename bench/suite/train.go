@@ -132,7 +132,7 @@ func (r *runner) runSteps() {
 			w.cArgs, w.flops = []string{"--samples", itoa(map[bool]int{false: 5000, true: 500}[r.quick])}, mnistNet.flopsPerSample()
 		}
 		sides = append(sides, r.peerSides(w)...)
-		r.measureWork(sides, r.rounds, r.budget, true)
+		r.measureWork(sides, 0)
 		for _, cl := range closers {
 			cl()
 		}
@@ -180,7 +180,7 @@ func (r *runner) runEpochs() {
 			sides := append([]*side{s}, r.peerSides(work{group: "epoch", name: s.row.Name, threads: th, per: float64(samples),
 				flops: mnistNet.flopsPerSample() * float64(samples), cmd: map[string]any{"op": "epoch", "batch": b, "samples": samples},
 				cArgs: []string{"--samples", itoa(samples), "--batches", itoa(b)}})...)
-			r.measureWork(sides, r.epochRounds(), r.budget, false)
+			r.measureWork(sides, r.epochRounds())
 			cl()
 		}
 	}
@@ -254,7 +254,7 @@ func (r *runner) runFashion() {
 		}
 		peers := r.peerSides(work{group: "fashion", name: name, threads: th, per: float64(tr.Samples), flops: flops,
 			cmd: map[string]any{"op": "fashion", "batch": fashionBatch, "lr": fashionLR}, eval: true})
-		r.measureWork(append([]*side{s}, peers...), epochs, r.budget, false)
+		r.measureWork(append([]*side{s}, peers...), epochs)
 		n.Close()
 	}
 }
