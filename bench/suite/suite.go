@@ -209,7 +209,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "bench:", err)
 		return 2
 	}
-	want := func(g string) bool { return slices.Contains(strings.Split(*only, ","), g) || *only == "" && g != "contention" }
+	want := func(g string) bool {
+		return slices.Contains(strings.Split(*only, ","), g) || *only == "" && g != "contention"
+	}
 
 	prev := asm.Active()
 	defer func() { _ = asm.Use(prev) }()
