@@ -267,9 +267,6 @@ func Main(args []string, stdout, stderr io.Writer) int {
 func cmpOr(a, b string) string { return map[bool]string{true: a, false: b}[a != ""] }
 
 func writeFile(path string, f func(io.Writer) error) error {
-	if path == "-" {
-		return f(os.Stdout)
-	}
 	fh, err := os.Create(path)
 	if err != nil {
 		return err
