@@ -1,6 +1,7 @@
 package suite
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"io"
@@ -181,7 +182,7 @@ func renderMain(args []string, stdout, stderr io.Writer) int {
 	if err == nil && *out == "-" {
 		err = WriteMarkdown(stdout, rep, link)
 	} else if err == nil {
-		err = writeFile(cmpOr(*out, filepath.Join(dir, "COMPARISON.md")), func(w io.Writer) error { return WriteMarkdown(w, rep, link) })
+		err = writeFile(cmp.Or(*out, filepath.Join(dir, "COMPARISON.md")), func(w io.Writer) error { return WriteMarkdown(w, rep, link) })
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "bench render:", err)

@@ -1,6 +1,7 @@
 package suite
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -241,7 +242,7 @@ func writeReport(w io.Writer, rep *Report, md bool, chart string) {
 				vs = append(vs, k+" "+v)
 			}
 			slices.Sort(vs)
-			rows = append(rows, []string{pr.Peer, strings.Join(vs, ", "), cmpOr(map[bool]string{true: "not run: " + pr.Skipped}[pr.Skipped != ""], pr.Settings), "`" + pr.Command + "`"})
+			rows = append(rows, []string{pr.Peer, strings.Join(vs, ", "), cmp.Or(map[bool]string{true: "not run: " + pr.Skipped}[pr.Skipped != ""], pr.Settings), "`" + pr.Command + "`"})
 		}
 		p("\n## Peers\n\n")
 		writeTable(w, true, []string{"peer", "versions", "settings, BLAS and kernel", "command"}, rows)

@@ -7,6 +7,7 @@
 package suite
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -51,7 +52,7 @@ type runner struct {
 	peerBudget time.Duration // round budget of a comparison with a peer
 	settle     time.Duration // pause after a multi-threaded peer's round
 
-	epochSamples, fashionEpochs, repsFlag int
+	epochSamples, epochRounds, fashionEpochs int // one epoch per side per round
 
 	workers            map[string]*worker
 	noted              map[string]bool // peers recorded in the report
@@ -114,8 +115,8 @@ func (r *runner) progress() {
 func (r *runner) estimateRun(want func(string) bool) time.Duration {
 	k := float64(r.rounds+1) * r.budget.Seconds() / 0.12 // 1: the kernel rounds of a full run
 	th := float64(len(r.threads))
-	epochs := float64(2*r.epochRounds()) * th * float64(r.epochSampleCount()) / 100e3
-	fashion := float64(r.fashionEpochCount()) * th * 0.5
+	epochs := float64(2*r.epochRounds) * th * float64(r.epochSamples) / 100e3
+	fashion := float64(r.fashionEpochs) * th * 0.5
 	sec := map[string]float64{"memory": 3, "gemm": 30 * k, "eltwise": 45 * k, "step": 6 * k, "epoch": epochs, "fashion": fashion, "contention": 40}
 	if r.peersDir != "" {
 		pr := float64(r.peerRounds+1) * (r.peerBudget.Seconds()*20 + 6*r.settle.Seconds())
@@ -179,10 +180,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	r := &runner{quick: *quick, rep: &Report{Schema: SchemaVersion, Created: time.Now().UTC(), Quick: *quick, Machine: probeMachine(),
 		Command: strings.TrimSpace("go run ./bench " + strings.Join(args, " "))}, workers: map[string]*worker{}, noted: map[string]bool{},
-		status: stderr, epochSamples: *samples, fashionEpochs: *fashionEp, repsFlag: *reps,
+		status: stderr, epochSamples: cmp.Or(*samples, 60000), epochRounds: cmp.Or(*reps, 3), fashionEpochs: cmp.Or(*fashionEp, 5),
 		rounds: 5, budget: 20 * time.Millisecond, peerRounds: 9, peerBudget: 60 * time.Millisecond, settle: 100 * time.Millisecond}
 	if *quick {
 		r.rounds, r.budget, r.peerRounds, r.peerBudget, r.settle = 3, 3*time.Millisecond, 3, 3*time.Millisecond, 5*time.Millisecond
+		r.epochSamples, r.fashionEpochs = cmp.Or(*samples, 6000), cmp.Or(*fashionEp, 1)
 	}
 	if *reps > 0 {
 		r.rounds, r.peerRounds = *reps, *reps
@@ -252,7 +254,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "bench:", err)
 			return 1
 		}
-		*jsonOut = cmpOr(*jsonOut, filepath.Join(*outDir, "results.json"))
+		*jsonOut = cmp.Or(*jsonOut, filepath.Join(*outDir, "results.json"))
 		if *chart == "" && want("gemm") {
 			*chart = filepath.Join(*outDir, "gemm.png")
 		}
@@ -263,8 +265,6 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	write("chart", *chart, func(w io.Writer) error { return WriteChart(w, r.rep) })
 	return status
 }
-
-func cmpOr(a, b string) string { return map[bool]string{true: a, false: b}[a != ""] }
 
 func writeFile(path string, f func(io.Writer) error) error {
 	fh, err := os.Create(path)
