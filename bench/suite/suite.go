@@ -38,26 +38,22 @@ flags:
 
 // runner carries one benchmark run.
 type runner struct {
-	rep      *Report
-	quick    bool
-	paths    []string // kernel paths to measure, best last
-	threads  []int    // thread counts of the multi-core rows
-	rounds   int      // recorded rounds per comparison
-	budget   time.Duration
-	log      io.Writer // -v: every row as measured
-	status   io.Writer // the progress line
-	peersDir string    // "" without -peers
-
-	peerRounds int           // rounds of a comparison with a peer (more: its verdict must hold)
-	peerBudget time.Duration // round budget of a comparison with a peer
-	settle     time.Duration // pause after a multi-threaded peer's round
-
+	rep         *Report
+	quick       bool
+	paths       []string  // kernel paths to measure, best last
+	threads     []int     // thread counts of the multi-core rows
+	log, status io.Writer // -v: every row as measured; the progress line
+	peersDir    string    // "" without -peers
+	// Recorded rounds per comparison and their budget; more and longer ones
+	// where a peer takes part (its verdict must hold), then a pause after a
+	// multi-threaded peer's round.
+	rounds, peerRounds                       int
+	budget, peerBudget, settle               time.Duration
 	epochSamples, epochRounds, fashionEpochs int // one epoch per side per round
-
-	workers            map[string]*worker
-	noted              map[string]bool // peers recorded in the report
-	probes             [][2]float64    // FMA GFLOPS and GB/s before each round
-	probeSrc, probeDst []float32
+	workers                                  map[string]*worker
+	noted                                    map[string]bool // peers recorded in the report
+	probes                                   [][2]float64    // FMA GFLOPS and GB/s before each round
+	probeSrc, probeDst                       []float32
 
 	gonumVersion, group string // the group being measured, for the progress line
 	start, shown        time.Time
@@ -77,11 +73,7 @@ func (r *runner) add(row Row) {
 	}
 }
 
-func (r *runner) use(path string) {
-	if err := asm.Use(path); err != nil {
-		panic(err) // paths come from asm.Available
-	}
-}
+func (r *runner) use(path string) { _ = asm.Use(path) } // paths come from asm.Available
 
 // best is the fastest path being measured (the last one).
 func (r *runner) best() string { return r.paths[len(r.paths)-1] }
@@ -127,9 +119,7 @@ func (r *runner) estimateRun(want func(string) bool) time.Duration {
 	}
 	total := 2.0
 	for g, s := range sec {
-		if want(g) {
-			total += s
-		}
+		total += map[bool]float64{true: s}[want(g)]
 	}
 	return time.Duration(total * float64(time.Second))
 }
@@ -194,9 +184,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			r.gonumVersion += map[bool]string{true: d.Version}[d.Path == "gonum.org/v1/gonum"]
 		}
 	}
-	if *verbose {
-		r.log = stderr
-	}
+	r.log = map[bool]io.Writer{true: stderr}[*verbose]
 	var err error
 	if r.paths, err = parsePaths(*pathsFlag); err == nil {
 		r.threads, err = parseThreads(*threadsFlag)
