@@ -1,17 +1,13 @@
-"""A peer of entrena's benchmark, started once: one library (--lib), one JSON
-command per line on stdin, one JSON answer per line on stdout, so the Go
-suite interleaves it with its own side round by round.
+"""A peer of entrena's benchmark, started once: one library (--lib), one JSON command per line on
+stdin, one JSON answer per line on stdout, so the Go suite interleaves it with its own side.
 
-Ops: hello (versions, settings: the BLAS and kernel loaded); gemm (ta, tb, m,
-n, k), eltwise (kernel sigmoid|hadamard, n), xor (the 2-8-1 step at batch 4):
-{"s": seconds per call}, the first call of a work calibrating the calls per
-round to "budget" seconds; epoch (batch, samples: one epoch of 784-128-64-10,
-sigmoid, MSE, SGD 0.1, in order), fashion (batch, lr: one more shuffled
-Fashion-MNIST epoch of 784-128-10), two_models (together, samples: two
-entrena models fit from two threads or in turn): {"s": seconds};
-fashion_eval: {"accuracy": ...}. Otherwise {"unsupported": true},
-{"error": ...}, or {"skipped": why} for every op when the library is missing.
-"""
+Ops: hello (versions, settings: the BLAS and kernel loaded); gemm (ta, tb, m, n, k), eltwise (kernel
+sigmoid|hadamard, n), xor (the 2-8-1 step at batch 4): {"s": seconds per call}, the first call of a
+work calibrating the calls per round to "budget" seconds; epoch (batch, samples: one epoch of
+784-128-64-10, sigmoid, MSE, SGD 0.1, in order), fashion (batch, lr: one more shuffled Fashion-MNIST
+epoch of 784-128-10), two_models (together, samples: two entrena models fit from two threads or in
+turn): {"s": seconds}; fashion_eval: {"accuracy": ...}. Otherwise {"unsupported": true}, {"error": ...},
+or {"skipped": why} for every op when the library is missing."""
 import argparse, gzip, json, os, sys, threading, time
 
 p = argparse.ArgumentParser(description=__doc__)
@@ -32,8 +28,7 @@ if LIB in ("jax", "keras"):  # XLA's pools follow neither the thread variables n
     settings.append("XLA_FLAGS=" + os.environ["XLA_FLAGS"])
 
 def answer(obj):
-    sys.stdout.write(json.dumps(obj) + "\n")
-    sys.stdout.flush()
+    print(json.dumps(obj), flush=True)
 
 versions = {"python": sys.version.split()[0]}
 try:
@@ -42,20 +37,17 @@ try:
     if LIB == "torch":
         import torch
         torch.set_num_threads(T)
-        versions["torch"] = torch.__version__
         settings += [f.strip() for f in torch.__config__.show().replace("\n", ",").split(",") if "BLAS_INFO" in f or "CPU capability" in f]
     elif LIB in ("jax", "keras"):
         import jax
         import jax.numpy as jnp
-        versions["jax"] = jax.__version__
         if LIB == "keras":
             import keras
-            versions["keras"] = keras.__version__
     elif LIB == "entrena":
         sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bindings", "python"))
         import entrena
-        versions["entrena"] = entrena.__version__
         settings.append("ctypes over %s, kernel %s" % (entrena.library_path, entrena.kernel_path()))
+    versions.update({m: sys.modules[m].__version__ for m in ("torch", "jax", "keras", "entrena") if m in sys.modules})
     try:
         import threadpoolctl
         settings += ["%s %s kernel=%s threads=%s" % (i.get("internal_api"), i.get("version"), i.get("architecture"), i.get("num_threads"))
