@@ -37,13 +37,9 @@ func peakLoop(path string) (func(int), float64, error) {
 	return nil, 0, fmt.Errorf("Measure: unknown path %q (valid: %v)", path, asm.KnownPaths())
 }
 
-// Measure measures the single-core FMA throughput of a kernel path in
-// GFLOPS (one FMA = 2 FLOP) by running independent vector FMA chains on
-// the calling goroutine for about d: "avx2" (12 chains of YMM, 8 lanes),
-// "avx512" (12 of ZMM, 16 lanes) or "neon" (24 FMLA chains on Q registers,
-// 4 lanes). A path this CPU or build cannot run, or "generic", is an
-// error. The figure is the best of several rounds, so noise from other
-// processes lowers it less.
+// Measure is the single-core FMA throughput of path ("avx2", "avx512",
+// "neon") in GFLOPS, the best of 1 ms rounds of independent FMA chains on
+// this goroutine for about d; "generic" or a path not runnable is an error.
 func Measure(path string, d time.Duration) (gflops float64, err error) {
 	loop, flopsPerIter, err := peakLoop(path)
 	if err != nil {

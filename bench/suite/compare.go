@@ -50,10 +50,8 @@ func compareMain(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// Compare prints the rows of several reports side by side: one column of
-// figures (with ratio, of entrena ÷ this) per report and, for each report
-// after the first, its quotient by the first's (higher figures are faster
-// in every unit the suite uses).
+// Compare prints several reports' rows side by side: a column of figures
+// (with ratio, of entrena ÷ this) per report, then each one's over the first's.
 func Compare(w io.Writer, names []string, reps []*Report, group string, ratio bool) {
 	value := func(rep *Report, r Row) float64 {
 		if ratio {
@@ -117,9 +115,8 @@ var cpuFigures = []struct {
 	{"Fashion-MNIST 784-128-10 b=32, 1 thread", "fashion", "784-128-10 b=32 5 epochs", false},
 }
 
-// CompareCPUs prints every recorded CPU side by side: per figure, entrena's
-// figure, its share of that CPU's own measured peak, and its ratio to the
-// fastest peer on that CPU.
+// CompareCPUs prints every recorded CPU side by side: entrena's figure, its
+// share of that CPU's measured peak, and its ratio to that CPU's fastest peer.
 func CompareCPUs(w io.Writer, reps []*Report) {
 	sort.SliceStable(reps, func(i, j int) bool { return reps[i].Machine.Slug < reps[j].Machine.Slug })
 	hdr, peaks := []string{"figure"}, []string{"FMA peak per core, measured"}

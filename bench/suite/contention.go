@@ -12,11 +12,6 @@ import (
 	"github.com/v1tr0/entrena/core"
 )
 
-// The contention group: entrena's default threads against one thread on a
-// machine doing something else too, in rounds like every other comparison
-// (the reference is the first configuration; above 1 it did better). Each
-// row's note has the CPU over wall time and how the pool ran.
-
 // demoSpec is the MNIST demo's network: 784-128-10, softmax and cross
 // entropy, SGD 0.5, batch 32.
 func demoSpec(threads int) core.Spec {
@@ -42,8 +37,8 @@ func timeOnce(run func() error) func() (float64, error) {
 	}
 }
 
-// contention measures the group's work in rounds; it runs only when asked
-// for by name.
+// contention: default threads against one on a machine busy with more (the
+// reference is the first configuration); only with -only contention.
 type contention struct {
 	*runner
 	samples int
@@ -183,10 +178,8 @@ func (c *contention) eightNetworks(op string, window time.Duration) {
 	c.measureWork(sides, c.rounds)
 }
 
-// spacedCalls: op called with random gaps of 0.2–5 ms (a service's
-// pattern) on a default-threads network and on a one-thread one; the
-// figure is the median latency (calls/s = 1 / p50), the note the CPU over
-// wall time with the gaps (idle workers' polling there is what it looks for).
+// spacedCalls: op every 0.2–5 ms (a service) with default threads and one;
+// the figure is 1 / median latency, the note's CPU time includes the gaps.
 func (c *contention) spacedCalls(op string) {
 	calls, rng := map[bool]int{false: 40, true: 10}[c.quick], rand.New(rand.NewPCG(3, 3))
 	var sides []*side
@@ -213,9 +206,8 @@ func (c *contention) spacedCalls(op string) {
 	c.measureWork(sides, c.rounds)
 }
 
-// pythonThreads: two entrena models trained at once from two Python threads
-// against the same two in turn, through the ctypes package (the entrena
-// worker of bench/peers; skipped with the reason without the library).
+// pythonThreads: two entrena models trained from two Python threads at once
+// against in turn (the entrena worker of bench/peers).
 func (c *contention) pythonThreads() {
 	if c.peersDir == "" {
 		dir, err := findPeersDir("")

@@ -52,8 +52,8 @@ var eltKernels = []eltKernel{
 	}},
 }
 
-// runEltwise compares every element-wise and update kernel across the
-// paths (best first), with numpy's and PyTorch's sigmoid and Hadamard.
+// runEltwise compares every element-wise and update kernel across paths,
+// with the peers' sigmoid and Hadamard.
 func (r *runner) runEltwise() {
 	rng := rand.New(rand.NewPCG(3, 4))
 	sizes := eltSizes(r.quick)

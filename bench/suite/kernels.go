@@ -27,10 +27,8 @@ func (s gemmShape) name() string {
 
 func (s gemmShape) flops() float64 { return 2 * float64(s.m) * float64(s.n) * float64(s.k) }
 
-// gemmShapes are the squares 64..2048 (NN) and the products of the
-// 784-128-64-10 network's layers at batch 256, each in NN, NT and TN:
-// 256×784·784×128, 784×256·256×128 (the first layer's weight gradient) and
-// the skinny output layer 256×128·128×10.
+// gemmShapes: squares 64..2048 (NN), and 784-128-64-10's layer products at
+// batch 256 (first layer, its weight gradient, the output layer) NN, NT, TN.
 func gemmShapes(quick bool) (s []gemmShape) {
 	squares, layers := []int{64, 128, 256, 512, 1024, 2048}, []gemmShape{{m: 256, n: 128, k: 784}, {m: 784, n: 128, k: 256}, {m: 256, n: 10, k: 128}}
 	if quick {
@@ -82,9 +80,8 @@ func onPath(path string, f func() error) func(b *testing.B) {
 	}
 }
 
-// runGemm compares, per shape, entrena's best path on one core with every
-// other path, the best path on N threads, gonum's pure-Go Sgemm and the
-// GEMM peers.
+// runGemm compares per shape entrena's best path on one core with its other
+// paths, the best on N threads, gonum's pure-Go Sgemm and the GEMM peers.
 func (r *runner) runGemm() {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, s := range gemmShapes(r.quick) {

@@ -29,9 +29,8 @@ type work struct {
 	eval        bool           // ask for the test accuracy after the rounds
 }
 
-// peerDef is one peer: a Python library served by bench/peers/worker.py
-// (one process per thread count, one command per round), or a C program of
-// bench/peers/bin run once per round.
+// peerDef is one peer: a library served by bench/peers/worker.py (a process
+// per thread count), or a C program of bench/peers/bin run once per round.
 type peerDef struct {
 	impl, python, lib string // python "": lib is a C program
 	ops               string // worker ops or groups the peer does
@@ -46,9 +45,8 @@ func (r *runner) peerDefs() []peerDef {
 		epy = deb // the binding needs no numpy: the system python serves
 	}
 	const np, skx, hsw = "gemm eltwise epoch xor fashion", "OPENBLAS_CORETYPE=SkylakeX", "OPENBLAS_CORETYPE=Haswell"
-	// Debian's OpenBLAS may not know a newer CPU and fall back to an old
-	// kernel: also with its AVX-512 kernel forced; Haswell is the yardstick
-	// of entrena's avx2 path.
+	// Debian's OpenBLAS may not know a newer CPU: also with its AVX-512 kernel
+	// forced; Haswell is the yardstick of entrena's avx2 path.
 	return []peerDef{
 		{"numpy", vpy, "numpy", np, nil, false}, {"numpy-debian", deb, "numpy", np, nil, false},
 		{"numpy-debian-skylakex", deb, "numpy", "gemm", []string{skx}, false}, {"numpy-haswell", vpy, "numpy", "gemm", []string{hsw}, true},
@@ -61,9 +59,8 @@ func (r *runner) peerDefs() []peerDef {
 	}
 }
 
-// peerEnv is every peer's environment: the caller's, without the variables
-// that pin OpenBLAS to an old core type (a peer that forces one sets it
-// again), with every BLAS and OpenMP runtime's thread count set.
+// peerEnv: the caller's environment without what pins OpenBLAS's core type
+// (a peer may set it again), with every BLAS and OpenMP thread count set.
 func peerEnv(threads int, extra []string) []string {
 	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
 		k, _, _ := strings.Cut(kv, "=")

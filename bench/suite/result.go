@@ -34,10 +34,8 @@ type Peak struct {
 	GFLOPS float64 `json:"gflops"`
 }
 
-// Health summarises the probes taken before every round: the FMA peak of
-// the best path and the copy bandwidth beyond the caches. A round whose
-// probe fell clearly below the run's median was likely shared with another
-// tenant; it is counted, not dropped (the medians absorb it).
+// Health summarises the probes before every round (FMA peak, copy bandwidth
+// beyond the caches); a dipped round is counted, not dropped.
 type Health struct {
 	Rounds        int     `json:"rounds"`
 	Flagged       int     `json:"flagged"`
@@ -48,10 +46,8 @@ type Health struct {
 	BandwidthNote string  `json:"bandwidth_note"` // what the probe copies
 }
 
-// Row is one implementation doing one piece of work. Rows of the same
-// Group, Name measured in the same rounds compare through Ratio: the
-// median over rounds of Versus's speed divided by this row's (above 1: the
-// Versus row, entrena's, was faster).
+// Row is one implementation doing one piece of work; Ratio compares it with
+// the Versus row of the same rounds (above 1: Versus, entrena's, was faster).
 type Row struct {
 	Group    string  `json:"group"` // memory, gemm, eltwise, update, step, epoch, fashion, contention
 	Name     string  `json:"name"`  // the work, e.g. "sgemm NN 512x512x512"

@@ -14,26 +14,19 @@ import (
 	"github.com/v1tr0/entrena/bench/peak"
 )
 
-// Every comparison runs in rounds: a health probe, then every side once for
-// about the round budget, in a rotated order (A B C, B C A, …), so a slow
-// phase of a shared machine lands on all of them. A first, unrecorded round
-// warms up and calibrates the calls per round; later rounds run that many.
-
 // side is one implementation of a piece of work.
 type side struct {
 	row      Row
-	per      float64 // units of the metric per op: GFLOP, G elements, GB, samples
-	flops    float64 // FLOP per op, for the share of the FMA peak (0: none)
-	calls    int64   // ops per round, once calibrated (preset 1 for an epoch)
-	external bool    // a peer process: its threads may spin on after its round
-
-	bench  func(b *testing.B)                                  // a Go side
-	peer   func(budget time.Duration) (sec float64, err error) // otherwise: seconds per op
-	finish func(row *Row)                                      // what the rounds do not measure (accuracy)
-
-	times  []float64 // seconds per op, one per recorded round
-	allocs float64
-	err    error
+	per      float64                                             // units of the metric per op: GFLOP, G elements, GB, samples
+	flops    float64                                             // FLOP per op, for the share of the FMA peak (0: none)
+	calls    int64                                               // ops per round, once calibrated (preset 1 for an epoch)
+	external bool                                                // a peer process: its threads may spin on after its round
+	bench    func(b *testing.B)                                  // a Go side
+	peer     func(budget time.Duration) (sec float64, err error) // otherwise: seconds per op
+	finish   func(row *Row)                                      // what the rounds do not measure (accuracy)
+	times    []float64                                           // seconds per op, one per recorded round
+	allocs   float64
+	err      error
 }
 
 var initTesting sync.Once
@@ -59,11 +52,12 @@ func goRound(s *side, budget time.Duration) float64 {
 	return res.T.Seconds() / float64(res.N)
 }
 
-// measureWork runs the sides of one piece of work in rounds and adds a row
-// per side with its ratio against its reference (refOf). rounds 0: the
-// run's rounds after a calibrating warm-up round (more and longer ones when
-// a peer takes part: the verdicts against peers are what must hold);
-// otherwise that many rounds, each side calibrating itself.
+// measureWork runs the sides of one piece of work in rounds: each a health
+// probe, then every side for about the budget in a rotated order (A B C,
+// B C A, …) so a slow phase lands on all of them; and adds a row per side
+// with the median of its per-round ratios to its reference (refOf). rounds
+// 0: the run's rounds (a peer's if one takes part) after a calibrating
+// warm-up round; otherwise that many rounds, each side calibrating itself.
 func (r *runner) measureWork(sides []*side, rounds int) {
 	budget, first := r.budget, 0
 	if rounds == 0 {

@@ -1,9 +1,8 @@
-// Package suite is entrena's benchmark program: it records the machine,
-// then measures every kernel on every path, training steps and epochs, and
-// optionally the peer libraries (bench/peers) on the same work, in
-// alternating rounds each opened by a health probe, and writes a report,
-// a JSON file, a chart and COMPARISON.md. Main is the whole command line,
-// so that `go run ./bench` and `entrena bench` share it.
+// Package suite is entrena's benchmark program: every kernel on every path,
+// training steps and epochs, optionally beside the peer libraries
+// (bench/peers), in alternating rounds with health probes; it writes a
+// report, JSON, a chart and COMPARISON.md. Main is the whole command line
+// (`go run ./bench` and `entrena bench`).
 package suite
 
 import (
@@ -54,10 +53,9 @@ type runner struct {
 	noted                                    map[string]bool // peers recorded in the report
 	probes                                   [][2]float64    // FMA GFLOPS and GB/s before each round
 	probeSrc, probeDst                       []float32
-
-	gonumVersion, group string // the group being measured, for the progress line
-	start, shown        time.Time
-	estimate            time.Duration
+	gonumVersion, group                      string // the group being measured, for the progress line
+	start, shown                             time.Time
+	estimate                                 time.Duration
 }
 
 var flagSet = flag.Set

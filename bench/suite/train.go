@@ -33,10 +33,8 @@ func (s netShape) spec(batch, threads int) core.Spec {
 	return sp
 }
 
-// flopsPerSample is the multiply-add work of one training sample: 2·W for
-// the forward products, 2·W for the weight gradients and 2·W for the input
-// deltas of every layer but the first (W: a layer's weights; element-wise
-// passes not counted). 784-128-64-10 gives 454,400.
+// flopsPerSample: 2·W (W: a layer's weights) each for the forward product,
+// the weight gradient and, but in the first layer, the input deltas.
 func (s netShape) flopsPerSample() (f float64) {
 	in := s.inputs
 	for i, u := range s.units {
@@ -134,8 +132,7 @@ func (r *runner) runSteps() {
 }
 
 // runEpochs compares one epoch of core.Network.Fit (784-128-64-10, batch 32
-// and 256, in order, synthetic data) with the training peers, one epoch per
-// side per round.
+// and 256, synthetic data) with the training peers, one per side per round.
 func (r *runner) runEpochs() {
 	for _, b := range []int{32, 256} {
 		for _, th := range r.threads {
@@ -148,10 +145,8 @@ func (r *runner) runEpochs() {
 	}
 }
 
-// The Fashion-MNIST comparison: 784-128-10, sigmoid hidden and output, MSE,
-// plain SGD at batch 32, shuffled every epoch, Glorot-uniform weights and
-// zero biases on every side, one learning rate for all (0.5–1.5 all reach
-// 85–86 % after 5 epochs with entrena; 3 saturates the sigmoids).
+// Fashion-MNIST: 784-128-10, sigmoid, MSE, plain SGD, shuffled, Glorot-uniform on
+// every side; one learning rate for all (0.5–1.5 reach 85–86 %, 3 saturates).
 const fashionBatch, fashionLR = 32, 1.0
 
 // loadFashion reads the four IDX files from Debian's dataset-fashion-mnist
@@ -175,10 +170,8 @@ func loadFashion() (dir string, sets [2]*data.Set, err error) {
 	return dir, sets, nil
 }
 
-// runFashion trains entrena and the Fashion-MNIST peers side by side, one
-// epoch per side per round (each continues its own training), then takes
-// every side's test accuracy. With the peers, a full run also trains seeds
-// 2–5 (one thread, untimed) for the accuracy's spread over initialisations.
+// runFashion trains entrena and the peers one epoch per side per round, then
+// takes their test accuracy (full runs with peers: seeds 2–5 too, untimed).
 func (r *runner) runFashion() {
 	dir, sets, err := loadFashion()
 	if err != nil {
