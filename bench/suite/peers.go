@@ -219,7 +219,7 @@ func (r *runner) peerSides(w work) (sides []*side) {
 				if wk.err != nil {
 					continue
 				}
-				s.row.Note = wk.blas
+				s.row.Note, s.lingers = wk.blas, true
 				s.peer = func(budget time.Duration) (float64, error) {
 					cmd := maps.Clone(w.cmd)
 					cmd["budget"] = budget.Seconds()

@@ -20,7 +20,8 @@ type side struct {
 	per      float64                                             // units of the metric per op: GFLOP, G elements, GB, samples
 	flops    float64                                             // FLOP per op, for the share of the FMA peak (0: none)
 	calls    int64                                               // ops per round, once calibrated (preset 1 for an epoch)
-	external bool                                                // a peer process: its threads may spin on after its round
+	external bool                                                // a peer: the comparison takes more and longer rounds
+	lingers  bool                                                // a peer process that lives on: its BLAS threads spin a while after its round
 	bench    func(b *testing.B)                                  // a Go side
 	peer     func(budget time.Duration) (sec float64, err error) // otherwise: seconds per op
 	finish   func(row *Row)                                      // what the rounds do not measure (accuracy)
@@ -87,8 +88,8 @@ func (r *runner) measureWork(sides []*side, rounds int) {
 			if round >= 0 && s.err == nil {
 				s.times = append(s.times, sec)
 			}
-			if s.external && s.row.Threads != 1 {
-				time.Sleep(r.settle) // BLAS and OpenMP threads spin a while after a call: not into the next side
+			if s.lingers && s.row.Threads != 1 {
+				time.Sleep(r.settle) // not into the next side's round
 			}
 		}
 		r.progress()

@@ -109,7 +109,7 @@ func (r *runner) estimateRun(want func(string) bool) time.Duration {
 	fashion := float64(r.fashionEpochs) * th * 0.5
 	sec := map[string]float64{"memory": 3, "gemm": 30 * k, "eltwise": 45 * k, "step": 6 * k, "epoch": epochs, "fashion": fashion, "contention": 40}
 	if r.peersDir != "" {
-		pr := float64(r.peerRounds+1) * (r.peerBudget.Seconds()*20 + 6*r.settle.Seconds())
+		pr := float64(r.peerRounds+1) * (r.peerBudget.Seconds()*20 + 4*r.settle.Seconds())
 		sec["gemm"] += float64(len(gemmShapes(r.quick))) * (pr + float64(r.peerRounds+1)*0.5)
 		sec["eltwise"] += float64(2*len(eltSizes(r.quick))) * pr / 2
 		sec["step"] += float64(len(stepCases(r.quick))) * pr
@@ -169,7 +169,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	r := &runner{quick: *quick, rep: &Report{Schema: SchemaVersion, Created: time.Now().UTC(), Quick: *quick, Machine: probeMachine(),
 		Command: strings.TrimSpace("go run ./bench " + strings.Join(args, " "))}, workers: map[string]*worker{}, noted: map[string]bool{},
 		status: stderr, epochSamples: cmp.Or(*samples, 60000), epochRounds: cmp.Or(*reps, 3), fashionEpochs: cmp.Or(*fashionEp, 5),
-		rounds: 5, budget: 20 * time.Millisecond, peerRounds: 9, peerBudget: 60 * time.Millisecond, settle: 100 * time.Millisecond}
+		rounds: 5, budget: 20 * time.Millisecond, peerRounds: 9, peerBudget: 50 * time.Millisecond, settle: 100 * time.Millisecond}
 	if *quick {
 		r.rounds, r.budget, r.peerRounds, r.peerBudget, r.settle = 3, 3*time.Millisecond, 3, 3*time.Millisecond, 5*time.Millisecond
 		r.epochSamples, r.fashionEpochs = cmp.Or(*samples, 6000), cmp.Or(*fashionEp, 1)

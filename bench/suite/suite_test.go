@@ -328,3 +328,23 @@ func TestDeadWorkerIsReported(t *testing.T) {
 	}
 	r.closePeers()
 }
+
+// TestPeerComparisonsTakeMoreRoundsAndSettle: a work with a peer runs the
+// peer rounds at the peer budget, and a multi-threaded peer process that
+// lives on is followed by the settling pause.
+func TestPeerComparisonsTakeMoreRoundsAndSettle(t *testing.T) {
+	r := testRunner()
+	r.peerRounds, r.peerBudget, r.settle = 4, 7*time.Millisecond, 20*time.Millisecond
+	var budgets []time.Duration
+	peer := fixed("peer", 1, 1)
+	peer.external, peer.lingers, peer.row.Threads = true, true, 2
+	peer.peer = func(b time.Duration) (float64, error) { budgets = append(budgets, b); return 1, nil }
+	start := time.Now()
+	r.measureWork([]*side{fixed("entrena/x", 1, 1), peer}, 0)
+	if len(r.rep.Rows) != 2 || r.rep.Rows[1].Reps != 4 || len(budgets) != 5 || budgets[0] != 7*time.Millisecond {
+		t.Errorf("rows %+v, budgets %v: want 4 recorded rounds after a warm-up, at 7ms", r.rep.Rows, budgets)
+	}
+	if el := time.Since(start); el < 5*r.settle {
+		t.Errorf("took %v: want a %v pause after each of the peer's 5 rounds", el, r.settle)
+	}
+}
