@@ -30,6 +30,9 @@ type side struct {
 	err      error
 }
 
+// maxRound caps a round's budget stretched to a C peer's fixed work.
+const maxRound = 500 * time.Millisecond
+
 var initTesting sync.Once
 
 // goRound runs s.bench through testing.Benchmark: for about budget in the
@@ -58,9 +61,11 @@ func goRound(s *side, budget time.Duration) float64 {
 // B C A, …) so a slow phase lands on all of them; and adds a row per side
 // with the median of its per-round ratios to its reference (refOf). rounds
 // 0: the run's rounds (a peer's if one takes part) after a calibrating
-// warm-up round; otherwise that many rounds, each side calibrating itself.
+// warm-up round, at least as long as a C peer's fixed work takes (up to
+// maxRound), so that every side of a round covers the same phase;
+// otherwise that many rounds, each side calibrating itself.
 func (r *runner) measureWork(sides []*side, rounds int) {
-	budget, first := r.budget, 0
+	budget, first, fixedWork := r.budget, 0, time.Duration(0)
 	if rounds == 0 {
 		rounds, first = r.rounds, -1
 		for _, s := range sides {
@@ -80,16 +85,22 @@ func (r *runner) measureWork(sides []*side, rounds int) {
 				continue
 			}
 			var sec float64
-			if s.bench != nil {
+			if t := time.Now(); s.bench != nil {
 				sec = goRound(s, budget)
-			} else {
-				sec, s.err = s.peer(budget)
+			} else if sec, s.err = s.peer(budget); s.external && !s.lingers && round < 0 {
+				fixedWork = max(fixedWork, time.Since(t))
 			}
 			if round >= 0 && s.err == nil {
 				s.times = append(s.times, sec)
 			}
 			if s.lingers && s.row.Threads != 1 {
 				time.Sleep(r.settle) // not into the next side's round
+			}
+		}
+		if round < 0 && fixedWork > budget {
+			budget = min(fixedWork, maxRound)
+			for _, s := range sides {
+				s.calls = 0 // calibrate again, in the first recorded round
 			}
 		}
 		r.progress()

@@ -121,7 +121,7 @@ func (r *runner) runSteps() {
 		if c.net.name == xorNet.name {
 			w.cmd, w.cArgs = map[string]any{"op": "xor"}, []string{"--samples", "500"}
 		} else if c.batch == 1 {
-			w.cArgs, w.flops = []string{"--samples", itoa(map[bool]int{false: 5000, true: 500}[r.quick])}, mnistNet.flopsPerSample()
+			w.cArgs, w.flops = []string{"--samples", itoa(map[bool]int{false: 2000, true: 500}[r.quick])}, mnistNet.flopsPerSample()
 		}
 		r.measureWork(append(sides, r.peerSides(w)...), 0)
 		for _, cl := range closers {
