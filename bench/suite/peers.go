@@ -170,24 +170,24 @@ func (r *runner) closePeers() {
 	}
 }
 
-// runC runs a C peer once and returns its output and the named work's figure.
-func runC(argv, env []string, name string) (a answer, metric float64, err error) {
+// runC runs a C peer once and returns its output and the named work's row.
+func runC(argv, env []string, name string) (a answer, row Row, err error) {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	var stderr bytes.Buffer
 	cmd.Env, cmd.Stderr = env, &stderr
 	out, err := cmd.Output()
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	if jerr := json.Unmarshal([]byte(lines[len(lines)-1]), &a); jerr != nil {
-		return a, 0, fmt.Errorf("%v %v: %s", err, jerr, strings.TrimSpace(stderr.String()))
+		return a, row, fmt.Errorf("%v %v: %s", err, jerr, strings.TrimSpace(stderr.String()))
 	} else if a.Skipped != "" {
-		return a, 0, errors.New(a.Skipped)
+		return a, row, errors.New(a.Skipped)
 	}
 	for _, row := range a.Rows {
 		if row.Name == name && row.Metric > 0 {
-			return a, row.Metric, nil
+			return a, row, nil
 		}
 	}
-	return a, 0, fmt.Errorf("no row %q in its output", name)
+	return a, row, fmt.Errorf("no row %q in its output", name)
 }
 
 // peerSides are the sides of the peers that do w, at w's thread count or
@@ -245,9 +245,10 @@ func (r *runner) peerSides(w work) (sides []*side) {
 					continue
 				}
 				s.peer = func(time.Duration) (float64, error) {
-					a, metric, err := runC(argv, peerEnv(th, d.env), w.name)
+					a, row, err := runC(argv, peerEnv(th, d.env), w.name)
 					r.notePeer(d, th, argv, a, err)
-					return w.per / metric, err
+					s.window = time.Duration(float64(row.Reps*int(row.OpsRep)) * row.Median * 1e9)
+					return w.per / row.Metric, err
 				}
 			}
 			sides = append(sides, s)

@@ -355,7 +355,7 @@ func TestRoundsStretchToAPeersFixedWork(t *testing.T) {
 	r := testRunner()
 	r.peerRounds, r.peerBudget = 2, 2*time.Millisecond
 	c := fixed("c-peer", 1, 1)
-	c.external, c.peer = true, func(time.Duration) (float64, error) { time.Sleep(20 * time.Millisecond); return 1, nil }
+	c.external, c.window = true, 20*time.Millisecond
 	var budgets []time.Duration
 	py := fixed("python-peer", 1, 1)
 	py.external, py.lingers = true, true
