@@ -21,7 +21,7 @@ type side struct {
 	flops    float64                                             // FLOP per op, for the share of the FMA peak (0: none)
 	calls    int64                                               // ops per round, once calibrated (preset 1 for an epoch)
 	external bool                                                // a peer: the comparison takes more and longer rounds
-	window   time.Duration // a C peer's timed window in its last run (fixed work)
+	window   time.Duration                                       // a C peer's timed window in its last run (fixed work)
 	lingers  bool                                                // a peer process that lives on: its BLAS threads spin a while after its round
 	bench    func(b *testing.B)                                  // a Go side
 	peer     func(budget time.Duration) (sec float64, err error) // otherwise: seconds per op
