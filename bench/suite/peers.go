@@ -247,7 +247,6 @@ func (r *runner) peerSides(w work) (sides []*side) {
 				s.peer = func(time.Duration) (float64, error) {
 					a, row, err := runC(argv, peerEnv(th, d.env), w.name)
 					r.notePeer(d, th, argv, a, err)
-					s.window = time.Duration(float64(row.Reps*int(row.OpsRep)) * row.Median * 1e9)
 					return w.per / row.Metric, err
 				}
 			}

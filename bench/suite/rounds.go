@@ -21,7 +21,6 @@ type side struct {
 	flops    float64                                             // FLOP per op, for the share of the FMA peak (0: none)
 	calls    int64                                               // ops per round, once calibrated (preset 1 for an epoch)
 	external bool                                                // a peer: the comparison takes more and longer rounds
-	window   time.Duration                                       // a C peer's timed window in its last run (fixed work)
 	lingers  bool                                                // a peer process that lives on: its BLAS threads spin a while after its round
 	bench    func(b *testing.B)                                  // a Go side
 	peer     func(budget time.Duration) (sec float64, err error) // otherwise: seconds per op
@@ -30,9 +29,6 @@ type side struct {
 	allocs   float64
 	err      error
 }
-
-// maxRound caps a round's budget stretched to a C peer's fixed work.
-const maxRound = 500 * time.Millisecond
 
 var initTesting sync.Once
 
@@ -62,11 +58,10 @@ func goRound(s *side, budget time.Duration) float64 {
 // B C A, …) so a slow phase lands on all of them; and adds a row per side
 // with the median of its per-round ratios to its reference (refOf). rounds
 // 0: the run's rounds (a peer's if one takes part) after a calibrating
-// warm-up round, at least as long as a C peer's fixed work takes (up to
-// maxRound), so that every side of a round covers the same phase;
-// otherwise that many rounds, each side calibrating itself.
+// warm-up round; otherwise that many rounds, each side calibrating itself.
+// Short rounds keep the sides of a round close in time.
 func (r *runner) measureWork(sides []*side, rounds int) {
-	budget, first, fixedWork := r.budget, 0, time.Duration(0)
+	budget, first := r.budget, 0
 	if rounds == 0 {
 		rounds, first = r.rounds, -1
 		for _, s := range sides {
@@ -88,20 +83,14 @@ func (r *runner) measureWork(sides []*side, rounds int) {
 			var sec float64
 			if s.bench != nil {
 				sec = goRound(s, budget)
-			} else if sec, s.err = s.peer(budget); round < 0 {
-				fixedWork = max(fixedWork, s.window)
+			} else {
+				sec, s.err = s.peer(budget)
 			}
 			if round >= 0 && s.err == nil {
 				s.times = append(s.times, sec)
 			}
 			if s.lingers && s.row.Threads != 1 {
 				time.Sleep(r.settle) // not into the next side's round
-			}
-		}
-		if round < 0 && fixedWork > budget {
-			budget = min(fixedWork, maxRound)
-			for _, s := range sides {
-				s.calls = 0 // calibrate again, in the first recorded round
 			}
 		}
 		r.progress()

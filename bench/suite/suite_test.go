@@ -348,20 +348,3 @@ func TestPeerComparisonsTakeMoreRoundsAndSettle(t *testing.T) {
 		t.Errorf("took %v: want a %v pause after each of the peer's 5 rounds", el, r.settle)
 	}
 }
-
-// TestRoundsStretchToAPeersFixedWork: a C peer's run takes what it takes;
-// the other sides' rounds are stretched to match it (within maxRound).
-func TestRoundsStretchToAPeersFixedWork(t *testing.T) {
-	r := testRunner()
-	r.peerRounds, r.peerBudget = 2, 2*time.Millisecond
-	c := fixed("c-peer", 1, 1)
-	c.external, c.window = true, 20*time.Millisecond
-	var budgets []time.Duration
-	py := fixed("python-peer", 1, 1)
-	py.external, py.lingers = true, true
-	py.peer = func(b time.Duration) (float64, error) { budgets = append(budgets, b); return 1, nil }
-	r.measureWork([]*side{fixed("entrena/x", 1, 1), c, py}, 0)
-	if len(budgets) != 3 || budgets[0] != 2*time.Millisecond || budgets[1] < 20*time.Millisecond || budgets[1] > maxRound {
-		t.Errorf("budgets %v: want 2ms in the warm-up round, then at least the C peer's 20ms", budgets)
-	}
-}

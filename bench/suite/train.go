@@ -12,17 +12,17 @@ import (
 // netShape is a benchmarked network: inputs then layer widths, all sigmoid,
 // MSE, plain SGD (the seed's algorithm).
 type netShape struct {
-	name   string
-	inputs int
-	units  []int
-	lr     float32
+	name          string
+	inputs, batch int
+	units         []int
+	lr            float32
 }
 
 var (
-	mnistNet   = netShape{"784-128-64-10", 784, []int{128, 64, 10}, 0.1}
-	xorNet     = netShape{"2-8-1", 2, []int{8, 1}, 2}
-	wideNet    = netShape{"1024-1024-1024-10", 1024, []int{1024, 1024, 10}, 0.1}
-	fashionNet = netShape{"784-128-10", 784, []int{128, 10}, fashionLR}
+	mnistNet   = netShape{"784-128-64-10", 784, 0, []int{128, 64, 10}, 0.1}
+	xorNet     = netShape{"2-8-1", 2, 4, []int{8, 1}, 2}
+	wideNet    = netShape{"1024-1024-1024-10", 1024, 0, []int{1024, 1024, 10}, 0.1}
+	fashionNet = netShape{"784-128-10", 784, 0, []int{128, 10}, fashionLR}
 )
 
 func (s netShape) spec(batch, threads int) core.Spec {
@@ -87,14 +87,11 @@ func (r *runner) netSide(net netShape, batch, threads int, path string, samples 
 
 // stepCases: the MNIST-sized network at batch 1, 32 and 256, the XOR
 // network at 4 and (not with -quick) a wide one.
-func stepCases(quick bool) []struct {
-	net   netShape
-	batch int
-} {
-	c := []struct {
-		net   netShape
-		batch int
-	}{{mnistNet, 1}, {mnistNet, 32}, {mnistNet, 256}, {xorNet, 4}, {wideNet, 256}}
+func stepCases(quick bool) []netShape {
+	c := []netShape{mnistNet, mnistNet, mnistNet, xorNet, wideNet}
+	for i, b := range []int{1, 32, 256, 4, 256} {
+		c[i].batch = b
+	}
 	return c[:len(c)-map[bool]int{false: 0, true: 1}[quick]]
 }
 
@@ -106,19 +103,19 @@ func (r *runner) runSteps() {
 		var closers []func()
 		for i := len(r.paths) - 1; i >= 0; i-- {
 			p := r.paths[i]
-			if p == "generic" && c.net.flopsPerSample()*float64(c.batch) > genericBudget {
-				r.skip("train step %s b=%d on generic: over %.0f MFLOP per step", c.net.name, c.batch, genericBudget/1e6)
+			if p == "generic" && c.flopsPerSample()*float64(c.batch) > genericBudget {
+				r.skip("train step %s b=%d on generic: over %.0f MFLOP per step", c.name, c.batch, genericBudget/1e6)
 				continue
 			}
 			for _, th := range r.threads {
 				if th == 1 || p == r.best() {
-					s, cl := r.netSide(c.net, c.batch, th, p, 0)
+					s, cl := r.netSide(c, c.batch, th, p, 0)
 					sides, closers = append(sides, s), append(closers, cl)
 				}
 			}
 		}
-		w := work{group: "step", name: fmt.Sprintf("%s b=%d", c.net.name, c.batch), per: float64(c.batch), oneThread: true}
-		if c.net.name == xorNet.name {
+		w := work{group: "step", name: fmt.Sprintf("%s b=%d", c.name, c.batch), per: float64(c.batch), oneThread: true}
+		if c.name == xorNet.name {
 			w.cmd, w.cArgs = map[string]any{"op": "xor"}, []string{"--samples", "500"}
 		} else if c.batch == 1 {
 			w.cArgs, w.flops = []string{"--samples", itoa(map[bool]int{false: 2000, true: 500}[r.quick])}, mnistNet.flopsPerSample()
