@@ -1,11 +1,7 @@
 // Command bench measures entrena's kernels and training steps on this
-// machine, optionally next to peer libraries, and compares result files.
-//
-//	go run ./bench [-quick] [-json out.json] [-paths avx512,avx2] [-threads 1,2] [-peers]
-//	go run ./bench compare a.json b.json ...
-//
-// The logic lives in package bench/suite so that `entrena bench` runs the
-// same code.
+// machine, optionally next to peer libraries, and compares result files
+// (`go run ./bench -h`). The logic lives in package bench/suite so that
+// `entrena bench` runs the same code.
 package main
 
 import (
@@ -14,6 +10,4 @@ import (
 	"github.com/v1tr0/entrena/bench/suite"
 )
 
-func main() {
-	os.Exit(suite.Main(os.Args[1:], os.Stdout, os.Stderr))
-}
+func main() { os.Exit(suite.Main(os.Args[1:], os.Stdout, os.Stderr)) }

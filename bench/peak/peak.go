@@ -4,8 +4,10 @@
 package peak
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/v1tr0/entrena/asm"
@@ -14,51 +16,47 @@ import (
 // errNoPeak is returned by Measure for a path without a SIMD peak loop.
 var errNoPeak = errors.New("no SIMD peak for generic")
 
-// Measure measures the single-core fused multiply-add throughput of a
-// kernel path, in GFLOPS (one FMA = 2 FLOP), by running a loop of
-// independent vector FMA chains on the calling goroutine for about d. It is
-// the "100 %" a GEMM benchmark compares against. path is "avx2" (12 chains
-// of YMM, 8 lanes), "avx512" (12 chains of ZMM, 16 lanes) or "neon" (24
-// chains of FMLA on Q registers, 4 lanes); an unknown path, one this CPU or
-// build cannot run, or "generic" (which has no SIMD loop) returns an error. The figure is
-// the best of several rounds, so noise from other processes lowers it less.
+// fmaLoop runs iters iterations of independent FMA chains, flops FLOP each.
+type fmaLoop struct {
+	run   func(iters int)
+	flops float64
+}
+
+// loops are this build's FMA loops by path (peak_amd64.go, peak_arm64.go).
+var loops = map[string]fmaLoop{}
+
+// peakLoop returns the FMA loop of path and the FLOP one iteration does.
+func peakLoop(path string) (func(int), float64, error) {
+	if l, ok := loops[path]; ok && slices.Contains(asm.Available(), path) {
+		return l.run, l.flops, nil
+	} else if path == "generic" {
+		return nil, 0, errNoPeak
+	} else if slices.Contains(asm.KnownPaths(), path) {
+		return nil, 0, fmt.Errorf("Measure: path %q is not available on this CPU or build", path)
+	}
+	return nil, 0, fmt.Errorf("Measure: unknown path %q (valid: %v)", path, asm.KnownPaths())
+}
+
+// Measure is the single-core FMA throughput of path ("avx2", "avx512",
+// "neon") in GFLOPS, the best of 1 ms rounds of independent FMA chains on
+// this goroutine for about d; "generic" or a path not runnable is an error.
 func Measure(path string, d time.Duration) (gflops float64, err error) {
 	loop, flopsPerIter, err := peakLoop(path)
 	if err != nil {
 		return 0, err
 	}
-	if d <= 0 {
-		d = 100 * time.Millisecond
-	}
-	// Calibrate a round of about 1 ms, then keep the best of the rounds
-	// that fit in d.
-	iters := 1 << 10
-	for {
-		t := time.Now()
-		loop(iters)
-		if time.Since(t) > time.Millisecond || iters >= 1<<30 {
+	iters := 1 << 10 // a round of about 1 ms, then the best of the rounds that fit in d
+	for t := time.Now(); iters < 1<<30; t = time.Now() {
+		if loop(iters); time.Since(t) > time.Millisecond {
 			break
 		}
 		iters *= 2
 	}
-	deadline := time.Now().Add(d)
+	deadline := time.Now().Add(cmp.Or(d, 100*time.Millisecond))
 	for rounds := 0; rounds < 3 || time.Now().Before(deadline); rounds++ {
 		t := time.Now()
 		loop(iters)
-		el := time.Since(t).Seconds()
-		if g := float64(iters) * flopsPerIter / el / 1e9; g > gflops {
-			gflops = g
-		}
+		gflops = max(gflops, float64(iters)*flopsPerIter/time.Since(t).Seconds()/1e9)
 	}
 	return gflops, nil
-}
-
-// unknownPeakPath is the error for a path name with no peak loop here.
-func unknownPeakPath(path string) error {
-	for _, name := range asm.KnownPaths() {
-		if name == path {
-			return fmt.Errorf("Measure: path %q is not available on this CPU or build", path)
-		}
-	}
-	return fmt.Errorf("Measure: unknown path %q (valid: %v)", path, asm.KnownPaths())
 }

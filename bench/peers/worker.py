@@ -1,24 +1,14 @@
-"""A peer of entrena's benchmark, started once: one library (--lib), one JSON
-command per line on stdin, one JSON answer per line on stdout, so the Go
-suite interleaves it with its own side round by round.
+"""A peer of entrena's benchmark, started once: one library (--lib), one JSON command per line on
+stdin, one JSON answer per line on stdout, so the Go suite interleaves it with its own side.
 
-Ops: hello (versions, settings: the BLAS and kernel loaded); gemm (ta, tb, m,
-n, k), eltwise (kernel sigmoid|hadamard, n), xor (the 2-8-1 step at batch 4):
-{"s": seconds per call}, the first call of a work calibrating the calls per
-round to "budget" seconds; epoch (batch, samples: one epoch of 784-128-64-10,
-sigmoid, MSE, SGD 0.1, in order), fashion (batch, lr: one more shuffled
-Fashion-MNIST epoch of 784-128-10), two_models (together, samples: two
-entrena models fit from two threads or in turn): {"s": seconds};
-fashion_eval: {"accuracy": ...}. Otherwise {"unsupported": true},
-{"error": ...}, or {"skipped": why} for every op when the library is missing.
-"""
-import argparse
-import gzip
-import json
-import os
-import sys
-import threading
-import time
+Ops: hello (versions, settings: the BLAS and kernel loaded); gemm (ta, tb, m, n, k), eltwise (kernel
+sigmoid|hadamard, n), xor (the 2-8-1 step at batch 4): {"s": seconds per call}, the first call of a
+work calibrating the calls per round to "budget" seconds; epoch (batch, samples: one epoch of
+784-128-64-10, sigmoid, MSE, SGD 0.1, in order), fashion (batch, lr: one more shuffled Fashion-MNIST
+epoch of 784-128-10), two_models (together, samples: two entrena models fit from two threads or in
+turn): {"s": seconds}; fashion_eval: {"accuracy": ...}. Otherwise {"unsupported": true}, {"error": ...},
+or {"skipped": why} for every op when the library is missing."""
+import argparse, gzip, json, os, sys, threading, time
 
 p = argparse.ArgumentParser(description=__doc__)
 p.add_argument("--lib", required=True, choices=["numpy", "torch", "jax", "keras", "entrena"])
@@ -37,34 +27,27 @@ if LIB in ("jax", "keras"):  # XLA's pools follow neither the thread variables n
     os.environ["KERAS_BACKEND"] = "jax"
     settings.append("XLA_FLAGS=" + os.environ["XLA_FLAGS"])
 
-
 def answer(obj):
-    sys.stdout.write(json.dumps(obj) + "\n")
-    sys.stdout.flush()
-
+    print(json.dumps(obj), flush=True)
 
 versions = {"python": sys.version.split()[0]}
-np = None
 try:
     import numpy as np
     versions["numpy"] = np.__version__
     if LIB == "torch":
         import torch
         torch.set_num_threads(T)
-        versions["torch"] = torch.__version__
         settings += [f.strip() for f in torch.__config__.show().replace("\n", ",").split(",") if "BLAS_INFO" in f or "CPU capability" in f]
     elif LIB in ("jax", "keras"):
         import jax
         import jax.numpy as jnp
-        versions["jax"] = jax.__version__
         if LIB == "keras":
             import keras
-            versions["keras"] = keras.__version__
     elif LIB == "entrena":
         sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bindings", "python"))
         import entrena
-        versions["entrena"] = entrena.__version__
         settings.append("ctypes over %s, kernel %s" % (entrena.library_path, entrena.kernel_path()))
+    versions.update({m: sys.modules[m].__version__ for m in ("torch", "jax", "keras", "entrena") if m in sys.modules})
     try:
         import threadpoolctl
         settings += ["%s %s kernel=%s threads=%s" % (i.get("internal_api"), i.get("version"), i.get("architecture"), i.get("num_threads"))
@@ -82,51 +65,47 @@ except Exception as e:  # not installed, a CUDA wheel without its libraries, an 
     sys.exit(0)
 rng, calls, cache = np.random.default_rng(1), {}, {}
 
-
 def setup(key, make):
     if key not in cache:
         cache[key] = make()
     return cache[key]
 
-
-def timed(key, fn, budget):
-    """Seconds per call of fn; the first round of key warms up and sets the calls per round."""
+def timed(c, fn):
+    """Seconds per call of fn; the first round of work c warms up and sets the calls per round."""
+    key = str(c)  # a new budget calibrates again
     if key not in calls:
         fn()
         n, el = 1, 0
-        while el < budget / 4 and n < 1 << 24:
+        while el < c["budget"] / 4 and n < 1 << 24:
             n *= 4
             t = time.perf_counter()
             for _ in range(n):
                 fn()
             el = time.perf_counter() - t
-        calls[key] = max(1, int(n * budget / max(el, 1e-9)))
+        calls[key] = max(1, int(n * c["budget"] / max(el, 1e-9)))
     t = time.perf_counter()
     for _ in range(calls[key]):
         fn()
     return {"s": (time.perf_counter() - t) / calls[key]}
-
 
 def once(fn):
     t = time.perf_counter()
     fn()
     return {"s": time.perf_counter() - t}
 
-
 def gemm(c):
     ta, tb, m, n, k = c["ta"], c["tb"], c["m"], c["n"], c["k"]
     A, B = rng.random((k, m) if ta else (m, k), dtype=np.float32), rng.random((n, k) if tb else (k, n), dtype=np.float32)
     if LIB == "numpy":  # transposes as views: the BLAS call gets the flags entrena's Sgemm gets
         x, y, z = setup(str(c), lambda: ((A.T if ta else A), (B.T if tb else B), np.empty((m, n), np.float32)))
-        return timed(str(c), lambda: np.matmul(x, y, out=z), c["budget"])
+        return timed(c, lambda: np.matmul(x, y, out=z))
     if LIB == "torch":
-        x, y, z = setup(str(c), lambda: (torch.from_numpy(A).T if ta else torch.from_numpy(A),
-                                         torch.from_numpy(B).T if tb else torch.from_numpy(B), torch.empty((m, n))))
+        x, y = (torch.from_numpy(v).T if t else torch.from_numpy(v) for v, t in ((A, ta), (B, tb)))
+        x, y, z = setup(str(c), lambda: (x, y, torch.empty((m, n))))
         with torch.inference_mode():
-            return timed(str(c), lambda: torch.matmul(x, y, out=z), c["budget"])
+            return timed(c, lambda: torch.matmul(x, y, out=z))
     x, y, f = setup(str(c), lambda: (jnp.asarray(A), jnp.asarray(B), jax.jit(lambda p, q: (p.T if ta else p) @ (q.T if tb else q))))
-    return timed(str(c), lambda: f(x, y).block_until_ready(), c["budget"])
-
+    return timed(c, lambda: f(x, y).block_until_ready())
 
 def eltwise(c):
     n, mul = c["n"], c["kernel"] == "hadamard"
@@ -134,20 +113,18 @@ def eltwise(c):
     if LIB == "torch":
         x, y, z = setup(str(c), lambda: (torch.from_numpy(x), torch.empty(n), torch.empty(n)))
         with torch.inference_mode():
-            return timed(str(c), (lambda: torch.mul(x, y, out=z)) if mul else (lambda: torch.sigmoid(x, out=y)), c["budget"])
+            return timed(c, (lambda: torch.mul(x, y, out=z)) if mul else (lambda: torch.sigmoid(x, out=y)))
     x, y, z = setup(str(c), lambda: (x, np.empty(n, np.float32), np.empty(n, np.float32)))
     if mul:
-        return timed(str(c), lambda: np.multiply(x, y, out=z), c["budget"])
+        return timed(c, lambda: np.multiply(x, y, out=z))
     try:
         from scipy.special import expit  # one pass; numpy alone needs four
-        return timed(str(c), lambda: expit(x, out=y), c["budget"])
+        return timed(c, lambda: expit(x, out=y))
     except ImportError:
-        return timed(str(c), lambda: (np.negative(x, out=y), np.exp(y, out=y), np.add(y, 1, out=y), np.reciprocal(y, out=y)), c["budget"])
-
+        return timed(c, lambda: (np.negative(x, out=y), np.exp(y, out=y), np.add(y, 1, out=y), np.reciprocal(y, out=y)))
 
 def tensor(v):
     return torch.from_numpy(v) if LIB == "torch" else jnp.asarray(v) if LIB == "jax" else v
-
 
 def synthetic(samples, inputs, outputs, seed=5):
     """Uniform [0,1) inputs and random one-hot targets, as on the Go side."""
@@ -156,6 +133,9 @@ def synthetic(samples, inputs, outputs, seed=5):
     y[np.arange(samples), g.integers(0, outputs, samples)] = 1
     return g.random((samples, inputs), dtype=np.float32), y
 
+def entrena_model(layers, lr, batch, acts=None, loss="mse", threads=T or None, seed=1):
+    return entrena.Sequential([entrena.Dense(u, f) for u, f in zip(layers[1:], acts or ["sigmoid"] * len(layers))], inputs=layers[0],
+                              loss=loss, optimizer=entrena.SGD(lr=lr), max_batch=batch, seed=seed, threads=threads)
 
 def trainer(layers, lr):
     """step(x, y): sigmoid layers, squared error summed over outputs and
@@ -169,7 +149,6 @@ def trainer(layers, lr):
             for w, b in zip(ws, bs):
                 acts.append(1 / (1 + np.exp(-(acts[-1] @ w.T + b))))
             return acts
-
         def step(x, y):
             acts = forward(x)
             d = (2.0 / len(x)) * (acts[-1] - y) * acts[-1] * (1 - acts[-1])
@@ -188,7 +167,6 @@ def trainer(layers, lr):
                 lin.bias.zero_()
         model = torch.nn.Sequential(*[m for lin in lins for m in (lin, torch.nn.Sigmoid())])
         opt = torch.optim.SGD(model.parameters(), lr=lr)
-
         def step(x, y):
             opt.zero_grad(set_to_none=True)
             ((model(x) - y) ** 2).sum(dim=1).mean().backward()
@@ -199,23 +177,18 @@ def trainer(layers, lr):
             for w, b in ps:
                 x = jax.nn.sigmoid(x @ w.T + b)
             return x
-
         def grad_step(ps, x, y):
             gr = jax.grad(lambda q: jnp.mean(jnp.sum((forward(q, x) - y) ** 2, axis=1)))(ps)
             return jax.tree_util.tree_map(lambda q, h: q - lr * h, ps, gr)
         jstep = jax.jit(grad_step, donate_argnums=0)
-
         def step(x, y):
             step.ps = jstep(step.ps, x, y)
             return step.ps
         step.ps, step.grad_step = [(jnp.asarray(w), jnp.asarray(b)) for w, b in zip(ws, bs)], grad_step
         step.predict = lambda x: np.asarray(jax.jit(forward)(step.ps, jnp.asarray(x)))
     else:
-        m = entrena.Sequential([entrena.Dense(u, "sigmoid") for u in layers[1:]], inputs=layers[0], loss="mse",
-                               optimizer=entrena.SGD(lr=lr), max_batch=256, seed=1, threads=T or None)
-        step = m.train_on_batch
+        step = entrena_model(layers, lr, 256).train_on_batch
     return step
-
 
 def epoch(c):
     """One epoch in batches in order (the last may be short, as in core.Fit);
@@ -232,13 +205,11 @@ def epoch(c):
         m = setup(("epoch", b), make)
         run = lambda: m.fit(x, y, batch_size=b, epochs=1, shuffle=False, verbose=0)  # noqa: E731
     elif LIB == "entrena":
-        m = setup(("epoch", b), lambda: entrena.Sequential([entrena.Dense(u, "sigmoid") for u in LAYERS[1:]], inputs=784, loss="mse",
-                                                           optimizer=entrena.SGD(lr=LR), max_batch=b, seed=1, threads=T or None))
+        m = setup(("epoch", b), lambda: entrena_model(LAYERS, LR, b))
         run = lambda: m.fit(x, y, epochs=1, batch_size=b, shuffle=False, verbose=0)  # noqa: E731
     else:
         step = setup(("epoch", b), lambda: trainer(LAYERS, LR))
         batches = setup(("batches", b, n), lambda: [(tensor(x[i:i + b]), tensor(y[i:i + b])) for i in range(0, n, b)])
-
         def run():
             for bx, by in batches:
                 out = step(bx, by)
@@ -248,19 +219,13 @@ def epoch(c):
         run()
     return once(run)
 
-
 def xor(c):
     step = setup("xor", lambda: trainer([2, 8, 1], 2.0))
-    x, y = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32), np.array([[0], [1], [1], [0]], np.float32)
-    x, y = setup("xordata", lambda: (tensor(x), tensor(y)))
-    if LIB == "jax":
-        return timed("xor", lambda: jax.block_until_ready(step(x, y)), c["budget"])
-    return timed("xor", lambda: step(x, y), c["budget"])
-
+    x, y = setup("xordata", lambda: (tensor(np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)), tensor(np.array([[0], [1], [1], [0]], np.float32))))
+    return timed(c, (lambda: jax.block_until_ready(step(x, y))) if LIB == "jax" else lambda: step(x, y))
 
 def fashion_data():
-    d = os.environ.get("ENTRENA_FASHION_MNIST_DIR", "/usr/share/datasets/fashion-mnist")
-    out = []
+    d, out = os.environ.get("ENTRENA_FASHION_MNIST_DIR", "/usr/share/datasets/fashion-mnist"), []
     for name in ("train-images-idx3", "train-labels-idx1", "t10k-images-idx3", "t10k-labels-idx1"):
         path = [f for f in (os.path.join(d, name + "-ubyte" + z) for z in (".gz", "")) if os.path.isfile(f)]
         if not path:
@@ -269,12 +234,8 @@ def fashion_data():
             raw = f.read()
         dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(raw[3])]
         v = np.frombuffer(raw, np.uint8, offset=4 + 4 * raw[3]).reshape(dims)
-        if "images" in name:
-            out.append(v.reshape(-1, 784).astype(np.float32) / np.float32(255))
-        else:
-            out += [np.eye(10, dtype=np.float32)[v], v]
+        out += [v.reshape(-1, 784).astype(np.float32) / np.float32(255)] if "images" in name else [np.eye(10, dtype=np.float32)[v], v]
     return out
-
 
 def fashion(c):
     """One more epoch of 784-128-10 on Fashion-MNIST, shuffled inside the
@@ -285,55 +246,44 @@ def fashion(c):
     order = setup("forder", lambda: np.random.default_rng(1))
     if LIB == "jax":
         nb = n // b
-
         def make():
             def run(ps, x, y, perm):
                 xs, ys = x[perm[:nb * b]].reshape(nb, b, 784), y[perm[:nb * b]].reshape(nb, b, 10)
                 return jax.lax.scan(lambda q, xy: (step.grad_step(q, xy[0], xy[1]), None), ps, (xs, ys))[0]
             return jax.jit(run, donate_argnums=0), jnp.asarray(xtr), jnp.asarray(ytr)
         run, jx, jy = setup("fjit", make)
-
         def jepoch():
             step.ps = jax.block_until_ready(run(step.ps, jx, jy, jnp.asarray(order.permutation(n))))
         return once(jepoch)
     if LIB == "torch":
         xtr, ytr = setup("ftorch", lambda: (torch.from_numpy(xtr), torch.from_numpy(ytr)))
-
     def nepoch():
         perm = order.permutation(n)
         for s in range(0, n, b):
             step(xtr[perm[s:s + b]], ytr[perm[s:s + b]])
     return once(nepoch)
 
-
 def fashion_eval(c):
     _, _, _, xte, _, labels = setup("fashion", fashion_data)
     return {"accuracy": float((cache["fstep"].predict(xte).argmax(axis=1) == labels).mean())}
 
-
 def two_models(c):
-    n = c["samples"]
-
-    def make():  # the MNIST demo's shape, default threads
-        return [(entrena.Sequential([entrena.Dense(128, "sigmoid"), entrena.Dense(10, "softmax")], inputs=784, loss="cce",
-                                    optimizer=entrena.SGD(lr=0.5), max_batch=32, seed=1), synthetic(n, 784, 10, seed)) for seed in (1, 2)]
-    fits = [lambda m=m, d=d: m.fit(d[0], d[1], epochs=1, batch_size=32, shuffle=True, verbose=0) for m, d in setup(("two", n), make)]
+    n = c["samples"]  # the MNIST demo's shape, default threads
+    models = setup(("two", n), lambda: [(entrena_model([784, 128, 10], 0.5, 32, ["sigmoid", "softmax"], "cce", None), synthetic(n, 784, 10, s)) for s in (1, 2)])
+    fits = [lambda m=m, d=d: m.fit(d[0], d[1], epochs=1, batch_size=32, shuffle=True, verbose=0) for m, d in models]
     if not c["together"]:
         return once(lambda: [f() for f in fits])
     ts = [threading.Thread(target=f) for f in fits]
     return once(lambda: ([t.start() for t in ts], [t.join() for t in ts]))
 
-
 ops = {"numpy": "gemm eltwise epoch xor fashion", "torch": "gemm eltwise epoch xor fashion", "jax": "gemm epoch xor fashion",
-       "keras": "epoch", "entrena": "epoch xor two_models"}[LIB].split() + ["hello", "fashion_eval"]
+       "keras": "epoch", "entrena": "epoch xor two_models"}[LIB].split() + ["fashion_eval"]
 for line in sys.stdin:
     cmd = json.loads(line)
     try:
         if cmd["op"] == "hello":
             answer({"versions": versions, "settings": "; ".join(settings)})
-        elif cmd["op"] in ops:
-            answer(globals()[cmd["op"]](cmd))
         else:
-            answer({"unsupported": True})
+            answer(globals()[cmd["op"]](cmd) if cmd["op"] in ops else {"unsupported": True})
     except Exception as e:
         answer({"error": "%s: %s" % (type(e).__name__, " ".join(str(e).split())[:300])})

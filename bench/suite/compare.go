@@ -1,14 +1,15 @@
 package suite
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
-	"text/tabwriter"
 )
 
 // compareMain implements `bench compare`: result files side by side, or
@@ -41,7 +42,7 @@ func compareMain(args []string, stdout, stderr io.Writer) int {
 		}
 		reps = append(reps, r)
 	}
-	if len(fs.Args()) == 0 {
+	if fs.NArg() == 0 {
 		CompareCPUs(stdout, reps)
 	} else {
 		Compare(stdout, files, reps, *group, *ratio)
@@ -49,69 +50,54 @@ func compareMain(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// Compare prints the rows of several reports side by side: one column of
-// figures (or with ratio, of entrena ÷ this) per report and, for each
-// report after the first, its quotient by the first's (for figures, higher
-// is faster for every unit the suite uses).
+// Compare prints several reports' rows side by side: a column of figures
+// (with ratio, of entrena ÷ this) per report, then each one's over the first's.
 func Compare(w io.Writer, names []string, reps []*Report, group string, ratio bool) {
 	value := func(rep *Report, r Row) float64 {
 		if ratio {
-			x, _, _, _ := ratioOf(rep, r)
+			x, _, _ := ratioOf(rep, r)
 			return x
 		}
 		return r.Metric
 	}
-	for i, r := range reps {
-		fmt.Fprintf(w, "[%d] %s: %s, %d cpu, %s, %s\n", i+1, names[i], r.Machine.Model, r.Machine.LogicalCPU,
-			r.Machine.GoVersion, r.Created.Format("2006-01-02 15:04"))
-	}
+	hdr := []string{"group", "work", "impl", "thr", "unit"}
 	var keys []string
-	rowOf := map[string]Row{}
 	table := make([]map[string]Row, len(reps))
 	for i, r := range reps {
-		table[i] = map[string]Row{}
+		fmt.Fprintf(w, "[%d] %s: %s, %d cpu, %s, %s\n", i+1, names[i], r.Machine.Model, r.Machine.LogicalCPU, r.Machine.GoVersion, r.Created.Format("2006-01-02 15:04"))
+		hdr, table[i] = append(hdr, fmt.Sprintf("[%d]", i+1)), map[string]Row{}
 		for _, row := range r.Rows {
-			if group != "" && row.Group != group || ratio && value(r, row) == 0 {
+			if k := row.Key(); (group == "" || row.Group == group) && (!ratio || value(r, row) != 0) {
+				if table[i][k] = row; !slices.Contains(keys, k) {
+					keys = append(keys, k)
+				}
+			}
+		}
+	}
+	for i := 2; i <= len(reps); i++ {
+		hdr = append(hdr, fmt.Sprintf("[%d]/[1]", i))
+	}
+	var rows [][]string
+	for _, k := range keys {
+		f := strings.Split(k, "|")
+		line, unit := f, ""
+		var quot []string
+		for i := range reps {
+			c, ok := table[i][k]
+			if !ok {
+				line, quot = append(line, "-"), append(quot, "-")
 				continue
 			}
-			k := row.Key()
-			table[i][k] = row
-			if _, ok := rowOf[k]; !ok {
-				keys = append(keys, k)
-				rowOf[k] = row
-			}
-		}
-	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	hdr := "group\twork\timpl\tthr\tunit\t"
-	for i := range reps {
-		hdr += fmt.Sprintf("[%d]\t", i+1)
-	}
-	for i := 1; i < len(reps); i++ {
-		hdr += fmt.Sprintf("[%d]/[1]\t", i+1)
-	}
-	fmt.Fprintln(tw, hdr)
-	for _, k := range keys {
-		r := rowOf[k]
-		line := fmt.Sprintf("%s\t%s\t%s\t%d\t%s\t", r.Group, r.Name, r.Impl, r.Threads, r.Unit)
-		for i := range reps {
-			if c, ok := table[i][k]; ok {
-				line += figure(value(reps[i], c)) + "\t"
+			unit, line = c.Unit, append(line, figure(value(reps[i], c)))
+			if base, ok := table[0][k]; ok && value(reps[0], base) > 0 {
+				quot = append(quot, fmt.Sprintf("%.2f×", value(reps[i], c)/value(reps[0], base)))
 			} else {
-				line += "-\t"
+				quot = append(quot, "-")
 			}
 		}
-		base, okBase := table[0][k]
-		for i := 1; i < len(reps); i++ {
-			if c, ok := table[i][k]; ok && okBase && value(reps[0], base) > 0 {
-				line += fmt.Sprintf("%.2f×\t", value(reps[i], c)/value(reps[0], base))
-			} else {
-				line += "-\t"
-			}
-		}
-		fmt.Fprintln(tw, line)
+		rows = append(rows, append(append(append(line[:4:4], unit), line[4:]...), quot[1:]...))
 	}
-	tw.Flush()
+	writeTable(w, false, hdr, rows)
 }
 
 // cpuFigures are the rows of the across-CPU table: entrena's best row of a
@@ -129,61 +115,45 @@ var cpuFigures = []struct {
 	{"Fashion-MNIST 784-128-10 b=32, 1 thread", "fashion", "784-128-10 b=32 5 epochs", false},
 }
 
-// CompareCPUs prints every recorded CPU side by side: per figure, entrena's
-// figure, its share of that CPU's own measured peak, and its ratio to the
-// fastest peer on that CPU.
+// CompareCPUs prints every recorded CPU side by side: entrena's figure, its
+// share of that CPU's measured peak, and its ratio to that CPU's fastest peer.
 func CompareCPUs(w io.Writer, reps []*Report) {
 	sort.SliceStable(reps, func(i, j int) bool { return reps[i].Machine.Slug < reps[j].Machine.Slug })
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	line := []string{"figure"}
+	hdr, peaks := []string{"figure"}, []string{"FMA peak per core, measured"}
 	for _, r := range reps {
-		line = append(line, fmt.Sprintf("%s (%d CPUs)", r.Machine.Model, r.Machine.LogicalCPU))
+		hdr, peaks = append(hdr, fmt.Sprintf("%s (%d CPUs)", r.Machine.Model, r.Machine.LogicalCPU)), append(peaks, peaksText(r, ""))
 	}
-	fmt.Fprintln(tw, strings.Join(line, "\t")+"\t")
-	line = []string{"FMA peak per core, measured"}
-	for _, r := range reps {
-		var pk []string
-		for _, p := range r.Peaks {
-			pk = append(pk, fmt.Sprintf("%s %.1f GFLOPS", p.Path, p.GFLOPS))
-		}
-		line = append(line, strings.Join(pk, ", "))
-	}
-	fmt.Fprintln(tw, strings.Join(line, "\t")+"\t")
+	rows := [][]string{peaks}
 	for _, f := range cpuFigures {
 		fig, vs := []string{f.label}, []string{"  ÷ fastest peer"}
 		for _, rep := range reps {
-			threads := 1
-			if f.allThreads {
-				threads = rep.Machine.LogicalCPU
-			}
+			threads := map[bool]int{false: 1, true: rep.Machine.LogicalCPU}[f.allThreads]
 			var ours, peer Row
 			for _, r := range rep.Rows {
 				if r.Group != f.group || r.Name != f.name || r.Threads != threads {
 					continue
-				}
-				if isGo(r.Impl) && r.Metric > ours.Metric {
+				} else if isGo(r.Impl) && r.Metric > ours.Metric {
 					ours = r
-				} else if !strings.HasPrefix(r.Impl, "entrena") && !strings.HasPrefix(r.Impl, "gonum") && r.Metric > peer.Metric {
+				} else if !strings.HasPrefix(r.Impl, "entrena") && r.Impl != "gonum" && r.Metric > peer.Metric {
 					peer = r
 				}
 			}
-			if ours.Metric == 0 {
+			switch {
+			case ours.Metric == 0:
 				fig, vs = append(fig, "-"), append(vs, "")
 				continue
-			}
-			fig = append(fig, fmt.Sprintf("%s %s, %.0f%% of peak (%s)", figure(ours.Metric), ours.Unit, ours.PctPeak, ours.Path))
-			if peer.Metric == 0 {
+			case peer.Metric == 0:
 				vs = append(vs, "no peer measured")
-			} else if peer.Ratio > 0 { // the median over rounds
+			case peer.Ratio > 0: // the median over rounds
 				vs = append(vs, fmt.Sprintf("%.2f× (%s)", peer.Ratio, peer.Impl))
-			} else {
+			default:
 				vs = append(vs, fmt.Sprintf("%.2f× (%s)", ours.Metric/peer.Metric, peer.Impl))
 			}
+			fig = append(fig, fmt.Sprintf("%s %s, %.0f%% of peak (%s)", figure(ours.Metric), ours.Unit, ours.PctPeak, ours.Path))
 		}
-		fmt.Fprintln(tw, strings.Join(fig, "\t")+"\t")
-		fmt.Fprintln(tw, strings.Join(vs, "\t")+"\t")
+		rows = append(rows, fig, vs)
 	}
-	tw.Flush()
+	writeTable(w, false, hdr, rows)
 }
 
 // renderMain implements `bench render`: COMPARISON.md (and with -chart
@@ -198,21 +168,18 @@ func renderMain(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	rep, err := ReadReport(fs.Arg(0))
-	png := filepath.Join(filepath.Dir(fs.Arg(0)), "gemm.png")
-	if *out == "" {
-		*out = filepath.Join(filepath.Dir(fs.Arg(0)), "COMPARISON.md")
-	}
+	dir := filepath.Dir(fs.Arg(0))
+	png, link := filepath.Join(dir, "gemm.png"), ""
 	if err == nil && *chart {
-		err = WriteChart(png, rep)
+		err = writeFile(png, func(w io.Writer) error { return WriteChart(w, rep) })
 	}
-	link := ""
 	if _, err := os.Stat(png); err == nil && *out != "-" {
 		link = "gemm.png"
 	}
 	if err == nil && *out == "-" {
 		err = WriteMarkdown(stdout, rep, link)
 	} else if err == nil {
-		err = writeFile(*out, func(w io.Writer) error { return WriteMarkdown(w, rep, link) })
+		err = writeFile(cmp.Or(*out, filepath.Join(dir, "COMPARISON.md")), func(w io.Writer) error { return WriteMarkdown(w, rep, link) })
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "bench render:", err)

@@ -12,12 +12,6 @@ import (
 	"github.com/v1tr0/entrena/core"
 )
 
-// The contention group: entrena's default threads against one thread on a
-// machine doing something else too, in the same rounds as every other
-// comparison (the reference is the first configuration; a ratio above 1
-// means it did better). Each row's note has the CPU time per unit of work
-// and how the pool ran.
-
 // demoSpec is the MNIST demo's network: 784-128-10, softmax and cross
 // entropy, SGD 0.5, batch 32.
 func demoSpec(threads int) core.Spec {
@@ -34,10 +28,31 @@ var contentionCases = []struct {
 	{"784-128-64-10 b=256", func(threads int) core.Spec { return mnistNet.spec(256, threads) }, 256},
 }
 
-// cpuSide is a side timed by f (seconds per op); its note gets the
-// process CPU over wall time and, given a network, how its pool ran.
-func cpuSide(row Row, per float64, n *core.Network, f func() (float64, error)) *side {
+// timeOnce times one call of run.
+func timeOnce(run func() error) func() (float64, error) {
+	return func() (float64, error) {
+		t := time.Now()
+		err := run()
+		return time.Since(t).Seconds(), err
+	}
+}
+
+// contention: default threads against one on a machine busy with more (the
+// reference is the first configuration); only with -only contention.
+type contention struct {
+	*runner
+	samples int
+	nets    []*core.Network
+}
+
+// side is timed by f (seconds per op); its note gets the process CPU over
+// wall time and, given a network, how its pool ran.
+func (c *contention) side(name, impl string, n *core.Network, unit string, per float64, f func() (float64, error)) *side {
 	var cpu, wall time.Duration
+	row := Row{Group: "contention", Name: name, Impl: impl, Path: c.best(), Unit: unit}
+	if n != nil {
+		row.Threads = n.Threads()
+	}
 	s := &side{row: row, per: per, peer: func(time.Duration) (float64, error) {
 		c0, t0 := processCPU(), time.Now()
 		sec, err := f()
@@ -55,48 +70,37 @@ func cpuSide(row Row, per float64, n *core.Network, f func() (float64, error)) *
 	return s
 }
 
-// once times one call of run.
-func once(run func() error) func() (float64, error) {
-	return func() (float64, error) {
-		t := time.Now()
-		err := run()
-		return time.Since(t).Seconds(), err
-	}
-}
-
-// fitter returns a network of spec and a function training it one epoch of
-// samples synthetic samples.
-func fitter(spec core.Spec, batch, samples int) (*core.Network, func() error, error) {
+// network is a new network of spec, closed with the group; fit trains it
+// one shuffled epoch of synthetic samples, call does one Predict(32) or
+// TrainStep(32).
+func (c *contention) network(spec core.Spec, batch int, op string) (n *core.Network, fit, call func() error) {
 	n, err := core.New(spec)
 	if err != nil {
-		return nil, nil, err
+		c.skip("contention: %v", err)
+		return nil, nil, nil
 	}
-	x, y := synthetic(21, samples, n.Inputs(), n.Outputs())
+	c.nets = append(c.nets, n)
+	x, y := synthetic(21, map[bool]int{true: c.samples, false: 32}[op == ""], n.Inputs(), n.Outputs())
+	out := make([]float32, 32*n.Outputs())
 	return n, func() error {
-		_, err := n.Fit(x, y, samples, core.FitOptions{Epochs: 1, BatchSize: batch, Shuffle: true})
-		return err
-	}, nil
+			_, err := n.Fit(x, y, c.samples, core.FitOptions{Epochs: 1, BatchSize: batch, Shuffle: true})
+			return err
+		}, map[bool]func() error{true: func() error { return n.Predict(x, 32, out) },
+			false: func() error { _, err := n.TrainStep(x, y, 32); return err }}[op == "Predict"]
 }
 
-// runContention measures the group; it runs only when asked for by name.
 func (r *runner) runContention() {
 	r.use(r.best())
-	samples, window := 16384, 200*time.Millisecond
-	if r.quick {
-		samples, window = 2048, 20*time.Millisecond
-	}
-	row := func(name, impl string, threads int, unit string) Row {
-		return Row{Group: "contention", Name: name, Impl: impl, Path: r.best(), Threads: threads, Unit: unit}
-	}
-	var nets []*core.Network
+	c := &contention{runner: r, samples: map[bool]int{false: 16384, true: 2048}[r.quick]}
 	defer func() {
-		for _, n := range nets {
+		for _, n := range c.nets {
 			n.Close()
 		}
 	}()
+	// Default threads against one, quiet and beside one CPU-bound process.
 	for _, busy := range []string{"quiet", "one busy process"} {
 		stop := func() {}
-		if busy != "quiet" { // one CPU-bound process competing for the cores
+		if busy != "quiet" {
 			cmd := exec.Command("sh", "-c", "while :; do :; done")
 			if err := cmd.Start(); err != nil {
 				r.skip("contention: cannot start a competing process: %v", err)
@@ -104,133 +108,87 @@ func (r *runner) runContention() {
 			}
 			stop = func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }
 		}
-		for _, c := range contentionCases {
+		for _, k := range contentionCases {
 			var sides []*side
 			for _, th := range []int{0, 1} {
-				n, fit, err := fitter(c.spec(th), c.batch, samples)
-				if err != nil {
-					r.skip("contention: %v", err)
-					continue
+				if n, fit, _ := c.network(k.spec(th), k.batch, ""); n != nil {
+					sides = append(sides, c.side(fmt.Sprintf("train %s, %s", k.name, busy), "entrena/"+r.best(), n, "samples/s", float64(c.samples), timeOnce(fit)))
 				}
-				nets = append(nets, n)
-				sides = append(sides, cpuSide(row(fmt.Sprintf("train %s, %s", c.name, busy), "entrena/"+r.best(), n.Threads(), "samples/s"),
-					float64(samples), n, once(fit)))
 			}
-			r.measureWork(sides, r.rounds, r.budget, true)
+			r.measureWork(sides, 0)
 		}
 		stop()
 	}
 	// Two networks (default threads) trained at once from two goroutines,
-	// against the same two trained one after the other.
-	for _, c := range contentionCases {
-		var fits [2]func() error
-		for i := range fits {
-			n, fit, err := fitter(c.spec(0), c.batch, samples)
-			if err != nil {
-				r.skip("contention: %v", err)
-				return
-			}
-			nets, fits[i] = append(nets, n), fit
+	// against the same two one after the other.
+	for _, k := range contentionCases {
+		_, fit0, _ := c.network(k.spec(0), k.batch, "")
+		_, fit1, _ := c.network(k.spec(0), k.batch, "")
+		if fit0 == nil || fit1 == nil {
+			return
 		}
-		name := fmt.Sprintf("train %s, two networks", c.name)
+		name := fmt.Sprintf("train %s, two networks", k.name)
 		r.measureWork([]*side{
-			cpuSide(row(name, "together", 0, "samples/s"), float64(2*samples), nil, once(func() error {
+			c.side(name, "together", nil, "samples/s", float64(2*c.samples), timeOnce(func() error {
 				var wg sync.WaitGroup
-				errs := make([]error, 2)
-				for i := range fits {
-					wg.Go(func() { errs[i] = fits[i]() })
-				}
+				var err0, err1 error
+				wg.Go(func() { err0 = fit0() })
+				err1 = fit1()
 				wg.Wait()
-				return errors.Join(errs...)
+				return errors.Join(err0, err1)
 			})),
-			cpuSide(row(name, "one after the other", 0, "samples/s"), float64(2*samples), nil, once(func() error {
-				if err := fits[0](); err != nil {
-					return err
-				}
-				return fits[1]()
-			})),
-		}, r.rounds, r.budget, true)
+			c.side(name, "one after the other", nil, "samples/s", float64(2*c.samples), timeOnce(func() error { return errors.Join(fit0(), fit1()) })),
+		}, 0)
 	}
-	r.pythonThreads(samples)
+	c.pythonThreads()
 	for _, op := range []string{"Predict", "TrainStep"} {
-		r.eightNetworks(op, window, &nets)
-		r.spacedCalls(op, &nets)
+		c.eightNetworks(op, map[bool]time.Duration{false: 200, true: 20}[r.quick]*time.Millisecond)
+		c.spacedCalls(op)
 	}
-}
-
-// servingCall returns a network of the demo's shape and one Predict(32) or
-// TrainStep(32) call on it.
-func servingCall(op string, threads int, nets *[]*core.Network) (*core.Network, func() error, error) {
-	n, err := core.New(demoSpec(threads))
-	if err != nil {
-		return nil, nil, err
-	}
-	*nets = append(*nets, n)
-	x, y := synthetic(5, 32, n.Inputs(), n.Outputs())
-	out := make([]float32, 32*n.Outputs())
-	if op == "Predict" {
-		return n, func() error { return n.Predict(x, 32, out) }, nil
-	}
-	return n, func() error { _, err := n.TrainStep(x, y, 32); return err }, nil
 }
 
 // eightNetworks: eight goroutines, each calling op on a network of its own
 // for a time window; aggregate calls/s with default threads against one.
-func (r *runner) eightNetworks(op string, window time.Duration, nets *[]*core.Network) {
-	name := fmt.Sprintf("%s(32) of 784-128-10, eight networks in eight goroutines", op)
+func (c *contention) eightNetworks(op string, window time.Duration) {
 	var sides []*side
 	for _, th := range []int{0, 1} {
 		var calls [8]func() error
 		var first *core.Network
 		for i := range calls {
-			n, call, err := servingCall(op, th, nets)
-			if err != nil {
-				r.skip("contention: %v", err)
+			if first, _, calls[i] = c.network(demoSpec(th), 32, op); first == nil {
 				return
 			}
-			first, calls[i] = n, call
 		}
-		sides = append(sides, cpuSide(Row{Group: "contention", Name: name, Impl: "entrena/" + r.best(), Path: r.best(), Threads: first.Threads(), Unit: "calls/s"}, 1, first,
+		sides = append(sides, c.side(fmt.Sprintf("%s(32) of 784-128-10, eight networks in eight goroutines", op), "entrena/"+c.best(), first, "calls/s", 1,
 			func() (float64, error) {
 				var counts [8]int
 				var wg sync.WaitGroup
 				t0, end := time.Now(), time.Now().Add(window)
 				for i := range calls {
 					wg.Go(func() {
-						for time.Now().Before(end) {
+						for ; time.Now().Before(end); counts[i]++ {
 							_ = calls[i]()
-							counts[i]++
 						}
 					})
 				}
 				wg.Wait()
-				total := 0
-				for _, c := range counts {
-					total += c
-				}
-				return time.Since(t0).Seconds() / float64(total), nil
+				return time.Since(t0).Seconds() / float64(counts[0]+counts[1]+counts[2]+counts[3]+counts[4]+counts[5]+counts[6]+counts[7]), nil
 			}))
 	}
-	r.measureWork(sides, r.rounds, r.budget, false)
+	c.measureWork(sides, c.rounds)
 }
 
-// spacedCalls: op called with random gaps of 0.2–5 ms (a service's
-// pattern) on a default-threads network and on a one-thread one; the
-// figure is the median latency of a call (calls/s = 1 / p50), the note
-// the CPU over wall time including the gaps (idle workers' polling there
-// is the cost this row looks for).
-func (r *runner) spacedCalls(op string, nets *[]*core.Network) {
-	name := fmt.Sprintf("%s(32) of 784-128-10 every 0.2–5 ms", op)
-	calls := map[bool]int{false: 40, true: 10}[r.quick]
-	rng := rand.New(rand.NewPCG(3, 3))
+// spacedCalls: op every 0.2–5 ms (a service) with default threads and one;
+// the figure is 1 / median latency, the note's CPU time includes the gaps.
+func (c *contention) spacedCalls(op string) {
+	calls, rng := map[bool]int{false: 40, true: 10}[c.quick], rand.New(rand.NewPCG(3, 3))
 	var sides []*side
 	for _, th := range []int{0, 1} {
-		n, call, err := servingCall(op, th, nets)
-		if err != nil {
-			r.skip("contention: %v", err)
+		n, _, call := c.network(demoSpec(th), 32, op)
+		if n == nil {
 			return
 		}
-		s := cpuSide(Row{Group: "contention", Name: name, Impl: "entrena/" + r.best(), Path: r.best(), Threads: n.Threads(), Unit: "calls/s (p50)"}, 1, n,
+		sides = append(sides, c.side(fmt.Sprintf("%s(32) of 784-128-10 every 0.2–5 ms", op), "entrena/"+c.best(), n, "calls/s (p50)", 1,
 			func() (float64, error) {
 				lat := make([]float64, calls)
 				for i := range lat {
@@ -243,44 +201,37 @@ func (r *runner) spacedCalls(op string, nets *[]*core.Network) {
 				}
 				slices.Sort(lat)
 				return lat[len(lat)/2], nil
-			})
-		sides = append(sides, s)
+			}))
 	}
-	r.measureWork(sides, r.rounds, r.budget, false)
+	c.measureWork(sides, c.rounds)
 }
 
-// pythonThreads: two entrena models trained at once from two Python threads
-// against the same two in turn, through the ctypes package (the entrena
-// worker of bench/peers; skipped with the reason without the library).
-func (r *runner) pythonThreads(samples int) {
-	if r.peersDir == "" {
+// pythonThreads: two entrena models trained from two Python threads at once
+// against in turn (the entrena worker of bench/peers).
+func (c *contention) pythonThreads() {
+	if c.peersDir == "" {
 		dir, err := findPeersDir("")
 		if err != nil {
-			r.skip("contention, Python threads: %v", err)
+			c.skip("contention, Python threads: %v", err)
 			return
 		}
-		r.peersDir = dir
-		defer func() { r.peersDir = "" }()
+		c.peersDir = dir
+		defer func() { c.peersDir = "" }()
 	}
-	var d peerDef
-	for _, p := range r.peerDefs() {
-		if p.lib == "entrena" {
-			d = p
-		}
-	}
-	wk := r.startWorker(d, 0)
+	defs := c.peerDefs()
+	wk := c.startWorker(defs[slices.IndexFunc(defs, func(d peerDef) bool { return d.lib == "entrena" })], 0)
 	if wk.err != nil {
-		r.skip("contention, Python threads: %v", wk.err)
+		c.skip("contention, Python threads: %v", wk.err)
 		return
 	}
 	var sides []*side
 	for _, together := range []bool{true, false} {
 		impl := map[bool]string{true: "entrena (Python) together", false: "entrena (Python) one after the other"}[together]
 		sides = append(sides, &side{row: Row{Group: "contention", Name: "train 784-128-10 b=32 from Python, two models in two threads", Impl: impl, Unit: "samples/s"},
-			per: float64(2 * samples), peer: func(time.Duration) (float64, error) {
-				a, err := wk.call(map[string]any{"op": "two_models", "together": together, "samples": samples})
+			per: float64(2 * c.samples), peer: func(time.Duration) (float64, error) {
+				a, err := wk.call(map[string]any{"op": "two_models", "together": together, "samples": c.samples})
 				return a.S, err
 			}})
 	}
-	r.measureWork(sides, r.rounds, r.budget, true)
+	c.measureWork(sides, 0)
 }

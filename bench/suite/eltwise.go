@@ -9,10 +9,7 @@ import (
 
 // eltSizes are the element counts of the element-wise and update kernels.
 func eltSizes(quick bool) []int {
-	if quick {
-		return []int{1000, 100000}
-	}
-	return []int{1000, 100000, 10000000}
+	return []int{1000, 100000, 10000000}[:map[bool]int{false: 3, true: 2}[quick]]
 }
 
 // eltKernel is one element-wise kernel or optimizer update: bytes moved per
@@ -55,8 +52,8 @@ var eltKernels = []eltKernel{
 	}},
 }
 
-// runEltwise compares every element-wise and update kernel across the
-// paths (best first), with numpy's and PyTorch's sigmoid and Hadamard.
+// runEltwise compares every element-wise and update kernel across paths,
+// with the peers' sigmoid and Hadamard.
 func (r *runner) runEltwise() {
 	rng := rand.New(rand.NewPCG(3, 4))
 	sizes := eltSizes(r.quick)
@@ -71,16 +68,14 @@ func (r *runner) runEltwise() {
 			name := fmt.Sprintf("%s n=%d", k.name, n)
 			var sides []*side
 			for i := len(r.paths) - 1; i >= 0; i-- {
-				p := r.paths[i]
-				sides = append(sides, &side{row: Row{Group: k.group, Name: name, Impl: "entrena/" + p, Path: p, Threads: 1, Unit: "Gelem/s",
-					Note: fmt.Sprintf("%d B/elem", k.bytes)}, per: float64(n) / 1e9,
-					bench: onPath(p, func() error { return k.run(n, x, y, z, w) })})
+				sides = append(sides, &side{row: Row{Group: k.group, Name: name, Impl: "entrena/" + r.paths[i], Path: r.paths[i], Threads: 1, Unit: "Gelem/s",
+					Note: fmt.Sprintf("%d B/elem", k.bytes)}, per: float64(n) / 1e9, bench: onPath(r.paths[i], func() error { return k.run(n, x, y, z, w) })})
 			}
 			if k.name == "sigmoid" || k.name == "hadamard" {
 				sides = append(sides, r.peerSides(work{group: "eltwise", name: name, per: float64(n) / 1e9, oneThread: true,
 					cmd: map[string]any{"op": "eltwise", "kernel": k.name, "n": n}})...)
 			}
-			r.measureWork(sides, r.rounds, r.budget, true)
+			r.measureWork(sides, 0)
 		}
 	}
 	r.use(r.best())
@@ -91,31 +86,23 @@ func (r *runner) runEltwise() {
 // asm.Axpy on the best path (12 B: two reads, one write), in rounds.
 func (r *runner) runMemory() {
 	m := r.rep.Machine
-	l1, l2 := max(m.L1D, 32<<10), max(m.L2, 1<<20)
-	big := min(max(2*m.L3, 64<<20), 768<<20)
-	if r.quick {
-		big = 32 << 20
-	}
-	levelBig := "DRAM"
-	if m.L3 > 0 && big <= m.L3 {
-		levelBig = "L3"
-	}
+	big := map[bool]int{false: min(max(2*m.L3, 64<<20), 768<<20), true: 32 << 20}[r.quick]
+	levelBig := map[bool]string{false: "DRAM", true: "L3"}[m.L3 > 0 && big <= m.L3]
 	for _, lv := range []struct {
 		name  string
 		bytes int
-	}{{"L1", l1 / 2}, {"L2", l2 / 2}, {levelBig, big}} {
+	}{{"L1", max(m.L1D, 32<<10) / 2}, {"L2", max(m.L2, 1<<20) / 2}, {levelBig, big}} {
 		n := lv.bytes / 8 // two float32 buffers
 		x, y := asm.Aligned(n), asm.Aligned(n)
 		for i := range x {
 			x[i] = 1
 		}
-		name := fmt.Sprintf("%s %d KiB", lv.name, lv.bytes>>10)
-		note := fmt.Sprintf("%d floats per buffer", n)
+		name, note := fmt.Sprintf("%s %d KiB", lv.name, lv.bytes>>10), fmt.Sprintf("%d floats per buffer", n)
 		r.measureWork([]*side{
 			{row: Row{Group: "memory", Name: "axpy " + name, Impl: "entrena/" + r.best(), Path: r.best(), Threads: 1, Unit: "GB/s", Note: note + ", 12 B/elem"},
 				per: float64(12*n) / 1e9, bench: onPath(r.best(), func() error { return asm.Axpy(1e-9, x, y) })},
 			{row: Row{Group: "memory", Name: "copy " + name, Impl: "go-copy", Threads: 1, Unit: "GB/s", Note: note + ", 8 B/elem"},
 				per: float64(8*n) / 1e9, bench: onPath(r.best(), func() error { copy(y, x); return nil })},
-		}, r.rounds, r.budget, true)
+		}, 0)
 	}
 }

@@ -1,13 +1,13 @@
 package suite
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 )
 
 // goal is one row of bench/GOALS.md.
@@ -18,9 +18,8 @@ type goal struct {
 }
 
 // readGoals parses the goals table of GOALS.md.
-func readGoals(path string) ([]goal, error) {
+func readGoals(path string) (goals []goal, err error) {
 	b, err := os.ReadFile(path)
-	var goals []goal
 	for _, line := range strings.Split(string(b), "\n") {
 		c := strings.Split(strings.Trim(strings.TrimSpace(line), "|"), "|")
 		for i := range c {
@@ -33,13 +32,8 @@ func readGoals(path string) ([]goal, error) {
 		if perr != nil {
 			return nil, fmt.Errorf("%s: goal %q: target %q is not a number", path, c[0], c[7])
 		}
-		g := goal{title: c[0], group: c[1], work: c[2], threads: c[3], impl: c[4], measure: c[5], target: t}
-		for _, p := range strings.Split(c[6], ",") {
-			if p = strings.TrimSpace(p); p != "" {
-				g.peers = append(g.peers, p)
-			}
-		}
-		goals = append(goals, g)
+		goals = append(goals, goal{title: c[0], group: c[1], work: c[2], threads: c[3], impl: c[4], measure: c[5], target: t,
+			peers: strings.FieldsFunc(strings.ReplaceAll(c[6], " ", ""), func(r rune) bool { return r == ',' })})
 	}
 	return goals, err
 }
@@ -47,43 +41,25 @@ func readGoals(path string) ([]goal, error) {
 // check returns the figure of g in rep and whether it reaches the target;
 // figure "" means the run did not measure it.
 func (g goal) check(rep *Report) (fig string, ok bool) {
-	maxThreads := 1
+	threads, _ := strconv.Atoi(g.threads)
 	for _, r := range rep.Rows {
-		if r.Group == g.group && (g.work == "*" || r.Name == g.work) {
-			maxThreads = max(maxThreads, r.Threads)
+		if g.threads == "all" && r.Group == g.group && (g.work == "*" || r.Name == g.work) {
+			threads = max(threads, r.Threads)
 		}
 	}
-	threads := maxThreads
-	if g.threads != "all" {
-		threads, _ = strconv.Atoi(g.threads)
-	}
-	ours := func(name string, th int) (best Row) {
+	// best is the fastest row of the group and work on th threads that ok accepts.
+	best := func(th int, ok func(Row) bool) (b Row) {
 		for _, r := range rep.Rows {
-			if r.Group == g.group && r.Name == name && r.Threads == th && (r.Impl == g.impl || g.impl == "entrena" && isGo(r.Impl)) && r.Metric > best.Metric {
-				best = r
+			if r.Group == g.group && r.Name == g.work && r.Threads == th && ok(r) && r.Metric > b.Metric {
+				b = r
 			}
 		}
-		return best
+		return b
 	}
-	o := ours(g.work, threads)
-	if g.measure != "allocs" && o.Metric == 0 {
-		return "", false
-	}
-	switch g.measure {
-	case "%peak":
-		return fmt.Sprintf("%.0f%%", o.PctPeak), o.PctPeak >= g.target
-	case "figure":
-		return figure(o.Metric) + " " + o.Unit, o.Metric >= g.target
-	case "ns/op":
-		return fmt.Sprintf("%.0f ns", o.Median*1e9), o.Median*1e9 <= g.target
-	case "scaling":
-		one := ours(g.work, 1)
-		if threads == 1 || one.Metric == 0 {
-			return "", false
-		}
-		s := o.Metric / one.Metric
-		return fmt.Sprintf("%.2f× on %d threads", s, threads), s >= g.target
-	case "allocs":
+	ours := func(r Row) bool { return r.Impl == g.impl || g.impl == "entrena" && isGo(r.Impl) }
+	o := best(max(threads, 1), ours)
+	switch {
+	case g.measure == "allocs":
 		worst, n := 0.0, 0
 		for _, r := range rep.Rows {
 			if r.Group == g.group && isGo(r.Impl) && r.Allocs >= 0 {
@@ -94,25 +70,32 @@ func (g goal) check(rep *Report) (fig string, ok bool) {
 			return "", false
 		}
 		return fmt.Sprintf("at most %.3g over %d rows", worst, n), worst <= g.target
-	case "÷peer":
-		var peer Row
-		for _, r := range rep.Rows {
-			if r.Group != g.group || r.Name != g.work || r.Threads != threads || strings.HasPrefix(r.Impl, "entrena") || r.Impl == "gonum" {
-				continue
-			}
+	case o.Metric == 0:
+		return "", false
+	case g.measure == "%peak":
+		return fmt.Sprintf("%.0f%%", o.PctPeak), o.PctPeak >= g.target
+	case g.measure == "figure":
+		return figure(o.Metric) + " " + o.Unit, o.Metric >= g.target
+	case g.measure == "ns/op":
+		return fmt.Sprintf("%.0f ns", o.Median*1e9), o.Median*1e9 <= g.target
+	case g.measure == "scaling":
+		if one := best(1, ours); threads > 1 && one.Metric > 0 {
+			return fmt.Sprintf("%.2f× on %d threads", o.Metric/one.Metric, threads), o.Metric/one.Metric >= g.target
+		}
+		return "", false
+	case g.measure == "÷peer":
+		peer := best(max(threads, 1), func(r Row) bool {
 			named := false
 			for _, p := range g.peers {
 				named = named || p == "*" || strings.HasPrefix(r.Impl, p)
 			}
-			if named && r.Metric > peer.Metric {
-				peer = r
-			}
-		}
+			return named && !strings.HasPrefix(r.Impl, "entrena") && r.Impl != "gonum"
+		})
 		if peer.Metric == 0 {
 			return "", false
 		}
 		x := o.Metric / peer.Metric
-		if peer.Ratio > 0 && strings.HasPrefix(peer.Versus, o.Impl+",") {
+		if peer.Ratio > 0 && strings.HasPrefix(peer.Versus, o.Impl+",") { // the median over rounds
 			x = peer.Ratio
 		}
 		return fmt.Sprintf("%.2f× %s", x, peer.Impl), x >= g.target
@@ -127,35 +110,28 @@ func goalsMain(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	rep, err := ReadReport(args[0])
+	dir, derr := findPeersDir("")
 	var goals []goal
-	if err == nil {
-		var dir string
-		if dir, err = findPeersDir(""); err == nil {
-			goals, err = readGoals(filepath.Join(dir, "..", "GOALS.md"))
-		}
+	if err = cmp.Or(err, derr); err == nil {
+		goals, err = readGoals(filepath.Join(dir, "..", "GOALS.md"))
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "bench goals:", err)
 		return 2
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "goal\ttarget\tthis run\t\t")
+	var rows [][]string
 	short := 0
 	for _, g := range goals {
 		fig, ok := g.check(rep)
-		verdict := "reached"
-		switch {
-		case fig == "":
+		verdict := map[bool]string{true: "reached", false: "NOT REACHED"}[ok]
+		if fig == "" {
 			fig, verdict = "not measured", ""
-		case !ok:
-			verdict, short = "NOT REACHED", short+1
+		} else if !ok {
+			short++
 		}
-		fmt.Fprintf(tw, "%s\t%s %g\t%s\t%s\t\n", g.title, g.measure, g.target, fig, verdict)
+		rows = append(rows, []string{g.title, fmt.Sprintf("%s %g", g.measure, g.target), fig, verdict})
 	}
-	tw.Flush()
+	writeTable(stdout, false, []string{"goal", "target", "this run", ""}, rows)
 	fmt.Fprintf(stdout, "%d of %d goals not reached\n", short, len(goals))
-	if short > 0 {
-		return 1
-	}
-	return 0
+	return map[bool]int{true: 1, false: 0}[short > 0]
 }

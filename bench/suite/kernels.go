@@ -1,6 +1,7 @@
 package suite
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"runtime"
@@ -18,30 +19,25 @@ type gemmShape struct {
 	m, n, k        int
 }
 
+var trans = map[bool]string{false: "N", true: "T"}
+
 func (s gemmShape) name() string {
-	t := map[bool]string{false: "N", true: "T"}
-	return fmt.Sprintf("sgemm %s%s %dx%dx%d", t[s.transA], t[s.transB], s.m, s.n, s.k)
+	return fmt.Sprintf("sgemm %s%s %dx%dx%d", trans[s.transA], trans[s.transB], s.m, s.n, s.k)
 }
 
 func (s gemmShape) flops() float64 { return 2 * float64(s.m) * float64(s.n) * float64(s.k) }
 
-// gemmShapes are the squares 64..2048 (NN) and the products of the
-// 784-128-64-10 network's layers at batch 256, each in NN, NT and TN:
-// 256×784·784×128, 784×256·256×128 (the first layer's weight gradient) and
-// the skinny output layer 256×128·128×10.
-func gemmShapes(quick bool) []gemmShape {
-	squares := []int{64, 128, 256, 512, 1024, 2048}
+// gemmShapes: squares 64..2048 (NN), and 784-128-64-10's layer products at
+// batch 256 (first layer, its weight gradient, the output layer) NN, NT, TN.
+func gemmShapes(quick bool) (s []gemmShape) {
+	squares, layers := []int{64, 128, 256, 512, 1024, 2048}, []gemmShape{{m: 256, n: 128, k: 784}, {m: 784, n: 128, k: 256}, {m: 256, n: 10, k: 128}}
 	if quick {
-		squares = []int{64, 256}
+		squares, layers = []int{64, 256}, []gemmShape{layers[0], layers[2]}
 	}
-	var s []gemmShape
 	for _, n := range squares {
 		s = append(s, gemmShape{m: n, n: n, k: n})
 	}
-	for _, l := range []gemmShape{{m: 256, n: 128, k: 784}, {m: 784, n: 128, k: 256}, {m: 256, n: 10, k: 128}} {
-		if quick && l.m == 784 {
-			continue
-		}
+	for _, l := range layers {
 		for _, t := range [][2]bool{{false, false}, {false, true}, {true, false}} {
 			l.transA, l.transB = t[0], t[1]
 			s = append(s, l)
@@ -84,35 +80,30 @@ func onPath(path string, f func() error) func(b *testing.B) {
 	}
 }
 
-// runGemm compares, per shape, entrena's best path on one core with every
-// other path, the best path on N threads, gonum's pure-Go Sgemm and the
-// GEMM peers.
+// runGemm compares per shape entrena's best path on one core with its other
+// paths, the best on N threads, gonum's pure-Go Sgemm and the GEMM peers.
 func (r *runner) runGemm() {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, s := range gemmShapes(r.quick) {
-		a, b := randSlice(rng, s.m*s.k), randSlice(rng, s.k*s.n)
+		a, b, c := randSlice(rng, s.m*s.k), randSlice(rng, s.k*s.n), asm.Aligned(s.m*s.n)
 		lda, ldb := map[bool]int{false: s.k, true: s.m}[s.transA], map[bool]int{false: s.n, true: s.k}[s.transB]
-		c := asm.Aligned(s.m * s.n)
 		ws := asm.NewWorkspace()
 		ws.Reserve(s.m, s.n, s.k)
-		gf := s.flops() / 1e9
-		row := func(impl, path string, threads int) Row {
-			return Row{Group: "gemm", Name: s.name(), Impl: impl, Path: path, Threads: threads, Unit: "GFLOPS"}
+		gemmSide := func(impl, path string, threads int, call func() error) *side {
+			return &side{row: Row{Group: "gemm", Name: s.name(), Impl: impl, Path: path, Threads: threads, Unit: "GFLOPS"}, per: s.flops() / 1e9,
+				flops: s.flops(), bench: onPath(cmp.Or(path, r.best()), call)}
 		}
 		var sides []*side
 		for i := len(r.paths) - 1; i >= 0; i-- { // best path first: the reference
-			p := r.paths[i]
-			if p == "generic" && s.flops() > genericBudget {
+			if p := r.paths[i]; p == "generic" && s.flops() > genericBudget {
 				r.skip("%s on generic: over %.0f MFLOP per call", s.name(), genericBudget/1e6)
-				continue
+			} else {
+				sides = append(sides, gemmSide("entrena/"+p, p, 1, func() error { return asm.Sgemm(ws, s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, b, ldb, 0, c, s.n) }))
 			}
-			sides = append(sides, &side{row: row("entrena/"+p, p, 1), per: gf, flops: s.flops(), bench: onPath(p, func() error {
-				return asm.Sgemm(ws, s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, b, ldb, 0, c, s.n)
-			})})
 		}
 		var pools []*pool.Pool
 		for _, th := range r.threads {
-			if th <= 1 {
+			if th == 1 {
 				continue
 			}
 			workers, err := pool.New(th)
@@ -120,33 +111,33 @@ func (r *runner) runGemm() {
 				r.skip("%s with %d threads: %v", s.name(), th, err)
 				continue
 			}
-			pools = append(pools, workers)
 			pg := asm.NewParallelGemm(workers)
 			pg.Reserve(s.m, s.n, s.k)
-			sides = append(sides, &side{row: row("entrena/"+r.best(), r.best(), th), per: gf, flops: s.flops(), bench: onPath(r.best(), func() error {
+			pools, sides = append(pools, workers), append(sides, gemmSide("entrena/"+r.best(), r.best(), th, func() error {
 				return pg.Sgemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, b, ldb, 0, c, s.n)
-			})})
+			}))
 		}
-		// gonum on the largest products takes seconds a call: with the peers only.
-		if s.flops() > 10*genericBudget && r.peersDir == "" {
+		if s.flops() > 10*genericBudget && r.peersDir == "" { // gonum on the largest products takes seconds a call
 			r.skip("%s by gonum: seconds a call, measured with -peers", s.name())
 		} else {
 			ta, tb := map[bool]blas.Transpose{false: blas.NoTrans, true: blas.Trans}[s.transA], map[bool]blas.Transpose{false: blas.NoTrans, true: blas.Trans}[s.transB]
 			for _, th := range r.threads {
-				rw := row("gonum", "", th)
-				rw.Version, rw.Note = r.gonumVersion, fmt.Sprintf("gonum.org/v1/gonum/blas/gonum, GOMAXPROCS=%d", th)
-				sides = append(sides, &side{row: rw, per: gf, flops: s.flops(), bench: func(tb2 *testing.B) {
+				g := gemmSide("gonum", "", th, func() error {
+					gonum.Implementation{}.Sgemm(ta, tb, s.m, s.n, s.k, 1, a, lda, b, ldb, 0, c, s.n)
+					return nil
+				})
+				calls := g.bench
+				g.bench = func(b *testing.B) {
 					defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(th)) // gonum splits large products over goroutines
-					for i := 0; i < tb2.N; i++ {
-						gonum.Implementation{}.Sgemm(ta, tb, s.m, s.n, s.k, 1, a, lda, b, ldb, 0, c, s.n)
-					}
-				}})
+					calls(b)
+				}
+				g.row.Version, g.row.Note = r.gonumVersion, fmt.Sprintf("gonum.org/v1/gonum/blas/gonum, GOMAXPROCS=%d", th)
+				sides = append(sides, g)
 			}
 		}
-		sides = append(sides, r.peerSides(work{group: "gemm", name: s.name(), per: gf, flops: s.flops(),
+		r.measureWork(append(sides, r.peerSides(work{group: "gemm", name: s.name(), per: s.flops() / 1e9, flops: s.flops(),
 			cmd:   map[string]any{"op": "gemm", "ta": s.transA, "tb": s.transB, "m": s.m, "n": s.n, "k": s.k},
-			cArgs: []string{"--shapes", shapeArg(s)}})...)
-		r.measureWork(sides, r.rounds, r.budget, true)
+			cArgs: []string{"--shapes", fmt.Sprintf("%s%s:%d:%d:%d", trans[s.transA], trans[s.transB], s.m, s.n, s.k)}})...), 0)
 		for _, p := range pools {
 			p.Close()
 		}

@@ -1,6 +1,7 @@
 package suite
 
 import (
+	"cmp"
 	"os"
 	"regexp"
 	"runtime"
@@ -44,25 +45,14 @@ func probeMachine() Machine {
 	b, _ := os.ReadFile("/proc/cpuinfo")
 	for _, line := range strings.Split(string(b), "\n") {
 		k, v, _ := strings.Cut(line, ":")
-		switch k, v = strings.TrimSpace(k), strings.TrimSpace(v); {
-		case k == "model name" && m.ProcModel == "" && v != m.Model:
+		if k, v = strings.TrimSpace(k), strings.TrimSpace(v); k == "model name" && m.ProcModel == "" && v != m.Model {
 			m.ProcModel = v
-		case k == "flags":
-			m.Hypervisor = m.Hypervisor || strings.Contains(" "+v+" ", " hypervisor ")
 		}
+		m.Hypervisor = m.Hypervisor || k == "flags" && strings.Contains(" "+v+" ", " hypervisor ")
 	}
-	// The folder name under bench/results: "Intel(R) Xeon(R) Processor"
-	// with 2 CPUs → "intel-xeon-processor-2cpu".
-	name := strings.ToLower(m.Model)
-	if name == "" {
-		name = strings.ToLower(m.ProcModel)
-	}
-	for _, noise := range []string{"(r)", "(tm)", "(c)", " cpu ", "@"} {
-		name = strings.ReplaceAll(name, noise, " ")
-	}
-	if name = strings.Trim(regexp.MustCompile(`[^a-z0-9]+`).ReplaceAllString(name, "-"), "-"); name == "" {
-		name = "unknown-cpu"
-	}
+	// The folder under bench/results: "Intel(R) Xeon(R) Processor" with 2 CPUs → "intel-xeon-processor-2cpu".
+	name := strings.NewReplacer("(r)", " ", "(tm)", " ", "(c)", " ", " cpu ", " ", "@", " ").Replace(strings.ToLower(cmp.Or(m.Model, m.ProcModel)))
+	name = cmp.Or(strings.Trim(regexp.MustCompile(`[^a-z0-9]+`).ReplaceAllString(name, "-"), "-"), "unknown-cpu")
 	m.Slug = name + "-" + strconv.Itoa(m.LogicalCPU) + "cpu"
 	return m
 }

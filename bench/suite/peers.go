@@ -2,6 +2,7 @@ package suite
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,7 +21,7 @@ import (
 // turn their seconds into the metric.
 type work struct {
 	group, name string
-	threads     int // the thread count of the work (0: every thread count of the run)
+	threads     int // the work's thread count (0: each of the run's)
 	oneThread   bool
 	per, flops  float64        // metric units and FLOP per op
 	cmd         map[string]any // the Python workers' command; nil: none does this work
@@ -28,70 +29,47 @@ type work struct {
 	eval        bool           // ask for the test accuracy after the rounds
 }
 
-// peerDef is one peer: a Python library served by bench/peers/worker.py
-// (started once per thread count, one command per round), or a C program
-// of bench/peers/bin run once per round.
+// peerDef is one peer: a library served by bench/peers/worker.py (a process
+// per thread count), or a C program of bench/peers/bin run once per round.
 type peerDef struct {
-	impl      string
-	python    string   // interpreter of the worker; "" for a C program
-	lib       string   // worker's --lib, or the C program's name
-	ops       string   // worker ops or groups the peer does
-	env       []string // on top of peerEnv
-	oneThread bool
+	impl, python, lib string // python "": lib is a C program
+	ops               string // worker ops or groups the peer does
+	env               []string
+	oneThread         bool
 }
 
 func (r *runner) peerDefs() []peerDef {
-	venv := os.Getenv("ENTRENA_PEERS_VENV")
-	if venv == "" {
-		venv = filepath.Join(r.peersDir, "..", ".venv")
-	}
-	vpy, deb := filepath.Join(venv, "bin", "python"), "/usr/bin/python3"
-	epy := vpy // the binding needs no numpy: the system python serves when there is no venv
+	venv := cmp.Or(os.Getenv("ENTRENA_PEERS_VENV"), filepath.Join(r.peersDir, "..", ".venv"))
+	vpy, deb, epy := filepath.Join(venv, "bin", "python"), "/usr/bin/python3", filepath.Join(venv, "bin", "python")
 	if _, err := os.Stat(vpy); err != nil {
-		epy = deb
+		epy = deb // the binding needs no numpy: the system python serves
 	}
-	const np = "gemm eltwise epoch xor fashion"
+	const np, skx, hsw = "gemm eltwise epoch xor fashion", "OPENBLAS_CORETYPE=SkylakeX", "OPENBLAS_CORETYPE=Haswell"
+	// Debian's OpenBLAS may not know a newer CPU: also with its AVX-512 kernel
+	// forced; Haswell is the yardstick of entrena's avx2 path.
 	return []peerDef{
-		{impl: "numpy", python: vpy, lib: "numpy", ops: np},
-		{impl: "numpy-debian", python: deb, lib: "numpy", ops: np},
-		// Debian's OpenBLAS 0.3.21 may not know a newer CPU and fall back to
-		// an old kernel: also with its AVX-512 kernel forced; and OpenBLAS's
-		// AVX2 "Haswell" kernel, the yardstick of entrena's avx2 path.
-		{impl: "numpy-debian-skylakex", python: deb, lib: "numpy", ops: "gemm", env: []string{"OPENBLAS_CORETYPE=SkylakeX"}},
-		{impl: "numpy-haswell", python: vpy, lib: "numpy", ops: "gemm", env: []string{"OPENBLAS_CORETYPE=Haswell"}, oneThread: true},
-		{impl: "torch", python: vpy, lib: "torch", ops: np},
-		{impl: "torch-debian", python: deb, lib: "torch", ops: np},
-		{impl: "jax", python: vpy, lib: "jax", ops: "gemm epoch xor fashion"},
-		{impl: "keras", python: vpy, lib: "keras", ops: "epoch"},
-		{impl: "entrena (Python)", python: epy, lib: "entrena", ops: "epoch xor"},
-		{impl: "openblas-c", lib: "gemm_openblas", ops: "gemm"},
-		{impl: "openblas-c-skylakex", lib: "gemm_openblas", ops: "gemm", env: []string{"OPENBLAS_CORETYPE=SkylakeX"}},
-		{impl: "openblas-c-haswell", lib: "gemm_openblas", ops: "gemm", env: []string{"OPENBLAS_CORETYPE=Haswell"}, oneThread: true},
-		{impl: "blis-c", lib: "gemm_blis", ops: "gemm"},
-		{impl: "fann-c", lib: "train_fann", ops: "step", oneThread: true},
-		{impl: "entrena (C)", lib: "train_entrena_c", ops: "epoch"},
+		{"numpy", vpy, "numpy", np, nil, false}, {"numpy-debian", deb, "numpy", np, nil, false},
+		{"numpy-debian-skylakex", deb, "numpy", "gemm", []string{skx}, false}, {"numpy-haswell", vpy, "numpy", "gemm", []string{hsw}, true},
+		{"torch", vpy, "torch", np, nil, false}, {"torch-debian", deb, "torch", np, nil, false},
+		{"jax", vpy, "jax", "gemm epoch xor fashion", nil, false}, {"keras", vpy, "keras", "epoch", nil, false},
+		{"entrena (Python)", epy, "entrena", "epoch xor", nil, false},
+		{"openblas-c", "", "gemm_openblas", "gemm", nil, false}, {"openblas-c-skylakex", "", "gemm_openblas", "gemm", []string{skx}, false},
+		{"openblas-c-haswell", "", "gemm_openblas", "gemm", []string{hsw}, true}, {"blis-c", "", "gemm_blis", "gemm", nil, false},
+		{"fann-c", "", "train_fann", "step", nil, true}, {"entrena (C)", "", "train_entrena_c", "epoch", nil, false},
 	}
 }
 
-// peerEnv is the environment of every peer: the caller's, minus the
-// variables that pin OpenBLAS to an old core type (they slow a current
-// build; a peer that forces one sets it again), with the thread count of
-// every BLAS and OpenMP runtime set.
+// peerEnv: the caller's environment without what pins OpenBLAS's core type
+// (a peer may set it again), with every BLAS and OpenMP thread count set.
 func peerEnv(threads int, extra []string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
 		k, _, _ := strings.Cut(kv, "=")
-		switch k {
-		case "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "PYTHONPATH", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-			"MKL_NUM_THREADS", "BLIS_NUM_THREADS", "XLA_FLAGS", "KERAS_BACKEND", "JAX_PLATFORMS":
-			continue
-		}
-		env = append(env, kv)
-	}
+		return slices.Contains([]string{"OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "PYTHONPATH", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+			"MKL_NUM_THREADS", "BLIS_NUM_THREADS", "XLA_FLAGS", "KERAS_BACKEND", "JAX_PLATFORMS"}, k)
+	})
 	t := itoa(threads)
-	env = append(env, "OMP_NUM_THREADS="+t, "OPENBLAS_NUM_THREADS="+t, "MKL_NUM_THREADS="+t,
-		"BLIS_NUM_THREADS="+t, "JAX_PLATFORMS=cpu", "PYTHONNOUSERSITE=1")
-	return append(env, extra...)
+	return append(append(env, "OMP_NUM_THREADS="+t, "OPENBLAS_NUM_THREADS="+t, "MKL_NUM_THREADS="+t,
+		"BLIS_NUM_THREADS="+t, "JAX_PLATFORMS=cpu", "PYTHONNOUSERSITE=1"), extra...)
 }
 
 // worker is a running Python peer.
@@ -105,22 +83,18 @@ type worker struct {
 
 // answer is a worker's reply to one command (or a C peer's output line).
 type answer struct {
-	S        float64           `json:"s"`
-	Accuracy float64           `json:"accuracy"`
-	Versions map[string]string `json:"versions"`
-	Settings string            `json:"settings"`
-	Skipped  string            `json:"skipped"`
-	Error    string            `json:"error"`
-	Rows     []Row             `json:"rows"`
+	S                        float64
+	Accuracy                 float64
+	Versions                 map[string]string
+	Settings, Skipped, Error string
+	Rows                     []Row
 }
-
-const peerTimeout = 10 * time.Minute
 
 func (w *worker) call(cmd map[string]any) (a answer, err error) {
 	if w.err != nil {
 		return a, w.err
 	}
-	t := time.AfterFunc(peerTimeout, func() { _ = w.cmd.Process.Kill() })
+	t := time.AfterFunc(10*time.Minute, func() { _ = w.cmd.Process.Kill() })
 	defer t.Stop()
 	if w.err = w.enc.Encode(cmd); w.err == nil {
 		w.err = w.dec.Decode(&a)
@@ -129,11 +103,9 @@ func (w *worker) call(cmd map[string]any) (a answer, err error) {
 		_ = w.cmd.Process.Kill()
 		_ = w.cmd.Wait()
 		w.err = fmt.Errorf("%v; the worker ended (%v) on %v", w.err, w.cmd.ProcessState, cmd)
-	}
-	if w.err == nil && a.Skipped != "" {
+	} else if a.Skipped != "" {
 		w.err = errors.New(a.Skipped)
-	}
-	if w.err == nil && a.Error != "" {
+	} else if a.Error != "" {
 		return a, errors.New(a.Error)
 	}
 	return a, w.err
@@ -142,17 +114,21 @@ func (w *worker) call(cmd map[string]any) (a answer, err error) {
 // notePeer records a peer in the report once per thread count: what ran,
 // its versions and settings (BLAS, kernel), or why it did not.
 func (r *runner) notePeer(d peerDef, threads int, argv []string, a answer, err error) {
-	key := fmt.Sprintf("%s|%d", d.impl, threads)
-	if r.noted[key] {
-		return
+	if key := fmt.Sprintf("%s|%d", d.impl, threads); !r.noted[key] {
+		r.noted[key], argv = true, slices.Clone(argv)
+		wd, _ := os.Getwd()
+		for i := range argv {
+			if rel, err := filepath.Rel(wd, argv[i]); err == nil && filepath.IsAbs(argv[i]) && !strings.HasPrefix(rel, "../../") {
+				argv[i] = rel
+			}
+		}
+		run := PeerRun{Peer: fmt.Sprintf("%s, %d thread(s)", d.impl, threads), Command: strings.Join(append(slices.Clone(d.env), argv...), " "),
+			Versions: a.Versions, Settings: a.Settings}
+		if err != nil {
+			run.Skipped = err.Error()
+		}
+		r.rep.Peers = append(r.rep.Peers, run)
 	}
-	r.noted[key] = true
-	run := PeerRun{Peer: fmt.Sprintf("%s, %d thread(s)", d.impl, threads), Command: strings.Join(append(slices.Clone(d.env), shellQuote(argv)), " "),
-		Versions: a.Versions, Settings: a.Settings}
-	if err != nil {
-		run.Skipped = err.Error()
-	}
-	r.rep.Peers = append(r.rep.Peers, run)
 }
 
 // startWorker starts the Python worker of a peer and thread count, once.
@@ -163,8 +139,7 @@ func (r *runner) startWorker(d peerDef, threads int) *worker {
 	}
 	argv := []string{d.python, filepath.Join(r.peersDir, "worker.py"), "--lib", d.lib, "--threads", itoa(threads)}
 	w := &worker{cmd: exec.Command(argv[0], argv[1:]...)}
-	r.workers[key] = w
-	w.cmd.Env, w.cmd.Stderr = peerEnv(threads, d.env), os.Stderr
+	r.workers[key], w.cmd.Env, w.cmd.Stderr = w, peerEnv(threads, d.env), os.Stderr
 	stdin, _ := w.cmd.StdinPipe()
 	stdout, _ := w.cmd.StdoutPipe()
 	w.enc, w.dec = json.NewEncoder(stdin), json.NewDecoder(stdout)
@@ -173,12 +148,13 @@ func (r *runner) startWorker(d peerDef, threads int) *worker {
 		w.err = fmt.Errorf("%s not found: run bench/peers/setup.sh", d.python)
 	} else if w.err = w.cmd.Start(); w.err == nil {
 		a, _ = w.call(map[string]any{"op": "hello"})
+		var blas []string
 		for _, part := range strings.Split(a.Settings, "; ") {
 			if strings.Contains(part, "kernel") || strings.Contains(part, "BLAS") {
-				w.blas = strings.TrimSpace(strings.Join([]string{w.blas, strings.TrimPrefix(part, "- ")}, "; "))
+				blas = append(blas, strings.TrimSpace(strings.TrimPrefix(part, "- ")))
 			}
 		}
-		w.blas = strings.TrimPrefix(w.blas, "; ")
+		w.blas = strings.Join(blas, "; ")
 	}
 	r.notePeer(d, threads, argv, a, w.err)
 	return w
@@ -194,66 +170,56 @@ func (r *runner) closePeers() {
 	}
 }
 
-// runC runs a C peer once and returns its output and the figure of the
-// named work.
-func runC(argv, env []string, name string) (a answer, metric float64, err error) {
+// runC runs a C peer once and returns its output and the named work's row.
+func runC(argv, env []string, name string) (a answer, row Row, err error) {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	var stderr bytes.Buffer
 	cmd.Env, cmd.Stderr = env, &stderr
 	out, err := cmd.Output()
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	if jerr := json.Unmarshal([]byte(lines[len(lines)-1]), &a); jerr != nil {
-		return a, 0, fmt.Errorf("%v %v: %s", err, jerr, strings.TrimSpace(stderr.String()))
-	}
-	if a.Skipped != "" {
-		return a, 0, errors.New(a.Skipped)
+		return a, row, fmt.Errorf("%v %v: %s", err, jerr, strings.TrimSpace(stderr.String()))
+	} else if a.Skipped != "" {
+		return a, row, errors.New(a.Skipped)
 	}
 	for _, row := range a.Rows {
 		if row.Name == name && row.Metric > 0 {
-			return a, row.Metric, nil
+			return a, row, nil
 		}
 	}
-	return a, 0, fmt.Errorf("no row %q in its output", name)
+	return a, row, fmt.Errorf("no row %q in its output", name)
 }
 
 // peerSides are the sides of the peers that do w, at w's thread count or
-// at each of the run's (one with oneThread); none without -peers.
-func (r *runner) peerSides(w work) []*side {
-	if r.peersDir == "" {
-		return nil
-	}
+// each of the run's (one with oneThread); none without -peers.
+func (r *runner) peerSides(w work) (sides []*side) {
 	threads := r.threads
 	if w.threads > 0 {
 		threads = []int{w.threads}
 	}
-	var sides []*side
 	for _, d := range r.peerDefs() {
 		op := w.group
 		if w.cmd != nil && d.python != "" {
 			op = w.cmd["op"].(string)
 		}
-		if !slices.Contains(strings.Fields(d.ops), op) || d.python != "" && w.cmd == nil || d.python == "" && w.cArgs == nil {
+		if r.peersDir == "" || !slices.Contains(strings.Fields(d.ops), op) || d.python != "" && w.cmd == nil || d.python == "" && w.cArgs == nil {
 			continue
 		}
 		for _, th := range threads {
 			if th > 1 && (w.oneThread || d.oneThread) {
 				continue
-			}
-			if slices.Contains(d.env, "OPENBLAS_CORETYPE=SkylakeX") && !slices.Contains(asm.Available(), "avx512") {
+			} else if slices.Contains(d.env, "OPENBLAS_CORETYPE=SkylakeX") && !slices.Contains(asm.Available(), "avx512") {
 				r.notePeer(d, th, nil, answer{}, errors.New("this CPU has no AVX-512: OpenBLAS's SkylakeX kernel cannot run here"))
 				continue
 			}
-			row := Row{Group: w.group, Name: w.name, Impl: d.impl, Threads: th, Unit: map[string]string{"gemm": "GFLOPS", "eltwise": "Gelem/s"}[w.group]}
-			if row.Unit == "" {
-				row.Unit = "samples/s"
-			}
-			s := &side{row: row, per: w.per, flops: w.flops}
+			unit := cmp.Or(map[string]string{"gemm": "GFLOPS", "eltwise": "Gelem/s"}[w.group], "samples/s")
+			s := &side{row: Row{Group: w.group, Name: w.name, Impl: d.impl, Threads: th, Unit: unit}, per: w.per, flops: w.flops, external: true}
 			if d.python != "" {
 				wk := r.startWorker(d, th)
 				if wk.err != nil {
 					continue
 				}
-				s.row.Note = wk.blas
+				s.row.Note, s.lingers = wk.blas, true
 				s.peer = func(budget time.Duration) (float64, error) {
 					cmd := maps.Clone(w.cmd)
 					cmd["budget"] = budget.Seconds()
@@ -271,15 +237,17 @@ func (r *runner) peerSides(w work) []*side {
 					}
 				}
 			} else {
-				argv := append([]string{filepath.Join(r.peersDir, "bin", d.lib)}, append(w.cArgs, "--reps", "1", "--threads", itoa(th))...)
+				// GEMM: the median of 3 blocks of about 20 ms, as long as a Go side's round.
+				reps := map[bool]string{true: "3", false: "1"}[w.group == "gemm"]
+				argv := append([]string{filepath.Join(r.peersDir, "bin", d.lib)}, append(w.cArgs, "--reps", reps, "--threads", itoa(th))...)
 				if _, err := os.Stat(argv[0]); err != nil {
 					r.notePeer(d, th, argv, answer{}, fmt.Errorf("%s not built: run bench/peers/setup.sh (entrena (C): make peers-entrena)", argv[0]))
 					continue
 				}
 				s.peer = func(time.Duration) (float64, error) {
-					a, metric, err := runC(argv, peerEnv(th, d.env), w.name)
+					a, row, err := runC(argv, peerEnv(th, d.env), w.name)
 					r.notePeer(d, th, argv, a, err)
-					return w.per / metric, err
+					return w.per / row.Metric, err
 				}
 			}
 			sides = append(sides, s)
@@ -295,41 +263,12 @@ func findPeersDir(flag string) (string, error) {
 		return filepath.Abs(flag)
 	}
 	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-		if err == nil && bytes.Contains(b, []byte("module github.com/v1tr0/entrena")) {
+	for ; err == nil; dir = filepath.Dir(dir) {
+		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && bytes.Contains(b, []byte("module github.com/v1tr0/entrena")) {
 			return filepath.Join(dir, "bench", "peers"), nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
+		} else if filepath.Dir(dir) == dir {
 			return "", errors.New("bench/peers not found: run from the entrena repository or pass -peersdir")
 		}
-		dir = parent
 	}
-}
-
-// shapeArg renders a GEMM shape for the C peers: "NT:m:n:k".
-func shapeArg(s gemmShape) string {
-	t := map[bool]string{false: "N", true: "T"}
-	return fmt.Sprintf("%s%s:%d:%d:%d", t[s.transA], t[s.transB], s.m, s.n, s.k)
-}
-
-// shellQuote renders argv as a shell command line, paths relative to the
-// working directory where possible.
-func shellQuote(argv []string) string {
-	wd, _ := os.Getwd()
-	var parts []string
-	for _, a := range argv {
-		if rel, err := filepath.Rel(wd, a); err == nil && filepath.IsAbs(a) && !strings.HasPrefix(rel, "../../") {
-			a = rel
-		}
-		if strings.ContainsAny(a, " '\"$;&|()") {
-			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-		}
-		parts = append(parts, a)
-	}
-	return strings.Join(parts, " ")
+	return "", err
 }

@@ -1,19 +1,21 @@
 package suite
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
 )
 
 // The report a user reads: the machine and the health of the run, then one
-// table per kind of work, every row with its ratio first. The same tables
-// render as text (stdout) and Markdown (COMPARISON.md).
+// table per kind of work, ratio first, as text (stdout) or Markdown
+// (COMPARISON.md, with the peers' versions and kernels and every row's note).
 
-// sections are the report's tables, most telling first.
-var sections = []struct{ group, title, intro string }{
+// sections are the report's tables, most telling first: group, title, intro.
+var sections = [][3]string{
 	{"epoch", "Training: one epoch of 784-128-64-10 on synthetic data (samples/s)",
 		"Sigmoid layers, MSE, plain SGD (lr 0.1), batches in order; the same work in every implementation."},
 	{"fashion", "Training on Fashion-MNIST: 784-128-10, batch 32, one epoch per round (samples/s, test accuracy)",
@@ -26,8 +28,15 @@ var sections = []struct{ group, title, intro string }{
 	{"contention", "Threads on a busy machine", "Here the reference is the first configuration of each work (default threads, or together): the ratio is its speed over this row's."},
 }
 
-// implName is how a user reads an implementation: entrena's Go rows as
-// "entrena (Go, avx2)" beside "entrena (C)" and "entrena (Python)".
+var header = []string{"entrena ÷ this", "over rounds", "work", "threads", "implementation", "figure", "% of peak", "allocs/op"}
+
+const howToRead = "Each comparison ran in alternating rounds (A B C, B C A, …) so that a fast or slow phase of the machine " +
+	"covers every side. \"entrena ÷ this\" is the median over rounds of entrena's speed divided by this row's " +
+	"(above 1: entrena was faster), with its range over the rounds: against entrena on as many threads, and for " +
+	"entrena's own other paths and thread counts against its best path on one thread. Figures are medians over the rounds; " +
+	"% of peak is against the measured FMA peak × threads."
+
+// implName reads entrena's Go rows as "entrena (Go, avx2)" beside "entrena (C)".
 func implName(impl string) string {
 	if p, ok := strings.CutPrefix(impl, "entrena/"); ok {
 		return "entrena (Go, " + p + ")"
@@ -39,12 +48,9 @@ func isGo(impl string) bool { return strings.HasPrefix(impl, "entrena/") }
 
 // ratioOf is a row's ratio against its work's entrena row: the median over
 // rounds, or for a version 1 file (no rounds) the ratio of the medians.
-func ratioOf(rep *Report, r Row) (ratio, lo, hi float64, versus string) {
-	if r.Ratio > 0 {
-		return r.Ratio, r.RatioLo, r.RatioHi, r.Versus
-	}
-	if isGo(r.Impl) && r.Threads == 1 || r.Group == "contention" || rep.Schema >= 2 {
-		return 0, 0, 0, ""
+func ratioOf(rep *Report, r Row) (ratio, lo, hi float64) {
+	if r.Ratio > 0 || isGo(r.Impl) && r.Threads == 1 || r.Group == "contention" || rep.Schema >= 2 {
+		return r.Ratio, r.RatioLo, r.RatioHi
 	}
 	var ref Row
 	for _, o := range rep.Rows {
@@ -53,16 +59,13 @@ func ratioOf(rep *Report, r Row) (ratio, lo, hi float64, versus string) {
 		}
 	}
 	if ref.Metric == 0 || r.Metric == 0 {
-		return 0, 0, 0, ""
+		return 0, 0, 0
 	}
-	return ref.Metric / r.Metric, 0, 0, ref.Impl + ", 1 thread(s)"
+	return ref.Metric / r.Metric, 0, 0
 }
 
 func ratioText(r Row) string {
-	if r.Ratio <= 0 {
-		return ""
-	}
-	return fmt.Sprintf("%.2f× (%.2f–%.2f)", r.Ratio, r.RatioLo, r.RatioHi)
+	return map[bool]string{true: fmt.Sprintf("%.2f× (%.2f–%.2f)", r.Ratio, r.RatioLo, r.RatioHi)}[r.Ratio > 0]
 }
 
 // figure renders a metric with a readable precision.
@@ -80,63 +83,54 @@ func figure(v float64) string {
 
 // sectionRows are the table rows of one group: per work, entrena's
 // reference row then the others fastest first.
-func sectionRows(rep *Report, group string) [][]string {
+func sectionRows(rep *Report, group string) (out [][]string) {
 	var order []string
 	byWork := map[string][]Row{}
 	for _, r := range rep.Rows {
-		if r.Group != group {
-			continue
+		if r.Group == group {
+			if _, ok := byWork[r.Name]; !ok {
+				order = append(order, r.Name)
+			}
+			byWork[r.Name] = append(byWork[r.Name], r)
 		}
-		if _, ok := byWork[r.Name]; !ok {
-			order = append(order, r.Name)
-		}
-		byWork[r.Name] = append(byWork[r.Name], r)
 	}
-	var out [][]string
 	for _, name := range order {
 		rows := byWork[name]
 		sort.SliceStable(rows, func(i, j int) bool {
-			ri, _, _, _ := ratioOf(rep, rows[i])
-			rj, _, _, _ := ratioOf(rep, rows[j])
+			ri, _, _ := ratioOf(rep, rows[i])
+			rj, _, _ := ratioOf(rep, rows[j])
 			return ri == 0 && rj != 0 || (ri != 0) == (rj != 0) && rows[i].Metric > rows[j].Metric
 		})
 		for i, r := range rows {
-			ratio, spread := "reference", ""
-			if x, lo, hi, _ := ratioOf(rep, r); x > 0 {
-				ratio = fmt.Sprintf("%.2f×", x)
-				if lo > 0 {
-					spread = fmt.Sprintf("%.2f–%.2f", lo, hi)
-				}
+			c := make([]string, len(header))
+			c[0] = "reference"
+			if x, lo, hi := ratioOf(rep, r); x > 0 {
+				c[0] = fmt.Sprintf("%.2f×", x)
+				c[1] = map[bool]string{true: fmt.Sprintf("%.2f–%.2f", lo, hi)}[lo > 0]
 			} else if r.Unit == "×" { // a contention row of a version 1 file: the ratio is its figure
-				ratio = fmt.Sprintf("%.2f×", r.Metric)
+				c[0] = fmt.Sprintf("%.2f×", r.Metric)
 			}
 			if r.Flagged > 0 {
-				spread += fmt.Sprintf(" (%d of %d rounds flagged)", r.Flagged, r.Reps)
+				c[1] = strings.TrimSpace(c[1] + fmt.Sprintf(" (%d of %d rounds flagged)", r.Flagged, r.Reps))
 			}
-			work := name
-			if i > 0 {
-				work = ""
+			c[2], c[3], c[4] = map[bool]string{true: name}[i == 0], itoa(r.Threads), implName(r.Impl)
+			if r.Unit != "×" {
+				c[5] = figure(r.Metric)
 			}
-			extra, allocs, fig := "", "", figure(r.Metric)
 			if r.PctPeak > 0 {
-				extra = fmt.Sprintf("%.0f%%", r.PctPeak)
+				c[6] = fmt.Sprintf("%.0f%%", r.PctPeak)
 			}
 			if r.Accuracy > 0 {
-				extra = fmt.Sprintf("%.2f%% acc.", 100*r.Accuracy)
+				c[6] = fmt.Sprintf("%.2f%% acc.", 100*r.Accuracy)
 			}
 			if r.Allocs >= 0 {
-				allocs = fmt.Sprintf("%.3g", r.Allocs)
+				c[7] = fmt.Sprintf("%.3g", r.Allocs)
 			}
-			if r.Unit == "×" {
-				fig = ""
-			}
-			out = append(out, []string{ratio, strings.TrimSpace(spread), work, itoa(r.Threads), implName(r.Impl), fig, extra, allocs})
+			out = append(out, c)
 		}
 	}
 	return out
 }
-
-var header = []string{"entrena ÷ this", "over rounds", "work", "threads", "implementation", "figure", "% of peak", "allocs/op"}
 
 // healthLine says how many rounds the probes flagged.
 func healthLine(rep *Report) string {
@@ -154,115 +148,115 @@ func healthLine(rep *Report) string {
 
 func machineLine(rep *Report) string {
 	m := rep.Machine
+	return fmt.Sprintf("%s, %d logical CPUs, %s/%s, %s; kernel path %s (%s); measured FMA peak: %s",
+		m.Model, m.LogicalCPU, m.GOOS, m.GOARCH, m.GoVersion, m.Default, m.Reason, peaksText(rep, " per core"))
+}
+
+func peaksText(rep *Report, suffix string) string {
 	var pk []string
 	for _, p := range rep.Peaks {
-		pk = append(pk, fmt.Sprintf("%s %.1f GFLOPS per core", p.Path, p.GFLOPS))
+		pk = append(pk, fmt.Sprintf("%s %.1f GFLOPS%s", p.Path, p.GFLOPS, suffix))
 	}
-	return fmt.Sprintf("%s, %d logical CPUs, %s/%s, %s; kernel path %s (%s); measured FMA peak: %s",
-		m.Model, m.LogicalCPU, m.GOOS, m.GOARCH, m.GoVersion, m.Default, m.Reason, strings.Join(pk, ", "))
+	return strings.Join(pk, ", ")
 }
 
-const howToRead = "Each comparison ran in alternating rounds (A B C, B C A, …) so that a fast or slow phase of the machine " +
-	"covers every side. \"entrena ÷ this\" is the median over rounds of entrena's speed divided by this row's " +
-	"(above 1: entrena was faster), with its range over the rounds: against entrena on as many threads, and for " +
-	"entrena's own other paths and thread counts against its best path on one thread. Figures are medians over the rounds; " +
-	"% of peak is against the measured FMA peak × threads."
-
-// WriteText prints the report for a terminal.
-func WriteText(w io.Writer, rep *Report) {
-	fmt.Fprintf(w, "entrena benchmark on %s\n%s\n", machineLine(rep), healthLine(rep))
-	if rep.Health != nil {
-		fmt.Fprintf(w, "\n%s\n", howToRead)
-	}
-	for _, s := range sections {
-		rows := sectionRows(rep, s.group)
-		if len(rows) == 0 {
-			continue
-		}
-		fmt.Fprintf(w, "\n%s\n", s.title)
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, strings.Join(header, "\t")+"\t")
-		for _, r := range rows {
-			fmt.Fprintln(tw, strings.Join(r, "\t")+"\t")
-		}
-		tw.Flush()
-	}
-	for _, p := range rep.Peers {
-		if p.Skipped != "" {
-			fmt.Fprintf(w, "peer not run: %s: %s\n", p.Peer, p.Skipped)
-		}
-	}
-	if len(rep.Skipped) > 0 {
-		fmt.Fprintf(w, "not measured (%d): %s\n", len(rep.Skipped), strings.Join(rep.Skipped, "; "))
-	}
-}
-
-func mdEscape(s string) string { return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s) }
-
-// WriteMarkdown writes COMPARISON.md: the same tables, the peers with their
-// versions, settings and BLAS kernels, and every row's note.
-func WriteMarkdown(w io.Writer, rep *Report, chart string) error {
-	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
-	p("# entrena benchmark: %s\n\n", rep.Machine.Model)
-	if rep.Quick {
-		p("**Quick run: a small sweep with few rounds; smoke figures only.**\n\n")
-	}
-	p("Measured %s with `%s`.\n\n%s\n\n%s\n\n", rep.Created.Format("2006-01-02 15:04 MST"), rep.Command,
-		mdEscape(machineLine(rep)), mdEscape(healthLine(rep)))
-	if rep.Health != nil {
-		p("%s\n\n", howToRead)
-	}
-	if chart != "" {
-		p("![SGEMM GFLOPS by size](%s)\n\n", chart)
-	}
-	for _, s := range sections {
-		rows := sectionRows(rep, s.group)
-		if len(rows) == 0 {
-			continue
-		}
-		p("## %s\n\n", s.title)
-		if s.intro != "" {
-			p("%s\n\n", s.intro)
-		}
-		p("| %s |\n|%s\n", strings.Join(header, " | "), strings.Repeat("---|", len(header)))
+// writeTable writes rows under hdr: aligned text, or with md a Markdown table.
+func writeTable(w io.Writer, md bool, hdr []string, rows [][]string) {
+	if md {
+		esc := strings.NewReplacer("|", `\|`, "\n", " ")
+		fmt.Fprintf(w, "| %s |\n|%s\n", strings.Join(hdr, " | "), strings.Repeat("---|", len(hdr)))
 		for _, r := range rows {
 			for i := range r {
-				r[i] = mdEscape(r[i])
+				r[i] = esc.Replace(r[i])
 			}
-			p("| %s |\n", strings.Join(r, " | "))
+			fmt.Fprintf(w, "| %s |\n", strings.Join(r, " | "))
 		}
-		p("\n")
-		if s.group == "fashion" && rep.FashionSkipped != "" {
-			p("Not run: %s\n\n", mdEscape(rep.FashionSkipped))
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, r := range append([][]string{hdr}, rows...) {
+		fmt.Fprintln(tw, strings.Join(r, "\t")+"\t")
+	}
+	tw.Flush()
+}
+
+// WriteText prints the report for a terminal.
+func WriteText(w io.Writer, rep *Report) { writeReport(w, rep, false, "") }
+
+// WriteMarkdown writes COMPARISON.md, linking the chart file when not "".
+func WriteMarkdown(w io.Writer, rep *Report, chart string) error {
+	writeReport(w, rep, true, chart)
+	return nil
+}
+
+func writeReport(w io.Writer, rep *Report, md bool, chart string) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
+	esc := strings.NewReplacer("|", `\|`, "\n", " ").Replace
+	if !md {
+		p("entrena benchmark on %s\n%s\n", machineLine(rep), healthLine(rep))
+	} else {
+		p("# entrena benchmark: %s\n\n", rep.Machine.Model)
+		if rep.Quick {
+			p("**Quick run: a small sweep with few rounds; smoke figures only.**\n\n")
+		}
+		p("Measured %s with `%s`.\n\n%s\n\n%s\n", rep.Created.Format("2006-01-02 15:04 MST"), rep.Command, esc(machineLine(rep)), esc(healthLine(rep)))
+	}
+	if rep.Health != nil {
+		p("\n%s\n", howToRead)
+	}
+	if chart != "" {
+		p("\n![SGEMM GFLOPS by size](%s)\n", chart)
+	}
+	for _, s := range sections {
+		rows := sectionRows(rep, s[0])
+		if len(rows) == 0 {
+			continue
+		}
+		if p("\n%s%s\n", map[bool]string{true: "## "}[md], s[1]); md && s[2] != "" {
+			p("\n%s\n", s[2])
+		}
+		if md {
+			p("\n")
+		}
+		writeTable(w, md, header, rows)
+		if md && s[0] == "fashion" && rep.FashionSkipped != "" {
+			p("\nNot run: %s\n", esc(rep.FashionSkipped))
 		}
 	}
-	if len(rep.Peers) > 0 {
-		p("## Peers\n\n| peer | versions | settings, BLAS and kernel | command |\n|---|---|---|---|\n")
+	if !md {
 		for _, pr := range rep.Peers {
-			settings := pr.Settings
 			if pr.Skipped != "" {
-				settings = "not run: " + pr.Skipped
+				p("peer not run: %s: %s\n", pr.Peer, pr.Skipped)
 			}
+		}
+		if len(rep.Skipped) > 0 {
+			p("not measured (%d): %s\n", len(rep.Skipped), strings.Join(rep.Skipped, "; "))
+		}
+		return
+	}
+	if len(rep.Peers) > 0 {
+		var rows [][]string
+		for _, pr := range rep.Peers {
 			var vs []string
 			for k, v := range pr.Versions {
 				vs = append(vs, k+" "+v)
 			}
-			sort.Strings(vs)
-			p("| %s | %s | %s | `%s` |\n", mdEscape(pr.Peer), mdEscape(strings.Join(vs, ", ")), mdEscape(settings), mdEscape(pr.Command))
+			slices.Sort(vs)
+			rows = append(rows, []string{pr.Peer, strings.Join(vs, ", "), cmp.Or(map[bool]string{true: "not run: " + pr.Skipped}[pr.Skipped != ""], pr.Settings), "`" + pr.Command + "`"})
 		}
-		p("\n")
+		p("\n## Peers\n\n")
+		writeTable(w, true, []string{"peer", "versions", "settings, BLAS and kernel", "command"}, rows)
 	}
-	p("## Notes per row\n\n")
+	p("\n## Notes per row\n\n")
 	for _, r := range rep.Rows {
 		if r.Note != "" {
-			p("- %s, %s, %d thread(s): %s\n", mdEscape(r.Name), mdEscape(implName(r.Impl)), r.Threads, mdEscape(r.Note))
+			p("- %s, %s, %d thread(s): %s\n", esc(r.Name), esc(implName(r.Impl)), r.Threads, esc(r.Note))
 		}
 	}
 	if len(rep.Skipped) > 0 {
 		p("\n## Not measured\n\n")
 		for _, s := range rep.Skipped {
-			p("- %s\n", mdEscape(s))
+			p("- %s\n", esc(s))
 		}
 	}
-	return nil
 }

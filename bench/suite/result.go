@@ -3,6 +3,7 @@ package suite
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"time"
@@ -14,31 +15,27 @@ const SchemaVersion = 2
 
 // Report is one benchmark run: the machine, then every measurement.
 type Report struct {
-	Schema  int       `json:"schema"`
-	Created time.Time `json:"created"`
-	Command string    `json:"command"`
-	Quick   bool      `json:"quick"`
-	Machine Machine   `json:"machine"`
-	Peaks   []Peak    `json:"peaks"`
-	Health  *Health   `json:"health,omitempty"`
-	Rows    []Row     `json:"rows"`
-	Peers   []PeerRun `json:"peers,omitempty"`
-	Skipped []string  `json:"skipped,omitempty"` // entrena measurements left out, with the reason
-
-	FashionSkipped string `json:"fashion_skipped,omitempty"` // why Fashion-MNIST did not run
+	Schema         int       `json:"schema"`
+	Created        time.Time `json:"created"`
+	Command        string    `json:"command"`
+	Quick          bool      `json:"quick"`
+	Machine        Machine   `json:"machine"`
+	Peaks          []Peak    `json:"peaks"`
+	Health         *Health   `json:"health,omitempty"`
+	Rows           []Row     `json:"rows"`
+	Peers          []PeerRun `json:"peers,omitempty"`
+	Skipped        []string  `json:"skipped,omitempty"`         // entrena measurements left out, with the reason
+	FashionSkipped string    `json:"fashion_skipped,omitempty"` // why Fashion-MNIST did not run
 }
 
 // Peak is the measured single-core FMA throughput of one kernel path.
 type Peak struct {
 	Path   string  `json:"path"`
 	GFLOPS float64 `json:"gflops"`
-	Error  string  `json:"error,omitempty"`
 }
 
-// Health summarises the probes taken before every round: the FMA peak of
-// the best path and the copy bandwidth beyond the caches. A round whose
-// probe fell clearly below the run's median was likely shared with another
-// tenant; it is counted, not dropped (the medians absorb it).
+// Health summarises the probes before every round (FMA peak, copy bandwidth
+// beyond the caches); a dipped round is counted, not dropped.
 type Health struct {
 	Rounds        int     `json:"rounds"`
 	Flagged       int     `json:"flagged"`
@@ -49,39 +46,32 @@ type Health struct {
 	BandwidthNote string  `json:"bandwidth_note"` // what the probe copies
 }
 
-// Row is one implementation doing one piece of work. Rows of the same
-// Group, Name measured in the same rounds compare through Ratio: the
-// median over rounds of Versus's speed divided by this row's (above 1: the
-// Versus row, entrena's, was faster).
+// Row is one implementation doing one piece of work; Ratio compares it with
+// the Versus row of the same rounds (above 1: Versus, entrena's, was faster).
 type Row struct {
-	Group   string `json:"group"` // memory, gemm, eltwise, update, step, epoch, fashion, contention
-	Name    string `json:"name"`  // the work, e.g. "sgemm NN 512x512x512"
-	Impl    string `json:"impl"`  // who did it: "entrena/avx512", "numpy", "openblas-c", ...
-	Path    string `json:"path,omitempty"`
-	Threads int    `json:"threads"`
-
-	Reps   int     `json:"reps"`    // rounds (version 1: repetitions)
-	OpsRep int64   `json:"ops_rep"` // operations per round
-	Median float64 `json:"median_s"`
-	Min    float64 `json:"min_s"`
-	Max    float64 `json:"max_s"`
-
-	Metric  float64 `json:"metric"` // from the median: GFLOPS, Gelem/s, GB/s, samples/s
-	Unit    string  `json:"unit"`
-	PctPeak float64 `json:"pct_peak"`      // share of the FMA peak × threads, 0 when not meaningful
-	Allocs  float64 `json:"allocs_per_op"` // -1: not measured
-	Note    string  `json:"note,omitempty"`
-	Version string  `json:"version,omitempty"`
-
+	Group    string  `json:"group"` // memory, gemm, eltwise, update, step, epoch, fashion, contention
+	Name     string  `json:"name"`  // the work, e.g. "sgemm NN 512x512x512"
+	Impl     string  `json:"impl"`  // who did it: "entrena/avx512", "numpy", "openblas-c", ...
+	Path     string  `json:"path,omitempty"`
+	Threads  int     `json:"threads"`
+	Reps     int     `json:"reps"`    // rounds (version 1: repetitions)
+	OpsRep   int64   `json:"ops_rep"` // operations per round
+	Median   float64 `json:"median_s"`
+	Min      float64 `json:"min_s"`
+	Max      float64 `json:"max_s"`
+	Metric   float64 `json:"metric"` // from the median: GFLOPS, Gelem/s, GB/s, samples/s
+	Unit     string  `json:"unit"`
+	PctPeak  float64 `json:"pct_peak"`      // share of the FMA peak × threads, 0 when not meaningful
+	Allocs   float64 `json:"allocs_per_op"` // -1: not measured
+	Note     string  `json:"note,omitempty"`
+	Version  string  `json:"version,omitempty"`
 	Accuracy float64 `json:"accuracy,omitempty"` // test accuracy (fashion)
-
-	Versus  string  `json:"versus,omitempty"` // the row the ratio is against: "impl, N thread(s)"
-	Ratio   float64 `json:"ratio,omitempty"`  // median over rounds of Versus's speed / this row's
-	RatioLo float64 `json:"ratio_lo,omitempty"`
-	RatioHi float64 `json:"ratio_hi,omitempty"`
-	Flagged int     `json:"flagged,omitempty"` // rounds of this row whose health probe dipped
-
-	probes []int // indexes of the run's probes taken for this row's rounds
+	Versus   string  `json:"versus,omitempty"`   // the row the ratio is against: "impl, N thread(s)"
+	Ratio    float64 `json:"ratio,omitempty"`    // median over rounds of Versus's speed / this row's
+	RatioLo  float64 `json:"ratio_lo,omitempty"`
+	RatioHi  float64 `json:"ratio_hi,omitempty"`
+	Flagged  int     `json:"flagged,omitempty"` // rounds of this row whose health probe dipped
+	probes   []int   // indexes of the run's probes taken for this row's rounds
 }
 
 // Key identifies the work of a row and who did it, for compare.
@@ -95,30 +85,26 @@ type PeerRun struct {
 	Versions map[string]string `json:"versions,omitempty"`
 	Settings string            `json:"settings,omitempty"`
 	Skipped  string            `json:"skipped,omitempty"`
-	Seconds  float64           `json:"seconds"`
 }
 
-// WriteJSON writes r to path, indented.
-func (r *Report) WriteJSON(path string) error {
-	b, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(path, append(b, '\n'), 0o644)
+// writeJSON writes r indented.
+func (r *Report) writeJSON(w io.Writer) error {
+	e := json.NewEncoder(w)
+	e.SetIndent("", "  ")
+	return e.Encode(r)
 }
 
-// ReadReport reads a result file written by WriteJSON.
+// ReadReport reads a result file written by writeJSON.
 func ReadReport(path string) (*Report, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
 	var r Report
-	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	b, err := os.ReadFile(path)
+	if err == nil {
+		if err = json.Unmarshal(b, &r); err == nil && (r.Schema < 1 || r.Schema > SchemaVersion) {
+			err = fmt.Errorf("result schema %d, this program reads 1..%d", r.Schema, SchemaVersion)
+		}
 	}
-	if r.Schema < 1 || r.Schema > SchemaVersion {
-		return nil, fmt.Errorf("%s: result schema %d, this program reads 1..%d", path, r.Schema, SchemaVersion)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &r, nil
 }
@@ -132,7 +118,4 @@ func stats(xs []float64) (median, lo, hi float64) {
 	return 0, 0, 0
 }
 
-func median(xs []float64) float64 {
-	m, _, _ := stats(xs)
-	return m
-}
+func median(xs []float64) float64 { m, _, _ := stats(xs); return m }

@@ -14,27 +14,20 @@ import (
 	"github.com/v1tr0/entrena/bench/peak"
 )
 
-// Every comparison is measured in rounds: each round takes a health probe,
-// then runs every side of the work once for about the round budget, the
-// sides in a rotated order (A B C, B C A, …), so a slow phase of a shared
-// machine lands on all of them. A first, unrecorded round warms up and
-// calibrates the calls per round; every later round runs that many.
-
 // side is one implementation of a piece of work.
 type side struct {
-	row   Row
-	per   float64 // units of the metric per op: GFLOP, G elements, GB, samples
-	flops float64 // FLOP per op, for the share of the FMA peak (0: none)
-	calls int64   // ops per round, once calibrated (preset 1 for an epoch)
-
-	bench func(b *testing.B)                                  // a Go side
-	peer  func(budget time.Duration) (sec float64, err error) // a peer's side: seconds per op
-
-	finish func(row *Row) // fills what the rounds do not measure (accuracy)
-
-	times  []float64 // seconds per op, one per recorded round
-	allocs float64
-	err    error
+	row      Row
+	per      float64                                             // units of the metric per op: GFLOP, G elements, GB, samples
+	flops    float64                                             // FLOP per op, for the share of the FMA peak (0: none)
+	calls    int64                                               // ops per round, once calibrated (preset 1 for an epoch)
+	external bool                                                // a peer: the comparison takes more and longer rounds
+	lingers  bool                                                // a peer process that lives on: its BLAS threads spin a while after its round
+	bench    func(b *testing.B)                                  // a Go side
+	peer     func(budget time.Duration) (sec float64, err error) // otherwise: seconds per op
+	finish   func(row *Row)                                      // what the rounds do not measure (accuracy)
+	times    []float64                                           // seconds per op, one per recorded round
+	allocs   float64
+	err      error
 }
 
 var initTesting sync.Once
@@ -51,29 +44,34 @@ func goRound(s *side, budget time.Duration) float64 {
 		panic(err)
 	}
 	benchErr = nil
-	res := testing.Benchmark(func(b *testing.B) {
-		b.ReportAllocs()
-		s.bench(b)
-	})
+	res := testing.Benchmark(func(b *testing.B) { b.ReportAllocs(); s.bench(b) })
 	if res.N == 0 || benchErr != nil {
 		s.err = cmp.Or(benchErr, errors.New("the benchmark failed"))
 		return 0
 	}
-	s.calls = int64(res.N)
-	s.allocs = float64(res.MemAllocs) / float64(res.N)
+	s.calls, s.allocs = int64(res.N), float64(res.MemAllocs)/float64(res.N)
 	return res.T.Seconds() / float64(res.N)
 }
 
-// measureWork runs the sides of one piece of work in rounds and adds a row
-// per side, with its ratio against its reference (refOf). With warmup, a
-// first unrecorded round calibrates; without, sides calibrate themselves.
-func (r *runner) measureWork(sides []*side, rounds int, budget time.Duration, warmup bool) {
-	first := 0
-	if !warmup {
-		first = 1
+// measureWork runs the sides of one piece of work in rounds: each a health
+// probe, then every side for about the budget in a rotated order (A B C,
+// B C A, …) so a slow phase lands on all of them; and adds a row per side
+// with the median of its per-round ratios to its reference (refOf). rounds
+// 0: the run's rounds (a peer's if one takes part) after a calibrating
+// warm-up round; otherwise that many rounds, each side calibrating itself.
+// Short rounds keep the sides of a round close in time.
+func (r *runner) measureWork(sides []*side, rounds int) {
+	budget, first := r.budget, 0
+	if rounds == 0 {
+		rounds, first = r.rounds, -1
+		for _, s := range sides {
+			if s.external {
+				rounds, budget = max(rounds, r.peerRounds), max(budget, r.peerBudget)
+			}
+		}
 	}
 	var probes []int
-	for round := first - 1; round < rounds; round++ {
+	for round := first; round < rounds; round++ {
 		if round >= 0 {
 			probes = append(probes, r.probe())
 		}
@@ -91,6 +89,9 @@ func (r *runner) measureWork(sides []*side, rounds int, budget time.Duration, wa
 			if round >= 0 && s.err == nil {
 				s.times = append(s.times, sec)
 			}
+			if s.lingers && s.row.Threads != 1 {
+				time.Sleep(r.settle) // not into the next side's round
+			}
 		}
 		r.progress()
 	}
@@ -100,10 +101,9 @@ func (r *runner) measureWork(sides []*side, rounds int, budget time.Duration, wa
 			continue
 		}
 		row := s.row
-		row.Reps, row.OpsRep, row.probes = len(s.times), s.calls, probes
+		row.Reps, row.OpsRep, row.probes, row.Allocs = len(s.times), s.calls, probes, -1
 		row.Median, row.Min, row.Max = stats(s.times)
 		row.Metric = s.per / row.Median
-		row.Allocs = -1
 		if s.bench != nil {
 			row.Allocs = s.allocs
 		}
@@ -126,14 +126,13 @@ func (r *runner) measureWork(sides []*side, rounds int, budget time.Duration, wa
 }
 
 // refOf is what a side's ratio is against: entrena's first side on the
-// same number of threads, or for that side itself (another path, another
-// thread count of entrena) the first side.
+// same threads, or (for entrena's other paths and thread counts) the first.
 func refOf(sides []*side, s *side) *side {
 	for _, o := range sides {
-		if strings.HasPrefix(o.row.Impl, "entrena/") && o.row.Threads == s.row.Threads && o != s {
-			return o
-		} else if o == s {
+		if o == s {
 			break
+		} else if strings.HasPrefix(o.row.Impl, "entrena/") && o.row.Threads == s.row.Threads {
+			return o
 		}
 	}
 	return sides[0]
@@ -144,19 +143,17 @@ func refOf(sides []*side, s *side) *side {
 func (r *runner) probe() int {
 	g, _ := peak.Measure(r.best(), 3*time.Millisecond)
 	if r.probeSrc == nil {
-		n := max(2*r.rep.Machine.L3, 64<<20) / 8
-		n = min(n, 64<<20)
+		n := min(max(2*r.rep.Machine.L3, 64<<20)/8, 64<<20)
 		r.probeSrc, r.probeDst = asm.Aligned(n), asm.Aligned(n)
 	}
 	t := time.Now()
 	copy(r.probeDst, r.probeSrc)
-	bw := float64(8*len(r.probeSrc)) / time.Since(t).Seconds() / 1e9
-	r.probes = append(r.probes, [2]float64{g, bw})
+	r.probes = append(r.probes, [2]float64{g, float64(8*len(r.probeSrc)) / time.Since(t).Seconds() / 1e9})
 	return len(r.probes) - 1
 }
 
-// healthDips: a round is flagged when its probe falls below these shares
-// of the run's median peak or bandwidth.
+// A round is flagged when its probe falls below these shares of the run's
+// median peak or bandwidth.
 const peakDip, bandwidthDip = 0.9, 0.8
 
 // finishHealth flags the dipped rounds of every row and fills rep.Health.

@@ -1,15 +1,12 @@
-// Package suite is entrena's benchmark program: it records the machine,
-// then measures every kernel on every path, training steps and epochs, and
-// optionally the peer libraries (bench/peers) on the same work. Every
-// comparison runs in alternating rounds, each opened by a health probe (FMA
-// peak and memory bandwidth), so the ratios hold on a shared machine. It
-// writes a readable report, a JSON file, a chart and COMPARISON.md.
-//
-// Main is the whole command line, so that `go run ./bench` and
-// `entrena bench` share it.
+// Package suite is entrena's benchmark program: every kernel on every path,
+// training steps and epochs, optionally beside the peer libraries
+// (bench/peers), in alternating rounds with health probes; it writes a
+// report, JSON, a chart and COMPARISON.md. Main is the whole command line
+// (`go run ./bench` and `entrena bench`).
 package suite
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -30,7 +27,7 @@ import (
 
 const usage = `usage:
   bench [flags]                       measure this machine (and the peers with -peers)
-  bench compare [-group g] [a.json ...]  result files side by side; without files, every CPU in bench/results
+  bench compare [-group g] [-ratio] [a.json ...]  result files side by side; without files, every CPU in bench/results
   bench render [-o FILE] [-chart] results.json  write COMPARISON.md (and gemm.png) again from a result file
   bench slug [-best]                  this CPU's folder name under bench/results (-best: the best kernel path)
   bench goals results.json            check a result file against bench/GOALS.md (exit status 1 if one is not reached)
@@ -40,28 +37,25 @@ flags:
 
 // runner carries one benchmark run.
 type runner struct {
-	rep      *Report
-	quick    bool
-	paths    []string // kernel paths to measure, best last
-	threads  []int    // thread counts of the multi-core rows
-	rounds   int      // recorded rounds per comparison
-	budget   time.Duration
-	log      io.Writer // -v: every row as measured
-	status   io.Writer // the progress line
-	peersDir string    // "" without -peers
-
-	epochSamples, fashionEpochs int
-	repsFlag                    int
-
-	workers            map[string]*worker
-	noted              map[string]bool // peers recorded in the report
-	probes             [][2]float64    // FMA GFLOPS and GB/s before each round
-	probeSrc, probeDst []float32
-
-	gonumVersion string
-	group        string // the group being measured, for the progress line
-	start, shown time.Time
-	estimate     time.Duration
+	rep         *Report
+	quick       bool
+	paths       []string  // kernel paths to measure, best last
+	threads     []int     // thread counts of the multi-core rows
+	log, status io.Writer // -v: every row as measured; the progress line
+	peersDir    string    // "" without -peers
+	// Recorded rounds per comparison and their budget; more and longer ones
+	// where a peer takes part (its verdict must hold), then a pause after a
+	// multi-threaded peer's round.
+	rounds, peerRounds                       int
+	budget, peerBudget, settle               time.Duration
+	epochSamples, epochRounds, fashionEpochs int // one epoch per side per round
+	workers                                  map[string]*worker
+	noted                                    map[string]bool // peers recorded in the report
+	probes                                   [][2]float64    // FMA GFLOPS and GB/s before each round
+	probeSrc, probeDst                       []float32
+	gonumVersion, group                      string // the group being measured, for the progress line
+	start, shown                             time.Time
+	estimate                                 time.Duration
 }
 
 var flagSet = flag.Set
@@ -77,17 +71,13 @@ func (r *runner) add(row Row) {
 	}
 }
 
-func (r *runner) use(path string) {
-	if err := asm.Use(path); err != nil {
-		panic(err) // paths come from asm.Available
-	}
-}
+func (r *runner) use(path string) { _ = asm.Use(path) } // paths come from asm.Available
 
 // best is the fastest path being measured (the last one).
 func (r *runner) best() string { return r.paths[len(r.paths)-1] }
 
-// peak returns the measured per-core peak of path, or the best path's for
-// "" (peers) and generic.
+// peak is the measured per-core peak of path, or the best path's for peers
+// ("") and generic.
 func (r *runner) peak(path string) (g float64) {
 	for _, p := range r.rep.Peaks {
 		if p.Path == path || p.Path == r.best() && g == 0 {
@@ -97,39 +87,37 @@ func (r *runner) peak(path string) (g float64) {
 	return g
 }
 
-// progress redraws the progress line after each round.
+// progress redraws the progress line, at most once a second.
 func (r *runner) progress() {
 	if r.status == nil || time.Since(r.shown) < time.Second {
 		return
 	}
 	r.shown = time.Now()
-	el := time.Since(r.start)
-	left := "finishing"
+	el, left := time.Since(r.start), "finishing"
 	if r.estimate > el {
 		left = fmt.Sprintf("about %s left", (r.estimate - el).Round(time.Second))
 	}
 	fmt.Fprintf(r.status, "\rbench: %-10s %s elapsed, %s   ", r.group, el.Round(time.Second), left)
 }
 
-// estimateRun is roughly how long the run takes on a quiet machine with
-// two cores, from the work of each group (a busier machine takes longer).
+// estimateRun is roughly how long the run takes on a quiet two-core
+// machine (a busier one takes longer).
 func (r *runner) estimateRun(want func(string) bool) time.Duration {
 	k := float64(r.rounds+1) * r.budget.Seconds() / 0.12 // 1: the kernel rounds of a full run
 	th := float64(len(r.threads))
-	epochs := float64(2*r.epochRounds()) * th * float64(r.epochSampleCount()) / 100e3
-	fashion := float64(r.fashionEpochCount()) * th * 0.5
+	epochs := float64(2*r.epochRounds) * th * float64(r.epochSamples) / 100e3
+	fashion := float64(r.fashionEpochs) * th * 0.5
 	sec := map[string]float64{"memory": 3, "gemm": 30 * k, "eltwise": 45 * k, "step": 6 * k, "epoch": epochs, "fashion": fashion, "contention": 40}
 	if r.peersDir != "" {
-		sec["gemm"] += float64((r.rounds+1)*len(gemmShapes(r.quick))) * 1.5
-		sec["step"] += float64(r.rounds+1) * 3
-		sec["epoch"] = 20*epochs + 30
-		sec["fashion"] = 25*fashion + 10
+		pr := float64(r.peerRounds+1) * (r.peerBudget.Seconds()*20 + 4*r.settle.Seconds())
+		sec["gemm"] += float64(len(gemmShapes(r.quick))) * (pr + float64(r.peerRounds+1)*0.5)
+		sec["eltwise"] += float64(2*len(eltSizes(r.quick))) * pr / 2
+		sec["step"] += float64(len(stepCases(r.quick))) * pr
+		sec["epoch"], sec["fashion"] = 20*epochs+30, 25*fashion+10
 	}
 	total := 2.0
 	for g, s := range sec {
-		if want(g) {
-			total += s
-		}
+		total += map[bool]float64{true: s}[want(g)]
 	}
 	return time.Duration(total * float64(time.Second))
 }
@@ -145,7 +133,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return renderMain(args[1:], stdout, stderr)
 		case "goals":
 			return goalsMain(args[1:], stdout, stderr)
-		case "slug": // for bench.mk: this CPU's folder under bench/results, or with -best the best kernel path
+		case "slug": // for bench.mk
 			if a := asm.Available(); len(args) > 1 && args[1] == "-best" {
 				fmt.Fprintln(stdout, a[len(a)-1])
 			} else {
@@ -168,31 +156,33 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fashionEp := fs.Int("fashionepochs", 0, "`epochs` of the Fashion-MNIST comparison (default 5, 1 with -quick)")
 	outDir := fs.String("out", "", "write JSON, chart and COMPARISON.md into this `dir`ectory")
 	chart := fs.String("chart", "", "write the GFLOPS-vs-size chart to this PNG `file`")
-	reps := fs.Int("reps", 0, "recorded `rounds` per comparison (default 5, or 3 with -quick)")
+	reps := fs.Int("reps", 0, "recorded `rounds` per comparison (default 5, 9 where a peer takes part; 3 with -quick)")
 	verbose := fs.Bool("v", false, "print each row as it is measured")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+		return map[bool]int{true: 0, false: 2}[errors.Is(err, flag.ErrHelp)]
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "bench: unexpected argument %q\n", fs.Arg(0))
 		fs.Usage()
 		return 2
 	}
-	r := &runner{quick: *quick, rep: &Report{Schema: SchemaVersion, Created: time.Now().UTC(), Quick: *quick,
+	r := &runner{quick: *quick, rep: &Report{Schema: SchemaVersion, Created: time.Now().UTC(), Quick: *quick, Machine: probeMachine(),
 		Command: strings.TrimSpace("go run ./bench " + strings.Join(args, " "))}, workers: map[string]*worker{}, noted: map[string]bool{},
-		status: stderr, epochSamples: *samples, fashionEpochs: *fashionEp}
-	r.rep.Machine = probeMachine()
+		status: stderr, epochSamples: cmp.Or(*samples, 60000), epochRounds: cmp.Or(*reps, 3), fashionEpochs: cmp.Or(*fashionEp, 5),
+		rounds: 5, budget: 20 * time.Millisecond, peerRounds: 9, peerBudget: 50 * time.Millisecond, settle: 100 * time.Millisecond}
+	if *quick {
+		r.rounds, r.budget, r.peerRounds, r.peerBudget, r.settle = 3, 3*time.Millisecond, 3, 3*time.Millisecond, 5*time.Millisecond
+		r.epochSamples, r.fashionEpochs = cmp.Or(*samples, 6000), cmp.Or(*fashionEp, 1)
+	}
+	if *reps > 0 {
+		r.rounds, r.peerRounds = *reps, *reps
+	}
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, d := range bi.Deps {
 			r.gonumVersion += map[bool]string{true: d.Version}[d.Path == "gonum.org/v1/gonum"]
 		}
 	}
-	if *verbose {
-		r.log = stderr
-	}
+	r.log = map[bool]io.Writer{true: stderr}[*verbose]
 	var err error
 	if r.paths, err = parsePaths(*pathsFlag); err == nil {
 		r.threads, err = parseThreads(*threadsFlag)
@@ -207,13 +197,6 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "bench:", err)
 		return 2
 	}
-	r.rounds, r.budget = 5, 20*time.Millisecond
-	if *quick {
-		r.rounds, r.budget = 3, 3*time.Millisecond
-	}
-	if r.repsFlag = *reps; *reps > 0 {
-		r.rounds = *reps
-	}
 	want := func(g string) bool {
 		return slices.Contains(strings.Split(*only, ","), g) || *only == "" && g != "contention"
 	}
@@ -224,22 +207,18 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	r.start, r.estimate = time.Now(), r.estimateRun(want)
 	fmt.Fprintf(stderr, "bench: %s, paths %s, threads %v, %d rounds per comparison%s; this takes about %s\n",
 		r.rep.Machine.Model, strings.Join(r.paths, ","), r.threads, r.rounds,
-		map[bool]string{true: ", with the peers"}[*peers], r.estimate.Round(time.Second))
+		map[bool]string{true: fmt.Sprintf(" (%d with a peer)", r.peerRounds)}[*peers], r.estimate.Round(time.Second))
 	for _, p := range r.paths {
 		if g, err := peak.Measure(p, map[bool]time.Duration{false: 300, true: 30}[r.quick]*time.Millisecond); err == nil {
 			r.rep.Peaks = append(r.rep.Peaks, Peak{Path: p, GFLOPS: g})
 		}
 	}
-	for _, s := range []struct {
-		group string
-		run   func()
-	}{
-		{"memory", r.runMemory}, {"gemm", r.runGemm}, {"eltwise", r.runEltwise}, {"step", r.runSteps},
-		{"epoch", r.runEpochs}, {"fashion", r.runFashion}, {"contention", r.runContention},
-	} {
-		if want(s.group) {
-			r.group = s.group
-			s.run()
+	groups := map[string]func(){"memory": r.runMemory, "gemm": r.runGemm, "eltwise": r.runEltwise, "step": r.runSteps,
+		"epoch": r.runEpochs, "fashion": r.runFashion, "contention": r.runContention}
+	for _, g := range []string{"memory", "gemm", "eltwise", "step", "epoch", "fashion", "contention"} {
+		if want(g) {
+			r.group = g
+			groups[g]()
 		}
 	}
 	r.finishHealth()
@@ -247,8 +226,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	WriteText(stdout, r.rep)
 
 	status := 0
-	write := func(what string, f func() error) {
-		if err := f(); err != nil {
+	write := func(what, path string, f func(io.Writer) error) {
+		if path == "" {
+			return
+		}
+		if err := writeFile(path, f); err != nil {
 			fmt.Fprintf(stderr, "bench: %s: %v\n", what, err)
 			status = 1
 		}
@@ -258,23 +240,15 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "bench:", err)
 			return 1
 		}
-		if *jsonOut == "" {
-			*jsonOut = filepath.Join(*outDir, "results.json")
-		}
+		*jsonOut = cmp.Or(*jsonOut, filepath.Join(*outDir, "results.json"))
 		if *chart == "" && want("gemm") {
 			*chart = filepath.Join(*outDir, "gemm.png")
 		}
 		link := map[bool]string{true: filepath.Base(*chart)}[*chart != ""]
-		write("COMPARISON.md", func() error {
-			return writeFile(filepath.Join(*outDir, "COMPARISON.md"), func(w io.Writer) error { return WriteMarkdown(w, r.rep, link) })
-		})
+		write("COMPARISON.md", filepath.Join(*outDir, "COMPARISON.md"), func(w io.Writer) error { return WriteMarkdown(w, r.rep, link) })
 	}
-	if *jsonOut != "" {
-		write("json", func() error { return r.rep.WriteJSON(*jsonOut) })
-	}
-	if *chart != "" {
-		write("chart", func() error { return WriteChart(*chart, r.rep) })
-	}
+	write("json", *jsonOut, r.rep.writeJSON)
+	write("chart", *chart, func(w io.Writer) error { return WriteChart(w, r.rep) })
 	return status
 }
 
@@ -283,11 +257,7 @@ func writeFile(path string, f func(io.Writer) error) error {
 	if err != nil {
 		return err
 	}
-	if err := f(fh); err != nil {
-		fh.Close()
-		return err
-	}
-	return fh.Close()
+	return errors.Join(f(fh), fh.Close())
 }
 
 // parsePaths validates a -paths list, keeping the order of asm.Available
@@ -309,10 +279,7 @@ func parsePaths(s string) ([]string, error) {
 // parseThreads validates a -threads list; empty means 1 and all cores.
 func parseThreads(s string) ([]int, error) {
 	if strings.TrimSpace(s) == "" {
-		if n := runtime.GOMAXPROCS(0); n > 1 {
-			return []int{1, n}, nil
-		}
-		return []int{1}, nil
+		return slices.Compact([]int{1, runtime.GOMAXPROCS(0)}), nil
 	}
 	var out []int
 	for _, f := range strings.Split(s, ",") {

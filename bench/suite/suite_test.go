@@ -16,7 +16,7 @@ import (
 
 func testRunner() *runner {
 	return &runner{rep: &Report{Schema: SchemaVersion, Machine: Machine{L3: 1 << 20}}, paths: asm.Available(), threads: []int{1},
-		workers: map[string]*worker{}, noted: map[string]bool{}}
+		rounds: 2, budget: time.Millisecond, workers: map[string]*worker{}, noted: map[string]bool{}}
 }
 
 // fixed is a side whose rounds take the given seconds per op, in turn.
@@ -32,7 +32,8 @@ func TestMeasureWorkRatiosPerRound(t *testing.T) {
 	// per-round ratio stays 2, the medians of the figures move.
 	ref := fixed("entrena/x", 1, 1, 1, 2, 1) // the first call is the warm-up round
 	peer := fixed("peer", 1, 2, 2, 4, 2)
-	r.measureWork([]*side{ref, peer}, 3, time.Millisecond, true)
+	r.rounds = 3
+	r.measureWork([]*side{ref, peer}, 0)
 	if len(r.rep.Rows) != 2 {
 		t.Fatalf("rows: %+v", r.rep.Rows)
 	}
@@ -50,7 +51,7 @@ func TestMeasureWorkRatiosPerRound(t *testing.T) {
 	r = testRunner()
 	bad := fixed("broken", 1, 1)
 	bad.peer = func(time.Duration) (float64, error) { return 0, os.ErrNotExist }
-	r.measureWork([]*side{fixed("entrena/x", 1, 1), bad}, 2, time.Millisecond, true)
+	r.measureWork([]*side{fixed("entrena/x", 1, 1), bad}, 0)
 	if len(r.rep.Rows) != 1 || len(r.rep.Skipped) != 1 || !strings.Contains(r.rep.Skipped[0], "broken") {
 		t.Errorf("failed side: rows %+v skipped %q", r.rep.Rows, r.rep.Skipped)
 	}
@@ -74,7 +75,7 @@ func TestMeasureWorkRotatesOrder(t *testing.T) {
 		s.peer = func(time.Duration) (float64, error) { order = append(order, name); return 1, nil }
 		return s
 	}
-	r.measureWork([]*side{mk("A"), mk("B"), mk("C")}, 3, time.Millisecond, false)
+	r.measureWork([]*side{mk("A"), mk("B"), mk("C")}, 3)
 	if got := strings.Join(order, ""); got != "ABCBCACAB" {
 		t.Errorf("order %s, want ABC BCA CAB", got)
 	}
@@ -85,7 +86,7 @@ func TestGoSideUsesTestingBenchmark(t *testing.T) {
 	calls := 0
 	s := &side{row: Row{Group: "eltwise", Name: "w", Impl: "entrena/" + r.best(), Path: r.best(), Threads: 1}, per: 1,
 		bench: onPath(r.best(), func() error { calls++; return nil })}
-	r.measureWork([]*side{s}, 2, time.Millisecond, true)
+	r.measureWork([]*side{s}, 0)
 	row := r.rep.Rows[0]
 	if row.OpsRep < 1 || row.Allocs != 0 || row.Median <= 0 || calls < 3 {
 		t.Errorf("row %+v after %d calls", row, calls)
@@ -93,7 +94,7 @@ func TestGoSideUsesTestingBenchmark(t *testing.T) {
 	// A Go side whose call fails is left out with the call's error.
 	s = &side{row: Row{Name: "failing", Impl: "entrena/" + r.best(), Threads: 1}, per: 1,
 		bench: onPath(r.best(), func() error { return os.ErrInvalid })}
-	r.measureWork([]*side{s}, 2, time.Millisecond, true)
+	r.measureWork([]*side{s}, 0)
 	if len(r.rep.Rows) != 1 || len(r.rep.Skipped) != 1 || !strings.Contains(r.rep.Skipped[0], os.ErrInvalid.Error()) {
 		t.Errorf("failing side: rows %d, skipped %q", len(r.rep.Rows), r.rep.Skipped)
 	}
@@ -138,7 +139,7 @@ func sampleReport(model string, scale float64) *Report {
 func TestJSONRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.json")
 	rep := sampleReport("CPU A", 1)
-	if err := rep.WriteJSON(path); err != nil {
+	if err := writeFile(path, rep.writeJSON); err != nil {
 		t.Fatal(err)
 	}
 	got, err := ReadReport(path)
@@ -146,7 +147,7 @@ func TestJSONRoundTrip(t *testing.T) {
 		t.Fatalf("round trip: %v\n got %+v\nwant %+v", err, got, rep)
 	}
 	rep.Schema = SchemaVersion + 1
-	if err := rep.WriteJSON(path); err != nil {
+	if err := writeFile(path, rep.writeJSON); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ReadReport(path); err == nil || !strings.Contains(err.Error(), "schema") {
@@ -259,7 +260,7 @@ func TestGoals(t *testing.T) {
 		}
 	}
 	path := filepath.Join(t.TempDir(), "r.json")
-	if err := rep.WriteJSON(path); err != nil {
+	if err := writeFile(path, rep.writeJSON); err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
@@ -326,4 +327,24 @@ func TestDeadWorkerIsReported(t *testing.T) {
 		t.Error("a dead worker answered")
 	}
 	r.closePeers()
+}
+
+// TestPeerComparisonsTakeMoreRoundsAndSettle: a work with a peer runs the
+// peer rounds at the peer budget, and a multi-threaded peer process that
+// lives on is followed by the settling pause.
+func TestPeerComparisonsTakeMoreRoundsAndSettle(t *testing.T) {
+	r := testRunner()
+	r.peerRounds, r.peerBudget, r.settle = 4, 7*time.Millisecond, 20*time.Millisecond
+	var budgets []time.Duration
+	peer := fixed("peer", 1, 1)
+	peer.external, peer.lingers, peer.row.Threads = true, true, 2
+	peer.peer = func(b time.Duration) (float64, error) { budgets = append(budgets, b); return 1, nil }
+	start := time.Now()
+	r.measureWork([]*side{fixed("entrena/x", 1, 1), peer}, 0)
+	if len(r.rep.Rows) != 2 || r.rep.Rows[1].Reps != 4 || len(budgets) != 5 || budgets[0] != 7*time.Millisecond {
+		t.Errorf("rows %+v, budgets %v: want 4 recorded rounds after a warm-up, at 7ms", r.rep.Rows, budgets)
+	}
+	if el := time.Since(start); el < 5*r.settle {
+		t.Errorf("took %v: want a %v pause after each of the peer's 5 rounds", el, r.settle)
+	}
 }

@@ -12,46 +12,40 @@ import (
 // netShape is a benchmarked network: inputs then layer widths, all sigmoid,
 // MSE, plain SGD (the seed's algorithm).
 type netShape struct {
-	name   string
-	inputs int
-	units  []int
-	lr     float32
+	name          string
+	inputs, batch int
+	units         []int
+	lr            float32
 }
 
 var (
-	mnistNet   = netShape{"784-128-64-10", 784, []int{128, 64, 10}, 0.1}
-	xorNet     = netShape{"2-8-1", 2, []int{8, 1}, 2}
-	wideNet    = netShape{"1024-1024-1024-10", 1024, []int{1024, 1024, 10}, 0.1}
-	fashionNet = netShape{"784-128-10", 784, []int{128, 10}, fashionLR}
+	mnistNet   = netShape{"784-128-64-10", 784, 0, []int{128, 64, 10}, 0.1}
+	xorNet     = netShape{"2-8-1", 2, 4, []int{8, 1}, 2}
+	wideNet    = netShape{"1024-1024-1024-10", 1024, 0, []int{1024, 1024, 10}, 0.1}
+	fashionNet = netShape{"784-128-10", 784, 0, []int{128, 10}, fashionLR}
 )
 
 func (s netShape) spec(batch, threads int) core.Spec {
-	sp := core.Spec{Inputs: s.inputs, Loss: core.MSE, MaxBatch: batch, Seed: 1, Threads: threads,
-		Optimizer: core.Optimizer{Kind: core.SGD, LearningRate: s.lr}}
+	sp := core.Spec{Inputs: s.inputs, Loss: core.MSE, MaxBatch: batch, Seed: 1, Threads: threads, Optimizer: core.Optimizer{Kind: core.SGD, LearningRate: s.lr}}
 	for _, u := range s.units {
 		sp.Layers = append(sp.Layers, core.Layer{Units: u, Activation: core.Sigmoid})
 	}
 	return sp
 }
 
-// flopsPerSample is the multiply-add work of one training sample: 2·W for
-// the forward products, 2·W for the weight gradients and 2·W for the input
-// deltas of every layer but the first (W = a layer's weights); element-wise
-// passes are not counted. 784-128-64-10 gives 454,400.
-func (s netShape) flopsPerSample() float64 {
-	in, f := s.inputs, 0.0
+// flopsPerSample: 2·W (W: a layer's weights) each for the forward product,
+// the weight gradient and, but in the first layer, the input deltas.
+func (s netShape) flopsPerSample() (f float64) {
+	in := s.inputs
 	for i, u := range s.units {
-		f += 4 * float64(in*u)
-		if i > 0 {
-			f += 2 * float64(in*u)
-		}
+		f += float64(map[bool]int{true: 4, false: 6}[i == 0] * in * u)
 		in = u
 	}
 	return f
 }
 
-// synthetic returns samples rows of uniform [0,1) inputs and one-hot targets
-// (random class), the distribution the peers generate too.
+// synthetic returns samples rows of uniform [0,1) inputs and one-hot
+// targets (random class), the distribution the peers generate too.
 func synthetic(seed uint64, samples, inputs, outputs int) (x, y []float32) {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	x, y = make([]float32, samples*inputs), make([]float32, samples*outputs)
@@ -67,16 +61,15 @@ func synthetic(seed uint64, samples, inputs, outputs int) (x, y []float32) {
 // netSide is entrena training net on batch-sized steps (or, with samples,
 // whole epochs through Fit) on path with threads; close releases it.
 func (r *runner) netSide(net netShape, batch, threads int, path string, samples int) (s *side, close func()) {
+	row := Row{Group: "step", Name: fmt.Sprintf("%s b=%d", net.name, batch), Impl: "entrena/" + path, Path: path, Threads: threads, Unit: "samples/s"}
 	n, err := core.New(net.spec(batch, threads))
 	if err != nil {
-		return &side{err: err, row: Row{Name: net.name, Impl: "entrena/" + path, Threads: threads}}, func() {}
+		return &side{err: err, row: row}, func() {}
 	}
-	row := Row{Group: "step", Name: fmt.Sprintf("%s b=%d", net.name, batch), Impl: "entrena/" + path, Path: path, Threads: threads, Unit: "samples/s"}
 	if samples == 0 {
 		x, y := synthetic(11, batch, net.inputs, net.units[len(net.units)-1])
-		s = &side{row: row, per: float64(batch), flops: net.flopsPerSample() * float64(batch),
-			bench: onPath(path, func() error { _, err := n.TrainStep(x, y, batch); return err })}
-		return s, func() { n.Close() }
+		return &side{row: row, per: float64(batch), flops: net.flopsPerSample() * float64(batch),
+			bench: onPath(path, func() error { _, err := n.TrainStep(x, y, batch); return err })}, func() { n.Close() }
 	}
 	x, y := synthetic(5, samples, net.inputs, 10)
 	row.Group, row.Note = "epoch", fmt.Sprintf("Go, core.Fit, %d synthetic samples, lr 0.1, no shuffle", samples)
@@ -88,20 +81,17 @@ func (r *runner) netSide(net netShape, batch, threads int, path string, samples 
 	if err := fit(min(4*batch, samples)); err != nil { // warm-up: first-touch, thread start
 		return &side{err: err, row: row}, func() { n.Close() }
 	}
-	s = &side{row: row, per: float64(samples), flops: net.flopsPerSample() * float64(samples), calls: 1,
-		bench: onPath(path, func() error { return fit(samples) })}
-	return s, func() { n.Close() }
+	return &side{row: row, per: float64(samples), flops: net.flopsPerSample() * float64(samples), calls: 1,
+		bench: onPath(path, func() error { return fit(samples) })}, func() { n.Close() }
 }
 
-// stepCase is one TrainStep measurement: the MNIST-sized network at batch
-// 1, 32 and 256, the XOR network at 4 and (not in -quick) a wide one.
-type stepCase struct {
-	net   netShape
-	batch int
-}
-
-func stepCases(quick bool) []stepCase {
-	c := []stepCase{{mnistNet, 1}, {mnistNet, 32}, {mnistNet, 256}, {xorNet, 4}, {wideNet, 256}}
+// stepCases: the MNIST-sized network at batch 1, 32 and 256, the XOR
+// network at 4 and (not with -quick) a wide one.
+func stepCases(quick bool) []netShape {
+	c := []netShape{mnistNet, mnistNet, mnistNet, xorNet, wideNet}
+	for i, b := range []int{1, 32, 256, 4, 256} {
+		c[i].batch = b
+	}
 	return c[:len(c)-map[bool]int{false: 0, true: 1}[quick]]
 }
 
@@ -113,26 +103,24 @@ func (r *runner) runSteps() {
 		var closers []func()
 		for i := len(r.paths) - 1; i >= 0; i-- {
 			p := r.paths[i]
-			if p == "generic" && c.net.flopsPerSample()*float64(c.batch) > genericBudget {
-				r.skip("train step %s b=%d on generic: over %.0f MFLOP per step", c.net.name, c.batch, genericBudget/1e6)
+			if p == "generic" && c.flopsPerSample()*float64(c.batch) > genericBudget {
+				r.skip("train step %s b=%d on generic: over %.0f MFLOP per step", c.name, c.batch, genericBudget/1e6)
 				continue
 			}
 			for _, th := range r.threads {
 				if th == 1 || p == r.best() {
-					s, cl := r.netSide(c.net, c.batch, th, p, 0)
+					s, cl := r.netSide(c, c.batch, th, p, 0)
 					sides, closers = append(sides, s), append(closers, cl)
 				}
 			}
 		}
-		w := work{group: "step", name: fmt.Sprintf("%s b=%d", c.net.name, c.batch), per: float64(c.batch), oneThread: true}
-		switch {
-		case c.net.name == xorNet.name:
+		w := work{group: "step", name: fmt.Sprintf("%s b=%d", c.name, c.batch), per: float64(c.batch), oneThread: true}
+		if c.name == xorNet.name {
 			w.cmd, w.cArgs = map[string]any{"op": "xor"}, []string{"--samples", "500"}
-		case c.batch == 1:
-			w.cArgs, w.flops = []string{"--samples", itoa(map[bool]int{false: 5000, true: 500}[r.quick])}, mnistNet.flopsPerSample()
+		} else if c.batch == 1 {
+			w.cArgs, w.flops = []string{"--samples", itoa(map[bool]int{false: 2000, true: 500}[r.quick])}, mnistNet.flopsPerSample()
 		}
-		sides = append(sides, r.peerSides(w)...)
-		r.measureWork(sides, r.rounds, r.budget, true)
+		r.measureWork(append(sides, r.peerSides(w)...), 0)
 		for _, cl := range closers {
 			cl()
 		}
@@ -140,69 +128,30 @@ func (r *runner) runSteps() {
 	r.use(r.best())
 }
 
-// epochSampleCount is the size of the synthetic epoch: -samples, else
-// 60,000 (6,000 with -quick).
-func (r *runner) epochSampleCount() int {
-	switch {
-	case r.epochSamples > 0:
-		return r.epochSamples
-	case r.quick:
-		return 6000
-	}
-	return 60000
-}
-
-// epochRounds is the rounds of the epoch rows: -reps, else 3 (an epoch of
-// every peer per round is long; the fastest sides still cover a phase).
-func (r *runner) epochRounds() int {
-	if r.repsFlag > 0 {
-		return r.repsFlag
-	}
-	return min(r.rounds, 3)
-}
-
-// fashionEpochCount is -fashionepochs, else 5 (1 with -quick): one per round.
-func (r *runner) fashionEpochCount() int {
-	if r.fashionEpochs > 0 {
-		return r.fashionEpochs
-	}
-	return map[bool]int{false: fashionEpochs, true: 1}[r.quick]
-}
-
 // runEpochs compares one epoch of core.Network.Fit (784-128-64-10, batch 32
-// and 256, no shuffling, synthetic data) with the training peers, one
-// epoch per side per round.
+// and 256, synthetic data) with the training peers, one per side per round.
 func (r *runner) runEpochs() {
-	samples := r.epochSampleCount()
 	for _, b := range []int{32, 256} {
 		for _, th := range r.threads {
-			s, cl := r.netSide(mnistNet, b, th, r.best(), samples)
-			sides := append([]*side{s}, r.peerSides(work{group: "epoch", name: s.row.Name, threads: th, per: float64(samples),
-				flops: mnistNet.flopsPerSample() * float64(samples), cmd: map[string]any{"op": "epoch", "batch": b, "samples": samples},
-				cArgs: []string{"--samples", itoa(samples), "--batches", itoa(b)}})...)
-			r.measureWork(sides, r.epochRounds(), r.budget, false)
+			s, cl := r.netSide(mnistNet, b, th, r.best(), r.epochSamples)
+			r.measureWork(append([]*side{s}, r.peerSides(work{group: "epoch", name: s.row.Name, threads: th, per: float64(r.epochSamples),
+				flops: mnistNet.flopsPerSample() * float64(r.epochSamples), cmd: map[string]any{"op": "epoch", "batch": b, "samples": r.epochSamples},
+				cArgs: []string{"--samples", itoa(r.epochSamples), "--batches", itoa(b)}})...), r.epochRounds)
 			cl()
 		}
 	}
 }
 
-// The Fashion-MNIST comparison: 784-128-10, sigmoid hidden and output, MSE,
-// plain SGD at batch 32, shuffled every epoch, Glorot-uniform weights and
-// zero biases on every side, one learning rate for all (0.5–1.5 all reach
-// 85–86 % after 5 epochs with entrena; 3 saturates the sigmoids).
-const (
-	fashionBatch  = 32
-	fashionEpochs = 5
-	fashionLR     = 1.0
-)
+// Fashion-MNIST: 784-128-10, sigmoid, MSE, plain SGD, shuffled, Glorot-uniform on
+// every side; one learning rate for all (0.5–1.5 reach 85–86 %, 3 saturates).
+const fashionBatch, fashionLR = 32, 1.0
 
 // loadFashion reads the four IDX files from Debian's dataset-fashion-mnist
 // folder (or $ENTRENA_FASHION_MNIST_DIR).
-func loadFashion() (dir string, train, test *data.Set, err error) {
+func loadFashion() (dir string, sets [2]*data.Set, err error) {
 	if dir, err = data.FashionDir(); err != nil {
-		return "", nil, nil, err
+		return dir, sets, err
 	}
-	sets := [2]*data.Set{}
 	for i, prefix := range []string{"train", "t10k"} {
 		im, lb, err := data.IDXFiles(filepath.Join(dir, prefix))
 		if err == nil {
@@ -212,26 +161,23 @@ func loadFashion() (dir string, train, test *data.Set, err error) {
 			err = fmt.Errorf("%s: %d inputs and %d classes, want 784 and 10", im, sets[i].Inputs, sets[i].Outputs)
 		}
 		if err != nil {
-			return dir, nil, nil, err
+			return dir, sets, err
 		}
 	}
-	return dir, sets[0], sets[1], nil
+	return dir, sets, nil
 }
 
-// runFashion trains entrena and the Fashion-MNIST peers side by side, one
-// epoch per side per round (each side continues its own training), then
-// takes every side's test accuracy. A full run also trains seeds 2–5 (one
-// thread, untimed) for the accuracy's spread over initialisations.
+// runFashion trains entrena and the peers one epoch per side per round, then
+// takes their test accuracy (full runs with peers: seeds 2–5 too, untimed).
 func (r *runner) runFashion() {
-	dir, tr, te, err := loadFashion()
+	dir, sets, err := loadFashion()
 	if err != nil {
 		r.skip("fashion: %v", err)
 		r.rep.FashionSkipped = err.Error()
 		return
 	}
-	epochs := r.fashionEpochCount()
-	name := fmt.Sprintf("%s b=%d %d epochs", fashionNet.name, fashionBatch, epochs)
-	flops := fashionNet.flopsPerSample() * float64(tr.Samples)
+	tr, te := sets[0], sets[1]
+	name, flops := fmt.Sprintf("%s b=%d %d epochs", fashionNet.name, fashionBatch, r.fashionEpochs), fashionNet.flopsPerSample()*float64(tr.Samples)
 	for _, th := range r.threads {
 		n, err := core.New(fashionNet.spec(fashionBatch, th))
 		if err != nil {
@@ -248,13 +194,13 @@ func (r *runner) runFashion() {
 			row.Accuracy = float64(acc)
 			row.Note = fmt.Sprintf("Go, core.Fit (shuffle), Fashion-MNIST %d train / %d test from %s, lr %g, Glorot-uniform init; test accuracy %.2f%%",
 				tr.Samples, te.Samples, dir, float64(fashionLR), 100*acc)
-			if th == 1 && !r.quick && r.peersDir != "" { // with the peers: they train seed 1 only
-				row.Note += fashionSeedSpread(tr, te, acc, epochs)
+			if th == 1 && !r.quick && r.peersDir != "" { // the peers train seed 1 only
+				row.Note += fashionSeedSpread(tr, te, acc, r.fashionEpochs)
 			}
 		}
 		peers := r.peerSides(work{group: "fashion", name: name, threads: th, per: float64(tr.Samples), flops: flops,
 			cmd: map[string]any{"op": "fashion", "batch": fashionBatch, "lr": fashionLR}, eval: true})
-		r.measureWork(append([]*side{s}, peers...), epochs, r.budget, false)
+		r.measureWork(append([]*side{s}, peers...), r.fashionEpochs)
 		n.Close()
 	}
 }
