@@ -229,6 +229,22 @@ class _EpochState:
             return 1
 
 
+def fit_options(epochs, batch_size, shuffle, VX, VY):
+    """entrena_fit_options for a fit: progress after every batch, the
+    validation buffers when given (VX, VY: floats_in results or None)."""
+    opts = _lib.FitOptions()
+    _lib.fit_options_init(opts)
+    opts.epochs = epochs
+    opts.batch_size = batch_size
+    opts.shuffle = 1 if shuffle else 0
+    opts.progress_every_batch = 1
+    if VX is not None:
+        opts.val_x, opts.val_x_len = VX.addr, VX.size
+        opts.val_y, opts.val_y_len = VY.addr, VY.size
+        opts.val_samples = VX.samples
+    return opts
+
+
 def run_by_epoch(model, X, Y, VX, VY, reg, epochs, initial_epoch, batch_size, shuffle, verbose,
                  callbacks, callback):
     """fit with callbacks objects or compiled metrics: one library fit per
@@ -254,16 +270,7 @@ def run_by_epoch(model, X, Y, VX, VY, reg, epochs, initial_epoch, batch_size, sh
         cb.set_params({"epochs": epochs, "steps": -(-X.samples // bs), "verbose": verbose})
     bar = ProgressBar(epochs, verbose) if verbose else None
     state = _EpochState(bar, epochs, cbs, callback)
-    opts = _lib.FitOptions()
-    _lib.fit_options_init(opts)
-    opts.epochs = 1
-    opts.batch_size = bs
-    opts.shuffle = 1 if shuffle else 0
-    opts.progress_every_batch = 1
-    if VX is not None:
-        opts.val_x, opts.val_x_len = VX.addr, VX.size
-        opts.val_y, opts.val_y_len = VY.addr, VY.size
-        opts.val_samples = VX.samples
+    opts = fit_options(1, bs, shuffle, VX, VY)
     cfun = _lib.PROGRESS_FN(state)  # kept alive by this frame during the calls
     opts.progress = cfun
     cost = c_float()

@@ -561,16 +561,7 @@ class Sequential:
         if callbacks or self._metric_names or initial_epoch:
             return _fit.run_by_epoch(self, X, Y, VX, VY, reg, epochs, initial_epoch, batch_size,
                                      shuffle, verbose, callbacks, callback)
-        opts = _lib.FitOptions()
-        _lib.fit_options_init(opts)
-        opts.epochs = epochs
-        opts.batch_size = int(batch_size or 0)
-        opts.shuffle = 1 if shuffle else 0
-        opts.progress_every_batch = 1
-        if VX is not None:
-            opts.val_x, opts.val_x_len = VX.addr, VX.size
-            opts.val_y, opts.val_y_len = VY.addr, VY.size
-            opts.val_samples = VX.samples
+        opts = _fit.fit_options(epochs, int(batch_size or 0), shuffle, VX, VY)
         hist = History(VX is not None, reg)
         self.history = hist
         state = _FitState(hist, epochs, verbose, callback)
