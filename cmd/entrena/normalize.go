@@ -93,12 +93,28 @@ func saveModel(w io.Writer, path string, net *core.Network, schema *core.Schema)
 		fmt.Fprintf(w, " (with its data schema: %s)", schema.Describe())
 	}
 	fmt.Fprintln(w)
-	np := normPath(path)
-	if err := os.Remove(np); err == nil {
-		fmt.Fprintf(w, "removed %s, the normalisation file of an earlier model\n", np)
-	} else if !errors.Is(err, os.ErrNotExist) {
+	return removeStaleNorm(w, normPath(path))
+}
+
+// removeStaleNorm removes np when it is a regular file. Anything else
+// there (a link, a folder, a FIFO) was put by someone else on purpose: it
+// is left alone with a note, since the new model never reads it.
+func removeStaleNorm(w io.Writer, np string) error {
+	fi, err := os.Lstat(np)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("cannot check for a stale normalisation file: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		fmt.Fprintf(w, "left %s alone: it is not a regular file (the saved model carries its own scaling and does not read it)\n", np)
+		return nil
+	}
+	if err := os.Remove(np); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("cannot remove the stale normalisation file: %w", err)
 	}
+	fmt.Fprintf(w, "removed %s, the normalisation file of an earlier model\n", np)
 	return nil
 }
 
@@ -106,7 +122,7 @@ func saveModel(w io.Writer, path string, net *core.Network, schema *core.Schema)
 // nil when there is none.
 func loadNorm(path string) (*data.Norm, error) {
 	np := normPath(path)
-	f, err := os.Open(np)
+	f, _, err := regularfile.Open(np)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
