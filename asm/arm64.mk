@@ -32,11 +32,16 @@ test-arm64:
 	GOOS=darwin GOARCH=arm64 $(GO) vet ./asm ./core ./bench/peak
 
 ## test-arm64-capi: libentrena.so cross-built for arm64 (cgo with
-## aarch64-linux-gnu-gcc), the C example linked against it and run under qemu.
+## aarch64-linux-gnu-gcc, the same version script and SONAME as the native
+## library), the C example linked against it and run under qemu.
 test-arm64-capi:
 	@mkdir -p $(ARM64_BUILD)/models
+	rm -f $(ARM64_BUILD)/libentrena.so
 	CGO_ENABLED=1 GOARCH=arm64 CC=$(ARM64_CC) $(GO) build -buildmode=c-shared \
-		-o $(ARM64_BUILD)/libentrena.so ./capi
+		-ldflags="$(CAPI_SO_LDFLAGS)" -o $(ARM64_BUILD)/$(CAPI_SONAME) ./capi
+	ln -s $(CAPI_SONAME) $(ARM64_BUILD)/libentrena.so
+	aarch64-linux-gnu-readelf -d $(ARM64_BUILD)/$(CAPI_SONAME) | grep -q 'SONAME.*\[$(CAPI_SONAME)\]'
+	test -z "$$(aarch64-linux-gnu-nm -D --defined-only $(ARM64_BUILD)/$(CAPI_SONAME) | awk '$$2 ~ /[TDBR]/ && $$3 !~ /^entrena_/')"
 	$(ARM64_CC) -O2 -Wall -Icapi/include -o $(ARM64_BUILD)/example capi/examples/example.c \
 		-L$(ARM64_BUILD) -lentrena -lm
 	@start=$$(date +%s); \
