@@ -46,3 +46,10 @@ test-mpi: $(CAPI_OUT)/test_mpi $(CAPI_OUT)/mpi_fit
 	@echo "== mpi: the MNIST example, 2 epochs"
 	$(MPIRUN) -np $(MPI_NP) $(CAPI_OUT)/mpi_fit '$(CAPI_MNIST_DIR)' --epochs 2 --min-accuracy 0.85
 	@echo "test-mpi: all MPI tests passed"
+
+## mpi-scaling: the figures of docs/DISTRIBUTED.md: 2 ranks × 1 thread
+## against 1 process × 2 threads per step (alternating runs, medians), and
+## the all-reduce model for N machines on 10/25/100 GbE
+mpi-scaling: $(CAPI_OUT)/mpi_fit
+	$(PYTHON3) docs/distributed_scaling.py --mpi-fit $(CAPI_OUT)/mpi_fit --mnist '$(CAPI_MNIST_DIR)' \
+		--rounds $(or $(ROUNDS),5)
