@@ -31,10 +31,12 @@ type FitOptions struct {
 	Progress func(p Progress) bool
 
 	// Data-parallel training over Size processes (ranks), each holding the
-	// same data and the same network (see distributed.go and
+	// same data and the same network (see Allreduce and
 	// docs/DISTRIBUTED.md): with Allreduce set, every step's gradients go
-	// through it before the update. Size 0 means 1; Size > 1 needs
-	// Allreduce; Rank is in [0, Size).
+	// through it before the update, each step takes BatchSize samples per
+	// rank, and the costs and validation figures Fit reports are those of
+	// all the ranks' samples. Size 0 means 1; Size > 1 needs Allreduce;
+	// Rank is in [0, Size).
 	Allreduce  Allreduce
 	Rank, Size int
 }
