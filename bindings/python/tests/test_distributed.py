@@ -4,6 +4,7 @@ MPI ranks under mpirun (tests/mpi_ranks.py) when MPI and mpi4py are there;
 missing mpi4py fails instead of skipping."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -103,22 +104,24 @@ def _mpirun(mode):
     r = subprocess.run(["mpirun", "--oversubscribe", "-np", "2", sys.executable,
                         os.path.join(HERE, "mpi_ranks.py"), mode],
                        capture_output=True, text=True, timeout=120, env=env)
-    lines = [ln for ln in r.stdout.splitlines() if ln.startswith(("rank", "mpi_ranks"))]
-    print("\n".join(lines))
-    return r, lines
+    print(r.stdout)
+    return r
 
 
 def test_mpi_two_ranks_match_one_process():
     _mpi_or_skip()
-    r, lines = _mpirun("equal")
+    r = _mpirun("equal")
     assert r.returncode == 0, r.stdout + r.stderr
-    assert sum("ok: " in ln for ln in lines) == 2 * 3, r.stdout
-    assert "mpi_ranks equal: 2 ranks, 0 failures" in lines
+    # mpirun forwards the ranks' output as it comes: lines may run together.
+    oks = re.findall(r"rank ([01]): ok: (sgd|momentum|adam):", r.stdout)
+    assert sorted(oks) == sorted((k, o) for k in "01" for o in ("sgd", "momentum", "adam")), r.stdout
+    assert "FAILED" not in r.stdout and "mpi_ranks equal: 2 ranks, 0 failures" in r.stdout
 
 
 def test_mpi_failing_rank_fails_every_rank():
     _mpi_or_skip()
-    r, lines = _mpirun("fail")
+    r = _mpirun("fail")
     assert r.returncode == 0, r.stdout + r.stderr
-    assert any(ln.startswith("rank 0: ok: ReduceError") and "TimeoutError" in ln for ln in lines), r.stdout
-    assert any(ln.startswith("rank 1: ok: ReduceError") and "RuntimeError" in ln for ln in lines), r.stdout
+    assert re.search(r"rank 0: ok: ReduceError after [0-9.]+ s, caused by TimeoutError", r.stdout), r.stdout
+    assert re.search(r"rank 1: ok: ReduceError after [0-9.]+ s, caused by RuntimeError", r.stdout), r.stdout
+    assert "FAILED" not in r.stdout
