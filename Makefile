@@ -16,6 +16,7 @@ APT_PACKAGES :=
 all: vet test
 
 -include capi/capi.mk
+-include capi/mpi.mk
 -include bindings/python/python.mk
 -include cmd/entrena/cli.mk
 -include bench/bench.mk

@@ -177,6 +177,7 @@ func TestStatusOf(t *testing.T) {
 		{core.ErrKernels, statusKernel},
 		{errKernel, statusKernel},
 		{panicErr("boom"), statusInternal},
+		{fmt.Errorf("%w: %w", core.ErrReduce, errors.New("timeout")), statusReduce},
 		{errors.New("anything else"), statusInternal},
 	} {
 		if got := statusOf(c.err); got != c.want {

@@ -26,6 +26,7 @@ static const char *const status_strings[] = {
 	[ENTRENA_ERR_BUSY] = "handle busy",
 	[ENTRENA_ERR_KERNEL] = "bad kernel path",
 	[ENTRENA_ERR_INTERNAL] = "internal error",
+	[ENTRENA_ERR_REDUCE] = "reduce callback failed",
 };
 
 const char *entrena_status_string(entrena_status status) {
@@ -54,6 +55,10 @@ static void set_error(const char *fn, const char *what) {
 
 int entrena__call_progress(entrena_progress_fn fn, const entrena_progress *p, void *user_data) {
 	return fn(p, user_data);
+}
+
+int entrena__call_reduce(entrena_reduce_fn fn, float *buf, int64_t n, void *user) {
+	return fn(buf, n, user);
 }
 
 const char *entrena_version(void) { return ENTRENA_VERSION_STRING; }

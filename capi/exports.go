@@ -388,6 +388,7 @@ func entrena_fit(net uintptr, x unsafe.Pointer, xLen int64, y unsafe.Pointer, yL
 		stopped := h.stopRequested
 		cancel()
 		h.cb, h.userData, h.cancel, h.stopRequested = nil, nil, nil, false
+		h.reduce, h.reduceUser = nil, nil
 		if len(hist.Cost) > 0 {
 			setFloat(cost, hist.Cost[len(hist.Cost)-1])
 		}

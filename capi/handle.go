@@ -41,6 +41,7 @@ const (
 	statusBusy     int32 = C.ENTRENA_ERR_BUSY
 	statusKernel   int32 = C.ENTRENA_ERR_KERNEL
 	statusInternal int32 = C.ENTRENA_ERR_INTERNAL
+	statusReduce   int32 = C.ENTRENA_ERR_REDUCE
 )
 
 // Errors of the C layer itself, mapped to statuses by statusOf.
@@ -80,6 +81,8 @@ func statusOf(err error) int32 {
 		return statusBusy
 	case errors.Is(err, errInternal):
 		return statusInternal
+	case errors.Is(err, core.ErrReduce):
+		return statusReduce
 	case errors.Is(err, errKernel), errors.Is(err, core.ErrKernels):
 		return statusKernel
 	case errors.Is(err, core.ErrSpec):
@@ -157,6 +160,10 @@ type netHandle struct {
 	cb         C.entrena_progress_fn
 	userData   unsafe.Pointer
 	everyBatch bool
+	// The fit's reduce callback (distributed.go), bound once like onProgress.
+	onReduce   core.Allreduce
+	reduce     C.entrena_reduce_fn
+	reduceUser unsafe.Pointer
 	// The callback's request to stop cancels the fit's context, which
 	// core checks after every batch: the mechanism of FitContext.
 	cancel        context.CancelFunc
@@ -203,6 +210,7 @@ func register(net *core.Network) uintptr {
 	h.msg = cBytes(&mem.msg[0], len(mem.msg))
 	h.setMsg("not an error")
 	h.onProgress = h.progress
+	h.onReduce = h.callReduce
 	tableMu.Lock()
 	defer tableMu.Unlock()
 	id := uintptr(0)
@@ -471,6 +479,10 @@ var fitOptionsFieldEnds = func() []uintptr {
 		unsafe.Offsetof(o.val_y) + unsafe.Sizeof(o.val_y),
 		unsafe.Offsetof(o.val_y_len) + unsafe.Sizeof(o.val_y_len),
 		unsafe.Offsetof(o.val_samples) + unsafe.Sizeof(o.val_samples),
+		unsafe.Offsetof(o.reduce) + unsafe.Sizeof(o.reduce),
+		unsafe.Offsetof(o.reduce_user) + unsafe.Sizeof(o.reduce_user),
+		unsafe.Offsetof(o.rank) + unsafe.Sizeof(o.rank),
+		unsafe.Offsetof(o.size) + unsafe.Sizeof(o.size),
 	}
 }()
 
@@ -528,6 +540,7 @@ func specFromC(p unsafe.Pointer) (core.Spec, error) {
 func (h *netHandle) fitOptionsFromC(p unsafe.Pointer) (core.FitOptions, error) {
 	o := core.FitOptions{Epochs: 1, Shuffle: true}
 	h.cb, h.userData, h.everyBatch = nil, nil, false
+	h.reduce, h.reduceUser = nil, nil
 	if p == nil {
 		return o, nil
 	}
@@ -559,6 +572,11 @@ func (h *netHandle) fitOptionsFromC(p unsafe.Pointer) (core.FitOptions, error) {
 	if co.progress != nil {
 		h.cb, h.userData, h.everyBatch = co.progress, co.user_data, co.progress_every_batch != 0
 		o.Progress = h.onProgress
+	}
+	o.Rank, o.Size = int(co.rank), int(co.size)
+	if co.reduce != nil {
+		h.reduce, h.reduceUser = co.reduce, co.reduce_user
+		o.Allreduce = h.onReduce
 	}
 	return o, nil
 }

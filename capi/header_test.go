@@ -190,6 +190,7 @@ func TestStatusValues(t *testing.T) {
 		"ENTRENA_ERR_STOPPED": statusStopped, "ENTRENA_ERR_MODEL": statusModel, "ENTRENA_ERR_VERSION": statusVersion,
 		"ENTRENA_ERR_IO": statusIO, "ENTRENA_ERR_HANDLE": statusHandle, "ENTRENA_ERR_BUSY": statusBusy,
 		"ENTRENA_ERR_KERNEL": statusKernel, "ENTRENA_ERR_INTERNAL": statusInternal,
+		"ENTRENA_ERR_REDUCE": statusReduce,
 	}
 	ms := regexp.MustCompile(`(?m)^\s*(ENTRENA_(?:OK|ERR_[A-Z]+)) = (\d+),?`).FindAllStringSubmatch(string(src), -1)
 	if len(ms) != len(go_) {

@@ -38,6 +38,9 @@ ENTRENA_INTERNAL entrena__thread *entrena__thread_state(void);
 /* Calls a progress callback (cgo cannot call C function pointers itself). */
 ENTRENA_INTERNAL int entrena__call_progress(entrena_progress_fn fn, const entrena_progress *p, void *user_data);
 
+/* Calls a fit's reduce callback. */
+ENTRENA_INTERNAL int entrena__call_reduce(entrena_reduce_fn fn, float *buf, int64_t n, void *user);
+
 /* The smallest struct_size each versioned struct may have: the fields a
  * caller must give (see CONVENTIONS, Versioned structs, in entrena.h). */
 #define ENTRENA__SPEC_MIN_SIZE (offsetof(entrena_spec, activations) + sizeof(const int32_t *))

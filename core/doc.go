@@ -32,6 +32,16 @@
 // inputs and outputs mean: feature names, label column, class labels,
 // feature and target scaling.
 //
+// # Past one machine
+//
+// Fit trains data-parallel across processes when FitOptions.Allreduce,
+// Rank and Size are set: each rank takes its share of every batch and the
+// hook (MPI_Allreduce or any sum across processes) combines the gradients
+// before the update, so that every rank applies the same step. Gradients
+// and ApplyGradients split a step for callers who drive their own loop;
+// BroadcastParams gives every rank rank 0's weights. See
+// docs/DISTRIBUTED.md.
+//
 // # Concurrency
 //
 // A Network is not safe for concurrent use: it serves one call at a time,

@@ -25,6 +25,10 @@ var (
 	ErrStopped  = errors.New("training stopped") // the progress callback asked to stop
 	ErrKernels  = errors.New("bad kernel selection")
 
+	// ErrReduce: FitOptions.Allreduce returned an error (it comes wrapped
+	// too), so the step's gradients were not applied.
+	ErrReduce = errors.New("all-reduce failed")
+
 	// ErrConcurrentUse: a call on a Network (or Predictor) while another
 	// call on it is running in another goroutine. The call did nothing. A
 	// Network serves one call at a time; serve one model from many

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -28,6 +29,16 @@ type FitOptions struct {
 	// SetLearningRate, CopyParams, Encode, Save, …) except Fit, FitContext,
 	// SetThreads and Close, which return ErrConcurrentUse there.
 	Progress func(p Progress) bool
+
+	// Data-parallel training over Size processes (ranks), each holding the
+	// same data and the same network (see Allreduce and
+	// docs/DISTRIBUTED.md): with Allreduce set, every step's gradients go
+	// through it before the update, each step takes BatchSize samples per
+	// rank, and the costs and validation figures Fit reports are those of
+	// all the ranks' samples. Size 0 means 1; Size > 1 needs Allreduce;
+	// Rank is in [0, Size).
+	Allreduce  Allreduce
+	Rank, Size int
 }
 
 // Progress is what Fit reports to FitOptions.Progress.
@@ -61,6 +72,8 @@ type fitBuffers struct {
 	// rngAtStart is the shuffle generator's state when Fit was called,
 	// restored when a bad input stops it.
 	rngAtStart rand.PCG
+
+	reduce [4]float32 // a data-parallel fit's validation sums
 }
 
 // Fit trains for opts.Epochs epochs over samples rows of x (samples×Inputs)
@@ -153,6 +166,9 @@ func (n *Network) checkFit(x, y []float32, samples int, opts *FitOptions) error 
 	if opts.BatchSize < 1 || opts.BatchSize > n.spec.MaxBatch {
 		return shapeErr("batch of %d samples; must be between 1 and the network's max batch %d", opts.BatchSize, n.spec.MaxBatch)
 	}
+	if err := checkRanks(opts); err != nil {
+		return err
+	}
 	if err := n.checkSamples(x, samples); err != nil {
 		return err
 	}
@@ -221,25 +237,40 @@ func (n *Network) epoch(ctx context.Context, x, y []float32, samples, e int, opt
 		n.shuffle(f.perm)
 	}
 	in, o, bs := n.Inputs(), n.Outputs(), opts.BatchSize
-	p := Progress{Epoch: e, Epochs: opts.Epochs, Batches: (samples + bs - 1) / bs}
+	// gs samples make a step: BatchSize from each rank (one rank: the batch).
+	gs := bs * opts.Size
+	p := Progress{Epoch: e, Epochs: opts.Epochs, Batches: (samples + gs - 1) / gs}
 	start := time.Now()
 	var sum float64
-	for s := 0; s < samples; s += bs {
-		b := min(bs, samples-s)
-		bx, by := x[s*in:(s+b)*in], y[s*o:(s+b)*o]
+	for s := 0; s < samples; s += gs {
+		gb := min(gs, samples-s)
+		lo := min(s+opts.Rank*bs, samples) // this rank's shard: b samples from lo
+		b := min(bs, samples-lo)
+		bx, by := x[lo*in:(lo+b)*in], y[lo*o:(lo+b)*o]
 		if opts.Shuffle {
 			bx, by = f.bx[:b*in], f.by[:b*o]
-			n.gather(bx, by, x, y, f.perm[s:s+b])
+			n.gather(bx, by, x, y, f.perm[lo:lo+b])
 		}
 		if i := n.firstNonFiniteN(bx); i >= 0 {
 			// Met in the first epoch, which visits every sample: back to
 			// the state before the call, shuffle generator included.
 			n.restoreEpochStart(step0)
 			*n.pcg = f.rngAtStart
-			return p, n.badInput(x, opts.Shuffle, s, i)
+			n.tellPeersBadInput(opts.Allreduce)
+			return p, n.badInput(x, opts.Shuffle, lo, i)
 		}
-		cost, err := n.step1(bx, by, b)
+		var cost float32
+		var err error
+		if opts.Allreduce != nil {
+			cost, err = n.reducedStep(bx, by, b, gb, opts.Allreduce)
+		} else {
+			cost, err = n.step1(bx, by, b)
+		}
 		if err != nil {
+			if errors.Is(err, errPeerBadInput) {
+				n.restoreEpochStart(step0)
+				*n.pcg = f.rngAtStart
+			}
 			return p, err
 		}
 		p.Batch++
@@ -247,8 +278,8 @@ func (n *Network) epoch(ctx context.Context, x, y []float32, samples, e int, opt
 			n.restoreEpochStart(step0)
 			return p, &DivergedError{Epoch: e, Batch: p.Batch, Cost: cost}
 		}
-		sum += float64(cost) * float64(b)
-		p.Samples += b
+		sum += float64(cost) * float64(gb)
+		p.Samples += gb
 		p.Cost = float32(sum / float64(p.Samples))
 		p.Elapsed = time.Since(start)
 		if opts.Progress != nil && p.Batch < p.Batches && !n.progress(opts.Progress, p) {
@@ -269,7 +300,7 @@ func (n *Network) epoch(ctx context.Context, x, y []float32, samples, e int, opt
 	}
 	p.EpochDone = true
 	if opts.ValSamples > 0 {
-		l, a, err := n.evaluate(opts.ValX, opts.ValY, opts.ValSamples)
+		l, a, err := n.validate(opts)
 		if err != nil {
 			return p, fmt.Errorf("validation data: %w", err)
 		}

@@ -138,7 +138,9 @@ func newNetwork(spec Spec) (n *Network, err error) {
 	// The checked footprint is at most math.MaxInt bytes: every count fits an int.
 	paramLen, actLen := int(lo.params), int(lo.acts)
 	n.params = asm.Aligned(paramLen)
-	n.grads = asm.Aligned(paramLen)
+	// Room past the gradients for what a data-parallel step reduces with
+	// them (distributed.go).
+	n.grads = asm.Aligned(paramLen + reduceExtra)[:paramLen]
 	if lo.opt >= 1 {
 		n.opt1 = asm.Aligned(paramLen)
 	}

@@ -10,17 +10,22 @@ PY_VENV         := $(BUILD)/venv-python
 PY_VENV_NONUMPY := $(BUILD)/venv-python-nonumpy
 PYTHON3         ?= python3
 PY_PIP_FLAGS    ?= --quiet --disable-pip-version-check
+# Where MPI is installed (make deps installs OpenMPI), the venvs get mpi4py
+# and the data-parallel tests must run rather than skip.
+PY_HAVE_MPI     := $(if $(shell command -v mpirun),1,0)
+PY_MPI4PY       := $(if $(filter 1,$(PY_HAVE_MPI)),mpi4py)
 # The suites' environment: never a library from the caller's environment,
 # the Go reference binary prebuilt once.
 PY_TEST_ENV     := env -u ENTRENA_LIBRARY -u ENTRENA_NO_NUMPY -u PYTHONPATH \
-	ENTRENA_EXPECT_INSTALLED=1 ENTRENA_EXPECT_ONNX=1 ENTRENA_GOREF=$(abspath $(PY_BUILD))/goref
+	ENTRENA_EXPECT_INSTALLED=1 ENTRENA_EXPECT_ONNX=1 ENTRENA_GOREF=$(abspath $(PY_BUILD))/goref \
+	ENTRENA_EXPECT_MPI=$(PY_HAVE_MPI)
 
 APT_PACKAGES += python3-venv python3-pip
-TEST_STEPS += test-python test-python-wheel
+TEST_STEPS += test-python test-python-wheel test-python-mpi
 PY_DIST         := $(BUILD)/dist
 PY_VENV_WHEEL   := $(BUILD)/venv-wheel
 
-.PHONY: python test-python test-python-wheel wheel python-examples bench-python
+.PHONY: python test-python test-python-wheel test-python-mpi wheel python-examples bench-python
 
 ## python: build the library (capi's `lib`) and copy it into the package folder
 python: lib
@@ -45,10 +50,10 @@ endef
 ## (pytest's exit status 5, "no tests collected", fails the target like any other)
 test-python: python $(PY_BUILD)/goref
 	@echo "== python: venv with numpy ($(PY_VENV))"
-	$(call py_venv,$(PY_VENV),numpy pytest matplotlib onnx onnxruntime)
+	$(call py_venv,$(PY_VENV),numpy pytest matplotlib onnx onnxruntime $(PY_MPI4PY))
 	cd $(PY_BUILD) && $(PY_TEST_ENV) $(abspath $(PY_VENV))/bin/python -m pytest -q -p no:cacheprovider $(abspath $(PY_DIR))/tests
 	@echo "== python: venv without numpy ($(PY_VENV_NONUMPY))"
-	$(call py_venv,$(PY_VENV_NONUMPY),pytest)
+	$(call py_venv,$(PY_VENV_NONUMPY),pytest $(PY_MPI4PY))
 	@! $(PY_VENV_NONUMPY)/bin/python -c 'import numpy' 2>/dev/null || { echo "numpy is importable in $(PY_VENV_NONUMPY)"; exit 1; }
 	cd $(PY_BUILD) && $(PY_TEST_ENV) $(abspath $(PY_VENV_NONUMPY))/bin/python -m pytest -q -p no:cacheprovider $(abspath $(PY_DIR))/tests
 	@echo "== python: the examples (installed package; without numpy, then with numpy and matplotlib; the Keras-style script on MNIST)"
@@ -62,6 +67,14 @@ test-python: python $(PY_BUILD)/goref
 	@for f in $(PY_BUILD)/lr_sweep.png $(PY_BUILD)/mnist_cost.png; do \
 		head -c 8 $$f | od -An -tx1 | grep -q '89 50 4e 47 0d 0a 1a 0a' || { echo "$$f: no PNG written"; exit 1; }; done
 	@echo "test-python: all Python tests passed"
+
+## test-python-mpi: the MPI example on 2 ranks (mpirun, loopback; MPIRUN is
+## capi/mpi.mk's), MNIST 10,000 images, 2 epochs (part of `make test`)
+test-python-mpi: python
+	$(call py_venv,$(PY_VENV),numpy mpi4py)
+	$(PY_TEST_ENV) $(MPIRUN) -np $(MPI_NP) $(PY_VENV)/bin/python $(PY_DIR)/examples/mpi_mnist.py \
+		--epochs 2 --limit 10000 --min-accuracy 0.85
+	@echo "test-python-mpi: passed"
 
 ## python-examples: the full learning-rate sweep and MNIST from the installed package
 ## (test-python runs shorter versions of both)

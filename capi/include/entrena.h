@@ -158,7 +158,8 @@ typedef enum entrena_status {
 	ENTRENA_ERR_HANDLE = 10,   /* NULL, unknown or destroyed handle */
 	ENTRENA_ERR_BUSY = 11,     /* handle in use by a running progress callback */
 	ENTRENA_ERR_KERNEL = 12,   /* unknown or unavailable kernel path (or bad ENTRENA_KERNELS) */
-	ENTRENA_ERR_INTERNAL = 13  /* a bug in entrena (a recovered Go panic); please report */
+	ENTRENA_ERR_INTERNAL = 13, /* a bug in entrena (a recovered Go panic); please report */
+	ENTRENA_ERR_REDUCE = 14    /* the fit's reduce callback failed (returned non-zero) */
 } entrena_status;
 
 /* A short static description of status ("not an error", "bad argument",
@@ -399,6 +400,21 @@ typedef struct entrena_progress {
  * another thread's call on that handle (see CONVENTIONS, Threads). */
 typedef int (*entrena_progress_fn)(const entrena_progress *progress, void *user_data);
 
+/* All-reduce callback of a data-parallel fit (see entrena_fit_options and
+ * docs/DISTRIBUTED.md): sum the n floats at buf element-wise over every
+ * rank, in place, leaving the same sums on every rank, then return 0 —
+ * MPI_Allreduce(MPI_IN_PLACE, buf, n, MPI_FLOAT, MPI_SUM, comm) is one.
+ * buf holds a step's gradients in the library's internal layout followed
+ * by a few floats of bookkeeping (so n is a little more than the parameter
+ * count), or at the end of an epoch the validation sums: sum them all.
+ * buf is valid during the call only. Each rank makes the same calls with
+ * the same n. It runs on the thread that called entrena_fit; its calls on
+ * the same handle get ENTRENA_ERR_BUSY. Non-zero: that rank's entrena_fit stops with
+ * ENTRENA_ERR_REDUCE without applying the step. A callback must not wait
+ * forever for a rank that has failed: give up after a timeout (for MPI:
+ * MPI_Iallreduce, then MPI_Test until a deadline) and return non-zero. */
+typedef int (*entrena_reduce_fn)(float *buf, int64_t n, void *user);
+
 /* Options of entrena_fit(). Initialise with entrena_fit_options_init(). */
 typedef struct entrena_fit_options {
 	uint32_t struct_size;         /* set by the init function (CONVENTIONS, Versioned structs) */
@@ -413,6 +429,18 @@ typedef struct entrena_fit_options {
 	const float *val_y;           /* validation targets, val_samples×outputs */
 	int64_t val_y_len;            /* floats in val_y */
 	int64_t val_samples;          /* 0: no validation */
+	/* Data-parallel training over `size` processes (ranks), each with the
+	 * same data, the same network (same seed, or parameters broadcast from
+	 * rank 0) and the same options but `rank`: each step takes batch_size
+	 * samples per rank (a global batch of batch_size × size, in the same
+	 * shuffled order on every rank), sums the ranks' gradients through
+	 * reduce, and applies the same update everywhere. Epoch costs and
+	 * validation metrics are those of the whole data. The progress
+	 * callback must decide alike on every rank (stop on all or none). */
+	entrena_reduce_fn reduce;     /* optional; required when size > 1 */
+	void *reduce_user;            /* passed to reduce, never dereferenced */
+	int32_t rank;                 /* this process's rank, 0 ≤ rank < size (default 0) */
+	int32_t size;                 /* number of ranks; 0 or 1: one (default 0) */
 } entrena_fit_options;
 
 /* Fill the opts_size bytes at opts with the defaults above (struct_size =

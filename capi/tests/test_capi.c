@@ -790,6 +790,21 @@ static int count_progress(const entrena_progress *p, void *user_data) {
 	return 0;
 }
 
+/* A reduce callback of one rank: the sum over one rank is buf itself. It
+ * records the calls and fails the call numbered fail_at (1-based). */
+struct reduce_log {
+	long calls;
+	long fail_at;
+	int64_t n;
+};
+
+static int log_reduce(float *buf, int64_t n, void *user) {
+	struct reduce_log *log = user;
+	(void)buf;
+	log->n = n;
+	return ++log->calls == log->fail_at ? -7 : 0;
+}
+
 /* Allocation: steady-state calls allocate nothing on the Go heap. */
 static void test_allocs(void) {
 	static const int32_t units[] = {64, 10};
@@ -891,7 +906,87 @@ static void test_allocs(void) {
 	       (unsigned long long)(m1 - m0));
 	EXPECT(calls == (1 + (quick ? 2 : 10)) * 20 * 8);
 	EXPECT(m1 - m0 <= (uint64_t)(quick ? 2 : 10) * one + 20);
+
+	/* And with a reduce callback on every step (a data-parallel fit of one
+	 * rank): no more than without. */
+	struct reduce_log log = {0};
+	o.reduce = log_reduce;
+	o.reduce_user = &log;
+	OK(entrena_fit(net, x, N * IN, y, N * 10, N, &o, &cost));
+	OK(entrena_debug_mallocs(&m0));
+	for (int i = 0; i < (quick ? 2 : 10); i++)
+		OK(entrena_fit(net, x, N * IN, y, N * 10, N, &o, &cost));
+	OK(entrena_debug_mallocs(&m1));
+	printf("  mallocs: %llu for 10 calls of 20 epochs × 8 batches with a reduce callback per batch\n",
+	       (unsigned long long)(m1 - m0));
+	EXPECT(log.calls == (1 + (quick ? 2 : 10)) * 20 * 8);
+	EXPECT(m1 - m0 <= (uint64_t)(quick ? 2 : 10) * one + 20);
 	OK(entrena_destroy(net));
+}
+
+/* The reduce callback: called once a step with more floats than the
+ * parameters (the gradients and the step's bookkeeping); a single rank
+ * trains as without it; a failure stops the fit with ENTRENA_ERR_REDUCE,
+ * keeping the steps applied before it; bad rank and size options. */
+static void test_reduce(void) {
+	entrena_net *plain = small_net(3), *hooked = small_net(3);
+	entrena_fit_options o;
+	struct reduce_log log = {0};
+	float a[4 * 3 + 3 + 3 * 2 + 2], b[sizeof a / sizeof a[0]], cost;
+	int64_t count;
+
+	OK(entrena_fit_options_init(&o));
+	EXPECT(o.reduce == NULL && o.reduce_user == NULL && o.rank == 0 && o.size == 0);
+	o.epochs = 5;
+	o.batch_size = 4;
+	OK(entrena_fit(plain, X, 64, Y, 32, 16, &o, &cost));
+	o.reduce = log_reduce;
+	o.reduce_user = &log;
+	o.size = 1;
+	OK(entrena_fit(hooked, X, 64, Y, 32, 16, &o, &cost));
+	OK(entrena_param_count(hooked, &count));
+	EXPECT(log.calls == 5 * 4 && log.n > count);
+	OK(entrena_get_params(plain, a, count));
+	OK(entrena_get_params(hooked, b, count));
+	for (int i = 0; i < count; i++)
+		EXPECT(fabsf(a[i] - b[i]) <= 1e-5f * (1 + fabsf(a[i])));
+
+	/* The third call fails: two steps applied (those of train_step on the
+	 * first two batches, in order without shuffling), then ENTRENA_ERR_REDUCE. */
+	entrena_net *failing = small_net(3), *two_steps = small_net(3);
+	log = (struct reduce_log){.fail_at = 3};
+	o.shuffle = 0;
+	EXPECT_STATUS(ENTRENA_ERR_REDUCE, entrena_fit(failing, X, 64, Y, 32, 16, &o, &cost));
+	EXPECT(strstr(entrena_errmsg(failing), "reduce callback returned -7") != NULL);
+	EXPECT(strcmp(entrena_status_string(ENTRENA_ERR_REDUCE), "reduce callback failed") == 0);
+	OK(entrena_train_step(two_steps, X, 16, Y, 8, 4, &cost));
+	OK(entrena_train_step(two_steps, X + 16, 16, Y + 8, 8, 4, &cost));
+	OK(entrena_get_params(two_steps, a, count));
+	OK(entrena_get_params(failing, b, count));
+	for (int i = 0; i < count; i++)
+		EXPECT(fabsf(a[i] - b[i]) <= 1e-5f * (1 + fabsf(a[i])));
+	OK(entrena_destroy(two_steps));
+
+	/* Two ranks need a reduce; the rank must lie in [0, size). */
+	o.reduce = NULL;
+	o.size = 2;
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_fit(failing, X, 64, Y, 32, 16, &o, &cost));
+	o.reduce = log_reduce;
+	o.rank = 2;
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_fit(failing, X, 64, Y, 32, 16, &o, &cost));
+	o.rank = -1;
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_fit(failing, X, 64, Y, 32, 16, &o, &cost));
+
+	/* A struct from the header before the reduce fields trains as one process. */
+	const size_t before_reduce = offsetof(entrena_fit_options, reduce);
+	OK(entrena_fit_options_init_sized(&o, before_reduce));
+	void *old = malloc(before_reduce);
+	memcpy(old, &o, before_reduce);
+	OK(entrena_fit(failing, X, 64, Y, 32, 16, old, &cost));
+	free(old);
+	OK(entrena_destroy(plain));
+	OK(entrena_destroy(hooked));
+	OK(entrena_destroy(failing));
 }
 
 /* Threads: separate handles in parallel; one handle shared (serialised). */
@@ -1292,7 +1387,8 @@ static void test_struct_versions(void) {
 	entrena_fit_options o;
 	memset(&o, 0, sizeof o);
 	OK((entrena_fit_options_init)(&o));
-	EXPECT(o.struct_size == sizeof o && o.epochs == 1 && o.shuffle == 1);
+	/* ABI 1's struct ends at val_samples, where the reduce fields begin. */
+	EXPECT(o.struct_size == offsetof(entrena_fit_options, reduce) && o.epochs == 1 && o.shuffle == 1);
 
 	/* An older fit options struct: no progress callback nor validation
 	 * fields, in a block of exactly its size. */
@@ -1431,6 +1527,7 @@ int main(int argc, char **argv) {
 	test_errmsg_threads();
 	test_kernel_env();
 	test_struct_versions();
+	test_reduce();
 	test_size_queries();
 	test_long_messages();
 	return report("test_capi");

@@ -26,7 +26,7 @@ from . import _lib
 from ._buffers import HAVE_NUMPY
 from .errors import (ArgumentError, BusyError, DataError, DivergedError, EntrenaError,
                      EntrenaIOError, HandleError, InternalError, KernelError, ModelError,
-                     ShapeError, SpecError, StoppedError, VersionError)
+                     ReduceError, ShapeError, SpecError, StoppedError, VersionError)
 from .model import (Adam, Dense, History, RegressionScores, SGD, Sequential, ThreadStats,
                     from_bytes, load_model, to_categorical)
 from .plot import plot_history
@@ -34,7 +34,7 @@ from .layers import Flatten, Input
 from .callbacks import Callback, EarlyStopping, LearningRateScheduler, ModelCheckpoint
 # Keras's module names, so that `import entrena as keras` scripts find
 # keras.layers.Dense, keras.callbacks.EarlyStopping, keras.optimizers.Adam ...
-from . import callbacks, layers, metrics, optimizers, utils  # noqa: E402,F401
+from . import callbacks, distributed, layers, metrics, optimizers, utils  # noqa: E402,F401
 from . import model as models  # noqa: E402 - keras.models.load_model
 
 __version__ = "0.1.0"
@@ -83,7 +83,7 @@ __all__ = [
     "cpu_features", "cpu_model", "use_kernels", "library_path", "HAVE_NUMPY",
     "EntrenaError", "ArgumentError", "SpecError", "ShapeError", "DataError", "DivergedError",
     "StoppedError", "ModelError", "VersionError", "EntrenaIOError", "HandleError", "BusyError",
-    "KernelError", "InternalError", "LibraryNotFoundError",
+    "KernelError", "InternalError", "ReduceError", "LibraryNotFoundError",
     "Input", "Flatten", "Callback", "EarlyStopping", "ModelCheckpoint", "LearningRateScheduler",
-    "callbacks", "layers", "metrics", "optimizers", "utils", "models",
+    "callbacks", "distributed", "layers", "metrics", "optimizers", "utils", "models",
 ]

@@ -14,7 +14,7 @@ from . import metrics as _metrics
 from . import schema as _schema
 from ._buffers import Floats, new_output, np
 from ._progress import ProgressBar
-from .errors import DivergedError, StoppedError
+from .errors import DivergedError, ReduceError, StoppedError
 
 
 class History:
@@ -229,9 +229,62 @@ class _EpochState:
             return 1
 
 
-def fit_options(epochs, batch_size, shuffle, VX, VY):
+class Reducer:
+    """The reduce callback of a data-parallel fit (see entrena.distributed):
+    hands allreduce a ctypes float array over the library's buffer and keeps
+    the exception it raises, which becomes the ReduceError's __cause__."""
+
+    def __init__(self, allreduce):
+        try:
+            self.rank, self.size = int(allreduce.rank), int(allreduce.size)
+        except AttributeError:
+            raise TypeError("allreduce must have rank and size attributes and sum a float32 "
+                            "buffer in place when called (see entrena.distributed), not %r"
+                            % (allreduce,)) from None
+        if not callable(allreduce):
+            raise TypeError("allreduce must be callable: allreduce(buf) sums buf over the ranks")
+        self.allreduce = allreduce
+        self.exc = None
+        self._arrays = {}  # buffer length -> ctypes array type
+        self.cfun = _lib.REDUCE_FN(self)
+
+    def __call__(self, addr, n, _user):
+        try:
+            t = self._arrays.get(n)
+            if t is None:
+                t = self._arrays[n] = ctypes.c_float * n
+            self.allreduce(t.from_address(addr))
+            return 0
+        except BaseException as e:  # noqa: BLE001 - the ReduceError's cause
+            self.exc = e
+            return 1
+
+    @contextlib.contextmanager
+    def errors(self):
+        """Gives a ReduceError the allreduce's own exception as its cause."""
+        try:
+            yield
+        except ReduceError as e:
+            if self.exc is not None:
+                raise e from self.exc
+            raise
+
+
+@contextlib.contextmanager
+def _no_reducer():
+    yield
+
+
+def reduce_errors(reducer):
+    """reducer.errors(), or nothing to do without a reducer."""
+    return reducer.errors() if reducer is not None else _no_reducer()
+
+
+def fit_options(epochs, batch_size, shuffle, VX, VY, reducer=None):
     """entrena_fit_options for a fit: progress after every batch, the
-    validation buffers when given (VX, VY: floats_in results or None)."""
+    validation buffers when given (VX, VY: floats_in results or None), and
+    a data-parallel fit's reduce callback, rank and size (reducer: a
+    Reducer or None)."""
     opts = _lib.FitOptions()
     _lib.fit_options_init(opts)
     opts.epochs = epochs
@@ -242,11 +295,14 @@ def fit_options(epochs, batch_size, shuffle, VX, VY):
         opts.val_x, opts.val_x_len = VX.addr, VX.size
         opts.val_y, opts.val_y_len = VY.addr, VY.size
         opts.val_samples = VX.samples
+    if reducer is not None:
+        opts.reduce = reducer.cfun
+        opts.rank, opts.size = reducer.rank, reducer.size
     return opts
 
 
 def run_by_epoch(model, X, Y, VX, VY, reg, epochs, initial_epoch, batch_size, shuffle, verbose,
-                 callbacks, callback):
+                 callbacks, callback, reducer=None):
     """fit with callbacks objects or compiled metrics: one library fit per
     epoch, so that between epochs the metrics are computed and callbacks may
     use the model. Returns the History: with compiled metrics its keys are
@@ -270,7 +326,7 @@ def run_by_epoch(model, X, Y, VX, VY, reg, epochs, initial_epoch, batch_size, sh
         cb.set_params({"epochs": epochs, "steps": -(-X.samples // bs), "verbose": verbose})
     bar = ProgressBar(epochs, verbose) if verbose else None
     state = _EpochState(bar, epochs, cbs, callback)
-    opts = fit_options(1, bs, shuffle, VX, VY)
+    opts = fit_options(1, bs, shuffle, VX, VY, reducer)
     cfun = _lib.PROGRESS_FN(state)  # kept alive by this frame during the calls
     opts.progress = cfun
     cost = c_float()
@@ -284,7 +340,8 @@ def run_by_epoch(model, X, Y, VX, VY, reg, epochs, initial_epoch, batch_size, sh
                 cb.on_epoch_begin(epoch, logs)
             state.epoch, state.done = epoch + 1, None
             try:
-                _lib.fit(h, X.ptr, X.size, Y.ptr, Y.size, X.samples, byref(opts), byref(cost))
+                with reduce_errors(reducer):
+                    _lib.fit(h, X.ptr, X.size, Y.ptr, Y.size, X.samples, byref(opts), byref(cost))
             except StoppedError:
                 pass
             except DivergedError as e:

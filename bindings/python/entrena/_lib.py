@@ -109,6 +109,8 @@ class Progress(Structure):
 
 
 PROGRESS_FN = CFUNCTYPE(c_int, POINTER(Progress), c_void_p)
+# entrena_reduce_fn: (float *buf, int64_t n, void *user); buf as an address.
+REDUCE_FN = CFUNCTYPE(c_int, c_void_p, c_int64, c_void_p)
 
 
 class FitOptions(Structure):
@@ -126,6 +128,10 @@ class FitOptions(Structure):
         ("val_y", c_void_p),
         ("val_y_len", c_int64),
         ("val_samples", c_int64),
+        ("reduce", REDUCE_FN),
+        ("reduce_user", c_void_p),
+        ("rank", c_int32),
+        ("size", c_int32),
     ]
 
 

@@ -88,9 +88,16 @@ class InternalError(EntrenaError):
     status = 13
 
 
+class ReduceError(EntrenaError):
+    """ENTRENA_ERR_REDUCE: the all-reduce of a data-parallel fit failed (on
+    this rank, or it timed out waiting for another); the step was not
+    applied. Its __cause__ is the allreduce's own exception, when it raised one."""
+    status = 14
+
+
 _BY_STATUS = {c.status: c for c in (
     ArgumentError, SpecError, ShapeError, DataError, DivergedError, StoppedError, ModelError,
-    VersionError, EntrenaIOError, HandleError, BusyError, KernelError, InternalError)}
+    VersionError, EntrenaIOError, HandleError, BusyError, KernelError, InternalError, ReduceError)}
 
 
 def from_status(status, message, function=None, os_errno=0):

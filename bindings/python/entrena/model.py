@@ -488,7 +488,7 @@ class Sequential:
 
     def fit(self, x=None, y=None, *, batch_size=None, epochs=1, verbose=1, callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0,
-            learning_rate=None, seed=None, callback=None):
+            learning_rate=None, seed=None, callback=None, allreduce=None):
         """Train for ``epochs`` passes over (x, y); returns a History.
         Everything after y is a keyword, as Keras scripts write it.
 
@@ -514,6 +514,11 @@ class Sequential:
                         after that batch and fit returns the partial history
                         with ``stopped`` set. It must not call this model
                         (BusyError).
+        allreduce       data-parallel training across processes (see
+                        entrena.distributed): each step takes batch_size
+                        samples on each of allreduce.size ranks and sums
+                        their gradients with allreduce(buf); x and y must be
+                        the same on every rank. ReduceError when it fails.
 
         With ``callbacks`` or compiled ``metrics`` the fit runs one epoch at
         a time (callbacks may use the model between epochs) and the history
@@ -558,10 +563,11 @@ class Sequential:
             m = sum(yv) / len(yv) if yv else 0.0
             var = sum((v - m) ** 2 for v in yv) / len(yv) if yv else 0.0
             reg = (self._tscale.scale[0] if self._tscale is not None else 1.0, var)
+        reducer = _fit.Reducer(allreduce) if allreduce is not None else None
         if callbacks or self._metric_names or initial_epoch:
             return _fit.run_by_epoch(self, X, Y, VX, VY, reg, epochs, initial_epoch, batch_size,
-                                     shuffle, verbose, callbacks, callback)
-        opts = _fit.fit_options(epochs, int(batch_size or 0), shuffle, VX, VY)
+                                     shuffle, verbose, callbacks, callback, reducer)
+        opts = _fit.fit_options(epochs, int(batch_size or 0), shuffle, VX, VY, reducer)
         hist = History(VX is not None, reg)
         self.history = hist
         state = _FitState(hist, epochs, verbose, callback)
@@ -570,7 +576,8 @@ class Sequential:
         cost = c_float()
         with sigint_to_flag(state):
             try:
-                _lib.fit(h, X.ptr, X.size, Y.ptr, Y.size, X.samples, byref(opts), byref(cost))
+                with _fit.reduce_errors(reducer):
+                    _lib.fit(h, X.ptr, X.size, Y.ptr, Y.size, X.samples, byref(opts), byref(cost))
             except StoppedError:
                 hist.stopped = True
             except DivergedError as e:
