@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -78,6 +79,7 @@ func Compare(w io.Writer, names []string, reps []*Report, group string, ratio bo
 		hdr = append(hdr, fmt.Sprintf("[%d]/[1]", i))
 	}
 	var rows [][]string
+	agree, both := make([][2]int, len(reps)), make([][2]int, len(reps)) // [all rows, rows against another implementation]
 	for _, k := range keys {
 		f := strings.Split(k, "|")
 		line, unit := f, ""
@@ -90,7 +92,10 @@ func Compare(w io.Writer, names []string, reps []*Report, group string, ratio bo
 			}
 			unit, line = c.Unit, append(line, figure(value(reps[i], c)))
 			if base, ok := table[0][k]; ok && value(reps[0], base) > 0 {
-				quot = append(quot, fmt.Sprintf("%.2f×", value(reps[i], c)/value(reps[0], base)))
+				q, other := value(reps[i], c)/value(reps[0], base), map[bool]int{true: 1}[!isGo(c.Impl)]
+				in := map[bool]int{true: 1}[math.Abs(q-1) <= steadyWithin]
+				both[i], agree[i] = [2]int{both[i][0] + 1, both[i][1] + other}, [2]int{agree[i][0] + in, agree[i][1] + in*other}
+				quot = append(quot, fmt.Sprintf("%.2f×", q))
 			} else {
 				quot = append(quot, "-")
 			}
@@ -98,6 +103,10 @@ func Compare(w io.Writer, names []string, reps []*Report, group string, ratio bo
 		rows = append(rows, append(append(append(line[:4:4], unit), line[4:]...), quot[1:]...))
 	}
 	writeTable(w, false, hdr, rows)
+	for i := 1; ratio && i < len(reps); i++ {
+		fmt.Fprintf(w, "[%d] against [1]: %d of %d ratios within ±%.0f%%; of entrena against another implementation %d of %d\n",
+			i+1, agree[i][0], both[i][0], 100*steadyWithin, agree[i][1], both[i][1])
+	}
 }
 
 // cpuFigures are the rows of the across-CPU table: entrena's best row of a

@@ -156,7 +156,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fashionEp := fs.Int("fashionepochs", 0, "`epochs` of the Fashion-MNIST comparison (default 5, 1 with -quick)")
 	outDir := fs.String("out", "", "write JSON, chart and COMPARISON.md into this `dir`ectory")
 	chart := fs.String("chart", "", "write the GFLOPS-vs-size chart to this PNG `file`")
-	reps := fs.Int("reps", 0, "recorded `rounds` per comparison (default 5, 9 where a peer takes part; 3 with -quick)")
+	reps := fs.Int("reps", 0, "recorded `rounds` per comparison (default 7, 11 where a peer takes part, 5 of an epoch; 3 with -quick)")
 	verbose := fs.Bool("v", false, "print each row as it is measured")
 	if err := fs.Parse(args); err != nil {
 		return map[bool]int{true: 0, false: 2}[errors.Is(err, flag.ErrHelp)]
@@ -168,8 +168,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	r := &runner{quick: *quick, rep: &Report{Schema: SchemaVersion, Created: time.Now().UTC(), Quick: *quick, Machine: probeMachine(),
 		Command: strings.TrimSpace("go run ./bench " + strings.Join(args, " "))}, workers: map[string]*worker{}, noted: map[string]bool{},
-		status: stderr, epochSamples: cmp.Or(*samples, 60000), epochRounds: cmp.Or(*reps, 3), fashionEpochs: cmp.Or(*fashionEp, 5),
-		rounds: 5, budget: 20 * time.Millisecond, peerRounds: 9, peerBudget: 50 * time.Millisecond, settle: 100 * time.Millisecond}
+		status: stderr, epochSamples: cmp.Or(*samples, 60000), epochRounds: cmp.Or(*reps, 5), fashionEpochs: cmp.Or(*fashionEp, 5),
+		rounds: 7, budget: 10 * time.Millisecond, peerRounds: 11, peerBudget: 25 * time.Millisecond, settle: 100 * time.Millisecond}
 	if *quick {
 		r.rounds, r.budget, r.peerRounds, r.peerBudget, r.settle = 3, 3*time.Millisecond, 3, 3*time.Millisecond, 5*time.Millisecond
 		r.epochSamples, r.fashionEpochs = cmp.Or(*samples, 6000), cmp.Or(*fashionEp, 1)
