@@ -118,7 +118,7 @@ func (r *runner) runSteps() {
 		if c.name == xorNet.name {
 			w.cmd, w.cArgs = map[string]any{"op": "xor"}, []string{"--samples", "500"}
 		} else if c.batch == 1 {
-			w.cArgs, w.flops = []string{"--samples", itoa(map[bool]int{false: 2000, true: 500}[r.quick])}, mnistNet.flopsPerSample()
+			w.cArgs, w.flops = []string{"--samples", "50"}, mnistNet.flopsPerSample() // three blocks of about a turn's length
 		}
 		r.measureWork(append(sides, r.peerSides(w)...), 0)
 		for _, cl := range closers {
