@@ -27,7 +27,8 @@ type side struct {
 	bench    func(b *testing.B)                                  // a Go side
 	peer     func(budget time.Duration) (sec float64, err error) // otherwise: seconds per op
 	finish   func(row *Row)                                      // what the rounds do not measure (accuracy)
-	times    []float64                                           // seconds per op, one per recorded round
+	close    func()                                              // releases what the side holds, after its row
+	times    []float64                                           // seconds per op, one per recorded turn
 	allocs   float64
 	err      error
 }
@@ -140,6 +141,12 @@ func (r *runner) measureWork(sides []*side, rounds int) {
 		}
 		r.add(row)
 	}
+	for _, s := range sides {
+		if s.close != nil {
+			s.close()
+		}
+	}
+	r.use(r.best())
 }
 
 // turn runs side s once for about budget and returns its seconds per op
