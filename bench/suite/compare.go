@@ -137,16 +137,7 @@ func CompareCPUs(w io.Writer, reps []*Report) {
 		fig, vs := []string{f.label}, []string{"  ÷ fastest peer"}
 		for _, rep := range reps {
 			threads := map[bool]int{false: 1, true: rep.Machine.LogicalCPU}[f.allThreads]
-			var ours, peer Row
-			for _, r := range rep.Rows {
-				if r.Group != f.group || r.Name != f.name || r.Threads != threads {
-					continue
-				} else if isGo(r.Impl) && r.Metric > ours.Metric {
-					ours = r
-				} else if !strings.HasPrefix(r.Impl, "entrena") && r.Impl != "gonum" && r.Metric > peer.Metric {
-					peer = r
-				}
-			}
+			ours, peer := bestRow(rep, f.group, f.name, threads, func(r Row) bool { return isGo(r.Impl) }), bestRow(rep, f.group, f.name, threads, isPeer)
 			switch {
 			case ours.Metric == 0:
 				fig, vs = append(fig, "-"), append(vs, "")
