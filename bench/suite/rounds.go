@@ -73,7 +73,7 @@ func (r *runner) measureWork(sides []*side, rounds int) {
 		rounds, first = r.rounds, -1
 		for _, s := range sides {
 			if s.external {
-				rounds, budget = max(rounds, r.peerRounds), max(budget, r.peerBudget)
+				budget = max(budget, r.peerBudget)
 			}
 		}
 	}

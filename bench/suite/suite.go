@@ -43,10 +43,9 @@ type runner struct {
 	threads     []int     // thread counts of the multi-core rows
 	log, status io.Writer // -v: every row as measured; the progress line
 	peersDir    string    // "" without -peers
-	// Recorded rounds per comparison and their budget; more and longer ones
-	// where a peer takes part (its verdict must hold), then a pause after a
-	// multi-threaded peer's round.
-	rounds, peerRounds                       int
+	// Recorded rounds per comparison and the budget of a turn, a longer one
+	// where a peer takes part, then a pause after a multi-threaded peer's turn.
+	rounds                                   int
 	budget, peerBudget, settle               time.Duration
 	epochSamples, epochRounds, fashionEpochs int // one epoch per side per round
 	workers                                  map[string]*worker
@@ -101,23 +100,18 @@ func (r *runner) progress() {
 }
 
 // estimateRun is roughly how long the run takes on a quiet two-core
-// machine (a busier one takes longer).
+// machine (a busier one takes longer): seconds of each group in a full run,
+// without and with peers, scaled by the rounds, turns and epochs asked for.
 func (r *runner) estimateRun(want func(string) bool) time.Duration {
-	k := float64(r.rounds+1) * r.budget.Seconds() / 0.12 // 1: the kernel rounds of a full run
-	th := float64(len(r.threads))
-	epochs := float64(2*r.epochRounds) * th * float64(r.epochSamples) / 100e3
-	fashion := float64(r.fashionEpochs) * th * 0.5
-	sec := map[string]float64{"memory": 3, "gemm": 30 * k, "eltwise": 45 * k, "step": 6 * k, "epoch": epochs, "fashion": fashion, "contention": 40}
-	if r.peersDir != "" {
-		pr := float64(r.peerRounds+1) * (r.peerBudget.Seconds()*20 + 4*r.settle.Seconds())
-		sec["gemm"] += float64(len(gemmShapes(r.quick))) * (pr + float64(r.peerRounds+1)*0.5)
-		sec["eltwise"] += float64(2*len(eltSizes(r.quick))) * pr / 2
-		sec["step"] += float64(len(stepCases(r.quick))) * pr
-		sec["epoch"], sec["fashion"] = 20*epochs+30, 25*fashion+10
-	}
+	peers := map[bool]int{true: 1}[r.peersDir != ""]
+	kernel := float64(r.rounds+1) * r.budget.Seconds() / 0.1
+	peer := float64(r.rounds+1) * (r.peerBudget + r.settle).Seconds() / 1.2
+	epochs := float64(r.epochRounds*r.epochSamples) / 300e3
+	sec := map[string][2]float64{"memory": {2, 2}, "gemm": {25 * kernel, 300 * peer}, "eltwise": {30 * kernel, 60 * peer}, "step": {4 * kernel, 30 * peer},
+		"epoch": {8 * epochs, 120 * epochs}, "fashion": {2 * float64(r.fashionEpochs), 20 * float64(r.fashionEpochs)}, "contention": {40, 40}}
 	total := 2.0
 	for g, s := range sec {
-		total += map[bool]float64{true: s}[want(g)]
+		total += map[bool]float64{true: s[peers]}[want(g)]
 	}
 	return time.Duration(total * float64(time.Second))
 }
@@ -156,7 +150,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fashionEp := fs.Int("fashionepochs", 0, "`epochs` of the Fashion-MNIST comparison (default 5, 1 with -quick)")
 	outDir := fs.String("out", "", "write JSON, chart and COMPARISON.md into this `dir`ectory")
 	chart := fs.String("chart", "", "write the GFLOPS-vs-size chart to this PNG `file`")
-	reps := fs.Int("reps", 0, "recorded `rounds` per comparison (default 7, 11 where a peer takes part, 5 of an epoch; 3 with -quick)")
+	reps := fs.Int("reps", 0, "recorded `rounds` per comparison (default 9, 5 of an epoch; 3 with -quick)")
 	verbose := fs.Bool("v", false, "print each row as it is measured")
 	if err := fs.Parse(args); err != nil {
 		return map[bool]int{true: 0, false: 2}[errors.Is(err, flag.ErrHelp)]
@@ -169,13 +163,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	r := &runner{quick: *quick, rep: &Report{Schema: SchemaVersion, Created: time.Now().UTC(), Quick: *quick, Machine: probeMachine(),
 		Command: strings.TrimSpace("go run ./bench " + strings.Join(args, " "))}, workers: map[string]*worker{}, noted: map[string]bool{},
 		status: stderr, epochSamples: cmp.Or(*samples, 60000), epochRounds: cmp.Or(*reps, 5), fashionEpochs: cmp.Or(*fashionEp, 5),
-		rounds: 7, budget: 10 * time.Millisecond, peerRounds: 11, peerBudget: 25 * time.Millisecond, settle: 100 * time.Millisecond}
+		rounds: 9, budget: 10 * time.Millisecond, peerBudget: 20 * time.Millisecond, settle: 100 * time.Millisecond}
 	if *quick {
-		r.rounds, r.budget, r.peerRounds, r.peerBudget, r.settle = 3, 3*time.Millisecond, 3, 3*time.Millisecond, 5*time.Millisecond
+		r.rounds, r.budget, r.peerBudget, r.settle = 3, 3*time.Millisecond, 3*time.Millisecond, 5*time.Millisecond
 		r.epochSamples, r.fashionEpochs = cmp.Or(*samples, 6000), cmp.Or(*fashionEp, 1)
 	}
 	if *reps > 0 {
-		r.rounds, r.peerRounds = *reps, *reps
+		r.rounds = *reps
 	}
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, d := range bi.Deps {
@@ -205,9 +199,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	defer func() { _ = asm.Use(prev) }()
 	defer r.closePeers()
 	r.start, r.estimate = time.Now(), r.estimateRun(want)
-	fmt.Fprintf(stderr, "bench: %s, paths %s, threads %v, %d rounds per comparison%s; this takes about %s\n",
-		r.rep.Machine.Model, strings.Join(r.paths, ","), r.threads, r.rounds,
-		map[bool]string{true: fmt.Sprintf(" (%d with a peer)", r.peerRounds)}[*peers], r.estimate.Round(time.Second))
+	fmt.Fprintf(stderr, "bench: %s, paths %s, threads %v, %d rounds per comparison; this takes about %s\n",
+		r.rep.Machine.Model, strings.Join(r.paths, ","), r.threads, r.rounds, r.estimate.Round(time.Second))
 	for _, p := range r.paths {
 		if g, err := peak.Measure(p, map[bool]time.Duration{false: 300, true: 30}[r.quick]*time.Millisecond); err == nil {
 			r.rep.Peaks = append(r.rep.Peaks, Peak{Path: p, GFLOPS: g})

@@ -352,12 +352,12 @@ func TestDeadWorkerIsReported(t *testing.T) {
 	r.closePeers()
 }
 
-// TestPeerComparisonsTakeMoreRoundsAndSettle: a work with a peer runs the
-// peer rounds at the peer budget, and a multi-threaded peer process that
+// TestPeerComparisonsTakeLongerTurnsAndSettle: a work with a peer runs its
+// turns at the peer budget, and a multi-threaded peer process that
 // lives on is followed by the settling pause.
-func TestPeerComparisonsTakeMoreRoundsAndSettle(t *testing.T) {
+func TestPeerComparisonsTakeLongerTurnsAndSettle(t *testing.T) {
 	r := testRunner()
-	r.peerRounds, r.peerBudget, r.settle = 4, 7*time.Millisecond, 20*time.Millisecond
+	r.rounds, r.peerBudget, r.settle = 4, 7*time.Millisecond, 20*time.Millisecond
 	var budgets []time.Duration
 	peer := fixed("peer", 1, 1)
 	peer.external, peer.lingers, peer.row.Threads = true, true, 2
