@@ -1,12 +1,10 @@
 package suite
 
 import (
-	"cmp"
 	"flag"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -18,7 +16,6 @@ import (
 func compareMain(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench compare", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	group := fs.String("group", "", "only rows of this `group` (with files)")
 	ratio := fs.Bool("ratio", false, "compare each row's entrena ÷ this (over rounds) instead of its figure (with files)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -46,14 +43,14 @@ func compareMain(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() == 0 {
 		CompareCPUs(stdout, reps)
 	} else {
-		Compare(stdout, files, reps, *group, *ratio)
+		Compare(stdout, files, reps, *ratio)
 	}
 	return 0
 }
 
 // Compare prints several reports' rows side by side: a column of figures
 // (with ratio, of entrena ÷ this) per report, then each one's over the first's.
-func Compare(w io.Writer, names []string, reps []*Report, group string, ratio bool) {
+func Compare(w io.Writer, names []string, reps []*Report, ratio bool) {
 	value := func(rep *Report, r Row) float64 {
 		if ratio {
 			x, _, _ := ratioOf(rep, r)
@@ -68,7 +65,7 @@ func Compare(w io.Writer, names []string, reps []*Report, group string, ratio bo
 		fmt.Fprintf(w, "[%d] %s: %s, %d cpu, %s, %s\n", i+1, names[i], r.Machine.Model, r.Machine.LogicalCPU, r.Machine.GoVersion, r.Created.Format("2006-01-02 15:04"))
 		hdr, table[i] = append(hdr, fmt.Sprintf("[%d]", i+1)), map[string]Row{}
 		for _, row := range r.Rows {
-			if k := row.Key(); (group == "" || row.Group == group) && (!ratio || value(r, row) != 0) {
+			if k := row.Key(); !ratio || value(r, row) != 0 {
 				if table[i][k] = row; !slices.Contains(keys, k) {
 					keys = append(keys, k)
 				}
@@ -154,36 +151,4 @@ func CompareCPUs(w io.Writer, reps []*Report) {
 		rows = append(rows, fig, vs)
 	}
 	writeTable(w, false, hdr, rows)
-}
-
-// renderMain implements `bench render`: COMPARISON.md (and with -chart
-// gemm.png) again from a result file, in this program's layout.
-func renderMain(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("bench render", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	out := fs.String("o", "", "output `file` (default COMPARISON.md beside the result file; - for stdout)")
-	chart := fs.Bool("chart", false, "also draw gemm.png beside it")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: bench render [-o FILE] [-chart] results.json")
-		return 2
-	}
-	rep, err := ReadReport(fs.Arg(0))
-	dir := filepath.Dir(fs.Arg(0))
-	png, link := filepath.Join(dir, "gemm.png"), ""
-	if err == nil && *chart {
-		err = writeFile(png, func(w io.Writer) error { return WriteChart(w, rep) })
-	}
-	if _, err := os.Stat(png); err == nil && *out != "-" {
-		link = "gemm.png"
-	}
-	if err == nil && *out == "-" {
-		err = WriteMarkdown(stdout, rep, link)
-	} else if err == nil {
-		err = writeFile(cmp.Or(*out, filepath.Join(dir, "COMPARISON.md")), func(w io.Writer) error { return WriteMarkdown(w, rep, link) })
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "bench render:", err)
-		return 1
-	}
-	return 0
 }

@@ -70,10 +70,6 @@ func ratioOf(rep *Report, r Row) (ratio, lo, hi float64) {
 	return ref.Metric / r.Metric, 0, 0
 }
 
-func ratioText(r Row) string {
-	return map[bool]string{true: fmt.Sprintf("%.2f× %s", r.Ratio, spreadText(r.RatioCI, r.RatioLo, r.RatioHi))}[r.Ratio > 0]
-}
-
 // spreadText is a ratio's ~95 % interval (ci, a share; 0: none recorded)
 // and its range over the rounds.
 func spreadText(ci, lo, hi float64) string {

@@ -139,7 +139,7 @@ func (r *runner) measureWork(sides []*side, rounds int) {
 		if s.finish != nil {
 			s.finish(&row)
 		}
-		r.add(row)
+		r.rep.Rows = append(r.rep.Rows, row)
 	}
 	for _, s := range sides {
 		if s.close != nil {

@@ -27,8 +27,7 @@ import (
 
 const usage = `usage:
   bench [flags]                       measure this machine (and the peers with -peers)
-  bench compare [-group g] [-ratio] [a.json ...]  result files side by side; without files, every CPU in bench/results
-  bench render [-o FILE] [-chart] results.json  write COMPARISON.md (and gemm.png) again from a result file
+  bench compare [-ratio] [a.json ...]  result files side by side; without files, every CPU in bench/results
   bench slug [-best]                  this CPU's folder name under bench/results (-best: the best kernel path)
   bench goals results.json            check a result file against bench/GOALS.md (exit status 1 if one is not reached)
 
@@ -37,12 +36,12 @@ flags:
 
 // runner carries one benchmark run.
 type runner struct {
-	rep         *Report
-	quick       bool
-	paths       []string  // kernel paths to measure, best last
-	threads     []int     // thread counts of the multi-core rows
-	log, status io.Writer // -v: every row as measured; the progress line
-	peersDir    string    // "" without -peers
+	rep      *Report
+	quick    bool
+	paths    []string  // kernel paths to measure, best last
+	threads  []int     // thread counts of the multi-core rows
+	status   io.Writer // the progress line
+	peersDir string    // "" without -peers
 	// Recorded rounds per comparison and the budget of a turn, a longer one
 	// where a peer takes part, then a pause after a multi-threaded peer's turn.
 	rounds                                   int
@@ -61,13 +60,6 @@ var flagSet = flag.Set
 
 func (r *runner) skip(format string, args ...any) {
 	r.rep.Skipped = append(r.rep.Skipped, fmt.Sprintf(format, args...))
-}
-
-func (r *runner) add(row Row) {
-	r.rep.Rows = append(r.rep.Rows, row)
-	if r.log != nil {
-		fmt.Fprintf(r.log, "%-8s %-36s %-22s t=%d %10.4g %-9s %s\n", row.Group, row.Name, row.Impl, row.Threads, row.Metric, row.Unit, ratioText(row))
-	}
 }
 
 func (r *runner) use(path string) { _ = asm.Use(path) } // paths come from asm.Available
@@ -123,8 +115,6 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		switch args[0] {
 		case "compare":
 			return compareMain(args[1:], stdout, stderr)
-		case "render":
-			return renderMain(args[1:], stdout, stderr)
 		case "goals":
 			return goalsMain(args[1:], stdout, stderr)
 		case "slug": // for bench.mk
@@ -149,9 +139,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	samples := fs.Int("samples", 0, "`samples` of the synthetic training epoch, entrena and the peers (default 60000, 6000 with -quick)")
 	fashionEp := fs.Int("fashionepochs", 0, "`epochs` of the Fashion-MNIST comparison (default 5, 1 with -quick)")
 	outDir := fs.String("out", "", "write JSON, chart and COMPARISON.md into this `dir`ectory")
-	chart := fs.String("chart", "", "write the GFLOPS-vs-size chart to this PNG `file`")
 	reps := fs.Int("reps", 0, "recorded `rounds` per comparison (default 9, 5 of an epoch; 3 with -quick)")
-	verbose := fs.Bool("v", false, "print each row as it is measured")
 	if err := fs.Parse(args); err != nil {
 		return map[bool]int{true: 0, false: 2}[errors.Is(err, flag.ErrHelp)]
 	}
@@ -176,7 +164,6 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			r.gonumVersion += map[bool]string{true: d.Version}[d.Path == "gonum.org/v1/gonum"]
 		}
 	}
-	r.log = map[bool]io.Writer{true: stderr}[*verbose]
 	var err error
 	if r.paths, err = parsePaths(*pathsFlag); err == nil {
 		r.threads, err = parseThreads(*threadsFlag)
@@ -234,14 +221,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		*jsonOut = cmp.Or(*jsonOut, filepath.Join(*outDir, "results.json"))
-		if *chart == "" && want("gemm") {
-			*chart = filepath.Join(*outDir, "gemm.png")
+		chart := map[bool]string{true: "gemm.png"}[want("gemm")]
+		write("COMPARISON.md", filepath.Join(*outDir, "COMPARISON.md"), func(w io.Writer) error { return WriteMarkdown(w, r.rep, chart) })
+		if chart != "" {
+			write("chart", filepath.Join(*outDir, chart), func(w io.Writer) error { return WriteChart(w, r.rep) })
 		}
-		link := map[bool]string{true: filepath.Base(*chart)}[*chart != ""]
-		write("COMPARISON.md", filepath.Join(*outDir, "COMPARISON.md"), func(w io.Writer) error { return WriteMarkdown(w, r.rep, link) })
 	}
 	write("json", *jsonOut, r.rep.writeJSON)
-	write("chart", *chart, func(w io.Writer) error { return WriteChart(w, r.rep) })
 	return status
 }
 

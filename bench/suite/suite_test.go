@@ -230,13 +230,13 @@ func TestCommittedResultsRender(t *testing.T) {
 		reps = append(reps, rep)
 	}
 	var cmp bytes.Buffer
-	Compare(&cmp, files, reps, "", false)
+	Compare(&cmp, files, reps, false)
 	if !strings.Contains(cmp.String(), "[2]/[1]") {
 		t.Errorf("compare:\n%s", cmp.String())
 	}
 	// Two runs' ratios side by side: the peer row of the sample report.
 	cmp.Reset()
-	Compare(&cmp, []string{"a", "b"}, []*Report{sampleReport("A", 1), sampleReport("B", 1.1)}, "", true)
+	Compare(&cmp, []string{"a", "b"}, []*Report{sampleReport("A", 1), sampleReport("B", 1.1)}, true)
 	if !strings.Contains(cmp.String(), "openblas-c") || !strings.Contains(cmp.String(), "1.10×") || strings.Contains(cmp.String(), "epoch") {
 		t.Errorf("compare -ratio:\n%s", cmp.String())
 	}
