@@ -64,7 +64,7 @@ func randSlice(rng *rand.Rand, n int) []float32 {
 var benchErr error
 
 // onPath runs f with path selected (every side selects its own path, as
-// the rounds alternate sides).
+// the turns alternate sides).
 func onPath(path string, f func() error) func(b *testing.B) {
 	return func(b *testing.B) {
 		b.StopTimer() // selecting the path is not part of the work, nor its allocations

@@ -30,7 +30,7 @@ type work struct {
 }
 
 // peerDef is one peer: a library served by bench/peers/worker.py (a process
-// per thread count), or a C program of bench/peers/bin run once per round.
+// per thread count), or a C program of bench/peers/bin run once per turn.
 type peerDef struct {
 	impl, python, lib string // python "": lib is a C program
 	ops               string // worker ops or groups the peer does

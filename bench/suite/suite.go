@@ -1,6 +1,6 @@
 // Package suite is entrena's benchmark program: every kernel on every path,
 // training steps and epochs, optionally beside the peer libraries
-// (bench/peers), in alternating rounds with health probes; it writes a
+// (bench/peers), in rounds of paired turns with health probes; it writes a
 // report, JSON, a chart and COMPARISON.md. Main is the whole command line
 // (`go run ./bench` and `entrena bench`).
 package suite

@@ -151,7 +151,7 @@ func loadFashion() (dir string, sets [2]*data.Set, err error) {
 	return dir, sets, nil
 }
 
-// runFashion trains entrena and the peers one epoch per side per round, then
+// runFashion trains entrena and the peers one epoch per turn, then
 // takes their test accuracy (full runs with peers: seeds 2–5 too, untimed).
 func (r *runner) runFashion() {
 	dir, sets, err := loadFashion()
