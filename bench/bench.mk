@@ -7,6 +7,9 @@
 #                    of it (bindings' `python`), installs the peers (bench/peers/setup.sh,
 #                    cached venv in bench/.venv), builds entrena's C peer, then the
 #                    same run with -peers (about 10–15 minutes)
+#   make compare-pair  two `make compare` runs back to back (the first into
+#                    <cpu>/first-run/), then both runs' ratios side by side and how
+#                    many agree within ±7 % (<cpu>/agreement.txt; about 20–30 minutes)
 #   make peers-entrena  bench/peers/bin/train_entrena_c against build/lib/libentrena.so
 #   make test-bench  go test ./bench/..., a -quick smoke run, compare and goals on
 #                    its result (part of `make test`)
@@ -15,7 +18,7 @@ BENCH_SLUG = $(shell $(GO) run ./bench slug 2>/dev/null || echo unknown-machine)
 BENCH_OUT ?= bench/results/$(BENCH_SLUG)
 BENCH_FLAGS ?=
 
-.PHONY: bench-all compare peers-setup peers-entrena test-bench
+.PHONY: bench-all compare compare-pair peers-setup peers-entrena test-bench
 
 bench-all:
 	$(GO) run ./bench -out $(BENCH_OUT) $(BENCH_FLAGS)
@@ -35,6 +38,12 @@ peers-entrena: lib
 # as it is; then the other peers and the C peer.
 compare: lib python peers-setup peers-entrena
 	$(GO) run ./bench -peers -out $(BENCH_OUT) $(BENCH_FLAGS)
+
+# Do the verdicts hold? Run on a quiet machine.
+compare-pair:
+	$(MAKE) compare BENCH_OUT=$(BENCH_OUT)/first-run
+	$(MAKE) compare BENCH_OUT=$(BENCH_OUT)
+	$(GO) run ./bench compare -ratio $(BENCH_OUT)/first-run/results.json $(BENCH_OUT)/results.json | tee $(BENCH_OUT)/agreement.txt
 
 test-bench:
 	@mkdir -p $(BUILD)

@@ -3,7 +3,7 @@ stdin, one JSON answer per line on stdout, so the Go suite interleaves it with i
 
 Ops: hello (versions, settings: the BLAS and kernel loaded); gemm (ta, tb, m, n, k), eltwise (kernel
 sigmoid|hadamard, n), xor (the 2-8-1 step at batch 4): {"s": seconds per call}, the first call of a
-work calibrating the calls per round to "budget" seconds; epoch (batch, samples: one epoch of
+work calibrating the calls per turn to "budget" seconds; epoch (batch, samples: one epoch of
 784-128-64-10, sigmoid, MSE, SGD 0.1, in order), fashion (batch, lr: one more shuffled Fashion-MNIST
 epoch of 784-128-10), two_models (together, samples: two entrena models fit from two threads or in
 turn): {"s": seconds}; fashion_eval: {"accuracy": ...}. Otherwise {"unsupported": true}, {"error": ...},
@@ -71,7 +71,7 @@ def setup(key, make):
     return cache[key]
 
 def timed(c, fn):
-    """Seconds per call of fn; the first round of work c warms up and sets the calls per round."""
+    """Seconds per call of fn; the first call of work c warms up and sets the calls per turn."""
     key = str(c)  # a new budget calibrates again
     if key not in calls:
         fn()

@@ -1,11 +1,10 @@
 package suite
 
 import (
-	"cmp"
 	"flag"
 	"fmt"
 	"io"
-	"os"
+	"math"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -17,7 +16,6 @@ import (
 func compareMain(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench compare", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	group := fs.String("group", "", "only rows of this `group` (with files)")
 	ratio := fs.Bool("ratio", false, "compare each row's entrena ÷ this (over rounds) instead of its figure (with files)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -45,14 +43,14 @@ func compareMain(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() == 0 {
 		CompareCPUs(stdout, reps)
 	} else {
-		Compare(stdout, files, reps, *group, *ratio)
+		Compare(stdout, files, reps, *ratio)
 	}
 	return 0
 }
 
 // Compare prints several reports' rows side by side: a column of figures
 // (with ratio, of entrena ÷ this) per report, then each one's over the first's.
-func Compare(w io.Writer, names []string, reps []*Report, group string, ratio bool) {
+func Compare(w io.Writer, names []string, reps []*Report, ratio bool) {
 	value := func(rep *Report, r Row) float64 {
 		if ratio {
 			x, _, _ := ratioOf(rep, r)
@@ -67,7 +65,7 @@ func Compare(w io.Writer, names []string, reps []*Report, group string, ratio bo
 		fmt.Fprintf(w, "[%d] %s: %s, %d cpu, %s, %s\n", i+1, names[i], r.Machine.Model, r.Machine.LogicalCPU, r.Machine.GoVersion, r.Created.Format("2006-01-02 15:04"))
 		hdr, table[i] = append(hdr, fmt.Sprintf("[%d]", i+1)), map[string]Row{}
 		for _, row := range r.Rows {
-			if k := row.Key(); (group == "" || row.Group == group) && (!ratio || value(r, row) != 0) {
+			if k := row.Key(); !ratio || value(r, row) != 0 {
 				if table[i][k] = row; !slices.Contains(keys, k) {
 					keys = append(keys, k)
 				}
@@ -78,6 +76,7 @@ func Compare(w io.Writer, names []string, reps []*Report, group string, ratio bo
 		hdr = append(hdr, fmt.Sprintf("[%d]/[1]", i))
 	}
 	var rows [][]string
+	agree, both := make([][2]int, len(reps)), make([][2]int, len(reps)) // [all rows, rows against another implementation]
 	for _, k := range keys {
 		f := strings.Split(k, "|")
 		line, unit := f, ""
@@ -90,7 +89,10 @@ func Compare(w io.Writer, names []string, reps []*Report, group string, ratio bo
 			}
 			unit, line = c.Unit, append(line, figure(value(reps[i], c)))
 			if base, ok := table[0][k]; ok && value(reps[0], base) > 0 {
-				quot = append(quot, fmt.Sprintf("%.2f×", value(reps[i], c)/value(reps[0], base)))
+				q, other := value(reps[i], c)/value(reps[0], base), map[bool]int{true: 1}[!isGo(c.Impl)]
+				in := map[bool]int{true: 1}[math.Abs(q-1) <= steadyWithin]
+				both[i], agree[i] = [2]int{both[i][0] + 1, both[i][1] + other}, [2]int{agree[i][0] + in, agree[i][1] + in*other}
+				quot = append(quot, fmt.Sprintf("%.2f×", q))
 			} else {
 				quot = append(quot, "-")
 			}
@@ -98,6 +100,10 @@ func Compare(w io.Writer, names []string, reps []*Report, group string, ratio bo
 		rows = append(rows, append(append(append(line[:4:4], unit), line[4:]...), quot[1:]...))
 	}
 	writeTable(w, false, hdr, rows)
+	for i := 1; ratio && i < len(reps); i++ {
+		fmt.Fprintf(w, "[%d] against [1]: %d of %d ratios within ±%.0f%%; of entrena against another implementation %d of %d\n",
+			i+1, agree[i][0], both[i][0], 100*steadyWithin, agree[i][1], both[i][1])
+	}
 }
 
 // cpuFigures are the rows of the across-CPU table: entrena's best row of a
@@ -128,16 +134,7 @@ func CompareCPUs(w io.Writer, reps []*Report) {
 		fig, vs := []string{f.label}, []string{"  ÷ fastest peer"}
 		for _, rep := range reps {
 			threads := map[bool]int{false: 1, true: rep.Machine.LogicalCPU}[f.allThreads]
-			var ours, peer Row
-			for _, r := range rep.Rows {
-				if r.Group != f.group || r.Name != f.name || r.Threads != threads {
-					continue
-				} else if isGo(r.Impl) && r.Metric > ours.Metric {
-					ours = r
-				} else if !strings.HasPrefix(r.Impl, "entrena") && r.Impl != "gonum" && r.Metric > peer.Metric {
-					peer = r
-				}
-			}
+			ours, peer := bestRow(rep, f.group, f.name, threads, func(r Row) bool { return isGo(r.Impl) }), bestRow(rep, f.group, f.name, threads, isPeer)
 			switch {
 			case ours.Metric == 0:
 				fig, vs = append(fig, "-"), append(vs, "")
@@ -154,36 +151,4 @@ func CompareCPUs(w io.Writer, reps []*Report) {
 		rows = append(rows, fig, vs)
 	}
 	writeTable(w, false, hdr, rows)
-}
-
-// renderMain implements `bench render`: COMPARISON.md (and with -chart
-// gemm.png) again from a result file, in this program's layout.
-func renderMain(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("bench render", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	out := fs.String("o", "", "output `file` (default COMPARISON.md beside the result file; - for stdout)")
-	chart := fs.Bool("chart", false, "also draw gemm.png beside it")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: bench render [-o FILE] [-chart] results.json")
-		return 2
-	}
-	rep, err := ReadReport(fs.Arg(0))
-	dir := filepath.Dir(fs.Arg(0))
-	png, link := filepath.Join(dir, "gemm.png"), ""
-	if err == nil && *chart {
-		err = writeFile(png, func(w io.Writer) error { return WriteChart(w, rep) })
-	}
-	if _, err := os.Stat(png); err == nil && *out != "-" {
-		link = "gemm.png"
-	}
-	if err == nil && *out == "-" {
-		err = WriteMarkdown(stdout, rep, link)
-	} else if err == nil {
-		err = writeFile(cmp.Or(*out, filepath.Join(dir, "COMPARISON.md")), func(w io.Writer) error { return WriteMarkdown(w, rep, link) })
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "bench render:", err)
-		return 1
-	}
-	return 0
 }

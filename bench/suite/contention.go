@@ -7,10 +7,15 @@ import (
 	"os/exec"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/v1tr0/entrena/core"
 )
+
+// The contention group (only with -only contention): default threads against
+// one on a machine busy with more; the reference of each work is its first
+// configuration (default threads, or together).
 
 // demoSpec is the MNIST demo's network: 784-128-10, softmax and cross
 // entropy, SGD 0.5, batch 32.
@@ -28,65 +33,69 @@ var contentionCases = []struct {
 	{"784-128-64-10 b=256", func(threads int) core.Spec { return mnistNet.spec(256, threads) }, 256},
 }
 
-// timeOnce times one call of run.
-func timeOnce(run func() error) func() (float64, error) {
-	return func() (float64, error) {
-		t := time.Now()
-		err := run()
-		return time.Since(t).Seconds(), err
-	}
-}
-
-// contention: default threads against one on a machine busy with more (the
-// reference is the first configuration); only with -only contention.
+// contention holds the group's networks, closed at its end.
 type contention struct {
 	*runner
 	samples int
 	nets    []*core.Network
 }
 
-// side is timed by f (seconds per op); its note gets the process CPU over
-// wall time and, given a network, how its pool ran.
-func (c *contention) side(name, impl string, n *core.Network, unit string, per float64, f func() (float64, error)) *side {
+// net is a new network of spec (nil, with the reason skipped, if it fails).
+func (c *contention) net(spec core.Spec) *core.Network {
+	n, err := core.New(spec)
+	if err != nil {
+		c.skip("contention: %v", err)
+		return nil
+	}
+	c.nets = append(c.nets, n)
+	return n
+}
+
+// fit trains n one shuffled epoch of the group's synthetic samples.
+func (c *contention) fit(n *core.Network, batch int) func() error {
+	x, y := synthetic(21, c.samples, n.Inputs(), n.Outputs())
+	return func() error {
+		_, err := n.Fit(x, y, c.samples, core.FitOptions{Epochs: 1, BatchSize: batch, Shuffle: true})
+		return err
+	}
+}
+
+// call does one Predict(32) or TrainStep(32) on n.
+func call(n *core.Network, op string) func() error {
+	x, y := synthetic(21, 32, n.Inputs(), n.Outputs())
+	out := make([]float32, 32*n.Outputs())
+	if op == "Predict" {
+		return func() error { return n.Predict(x, 32, out) }
+	}
+	return func() error { _, err := n.TrainStep(x, y, 32); return err }
+}
+
+// side is timed by f (seconds per op; nil: one call of run); its note gets
+// the process CPU over wall time and, given a network, how its pool ran.
+func (c *contention) side(name, impl string, n *core.Network, unit string, per float64, f func() (float64, error), run func() error) *side {
 	var cpu, wall time.Duration
 	row := Row{Group: "contention", Name: name, Impl: impl, Path: c.best(), Unit: unit}
 	if n != nil {
 		row.Threads = n.Threads()
 	}
-	s := &side{row: row, per: per, peer: func(time.Duration) (float64, error) {
+	return &side{row: row, per: per, peer: func(time.Duration) (sec float64, err error) {
 		c0, t0 := processCPU(), time.Now()
-		sec, err := f()
+		if f != nil {
+			sec, err = f()
+		} else {
+			err = run()
+			sec = time.Since(t0).Seconds()
+		}
 		cpu, wall = cpu+processCPU()-c0, wall+time.Since(t0)
 		return sec, err
-	}}
-	s.finish = func(r *Row) {
+	}, finish: func(r *Row) {
 		r.Note = fmt.Sprintf("CPU over wall time %.2f", cpu.Seconds()/wall.Seconds())
 		if n != nil {
 			st := n.ThreadStats()
 			r.Note += fmt.Sprintf("; pool: %s, workers ran %.0f%% of %d units in %d of %d calls, caller parked in %d, %d calls inline while other pools held the processors",
 				st, 100*float64(st.WorkerUnits)/float64(max(st.Units, 1)), st.Units, st.ParallelCalls, st.Calls, st.ParkedJoins, st.Crowded)
 		}
-	}
-	return s
-}
-
-// network is a new network of spec, closed with the group; fit trains it
-// one shuffled epoch of synthetic samples, call does one Predict(32) or
-// TrainStep(32).
-func (c *contention) network(spec core.Spec, batch int, op string) (n *core.Network, fit, call func() error) {
-	n, err := core.New(spec)
-	if err != nil {
-		c.skip("contention: %v", err)
-		return nil, nil, nil
-	}
-	c.nets = append(c.nets, n)
-	x, y := synthetic(21, map[bool]int{true: c.samples, false: 32}[op == ""], n.Inputs(), n.Outputs())
-	out := make([]float32, 32*n.Outputs())
-	return n, func() error {
-			_, err := n.Fit(x, y, c.samples, core.FitOptions{Epochs: 1, BatchSize: batch, Shuffle: true})
-			return err
-		}, map[bool]func() error{true: func() error { return n.Predict(x, 32, out) },
-			false: func() error { _, err := n.TrainStep(x, y, 32); return err }}[op == "Predict"]
+	}}
 }
 
 func (r *runner) runContention() {
@@ -97,113 +106,111 @@ func (r *runner) runContention() {
 			n.Close()
 		}
 	}()
-	// Default threads against one, quiet and beside one CPU-bound process.
+	// Default threads against one training, quiet and beside one CPU-bound process.
 	for _, busy := range []string{"quiet", "one busy process"} {
-		stop := func() {}
+		competitor := exec.Command("sh", "-c", "while :; do :; done")
 		if busy != "quiet" {
-			cmd := exec.Command("sh", "-c", "while :; do :; done")
-			if err := cmd.Start(); err != nil {
+			if err := competitor.Start(); err != nil {
 				r.skip("contention: cannot start a competing process: %v", err)
 				break
 			}
-			stop = func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }
 		}
 		for _, k := range contentionCases {
 			var sides []*side
 			for _, th := range []int{0, 1} {
-				if n, fit, _ := c.network(k.spec(th), k.batch, ""); n != nil {
-					sides = append(sides, c.side(fmt.Sprintf("train %s, %s", k.name, busy), "entrena/"+r.best(), n, "samples/s", float64(c.samples), timeOnce(fit)))
+				if n := c.net(k.spec(th)); n != nil {
+					sides = append(sides, c.side(fmt.Sprintf("train %s, %s", k.name, busy), "entrena/"+r.best(), n, "samples/s", float64(c.samples), nil, c.fit(n, k.batch)))
 				}
 			}
 			r.measureWork(sides, 0)
 		}
-		stop()
+		if competitor.Process != nil {
+			_ = competitor.Process.Kill()
+			_ = competitor.Wait()
+		}
 	}
 	// Two networks (default threads) trained at once from two goroutines,
 	// against the same two one after the other.
 	for _, k := range contentionCases {
-		_, fit0, _ := c.network(k.spec(0), k.batch, "")
-		_, fit1, _ := c.network(k.spec(0), k.batch, "")
-		if fit0 == nil || fit1 == nil {
+		n0, n1 := c.net(k.spec(0)), c.net(k.spec(0))
+		if n0 == nil || n1 == nil {
 			return
 		}
-		name := fmt.Sprintf("train %s, two networks", k.name)
+		fit0, fit1 := c.fit(n0, k.batch), c.fit(n1, k.batch)
+		name, per := fmt.Sprintf("train %s, two networks", k.name), float64(2*c.samples)
 		r.measureWork([]*side{
-			c.side(name, "together", nil, "samples/s", float64(2*c.samples), timeOnce(func() error {
+			c.side(name, "together", nil, "samples/s", per, nil, func() error {
 				var wg sync.WaitGroup
-				var err0, err1 error
+				var err0 error
 				wg.Go(func() { err0 = fit0() })
-				err1 = fit1()
+				err1 := fit1()
 				wg.Wait()
 				return errors.Join(err0, err1)
-			})),
-			c.side(name, "one after the other", nil, "samples/s", float64(2*c.samples), timeOnce(func() error { return errors.Join(fit0(), fit1()) })),
+			}),
+			c.side(name, "one after the other", nil, "samples/s", per, nil, func() error { return errors.Join(fit0(), fit1()) }),
 		}, 0)
 	}
 	c.pythonThreads()
+	window, spaced := map[bool]time.Duration{false: 200, true: 20}[r.quick]*time.Millisecond, map[bool]int{false: 40, true: 10}[r.quick]
+	rng := rand.New(rand.NewPCG(3, 3))
 	for _, op := range []string{"Predict", "TrainStep"} {
-		c.eightNetworks(op, map[bool]time.Duration{false: 200, true: 20}[r.quick]*time.Millisecond)
-		c.spacedCalls(op)
-	}
-}
-
-// eightNetworks: eight goroutines, each calling op on a network of its own
-// for a time window; aggregate calls/s with default threads against one.
-func (c *contention) eightNetworks(op string, window time.Duration) {
-	var sides []*side
-	for _, th := range []int{0, 1} {
-		var calls [8]func() error
-		var first *core.Network
-		for i := range calls {
-			if first, _, calls[i] = c.network(demoSpec(th), 32, op); first == nil {
+		var eight, service []*side
+		for _, th := range []int{0, 1} {
+			var calls [8]func() error
+			var n *core.Network
+			for i := range calls {
+				if n = c.net(demoSpec(th)); n == nil {
+					return
+				}
+				calls[i] = call(n, op)
+			}
+			eight = append(eight, c.side(fmt.Sprintf("%s(32) of 784-128-10, eight networks in eight goroutines", op), "entrena/"+r.best(), n,
+				"calls/s", 1, eightAtOnce(calls, window), nil))
+			if n = c.net(demoSpec(th)); n == nil {
 				return
 			}
+			service = append(service, c.side(fmt.Sprintf("%s(32) of 784-128-10 every 0.2–5 ms", op), "entrena/"+r.best(), n,
+				"calls/s (p50)", 1, spacedCalls(call(n, op), spaced, rng), nil))
 		}
-		sides = append(sides, c.side(fmt.Sprintf("%s(32) of 784-128-10, eight networks in eight goroutines", op), "entrena/"+c.best(), first, "calls/s", 1,
-			func() (float64, error) {
-				var counts [8]int
-				var wg sync.WaitGroup
-				t0, end := time.Now(), time.Now().Add(window)
-				for i := range calls {
-					wg.Go(func() {
-						for ; time.Now().Before(end); counts[i]++ {
-							_ = calls[i]()
-						}
-					})
-				}
-				wg.Wait()
-				return time.Since(t0).Seconds() / float64(counts[0]+counts[1]+counts[2]+counts[3]+counts[4]+counts[5]+counts[6]+counts[7]), nil
-			}))
+		c.measureWork(eight, c.rounds)
+		c.measureWork(service, c.rounds)
 	}
-	c.measureWork(sides, c.rounds)
 }
 
-// spacedCalls: op every 0.2–5 ms (a service) with default threads and one;
-// the figure is 1 / median latency, the note's CPU time includes the gaps.
-func (c *contention) spacedCalls(op string) {
-	calls, rng := map[bool]int{false: 40, true: 10}[c.quick], rand.New(rand.NewPCG(3, 3))
-	var sides []*side
-	for _, th := range []int{0, 1} {
-		n, _, call := c.network(demoSpec(th), 32, op)
-		if n == nil {
-			return
-		}
-		sides = append(sides, c.side(fmt.Sprintf("%s(32) of 784-128-10 every 0.2–5 ms", op), "entrena/"+c.best(), n, "calls/s (p50)", 1,
-			func() (float64, error) {
-				lat := make([]float64, calls)
-				for i := range lat {
-					t0 := time.Now()
-					if err := call(); err != nil {
-						return 0, err
-					}
-					lat[i] = time.Since(t0).Seconds()
-					time.Sleep(200*time.Microsecond + time.Duration(rng.Int64N(int64(4800*time.Microsecond))))
+// eightAtOnce: eight goroutines, each calling its own network for window;
+// seconds per call over all of them.
+func eightAtOnce(calls [8]func() error, window time.Duration) func() (float64, error) {
+	return func() (float64, error) {
+		var total atomic.Int64
+		var wg sync.WaitGroup
+		t0, end := time.Now(), time.Now().Add(window)
+		for _, f := range calls {
+			wg.Go(func() {
+				for ; time.Now().Before(end); total.Add(1) {
+					_ = f()
 				}
-				slices.Sort(lat)
-				return lat[len(lat)/2], nil
-			}))
+			})
+		}
+		wg.Wait()
+		return time.Since(t0).Seconds() / float64(total.Load()), nil
 	}
-	c.measureWork(sides, c.rounds)
+}
+
+// spacedCalls: calls of run 0.2–5 ms apart (a service); the median latency
+// (the side's CPU over wall time includes the gaps).
+func spacedCalls(run func() error, calls int, rng *rand.Rand) func() (float64, error) {
+	return func() (float64, error) {
+		lat := make([]float64, calls)
+		for i := range lat {
+			t0 := time.Now()
+			if err := run(); err != nil {
+				return 0, err
+			}
+			lat[i] = time.Since(t0).Seconds()
+			time.Sleep(200*time.Microsecond + time.Duration(rng.Int64N(int64(4800*time.Microsecond))))
+		}
+		return median(lat), nil
+	}
 }
 
 // pythonThreads: two entrena models trained from two Python threads at once

@@ -66,11 +66,8 @@ func (r *runner) runEltwise() {
 	for _, n := range sizes {
 		for _, k := range eltKernels {
 			name := fmt.Sprintf("%s n=%d", k.name, n)
-			var sides []*side
-			for i := len(r.paths) - 1; i >= 0; i-- {
-				sides = append(sides, &side{row: Row{Group: k.group, Name: name, Impl: "entrena/" + r.paths[i], Path: r.paths[i], Threads: 1, Unit: "Gelem/s",
-					Note: fmt.Sprintf("%d B/elem", k.bytes)}, per: float64(n) / 1e9, bench: onPath(r.paths[i], func() error { return k.run(n, x, y, z, w) })})
-			}
+			sides := r.entrenaSides(Row{Group: k.group, Name: name, Unit: "Gelem/s", Note: fmt.Sprintf("%d B/elem", k.bytes)}, float64(n)/1e9, 0, nil,
+				func(string, int) (func() error, func()) { return func() error { return k.run(n, x, y, z, w) }, nil })
 			if k.name == "sigmoid" || k.name == "hadamard" {
 				sides = append(sides, r.peerSides(work{group: "eltwise", name: name, per: float64(n) / 1e9, oneThread: true,
 					cmd: map[string]any{"op": "eltwise", "kernel": k.name, "n": n}})...)
@@ -78,7 +75,6 @@ func (r *runner) runEltwise() {
 			r.measureWork(sides, 0)
 		}
 	}
-	r.use(r.best())
 }
 
 // runMemory measures streaming bandwidth at working sets of half L1, half

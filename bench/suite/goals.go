@@ -47,17 +47,8 @@ func (g goal) check(rep *Report) (fig string, ok bool) {
 			threads = max(threads, r.Threads)
 		}
 	}
-	// best is the fastest row of the group and work on th threads that ok accepts.
-	best := func(th int, ok func(Row) bool) (b Row) {
-		for _, r := range rep.Rows {
-			if r.Group == g.group && r.Name == g.work && r.Threads == th && ok(r) && r.Metric > b.Metric {
-				b = r
-			}
-		}
-		return b
-	}
 	ours := func(r Row) bool { return r.Impl == g.impl || g.impl == "entrena" && isGo(r.Impl) }
-	o := best(max(threads, 1), ours)
+	o := bestRow(rep, g.group, g.work, max(threads, 1), ours)
 	switch {
 	case g.measure == "allocs":
 		worst, n := 0.0, 0
@@ -79,17 +70,17 @@ func (g goal) check(rep *Report) (fig string, ok bool) {
 	case g.measure == "ns/op":
 		return fmt.Sprintf("%.0f ns", o.Median*1e9), o.Median*1e9 <= g.target
 	case g.measure == "scaling":
-		if one := best(1, ours); threads > 1 && one.Metric > 0 {
+		if one := bestRow(rep, g.group, g.work, 1, ours); threads > 1 && one.Metric > 0 {
 			return fmt.Sprintf("%.2f× on %d threads", o.Metric/one.Metric, threads), o.Metric/one.Metric >= g.target
 		}
 		return "", false
 	case g.measure == "÷peer":
-		peer := best(max(threads, 1), func(r Row) bool {
+		peer := bestRow(rep, g.group, g.work, max(threads, 1), func(r Row) bool {
 			named := false
 			for _, p := range g.peers {
 				named = named || p == "*" || strings.HasPrefix(r.Impl, p)
 			}
-			return named && !strings.HasPrefix(r.Impl, "entrena") && r.Impl != "gonum"
+			return named && isPeer(r)
 		})
 		if peer.Metric == 0 {
 			return "", false
@@ -102,6 +93,19 @@ func (g goal) check(rep *Report) (fig string, ok bool) {
 	}
 	return "unknown measure " + g.measure, false
 }
+
+// bestRow is the fastest row of group and work on threads that ok accepts.
+func bestRow(rep *Report, group, work string, threads int, ok func(Row) bool) (b Row) {
+	for _, r := range rep.Rows {
+		if r.Group == group && r.Name == work && r.Threads == threads && ok(r) && r.Metric > b.Metric {
+			b = r
+		}
+	}
+	return b
+}
+
+// isPeer: a row of another library than entrena (gonum, a pure-Go yardstick, is none).
+func isPeer(r Row) bool { return !strings.HasPrefix(r.Impl, "entrena") && r.Impl != "gonum" }
 
 // goalsMain implements `bench goals results.json`.
 func goalsMain(args []string, stdout, stderr io.Writer) int {

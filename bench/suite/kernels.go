@@ -1,10 +1,10 @@
 package suite
 
 import (
-	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/v1tr0/entrena/asm"
@@ -64,7 +64,7 @@ func randSlice(rng *rand.Rand, n int) []float32 {
 var benchErr error
 
 // onPath runs f with path selected (every side selects its own path, as
-// the rounds alternate sides).
+// the turns alternate sides).
 func onPath(path string, f func() error) func(b *testing.B) {
 	return func(b *testing.B) {
 		b.StopTimer() // selecting the path is not part of the work, nor its allocations
@@ -80,6 +80,28 @@ func onPath(path string, f func() error) func(b *testing.B) {
 	}
 }
 
+// entrenaSides are entrena's sides of a work: every path (best first, the
+// reference) on one thread and the best path on each other thread count of
+// threads, each with the row tmpl; call makes the call on a path and thread
+// count and what releases it (nil: left out). The generic path is left out
+// above genericBudget FLOP per call.
+func (r *runner) entrenaSides(tmpl Row, per, flops float64, threads []int, call func(path string, threads int) (func() error, func())) (sides []*side) {
+	for i := len(r.paths) - 1; i >= 0; i-- {
+		for _, th := range slices.Compact(slices.Sorted(slices.Values(append([]int{1}, threads...)))) {
+			if p := r.paths[i]; th == 1 || p == r.best() {
+				if p == "generic" && flops > genericBudget {
+					r.skip("%s %s on generic: over %.0f MFLOP per call", tmpl.Group, tmpl.Name, genericBudget/1e6)
+				} else if f, release := call(p, th); f != nil {
+					row := tmpl
+					row.Impl, row.Path, row.Threads = "entrena/"+p, p, th
+					sides = append(sides, &side{row: row, per: per, flops: flops, bench: onPath(p, f), close: release})
+				}
+			}
+		}
+	}
+	return sides
+}
+
 // runGemm compares per shape entrena's best path on one core with its other
 // paths, the best on N threads, gonum's pure-Go Sgemm and the GEMM peers.
 func (r *runner) runGemm() {
@@ -89,58 +111,39 @@ func (r *runner) runGemm() {
 		lda, ldb := map[bool]int{false: s.k, true: s.m}[s.transA], map[bool]int{false: s.n, true: s.k}[s.transB]
 		ws := asm.NewWorkspace()
 		ws.Reserve(s.m, s.n, s.k)
-		gemmSide := func(impl, path string, threads int, call func() error) *side {
-			return &side{row: Row{Group: "gemm", Name: s.name(), Impl: impl, Path: path, Threads: threads, Unit: "GFLOPS"}, per: s.flops() / 1e9,
-				flops: s.flops(), bench: onPath(cmp.Or(path, r.best()), call)}
-		}
-		var sides []*side
-		for i := len(r.paths) - 1; i >= 0; i-- { // best path first: the reference
-			if p := r.paths[i]; p == "generic" && s.flops() > genericBudget {
-				r.skip("%s on generic: over %.0f MFLOP per call", s.name(), genericBudget/1e6)
-			} else {
-				sides = append(sides, gemmSide("entrena/"+p, p, 1, func() error { return asm.Sgemm(ws, s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, b, ldb, 0, c, s.n) }))
+		row := Row{Group: "gemm", Name: s.name(), Unit: "GFLOPS"}
+		sides := r.entrenaSides(row, s.flops()/1e9, s.flops(), r.threads, func(path string, threads int) (func() error, func()) {
+			if threads == 1 {
+				return func() error { return asm.Sgemm(ws, s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, b, ldb, 0, c, s.n) }, nil
 			}
-		}
-		var pools []*pool.Pool
-		for _, th := range r.threads {
-			if th == 1 {
-				continue
-			}
-			workers, err := pool.New(th)
+			workers, err := pool.New(threads)
 			if err != nil {
-				r.skip("%s with %d threads: %v", s.name(), th, err)
-				continue
+				r.skip("%s with %d threads: %v", s.name(), threads, err)
+				return nil, nil
 			}
 			pg := asm.NewParallelGemm(workers)
 			pg.Reserve(s.m, s.n, s.k)
-			pools, sides = append(pools, workers), append(sides, gemmSide("entrena/"+r.best(), r.best(), th, func() error {
-				return pg.Sgemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, b, ldb, 0, c, s.n)
-			}))
-		}
+			return func() error { return pg.Sgemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, b, ldb, 0, c, s.n) }, workers.Close
+		})
 		if s.flops() > 10*genericBudget && r.peersDir == "" { // gonum on the largest products takes seconds a call
 			r.skip("%s by gonum: seconds a call, measured with -peers", s.name())
 		} else {
 			ta, tb := map[bool]blas.Transpose{false: blas.NoTrans, true: blas.Trans}[s.transA], map[bool]blas.Transpose{false: blas.NoTrans, true: blas.Trans}[s.transB]
 			for _, th := range r.threads {
-				g := gemmSide("gonum", "", th, func() error {
+				calls := onPath(r.best(), func() error {
 					gonum.Implementation{}.Sgemm(ta, tb, s.m, s.n, s.k, 1, a, lda, b, ldb, 0, c, s.n)
 					return nil
 				})
-				calls := g.bench
-				g.bench = func(b *testing.B) {
+				g := &side{row: row, per: s.flops() / 1e9, flops: s.flops(), bench: func(b *testing.B) {
 					defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(th)) // gonum splits large products over goroutines
 					calls(b)
-				}
-				g.row.Version, g.row.Note = r.gonumVersion, fmt.Sprintf("gonum.org/v1/gonum/blas/gonum, GOMAXPROCS=%d", th)
+				}}
+				g.row.Impl, g.row.Threads, g.row.Version, g.row.Note = "gonum", th, r.gonumVersion, fmt.Sprintf("gonum.org/v1/gonum/blas/gonum, GOMAXPROCS=%d", th)
 				sides = append(sides, g)
 			}
 		}
 		r.measureWork(append(sides, r.peerSides(work{group: "gemm", name: s.name(), per: s.flops() / 1e9, flops: s.flops(),
 			cmd:   map[string]any{"op": "gemm", "ta": s.transA, "tb": s.transB, "m": s.m, "n": s.n, "k": s.k},
 			cArgs: []string{"--shapes", fmt.Sprintf("%s%s:%d:%d:%d", trans[s.transA], trans[s.transB], s.m, s.n, s.k)}})...), 0)
-		for _, p := range pools {
-			p.Close()
-		}
 	}
-	r.use(r.best())
 }

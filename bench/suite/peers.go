@@ -30,7 +30,7 @@ type work struct {
 }
 
 // peerDef is one peer: a library served by bench/peers/worker.py (a process
-// per thread count), or a C program of bench/peers/bin run once per round.
+// per thread count), or a C program of bench/peers/bin run once per turn.
 type peerDef struct {
 	impl, python, lib string // python "": lib is a C program
 	ops               string // worker ops or groups the peer does
@@ -237,8 +237,8 @@ func (r *runner) peerSides(w work) (sides []*side) {
 					}
 				}
 			} else {
-				// GEMM: the median of 3 blocks of about 20 ms, as long as a Go side's round.
-				reps := map[bool]string{true: "3", false: "1"}[w.group == "gemm"]
+				// GEMM: one block of about 20 ms, as long as a Go side's turn; FANN's step: 3 blocks of 50 samples.
+				reps := map[bool]string{true: "3", false: "1"}[w.group == "step"]
 				argv := append([]string{filepath.Join(r.peersDir, "bin", d.lib)}, append(w.cArgs, "--reps", reps, "--threads", itoa(th))...)
 				if _, err := os.Stat(argv[0]); err != nil {
 					r.notePeer(d, th, argv, answer{}, fmt.Errorf("%s not built: run bench/peers/setup.sh (entrena (C): make peers-entrena)", argv[0]))

@@ -30,11 +30,17 @@ var sections = [][3]string{
 
 var header = []string{"entrena ÷ this", "over rounds", "work", "threads", "implementation", "figure", "% of peak", "allocs/op"}
 
-const howToRead = "Each comparison ran in alternating rounds (A B C, B C A, …) so that a fast or slow phase of the machine " +
-	"covers every side. \"entrena ÷ this\" is the median over rounds of entrena's speed divided by this row's " +
-	"(above 1: entrena was faster), with its range over the rounds: against entrena on as many threads, and for " +
-	"entrena's own other paths and thread counts against its best path on one thread. Figures are medians over the rounds; " +
-	"% of peak is against the measured FMA peak × threads."
+const howToRead = "Each comparison ran in rounds; in a round every side's turn sits between two turns of the entrena side it " +
+	"is compared with (E A E B E …, the order rotating from round to round), so that a fast or slow phase of the machine " +
+	"lands on both. \"entrena ÷ this\" is the median over rounds of entrena's speed in the turns beside this row's divided " +
+	"by this row's (above 1: entrena was faster): against entrena on as many threads, and for entrena's own other paths and " +
+	"thread counts against its best path on one thread. \"over rounds\" gives the ~95 % interval of that median (another " +
+	"run's may well lie within it; marked unsteady beyond ±7 %) and the range of the rounds. Figures are medians over the " +
+	"turns; % of peak is against the measured FMA peak × threads."
+
+// steadyWithin is the interval of a row's median ratio beyond which it is
+// marked unsteady: two runs may then disagree by more.
+const steadyWithin = 0.07
 
 // implName reads entrena's Go rows as "entrena (Go, avx2)" beside "entrena (C)".
 func implName(impl string) string {
@@ -64,8 +70,29 @@ func ratioOf(rep *Report, r Row) (ratio, lo, hi float64) {
 	return ref.Metric / r.Metric, 0, 0
 }
 
-func ratioText(r Row) string {
-	return map[bool]string{true: fmt.Sprintf("%.2f× (%.2f–%.2f)", r.Ratio, r.RatioLo, r.RatioHi)}[r.Ratio > 0]
+// spreadText is a ratio's ~95 % interval (ci, a share; 0: none recorded)
+// and its range over the rounds.
+func spreadText(ci, lo, hi float64) string {
+	out := map[bool]string{true: fmt.Sprintf("%.2f–%.2f", lo, hi)}[lo > 0]
+	if ci > 0 {
+		out = fmt.Sprintf("±%.0f%%%s, %s", 100*ci, map[bool]string{true: " unsteady"}[ci > steadyWithin], out)
+	}
+	return out
+}
+
+// steadyLine counts the comparisons whose median ratio is steady.
+func steadyLine(rep *Report) string {
+	n, steady := 0, 0
+	for _, r := range rep.Rows {
+		if r.RatioCI > 0 {
+			n++
+			steady += map[bool]int{true: 1}[r.RatioCI <= steadyWithin]
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d of %d comparisons steady: their median ratio's ~95 %% interval within ±%.0f %%.", steady, n, 100*steadyWithin)
 }
 
 // figure renders a metric with a readable precision.
@@ -106,7 +133,7 @@ func sectionRows(rep *Report, group string) (out [][]string) {
 			c[0] = "reference"
 			if x, lo, hi := ratioOf(rep, r); x > 0 {
 				c[0] = fmt.Sprintf("%.2f×", x)
-				c[1] = map[bool]string{true: fmt.Sprintf("%.2f–%.2f", lo, hi)}[lo > 0]
+				c[1] = spreadText(r.RatioCI, lo, hi)
 			} else if r.Unit == "×" { // a contention row of a version 1 file: the ratio is its figure
 				c[0] = fmt.Sprintf("%.2f×", r.Metric)
 			}
@@ -202,7 +229,7 @@ func writeReport(w io.Writer, rep *Report, md bool, chart string) {
 		p("Measured %s with `%s`.\n\n%s\n\n%s\n", rep.Created.Format("2006-01-02 15:04 MST"), rep.Command, esc(machineLine(rep)), esc(healthLine(rep)))
 	}
 	if rep.Health != nil {
-		p("\n%s\n", howToRead)
+		p("\n%s %s\n", howToRead, steadyLine(rep))
 	}
 	if chart != "" {
 		p("\n![SGEMM GFLOPS by size](%s)\n", chart)

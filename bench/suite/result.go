@@ -70,7 +70,8 @@ type Row struct {
 	Ratio    float64 `json:"ratio,omitempty"`    // median over rounds of Versus's speed / this row's
 	RatioLo  float64 `json:"ratio_lo,omitempty"`
 	RatioHi  float64 `json:"ratio_hi,omitempty"`
-	Flagged  int     `json:"flagged,omitempty"` // rounds of this row whose health probe dipped
+	RatioCI  float64 `json:"ratio_ci,omitempty"` // half-width of the ~95 % interval of Ratio, a share of it
+	Flagged  int     `json:"flagged,omitempty"`  // rounds of this row whose health probe dipped
 	probes   []int   // indexes of the run's probes taken for this row's rounds
 }
 

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,7 +27,8 @@ type side struct {
 	bench    func(b *testing.B)                                  // a Go side
 	peer     func(budget time.Duration) (sec float64, err error) // otherwise: seconds per op
 	finish   func(row *Row)                                      // what the rounds do not measure (accuracy)
-	times    []float64                                           // seconds per op, one per recorded round
+	close    func()                                              // releases what the side holds, after its row
+	times    []float64                                           // seconds per op, one per recorded turn
 	allocs   float64
 	err      error
 }
@@ -53,44 +56,62 @@ func goRound(s *side, budget time.Duration) float64 {
 	return res.T.Seconds() / float64(res.N)
 }
 
-// measureWork runs the sides of one piece of work in rounds: each a health
-// probe, then every side for about the budget in a rotated order (A B C,
-// B C A, …) so a slow phase lands on all of them; and adds a row per side
-// with the median of its per-round ratios to its reference (refOf). rounds
-// 0: the run's rounds (a peer's if one takes part) after a calibrating
-// warm-up round; otherwise that many rounds, each side calibrating itself.
-// Short rounds keep the sides of a round close in time.
+// measureWork runs the sides of one piece of work in rounds and adds a row
+// per side. Every side is paired with its reference (refOf): after a health
+// probe a round runs, per reference R, the turns R A R B R … (the others'
+// order rotating from round to round), and a side's ratio in the round is
+// R's speed in the two turns beside it (their geometric mean) over its own,
+// so that a phase of the machine lands on both sides of a ratio. A row has
+// the median of its per-round ratios with their range and the ~95 %
+// interval of that median, and the medians of its own turns. rounds 0: the
+// run's rounds (a peer's if one takes part) after an unrecorded round that
+// warms up and calibrates the calls per turn; otherwise that many rounds,
+// each turn calibrating itself.
 func (r *runner) measureWork(sides []*side, rounds int) {
 	budget, first := r.budget, 0
 	if rounds == 0 {
 		rounds, first = r.rounds, -1
 		for _, s := range sides {
 			if s.external {
-				rounds, budget = max(rounds, r.peerRounds), max(budget, r.peerBudget)
+				budget = max(budget, r.peerBudget)
 			}
 		}
 	}
+	var refs []*side
+	against := map[*side][]*side{} // a reference's sides, in their order
+	for _, s := range sides {
+		if ref := refOf(sides, s); ref != s {
+			if against[ref] == nil {
+				refs = append(refs, ref)
+			}
+			against[ref] = append(against[ref], s)
+		}
+	}
+	if len(refs) == 0 {
+		refs = sides[:1]
+	}
+	ratios := map[*side][]float64{}
 	var probes []int
 	for round := first; round < rounds; round++ {
-		if round >= 0 {
-			probes = append(probes, r.probe())
+		if round < 0 { // warm-up: every side once
+			for _, s := range sides {
+				r.turn(s, budget, false)
+			}
+			continue
 		}
-		for i := range sides {
-			s := sides[(i+max(round, 0))%len(sides)]
-			if s.err != nil {
-				continue
-			}
-			var sec float64
-			if s.bench != nil {
-				sec = goRound(s, budget)
-			} else {
-				sec, s.err = s.peer(budget)
-			}
-			if round >= 0 && s.err == nil {
-				s.times = append(s.times, sec)
-			}
-			if s.lingers && s.row.Threads != 1 {
-				time.Sleep(r.settle) // not into the next side's round
+		probes = append(probes, r.probe())
+		for g := range refs {
+			ref := refs[(g+round)%len(refs)]
+			prev := r.turn(ref, budget, true)
+			others := against[ref]
+			for i := range others {
+				s := others[(i+round)%len(others)]
+				sec := r.turn(s, budget, true)
+				next := r.turn(ref, budget, true)
+				if sec > 0 && prev > 0 && next > 0 {
+					ratios[s] = append(ratios[s], ref.per*sec/(s.per*math.Sqrt(prev*next)))
+				}
+				prev = next
 			}
 		}
 		r.progress()
@@ -101,7 +122,7 @@ func (r *runner) measureWork(sides []*side, rounds int) {
 			continue
 		}
 		row := s.row
-		row.Reps, row.OpsRep, row.probes, row.Allocs = len(s.times), s.calls, probes, -1
+		row.Reps, row.OpsRep, row.probes, row.Allocs = rounds, s.calls, probes, -1
 		row.Median, row.Min, row.Max = stats(s.times)
 		row.Metric = s.per / row.Median
 		if s.bench != nil {
@@ -110,19 +131,66 @@ func (r *runner) measureWork(sides []*side, rounds int) {
 		if pk := r.peak(row.Path); s.flops > 0 && pk > 0 && row.Path != "generic" {
 			row.PctPeak = 100 * s.flops / row.Median / 1e9 / (pk * float64(row.Threads))
 		}
-		if ref := refOf(sides, s); ref != s && ref.err == nil && len(ref.times) == len(s.times) {
-			var ratios []float64
-			for k := range s.times {
-				ratios = append(ratios, (ref.per/ref.times[k])/(s.per/s.times[k]))
-			}
-			row.Ratio, row.RatioLo, row.RatioHi = stats(ratios)
+		if ref := refOf(sides, s); len(ratios[s]) > 0 {
+			row.Ratio, row.RatioLo, row.RatioHi = stats(ratios[s])
+			row.RatioCI = medianInterval(ratios[s], row.Ratio)
 			row.Versus = fmt.Sprintf("%s, %d thread(s)", ref.row.Impl, ref.row.Threads)
 		}
 		if s.finish != nil {
 			s.finish(&row)
 		}
-		r.add(row)
+		r.rep.Rows = append(r.rep.Rows, row)
 	}
+	for _, s := range sides {
+		if s.close != nil {
+			s.close()
+		}
+	}
+	r.use(r.best())
+}
+
+// turn runs side s once for about budget and returns its seconds per op
+// (recorded with record), or 0 once it has failed.
+func (r *runner) turn(s *side, budget time.Duration, record bool) float64 {
+	if s.err != nil {
+		return 0
+	}
+	var sec float64
+	if s.bench != nil {
+		sec = goRound(s, budget)
+	} else {
+		sec, s.err = s.peer(budget)
+	}
+	if s.lingers && s.row.Threads != 1 {
+		time.Sleep(r.settle) // not into the next turn
+	}
+	if s.err != nil {
+		return 0
+	}
+	if record {
+		s.times = append(s.times, sec)
+	}
+	return sec
+}
+
+// medianInterval is the relative half-width of a distribution-free ~95 %
+// confidence interval of the median of xs (order statistics; with fewer
+// than 6 values the whole range): how far another run's median may well lie.
+func medianInterval(xs []float64, med float64) float64 {
+	s := slices.Sorted(slices.Values(xs))
+	n, j := len(s), 0
+	// The interval from the j-th lowest to the j-th highest misses the
+	// median with probability 2·P(Binomial(n, ½) < j): the widest j with
+	// at most 5 %.
+	for c, tail := 1.0, 0.0; 2*(tail+c/math.Exp2(float64(n))) <= 0.05; j++ {
+		tail += c / math.Exp2(float64(n)) // P(X ≤ j)
+		c = c * float64(n-j) / float64(j+1)
+	}
+	if n == 0 || med <= 0 {
+		return 0
+	}
+	j = max(j-1, 0)
+	return max(med/s[j], s[n-1-j]/med) - 1
 }
 
 // refOf is what a side's ratio is against: entrena's first side on the

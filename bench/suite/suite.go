@@ -1,6 +1,6 @@
 // Package suite is entrena's benchmark program: every kernel on every path,
 // training steps and epochs, optionally beside the peer libraries
-// (bench/peers), in alternating rounds with health probes; it writes a
+// (bench/peers), in rounds of paired turns with health probes; it writes a
 // report, JSON, a chart and COMPARISON.md. Main is the whole command line
 // (`go run ./bench` and `entrena bench`).
 package suite
@@ -27,8 +27,7 @@ import (
 
 const usage = `usage:
   bench [flags]                       measure this machine (and the peers with -peers)
-  bench compare [-group g] [-ratio] [a.json ...]  result files side by side; without files, every CPU in bench/results
-  bench render [-o FILE] [-chart] results.json  write COMPARISON.md (and gemm.png) again from a result file
+  bench compare [-ratio] [a.json ...]  result files side by side; without files, every CPU in bench/results
   bench slug [-best]                  this CPU's folder name under bench/results (-best: the best kernel path)
   bench goals results.json            check a result file against bench/GOALS.md (exit status 1 if one is not reached)
 
@@ -37,16 +36,15 @@ flags:
 
 // runner carries one benchmark run.
 type runner struct {
-	rep         *Report
-	quick       bool
-	paths       []string  // kernel paths to measure, best last
-	threads     []int     // thread counts of the multi-core rows
-	log, status io.Writer // -v: every row as measured; the progress line
-	peersDir    string    // "" without -peers
-	// Recorded rounds per comparison and their budget; more and longer ones
-	// where a peer takes part (its verdict must hold), then a pause after a
-	// multi-threaded peer's round.
-	rounds, peerRounds                       int
+	rep      *Report
+	quick    bool
+	paths    []string  // kernel paths to measure, best last
+	threads  []int     // thread counts of the multi-core rows
+	status   io.Writer // the progress line
+	peersDir string    // "" without -peers
+	// Recorded rounds per comparison and the budget of a turn, a longer one
+	// where a peer takes part, then a pause after a multi-threaded peer's turn.
+	rounds                                   int
 	budget, peerBudget, settle               time.Duration
 	epochSamples, epochRounds, fashionEpochs int // one epoch per side per round
 	workers                                  map[string]*worker
@@ -62,13 +60,6 @@ var flagSet = flag.Set
 
 func (r *runner) skip(format string, args ...any) {
 	r.rep.Skipped = append(r.rep.Skipped, fmt.Sprintf(format, args...))
-}
-
-func (r *runner) add(row Row) {
-	r.rep.Rows = append(r.rep.Rows, row)
-	if r.log != nil {
-		fmt.Fprintf(r.log, "%-8s %-36s %-22s t=%d %10.4g %-9s %s\n", row.Group, row.Name, row.Impl, row.Threads, row.Metric, row.Unit, ratioText(row))
-	}
 }
 
 func (r *runner) use(path string) { _ = asm.Use(path) } // paths come from asm.Available
@@ -101,23 +92,18 @@ func (r *runner) progress() {
 }
 
 // estimateRun is roughly how long the run takes on a quiet two-core
-// machine (a busier one takes longer).
+// machine (a busier one takes longer): seconds of each group in a full run,
+// without and with peers, scaled by the rounds, turns and epochs asked for.
 func (r *runner) estimateRun(want func(string) bool) time.Duration {
-	k := float64(r.rounds+1) * r.budget.Seconds() / 0.12 // 1: the kernel rounds of a full run
-	th := float64(len(r.threads))
-	epochs := float64(2*r.epochRounds) * th * float64(r.epochSamples) / 100e3
-	fashion := float64(r.fashionEpochs) * th * 0.5
-	sec := map[string]float64{"memory": 3, "gemm": 30 * k, "eltwise": 45 * k, "step": 6 * k, "epoch": epochs, "fashion": fashion, "contention": 40}
-	if r.peersDir != "" {
-		pr := float64(r.peerRounds+1) * (r.peerBudget.Seconds()*20 + 4*r.settle.Seconds())
-		sec["gemm"] += float64(len(gemmShapes(r.quick))) * (pr + float64(r.peerRounds+1)*0.5)
-		sec["eltwise"] += float64(2*len(eltSizes(r.quick))) * pr / 2
-		sec["step"] += float64(len(stepCases(r.quick))) * pr
-		sec["epoch"], sec["fashion"] = 20*epochs+30, 25*fashion+10
-	}
+	peers := map[bool]int{true: 1}[r.peersDir != ""]
+	kernel := float64(r.rounds+1) * r.budget.Seconds() / 0.1
+	peer := float64(r.rounds+1) * (r.peerBudget + r.settle).Seconds() / 1.2
+	epochs := float64(r.epochRounds*r.epochSamples) / 300e3
+	sec := map[string][2]float64{"memory": {2, 2}, "gemm": {25 * kernel, 240 * peer}, "eltwise": {30 * kernel, 60 * peer}, "step": {4 * kernel, 25 * peer},
+		"epoch": {8 * epochs, 90 * epochs}, "fashion": {2 * float64(r.fashionEpochs), 10 * float64(r.fashionEpochs)}, "contention": {40, 40}}
 	total := 2.0
 	for g, s := range sec {
-		total += map[bool]float64{true: s}[want(g)]
+		total += map[bool]float64{true: s[peers]}[want(g)]
 	}
 	return time.Duration(total * float64(time.Second))
 }
@@ -129,8 +115,6 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		switch args[0] {
 		case "compare":
 			return compareMain(args[1:], stdout, stderr)
-		case "render":
-			return renderMain(args[1:], stdout, stderr)
 		case "goals":
 			return goalsMain(args[1:], stdout, stderr)
 		case "slug": // for bench.mk
@@ -155,9 +139,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	samples := fs.Int("samples", 0, "`samples` of the synthetic training epoch, entrena and the peers (default 60000, 6000 with -quick)")
 	fashionEp := fs.Int("fashionepochs", 0, "`epochs` of the Fashion-MNIST comparison (default 5, 1 with -quick)")
 	outDir := fs.String("out", "", "write JSON, chart and COMPARISON.md into this `dir`ectory")
-	chart := fs.String("chart", "", "write the GFLOPS-vs-size chart to this PNG `file`")
-	reps := fs.Int("reps", 0, "recorded `rounds` per comparison (default 5, 9 where a peer takes part; 3 with -quick)")
-	verbose := fs.Bool("v", false, "print each row as it is measured")
+	reps := fs.Int("reps", 0, "recorded `rounds` per comparison (default 9, 5 of an epoch; 3 with -quick)")
 	if err := fs.Parse(args); err != nil {
 		return map[bool]int{true: 0, false: 2}[errors.Is(err, flag.ErrHelp)]
 	}
@@ -168,21 +150,20 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	r := &runner{quick: *quick, rep: &Report{Schema: SchemaVersion, Created: time.Now().UTC(), Quick: *quick, Machine: probeMachine(),
 		Command: strings.TrimSpace("go run ./bench " + strings.Join(args, " "))}, workers: map[string]*worker{}, noted: map[string]bool{},
-		status: stderr, epochSamples: cmp.Or(*samples, 60000), epochRounds: cmp.Or(*reps, 3), fashionEpochs: cmp.Or(*fashionEp, 5),
-		rounds: 5, budget: 20 * time.Millisecond, peerRounds: 9, peerBudget: 50 * time.Millisecond, settle: 100 * time.Millisecond}
+		status: stderr, epochSamples: cmp.Or(*samples, 60000), epochRounds: cmp.Or(*reps, 5), fashionEpochs: cmp.Or(*fashionEp, 5),
+		rounds: 9, budget: 10 * time.Millisecond, peerBudget: 20 * time.Millisecond, settle: 100 * time.Millisecond}
 	if *quick {
-		r.rounds, r.budget, r.peerRounds, r.peerBudget, r.settle = 3, 3*time.Millisecond, 3, 3*time.Millisecond, 5*time.Millisecond
+		r.rounds, r.budget, r.peerBudget, r.settle = 3, 3*time.Millisecond, 3*time.Millisecond, 5*time.Millisecond
 		r.epochSamples, r.fashionEpochs = cmp.Or(*samples, 6000), cmp.Or(*fashionEp, 1)
 	}
 	if *reps > 0 {
-		r.rounds, r.peerRounds = *reps, *reps
+		r.rounds = *reps
 	}
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, d := range bi.Deps {
 			r.gonumVersion += map[bool]string{true: d.Version}[d.Path == "gonum.org/v1/gonum"]
 		}
 	}
-	r.log = map[bool]io.Writer{true: stderr}[*verbose]
 	var err error
 	if r.paths, err = parsePaths(*pathsFlag); err == nil {
 		r.threads, err = parseThreads(*threadsFlag)
@@ -205,9 +186,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	defer func() { _ = asm.Use(prev) }()
 	defer r.closePeers()
 	r.start, r.estimate = time.Now(), r.estimateRun(want)
-	fmt.Fprintf(stderr, "bench: %s, paths %s, threads %v, %d rounds per comparison%s; this takes about %s\n",
-		r.rep.Machine.Model, strings.Join(r.paths, ","), r.threads, r.rounds,
-		map[bool]string{true: fmt.Sprintf(" (%d with a peer)", r.peerRounds)}[*peers], r.estimate.Round(time.Second))
+	fmt.Fprintf(stderr, "bench: %s, paths %s, threads %v, %d rounds per comparison; this takes about %s\n",
+		r.rep.Machine.Model, strings.Join(r.paths, ","), r.threads, r.rounds, r.estimate.Round(time.Second))
 	for _, p := range r.paths {
 		if g, err := peak.Measure(p, map[bool]time.Duration{false: 300, true: 30}[r.quick]*time.Millisecond); err == nil {
 			r.rep.Peaks = append(r.rep.Peaks, Peak{Path: p, GFLOPS: g})
@@ -241,14 +221,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		*jsonOut = cmp.Or(*jsonOut, filepath.Join(*outDir, "results.json"))
-		if *chart == "" && want("gemm") {
-			*chart = filepath.Join(*outDir, "gemm.png")
+		chart := map[bool]string{true: "gemm.png"}[want("gemm")]
+		write("COMPARISON.md", filepath.Join(*outDir, "COMPARISON.md"), func(w io.Writer) error { return WriteMarkdown(w, r.rep, chart) })
+		if chart != "" {
+			write("chart", filepath.Join(*outDir, chart), func(w io.Writer) error { return WriteChart(w, r.rep) })
 		}
-		link := map[bool]string{true: filepath.Base(*chart)}[*chart != ""]
-		write("COMPARISON.md", filepath.Join(*outDir, "COMPARISON.md"), func(w io.Writer) error { return WriteMarkdown(w, r.rep, link) })
 	}
 	write("json", *jsonOut, r.rep.writeJSON)
-	write("chart", *chart, func(w io.Writer) error { return WriteChart(w, r.rep) })
 	return status
 }
 

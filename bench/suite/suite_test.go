@@ -3,6 +3,7 @@ package suite
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -28,9 +29,10 @@ func fixed(impl string, per float64, secs ...float64) *side {
 
 func TestMeasureWorkRatiosPerRound(t *testing.T) {
 	r := testRunner()
-	// A slow phase in the second recorded round hits both sides: the
-	// per-round ratio stays 2, the medians of the figures move.
-	ref := fixed("entrena/x", 1, 1, 1, 2, 1) // the first call is the warm-up round
+	// A slow phase in the second recorded round hits the peer's turn and
+	// the reference's turns beside it: the per-round ratio stays 2, the
+	// medians of the figures move.
+	ref := fixed("entrena/x", 1, 1, 1, 1, 2, 2, 1, 1) // the first call is the warm-up round
 	peer := fixed("peer", 1, 2, 2, 4, 2)
 	r.rounds = 3
 	r.measureWork([]*side{ref, peer}, 0)
@@ -38,10 +40,10 @@ func TestMeasureWorkRatiosPerRound(t *testing.T) {
 		t.Fatalf("rows: %+v", r.rep.Rows)
 	}
 	p := r.rep.Rows[1]
-	if p.Ratio != 2 || p.RatioLo != 2 || p.RatioHi != 2 || p.Reps != 3 || p.Versus != "entrena/x, 1 thread(s)" {
+	if p.Ratio != 2 || p.RatioLo != 2 || p.RatioHi != 2 || p.RatioCI != 0 || p.Reps != 3 || p.Versus != "entrena/x, 1 thread(s)" {
 		t.Errorf("peer row %+v: want ratio 2 (2–2) over 3 rounds against entrena/x", p)
 	}
-	if p.Median != 2 || p.Metric != 0.5 || r.rep.Rows[0].Ratio != 0 {
+	if p.Median != 2 || p.Metric != 0.5 || r.rep.Rows[0].Ratio != 0 || r.rep.Rows[0].Median != 1 {
 		t.Errorf("medians: peer %v s, %v; reference ratio %v", p.Median, p.Metric, r.rep.Rows[0].Ratio)
 	}
 	if len(r.probes) != 3 || len(p.probes) != 3 {
@@ -76,8 +78,29 @@ func TestMeasureWorkRotatesOrder(t *testing.T) {
 		return s
 	}
 	r.measureWork([]*side{mk("A"), mk("B"), mk("C")}, 3)
-	if got := strings.Join(order, ""); got != "ABCBCACAB" {
-		t.Errorf("order %s, want ABC BCA CAB", got)
+	if got := strings.Join(order, ""); got != "ABACAACABAABACA" {
+		t.Errorf("order %s, want ABACA ACABA ABACA", got)
+	}
+	// Sides on two threads pair with entrena's side on two threads.
+	order = nil
+	a1, a2, p2 := mk("A"), mk("a"), mk("p")
+	a1.row.Impl, a2.row.Impl, a2.row.Threads, p2.row.Threads = "entrena/A", "entrena/a", 2, 2
+	r.measureWork([]*side{a1, a2, mk("P"), p2}, 2)
+	if got := strings.Join(order, ""); got != "AaAPAapa"+"apaAPAaA" {
+		t.Errorf("order %s, want AaAPA apa, then apa APAaA", got)
+	}
+	if v := r.rep.Rows[len(r.rep.Rows)-1].Versus; v != "entrena/a, 2 thread(s)" {
+		t.Errorf("two-thread peer against %q", v)
+	}
+}
+
+func TestMedianInterval(t *testing.T) {
+	nine := []float64{0.5, 0.95, 0.95, 0.98, 1, 1.02, 1.05, 1.1, 3}
+	if got := medianInterval(nine, 1); math.Abs(got-0.1) > 1e-9 { // the 2nd and 8th of 9
+		t.Errorf("interval of nine: ±%v, want ±0.1", got)
+	}
+	if got := medianInterval([]float64{0.8, 1, 1.25}, 1); math.Abs(got-0.25) > 1e-9 { // few: the whole range
+		t.Errorf("interval of three: ±%v, want ±0.25", got)
 	}
 }
 
@@ -207,13 +230,13 @@ func TestCommittedResultsRender(t *testing.T) {
 		reps = append(reps, rep)
 	}
 	var cmp bytes.Buffer
-	Compare(&cmp, files, reps, "", false)
+	Compare(&cmp, files, reps, false)
 	if !strings.Contains(cmp.String(), "[2]/[1]") {
 		t.Errorf("compare:\n%s", cmp.String())
 	}
 	// Two runs' ratios side by side: the peer row of the sample report.
 	cmp.Reset()
-	Compare(&cmp, []string{"a", "b"}, []*Report{sampleReport("A", 1), sampleReport("B", 1.1)}, "", true)
+	Compare(&cmp, []string{"a", "b"}, []*Report{sampleReport("A", 1), sampleReport("B", 1.1)}, true)
 	if !strings.Contains(cmp.String(), "openblas-c") || !strings.Contains(cmp.String(), "1.10×") || strings.Contains(cmp.String(), "epoch") {
 		t.Errorf("compare -ratio:\n%s", cmp.String())
 	}
@@ -329,12 +352,12 @@ func TestDeadWorkerIsReported(t *testing.T) {
 	r.closePeers()
 }
 
-// TestPeerComparisonsTakeMoreRoundsAndSettle: a work with a peer runs the
-// peer rounds at the peer budget, and a multi-threaded peer process that
+// TestPeerComparisonsTakeLongerTurnsAndSettle: a work with a peer runs its
+// turns at the peer budget, and a multi-threaded peer process that
 // lives on is followed by the settling pause.
-func TestPeerComparisonsTakeMoreRoundsAndSettle(t *testing.T) {
+func TestPeerComparisonsTakeLongerTurnsAndSettle(t *testing.T) {
 	r := testRunner()
-	r.peerRounds, r.peerBudget, r.settle = 4, 7*time.Millisecond, 20*time.Millisecond
+	r.rounds, r.peerBudget, r.settle = 4, 7*time.Millisecond, 20*time.Millisecond
 	var budgets []time.Duration
 	peer := fixed("peer", 1, 1)
 	peer.external, peer.lingers, peer.row.Threads = true, true, 2
