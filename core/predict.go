@@ -81,7 +81,7 @@ func (n *Network) evaluate(x, y []float32, samples int) (loss, accuracy float32,
 		sum += lossOnly(n.spec.Loss, a, t)
 		correct += countCorrect(a, t, o)
 	}
-	return float32(sum / float64(samples)), float32(correct) / float32(samples), nil
+	return n.withPenalty(float32(sum / float64(samples))), float32(correct) / float32(samples), nil
 }
 
 func countCorrect(a, y []float32, outputs int) int {

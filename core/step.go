@@ -101,17 +101,23 @@ func (n *Network) gradients(x, y []float32, batch int) (float32, error) {
 	if err != nil {
 		return 0, err
 	}
-	return cost, n.backward(x, batch)
+	if err := n.backward(x, batch); err != nil {
+		return 0, err
+	}
+	return cost, n.addWeightDecay()
 }
 
 // forwardCost runs forward and returns the batch's cost, leaving δ[L] in the
 // last layer's delta buffer.
 func (n *Network) forwardCost(x, y []float32, batch int) (float32, error) {
-	if err := n.forward(x, batch, nil); err != nil {
+	n.training = true
+	err := n.forward(x, batch, nil)
+	n.training = false
+	if err != nil {
 		return 0, err
 	}
 	last := &n.layers[len(n.layers)-1]
-	return lossAndDelta(n.spec.Loss, last.act, last.a[:batch*last.out], y, last.d, batch), nil
+	return n.withPenalty(lossAndDelta(n.spec.Loss, last.act, last.a[:batch*last.out], y, last.d, batch)), nil
 }
 
 // backward computes every layer's gradients from δ[L], which lossAndDelta
@@ -138,7 +144,7 @@ func (n *Network) backward(x []float32, batch int) error {
 			p := &n.layers[i-1]
 			pd := p.d[:batch*p.out]
 			tinyDelta(l, d, pd, batch)
-			if err := activationBackward(p.act, pd, prev); err != nil {
+			if err := n.hiddenBackward(p, pd, prev); err != nil {
 				return err
 			}
 			continue
@@ -157,7 +163,7 @@ func (n *Network) backward(x []float32, batch int) error {
 		if err := n.gemm.Sgemm(false, false, batch, l.in, l.out, 1, d, l.out, l.w, l.in, 0, pd, l.in); err != nil {
 			return err
 		}
-		if err := n.activationBackwardN(p.act, pd, prev); err != nil {
+		if err := n.hiddenBackward(p, pd, prev); err != nil {
 			return err
 		}
 	}
@@ -198,15 +204,15 @@ func (n *Network) sgdDeltas(batch int) error {
 		if err := n.gemm.Sgemm(false, false, batch, l.in, l.out, 1, d, l.out, l.w, l.in, 0, pd, l.in); err != nil {
 			return err
 		}
-		if err := n.activationBackwardN(p.act, pd, p.a[:batch*p.out]); err != nil {
+		if err := n.hiddenBackward(p, pd, p.a[:batch*p.out]); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// sgdApply adds −(lr/m)·δ[l]ᵀ·a[l−1] to every W[l] and −(lr/m)·Σδ[l] to
-// every b[l].
+// sgdApply adds −(lr/m)·δ[l]ᵀ·a[l−1] to every W[l] (first scaled by
+// 1 − 2·lr·λ under weight decay) and −(lr/m)·Σδ[l] to every b[l].
 func (n *Network) sgdApply(x []float32, batch int) error {
 	scale := -n.spec.Optimizer.LearningRate / float32(batch)
 	for i := len(n.layers) - 1; i >= 0; i-- {
@@ -216,7 +222,7 @@ func (n *Network) sgdApply(x []float32, batch int) error {
 		if i > 0 {
 			prev = n.layers[i-1].a[:batch*l.in]
 		}
-		if err := n.gemm.Sgemm(true, false, l.out, l.in, batch, scale, d, l.out, prev, l.in, 1, l.w, l.in); err != nil {
+		if err := n.gemm.Sgemm(true, false, l.out, l.in, batch, scale, d, l.out, prev, l.in, decayBeta(l, n.spec.Optimizer.LearningRate), l.w, l.in); err != nil {
 			return err
 		}
 		if err := asm.ColSums(l.db, scale, d, batch, l.out); err != nil {
