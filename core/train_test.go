@@ -46,6 +46,7 @@ func TestOptimizersLearn(t *testing.T) {
 		{Kind: SGD, LearningRate: 0.5},
 		{Kind: Momentum, LearningRate: 0.1},
 		{Kind: Adam, LearningRate: 0.01},
+		{Kind: RMSprop, LearningRate: 0.01},
 	} {
 		for _, out := range []struct {
 			act  Activation
@@ -119,7 +120,7 @@ func TestPathsAgree(t *testing.T) {
 func TestTrainStepAllocs(t *testing.T) {
 	x, y := blobs(1, 64, 20, 5)
 	forEachPath(t, func(t *testing.T) {
-		for _, opt := range []OptimizerKind{SGD, Momentum, Adam} {
+		for _, opt := range []OptimizerKind{SGD, Momentum, Adam, RMSprop} {
 			n, err := New(Spec{Inputs: 20, Layers: []Layer{{Units: 33, Activation: Sigmoid}, {Units: 17, Activation: Tanh}, {Units: 5, Activation: Softmax}},
 				Loss: CategoricalCrossEntropy, Optimizer: Optimizer{Kind: opt, LearningRate: 0.1}, MaxBatch: 64, Seed: 1})
 			require.NoError(t, err)
