@@ -256,7 +256,8 @@ typedef enum entrena_loss {
 typedef enum entrena_optimizer {
 	ENTRENA_OPT_SGD = 0,      /* w −= lr·g */
 	ENTRENA_OPT_MOMENTUM = 1, /* v = momentum·v + g; w −= lr·v */
-	ENTRENA_OPT_ADAM = 2      /* Adam with beta1, beta2, epsilon */
+	ENTRENA_OPT_ADAM = 2,     /* Adam with beta1, beta2, epsilon */
+	ENTRENA_OPT_RMSPROP = 3   /* v = rho·v + (1−rho)·g²; w −= lr·g/√(v + epsilon) (Keras's RMSprop) */
 } entrena_optimizer;
 
 /* Everything that defines a network. Initialise with entrena_spec_init(),
@@ -276,10 +277,22 @@ typedef struct entrena_spec {
 	float momentum;             /* ENTRENA_OPT_MOMENTUM; 0 means 0.9 */
 	float beta1;                /* ENTRENA_OPT_ADAM; 0 means 0.9 */
 	float beta2;                /* ENTRENA_OPT_ADAM; 0 means 0.999 */
-	float epsilon;              /* ENTRENA_OPT_ADAM; 0 means 1e-8 */
+	float epsilon;              /* ENTRENA_OPT_ADAM, 0 means 1e-8; ENTRENA_OPT_RMSPROP, 0 means 1e-7 (-0.0f refused) */
 	int32_t max_batch;          /* largest batch of a step; buffers are sized for it */
 	int32_t threads;            /* cores one step may use; 0 = all, 1 = calling thread only */
 	uint64_t seed;              /* weight initialisation and shuffling */
+	/* Regularization, per layer (optional: NULL means 0 for every layer).
+	 * l2[i] ≥ 0 and finite is layer i's weight decay λ, as Keras's
+	 * kernel_regularizer l2(λ): the loss gains λ·Σw² over the layer's
+	 * weights (not its biases), and the loss every step, fit and evaluate
+	 * report includes it. dropout[i] in [0, 1) is the rate of Keras's
+	 * Dropout(rate) after layer i, a hidden layer: while training, each of
+	 * its outputs is zeroed with that probability and the others scaled by
+	 * 1/(1−rate), with masks drawn from seed and the step count (the same
+	 * for any thread count); predict and evaluate use every output. */
+	const float *l2;
+	const float *dropout;
+	float rho;                  /* ENTRENA_OPT_RMSPROP; 0 means 0.9 */
 } entrena_spec;
 
 /* Fill the spec_size bytes at spec with defaults: struct_size =
@@ -322,6 +335,12 @@ entrena_status entrena_shape(const entrena_net *net, int64_t *inputs, int64_t *o
  * ENTRENA_ERR_SHAPE. */
 entrena_status entrena_layer(const entrena_net *net, int64_t index, int64_t *units,
                              int32_t *activation);
+
+/* Layer index's weight decay λ and dropout rate (0 when off; see
+ * entrena_spec). Out-pointers optional; index out of range:
+ * ENTRENA_ERR_SHAPE. */
+entrena_status entrena_layer_regularization(const entrena_net *net, int64_t index, float *l2,
+                                            float *dropout);
 
 /* Loss (entrena_loss), optimizer (entrena_optimizer) and the current learning
  * rate. Out-pointers optional. */
