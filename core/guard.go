@@ -281,7 +281,7 @@ func (n *Network) stateSnapshot() (params, opt1, opt2 []float32) {
 // divergedStepErr is TrainStep's error for a cost or a state value that is
 // NaN or ±Inf (bad, when not 0).
 func divergedStepErr(cost, bad float32) error {
-	what := fmt.Sprintf("the cost is %v", cost)
+	what := fmt.Sprintf("the loss is %v", cost)
 	if bad != 0 {
 		what = fmt.Sprintf("the update would make a parameter or optimizer value %v", bad)
 	}

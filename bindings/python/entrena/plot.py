@@ -1,8 +1,8 @@
-"""plot_history: the cost curve of a fit, drawn with matplotlib when installed."""
+"""plot_history: the loss curve of a fit, drawn with matplotlib when installed."""
 
 
 def plot_history(history, path, title="Cost per epoch", label=None):
-    """Draw the cost per epoch (and validation loss, when present) of one
+    """Draw the loss per epoch (and validation loss, when present) of one
     History -- or of several, given as a dict {label: History} -- and save
     the figure to path (PNG, SVG, PDF... by extension). Raises ImportError
     with an install hint when matplotlib is missing."""
