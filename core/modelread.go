@@ -15,7 +15,7 @@ import (
 // Reading a model file (docs/MODEL_FORMAT.md). The header says how large
 // the file is and what network it holds, so a stream (Load, ReadModel) is
 // checked against it first: a header that is not entrena's, is invalid, or
-// does not match the file's size is an error after reading at most 8 KiB,
+// does not match the file's size is an error after reading at most 16 KiB,
 // and New checks the network against the memory budget before anything of
 // its size is allocated. The parameters are then streamed into the
 // network's own buffer, and the checksum compared at the end. Decode, which
