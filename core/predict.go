@@ -35,8 +35,9 @@ func (n *Network) Predict(x []float32, samples int, out []float32) (err error) {
 	return nil
 }
 
-// Evaluate returns the cost J (as defined by the network's loss) and the
-// accuracy over samples rows of x and y. Accuracy is the share of samples
+// Evaluate returns the loss (J as defined by the network's Loss, plus
+// λ·Σw² of the layers with weight decay, as Keras reports it; dropout is
+// off) and the accuracy over samples rows of x and y. Accuracy is the share of samples
 // whose largest output is at the index of the largest target (one-hot
 // classes); with a single output, prediction and target are compared at the
 // 0.5 threshold. samples must be at least 1 and may exceed MaxBatch. Like

@@ -201,7 +201,7 @@ type Optimizer struct {
 	Momentum     float32 // μ for Momentum: v = μ·v + g; w −= α·v
 	Beta1, Beta2 float32 // Adam's moment decay rates
 	Epsilon      float32 // Adam's and RMSprop's denominator guard
-	Rho          float32 // RMSprop's decay: v = ρ·v + (1−ρ)·g²; w −= α·g/√(v+ε)
+	Rho          float32 `json:",omitempty"` // RMSprop's decay: v = ρ·v + (1−ρ)·g²; w −= α·g/√(v+ε)
 }
 
 // ExplicitZero returns the value that sets an Optimizer hyper-parameter
@@ -224,8 +224,8 @@ func unset(v float32) bool { return math.Float32bits(v) == 0 }
 type Layer struct {
 	Units      int
 	Activation Activation
-	L2         float32 // ≥ 0 and finite
-	Dropout    float32 // in [0, 1)
+	L2         float32 `json:",omitempty"` // ≥ 0 and finite
+	Dropout    float32 `json:",omitempty"` // in [0, 1)
 }
 
 // Spec describes a network completely.

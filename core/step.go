@@ -8,7 +8,8 @@ import (
 
 // TrainStep runs one step of mini-batch gradient descent on batch samples:
 // x is batch×Inputs and y batch×Outputs, row-major, read in place. It
-// returns the batch's cost before the update. The step is forward, cost,
+// returns the batch's loss before the update (with weight decay, its
+// λ·Σw² included). The step is forward, cost,
 // backward, update; it allocates nothing.
 //
 // A step that diverges is an error wrapping ErrData and ErrDiverged, and

@@ -150,7 +150,7 @@ typedef enum entrena_status {
 	ENTRENA_ERR_SPEC = 2,      /* invalid network spec or training option */
 	ENTRENA_ERR_SHAPE = 3,     /* sizes or buffer lengths that do not match the network */
 	ENTRENA_ERR_DATA = 4,      /* NaN or Inf in inputs, targets or parameters */
-	ENTRENA_ERR_DIVERGED = 5,  /* the cost became NaN or Inf; weights restored (see entrena_fit) */
+	ENTRENA_ERR_DIVERGED = 5,  /* the loss became NaN or Inf; weights restored (see entrena_fit) */
 	ENTRENA_ERR_STOPPED = 6,   /* the progress callback asked to stop */
 	ENTRENA_ERR_MODEL = 7,     /* model file or buffer truncated, corrupted or not an entrena model */
 	ENTRENA_ERR_VERSION = 8,   /* model file of an unsupported format version */
@@ -385,11 +385,13 @@ entrena_status entrena_set_seed(entrena_net *net, uint64_t seed);
 /* --------------------------------------------------------------- training */
 
 /* One step of mini-batch gradient descent on `batch` samples (1 … max_batch,
- * checked before anything else: ENTRENA_ERR_SHAPE): forward, cost, backward, parameter update. x holds batch×inputs floats
+ * checked before anything else: ENTRENA_ERR_SHAPE): forward, loss, backward, parameter update. x holds batch×inputs floats
  * (x_len ≥ that), y batch×outputs (y_len ≥ that), both read in place.
- * *cost (optional) receives the batch's cost before the update.
+ * *cost (optional) receives the batch's loss before the update: J by the
+ * network's loss function (the seed's cost function), plus λ·Σw² of the
+ * layers with weight decay, as everywhere a loss is reported.
  * ENTRENA_ERR_DATA when x or y holds NaN or Inf, and when the step diverges:
- * its cost is NaN or Inf, or its update would make a parameter or the
+ * its loss is NaN or Inf, or its update would make a parameter or the
  * optimizer state NaN or Inf (a learning rate too large). Either way the
  * network is left exactly as it was before the call: parameters, optimizer
  * state and step count. */
@@ -404,7 +406,7 @@ typedef struct entrena_progress {
 	int64_t batch;         /* 1-based batch within the epoch */
 	int64_t batches;       /* batches per epoch */
 	int64_t samples;       /* samples seen in this epoch so far */
-	float cost;            /* mean cost of the epoch so far (the epoch's cost when epoch_done) */
+	float cost;            /* mean loss of the epoch so far (the epoch's loss when epoch_done) */
 	int32_t epoch_done;    /* 1 at the end of an epoch, 0 after a batch */
 	float val_loss;        /* validation loss, when epoch_done and validation data was given */
 	float val_accuracy;    /* validation accuracy, likewise */
@@ -447,8 +449,8 @@ entrena_status entrena_fit_options_init(entrena_fit_options *opts);
 /* Train for opts->epochs epochs over `samples` rows of x (samples×inputs,
  * x_len ≥ that) and y (samples×outputs), read in place (when shuffling,
  * each batch is gathered into the network's own buffer). Each epoch's mean
- * cost is appended to the network's history (entrena_history); *cost
- * (optional) receives the last completed epoch's cost, also when the call
+ * loss is appended to the network's history (entrena_history); *cost
+ * (optional) receives the last completed epoch's loss, also when the call
  * fails after completing at least one epoch (ENTRENA_ERR_STOPPED,
  * ENTRENA_ERR_DIVERGED: an exception to the out-parameter rule). opts may be NULL
  * (the defaults). On ENTRENA_ERR_DIVERGED the parameters are restored to
@@ -464,7 +466,8 @@ entrena_status entrena_fit(entrena_net *net, const float *x, int64_t x_len, cons
 entrena_status entrena_predict(entrena_net *net, const float *x, int64_t x_len, int64_t samples,
                                float *out, int64_t out_len);
 
-/* Cost (by the network's loss) and accuracy over `samples` rows of x and y.
+/* Loss (by the network's loss function, plus the weight decay's λ·Σw²;
+ * dropout off) and accuracy over `samples` rows of x and y.
  * Accuracy: share of samples whose largest output is at the index of the
  * largest target; with one output, output and target compared at 0.5.
  * loss, accuracy: optional. */
@@ -486,7 +489,7 @@ entrena_status entrena_get_params(const entrena_net *net, float *dst, int64_t ds
  * state is reset. */
 entrena_status entrena_set_params(entrena_net *net, const float *src, int64_t src_len);
 
-/* The cost of every epoch completed by entrena_fit on this handle, oldest
+/* The loss of every epoch completed by entrena_fit on this handle, oldest
  * first, into dst (dst_len floats). *needed (optional) receives the number
  * of epochs (CONVENTIONS, Size queries). */
 entrena_status entrena_history(const entrena_net *net, float *dst, int64_t dst_len,
