@@ -491,7 +491,7 @@ class Sequential:
 
     def train_on_batch(self, x, y):
         """One gradient step on one batch (at most max_batch samples); returns
-        the batch's cost before the update. A step that diverges (its cost,
+        the batch's loss before the update. A step that diverges (its loss,
         or a weight or optimizer value after its update, would be NaN or
         Inf) raises DataError and leaves the model exactly as it was."""
         h = self._h
@@ -541,7 +541,7 @@ class Sequential:
         Ctrl-C (SIGINT) stops training after the current batch: the model
         keeps the updates made so far and stays usable, ``model.history``
         holds the completed epochs, and fit raises KeyboardInterrupt.
-        DivergedError (cost NaN/Inf) restores the weights of the start of
+        DivergedError (loss NaN/Inf) restores the weights of the start of
         the failing epoch; its ``history`` attribute holds the epochs before.
         """
         if verbose == "auto":  # Keras's default
@@ -889,7 +889,7 @@ class Sequential:
         self.set_params(flat)
 
     def cost_history(self):
-        """The cost of every epoch ever completed by fit on this model."""
+        """The loss of every epoch ever completed by fit on this model."""
         h = self._h
         n = c_int64()
         _lib.history(h, None, 0, byref(n))
