@@ -15,19 +15,29 @@ func (n *Network) applyDropout(i int, a []float32) {
 	l := &n.layers[i]
 	keep := 1 - float64(l.dropout)
 	scale := float32(1 / keep)
-	// A uniform 53-bit draw u is kept when u < keep·2⁵³.
-	threshold := uint64(keep * (1 << 53))
+	// Each hash gives two uniform 32-bit draws; a draw u keeps its output
+	// when u < keep·2³² (a rate is resolved to 2⁻³²).
+	threshold := uint64(keep * (1 << 32))
 	base := mix64(n.spec.Seed ^ mix64(uint64(n.step)^mix64(uint64(i)+dropoutStream)))
 	mask := l.mask[:len(a)]
-	for j := range mask {
-		if mix64(base+uint64(j)*golden)>>11 < threshold {
-			mask[j] = scale
-			a[j] *= scale
-		} else {
-			mask[j] = 0
-			a[j] = 0
+	a = a[:len(mask)]
+	for j := 0; j < len(mask); j += 2 {
+		h := mix64(base + uint64(j/2)*golden)
+		mask[j] = keepOrDrop(h&0xffffffff < threshold, scale)
+		a[j] *= mask[j]
+		if j+1 < len(mask) {
+			mask[j+1] = keepOrDrop(h>>32 < threshold, scale)
+			a[j+1] *= mask[j+1]
 		}
 	}
+}
+
+// keepOrDrop is a mask entry: scale for a kept output, 0 for a dropped one.
+func keepOrDrop(kept bool, scale float32) float32 {
+	if kept {
+		return scale
+	}
+	return 0
 }
 
 const (
@@ -56,28 +66,32 @@ func (n *Network) hiddenBackward(p *dense, d, a []float32) error {
 
 // dropoutBackward sets d[j] = d[j]·mask[j]·f'(z[j]) with f' written in
 // terms of f(z) = a[j]·keep for a kept output.
+// A dropped output has a = 0 and mask 0, so every formula gives 0 there.
 func dropoutBackward(f Activation, d, a, mask []float32, keep float32) {
 	a, mask = a[:len(d)], mask[:len(d)]
-	for j, m := range mask {
-		if m == 0 {
-			d[j] = 0
-			continue
+	switch f {
+	case Sigmoid:
+		for j, m := range mask {
+			v := a[j] * keep
+			d[j] *= m * (v * (1 - v))
 		}
-		v := a[j] * keep
-		var slope float32
-		switch f {
-		case Sigmoid:
-			slope = v * (1 - v)
-		case Tanh:
-			slope = 1 - v*v
-		case ReLU:
-			if v > 0 {
-				slope = 1
+	case Tanh:
+		for j, m := range mask {
+			v := a[j] * keep
+			d[j] *= m * (1 - v*v)
+		}
+	case ReLU:
+		for j, m := range mask {
+			if a[j] > 0 {
+				d[j] *= m
+			} else {
+				d[j] = 0
 			}
-		default: // Linear
-			slope = 1
 		}
-		d[j] *= m * slope
+	default: // Linear
+		for j, m := range mask {
+			d[j] *= m
+		}
 	}
 }
 

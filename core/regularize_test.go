@@ -3,7 +3,9 @@ package core
 import (
 	"fmt"
 	"math"
+	"sort"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -197,5 +199,56 @@ func TestRegularizedStepAllocs(t *testing.T) {
 			}), "%s inputs %d", kind, s.Inputs)
 			n.Close()
 		}
+	}
+}
+
+// BenchmarkRegularizationOverhead times training steps of 784-128-64-10
+// (batch 32, one thread) with weight decay, with dropout and with RMSprop
+// against plain SGD, in interleaved rounds so that load from other
+// processes falls on both sides alike; it reports each one's median time
+// ratio to plain SGD.
+func BenchmarkRegularizationOverhead(b *testing.B) {
+	const batch, steps = 32, 50
+	x, y := benchData(batch)
+	variants := map[string]func(*Spec){
+		"plain":   func(*Spec) {},
+		"l2":      func(s *Spec) { s.Layers[0].L2, s.Layers[1].L2, s.Layers[2].L2 = 1e-4, 1e-4, 1e-4 },
+		"dropout": func(s *Spec) { s.Layers[0].Dropout, s.Layers[1].Dropout = 0.2, 0.2 },
+		"rmsprop": func(s *Spec) { s.Optimizer = Optimizer{Kind: RMSprop, LearningRate: 1e-3} },
+		"adam":    func(s *Spec) { s.Optimizer = Optimizer{Kind: Adam, LearningRate: 1e-3} },
+	}
+	names := []string{"plain", "l2", "dropout", "rmsprop", "adam"}
+	nets := map[string]*Network{}
+	for _, name := range names {
+		s := mnistShape(batch, 1)
+		variants[name](&s)
+		n, err := New(s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer n.Close()
+		nets[name] = n
+	}
+	ratios := map[string][]float64{}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		times := map[string]time.Duration{}
+		for _, name := range names {
+			start := time.Now()
+			for k := 0; k < steps; k++ {
+				if _, err := nets[name].TrainStep(x, y, batch); err != nil {
+					b.Fatal(err)
+				}
+			}
+			times[name] = time.Since(start)
+		}
+		for _, name := range names[1:] {
+			ratios[name] = append(ratios[name], float64(times[name])/float64(times["plain"]))
+		}
+	}
+	for _, name := range names[1:] {
+		r := ratios[name]
+		sort.Float64s(r)
+		b.ReportMetric(r[len(r)/2], name+"/plain")
 	}
 }
