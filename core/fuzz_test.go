@@ -29,6 +29,15 @@ func FuzzDecode(f *testing.F) {
 		f.Add(b)
 		f.Add(b[:len(b)/2])
 	}
+	// Version 3: RMSprop, weight decay and dropout in the training section.
+	v3, err := New(Spec{Inputs: 3, Layers: []Layer{{Units: 4, Activation: ReLU, L2: 1e-3, Dropout: 0.5}, {Units: 2, Activation: Softmax}},
+		Loss: CategoricalCrossEntropy, Optimizer: Optimizer{Kind: RMSprop, LearningRate: 0.01}, MaxBatch: 2, Seed: 3})
+	if err != nil {
+		f.Fatal(err)
+	}
+	v3b, _ := v3.MarshalBinary()
+	v3.Close()
+	f.Add(v3b)
 	// A file whose valid checksum covers a max batch of 2²⁰ (16 GiB).
 	huge, _ := New(Spec{Inputs: 1, Layers: []Layer{{Units: 2047, Activation: Sigmoid}, {Units: 1, Activation: Sigmoid}}, Loss: MSE,
 		Optimizer: Optimizer{LearningRate: 0.1}, MaxBatch: 1, Seed: 1, Threads: 1})
