@@ -9,6 +9,14 @@ package core
 // count, and resuming from a saved model continues the sequence. It is
 // kept in a preallocated buffer for backward, which multiplies δ by it.
 
+// dropoutIfTraining applies layer i's dropout to its outputs a while a
+// training step runs forward.
+func (n *Network) dropoutIfTraining(i int, a []float32) {
+	if n.training && n.layers[i].dropout > 0 {
+		n.applyDropout(i, a)
+	}
+}
+
 // applyDropout draws layer i's mask for a batch of outputs a (batch×out)
 // and applies it to a in place.
 func (n *Network) applyDropout(i int, a []float32) {

@@ -21,17 +21,17 @@ func (n *Network) forward(x []float32, batch int, out []float32) error {
 			if err := tinyForward(l, in, dst, batch); err != nil {
 				return err
 			}
-		} else {
-			if err := n.gemm.Sgemm(false, true, batch, l.out, l.in, 1, in, l.in, l.w, l.in, 0, dst, l.out); err != nil {
-				return err
-			}
-			if err := n.activateN(l.act, dst, batch, l.out, l.b); err != nil {
-				return err
-			}
+			n.dropoutIfTraining(i, dst)
+			in = dst
+			continue
 		}
-		if n.training && l.dropout > 0 {
-			n.applyDropout(i, dst)
+		if err := n.gemm.Sgemm(false, true, batch, l.out, l.in, 1, in, l.in, l.w, l.in, 0, dst, l.out); err != nil {
+			return err
 		}
+		if err := n.activateN(l.act, dst, batch, l.out, l.b); err != nil {
+			return err
+		}
+		n.dropoutIfTraining(i, dst)
 		in = dst
 	}
 	return nil

@@ -9,8 +9,8 @@ import (
 // TrainStep runs one step of mini-batch gradient descent on batch samples:
 // x is batch×Inputs and y batch×Outputs, row-major, read in place. It
 // returns the batch's loss before the update (with weight decay, its
-// λ·Σw² included). The step is forward, cost,
-// backward, update; it allocates nothing.
+// λ·Σw² included). The step is forward, cost, backward, update; it
+// allocates nothing.
 //
 // A step that diverges is an error wrapping ErrData and ErrDiverged, and
 // leaves the network exactly as it was before the call (parameters,
@@ -112,9 +112,8 @@ func (n *Network) gradients(x, y []float32, batch int) (float32, error) {
 // last layer's delta buffer.
 func (n *Network) forwardCost(x, y []float32, batch int) (float32, error) {
 	n.training = true
-	err := n.forward(x, batch, nil)
-	n.training = false
-	if err != nil {
+	defer func() { n.training = false }() // a kernel panic recovered above must not leave it set
+	if err := n.forward(x, batch, nil); err != nil {
 		return 0, err
 	}
 	last := &n.layers[len(n.layers)-1]
