@@ -344,7 +344,14 @@ func describeThreads(st pool.Stats) string {
 func describeLayers(spec core.Spec) string {
 	s := strconv.Itoa(spec.Inputs)
 	for _, l := range spec.Layers {
-		s += fmt.Sprintf("-%d(%s)", l.Units, l.Activation)
+		extra := ""
+		if l.Dropout > 0 {
+			extra += fmt.Sprintf(", dropout %g", l.Dropout)
+		}
+		if l.L2 > 0 {
+			extra += fmt.Sprintf(", l2 %g", l.L2)
+		}
+		s += fmt.Sprintf("-%d(%s%s)", l.Units, l.Activation, extra)
 	}
 	return s
 }
