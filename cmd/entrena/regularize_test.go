@@ -18,7 +18,7 @@ func TestTrainWithRegularization(t *testing.T) {
 	if !strings.Contains(r.stdout, "Epoch 3/3: loss = ") {
 		t.Errorf("no loss line:\n%s", r.stdout)
 	}
-	if !strings.Contains(r.stdout, "network: 2-16(relu, dropout 0.3, l2 0.0001)-8(tanh, dropout 0.1)-1(sigmoid, l2 0.0001), bce, rmsprop") {
+	if !strings.Contains(r.stdout, "network: 2-16(relu, dropout 0.3, l2 0.0001)-8(tanh, dropout 0.1)-1(sigmoid, l2 0.0001), binary-crossentropy, rmsprop α=0.001") {
 		t.Errorf("the network line does not show the settings:\n%s", r.stdout)
 	}
 	n, err := core.Load(filepath.Join(dir, "m.entrena"))
