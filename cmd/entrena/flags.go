@@ -127,8 +127,8 @@ func newTrainFlags(name, synopsis string, sweep bool) *opts {
 		fs.StringVar(&o.lr, "lr", "", "learning rate α (default from the data)")
 	}
 	fs.Float64Var(&o.momentum, "momentum", 0, "momentum μ for --optimizer momentum (default 0.9)")
-	fs.Float64Var(&o.rho, "rho", 0, "decay ρ of --optimizer rmsprop's mean square (default 0.9)")
-	fs.Float64Var(&o.l2, "l2", 0, "L2 weight decay λ of every layer: the loss gains λ·Σw² over the weights (Keras's kernel_regularizer l2(λ))")
+	fs.Float64Var(&o.rho, "rho", 0, "decay `ρ` of --optimizer rmsprop's mean square (default 0.9)")
+	fs.Float64Var(&o.l2, "l2", 0, "L2 weight decay `λ` of every layer: the loss gains λ·Σw² over the weights (Keras's kernel_regularizer l2(λ))")
 	fs.Float64Var(&o.dropout, "dropout", 0, "dropout `RATE` after every hidden layer while training, in [0, 1) (Keras's Dropout(rate))")
 	fs.IntVar(&o.epochs, "epochs", 0, "passes over the training data (default from the data)")
 	fs.IntVar(&o.batch, "batch", 0, "mini-batch size (default from the data)")
