@@ -277,6 +277,25 @@ func entrena_layer(net uintptr, index int64, units, activation unsafe.Pointer) (
 	})
 }
 
+//export entrena_layer_regularization
+func entrena_layer_regularization(net uintptr, index int64, l2, dropout unsafe.Pointer) (status int32) {
+	const fn = "entrena_layer_regularization"
+	defer guard(fn, &status)
+	return withNet(fn, net, func(h *netHandle) error {
+		layers := h.net.Spec().Layers
+		if index < 0 || index >= int64(len(layers)) {
+			return shapeErr("layer %d out of range [0, %d)", index, len(layers))
+		}
+		if l2 != nil {
+			*(*float32)(l2) = layers[index].L2
+		}
+		if dropout != nil {
+			*(*float32)(dropout) = layers[index].Dropout
+		}
+		return nil
+	})
+}
+
 //export entrena_training_config
 func entrena_training_config(net uintptr, loss, optimizer, learningRate unsafe.Pointer) (status int32) {
 	const fn = "entrena_training_config"

@@ -461,6 +461,9 @@ var specFieldEnds = func() []uintptr {
 		unsafe.Offsetof(s.max_batch) + unsafe.Sizeof(s.max_batch),
 		unsafe.Offsetof(s.threads) + unsafe.Sizeof(s.threads),
 		unsafe.Offsetof(s.seed) + unsafe.Sizeof(s.seed),
+		unsafe.Offsetof(s.l2) + unsafe.Sizeof(s.l2),
+		unsafe.Offsetof(s.dropout) + unsafe.Sizeof(s.dropout),
+		unsafe.Offsetof(s.rho) + unsafe.Sizeof(s.rho),
 	}
 }()
 
@@ -514,6 +517,16 @@ func specFromC(p unsafe.Pointer) (core.Spec, error) {
 		}
 		s.Layers[i] = core.Layer{Units: int(units[i]), Activation: core.Activation(acts[i])}
 	}
+	if cs.l2 != nil {
+		for i, v := range unsafe.Slice((*float32)(unsafe.Pointer(cs.l2)), n) {
+			s.Layers[i].L2 = v
+		}
+	}
+	if cs.dropout != nil {
+		for i, v := range unsafe.Slice((*float32)(unsafe.Pointer(cs.dropout)), n) {
+			s.Layers[i].Dropout = v
+		}
+	}
 	if cs.loss < 0 || cs.loss > 255 {
 		return s, fmt.Errorf("%w: unknown loss %d", core.ErrSpec, cs.loss)
 	}
@@ -528,6 +541,7 @@ func specFromC(p unsafe.Pointer) (core.Spec, error) {
 		Beta1:        float32(cs.beta1),
 		Beta2:        float32(cs.beta2),
 		Epsilon:      float32(cs.epsilon),
+		Rho:          float32(cs.rho),
 	}
 	s.MaxBatch = int(cs.max_batch)
 	s.Threads = int(cs.threads)

@@ -12,7 +12,7 @@ import (
 )
 
 func TestSpecErrors(t *testing.T) {
-	good := Spec{Inputs: 2, Layers: []Layer{{3, Sigmoid}, {1, Sigmoid}}, Loss: MSE,
+	good := Spec{Inputs: 2, Layers: []Layer{{Units: 3, Activation: Sigmoid}, {Units: 1, Activation: Sigmoid}}, Loss: MSE,
 		Optimizer: Optimizer{LearningRate: 0.1}, MaxBatch: 4}
 	nan := float32(math.NaN())
 	for name, tc := range map[string]struct {
@@ -74,8 +74,11 @@ func TestParseNames(t *testing.T) {
 	require.ErrorContains(t, err, `unknown activation "swish" (valid: sigmoid, tanh, relu, linear, softmax)`)
 	_, err = ParseLoss("hinge")
 	require.ErrorIs(t, err, ErrSpec)
-	_, err = ParseOptimizer("rmsprop")
-	require.ErrorContains(t, err, "valid: sgd, momentum, adam")
+	o, err = ParseOptimizer("RMSprop")
+	require.NoError(t, err)
+	require.Equal(t, RMSprop, o)
+	_, err = ParseOptimizer("adagrad")
+	require.ErrorContains(t, err, "valid: sgd, momentum, adam, rmsprop")
 }
 
 func TestDataErrors(t *testing.T) {
@@ -156,7 +159,7 @@ func TestParamsRoundTrip(t *testing.T) {
 // New refuses to build networks with an error naming the valid paths.
 func TestBadKernelEnvironment(t *testing.T) {
 	if os.Getenv("ENTRENA_CORE_ENV_CHILD") == "1" {
-		_, err := New(Spec{Inputs: 1, Layers: []Layer{{1, Sigmoid}}, Optimizer: Optimizer{LearningRate: 1}, MaxBatch: 1})
+		_, err := New(Spec{Inputs: 1, Layers: []Layer{{Units: 1, Activation: Sigmoid}}, Optimizer: Optimizer{LearningRate: 1}, MaxBatch: 1})
 		if errors.Is(err, ErrKernels) {
 			os.Stdout.WriteString("REFUSED " + err.Error() + "\n")
 		}

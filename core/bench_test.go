@@ -10,7 +10,7 @@ import (
 
 // mnistShape is the reference network: 784-128-64-10, sigmoid, MSE, SGD.
 func mnistShape(maxBatch, threads int) Spec {
-	return Spec{Inputs: 784, Layers: []Layer{{128, Sigmoid}, {64, Sigmoid}, {10, Sigmoid}}, Loss: MSE,
+	return Spec{Inputs: 784, Layers: []Layer{{Units: 128, Activation: Sigmoid}, {Units: 64, Activation: Sigmoid}, {Units: 10, Activation: Sigmoid}}, Loss: MSE,
 		Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: maxBatch, Seed: 1, Threads: threads}
 }
 
@@ -121,7 +121,7 @@ func BenchmarkTrainStepXOR(b *testing.B) {
 func BenchmarkTrainStepWide(b *testing.B) {
 	for _, threads := range benchThreads() {
 		b.Run(fmt.Sprintf("1024-1024-1024-10/batch=256/threads=%d/%s", threads, asm.Active()), func(b *testing.B) {
-			n, err := New(Spec{Inputs: 1024, Layers: []Layer{{1024, Sigmoid}, {1024, Sigmoid}, {10, Sigmoid}}, Loss: MSE,
+			n, err := New(Spec{Inputs: 1024, Layers: []Layer{{Units: 1024, Activation: Sigmoid}, {Units: 1024, Activation: Sigmoid}, {Units: 10, Activation: Sigmoid}}, Loss: MSE,
 				Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 256, Seed: 1, Threads: threads})
 			if err != nil {
 				b.Fatal(err)

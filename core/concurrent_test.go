@@ -11,7 +11,7 @@ import (
 // servingNet is the 784-128-10 network of a digit classifier, on the
 // kernels' GEMM path (not the tiny loops).
 func servingNet(t testing.TB, threads int) *Network {
-	n, err := New(Spec{Inputs: 784, Layers: []Layer{{128, Sigmoid}, {10, Sigmoid}}, Loss: MSE,
+	n, err := New(Spec{Inputs: 784, Layers: []Layer{{Units: 128, Activation: Sigmoid}, {Units: 10, Activation: Sigmoid}}, Loss: MSE,
 		Optimizer: Optimizer{LearningRate: 0.1}, MaxBatch: 32, Seed: 3, Threads: threads})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = n.Close() })

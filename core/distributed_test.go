@@ -72,7 +72,7 @@ func distNet(t testing.TB, opt OptimizerKind, threads int) *Network {
 	if opt == Momentum {
 		o.Momentum = 0.9
 	}
-	n, err := New(Spec{Inputs: 12, Layers: []Layer{{24, Tanh}, {16, Sigmoid}, {4, Softmax}},
+	n, err := New(Spec{Inputs: 12, Layers: []Layer{{Units: 24, Activation: Tanh}, {Units: 16, Activation: Sigmoid}, {Units: 4, Activation: Softmax}},
 		Loss: CategoricalCrossEntropy, Optimizer: o,
 		MaxBatch: 32, Threads: threads, Seed: 7})
 	require.NoError(t, err)
@@ -261,7 +261,7 @@ func TestDataParallelOptionErrors(t *testing.T) {
 func TestBroadcastParams(t *testing.T) {
 	var nets []*Network
 	for seed := range uint64(3) {
-		n, err := New(Spec{Inputs: 5, Layers: []Layer{{7, Tanh}, {2, Sigmoid}}, Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 4, Seed: seed + 1})
+		n, err := New(Spec{Inputs: 5, Layers: []Layer{{Units: 7, Activation: Tanh}, {Units: 2, Activation: Sigmoid}}, Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 4, Seed: seed + 1})
 		require.NoError(t, err)
 		nets = append(nets, n)
 	}

@@ -1,7 +1,13 @@
 // Package core is entrena's training engine: dense feed-forward networks on
 // flat, preallocated float32 buffers, trained by mini-batch gradient descent
 // with backpropagation (δ[l] = (δ[l+1]·W[l+1]) ⊙ f'(z[l]),
-// dW = (1/m)·δᵀ·a[l−1], db = (1/m)·Σδ) and SGD, momentum or Adam updates.
+// dW = (1/m)·δᵀ·a[l−1], db = (1/m)·Σδ) and SGD, momentum, Adam or RMSprop
+// updates, with per-layer L2 weight decay and dropout (Layer.L2,
+// Layer.Dropout, as Keras defines them).
+//
+// The loss (Loss, what TrainStep, Fit's history and Evaluate report) is the
+// cost function J of the seed text, plus λ·Σw² of every layer with weight
+// decay.
 //
 // Layout follows numpy C-order and PyTorch: samples are rows, an input batch
 // X is batch×inputs, a weight matrix W is outputs×inputs, all row-major.

@@ -115,7 +115,7 @@ type DivergedError struct {
 }
 
 func (e *DivergedError) Error() string {
-	what := fmt.Sprintf("cost is %v", e.Cost)
+	what := fmt.Sprintf("loss is %v", e.Cost)
 	if !finite(e.Param) {
 		what = fmt.Sprintf("a parameter became %v after the update", e.Param)
 	}

@@ -22,7 +22,7 @@ func requireFiniteParams(t *testing.T, n *Network) {
 // batches' updates, is finite and trains on.
 func TestFitContextCancelMidEpoch(t *testing.T) {
 	x, y := blobs(5, 64, 6, 3)
-	n, err := New(Spec{Inputs: 6, Layers: []Layer{{16, Tanh}, {3, Softmax}}, Loss: CategoricalCrossEntropy,
+	n, err := New(Spec{Inputs: 6, Layers: []Layer{{Units: 16, Activation: Tanh}, {Units: 3, Activation: Softmax}}, Loss: CategoricalCrossEntropy,
 		Optimizer: Optimizer{Kind: Adam, LearningRate: 0.01}, MaxBatch: 8, Seed: 4})
 	require.NoError(t, err)
 	defer n.Close()
@@ -53,7 +53,7 @@ func TestFitContextCancelMidEpoch(t *testing.T) {
 // context.DeadlineExceeded soon after it passes.
 func TestFitContextDeadline(t *testing.T) {
 	x, y := blobs(6, 256, 8, 2)
-	n, err := New(Spec{Inputs: 8, Layers: []Layer{{32, Sigmoid}, {2, Sigmoid}}, Optimizer: Optimizer{LearningRate: 0.5}, MaxBatch: 16, Seed: 5})
+	n, err := New(Spec{Inputs: 8, Layers: []Layer{{Units: 32, Activation: Sigmoid}, {Units: 2, Activation: Sigmoid}}, Optimizer: Optimizer{LearningRate: 0.5}, MaxBatch: 16, Seed: 5})
 	require.NoError(t, err)
 	defer n.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
@@ -88,7 +88,7 @@ func TestFitContextAlreadyCancelled(t *testing.T) {
 func TestFitStopKeepsParamsFinite(t *testing.T) {
 	x, y := blobs(4, 16, 4, 2)
 	for _, viaContext := range []bool{false, true} {
-		n, err := New(Spec{Inputs: 4, Layers: []Layer{{8, Linear}, {2, Linear}}, Loss: MSE,
+		n, err := New(Spec{Inputs: 4, Layers: []Layer{{Units: 8, Activation: Linear}, {Units: 2, Activation: Linear}}, Loss: MSE,
 			Optimizer: Optimizer{Kind: SGD, LearningRate: 0.01}, MaxBatch: 16, Seed: 1})
 		require.NoError(t, err)
 		start := stateOf(n)

@@ -21,6 +21,7 @@ func (n *Network) forward(x []float32, batch int, out []float32) error {
 			if err := tinyForward(l, in, dst, batch); err != nil {
 				return err
 			}
+			n.dropoutIfTraining(i, dst)
 			in = dst
 			continue
 		}
@@ -30,6 +31,7 @@ func (n *Network) forward(x []float32, batch int, out []float32) error {
 		if err := n.activateN(l.act, dst, batch, l.out, l.b); err != nil {
 			return err
 		}
+		n.dropoutIfTraining(i, dst)
 		in = dst
 	}
 	return nil

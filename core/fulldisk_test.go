@@ -24,7 +24,7 @@ func TestSaveFullDisk(t *testing.T) {
 	path := filepath.Join(dir, "m.entrena")
 	small := xorNet(t, 1, 0.5)
 	require.NoError(t, small.Save(path))
-	big, err := New(Spec{Inputs: 784, Layers: []Layer{{64, Sigmoid}}, Optimizer: Optimizer{LearningRate: 1}, MaxBatch: 1})
+	big, err := New(Spec{Inputs: 784, Layers: []Layer{{Units: 64, Activation: Sigmoid}}, Optimizer: Optimizer{LearningRate: 1}, MaxBatch: 1})
 	require.NoError(t, err)
 	err = big.Save(path)
 	require.Error(t, err)

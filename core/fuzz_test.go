@@ -20,7 +20,7 @@ func FuzzDecode(f *testing.F) {
 	// of allocating them.
 	withMemoryBudget(f, 128<<20)
 	for _, seed := range []uint64{1, 2} {
-		n, err := New(Spec{Inputs: 3, Layers: []Layer{{4, Sigmoid}, {2, Softmax}}, Loss: CategoricalCrossEntropy,
+		n, err := New(Spec{Inputs: 3, Layers: []Layer{{Units: 4, Activation: Sigmoid}, {Units: 2, Activation: Softmax}}, Loss: CategoricalCrossEntropy,
 			Optimizer: Optimizer{Kind: OptimizerKind(seed), LearningRate: 0.1}, MaxBatch: 2, Seed: seed})
 		if err != nil {
 			f.Fatal(err)
@@ -29,8 +29,17 @@ func FuzzDecode(f *testing.F) {
 		f.Add(b)
 		f.Add(b[:len(b)/2])
 	}
+	// Version 3: RMSprop, weight decay and dropout in the training section.
+	v3, err := New(Spec{Inputs: 3, Layers: []Layer{{Units: 4, Activation: ReLU, L2: 1e-3, Dropout: 0.5}, {Units: 2, Activation: Softmax}},
+		Loss: CategoricalCrossEntropy, Optimizer: Optimizer{Kind: RMSprop, LearningRate: 0.01}, MaxBatch: 2, Seed: 3})
+	if err != nil {
+		f.Fatal(err)
+	}
+	v3b, _ := v3.MarshalBinary()
+	v3.Close()
+	f.Add(v3b)
 	// A file whose valid checksum covers a max batch of 2²⁰ (16 GiB).
-	huge, _ := New(Spec{Inputs: 1, Layers: []Layer{{2047, Sigmoid}, {1, Sigmoid}}, Loss: MSE,
+	huge, _ := New(Spec{Inputs: 1, Layers: []Layer{{Units: 2047, Activation: Sigmoid}, {Units: 1, Activation: Sigmoid}}, Loss: MSE,
 		Optimizer: Optimizer{LearningRate: 0.1}, MaxBatch: 1, Seed: 1, Threads: 1})
 	hb, _ := huge.MarshalBinary()
 	huge.Close()
@@ -93,7 +102,7 @@ func FuzzNew(f *testing.F) {
 	f.Add(uint8(0), uint8(3), uint8(1), uint8(4), uint8(2), uint8(2), uint8(2), uint8(1), float32(-1))
 	f.Add(uint8(5), uint8(0), uint8(9), uint8(4), uint8(1), uint8(1), uint8(9), uint8(0), float32(1e30))
 	f.Fuzz(func(t *testing.T, inputs, hidden, outputs, act, outAct, loss, opt, batch uint8, lr float32) {
-		s := Spec{Inputs: int(inputs) % 40, Layers: []Layer{{int(hidden) % 40, Activation(act % 6)}, {int(outputs) % 12, Activation(outAct % 6)}},
+		s := Spec{Inputs: int(inputs) % 40, Layers: []Layer{{Units: int(hidden) % 40, Activation: Activation(act % 6)}, {Units: int(outputs) % 12, Activation: Activation(outAct % 6)}},
 			Loss: Loss(loss % 4), Optimizer: Optimizer{Kind: OptimizerKind(opt % 4), LearningRate: lr}, MaxBatch: int(batch) % 9, Seed: 1, Threads: 1}
 		n, err := New(s)
 		if err != nil {

@@ -119,7 +119,7 @@ func gradientCheck(t *testing.T) {
 	forEachPath(t, func(t *testing.T) {
 		for ci, c := range combos {
 			t.Run(fmt.Sprintf("%s-%s-%s", c.hidden, c.out, c.loss), func(t *testing.T) {
-				spec := Spec{Inputs: 5, Layers: []Layer{{7, c.hidden}, {6, c.hidden}, {3, c.out}},
+				spec := Spec{Inputs: 5, Layers: []Layer{{Units: 7, Activation: c.hidden}, {Units: 6, Activation: c.hidden}, {Units: 3, Activation: c.out}},
 					Loss: c.loss, Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 8, Seed: uint64(ci + 1)}
 				n, err := New(spec)
 				require.NoError(t, err)

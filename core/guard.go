@@ -159,6 +159,9 @@ func (n *Network) exactStep(x, y []float32, batch int) (float32, error) {
 // stays finite; otherwise it returns the optimizer state's bounds after the
 // update.
 func (n *Network) updateBound(batch int, xNorm float64) (next stateBounds, ok bool) {
+	if !n.decayBounded(batch) {
+		return next, false
+	}
 	g := &n.guard
 	m := float64(batch)
 	var grad float64 // bound on every |∂J/∂θ| of the batch
@@ -171,7 +174,7 @@ func (n *Network) updateBound(batch int, xNorm float64) (next stateBounds, ok bo
 		case i == 0:
 			an = normBound(xNorm, batch*l.in)
 		case boundedActivation(n.layers[i-1].act):
-			an = normSlack * math.Sqrt(m*float64(l.in))
+			an = normSlack * math.Sqrt(m*float64(l.in)) * dropoutKeepScale(&n.layers[i-1])
 		default:
 			a := n.layers[i-1].a[:batch*l.in]
 			an = normBound(n.norm(a), len(a))
@@ -189,6 +192,10 @@ func (n *Network) updateBound(batch int, xNorm float64) (next stateBounds, ok bo
 		n.knowState()
 		v := (float64(o.Momentum)*g.state.opt1 + grad) * stateGrowth
 		return stateBounds{opt1: v}, v <= maxUpdate && lr*v <= maxUpdate
+	case RMSprop:
+		n.knowState()
+		v, ok := rmspropBound(o, g.state.opt1, grad)
+		return stateBounds{opt1: v}, ok
 	case Adam: // m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; θ ← θ − lr·(m/c1)/(√(v/c2)+ε)
 		n.knowState()
 		if !(grad <= math.Sqrt(maxPartial)) {
@@ -274,7 +281,7 @@ func (n *Network) stateSnapshot() (params, opt1, opt2 []float32) {
 // divergedStepErr is TrainStep's error for a cost or a state value that is
 // NaN or ±Inf (bad, when not 0).
 func divergedStepErr(cost, bad float32) error {
-	what := fmt.Sprintf("the cost is %v", cost)
+	what := fmt.Sprintf("the loss is %v", cost)
 	if bad != 0 {
 		what = fmt.Sprintf("the update would make a parameter or optimizer value %v", bad)
 	}

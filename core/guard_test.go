@@ -59,7 +59,7 @@ func TestTrainStepDivergenceRestores(t *testing.T) {
 			for _, opt := range []OptimizerKind{SGD, Momentum, Adam} {
 				for _, diverge := range []string{"learning rate", "cost"} {
 					msg := fmt.Sprintf("%s guard, tiny=%v, %v, %s", name, tiny, opt, diverge)
-					spec := Spec{Inputs: 4, Layers: []Layer{{8, Linear}, {2, Linear}}, Loss: MSE,
+					spec := Spec{Inputs: 4, Layers: []Layer{{Units: 8, Activation: Linear}, {Units: 2, Activation: Linear}}, Loss: MSE,
 						Optimizer: Optimizer{Kind: opt, LearningRate: 0.01}, MaxBatch: 16, Seed: 1}
 					n, err := New(spec)
 					require.NoError(t, err)
@@ -133,7 +133,7 @@ func TestTrainStepGuardKeepsResults(t *testing.T) {
 	x, y := blobs(7, 64, 30, 4)
 	for _, act := range []Activation{Sigmoid, Tanh, ReLU, Linear} {
 		for _, opt := range []OptimizerKind{SGD, Momentum, Adam} {
-			spec := Spec{Inputs: 30, Layers: []Layer{{40, act}, {24, act}, {4, Softmax}}, Loss: CategoricalCrossEntropy,
+			spec := Spec{Inputs: 30, Layers: []Layer{{Units: 40, Activation: act}, {Units: 24, Activation: act}, {Units: 4, Activation: Softmax}}, Loss: CategoricalCrossEntropy,
 				Optimizer: Optimizer{Kind: opt, LearningRate: 0.05}, MaxBatch: 64, Seed: 3, Threads: 1}
 			var nets [3]*Network
 			for i := range nets {
@@ -180,7 +180,7 @@ func TestTrainStepBoundIsSufficient(t *testing.T) {
 	var largest float64
 	for trial := range 400 {
 		in, hid := 1+r.IntN(20), 1+r.IntN(40)
-		spec := Spec{Inputs: in, Layers: []Layer{{hid, acts[r.IntN(4)]}, {3, acts[r.IntN(4)]}}, Loss: MSE,
+		spec := Spec{Inputs: in, Layers: []Layer{{Units: hid, Activation: acts[r.IntN(4)]}, {Units: 3, Activation: acts[r.IntN(4)]}}, Loss: MSE,
 			Optimizer: Optimizer{Kind: OptimizerKind(r.IntN(3)), LearningRate: float32(math.Pow(10, -3+41*r.Float64()))},
 			MaxBatch:  1 + r.IntN(32), Seed: uint64(trial), Threads: 1}
 		n, err := New(spec)
@@ -234,7 +234,7 @@ func TestTrainStepGuardAllocs(t *testing.T) {
 	for name, mode := range guardModes {
 		withGuardMode(t, mode)
 		for _, opt := range []OptimizerKind{SGD, Momentum, Adam} {
-			n, err := New(Spec{Inputs: 20, Layers: []Layer{{33, ReLU}, {17, Tanh}, {5, Softmax}},
+			n, err := New(Spec{Inputs: 20, Layers: []Layer{{Units: 33, Activation: ReLU}, {Units: 17, Activation: Tanh}, {Units: 5, Activation: Softmax}},
 				Loss: CategoricalCrossEntropy, Optimizer: Optimizer{Kind: opt, LearningRate: 0.1}, MaxBatch: 64, Seed: 1})
 			require.NoError(t, err)
 			_, err = n.TrainStep(x, y, 64)
@@ -258,7 +258,7 @@ func TestTrainStepGuardAllocs(t *testing.T) {
 func TestTrainStepInsideFit(t *testing.T) {
 	withGuardMode(t, guardExact)
 	x, y := blobs(4, 16, 4, 2)
-	n, err := New(Spec{Inputs: 4, Layers: []Layer{{8, Linear}, {2, Linear}}, Loss: MSE,
+	n, err := New(Spec{Inputs: 4, Layers: []Layer{{Units: 8, Activation: Linear}, {Units: 2, Activation: Linear}}, Loss: MSE,
 		Optimizer: Optimizer{Kind: SGD, LearningRate: 0.01}, MaxBatch: 16, Seed: 1})
 	require.NoError(t, err)
 	start := stateOf(n)
@@ -309,7 +309,7 @@ func TestSaveRefusesNonFinite(t *testing.T) {
 // Inf; never below a value whose square overflows.
 func TestGuardNorm(t *testing.T) {
 	for _, threads := range []int{1, 3} {
-		n, err := New(Spec{Inputs: 3, Layers: []Layer{{4, Tanh}}, Loss: MSE, Optimizer: Optimizer{LearningRate: 0.1},
+		n, err := New(Spec{Inputs: 3, Layers: []Layer{{Units: 4, Activation: Tanh}}, Loss: MSE, Optimizer: Optimizer{LearningRate: 0.1},
 			MaxBatch: 1, Threads: threads})
 		require.NoError(t, err)
 		testNorm(t, n)

@@ -186,7 +186,7 @@ func TestUnmarshalBinary(t *testing.T) {
 // TestSpecJSON: a Spec goes through encoding/json with the enums as names
 // and comes back equal; the numbers older JSON held are read too.
 func TestSpecJSON(t *testing.T) {
-	spec := Spec{Inputs: 3, Layers: []Layer{{5, ReLU}, {2, Softmax}}, Loss: CategoricalCrossEntropy,
+	spec := Spec{Inputs: 3, Layers: []Layer{{Units: 5, Activation: ReLU}, {Units: 2, Activation: Softmax}}, Loss: CategoricalCrossEntropy,
 		Optimizer: Optimizer{Kind: Adam, LearningRate: 0.01, Beta1: 0.8}, MaxBatch: 4, Seed: 7}
 	b, err := json.Marshal(spec)
 	require.NoError(t, err)
@@ -206,14 +206,14 @@ func TestSpecJSON(t *testing.T) {
 		var s Spec
 		require.ErrorIs(t, json.Unmarshal([]byte(bad), &s), ErrSpec, bad)
 	}
-	_, err = json.Marshal(Spec{Layers: []Layer{{1, Activation(9)}}})
+	_, err = json.Marshal(Spec{Layers: []Layer{{Units: 1, Activation: Activation(9)}}})
 	require.ErrorIs(t, err, ErrSpec)
 }
 
 // TestOptimizerUnsetAndZero: a hyper-parameter the optimizer does not use
 // is an ErrSpec; ExplicitZero asks for an actual 0, kept through a file.
 func TestOptimizerUnsetAndZero(t *testing.T) {
-	base := Spec{Inputs: 2, Layers: []Layer{{3, Sigmoid}, {1, Sigmoid}}, MaxBatch: 4, Seed: 1}
+	base := Spec{Inputs: 2, Layers: []Layer{{Units: 3, Activation: Sigmoid}, {Units: 1, Activation: Sigmoid}}, MaxBatch: 4, Seed: 1}
 	for name, o := range map[string]Optimizer{
 		"sgd momentum":  {Kind: SGD, LearningRate: 0.1, Momentum: 0.5},
 		"sgd beta1":     {Kind: SGD, LearningRate: 0.1, Beta1: 0.5},

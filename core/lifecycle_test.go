@@ -23,7 +23,7 @@ func TestMemoryFlatOverCycles(t *testing.T) {
 	}
 	x, y := blobs(1, 16, 8, 2)
 	cycle := func() {
-		n, err := New(Spec{Inputs: 8, Layers: []Layer{{16, Sigmoid}, {2, Sigmoid}}, Loss: MSE,
+		n, err := New(Spec{Inputs: 8, Layers: []Layer{{Units: 16, Activation: Sigmoid}, {Units: 2, Activation: Sigmoid}}, Loss: MSE,
 			Optimizer: Optimizer{Kind: Adam, LearningRate: 0.01}, MaxBatch: 16, Seed: 1, Threads: 2})
 		if err != nil {
 			t.Fatal(err)
@@ -59,7 +59,7 @@ func TestMemoryFlatOverCycles(t *testing.T) {
 func TestNetworkWithoutCloseIsCollected(t *testing.T) {
 	before := runtime.NumGoroutine()
 	for i := 0; i < 50; i++ {
-		_, err := New(Spec{Inputs: 2, Layers: []Layer{{2, Sigmoid}}, Optimizer: Optimizer{LearningRate: 1}, MaxBatch: 1, Threads: 4})
+		_, err := New(Spec{Inputs: 2, Layers: []Layer{{Units: 2, Activation: Sigmoid}}, Optimizer: Optimizer{LearningRate: 1}, MaxBatch: 1, Threads: 4})
 		require.NoError(t, err)
 	}
 	require.Eventually(t, func() bool {
@@ -73,7 +73,7 @@ func TestNetworkWithoutCloseIsCollected(t *testing.T) {
 // (the previous version or the new one, never a torn file).
 func TestSaveKilledMidWrite(t *testing.T) {
 	if path := os.Getenv("ENTRENA_SAVE_CHILD"); path != "" {
-		n, err := New(Spec{Inputs: 784, Layers: []Layer{{512, Sigmoid}, {10, Sigmoid}}, Loss: MSE,
+		n, err := New(Spec{Inputs: 784, Layers: []Layer{{Units: 512, Activation: Sigmoid}, {Units: 10, Activation: Sigmoid}}, Loss: MSE,
 			Optimizer: Optimizer{LearningRate: 0.1}, MaxBatch: 1, Seed: 1, Threads: 1})
 		if err != nil {
 			panic(err)

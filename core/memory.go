@@ -22,7 +22,8 @@ import (
 type layout struct {
 	params uint64 // the parameter buffer (and grads, opt1, opt2): Σ RoundUp(out·in) + RoundUp(out)
 	acts   uint64 // the activation buffer (and deltas): Σ RoundUp(MaxBatch·out)
-	opt    uint64 // optimizer state buffers of params floats: 0 SGD, 1 Momentum, 2 Adam
+	opt    uint64 // optimizer state buffers of params floats: 0 SGD, 1 Momentum or RMSprop, 2 Adam
+	masks  uint64 // the dropout masks: Σ RoundUp(MaxBatch·out) over layers with dropout
 	layers uint64 // layer views
 
 	// Each pool worker owns one workspace whose three buffers Reserve grows
@@ -51,6 +52,9 @@ func newLayout(s Spec, threads int) layout {
 	for _, l := range s.Layers {
 		lo.params += round(uint64(in)*uint64(l.Units)) + round(uint64(l.Units))
 		lo.acts += round(uint64(mb) * uint64(l.Units))
+		if l.Dropout > 0 {
+			lo.masks += round(uint64(mb) * uint64(l.Units))
+		}
 		// The three products of a training step (see reserveWorkspaces).
 		for _, p := range stepProducts(mb, l.Units, in) {
 			a, b, sw := asm.ReserveSize(p[0], p[1], p[2])
@@ -60,7 +64,7 @@ func newLayout(s Spec, threads int) layout {
 		in = l.Units
 	}
 	switch s.Optimizer.Kind {
-	case Momentum:
+	case Momentum, RMSprop:
 		lo.opt = 1
 	case Adam:
 		lo.opt = 2
@@ -80,6 +84,9 @@ func (lo layout) footprint() uint64 {
 	var c sizeCounter
 	c.aligned(lo.params, 2+lo.opt) // params, grads, opt1, opt2
 	c.aligned(lo.acts, 2)          // acts, deltas
+	if lo.masks > 0 {
+		c.aligned(lo.masks, 1)
+	}
 	c.add(lo.layers, uint64(unsafe.Sizeof(dense{})))
 	c.aligned(lo.packA, lo.threads) // one workspace per pool worker
 	c.aligned(lo.packB, lo.threads)

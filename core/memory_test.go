@@ -25,7 +25,7 @@ func withMemoryBudget(t testing.TB, bytes uint64) {
 // hugeSpec is valid (within every limit of Validate) but needs about
 // 16 GiB: 2²⁰ samples × 2048 units of activations, and as many deltas.
 func hugeSpec() Spec {
-	return Spec{Inputs: 1, Layers: []Layer{{2047, Sigmoid}, {1, Sigmoid}}, Loss: MSE,
+	return Spec{Inputs: 1, Layers: []Layer{{Units: 2047, Activation: Sigmoid}, {Units: 1, Activation: Sigmoid}}, Loss: MSE,
 		Optimizer: Optimizer{LearningRate: 0.1}, MaxBatch: MaxBatchCap, Seed: 1, Threads: 1}
 }
 
@@ -78,7 +78,7 @@ func TestTooLargeRefusedBeforeAllocating(t *testing.T) {
 // SetThreads refuses a count whose workspaces exceed the budget and leaves
 // the network on its old pool.
 func TestSetThreadsTooLarge(t *testing.T) {
-	s := Spec{Inputs: 784, Layers: []Layer{{512, Sigmoid}, {10, Sigmoid}}, Loss: MSE,
+	s := Spec{Inputs: 784, Layers: []Layer{{Units: 512, Activation: Sigmoid}, {Units: 10, Activation: Sigmoid}}, Loss: MSE,
 		Optimizer: Optimizer{LearningRate: 0.1}, MaxBatch: 64, Seed: 1, Threads: 1}
 	one, many := newLayout(s, 1).footprint(), newLayout(s, 64).footprint()
 	require.Greater(t, many, one)
@@ -171,7 +171,7 @@ func fmtErr(err error) string {
 // plus a first Fit leave live is the footprint (to page rounding).
 func TestLayoutMatchesAllocations(t *testing.T) {
 	for _, opt := range []OptimizerKind{SGD, Momentum, Adam} {
-		s := Spec{Inputs: 37, Layers: []Layer{{70, ReLU}, {33, Tanh}, {5, Softmax}}, Loss: CategoricalCrossEntropy,
+		s := Spec{Inputs: 37, Layers: []Layer{{Units: 70, Activation: ReLU}, {Units: 33, Activation: Tanh}, {Units: 5, Activation: Softmax}}, Loss: CategoricalCrossEntropy,
 			Optimizer: Optimizer{Kind: opt, LearningRate: 0.01}, MaxBatch: 29, Seed: 1, Threads: 3}
 		n, err := New(s)
 		require.NoError(t, err)
@@ -187,7 +187,7 @@ func TestLayoutMatchesAllocations(t *testing.T) {
 	}
 
 	x, y := blobs(3, 512, 256, 10)
-	s := Spec{Inputs: 256, Layers: []Layer{{512, ReLU}, {10, Softmax}}, Loss: CategoricalCrossEntropy,
+	s := Spec{Inputs: 256, Layers: []Layer{{Units: 512, Activation: ReLU}, {Units: 10, Activation: Softmax}}, Loss: CategoricalCrossEntropy,
 		Optimizer: Optimizer{Kind: Adam, LearningRate: 0.001}, MaxBatch: 256, Seed: 1, Threads: 2}
 	h0 := quietHeap(t)
 	n, err := New(s)

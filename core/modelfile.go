@@ -22,11 +22,18 @@ import (
 // after the parameter count, and the schema's JSON follows the parameters.
 // A network without a schema is still written as version 1, byte for byte
 // as before, and both versions are read.
+//
+// Version 3 adds a training section (trainsection.go) for RMSprop's ρ and
+// every layer's weight decay and dropout rate: the header always holds the
+// schema's length (0 without a schema), then the section. Only a network
+// using one of them is written as version 3; any other is written as
+// before.
 const (
 	modelMagic   = "ENTRENA\x00"
-	ModelVersion = 2 // the newest version written and read
+	ModelVersion = 3 // the newest version written and read
 
-	modelVersionPlain = 1 // no schema section
+	modelVersionPlain  = 1 // no schema section
+	modelVersionSchema = 2 // a schema section
 )
 
 // EncodedSize is the exact size in bytes of the network's model file (0 for
@@ -36,8 +43,11 @@ func (n *Network) EncodedSize() int {
 		return 0
 	}
 	size := 8 + 4 + 4 + 4 + 8*len(n.spec.Layers) + 4 + 20 + 4 + 8 + 8 + 8 + 4*n.ParamCount() + 4
-	if n.schema != nil {
+	if n.schema != nil || n.spec.hasTrainingSection() {
 		size += 4 + len(n.schema)
+	}
+	if n.spec.hasTrainingSection() {
+		size += trainingSectionSize(len(n.spec.Layers))
 	}
 	return size
 }
@@ -69,6 +79,9 @@ func (n *Network) encode(dst []byte) (int, error) {
 	b = append(b, modelMagic...)
 	version := uint32(modelVersionPlain)
 	if n.schema != nil {
+		version = modelVersionSchema
+	}
+	if n.spec.hasTrainingSection() {
 		version = ModelVersion
 	}
 	b = le.AppendUint32(b, version)
@@ -87,8 +100,11 @@ func (n *Network) encode(dst []byte) (int, error) {
 	b = le.AppendUint64(b, n.spec.Seed)
 	b = le.AppendUint64(b, uint64(n.step))
 	b = le.AppendUint64(b, uint64(n.ParamCount()))
-	if n.schema != nil {
+	if version >= modelVersionSchema {
 		b = le.AppendUint32(b, uint32(len(n.schema)))
+	}
+	if version >= ModelVersion {
+		b = appendTrainingSection(b, n.spec)
 	}
 	for _, l := range n.layers {
 		for _, v := range l.w {

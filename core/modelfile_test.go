@@ -16,7 +16,7 @@ import (
 const smallNetParams = 26
 
 func smallNet(t testing.TB) *Network {
-	n, err := New(Spec{Inputs: 3, Layers: []Layer{{4, Tanh}, {2, Softmax}}, Loss: CategoricalCrossEntropy,
+	n, err := New(Spec{Inputs: 3, Layers: []Layer{{Units: 4, Activation: Tanh}, {Units: 2, Activation: Softmax}}, Loss: CategoricalCrossEntropy,
 		Optimizer: Optimizer{Kind: Adam, LearningRate: 0.01}, MaxBatch: 8, Seed: 5})
 	require.NoError(t, err)
 	x, y := blobs(1, 16, 3, 2)

@@ -15,7 +15,7 @@ import (
 // Reading a model file (docs/MODEL_FORMAT.md). The header says how large
 // the file is and what network it holds, so a stream (Load, ReadModel) is
 // checked against it first: a header that is not entrena's, is invalid, or
-// does not match the file's size is an error after reading at most 8 KiB,
+// does not match the file's size is an error after reading at most 16 KiB,
 // and New checks the network against the memory budget before anything of
 // its size is allocated. The parameters are then streamed into the
 // network's own buffer, and the checksum compared at the end. Decode, which
@@ -64,7 +64,7 @@ func checkStart(start []byte) error {
 	if len(start) < 12 {
 		return fmt.Errorf("%w: truncated header (%d bytes)", ErrModel, len(start))
 	}
-	if v := binary.LittleEndian.Uint32(start[8:]); v != ModelVersion && v != modelVersionPlain {
+	if v := binary.LittleEndian.Uint32(start[8:]); v < modelVersionPlain || v > ModelVersion {
 		if v > ModelVersion {
 			return fmt.Errorf("%w: file is format version %d, this entrena reads version %d; upgrade entrena", ErrVersion, v, ModelVersion)
 		}
@@ -93,9 +93,13 @@ func readHeader(r io.Reader) (*header, error) {
 	if nl == 0 || nl > MaxLayers {
 		return nil, fmt.Errorf("%w: layer count %d out of range", ErrModel, nl)
 	}
+	version := le.Uint32(start[8:])
 	end := headerEnd
-	if le.Uint32(start[8:]) == ModelVersion {
+	if version >= modelVersionSchema {
 		end += schemaLen
+	}
+	if version >= ModelVersion {
+		end += trainingSectionSize(int(nl))
 	}
 	raw := make([]byte, headerStart+headerLayer*int(nl)+end)
 	copy(raw, start[:])
@@ -124,10 +128,16 @@ func readHeader(r io.Reader) (*header, error) {
 	s.MaxBatch = int(le.Uint32(b[24:]))
 	s.Seed = le.Uint64(b[28:])
 	steps, count := le.Uint64(b[36:]), le.Uint64(b[44:])
-	if end > headerEnd {
+	if version >= modelVersionSchema {
 		h.schema = int(le.Uint32(b[52:]))
-		if h.schema == 0 || h.schema > maxSchemaBytes {
+		// Version 3 holds the length without a schema too.
+		if (h.schema == 0 && version == modelVersionSchema) || h.schema > maxSchemaBytes {
 			return nil, fmt.Errorf("%w: schema section of %d bytes (1 … %d)", ErrModel, h.schema, maxSchemaBytes)
+		}
+	}
+	if version >= ModelVersion {
+		if err := readTrainingSection(b[headerEnd+schemaLen:], s); err != nil {
+			return nil, err
 		}
 	}
 	if reserved != 0 {
@@ -144,6 +154,9 @@ func readHeader(r io.Reader) (*header, error) {
 	// where New would substitute one is not a file entrena wrote.
 	if s.withDefaults().Optimizer != s.Optimizer {
 		return nil, fmt.Errorf("%w: optimizer hyper-parameters are zero (momentum, beta or epsilon)", ErrModel)
+	}
+	if version >= ModelVersion && !s.hasTrainingSection() {
+		return nil, fmt.Errorf("%w: a version %d file of a network without rmsprop, weight decay or dropout (written as version %d or %d)", ErrModel, version, modelVersionPlain, modelVersionSchema)
 	}
 	if count != uint64(s.ParamCount()) {
 		return nil, fmt.Errorf("%w: parameter count %d does not match the layers (%d)", ErrModel, count, s.ParamCount())

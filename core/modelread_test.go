@@ -42,7 +42,7 @@ func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
 // 65536-32767 network: 2³¹ − 2¹⁵ − 1 parameters, so its file is just under
 // 8 GiB, and its network needs about three times that.
 func hugeHeader() []byte {
-	s := Spec{Inputs: 1 << 16, Layers: []Layer{{1<<15 - 1, Linear}}, Loss: MSE,
+	s := Spec{Inputs: 1 << 16, Layers: []Layer{{Units: 1<<15 - 1, Activation: Linear}}, Loss: MSE,
 		Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 1, Seed: 1}.withDefaults()
 	le := binary.LittleEndian
 	b := []byte(modelMagic)
@@ -63,7 +63,7 @@ func hugeHeader() []byte {
 
 // hugeFileSize is the size of the file hugeHeader describes.
 func hugeFileSize() int64 {
-	s := Spec{Inputs: 1 << 16, Layers: []Layer{{1<<15 - 1, Linear}}}
+	s := Spec{Inputs: 1 << 16, Layers: []Layer{{Units: 1<<15 - 1, Activation: Linear}}}
 	return int64(len(hugeHeader())) + 4*int64(s.ParamCount()) + 4
 }
 
@@ -118,7 +118,7 @@ func TestReadModelStreams(t *testing.T) {
 	require.NoError(t, m.Close())
 	require.Equal(t, 1, rest.Len(), "the byte after the model is left in the stream")
 
-	other, err := New(Spec{Inputs: 3, Layers: []Layer{{2, Tanh}, {1, Linear}}, Optimizer: Optimizer{Kind: Adam, LearningRate: 0.01}, MaxBatch: 4, Seed: 9})
+	other, err := New(Spec{Inputs: 3, Layers: []Layer{{Units: 2, Activation: Tanh}, {Units: 1, Activation: Linear}}, Optimizer: Optimizer{Kind: Adam, LearningRate: 0.01}, MaxBatch: 4, Seed: 9})
 	require.NoError(t, err)
 	otherFile, err := other.MarshalBinary()
 	require.NoError(t, err)

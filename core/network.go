@@ -42,10 +42,11 @@ type network struct {
 	// One allocation per category, as in llm.c; layers hold sub-slices.
 	params []float32 // W1 b1 W2 b2 …, each 64-byte aligned
 	grads  []float32 // same layout as params
-	opt1   []float32 // velocity (Momentum) or first moment (Adam); same layout
+	opt1   []float32 // velocity (Momentum), first moment (Adam) or mean square (RMSprop); same layout
 	opt2   []float32 // second moment (Adam); same layout
 	acts   []float32 // per layer, MaxBatch×units outputs a[l]
 	deltas []float32 // per layer, MaxBatch×units δ[l]
+	masks  []float32 // per layer with dropout, MaxBatch×units kept-unit scales
 
 	pool *pool.Pool        // splits GEMMs and element-wise passes over Spec.Threads cores
 	gemm *asm.ParallelGemm // the pool's products, one packing workspace per thread
@@ -64,6 +65,10 @@ type network struct {
 	guard  stepGuard  // TrainStep's divergence guard (guard.go)
 	tiny   bool       // small enough for the loop path of tiny.go
 	schema []byte     // the schema document (schema.go), nil when none
+
+	// training is set while a training step runs forward: dropout applies
+	// then only (dropout.go).
+	training bool
 }
 
 // rngStream is the PCG stream of every network's generator ("entrena").
@@ -76,6 +81,9 @@ type dense struct {
 	w, b    []float32 // out×in weights, out biases
 	dw, db  []float32 // their gradients
 	a, d    []float32 // MaxBatch×out activations and deltas
+	l2      float32   // weight decay λ (regularize.go)
+	dropout float32   // dropout rate after the layer (dropout.go)
+	mask    []float32 // MaxBatch×out: 0 or 1/(1−dropout) per output of the last training forward
 }
 
 // carver hands out 64-byte aligned sub-slices of one buffer.
@@ -149,9 +157,12 @@ func newNetwork(spec Spec) (n *Network, err error) {
 	}
 	n.acts = asm.Aligned(actLen)
 	n.deltas = asm.Aligned(actLen)
+	if lo.masks > 0 {
+		n.masks = asm.Aligned(int(lo.masks))
+	}
 
 	p, g := carver{buf: n.params}, carver{buf: n.grads}
-	a, d := carver{buf: n.acts}, carver{buf: n.deltas}
+	a, d, m := carver{buf: n.acts}, carver{buf: n.deltas}, carver{buf: n.masks}
 	in := spec.Inputs
 	n.layers = make([]dense, lo.layers)
 	for i, l := range spec.Layers {
@@ -160,6 +171,10 @@ func newNetwork(spec Spec) (n *Network, err error) {
 			w: p.take(in * l.Units), b: p.take(l.Units),
 			dw: g.take(in * l.Units), db: g.take(l.Units),
 			a: a.take(spec.MaxBatch * l.Units), d: d.take(spec.MaxBatch * l.Units),
+			l2: l.L2, dropout: l.Dropout,
+		}
+		if l.Dropout > 0 {
+			n.layers[i].mask = m.take(spec.MaxBatch * l.Units)
 		}
 		in = l.Units
 	}
@@ -296,7 +311,7 @@ func (n *Network) Close() (err error) {
 	n.pool.Close()
 	n.poolCleanup.Stop()
 	n.gemm, n.layers = nil, nil
-	n.params, n.grads, n.opt1, n.opt2, n.acts, n.deltas = nil, nil, nil, nil, nil, nil
+	n.params, n.grads, n.opt1, n.opt2, n.acts, n.deltas, n.masks = nil, nil, nil, nil, nil, nil, nil
 	n.fit, n.guard, n.tasks = fitBuffers{}, stepGuard{}, tasks{}
 	n.history, n.valLoss, n.valAcc = nil, nil, nil
 	n.use.Store(useClosed)

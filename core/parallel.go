@@ -110,6 +110,8 @@ func (t *updateTask) Run(w, lo, hi int) {
 		err = asm.Momentum(n.params[lo:hi], n.grads[lo:hi], n.opt1[lo:hi], o.LearningRate, o.Momentum)
 	case Adam:
 		err = asm.Adam(n.params[lo:hi], n.grads[lo:hi], n.opt1[lo:hi], n.opt2[lo:hi], t.adam)
+	case RMSprop:
+		rmspropUpdate(n.params[lo:hi], n.grads[lo:hi], n.opt1[lo:hi], o.LearningRate, o.Rho, o.Epsilon)
 	default:
 		err = asm.Axpy(-o.LearningRate, n.grads[lo:hi], n.params[lo:hi])
 	}

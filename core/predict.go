@@ -35,13 +35,14 @@ func (n *Network) Predict(x []float32, samples int, out []float32) (err error) {
 	return nil
 }
 
-// Evaluate returns the cost J (as defined by the network's loss) and the
-// accuracy over samples rows of x and y. Accuracy is the share of samples
-// whose largest output is at the index of the largest target (one-hot
-// classes); with a single output, prediction and target are compared at the
-// 0.5 threshold. samples must be at least 1 and may exceed MaxBatch. Like
-// Predict, it allocates nothing and a call while another call on the
-// network runs returns ErrConcurrentUse.
+// Evaluate returns the loss (J as defined by the network's Loss, plus
+// λ·Σw² of the layers with weight decay, as Keras reports it; dropout is
+// off) and the accuracy over samples rows of x and y. Accuracy is the
+// share of samples whose largest output is at the index of the largest
+// target (one-hot classes); with a single output, prediction and target
+// are compared at the 0.5 threshold. samples must be at least 1 and may
+// exceed MaxBatch. Like Predict, it allocates nothing and a call while
+// another call on the network runs returns ErrConcurrentUse.
 func (n *Network) Evaluate(x, y []float32, samples int) (loss, accuracy float32, err error) {
 	defer exported(&err)
 	prev, err := n.acquire(betweenBatches)
@@ -81,7 +82,7 @@ func (n *Network) evaluate(x, y []float32, samples int) (loss, accuracy float32,
 		sum += lossOnly(n.spec.Loss, a, t)
 		correct += countCorrect(a, t, o)
 	}
-	return float32(sum / float64(samples)), float32(correct) / float32(samples), nil
+	return n.withPenalty(float32(sum / float64(samples))), float32(correct) / float32(samples), nil
 }
 
 func countCorrect(a, y []float32, outputs int) int {

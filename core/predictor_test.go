@@ -18,8 +18,8 @@ import (
 func predictorNets(t *testing.T) map[string]*Network {
 	nets := map[string]*Network{"784-128-10 1 thread": servingNet(t, 1), "784-128-10 2 threads": servingNet(t, 2)}
 	for name, spec := range map[string]Spec{
-		"xor tiny": {Inputs: 2, Layers: []Layer{{4, Sigmoid}, {1, Sigmoid}}, Optimizer: Optimizer{LearningRate: 1}, MaxBatch: 4, Seed: 1},
-		"relu tanh softmax": {Inputs: 40, Layers: []Layer{{64, ReLU}, {33, Tanh}, {7, Linear}, {5, Softmax}}, Loss: CategoricalCrossEntropy,
+		"xor tiny": {Inputs: 2, Layers: []Layer{{Units: 4, Activation: Sigmoid}, {Units: 1, Activation: Sigmoid}}, Optimizer: Optimizer{LearningRate: 1}, MaxBatch: 4, Seed: 1},
+		"relu tanh softmax": {Inputs: 40, Layers: []Layer{{Units: 64, Activation: ReLU}, {Units: 33, Activation: Tanh}, {Units: 7, Activation: Linear}, {Units: 5, Activation: Softmax}}, Loss: CategoricalCrossEntropy,
 			Optimizer: Optimizer{Kind: Adam, LearningRate: 0.01}, MaxBatch: 16, Seed: 2, Threads: 2},
 	} {
 		n, err := New(spec)

@@ -103,7 +103,7 @@ func TestSchemaCheck(t *testing.T) {
 	}
 	require.NoError(t, irisSchema().Check(spec))
 	one := spec
-	one.Layers = []Layer{{1, Sigmoid}}
+	one.Layers = []Layer{{Units: 1, Activation: Sigmoid}}
 	one.Loss = MSE
 	require.NoError(t, irisSchema().Check(one), "two classes fit one sigmoid output")
 }
@@ -162,7 +162,7 @@ func TestSchemaEncodeAllocatesNothing(t *testing.T) {
 }
 
 func TestBadTargetsAreErrors(t *testing.T) {
-	bce, err := New(Spec{Inputs: 2, Layers: []Layer{{1, Sigmoid}}, Loss: BinaryCrossEntropy,
+	bce, err := New(Spec{Inputs: 2, Layers: []Layer{{Units: 1, Activation: Sigmoid}}, Loss: BinaryCrossEntropy,
 		Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 2, Seed: 1})
 	require.NoError(t, err)
 	x := []float32{0, 1, 1, 0}
@@ -174,7 +174,7 @@ func TestBadTargetsAreErrors(t *testing.T) {
 	_, err = bce.Fit(x, []float32{1, 0}, 2, FitOptions{Epochs: 1})
 	require.NoError(t, err)
 
-	cce, err := New(Spec{Inputs: 2, Layers: []Layer{{3, Softmax}}, Loss: CategoricalCrossEntropy,
+	cce, err := New(Spec{Inputs: 2, Layers: []Layer{{Units: 3, Activation: Softmax}}, Loss: CategoricalCrossEntropy,
 		Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 2, Seed: 1})
 	require.NoError(t, err)
 	_, err = cce.TrainStep(x, []float32{1, 0, 0, 0.5, 0.2, 0}, 2)
@@ -186,7 +186,7 @@ func TestBadTargetsAreErrors(t *testing.T) {
 	_, err = cce.TrainStep(x, []float32{0, 1, 0, 0.25, 0.25, 0.5}, 2)
 	require.NoError(t, err, "soft labels are distributions")
 
-	_, err = New(Spec{Inputs: 2, Layers: []Layer{{1, Softmax}}, Loss: CategoricalCrossEntropy,
+	_, err = New(Spec{Inputs: 2, Layers: []Layer{{Units: 1, Activation: Softmax}}, Loss: CategoricalCrossEntropy,
 		Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 2, Seed: 1})
 	require.ErrorIs(t, err, ErrSpec)
 	require.ErrorContains(t, err, "softmax over 1 unit")

@@ -79,9 +79,10 @@ const (
 	SGD OptimizerKind = iota
 	Momentum
 	Adam
+	RMSprop
 )
 
-var optimizerNames = []string{"sgd", "momentum", "adam"}
+var optimizerNames = []string{"sgd", "momentum", "adam", "rmsprop"}
 
 func (o OptimizerKind) String() string {
 	if int(o) < len(optimizerNames) {
@@ -187,18 +188,20 @@ func parseName(what, s string, names []string) (int, error) {
 
 // Optimizer is an update rule with its hyper-parameters.
 //
-// A Momentum, Beta1, Beta2 or Epsilon left 0 is unset and takes the usual
-// default (0.9, 0.9, 0.999, 1e-8). To ask for an actual 0 there (Beta1 0,
-// say), use ExplicitZero(). A hyper-parameter the kind does not use
-// (Momentum with SGD or Adam, Beta1, Beta2 or Epsilon with SGD or
-// Momentum) must be unset: a value there is an ErrSpec rather than
-// silently ignored.
+// A Momentum, Beta1, Beta2, Rho or Epsilon left 0 is unset and takes the
+// usual default (0.9, 0.9, 0.999, 0.9, and 1e-8 for Adam or 1e-7 for
+// RMSprop, as in Keras). To ask for an actual 0 there (Beta1 0, say), use
+// ExplicitZero(). A hyper-parameter the kind does not use (Momentum with
+// anything but Momentum, Beta1 and Beta2 with anything but Adam, Rho with
+// anything but RMSprop, Epsilon with SGD or Momentum) must be unset: a
+// value there is an ErrSpec rather than silently ignored.
 type Optimizer struct {
 	Kind         OptimizerKind
 	LearningRate float32 // α; must be positive and finite
 	Momentum     float32 // μ for Momentum: v = μ·v + g; w −= α·v
 	Beta1, Beta2 float32 // Adam's moment decay rates
-	Epsilon      float32 // Adam's denominator guard
+	Epsilon      float32 // Adam's and RMSprop's denominator guard
+	Rho          float32 `json:",omitempty"` // RMSprop's decay: v = ρ·v + (1−ρ)·g²; w −= α·g/√(v+ε)
 }
 
 // ExplicitZero returns the value that sets an Optimizer hyper-parameter
@@ -211,9 +214,18 @@ func unset(v float32) bool { return math.Float32bits(v) == 0 }
 
 // Layer is one dense layer: Units outputs, each the activation of a weighted
 // sum of the previous layer's outputs plus a bias.
+//
+// L2 is the layer's weight decay λ, as Keras's kernel_regularizer l2(λ):
+// the loss gains λ·Σw² over the layer's weights (not its biases), so their
+// gradient gains 2λ·w. Dropout is the rate of Keras's Dropout(rate) after
+// the layer: while training, each output is zeroed with that probability
+// and the others scaled by 1/(1−rate); Predict and Evaluate use every
+// output unscaled. Only a hidden layer may have dropout. Both 0: off.
 type Layer struct {
 	Units      int
 	Activation Activation
+	L2         float32 `json:",omitempty"` // ≥ 0 and finite
+	Dropout    float32 `json:",omitempty"` // in [0, 1)
 }
 
 // Spec describes a network completely.
@@ -245,6 +257,14 @@ func (s Spec) withDefaults() Spec {
 	o := &s.Optimizer
 	if unset(o.Momentum) && o.Kind == Momentum {
 		o.Momentum = 0.9
+	}
+	if o.Kind == RMSprop {
+		if unset(o.Rho) {
+			o.Rho = 0.9
+		}
+		if unset(o.Epsilon) {
+			o.Epsilon = 1e-7
+		}
 	}
 	if o.Kind == Adam {
 		if unset(o.Beta1) {
@@ -298,6 +318,9 @@ func (s Spec) validate() error {
 		if l.Activation == Softmax && i != len(s.Layers)-1 {
 			return specErr("layer %d: softmax is only allowed on the output layer", i+1)
 		}
+		if err := l.validateRegularization(i, len(s.Layers)); err != nil {
+			return err
+		}
 		params += in*l.Units + l.Units
 		acts += s.MaxBatch * l.Units
 		if params > maxElements || acts > maxElements {
@@ -337,7 +360,7 @@ func (o Optimizer) validate() error {
 	for _, b := range []struct {
 		name string
 		v    float32
-	}{{"beta1", o.Beta1}, {"beta2", o.Beta2}} {
+	}{{"beta1", o.Beta1}, {"beta2", o.Beta2}, {"rho", o.Rho}} {
 		if !finite(b.v) || b.v < 0 || b.v >= 1 {
 			return specErr("%s must be in [0, 1), got %v", b.name, b.v)
 		}
@@ -348,8 +371,17 @@ func (o Optimizer) validate() error {
 	if o.Kind != Momentum && o.Momentum != 0 {
 		return specErr("momentum %v is only used by the momentum optimizer, not %s (leave it 0, or use Kind: Momentum)", o.Momentum, o.Kind)
 	}
-	if o.Kind != Adam && (o.Beta1 != 0 || o.Beta2 != 0 || o.Epsilon != 0) {
-		return specErr("beta1, beta2 and epsilon are only used by the adam optimizer, not %s (leave them 0)", o.Kind)
+	if o.Kind != Adam && (o.Beta1 != 0 || o.Beta2 != 0) {
+		return specErr("beta1 and beta2 are only used by the adam optimizer, not %s (leave them 0)", o.Kind)
+	}
+	if o.Kind != RMSprop && o.Rho != 0 {
+		return specErr("rho %v is only used by the rmsprop optimizer, not %s (leave it 0, or use Kind: RMSprop)", o.Rho, o.Kind)
+	}
+	if o.Kind == RMSprop && o.Epsilon == 0 && !unset(o.Epsilon) {
+		return specErr("rmsprop's epsilon must be positive: with 0, a parameter whose gradient is 0 would become 0/0")
+	}
+	if o.Kind != Adam && o.Kind != RMSprop && o.Epsilon != 0 {
+		return specErr("epsilon is only used by the adam and rmsprop optimizers, not %s (leave it 0)", o.Kind)
 	}
 	return nil
 }

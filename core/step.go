@@ -8,8 +8,9 @@ import (
 
 // TrainStep runs one step of mini-batch gradient descent on batch samples:
 // x is batch×Inputs and y batch×Outputs, row-major, read in place. It
-// returns the batch's cost before the update. The step is forward, cost,
-// backward, update; it allocates nothing.
+// returns the batch's loss before the update (with weight decay, its
+// λ·Σw² included). The step is forward, cost, backward, update; it
+// allocates nothing.
 //
 // A step that diverges is an error wrapping ErrData and ErrDiverged, and
 // leaves the network exactly as it was before the call (parameters,
@@ -101,17 +102,22 @@ func (n *Network) gradients(x, y []float32, batch int) (float32, error) {
 	if err != nil {
 		return 0, err
 	}
-	return cost, n.backward(x, batch)
+	if err := n.backward(x, batch); err != nil {
+		return 0, err
+	}
+	return cost, n.addWeightDecay()
 }
 
 // forwardCost runs forward and returns the batch's cost, leaving δ[L] in the
 // last layer's delta buffer.
 func (n *Network) forwardCost(x, y []float32, batch int) (float32, error) {
+	n.training = true
+	defer func() { n.training = false }() // a kernel panic recovered above must not leave it set
 	if err := n.forward(x, batch, nil); err != nil {
 		return 0, err
 	}
 	last := &n.layers[len(n.layers)-1]
-	return lossAndDelta(n.spec.Loss, last.act, last.a[:batch*last.out], y, last.d, batch), nil
+	return n.withPenalty(lossAndDelta(n.spec.Loss, last.act, last.a[:batch*last.out], y, last.d, batch)), nil
 }
 
 // backward computes every layer's gradients from δ[L], which lossAndDelta
@@ -138,7 +144,7 @@ func (n *Network) backward(x []float32, batch int) error {
 			p := &n.layers[i-1]
 			pd := p.d[:batch*p.out]
 			tinyDelta(l, d, pd, batch)
-			if err := activationBackward(p.act, pd, prev); err != nil {
+			if err := n.hiddenBackward(p, pd, prev); err != nil {
 				return err
 			}
 			continue
@@ -157,7 +163,7 @@ func (n *Network) backward(x []float32, batch int) error {
 		if err := n.gemm.Sgemm(false, false, batch, l.in, l.out, 1, d, l.out, l.w, l.in, 0, pd, l.in); err != nil {
 			return err
 		}
-		if err := n.activationBackwardN(p.act, pd, prev); err != nil {
+		if err := n.hiddenBackward(p, pd, prev); err != nil {
 			return err
 		}
 	}
@@ -198,15 +204,15 @@ func (n *Network) sgdDeltas(batch int) error {
 		if err := n.gemm.Sgemm(false, false, batch, l.in, l.out, 1, d, l.out, l.w, l.in, 0, pd, l.in); err != nil {
 			return err
 		}
-		if err := n.activationBackwardN(p.act, pd, p.a[:batch*p.out]); err != nil {
+		if err := n.hiddenBackward(p, pd, p.a[:batch*p.out]); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// sgdApply adds −(lr/m)·δ[l]ᵀ·a[l−1] to every W[l] and −(lr/m)·Σδ[l] to
-// every b[l].
+// sgdApply adds −(lr/m)·δ[l]ᵀ·a[l−1] to every W[l] (first scaled by
+// 1 − 2·lr·λ under weight decay) and −(lr/m)·Σδ[l] to every b[l].
 func (n *Network) sgdApply(x []float32, batch int) error {
 	scale := -n.spec.Optimizer.LearningRate / float32(batch)
 	for i := len(n.layers) - 1; i >= 0; i-- {
@@ -216,7 +222,7 @@ func (n *Network) sgdApply(x []float32, batch int) error {
 		if i > 0 {
 			prev = n.layers[i-1].a[:batch*l.in]
 		}
-		if err := n.gemm.Sgemm(true, false, l.out, l.in, batch, scale, d, l.out, prev, l.in, 1, l.w, l.in); err != nil {
+		if err := n.gemm.Sgemm(true, false, l.out, l.in, batch, scale, d, l.out, prev, l.in, decayBeta(l, n.spec.Optimizer.LearningRate), l.w, l.in); err != nil {
 			return err
 		}
 		if err := asm.ColSums(l.db, scale, d, batch, l.out); err != nil {

@@ -52,7 +52,7 @@ func TestThreadsBitIdentical(t *testing.T) {
 		for _, opt := range []OptimizerKind{SGD, Momentum, Adam} {
 			var ref []float32
 			for _, threads := range []int{1, 2, 3, 4, 7} {
-				n, err := New(Spec{Inputs: 30, Layers: []Layer{{50, Sigmoid}, {20, ReLU}, {4, Softmax}},
+				n, err := New(Spec{Inputs: 30, Layers: []Layer{{Units: 50, Activation: Sigmoid}, {Units: 20, Activation: ReLU}, {Units: 4, Activation: Softmax}},
 					Loss: CategoricalCrossEntropy, Optimizer: Optimizer{Kind: opt, LearningRate: 0.05},
 					MaxBatch: 64, Seed: 3, Threads: threads})
 				require.NoError(t, err)
@@ -79,7 +79,7 @@ func TestThreadsBitIdentical(t *testing.T) {
 func TestThreadsAllocsAndSetThreads(t *testing.T) {
 	forceParallel(t)
 	x, y := blobs(1, 64, 40, 5)
-	n, err := New(Spec{Inputs: 40, Layers: []Layer{{33, Tanh}, {5, Sigmoid}}, Loss: MSE,
+	n, err := New(Spec{Inputs: 40, Layers: []Layer{{Units: 33, Activation: Tanh}, {Units: 5, Activation: Sigmoid}}, Loss: MSE,
 		Optimizer: Optimizer{Kind: Adam, LearningRate: 0.01}, MaxBatch: 64, Seed: 1, Threads: 2})
 	require.NoError(t, err)
 	defer n.Close()
@@ -93,7 +93,7 @@ func TestThreadsAllocsAndSetThreads(t *testing.T) {
 	_, err = n.TrainStep(x, y, 64)
 	require.NoError(t, err)
 	require.ErrorIs(t, n.SetThreads(-1), ErrSpec)
-	_, err = New(Spec{Inputs: 1, Layers: []Layer{{1, Sigmoid}}, Optimizer: Optimizer{LearningRate: 1}, MaxBatch: 1, Threads: pool.MaxThreads + 1})
+	_, err = New(Spec{Inputs: 1, Layers: []Layer{{Units: 1, Activation: Sigmoid}}, Optimizer: Optimizer{LearningRate: 1}, MaxBatch: 1, Threads: pool.MaxThreads + 1})
 	require.ErrorIs(t, err, ErrSpec)
 }
 
@@ -107,7 +107,7 @@ func TestManyNetworksConcurrently(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			n, err := New(Spec{Inputs: 16, Layers: []Layer{{24, Sigmoid}, {3, Sigmoid}}, Loss: MSE,
+			n, err := New(Spec{Inputs: 16, Layers: []Layer{{Units: 24, Activation: Sigmoid}, {Units: 3, Activation: Sigmoid}}, Loss: MSE,
 				Optimizer: Optimizer{Kind: SGD, LearningRate: 0.5}, MaxBatch: 32, Seed: 77, Threads: 1 + g%2})
 			if err != nil {
 				t.Error(err)
@@ -131,7 +131,7 @@ func TestManyNetworksConcurrently(t *testing.T) {
 // TestNonFiniteScanThreads: the input scan split over the pool reports the
 // first NaN/Inf, wherever it falls among the workers' shares.
 func TestNonFiniteScanThreads(t *testing.T) {
-	n, err := New(Spec{Inputs: 784, Layers: []Layer{{16, Sigmoid}, {10, Sigmoid}}, Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 256, Threads: 3})
+	n, err := New(Spec{Inputs: 784, Layers: []Layer{{Units: 16, Activation: Sigmoid}, {Units: 10, Activation: Sigmoid}}, Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 256, Threads: 3})
 	require.NoError(t, err)
 	defer n.Close()
 	x, y := blobs(3, 256, 784, 10)
@@ -154,7 +154,7 @@ func TestNonFiniteScanThreads(t *testing.T) {
 // reserved workspaces (megabytes for a wide layer); the old ones must
 // become garbage, not stay tied to the network by its cleanup.
 func TestSetThreadsReleasesOldPool(t *testing.T) {
-	n, err := New(Spec{Inputs: 784, Layers: []Layer{{512, Sigmoid}, {10, Sigmoid}},
+	n, err := New(Spec{Inputs: 784, Layers: []Layer{{Units: 512, Activation: Sigmoid}, {Units: 10, Activation: Sigmoid}},
 		Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 256, Threads: 2})
 	require.NoError(t, err)
 	defer n.Close()

@@ -11,7 +11,7 @@ import (
 )
 
 func xorNet(t testing.TB, seed uint64, lr float32) *Network {
-	n, err := New(Spec{Inputs: 2, Layers: []Layer{{8, Sigmoid}, {1, Sigmoid}}, Loss: MSE,
+	n, err := New(Spec{Inputs: 2, Layers: []Layer{{Units: 8, Activation: Sigmoid}, {Units: 1, Activation: Sigmoid}}, Loss: MSE,
 		Optimizer: Optimizer{Kind: SGD, LearningRate: lr}, MaxBatch: 4, Seed: seed})
 	require.NoError(t, err)
 	return n
@@ -46,13 +46,14 @@ func TestOptimizersLearn(t *testing.T) {
 		{Kind: SGD, LearningRate: 0.5},
 		{Kind: Momentum, LearningRate: 0.1},
 		{Kind: Adam, LearningRate: 0.01},
+		{Kind: RMSprop, LearningRate: 0.01},
 	} {
 		for _, out := range []struct {
 			act  Activation
 			loss Loss
 		}{{Sigmoid, MSE}, {Softmax, CategoricalCrossEntropy}} {
 			for _, hidden := range []Activation{Sigmoid, Tanh, ReLU} {
-				n, err := New(Spec{Inputs: 6, Layers: []Layer{{16, hidden}, {3, out.act}}, Loss: out.loss,
+				n, err := New(Spec{Inputs: 6, Layers: []Layer{{Units: 16, Activation: hidden}, {Units: 3, Activation: out.act}}, Loss: out.loss,
 					Optimizer: opt, MaxBatch: 32, Seed: 7})
 				require.NoError(t, err)
 				h, err := n.Fit(x, y, 200, FitOptions{Epochs: 30, BatchSize: 20, Shuffle: true})
@@ -71,7 +72,7 @@ func TestOptimizersLearn(t *testing.T) {
 func TestDeterminism(t *testing.T) {
 	x, y := blobs(5, 300, 10, 4)
 	train := func(seed uint64) []float32 {
-		n, err := New(Spec{Inputs: 10, Layers: []Layer{{32, Sigmoid}, {4, Sigmoid}}, Loss: MSE,
+		n, err := New(Spec{Inputs: 10, Layers: []Layer{{Units: 32, Activation: Sigmoid}, {Units: 4, Activation: Sigmoid}}, Loss: MSE,
 			Optimizer: Optimizer{Kind: Adam, LearningRate: 0.01}, MaxBatch: 32, Seed: seed})
 		require.NoError(t, err)
 		_, err = n.Fit(x, y, 300, FitOptions{Epochs: 5, BatchSize: 32, Shuffle: true})
@@ -99,7 +100,7 @@ func TestPathsAgree(t *testing.T) {
 	x, y := blobs(9, 256, 12, 3)
 	var ref []float32
 	forEachPath(t, func(t *testing.T) {
-		n, err := New(Spec{Inputs: 12, Layers: []Layer{{24, Sigmoid}, {3, Sigmoid}}, Loss: MSE,
+		n, err := New(Spec{Inputs: 12, Layers: []Layer{{Units: 24, Activation: Sigmoid}, {Units: 3, Activation: Sigmoid}}, Loss: MSE,
 			Optimizer: Optimizer{Kind: SGD, LearningRate: 0.5}, MaxBatch: 32, Seed: 11})
 		require.NoError(t, err)
 		_, err = n.Fit(x, y, 256, FitOptions{Epochs: 10, BatchSize: 32, Shuffle: true})
@@ -119,8 +120,8 @@ func TestPathsAgree(t *testing.T) {
 func TestTrainStepAllocs(t *testing.T) {
 	x, y := blobs(1, 64, 20, 5)
 	forEachPath(t, func(t *testing.T) {
-		for _, opt := range []OptimizerKind{SGD, Momentum, Adam} {
-			n, err := New(Spec{Inputs: 20, Layers: []Layer{{33, Sigmoid}, {17, Tanh}, {5, Softmax}},
+		for _, opt := range []OptimizerKind{SGD, Momentum, Adam, RMSprop} {
+			n, err := New(Spec{Inputs: 20, Layers: []Layer{{Units: 33, Activation: Sigmoid}, {Units: 17, Activation: Tanh}, {Units: 5, Activation: Softmax}},
 				Loss: CategoricalCrossEntropy, Optimizer: Optimizer{Kind: opt, LearningRate: 0.1}, MaxBatch: 64, Seed: 1})
 			require.NoError(t, err)
 			out := make([]float32, 64*5)
@@ -148,7 +149,7 @@ func TestTrainStepAllocs(t *testing.T) {
 // allocates nothing beyond the per-call history slices.
 func TestFitEpochAllocs(t *testing.T) {
 	x, y := blobs(2, 500, 8, 2)
-	n, err := New(Spec{Inputs: 8, Layers: []Layer{{16, Sigmoid}, {2, Sigmoid}}, Loss: MSE,
+	n, err := New(Spec{Inputs: 8, Layers: []Layer{{Units: 16, Activation: Sigmoid}, {Units: 2, Activation: Sigmoid}}, Loss: MSE,
 		Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 32, Seed: 1})
 	require.NoError(t, err)
 	opts := FitOptions{Epochs: 1, BatchSize: 32, Shuffle: true}
@@ -175,7 +176,7 @@ func TestDivergenceRestoresWeights(t *testing.T) {
 	for i := range x {
 		x[i] *= 1e3
 	}
-	n, err := New(Spec{Inputs: 4, Layers: []Layer{{8, Linear}, {2, Linear}}, Loss: MSE,
+	n, err := New(Spec{Inputs: 4, Layers: []Layer{{Units: 8, Activation: Linear}, {Units: 2, Activation: Linear}}, Loss: MSE,
 		Optimizer: Optimizer{Kind: SGD, LearningRate: 1}, MaxBatch: 16, Seed: 1})
 	require.NoError(t, err)
 	before := make([]float32, n.ParamCount())
@@ -195,7 +196,7 @@ func TestDivergenceRestoresWeights(t *testing.T) {
 
 func TestProgressCanStop(t *testing.T) {
 	x, y := blobs(6, 100, 4, 2)
-	n, err := New(Spec{Inputs: 4, Layers: []Layer{{8, Sigmoid}, {2, Sigmoid}}, Loss: MSE,
+	n, err := New(Spec{Inputs: 4, Layers: []Layer{{Units: 8, Activation: Sigmoid}, {Units: 2, Activation: Sigmoid}}, Loss: MSE,
 		Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 10, Seed: 1})
 	require.NoError(t, err)
 	var seen []Progress
@@ -218,7 +219,7 @@ func TestProgressCanStop(t *testing.T) {
 
 func TestValidationMetrics(t *testing.T) {
 	x, y := blobs(8, 300, 5, 3)
-	n, err := New(Spec{Inputs: 5, Layers: []Layer{{16, ReLU}, {3, Softmax}}, Loss: CategoricalCrossEntropy,
+	n, err := New(Spec{Inputs: 5, Layers: []Layer{{Units: 16, Activation: ReLU}, {Units: 3, Activation: Softmax}}, Loss: CategoricalCrossEntropy,
 		Optimizer: Optimizer{Kind: Adam, LearningRate: 0.01}, MaxBatch: 50, Seed: 3})
 	require.NoError(t, err)
 	h, err := n.Fit(x[:200*5], y[:200*3], 200, FitOptions{Epochs: 8, BatchSize: 25, Shuffle: true,
@@ -237,7 +238,7 @@ func TestValidationMetrics(t *testing.T) {
 // chunks, a short last one) equals per-sample predictions.
 func TestPredictChunks(t *testing.T) {
 	x, _ := blobs(10, 23, 7, 2)
-	n, err := New(Spec{Inputs: 7, Layers: []Layer{{9, Tanh}, {2, Sigmoid}}, Loss: MSE,
+	n, err := New(Spec{Inputs: 7, Layers: []Layer{{Units: 9, Activation: Tanh}, {Units: 2, Activation: Sigmoid}}, Loss: MSE,
 		Optimizer: Optimizer{LearningRate: 0.1}, MaxBatch: 5, Seed: 1})
 	require.NoError(t, err)
 	all := make([]float32, 23*2)
@@ -253,7 +254,7 @@ func TestPredictChunks(t *testing.T) {
 // built with seed s and the same weights.
 func TestReseed(t *testing.T) {
 	x, y := blobs(3, 100, 5, 2)
-	spec := Spec{Inputs: 5, Layers: []Layer{{6, Sigmoid}, {2, Sigmoid}}, Loss: MSE,
+	spec := Spec{Inputs: 5, Layers: []Layer{{Units: 6, Activation: Sigmoid}, {Units: 2, Activation: Sigmoid}}, Loss: MSE,
 		Optimizer: Optimizer{Kind: SGD, LearningRate: 0.5}, MaxBatch: 10, Seed: 9, Threads: 1}
 	a, err := New(spec)
 	require.NoError(t, err)
@@ -286,7 +287,7 @@ func TestTinyPathMatchesGEMMPath(t *testing.T) {
 		old := tinyEnabled
 		tinyEnabled = tiny
 		defer func() { tinyEnabled = old }()
-		n, err := New(Spec{Inputs: 6, Layers: []Layer{{10, Tanh}, {3, Softmax}}, Loss: CategoricalCrossEntropy,
+		n, err := New(Spec{Inputs: 6, Layers: []Layer{{Units: 10, Activation: Tanh}, {Units: 3, Activation: Softmax}}, Loss: CategoricalCrossEntropy,
 			Optimizer: Optimizer{Kind: Momentum, LearningRate: 0.1}, MaxBatch: 8, Seed: 2, Threads: 1})
 		require.NoError(t, err)
 		require.True(t, n.tiny)
@@ -306,7 +307,7 @@ func TestTinyPathMatchesGEMMPath(t *testing.T) {
 // rounding, for every activation on the GEMM path and over several steps.
 func TestFusedSGDStep(t *testing.T) {
 	for _, act := range []Activation{Sigmoid, Tanh, ReLU} {
-		spec := Spec{Inputs: 40, Layers: []Layer{{48, act}, {33, act}, {5, Softmax}}, Loss: CategoricalCrossEntropy,
+		spec := Spec{Inputs: 40, Layers: []Layer{{Units: 48, Activation: act}, {Units: 33, Activation: act}, {Units: 5, Activation: Softmax}}, Loss: CategoricalCrossEntropy,
 			Optimizer: Optimizer{Kind: SGD, LearningRate: 0.3}, MaxBatch: 64, Seed: 7, Threads: 1}
 		fused, err := New(spec)
 		require.NoError(t, err)
@@ -352,7 +353,7 @@ func TestFitBadInputLeavesNetwork(t *testing.T) {
 	x, y := blobs(6, 300, 12, 3)
 	for _, shuffle := range []bool{false, true} {
 		for _, threads := range []int{1, 2} {
-			spec := Spec{Inputs: 12, Layers: []Layer{{40, Tanh}, {3, Softmax}}, Loss: CategoricalCrossEntropy,
+			spec := Spec{Inputs: 12, Layers: []Layer{{Units: 40, Activation: Tanh}, {Units: 3, Activation: Softmax}}, Loss: CategoricalCrossEntropy,
 				Optimizer: Optimizer{Kind: Adam, LearningRate: 0.01}, MaxBatch: 32, Seed: 3, Threads: threads}
 			a, err := New(spec)
 			require.NoError(t, err)
@@ -396,7 +397,7 @@ func TestFitBadInputLeavesNetwork(t *testing.T) {
 // starts from, non-finite weights.
 func TestDivergenceKeepsLastGoodEpoch(t *testing.T) {
 	x, y := blobs(4, 16, 4, 2)
-	spec := Spec{Inputs: 4, Layers: []Layer{{8, Linear}, {2, Linear}}, Loss: MSE,
+	spec := Spec{Inputs: 4, Layers: []Layer{{Units: 8, Activation: Linear}, {Units: 2, Activation: Linear}}, Loss: MSE,
 		Optimizer: Optimizer{Kind: SGD, LearningRate: 0.01}, MaxBatch: 16, Seed: 1}
 
 	// Epoch 1 trains normally; the callback then raises the learning rate
@@ -447,7 +448,7 @@ func TestDivergenceKeepsLastGoodEpoch(t *testing.T) {
 // boundary, so SIMD loads never straddle a cache line.
 func TestBuffersAligned(t *testing.T) {
 	for _, opt := range []OptimizerKind{SGD, Momentum, Adam} {
-		n, err := New(Spec{Inputs: 7, Layers: []Layer{{13, Sigmoid}, {5, Tanh}, {3, Softmax}}, Loss: CategoricalCrossEntropy,
+		n, err := New(Spec{Inputs: 7, Layers: []Layer{{Units: 13, Activation: Sigmoid}, {Units: 5, Activation: Tanh}, {Units: 3, Activation: Softmax}}, Loss: CategoricalCrossEntropy,
 			Optimizer: Optimizer{Kind: opt, LearningRate: 0.1}, MaxBatch: 9, Seed: 1})
 		require.NoError(t, err)
 		for _, buf := range [][]float32{n.params, n.grads, n.opt1, n.opt2, n.acts, n.deltas} {

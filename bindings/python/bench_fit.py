@@ -90,7 +90,7 @@ def predict_overhead(layers, inputs, rounds, calls, threads):
     loss = "cce" if layers[-1][1] == "softmax" else "mse"
     g, p, po = [], [], []
     with entrena.Sequential([entrena.Dense(u, a) for u, a in layers], inputs=inputs, loss=loss,
-                            max_batch=256, threads=threads) as m:
+                            optimizer="sgd", max_batch=256, threads=threads) as m:
         if entrena.HAVE_NUMPY:
             import numpy as np
             x1 = np.full((1, inputs), 0.5, dtype=np.float32)

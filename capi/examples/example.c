@@ -1,6 +1,6 @@
 /* entrena C API example: XOR, a toy task (three interleaved spirals, 3
  * classes) and, given the data, a small real one (MNIST digits, 10,000
- * training images), each trained with the cost printed as it falls, saved,
+ * training images), each trained with the loss printed as it falls, saved,
  * loaded back and used to predict.
  *
  *   cc -O2 example.c $(pkg-config --cflags --libs entrena) -o example
@@ -34,11 +34,11 @@
 		}                                                                            \
 	} while (0)
 
-/* Progress callback: print every 10th epoch's cost. */
+/* Progress callback: print every 10th epoch's loss. */
 static int print_progress(const entrena_progress *p, void *user_data) {
 	const char *name = user_data;
 	if (p->epoch == 1 || p->epoch % 10 == 0 || p->epoch == p->epochs)
-		printf("  %s epoch %3lld/%lld  cost %.5f  val acc %.3f\n", name, (long long)p->epoch,
+		printf("  %s epoch %3lld/%lld  loss %.5f  val acc %.3f\n", name, (long long)p->epoch,
 		       (long long)p->epochs, p->cost, p->val_accuracy);
 	return 0; /* non-zero would stop training */
 }
@@ -70,7 +70,7 @@ static int xor_task(const char *dir) {
 	for (int step = 1; step <= 2000; step++) {
 		CHECK(net, entrena_train_step(net, x, 8, y, 4, 4, &cost));
 		if (step == 1 || step % 250 == 0)
-			printf("  step %4d  cost %.6f\n", step, cost);
+			printf("  step %4d  loss %.6f\n", step, cost);
 	}
 
 	snprintf(path, sizeof path, "%s/xor.entrena", dir);
@@ -148,7 +148,7 @@ static int spiral_task(const char *dir) {
 	CHECK(net, entrena_fit(net, x, N * 2, y, N * 3, N, &opts, &cost));
 	CHECK(net, entrena_history(net, NULL, 0, &epochs));
 	CHECK(net, entrena_evaluate(net, vx, NV * 2, vy, NV * 3, NV, &loss, &acc));
-	printf("  %lld epochs, final cost %.4f; held-out loss %.4f, accuracy %.3f\n", (long long)epochs,
+	printf("  %lld epochs, final loss %.4f; held-out loss %.4f, accuracy %.3f\n", (long long)epochs,
 	       cost, loss, acc);
 
 	/* Round trip through a caller-owned memory buffer. */

@@ -150,7 +150,7 @@ typedef enum entrena_status {
 	ENTRENA_ERR_SPEC = 2,      /* invalid network spec or training option */
 	ENTRENA_ERR_SHAPE = 3,     /* sizes or buffer lengths that do not match the network */
 	ENTRENA_ERR_DATA = 4,      /* NaN or Inf in inputs, targets or parameters */
-	ENTRENA_ERR_DIVERGED = 5,  /* the cost became NaN or Inf; weights restored (see entrena_fit) */
+	ENTRENA_ERR_DIVERGED = 5,  /* the loss became NaN or Inf; weights restored (see entrena_fit) */
 	ENTRENA_ERR_STOPPED = 6,   /* the progress callback asked to stop */
 	ENTRENA_ERR_MODEL = 7,     /* model file or buffer truncated, corrupted or not an entrena model */
 	ENTRENA_ERR_VERSION = 8,   /* model file of an unsupported format version */
@@ -257,7 +257,8 @@ typedef enum entrena_loss {
 typedef enum entrena_optimizer {
 	ENTRENA_OPT_SGD = 0,      /* w −= lr·g */
 	ENTRENA_OPT_MOMENTUM = 1, /* v = momentum·v + g; w −= lr·v */
-	ENTRENA_OPT_ADAM = 2      /* Adam with beta1, beta2, epsilon */
+	ENTRENA_OPT_ADAM = 2,     /* Adam with beta1, beta2, epsilon */
+	ENTRENA_OPT_RMSPROP = 3   /* v = rho·v + (1−rho)·g²; w −= lr·g/√(v + epsilon) (Keras's RMSprop) */
 } entrena_optimizer;
 
 /* Everything that defines a network. Initialise with entrena_spec_init(),
@@ -277,10 +278,22 @@ typedef struct entrena_spec {
 	float momentum;             /* ENTRENA_OPT_MOMENTUM; 0 means 0.9 */
 	float beta1;                /* ENTRENA_OPT_ADAM; 0 means 0.9 */
 	float beta2;                /* ENTRENA_OPT_ADAM; 0 means 0.999 */
-	float epsilon;              /* ENTRENA_OPT_ADAM; 0 means 1e-8 */
+	float epsilon;              /* ENTRENA_OPT_ADAM, 0 means 1e-8; ENTRENA_OPT_RMSPROP, 0 means 1e-7 (-0.0f refused) */
 	int32_t max_batch;          /* largest batch of a step; buffers are sized for it */
 	int32_t threads;            /* cores one step may use; 0 = all, 1 = calling thread only */
 	uint64_t seed;              /* weight initialisation and shuffling */
+	/* Regularization, per layer (optional: NULL means 0 for every layer).
+	 * l2[i] ≥ 0 and finite is layer i's weight decay λ, as Keras's
+	 * kernel_regularizer l2(λ): the loss gains λ·Σw² over the layer's
+	 * weights (not its biases), and the loss every step, fit and evaluate
+	 * report includes it. dropout[i] in [0, 1) is the rate of Keras's
+	 * Dropout(rate) after layer i, a hidden layer: while training, each of
+	 * its outputs is zeroed with that probability and the others scaled by
+	 * 1/(1−rate), with masks drawn from seed and the step count (the same
+	 * for any thread count); predict and evaluate use every output. */
+	const float *l2;
+	const float *dropout;
+	float rho;                  /* ENTRENA_OPT_RMSPROP; 0 means 0.9 */
 } entrena_spec;
 
 /* Fill the spec_size bytes at spec with defaults: struct_size =
@@ -323,6 +336,12 @@ entrena_status entrena_shape(const entrena_net *net, int64_t *inputs, int64_t *o
  * ENTRENA_ERR_SHAPE. */
 entrena_status entrena_layer(const entrena_net *net, int64_t index, int64_t *units,
                              int32_t *activation);
+
+/* Layer index's weight decay λ and dropout rate (0 when off; see
+ * entrena_spec). Out-pointers optional; index out of range:
+ * ENTRENA_ERR_SHAPE. */
+entrena_status entrena_layer_regularization(const entrena_net *net, int64_t index, float *l2,
+                                            float *dropout);
 
 /* Loss (entrena_loss), optimizer (entrena_optimizer) and the current learning
  * rate. Out-pointers optional. */
@@ -367,11 +386,13 @@ entrena_status entrena_set_seed(entrena_net *net, uint64_t seed);
 /* --------------------------------------------------------------- training */
 
 /* One step of mini-batch gradient descent on `batch` samples (1 … max_batch,
- * checked before anything else: ENTRENA_ERR_SHAPE): forward, cost, backward, parameter update. x holds batch×inputs floats
+ * checked before anything else: ENTRENA_ERR_SHAPE): forward, loss, backward, parameter update. x holds batch×inputs floats
  * (x_len ≥ that), y batch×outputs (y_len ≥ that), both read in place.
- * *cost (optional) receives the batch's cost before the update.
+ * *cost (optional) receives the batch's loss before the update: J by the
+ * network's loss function (the seed's cost function), plus λ·Σw² of the
+ * layers with weight decay, as everywhere a loss is reported.
  * ENTRENA_ERR_DATA when x or y holds NaN or Inf, and when the step diverges:
- * its cost is NaN or Inf, or its update would make a parameter or the
+ * its loss is NaN or Inf, or its update would make a parameter or the
  * optimizer state NaN or Inf (a learning rate too large). Either way the
  * network is left exactly as it was before the call: parameters, optimizer
  * state and step count. */
@@ -386,7 +407,7 @@ typedef struct entrena_progress {
 	int64_t batch;         /* 1-based batch within the epoch */
 	int64_t batches;       /* batches per epoch */
 	int64_t samples;       /* samples seen in this epoch so far */
-	float cost;            /* mean cost of the epoch so far (the epoch's cost when epoch_done) */
+	float cost;            /* mean loss of the epoch so far (the epoch's loss when epoch_done) */
 	int32_t epoch_done;    /* 1 at the end of an epoch, 0 after a batch */
 	float val_loss;        /* validation loss, when epoch_done and validation data was given */
 	float val_accuracy;    /* validation accuracy, likewise */
@@ -456,8 +477,8 @@ entrena_status entrena_fit_options_init(entrena_fit_options *opts);
 /* Train for opts->epochs epochs over `samples` rows of x (samples×inputs,
  * x_len ≥ that) and y (samples×outputs), read in place (when shuffling,
  * each batch is gathered into the network's own buffer). Each epoch's mean
- * cost is appended to the network's history (entrena_history); *cost
- * (optional) receives the last completed epoch's cost, also when the call
+ * loss is appended to the network's history (entrena_history); *cost
+ * (optional) receives the last completed epoch's loss, also when the call
  * fails after completing at least one epoch (ENTRENA_ERR_STOPPED,
  * ENTRENA_ERR_DIVERGED: an exception to the out-parameter rule). opts may be NULL
  * (the defaults). On ENTRENA_ERR_DIVERGED the parameters are restored to
@@ -473,7 +494,8 @@ entrena_status entrena_fit(entrena_net *net, const float *x, int64_t x_len, cons
 entrena_status entrena_predict(entrena_net *net, const float *x, int64_t x_len, int64_t samples,
                                float *out, int64_t out_len);
 
-/* Cost (by the network's loss) and accuracy over `samples` rows of x and y.
+/* Loss (by the network's loss function, plus the weight decay's λ·Σw²;
+ * dropout off) and accuracy over `samples` rows of x and y.
  * Accuracy: share of samples whose largest output is at the index of the
  * largest target; with one output, output and target compared at 0.5.
  * loss, accuracy: optional. */
@@ -495,7 +517,7 @@ entrena_status entrena_get_params(const entrena_net *net, float *dst, int64_t ds
  * state is reset. */
 entrena_status entrena_set_params(entrena_net *net, const float *src, int64_t src_len);
 
-/* The cost of every epoch completed by entrena_fit on this handle, oldest
+/* The loss of every epoch completed by entrena_fit on this handle, oldest
  * first, into dst (dst_len floats). *needed (optional) receives the number
  * of epochs (CONVENTIONS, Size queries). */
 entrena_status entrena_history(const entrena_net *net, float *dst, int64_t dst_len,

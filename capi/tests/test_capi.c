@@ -1383,7 +1383,7 @@ static void test_struct_versions(void) {
 	/* The functions of ABI 1, which programs built before the macros call. */
 	memset(&s, 0, sizeof s);
 	OK((entrena_spec_init)(&s));
-	EXPECT(s.struct_size == sizeof s && s.max_batch == 32 && s.seed == 1);
+	EXPECT(s.struct_size == offsetof(entrena_spec, seed) + sizeof(uint64_t) && s.max_batch == 32 && s.seed == 1);
 	entrena_fit_options o;
 	memset(&o, 0, sizeof o);
 	OK((entrena_fit_options_init)(&o));
@@ -1408,6 +1408,101 @@ static void test_struct_versions(void) {
 	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_fit(net, X, 64, Y, 32, 16, small_opts, &cost));
 	free(small_opts);
 	OK(entrena_destroy(net));
+}
+
+/* Weight decay, dropout and RMSprop through the spec's newer fields: they
+ * build, train, change the reported loss as documented, survive a save and
+ * load, and bad values are ENTRENA_ERR_SPEC. */
+static void test_regularization(void) {
+	static const int32_t units[] = {3, 2};
+	static const int32_t acts[] = {ENTRENA_TANH, ENTRENA_SIGMOID};
+	const float l2[] = {0.25f, 0.5f}, dropout[] = {0.5f, 0};
+	entrena_spec spec;
+	entrena_net *net, *plain, *copy;
+	float loss, plain_loss, acc, v2, vd, cost;
+	OK(entrena_spec_init(&spec));
+	EXPECT(spec.l2 == NULL && spec.dropout == NULL && spec.rho == 0);
+	spec.inputs = 4;
+	spec.n_layers = 2;
+	spec.units = units;
+	spec.activations = acts;
+	spec.max_batch = 16;
+	spec.threads = 1;
+	OK(entrena_create(&spec, &plain));
+	spec.l2 = l2;
+	spec.dropout = dropout;
+	spec.optimizer = ENTRENA_OPT_RMSPROP;
+	spec.learning_rate = 0.01f;
+	OK(entrena_create(&spec, &net));
+
+	/* Same seed, same weights: the loss differs by λ·Σw², which is positive. */
+	OK(entrena_evaluate(net, X, 64, Y, 32, 16, &loss, &acc));
+	OK(entrena_evaluate(plain, X, 64, Y, 32, 16, &plain_loss, NULL));
+	EXPECT(loss > plain_loss + 0.01f);
+	OK(entrena_layer_regularization(net, 0, &v2, &vd));
+	EXPECT(v2 == 0.25f && vd == 0.5f);
+	OK(entrena_layer_regularization(net, 1, &v2, &vd));
+	EXPECT(v2 == 0.5f && vd == 0);
+	OK(entrena_layer_regularization(plain, 0, &v2, &vd));
+	EXPECT(v2 == 0 && vd == 0);
+	OK(entrena_layer_regularization(net, 1, NULL, NULL));
+	EXPECT_STATUS(ENTRENA_ERR_SHAPE, entrena_layer_regularization(net, 2, &v2, &vd));
+	int32_t opt = -1;
+	OK(entrena_training_config(net, NULL, &opt, NULL));
+	EXPECT(opt == ENTRENA_OPT_RMSPROP);
+	for (int i = 0; i < 20; i++)
+		OK(entrena_train_step(net, X, 64, Y, 32, 16, &cost));
+	EXPECT(isfinite(cost));
+
+	size_t size = 0;
+	OK(entrena_model_size(net, &size));
+	unsigned char *buf = malloc(size);
+	OK(entrena_save_buffer(net, buf, size, NULL));
+	EXPECT(buf[8] == 3); /* format version 3: the training section */
+	OK(entrena_load_buffer(buf, size, &copy));
+	OK(entrena_layer_regularization(copy, 0, &v2, &vd));
+	EXPECT(v2 == 0.25f && vd == 0.5f);
+	float a, b;
+	OK(entrena_evaluate(net, X, 64, Y, 32, 16, &a, NULL));
+	OK(entrena_evaluate(copy, X, 64, Y, 32, 16, &b, NULL));
+	EXPECT(a == b);
+	free(buf);
+	OK(entrena_destroy(copy));
+	OK(entrena_destroy(net));
+	OK(entrena_destroy(plain));
+
+	entrena_spec s = spec;
+	const float neg[] = {-1e-3f, 0}, one[] = {1, 0}, out[] = {0, 0.5f};
+	s.l2 = neg;
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_create(&s, &net));
+	EXPECT(strstr(entrena_last_error(), "l2 must be non-negative") != NULL);
+	s = spec;
+	s.dropout = one;
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_create(&s, &net));
+	s.dropout = out;
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_create(&s, &net));
+	EXPECT(strstr(entrena_last_error(), "output layer") != NULL);
+	s = spec;
+	s.optimizer = ENTRENA_OPT_ADAM;
+	s.rho = 0.5f; /* rho is RMSprop's alone */
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_create(&s, &net));
+	s = spec;
+	s.epsilon = -0.0f;
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_create(&s, &net));
+
+	/* A spec of ABI 1's size (up to seed) has no such fields: off. */
+	const size_t abi1 = offsetof(entrena_spec, seed) + sizeof(uint64_t);
+	s = spec;
+	s.struct_size = (uint32_t)abi1;
+	s.optimizer = ENTRENA_OPT_SGD;
+	s.learning_rate = 0.1f;
+	entrena_spec *small = malloc(abi1);
+	memcpy(small, &s, abi1);
+	OK(entrena_create(small, &net));
+	OK(entrena_layer_regularization(net, 0, &v2, &vd));
+	EXPECT(v2 == 0 && vd == 0);
+	OK(entrena_destroy(net));
+	free(small);
 }
 
 /* One size-query convention: (buf, buf_len, needed) everywhere. */
@@ -1528,6 +1623,7 @@ int main(int argc, char **argv) {
 	test_kernel_env();
 	test_struct_versions();
 	test_reduce();
+	test_regularization();
 	test_size_queries();
 	test_long_messages();
 	return report("test_capi");

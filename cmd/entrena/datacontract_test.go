@@ -206,7 +206,7 @@ func TestRegressionDiabetes(t *testing.T) {
 		t.Errorf("diabetes: test RMSE %v, R² %v (scikit-learn's linear model: about 54 and 0.45)", rmse, r2)
 	}
 	h, _ := os.ReadFile(filepath.Join(dir, "h.csv"))
-	if !strings.HasPrefix(string(h), "epoch,cost,test_loss,test_rmse,test_mae,test_r2\n1,") {
+	if !strings.HasPrefix(string(h), "epoch,loss,test_loss,test_rmse,test_mae,test_r2\n1,") {
 		t.Errorf("history: %.80q", h)
 	}
 	// predict answers in the target's units; eval scores them.

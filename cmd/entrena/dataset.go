@@ -222,7 +222,7 @@ func trainData(d dataFlags, seed uint64, log io.Writer) (kind string, train, tes
 func presets(kind string, train *data.Set, regression bool) map[string]string {
 	in := train.Inputs
 	switch kind {
-	case kindXOR: // the seed's cycle: 2-4-1 sigmoid, MSE, α = 2, cost every 100 epochs
+	case kindXOR: // the seed's cycle: 2-4-1 sigmoid, MSE, α = 2, loss every 100 epochs
 		return map[string]string{"layers": "2,4,1", "loss": "mse", "lr": "2", "epochs": "1000", "batch": "4"}
 	case kindSpirals:
 		return map[string]string{"layers": "2,32,32,1", "activation": "relu", "loss": "bce", "optimizer": "adam", "lr": "0.01", "epochs": "1000", "batch": "16"}

@@ -75,17 +75,17 @@ func TestTrainThreads(t *testing.T) {
 	}
 }
 
-// The seed's cycle on XOR: the cost printed every 100 epochs, falling.
+// The seed's cycle on XOR: the loss printed every 100 epochs, falling.
 func TestTrainXOR(t *testing.T) {
 	r := must(t, t.TempDir(), "train", "--data", "xor")
-	lines := regexp.MustCompile(`Epoch +(\d+)/1000: Cost = ([0-9.]+)`).FindAllStringSubmatch(r.stdout, -1)
+	lines := regexp.MustCompile(`Epoch +(\d+)/1000: loss = ([0-9.]+)`).FindAllStringSubmatch(r.stdout, -1)
 	if len(lines) != 11 || lines[1][1] != "100" || lines[10][1] != "1000" {
 		t.Fatalf("want epochs 1, 100, …, 1000:\n%s", r.stdout)
 	}
 	first, _ := strconv.ParseFloat(lines[0][2], 64)
 	last, _ := strconv.ParseFloat(lines[10][2], 64)
 	if !(last < first/10) {
-		t.Errorf("cost %v → %v did not fall", first, last)
+		t.Errorf("loss %v → %v did not fall", first, last)
 	}
 	if !strings.Contains(r.stdout, "final train loss") || !strings.Contains(r.stdout, "accuracy 100.00%") {
 		t.Errorf("no final figures:\n%s", r.stdout)
@@ -103,7 +103,7 @@ func TestTrainPredictEvalCSV(t *testing.T) {
 		"--layers", "2,16,3", "--epochs", "30", "--every", "10", "--lr", "0.5",
 		"--out", "m.entrena", "--history", "h.csv", "--plot", "cost")
 	for _, want := range []string{"Epoch  1/30", "Epoch 10/30", "Epoch 30/30", "test acc", "final test", "model saved to m.entrena",
-		"cost history saved to h.csv", "plot saved to cost.png and cost.svg"} {
+		"loss history saved to h.csv", "plot saved to cost.png and cost.svg"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("train output lacks %q:\n%s", want, r.stdout)
 		}
@@ -123,7 +123,7 @@ func TestTrainPredictEvalCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows := strings.Split(strings.TrimSpace(string(hist)), "\n")
-	if len(rows) != 31 || rows[0] != "epoch,cost,test_loss,test_accuracy" || !strings.HasPrefix(rows[30], "30,") {
+	if len(rows) != 31 || rows[0] != "epoch,loss,test_loss,test_accuracy" || !strings.HasPrefix(rows[30], "30,") {
 		t.Errorf("history CSV: %d rows, header %q, last %q", len(rows), rows[0], rows[len(rows)-1])
 	}
 	checkPNG(t, filepath.Join(dir, "cost.png"))
@@ -222,7 +222,7 @@ func TestSweep(t *testing.T) {
 	checkPNG(t, filepath.Join(dir, "sweep.png"))
 	checkSVG(t, filepath.Join(dir, "sweep.svg"))
 	h, _ := os.ReadFile(filepath.Join(dir, "sweep.csv"))
-	if !strings.HasPrefix(string(h), "epoch,cost_lr_0.001,cost_lr_0.01,cost_lr_10\n1,") {
+	if !strings.HasPrefix(string(h), "epoch,loss_lr_0.001,loss_lr_0.01,loss_lr_10\n1,") {
 		t.Errorf("sweep.csv: %q", h)
 	}
 	// The seed's sweep on XOR: four rates, the largest learns.

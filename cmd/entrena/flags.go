@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -31,6 +32,9 @@ type opts struct {
 	optimizer  string
 	lr         string // one rate for train, a list for sweep
 	momentum   float64
+	rho        float64
+	l2         float64
+	dropout    float64
 	epochs     int
 	batch      int
 	seed       uint64
@@ -111,30 +115,33 @@ func (d *dataFlags) register(fs *flag.FlagSet, withTest bool) {
 func newTrainFlags(name, synopsis string, sweep bool) *opts {
 	o := &opts{fs: newFlagSet(name, synopsis)}
 	fs := o.fs
-	fs.StringVar(&o.spec, "spec", "", "`FILE` of \"key = value\" (or \"key: value\") lines, # comments, each key at most once, setting any of layers, activation, output-activation, loss, optimizer, lr, momentum, epochs, batch, seed, shuffle, threads, every (the command line wins)")
-	fs.StringVar(&o.layers, "layers", "", "`UNITS` per layer, inputs first: 784,128,10 (a layer may name its activation: 784,128:relu,10:softmax); default from the data")
+	fs.StringVar(&o.spec, "spec", "", "`FILE` of \"key = value\" (or \"key: value\") lines, # comments, each key at most once, setting any of layers, activation, output-activation, loss, optimizer, lr, momentum, rho, l2, dropout, epochs, batch, seed, shuffle, threads, every (the command line wins)")
+	fs.StringVar(&o.layers, "layers", "", "`UNITS` per layer, inputs first: 784,128,10; a layer may name its activation, dropout rate and weight decay: 784,128:relu:dropout=0.2:l2=1e-4,10:softmax (these win over --activation, --dropout, --l2); default from the data")
 	fs.StringVar(&o.activation, "activation", "sigmoid", "hidden-layer activation: sigmoid, tanh, relu, linear")
 	fs.StringVar(&o.outAct, "output-activation", "", "output activation; default from the loss (softmax for cce, sigmoid for mse/bce, linear for --regression)")
 	fs.StringVar(&o.loss, "loss", "", "loss: mse, bce (binary-crossentropy), cce (categorical-crossentropy); default from the data")
-	fs.StringVar(&o.optimizer, "optimizer", "sgd", "optimizer: sgd, momentum, adam")
+	fs.StringVar(&o.optimizer, "optimizer", "sgd", "optimizer: sgd, momentum, adam, rmsprop (adam and rmsprop default to --lr 0.001 when the data's default is for another optimizer)")
 	if sweep {
 		fs.StringVar(&o.lr, "lr", "0.001,0.01,0.1,1", "comma-separated learning rates, one training each")
 	} else {
 		fs.StringVar(&o.lr, "lr", "", "learning rate α (default from the data)")
 	}
 	fs.Float64Var(&o.momentum, "momentum", 0, "momentum μ for --optimizer momentum (default 0.9)")
+	fs.Float64Var(&o.rho, "rho", 0, "decay `ρ` of --optimizer rmsprop's mean square (default 0.9)")
+	fs.Float64Var(&o.l2, "l2", 0, "L2 weight decay `λ` of every layer: the loss gains λ·Σw² over the weights (Keras's kernel_regularizer l2(λ))")
+	fs.Float64Var(&o.dropout, "dropout", 0, "dropout `RATE` after every hidden layer while training, in [0, 1) (Keras's Dropout(rate))")
 	fs.IntVar(&o.epochs, "epochs", 0, "passes over the training data (default from the data)")
 	fs.IntVar(&o.batch, "batch", 0, "mini-batch size (default from the data)")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed for initialisation, shuffling and splits")
 	fs.BoolVar(&o.shuffle, "shuffle", true, "visit the samples in a new random order every epoch")
 	fs.IntVar(&o.threads, "threads", 0, "cores one training step may use (0: all)")
 	fs.StringVar(&o.kernels, "kernels", "", "force a kernel path: "+strings.Join(asm.KnownPaths(), ", ")+" (default: the best this CPU runs; see entrena info)")
-	fs.IntVar(&o.every, "every", 0, "print the cost every N epochs (default: 1, or 100 for runs of 200 epochs or more)")
+	fs.IntVar(&o.every, "every", 0, "print the loss every N epochs (default: 1, or 100 for runs of 200 epochs or more)")
 	if !sweep {
 		fs.StringVar(&o.out, "out", "", "save the trained model to `FILE` (atomically)")
 	}
-	fs.StringVar(&o.history, "history", "", "write the cost history (epoch, cost, test loss and accuracy) to the CSV `FILE`")
-	fs.StringVar(&o.plot, "plot", "", "plot the cost (and test accuracy) into `PREFIX`.png and PREFIX.svg")
+	fs.StringVar(&o.history, "history", "", "write the loss history (epoch, loss, test loss and accuracy) to the CSV `FILE`")
+	fs.StringVar(&o.plot, "plot", "", "plot the loss (and test accuracy) into `PREFIX`.png and PREFIX.svg")
 	fs.StringVar(&o.normalize, "normalize", "", "scale CSV features by `METHOD`: minmax (to [0,1]), zscore (mean 0, sd 1) or none, with statistics of the training rows only (after --split), applied to them, the held-out rows and --test (default minmax for CSV; IDX and built-in data are already scaled and take only none); --out saves it in the model's schema, which predict and eval apply")
 	o.dataFlags.register(fs, true)
 	return o
@@ -143,7 +150,7 @@ func newTrainFlags(name, synopsis string, sweep bool) *opts {
 // specKeys are the flags a spec file may set.
 var specKeys = map[string]bool{
 	"layers": true, "activation": true, "output-activation": true, "loss": true, "optimizer": true,
-	"lr": true, "momentum": true, "epochs": true, "batch": true, "seed": true, "shuffle": true,
+	"lr": true, "momentum": true, "rho": true, "l2": true, "dropout": true, "epochs": true, "batch": true, "seed": true, "shuffle": true,
 	"threads": true, "every": true,
 }
 
@@ -211,6 +218,7 @@ func (o *opts) applySpec(name string, r io.Reader) error {
 
 // preset fills the flags not set by the user with the data set's defaults.
 func (o *opts) preset(kv map[string]string) {
+	kv = presetForOptimizer(kv, o.optimizer, o.set["optimizer"] && !o.set["lr"])
 	for k, v := range kv {
 		if !o.set[k] && v != "" {
 			if err := o.fs.Set(k, v); err != nil {
@@ -222,36 +230,71 @@ func (o *opts) preset(kv map[string]string) {
 
 // layerDesc is one --layers entry after the inputs.
 type layerDesc struct {
-	units int
-	act   string // "" when the entry names none
+	units       int
+	act         string   // "" when the entry names none
+	l2, dropout *float32 // nil when the entry sets none
 }
 
-// parseLayers parses --layers: inputs first, then units[:activation] per layer.
+// parseLayers parses --layers: inputs first, then per layer its units and,
+// after colons, an activation name and dropout=RATE or l2=λ settings.
 func parseLayers(s string) (inputs int, layers []layerDesc, err error) {
 	parts := strings.Split(s, ",")
 	if len(parts) < 2 {
 		return 0, nil, usagef("--layers %q: need the inputs and at least one layer, e.g. 784,128,10", s)
 	}
 	for i, p := range parts {
-		u, act, named := strings.Cut(p, ":")
-		u, act = strings.TrimSpace(u), strings.TrimSpace(act)
+		fields := strings.Split(p, ":")
+		u := strings.TrimSpace(fields[0])
 		n, err := strconv.Atoi(u)
 		if err != nil || n < 1 {
 			return 0, nil, usagef("--layers %q: %q is not a positive unit count", s, u)
 		}
-		if named && act == "" {
-			return 0, nil, usagef("--layers %q: %q names no activation after the colon", s, strings.TrimSpace(p))
-		}
 		if i == 0 {
-			if act != "" {
-				return 0, nil, usagef("--layers %q: the first number is the input count and takes no activation", s)
+			if len(fields) > 1 {
+				return 0, nil, usagef("--layers %q: the first number is the input count and takes no activation or settings", s)
 			}
 			inputs = n
 			continue
 		}
-		layers = append(layers, layerDesc{n, act})
+		d := layerDesc{units: n}
+		for _, f := range fields[1:] {
+			if err := d.setField(strings.TrimSpace(f)); err != nil {
+				return 0, nil, usagef("--layers %q: %q %v", s, strings.TrimSpace(p), err)
+			}
+		}
+		layers = append(layers, d)
 	}
 	return inputs, layers, nil
+}
+
+// setField reads one colon-separated field of a --layers entry: an
+// activation name, dropout=RATE or l2=λ.
+func (d *layerDesc) setField(f string) error {
+	key, val, setting := strings.Cut(f, "=")
+	if !setting {
+		if f == "" {
+			return errors.New("names no activation after the colon")
+		}
+		if d.act != "" {
+			return fmt.Errorf("names two activations (%s and %s)", d.act, f)
+		}
+		d.act = f
+		return nil
+	}
+	v, err := strconv.ParseFloat(strings.TrimSpace(val), 32)
+	if err != nil {
+		return fmt.Errorf("sets %s to %q, not a number", key, val)
+	}
+	x := float32(v)
+	switch strings.TrimSpace(key) {
+	case "dropout":
+		d.dropout = &x
+	case "l2":
+		d.l2 = &x
+	default:
+		return fmt.Errorf("has an unknown setting %q (a layer takes an activation, dropout=RATE and l2=λ)", key)
+	}
+	return nil
 }
 
 // buildSpec turns the flags into a core.Spec with one learning rate.
@@ -290,7 +333,7 @@ func (o *opts) buildSpec(lr float32) (core.Spec, error) {
 	spec := core.Spec{
 		Inputs:    inputs,
 		Loss:      loss,
-		Optimizer: core.Optimizer{Kind: kind, LearningRate: lr, Momentum: float32(o.momentum)},
+		Optimizer: core.Optimizer{Kind: kind, LearningRate: lr, Momentum: float32(o.momentum), Rho: float32(o.rho)},
 		MaxBatch:  o.batch,
 		Seed:      o.seed,
 		Threads:   o.threads,
@@ -305,7 +348,17 @@ func (o *opts) buildSpec(lr float32) (core.Spec, error) {
 				return core.Spec{}, usagef("--layers: %v", trimSpecErr(err))
 			}
 		}
-		spec.Layers = append(spec.Layers, core.Layer{Units: d.units, Activation: a})
+		l := core.Layer{Units: d.units, Activation: a, L2: float32(o.l2)}
+		if i < len(descs)-1 {
+			l.Dropout = float32(o.dropout) // --dropout: the hidden layers only
+		}
+		if d.l2 != nil {
+			l.L2 = *d.l2
+		}
+		if d.dropout != nil {
+			l.Dropout = *d.dropout
+		}
+		spec.Layers = append(spec.Layers, l)
 	}
 	if err := spec.Validate(); err != nil {
 		return core.Spec{}, usagef("%v", trimSpecErr(err))
@@ -348,6 +401,10 @@ func (o *opts) checkCommonEarly() error {
 	switch {
 	case o.every < 0:
 		return usagef("--every must be positive, got %d", o.every)
+	case !(o.l2 >= 0) || math.IsInf(o.l2, 0):
+		return usagef("--l2 must be non-negative and finite, got %v", o.l2)
+	case !(o.dropout >= 0 && o.dropout < 1):
+		return usagef("--dropout must be in [0, 1), got %v", o.dropout)
 	case o.threads < 0:
 		return usagef("--threads must be 0 (all cores) or more, got %d", o.threads)
 	case o.split != 0 && o.test != "":
@@ -424,4 +481,27 @@ func (o *opts) checkCommon() error {
 		}
 	}
 	return nil
+}
+
+// presetForOptimizer adapts a data set's defaults to an optimizer the user
+// chose (when they gave no --lr): a preset rate tuned for SGD is far too
+// large for Adam or RMSprop, which then start from Keras's 0.001.
+func presetForOptimizer(kv map[string]string, optimizer string, chosen bool) map[string]string {
+	if !chosen || kv["lr"] == "" {
+		return kv
+	}
+	want := strings.ToLower(optimizer)
+	have := kv["optimizer"]
+	if have == "" {
+		have = "sgd"
+	}
+	if want == have || (want != "adam" && want != "rmsprop") {
+		return kv
+	}
+	out := make(map[string]string, len(kv))
+	for k, v := range kv {
+		out[k] = v
+	}
+	out["lr"] = "0.001"
+	return out
 }

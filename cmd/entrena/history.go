@@ -9,14 +9,14 @@ import (
 	"github.com/v1tr0/entrena/core"
 )
 
-// historyCSV formats a training history: one row per epoch with the cost
+// historyCSV formats a training history: one row per epoch with the loss
 // and, when there was test data, the test loss and accuracy, or for
 // regression (reg, one per epoch) the test RMSE, MAE and R².
 func historyCSV(h core.History, reg []scores) []byte {
 	var b bytes.Buffer
 	test := len(h.ValLoss) == len(h.Cost) && len(h.Cost) > 0
 	regression := test && len(reg) == len(h.Cost)
-	b.WriteString("epoch,cost")
+	b.WriteString("epoch,loss")
 	switch {
 	case regression:
 		b.WriteString(",test_loss,test_rmse,test_mae,test_r2")
@@ -39,14 +39,14 @@ func historyCSV(h core.History, reg []scores) []byte {
 
 func num64(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
 
-// sweepCSV formats the cost histories of a sweep side by side: one column
+// sweepCSV formats the loss histories of a sweep side by side: one column
 // per learning rate, empty cells after a run ended (diverged).
 func sweepCSV(runs []sweepRun) []byte {
 	var b bytes.Buffer
 	b.WriteString("epoch")
 	rows := 0
 	for _, r := range runs {
-		fmt.Fprintf(&b, ",cost_lr_%s", num(r.lr))
+		fmt.Fprintf(&b, ",loss_lr_%s", num(r.lr))
 		rows = max(rows, len(r.hist.Cost))
 	}
 	b.WriteByte('\n')

@@ -36,6 +36,6 @@ func TestDefaultMNIST(t *testing.T) {
 		t.Errorf("test accuracy %.2f%% < 97%%:\n%s", acc, r.stdout)
 	}
 	if !strings.Contains(r.stdout, "Epoch 10/10") {
-		t.Errorf("cost not printed every epoch:\n%s", r.stdout)
+		t.Errorf("loss not printed every epoch:\n%s", r.stdout)
 	}
 }

@@ -20,12 +20,12 @@ import (
 	"github.com/v1tr0/entrena/internal/regularfile"
 )
 
-// plotHistory draws the cost per epoch (and the test loss), plus the test
+// plotHistory draws the loss per epoch (and the test loss), plus the test
 // accuracy below it when there was test data, into PREFIX.png and PREFIX.svg.
 // For regression (reg, one per epoch), the test R² takes the accuracy's place.
 func plotHistory(prefix, title string, h core.History, reg []scores) ([]string, error) {
-	cost := newPlot("Cost history: "+title, "epoch", "cost")
-	if err := addLine(cost, "train cost", h.Cost, 0); err != nil {
+	cost := newPlot("Loss history: "+title, "epoch", "loss")
+	if err := addLine(cost, "train loss", h.Cost, 0); err != nil {
 		return nil, err
 	}
 	plots := []*plot.Plot{cost}
@@ -57,9 +57,9 @@ func plotHistory(prefix, title string, h core.History, reg []scores) ([]string, 
 	return render(prefix, plots)
 }
 
-// plotSweep draws one cost curve per learning rate.
+// plotSweep draws one loss curve per learning rate.
 func plotSweep(prefix, title string, runs []sweepRun) ([]string, error) {
-	p := newPlot("Learning-rate sweep: "+title, "epoch", "cost")
+	p := newPlot("Learning-rate sweep: "+title, "epoch", "loss")
 	p.Legend.Top, p.Legend.Left = false, true // costs start high on the left
 	p.Legend.XOffs = vg.Centimeter / 2
 	var all [][]float32

@@ -17,13 +17,13 @@ import (
 )
 
 // reporter prints training progress: a progress bar with throughput and
-// ETA, redrawn in place, when the output is a terminal; and the cost every
+// ETA, redrawn in place, when the output is a terminal; and the loss every
 // N epochs, as the seed's training cycle does, always.
 type reporter struct {
 	w     io.Writer
 	tty   bool // draw the bar
 	width int  // terminal columns
-	every int  // print the cost every N epochs (0: never)
+	every int  // print the loss every N epochs (0: never)
 	label string
 	test  bool // validation figures are in the reports
 	// regression: no accuracy; regress scores the test set every epoch.
@@ -98,7 +98,7 @@ func (r *reporter) threadsLine() string {
 
 func (r *reporter) epochLine(p core.Progress) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%sEpoch %*d/%d: Cost = %.6f", r.label, len(fmt.Sprint(p.Epochs)), p.Epoch, p.Epochs, p.Cost)
+	fmt.Fprintf(&b, "%sEpoch %*d/%d: loss = %.6f", r.label, len(fmt.Sprint(p.Epochs)), p.Epoch, p.Epochs, p.Cost)
 	switch {
 	case r.test && r.regress != nil:
 		fmt.Fprintf(&b, "  test loss = %.4f  test %s", p.ValLoss, r.lastScores)
@@ -127,7 +127,7 @@ func (r *reporter) drawBar(p core.Progress) {
 		eta = round(time.Duration(left / rate * float64(time.Second))).String()
 	}
 	head := fmt.Sprintf("%sepoch %d/%d ", r.label, p.Epoch, p.Epochs)
-	tail := fmt.Sprintf(" %3.0f%% %7s samples/s  ETA %-6s cost %.4f", 100*done, si(rate), eta, p.Cost)
+	tail := fmt.Sprintf(" %3.0f%% %7s samples/s  ETA %-6s loss %.4f", 100*done, si(rate), eta, p.Cost)
 	n := min(r.width-1-len(head)-len(tail)-2, 40)
 	bar := ""
 	if n >= 5 {

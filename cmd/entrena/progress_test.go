@@ -20,7 +20,7 @@ func TestProgressBarOnTerminal(t *testing.T) {
 		t.Fatal("progress asked to stop")
 	}
 	bar := b.String()
-	for _, want := range []string{"\repoch 1/3 [", "50%", "2000 samples/s", "ETA 1.3s", "cost 0.5000"} {
+	for _, want := range []string{"\repoch 1/3 [", "50%", "2000 samples/s", "ETA 1.3s", "loss 0.5000"} {
 		if !strings.Contains(bar, want) {
 			t.Errorf("bar %q lacks %q", bar, want)
 		}
@@ -31,7 +31,7 @@ func TestProgressBarOnTerminal(t *testing.T) {
 	if !strings.HasPrefix(line, "\r"+strings.Repeat(" ", r.barLen)) && !strings.Contains(line, "\r") {
 		t.Errorf("bar not cleared before the epoch line: %q", line)
 	}
-	if !strings.Contains(line, "Epoch 1/3: Cost = 0.250000  test loss = 0.3000  test acc = 90.00%  [500ms, 2000 samples/s]\n") {
+	if !strings.Contains(line, "Epoch 1/3: loss = 0.250000  test loss = 0.3000  test acc = 90.00%  [500ms, 2000 samples/s]\n") {
 		t.Errorf("epoch line %q", line)
 	}
 	stop.Store(true)
@@ -117,10 +117,14 @@ func TestPredictionsCSV(t *testing.T) {
 
 func TestParseLayers(t *testing.T) {
 	in, l, err := parseLayers("784,128:relu,64,10:softmax")
-	if err != nil || in != 784 || len(l) != 3 || l[0] != (layerDesc{128, "relu"}) || l[1] != (layerDesc{64, ""}) || l[2] != (layerDesc{10, "softmax"}) {
+	if err != nil || in != 784 || len(l) != 3 || l[0] != (layerDesc{units: 128, act: "relu"}) || l[1] != (layerDesc{units: 64}) || l[2] != (layerDesc{units: 10, act: "softmax"}) {
 		t.Fatalf("%d %v %v", in, l, err)
 	}
-	for _, bad := range []string{"", "784", "784,0", "784:relu,10", "a,b", "784,-3"} {
+	in, l, err = parseLayers("784,128:dropout=0.2:relu:l2=1e-4,10:softmax:l2=0")
+	if err != nil || in != 784 || len(l) != 2 || l[0].act != "relu" || *l[0].dropout != 0.2 || *l[0].l2 != 1e-4 || l[1].dropout != nil || *l[1].l2 != 0 {
+		t.Fatalf("settings: %d %v %v", in, l, err)
+	}
+	for _, bad := range []string{"", "784", "784,0", "784:relu,10", "a,b", "784,-3", "784,10:relu:tanh", "784,10:drop=0.1", "784,10:dropout=x", "784:dropout=0.1,10", "784,10:"} {
 		if _, _, err := parseLayers(bad); err == nil {
 			t.Errorf("parseLayers(%q) accepted", bad)
 		}

@@ -202,7 +202,7 @@ func TestApplySpecErrors(t *testing.T) {
 		t.Errorf("duplicate of a command-line key: %v", err)
 	}
 	for _, s := range []string{"2, 3 :relu ,1", "2,3:relu,1"} {
-		if in, d, err := parseLayers(s); err != nil || in != 2 || d[0] != (layerDesc{3, "relu"}) || d[1] != (layerDesc{1, ""}) {
+		if in, d, err := parseLayers(s); err != nil || in != 2 || d[0] != (layerDesc{units: 3, act: "relu"}) || d[1] != (layerDesc{units: 1}) {
 			t.Errorf("parseLayers(%q) = %d %v %v", s, in, d, err)
 		}
 	}

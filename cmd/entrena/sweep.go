@@ -13,8 +13,8 @@ import (
 
 const sweepSynopsis = `The seed's learning-rate sweep: one training per rate in --lr, each from
 the same initial weights (same --seed) on the same data, then a table of
-the final costs and, with --plot, one cost curve per rate. A rate whose
-cost becomes NaN or Inf is reported as "diverged at epoch N".
+the final losses and, with --plot, one loss curve per rate. A rate whose
+loss becomes NaN or Inf is reported as "diverged at epoch N".
 Every other flag is as for entrena train (same defaults per data set).`
 
 // sweepRun is the outcome of one learning rate.
@@ -101,9 +101,9 @@ func printSweepTable(w io.Writer, runs []sweepRun, test bool) {
 		if len(runs) > 0 && runs[0].testScores != nil {
 			last = "test R²"
 		}
-		fmt.Fprintf(tw, "learning rate\tfinal cost\ttest loss\t%s\t\tcost curve\n", last)
+		fmt.Fprintf(tw, "learning rate\tfinal loss\ttest loss\t%s\t\tloss curve\n", last)
 	} else {
-		fmt.Fprintln(tw, "learning rate\tfinal cost\t\tcost curve")
+		fmt.Fprintln(tw, "learning rate\tfinal loss\t\tloss curve")
 	}
 	costs, diverged := make([][]float32, len(runs)), make([]bool, len(runs))
 	for i, r := range runs {
@@ -138,7 +138,7 @@ func saveSweep(w io.Writer, o *opts, name string, runs []sweepRun) error {
 		if err := regularfile.WriteAtomic(o.history, sweepCSV(runs)); err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "cost histories saved to %s\n", o.history)
+		fmt.Fprintf(w, "loss histories saved to %s\n", o.history)
 	}
 	if o.plot != "" {
 		files, err := plotSweep(o.plot, name, runs)

@@ -18,9 +18,10 @@ import (
 	"github.com/v1tr0/entrena/pool"
 )
 
-const trainSynopsis = `Trains a network and reports its cost every N epochs, its final loss and
+const trainSynopsis = `Trains a network and reports its loss every N epochs, its final loss and
 accuracy on the training and test data (for regression RMSE, MAE and R² in
-the target's units), and a sparkline of the cost.
+the target's units), and a sparkline of the loss. The loss is the seed's
+cost function J, plus λ·Σw² of the layers with weight decay (--l2).
 
 A CSV file is read as pandas writes it; the first line of output says what
 was guessed: the separator, the header (names, or pandas' 0,1,…,n−1), an
@@ -108,7 +109,7 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%w at epoch %d/%d, batch %d/%d: training stopped after the current batch; %s",
 			errInterrupted, p.Epoch, p.Epochs, p.Batch, p.Batches, saved)
 	case errors.As(err, &div):
-		return fmt.Errorf("training diverged at epoch %d (batch %d, cost %v); learning rate %g is too large? nothing saved", div.Epoch, div.Batch, div.Cost, lr)
+		return fmt.Errorf("training diverged at epoch %d (batch %d, loss %v); learning rate %g is too large? nothing saved", div.Epoch, div.Batch, div.Cost, lr)
 	case err != nil:
 		return err
 	}
@@ -120,7 +121,7 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	if err := s.final(stdout, net); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "cost %s %.4f → %.4f\n", sparkline(hist.Cost, 60), hist.Cost[0], hist.Cost[len(hist.Cost)-1])
+	fmt.Fprintf(stdout, "loss %s %.4f → %.4f\n", sparkline(hist.Cost, 60), hist.Cost[0], hist.Cost[len(hist.Cost)-1])
 	return s.save(stdout, net, hist, r.regress)
 }
 
@@ -273,7 +274,7 @@ func (s *session) save(w io.Writer, net *core.Network, h core.History, reg *regr
 		if err := regularfile.WriteAtomic(s.o.history, historyCSV(h, regHist)); err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "cost history saved to %s\n", s.o.history)
+		fmt.Fprintf(w, "loss history saved to %s\n", s.o.history)
 	}
 	if s.o.plot != "" {
 		files, err := plotHistory(s.o.plot, s.train.Name, h, regHist)
@@ -343,7 +344,14 @@ func describeThreads(st pool.Stats) string {
 func describeLayers(spec core.Spec) string {
 	s := strconv.Itoa(spec.Inputs)
 	for _, l := range spec.Layers {
-		s += fmt.Sprintf("-%d(%s)", l.Units, l.Activation)
+		extra := ""
+		if l.Dropout > 0 {
+			extra += fmt.Sprintf(", dropout %g", l.Dropout)
+		}
+		if l.L2 > 0 {
+			extra += fmt.Sprintf(", l2 %g", l.L2)
+		}
+		s += fmt.Sprintf("-%d(%s%s)", l.Units, l.Activation, extra)
 	}
 	return s
 }

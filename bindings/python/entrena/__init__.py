@@ -30,11 +30,12 @@ from .errors import (ArgumentError, BusyError, DataError, DivergedError, Entrena
 from .model import (Adam, Dense, History, RegressionScores, SGD, Sequential, ThreadStats,
                     from_bytes, load_model, to_categorical)
 from .plot import plot_history
-from .layers import Flatten, Input
+from .layers import Dropout, Flatten, Input
+from .optimizers import RMSprop
 from .callbacks import Callback, EarlyStopping, LearningRateScheduler, ModelCheckpoint
 # Keras's module names, so that `import entrena as keras` scripts find
 # keras.layers.Dense, keras.callbacks.EarlyStopping, keras.optimizers.Adam ...
-from . import callbacks, distributed, layers, metrics, optimizers, utils  # noqa: E402,F401
+from . import callbacks, distributed, layers, metrics, optimizers, regularizers, utils  # noqa: E402,F401
 from . import model as models  # noqa: E402 - keras.models.load_model
 
 __version__ = "0.1.0"
@@ -84,6 +85,6 @@ __all__ = [
     "EntrenaError", "ArgumentError", "SpecError", "ShapeError", "DataError", "DivergedError",
     "StoppedError", "ModelError", "VersionError", "EntrenaIOError", "HandleError", "BusyError",
     "KernelError", "InternalError", "ReduceError", "LibraryNotFoundError",
-    "Input", "Flatten", "Callback", "EarlyStopping", "ModelCheckpoint", "LearningRateScheduler",
-    "callbacks", "distributed", "layers", "metrics", "optimizers", "utils", "models",
+    "Input", "Flatten", "Dropout", "RMSprop", "Callback", "EarlyStopping", "ModelCheckpoint", "LearningRateScheduler",
+    "callbacks", "distributed", "layers", "metrics", "optimizers", "regularizers", "utils", "models",
 ]

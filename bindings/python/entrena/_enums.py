@@ -13,5 +13,5 @@ LOSSES = {"mse": MSE, "bce": BCE, "cce": CCE,
           "mean_squared_error": MSE, "binary_crossentropy": BCE, "categorical_crossentropy": CCE,
           SPARSE_CCE: CCE}
 
-SGD, MOMENTUM, ADAM = 0, 1, 2
-OPTIMIZER_NAMES = {SGD: "sgd", MOMENTUM: "momentum", ADAM: "adam"}
+SGD, MOMENTUM, ADAM, RMSPROP = 0, 1, 2, 3
+OPTIMIZER_NAMES = {SGD: "sgd", MOMENTUM: "momentum", ADAM: "adam", RMSPROP: "rmsprop"}

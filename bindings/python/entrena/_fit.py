@@ -42,7 +42,8 @@ class History:
 
     @property
     def cost(self):
-        """The mean training cost of each epoch (= history["loss"])."""
+        """The mean training loss of each epoch (= history["loss"]; the name
+        is kept from before Keras's vocabulary)."""
         return self.history["loss"]
 
     def __repr__(self):

@@ -89,6 +89,9 @@ class Spec(Structure):
         ("max_batch", c_int32),
         ("threads", c_int32),
         ("seed", c_uint64),
+        ("l2", POINTER(c_float)),
+        ("dropout", POINTER(c_float)),
+        ("rho", c_float),
     ]
 
 
@@ -237,6 +240,8 @@ create = _declare("entrena_create", [POINTER(Spec), POINTER(NETP)], check=G)
 destroy = _declare("entrena_destroy", [NETP], check=G)
 shape = _declare("entrena_shape", [NETP, _P_I64, _P_I64, _P_I64, _P_I64], check=N)
 layer = _declare("entrena_layer", [NETP, c_int64, _P_I64, _P_I32], check=N)
+layer_regularization = _declare("entrena_layer_regularization", [NETP, c_int64, FLOATP, FLOATP],
+                                check=N)
 training_config = _declare("entrena_training_config", [NETP, _P_I32, _P_I32, FLOATP], check=N)
 set_learning_rate = _declare("entrena_set_learning_rate", [NETP, c_float], check=N)
 set_threads = _declare("entrena_set_threads", [NETP, c_int32], check=N)

@@ -12,7 +12,10 @@ def lines(model):
         params = "?" if prev is None else str(l.units * prev + l.units)
         if prev is not None:
             total += l.units * prev + l.units
-        rows.append(("dense_%d (Dense, %s)" % (i, l.activation), "(None, %d)" % l.units, params))
+        name = "dense_%d (Dense, %s%s)" % (i, l.activation, ", l2 %g" % l.l2 if l.l2 else "")
+        rows.append((name, "(None, %d)" % l.units, params))
+        if l.dropout:
+            rows.append(("dropout_%d (Dropout, %g)" % (i, l.dropout), "(None, %d)" % l.units, "0"))
         prev = l.units
     w = [max(len(r[j]) for r in rows) + 4 for j in range(3)]
     width = sum(w)

@@ -42,7 +42,7 @@ class DataError(EntrenaError, ValueError):
 
 
 class DivergedError(EntrenaError, ArithmeticError):
-    """ENTRENA_ERR_DIVERGED: the cost became NaN/Inf; weights restored to the
+    """ENTRENA_ERR_DIVERGED: the loss became NaN/Inf; weights restored to the
     start of the failing epoch."""
     status = 5
 

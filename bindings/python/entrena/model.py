@@ -20,7 +20,7 @@ from ._labels import OneHot
 from .errors import DataError, DivergedError, HandleError, ShapeError, SpecError, StoppedError
 from . import layers as _layers
 from .layers import Dense
-from .optimizers import SGD, Adam  # noqa: F401 - entrena.model.SGD/Adam stay importable
+from .optimizers import SGD, Adam, RMSprop  # noqa: F401 - entrena.model.SGD/Adam stay importable
 
 _F32 = np.dtype(np.float32) if np is not None else None
 _NDARRAY = np.ndarray if np is not None else None
@@ -78,7 +78,9 @@ class Sequential:
                  targets) or "sparse_categorical_crossentropy" (softmax
                  output, integer class labels); Keras's long names too.
                  None: "cce" for a softmax output, else "mse", until compile
-      optimizer  "sgd", "momentum", "adam", SGD(lr, momentum) or Adam(lr, ...)
+      optimizer  "sgd", "momentum", "adam", "rmsprop", SGD(lr, momentum),
+                 Adam(lr, ...) or RMSprop(lr, ...), Keras's defaults; none:
+                 "rmsprop", as Keras's compile
       learning_rate  overrides the optimizer's rate
       max_batch  the largest batch of a training step (buffers are sized for
                  it); a fit with a larger batch_size grows it
@@ -170,7 +172,8 @@ class Sequential:
         loss = cfg["loss"]
         if loss is None:
             loss = "cce" if self._layers[-1].activation == "softmax" else "mse"
-        opt = cfg["optimizer"] if cfg["optimizer"] is not None else _optimizers.get("sgd")
+        # Without an optimizer, Keras's compile default: "rmsprop".
+        opt = cfg["optimizer"] if cfg["optimizer"] is not None else _optimizers.get("rmsprop")
         n = len(self._layers)
         units = (c_int32 * n)(*[l.units for l in self._layers])
         acts = (c_int32 * n)(*[ACTIVATIONS[l.activation] for l in self._layers])
@@ -181,6 +184,13 @@ class Sequential:
         spec.loss = LOSSES[loss]
         spec.units = units
         spec.activations = acts
+        # Weight decay and dropout per layer (the arrays live until create returns).
+        l2 = (c_float * n)(*[l.l2 for l in self._layers])
+        dropout = (c_float * n)(*[l.dropout for l in self._layers])
+        if any(l2):
+            spec.l2 = l2
+        if any(dropout):
+            spec.dropout = dropout
         opt._apply(spec)
         lr = learning_rate if learning_rate is not None else cfg["learning_rate"]
         if lr is not None:
@@ -261,10 +271,14 @@ class Sequential:
         _lib.shape(self._handle, byref(i), byref(o), byref(mb), byref(nl))
         self._inputs, self._outputs, self._max_batch = i.value, o.value, mb.value
         layers = []
-        u, a = c_int64(), c_int32()
+        u, a, l2, rate = c_int64(), c_int32(), c_float(), c_float()
         for k in range(nl.value):
             _lib.layer(self._handle, k, byref(u), byref(a))
-            layers.append(Dense(u.value, _enums.ACTIVATION_NAMES.get(a.value, str(a.value))))
+            _lib.layer_regularization(self._handle, k, byref(l2), byref(rate))
+            d = Dense(u.value, _enums.ACTIVATION_NAMES.get(a.value, str(a.value)),
+                      kernel_regularizer=l2.value or None)
+            d.dropout = rate.value
+            layers.append(d)
         self._layers = layers
         n = c_int64()
         _lib.param_count(self._handle, byref(n))
@@ -477,7 +491,7 @@ class Sequential:
 
     def train_on_batch(self, x, y):
         """One gradient step on one batch (at most max_batch samples); returns
-        the batch's cost before the update. A step that diverges (its cost,
+        the batch's loss before the update. A step that diverges (its loss,
         or a weight or optimizer value after its update, would be NaN or
         Inf) raises DataError and leaves the model exactly as it was."""
         h = self._h
@@ -532,7 +546,7 @@ class Sequential:
         Ctrl-C (SIGINT) stops training after the current batch: the model
         keeps the updates made so far and stays usable, ``model.history``
         holds the completed epochs, and fit raises KeyboardInterrupt.
-        DivergedError (cost NaN/Inf) restores the weights of the start of
+        DivergedError (loss NaN/Inf) restores the weights of the start of
         the failing epoch; its ``history`` attribute holds the epochs before.
         """
         if verbose == "auto":  # Keras's default
@@ -882,7 +896,7 @@ class Sequential:
         self.set_params(flat)
 
     def cost_history(self):
-        """The cost of every epoch ever completed by fit on this model."""
+        """The loss of every epoch ever completed by fit on this model."""
         h = self._h
         n = c_int64()
         _lib.history(h, None, 0, byref(n))

@@ -1,4 +1,5 @@
-"""Optimizers: SGD (with momentum) and Adam, and the strings that name them."""
+"""Optimizers: SGD (with momentum), Adam and RMSprop, with Keras's default
+hyper-parameters, and the strings that name them."""
 
 from . import _enums
 from .errors import SpecError
@@ -6,9 +7,11 @@ from .errors import SpecError
 
 class SGD:
     """Stochastic gradient descent: w -= lr*g; with momentum > 0,
-    v = momentum*v + g; w -= lr*v."""
+    v = momentum*v + g; w -= lr*v. The learning rate's default is Keras's,
+    0.01. (Keras's momentum is v = momentum*v - lr*g; w += v: the same steps
+    while the learning rate stays constant.)"""
 
-    def __init__(self, lr=0.1, momentum=0.0, learning_rate=None):
+    def __init__(self, lr=0.01, momentum=0.0, learning_rate=None):
         self.lr = float(learning_rate if learning_rate is not None else lr)
         self.momentum = float(momentum)
 
@@ -27,9 +30,9 @@ class SGD:
 
 class Adam:
     """Adam with beta1, beta2 and epsilon (Keras's beta_1 and beta_2 are
-    accepted too)."""
+    accepted too), Keras's defaults: lr 0.001, 0.9, 0.999, epsilon 1e-7."""
 
-    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8, learning_rate=None,
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7, learning_rate=None,
                  beta_1=None, beta_2=None):
         self.lr = float(learning_rate if learning_rate is not None else lr)
         self.beta1 = float(beta_1 if beta_1 is not None else beta1)
@@ -51,9 +54,38 @@ class Adam:
         return "Adam(lr=%g)" % self.lr
 
 
+class RMSprop:
+    """RMSprop as Keras defines it: v = rho*v + (1-rho)*g²;
+    w -= lr*g/sqrt(v + epsilon), with Keras's defaults lr 0.001, rho 0.9,
+    epsilon 1e-7 (which must be positive). Keras's momentum and centered
+    variants are not supported."""
+
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False,
+                 lr=None):
+        if momentum or centered:
+            raise SpecError("RMSprop(momentum=, centered=) are not supported: entrena has plain RMSprop")
+        self.lr = float(lr if lr is not None else learning_rate)
+        self.rho = float(rho)
+        self.epsilon = float(epsilon)
+
+    @property
+    def learning_rate(self):
+        return self.lr
+
+    def _apply(self, spec):
+        spec.optimizer = _enums.RMSPROP
+        spec.learning_rate = self.lr
+        spec.rho = self.rho if self.rho != 0 else -0.0
+        spec.epsilon = self.epsilon if self.epsilon != 0 else -0.0
+
+    def __repr__(self):
+        return "RMSprop(lr=%g, rho=%g)" % (self.lr, self.rho)
+
+
 def get(opt):
-    """An optimizer object for an object or a name ("sgd", "momentum", "adam")."""
-    if isinstance(opt, (SGD, Adam)):
+    """An optimizer object for an object or a name ("sgd", "momentum",
+    "adam", "rmsprop"), with Keras's default hyper-parameters."""
+    if isinstance(opt, (SGD, Adam, RMSprop)):
         return opt
     if isinstance(opt, str):
         name = opt.lower()
@@ -63,5 +95,7 @@ def get(opt):
             return SGD(momentum=0.9)
         if name == "adam":
             return Adam()
-    raise SpecError("unknown optimizer %r (valid: 'sgd', 'momentum', 'adam', SGD(...), Adam(...))"
-                    % (opt,))
+        if name == "rmsprop":
+            return RMSprop()
+    raise SpecError("unknown optimizer %r (valid: 'sgd', 'momentum', 'adam', 'rmsprop', SGD(...), "
+                    "Adam(...), RMSprop(...))" % (opt,))

@@ -1,8 +1,8 @@
-"""plot_history: the cost curve of a fit, drawn with matplotlib when installed."""
+"""plot_history: the loss curve of a fit, drawn with matplotlib when installed."""
 
 
-def plot_history(history, path, title="Cost per epoch", label=None):
-    """Draw the cost per epoch (and validation loss, when present) of one
+def plot_history(history, path, title="Loss per epoch", label=None):
+    """Draw the loss per epoch (and validation loss, when present) of one
     History -- or of several, given as a dict {label: History} -- and save
     the figure to path (PNG, SVG, PDF... by extension). Raises ImportError
     with an install hint when matplotlib is missing."""
@@ -23,7 +23,7 @@ def plot_history(history, path, title="Cost per epoch", label=None):
                 vl = list(hist["val_loss"])
                 ax.plot(range(1, len(vl) + 1), vl, label="val_loss")
         ax.set_xlabel("epoch")
-        ax.set_ylabel("cost")
+        ax.set_ylabel("loss")
         ax.set_title(title)
         ax.grid(True, alpha=0.3)
         ax.legend()

@@ -6,8 +6,8 @@
 
 The block between the two "Keras" markers is written as for Keras (integer
 labels, validation_split, EarlyStopping, ModelCheckpoint, batch_size 128,
-metrics); with `import keras` instead of `import entrena as keras` it runs
-under Keras too. Needs numpy. --mnist reads MNIST as examples/mnist.py finds
+metrics, an L2 kernel_regularizer, Dropout, "rmsprop"); with `import keras`
+instead of `import entrena as keras` it runs under Keras too. Needs numpy. --mnist reads MNIST as examples/mnist.py finds
 it (the GoMNIST module, $ENTRENA_MNIST_DIR or --data).
 """
 
@@ -69,11 +69,11 @@ def main():
     model = keras.Sequential([
         keras.Input(shape=(28, 28)),
         layers.Flatten(),
-        layers.Dense(128, activation="relu"),
+        layers.Dense(128, activation="relu", kernel_regularizer=keras.regularizers.l2(1e-4)),
+        layers.Dropout(0.2),
         layers.Dense(10, activation="softmax"),
     ])
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     callbacks = [
         keras.callbacks.EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True),
         keras.callbacks.ModelCheckpoint(checkpoint_path, monitor="val_accuracy", save_best_only=True),

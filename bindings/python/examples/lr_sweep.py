@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The seed's learning-rate sweep from Python: XOR with a 2-4-1 sigmoid network
 and MSE, one training per rate (same seed, same initial weights), a table of
-final costs, and the cost curves saved as a PNG when matplotlib is installed.
+final losses, and the loss curves saved as a PNG when matplotlib is installed.
 
     python3 bindings/python/examples/lr_sweep.py [--epochs 1000] [--out lr_sweep.png]
 
@@ -19,13 +19,13 @@ def main():
     ap.add_argument("--epochs", type=int, default=1000)
     ap.add_argument("--rates", default="0.001,0.01,0.1,1.0")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--out", default="lr_sweep.png", help="PNG of the cost curves")
+    ap.add_argument("--out", default="lr_sweep.png", help="PNG of the loss curves")
     args = ap.parse_args()
 
     x = array.array("f", [0, 0, 0, 1, 1, 0, 1, 1])  # 4 samples x 2 features
     y = array.array("f", [0, 1, 1, 0])
     histories = {}
-    print("%-8s %-12s %s" % ("rate", "final cost", "XOR outputs"))
+    print("%-8s %-12s %s" % ("rate", "final loss", "XOR outputs"))
     for lr in [float(r) for r in args.rates.split(",")]:
         with entrena.Sequential([entrena.Dense(4, "sigmoid"), entrena.Dense(1, "sigmoid")],
                                 inputs=2, loss="mse", optimizer=entrena.SGD(lr=lr),
@@ -40,8 +40,8 @@ def main():
             print("%-8g %-12.6f %s" % (lr, h.cost[-1], outs))
             histories["lr=%g" % lr] = h
     try:
-        entrena.plot_history(histories, args.out, title="XOR cost per epoch by learning rate")
-        print("cost plot:", args.out)
+        entrena.plot_history(histories, args.out, title="XOR loss per epoch by learning rate")
+        print("loss plot:", args.out)
     except ImportError as e:
         print("no plot:", e)
 

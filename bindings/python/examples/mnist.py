@@ -106,7 +106,7 @@ def main():
     ap.add_argument("--hidden", type=int, default=128)
     ap.add_argument("--limit", type=int, default=None if entrena.HAVE_NUMPY else 10000)
     ap.add_argument("--threads", type=int, default=0)
-    ap.add_argument("--out", default="mnist_cost.png")
+    ap.add_argument("--out", default="mnist_loss.png")
     ap.add_argument("--save", default=None, help="save the trained model here")
     ap.add_argument("--min-accuracy", type=float, default=0.0,
                     help="exit with status 1 when the test accuracy is lower (for CI)")
@@ -132,8 +132,8 @@ def main():
             model.save(args.save)
             print("model saved to", args.save)
     try:
-        entrena.plot_history(h, args.out, title="MNIST 784-%d-10: cost per epoch" % args.hidden)
-        print("cost plot:", args.out)
+        entrena.plot_history(h, args.out, title="MNIST 784-%d-10: loss per epoch" % args.hidden)
+        print("loss plot:", args.out)
     except ImportError as e:
         print("no plot:", e)
     if acc < args.min_accuracy:

@@ -22,6 +22,8 @@ def test_same_results_as_go(goref, cfg):
                "-samples", str(samples), "-epochs", str(epochs), "-batch", str(batch),
                "-shuffle=%s" % str(shuffle).lower(), "-seed", str(seed))
     x, y = formula_data(samples, inputs, layers[-1][0])
+    if opt == "adam":  # Go's default epsilon, not Python's (Keras's 1e-7)
+        opt = entrena.optimizers.Adam(epsilon=1e-8)
     with entrena.Sequential([entrena.Dense(u, a) for u, a in layers], inputs=inputs, loss=loss,
                             optimizer=opt, learning_rate=lr, max_batch=mb, seed=seed) as m:
         h = m.fit(x, y, epochs=epochs, batch_size=batch, shuffle=shuffle, verbose=0)

@@ -351,7 +351,7 @@ def test_compile_later_and_build_from_x():
         with entrena.Sequential(first + [entrena.Dense(CLASSES, "softmax")]) as m:
             assert m.inputs == 4 and len(m.layers) == 1
     with entrena.Sequential([entrena.Dense(3, "relu", input_shape=(4,)), entrena.Dense(1)]) as m:
-        assert m.inputs == 4 and m.layers[-1].activation == "sigmoid"
+        assert m.inputs == 4 and m.layers[-1].activation == "linear"  # Keras's default
     assert entrena.Dense(2, activation=None).activation == "linear"
     m = entrena.Sequential()
     m.add(entrena.Input(shape=(4,)))
@@ -362,7 +362,7 @@ def test_compile_later_and_build_from_x():
         m.add(entrena.Dense(2))
     m.close()
     with pytest.raises(entrena.SpecError, match="optimizer"):
-        entrena.Sequential([entrena.Dense(1)]).compile(optimizer="rmsprop", loss="mse")
+        entrena.Sequential([entrena.Dense(1)]).compile(optimizer="adagrad", loss="mse")
 
 
 def test_build_from_numpy_images(np):
@@ -428,22 +428,25 @@ def test_keras_names_importable_as_keras():
 
 def test_keras_style_example_runs_unchanged(np, tmp_path):
     """examples/keras_style.py: integer labels, validation_split,
-    EarlyStopping, ModelCheckpoint, batch_size 128, metrics, on synthetic
-    images; only its import differs from Keras."""
+    EarlyStopping, ModelCheckpoint, batch_size 128, metrics, an L2
+    kernel_regularizer, Dropout and "rmsprop", on synthetic images; only its
+    import differs from Keras."""
     script = os.path.join(REPO, "bindings", "python", "examples", "keras_style.py")
     ckpt = str(tmp_path / "best.entrena")
-    r = subprocess.run([sys.executable, script, "--epochs", "8", "--samples", "1500",
+    r = subprocess.run([sys.executable, script, "--epochs", "12", "--samples", "1500",
                         "--checkpoint", ckpt, "--min-accuracy", "0.8"],
                        capture_output=True, text=True, timeout=300, env=child_env())
     assert r.returncode == 0, r.stdout + r.stderr
     assert "history keys: ['accuracy', 'loss', 'val_accuracy', 'val_loss']" in r.stdout
-    assert "Epoch 1/8 [" in r.stdout and "Total params: 101,770" in r.stdout
+    assert "Epoch  1/12 [" in r.stdout and "Total params: 101,770" in r.stdout
     with open(script) as f:
         text = f.read()
     keras_part = text.split("# ---- Keras:")[1].split("# ---- end of the Keras part")[0]
     assert "entrena" not in keras_part  # nothing but Keras's own names
     with entrena.load_model(ckpt) as m:
         assert (m.inputs, m.outputs) == (784, 10)
+        assert m.optimizer == "rmsprop" and m.layers[0].dropout == pytest.approx(0.2)
+        assert m.layers[0].l2 == pytest.approx(1e-4)
 
 
 def test_growing_keeps_the_learning_rate_set_since_compile():

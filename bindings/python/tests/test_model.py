@@ -71,7 +71,7 @@ def test_spec_errors():
     with pytest.raises(entrena.SpecError):
         entrena.Sequential([entrena.Dense(1)], inputs=2, loss="hinge")
     with pytest.raises(entrena.SpecError):
-        entrena.Sequential([entrena.Dense(1)], inputs=2, optimizer="rmsprop")
+        entrena.Sequential([entrena.Dense(1)], inputs=2, optimizer="adagrad")
     with pytest.raises(entrena.SpecError):
         entrena.Sequential([], inputs=2)
     with pytest.raises(entrena.SpecError, match="inputs are unknown"):
@@ -343,10 +343,10 @@ def test_model_file_errors(tmp_path):
     with pytest.raises(entrena.ModelError):
         entrena.from_bytes(data[:-10])
     newer = bytearray(data)
-    struct.pack_into("<I", newer, 8, 3)
+    struct.pack_into("<I", newer, 8, 4)
     with pytest.raises(entrena.VersionError) as e:
         entrena.from_bytes(newer)
-    assert "version 3" in str(e.value)
+    assert "version 4" in str(e.value)
     (tmp_path / "newer.entrena").write_bytes(newer)
     with pytest.raises(entrena.VersionError):
         entrena.load_model(tmp_path / "newer.entrena")

@@ -74,3 +74,22 @@ def test_model_built_in_python(tmp_path):
         assert max(abs(a - b) for a, b in zip(out.ravel().tolist(), flat(m.predict(x)))) < 1e-6
         with pytest.raises(entrena.EntrenaIOError):
             m.to_onnx(tmp_path)  # a folder
+
+
+def test_dropout_and_l2_export_as_plain_layers(tmp_path):
+    """Dropout is identity outside training and weight decay only shapes
+    training: the ONNX graph is the same Gemm + activation per layer, and
+    onnxruntime gives the model's predictions."""
+    x = [[0.1 * i, 0.2 * (i % 3), 1 - 0.05 * i] for i in range(20)]
+    y = [i % 2 for i in range(20)]
+    with entrena.Sequential([entrena.layers.Dense(16, "relu", kernel_regularizer=entrena.regularizers.l2(1e-3)),
+                             entrena.layers.Dropout(0.5), entrena.layers.Dense(2, "softmax")],
+                            inputs=3, loss="sparse_categorical_crossentropy", optimizer="rmsprop") as m:
+        m.fit(x, y, epochs=5, batch_size=4, verbose=0)
+        path = tmp_path / "dropout.onnx"
+        m.to_onnx(path)
+        out, _ = run_onnx(path, x)
+        np, onnx, _ = _runtime()
+        ops = [n.op_type for n in onnx.load(str(path)).graph.node]
+        assert "Dropout" not in ops and ops.count("Gemm") == 2
+        assert max(abs(a - b) for a, b in zip(out.ravel().tolist(), flat(m.predict(x)))) < 1e-6

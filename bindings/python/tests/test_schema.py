@@ -119,7 +119,8 @@ def test_model_from_before_schemas_reads_its_norm_file(tmp_path):
 
 def test_set_schema_round_trip_and_refusals():
     x = array.array("f", [0, 10, 5, 20, 10, 30])
-    with entrena.Sequential([entrena.Dense(1, "linear")], inputs=2, loss="mse", seed=3) as m:
+    with entrena.Sequential([entrena.Dense(1, "linear")], inputs=2, loss="mse", optimizer="sgd",
+                            seed=3) as m:
         assert m.schema is None and m.task == "regression"
         m.set_schema({"task": "regression", "features": ["a", "b"], "header": True, "label": "y",
                       "label_column": 2, "columns": 3,
