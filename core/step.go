@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/v1tr0/entrena/asm"
+	"github.com/v1tr0/entrena/internal/phase"
 )
 
 // TrainStep runs one step of mini-batch gradient descent on batch samples:
@@ -22,6 +23,7 @@ import (
 // arrives. It is not safe for concurrent use (ErrConcurrentUse, see
 // Network); Fit's progress callback may call it.
 func (n *Network) TrainStep(x, y []float32, batch int) (cost float32, err error) {
+	t := phase.Now()
 	defer exported(&err)
 	prev, err := n.acquire(betweenBatches)
 	if err != nil {
@@ -50,6 +52,7 @@ func (n *Network) TrainStep(x, y []float32, batch int) (cost float32, err error)
 	if i := firstNonFinite(y[:batch*n.Outputs()]); i >= 0 {
 		return 0, dataErr("target %d (sample %d, output %d) is %v", i, i/n.Outputs(), i%n.Outputs(), y[i])
 	}
+	phase.Since(phase.Check, t)
 	if xNorm < math.Inf(1) {
 		return n.boundedStep(x, y, batch, xNorm)
 	}
@@ -68,15 +71,15 @@ func (n *Network) step1(x, y []float32, batch int) (float32, error) {
 
 // fusedSGD reports whether the step's update is plain SGD fused into the
 // weight gradient products (sgdApply) rather than an optimizer pass.
-func (n *Network) fusedSGD(batch int) bool {
-	return n.spec.Optimizer.Kind == SGD && !n.useTiny(batch)
+func (n *Network) fusedSGD() bool {
+	return n.spec.Optimizer.Kind == SGD
 }
 
 // backprop runs forward, cost and backward, leaving every layer's δ in its
 // delta buffer and, unless the update is fused, ∂J/∂θ in n.grads. Nothing
 // of the network's state changes.
 func (n *Network) backprop(x, y []float32, batch int) (float32, error) {
-	if !n.fusedSGD(batch) {
+	if !n.fusedSGD() {
 		return n.gradients(x, y, batch)
 	}
 	cost, err := n.forwardCost(x, y, batch)
@@ -89,7 +92,7 @@ func (n *Network) backprop(x, y []float32, batch int) (float32, error) {
 // apply updates the parameters (and the optimizer state) from what
 // backprop left.
 func (n *Network) apply(x []float32, batch int) error {
-	if n.fusedSGD(batch) {
+	if n.fusedSGD() {
 		return n.sgdApply(x, batch)
 	}
 	return n.update(batch)
@@ -110,8 +113,11 @@ func (n *Network) forwardCost(x, y []float32, batch int) (float32, error) {
 	if err := n.forward(x, batch, nil); err != nil {
 		return 0, err
 	}
+	t := phase.Now()
 	last := &n.layers[len(n.layers)-1]
-	return lossAndDelta(n.spec.Loss, last.act, last.a[:batch*last.out], y, last.d, batch), nil
+	cost := lossAndDelta(n.spec.Loss, last.act, last.a[:batch*last.out], y, last.d, batch)
+	phase.Since(phase.Loss, t)
+	return cost, nil
 }
 
 // backward computes every layer's gradients from δ[L], which lossAndDelta
@@ -123,6 +129,7 @@ func (n *Network) forwardCost(x, y []float32, batch int) (float32, error) {
 func (n *Network) backward(x []float32, batch int) error {
 	inv := 1 / float32(batch)
 	tiny := n.useTiny(batch)
+	t := phase.Now()
 	for i := len(n.layers) - 1; i >= 0; i-- {
 		l := &n.layers[i]
 		d := l.d[:batch*l.out]
@@ -132,23 +139,28 @@ func (n *Network) backward(x []float32, batch int) error {
 		}
 		if tiny {
 			tinyGradients(l, d, prev, batch, inv)
+			t = phase.Since(phase.WeightProduct, t)
 			if i == 0 {
 				break
 			}
 			p := &n.layers[i-1]
 			pd := p.d[:batch*p.out]
 			tinyDelta(l, d, pd, batch)
+			t = phase.Since(phase.DeltaProduct, t)
 			if err := activationBackward(p.act, pd, prev); err != nil {
 				return err
 			}
+			t = phase.Since(phase.Derivative, t)
 			continue
 		}
 		if err := n.gemm.Sgemm(true, false, l.out, l.in, batch, inv, d, l.out, prev, l.in, 0, l.dw, l.in); err != nil {
 			return err
 		}
+		t = phase.Since(phase.WeightProduct, t)
 		if err := asm.ColSums(l.db, inv, d, batch, l.out); err != nil {
 			return err
 		}
+		t = phase.Since(phase.BiasGradient, t)
 		if i == 0 {
 			break
 		}
@@ -157,9 +169,11 @@ func (n *Network) backward(x []float32, batch int) error {
 		if err := n.gemm.Sgemm(false, false, batch, l.in, l.out, 1, d, l.out, l.w, l.in, 0, pd, l.in); err != nil {
 			return err
 		}
+		t = phase.Since(phase.DeltaProduct, t)
 		if err := n.activationBackwardN(p.act, pd, prev); err != nil {
 			return err
 		}
+		t = phase.Since(phase.Derivative, t)
 	}
 	return nil
 }
@@ -192,15 +206,28 @@ func (n *Network) checkTargets(y []float32, batch int) error {
 // sgdDeltas sets δ[l−1] = (δ[l]·W[l]) ⊙ f′(a[l−1]) for every layer from the
 // last, whose δ lossAndDelta wrote.
 func (n *Network) sgdDeltas(batch int) error {
+	tiny := n.useTiny(batch)
+	t := phase.Now()
 	for i := len(n.layers) - 1; i > 0; i-- {
 		l, p := &n.layers[i], &n.layers[i-1]
 		d, pd := l.d[:batch*l.out], p.d[:batch*p.out]
+		if tiny {
+			tinyDelta(l, d, pd, batch)
+			t = phase.Since(phase.DeltaProduct, t)
+			if err := activationBackward(p.act, pd, p.a[:batch*p.out]); err != nil {
+				return err
+			}
+			t = phase.Since(phase.Derivative, t)
+			continue
+		}
 		if err := n.gemm.Sgemm(false, false, batch, l.in, l.out, 1, d, l.out, l.w, l.in, 0, pd, l.in); err != nil {
 			return err
 		}
+		t = phase.Since(phase.DeltaProduct, t)
 		if err := n.activationBackwardN(p.act, pd, p.a[:batch*p.out]); err != nil {
 			return err
 		}
+		t = phase.Since(phase.Derivative, t)
 	}
 	return nil
 }
@@ -209,6 +236,8 @@ func (n *Network) sgdDeltas(batch int) error {
 // every b[l].
 func (n *Network) sgdApply(x []float32, batch int) error {
 	scale := -n.spec.Optimizer.LearningRate / float32(batch)
+	tiny := n.useTiny(batch)
+	t := phase.Now()
 	for i := len(n.layers) - 1; i >= 0; i-- {
 		l := &n.layers[i]
 		d := l.d[:batch*l.out]
@@ -216,15 +245,22 @@ func (n *Network) sgdApply(x []float32, batch int) error {
 		if i > 0 {
 			prev = n.layers[i-1].a[:batch*l.in]
 		}
+		if tiny {
+			tinySGD(l, d, prev, batch, scale)
+			t = phase.Since(phase.WeightProduct, t)
+			continue
+		}
 		if err := n.gemm.Sgemm(true, false, l.out, l.in, batch, scale, d, l.out, prev, l.in, 1, l.w, l.in); err != nil {
 			return err
 		}
+		t = phase.Since(phase.WeightProduct, t)
 		if err := asm.ColSums(l.db, scale, d, batch, l.out); err != nil {
 			return err
 		}
 		if err := asm.Axpy(1, l.db, l.b); err != nil {
 			return err
 		}
+		t = phase.Since(phase.BiasGradient, t)
 	}
 	n.step++
 	return nil
