@@ -144,8 +144,12 @@ func tinyDelta(l *dense, d, pd []float32, batch int) {
 				}
 			}
 		}
-		if o == 0 {
-			clear(out)
+		if o == 0 { // fewer than four outputs: the first one sets the row
+			g := dr[0]
+			for i, v := range l.w[:len(out)] {
+				out[i] = g * v
+			}
+			o = 1
 		}
 		for ; o < no; o++ {
 			g := dr[o]
