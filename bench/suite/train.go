@@ -68,8 +68,10 @@ func (r *runner) netSide(net netShape, batch, threads int, path string, samples 
 	}
 	if samples == 0 {
 		x, y := synthetic(11, batch, net.inputs, net.units[len(net.units)-1])
+		ph := &phaseTotals{}
 		return &side{row: row, per: float64(batch), flops: net.flopsPerSample() * float64(batch),
-			bench: onPath(path, func() error { _, err := n.TrainStep(x, y, batch); return err })}, func() { n.Close() }
+				bench: onPath(path, ph.wrap(func() error { _, err := n.TrainStep(x, y, batch); return err }))},
+			func() { ph.print(r.status, row); n.Close() }
 	}
 	x, y := synthetic(5, samples, net.inputs, 10)
 	row.Group, row.Note = "epoch", fmt.Sprintf("Go, core.Fit, %d synthetic samples, lr 0.1, no shuffle", samples)
@@ -81,8 +83,9 @@ func (r *runner) netSide(net netShape, batch, threads int, path string, samples 
 	if err := fit(min(4*batch, samples)); err != nil { // warm-up: first-touch, thread start
 		return &side{err: err, row: row}, func() { n.Close() }
 	}
+	ph := &phaseTotals{} // its "steps" are epochs
 	return &side{row: row, per: float64(samples), flops: net.flopsPerSample() * float64(samples), calls: 1,
-		bench: onPath(path, func() error { return fit(samples) })}, func() { n.Close() }
+		bench: onPath(path, ph.wrap(func() error { return fit(samples) }))}, func() { ph.print(r.status, row); n.Close() }
 }
 
 // stepCases: the MNIST-sized network at batch 1, 32 and 256, the XOR
