@@ -23,22 +23,22 @@ func (n *Network) forward(x []float32, batch int, out []float32) error {
 		}
 		if tiny {
 			tinyForward(l, in, dst, batch)
-			t = phase.Since(phase.ForwardProduct, t)
+			t = phase.SinceLayer(phase.ForwardProduct, i, t)
 			if err := activateFlat(l.act, dst, batch, l.out); err != nil {
 				return err
 			}
-			t = phase.Since(phase.BiasActivation, t)
+			t = phase.SinceLayer(phase.BiasActivation, i, t)
 			in = dst
 			continue
 		}
 		if err := n.gemm.Sgemm(false, true, batch, l.out, l.in, 1, in, l.in, l.w, l.in, 0, dst, l.out); err != nil {
 			return err
 		}
-		t = phase.Since(phase.ForwardProduct, t)
+		t = phase.SinceLayer(phase.ForwardProduct, i, t)
 		if err := n.activateN(l.act, dst, batch, l.out, l.b); err != nil {
 			return err
 		}
-		t = phase.Since(phase.BiasActivation, t)
+		t = phase.SinceLayer(phase.BiasActivation, i, t)
 		in = dst
 	}
 	return nil

@@ -51,7 +51,7 @@ func phaseSteps(b *testing.B, step func() error) {
 	}
 	t := phase.Read()
 	cost := phase.MarkNanos()
-	for id, p := range t {
+	for id, p := range t.Phase {
 		if p.Marks > 0 {
 			b.ReportMetric((float64(p.Nanos)-cost*float64(p.Marks))/float64(b.N), phase.ID(id).Metric())
 		}

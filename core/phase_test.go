@@ -35,8 +35,15 @@ func TestStepPhases(t *testing.T) {
 			if !phase.Enabled {
 				w = 0
 			}
-			if got[id].Marks != w {
-				t.Errorf("batch %d: %v marked %d times, want %d", batch, id, got[id].Marks, w)
+			if got.Phase[id].Marks != w {
+				t.Errorf("batch %d: %v marked %d times, want %d", batch, id, got.Phase[id].Marks, w)
+			}
+		}
+		for l := range 3 {
+			w := map[bool]int64{true: 1}[phase.Enabled]
+			if got.Layer[phase.ForwardProduct][l].Marks != w || got.Layer[phase.WeightProduct][l].Marks != w {
+				t.Errorf("batch %d, layer %d: products marked %+v and %+v, want %d each", batch, l+1,
+					got.Layer[phase.ForwardProduct][l], got.Layer[phase.WeightProduct][l], w)
 			}
 		}
 		allocs := testing.AllocsPerRun(10, func() { _, _ = n.TrainStep(x, y, batch) })

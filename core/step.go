@@ -139,24 +139,24 @@ func (n *Network) backward(x []float32, batch int) error {
 		}
 		if tiny {
 			tinyGradients(l, d, prev, batch, inv)
-			t = phase.Since(phase.WeightProduct, t)
+			t = phase.SinceLayer(phase.WeightProduct, i, t)
 			if i == 0 {
 				break
 			}
 			p := &n.layers[i-1]
 			pd := p.d[:batch*p.out]
 			tinyDelta(l, d, pd, batch)
-			t = phase.Since(phase.DeltaProduct, t)
+			t = phase.SinceLayer(phase.DeltaProduct, i, t)
 			if err := activationBackward(p.act, pd, prev); err != nil {
 				return err
 			}
-			t = phase.Since(phase.Derivative, t)
+			t = phase.SinceLayer(phase.Derivative, i-1, t)
 			continue
 		}
 		if err := n.gemm.Sgemm(true, false, l.out, l.in, batch, inv, d, l.out, prev, l.in, 0, l.dw, l.in); err != nil {
 			return err
 		}
-		t = phase.Since(phase.WeightProduct, t)
+		t = phase.SinceLayer(phase.WeightProduct, i, t)
 		if err := asm.ColSums(l.db, inv, d, batch, l.out); err != nil {
 			return err
 		}
@@ -169,11 +169,11 @@ func (n *Network) backward(x []float32, batch int) error {
 		if err := n.gemm.Sgemm(false, false, batch, l.in, l.out, 1, d, l.out, l.w, l.in, 0, pd, l.in); err != nil {
 			return err
 		}
-		t = phase.Since(phase.DeltaProduct, t)
+		t = phase.SinceLayer(phase.DeltaProduct, i, t)
 		if err := n.activationBackwardN(p.act, pd, prev); err != nil {
 			return err
 		}
-		t = phase.Since(phase.Derivative, t)
+		t = phase.SinceLayer(phase.Derivative, i-1, t)
 	}
 	return nil
 }
@@ -213,21 +213,21 @@ func (n *Network) sgdDeltas(batch int) error {
 		d, pd := l.d[:batch*l.out], p.d[:batch*p.out]
 		if tiny {
 			tinyDelta(l, d, pd, batch)
-			t = phase.Since(phase.DeltaProduct, t)
+			t = phase.SinceLayer(phase.DeltaProduct, i, t)
 			if err := activationBackward(p.act, pd, p.a[:batch*p.out]); err != nil {
 				return err
 			}
-			t = phase.Since(phase.Derivative, t)
+			t = phase.SinceLayer(phase.Derivative, i-1, t)
 			continue
 		}
 		if err := n.gemm.Sgemm(false, false, batch, l.in, l.out, 1, d, l.out, l.w, l.in, 0, pd, l.in); err != nil {
 			return err
 		}
-		t = phase.Since(phase.DeltaProduct, t)
+		t = phase.SinceLayer(phase.DeltaProduct, i, t)
 		if err := n.activationBackwardN(p.act, pd, p.a[:batch*p.out]); err != nil {
 			return err
 		}
-		t = phase.Since(phase.Derivative, t)
+		t = phase.SinceLayer(phase.Derivative, i-1, t)
 	}
 	return nil
 }
@@ -247,13 +247,13 @@ func (n *Network) sgdApply(x []float32, batch int) error {
 		}
 		if tiny {
 			tinySGD(l, d, prev, batch, scale)
-			t = phase.Since(phase.WeightProduct, t)
+			t = phase.SinceLayer(phase.WeightProduct, i, t)
 			continue
 		}
 		if err := n.gemm.Sgemm(true, false, l.out, l.in, batch, scale, d, l.out, prev, l.in, 1, l.w, l.in); err != nil {
 			return err
 		}
-		t = phase.Since(phase.WeightProduct, t)
+		t = phase.SinceLayer(phase.WeightProduct, i, t)
 		if err := asm.ColSums(l.db, scale, d, batch, l.out); err != nil {
 			return err
 		}

@@ -12,7 +12,7 @@ import (
 // totals are read around each of the side's own calls, so the sides a
 // round interleaves are kept apart. Without the tag it does nothing.
 type phaseTotals struct {
-	t     [phase.Count]phase.Total
+	t     phase.Totals
 	steps int
 }
 
@@ -23,11 +23,7 @@ func (p *phaseTotals) wrap(step func() error) func() error {
 	return func() error {
 		before := phase.Read()
 		err := step()
-		after := phase.Read()
-		for i := range after {
-			p.t[i].Nanos += after[i].Nanos - before[i].Nanos
-			p.t[i].Marks += after[i].Marks - before[i].Marks
-		}
+		p.t = p.t.Add(phase.Read().Sub(before))
 		p.steps++
 		return err
 	}

@@ -43,32 +43,76 @@ type Total struct {
 	Nanos, Marks int64
 }
 
-// Table writes the totals as per-step microseconds and shares of the sum
-// of the step's phases (pool wait, inside the others, is not summed). The
-// cost of the marks themselves (MarkNanos each) is taken off each phase.
-func Table(w io.Writer, t [Count]Total, steps int) { table(w, t, steps, MarkNanos()) }
+// Layers is how many layers the per-layer rows tell apart; the last row
+// holds that layer and every deeper one.
+const Layers = 4
 
-func table(w io.Writer, t [Count]Total, steps int, cost float64) {
-	for id := range t {
-		t[id].Nanos = max(0, t[id].Nanos-int64(cost*float64(t[id].Marks)))
+// Totals are every phase's totals and, for the phases marked per layer
+// (SinceLayer), their split by layer.
+type Totals struct {
+	Phase [Count]Total
+	Layer [Count][Layers]Total
+}
+
+// Sub returns t − u: the totals of the marks made between two Reads.
+func (t Totals) Sub(u Totals) Totals {
+	for id := range t.Phase {
+		t.Phase[id].Nanos -= u.Phase[id].Nanos
+		t.Phase[id].Marks -= u.Phase[id].Marks
+		for l := range t.Layer[id] {
+			t.Layer[id][l].Nanos -= u.Layer[id][l].Nanos
+			t.Layer[id][l].Marks -= u.Layer[id][l].Marks
+		}
 	}
+	return t
+}
+
+// Add returns t + u.
+func (t Totals) Add(u Totals) Totals {
+	for id := range t.Phase {
+		t.Phase[id].Nanos += u.Phase[id].Nanos
+		t.Phase[id].Marks += u.Phase[id].Marks
+		for l := range t.Layer[id] {
+			t.Layer[id][l].Nanos += u.Layer[id][l].Nanos
+			t.Layer[id][l].Marks += u.Layer[id][l].Marks
+		}
+	}
+	return t
+}
+
+// Table writes the totals as per-step microseconds and shares of the sum
+// of the step's phases (pool wait, inside the others, is not summed), with
+// the per-layer phases split by layer. The cost of the marks themselves
+// (MarkNanos each) is taken off each phase.
+func Table(w io.Writer, t Totals, steps int) { table(w, t, steps, MarkNanos()) }
+
+func table(w io.Writer, t Totals, steps int, cost float64) {
+	net := func(p Total) int64 { return max(0, p.Nanos-int64(cost*float64(p.Marks))) }
 	var sum int64
-	for id, p := range t {
+	for id, p := range t.Phase {
 		if ID(id) != PoolWait {
-			sum += p.Nanos
+			sum += net(p)
 		}
 	}
 	if steps < 1 || sum == 0 {
 		fmt.Fprintln(w, "phase: no marks (build with -tags entrena_phases)")
 		return
 	}
+	row := func(name string, p Total) {
+		fmt.Fprintf(w, "%-22s %10.2f %6.1f%% %8.1f\n", name, float64(net(p))/1e3/float64(steps),
+			100*float64(net(p))/float64(sum), float64(p.Marks)/float64(steps))
+	}
 	fmt.Fprintf(w, "%-22s %10s %7s %8s\n", "phase", "µs/step", "share", "marks")
-	for id, p := range t {
+	for id, p := range t.Phase {
 		if p.Marks == 0 {
 			continue
 		}
-		fmt.Fprintf(w, "%-22s %10.2f %6.1f%% %8.1f\n", ID(id), float64(p.Nanos)/1e3/float64(steps),
-			100*float64(p.Nanos)/float64(sum), float64(p.Marks)/float64(steps))
+		row(ID(id).String(), p)
+		for l, q := range t.Layer[id] {
+			if q.Marks > 0 {
+				row(fmt.Sprintf("  layer %d", l+1), q)
+			}
+		}
 	}
 	fmt.Fprintf(w, "%-22s %10.2f   (marks cost %.0f ns each, taken off)\n", "sum", float64(sum)/1e3/float64(steps), cost)
 }
