@@ -51,9 +51,15 @@ func phaseSteps(b *testing.B, step func() error) {
 	}
 	t := phase.Read()
 	cost := phase.MarkNanos()
+	perStep := func(p phase.Total) float64 { return (float64(p.Nanos) - cost*float64(p.Marks)) / float64(b.N) }
 	for id, p := range t.Phase {
 		if p.Marks > 0 {
-			b.ReportMetric((float64(p.Nanos)-cost*float64(p.Marks))/float64(b.N), phase.ID(id).Metric())
+			b.ReportMetric(perStep(p), phase.ID(id).Metric())
+		}
+		for l, q := range t.Layer[id] {
+			if q.Marks > 0 {
+				b.ReportMetric(perStep(q), strings.Replace(phase.ID(id).Metric(), "/op", fmt.Sprintf("%d/op", l+1), 1))
+			}
 		}
 	}
 	var s strings.Builder
