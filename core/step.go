@@ -7,6 +7,24 @@ import (
 	"github.com/v1tr0/entrena/internal/phase"
 )
 
+// One training step, top to bottom (TrainStep; Fit runs step1, which is
+// the same without the guard):
+//
+//	check     shapes, NaN/Inf in x and y, the guard's input norm (TrainStep)
+//	forward   per layer z = a·Wᵀ, then a = f(z + b)            (forward.go)
+//	loss      the cost and the last layer's δ                  (loss.go)
+//	backward  plain SGD: every δ first (sgdDeltas); otherwise the gradients
+//	          (backward)
+//	guard     the cost, and a bound on the update or a copy of the state
+//	          (guard.go), before anything changes
+//	update    plain SGD: W and b updated inside the weight products
+//	          (sgdApply); otherwise one optimizer pass (update, parallel.go)
+//
+// Two choices are made per network and batch: fusedSGD (plain SGD) and
+// useTiny (XOR-sized networks run the loops of tiny.go instead of GEMM
+// calls). Built with -tags entrena_phases, each phase is timed
+// (internal/phase).
+
 // TrainStep runs one step of mini-batch gradient descent on batch samples:
 // x is batch×Inputs and y batch×Outputs, row-major, read in place. It
 // returns the batch's cost before the update. The step is forward, cost,
