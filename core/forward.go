@@ -1,6 +1,9 @@
 package core
 
-import "github.com/v1tr0/entrena/asm"
+import (
+	"github.com/v1tr0/entrena/asm"
+	"github.com/v1tr0/entrena/internal/phase"
+)
 
 // forward runs the batch×Inputs matrix x through every layer, writing each
 // layer's activations a[l] into its buffer; the last layer writes into out
@@ -11,6 +14,7 @@ import "github.com/v1tr0/entrena/asm"
 func (n *Network) forward(x []float32, batch int, out []float32) error {
 	in := x
 	tiny := n.useTiny(batch)
+	t := phase.Now()
 	for i := range n.layers {
 		l := &n.layers[i]
 		dst := l.a[:batch*l.out]
@@ -18,20 +22,25 @@ func (n *Network) forward(x []float32, batch int, out []float32) error {
 			dst = out[:batch*l.out]
 		}
 		if tiny {
-			if err := tinyForward(l, in, dst, batch); err != nil {
+			tinyForward(l, in, dst, batch)
+			t = phase.SinceLayer(phase.ForwardProduct, i, t)
+			if err := activateFlat(l.act, dst, batch, l.out); err != nil {
 				return err
 			}
 			n.dropoutIfTraining(i, dst)
+			t = phase.SinceLayer(phase.BiasActivation, i, t)
 			in = dst
 			continue
 		}
 		if err := n.gemm.Sgemm(false, true, batch, l.out, l.in, 1, in, l.in, l.w, l.in, 0, dst, l.out); err != nil {
 			return err
 		}
+		t = phase.SinceLayer(phase.ForwardProduct, i, t)
 		if err := n.activateN(l.act, dst, batch, l.out, l.b); err != nil {
 			return err
 		}
 		n.dropoutIfTraining(i, dst)
+		t = phase.SinceLayer(phase.BiasActivation, i, t)
 		in = dst
 	}
 	return nil
@@ -46,6 +55,22 @@ func activate(f Activation, z []float32, batch, units int, bias []float32) error
 		return err
 	}
 	switch f {
+	case Tanh:
+		return asm.Tanh(z, z)
+	case ReLU:
+		return asm.ReLU(z, z)
+	case Softmax:
+		return asm.SoftmaxRows(z, batch, units)
+	}
+	return nil // Linear
+}
+
+// activateFlat applies f in place on the batch×units matrix z, whose bias
+// is already added.
+func activateFlat(f Activation, z []float32, batch, units int) error {
+	switch f {
+	case Sigmoid:
+		return asm.Sigmoid(z, z)
 	case Tanh:
 		return asm.Tanh(z, z)
 	case ReLU:

@@ -3,6 +3,8 @@ package core
 import (
 	"fmt"
 	"math"
+
+	"github.com/v1tr0/entrena/internal/phase"
 )
 
 // TrainStep's divergence guard. A step either updates the network or, when
@@ -130,7 +132,9 @@ func (n *Network) boundedStep(x, y []float32, batch int, xNorm float64) (float32
 	if !finite(cost) {
 		return 0, divergedStepErr(cost, 0)
 	}
+	t := phase.Now()
 	next, ok := n.updateBound(batch, xNorm)
+	phase.Since(phase.Check, t)
 	if !ok {
 		return n.applyExact(x, batch, cost)
 	}
@@ -159,7 +163,7 @@ func (n *Network) exactStep(x, y []float32, batch int) (float32, error) {
 // stays finite; otherwise it returns the optimizer state's bounds after the
 // update.
 func (n *Network) updateBound(batch int, xNorm float64) (next stateBounds, ok bool) {
-	if !n.decayBounded(batch) {
+	if !n.decayBounded() {
 		return next, false
 	}
 	g := &n.guard
@@ -240,6 +244,7 @@ func maxAbs(s []float32) float64 {
 // state, scans the state, and puts the copy back when a value is NaN or
 // ±Inf.
 func (n *Network) applyExact(x []float32, batch int, cost float32) (float32, error) {
+	t := phase.Now()
 	params, opt1, opt2 := n.stateSnapshot()
 	copy(params, n.params)
 	copy(opt1, n.opt1)
@@ -251,10 +256,12 @@ func (n *Network) applyExact(x []float32, batch int, cost float32) (float32, err
 		copy(n.opt2, opt2)
 		n.step = step0
 	}
+	phase.Since(phase.Snapshot, t)
 	if err := n.apply(x, batch); err != nil {
 		restore()
 		return 0, err
 	}
+	t = phase.Now()
 	for _, s := range [...][]float32{n.params, n.opt1, n.opt2} {
 		if i := n.firstNonFiniteN(s); i >= 0 {
 			bad := s[i]
@@ -262,6 +269,7 @@ func (n *Network) applyExact(x []float32, batch int, cost float32) (float32, err
 			return 0, divergedStepErr(cost, bad)
 		}
 	}
+	phase.Since(phase.Snapshot, t)
 	n.guard.stateKnown = n.spec.Optimizer.Kind == SGD
 	return cost, nil
 }

@@ -21,6 +21,14 @@ func lossAndDelta(loss Loss, f Activation, a, y, d []float32, batch int) float32
 	var sum float64
 	switch loss {
 	case MSE:
+		if f == Sigmoid { // f′ in the same pass, in SigmoidBackward's order: the same bits
+			for i, ai := range a {
+				e := ai - y[i]
+				sum += float64(e) * float64(e)
+				d[i] = 2 * e * (ai * (1 - ai))
+			}
+			break
+		}
 		for i, ai := range a {
 			e := ai - y[i]
 			sum += float64(e) * float64(e)

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/v1tr0/entrena/asm"
+	"github.com/v1tr0/entrena/internal/phase"
 	"github.com/v1tr0/entrena/internal/split"
 	"github.com/v1tr0/entrena/pool"
 )
@@ -124,6 +125,7 @@ func (t *updateTask) Run(w, lo, hi int) {
 // over the pool when large); the alignment padding between layers has zero
 // gradient and stays zero.
 func (n *Network) update(batch int) error {
+	t0 := phase.Now()
 	o := &n.spec.Optimizer
 	n.step++
 	t := &n.tasks.update
@@ -141,6 +143,7 @@ func (n *Network) update(batch int) error {
 	} else {
 		n.pool.For(len(n.params), split.ElementUnit, t)
 	}
+	phase.Since(phase.Update, t0)
 	return t.first()
 }
 
@@ -198,6 +201,7 @@ const gatherUnit = 1 << 12
 
 // gather copies the samples perm into the batch buffers bx and by.
 func (n *Network) gather(bx, by, x, y []float32, perm []int32) {
+	t0 := phase.Now()
 	t := &n.tasks.gather
 	*t = gatherTask{bx: bx, by: by, x: x, y: y, perm: perm, in: n.Inputs(), out: n.Outputs()}
 	if n.pool.Threads() > 1 && len(perm)*t.in >= gatherElements {
@@ -206,6 +210,7 @@ func (n *Network) gather(bx, by, x, y []float32, perm []int32) {
 		t.Run(0, 0, len(perm))
 	}
 	*t = gatherTask{} // do not keep the caller's data alive
+	phase.Since(phase.Gather, t0)
 }
 
 // scanTask finds, per worker, the first NaN or ±Inf of the units it ran.

@@ -147,7 +147,8 @@ func (p *Predictor) forward(x []float32, batch int, out []float32) error {
 			dst = out[:batch*l.out]
 		}
 		if tiny {
-			if err := tinyForward(l, in, dst, batch); err != nil {
+			tinyForward(l, in, dst, batch)
+			if err := activateFlat(l.act, dst, batch, l.out); err != nil {
 				return err
 			}
 			in = dst

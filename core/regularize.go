@@ -78,16 +78,16 @@ func decayBeta(l *dense, lr float32) float32 {
 	return 1 - 2*lr*l.l2
 }
 
-// decayBounded reports whether TrainStep's bounds still prove a step of
-// batch samples finite with weight decay: only fused SGD whose every
+// decayBounded reports whether TrainStep's bounds still prove a step
+// finite with weight decay: only fused SGD whose every
 // weight scale decayBeta is in [0, 1] (the weights shrink; the bound on
 // the rest of the update holds as without decay). Other steps with decay
 // are guarded by a copy of the state.
-func (n *Network) decayBounded(batch int) bool {
+func (n *Network) decayBounded() bool {
 	if !n.spec.hasL2() {
 		return true
 	}
-	if !n.fusedSGD(batch) {
+	if !n.fusedSGD() {
 		return false
 	}
 	lr := n.spec.Optimizer.LearningRate

@@ -94,7 +94,7 @@ func TestFusedSGDWithL2(t *testing.T) {
 	noDecay.Layers = []Layer{{Units: 48, Activation: Tanh}, {Units: 33, Activation: ReLU}, {Units: 5, Activation: Softmax}}
 	free, err := New(noDecay)
 	require.NoError(t, err)
-	require.True(t, fused.fusedSGD(64))
+	require.True(t, fused.fusedSGD())
 	x, y := blobs(5, 64, 40, 5)
 	for step := 0; step < 5; step++ {
 		c1, err := fused.TrainStep(x, y, 64)

@@ -4,7 +4,26 @@ import (
 	"math"
 
 	"github.com/v1tr0/entrena/asm"
+	"github.com/v1tr0/entrena/internal/phase"
 )
+
+// One training step, top to bottom (TrainStep; Fit runs step1, which is
+// the same without the guard):
+//
+//	check     shapes, NaN/Inf in x and y, the guard's input norm (TrainStep)
+//	forward   per layer z = a·Wᵀ, then a = f(z + b)            (forward.go)
+//	loss      the cost and the last layer's δ                  (loss.go)
+//	backward  plain SGD: every δ first (sgdDeltas); otherwise the gradients
+//	          (backward)
+//	guard     the cost, and a bound on the update or a copy of the state
+//	          (guard.go), before anything changes
+//	update    plain SGD: W and b updated inside the weight products
+//	          (sgdApply); otherwise one optimizer pass (update, parallel.go)
+//
+// Two choices are made per network and batch: fusedSGD (plain SGD) and
+// useTiny (XOR-sized networks run the loops of tiny.go instead of GEMM
+// calls). Built with -tags entrena_phases, each phase is timed
+// (internal/phase).
 
 // TrainStep runs one step of mini-batch gradient descent on batch samples:
 // x is batch×Inputs and y batch×Outputs, row-major, read in place. It
@@ -23,6 +42,7 @@ import (
 // arrives. It is not safe for concurrent use (ErrConcurrentUse, see
 // Network); Fit's progress callback may call it.
 func (n *Network) TrainStep(x, y []float32, batch int) (cost float32, err error) {
+	t := phase.Now()
 	defer exported(&err)
 	prev, err := n.acquire(betweenBatches)
 	if err != nil {
@@ -51,6 +71,7 @@ func (n *Network) TrainStep(x, y []float32, batch int) (cost float32, err error)
 	if i := firstNonFinite(y[:batch*n.Outputs()]); i >= 0 {
 		return 0, dataErr("target %d (sample %d, output %d) is %v", i, i/n.Outputs(), i%n.Outputs(), y[i])
 	}
+	phase.Since(phase.Check, t)
 	if xNorm < math.Inf(1) {
 		return n.boundedStep(x, y, batch, xNorm)
 	}
@@ -69,15 +90,15 @@ func (n *Network) step1(x, y []float32, batch int) (float32, error) {
 
 // fusedSGD reports whether the step's update is plain SGD fused into the
 // weight gradient products (sgdApply) rather than an optimizer pass.
-func (n *Network) fusedSGD(batch int) bool {
-	return n.spec.Optimizer.Kind == SGD && !n.useTiny(batch)
+func (n *Network) fusedSGD() bool {
+	return n.spec.Optimizer.Kind == SGD
 }
 
 // backprop runs forward, cost and backward, leaving every layer's δ in its
 // delta buffer and, unless the update is fused, ∂J/∂θ in n.grads. Nothing
 // of the network's state changes.
 func (n *Network) backprop(x, y []float32, batch int) (float32, error) {
-	if !n.fusedSGD(batch) {
+	if !n.fusedSGD() {
 		return n.gradients(x, y, batch)
 	}
 	cost, err := n.forwardCost(x, y, batch)
@@ -90,7 +111,7 @@ func (n *Network) backprop(x, y []float32, batch int) (float32, error) {
 // apply updates the parameters (and the optimizer state) from what
 // backprop left.
 func (n *Network) apply(x []float32, batch int) error {
-	if n.fusedSGD(batch) {
+	if n.fusedSGD() {
 		return n.sgdApply(x, batch)
 	}
 	return n.update(batch)
@@ -116,8 +137,11 @@ func (n *Network) forwardCost(x, y []float32, batch int) (float32, error) {
 	if err := n.forward(x, batch, nil); err != nil {
 		return 0, err
 	}
+	t := phase.Now()
 	last := &n.layers[len(n.layers)-1]
-	return n.withPenalty(lossAndDelta(n.spec.Loss, last.act, last.a[:batch*last.out], y, last.d, batch)), nil
+	cost := lossAndDelta(n.spec.Loss, last.act, last.a[:batch*last.out], y, last.d, batch)
+	phase.Since(phase.Loss, t)
+	return n.withPenalty(cost), nil
 }
 
 // backward computes every layer's gradients from δ[L], which lossAndDelta
@@ -129,6 +153,7 @@ func (n *Network) forwardCost(x, y []float32, batch int) (float32, error) {
 func (n *Network) backward(x []float32, batch int) error {
 	inv := 1 / float32(batch)
 	tiny := n.useTiny(batch)
+	t := phase.Now()
 	for i := len(n.layers) - 1; i >= 0; i-- {
 		l := &n.layers[i]
 		d := l.d[:batch*l.out]
@@ -138,23 +163,28 @@ func (n *Network) backward(x []float32, batch int) error {
 		}
 		if tiny {
 			tinyGradients(l, d, prev, batch, inv)
+			t = phase.SinceLayer(phase.WeightProduct, i, t)
 			if i == 0 {
 				break
 			}
 			p := &n.layers[i-1]
 			pd := p.d[:batch*p.out]
 			tinyDelta(l, d, pd, batch)
+			t = phase.SinceLayer(phase.DeltaProduct, i, t)
 			if err := n.hiddenBackward(p, pd, prev); err != nil {
 				return err
 			}
+			t = phase.SinceLayer(phase.Derivative, i-1, t)
 			continue
 		}
 		if err := n.gemm.Sgemm(true, false, l.out, l.in, batch, inv, d, l.out, prev, l.in, 0, l.dw, l.in); err != nil {
 			return err
 		}
+		t = phase.SinceLayer(phase.WeightProduct, i, t)
 		if err := asm.ColSums(l.db, inv, d, batch, l.out); err != nil {
 			return err
 		}
+		t = phase.Since(phase.BiasGradient, t)
 		if i == 0 {
 			break
 		}
@@ -163,9 +193,11 @@ func (n *Network) backward(x []float32, batch int) error {
 		if err := n.gemm.Sgemm(false, false, batch, l.in, l.out, 1, d, l.out, l.w, l.in, 0, pd, l.in); err != nil {
 			return err
 		}
+		t = phase.SinceLayer(phase.DeltaProduct, i, t)
 		if err := n.hiddenBackward(p, pd, prev); err != nil {
 			return err
 		}
+		t = phase.SinceLayer(phase.Derivative, i-1, t)
 	}
 	return nil
 }
@@ -198,15 +230,28 @@ func (n *Network) checkTargets(y []float32, batch int) error {
 // sgdDeltas sets δ[l−1] = (δ[l]·W[l]) ⊙ f′(a[l−1]) for every layer from the
 // last, whose δ lossAndDelta wrote.
 func (n *Network) sgdDeltas(batch int) error {
+	tiny := n.useTiny(batch)
+	t := phase.Now()
 	for i := len(n.layers) - 1; i > 0; i-- {
 		l, p := &n.layers[i], &n.layers[i-1]
 		d, pd := l.d[:batch*l.out], p.d[:batch*p.out]
+		if tiny {
+			tinyDelta(l, d, pd, batch)
+			t = phase.SinceLayer(phase.DeltaProduct, i, t)
+			if err := activationBackward(p.act, pd, p.a[:batch*p.out]); err != nil {
+				return err
+			}
+			t = phase.SinceLayer(phase.Derivative, i-1, t)
+			continue
+		}
 		if err := n.gemm.Sgemm(false, false, batch, l.in, l.out, 1, d, l.out, l.w, l.in, 0, pd, l.in); err != nil {
 			return err
 		}
+		t = phase.SinceLayer(phase.DeltaProduct, i, t)
 		if err := n.hiddenBackward(p, pd, p.a[:batch*p.out]); err != nil {
 			return err
 		}
+		t = phase.SinceLayer(phase.Derivative, i-1, t)
 	}
 	return nil
 }
@@ -215,6 +260,8 @@ func (n *Network) sgdDeltas(batch int) error {
 // 1 − 2·lr·λ under weight decay) and −(lr/m)·Σδ[l] to every b[l].
 func (n *Network) sgdApply(x []float32, batch int) error {
 	scale := -n.spec.Optimizer.LearningRate / float32(batch)
+	tiny := n.useTiny(batch)
+	t := phase.Now()
 	for i := len(n.layers) - 1; i >= 0; i-- {
 		l := &n.layers[i]
 		d := l.d[:batch*l.out]
@@ -222,15 +269,22 @@ func (n *Network) sgdApply(x []float32, batch int) error {
 		if i > 0 {
 			prev = n.layers[i-1].a[:batch*l.in]
 		}
+		if tiny {
+			tinySGD(l, d, prev, batch, scale, decayBeta(l, n.spec.Optimizer.LearningRate))
+			t = phase.SinceLayer(phase.WeightProduct, i, t)
+			continue
+		}
 		if err := n.gemm.Sgemm(true, false, l.out, l.in, batch, scale, d, l.out, prev, l.in, decayBeta(l, n.spec.Optimizer.LearningRate), l.w, l.in); err != nil {
 			return err
 		}
+		t = phase.SinceLayer(phase.WeightProduct, i, t)
 		if err := asm.ColSums(l.db, scale, d, batch, l.out); err != nil {
 			return err
 		}
 		if err := asm.Axpy(1, l.db, l.b); err != nil {
 			return err
 		}
+		t = phase.Since(phase.BiasGradient, t)
 	}
 	n.step++
 	return nil

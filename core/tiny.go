@@ -1,7 +1,5 @@
 package core
 
-import "github.com/v1tr0/entrena/asm"
-
 // Tiny networks (every layer at most tinyMaxUnits wide, batches of at most
 // tinyMaxBatch samples — XOR-sized problems) are dominated by per-call
 // overhead, not arithmetic: a 2-8-1 step is about 300 multiply-adds, less
@@ -39,9 +37,9 @@ func (n *Network) useTiny(batch int) bool {
 // no partial sum goes through memory (a chain of loads and stores through
 // the same address costs a store-forwarding round trip per step).
 
-// tinyForward is one layer of forward for tiny networks:
-// z = in·Wᵀ + b, then the activation in place.
-func tinyForward(l *dense, in, z []float32, batch int) error {
+// tinyForward is one layer's product for tiny networks: z = in·Wᵀ + b
+// (forward applies the activation).
+func tinyForward(l *dense, in, z []float32, batch int) {
 	ni, no := l.in, l.out
 	r := 0
 	for ; r+4 <= batch; r += 4 {
@@ -79,18 +77,6 @@ func tinyForward(l *dense, in, z []float32, batch int) error {
 			zr[o] = s + l.b[o]
 		}
 	}
-	z = z[:batch*no]
-	switch l.act {
-	case Sigmoid:
-		return asm.Sigmoid(z, z)
-	case Tanh:
-		return asm.Tanh(z, z)
-	case ReLU:
-		return asm.ReLU(z, z)
-	case Softmax:
-		return asm.SoftmaxRows(z, batch, no)
-	}
-	return nil
 }
 
 // tinyGradients computes dW = inv·δᵀ·prev and db = inv·Σδ for one layer
@@ -158,8 +144,12 @@ func tinyDelta(l *dense, d, pd []float32, batch int) {
 				}
 			}
 		}
-		if o == 0 {
-			clear(out)
+		if o == 0 { // fewer than four outputs: the first one sets the row
+			g := dr[0]
+			for i, v := range l.w[:len(out)] {
+				out[i] = g * v
+			}
+			o = 1
 		}
 		for ; o < no; o++ {
 			g := dr[o]
@@ -168,5 +158,58 @@ func tinyDelta(l *dense, d, pd []float32, batch int) {
 				out[i] += g * v
 			}
 		}
+	}
+}
+
+// tinySGD is plain SGD fused into the weight gradient for one layer:
+// W += scale·(δᵀ·prev) and b += scale·Σδ, scale = −lr/m, as the GEMM
+// path's product with alpha = scale and beta = 1: the batch's sum is
+// formed first, then scaled and added once.
+func tinySGD(l *dense, d, prev []float32, batch int, scale, beta float32) {
+	ni, no := l.in, l.out
+	var acc [tinyMaxUnits]float32
+	for o := 0; o < no; o++ {
+		w := l.w[o*ni : o*ni+ni]
+		g := acc[:len(w)]
+		var db float32
+		r := 0
+		for ; r+4 <= batch; r += 4 {
+			g0, g1, g2, g3 := d[r*no+o], d[(r+1)*no+o], d[(r+2)*no+o], d[(r+3)*no+o]
+			db += g0 + g1 + g2 + g3
+			p0 := prev[r*ni : r*ni+len(g)]
+			p1 := prev[(r+1)*ni : (r+1)*ni+len(g)]
+			p2 := prev[(r+2)*ni : (r+2)*ni+len(g)]
+			p3 := prev[(r+3)*ni : (r+3)*ni+len(g)]
+			if r == 0 {
+				for i := range g {
+					g[i] = g0*p0[i] + g1*p1[i] + g2*p2[i] + g3*p3[i]
+				}
+			} else {
+				for i := range g {
+					g[i] += g0*p0[i] + g1*p1[i] + g2*p2[i] + g3*p3[i]
+				}
+			}
+		}
+		if r == 0 {
+			clear(g)
+		}
+		for ; r < batch; r++ {
+			gr := d[r*no+o]
+			db += gr
+			p := prev[r*ni : r*ni+len(g)]
+			for i, v := range p {
+				g[i] += gr * v
+			}
+		}
+		if beta != 1 {
+			for i, v := range g {
+				w[i] = beta*w[i] + scale*v
+			}
+		} else {
+			for i, v := range g {
+				w[i] += scale * v
+			}
+		}
+		l.b[o] += scale * db
 	}
 }

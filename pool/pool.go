@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/v1tr0/entrena/internal/phase"
 )
 
 // Task is work over a range [0, n) cut into units: Run does [lo, hi) on
@@ -180,7 +182,9 @@ func (p *Pool) run(n, unit, units int, t Task, st *site) {
 	p.wakeFor(units)
 
 	ran, busy := p.claimTimed(epoch) // a unit's panic is kept by finishUnit
+	waited := phase.Now()
 	p.join(ran, busy)
+	phase.Since(phase.PoolWait, waited)
 	p.policy.record(&p.stats, st, units, ran, time.Since(start))
 	p.settle()
 }

@@ -73,8 +73,9 @@ func (r *runner) fitSide(group, name string, net netShape, batch, threads int, x
 	if err := fit(min(4*batch, samples)); err != nil { // warm-up: first-touch, thread start
 		return &side{err: err, row: row, close: func() { n.Close() }}
 	}
+	ph := &phaseTotals{} // its "steps" are epochs
 	return &side{row: row, per: float64(samples), flops: net.flopsPerSample() * float64(samples), calls: 1,
-		bench: onPath(r.best(), func() error { return fit(samples) }), close: func() { n.Close() }}
+		bench: onPath(r.best(), ph.wrap(func() error { return fit(samples) })), close: func() { ph.print(r.status, row); n.Close() }}
 }
 
 // stepCases: the MNIST-sized network at batch 1, 32 and 256, the XOR
@@ -94,13 +95,15 @@ func (r *runner) runSteps() {
 		name := fmt.Sprintf("%s b=%d", c.name, c.batch)
 		x, y := synthetic(11, c.batch, c.inputs, c.units[len(c.units)-1])
 		sides := r.entrenaSides(Row{Group: "step", Name: name, Unit: "samples/s"}, float64(c.batch), c.flopsPerSample()*float64(c.batch), r.threads,
-			func(_ string, threads int) (func() error, func()) {
+			func(path string, threads int) (func() error, func()) {
 				n, err := core.New(c.spec(c.batch, threads))
 				if err != nil {
 					r.skip("step %s: %v", name, err)
 					return nil, nil
 				}
-				return func() error { _, err := n.TrainStep(x, y, c.batch); return err }, func() { n.Close() }
+				ph := &phaseTotals{}
+				row := Row{Name: name, Impl: "entrena/" + path, Threads: threads}
+				return ph.wrap(func() error { _, err := n.TrainStep(x, y, c.batch); return err }), func() { ph.print(r.status, row); n.Close() }
 			})
 		w := work{group: "step", name: name, per: float64(c.batch), oneThread: true}
 		if c.name == xorNet.name {

@@ -1,0 +1,39 @@
+package suite
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/v1tr0/entrena/internal/phase"
+)
+
+// phaseTotals adds up where one side's training steps spend their time,
+// in a bench built with -tags entrena_phases (see internal/phase); the
+// totals are read around each of the side's own calls, so the sides a
+// round interleaves are kept apart. Without the tag it does nothing.
+type phaseTotals struct {
+	t     phase.Totals
+	steps int
+}
+
+func (p *phaseTotals) wrap(step func() error) func() error {
+	if !phase.Enabled {
+		return step
+	}
+	return func() error {
+		before := phase.Read()
+		err := step()
+		p.t = p.t.Add(phase.Read().Sub(before))
+		p.steps++
+		return err
+	}
+}
+
+// print writes the side's per-step table.
+func (p *phaseTotals) print(w io.Writer, row Row) {
+	if !phase.Enabled || p.steps == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nphases of %s, %s, %d thread(s), %d calls (µs/step below: per call):\n", row.Name, row.Impl, row.Threads, p.steps)
+	phase.Table(w, p.t, p.steps)
+}
