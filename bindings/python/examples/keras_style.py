@@ -7,8 +7,10 @@
 The block between the two "Keras" markers is written as for Keras (integer
 labels, validation_split, EarlyStopping, ModelCheckpoint, batch_size 128,
 metrics, an L2 kernel_regularizer, Dropout, "rmsprop"); with `import keras`
-instead of `import entrena as keras` it runs under Keras too. Needs numpy. --mnist reads MNIST as examples/mnist.py finds
-it (the GoMNIST module, $ENTRENA_MNIST_DIR or --data).
+and `from keras import layers` in place of the two entrena imports it runs
+under Keras 3 too (checked with Keras 3.15 on JAX). Needs numpy. --mnist
+reads MNIST as examples/mnist.py finds it (the GoMNIST module,
+$ENTRENA_MNIST_DIR or --data).
 """
 
 import argparse
@@ -51,7 +53,7 @@ def main():
     ap.add_argument("--limit", type=int, default=None, help="at most this many images per set")
     ap.add_argument("--samples", type=int, default=3000, help="synthetic training samples")
     ap.add_argument("--epochs", type=int, default=20)
-    ap.add_argument("--checkpoint", default=os.path.join(tempfile.gettempdir(), "keras_style.entrena"))
+    ap.add_argument("--checkpoint", default=os.path.join(tempfile.gettempdir(), "keras_style.keras"))
     ap.add_argument("--min-accuracy", type=float, default=0.0,
                     help="exit with status 1 when the test accuracy is lower (for CI)")
     args = ap.parse_args()
@@ -83,7 +85,7 @@ def main():
     model.summary()
     test_loss, test_acc = model.evaluate(x_test, y_test, batch_size=128, verbose=0)
     print("test loss %.4f, test accuracy %.4f" % (test_loss, test_acc))
-    probs = model.predict(x_test[0])  # one (28, 28) image: one row of 10
+    probs = model.predict(x_test[:1], verbose=0)  # one (28, 28) image: one row of 10
     print("first test image: class %d (label %d)" % (int(np.argmax(probs)), int(y_test[0])))
     best = keras.models.load_model(checkpoint_path)
     # ---- end of the Keras part ----
