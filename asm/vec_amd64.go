@@ -71,6 +71,9 @@ func setVecAVX2(k *kernelSet) {
 	k.adam = func(p, g, m, v []float32, h AdamParams) {
 		adamAVX2(p, g, m, v, newAdamConsts(h))
 	}
+	k.rmsprop = func(p, g, v []float32, lr, rho, eps float32) {
+		rmspropAVX2(p, g, v, lr, rho, 1-rho, eps)
+	}
 }
 
 // setVecAVX512 installs the AVX-512 element-wise kernels into k.
@@ -148,6 +151,9 @@ func momentumAVX2(p, g, v []float32, lr, mu float32)
 
 //go:noescape
 func adamAVX2(p, g, m, v []float32, c adamConsts)
+
+//go:noescape
+func rmspropAVX2(p, g, v []float32, lr, rho, omr, eps float32)
 
 //go:noescape
 func sigmoidAVX2(dst, src []float32)
