@@ -144,6 +144,7 @@ func TestVecFenced(t *testing.T) {
 			}
 			return Adam(s[0], s[1], s[2], s[3], h)
 		}},
+		{"RMSprop", 3, func(s [][]float32) error { return RMSprop(s[0], s[1], s[2], 0.01, 0.9, 1e-7) }},
 	}
 	// Row kernels: n = rows·cols with the bias (and column sums) cols long.
 	rowCalls := []struct {

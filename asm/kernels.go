@@ -26,6 +26,7 @@ type kernelSet struct {
 	scale    func(alpha float32, x []float32)    // x[i] *= alpha
 	momentum func(p, g, v []float32, lr, mu float32)
 	adam     func(p, g, m, v []float32, h AdamParams)
+	rmsprop  func(p, g, v []float32, lr, rho, eps float32) // v = ρv + (1−ρ)g²; p −= lr·g/√(v+ε)
 
 	// packSize returns the Workspace floats this path's gemm needs for an
 	// m×n×k product: the packed A block and the packed B panel.

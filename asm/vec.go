@@ -177,6 +177,25 @@ func Momentum(p, g, v []float32, lr, mu float32) error {
 	return nil
 }
 
+// RMSprop is one RMSprop step over len(p) parameters (Keras's rule, ε
+// inside the root):
+//
+//	v = ρ·v + (1−ρ)·g²;  p −= lr·g / √(v + ε)
+//
+// Every path rounds each operation to float32 in this order, without fused
+// multiply-adds, so all paths give the same bits.
+func RMSprop(p, g, v []float32, lr, rho, eps float32) error {
+	n := len(p)
+	if err := checkLen("RMSprop", "g", g, n); err != nil {
+		return err
+	}
+	if err := checkLen("RMSprop", "v", v, n); err != nil {
+		return err
+	}
+	active.Load().rmsprop(p, g[:n], v[:n], lr, rho, eps)
+	return nil
+}
+
 // Adam is one Adam step over len(p) parameters:
 //
 //	m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²

@@ -14,7 +14,8 @@ import "github.com/klauspost/cpuid/v2"
 // last vector, AVX2 with a VMASKMOVPS last vector; neither reads or writes
 // outside the slices.
 //
-// softmaxRows stays generic on both paths.
+// softmaxRows stays generic on both paths; the avx512 path runs the AVX2
+// rmsprop kernel (see setVecAVX512).
 
 // streamStoreMin is the output size in bytes from which the streaming
 // kernels (hadamard, sigmoid, tanh, sigmoidBackward, tanhBackward,
@@ -71,6 +72,9 @@ func setVecAVX2(k *kernelSet) {
 	k.adam = func(p, g, m, v []float32, h AdamParams) {
 		adamAVX2(p, g, m, v, newAdamConsts(h))
 	}
+	k.rmsprop = func(p, g, v []float32, lr, rho, eps float32) {
+		rmspropAVX2(p, g, v, lr, rho, 1-rho, eps)
+	}
 }
 
 // setVecAVX512 installs the AVX-512 element-wise kernels into k.
@@ -93,6 +97,10 @@ func setVecAVX512(k *kernelSet) {
 	k.adam = func(p, g, m, v []float32, h AdamParams) {
 		adamAVX512(p, g, m, v, newAdamConsts(h))
 	}
+	// rmsprop stays the AVX2 kernel (cloned from the avx2 path): it is
+	// bound by the divider and square root, whose ZMM forms do no more
+	// lanes per cycle than the YMM ones (Intel splits or halves them,
+	// Zen 4 double-pumps them), and by memory once it outgrows L2.
 }
 
 // adamConsts are the per-step scalars of adamGeneric, computed once per call
@@ -148,6 +156,9 @@ func momentumAVX2(p, g, v []float32, lr, mu float32)
 
 //go:noescape
 func adamAVX2(p, g, m, v []float32, c adamConsts)
+
+//go:noescape
+func rmspropAVX2(p, g, v []float32, lr, rho, omr, eps float32)
 
 //go:noescape
 func sigmoidAVX2(dst, src []float32)

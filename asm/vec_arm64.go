@@ -36,6 +36,9 @@ func setVecNEON(k *kernelSet) {
 		c := neonAdamConsts(h)
 		adamNEON(p, g, m, v, &c)
 	}
+	k.rmsprop = func(p, g, v []float32, lr, rho, eps float32) {
+		rmspropNEON(p, g, v, lr, rho, 1-rho, eps)
+	}
 }
 
 // neonAdamConsts are the per-step scalars of adamGeneric, computed in Go with
@@ -134,6 +137,9 @@ func momentumNEON(p, g, v []float32, lr, mu float32)
 
 //go:noescape
 func adamNEON(p, g, m, v []float32, c *[8]float32)
+
+//go:noescape
+func rmspropNEON(p, g, v []float32, lr, rho, omr, eps float32)
 
 //go:noescape
 func reluNEON(dst, src []float32)

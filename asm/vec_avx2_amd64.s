@@ -371,6 +371,84 @@ adam_done:
 #undef VVP
 
 // ----------------------------------------------------------------------------
+// func rmspropAVX2(p, g, v []float32, lr, rho, omr, eps float32)
+// One RMSprop step (omr = 1−ρ), rmspropGeneric's operations in its order,
+// each one rounded (no FMA), so the result has the generic kernel's bits:
+//	T  = (1−ρ)·(g·g);  V = ρ·v + T                    (v')
+//	T  = sqrt(V + ε);  G = (lr·g) / T;  P = p − G     (p')
+// VSQRTPS and VDIVPS are correctly rounded. Two vectors per step (the
+// divider and square root are the bottleneck; the second vector's loads
+// and multiplies overlap the first one's division).
+// Registers: DI p, SI g, DX v; Y10 lr, Y11 ρ, Y12 1−ρ, Y13 ε in every
+// lane; per vector G, V, P and a scratch T (Y0–Y3, Y4–Y7); Y15 tail mask.
+#define RMS_LR Y10
+#define RMS_RHO Y11
+#define RMS_OMR Y12
+#define RMS_EPS Y13
+
+#define RMS_V(G, V, P, T) \
+	VMULPS  G, G, T        \
+	VMULPS  RMS_OMR, T, T  \
+	VMULPS  RMS_RHO, V, V  \
+	VADDPS  T, V, V        \
+	VADDPS  RMS_EPS, V, T  \
+	VSQRTPS T, T           \
+	VMULPS  RMS_LR, G, G   \
+	VDIVPS  T, G, G        \
+	VSUBPS  G, P, P
+
+#define RMS_FULL(off, G, V, P, T) \
+	VMOVUPS off(GP)(IDX*4), G  \
+	VMOVUPS off(VP)(IDX*4), V  \
+	VMOVUPS off(PP)(IDX*4), P  \
+	RMS_V(G, V, P, T)          \
+	VMOVUPS V, off(VP)(IDX*4)  \
+	VMOVUPS P, off(PP)(IDX*4)
+
+TEXT ·rmspropAVX2(SB), NOSPLIT, $0-88
+	MOVQ p_base+0(FP), PP
+	MOVQ p_len+8(FP), N
+	MOVQ g_base+24(FP), GP
+	MOVQ v_base+48(FP), VP
+	VBROADCASTSS lr+72(FP), RMS_LR
+	VBROADCASTSS rho+76(FP), RMS_RHO
+	VBROADCASTSS omr+80(FP), RMS_OMR
+	VBROADCASTSS eps+84(FP), RMS_EPS
+	XORQ IDX, IDX
+
+rms_loop16:
+	CMPQ N, $16
+	JB   rms_loop8
+	RMS_FULL(0, Y0, Y1, Y2, Y3)
+	RMS_FULL(32, Y4, Y5, Y6, Y7)
+	ADDQ $16, IDX
+	SUBQ $16, N
+	JMP  rms_loop16
+
+rms_loop8:
+	CMPQ N, $8
+	JB   rms_tail
+	RMS_FULL(0, Y0, Y1, Y2, Y3)
+	ADDQ $8, IDX
+	SUBQ $8, N
+
+rms_tail:
+	TESTQ N, N
+	JZ    rms_done
+	TAIL_MASK
+	// Masked-off lanes load zeros: 0/sqrt(0+ε) there, never stored.
+	MLOAD(GP, Y0)
+	MLOAD(VP, Y1)
+	MLOAD(PP, Y2)
+	RMS_V(Y0, Y1, Y2, Y3)
+	VMASKMOVPS Y1, Y15, (VP)(IDX*4)
+	VMASKMOVPS Y2, Y15, (PP)(IDX*4)
+
+rms_done:
+	VZEROUPPER
+	RET
+
+// ----------------------------------------------------------------------------
 // func addBiasAVX2(x []float32, cols int, bias []float32)
 // x[r·cols+c] += bias[c], row by row: 32-column blocks, 8-column blocks and
 // a masked last block (Y15 computed once from cols mod 8).

@@ -9,7 +9,7 @@ import (
 // size. Bytes per op count every slice read and written once; "Gelem/s" is
 // elements processed per nanosecond.
 //
-//	go test ./asm -run '^$' -bench 'Hadamard|Sigmoid|Axpy|Adam' -count 5
+//	go test ./asm -run '^$' -bench 'Hadamard|Sigmoid|Axpy|Adam|RMSprop' -count 5
 //
 // Every exported kernel has one (Sgemm's are in gemm_bench_test.go,
 // FirstNonFinite's in finite_test.go). The in-place kernels (AddBias,
@@ -200,5 +200,15 @@ func BenchmarkAdam(b *testing.B) {
 			d[3][i] = d[3][i] * d[3][i]
 		}
 		return func() { _ = Adam(d[0], d[1], d[2], d[3], h) }
+	})
+}
+
+func BenchmarkRMSprop(b *testing.B) {
+	benchVec(b, vecBenchSizes, 5, func(n int) func() {
+		d := benchData(n, 3)
+		for i := range d[2] {
+			d[2][i] = d[2][i] * d[2][i]
+		}
+		return func() { _ = RMSprop(d[0], d[1], d[2], 1e-9, 0.9, 1e-7) }
 	})
 }

@@ -9,8 +9,8 @@ import (
 // Differential fuzz targets: every path against the generic kernel on
 // fuzzed lengths, offsets and bit patterns (NaN payloads, infinities and
 // subnormals come out of the byte decoding). Comparison rule per kernel:
-// bit-exact (NaN-aware) for Hadamard and SigmoidBackward, whose paths keep
-// the generic operation order; relative 1e-5 for Adam, whose paths fuse
+// bit-exact (NaN-aware) for Hadamard, SigmoidBackward and RMSprop, whose paths
+// keep the generic operation order; relative 1e-5 for Adam, whose paths fuse
 // multiply-adds. FuzzHadamard, FuzzSigmoidBackward and FuzzVecKernels run
 // every path twice (streamModes): with the start-up streaming-store
 // threshold and with every call of 64 floats or more on the streaming path.
@@ -244,6 +244,13 @@ var vecFuzzKernels = []vecFuzzKernel{
 		run: func(in [][]float32, _ int, s uint32, _ bool) error {
 			return Momentum(in[0], in[1], in[2], unit(s, 0), unit(s, 16))
 		}},
+	// RMSprop is bit-exact on every path, so it takes the raw fuzzed bits
+	// (NaN, ±Inf, negative mean squares); lr and ρ are two 16-bit
+	// fractions and ε is lr's fraction scaled to 1e-7 (0 allowed: 0/0).
+	{name: "RMSprop", arrays: 3, outs: []int{0, 2},
+		run: func(in [][]float32, _ int, s uint32, _ bool) error {
+			return RMSprop(in[0], in[1], in[2], unit(s, 0), unit(s, 16), unit(s, 0)*1e-7)
+		}},
 }
 
 // vecFuzzArrays decodes data into the arrays of kern, each in a guarded
@@ -288,7 +295,7 @@ func vecFuzzArrays(kern *vecFuzzKernel, data []byte, off, cols int) (in [][]floa
 // contract, for the activations): fuzzed lengths and bit patterns (NaN
 // payloads, ±Inf, subnormals, −0), misalignments (off&7), dst aliasing the
 // input (off&8), row lengths (cols) and scalars (alpha's bits; Momentum's
-// lr and mu as two 16-bit fractions).
+// lr and mu, RMSprop's lr and ρ, as two 16-bit fractions).
 func FuzzVecKernels(f *testing.F) {
 	specials := []uint32{0x7fc00000, 0xffc00001, 0x7f800001, 0x7f800000, 0xff800000, 0x80000000, 0,
 		0x00000001, 0x807fffff, 0x7f7fffff, 0x3f800000, 0xbf800000, 0x41a00000, 0xc2b40000, 0x3e99999a}

@@ -147,6 +147,24 @@ func adamGeneric(p, g, m, v []float32, h AdamParams) {
 	}
 }
 
+// rmspropGeneric is the reference of the RMSprop kernels:
+//
+//	v' = (ρ·v) + ((1−ρ)·(g·g));  p' = p − (lr·g) / √(v' + ε)
+//
+// each operation rounded to float32 in that order. The conversions keep Go
+// from fusing a multiply-add on arm64 (and GOAMD64=v3), so the reference,
+// and the SIMD paths that repeat it with exact IEEE operations (VSQRTPS,
+// VDIVPS, FSQRT, FDIV), give the same bits everywhere.
+func rmspropGeneric(p, g, v []float32, lr, rho, eps float32) {
+	omr := 1 - rho
+	for i := range p {
+		gi := g[i]
+		vi := float32(rho*v[i]) + float32(omr*float32(gi*gi))
+		v[i] = vi
+		p[i] -= float32(lr*gi) / float32(math.Sqrt(float64(vi+eps)))
+	}
+}
+
 // genericKernels is the pure-Go path.
 var genericKernels = &kernelSet{
 	name:            "generic",
@@ -166,5 +184,6 @@ var genericKernels = &kernelSet{
 	scale:           scaleGeneric,
 	momentum:        momentumGeneric,
 	adam:            adamGeneric,
+	rmsprop:         rmspropGeneric,
 	packSize:        genericPackSize,
 }

@@ -17,7 +17,8 @@
 // iteration, so exact aliasing (dst == a) is safe. Where Go fuses the
 // generic loop on arm64 (axpy, momentum, tanhBackward: FMADDS/FMSUBS), the
 // NEON code fuses the same operations, so every kernel here except adam
-// gives the generic kernel's bits.
+// gives the generic kernel's bits (rmsprop's generic loop forbids fusion
+// with conversions, and rmspropNEON does not fuse either).
 //
 // Go's arm64 assembler has no vector FMUL/FSUB/FADD/FDIV/FSQRT/FCMxx or
 // by-element forms: those are WORDs with the GNU instruction in the comment,
@@ -392,6 +393,124 @@ adam1:
 	B       adam1
 
 adamDone:
+	RET
+
+// func rmspropNEON(p, g, v []float32, lr, rho, omr, eps float32)
+//
+// One RMSprop step (omr = 1−ρ) with rmspropGeneric's operations in its
+// order, each rounded on its own (no FMLA), so it gives the generic bits:
+//
+//	t = (g·g)·(1−ρ);  v' = v·ρ + t
+//	t = sqrt(v' + eps);  p −= (g·lr) / t
+//
+// Vector FSQRT and FDIV are correctly rounded. 16 floats per iteration,
+// the nine operations interleaved across the four vectors, then 4, then
+// one at a time with the scalar instructions.
+//
+// Register map: V0–V3 g, then lr·g and the step; V4–V7 v, then v'; V8–V11
+// p; V12–V15 the scratch t; V28 lr, V29 ρ, V30 1−ρ, V31 eps in every lane
+// (F28–F31 in the scalar tail).
+TEXT ·rmspropNEON(SB), NOSPLIT, $0-88
+	MOVD  p_base+0(FP), PRM
+	MOVD  p_len+8(FP), N
+	MOVD  g_base+24(FP), G
+	MOVD  v_base+48(FP), VEL
+	FMOVS lr+72(FP), F28
+	FMOVS rho+76(FP), F29
+	FMOVS omr+80(FP), F30
+	FMOVS eps+84(FP), F31
+	VDUP  V28.S[0], V28.S4
+	VDUP  V29.S[0], V29.S4
+	VDUP  V30.S[0], V30.S4
+	VDUP  V31.S[0], V31.S4
+
+rmsprop16:
+	CMP    $16, N
+	BLT    rmsprop4
+	VLD1.P 64(G), [V0.S4, V1.S4, V2.S4, V3.S4]
+	VLD1   (VEL), [V4.S4, V5.S4, V6.S4, V7.S4]
+	VLD1   (PRM), [V8.S4, V9.S4, V10.S4, V11.S4]
+	WORD   $0x6e20dc0c             // fmul v12.4s, v0.4s, v0.4s
+	WORD   $0x6e21dc2d             // fmul v13.4s, v1.4s, v1.4s
+	WORD   $0x6e22dc4e             // fmul v14.4s, v2.4s, v2.4s
+	WORD   $0x6e23dc6f             // fmul v15.4s, v3.4s, v3.4s
+	WORD   $0x6e3edd8c             // fmul v12.4s, v12.4s, v30.4s
+	WORD   $0x6e3eddad             // fmul v13.4s, v13.4s, v30.4s
+	WORD   $0x6e3eddce             // fmul v14.4s, v14.4s, v30.4s
+	WORD   $0x6e3eddef             // fmul v15.4s, v15.4s, v30.4s
+	WORD   $0x6e3ddc84             // fmul v4.4s, v4.4s, v29.4s
+	WORD   $0x6e3ddca5             // fmul v5.4s, v5.4s, v29.4s
+	WORD   $0x6e3ddcc6             // fmul v6.4s, v6.4s, v29.4s
+	WORD   $0x6e3ddce7             // fmul v7.4s, v7.4s, v29.4s
+	WORD   $0x4e2cd484             // fadd v4.4s, v4.4s, v12.4s
+	WORD   $0x4e2dd4a5             // fadd v5.4s, v5.4s, v13.4s
+	WORD   $0x4e2ed4c6             // fadd v6.4s, v6.4s, v14.4s
+	WORD   $0x4e2fd4e7             // fadd v7.4s, v7.4s, v15.4s
+	WORD   $0x4e3fd48c             // fadd v12.4s, v4.4s, v31.4s
+	WORD   $0x4e3fd4ad             // fadd v13.4s, v5.4s, v31.4s
+	WORD   $0x4e3fd4ce             // fadd v14.4s, v6.4s, v31.4s
+	WORD   $0x4e3fd4ef             // fadd v15.4s, v7.4s, v31.4s
+	WORD   $0x6ea1f98c             // fsqrt v12.4s, v12.4s
+	WORD   $0x6ea1f9ad             // fsqrt v13.4s, v13.4s
+	WORD   $0x6ea1f9ce             // fsqrt v14.4s, v14.4s
+	WORD   $0x6ea1f9ef             // fsqrt v15.4s, v15.4s
+	WORD   $0x6e3cdc00             // fmul v0.4s, v0.4s, v28.4s
+	WORD   $0x6e3cdc21             // fmul v1.4s, v1.4s, v28.4s
+	WORD   $0x6e3cdc42             // fmul v2.4s, v2.4s, v28.4s
+	WORD   $0x6e3cdc63             // fmul v3.4s, v3.4s, v28.4s
+	WORD   $0x6e2cfc00             // fdiv v0.4s, v0.4s, v12.4s
+	WORD   $0x6e2dfc21             // fdiv v1.4s, v1.4s, v13.4s
+	WORD   $0x6e2efc42             // fdiv v2.4s, v2.4s, v14.4s
+	WORD   $0x6e2ffc63             // fdiv v3.4s, v3.4s, v15.4s
+	WORD   $0x4ea0d508             // fsub v8.4s, v8.4s, v0.4s
+	WORD   $0x4ea1d529             // fsub v9.4s, v9.4s, v1.4s
+	WORD   $0x4ea2d54a             // fsub v10.4s, v10.4s, v2.4s
+	WORD   $0x4ea3d56b             // fsub v11.4s, v11.4s, v3.4s
+	VST1.P [V4.S4, V5.S4, V6.S4, V7.S4], 64(VEL)
+	VST1.P [V8.S4, V9.S4, V10.S4, V11.S4], 64(PRM)
+	SUB    $16, N
+	B      rmsprop16
+
+rmsprop4:
+	CMP    $4, N
+	BLT    rmsprop1
+	VLD1.P 16(G), [V0.S4]
+	VLD1   (VEL), [V4.S4]
+	VLD1   (PRM), [V8.S4]
+	WORD   $0x6e20dc0c             // fmul v12.4s, v0.4s, v0.4s
+	WORD   $0x6e3edd8c             // fmul v12.4s, v12.4s, v30.4s
+	WORD   $0x6e3ddc84             // fmul v4.4s, v4.4s, v29.4s
+	WORD   $0x4e2cd484             // fadd v4.4s, v4.4s, v12.4s
+	WORD   $0x4e3fd48c             // fadd v12.4s, v4.4s, v31.4s
+	WORD   $0x6ea1f98c             // fsqrt v12.4s, v12.4s
+	WORD   $0x6e3cdc00             // fmul v0.4s, v0.4s, v28.4s
+	WORD   $0x6e2cfc00             // fdiv v0.4s, v0.4s, v12.4s
+	WORD   $0x4ea0d508             // fsub v8.4s, v8.4s, v0.4s
+	VST1.P [V4.S4], 16(VEL)
+	VST1.P [V8.S4], 16(PRM)
+	SUB    $4, N
+	B      rmsprop4
+
+rmsprop1:
+	CBZ     N, rmspropDone
+	FMOVS.P 4(G), F0
+	FMOVS   (VEL), F4
+	FMOVS   (PRM), F8
+	FMULS   F0, F0, F12
+	FMULS   F30, F12, F12
+	FMULS   F29, F4, F4
+	FADDS   F12, F4, F4
+	FADDS   F31, F4, F12
+	FSQRTS  F12, F12
+	FMULS   F28, F0, F0
+	FDIVS   F12, F0, F0
+	FSUBS   F0, F8, F8
+	FMOVS.P F4, 4(VEL)
+	FMOVS.P F8, 4(PRM)
+	SUB     $1, N
+	B       rmsprop1
+
+rmspropDone:
 	RET
 
 // The one-lane tails below reuse the vector instructions on lane 0

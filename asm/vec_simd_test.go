@@ -218,6 +218,25 @@ var vecCases = []vecCase{
 		k.adam(in[0], in[1], in[2], in[3], AdamParams{LR: 0.01, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, Correction1: 0.19, Correction2: 0.002})
 		return in[:4]
 	}},
+	// RMSprop repeats the generic operations without fusing: bit-exact,
+	// NaN inputs and a negative mean square (NaN from the root) included.
+	{"rmsprop", true, 0, func(k *kernelSet, in [][]float32) [][]float32 {
+		for i := range in[2] {
+			if i%7 != 3 {
+				in[2][i] = in[2][i] * in[2][i]
+			}
+		}
+		k.rmsprop(in[0], in[1], in[2], 0.01, 0.9, 1e-7)
+		return in[:3]
+	}},
+	{"rmsprop-tiny", true, 0, func(k *kernelSet, in [][]float32) [][]float32 {
+		for i := range in[1] {
+			in[1][i] *= 1e-4 // g² near ε and subnormal (1e-40 becomes 1e-44)
+			in[2][i] = 0
+		}
+		k.rmsprop(in[0], in[1], in[2], 0.5, 0.99, 1e-8)
+		return in[:3]
+	}},
 }
 
 // TestVecMatchesGeneric runs every kernel on every length 0..300 (all

@@ -236,6 +236,15 @@ func TestOptimizerUpdates(t *testing.T) {
 				require.InDelta(t, want, p[i], 1e-4)
 			}
 			copy(p, p0)
+			copy(v, v0)
+			require.NoError(t, RMSprop(p, g, v, 0.01, 0.9, 1e-7))
+			for i := range p {
+				vi := 0.9*float64(v0[i]) + 0.1*float64(g[i])*float64(g[i])
+				want := float64(p0[i]) - 0.01*float64(g[i])/math.Sqrt(vi+1e-7)
+				require.InDelta(t, vi, v[i], 1e-6*max(1, vi))
+				require.InDelta(t, want, p[i], 1e-5)
+			}
+			copy(p, p0)
 			Scale(2, p)
 			for i := range p {
 				require.Equal(t, 2*p0[i], p[i])
@@ -263,6 +272,8 @@ func TestVectorBadArguments(t *testing.T) {
 		"Axpy short":          Axpy(1, s2, s3),
 		"Momentum short":      Momentum(s3, s3, s2, 1, 1),
 		"Adam short":          Adam(s3, s3, s3, s2, AdamParams{}),
+		"RMSprop short g":     RMSprop(s3, s2, s3, 1, 0.9, 1),
+		"RMSprop short v":     RMSprop(s3, s3, s2, 1, 0.9, 1),
 	} {
 		require.Error(t, err, name)
 		require.True(t, errors.Is(err, ErrArgument), name)
@@ -281,6 +292,7 @@ func TestKernelAllocs(t *testing.T) {
 			_ = Axpy(1, a, b)
 			_ = Momentum(a, b, c, 0.1, 0.9)
 			_ = Adam(a, b, c, c, AdamParams{LR: 1, Beta1: 0.9, Beta2: 0.9, Eps: 1, Correction1: 1, Correction2: 1})
+			_ = RMSprop(a, b, c, 1e-9, 0.9, 1)
 		}))
 	})
 }

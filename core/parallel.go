@@ -112,7 +112,7 @@ func (t *updateTask) Run(w, lo, hi int) {
 	case Adam:
 		err = asm.Adam(n.params[lo:hi], n.grads[lo:hi], n.opt1[lo:hi], n.opt2[lo:hi], t.adam)
 	case RMSprop:
-		rmspropUpdate(n.params[lo:hi], n.grads[lo:hi], n.opt1[lo:hi], o.LearningRate, o.Rho, o.Epsilon)
+		err = asm.RMSprop(n.params[lo:hi], n.grads[lo:hi], n.opt1[lo:hi], o.LearningRate, o.Rho, o.Epsilon)
 	default:
 		err = asm.Axpy(-o.LearningRate, n.grads[lo:hi], n.params[lo:hi])
 	}

@@ -7,18 +7,8 @@ import "math"
 //	v ← ρ·v + (1−ρ)·g²
 //	w ← w − lr·g / √(v + ε)
 //
-// ε inside the root, as Keras (and TensorFlow's ApplyRMSProp) put it.
-
-// rmspropUpdate applies one RMSprop step to params from grads, with ms
-// the running mean squares.
-func rmspropUpdate(params, grads, ms []float32, lr, rho, eps float32) {
-	grads, ms = grads[:len(params)], ms[:len(params)]
-	for i, g := range grads {
-		v := rho*ms[i] + (1-rho)*(g*g)
-		ms[i] = v
-		params[i] -= lr * g / float32(math.Sqrt(float64(v+eps)))
-	}
-}
+// ε inside the root, as Keras (and TensorFlow's ApplyRMSProp) put it. The
+// step itself is asm.RMSprop, run by the update pass (parallel.go).
 
 // rmspropBound bounds an RMSprop step on a gradient bound grad from the
 // mean squares' bound ms: it returns the mean squares' bound after the

@@ -49,7 +49,7 @@ func TestThreadsBitIdentical(t *testing.T) {
 		epochs = 4
 	}
 	forEachPath(t, func(t *testing.T) {
-		for _, opt := range []OptimizerKind{SGD, Momentum, Adam} {
+		for _, opt := range []OptimizerKind{SGD, Momentum, Adam, RMSprop} {
 			var ref []float32
 			for _, threads := range []int{1, 2, 3, 4, 7} {
 				n, err := New(Spec{Inputs: 30, Layers: []Layer{{Units: 50, Activation: Sigmoid}, {Units: 20, Activation: ReLU}, {Units: 4, Activation: Softmax}},
