@@ -107,7 +107,8 @@ func tinyBackward(l *dense, d, prev, pd []float32, batch int) {
 		k := 0
 		for o, a0 := range g0 {
 			a1, a2, a3 := g1[o], g2[o], g3[o]
-			wo, dwo := w[k:][:len(p0)], dw[k:][:len(p0)]
+			kw := k
+			dwo := dw[k:][:len(p0)]
 			k += len(p0)
 			if r == 0 {
 				db[o] = a0 + a1 + a2 + a3
@@ -120,13 +121,15 @@ func tinyBackward(l *dense, d, prev, pd []float32, batch int) {
 					dwo[i] += a0*p0[i] + a1*p1[i] + a2*p2[i] + a3*p3[i]
 				}
 			}
-			switch {
-			case pd == nil:
-			case o == 0:
+			if pd == nil {
+				continue
+			}
+			wo := w[kw:][:len(p0)]
+			if o == 0 {
 				for i, v := range wo {
 					q0[i], q1[i], q2[i], q3[i] = a0*v, a1*v, a2*v, a3*v
 				}
-			default:
+			} else {
 				for i, v := range wo {
 					q0[i] += a0 * v
 					q1[i] += a1 * v
@@ -145,7 +148,8 @@ func tinyBackward(l *dense, d, prev, pd []float32, batch int) {
 		}
 		k := 0
 		for o, a := range g {
-			wo, dwo := w[k:][:len(p)], dw[k:][:len(p)]
+			kw := k
+			dwo := dw[k:][:len(p)]
 			k += len(p)
 			if r == 0 {
 				db[o] = a
@@ -158,13 +162,15 @@ func tinyBackward(l *dense, d, prev, pd []float32, batch int) {
 					dwo[i] += a * v
 				}
 			}
-			switch {
-			case pd == nil:
-			case o == 0:
+			if pd == nil {
+				continue
+			}
+			wo := w[kw:][:len(p)]
+			if o == 0 {
 				for i, v := range wo {
 					q[i] = a * v
 				}
-			default:
+			} else {
 				for i, v := range wo {
 					q[i] += a * v
 				}

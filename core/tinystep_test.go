@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/v1tr0/entrena/internal/phase"
 )
 
 // TestTinyStepMatchesGEMMPath: TrainStep on the loops of tiny networks (the
@@ -115,4 +116,38 @@ func TestTinyStepLargeFiniteValues(t *testing.T) {
 		require.False(t, math.IsNaN(float64(v)) || math.IsInf(float64(v), 0), "param %d is %v", i, v)
 	}
 	require.Equal(t, int64(1), n.step)
+}
+
+// TestTinyStepPhases: built with -tags entrena_phases, the fused step of a
+// tiny three-layer network marks each of its phases once per layer it runs
+// in (the delta product and the bias gradient are inside the weight pass,
+// the commit of the update is the guard's snapshot mark), and costs no
+// allocation; without the tag nothing is counted.
+func TestTinyStepPhases(t *testing.T) {
+	n, err := New(Spec{Inputs: 3, Layers: []Layer{{Units: 8, Activation: Sigmoid}, {Units: 6, Activation: Tanh}, {Units: 2, Activation: Sigmoid}}, Loss: MSE,
+		Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 4, Seed: 1, Threads: 1})
+	require.NoError(t, err)
+	defer n.Close()
+	require.True(t, n.tinySGD(4))
+	x, y := blobs(1, 4, 3, 2)
+	phase.Reset()
+	_, err = n.TrainStep(x, y, 4)
+	require.NoError(t, err)
+	got := phase.Read()
+	want := map[phase.ID]int64{phase.Check: 1, phase.ForwardProduct: 3, phase.BiasActivation: 3, phase.Loss: 1,
+		phase.WeightProduct: 3, phase.Derivative: 2, phase.Snapshot: 1}
+	for id := range phase.Count {
+		w := want[id]
+		if !phase.Enabled {
+			w = 0
+		}
+		require.Equal(t, w, got.Phase[id].Marks, "%v", id)
+	}
+	require.Zero(t, testing.AllocsPerRun(10, func() { _, _ = n.TrainStep(x, y, 4) }))
+	// Fit's steps allocate nothing either: twenty epochs cost what one does.
+	_, err = n.Fit(x, y, 4, FitOptions{Epochs: 2, BatchSize: 4})
+	require.NoError(t, err)
+	one := testing.AllocsPerRun(10, func() { _, _ = n.Fit(x, y, 4, FitOptions{Epochs: 1, BatchSize: 4}) })
+	twenty := testing.AllocsPerRun(10, func() { _, _ = n.Fit(x, y, 4, FitOptions{Epochs: 20, BatchSize: 4}) })
+	require.Equal(t, one, twenty)
 }
