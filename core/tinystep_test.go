@@ -14,8 +14,8 @@ import (
 // fused plain-SGD step, and the gradient loops before another optimizer's
 // pass) computes what the GEMM path computes, to rounding: every hidden
 // activation, every output and loss, every optimizer, with weight decay and
-// dropout, at batches of 4 (one group of four rows) and 7 (a group and
-// three single rows).
+// dropout, at batches of 4 (one group of four rows), 7 (a group and three
+// single rows) and 8 (two groups).
 func TestTinyStepMatchesGEMMPath(t *testing.T) {
 	type head struct {
 		act  Activation
@@ -27,7 +27,7 @@ func TestTinyStepMatchesGEMMPath(t *testing.T) {
 		for _, h := range heads {
 			for _, opt := range []OptimizerKind{SGD, Momentum, RMSprop, Adam} {
 				for _, reg := range []struct{ l2, dropout float32 }{{0, 0}, {1e-3, 0}, {0, 0.25}} {
-					for _, batch := range []int{4, 7} {
+					for _, batch := range []int{4, 7, 8} {
 						name := fmt.Sprintf("%v/%v-%v/%v/l2=%v/dropout=%v/batch=%d", hidden, h.act, h.loss, opt, reg.l2, reg.dropout, batch)
 						spec := Spec{Inputs: 3, Layers: []Layer{
 							{Units: 9, Activation: hidden, L2: reg.l2, Dropout: reg.dropout},
