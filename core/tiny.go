@@ -99,6 +99,10 @@ func tinyBackward(l *dense, d, prev, pd []float32, batch int) {
 		p1, p2, p3 := prev[(r+1)*ni:][:len(p0)], prev[(r+2)*ni:][:len(p0)], prev[(r+3)*ni:][:len(p0)]
 		g0 := d[r*no:][:len(db)]
 		g1, g2, g3 := d[(r+1)*no:][:len(g0)], d[(r+2)*no:][:len(g0)], d[(r+3)*no:][:len(g0)]
+		if pd == nil && ni < no {
+			tinyWeightColumns(dw, db, g0, g1, g2, g3, p0, p1, p2, p3, r == 0)
+			continue
+		}
 		var q0, q1, q2, q3 []float32
 		if pd != nil {
 			q0 = pd[r*ni:][:len(p0)]
@@ -175,6 +179,38 @@ func tinyBackward(l *dense, d, prev, pd []float32, batch int) {
 					q[i] += a * v
 				}
 			}
+		}
+	}
+}
+
+// tinyWeightColumns is tinyBackward's group of four rows for a first layer
+// with fewer inputs than outputs: the weight gradient a column at a time,
+// its loop over the outputs (the longer side), then the bias gradient. set
+// writes the sums, otherwise they are added.
+func tinyWeightColumns(dw, db, g0, g1, g2, g3, p0, p1, p2, p3 []float32, set bool) {
+	ni := len(p0)
+	g1, g2, g3 = g1[:len(g0)], g2[:len(g0)], g3[:len(g0)]
+	p1, p2, p3 = p1[:len(p0)], p2[:len(p0)], p3[:len(p0)]
+	db = db[:len(g0)]
+	for i, x0 := range p0 {
+		x1, x2, x3 := p1[i], p2[i], p3[i]
+		k := i
+		for o, a0 := range g0 {
+			s := a0*x0 + g1[o]*x1 + g2[o]*x2 + g3[o]*x3
+			if set {
+				dw[k] = s
+			} else {
+				dw[k] += s
+			}
+			k += ni
+		}
+	}
+	for o, a0 := range g0 {
+		s := a0 + g1[o] + g2[o] + g3[o]
+		if set {
+			db[o] = s
+		} else {
+			db[o] += s
 		}
 	}
 }
