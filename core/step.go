@@ -22,8 +22,9 @@ import (
 //
 // Two choices are made per network and batch: fusedSGD (plain SGD) and
 // useTiny (XOR-sized networks run the loops of tiny.go instead of GEMM
-// calls). Built with -tags entrena_phases, each phase is timed
-// (internal/phase).
+// calls); with both (tinySGD) the whole step, its guard included, is
+// tinySGDStep (tinystep.go). Built with -tags entrena_phases, each phase
+// is timed (internal/phase).
 
 // TrainStep runs one step of mini-batch gradient descent on batch samples:
 // x is batch×Inputs and y batch×Outputs, row-major, read in place. It
