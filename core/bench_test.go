@@ -171,3 +171,17 @@ func BenchmarkFitEpoch(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFitXOR is Fit on the tiny 2-8-1 network: 250 epochs of one
+// batch of 4 per op (Fit's per-epoch work included), per step reported.
+func BenchmarkFitXOR(b *testing.B) {
+	n := xorNet(b, 1, 0.5)
+	opts := FitOptions{Epochs: 250, BatchSize: 4}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := n.Fit(xorX, xorY, 4, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*opts.Epochs), "ns/step")
+}

@@ -22,8 +22,9 @@ import (
 //
 // Two choices are made per network and batch: fusedSGD (plain SGD) and
 // useTiny (XOR-sized networks run the loops of tiny.go instead of GEMM
-// calls). Built with -tags entrena_phases, each phase is timed
-// (internal/phase).
+// calls); with both (tinySGD) the whole step, its guard included, is
+// tinySGDStep (tinystep.go). Built with -tags entrena_phases, each phase
+// is timed (internal/phase).
 
 // TrainStep runs one step of mini-batch gradient descent on batch samples:
 // x is batch×Inputs and y batch×Outputs, row-major, read in place. It
@@ -35,7 +36,9 @@ import (
 // leaves the network exactly as it was before the call (parameters,
 // optimizer state, step count): the cost is NaN or ±Inf, or the update
 // would make a parameter or the optimizer state NaN or ±Inf; it is
-// decided without copying the parameters on every step. batch must be
+// decided without copying the parameters on every step (a tiny network
+// with plain SGD writes its update aside and copies it in: cheaper at its
+// size than the guard's bounds). batch must be
 // between 1 and MaxBatch (ErrShape otherwise, as for Fit's BatchSize).
 //
 // TrainStep is the online-learning call: one step per batch as data
@@ -49,11 +52,20 @@ func (n *Network) TrainStep(x, y []float32, batch int) (cost float32, err error)
 		return 0, err
 	}
 	defer n.release(prev)
+	return n.trainStep(x, y, batch, t)
+}
+
+// trainStep is TrainStep on the claimed network (its own function, so that
+// TrainStep's two defers stay inline at its two returns).
+func (n *Network) trainStep(x, y []float32, batch int, t int64) (float32, error) {
 	if err := n.checkBatch(x, batch, "x"); err != nil {
 		return 0, err
 	}
 	if err := n.checkTargets(y, batch); err != nil {
 		return 0, err
+	}
+	if n.tinySGD(batch) {
+		return n.tinySGDStep(x, y, batch, true, phase.Since(phase.Check, t))
 	}
 	x = x[:batch*n.Inputs()]
 	// The guard's bound starts from the inputs' norm, which is NaN or +Inf
@@ -81,6 +93,9 @@ func (n *Network) TrainStep(x, y []float32, batch int) (cost float32, err error)
 // step1 is one unguarded step after validation, as Fit runs it (Fit checks
 // for divergence once per epoch against its own snapshot).
 func (n *Network) step1(x, y []float32, batch int) (float32, error) {
+	if n.tinySGD(batch) {
+		return n.tinySGDStep(x, y, batch, false, phase.Now())
+	}
 	cost, err := n.backprop(x, y, batch)
 	if err != nil {
 		return 0, err
@@ -92,6 +107,12 @@ func (n *Network) step1(x, y []float32, batch int) (float32, error) {
 // weight gradient products (sgdApply) rather than an optimizer pass.
 func (n *Network) fusedSGD() bool {
 	return n.spec.Optimizer.Kind == SGD
+}
+
+// tinySGD reports whether a step of batch samples is the fused step of a
+// tiny network with plain SGD (tinystep.go).
+func (n *Network) tinySGD(batch int) bool {
+	return n.fusedSGD() && n.useTiny(batch)
 }
 
 // backprop runs forward, cost and backward, leaving every layer's δ in its
@@ -162,19 +183,17 @@ func (n *Network) backward(x []float32, batch int) error {
 			prev = n.layers[i-1].a[:batch*l.in]
 		}
 		if tiny {
-			tinyGradients(l, d, prev, batch, inv)
+			var pd []float32
+			if i > 0 {
+				pd = n.layers[i-1].d[:batch*l.in]
+			}
+			tinyBackward(l, d, prev, pd, batch)
+			tinyScaleGradients(l, inv)
 			t = phase.SinceLayer(phase.WeightProduct, i, t)
-			if i == 0 {
-				break
+			if i > 0 {
+				tinyDerivative(&n.layers[i-1], pd, prev)
+				t = phase.SinceLayer(phase.Derivative, i-1, t)
 			}
-			p := &n.layers[i-1]
-			pd := p.d[:batch*p.out]
-			tinyDelta(l, d, pd, batch)
-			t = phase.SinceLayer(phase.DeltaProduct, i, t)
-			if err := n.hiddenBackward(p, pd, prev); err != nil {
-				return err
-			}
-			t = phase.SinceLayer(phase.Derivative, i-1, t)
 			continue
 		}
 		if err := n.gemm.Sgemm(true, false, l.out, l.in, batch, inv, d, l.out, prev, l.in, 0, l.dw, l.in); err != nil {
@@ -230,20 +249,10 @@ func (n *Network) checkTargets(y []float32, batch int) error {
 // sgdDeltas sets δ[l−1] = (δ[l]·W[l]) ⊙ f′(a[l−1]) for every layer from the
 // last, whose δ lossAndDelta wrote.
 func (n *Network) sgdDeltas(batch int) error {
-	tiny := n.useTiny(batch)
 	t := phase.Now()
 	for i := len(n.layers) - 1; i > 0; i-- {
 		l, p := &n.layers[i], &n.layers[i-1]
 		d, pd := l.d[:batch*l.out], p.d[:batch*p.out]
-		if tiny {
-			tinyDelta(l, d, pd, batch)
-			t = phase.SinceLayer(phase.DeltaProduct, i, t)
-			if err := activationBackward(p.act, pd, p.a[:batch*p.out]); err != nil {
-				return err
-			}
-			t = phase.SinceLayer(phase.Derivative, i-1, t)
-			continue
-		}
 		if err := n.gemm.Sgemm(false, false, batch, l.in, l.out, 1, d, l.out, l.w, l.in, 0, pd, l.in); err != nil {
 			return err
 		}
@@ -260,7 +269,6 @@ func (n *Network) sgdDeltas(batch int) error {
 // 1 − 2·lr·λ under weight decay) and −(lr/m)·Σδ[l] to every b[l].
 func (n *Network) sgdApply(x []float32, batch int) error {
 	scale := -n.spec.Optimizer.LearningRate / float32(batch)
-	tiny := n.useTiny(batch)
 	t := phase.Now()
 	for i := len(n.layers) - 1; i >= 0; i-- {
 		l := &n.layers[i]
@@ -268,11 +276,6 @@ func (n *Network) sgdApply(x []float32, batch int) error {
 		prev := x
 		if i > 0 {
 			prev = n.layers[i-1].a[:batch*l.in]
-		}
-		if tiny {
-			tinySGD(l, d, prev, batch, scale, decayBeta(l, n.spec.Optimizer.LearningRate))
-			t = phase.SinceLayer(phase.WeightProduct, i, t)
-			continue
 		}
 		if err := n.gemm.Sgemm(true, false, l.out, l.in, batch, scale, d, l.out, prev, l.in, decayBeta(l, n.spec.Optimizer.LearningRate), l.w, l.in); err != nil {
 			return err

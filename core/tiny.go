@@ -38,178 +38,215 @@ func (n *Network) useTiny(batch int) bool {
 // the same address costs a store-forwarding round trip per step).
 
 // tinyForward is one layer's product for tiny networks: z = in·Wᵀ + b
-// (forward applies the activation).
-func tinyForward(l *dense, in, z []float32, batch int) {
+// (forward applies the activation). It returns 0 when every z is finite
+// (NaN otherwise, or when their sums overflow).
+func tinyForward(l *dense, in, z []float32, batch int) (chk float32) {
 	ni, no := l.in, l.out
+	w, bias := l.w[:no*ni], l.b[:no]
 	r := 0
 	for ; r+4 <= batch; r += 4 {
-		x0 := in[r*ni : r*ni+ni]
-		x1 := in[(r+1)*ni : (r+1)*ni+ni]
-		x2 := in[(r+2)*ni : (r+2)*ni+ni]
-		x3 := in[(r+3)*ni : (r+3)*ni+ni]
-		z0 := z[r*no : r*no+no]
-		z1 := z[(r+1)*no : (r+1)*no+no]
-		z2 := z[(r+2)*no : (r+2)*no+no]
-		z3 := z[(r+3)*no : (r+3)*no+no]
-		for o, b := range l.b[:no] {
-			w := l.w[o*ni : o*ni+ni]
-			x0, x1, x2, x3 := x0[:len(w)], x1[:len(w)], x2[:len(w)], x3[:len(w)]
+		// Rows sliced to the lengths the loops range over: no bounds
+		// checks inside them.
+		x0 := in[r*ni:][:ni]
+		x1, x2, x3 := in[(r+1)*ni:][:len(x0)], in[(r+2)*ni:][:len(x0)], in[(r+3)*ni:][:len(x0)]
+		z0 := z[r*no:][:len(bias)]
+		z1, z2, z3 := z[(r+1)*no:][:len(z0)], z[(r+2)*no:][:len(z0)], z[(r+3)*no:][:len(z0)]
+		k := 0
+		for o, b := range bias {
+			wo := w[k:][:len(x0)]
+			k += len(x0)
 			var s0, s1, s2, s3 float32
-			for i, wi := range w {
+			for i, wi := range wo {
 				s0 += x0[i] * wi
 				s1 += x1[i] * wi
 				s2 += x2[i] * wi
 				s3 += x3[i] * wi
 			}
-			z0[o], z1[o], z2[o], z3[o] = s0+b, s1+b, s2+b, s3+b
+			s0, s1, s2, s3 = s0+b, s1+b, s2+b, s3+b
+			z0[o], z1[o], z2[o], z3[o] = s0, s1, s2, s3
+			chk += (s0 + s1 + s2 + s3) * 0
 		}
 	}
 	for ; r < batch; r++ {
-		row := in[r*ni : r*ni+ni]
-		zr := z[r*no : r*no+no]
-		for o := range zr {
-			w := l.w[o*ni : o*ni+ni]
-			w = w[:len(row)] // equal lengths: no bounds checks below
+		row := in[r*ni:][:ni]
+		zr := z[r*no:][:len(bias)]
+		k := 0
+		for o, b := range bias {
+			wo := w[k:][:len(row)]
+			k += len(row)
 			var s float32
 			for i, v := range row {
-				s += v * w[i]
+				s += v * wo[i]
 			}
-			zr[o] = s + l.b[o]
+			s += b
+			zr[o] = s
+			chk += s * 0
 		}
 	}
+	return chk
 }
 
-// tinyGradients computes dW = inv·δᵀ·prev and db = inv·Σδ for one layer
-// (inv scales each δ as it is loaded, so dW is written once).
-func tinyGradients(l *dense, d, prev []float32, batch int, inv float32) {
+// tinyBackward sums one layer's gradient over the batch into its gradient
+// buffers, dW = δᵀ·prev and db = Σ_rows δ (unscaled), and sets pd = δ·W for
+// the layer below (pd nil for the first layer): one pass over W per four
+// samples, each weight loaded once for both products.
+func tinyBackward(l *dense, d, prev, pd []float32, batch int) {
 	ni, no := l.in, l.out
-	for o := 0; o < no; o++ {
-		dw := l.dw[o*ni : o*ni+ni]
-		var db float32
-		r := 0
-		for ; r+4 <= batch; r += 4 {
-			g0, g1, g2, g3 := d[r*no+o], d[(r+1)*no+o], d[(r+2)*no+o], d[(r+3)*no+o]
-			db += g0 + g1 + g2 + g3
-			g0, g1, g2, g3 = g0*inv, g1*inv, g2*inv, g3*inv
-			p0 := prev[r*ni : r*ni+len(dw)]
-			p1 := prev[(r+1)*ni : (r+1)*ni+len(dw)]
-			p2 := prev[(r+2)*ni : (r+2)*ni+len(dw)]
-			p3 := prev[(r+3)*ni : (r+3)*ni+len(dw)]
+	w, dw, db := l.w[:no*ni], l.dw[:no*ni], l.db[:no]
+	r := 0
+	for ; r+4 <= batch; r += 4 {
+		p0 := prev[r*ni:][:ni]
+		p1, p2, p3 := prev[(r+1)*ni:][:len(p0)], prev[(r+2)*ni:][:len(p0)], prev[(r+3)*ni:][:len(p0)]
+		g0 := d[r*no:][:len(db)]
+		g1, g2, g3 := d[(r+1)*no:][:len(g0)], d[(r+2)*no:][:len(g0)], d[(r+3)*no:][:len(g0)]
+		if pd == nil && ni < no {
+			tinyWeightColumns(dw, db, g0, g1, g2, g3, p0, p1, p2, p3, r == 0)
+			continue
+		}
+		var q0, q1, q2, q3 []float32
+		if pd != nil {
+			q0 = pd[r*ni:][:len(p0)]
+			q1, q2, q3 = pd[(r+1)*ni:][:len(p0)], pd[(r+2)*ni:][:len(p0)], pd[(r+3)*ni:][:len(p0)]
+		}
+		k := 0
+		for o, a0 := range g0 {
+			a1, a2, a3 := g1[o], g2[o], g3[o]
+			kw := k
+			dwo := dw[k:][:len(p0)]
+			k += len(p0)
 			if r == 0 {
-				for i := range dw {
-					dw[i] = g0*p0[i] + g1*p1[i] + g2*p2[i] + g3*p3[i]
+				db[o] = a0 + a1 + a2 + a3
+				for i := range dwo {
+					dwo[i] = a0*p0[i] + a1*p1[i] + a2*p2[i] + a3*p3[i]
 				}
 			} else {
-				for i := range dw {
-					dw[i] += g0*p0[i] + g1*p1[i] + g2*p2[i] + g3*p3[i]
+				db[o] += a0 + a1 + a2 + a3
+				for i := range dwo {
+					dwo[i] += a0*p0[i] + a1*p1[i] + a2*p2[i] + a3*p3[i]
 				}
 			}
-		}
-		if r == 0 {
-			clear(dw)
-		}
-		for ; r < batch; r++ {
-			g := d[r*no+o]
-			db += g
-			g *= inv
-			p := prev[r*ni : r*ni+len(dw)]
-			for i, v := range p {
-				dw[i] += g * v
+			if pd == nil {
+				continue
 			}
-		}
-		l.db[o] = db * inv
-	}
-}
-
-// tinyDelta sets pd = d·W (batch×in) for the layer below.
-func tinyDelta(l *dense, d, pd []float32, batch int) {
-	ni, no := l.in, l.out
-	for r := 0; r < batch; r++ {
-		out := pd[r*ni : r*ni+ni]
-		dr := d[r*no : r*no+no]
-		o := 0
-		for ; o+4 <= no; o += 4 {
-			g0, g1, g2, g3 := dr[o], dr[o+1], dr[o+2], dr[o+3]
-			w0 := l.w[o*ni : o*ni+len(out)]
-			w1 := l.w[(o+1)*ni : (o+1)*ni+len(out)]
-			w2 := l.w[(o+2)*ni : (o+2)*ni+len(out)]
-			w3 := l.w[(o+3)*ni : (o+3)*ni+len(out)]
+			wo := w[kw:][:len(p0)]
 			if o == 0 {
-				for i := range out {
-					out[i] = g0*w0[i] + g1*w1[i] + g2*w2[i] + g3*w3[i]
+				for i, v := range wo {
+					q0[i], q1[i], q2[i], q3[i] = a0*v, a1*v, a2*v, a3*v
 				}
 			} else {
-				for i := range out {
-					out[i] += g0*w0[i] + g1*w1[i] + g2*w2[i] + g3*w3[i]
+				for i, v := range wo {
+					q0[i] += a0 * v
+					q1[i] += a1 * v
+					q2[i] += a2 * v
+					q3[i] += a3 * v
 				}
 			}
 		}
-		if o == 0 { // fewer than four outputs: the first one sets the row
-			g := dr[0]
-			for i, v := range l.w[:len(out)] {
-				out[i] = g * v
-			}
-			o = 1
+	}
+	for ; r < batch; r++ {
+		p := prev[r*ni:][:ni]
+		g := d[r*no:][:len(db)]
+		var q []float32
+		if pd != nil {
+			q = pd[r*ni:][:len(p)]
 		}
-		for ; o < no; o++ {
-			g := dr[o]
-			w := l.w[o*ni : o*ni+len(out)]
-			for i, v := range w {
-				out[i] += g * v
+		k := 0
+		for o, a := range g {
+			kw := k
+			dwo := dw[k:][:len(p)]
+			k += len(p)
+			if r == 0 {
+				db[o] = a
+				for i, v := range p {
+					dwo[i] = a * v
+				}
+			} else {
+				db[o] += a
+				for i, v := range p {
+					dwo[i] += a * v
+				}
+			}
+			if pd == nil {
+				continue
+			}
+			wo := w[kw:][:len(p)]
+			if o == 0 {
+				for i, v := range wo {
+					q[i] = a * v
+				}
+			} else {
+				for i, v := range wo {
+					q[i] += a * v
+				}
 			}
 		}
 	}
 }
 
-// tinySGD is plain SGD fused into the weight gradient for one layer:
-// W += scale·(δᵀ·prev) and b += scale·Σδ, scale = −lr/m, as the GEMM
-// path's product with alpha = scale and beta = 1: the batch's sum is
-// formed first, then scaled and added once.
-func tinySGD(l *dense, d, prev []float32, batch int, scale, beta float32) {
-	ni, no := l.in, l.out
-	var acc [tinyMaxUnits]float32
-	for o := 0; o < no; o++ {
-		w := l.w[o*ni : o*ni+ni]
-		g := acc[:len(w)]
-		var db float32
-		r := 0
-		for ; r+4 <= batch; r += 4 {
-			g0, g1, g2, g3 := d[r*no+o], d[(r+1)*no+o], d[(r+2)*no+o], d[(r+3)*no+o]
-			db += g0 + g1 + g2 + g3
-			p0 := prev[r*ni : r*ni+len(g)]
-			p1 := prev[(r+1)*ni : (r+1)*ni+len(g)]
-			p2 := prev[(r+2)*ni : (r+2)*ni+len(g)]
-			p3 := prev[(r+3)*ni : (r+3)*ni+len(g)]
-			if r == 0 {
-				for i := range g {
-					g[i] = g0*p0[i] + g1*p1[i] + g2*p2[i] + g3*p3[i]
-				}
+// tinyWeightColumns is tinyBackward's group of four rows for a first layer
+// with fewer inputs than outputs: the weight gradient a column at a time,
+// its loop over the outputs (the longer side), then the bias gradient. set
+// writes the sums, otherwise they are added.
+func tinyWeightColumns(dw, db, g0, g1, g2, g3, p0, p1, p2, p3 []float32, set bool) {
+	ni := len(p0)
+	g1, g2, g3 = g1[:len(g0)], g2[:len(g0)], g3[:len(g0)]
+	p1, p2, p3 = p1[:len(p0)], p2[:len(p0)], p3[:len(p0)]
+	db = db[:len(g0)]
+	for i, x0 := range p0 {
+		x1, x2, x3 := p1[i], p2[i], p3[i]
+		k := i
+		for o, a0 := range g0 {
+			s := a0*x0 + g1[o]*x1 + g2[o]*x2 + g3[o]*x3
+			if set {
+				dw[k] = s
 			} else {
-				for i := range g {
-					g[i] += g0*p0[i] + g1*p1[i] + g2*p2[i] + g3*p3[i]
-				}
+				dw[k] += s
 			}
+			k += ni
 		}
-		if r == 0 {
-			clear(g)
-		}
-		for ; r < batch; r++ {
-			gr := d[r*no+o]
-			db += gr
-			p := prev[r*ni : r*ni+len(g)]
-			for i, v := range p {
-				g[i] += gr * v
-			}
-		}
-		if beta != 1 {
-			for i, v := range g {
-				w[i] = beta*w[i] + scale*v
-			}
-		} else {
-			for i, v := range g {
-				w[i] += scale * v
-			}
-		}
-		l.b[o] += scale * db
 	}
+	for o, a0 := range g0 {
+		s := a0 + g1[o] + g2[o] + g3[o]
+		if set {
+			db[o] = s
+		} else {
+			db[o] += s
+		}
+	}
+}
+
+// tinyScaleGradients scales the sums tinyBackward left to the gradients,
+// dW·inv and db·inv (inv = 1/m), as the GEMM path's alpha.
+func tinyScaleGradients(l *dense, inv float32) {
+	for k := range l.dw {
+		l.dw[k] *= inv
+	}
+	for o := range l.db {
+		l.db[o] *= inv
+	}
+}
+
+// tinySGDUpdate is plain SGD from the sums tinyBackward left: nw = β·W +
+// scale·dW and nb = b + scale·db, scale = −lr/m, as the GEMM path's product
+// with alpha = scale and beta = β (the batch's sum formed first, then scaled
+// and added once). nw and nb may be l.w and l.b, or l.dw and l.db. It
+// returns 0 when every new value is finite (NaN otherwise, or when their
+// sum overflows).
+func tinySGDUpdate(l *dense, nw, nb []float32, scale, beta float32) float32 {
+	w, dw := l.w, l.dw[:len(l.w)]
+	nw = nw[:len(w)]
+	var c float32
+	for k, v := range dw {
+		u := beta*w[k] + scale*v
+		nw[k] = u
+		c += u
+	}
+	b, db := l.b, l.db[:len(l.b)]
+	nb = nb[:len(b)]
+	for o, v := range db {
+		u := b[o] + scale*v
+		nb[o] = u
+		c += u
+	}
+	return c * 0
 }
