@@ -70,8 +70,10 @@ var (
 
 // setGemmAVX2 installs the AVX2+FMA SGEMM into k.
 func setGemmAVX2(k *kernelSet) {
-	k.gemm = gemmAVX2.gemm
+	k.gemm = gemmAVX2Strategies
 	k.packSize = gemmAVX2.packSize
+	k.swapSize = swapSizeAVX2
+	k.swapNT, k.transpose = swapNTAVX2, transposeScalar
 	k.rowGrain, k.colGrain = gemmAVX2.mr, gemmAVX2.nr
 	k.sharedB = gemmAVX2
 }

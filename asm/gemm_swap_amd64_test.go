@@ -40,6 +40,35 @@ func TestSgemmSwappedNT(t *testing.T) {
 	require.False(t, swapNTAVX512(false, false, 32, 128, 784, 1, 0), "NN is not swapped")
 }
 
+// TestSgemmSwappedNTAVX2 is TestSgemmSwappedNT for the AVX2 path, which
+// swaps batches of 9–64 rows.
+func TestSgemmSwappedNTAVX2(t *testing.T) {
+	if !slices.Contains(Available(), "avx2") {
+		t.Skip("no avx2 on this CPU")
+	}
+	r := newRand(22)
+	for _, sh := range [][3]int{{9, 10, 300}, {32, 128, 784}, {13, 48, 1000}, {16, 17, 256}, {24, 64, 128}, {64, 65, 768}, {33, 784, 5}} {
+		m, n, k := sh[0], sh[1], sh[2]
+		require.True(t, swapNTAVX2(false, true, m, n, k, 1, 0), "%v", sh)
+		for _, beta := range []float32{0, 1} {
+			ldc := n + 3
+			a, _ := guarded(r, m*k, 1)
+			b, _ := guarded(r, n*k, 2)
+			swapped, check := guarded(r, m*ldc, 3)
+			direct := copyOf(swapped)
+			gemmAVX2Strategies(NewWorkspace(), false, true, m, n, k, 0.5, a, k, b, k, beta, swapped, ldc)
+			gemmAVX2.gemm(NewWorkspace(), false, true, m, n, k, 0.5, a, k, b, k, beta, direct, ldc)
+			check(t)
+			requireSameBits(t, fmt.Sprintf("%v beta=%v: C swapped vs direct", sh, beta), swapped, direct)
+		}
+	}
+	require.False(t, swapNTAVX2(false, true, 32, 128, 784, 1, 0.5), "beta 0.5 must not swap")
+	require.False(t, swapNTAVX2(false, true, 8, 128, 784, 1, 0), "small m has its own path")
+	require.False(t, swapNTAVX2(false, true, 65, 128, 784, 1, 0), "65 rows go direct")
+	require.False(t, swapNTAVX2(false, true, 32, 32, 784, 1, 0), "m = n goes direct")
+	require.False(t, swapNTAVX2(false, false, 32, 128, 784, 1, 0), "NN is not swapped")
+}
+
 // TestPackTransposedAVX512: the assembly-backed edge-panel packer matches
 // the Go reference packer for every row count of a 12- and 32-wide panel,
 // over a stale destination (the zero rows must be written, not assumed).
