@@ -4,14 +4,15 @@ package asm
 
 // The amd64 SGEMM paths: AVX2+FMA (6×16 tile) and AVX-512 (12×32) on the
 // shared driver of gemm_blocked.go, with these strategies for special
-// shapes, chosen in gemmConfig.gemm (small-m) and gemmAVX512Strategies:
+// shapes, chosen in gemmConfig.gemm (small-m), gemmAVX2Strategies and
+// gemmAVX512Strategies:
 //
 //   - small-m (gemm_small_amd64.go): a non-transposed A of at most 8 rows,
 //     unpacked kernels on A, B and C in place;
 //   - skinny (gemm_skinny_amd64.go, AVX-512): n ≤ 16 columns, one masked
 //     ZMM of columns per row;
-//   - swapped NT (gemm_skinny_amd64.go, AVX-512): a short batch against a
-//     long k computed as its transpose.
+//   - swapped NT: a short batch against a wider B computed as its
+//     transpose (AVX-512: gemm_skinny_amd64.go; AVX2: gemm_swap_amd64.go).
 //
 // The AVX-512 path packs with assembly (gemm_pack_avx512_amd64.s): a
 // transposing copy for rows of A and of a transposed B, a masked straight
