@@ -78,10 +78,9 @@ func (g *ParallelGemm) sharedBuffer(n int) []float32 {
 }
 
 // Tuning: below split.GemmFlops a product stays on the caller. A band
-// holds at least gemmBandFlops of work (or half the product's, when that
-// is less), or gemmCopyBandFlops where each band packs its own copy of an
-// operand all bands read (B for row bands without a shared op(B), A for
-// column bands of a packed A).
+// holds at least gemmBandFlops of work, or gemmCopyBandFlops where each
+// band packs its own copy of an operand all bands read (B for row bands
+// without a shared op(B), A for column bands of a packed A).
 var (
 	gemmBandFlops     = 1 << 20
 	gemmCopyBandFlops = 8 << 20
@@ -186,8 +185,8 @@ func (t *gemmTask) extent() int {
 }
 
 // band is the rows (or columns) of one band: a multiple of the tile with
-// at least gemmBandFlops of work or half the product's (gemmCopyBandFlops
-// when bands copy a shared operand). It depends on the shape and the path only, never on the
+// at least gemmBandFlops of work (gemmCopyBandFlops when bands copy a
+// shared operand). It depends on the shape and the path only, never on the
 // threads.
 func (t *gemmTask) band() int {
 	rows, cols := gemmRowGrain, gemmColGrain
@@ -198,7 +197,7 @@ func (t *gemmTask) band() int {
 	if !t.byRows {
 		grain, across = cols, t.m
 	}
-	flops := min(gemmBandFlops, t.m*t.n*t.k) // half the product: two bands at least
+	flops := gemmBandFlops
 	if t.shared == nil && (t.byRows && t.transB || !t.byRows && t.transA) {
 		flops = gemmCopyBandFlops
 	}

@@ -158,14 +158,14 @@ func adamCorrections(o Optimizer, t int64) (c1, c2 float32) {
 // when the step's products ran on the caller alone (a small batch), a
 // worker updating half the weights only moves them to its core and back
 // next step (784-128-64-10 at batch 1 ran 2× slower that way), so the pass
-// is split only when the batch's weight products are large, or when
+// is split only when the batch's weight products are split too, or when
 // the parameters and gradients outgrow a core's L2 and stream anyway.
 func (n *Network) parallelUpdate(batch int) bool {
 	p := len(n.params)
 	if n.pool.Threads() == 1 || p < split.ElementCount {
 		return false
 	}
-	return 2*batch*p >= split.UpdateFlops || 2*4*p > l2Bytes
+	return 2*batch*p >= split.GemmFlops || 2*4*p > l2Bytes
 }
 
 // l2Bytes is a typical per-core L2 (2 MiB on the Xeon these thresholds were

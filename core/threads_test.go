@@ -16,9 +16,9 @@ import (
 // forceParallel makes every GEMM and element-wise pass split over the pool
 // in small units, however small the pass, for the duration of a test.
 func forceParallel(t *testing.T) {
-	g, up, e, u := split.GemmFlops, split.UpdateFlops, split.ElementCount, split.ElementUnit
-	split.GemmFlops, split.UpdateFlops, split.ElementCount, split.ElementUnit = 0, 0, 0, 4*asm.AlignFloats
-	t.Cleanup(func() { split.GemmFlops, split.UpdateFlops, split.ElementCount, split.ElementUnit = g, up, e, u })
+	g, e, u := split.GemmFlops, split.ElementCount, split.ElementUnit
+	split.GemmFlops, split.ElementCount, split.ElementUnit = 0, 0, 4*asm.AlignFloats
+	t.Cleanup(func() { split.GemmFlops, split.ElementCount, split.ElementUnit = g, e, u })
 }
 
 // TestThreadsBitIdentical: the same seed gives the same bits on 1, 2, 3, 4

@@ -6,13 +6,7 @@ package split
 var (
 	// GemmFlops: below this many flops (2·m·n·k) a product stays on the
 	// caller, the hand-off to another core costing more than it saves.
-	// From here to two GEMM units (asm's band size) a product is cut in
-	// two: the narrow layers' products of a training step at small batches.
-	GemmFlops = 1 << 19
-
-	// UpdateFlops: core's optimizer pass is split over the pool only when
-	// a batch's weight products (2·batch·parameters flops) reach this.
-	UpdateFlops = 4 << 20
+	GemmFlops = 4 << 20
 
 	// ElementCount is the length from which an element-wise pass is split,
 	// and ElementUnit the length of one of its units.
