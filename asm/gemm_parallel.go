@@ -15,13 +15,12 @@ import (
 // the tiles and k blocks of the whole product, so every element of C gets
 // the same bits whoever computes it and however many threads run.
 type ParallelGemm struct {
-	pool    *pool.Pool
-	ws      []*Workspace // one per pool thread; [0] is the caller's
-	shared  []float32    // op(B) packed once for all row bands (paths with sharedB)
-	swapped []float32    // Cᵀ of a product the path computes transposed (swapNT)
-	mu      sync.Mutex   // guards the tasks between Sgemm calls from several goroutines
-	task    gemmTask
-	pack    packTask
+	pool   *pool.Pool
+	ws     []*Workspace // one per pool thread; [0] is the caller's
+	shared []float32    // op(B) packed once for all row bands (paths with sharedB)
+	mu     sync.Mutex   // guards the tasks between Sgemm calls from several goroutines
+	task   gemmTask
+	pack   packTask
 }
 
 // sharedGemm is a path's support for row bands that share one packed op(B)
