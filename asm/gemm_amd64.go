@@ -24,7 +24,8 @@ package asm
 // and of its weight gradient. The AVX2 path reads a
 // non-transposed A in place (6 rows fit L1's 12 ways even at a power-of-two
 // lda), copies columns of a transposed A and rows of B with VMASKMOVPS
-// (gemm_pack_avx2_amd64.s), and packs a transposed B in Go.
+// and transposes 8×8 blocks of a transposed B in registers
+// (gemm_pack_avx2_amd64.s).
 //
 // Cache sizes of the machine this was tuned on (Intel(R) Xeon(R) Processor,
 // Sapphire/Emerald Rapids class under KVM, per core: L1D 48 KiB, L2 2 MiB,
