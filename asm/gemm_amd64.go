@@ -4,14 +4,15 @@ package asm
 
 // The amd64 SGEMM paths: AVX2+FMA (6×16 tile) and AVX-512 (12×32) on the
 // shared driver of gemm_blocked.go, with these strategies for special
-// shapes, chosen in gemmConfig.gemm (small-m) and gemmAVX512Strategies:
+// shapes, chosen in gemmConfig.gemm (small-m), gemmAVX2Strategies and
+// gemmAVX512Strategies:
 //
 //   - small-m (gemm_small_amd64.go): a non-transposed A of at most 8 rows,
 //     unpacked kernels on A, B and C in place;
 //   - skinny (gemm_skinny_amd64.go, AVX-512): n ≤ 16 columns, one masked
 //     ZMM of columns per row;
-//   - swapped NT (gemm_skinny_amd64.go, AVX-512): a short batch against a
-//     long k computed as its transpose.
+//   - swapped NT: a short batch against a wider B computed as its
+//     transpose (AVX-512: gemm_skinny_amd64.go; AVX2: gemm_swap_amd64.go).
 //
 // The AVX-512 path packs with assembly (gemm_pack_avx512_amd64.s): a
 // transposing copy for rows of A and of a transposed B, a masked straight
@@ -23,7 +24,8 @@ package asm
 // and of its weight gradient. The AVX2 path reads a
 // non-transposed A in place (6 rows fit L1's 12 ways even at a power-of-two
 // lda), copies columns of a transposed A and rows of B with VMASKMOVPS
-// (gemm_pack_avx2_amd64.s), and packs a transposed B in Go.
+// and transposes 8×8 blocks of a transposed B in registers
+// (gemm_pack_avx2_amd64.s).
 //
 // Cache sizes of the machine this was tuned on (Intel(R) Xeon(R) Processor,
 // Sapphire/Emerald Rapids class under KVM, per core: L1D 48 KiB, L2 2 MiB,
@@ -70,8 +72,10 @@ var (
 
 // setGemmAVX2 installs the AVX2+FMA SGEMM into k.
 func setGemmAVX2(k *kernelSet) {
-	k.gemm = gemmAVX2.gemm
+	k.gemm = gemmAVX2Strategies
 	k.packSize = gemmAVX2.packSize
+	k.swapSize = swapSizeAVX2
+	k.swapNT, k.transpose = swapNTAVX2, transposeScalar
 	k.rowGrain, k.colGrain = gemmAVX2.mr, gemmAVX2.nr
 	k.sharedB = gemmAVX2
 }

@@ -81,3 +81,85 @@ DATA packMaskAVX2<>+40(SB)/8, $0
 DATA packMaskAVX2<>+48(SB)/8, $0
 DATA packMaskAVX2<>+56(SB)/8, $0
 GLOBL packMaskAVX2<>(SB), RODATA|NOPTR, $64
+
+// func sgemmPackT8AVX2(dst, src *float32, ld, blocks, dstride int)
+//
+//	dst[p·dstride + r] = src[r·ld + p]   for r < 8, p < 8·blocks
+//
+// The transposing copy of eight rows of a transposed B into a micro-panel
+// (eight of its columns): each block of 8×8 floats is loaded as eight rows,
+// transposed in registers (unpack, shuffle, 128-bit permute) and stored as
+// eight steps of the panel. ld and dstride are in floats.
+TEXT ·sgemmPackT8AVX2(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ ld+16(FP), R8
+	MOVQ blocks+24(FP), CX
+	MOVQ dstride+32(FP), DX
+	SHLQ $2, R8                // source row stride in bytes
+	SHLQ $2, DX                // dst step stride in bytes
+	LEAQ (R8)(R8*2), R9        // 3 source rows
+	LEAQ (SI)(R8*4), R10       // source row 4
+	LEAQ (DX)(DX*2), R11       // 3 dst steps
+	LEAQ (DI)(DX*4), BX        // dst step 4
+	MOVQ DX, AX
+	SHLQ $3, AX                // 8 dst steps
+	TESTQ CX, CX
+	JZ   t8done
+
+t8loop:
+	VMOVUPS (SI), Y0
+	VMOVUPS (SI)(R8*1), Y1
+	VMOVUPS (SI)(R8*2), Y2
+	VMOVUPS (SI)(R9*1), Y3
+	VMOVUPS (R10), Y4
+	VMOVUPS (R10)(R8*1), Y5
+	VMOVUPS (R10)(R8*2), Y6
+	VMOVUPS (R10)(R9*1), Y7
+
+	VUNPCKLPS Y1, Y0, Y8   // r0[0] r1[0] r0[1] r1[1] | r0[4] r1[4] r0[5] r1[5]
+	VUNPCKHPS Y1, Y0, Y9   // r0[2] r1[2] r0[3] r1[3] | r0[6] …
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+
+	VSHUFPS $0x44, Y10, Y8, Y0  // r0..r3 at p = 0 | 4
+	VSHUFPS $0xEE, Y10, Y8, Y1  // p = 1 | 5
+	VSHUFPS $0x44, Y11, Y9, Y2  // p = 2 | 6
+	VSHUFPS $0xEE, Y11, Y9, Y3  // p = 3 | 7
+	VSHUFPS $0x44, Y14, Y12, Y4 // r4..r7 at p = 0 | 4
+	VSHUFPS $0xEE, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xEE, Y15, Y13, Y7
+
+	VPERM2F128 $0x20, Y4, Y0, Y8  // step 0: r0..r7
+	VPERM2F128 $0x20, Y5, Y1, Y9  // step 1
+	VPERM2F128 $0x20, Y6, Y2, Y10 // step 2
+	VPERM2F128 $0x20, Y7, Y3, Y11 // step 3
+	VPERM2F128 $0x31, Y4, Y0, Y12 // step 4
+	VPERM2F128 $0x31, Y5, Y1, Y13 // step 5
+	VPERM2F128 $0x31, Y6, Y2, Y14 // step 6
+	VPERM2F128 $0x31, Y7, Y3, Y15 // step 7
+
+	VMOVUPS Y8, (DI)
+	VMOVUPS Y9, (DI)(DX*1)
+	VMOVUPS Y10, (DI)(DX*2)
+	VMOVUPS Y11, (DI)(R11*1)
+	VMOVUPS Y12, (BX)
+	VMOVUPS Y13, (BX)(DX*1)
+	VMOVUPS Y14, (BX)(DX*2)
+	VMOVUPS Y15, (BX)(R11*1)
+
+	ADDQ $32, SI
+	ADDQ $32, R10
+	ADDQ AX, DI
+	ADDQ AX, BX
+	DECQ CX
+	JNZ  t8loop
+
+t8done:
+	VZEROUPPER
+	RET

@@ -97,14 +97,33 @@ func (g *ParallelGemm) Sgemm(transA, transB bool, m, n, k int, alpha float32,
 	ks := active.Load()
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	t := &g.task
-	*t = gemmTask{ws: g.ws, ks: ks, transA: transA, transB: transB, m: m, n: n, k: k,
-		alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, byRows: m >= n}
-	defer func() { *t = gemmTask{}; g.pack = packTask{} }() // do not keep the caller's buffers alive
 	if g.pool.Threads() == 1 || 2*m*n*k < split.GemmFlops {
 		ks.gemm(g.ws[0], transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return nil
 	}
+	if ks.swapNT != nil && ks.swapNT(transA, transB, m, n, k, alpha, beta) {
+		// The path computes this product transposed; split the transposed
+		// one, so its bands are those of the one-thread call's product. Its
+		// bands share a packed op(B) and never use the caller's swap buffer.
+		t := g.ws[0].swapBuffer(m * n)[:m*n]
+		if beta != 0 {
+			ks.transpose(t, m, c, ldc, m, n)
+		}
+		g.split(ks, false, true, n, m, k, alpha, b, ldb, a, lda, beta, t, m)
+		ks.transpose(c, ldc, t, m, n, m)
+		return nil
+	}
+	g.split(ks, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	return nil
+}
+
+// split runs one product as bands over the pool; g.mu is held.
+func (g *ParallelGemm) split(ks *kernelSet, transA, transB bool, m, n, k int, alpha float32,
+	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	t := &g.task
+	*t = gemmTask{ws: g.ws, ks: ks, transA: transA, transB: transB, m: m, n: n, k: k,
+		alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, byRows: m >= n}
+	defer func() { *t = gemmTask{}; g.pack = packTask{} }() // do not keep the caller's buffers alive
 	sh := ks.sharedB
 	if sh != nil && transA {
 		// Row bands also for a transposed A wider than tall: its column
@@ -118,7 +137,6 @@ func (g *ParallelGemm) Sgemm(transA, transB bool, m, n, k int, alpha float32,
 		g.pool.For((n+sh.panelWidth()-1)/sh.panelWidth(), 1, &g.pack)
 	}
 	g.pool.For(t.extent(), t.band(), t)
-	return nil
 }
 
 // packTask packs panels [lo, hi) of op(B) into the shared buffer.

@@ -115,3 +115,42 @@ func itoa(v int) string {
 	}
 	return string(buf[i:])
 }
+
+// TestParallelSgemmSwapped: NT products that a path computes transposed
+// (a short batch against a wider B, beta 0 or 1) are split as their
+// transpose; C must have the one-core bits and nothing outside m×n may
+// change (ldc > n).
+func TestParallelSgemmSwapped(t *testing.T) {
+	splitEverything(t)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(3, runtime.GOMAXPROCS(0))))
+	forEachPath(t, func(t *testing.T, path string) {
+		r := newRand(17)
+		for _, threads := range []int{2, 3} {
+			p := newParallelGemm(t, threads)
+			for _, sh := range [][3]int{{9, 10, 300}, {32, 128, 784}, {30, 200, 50}, {64, 65, 128}, {13, 48, 1000}, {17, 784, 33}} {
+				m, n, k := sh[0], sh[1], sh[2]
+				for _, beta := range []float32{0, 1} {
+					ldc := n + 3
+					a, _ := guarded(r, m*k, 1)
+					b, _ := guarded(r, n*k, 2)
+					c1, check := guarded(r, m*ldc, 3)
+					c2 := copyOf(c1)
+					require.NoError(t, Sgemm(NewWorkspace(), false, true, m, n, k, 0.5, a, k, b, k, beta, c1, ldc))
+					require.NoError(t, p.Sgemm(false, true, m, n, k, 0.5, a, k, b, k, beta, c2, ldc))
+					check(t)
+					requireSameBits(t, fmt.Sprintf("threads=%d %v beta=%v: C split vs one core", threads, sh, beta), c2, c1)
+				}
+			}
+		}
+	})
+}
+
+func TestParallelSgemmSwappedAllocs(t *testing.T) {
+	p := newParallelGemm(t, 2)
+	const m, n, k = 32, 128, 784
+	p.Reserve(m, n, k)
+	a, b, c := make([]float32, m*k), make([]float32, n*k), make([]float32, m*n)
+	require.Zero(t, testing.AllocsPerRun(10, func() {
+		_ = p.Sgemm(false, true, m, n, k, 1, a, k, b, k, 0, c, n)
+	}))
+}

@@ -24,7 +24,7 @@ func packSizeAVX512(m, n, k int) (a, b int) {
 func gemmAVX512Strategies(ws *Workspace, transA, transB bool, m, n, k int, alpha float32,
 	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if swapNTAVX512(transA, transB, m, n, k, alpha, beta) {
-		gemmSwappedNT(ws, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, gemmAVX512Strategies)
+		gemmSwappedNT(ws, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, gemmAVX512Strategies, transpose)
 		return
 	}
 	if n > skinnyN || k == 0 || alpha == 0 || (!transA && m <= gemmAVX512.smallM) {
@@ -72,7 +72,7 @@ func swapSizeAVX512(m, n, k int) int {
 // transposes the result into C. With beta ≠ 0, Cᵀ is loaded first, so every
 // element sees the same operations as in the direct product.
 func gemmSwappedNT(ws *Workspace, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int,
-	beta float32, c []float32, ldc int, gemm gemmFunc) {
+	beta float32, c []float32, ldc int, gemm gemmFunc, transpose transposeFunc) {
 	t := ws.swapBuffer(m * n)[:m*n] // n×m, row stride m
 	if beta != 0 {
 		transpose(t, m, c, ldc, m, n)

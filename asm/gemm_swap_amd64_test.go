@@ -40,6 +40,35 @@ func TestSgemmSwappedNT(t *testing.T) {
 	require.False(t, swapNTAVX512(false, false, 32, 128, 784, 1, 0), "NN is not swapped")
 }
 
+// TestSgemmSwappedNTAVX2 is TestSgemmSwappedNT for the AVX2 path, which
+// swaps batches of 9–64 rows.
+func TestSgemmSwappedNTAVX2(t *testing.T) {
+	if !slices.Contains(Available(), "avx2") {
+		t.Skip("no avx2 on this CPU")
+	}
+	r := newRand(22)
+	for _, sh := range [][3]int{{9, 10, 300}, {32, 128, 784}, {13, 48, 1000}, {16, 17, 256}, {24, 64, 128}, {64, 65, 768}, {33, 784, 5}} {
+		m, n, k := sh[0], sh[1], sh[2]
+		require.True(t, swapNTAVX2(false, true, m, n, k, 1, 0), "%v", sh)
+		for _, beta := range []float32{0, 1} {
+			ldc := n + 3
+			a, _ := guarded(r, m*k, 1)
+			b, _ := guarded(r, n*k, 2)
+			swapped, check := guarded(r, m*ldc, 3)
+			direct := copyOf(swapped)
+			gemmAVX2Strategies(NewWorkspace(), false, true, m, n, k, 0.5, a, k, b, k, beta, swapped, ldc)
+			gemmAVX2.gemm(NewWorkspace(), false, true, m, n, k, 0.5, a, k, b, k, beta, direct, ldc)
+			check(t)
+			requireSameBits(t, fmt.Sprintf("%v beta=%v: C swapped vs direct", sh, beta), swapped, direct)
+		}
+	}
+	require.False(t, swapNTAVX2(false, true, 32, 128, 784, 1, 0.5), "beta 0.5 must not swap")
+	require.False(t, swapNTAVX2(false, true, 8, 128, 784, 1, 0), "small m has its own path")
+	require.False(t, swapNTAVX2(false, true, 65, 128, 784, 1, 0), "65 rows go direct")
+	require.False(t, swapNTAVX2(false, true, 32, 32, 784, 1, 0), "m = n goes direct")
+	require.False(t, swapNTAVX2(false, false, 32, 128, 784, 1, 0), "NN is not swapped")
+}
+
 // TestPackTransposedAVX512: the assembly-backed edge-panel packer matches
 // the Go reference packer for every row count of a 12- and 32-wide panel,
 // over a stale destination (the zero rows must be written, not assumed).
@@ -100,6 +129,32 @@ func transposeGo(dst []float32, ldd int, src []float32, lds, rows, cols int) {
 	for i := 0; i < rows; i++ {
 		for j, v := range src[i*lds : i*lds+cols] {
 			dst[j*ldd+i] = v
+		}
+	}
+}
+
+// TestPackTransposedAVX2: the AVX2 transposing panel packer matches the Go
+// reference packer for every row count of a 16-wide panel and step counts
+// on and off multiples of 8, over a stale destination.
+func TestPackTransposedAVX2(t *testing.T) {
+	if !slices.Contains(Available(), "avx2") {
+		t.Skip("no avx2 on this CPU")
+	}
+	r := newRand(6)
+	for rows := 1; rows <= 16; rows++ {
+		for _, kc := range []int{1, 7, 8, 9, 16, 23, 196, 256} {
+			ld := kc + 5
+			src := make([]float32, rows*ld)
+			for i := range src {
+				src[i] = r.Float32() - 0.5
+			}
+			got, want := make([]float32, kc*16), make([]float32, kc*16)
+			for i := range got {
+				got[i] = float32(math.NaN())
+			}
+			packTransposedAVX2(got, src, ld, rows, kc, 16)
+			packPanelsA(want, false, src, ld, 0, 0, rows, kc, 16)
+			requireSameBits(t, fmt.Sprintf("rows=%d kc=%d: packed panel", rows, kc), got, want)
 		}
 	}
 }

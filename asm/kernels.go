@@ -42,7 +42,16 @@ type kernelSet struct {
 	// swapSize, when set, returns the floats of the transposed-result
 	// scratch an m×n×k product may need (0: it is computed directly).
 	swapSize func(m, n, k int) int
+	// swapNT, when set, reports whether gemm computes this NT product as
+	// its transpose (C = A·Bᵀ as Cᵀ = B·Aᵀ), so that ParallelGemm splits
+	// the transposed product; transpose is the path's transposing copy.
+	swapNT    func(transA, transB bool, m, n, k int, alpha, beta float32) bool
+	transpose transposeFunc
 }
+
+// transposeFunc writes the rows×cols matrix src (row stride lds) into dst
+// (row stride ldd) as its cols×rows transpose.
+type transposeFunc func(dst []float32, ldd int, src []float32, lds, rows, cols int)
 
 // AdamParams are the per-step constants of an Adam update. Correction1 and
 // Correction2 are the bias corrections 1−β1^t and 1−β2^t for step t.

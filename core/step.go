@@ -266,11 +266,15 @@ func (n *Network) sgdDeltas(batch int) error {
 }
 
 // sgdApply adds −(lr/m)·δ[l]ᵀ·a[l−1] to every W[l] (first scaled by
-// 1 − 2·lr·λ under weight decay) and −(lr/m)·Σδ[l] to every b[l].
+// 1 − 2·lr·λ under weight decay) and −(lr/m)·Σδ[l] to every b[l]. The
+// first layer goes first: its product is the widest, the one most likely
+// split over the pool, and so it follows the last δ product with no serial
+// work between in which a pool worker could go to sleep. The layers'
+// updates are independent, so their order changes no bit.
 func (n *Network) sgdApply(x []float32, batch int) error {
 	scale := -n.spec.Optimizer.LearningRate / float32(batch)
 	t := phase.Now()
-	for i := len(n.layers) - 1; i >= 0; i-- {
+	for i := range n.layers {
 		l := &n.layers[i]
 		d := l.d[:batch*l.out]
 		prev := x
