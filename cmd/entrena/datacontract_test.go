@@ -229,7 +229,7 @@ func TestRegressionDiabetes(t *testing.T) {
 	}
 	// --classification makes each value a class, as asked.
 	c := must(t, dir, "train", "--data", path, "--classification", "--epochs", "1")
-	if !strings.Contains(c.stdout, "214 classes") {
+	if !strings.Contains(c.stdout, "214 classes") || !strings.Contains(c.stdout, ", 1 epoch, ") {
 		t.Errorf("--classification:\n%s", c.stdout)
 	}
 	// Real-valued labels need no flag.

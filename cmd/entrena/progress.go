@@ -93,7 +93,7 @@ func (r *reporter) threadsLine() string {
 	case r.fewerEpochs == r.epochsDone:
 		return "threads: " + r.fewer.String()
 	}
-	return fmt.Sprintf("threads: at the end of %d of %d epochs, %s", r.fewerEpochs, r.epochsDone, r.fewer)
+	return fmt.Sprintf("threads: at the end of %d of %d epoch%s, %s", r.fewerEpochs, r.epochsDone, plural(r.epochsDone), r.fewer)
 }
 
 func (r *reporter) epochLine(p core.Progress) {

@@ -51,8 +51,8 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 	if s.train.CSV != nil {
 		fmt.Fprintf(stdout, "csv: %s\n", s.train.CSV.Summary())
 	}
-	fmt.Fprintf(stdout, "data: %s, %d samples%s; network: %s, %s, %s, batch %d, %d epochs, seed %d; kernels: %s\n",
-		s.train.Name, s.train.Samples, describeNorm(s.norm), describeLayers(spec), spec.Loss, spec.Optimizer.Kind, o.batch, o.epochs, o.seed, asm.Active())
+	fmt.Fprintf(stdout, "data: %s, %d samples%s; network: %s, %s, %s, batch %d, %d epoch%s, seed %d; kernels: %s\n",
+		s.train.Name, s.train.Samples, describeNorm(s.norm), describeLayers(spec), spec.Loss, spec.Optimizer.Kind, o.batch, o.epochs, plural(o.epochs), o.seed, asm.Active())
 
 	stop, release := catchInterrupt(stderr)
 	defer release()

@@ -77,8 +77,8 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	if s.loadTime > 50*time.Millisecond {
 		fmt.Fprintf(stdout, " (read in %s)", round(s.loadTime))
 	}
-	fmt.Fprintf(stdout, "\nnetwork: %s, %s, %s α=%g, batch %d, %d epochs, seed %d, %d parameters; kernels: %s; %s\n",
-		describeLayers(spec), spec.Loss, spec.Optimizer.Kind, lr, o.batch, o.epochs, o.seed, spec.ParamCount(), asm.Active(),
+	fmt.Fprintf(stdout, "\nnetwork: %s, %s, %s α=%g, batch %d, %d epoch%s, seed %d, %d parameters; kernels: %s; %s\n",
+		describeLayers(spec), spec.Loss, spec.Optimizer.Kind, lr, o.batch, o.epochs, plural(o.epochs), o.seed, spec.ParamCount(), asm.Active(),
 		describeThreads(net.ThreadStats()))
 
 	stop, release := catchInterrupt(stderr)
