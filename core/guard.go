@@ -240,10 +240,19 @@ func maxAbs(s []float32) float64 {
 	return float64(m)
 }
 
-// applyExact applies the update prepared by backprop after copying the
-// state, scans the state, and puts the copy back when a value is NaN or
-// ±Inf.
+// applyExact applies the update prepared by backprop as exactUpdate does.
 func (n *Network) applyExact(x []float32, batch int, cost float32) (float32, error) {
+	if err := n.exactUpdate(func() error { return n.apply(x, batch) }, cost); err != nil {
+		return 0, err
+	}
+	return cost, nil
+}
+
+// exactUpdate runs update after copying the parameters and optimizer
+// state, scans the state, and puts the copy back (step count included) when
+// update fails or leaves a value NaN or ±Inf; cost goes into the latter's
+// error.
+func (n *Network) exactUpdate(update func() error, cost float32) error {
 	t := phase.Now()
 	params, opt1, opt2 := n.stateSnapshot()
 	copy(params, n.params)
@@ -257,21 +266,21 @@ func (n *Network) applyExact(x []float32, batch int, cost float32) (float32, err
 		n.step = step0
 	}
 	phase.Since(phase.Snapshot, t)
-	if err := n.apply(x, batch); err != nil {
+	if err := update(); err != nil {
 		restore()
-		return 0, err
+		return err
 	}
 	t = phase.Now()
 	for _, s := range [...][]float32{n.params, n.opt1, n.opt2} {
 		if i := n.firstNonFiniteN(s); i >= 0 {
 			bad := s[i]
 			restore()
-			return 0, divergedStepErr(cost, bad)
+			return divergedStepErr(cost, bad)
 		}
 	}
 	phase.Since(phase.Snapshot, t)
 	n.guard.stateKnown = n.spec.Optimizer.Kind == SGD
-	return cost, nil
+	return nil
 }
 
 // stateSnapshot returns buffers for a copy of the parameters and optimizer

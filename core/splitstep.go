@@ -63,30 +63,7 @@ func (n *Network) ApplyGradients(grads []float32) (err error) {
 		off += copy(l.dw, grads[off:])
 		off += copy(l.db, grads[off:])
 	}
-	params, opt1, opt2 := n.stateSnapshot()
-	copy(params, n.params)
-	copy(opt1, n.opt1)
-	copy(opt2, n.opt2)
-	step0 := n.step
-	restore := func() {
-		copy(n.params, params)
-		copy(n.opt1, opt1)
-		copy(n.opt2, opt2)
-		n.step = step0
-	}
-	if err := n.update(n.spec.MaxBatch); err != nil {
-		restore()
-		return err
-	}
-	for _, s := range [...][]float32{n.params, n.opt1, n.opt2} {
-		if i := n.firstNonFiniteN(s); i >= 0 {
-			bad := s[i]
-			restore()
-			return divergedStepErr(0, bad)
-		}
-	}
-	n.guard.stateKnown = n.spec.Optimizer.Kind == SGD
-	return nil
+	return n.exactUpdate(func() error { return n.update(n.spec.MaxBatch) }, 0)
 }
 
 // checkStepInput checks a training batch as TrainStep does: shapes, and
