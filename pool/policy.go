@@ -13,20 +13,22 @@ import (
 //
 // Each kind of call (a call site: the task, the length and the unit) runs
 // inline on the caller now and then (the first time, then one call in
-// sampleEvery, later one in sampleSettled), which measures what it costs without the workers, in the
-// same conditions (cold or warm caches, a busy or a quiet machine). Over a
-// window of parallel calls, the sum of their sites' inline costs against
-// the sum of their wall times says whether the extra threads paid. On Linux
-// the caller's thread also reads how long it waited for a CPU while
-// runnable (schedstat): when that is a noticeable share of the window, the
-// process is running more threads than the machine has free cores (another
-// process is busy), and its extra threads only take the CPU from the
-// caller's own serial work, which the estimate does not see. Either way,
-// the pool runs serially for a back-off period (serialMin, doubling while
-// probes keep failing, up to serialMax), then probes with a short window,
-// whose first calls (workers waking up) are not counted. Fields are the
-// caller's (under the pool's mutex) except the atomics, which Stats and
-// the workers read.
+// sampleEvery, later one in sampleSettled), which measures what it costs
+// without the workers, in the same conditions (cold or warm caches, a busy
+// or a quiet machine); its cost is the lower median of its recent samples.
+// Over a window of parallel calls, the sum of their sites' inline costs
+// against the sum of their wall times says whether the extra threads paid.
+// On Linux the caller's thread also reads how long it waited for a CPU
+// while runnable (schedstat): when that is a noticeable share of the
+// window, the process is running more threads than the machine has free
+// cores (another process is busy), and its extra threads only take the CPU
+// from the caller's own serial work, which the estimate does not see.
+// Either way the window failed; after strikes failed windows in a row (a
+// probe's window: at once) the pool runs serially for a back-off period
+// (serialMin, doubling while probes keep failing, up to serialMax), then
+// probes with a short window, whose first calls (workers waking up) are
+// not counted. Fields are the caller's (under the pool's mutex) except the
+// atomics, which Stats and the workers read.
 type policy struct {
 	threads int // the pool's ceiling
 
@@ -34,6 +36,8 @@ type policy struct {
 	procs       int       // GOMAXPROCS when last read
 	serialUntil time.Time // run calls inline until then
 	backoff     int       // failed probes in a row
+	failed      int       // failed windows in a row
+	probing     bool      // the window being measured is a probe's
 
 	sites [siteSlots]site // inline cost of each kind of call
 	clock uint64          // calls seen, for the sites' last use
@@ -63,10 +67,11 @@ type policy struct {
 type site struct {
 	task    uintptr
 	n, unit int
-	inline  time.Duration // average of the inline samples; 0: none yet
-	since   int           // parallel calls since the sample
-	samples int           // inline samples so far
-	used    uint64        // the policy's clock when last used
+	inline  time.Duration // lower median of the recent inline samples; 0: none yet
+	recent  [recentSamples]time.Duration
+	since   int    // parallel calls since the sample
+	samples int    // inline samples so far
+	used    uint64 // the policy's clock when last used
 }
 
 // Window, sampling and back-off of the policy.
@@ -77,11 +82,18 @@ const (
 	// calls at a speed-up of 1.8 is 1.2% of the parallel throughput.
 	settledSamples = 4
 	sampleSettled  = 64
-	windowCalls    = 32
-	probeCalls     = 8 // a probe's window: a failed probe costs its calls
-	windowWall     = 20 * time.Millisecond
-	serialMin      = 20 * time.Millisecond
-	serialMax      = time.Second
+	// recentSamples inline samples make a site's cost: their lower median,
+	// which neither the first (cold) sample nor one hit by a preemption moves.
+	recentSamples = 5
+	windowCalls   = 32
+	probeCalls    = 16 // a probe's window: a failed probe costs its calls
+	// strikes: windows in a row that must fail before a running pool turns
+	// serial (a probe fails at once); one window is a few steps, and a
+	// quiet machine's hiccups fail one now and then.
+	strikes    = 2
+	windowWall = 20 * time.Millisecond
+	serialMin  = 20 * time.Millisecond
+	serialMax  = time.Second
 	// minSpeedup: parallel calls must beat the caller alone by this much to
 	// keep their extra threads (the estimate is noisy by a few percent).
 	minSpeedup = 1.02
@@ -124,22 +136,26 @@ func (q *policy) parallel() bool {
 		q.inUse.Store(int32(q.active()))
 		q.warmup = probeWarmup
 		q.target = probeCalls
+		q.probing = true
 	}
 	return true
 }
+
+// readDelay is threadDelay; tests replace it to fake a busy machine.
+var readDelay = threadDelay
 
 // startWindow clears the window and notes where the caller's thread stands.
 func (q *policy) startWindow() {
 	q.calls, q.estimated, q.wall = 0, 0, 0
 	q.start = time.Now()
-	q.tid, q.delay, q.delayOK = threadDelay()
+	q.tid, q.delay, q.delayOK = readDelay()
 }
 
 // waiting is the share of the window the caller's thread spent runnable
 // without a CPU, or 0 when unknown (no schedstat, or the caller's goroutine
 // moved to another thread).
 func (q *policy) waiting() float64 {
-	tid, delay, ok := threadDelay()
+	tid, delay, ok := readDelay()
 	if !ok || !q.delayOK || tid != q.tid {
 		return 0
 	}
@@ -176,15 +192,20 @@ func (s *site) sampleDue() bool {
 	return s.inline == 0 || s.since >= every
 }
 
-// sampled records an inline run of s: a moving average over samples, as
-// one call's time varies by a third between cold and warm caches.
+// sampled records an inline run of s.
 func (s *site) sampled(d time.Duration) {
-	d = max(d, 1)
-	if s.inline != 0 {
-		d = (3*s.inline + d) / 4
-	}
-	s.inline, s.since = d, 0
+	s.recent[s.samples%recentSamples] = max(d, 1)
 	s.samples++
+	var sorted [recentSamples]time.Duration
+	k := min(s.samples, recentSamples)
+	for i, v := range s.recent[:k] {
+		j := i
+		for ; j > 0 && sorted[j-1] > v; j-- {
+			sorted[j] = sorted[j-1]
+		}
+		sorted[j] = v
+	}
+	s.inline, s.since = sorted[(k-1)/2], 0
 }
 
 // record adds one parallel call of site st to the window: the caller ran
@@ -216,12 +237,18 @@ func (q *policy) record(s *counters, st *site, units, ran int, wall time.Duratio
 	q.startWindow()
 	q.refreshCores()
 	q.target = windowCalls
+	probe := q.probing
+	q.probing = false
 	if speedup >= minSpeedup && waiting <= maxWaiting {
-		q.backoff = 0
+		q.backoff, q.failed = 0, 0
 		q.contended.Store(false)
 		q.inUse.Store(int32(q.active()))
 		return
 	}
+	if q.failed++; !probe && q.failed < strikes {
+		return
+	}
+	q.failed = 0
 	q.contended.Store(true)
 	q.serialUntil = time.Now().Add(min(serialMin<<q.backoff, serialMax))
 	if serialMin<<q.backoff < serialMax {

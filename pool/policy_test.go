@@ -36,26 +36,95 @@ func TestSitesRemembered(t *testing.T) {
 
 // TestSampling: a kind is sampled inline every sampleEvery parallel calls,
 // every sampleSettled once it has settledSamples samples; the inline cost
-// is a moving average.
+// is the lower median of the last recentSamples samples, so neither a cold
+// first sample nor one preempted moves it.
 func TestSampling(t *testing.T) {
+	const µs = time.Microsecond
 	var s site
 	require.True(t, s.sampleDue())
-	s.sampled(100 * time.Microsecond)
-	require.Equal(t, 100*time.Microsecond, s.inline)
-	s.sampled(200 * time.Microsecond)
-	require.Equal(t, 125*time.Microsecond, s.inline)
+	s.sampled(900 * µs) // cold
+	require.Equal(t, 900*µs, s.inline)
+	s.sampled(100 * µs)
+	require.Equal(t, 100*µs, s.inline, "of two, the smaller")
+	s.sampled(120 * µs)
+	require.Equal(t, 120*µs, s.inline)
 	for i := 0; i < sampleEvery-1; i++ {
 		s.since++
 		require.False(t, s.sampleDue())
 	}
 	s.since++
 	require.True(t, s.sampleDue())
-	s.sampled(time.Microsecond)
-	s.sampled(time.Microsecond)
+	s.sampled(9000 * µs) // preempted
+	require.Equal(t, 120*µs, s.inline, "900, 100, 120, 9000")
+	s.sampled(110 * µs)
+	require.Equal(t, 120*µs, s.inline, "900, 100, 120, 9000, 110")
+	s.sampled(105 * µs) // the cold sample leaves the ring
+	require.Equal(t, 110*µs, s.inline, "105, 100, 120, 9000, 110")
 	for i := 0; i < sampleSettled-1; i++ {
 		s.since++
 		require.False(t, s.sampleDue(), "settled kind sampled after %d calls", i+1)
 	}
 	s.since++
 	require.True(t, s.sampleDue())
+}
+
+// TestStrikes: a running pool turns serial only after strikes failed
+// windows in a row, a success in between clears the count, and a failed
+// probe turns it serial at once.
+func TestStrikes(t *testing.T) {
+	var waited int64 // the fake caller thread's wait for a CPU, in ns
+	readDelay = func() (int, int64, bool) { return 1, waited, true }
+	defer func() { readDelay = threadDelay }()
+
+	var q policy
+	q.init(2)
+	q.cores, q.procs = 2, 2
+	var c counters
+	st := &site{inline: 100 * time.Microsecond}
+	window := func(wall time.Duration) {
+		for i := 0; i < windowCalls; i++ {
+			q.record(&c, st, 4, 2, wall)
+		}
+	}
+	busyWindow := func() { // fast calls, but the caller waited for a CPU all along
+		for i := 0; i < windowCalls; i++ {
+			if i == windowCalls-1 {
+				waited += int64(time.Second)
+			}
+			q.record(&c, st, 4, 2, 60*time.Microsecond)
+		}
+	}
+	const fast, slow = 60 * time.Microsecond, 110 * time.Microsecond
+	window(fast) // the first window opens the measurement
+	window(fast)
+	require.False(t, q.serial.Load())
+	window(slow)
+	require.False(t, q.serial.Load(), "one failed window is a strike, not a verdict")
+	window(fast)
+	window(slow)
+	require.False(t, q.serial.Load(), "the success in between cleared the strike")
+	window(slow)
+	require.True(t, q.serial.Load(), "two failed windows in a row")
+	require.Equal(t, int32(1), q.inUse.Load())
+
+	// A probe: due once the back-off has passed; its window decides alone.
+	q.serialUntil = time.Now().Add(-time.Millisecond)
+	require.True(t, q.parallel())
+	for i := 0; i < probeWarmup+probeCalls; i++ {
+		q.record(&c, st, 4, 2, slow)
+	}
+	require.True(t, q.serial.Load(), "a failed probe turns serial at once")
+
+	// Waiting for a CPU fails a window however fast its calls.
+	q.serialUntil = time.Now().Add(-time.Millisecond)
+	require.True(t, q.parallel())
+	for i := 0; i < probeWarmup+probeCalls; i++ {
+		q.record(&c, st, 4, 2, fast)
+	}
+	require.False(t, q.serial.Load(), "a probe that paid")
+	busyWindow()
+	require.False(t, q.serial.Load())
+	busyWindow()
+	require.True(t, q.serial.Load(), "the caller waited for a CPU in two windows")
+	require.Greater(t, q.waitingShare.Load(), int64(900))
 }
