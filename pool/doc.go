@@ -44,10 +44,11 @@
 // # Self-correction
 //
 // Each kind of call runs on the caller alone now and then, which measures
-// what it costs without workers. When, over a window of calls, the
-// parallel calls were not faster than that, or the caller's thread spent a
-// noticeable share of the window waiting for a CPU (another process holds
-// the cores), the pool runs serially for a while, then probes again,
+// what it costs without workers (the median of recent samples). When, over
+// two windows of calls in a row, the parallel calls were not faster than
+// that, or the caller's thread spent a noticeable share of the window
+// waiting for a CPU (another process holds the cores), the pool runs
+// serially for a while, then probes again,
 // backing off from tens of milliseconds to about a second while the probes
 // keep failing. Stats reports the threads in use and why.
 package pool
