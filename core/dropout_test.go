@@ -8,49 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// refCostMasked is refCost with each hidden layer's outputs multiplied by
-// masks[l] (nil: no dropout there), in float64.
-func refCostMasked(s Spec, params []float64, x, y []float32, batch int, masks [][]float32) float64 {
-	in := s.Inputs
-	a := make([]float64, len(x))
-	for i, v := range x {
-		a[i] = float64(v)
-	}
-	off := 0
-	for li, l := range s.Layers {
-		w := params[off : off+l.Units*in]
-		b := params[off+l.Units*in : off+l.Units*in+l.Units]
-		off += l.Units*in + l.Units
-		z := make([]float64, batch*l.Units)
-		for r := 0; r < batch; r++ {
-			for o := 0; o < l.Units; o++ {
-				v := b[o]
-				for i := 0; i < in; i++ {
-					v += a[r*in+i] * w[o*in+i]
-				}
-				switch l.Activation {
-				case Sigmoid:
-					v = 1 / (1 + math.Exp(-v))
-				case Tanh:
-					v = math.Tanh(v)
-				case ReLU:
-					v = math.Max(v, 0)
-				}
-				if masks[li] != nil {
-					v *= float64(masks[li][r*l.Units+o])
-				}
-				z[r*l.Units+o] = v
-			}
-		}
-		a, in = z, l.Units
-	}
-	var j float64
-	for i, p := range a { // MSE output
-		j += (p - float64(y[i])) * (p - float64(y[i]))
-	}
-	return j / float64(batch)
-}
-
 // TestDropoutGradientCheck: with dropout, backprop's gradients are the
 // finite differences of the loss of the network with the step's mask
 // applied, for every hidden activation, on the loop and GEMM paths.
@@ -84,30 +41,10 @@ func TestDropoutGradientCheck(t *testing.T) {
 					}
 				}
 				require.Greater(t, dropped, 5, "some units must be dropped")
-				params := make([]float32, n.ParamCount())
-				_, _ = n.CopyParams(params)
-				p64 := make([]float64, len(params))
-				for i, v := range params {
-					p64[i] = float64(v)
-				}
-				require.InDelta(t, refCostMasked(spec, p64, x, y, batch, masks), float64(cost), 1e-5)
-				analytic := make([]float32, 0, len(params))
-				for _, l := range n.layers {
-					analytic = append(append(analytic, l.dw...), l.db...)
-				}
-				const h = 1e-5
-				for i := range p64 {
-					orig := p64[i]
-					p64[i] = orig + h
-					up := refCostMasked(spec, p64, x, y, batch, masks)
-					p64[i] = orig - h
-					down := refCostMasked(spec, p64, x, y, batch, masks)
-					p64[i] = orig
-					numeric := (up - down) / (2 * h)
-					if d := math.Abs(numeric - float64(analytic[i])); d > 2e-3*math.Max(1e-2, math.Abs(numeric)) && d > 1e-4 {
-						t.Fatalf("param %d: backprop %v, finite difference %v", i, analytic[i], numeric)
-					}
-				}
+				p64, analytic := paramsAndGradients(t, n)
+				ref := func() float64 { return refCostMasked(spec, p64, x, y, batch, masks) }
+				require.InDelta(t, ref(), float64(cost), 1e-5)
+				requireFiniteDifferences(t, p64, analytic, ref)
 			})
 		}
 	}

@@ -22,13 +22,19 @@ func forEachPath(t *testing.T, fn func(t *testing.T)) {
 // refCost is the float64 reference of the network's cost: a plain forward
 // pass written from the definitions, independent of package asm.
 func refCost(s Spec, params []float64, x, y []float32, batch int) float64 {
+	return refCostMasked(s, params, x, y, batch, nil)
+}
+
+// refCostMasked is refCost with layer l's outputs multiplied by masks[l]
+// (dropout's mask of one step; masks or masks[l] nil: none).
+func refCostMasked(s Spec, params []float64, x, y []float32, batch int, masks [][]float32) float64 {
 	in := s.Inputs
 	a := make([]float64, len(x))
 	for i, v := range x {
 		a[i] = float64(v)
 	}
 	off := 0
-	for _, l := range s.Layers {
+	for li, l := range s.Layers {
 		w := params[off : off+l.Units*in]
 		b := params[off+l.Units*in : off+l.Units*in+l.Units]
 		off += l.Units*in + l.Units
@@ -72,6 +78,11 @@ func refCost(s Spec, params []float64, x, y []float32, batch int) float64 {
 				}
 			}
 		}
+		if li < len(masks) && masks[li] != nil {
+			for i := range z {
+				z[i] *= float64(masks[li][i])
+			}
+		}
 		a, in = z, l.Units
 	}
 	var j float64
@@ -87,6 +98,42 @@ func refCost(s Spec, params []float64, x, y []float32, batch int) float64 {
 		}
 	}
 	return j / float64(batch)
+}
+
+// paramsAndGradients returns n's parameters in float64 and the gradients
+// of its last gradients call, both in the flat order of CopyParams.
+func paramsAndGradients(t *testing.T, n *Network) (p64 []float64, analytic []float32) {
+	params := make([]float32, n.ParamCount())
+	_, err := n.CopyParams(params)
+	require.NoError(t, err)
+	p64 = make([]float64, len(params))
+	for i, v := range params {
+		p64[i] = float64(v)
+	}
+	for _, l := range n.layers {
+		analytic = append(append(analytic, l.dw...), l.db...)
+	}
+	return p64, analytic
+}
+
+// requireFiniteDifferences fails unless every analytic gradient matches
+// the central finite difference of cost, which reads p64 (each parameter
+// is moved in place and put back).
+func requireFiniteDifferences(t *testing.T, p64 []float64, analytic []float32, cost func() float64) {
+	t.Helper()
+	const h = 1e-5
+	for i := range p64 {
+		orig := p64[i]
+		p64[i] = orig + h
+		up := cost()
+		p64[i] = orig - h
+		down := cost()
+		p64[i] = orig
+		numeric := (up - down) / (2 * h)
+		if d := math.Abs(numeric - float64(analytic[i])); d > 2e-3*math.Max(1e-2, math.Abs(numeric)) && d > 1e-4 {
+			t.Fatalf("param %d: backprop %v, finite difference %v", i, analytic[i], numeric)
+		}
+	}
 }
 
 // TestGradientCheck compares backprop's gradients with central finite
@@ -148,33 +195,8 @@ func gradientCheck(t *testing.T) {
 				_, err = n.gradients(x, y, batch)
 				require.NoError(t, err)
 
-				params := make([]float32, n.ParamCount())
-				_, err = n.CopyParams(params)
-				require.NoError(t, err)
-				analytic := make([]float32, n.ParamCount())
-				off := 0
-				for _, l := range n.layers {
-					off += copy(analytic[off:], l.dw)
-					off += copy(analytic[off:], l.db)
-				}
-				p64 := make([]float64, len(params))
-				for i, v := range params {
-					p64[i] = float64(v)
-				}
-				const h = 1e-5
-				for i := range p64 {
-					orig := p64[i]
-					p64[i] = orig + h
-					up := refCost(spec, p64, x, y, batch)
-					p64[i] = orig - h
-					down := refCost(spec, p64, x, y, batch)
-					p64[i] = orig
-					numeric := (up - down) / (2 * h)
-					diff := math.Abs(numeric - float64(analytic[i]))
-					if diff > 2e-3*math.Max(1e-2, math.Abs(numeric)) && diff > 1e-4 {
-						t.Fatalf("param %d: backprop %v, finite difference %v", i, analytic[i], numeric)
-					}
-				}
+				p64, analytic := paramsAndGradients(t, n)
+				requireFiniteDifferences(t, p64, analytic, func() float64 { return refCost(spec, p64, x, y, batch) })
 			})
 		}
 	})

@@ -50,32 +50,11 @@ func TestL2GradientCheck(t *testing.T) {
 			x, y := blobs(4, batch, 5, 3)
 			cost, err := n.gradients(x, y, batch)
 			require.NoError(t, err)
-			params := make([]float32, n.ParamCount())
-			_, _ = n.CopyParams(params)
-			p64 := make([]float64, len(params))
-			for i, v := range params {
-				p64[i] = float64(v)
-			}
+			p64, analytic := paramsAndGradients(t, n)
 			ref := func() float64 { return refCost(spec, p64, x, y, batch) + refPenalty(spec, p64) }
 			require.InDelta(t, ref(), float64(cost), 1e-5)
 			require.Greater(t, refPenalty(spec, p64), 1e-3, "the penalty must matter here")
-			analytic := make([]float32, 0, len(params))
-			for _, l := range n.layers {
-				analytic = append(append(analytic, l.dw...), l.db...)
-			}
-			const h = 1e-5
-			for i := range p64 {
-				orig := p64[i]
-				p64[i] = orig + h
-				up := ref()
-				p64[i] = orig - h
-				down := ref()
-				p64[i] = orig
-				numeric := (up - down) / (2 * h)
-				if d := math.Abs(numeric - float64(analytic[i])); d > 2e-3*math.Max(1e-2, math.Abs(numeric)) && d > 1e-4 {
-					t.Fatalf("param %d: backprop %v, finite difference %v", i, analytic[i], numeric)
-				}
-			}
+			requireFiniteDifferences(t, p64, analytic, ref)
 		})
 	}
 }

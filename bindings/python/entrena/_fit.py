@@ -51,15 +51,13 @@ class History:
             len(self.epoch), self.cost[-1:] or "[]", ", stopped" if self.stopped else "")
 
 
-class _FitState:
-    """Everything the progress callback needs; it never raises into C."""
+class _Progress:
+    """A progress callback of entrena_fit: it records the report (record),
+    then hands the user's callback its dict; it never raises into C."""
 
-    def __init__(self, history, epochs, verbose, callback, epoch_offset=0):
-        self.history = history
+    def __init__(self, epochs, callback):
         self.epochs = epochs
-        self.bar = ProgressBar(epochs, verbose) if verbose else None
         self.callback = callback
-        self.epoch_offset = epoch_offset
         self.interrupted = False
         self.user_stop = False
         self.exc = None
@@ -67,39 +65,12 @@ class _FitState:
     def __call__(self, p, _user):
         try:
             p = p.contents
-            if p.epoch_done:
-                e = p.epoch + self.epoch_offset
-                h = self.history
-                h.epoch.append(e - 1)
-                h.history["loss"].append(p.cost)
-                val = None
-                if "val_loss" in h.history:
-                    h.history["val_loss"].append(p.val_loss)
-                    if h._regression is None:
-                        val = (("val_loss", p.val_loss), ("val_accuracy", p.val_accuracy))
-                        h.history["val_accuracy"].append(p.val_accuracy)
-                    else:
-                        # MSE over one output: RMSE and R² follow from the loss exactly.
-                        scale, var = h._regression
-                        rmse = math.sqrt(max(p.val_loss, 0.0)) * scale
-                        r2 = 1 - p.val_loss / var if var > 0 else float("nan")
-                        h.history["val_rmse"].append(rmse)
-                        h.history["val_r2"].append(r2)
-                        val = (("val_loss", p.val_loss), ("val_rmse", rmse), ("val_r2", r2))
-                if self.bar is not None:
-                    self.bar.epoch_end(e, p.batches, p.cost, p.elapsed_seconds, val)
-            elif self.bar is not None:
-                self.bar.batch(p.epoch + self.epoch_offset, p.batch, p.batches, p.cost,
-                               p.elapsed_seconds)
+            epoch = self.record(p)
             if self.callback is not None and not self.interrupted:
-                info = {"epoch": p.epoch + self.epoch_offset, "epochs": self.epochs,
-                        "batch": p.batch, "batches": p.batches, "samples": p.samples,
-                        "cost": p.cost, "epoch_done": bool(p.epoch_done),
-                        "elapsed": p.elapsed_seconds}
-                if p.epoch_done and "val_loss" in self.history.history:
-                    for k, v in self.history.history.items():
-                        if k.startswith("val_"):
-                            info[k] = v[-1]
+                info = {"epoch": epoch, "epochs": self.epochs, "batch": p.batch,
+                        "batches": p.batches, "samples": p.samples, "cost": p.cost,
+                        "epoch_done": bool(p.epoch_done), "elapsed": p.elapsed_seconds}
+                self.extend(info, p)
                 if self.callback(info):
                     self.user_stop = True
                     return 1
@@ -107,6 +78,52 @@ class _FitState:
         except BaseException as e:  # noqa: BLE001 - re-raised after entrena_fit returns
             self.exc = e
             return 1
+
+    def extend(self, info, p):
+        """Adds to the user callback's dict."""
+
+
+class _FitState(_Progress):
+    """The progress callback of a fit run in one entrena_fit call."""
+
+    def __init__(self, history, epochs, verbose, callback, epoch_offset=0):
+        super().__init__(epochs, callback)
+        self.history = history
+        self.bar = ProgressBar(epochs, verbose) if verbose else None
+        self.epoch_offset = epoch_offset
+
+    def record(self, p):
+        e = p.epoch + self.epoch_offset
+        if not p.epoch_done:
+            if self.bar is not None:
+                self.bar.batch(e, p.batch, p.batches, p.cost, p.elapsed_seconds)
+            return e
+        h = self.history
+        h.epoch.append(e - 1)
+        h.history["loss"].append(p.cost)
+        val = None
+        if "val_loss" in h.history:
+            h.history["val_loss"].append(p.val_loss)
+            if h._regression is None:
+                val = (("val_loss", p.val_loss), ("val_accuracy", p.val_accuracy))
+                h.history["val_accuracy"].append(p.val_accuracy)
+            else:
+                # MSE over one output: RMSE and R² follow from the loss exactly.
+                scale, var = h._regression
+                rmse = math.sqrt(max(p.val_loss, 0.0)) * scale
+                r2 = 1 - p.val_loss / var if var > 0 else float("nan")
+                h.history["val_rmse"].append(rmse)
+                h.history["val_r2"].append(r2)
+                val = (("val_loss", p.val_loss), ("val_rmse", rmse), ("val_r2", r2))
+        if self.bar is not None:
+            self.bar.epoch_end(e, p.batches, p.cost, p.elapsed_seconds, val)
+        return e
+
+    def extend(self, info, p):
+        if p.epoch_done and "val_loss" in self.history.history:
+            for k, v in self.history.history.items():
+                if k.startswith("val_"):
+                    info[k] = v[-1]
 
 
 @contextlib.contextmanager
@@ -193,41 +210,25 @@ def metric_values(model, X, Y, names, want_accuracy_from_c):
     return out
 
 
-class _EpochState:
-    """The progress callback of a fit run epoch by epoch; it never raises into C."""
+class _EpochState(_Progress):
+    """The progress callback of a fit run epoch by epoch."""
 
     def __init__(self, bar, epochs, callbacks, callback):
+        super().__init__(epochs, callback)
         self.bar = bar
-        self.epochs = epochs
         self.callbacks = callbacks
-        self.callback = callback
         self.epoch = 0  # 1-based, set before each epoch
         self.done = None  # (cost, batches, elapsed, val_loss, val_accuracy) of the finished epoch
-        self.interrupted = False
-        self.user_stop = False
-        self.exc = None
 
-    def __call__(self, p, _user):
-        try:
-            p = p.contents
-            if p.epoch_done:
-                self.done = (p.cost, p.batches, p.elapsed_seconds, p.val_loss, p.val_accuracy)
-            else:
-                if self.bar is not None:
-                    self.bar.batch(self.epoch, p.batch, p.batches, p.cost, p.elapsed_seconds)
-                for cb in self.callbacks:
-                    cb.on_train_batch_end(p.batch - 1, {"loss": p.cost})
-            if self.callback is not None and not self.interrupted:
-                info = {"epoch": self.epoch, "epochs": self.epochs, "batch": p.batch,
-                        "batches": p.batches, "samples": p.samples, "cost": p.cost,
-                        "epoch_done": bool(p.epoch_done), "elapsed": p.elapsed_seconds}
-                if self.callback(info):
-                    self.user_stop = True
-                    return 1
-            return 1 if self.interrupted else 0
-        except BaseException as e:  # noqa: BLE001 - re-raised after entrena_fit returns
-            self.exc = e
-            return 1
+    def record(self, p):
+        if p.epoch_done:
+            self.done = (p.cost, p.batches, p.elapsed_seconds, p.val_loss, p.val_accuracy)
+            return self.epoch
+        if self.bar is not None:
+            self.bar.batch(self.epoch, p.batch, p.batches, p.cost, p.elapsed_seconds)
+        for cb in self.callbacks:
+            cb.on_train_batch_end(p.batch - 1, {"loss": p.cost})
+        return self.epoch
 
 
 class Reducer:
