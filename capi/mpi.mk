@@ -18,7 +18,7 @@ TEST_STEPS += test-mpi
 
 .PHONY: test-mpi mpi-example mpi-scaling
 
-$(CAPI_OUT)/mpi_fit: capi/examples/mpi_fit.c capi/examples/mpi_reduce.h $(CAPI_HEADER) lib
+$(CAPI_OUT)/mpi_fit: capi/examples/mpi_fit.c capi/examples/mnist_idx.h capi/examples/mpi_reduce.h $(CAPI_HEADER) lib
 	$(MPICC) $(CAPI_CFLAGS) -I$(CAPI_INC) capi/examples/mpi_fit.c -L$(CAPI_LIB) -lentrena -lm \
 		-Wl,-rpath,'$$ORIGIN/../lib' -o $@
 

