@@ -1,0 +1,3 @@
+package main
+
+func writeSigmoid(g *gen, a isa, mask string) {}
