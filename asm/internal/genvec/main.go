@@ -34,6 +34,8 @@ type file struct {
 var files = []file{
 	{"vec_avx2_amd64.s", func(g *gen) { writeVec(g, avx2, "Y15") }},
 	{"vec_avx512_amd64.s", func(g *gen) { writeVec(g, avx512, "") }},
+	{"sigmoid_avx2_amd64.s", func(g *gen) { writeSigmoid(g, avx2, "Y13") }},
+	{"sigmoid_avx512_amd64.s", func(g *gen) { writeSigmoid(g, avx512, "") }},
 }
 
 func main() {

@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -46,6 +48,33 @@ func firstDifference(a, b []byte) (line int, aLine, bLine string) {
 		}
 		if !bytes.Equal(x, y) || i >= len(al) || i >= len(bl) {
 			return i + 1, string(x), string(y)
+		}
+	}
+}
+
+// TestExpConstOffsets checks that sigmoid_amd64.h, which the kernels use to
+// address ·expConsts, names every row at the offset the generator lays it
+// out at.
+func TestExpConstOffsets(t *testing.T) {
+	h, err := os.ReadFile(filepath.Join(asmDir, "sigmoid_amd64.h"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defined := map[string]int{}
+	for _, l := range strings.Split(string(h), "\n") {
+		var name string
+		var off int
+		if n, _ := fmt.Sscanf(l, "#define %s %d", &name, &off); n == 2 {
+			defined[name] = off
+		}
+	}
+	if len(defined) != len(expConsts) {
+		t.Errorf("sigmoid_amd64.h defines %d offsets, the generator lays out %d rows", len(defined), len(expConsts))
+	}
+	for i, c := range expConsts {
+		off, ok := defined[c.name]
+		if !ok || off != 32*i {
+			t.Errorf("%s: sigmoid_amd64.h has offset %d (defined: %v), the generator writes the row at %d", c.name, off, ok, 32*i)
 		}
 	}
 }

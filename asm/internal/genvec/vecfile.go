@@ -1,14 +1,12 @@
 package main
 
-import "fmt"
-
 // writeVec writes vec_avx2_amd64.s or vec_avx512_amd64.s; mask is the AVX2
 // tail mask register.
 func writeVec(g *gen, a isa, mask string) {
 	g.isa, g.mask = a, mask
 	g.preamble("stream_amd64.h")
 	g.blank()
-	w, l := a.width(), a.lanes
+	l := a.lanes
 	if a.avx512 {
 		g.text("// AVX-512 element-wise kernels without transcendentals: products, backward")
 	} else {
@@ -58,7 +56,6 @@ func writeVec(g *gen, a isa, mask string) {
 //
 // All loads of a block come before its stores, so dst == input is safe.
 // Operand order is Go's: OP src2, src1, dst (Intel: OP dst, src1, src2).`)
-	_ = w
 	if !a.avx512 {
 		g.blank()
 		g.text(`// vecTailMask: 8 lanes of all ones then 8 lanes of zero. The 8 dwords
@@ -84,5 +81,4 @@ GLOBL ·vecOne(SB), RODATA|NOPTR, $4`)
 		}
 		k.write(g)
 	}
-	_ = fmt.Sprint
 }
