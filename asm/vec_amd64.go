@@ -7,7 +7,8 @@ import "github.com/klauspost/cpuid/v2"
 // The amd64 element-wise kernels: Go prototypes of the assembly in
 // vec_avx2_amd64.s, vec_avx512_amd64.s (products, backward steps, bias and
 // optimizer updates) and sigmoid_avx2_amd64.s, sigmoid_avx512_amd64.s
-// (sigmoid, fused bias+sigmoid, tanh). Each routine takes its slices already
+// (sigmoid, fused bias+sigmoid, tanh), all four written by
+// asm/internal/genvec (vec_gen.go). Each routine takes its slices already
 // validated by the exported wrappers in vec.go: every slice has exactly the
 // length the loop needs (len(dst) or len(x) elements), dst may alias an
 // input exactly. Every routine handles any length: AVX-512 with a K-masked

@@ -689,8 +689,8 @@ done:
 
 // func momentumAVX2(p, g, v []float32, lr, mu float32)
 // v = mu·v + g; p −= lr·v, one pass, two FMAs per vector:
-// v' = fma(mu, v, g)        VFMADD213PS
-// p' = fma(−lr, v', p)      VFNMADD231PS
+//	v' = fma(mu, v, g)        VFMADD213PS
+//	p' = fma(−lr, v', p)      VFNMADD231PS
 // Registers: DI p, SI g, DX v, Y12 = lr, Y13 = mu.
 TEXT ·momentumAVX2(SB), NOSPLIT, $0-80
 	MOVQ         p_base+0(FP), DI
@@ -766,9 +766,9 @@ done:
 
 // func adamAVX2(p, g, m, v []float32, c adamConsts)
 // One Adam step with the generic kernel's operation order:
-// m' = fma(β1, m, (1−β1)·g)
-// v' = fma(β2, v, ((1−β2)·g)·g)
-// p' = p − (lr·(m'·inv1)) / (sqrt(v'·inv2) + eps)
+//	m' = fma(β1, m, (1−β1)·g)
+//	v' = fma(β2, v, ((1−β2)·g)·g)
+//	p' = p − (lr·(m'·inv1)) / (sqrt(v'·inv2) + eps)
 // VSQRTPS and VDIVPS are correctly rounded (no rsqrt/rcp approximation).
 // One vector per step with YMM, two with ZMM; per vector g, m, v, p and a
 // scratch in five registers from 0.
@@ -851,8 +851,8 @@ done:
 // func rmspropAVX2(p, g, v []float32, lr, rho, omr, eps float32)
 // One RMSprop step (omr = 1−ρ), rmspropGeneric's operations in its order,
 // each one rounded (no FMA), so the result has the generic kernel's bits:
-// T  = (1−ρ)·(g·g);  V = ρ·v + T                    (v')
-// T  = sqrt(V + ε);  G = (lr·g) / T;  P = p − G     (p')
+//	T  = (1−ρ)·(g·g);  V = ρ·v + T                    (v')
+//	T  = sqrt(V + ε);  G = (lr·g) / T;  P = p − G     (p')
 // VSQRTPS and VDIVPS are correctly rounded. Two vectors per step (the
 // divider and square root are the bottleneck; the second vector's loads
 // and multiplies overlap the first one's division).

@@ -671,8 +671,8 @@ done:
 
 // func momentumAVX512(p, g, v []float32, lr, mu float32)
 // v = mu·v + g; p −= lr·v, one pass, two FMAs per vector:
-// v' = fma(mu, v, g)        VFMADD213PS
-// p' = fma(−lr, v', p)      VFNMADD231PS
+//	v' = fma(mu, v, g)        VFMADD213PS
+//	p' = fma(−lr, v', p)      VFNMADD231PS
 // Registers: DI p, SI g, DX v, Z28 = lr, Z29 = mu.
 TEXT ·momentumAVX512(SB), NOSPLIT, $0-80
 	MOVQ         p_base+0(FP), DI
@@ -748,9 +748,9 @@ done:
 
 // func adamAVX512(p, g, m, v []float32, c adamConsts)
 // One Adam step with the generic kernel's operation order:
-// m' = fma(β1, m, (1−β1)·g)
-// v' = fma(β2, v, ((1−β2)·g)·g)
-// p' = p − (lr·(m'·inv1)) / (sqrt(v'·inv2) + eps)
+//	m' = fma(β1, m, (1−β1)·g)
+//	v' = fma(β2, v, ((1−β2)·g)·g)
+//	p' = p − (lr·(m'·inv1)) / (sqrt(v'·inv2) + eps)
 // VSQRTPS and VDIVPS are correctly rounded (no rsqrt/rcp approximation).
 // One vector per step with YMM, two with ZMM; per vector g, m, v, p and a
 // scratch in five registers from 0.

@@ -26,8 +26,15 @@ func (k kernel) write(g *gen) {
 		"{lr}", g.lr, "{mu}", g.mu, "{mask}", mask)
 	g.blank()
 	g.printf("// func %s%s(%s)\n", k.name, g.suffix, k.sig)
+	// The doc's lines after the first carry the source's one-tab indent;
+	// a second tab marks a displayed formula, kept as "//<tab>".
 	for _, l := range strings.Split(strings.TrimSpace(k.doc), "\n") {
-		g.printf("// %s\n", strings.TrimSpace(r.Replace(l)))
+		l = r.Replace(strings.TrimPrefix(l, "\t"))
+		if strings.HasPrefix(l, "\t") {
+			g.printf("//%s\n", l)
+		} else {
+			g.printf("// %s\n", l)
+		}
 	}
 	g.printf("TEXT ·%s%s(SB), NOSPLIT, $0-%d\n", k.name, g.suffix, k.frame)
 	k.emit(g)
