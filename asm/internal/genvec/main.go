@@ -1,7 +1,8 @@
 // Command genvec writes the amd64 element-wise kernels of package asm:
 // vec_avx2_amd64.s and vec_avx512_amd64.s (products, backward steps, ReLU,
 // bias and column sums, optimizer updates) and sigmoid_avx2_amd64.s and
-// sigmoid_avx512_amd64.s (sigmoid, fused bias+sigmoid, tanh).
+// sigmoid_avx512_amd64.s (sigmoid, fused bias+sigmoid, tanh), and
+// vec_decl_amd64.go, their Go declarations.
 //
 // The AVX2 and AVX-512 files run the same loops over the same kernels and
 // differ in the register file (YMM, 8 lanes; ZMM, 16 lanes), in how the
@@ -21,8 +22,10 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"go/format"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // file is one generated assembly file.
@@ -36,6 +39,7 @@ var files = []file{
 	{"vec_avx512_amd64.s", func(g *gen) { writeVec(g, avx512, "") }},
 	{"sigmoid_avx2_amd64.s", func(g *gen) { writeSigmoid(g, avx2, "Y13") }},
 	{"sigmoid_avx512_amd64.s", func(g *gen) { writeSigmoid(g, avx512, "") }},
+	{"vec_decl_amd64.go", writeStubs},
 }
 
 func main() {
@@ -71,7 +75,10 @@ func generate(f file) ([]byte, error) {
 	var buf bytes.Buffer
 	g := &gen{w: &buf}
 	f.write(g)
-	return buf.Bytes(), g.err
+	if g.err != nil || !strings.HasSuffix(f.name, ".go") {
+		return buf.Bytes(), g.err
+	}
+	return format.Source(buf.Bytes())
 }
 
 // preamble opens every file: the generated-code marker, the build

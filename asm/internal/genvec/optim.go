@@ -3,7 +3,7 @@ package main
 import "fmt"
 
 var adamKernel = kernel{
-	name: "adam", sig: "p, g, m, v []float32, c adamConsts", frame: 128,
+	name: "adam", sig: "p, g, m, v []float32, c adamConsts",
 	doc: `One Adam step with the generic kernel's operation order:
 		m' = fma(β1, m, (1−β1)·g)
 		v' = fma(β2, v, ((1−β2)·g)·g)
@@ -81,7 +81,7 @@ var adamKernel = kernel{
 }
 
 var rmspropKernel = kernel{
-	name: "rmsprop", sig: "p, g, v []float32, lr, rho, omr, eps float32", frame: 88,
+	name: "rmsprop", sig: "p, g, v []float32, lr, rho, omr, eps float32",
 	avx2Only: true,
 	doc: `One RMSprop step (omr = 1−ρ), rmspropGeneric's operations in its order,
 	each one rounded (no FMA), so the result has the generic kernel's bits:
@@ -143,7 +143,7 @@ var rmspropKernel = kernel{
 }
 
 var colSumsKernel = kernel{
-	name: "colSums", sig: "dst []float32, alpha float32, x []float32, rows, cols int", frame: 72,
+	name: "colSums", sig: "dst []float32, alpha float32, x []float32, rows, cols int",
 	doc: `dst[c] = alpha·Σ_r x[r·cols+c]. Column blocks outside, rows inside:
 	each block's sums stay in registers and are added row by row in order,
 	so the result is bit-exact with the generic kernel (same order, no FMA),

@@ -259,7 +259,7 @@ func (g *gen) sigmoidUnroll() int {
 
 // sigmoidKernels: sigmoid, biasSigmoid, tanh.
 var sigmoidKernels = []kernel{{
-	name: "sigmoid", sig: "dst, src []float32", frame: 48,
+	name: "sigmoid", sig: "dst, src []float32",
 	doc: `Two vectors per step with YMM (four interleaved with ZMM), then one,
 	then a masked last vector. A large separate output takes the streaming
 	path (stream_amd64.h) at nt: a masked head vector up to the first
@@ -296,7 +296,7 @@ var sigmoidKernels = []kernel{{
 		}.emit(g)
 	},
 }, {
-	name: "biasSigmoid", sig: "x []float32, cols int, bias []float32", frame: 56,
+	name: "biasSigmoid", sig: "x []float32, cols int, bias []float32",
 	doc: `x[r·cols+c] = σ(x[r·cols+c] + bias[c]) in place, row by row: whole
 	steps, single vectors, a masked last block (the mask from cols mod the
 	lanes, set once). x+bias is rounded to float32 first, as in the generic
@@ -336,7 +336,7 @@ var sigmoidKernels = []kernel{{
 		})
 	},
 }, {
-	name: "tanh", sig: "dst, src []float32", frame: 48,
+	name: "tanh", sig: "dst, src []float32",
 	doc: `Two vectors per step, then one, then a masked last vector; the
 	streaming path (nt) as in sigmoid, with the two-vector step.`,
 	emit: func(g *gen) {

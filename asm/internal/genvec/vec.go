@@ -4,9 +4,8 @@ import "strings"
 
 // kernel is one assembly routine, written once for both paths.
 type kernel struct {
-	name  string // the Go name without the path suffix
-	sig   string // the Go parameter list
-	frame int    // argument size in bytes
+	name string // the Go name without the path suffix
+	sig  string // the Go parameter list (declared in vec_decl_amd64.go)
 	// doc says what the kernel computes and how, in comment lines;
 	// {one}, {zero}, {alpha}, {lr}, {mu} and {mask} name this path's
 	// registers.
@@ -36,7 +35,7 @@ func (k kernel) write(g *gen) {
 			g.printf("// %s\n", l)
 		}
 	}
-	g.printf("TEXT ·%s%s(SB), NOSPLIT, $0-%d\n", k.name, g.suffix, k.frame)
+	g.printf("TEXT ·%s%s(SB), NOSPLIT, $0-%d\n", k.name, g.suffix, frameSize(k.sig))
 	k.emit(g)
 }
 
@@ -100,7 +99,7 @@ func mapLoop(full func(g *gen, off int, r, t string), tail func(g *gen), stream 
 var both = []string{"SI", "DX"}
 
 var vecKernels = []kernel{{
-	name: "hadamard", sig: "dst, a, b []float32", frame: 72,
+	name: "hadamard", sig: "dst, a, b []float32",
 	doc: `dst[i] = a[i]·b[i], bit-exact with the generic kernel.`,
 	emit: func(g *gen) {
 		g.binaryArgs("a", "b")
@@ -118,7 +117,7 @@ var vecKernels = []kernel{{
 		}, both).emit(g)
 	},
 }, {
-	name: "sigmoidBackward", sig: "dst, delta, act []float32", frame: 72,
+	name: "sigmoidBackward", sig: "dst, delta, act []float32",
 	doc: `dst[i] = delta[i]·(act[i]·(1−act[i])), the generic kernel's roundings
 	(no FMA), so bit-exact. {one} = 1.0.`,
 	emit: func(g *gen) {
@@ -141,7 +140,7 @@ var vecKernels = []kernel{{
 		}, both).emit(g)
 	},
 }, {
-	name: "tanhBackward", sig: "dst, delta, act []float32", frame: 72,
+	name: "tanhBackward", sig: "dst, delta, act []float32",
 	doc: `dst[i] = delta[i]·(1−act[i]²), generic roundings (no FMA), bit-exact.
 	{one} = 1.0.`,
 	emit: func(g *gen) {
@@ -164,7 +163,7 @@ var vecKernels = []kernel{{
 		}, both).emit(g)
 	},
 }, {
-	name: "reluBackward", sig: "dst, delta, act []float32", frame: 72,
+	name: "reluBackward", sig: "dst, delta, act []float32",
 	doc: `dst[i] = delta[i] where 0 < act[i] (ordered compare: NaN act gives 0),
 	else +0. AVX2: the compare makes an all-ones/zero lane mask, ANDed with
 	delta; AVX-512: the compare writes K2 and the zero-masked move keeps
@@ -194,7 +193,7 @@ var vecKernels = []kernel{{
 		}, both).emit(g)
 	},
 }, {
-	name: "relu", sig: "dst, src []float32", frame: 48,
+	name: "relu", sig: "dst, src []float32",
 	doc: `dst[i] = max(src[i], 0) with src as VMAXPS's second (Intel) source,
 	which it returns when either is NaN or both are zero: NaN stays NaN and
 	−0 stays −0, exactly as the generic ` + "`if v < 0 { v = 0 }`" + `. {zero} = 0.`,
@@ -210,7 +209,7 @@ var vecKernels = []kernel{{
 		}, both).emit(g)
 	},
 }, {
-	name: "scale", sig: "alpha float32, x []float32", frame: 32,
+	name: "scale", sig: "alpha float32, x []float32",
 	doc: `x[i] *= alpha (bit-exact). {alpha} = alpha.`,
 	emit: func(g *gen) {
 		g.op("MOVQ", "x_base+8(FP)", "SI")
@@ -230,7 +229,7 @@ var vecKernels = []kernel{{
 		}, nil).emit(g)
 	},
 }, {
-	name: "axpy", sig: "alpha float32, x, y []float32", frame: 56,
+	name: "axpy", sig: "alpha float32, x, y []float32",
 	doc: `y[i] += alpha·x[i] with one FMA (within an ulp of the generic
 	two-step rounding). {alpha} = alpha, SI x, DI y.`,
 	emit: func(g *gen) {
@@ -253,7 +252,7 @@ var vecKernels = []kernel{{
 		}, nil).emit(g)
 	},
 }, {
-	name: "momentum", sig: "p, g, v []float32, lr, mu float32", frame: 80,
+	name: "momentum", sig: "p, g, v []float32, lr, mu float32",
 	doc: `v = mu·v + g; p −= lr·v, one pass, two FMAs per vector:
 		v' = fma(mu, v, g)        VFMADD213PS
 		p' = fma(−lr, v', p)      VFNMADD231PS
@@ -293,7 +292,7 @@ var vecKernels = []kernel{{
 		}.emit(g)
 	},
 }, adamKernel, rmspropKernel, {
-	name: "addBias", sig: "x []float32, cols int, bias []float32", frame: 56,
+	name: "addBias", sig: "x []float32, cols int, bias []float32",
 	doc: `x[r·cols+c] += bias[c], row by row: 4-vector blocks, single vectors,
 	a masked last block ({mask} computed once, from cols mod the lanes).
 	Registers: DI row pointer, SI bias, R10 cols, R9 rows left, CX columns
