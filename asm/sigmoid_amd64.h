@@ -1,5 +1,6 @@
 // Offsets of the exp/sigmoid/tanh constants in ·expConsts (defined, with
-// the meaning and origin of each, in sigmoid_avx2_amd64.s): each constant
+// the meaning and origin of each, in sigmoid_avx2_amd64.s, generated from
+// asm/internal/genvec/consts.go, whose test checks these): each constant
 // is a 32-byte row of 8 equal float32 lanes, so AVX2 code uses a row as a
 // memory operand and AVX-512 code broadcasts its first lane.
 

@@ -4,10 +4,11 @@ package asm
 
 import "github.com/klauspost/cpuid/v2"
 
-// The amd64 element-wise kernels: Go prototypes of the assembly in
-// vec_avx2_amd64.s, vec_avx512_amd64.s (products, backward steps, bias and
-// optimizer updates) and sigmoid_avx2_amd64.s, sigmoid_avx512_amd64.s
-// (sigmoid, fused bias+sigmoid, tanh). Each routine takes its slices already
+// The amd64 element-wise kernels: the assembly in vec_avx2_amd64.s,
+// vec_avx512_amd64.s (products, backward steps, bias and optimizer updates)
+// and sigmoid_avx2_amd64.s, sigmoid_avx512_amd64.s (sigmoid, fused
+// bias+sigmoid, tanh), declared in vec_decl_amd64.go, all written by
+// asm/internal/genvec (vec_gen.go). Each routine takes its slices already
 // validated by the exported wrappers in vec.go: every slice has exactly the
 // length the loop needs (len(dst) or len(x) elements), dst may alias an
 // input exactly. Every routine handles any length: AVX-512 with a K-masked
@@ -121,94 +122,3 @@ func newAdamConsts(h AdamParams) adamConsts {
 		lr: h.LR, eps: h.Eps,
 	}
 }
-
-// AVX2+FMA kernels (vec_avx2_amd64.s, sigmoid_avx2_amd64.s).
-
-//go:noescape
-func hadamardAVX2(dst, a, b []float32)
-
-//go:noescape
-func sigmoidBackwardAVX2(dst, delta, act []float32)
-
-//go:noescape
-func tanhBackwardAVX2(dst, delta, act []float32)
-
-//go:noescape
-func reluBackwardAVX2(dst, delta, act []float32)
-
-//go:noescape
-func reluAVX2(dst, src []float32)
-
-//go:noescape
-func addBiasAVX2(x []float32, cols int, bias []float32)
-
-//go:noescape
-func colSumsAVX2(dst []float32, alpha float32, x []float32, rows, cols int)
-
-//go:noescape
-func axpyAVX2(alpha float32, x, y []float32)
-
-//go:noescape
-func scaleAVX2(alpha float32, x []float32)
-
-//go:noescape
-func momentumAVX2(p, g, v []float32, lr, mu float32)
-
-//go:noescape
-func adamAVX2(p, g, m, v []float32, c adamConsts)
-
-//go:noescape
-func rmspropAVX2(p, g, v []float32, lr, rho, omr, eps float32)
-
-//go:noescape
-func sigmoidAVX2(dst, src []float32)
-
-//go:noescape
-func biasSigmoidAVX2(x []float32, cols int, bias []float32)
-
-//go:noescape
-func tanhAVX2(dst, src []float32)
-
-// AVX-512 kernels (vec_avx512_amd64.s, sigmoid_avx512_amd64.s).
-
-//go:noescape
-func hadamardAVX512(dst, a, b []float32)
-
-//go:noescape
-func sigmoidBackwardAVX512(dst, delta, act []float32)
-
-//go:noescape
-func tanhBackwardAVX512(dst, delta, act []float32)
-
-//go:noescape
-func reluBackwardAVX512(dst, delta, act []float32)
-
-//go:noescape
-func reluAVX512(dst, src []float32)
-
-//go:noescape
-func addBiasAVX512(x []float32, cols int, bias []float32)
-
-//go:noescape
-func colSumsAVX512(dst []float32, alpha float32, x []float32, rows, cols int)
-
-//go:noescape
-func axpyAVX512(alpha float32, x, y []float32)
-
-//go:noescape
-func scaleAVX512(alpha float32, x []float32)
-
-//go:noescape
-func momentumAVX512(p, g, v []float32, lr, mu float32)
-
-//go:noescape
-func adamAVX512(p, g, m, v []float32, c adamConsts)
-
-//go:noescape
-func sigmoidAVX512(dst, src []float32)
-
-//go:noescape
-func biasSigmoidAVX512(x []float32, cols int, bias []float32)
-
-//go:noescape
-func tanhAVX512(dst, src []float32)

@@ -1,0 +1,41 @@
+package main
+
+// expConst is one row of ·expConsts: a float32 constant of the exp,
+// sigmoid and tanh kernels, repeated over 8 lanes (32 bytes) so AVX2 code
+// reads the row as a memory operand and AVX-512 code broadcasts its first
+// lane. Its offset, 32·index, is named in sigmoid_amd64.h (a test checks
+// the two agree).
+type expConst struct {
+	name string
+	bits uint32
+	doc  string
+}
+
+var expConsts = []expConst{
+	{"EXP_SIGN", 0x80000000, `sign bit: x | sign = −|x|`},
+	{"EXP_NEGLIM", 0xc2e00000, `−112.0: clamp of z = −|x|; exp(−112) < 2^−161 rounds to 0, so every x ≤ −103.98 (where σ rounds to 0) still gives exactly 0`},
+	{"EXP_LOG2E", 0x3fb8aa3b, `log2(e) rounded to float32`},
+	{"EXP_MAGIC", 0x4b400000, `1.5·2^23: z·log2e + magic rounds z·log2e to an integer n kept in the low mantissa bits`},
+	{"EXP_LN2HI", 0x3f317200, `ln2_hi = 0x1.62e4p-1 (Cody–Waite high part, 15 significant bits, so n·ln2_hi is exact for |n| < 2^8)`},
+	{"EXP_LN2LO", 0x35bfbe8e, `ln2_lo = 0x1.7f7d1cp-20 (ln2 − ln2_hi, rounded to float32)`},
+	{"EXP_C0", 0x3c072010, `0x1.0e4020p-7  r^5 coefficient  (exp(r) ≈ 1 + C4·r + C3·r² + C2·r³ + C1·r⁴ + C0·r⁵ on |r| ≤ ln2/2: the`},
+	{"EXP_C1", 0x3d2b9f17, `0x1.573e2ep-5  r^4               minimax polynomial of ARM optimized-routines' v_expf / ggml_v_expf,`},
+	{"EXP_C2", 0x3e2aaf33, `0x1.555e66p-3  r^3               approximation error 1.16e-7 relative, measured in float64)`},
+	{"EXP_C3", 0x3efffedb, `0x1.fffdb6p-2  r^2`},
+	{"EXP_C4", 0x3f7ffff6, `0x1.ffffecp-1  r^1`},
+	{"EXP_ONE", 0x3f800000, `1.0 (also 127<<23, the exponent bias as an integer)`},
+	{"EXP_BIAS64", 0x5f800000, `(127+64)<<23: exponent bits of 2^(n+64), normal for every n in [−162, 0]`},
+	{"EXP_TWOM64", 0x1f800000, `2^−64: undoes the +64 above in a single rounding (into subnormals if need be)`},
+	{"TANH_NEGLIM", 0xc1200000, `−10.0: tanh clamp of −|x|, tanh(10) = 1 − 4e−9 rounds to 1`},
+	{"EXP_TWO", 0x40000000, `2.0`},
+	{"EXP_ABS", 0x7fffffff, `all bits but the sign`},
+	{"SIG_LIM", 0x42d00000, `104.0: AVX-512 sigmoid clamps x to [−104, 104]; σ(−104) < 2^−150 rounds to 0, σ(104) to 1`},
+	{"SIG_NEGLIM", 0xc2d00000, `−104.0`},
+	{"SIG_NLOG2E", 0xbfb8aa3b, `−log2(e): n = round(−x·log2e)`},
+	{"SIG_S0", 0xac072010, `−C0·2^−32  (AVX-512 sigmoid: exp(−r')·2^−32 = Σ S_k·r'^(5−k) with r' = −r, so odd`},
+	{"SIG_S1", 0x2d2b9f17, ` C1·2^−32   powers change sign; the 2^−32 scale is exact and keeps 2^−32·(1+e^(−x))`},
+	{"SIG_S2", 0xae2aaf33, `−C2·2^−32   normal over the whole clamped range)`},
+	{"SIG_S3", 0x2efffedb, ` C3·2^−32`},
+	{"SIG_S4", 0xaf7ffff6, `−C4·2^−32`},
+	{"SIG_S5", 0x2f800000, ` 2^−32`},
+}
