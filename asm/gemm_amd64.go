@@ -75,7 +75,7 @@ func setGemmAVX2(k *kernelSet) {
 	k.gemm = gemmAVX2Strategies
 	k.packSize = gemmAVX2.packSize
 	k.swapSize = swapSizeAVX2
-	k.swapNT, k.transpose = swapNTAVX2, transposeScalar
+	k.swapNT, k.transpose = swapNTAVX2, transposeAVX2
 	k.rowGrain, k.colGrain = gemmAVX2.mr, gemmAVX2.nr
 	k.sharedB = gemmAVX2
 }
