@@ -28,6 +28,9 @@ package asm
 // tile is 48 KiB at KC=384 — all of a Xeon's L1D. Packing A (rather than reading it in place
 // with its row stride) also removes the L1 set conflicts of power-of-two
 // leading dimensions, where all MR rows of the panel map to the same sets.
+// A path may take BLIS's order where B is read in place and its block is
+// larger than L2 can hold beside the rest (columnsInPlaceB, blockColumns):
+// then ir-outside-jr would fetch all of B from L3 once per A panel.
 //
 // blocked works on a sub-range of rows and columns of C so that a
 // multi-threaded caller can split the work, each worker with its own
@@ -53,6 +56,10 @@ type gemmConfig struct {
 	readAInPlace func(n, lda int) bool
 	// inPlaceB: read whole column panels of a non-transposed B in place.
 	inPlaceB bool
+	// columnsInPlaceB: when B is read in place and its KC×NC block holds
+	// at least this many floats, loop over B's micro-panels outside A's
+	// (blockColumns), all of A's panels packed at once (0: never).
+	columnsInPlaceB int
 	// smallM: products with a non-transposed A of at most this many rows
 	// go to smallGemm (0: never). From mr rows on, the blocked path has
 	// whole tiles, whose fused beta·C differs from smallGemm's in the last
@@ -75,10 +82,15 @@ func evenBlock(k, kc int) int {
 }
 
 // packSize returns the Workspace floats gemm needs: one zero-padded A
-// panel plus one scratch tile, and the B block.
+// panel (with columnsInPlaceB, all of A's panels when B may be read in
+// place) plus one scratch tile, and the B block.
 func (g *gemmConfig) packSize(m, n, k int) (a, b int) {
 	kc := min(k, g.kc)
-	a = g.mr*kc + g.mr*g.nr
+	rows := g.mr
+	if g.columnsInPlaceB > 0 {
+		rows = max(rows, roundUpTo(min(m, inPlaceBMaxRows), g.mr))
+	}
+	a = rows*kc + g.mr*g.nr
 	b = kc * roundUpTo(min(n, g.nc), g.nr)
 	return a, b
 }
@@ -116,6 +128,11 @@ func (g *gemmConfig) blocked(packA, packB []float32, transA, transB bool,
 				g.packB(packB, transB, b, ldb, pc, jc, kc, nc, nr)
 			} else if e := nc / nr * nr; e < nc {
 				g.packB(packB[e*kc:], transB, b, ldb, pc, jc+e, kc, nc-e, nr)
+			}
+			if inPlaceB && g.columnsInPlaceB > 0 && kc*nc >= g.columnsInPlaceB {
+				g.blockColumns(packA, packB, transA, i0, i1, j1-j0, jc, nc, pc, kc,
+					alpha, a, lda, b, ldb, beta, c, ldc)
+				continue
 			}
 			g.blockTiles(packA, packB, inPlaceB, transA, i0, i1, j1-j0, jc, nc, pc, kc,
 				alpha, a, lda, b, ldb, beta, c, ldc)
@@ -164,6 +181,56 @@ func (g *gemmConfig) blockTiles(packA, bp []float32, inPlaceB, transA bool,
 	}
 }
 
+// blockColumns is blockTiles for a B read in place (its last, partial
+// panel packed at bp[jr·kc]), with the loops the other way round: all of
+// A's micro-panels for the k block are packed first (at most
+// inPlaceBMaxRows rows: an L2-sized block), then each B micro-panel meets
+// every A panel in turn. B's panel then comes from memory once and stays
+// in L1, where blockTiles reads all of B once per A panel — a weight
+// gradient's B is the layer's input (784 KB at batch 256 for 784 inputs),
+// past a Zen 3 L2. The tiles and their k blocks are blockTiles', so the
+// bits are too.
+func (g *gemmConfig) blockColumns(packA, bp []float32, transA bool,
+	i0, i1, width, jc, nc, pc, kc int, alpha float32,
+	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	mr, nr := g.mr, g.nr
+	tile := packA[len(packA)-mr*nr:]
+	bet := beta
+	if pc > 0 {
+		bet = 1
+	}
+	inPlaceA := !transA && g.readAInPlace != nil && g.readAInPlace(width, lda)
+	for ic := i0; ic < i1; ic += mr {
+		if nrows := min(mr, i1-ic); !inPlaceA || nrows < mr {
+			g.packA(packA[(ic-i0)*kc:], transA, a, lda, ic, pc, nrows, kc, mr)
+		}
+	}
+	for jr := 0; jr < nc; jr += nr {
+		ncols := min(nr, nc-jr)
+		bpj, csb := &bp[jr*kc], nr
+		if ncols == nr {
+			bpj, csb = &b[pc*ldb+jc+jr], ldb
+		}
+		for ic := i0; ic < i1; ic += mr {
+			nrows := min(mr, i1-ic)
+			ap, rsa, csa := &packA[(ic-i0)*kc], 1, mr
+			if inPlaceA && nrows == mr {
+				ap, rsa, csa = &a[ic*lda+pc], lda, 1
+			}
+			cOff := ic*ldc + jc + jr
+			if nrows == mr && ncols == nr {
+				g.kernel(kc, ap, rsa, csa, bpj, csb, &c[cOff], ldc, alpha, bet)
+				continue
+			}
+			g.kernel(kc, ap, rsa, csa, bpj, csb, &tile[0], nr, alpha, 0)
+			storeTile(c[cOff:], ldc, tile, nr, nrows, ncols, bet)
+		}
+	}
+}
+
+// inPlaceBMaxRows is the most rows of C for which inPlaceBPays.
+const inPlaceBMaxRows = 128
+
 // inPlaceBPays reports whether the kernels should read the panels of a
 // non-transposed B in place rather than packed: when few row panels (m ≤
 // 128: at most 11 of 12 rows, 22 of 6) reuse each B panel, so the copy is poorly
@@ -174,7 +241,7 @@ func (g *gemmConfig) blockTiles(packA, bp []float32, inPlaceB, transA bool,
 // 6–70% faster on AVX-512 and 4–38% on AVX2; from 200 rows on (17
 // panels of 12) packing won by 5–17%.
 func inPlaceBPays(m, ldb int) bool {
-	return m <= 128 && ldb%1024 != 0
+	return m <= inPlaceBMaxRows && ldb%1024 != 0
 }
 
 // packFunc packs a block of op(A) (or op(B)) into micro-panels; see
