@@ -83,12 +83,14 @@ func evenBlock(k, kc int) int {
 
 // packSize returns the Workspace floats gemm needs: one zero-padded A
 // panel (with columnsInPlaceB, all of A's panels when B may be read in
-// place) plus one scratch tile, and the B block.
+// place) plus one scratch tile, and the B block. The A block is sized for
+// m or n rows, whichever is more: a product computed as its transpose
+// (gemmSwappedNT) has them the other way round.
 func (g *gemmConfig) packSize(m, n, k int) (a, b int) {
 	kc := min(k, g.kc)
 	rows := g.mr
 	if g.columnsInPlaceB > 0 {
-		rows = max(rows, roundUpTo(min(m, inPlaceBMaxRows), g.mr))
+		rows = max(rows, roundUpTo(min(max(m, n), inPlaceBMaxRows), g.mr))
 	}
 	a = rows*kc + g.mr*g.nr
 	b = kc * roundUpTo(min(n, g.nc), g.nr)

@@ -3,6 +3,9 @@ package asm
 import (
 	"fmt"
 	"testing"
+	"unsafe"
+
+	"github.com/stretchr/testify/require"
 )
 
 // stepShape is one product of a 784-128-64-10 training step (samples as
@@ -67,4 +70,35 @@ func benchStepShape(b *testing.B, s stepShape) {
 		}
 	}
 	b.ReportMetric(2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
+}
+
+// TestReserveCoversStepShapes: after Reserve(m, n, k), the products of a
+// training step (on every path, whatever strategy computes them: swapped,
+// column order, small-m) grow no Workspace buffer, so their first call
+// allocates nothing either (AllocsPerRun's warm-up run would hide that).
+func TestReserveCoversStepShapes(t *testing.T) {
+	forEachPath(t, func(t *testing.T, path string) {
+		for _, batch := range []int{1, 4, 32, 256} {
+			for _, s := range stepShapes(batch) {
+				ws := NewWorkspace()
+				ws.Reserve(s.m, s.n, s.k)
+				before := workspaceBuffers(ws)
+				a, b, c := make([]float32, s.m*s.k), make([]float32, s.k*s.n), make([]float32, s.m*s.n)
+				require.NoError(t, Sgemm(ws, s.transA, s.transB, s.m, s.n, s.k, s.alpha, a, s.lda, b, s.ldb, s.beta, c, s.n))
+				require.Equal(t, before, workspaceBuffers(ws), "batch %d %s: a buffer grew", batch, s.name)
+			}
+		}
+	})
+}
+
+// workspaceBuffers is the first element's address and the length of each
+// of ws's buffers (0 for an empty one).
+func workspaceBuffers(ws *Workspace) [3][2]uintptr {
+	var out [3][2]uintptr
+	for i, buf := range [][]float32{ws.packA, ws.packB, ws.swapped} {
+		if len(buf) > 0 {
+			out[i] = [2]uintptr{uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf))}
+		}
+	}
+	return out
 }
