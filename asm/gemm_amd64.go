@@ -58,6 +58,10 @@ func sgemmKernelAVX2(k int, a *float32, rsa, csa int, b *float32, csb int,
 	c *float32, ldc int, alpha, beta float32)
 
 //go:noescape
+func sgemmTilesAVX2(k int, a *float32, rsa, csa, astep int, b *float32, csb, bstep int,
+	c *float32, ldc, cstep int, alpha, beta float32, tiles int)
+
+//go:noescape
 func sgemmKernelAVX512(k int, a *float32, rsa, csa int, b *float32, csb int,
 	c *float32, ldc int, alpha, beta float32)
 
@@ -66,7 +70,7 @@ func sgemmSkinnyAVX512(k int, a *float32, rsa, csa int, b *float32, csb int,
 	c *float32, ldc int, alpha, beta float32, rows, cols int)
 
 var (
-	gemmAVX2 = &gemmConfig{mr: 6, nr: 16, kc: 256, nc: 3072, kernel: sgemmKernelAVX2,
+	gemmAVX2 = &gemmConfig{mr: 6, nr: 16, kc: 256, nc: 3072, kernel: sgemmKernelAVX2, tiles: sgemmTilesAVX2,
 		packA: packAAVX2, packB: packBAVX2, readAInPlace: alwaysInPlace, inPlaceB: true, columnsInPlaceB: 64 << 10,
 		smallM: smallMAVX2, small: (*gemmConfig).smallGemm}
 	gemmAVX512 = &gemmConfig{mr: 12, nr: 32, kc: 384, nc: 768, kernel: sgemmKernelAVX512,

@@ -44,13 +44,20 @@ package asm
 type gemmKernel func(k int, a *float32, rsa, csa int, b *float32, csb int,
 	c *float32, ldc int, alpha, beta float32)
 
+// gemmTiles computes tiles ≥ 1 whole MR×NR tiles as gemmKernel does, tile
+// t on A at a + t·astep, B at b + t·bstep and C at c + t·cstep (floats): a
+// row or a column of tiles in one call.
+type gemmTiles func(k int, a *float32, rsa, csa, astep int, b *float32, csb, bstep int,
+	c *float32, ldc, cstep int, alpha, beta float32, tiles int)
+
 // gemmConfig is one path's register tile, cache blocking and kernel.
 type gemmConfig struct {
 	mr, nr int // register tile
 	kc, nc int // cache blocks (nc a multiple of nr)
 	kernel gemmKernel
-	packA  packFunc // one MR-tall micro-panel of op(A)
-	packB  packFunc // a KC×NC block of op(B)
+	tiles  gemmTiles // whole tiles in a row or column (nil: kernel per tile)
+	packA  packFunc  // one MR-tall micro-panel of op(A)
+	packB  packFunc  // a KC×NC block of op(B)
 	// readAInPlace reports whether whole row panels of a non-transposed A
 	// are read in place for a product n columns wide (nil: always packed).
 	readAInPlace func(n, lda int) bool
@@ -166,7 +173,16 @@ func (g *gemmConfig) blockTiles(packA, bp []float32, inPlaceB, transA bool,
 		} else {
 			g.packA(packA, transA, a, lda, ic, pc, nrows, kc, mr)
 		}
-		for jr := 0; jr < nc; jr += nr {
+		jr := 0
+		if whole := nc / nr; g.tiles != nil && nrows == mr && whole > 0 {
+			bpj, csb, bstep := &bp[0], nr, nr*kc
+			if inPlaceB {
+				bpj, csb, bstep = &b[pc*ldb+jc], ldb, nr
+			}
+			g.tiles(kc, ap, rsa, csa, 0, bpj, csb, bstep, &c[ic*ldc+jc], ldc, nr, alpha, bet, whole)
+			jr = whole * nr
+		}
+		for ; jr < nc; jr += nr {
 			ncols := min(nr, nc-jr)
 			bpj, csb := &bp[jr*kc], nr
 			if inPlaceB && ncols == nr {
@@ -213,7 +229,16 @@ func (g *gemmConfig) blockColumns(packA, bp []float32, transA bool,
 		if ncols == nr {
 			bpj, csb = &b[pc*ldb+jc+jr], ldb
 		}
-		for ic := i0; ic < i1; ic += mr {
+		ic := i0
+		if whole := (i1 - i0) / mr; g.tiles != nil && ncols == nr && whole > 0 {
+			ap, rsa, csa, astep := &packA[0], 1, mr, mr*kc
+			if inPlaceA {
+				ap, rsa, csa, astep = &a[i0*lda+pc], lda, 1, mr*lda
+			}
+			g.tiles(kc, ap, rsa, csa, astep, bpj, csb, 0, &c[i0*ldc+jc+jr], ldc, mr*ldc, alpha, bet, whole)
+			ic += whole * mr
+		}
+		for ; ic < i1; ic += mr {
 			nrows := min(mr, i1-ic)
 			ap, rsa, csa := &packA[(ic-i0)*kc], 1, mr
 			if inPlaceA && nrows == mr {
