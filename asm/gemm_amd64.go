@@ -23,13 +23,15 @@ package asm
 // (inPlaceBPays) — the shapes of a layer's forward product at small batch
 // and of its weight gradient. The AVX2 path reads a
 // non-transposed A in place (6 rows fit L1's 12 ways even at a power-of-two
-// lda), copies columns of a transposed A and rows of B with VMASKMOVPS
-// and transposes 8×8 blocks of a transposed B in registers
-// (gemm_pack_avx2_amd64.s). Where it reads B in place and B's block is
-// past 256 KiB (a weight gradient's input at batch 256: 256×784), it
-// loops over B's micro-panels outside A's (columnsInPlaceB), so the block
-// is fetched once rather than once per 6-row panel of A: on a Zen 3
-// (512 KiB L2) 784 KB of inputs did not stay in L2 between panels.
+// lda), copies columns of a transposed A and rows of B with masked loads
+// and plain stores (a masked store is microcoded on AMD Zen), transposes
+// 8×8 blocks of a transposed B in registers (gemm_pack_avx2_amd64.s), and
+// runs a row of whole tiles in one kernel call (sgemmTilesAVX2). Where it
+// reads B in place and B's block is past 256 KiB (a weight gradient's
+// input at batch 256: 256×784), it loops over B's micro-panels outside
+// A's (columnsInPlaceB), so the block is fetched once rather than once per
+// 6-row panel of A: on a Zen 3 (512 KiB L2) 784 KB of inputs did not stay
+// in L2 between panels. Figures: asm/TUNING.md.
 //
 // Cache sizes of the machine this was tuned on (Intel(R) Xeon(R) Processor,
 // Sapphire/Emerald Rapids class under KVM, per core: L1D 48 KiB, L2 2 MiB,
