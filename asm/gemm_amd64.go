@@ -23,9 +23,15 @@ package asm
 // (inPlaceBPays) — the shapes of a layer's forward product at small batch
 // and of its weight gradient. The AVX2 path reads a
 // non-transposed A in place (6 rows fit L1's 12 ways even at a power-of-two
-// lda), copies columns of a transposed A and rows of B with VMASKMOVPS
-// and transposes 8×8 blocks of a transposed B in registers
-// (gemm_pack_avx2_amd64.s).
+// lda), copies columns of a transposed A and rows of B with masked loads
+// and plain stores (a masked store is microcoded on AMD Zen), transposes
+// 8×8 blocks of a transposed B in registers (gemm_pack_avx2_amd64.s), and
+// runs a row of whole tiles in one kernel call (sgemmTilesAVX2). Where it
+// reads B in place and B's block is past 256 KiB (a weight gradient's
+// input at batch 256: 256×784), it loops over B's micro-panels outside
+// A's (columnsInPlaceB), so the block is fetched once rather than once per
+// 6-row panel of A: on a Zen 3 (512 KiB L2) 784 KB of inputs did not stay
+// in L2 between panels. Figures: asm/TUNING.md.
 //
 // Cache sizes of the machine this was tuned on (Intel(R) Xeon(R) Processor,
 // Sapphire/Emerald Rapids class under KVM, per core: L1D 48 KiB, L2 2 MiB,
@@ -54,6 +60,10 @@ func sgemmKernelAVX2(k int, a *float32, rsa, csa int, b *float32, csb int,
 	c *float32, ldc int, alpha, beta float32)
 
 //go:noescape
+func sgemmTilesAVX2(k int, a *float32, rsa, csa, astep int, b *float32, csb, bstep int,
+	c *float32, ldc, cstep int, alpha, beta float32, tiles int)
+
+//go:noescape
 func sgemmKernelAVX512(k int, a *float32, rsa, csa int, b *float32, csb int,
 	c *float32, ldc int, alpha, beta float32)
 
@@ -62,8 +72,8 @@ func sgemmSkinnyAVX512(k int, a *float32, rsa, csa int, b *float32, csb int,
 	c *float32, ldc int, alpha, beta float32, rows, cols int)
 
 var (
-	gemmAVX2 = &gemmConfig{mr: 6, nr: 16, kc: 256, nc: 3072, kernel: sgemmKernelAVX2,
-		packA: packAAVX2, packB: packBAVX2, readAInPlace: alwaysInPlace, inPlaceB: true,
+	gemmAVX2 = &gemmConfig{mr: 6, nr: 16, kc: 256, nc: 3072, kernel: sgemmKernelAVX2, tiles: sgemmTilesAVX2,
+		packA: packAAVX2, packB: packBAVX2, readAInPlace: alwaysInPlace, inPlaceB: true, columnsInPlaceB: 64 << 10,
 		smallM: smallMAVX2, small: (*gemmConfig).smallGemm}
 	gemmAVX512 = &gemmConfig{mr: 12, nr: 32, kc: 384, nc: 768, kernel: sgemmKernelAVX512,
 		packA: packAAVX512, packB: packBAVX512, readAInPlace: inPlaceAPays, inPlaceB: true,
@@ -75,7 +85,7 @@ func setGemmAVX2(k *kernelSet) {
 	k.gemm = gemmAVX2Strategies
 	k.packSize = gemmAVX2.packSize
 	k.swapSize = swapSizeAVX2
-	k.swapNT, k.transpose = swapNTAVX2, transposeScalar
+	k.swapNT, k.transpose = swapNTAVX2, transposeAVX2
 	k.rowGrain, k.colGrain = gemmAVX2.mr, gemmAVX2.nr
 	k.sharedB = gemmAVX2
 }

@@ -28,6 +28,9 @@ package asm
 // tile is 48 KiB at KC=384 — all of a Xeon's L1D. Packing A (rather than reading it in place
 // with its row stride) also removes the L1 set conflicts of power-of-two
 // leading dimensions, where all MR rows of the panel map to the same sets.
+// A path may take BLIS's order where B is read in place and its block is
+// larger than L2 can hold beside the rest (columnsInPlaceB, blockColumns):
+// then ir-outside-jr would fetch all of B from L3 once per A panel.
 //
 // blocked works on a sub-range of rows and columns of C so that a
 // multi-threaded caller can split the work, each worker with its own
@@ -41,18 +44,29 @@ package asm
 type gemmKernel func(k int, a *float32, rsa, csa int, b *float32, csb int,
 	c *float32, ldc int, alpha, beta float32)
 
+// gemmTiles computes tiles ≥ 1 whole MR×NR tiles as gemmKernel does, tile
+// t on A at a + t·astep, B at b + t·bstep and C at c + t·cstep (floats): a
+// row or a column of tiles in one call.
+type gemmTiles func(k int, a *float32, rsa, csa, astep int, b *float32, csb, bstep int,
+	c *float32, ldc, cstep int, alpha, beta float32, tiles int)
+
 // gemmConfig is one path's register tile, cache blocking and kernel.
 type gemmConfig struct {
 	mr, nr int // register tile
 	kc, nc int // cache blocks (nc a multiple of nr)
 	kernel gemmKernel
-	packA  packFunc // one MR-tall micro-panel of op(A)
-	packB  packFunc // a KC×NC block of op(B)
+	tiles  gemmTiles // whole tiles in a row or column (nil: kernel per tile)
+	packA  packFunc  // one MR-tall micro-panel of op(A)
+	packB  packFunc  // a KC×NC block of op(B)
 	// readAInPlace reports whether whole row panels of a non-transposed A
 	// are read in place for a product n columns wide (nil: always packed).
 	readAInPlace func(n, lda int) bool
 	// inPlaceB: read whole column panels of a non-transposed B in place.
 	inPlaceB bool
+	// columnsInPlaceB: when B is read in place and its KC×NC block holds
+	// at least this many floats, loop over B's micro-panels outside A's
+	// (blockColumns), all of A's panels packed at once (0: never).
+	columnsInPlaceB int
 	// smallM: products with a non-transposed A of at most this many rows
 	// go to smallGemm (0: never). From mr rows on, the blocked path has
 	// whole tiles, whose fused beta·C differs from smallGemm's in the last
@@ -75,10 +89,17 @@ func evenBlock(k, kc int) int {
 }
 
 // packSize returns the Workspace floats gemm needs: one zero-padded A
-// panel plus one scratch tile, and the B block.
+// panel (with columnsInPlaceB, all of A's panels when B may be read in
+// place) plus one scratch tile, and the B block. The A block is sized for
+// m or n rows, whichever is more: a product computed as its transpose
+// (gemmSwappedNT) has them the other way round.
 func (g *gemmConfig) packSize(m, n, k int) (a, b int) {
 	kc := min(k, g.kc)
-	a = g.mr*kc + g.mr*g.nr
+	rows := g.mr
+	if g.columnsInPlaceB > 0 {
+		rows = max(rows, roundUpTo(min(max(m, n), inPlaceBMaxRows), g.mr))
+	}
+	a = rows*kc + g.mr*g.nr
 	b = kc * roundUpTo(min(n, g.nc), g.nr)
 	return a, b
 }
@@ -117,6 +138,11 @@ func (g *gemmConfig) blocked(packA, packB []float32, transA, transB bool,
 			} else if e := nc / nr * nr; e < nc {
 				g.packB(packB[e*kc:], transB, b, ldb, pc, jc+e, kc, nc-e, nr)
 			}
+			if inPlaceB && g.columnsInPlaceB > 0 && kc*nc >= g.columnsInPlaceB {
+				g.blockColumns(packA, packB, transA, i0, i1, j1-j0, jc, nc, pc, kc,
+					alpha, a, lda, b, ldb, beta, c, ldc)
+				continue
+			}
 			g.blockTiles(packA, packB, inPlaceB, transA, i0, i1, j1-j0, jc, nc, pc, kc,
 				alpha, a, lda, b, ldb, beta, c, ldc)
 		}
@@ -147,7 +173,16 @@ func (g *gemmConfig) blockTiles(packA, bp []float32, inPlaceB, transA bool,
 		} else {
 			g.packA(packA, transA, a, lda, ic, pc, nrows, kc, mr)
 		}
-		for jr := 0; jr < nc; jr += nr {
+		jr := 0
+		if whole := nc / nr; g.tiles != nil && nrows == mr && whole > 0 {
+			bpj, csb, bstep := &bp[0], nr, nr*kc
+			if inPlaceB {
+				bpj, csb, bstep = &b[pc*ldb+jc], ldb, nr
+			}
+			g.tiles(kc, ap, rsa, csa, 0, bpj, csb, bstep, &c[ic*ldc+jc], ldc, nr, alpha, bet, whole)
+			jr = whole * nr
+		}
+		for ; jr < nc; jr += nr {
 			ncols := min(nr, nc-jr)
 			bpj, csb := &bp[jr*kc], nr
 			if inPlaceB && ncols == nr {
@@ -164,6 +199,65 @@ func (g *gemmConfig) blockTiles(packA, bp []float32, inPlaceB, transA bool,
 	}
 }
 
+// blockColumns is blockTiles for a B read in place (its last, partial
+// panel packed at bp[jr·kc]), with the loops the other way round: all of
+// A's micro-panels for the k block are packed first (at most
+// inPlaceBMaxRows rows: an L2-sized block), then each B micro-panel meets
+// every A panel in turn. B's panel then comes from memory once and stays
+// in L1, where blockTiles reads all of B once per A panel — a weight
+// gradient's B is the layer's input (784 KB at batch 256 for 784 inputs),
+// past a Zen 3 L2. The tiles and their k blocks are blockTiles', so the
+// bits are too.
+func (g *gemmConfig) blockColumns(packA, bp []float32, transA bool,
+	i0, i1, width, jc, nc, pc, kc int, alpha float32,
+	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	mr, nr := g.mr, g.nr
+	tile := packA[len(packA)-mr*nr:]
+	bet := beta
+	if pc > 0 {
+		bet = 1
+	}
+	inPlaceA := !transA && g.readAInPlace != nil && g.readAInPlace(width, lda)
+	for ic := i0; ic < i1; ic += mr {
+		if nrows := min(mr, i1-ic); !inPlaceA || nrows < mr {
+			g.packA(packA[(ic-i0)*kc:], transA, a, lda, ic, pc, nrows, kc, mr)
+		}
+	}
+	for jr := 0; jr < nc; jr += nr {
+		ncols := min(nr, nc-jr)
+		bpj, csb := &bp[jr*kc], nr
+		if ncols == nr {
+			bpj, csb = &b[pc*ldb+jc+jr], ldb
+		}
+		ic := i0
+		if whole := (i1 - i0) / mr; g.tiles != nil && ncols == nr && whole > 0 {
+			ap, rsa, csa, astep := &packA[0], 1, mr, mr*kc
+			if inPlaceA {
+				ap, rsa, csa, astep = &a[i0*lda+pc], lda, 1, mr*lda
+			}
+			g.tiles(kc, ap, rsa, csa, astep, bpj, csb, 0, &c[i0*ldc+jc+jr], ldc, mr*ldc, alpha, bet, whole)
+			ic += whole * mr
+		}
+		for ; ic < i1; ic += mr {
+			nrows := min(mr, i1-ic)
+			ap, rsa, csa := &packA[(ic-i0)*kc], 1, mr
+			if inPlaceA && nrows == mr {
+				ap, rsa, csa = &a[ic*lda+pc], lda, 1
+			}
+			cOff := ic*ldc + jc + jr
+			if nrows == mr && ncols == nr {
+				g.kernel(kc, ap, rsa, csa, bpj, csb, &c[cOff], ldc, alpha, bet)
+				continue
+			}
+			g.kernel(kc, ap, rsa, csa, bpj, csb, &tile[0], nr, alpha, 0)
+			storeTile(c[cOff:], ldc, tile, nr, nrows, ncols, bet)
+		}
+	}
+}
+
+// inPlaceBMaxRows is the most rows of C for which inPlaceBPays.
+const inPlaceBMaxRows = 128
+
 // inPlaceBPays reports whether the kernels should read the panels of a
 // non-transposed B in place rather than packed: when few row panels (m ≤
 // 128: at most 11 of 12 rows, 22 of 6) reuse each B panel, so the copy is poorly
@@ -174,7 +268,7 @@ func (g *gemmConfig) blockTiles(packA, bp []float32, inPlaceB, transA bool,
 // 6–70% faster on AVX-512 and 4–38% on AVX2; from 200 rows on (17
 // panels of 12) packing won by 5–17%.
 func inPlaceBPays(m, ldb int) bool {
-	return m <= 128 && ldb%1024 != 0
+	return m <= inPlaceBMaxRows && ldb%1024 != 0
 }
 
 // packFunc packs a block of op(A) (or op(B)) into micro-panels; see

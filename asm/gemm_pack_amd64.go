@@ -78,7 +78,7 @@ var zeroSteps [512]float32
 // partial last panel).
 func packAAVX2(dst []float32, trans bool, a []float32, lda, i0, p0, mc, kc, mr int) {
 	if trans {
-		sgemmPackNAVX2(&dst[0], &a[p0*lda+i0], lda, kc, mr, min(mc, 8), max(mc-8, 0), min(mr, 8), max(mr-8, 0))
+		packStepsAVX2(dst, a[p0*lda+i0:], lda, kc, mr, mc)
 		return
 	}
 	packPanelsA(dst, trans, a, lda, i0, p0, mc, kc, mr)
@@ -97,7 +97,7 @@ func packBAVX2(dst []float32, trans bool, b []float32, ldb, p0, j0, kc, nc, nr i
 	}
 	for jr := 0; jr < nc; jr += nr {
 		cols := min(nr, nc-jr)
-		sgemmPackNAVX2(&dst[jr*kc], &b[p0*ldb+j0+jr], ldb, kc, nr, min(cols, 8), max(cols-8, 0), min(nr, 8), max(nr-8, 0))
+		packStepsAVX2(dst[jr*kc:], b[p0*ldb+j0+jr:], ldb, kc, nr, cols)
 	}
 }
 
@@ -135,8 +135,21 @@ func packTransposedAVX2(dst, src []float32, ld, rows, kc, w int) {
 //go:noescape
 func sgemmPackT8AVX2(dst, src *float32, ld, blocks, dstride int)
 
+// packStepsAVX2 copies k steps of n ≤ w contiguous floats (stride ld in
+// src) into a zero-padded micro-panel of width w ≤ 16: dst[p·w+j] =
+// src[p·ld+j]. All steps but the last ⌈stored/w⌉−1 store whole YMMs (see
+// sgemmPackNAVX2), which run at most into the next steps' slots.
+func packStepsAVX2(dst, src []float32, ld, k, w, n int) {
+	stored := 8
+	if w > 8 {
+		stored = 16
+	}
+	plain := max(0, k-(stored+w-1)/w+1)
+	sgemmPackNAVX2(&dst[0], &src[0], ld, k, w, min(n, 8), max(n-8, 0), min(w, 8), max(w-8, 0), plain)
+}
+
 //go:noescape
-func sgemmPackNAVX2(dst, src *float32, ld, k, w, l0, l1, s0, s1 int)
+func sgemmPackNAVX2(dst, src *float32, ld, k, w, l0, l1, s0, s1, plain int)
 
 //go:noescape
 func sgemmPackTAVX512(dst, src *float32, ld, rows, k, dstride int)

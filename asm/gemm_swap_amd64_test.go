@@ -123,6 +123,31 @@ func TestTranspose(t *testing.T) {
 	}
 }
 
+// TestTransposeAVX2: the AVX2 transpose matches the Go one for sizes 0, 1,
+// primes and on and off multiples of its 8×8 blocks, strides wider than
+// the matrix, misaligned source and destination, and writes nothing outside
+// the transposed block (stale values between the rows of dst stay).
+func TestTransposeAVX2(t *testing.T) {
+	if !slices.Contains(Available(), "avx2") {
+		t.Skip("no avx2 on this CPU")
+	}
+	r := newRand(9)
+	for _, rows := range []int{0, 1, 7, 8, 9, 13, 16, 31, 32, 64, 128} {
+		for _, cols := range []int{0, 1, 3, 7, 8, 9, 16, 17, 32, 64, 100} {
+			for _, off := range []int{0, 1, 5} {
+				lds, ldd := cols+off, rows+3
+				src, _ := guarded(r, max(rows*lds, 1), off)
+				got, check := guarded(r, max(cols*ldd, 1), 7-off)
+				want := slices.Clone(got)
+				transposeAVX2(got, ldd, src, lds, rows, cols)
+				transposeGo(want, ldd, src, lds, rows, cols)
+				check(t)
+				require.Equal(t, want, got, "rows=%d cols=%d off=%d", rows, cols, off)
+			}
+		}
+	}
+}
+
 // transposeGo is transpose in plain Go: the reference TestTranspose holds
 // the assembly-backed one to.
 func transposeGo(dst []float32, ldd int, src []float32, lds, rows, cols int) {
