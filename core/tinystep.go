@@ -24,6 +24,9 @@ import "github.com/v1tr0/entrena/internal/phase"
 // after the shape and target checks, or Fit's step1 (not guarded: x and y
 // are known finite, the update is made in place); t is its phase mark.
 func (n *Network) tinySGDStep(x, y []float32, batch int, guarded bool, t int64) (float32, error) {
+	if cost, ran, err := n.tinyKernelStep(x, y, batch, guarded, t); ran {
+		return cost, err
+	}
 	x = x[:batch*n.Inputs()]
 	in := x
 	for i := range n.layers {

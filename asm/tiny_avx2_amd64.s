@@ -1,0 +1,689 @@
+//go:build !noasm && !purego
+
+#include "textflag.h"
+#include "sigmoid_amd64.h"
+
+// func tinySGDAVX2(layers *tinyLayer, nlayers int, scratch, x, y *float32, batch int, scale float32) (sqerr float64, zchk, uchk float32)
+//
+// The whole plain-SGD step of a tiny network (tiny.go): every layer and
+// the input at most 8 wide, at most 8 samples, MSE cost. One row of a
+// layer — a sample's 8 outputs, or one output's 8 weights — is one YMM;
+// lanes past a layer's width are kept at zero everywhere, so every loop
+// runs whole vectors and needs no tail.
+//
+// Algorithm (rows r < batch, layers l = 0..L−1, P_l the rows layer l reads):
+//
+//	copy      X_r = x row r, zero-padded to 8 lanes
+//	forward   per layer: Wᵀ by an 8×8 register transpose of W's rows
+//	          (masked loads), stored to the scratch; then per row
+//	          z = b + Σ_i P_r[i]·Wᵀ_i (broadcast × column, FMA),
+//	          zchk += z·0, a = f(z) with the lanes past Out cleared
+//	loss      per row of the last layer: e = a − y, Σ e² in float64
+//	          (exact squares of the float32 e), δ = 2e ⊙ f′(a)
+//	backward  per layer from the last: with W's rows in Y0..Y7,
+//	          δ_{l−1,r} = (Σ_o δ_r[o]·W_o) ⊙ f′(a_{l−1,r}) (not for layer
+//	          0); then with dW_o in Y0..Y7, dW_o = Σ_r δ_r[o]·P_r and
+//	          db = Σ_r δ_r; then NW_o = β·W_o + scale·dW_o and
+//	          NB = b + scale·db (masked stores), uchk += value·0.
+//	          Layer l's old W is read (the δ product) before its update
+//	          is written, so NW may be W.
+//
+// f′ from the output a as the element-wise kernels have it: σ′ = a(1−a),
+// tanh′ = 1−a², ReLU′ = [a > 0], linear 1. The activations are the
+// SIGMOID and TANH of sigmoid_avx2_amd64.s, copied below (same
+// instructions, same constants): a z gives the bits Sigmoid and Tanh give
+// it (TestTinySGDActivationBits). z·0 is 0 for a finite z and NaN for NaN
+// or ±Inf, so the two checks are exact (no sum to overflow).
+//
+// Scratch (bytes from the scratch pointer; 512 per block, 8 rows of 32):
+// X at 0, Wᵀ at 256, then per layer l its activations at 512·(l+1) and
+// its δ 256 after them; so P_l is always the block 512 before A_l.
+//
+// tinyLayer (tiny.go): w 0, b 8, nw 16, nb 24, in 32, out 40, act 48,
+// beta 56; 64 bytes each.
+//
+// Registers: R8 the layer, R9 scratch, R10 batch, R11 P_l, R12 A_l, R13
+// the count a row loop dispatches on (In forward, Out backward), AX the
+// activation, CX rows left, SI/BX/DI row pointers, DX a W row's stride.
+// Forward: Y0 z, Y1–Y4 activation temporaries, Y5 broadcast, Y10 zero,
+// Y11 zchk, Y12 b, Y13 Out lane mask, Y14 1.0, Y15 the activation's clamp.
+// Backward: Y0–Y7 W rows then dW rows, Y8 the δ row sum or db, Y9 P_r or
+// broadcast, Y10 In lane mask, Y11 temporary then β, Y12 scale, Y13 zero,
+// Y14 1.0 (a temporary in the update), Y15 uchk.
+
+#define K(name) ·expConsts+name(SB)
+#define CLAMP Y15
+#define YONE Y14
+
+#define TINY_SIGMOID 1
+#define TINY_TANH 2
+#define TINY_RELU 3
+
+// SIGMOID(X, Z, N, P, T): σ(X) into N; X kept, Z, P, T clobbered. A copy of
+// sigmoid_avx2_amd64.s's macro (read its header for the method).
+#define SIGMOID(X, Z, N, P, T) \
+	VORPS        K(EXP_SIGN), X, Z   \
+	VMAXPS       Z, CLAMP, Z         \
+	VMOVUPS      K(EXP_MAGIC), N     \
+	VFMADD231PS  K(EXP_LOG2E), Z, N  \
+	VSUBPS       K(EXP_MAGIC), N, T  \
+	VFNMADD231PS K(EXP_LN2HI), T, Z  \
+	VFNMADD231PS K(EXP_LN2LO), T, Z  \
+	VMOVUPS      K(EXP_C0), P        \
+	VFMADD213PS  K(EXP_C1), Z, P     \
+	VFMADD213PS  K(EXP_C2), Z, P     \
+	VFMADD213PS  K(EXP_C3), Z, P     \
+	VFMADD213PS  K(EXP_C4), Z, P     \
+	VFMADD213PS  YONE, Z, P          \
+	VPSLLD       $23, N, N           \
+	VPADDD       K(EXP_BIAS64), N, N \
+	VMULPS       N, P, P             \
+	VMOVUPS      K(EXP_TWOM64), T    \
+	VFMADD213PS  YONE, P, T          \
+	VRCPPS       T, N                \
+	VFNMADD213PS YONE, N, T          \
+	VFMADD132PS  T, N, N             \
+	VMULPS       N, P, P             \
+	VMULPS       K(EXP_TWOM64), P, P \
+	VSUBPS       P, YONE, N          \
+	VBLENDVPS    X, P, N, N
+
+// TANH(X, Z, N, P, T): tanh(X) into Z; X kept, N, P, T clobbered. A copy of
+// sigmoid_avx2_amd64.s's macro.
+#define TANH(X, Z, N, P, T) \
+	VORPS        K(EXP_SIGN), X, Z   \
+	VMAXPS       Z, CLAMP, Z         \
+	VADDPS       Z, Z, Z             \
+	VMOVUPS      K(EXP_MAGIC), N     \
+	VFMADD231PS  K(EXP_LOG2E), Z, N  \
+	VSUBPS       K(EXP_MAGIC), N, T  \
+	VFNMADD231PS K(EXP_LN2HI), T, Z  \
+	VFNMADD231PS K(EXP_LN2LO), T, Z  \
+	VMOVUPS      K(EXP_C0), P        \
+	VFMADD213PS  K(EXP_C1), Z, P     \
+	VFMADD213PS  K(EXP_C2), Z, P     \
+	VFMADD213PS  K(EXP_C3), Z, P     \
+	VFMADD213PS  K(EXP_C4), Z, P     \
+	VMULPS       Z, P, P             \
+	VPSLLD       $23, N, N           \
+	VPADDD       K(EXP_ONE), N, N    \
+	VSUBPS       YONE, N, T          \
+	VFMADD231PS  P, N, T             \
+	VADDPS       K(EXP_TWO), T, N    \
+	VRCPPS       N, P                \
+	VMULPS       P, T, Z             \
+	VFNMADD231PS Z, N, T             \
+	VFMADD231PS  T, P, Z             \
+	VANDPS       K(EXP_ABS), Z, Z    \
+	VANDPS       K(EXP_SIGN), X, T   \
+	VORPS        T, Z, Z
+
+// LANEMASK(n, r): r = the lanes below n (1..8) set; n is clobbered (×4),
+// BX too.
+#define LANEMASK(n, r) SHLQ $2, n; LEAQ ·vecTailMask+32(SB), BX; SUBQ n, BX; VMOVUPS (BX), r
+
+// UPDATE(dw): one W row: NW_o = β·W_o + scale·dW_o, uchk += NW_o·0; SI
+// and DI point at the row of W and NW.
+#define UPDATE(dw) \
+	VMASKMOVPS  (SI), Y10, Y14  \
+	VMULPS      Y11, Y14, Y14   \
+	VFMADD231PS dw, Y12, Y14    \
+	VFMADD231PS Y13, Y14, Y15   \
+	VMASKMOVPS  Y14, Y10, (DI)
+
+TEXT ·tinySGDAVX2(SB), NOSPLIT, $0-72
+	MOVQ layers+0(FP), R8
+	MOVQ scratch+16(FP), R9
+	MOVQ batch+40(FP), R10
+
+	// X: the input rows, zero-padded.
+	MOVQ x+24(FP), SI
+	MOVQ 32(R8), DX
+	LANEMASK(DX, Y0)
+	MOVQ R9, DI
+	MOVQ R10, CX
+
+xcopy:
+	VMASKMOVPS (SI), Y0, Y1
+	VMOVUPS    Y1, (DI)
+	ADDQ       DX, SI
+	ADDQ       $32, DI
+	DECQ       CX
+	JNZ        xcopy
+
+	MOVL $0, zchk+64(FP)
+	MOVQ R9, R11
+	LEAQ   512(R9), R12
+
+fwd_layer:
+	// Wᵀ: W's rows (Out of them, In lanes each) transposed into 256(R9).
+	MOVQ   0(R8), SI
+	MOVQ   32(R8), DX
+	LANEMASK(DX, Y15)
+	MOVQ   40(R8), R13
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VMASKMOVPS (SI), Y15, Y0
+	CMPQ       R13, $1
+	JE         fwd_transpose
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y15, Y1
+	CMPQ       R13, $2
+	JE         fwd_transpose
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y15, Y2
+	CMPQ       R13, $3
+	JE         fwd_transpose
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y15, Y3
+	CMPQ       R13, $4
+	JE         fwd_transpose
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y15, Y4
+	CMPQ       R13, $5
+	JE         fwd_transpose
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y15, Y5
+	CMPQ       R13, $6
+	JE         fwd_transpose
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y15, Y6
+	CMPQ       R13, $7
+	JE         fwd_transpose
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y15, Y7
+
+fwd_transpose:
+	VUNPCKLPS  Y1, Y0, Y8
+	VUNPCKHPS  Y1, Y0, Y9
+	VUNPCKLPS  Y3, Y2, Y10
+	VUNPCKHPS  Y3, Y2, Y11
+	VUNPCKLPS  Y5, Y4, Y12
+	VUNPCKHPS  Y5, Y4, Y13
+	VUNPCKLPS  Y7, Y6, Y14
+	VUNPCKHPS  Y7, Y6, Y15
+	VSHUFPS    $0x44, Y10, Y8, Y0
+	VSHUFPS    $0xEE, Y10, Y8, Y1
+	VSHUFPS    $0x44, Y11, Y9, Y2
+	VSHUFPS    $0xEE, Y11, Y9, Y3
+	VSHUFPS    $0x44, Y14, Y12, Y4
+	VSHUFPS    $0xEE, Y14, Y12, Y5
+	VSHUFPS    $0x44, Y15, Y13, Y6
+	VSHUFPS    $0xEE, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	VMOVUPS    Y8, 256(R9)
+	VMOVUPS    Y9, 288(R9)
+	VMOVUPS    Y10, 320(R9)
+	VMOVUPS    Y11, 352(R9)
+	VMOVUPS    Y12, 384(R9)
+	VMOVUPS    Y13, 416(R9)
+	VMOVUPS    Y14, 448(R9)
+	VMOVUPS    Y15, 480(R9)
+
+	// The layer's constants; Y11 (zchk) is reloaded from its result slot.
+	MOVQ         40(R8), DX
+	LANEMASK(DX, Y13)
+	MOVQ         8(R8), SI
+	VMASKMOVPS   (SI), Y13, Y12
+	VXORPS       Y10, Y10, Y10
+	VBROADCASTSS K(EXP_ONE), YONE
+	MOVQ         48(R8), AX
+	VBROADCASTSS K(EXP_NEGLIM), CLAMP
+	CMPQ         AX, $TINY_TANH
+	JNE          fwd_rows
+	VBROADCASTSS K(TANH_NEGLIM), CLAMP
+
+fwd_rows:
+	VMOVSS zchk+64(FP), X11
+	MOVQ   32(R8), R13
+	MOVQ   R11, SI
+	MOVQ   R12, DI
+	MOVQ   R10, CX
+
+fwd_row:
+	VMOVAPS Y12, Y0
+	CMPQ R13, $4
+	JA   f_hi
+	JE   f4
+	CMPQ R13, $2
+	JA   f3
+	JE   f2
+	JMP  f1
+
+f_hi:
+	CMPQ R13, $6
+	JB   f5
+	JE   f6
+	CMPQ R13, $8
+	JB   f7
+
+f8:
+	VBROADCASTSS 28(SI), Y5
+	VFMADD231PS  480(R9), Y5, Y0
+
+f7:
+	VBROADCASTSS 24(SI), Y5
+	VFMADD231PS  448(R9), Y5, Y0
+
+f6:
+	VBROADCASTSS 20(SI), Y5
+	VFMADD231PS  416(R9), Y5, Y0
+
+f5:
+	VBROADCASTSS 16(SI), Y5
+	VFMADD231PS  384(R9), Y5, Y0
+
+f4:
+	VBROADCASTSS 12(SI), Y5
+	VFMADD231PS  352(R9), Y5, Y0
+
+f3:
+	VBROADCASTSS 8(SI), Y5
+	VFMADD231PS  320(R9), Y5, Y0
+
+f2:
+	VBROADCASTSS 4(SI), Y5
+	VFMADD231PS  288(R9), Y5, Y0
+
+f1:
+	VBROADCASTSS 0(SI), Y5
+	VFMADD231PS  256(R9), Y5, Y0
+
+	VFMADD231PS Y10, Y0, Y11
+	CMPQ        AX, $TINY_SIGMOID
+	JEQ         fwd_sigmoid
+	CMPQ        AX, $TINY_TANH
+	JEQ         fwd_tanh
+	CMPQ        AX, $TINY_RELU
+	JEQ         fwd_relu
+	VMOVAPS     Y0, Y2
+	JMP         fwd_store
+
+fwd_sigmoid:
+	SIGMOID(Y0, Y1, Y2, Y3, Y4)
+	JMP fwd_store
+
+fwd_tanh:
+	TANH(Y0, Y1, Y2, Y3, Y4)
+	VMOVAPS Y1, Y2
+	JMP     fwd_store
+
+fwd_relu:
+	VMAXPS Y0, Y10, Y2 // max(0, z), a NaN z kept
+
+fwd_store:
+	VANDPS  Y13, Y2, Y2
+	VMOVUPS Y2, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     fwd_row
+
+	// zchk: the lanes' sum (each 0 or NaN) into its result slot, which
+	// carries it to the next layer.
+	VEXTRACTF128 $1, Y11, X0
+	VADDPS       X0, X11, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, zchk+64(FP)
+
+	MOVQ R12, R11
+	ADDQ $512, R12
+	ADDQ $64, R8
+	MOVQ nlayers+8(FP), AX
+	SHLQ $6, AX
+	ADDQ layers+0(FP), AX
+	CMPQ R8, AX
+	JB   fwd_layer
+
+	// Loss: the last layer (R8, A at R11).
+	SUBQ         $64, R8
+	MOVQ         R11, R12
+	MOVQ         y+32(FP), SI
+	MOVQ         40(R8), DX
+	LANEMASK(DX, Y13)
+	MOVQ         48(R8), AX
+	VBROADCASTSS K(EXP_ONE), YONE
+	VXORPS       Y5, Y5, Y5
+	VXORPD       Y6, Y6, Y6
+	VXORPD       Y7, Y7, Y7
+	MOVQ         R12, BX
+	LEAQ         256(R12), DI
+	MOVQ         R10, CX
+
+loss_row:
+	VMOVUPS      (BX), Y0
+	VMASKMOVPS   (SI), Y13, Y1
+	VSUBPS       Y1, Y0, Y1 // e = a − y
+	VCVTPS2PD    X1, Y2
+	VFMADD231PD  Y2, Y2, Y6
+	VEXTRACTF128 $1, Y1, X3
+	VCVTPS2PD    X3, Y3
+	VFMADD231PD  Y3, Y3, Y7
+	VADDPS       Y1, Y1, Y1 // 2e
+	CMPQ         AX, $TINY_SIGMOID
+	JEQ          loss_sigmoid
+	CMPQ         AX, $TINY_TANH
+	JEQ          loss_tanh
+	CMPQ         AX, $TINY_RELU
+	JEQ          loss_relu
+	JMP          loss_store
+
+loss_sigmoid:
+	VSUBPS Y0, YONE, Y2
+	VMULPS Y0, Y2, Y2
+	VMULPS Y2, Y1, Y1 // 2e·(a(1−a)), the Go loss's order
+	JMP    loss_store
+
+loss_tanh:
+	VMULPS Y0, Y0, Y2
+	VSUBPS Y2, YONE, Y2
+	VMULPS Y2, Y1, Y1
+	JMP    loss_store
+
+loss_relu:
+	VCMPPS $0x11, Y0, Y5, Y2 // 0 < a
+	VANDPS Y2, Y1, Y1
+
+loss_store:
+	VMOVUPS Y1, (DI)
+	ADDQ    DX, SI
+	ADDQ    $32, BX
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     loss_row
+
+	VADDPD       Y7, Y6, Y6
+	VEXTRACTF128 $1, Y6, X7
+	VADDPD       X7, X6, X6
+	VUNPCKHPD    X6, X6, X7
+	VADDSD       X7, X6, X6
+	VMOVSD       X6, sqerr+56(FP)
+
+	// Backward, from the last layer (R8, A at R12).
+	VXORPS       Y15, Y15, Y15
+	VXORPS       Y13, Y13, Y13
+	VBROADCASTSS scale+48(FP), Y12
+
+bwd_layer:
+	VBROADCASTSS K(EXP_ONE), YONE
+	MOVQ         40(R8), R13
+	MOVQ         32(R8), DX
+	LANEMASK(DX, Y10)
+	MOVQ         layers+0(FP), AX
+	CMPQ         R8, AX
+	JEQ          bwd_grad
+
+	// δ of the layer below, from W's rows before their update.
+	MOVQ 0(R8), SI
+	VMASKMOVPS (SI), Y10, Y0
+	CMPQ       R13, $1
+	JE         bwd_delta
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y10, Y1
+	CMPQ       R13, $2
+	JE         bwd_delta
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y10, Y2
+	CMPQ       R13, $3
+	JE         bwd_delta
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y10, Y3
+	CMPQ       R13, $4
+	JE         bwd_delta
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y10, Y4
+	CMPQ       R13, $5
+	JE         bwd_delta
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y10, Y5
+	CMPQ       R13, $6
+	JE         bwd_delta
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y10, Y6
+	CMPQ       R13, $7
+	JE         bwd_delta
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y10, Y7
+
+bwd_delta:
+	MOVQ -16(R8), AX // the activation of the layer below
+	LEAQ 256(R12), SI
+	LEAQ -512(R12), BX
+	LEAQ -256(R12), DI
+	MOVQ R10, CX
+
+delta_row:
+	VXORPS Y8, Y8, Y8
+	CMPQ R13, $4
+	JA   g_hi
+	JE   g4
+	CMPQ R13, $2
+	JA   g3
+	JE   g2
+	JMP  g1
+
+g_hi:
+	CMPQ R13, $6
+	JB   g5
+	JE   g6
+	CMPQ R13, $8
+	JB   g7
+
+g8:
+	VBROADCASTSS 28(SI), Y9
+	VFMADD231PS  Y7, Y9, Y8
+
+g7:
+	VBROADCASTSS 24(SI), Y9
+	VFMADD231PS  Y6, Y9, Y8
+
+g6:
+	VBROADCASTSS 20(SI), Y9
+	VFMADD231PS  Y5, Y9, Y8
+
+g5:
+	VBROADCASTSS 16(SI), Y9
+	VFMADD231PS  Y4, Y9, Y8
+
+g4:
+	VBROADCASTSS 12(SI), Y9
+	VFMADD231PS  Y3, Y9, Y8
+
+g3:
+	VBROADCASTSS 8(SI), Y9
+	VFMADD231PS  Y2, Y9, Y8
+
+g2:
+	VBROADCASTSS 4(SI), Y9
+	VFMADD231PS  Y1, Y9, Y8
+
+g1:
+	VBROADCASTSS 0(SI), Y9
+	VFMADD231PS  Y0, Y9, Y8
+
+	CMPQ AX, $TINY_SIGMOID
+	JEQ  delta_sigmoid
+	CMPQ AX, $TINY_TANH
+	JEQ  delta_tanh
+	CMPQ AX, $TINY_RELU
+	JEQ  delta_relu
+	JMP  delta_store
+
+delta_sigmoid:
+	VMOVUPS (BX), Y11
+	VSUBPS  Y11, YONE, Y9
+	VMULPS  Y11, Y9, Y9
+	VMULPS  Y9, Y8, Y8
+	JMP     delta_store
+
+delta_tanh:
+	VMOVUPS (BX), Y11
+	VMULPS  Y11, Y11, Y11
+	VSUBPS  Y11, YONE, Y9
+	VMULPS  Y9, Y8, Y8
+	JMP     delta_store
+
+delta_relu:
+	VCMPPS $0x11, (BX), Y13, Y9
+	VANDPS Y9, Y8, Y8
+
+delta_store:
+	VMOVUPS Y8, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, BX
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     delta_row
+
+bwd_grad:
+	// dW_o = Σ_r δ_r[o]·P_r in Y0..Y7, db = Σ_r δ_r in Y8.
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	LEAQ   256(R12), SI
+	LEAQ   -512(R12), BX
+	MOVQ   R10, CX
+
+grad_row:
+	VMOVUPS (BX), Y9
+	VADDPS  (SI), Y8, Y8
+	CMPQ R13, $4
+	JA   h_hi
+	JE   h4
+	CMPQ R13, $2
+	JA   h3
+	JE   h2
+	JMP  h1
+
+h_hi:
+	CMPQ R13, $6
+	JB   h5
+	JE   h6
+	CMPQ R13, $8
+	JB   h7
+
+h8:
+	VBROADCASTSS 28(SI), Y11
+	VFMADD231PS  Y9, Y11, Y7
+
+h7:
+	VBROADCASTSS 24(SI), Y11
+	VFMADD231PS  Y9, Y11, Y6
+
+h6:
+	VBROADCASTSS 20(SI), Y11
+	VFMADD231PS  Y9, Y11, Y5
+
+h5:
+	VBROADCASTSS 16(SI), Y11
+	VFMADD231PS  Y9, Y11, Y4
+
+h4:
+	VBROADCASTSS 12(SI), Y11
+	VFMADD231PS  Y9, Y11, Y3
+
+h3:
+	VBROADCASTSS 8(SI), Y11
+	VFMADD231PS  Y9, Y11, Y2
+
+h2:
+	VBROADCASTSS 4(SI), Y11
+	VFMADD231PS  Y9, Y11, Y1
+
+h1:
+	VBROADCASTSS 0(SI), Y11
+	VFMADD231PS  Y9, Y11, Y0
+
+	ADDQ $32, SI
+	ADDQ $32, BX
+	DECQ CX
+	JNZ  grad_row
+
+	// The update: b first (Y8 is free after it), then W's rows.
+	VBROADCASTSS 56(R8), Y11
+	MOVQ         R13, CX
+	LANEMASK(CX, Y9)
+	MOVQ         8(R8), SI
+	MOVQ         24(R8), DI
+	VMASKMOVPS   (SI), Y9, Y14
+	VFMADD231PS  Y8, Y12, Y14
+	VFMADD231PS  Y13, Y14, Y15
+	VMASKMOVPS   Y14, Y9, (DI)
+	MOVQ         0(R8), SI
+	MOVQ         16(R8), DI
+	UPDATE(Y0)
+	CMPQ R13, $1
+	JEQ  bwd_next
+	ADDQ DX, SI
+	ADDQ DX, DI
+	UPDATE(Y1)
+	CMPQ R13, $2
+	JEQ  bwd_next
+	ADDQ DX, SI
+	ADDQ DX, DI
+	UPDATE(Y2)
+	CMPQ R13, $3
+	JEQ  bwd_next
+	ADDQ DX, SI
+	ADDQ DX, DI
+	UPDATE(Y3)
+	CMPQ R13, $4
+	JEQ  bwd_next
+	ADDQ DX, SI
+	ADDQ DX, DI
+	UPDATE(Y4)
+	CMPQ R13, $5
+	JEQ  bwd_next
+	ADDQ DX, SI
+	ADDQ DX, DI
+	UPDATE(Y5)
+	CMPQ R13, $6
+	JEQ  bwd_next
+	ADDQ DX, SI
+	ADDQ DX, DI
+	UPDATE(Y6)
+	CMPQ R13, $7
+	JEQ  bwd_next
+	ADDQ DX, SI
+	ADDQ DX, DI
+	UPDATE(Y7)
+
+bwd_next:
+	MOVQ layers+0(FP), AX
+	CMPQ R8, AX
+	JEQ  bwd_done
+	SUBQ $64, R8
+	SUBQ $512, R12
+	JMP  bwd_layer
+
+bwd_done:
+	VEXTRACTF128 $1, Y15, X0
+	VADDPS       X0, X15, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, uchk+68(FP)
+	VZEROUPPER
+	RET
