@@ -55,6 +55,13 @@
 #define CLAMP Y15
 #define YONE Y14
 
+// ·tinyLanes: 0, 1, …, 7 as int32.
+DATA ·tinyLanes+0(SB)/8, $0x0000000100000000
+DATA ·tinyLanes+8(SB)/8, $0x0000000300000002
+DATA ·tinyLanes+16(SB)/8, $0x0000000500000004
+DATA ·tinyLanes+24(SB)/8, $0x0000000700000006
+GLOBL ·tinyLanes(SB), RODATA|NOPTR, $32
+
 #define TINY_SIGMOID 1
 #define TINY_TANH 2
 #define TINY_RELU 3
@@ -156,6 +163,20 @@ xcopy:
 	LEAQ   512(R9), R12
 
 fwd_layer:
+	// The last layer takes the column path when it has at most half as
+	// many units as the batch has samples.
+	MOVQ nlayers+8(FP), AX
+	SHLQ $6, AX
+	ADDQ layers+0(FP), AX
+	SUBQ $64, AX
+	CMPQ R8, AX
+	JNE  fwd_rows_layer
+	MOVQ 40(R8), AX
+	SHLQ $1, AX
+	CMPQ AX, R10
+	JBE  col_layer
+
+fwd_rows_layer:
 	// Wᵀ: W's rows (Out of them, In lanes each) transposed into 256(R9).
 	MOVQ   0(R8), SI
 	MOVQ   32(R8), DX
@@ -415,6 +436,7 @@ loss_store:
 	VMOVSD       X6, sqerr+56(FP)
 
 	// Backward, from the last layer (R8, A at R12).
+bwd_start:
 	VXORPS       Y15, Y15, Y15
 	VXORPS       Y13, Y13, Y13
 	VBROADCASTSS scale+48(FP), Y12
@@ -687,3 +709,263 @@ bwd_done:
 	VMOVSS       X0, uchk+68(FP)
 	VZEROUPPER
 	RET
+
+	// The last layer by columns (R8 the layer, R11 its input rows, R12
+	// its block): one vector per output o with the samples in its lanes.
+	// Its input rows transposed into 256(R9) (rows past the batch are
+	// stale; the lanes they give are cleared by the batch mask), then per
+	// output z_o = b_o + Σ_i W[o,i]·Pᵀ_i, a = f(z), the loss against y's
+	// column o (gathered) and δ_o, stored as a column at 32·o(R12); last
+	// the δ columns transposed into rows at 256(R12), where the backward
+	// pass reads them.
+col_layer:
+	VMOVUPS 0(R11), Y0
+	VMOVUPS 32(R11), Y1
+	VMOVUPS 64(R11), Y2
+	VMOVUPS 96(R11), Y3
+	VMOVUPS 128(R11), Y4
+	VMOVUPS 160(R11), Y5
+	VMOVUPS 192(R11), Y6
+	VMOVUPS 224(R11), Y7
+	VUNPCKLPS  Y1, Y0, Y8
+	VUNPCKHPS  Y1, Y0, Y9
+	VUNPCKLPS  Y3, Y2, Y10
+	VUNPCKHPS  Y3, Y2, Y11
+	VUNPCKLPS  Y5, Y4, Y12
+	VUNPCKHPS  Y5, Y4, Y13
+	VUNPCKLPS  Y7, Y6, Y14
+	VUNPCKHPS  Y7, Y6, Y15
+	VSHUFPS    $0x44, Y10, Y8, Y0
+	VSHUFPS    $0xEE, Y10, Y8, Y1
+	VSHUFPS    $0x44, Y11, Y9, Y2
+	VSHUFPS    $0xEE, Y11, Y9, Y3
+	VSHUFPS    $0x44, Y14, Y12, Y4
+	VSHUFPS    $0xEE, Y14, Y12, Y5
+	VSHUFPS    $0x44, Y15, Y13, Y6
+	VSHUFPS    $0xEE, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	VMOVUPS    Y8, 256(R9)
+	VMOVUPS    Y9, 288(R9)
+	VMOVUPS    Y10, 320(R9)
+	VMOVUPS    Y11, 352(R9)
+	VMOVUPS    Y12, 384(R9)
+	VMOVUPS    Y13, 416(R9)
+	VMOVUPS    Y14, 448(R9)
+	VMOVUPS    Y15, 480(R9)
+
+	VXORPS       Y10, Y10, Y10
+	VMOVUPS      Y10, 0(R12)
+	VMOVUPS      Y10, 32(R12)
+	VMOVUPS      Y10, 64(R12)
+	VMOVUPS      Y10, 96(R12)
+	VMOVUPS      Y10, 128(R12)
+	VMOVUPS      Y10, 160(R12)
+	VMOVUPS      Y10, 192(R12)
+	VMOVUPS      Y10, 224(R12)
+	MOVQ         R10, DX
+	LANEMASK(DX, Y12)
+	MOVQ         40(R8), AX
+	MOVQ         AX, X13
+	VPBROADCASTD X13, Y13
+	VPMULLD      ·tinyLanes(SB), Y13, Y13 // lane·Out: y's column offsets
+	VBROADCASTSS K(EXP_ONE), YONE
+	VXORPD       Y6, Y6, Y6
+	VXORPD       Y7, Y7, Y7
+	VMOVSS       zchk+64(FP), X11
+	MOVQ         48(R8), AX
+	VBROADCASTSS K(EXP_NEGLIM), CLAMP
+	CMPQ         AX, $TINY_TANH
+	JNE          col_start
+	VBROADCASTSS K(TANH_NEGLIM), CLAMP
+
+col_start:
+	MOVQ 32(R8), R13
+	MOVQ R13, DX
+	SHLQ $2, DX
+	MOVQ 0(R8), SI
+	MOVQ 8(R8), DI
+	MOVQ y+32(FP), BX
+	MOVQ R12, R14
+	MOVQ 40(R8), CX
+
+col_out:
+	VBROADCASTSS (DI), Y0
+	CMPQ R13, $4
+	JA   c_hi
+	JE   c4
+	CMPQ R13, $2
+	JA   c3
+	JE   c2
+	JMP  c1
+
+c_hi:
+	CMPQ R13, $6
+	JB   c5
+	JE   c6
+	CMPQ R13, $8
+	JB   c7
+
+c8:
+	VBROADCASTSS 28(SI), Y5
+	VFMADD231PS  480(R9), Y5, Y0
+
+c7:
+	VBROADCASTSS 24(SI), Y5
+	VFMADD231PS  448(R9), Y5, Y0
+
+c6:
+	VBROADCASTSS 20(SI), Y5
+	VFMADD231PS  416(R9), Y5, Y0
+
+c5:
+	VBROADCASTSS 16(SI), Y5
+	VFMADD231PS  384(R9), Y5, Y0
+
+c4:
+	VBROADCASTSS 12(SI), Y5
+	VFMADD231PS  352(R9), Y5, Y0
+
+c3:
+	VBROADCASTSS 8(SI), Y5
+	VFMADD231PS  320(R9), Y5, Y0
+
+c2:
+	VBROADCASTSS 4(SI), Y5
+	VFMADD231PS  288(R9), Y5, Y0
+
+c1:
+	VBROADCASTSS 0(SI), Y5
+	VFMADD231PS  256(R9), Y5, Y0
+
+	VANDPS      Y12, Y0, Y0
+	VFMADD231PS Y10, Y0, Y11
+	CMPQ        AX, $TINY_SIGMOID
+	JEQ         col_sigmoid
+	CMPQ        AX, $TINY_TANH
+	JEQ         col_tanh
+	CMPQ        AX, $TINY_RELU
+	JEQ         col_relu
+	VMOVAPS     Y0, Y2
+	JMP         col_loss
+
+col_sigmoid:
+	SIGMOID(Y0, Y1, Y2, Y3, Y4)
+	JMP col_loss
+
+col_tanh:
+	TANH(Y0, Y1, Y2, Y3, Y4)
+	VMOVAPS Y1, Y2
+	JMP     col_loss
+
+col_relu:
+	VMAXPS Y0, Y10, Y2
+
+col_loss:
+	VMOVAPS      Y12, Y8
+	VXORPS       Y9, Y9, Y9
+	VGATHERDPS   Y8, (BX)(Y13*4), Y9
+	VSUBPS       Y9, Y2, Y1
+	VANDPS       Y12, Y1, Y1 // e = a − y, 0 past the batch
+	VCVTPS2PD    X1, Y3
+	VFMADD231PD  Y3, Y3, Y6
+	VEXTRACTF128 $1, Y1, X3
+	VCVTPS2PD    X3, Y3
+	VFMADD231PD  Y3, Y3, Y7
+	VADDPS       Y1, Y1, Y1
+	CMPQ         AX, $TINY_SIGMOID
+	JEQ          col_dsigmoid
+	CMPQ         AX, $TINY_TANH
+	JEQ          col_dtanh
+	CMPQ         AX, $TINY_RELU
+	JEQ          col_drelu
+	JMP          col_store
+
+col_dsigmoid:
+	VSUBPS Y2, YONE, Y3
+	VMULPS Y2, Y3, Y3
+	VMULPS Y3, Y1, Y1
+	JMP    col_store
+
+col_dtanh:
+	VMULPS Y2, Y2, Y3
+	VSUBPS Y3, YONE, Y3
+	VMULPS Y3, Y1, Y1
+	JMP    col_store
+
+col_drelu:
+	VCMPPS $0x11, Y2, Y10, Y3
+	VANDPS Y3, Y1, Y1
+
+col_store:
+	VMOVUPS Y1, (R14)
+	ADDQ    $32, R14
+	ADDQ    DX, SI
+	ADDQ    $4, DI
+	ADDQ    $4, BX
+	DECQ    CX
+	JNZ     col_out
+
+	VEXTRACTF128 $1, Y11, X0
+	VADDPS       X0, X11, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, zchk+64(FP)
+	VADDPD       Y7, Y6, Y6
+	VEXTRACTF128 $1, Y6, X7
+	VADDPD       X7, X6, X6
+	VUNPCKHPD    X6, X6, X7
+	VADDSD       X7, X6, X6
+	VMOVSD       X6, sqerr+56(FP)
+
+	// δ's columns into rows.
+	VMOVUPS 0(R12), Y0
+	VMOVUPS 32(R12), Y1
+	VMOVUPS 64(R12), Y2
+	VMOVUPS 96(R12), Y3
+	VMOVUPS 128(R12), Y4
+	VMOVUPS 160(R12), Y5
+	VMOVUPS 192(R12), Y6
+	VMOVUPS 224(R12), Y7
+	VUNPCKLPS  Y1, Y0, Y8
+	VUNPCKHPS  Y1, Y0, Y9
+	VUNPCKLPS  Y3, Y2, Y10
+	VUNPCKHPS  Y3, Y2, Y11
+	VUNPCKLPS  Y5, Y4, Y12
+	VUNPCKHPS  Y5, Y4, Y13
+	VUNPCKLPS  Y7, Y6, Y14
+	VUNPCKHPS  Y7, Y6, Y15
+	VSHUFPS    $0x44, Y10, Y8, Y0
+	VSHUFPS    $0xEE, Y10, Y8, Y1
+	VSHUFPS    $0x44, Y11, Y9, Y2
+	VSHUFPS    $0xEE, Y11, Y9, Y3
+	VSHUFPS    $0x44, Y14, Y12, Y4
+	VSHUFPS    $0xEE, Y14, Y12, Y5
+	VSHUFPS    $0x44, Y15, Y13, Y6
+	VSHUFPS    $0xEE, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	VMOVUPS    Y8, 256(R12)
+	VMOVUPS    Y9, 288(R12)
+	VMOVUPS    Y10, 320(R12)
+	VMOVUPS    Y11, 352(R12)
+	VMOVUPS    Y12, 384(R12)
+	VMOVUPS    Y13, 416(R12)
+	VMOVUPS    Y14, 448(R12)
+	VMOVUPS    Y15, 480(R12)
+
+	JMP bwd_start

@@ -58,6 +58,9 @@ func (n *Network) TrainStep(x, y []float32, batch int) (cost float32, err error)
 // trainStep is TrainStep on the claimed network (its own function, so that
 // TrainStep's two defers stay inline at its two returns).
 func (n *Network) trainStep(x, y []float32, batch int, t int64) (float32, error) {
+	if cost, ran, err := n.tinyKernelStep(x, y, batch, true, t); ran {
+		return cost, err
+	}
 	if err := n.checkBatch(x, batch, "x"); err != nil {
 		return 0, err
 	}

@@ -70,19 +70,21 @@ func tinyActivation(f Activation) (asm.TinyActivation, bool) {
 }
 
 // tinyKernelStep is tinySGDStep on the kernel; ran is false when the
-// network or the batch is outside the kernel's class or the active path
-// has no kernel (nothing was computed then).
+// network, the batch or the slices are outside the kernel's class, or the
+// active path has no kernel (nothing was computed then). TrainStep calls
+// it before its own checks: the kernel's class needs none but the sizes
+// (MSE takes any finite target, and the kernel proves x and y finite).
 func (n *Network) tinyKernelStep(x, y []float32, batch int, guarded bool, t int64) (cost float32, ran bool, err error) {
 	k := n.tinyKernel.inPlace
 	if guarded {
 		k = n.tinyKernel.aside
 	}
-	if k == nil || !tinyKernelEnabled {
+	if k == nil || !tinyKernelEnabled || !tinyEnabled || batch < 1 || batch > n.spec.MaxBatch {
 		return 0, false, nil
 	}
 	r, ran, err := k.Step(x, y, batch, -n.spec.Optimizer.LearningRate/float32(batch))
-	if !ran || err != nil {
-		return 0, ran, err
+	if !ran || err != nil { // a short x or y: TrainStep's checks name it
+		return 0, false, nil
 	}
 	t = phase.Since(phase.WeightProduct, t) // every phase of the step, in one call
 	cost = float32(r.SquaredError / float64(batch))
