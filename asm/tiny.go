@@ -75,9 +75,14 @@ type TinyResult struct {
 }
 
 // tinyScratchFloats is the kernel's scratch for a network of layers
-// layers: per layer a rows×8 block of activations and one of δ, and one
-// block pair before them for the padded input rows and the transposed W.
-func tinyScratchFloats(layers int) int { return (layers + 1) * 2 * TinyMaxBatch * TinyMaxUnits }
+// layers: per layer a rows×8 block of activations and one of δ, one block
+// pair before them for the padded input rows and the transposed W, and
+// after them a layer's weight gradient in W's layout with a vector's slack.
+const tinyUpdateFloats = TinyMaxUnits*TinyMaxUnits + TinyMaxUnits
+
+func tinyScratchFloats(layers int) int {
+	return (layers+1)*2*TinyMaxBatch*TinyMaxUnits + tinyUpdateFloats
+}
 
 // NewTinySGD checks a network's layers against the tiny shape class and
 // builds its step. Layers chain (a layer's In is the Out of the one below),

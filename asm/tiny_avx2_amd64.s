@@ -55,13 +55,6 @@
 #define CLAMP Y15
 #define YONE Y14
 
-// ·tinyLanes: 0, 1, …, 7 as int32.
-DATA ·tinyLanes+0(SB)/8, $0x0000000100000000
-DATA ·tinyLanes+8(SB)/8, $0x0000000300000002
-DATA ·tinyLanes+16(SB)/8, $0x0000000500000004
-DATA ·tinyLanes+24(SB)/8, $0x0000000700000006
-GLOBL ·tinyLanes(SB), RODATA|NOPTR, $32
-
 #define TINY_SIGMOID 1
 #define TINY_TANH 2
 #define TINY_RELU 3
@@ -129,15 +122,6 @@ GLOBL ·tinyLanes(SB), RODATA|NOPTR, $32
 // BX too.
 #define LANEMASK(n, r) SHLQ $2, n; LEAQ ·vecTailMask+32(SB), BX; SUBQ n, BX; VMOVUPS (BX), r
 
-// UPDATE(dw): one W row: NW_o = β·W_o + scale·dW_o, uchk += NW_o·0; SI
-// and DI point at the row of W and NW.
-#define UPDATE(dw) \
-	VMASKMOVPS  (SI), Y10, Y14  \
-	VMULPS      Y11, Y14, Y14   \
-	VFMADD231PS dw, Y12, Y14    \
-	VFMADD231PS Y13, Y14, Y15   \
-	VMASKMOVPS  Y14, Y10, (DI)
-
 TEXT ·tinySGDAVX2(SB), NOSPLIT, $0-72
 	MOVQ layers+0(FP), R8
 	MOVQ scratch+16(FP), R9
@@ -163,8 +147,8 @@ xcopy:
 	LEAQ   512(R9), R12
 
 fwd_layer:
-	// The last layer takes the column path when it has at most half as
-	// many units as the batch has samples.
+	// The last layer takes the column path when it has one unit and the
+	// batch more than one sample.
 	MOVQ nlayers+8(FP), AX
 	SHLQ $6, AX
 	ADDQ layers+0(FP), AX
@@ -172,12 +156,14 @@ fwd_layer:
 	CMPQ R8, AX
 	JNE  fwd_rows_layer
 	MOVQ 40(R8), AX
-	SHLQ $1, AX
-	CMPQ AX, R10
-	JBE  col_layer
+	CMPQ AX, $1
+	JNE  fwd_rows_layer
+	CMPQ R10, $2
+	JAE  col_layer
 
 fwd_rows_layer:
-	// Wᵀ: W's rows (Out of them, In lanes each) transposed into 256(R9).
+	// Wᵀ into 256(R9): W's rows (Out of them, In lanes each, masked
+	// loads) transposed; lanes past Out stay 0.
 	MOVQ   0(R8), SI
 	MOVQ   32(R8), DX
 	LANEMASK(DX, Y15)
@@ -253,104 +239,233 @@ fwd_transpose:
 	VMOVUPS    Y14, 448(R9)
 	VMOVUPS    Y15, 480(R9)
 
-	// The layer's constants; Y11 (zchk) is reloaded from its result slot.
-	MOVQ         40(R8), DX
+	MOVQ   40(R8), DX
 	LANEMASK(DX, Y13)
-	MOVQ         8(R8), SI
-	VMASKMOVPS   (SI), Y13, Y12
-	VXORPS       Y10, Y10, Y10
-	VBROADCASTSS K(EXP_ONE), YONE
-	MOVQ         48(R8), AX
-	VBROADCASTSS K(EXP_NEGLIM), CLAMP
-	CMPQ         AX, $TINY_TANH
-	JNE          fwd_rows
-	VBROADCASTSS K(TANH_NEGLIM), CLAMP
-
-fwd_rows:
-	VMOVSS zchk+64(FP), X11
 	MOVQ   32(R8), R13
-	MOVQ   R11, SI
-	MOVQ   R12, DI
-	MOVQ   R10, CX
 
-fwd_row:
-	VMOVAPS Y12, Y0
+	// z rows into the layer's block, one loop per In (chosen once); Y11
+	// (zchk) is reloaded from its result slot.
+	MOVQ       8(R8), SI
+	VMASKMOVPS (SI), Y13, Y12
+	VXORPS     Y10, Y10, Y10
+	VMOVSS     zchk+64(FP), X11
+	MOVQ       R11, SI
+	MOVQ       R12, DI
+	MOVQ       R10, CX
 	CMPQ R13, $4
-	JA   f_hi
-	JE   f4
+	JA   fz_hi
+	JE   fz4
 	CMPQ R13, $2
-	JA   f3
-	JE   f2
-	JMP  f1
+	JA   fz3
+	JE   fz2
+	JMP  fz1
 
-f_hi:
+fz_hi:
 	CMPQ R13, $6
-	JB   f5
-	JE   f6
+	JB   fz5
+	JE   fz6
 	CMPQ R13, $8
-	JB   f7
+	JB   fz7
 
-f8:
+fz8:
+	VMOVAPS      Y12, Y0
 	VBROADCASTSS 28(SI), Y5
 	VFMADD231PS  480(R9), Y5, Y0
-
-f7:
 	VBROADCASTSS 24(SI), Y5
 	VFMADD231PS  448(R9), Y5, Y0
-
-f6:
 	VBROADCASTSS 20(SI), Y5
 	VFMADD231PS  416(R9), Y5, Y0
-
-f5:
 	VBROADCASTSS 16(SI), Y5
 	VFMADD231PS  384(R9), Y5, Y0
-
-f4:
 	VBROADCASTSS 12(SI), Y5
 	VFMADD231PS  352(R9), Y5, Y0
-
-f3:
 	VBROADCASTSS 8(SI), Y5
 	VFMADD231PS  320(R9), Y5, Y0
-
-f2:
 	VBROADCASTSS 4(SI), Y5
 	VFMADD231PS  288(R9), Y5, Y0
-
-f1:
 	VBROADCASTSS 0(SI), Y5
 	VFMADD231PS  256(R9), Y5, Y0
+	VFMADD231PS  Y10, Y0, Y11
+	VMOVUPS      Y0, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          fz8
+	JMP          fwd_act
 
-	VFMADD231PS Y10, Y0, Y11
-	CMPQ        AX, $TINY_SIGMOID
-	JEQ         fwd_sigmoid
-	CMPQ        AX, $TINY_TANH
-	JEQ         fwd_tanh
-	CMPQ        AX, $TINY_RELU
-	JEQ         fwd_relu
-	VMOVAPS     Y0, Y2
-	JMP         fwd_store
+fz7:
+	VMOVAPS      Y12, Y0
+	VBROADCASTSS 24(SI), Y5
+	VFMADD231PS  448(R9), Y5, Y0
+	VBROADCASTSS 20(SI), Y5
+	VFMADD231PS  416(R9), Y5, Y0
+	VBROADCASTSS 16(SI), Y5
+	VFMADD231PS  384(R9), Y5, Y0
+	VBROADCASTSS 12(SI), Y5
+	VFMADD231PS  352(R9), Y5, Y0
+	VBROADCASTSS 8(SI), Y5
+	VFMADD231PS  320(R9), Y5, Y0
+	VBROADCASTSS 4(SI), Y5
+	VFMADD231PS  288(R9), Y5, Y0
+	VBROADCASTSS 0(SI), Y5
+	VFMADD231PS  256(R9), Y5, Y0
+	VFMADD231PS  Y10, Y0, Y11
+	VMOVUPS      Y0, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          fz7
+	JMP          fwd_act
+
+fz6:
+	VMOVAPS      Y12, Y0
+	VBROADCASTSS 20(SI), Y5
+	VFMADD231PS  416(R9), Y5, Y0
+	VBROADCASTSS 16(SI), Y5
+	VFMADD231PS  384(R9), Y5, Y0
+	VBROADCASTSS 12(SI), Y5
+	VFMADD231PS  352(R9), Y5, Y0
+	VBROADCASTSS 8(SI), Y5
+	VFMADD231PS  320(R9), Y5, Y0
+	VBROADCASTSS 4(SI), Y5
+	VFMADD231PS  288(R9), Y5, Y0
+	VBROADCASTSS 0(SI), Y5
+	VFMADD231PS  256(R9), Y5, Y0
+	VFMADD231PS  Y10, Y0, Y11
+	VMOVUPS      Y0, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          fz6
+	JMP          fwd_act
+
+fz5:
+	VMOVAPS      Y12, Y0
+	VBROADCASTSS 16(SI), Y5
+	VFMADD231PS  384(R9), Y5, Y0
+	VBROADCASTSS 12(SI), Y5
+	VFMADD231PS  352(R9), Y5, Y0
+	VBROADCASTSS 8(SI), Y5
+	VFMADD231PS  320(R9), Y5, Y0
+	VBROADCASTSS 4(SI), Y5
+	VFMADD231PS  288(R9), Y5, Y0
+	VBROADCASTSS 0(SI), Y5
+	VFMADD231PS  256(R9), Y5, Y0
+	VFMADD231PS  Y10, Y0, Y11
+	VMOVUPS      Y0, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          fz5
+	JMP          fwd_act
+
+fz4:
+	VMOVAPS      Y12, Y0
+	VBROADCASTSS 12(SI), Y5
+	VFMADD231PS  352(R9), Y5, Y0
+	VBROADCASTSS 8(SI), Y5
+	VFMADD231PS  320(R9), Y5, Y0
+	VBROADCASTSS 4(SI), Y5
+	VFMADD231PS  288(R9), Y5, Y0
+	VBROADCASTSS 0(SI), Y5
+	VFMADD231PS  256(R9), Y5, Y0
+	VFMADD231PS  Y10, Y0, Y11
+	VMOVUPS      Y0, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          fz4
+	JMP          fwd_act
+
+fz3:
+	VMOVAPS      Y12, Y0
+	VBROADCASTSS 8(SI), Y5
+	VFMADD231PS  320(R9), Y5, Y0
+	VBROADCASTSS 4(SI), Y5
+	VFMADD231PS  288(R9), Y5, Y0
+	VBROADCASTSS 0(SI), Y5
+	VFMADD231PS  256(R9), Y5, Y0
+	VFMADD231PS  Y10, Y0, Y11
+	VMOVUPS      Y0, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          fz3
+	JMP          fwd_act
+
+fz2:
+	VMOVAPS      Y12, Y0
+	VBROADCASTSS 4(SI), Y5
+	VFMADD231PS  288(R9), Y5, Y0
+	VBROADCASTSS 0(SI), Y5
+	VFMADD231PS  256(R9), Y5, Y0
+	VFMADD231PS  Y10, Y0, Y11
+	VMOVUPS      Y0, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          fz2
+	JMP          fwd_act
+
+fz1:
+	VMOVAPS      Y12, Y0
+	VBROADCASTSS 0(SI), Y5
+	VFMADD231PS  256(R9), Y5, Y0
+	VFMADD231PS  Y10, Y0, Y11
+	VMOVUPS      Y0, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          fz1
+
+fwd_act:
+	// a = f(z) in place, one loop per activation (f(0) = 0 but for the
+	// sigmoid, whose lanes past Out are cleared).
+	VBROADCASTSS K(EXP_ONE), YONE
+	MOVQ         48(R8), AX
+	MOVQ         R12, DI
+	MOVQ         R10, CX
+	CMPQ         AX, $TINY_SIGMOID
+	JEQ          fwd_sigmoid
+	CMPQ         AX, $TINY_TANH
+	JEQ          fwd_tanh
+	CMPQ         AX, $TINY_RELU
+	JEQ          fwd_relu
+	JMP          fwd_next
 
 fwd_sigmoid:
+	VBROADCASTSS K(EXP_NEGLIM), CLAMP
+
+fwd_sigmoid_row:
+	VMOVUPS (DI), Y0
 	SIGMOID(Y0, Y1, Y2, Y3, Y4)
-	JMP fwd_store
-
-fwd_tanh:
-	TANH(Y0, Y1, Y2, Y3, Y4)
-	VMOVAPS Y1, Y2
-	JMP     fwd_store
-
-fwd_relu:
-	VMAXPS Y0, Y10, Y2 // max(0, z), a NaN z kept
-
-fwd_store:
 	VANDPS  Y13, Y2, Y2
 	VMOVUPS Y2, (DI)
-	ADDQ    $32, SI
 	ADDQ    $32, DI
 	DECQ    CX
-	JNZ     fwd_row
+	JNZ     fwd_sigmoid_row
+	JMP     fwd_next
+
+fwd_tanh:
+	VBROADCASTSS K(TANH_NEGLIM), CLAMP
+
+fwd_tanh_row:
+	VMOVUPS (DI), Y0
+	TANH(Y0, Y1, Y2, Y3, Y4)
+	VMOVUPS Y1, (DI)
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     fwd_tanh_row
+	JMP     fwd_next
+
+fwd_relu:
+	VMAXPS  (DI), Y10, Y0 // max(0, z), a NaN z kept
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     fwd_relu
+
+fwd_next:
 
 	// zchk: the lanes' sum (each 0 or NaN) into its result slot, which
 	// carries it to the next layer.
@@ -483,213 +598,524 @@ bwd_layer:
 	VMASKMOVPS (SI), Y10, Y7
 
 bwd_delta:
-	MOVQ -16(R8), AX // the activation of the layer below
+	// δ·W rows into the block below, one loop per Out (chosen once).
 	LEAQ 256(R12), SI
+	LEAQ -256(R12), DI
+	MOVQ R10, CX
+	CMPQ R13, $4
+	JA   dg_hi
+	JE   dg4
+	CMPQ R13, $2
+	JA   dg3
+	JE   dg2
+	JMP  dg1
+
+dg_hi:
+	CMPQ R13, $6
+	JB   dg5
+	JE   dg6
+	CMPQ R13, $8
+	JB   dg7
+
+dg8:
+	VBROADCASTSS 28(SI), Y9
+	VMULPS       Y7, Y9, Y8
+	VBROADCASTSS 24(SI), Y9
+	VFMADD231PS  Y6, Y9, Y8
+	VBROADCASTSS 20(SI), Y9
+	VFMADD231PS  Y5, Y9, Y8
+	VBROADCASTSS 16(SI), Y9
+	VFMADD231PS  Y4, Y9, Y8
+	VBROADCASTSS 12(SI), Y9
+	VFMADD231PS  Y3, Y9, Y8
+	VBROADCASTSS 8(SI), Y9
+	VFMADD231PS  Y2, Y9, Y8
+	VBROADCASTSS 4(SI), Y9
+	VFMADD231PS  Y1, Y9, Y8
+	VBROADCASTSS 0(SI), Y9
+	VFMADD231PS  Y0, Y9, Y8
+	VMOVUPS      Y8, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          dg8
+	JMP          delta_derivative
+
+dg7:
+	VBROADCASTSS 24(SI), Y9
+	VMULPS       Y6, Y9, Y8
+	VBROADCASTSS 20(SI), Y9
+	VFMADD231PS  Y5, Y9, Y8
+	VBROADCASTSS 16(SI), Y9
+	VFMADD231PS  Y4, Y9, Y8
+	VBROADCASTSS 12(SI), Y9
+	VFMADD231PS  Y3, Y9, Y8
+	VBROADCASTSS 8(SI), Y9
+	VFMADD231PS  Y2, Y9, Y8
+	VBROADCASTSS 4(SI), Y9
+	VFMADD231PS  Y1, Y9, Y8
+	VBROADCASTSS 0(SI), Y9
+	VFMADD231PS  Y0, Y9, Y8
+	VMOVUPS      Y8, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          dg7
+	JMP          delta_derivative
+
+dg6:
+	VBROADCASTSS 20(SI), Y9
+	VMULPS       Y5, Y9, Y8
+	VBROADCASTSS 16(SI), Y9
+	VFMADD231PS  Y4, Y9, Y8
+	VBROADCASTSS 12(SI), Y9
+	VFMADD231PS  Y3, Y9, Y8
+	VBROADCASTSS 8(SI), Y9
+	VFMADD231PS  Y2, Y9, Y8
+	VBROADCASTSS 4(SI), Y9
+	VFMADD231PS  Y1, Y9, Y8
+	VBROADCASTSS 0(SI), Y9
+	VFMADD231PS  Y0, Y9, Y8
+	VMOVUPS      Y8, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          dg6
+	JMP          delta_derivative
+
+dg5:
+	VBROADCASTSS 16(SI), Y9
+	VMULPS       Y4, Y9, Y8
+	VBROADCASTSS 12(SI), Y9
+	VFMADD231PS  Y3, Y9, Y8
+	VBROADCASTSS 8(SI), Y9
+	VFMADD231PS  Y2, Y9, Y8
+	VBROADCASTSS 4(SI), Y9
+	VFMADD231PS  Y1, Y9, Y8
+	VBROADCASTSS 0(SI), Y9
+	VFMADD231PS  Y0, Y9, Y8
+	VMOVUPS      Y8, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          dg5
+	JMP          delta_derivative
+
+dg4:
+	VBROADCASTSS 12(SI), Y9
+	VMULPS       Y3, Y9, Y8
+	VBROADCASTSS 8(SI), Y9
+	VFMADD231PS  Y2, Y9, Y8
+	VBROADCASTSS 4(SI), Y9
+	VFMADD231PS  Y1, Y9, Y8
+	VBROADCASTSS 0(SI), Y9
+	VFMADD231PS  Y0, Y9, Y8
+	VMOVUPS      Y8, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          dg4
+	JMP          delta_derivative
+
+dg3:
+	VBROADCASTSS 8(SI), Y9
+	VMULPS       Y2, Y9, Y8
+	VBROADCASTSS 4(SI), Y9
+	VFMADD231PS  Y1, Y9, Y8
+	VBROADCASTSS 0(SI), Y9
+	VFMADD231PS  Y0, Y9, Y8
+	VMOVUPS      Y8, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          dg3
+	JMP          delta_derivative
+
+dg2:
+	VBROADCASTSS 4(SI), Y9
+	VMULPS       Y1, Y9, Y8
+	VBROADCASTSS 0(SI), Y9
+	VFMADD231PS  Y0, Y9, Y8
+	VMOVUPS      Y8, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          dg2
+	JMP          delta_derivative
+
+dg1:
+	VBROADCASTSS 0(SI), Y9
+	VMULPS       Y0, Y9, Y8
+	VMOVUPS      Y8, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          dg1
+
+delta_derivative:
+	// δ ⊙ f′(a) of the layer below, one loop per activation.
+	MOVQ -16(R8), AX
 	LEAQ -512(R12), BX
 	LEAQ -256(R12), DI
 	MOVQ R10, CX
-
-delta_row:
-	VXORPS Y8, Y8, Y8
-	CMPQ R13, $4
-	JA   g_hi
-	JE   g4
-	CMPQ R13, $2
-	JA   g3
-	JE   g2
-	JMP  g1
-
-g_hi:
-	CMPQ R13, $6
-	JB   g5
-	JE   g6
-	CMPQ R13, $8
-	JB   g7
-
-g8:
-	VBROADCASTSS 28(SI), Y9
-	VFMADD231PS  Y7, Y9, Y8
-
-g7:
-	VBROADCASTSS 24(SI), Y9
-	VFMADD231PS  Y6, Y9, Y8
-
-g6:
-	VBROADCASTSS 20(SI), Y9
-	VFMADD231PS  Y5, Y9, Y8
-
-g5:
-	VBROADCASTSS 16(SI), Y9
-	VFMADD231PS  Y4, Y9, Y8
-
-g4:
-	VBROADCASTSS 12(SI), Y9
-	VFMADD231PS  Y3, Y9, Y8
-
-g3:
-	VBROADCASTSS 8(SI), Y9
-	VFMADD231PS  Y2, Y9, Y8
-
-g2:
-	VBROADCASTSS 4(SI), Y9
-	VFMADD231PS  Y1, Y9, Y8
-
-g1:
-	VBROADCASTSS 0(SI), Y9
-	VFMADD231PS  Y0, Y9, Y8
-
 	CMPQ AX, $TINY_SIGMOID
 	JEQ  delta_sigmoid
 	CMPQ AX, $TINY_TANH
 	JEQ  delta_tanh
 	CMPQ AX, $TINY_RELU
 	JEQ  delta_relu
-	JMP  delta_store
+	JMP  bwd_grad
 
 delta_sigmoid:
 	VMOVUPS (BX), Y11
 	VSUBPS  Y11, YONE, Y9
 	VMULPS  Y11, Y9, Y9
-	VMULPS  Y9, Y8, Y8
-	JMP     delta_store
+	VMULPS  (DI), Y9, Y8
+	VMOVUPS Y8, (DI)
+	ADDQ    $32, BX
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     delta_sigmoid
+	JMP     bwd_grad
 
 delta_tanh:
 	VMOVUPS (BX), Y11
 	VMULPS  Y11, Y11, Y11
 	VSUBPS  Y11, YONE, Y9
-	VMULPS  Y9, Y8, Y8
-	JMP     delta_store
-
-delta_relu:
-	VCMPPS $0x11, (BX), Y13, Y9
-	VANDPS Y9, Y8, Y8
-
-delta_store:
+	VMULPS  (DI), Y9, Y8
 	VMOVUPS Y8, (DI)
-	ADDQ    $32, SI
 	ADDQ    $32, BX
 	ADDQ    $32, DI
 	DECQ    CX
-	JNZ     delta_row
+	JNZ     delta_tanh
+	JMP     bwd_grad
+
+delta_relu:
+	VCMPPS  $0x11, (BX), Y13, Y9
+	VANDPS  (DI), Y9, Y8
+	VMOVUPS Y8, (DI)
+	ADDQ    $32, BX
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     delta_relu
 
 bwd_grad:
-	// dW_o = Σ_r δ_r[o]·P_r in Y0..Y7, db = Σ_r δ_r in Y8.
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
-	VXORPS Y8, Y8, Y8
-	LEAQ   256(R12), SI
-	LEAQ   -512(R12), BX
-	MOVQ   R10, CX
-
-grad_row:
-	VMOVUPS (BX), Y9
-	VADDPS  (SI), Y8, Y8
+	// dW_o = Σ_r δ_r[o]·P_r in Y0..Y7, db = Σ_r δ_r in Y8: one loop per
+	// Out (chosen once), each clearing its accumulators first.
+	LEAQ 256(R12), SI
+	LEAQ -512(R12), BX
+	MOVQ R10, CX
 	CMPQ R13, $4
-	JA   h_hi
-	JE   h4
+	JA   hg_hi
+	JE   hg4
 	CMPQ R13, $2
-	JA   h3
-	JE   h2
-	JMP  h1
+	JA   hg3
+	JE   hg2
+	JMP  hg1
 
-h_hi:
+hg_hi:
 	CMPQ R13, $6
-	JB   h5
-	JE   h6
+	JB   hg5
+	JE   hg6
 	CMPQ R13, $8
-	JB   h7
+	JB   hg7
 
-h8:
+hg8:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y4, Y4, Y4
+	VXORPS       Y5, Y5, Y5
+	VXORPS       Y6, Y6, Y6
+	VXORPS       Y7, Y7, Y7
+	VXORPS       Y8, Y8, Y8
+
+hg8_row:
+	VMOVUPS      (BX), Y9
+	VADDPS       (SI), Y8, Y8
 	VBROADCASTSS 28(SI), Y11
 	VFMADD231PS  Y9, Y11, Y7
-
-h7:
 	VBROADCASTSS 24(SI), Y11
 	VFMADD231PS  Y9, Y11, Y6
-
-h6:
 	VBROADCASTSS 20(SI), Y11
 	VFMADD231PS  Y9, Y11, Y5
-
-h5:
 	VBROADCASTSS 16(SI), Y11
 	VFMADD231PS  Y9, Y11, Y4
-
-h4:
 	VBROADCASTSS 12(SI), Y11
 	VFMADD231PS  Y9, Y11, Y3
-
-h3:
 	VBROADCASTSS 8(SI), Y11
 	VFMADD231PS  Y9, Y11, Y2
-
-h2:
 	VBROADCASTSS 4(SI), Y11
 	VFMADD231PS  Y9, Y11, Y1
-
-h1:
 	VBROADCASTSS 0(SI), Y11
 	VFMADD231PS  Y9, Y11, Y0
+	ADDQ         $32, SI
+	ADDQ         $32, BX
+	DECQ         CX
+	JNZ          hg8_row
+	JMP          bwd_update
 
-	ADDQ $32, SI
-	ADDQ $32, BX
-	DECQ CX
-	JNZ  grad_row
+hg7:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y4, Y4, Y4
+	VXORPS       Y5, Y5, Y5
+	VXORPS       Y6, Y6, Y6
+	VXORPS       Y8, Y8, Y8
 
-	// The update: b first (Y8 is free after it), then W's rows.
+hg7_row:
+	VMOVUPS      (BX), Y9
+	VADDPS       (SI), Y8, Y8
+	VBROADCASTSS 24(SI), Y11
+	VFMADD231PS  Y9, Y11, Y6
+	VBROADCASTSS 20(SI), Y11
+	VFMADD231PS  Y9, Y11, Y5
+	VBROADCASTSS 16(SI), Y11
+	VFMADD231PS  Y9, Y11, Y4
+	VBROADCASTSS 12(SI), Y11
+	VFMADD231PS  Y9, Y11, Y3
+	VBROADCASTSS 8(SI), Y11
+	VFMADD231PS  Y9, Y11, Y2
+	VBROADCASTSS 4(SI), Y11
+	VFMADD231PS  Y9, Y11, Y1
+	VBROADCASTSS 0(SI), Y11
+	VFMADD231PS  Y9, Y11, Y0
+	ADDQ         $32, SI
+	ADDQ         $32, BX
+	DECQ         CX
+	JNZ          hg7_row
+	JMP          bwd_update
+
+hg6:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y4, Y4, Y4
+	VXORPS       Y5, Y5, Y5
+	VXORPS       Y8, Y8, Y8
+
+hg6_row:
+	VMOVUPS      (BX), Y9
+	VADDPS       (SI), Y8, Y8
+	VBROADCASTSS 20(SI), Y11
+	VFMADD231PS  Y9, Y11, Y5
+	VBROADCASTSS 16(SI), Y11
+	VFMADD231PS  Y9, Y11, Y4
+	VBROADCASTSS 12(SI), Y11
+	VFMADD231PS  Y9, Y11, Y3
+	VBROADCASTSS 8(SI), Y11
+	VFMADD231PS  Y9, Y11, Y2
+	VBROADCASTSS 4(SI), Y11
+	VFMADD231PS  Y9, Y11, Y1
+	VBROADCASTSS 0(SI), Y11
+	VFMADD231PS  Y9, Y11, Y0
+	ADDQ         $32, SI
+	ADDQ         $32, BX
+	DECQ         CX
+	JNZ          hg6_row
+	JMP          bwd_update
+
+hg5:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y4, Y4, Y4
+	VXORPS       Y8, Y8, Y8
+
+hg5_row:
+	VMOVUPS      (BX), Y9
+	VADDPS       (SI), Y8, Y8
+	VBROADCASTSS 16(SI), Y11
+	VFMADD231PS  Y9, Y11, Y4
+	VBROADCASTSS 12(SI), Y11
+	VFMADD231PS  Y9, Y11, Y3
+	VBROADCASTSS 8(SI), Y11
+	VFMADD231PS  Y9, Y11, Y2
+	VBROADCASTSS 4(SI), Y11
+	VFMADD231PS  Y9, Y11, Y1
+	VBROADCASTSS 0(SI), Y11
+	VFMADD231PS  Y9, Y11, Y0
+	ADDQ         $32, SI
+	ADDQ         $32, BX
+	DECQ         CX
+	JNZ          hg5_row
+	JMP          bwd_update
+
+hg4:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y8, Y8, Y8
+
+hg4_row:
+	VMOVUPS      (BX), Y9
+	VADDPS       (SI), Y8, Y8
+	VBROADCASTSS 12(SI), Y11
+	VFMADD231PS  Y9, Y11, Y3
+	VBROADCASTSS 8(SI), Y11
+	VFMADD231PS  Y9, Y11, Y2
+	VBROADCASTSS 4(SI), Y11
+	VFMADD231PS  Y9, Y11, Y1
+	VBROADCASTSS 0(SI), Y11
+	VFMADD231PS  Y9, Y11, Y0
+	ADDQ         $32, SI
+	ADDQ         $32, BX
+	DECQ         CX
+	JNZ          hg4_row
+	JMP          bwd_update
+
+hg3:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y8, Y8, Y8
+
+hg3_row:
+	VMOVUPS      (BX), Y9
+	VADDPS       (SI), Y8, Y8
+	VBROADCASTSS 8(SI), Y11
+	VFMADD231PS  Y9, Y11, Y2
+	VBROADCASTSS 4(SI), Y11
+	VFMADD231PS  Y9, Y11, Y1
+	VBROADCASTSS 0(SI), Y11
+	VFMADD231PS  Y9, Y11, Y0
+	ADDQ         $32, SI
+	ADDQ         $32, BX
+	DECQ         CX
+	JNZ          hg3_row
+	JMP          bwd_update
+
+hg2:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y8, Y8, Y8
+
+hg2_row:
+	VMOVUPS      (BX), Y9
+	VADDPS       (SI), Y8, Y8
+	VBROADCASTSS 4(SI), Y11
+	VFMADD231PS  Y9, Y11, Y1
+	VBROADCASTSS 0(SI), Y11
+	VFMADD231PS  Y9, Y11, Y0
+	ADDQ         $32, SI
+	ADDQ         $32, BX
+	DECQ         CX
+	JNZ          hg2_row
+	JMP          bwd_update
+
+hg1:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y8, Y8, Y8
+
+hg1_row:
+	VMOVUPS      (BX), Y9
+	VADDPS       (SI), Y8, Y8
+	VBROADCASTSS 0(SI), Y11
+	VFMADD231PS  Y9, Y11, Y0
+	ADDQ         $32, SI
+	ADDQ         $32, BX
+	DECQ         CX
+	JNZ          hg1_row
+
+bwd_update:
+
+	// The update: b first (Y8 is free after it), then W flat: dW's rows
+	// stored at their places in W's layout into the scratch's last block
+	// (in order, each row's zero lanes overwritten by the next; the last
+	// spills into the block's slack), then NW = β·W + scale·dW eight at a
+	// time, the last vector masked. A masked store is slow on AMD
+	// (microcoded); only a vector that needs one gets one.
 	VBROADCASTSS 56(R8), Y11
-	MOVQ         R13, CX
-	LANEMASK(CX, Y9)
 	MOVQ         8(R8), SI
 	MOVQ         24(R8), DI
+	CMPQ         R13, $8
+	JNE          upd_bias_masked
+	VMOVUPS      (SI), Y14
+	VFMADD231PS  Y8, Y12, Y14
+	VFMADD231PS  Y13, Y14, Y15
+	VMOVUPS      Y14, (DI)
+	JMP          upd_rows
+
+upd_bias_masked:
+	MOVQ         R13, CX
+	LANEMASK(CX, Y9)
 	VMASKMOVPS   (SI), Y9, Y14
 	VFMADD231PS  Y8, Y12, Y14
 	VFMADD231PS  Y13, Y14, Y15
 	VMASKMOVPS   Y14, Y9, (DI)
-	MOVQ         0(R8), SI
-	MOVQ         16(R8), DI
-	UPDATE(Y0)
-	CMPQ R13, $1
-	JEQ  bwd_next
-	ADDQ DX, SI
-	ADDQ DX, DI
-	UPDATE(Y1)
-	CMPQ R13, $2
-	JEQ  bwd_next
-	ADDQ DX, SI
-	ADDQ DX, DI
-	UPDATE(Y2)
-	CMPQ R13, $3
-	JEQ  bwd_next
-	ADDQ DX, SI
-	ADDQ DX, DI
-	UPDATE(Y3)
-	CMPQ R13, $4
-	JEQ  bwd_next
-	ADDQ DX, SI
-	ADDQ DX, DI
-	UPDATE(Y4)
-	CMPQ R13, $5
-	JEQ  bwd_next
-	ADDQ DX, SI
-	ADDQ DX, DI
-	UPDATE(Y5)
-	CMPQ R13, $6
-	JEQ  bwd_next
-	ADDQ DX, SI
-	ADDQ DX, DI
-	UPDATE(Y6)
-	CMPQ R13, $7
-	JEQ  bwd_next
-	ADDQ DX, SI
-	ADDQ DX, DI
-	UPDATE(Y7)
+
+upd_rows:
+	MOVQ    nlayers+8(FP), AX
+	SHLQ    $9, AX
+	LEAQ    512(R9)(AX*1), BX
+	MOVQ    BX, SI
+	VMOVUPS Y0, (SI)
+	CMPQ    R13, $1
+	JEQ     upd_flat
+	ADDQ    DX, SI
+	VMOVUPS Y1, (SI)
+	CMPQ    R13, $2
+	JEQ     upd_flat
+	ADDQ    DX, SI
+	VMOVUPS Y2, (SI)
+	CMPQ    R13, $3
+	JEQ     upd_flat
+	ADDQ    DX, SI
+	VMOVUPS Y3, (SI)
+	CMPQ    R13, $4
+	JEQ     upd_flat
+	ADDQ    DX, SI
+	VMOVUPS Y4, (SI)
+	CMPQ    R13, $5
+	JEQ     upd_flat
+	ADDQ    DX, SI
+	VMOVUPS Y5, (SI)
+	CMPQ    R13, $6
+	JEQ     upd_flat
+	ADDQ    DX, SI
+	VMOVUPS Y6, (SI)
+	CMPQ    R13, $7
+	JEQ     upd_flat
+	ADDQ    DX, SI
+	VMOVUPS Y7, (SI)
+
+upd_flat:
+	MOVQ 0(R8), SI
+	MOVQ 16(R8), DI
+	MOVQ 32(R8), CX
+	IMULQ R13, CX
+
+upd_vector:
+	CMPQ        CX, $8
+	JB          upd_tail
+	VMOVUPS     (SI), Y14
+	VMULPS      Y11, Y14, Y14
+	VFMADD231PS (BX), Y12, Y14
+	VFMADD231PS Y13, Y14, Y15
+	VMOVUPS     Y14, (DI)
+	ADDQ        $32, SI
+	ADDQ        $32, DI
+	ADDQ        $32, BX
+	SUBQ        $8, CX
+	JMP         upd_vector
+
+upd_tail:
+	TESTQ       CX, CX
+	JZ          bwd_next
+	MOVQ        BX, AX
+	LANEMASK(CX, Y9)
+	VMASKMOVPS  (SI), Y9, Y14
+	VMASKMOVPS  (AX), Y9, Y8
+	VMULPS      Y11, Y14, Y14
+	VFMADD231PS Y8, Y12, Y14
+	VFMADD231PS Y13, Y14, Y15
+	VMASKMOVPS  Y14, Y9, (DI)
 
 bwd_next:
 	MOVQ layers+0(FP), AX
@@ -771,10 +1197,6 @@ col_layer:
 	VMOVUPS      Y10, 224(R12)
 	MOVQ         R10, DX
 	LANEMASK(DX, Y12)
-	MOVQ         40(R8), AX
-	MOVQ         AX, X13
-	VPBROADCASTD X13, Y13
-	VPMULLD      ·tinyLanes(SB), Y13, Y13 // lane·Out: y's column offsets
 	VBROADCASTSS K(EXP_ONE), YONE
 	VXORPD       Y6, Y6, Y6
 	VXORPD       Y7, Y7, Y7
@@ -868,9 +1290,7 @@ col_relu:
 	VMAXPS Y0, Y10, Y2
 
 col_loss:
-	VMOVAPS      Y12, Y8
-	VXORPS       Y9, Y9, Y9
-	VGATHERDPS   Y8, (BX)(Y13*4), Y9
+	VMASKMOVPS   (BX), Y12, Y9
 	VSUBPS       Y9, Y2, Y1
 	VANDPS       Y12, Y1, Y1 // e = a − y, 0 past the batch
 	VCVTPS2PD    X1, Y3
