@@ -140,3 +140,7 @@ func (t *TinySGD) Step(x, y []float32, batch int, scale float32) (r TinyResult, 
 // tinySGDFunc is a path's fused tiny step over nlayers tinyLayers; the
 // arguments are checked by Step and NewTinySGD.
 type tinySGDFunc func(layers *tinyLayer, nlayers int, scratch, x, y *float32, batch int, scale float32) (sqerr float64, zchk, uchk float32)
+
+// TinySGDAvailable reports whether the active path has the fused tiny step
+// (TinySGD.Step runs nothing otherwise).
+func TinySGDAvailable() bool { return active.Load().tinySGD != nil }
