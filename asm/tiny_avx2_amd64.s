@@ -8,25 +8,36 @@
 // The whole plain-SGD step of a tiny network (tiny.go): every layer and
 // the input at most 8 wide, at most 8 samples, MSE cost. One row of a
 // layer — a sample's 8 outputs, or one output's 8 weights — is one YMM;
-// lanes past a layer's width are kept at zero everywhere, so every loop
-// runs whole vectors and needs no tail.
+// lanes past a layer's width are kept at zero, so the loops run whole
+// vectors with no tails.
 //
 // Algorithm (rows r < batch, layers l = 0..L−1, P_l the rows layer l reads):
 //
 //	copy      X_r = x row r, zero-padded to 8 lanes
 //	forward   per layer: Wᵀ by an 8×8 register transpose of W's rows
-//	          (masked loads), stored to the scratch; then per row
-//	          z = b + Σ_i P_r[i]·Wᵀ_i (broadcast × column, FMA),
-//	          zchk += z·0, a = f(z) with the lanes past Out cleared
-//	loss      per row of the last layer: e = a − y, Σ e² in float64
-//	          (exact squares of the float32 e), δ = 2e ⊙ f′(a)
+//	          (masked loads), kept in the scratch; z_r = b + Σ_i P_r[i]·Wᵀ_i
+//	          (broadcast × column, FMA, i from In−1 down), zchk += z·0;
+//	          then a = f(z) over the rows, lanes past Out cleared
+//	last      a one-unit output layer at a batch of 2 or more goes by
+//	layer     columns instead (col_layer): Pᵀ by the same transpose, one
+//	          z vector of all samples, one activation and one loss vector
+//	          instead of a row each
+//	loss      e = a − y, Σ e² in float64 (exact squares of the float32 e),
+//	          δ = 2e ⊙ f′(a)
 //	backward  per layer from the last: with W's rows in Y0..Y7,
 //	          δ_{l−1,r} = (Σ_o δ_r[o]·W_o) ⊙ f′(a_{l−1,r}) (not for layer
-//	          0); then with dW_o in Y0..Y7, dW_o = Σ_r δ_r[o]·P_r and
-//	          db = Σ_r δ_r; then NW_o = β·W_o + scale·dW_o and
-//	          NB = b + scale·db (masked stores), uchk += value·0.
-//	          Layer l's old W is read (the δ product) before its update
-//	          is written, so NW may be W.
+//	          0); then dW_o = Σ_r δ_r[o]·P_r in Y0..Y7, db = Σ_r δ_r;
+//	          NB = b + scale·db, NW = β·W + scale·dW (dW's rows laid out
+//	          as W's in the scratch, the update eight floats at a time);
+//	          uchk += value·0. Layer l's old W is read (the δ product)
+//	          before its update is written, so NW may be W.
+//
+// The loops over rows whose inner count is a layer's width (In forward,
+// Out backward) are unrolled once per width and chosen once per layer.
+// Not used: VGATHERDPS for Wᵀ or y's columns (fewer instructions, but the
+// step measured slower with them on AMD Zen 3 under KVM), and a masked
+// store per W row (AMD runs VMASKMOVPS to memory as many µops; only the
+// last vector of W and of b takes one, and only when it is partial).
 //
 // f′ from the output a as the element-wise kernels have it: σ′ = a(1−a),
 // tanh′ = 1−a², ReLU′ = [a > 0], linear 1. The activations are the
@@ -36,20 +47,24 @@
 // or ±Inf, so the two checks are exact (no sum to overflow).
 //
 // Scratch (bytes from the scratch pointer; 512 per block, 8 rows of 32):
-// X at 0, Wᵀ at 256, then per layer l its activations at 512·(l+1) and
-// its δ 256 after them; so P_l is always the block 512 before A_l.
+// X at 0, Wᵀ (or Pᵀ) at 256, then per layer l its activations at
+// 512·(l+1) and its δ 256 after them, so P_l is always the block 512
+// before A_l; after the last block, dW in W's layout (64 floats and a
+// vector's slack). The column path keeps δ's columns in its activations'
+// place before turning them into rows.
 //
 // tinyLayer (tiny.go): w 0, b 8, nw 16, nb 24, in 32, out 40, act 48,
 // beta 56; 64 bytes each.
 //
 // Registers: R8 the layer, R9 scratch, R10 batch, R11 P_l, R12 A_l, R13
-// the count a row loop dispatches on (In forward, Out backward), AX the
+// the width a loop is chosen by, R14 the column path's δ column, AX the
 // activation, CX rows left, SI/BX/DI row pointers, DX a W row's stride.
 // Forward: Y0 z, Y1–Y4 activation temporaries, Y5 broadcast, Y10 zero,
-// Y11 zchk, Y12 b, Y13 Out lane mask, Y14 1.0, Y15 the activation's clamp.
-// Backward: Y0–Y7 W rows then dW rows, Y8 the δ row sum or db, Y9 P_r or
-// broadcast, Y10 In lane mask, Y11 temporary then β, Y12 scale, Y13 zero,
-// Y14 1.0 (a temporary in the update), Y15 uchk.
+// Y11 zchk, Y12 b (the column path: the batch's lane mask), Y13 Out lane
+// mask, Y14 1.0, Y15 the activation's clamp; Y6/Y7 the float64 sums of
+// e². Backward: Y0–Y7 W rows then dW rows, Y8 the δ product or db, Y9 P_r
+// or broadcast, Y10 In lane mask, Y11 temporary then β, Y12 scale, Y13
+// zero, Y14 1.0 (a temporary in the update), Y15 uchk.
 
 #define K(name) ·expConsts+name(SB)
 #define CLAMP Y15

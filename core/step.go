@@ -23,8 +23,10 @@ import (
 // Two choices are made per network and batch: fusedSGD (plain SGD) and
 // useTiny (XOR-sized networks run the loops of tiny.go instead of GEMM
 // calls); with both (tinySGD) the whole step, its guard included, is
-// tinySGDStep (tinystep.go). Built with -tags entrena_phases, each phase
-// is timed (internal/phase).
+// tinySGDStep (tinystep.go), and for the smallest networks on avx2 and
+// avx512 one assembly kernel (tinykernel.go), which TrainStep tries before
+// its checks. Built with -tags entrena_phases, each phase is timed
+// (internal/phase).
 
 // TrainStep runs one step of mini-batch gradient descent on batch samples:
 // x is batch×Inputs and y batch×Outputs, row-major, read in place. It
