@@ -1151,14 +1151,13 @@ bwd_done:
 	VZEROUPPER
 	RET
 
-	// The last layer by columns (R8 the layer, R11 its input rows, R12
-	// its block): one vector per output o with the samples in its lanes.
-	// Its input rows transposed into 256(R9) (rows past the batch are
-	// stale; the lanes they give are cleared by the batch mask), then per
-	// output z_o = b_o + Σ_i W[o,i]·Pᵀ_i, a = f(z), the loss against y's
-	// column o (gathered) and δ_o, stored as a column at 32·o(R12); last
-	// the δ columns transposed into rows at 256(R12), where the backward
-	// pass reads them.
+	// The last layer by columns (R8 the layer, of one unit; R11 its input
+	// rows, R12 its block): one vector with the samples in its lanes. The
+	// input rows transposed into 256(R9) (rows past the batch are stale;
+	// the lanes they give are cleared by the batch mask), then
+	// z = b + Σ_i W[i]·Pᵀ_i, a = f(z), the loss against y (the column of a
+	// one-output y is y) and δ, stored as a column at 0(R12); last δ's
+	// rows at 256(R12), where the backward pass reads them.
 col_layer:
 	VMOVUPS 0(R11), Y0
 	VMOVUPS 32(R11), Y1
@@ -1202,14 +1201,6 @@ col_layer:
 	VMOVUPS    Y15, 480(R9)
 
 	VXORPS       Y10, Y10, Y10
-	VMOVUPS      Y10, 0(R12)
-	VMOVUPS      Y10, 32(R12)
-	VMOVUPS      Y10, 64(R12)
-	VMOVUPS      Y10, 96(R12)
-	VMOVUPS      Y10, 128(R12)
-	VMOVUPS      Y10, 160(R12)
-	VMOVUPS      Y10, 192(R12)
-	VMOVUPS      Y10, 224(R12)
 	MOVQ         R10, DX
 	LANEMASK(DX, Y12)
 	VBROADCASTSS K(EXP_ONE), YONE
@@ -1361,46 +1352,16 @@ col_store:
 	VADDSD       X7, X6, X6
 	VMOVSD       X6, sqerr+56(FP)
 
-	// δ's columns into rows.
-	VMOVUPS 0(R12), Y0
-	VMOVUPS 32(R12), Y1
-	VMOVUPS 64(R12), Y2
-	VMOVUPS 96(R12), Y3
-	VMOVUPS 128(R12), Y4
-	VMOVUPS 160(R12), Y5
-	VMOVUPS 192(R12), Y6
-	VMOVUPS 224(R12), Y7
-	VUNPCKLPS  Y1, Y0, Y8
-	VUNPCKHPS  Y1, Y0, Y9
-	VUNPCKLPS  Y3, Y2, Y10
-	VUNPCKHPS  Y3, Y2, Y11
-	VUNPCKLPS  Y5, Y4, Y12
-	VUNPCKHPS  Y5, Y4, Y13
-	VUNPCKLPS  Y7, Y6, Y14
-	VUNPCKHPS  Y7, Y6, Y15
-	VSHUFPS    $0x44, Y10, Y8, Y0
-	VSHUFPS    $0xEE, Y10, Y8, Y1
-	VSHUFPS    $0x44, Y11, Y9, Y2
-	VSHUFPS    $0xEE, Y11, Y9, Y3
-	VSHUFPS    $0x44, Y14, Y12, Y4
-	VSHUFPS    $0xEE, Y14, Y12, Y5
-	VSHUFPS    $0x44, Y15, Y13, Y6
-	VSHUFPS    $0xEE, Y15, Y13, Y7
-	VPERM2F128 $0x20, Y4, Y0, Y8
-	VPERM2F128 $0x20, Y5, Y1, Y9
-	VPERM2F128 $0x20, Y6, Y2, Y10
-	VPERM2F128 $0x20, Y7, Y3, Y11
-	VPERM2F128 $0x31, Y4, Y0, Y12
-	VPERM2F128 $0x31, Y5, Y1, Y13
-	VPERM2F128 $0x31, Y6, Y2, Y14
-	VPERM2F128 $0x31, Y7, Y3, Y15
-	VMOVUPS    Y8, 256(R12)
-	VMOVUPS    Y9, 288(R12)
-	VMOVUPS    Y10, 320(R12)
-	VMOVUPS    Y11, 352(R12)
-	VMOVUPS    Y12, 384(R12)
-	VMOVUPS    Y13, 416(R12)
-	VMOVUPS    Y14, 448(R12)
-	VMOVUPS    Y15, 480(R12)
+	// δ's column into rows: δ_r in lane 0 of row r, the other lanes 0.
+	MOVQ R12, SI
+	LEAQ 256(R12), DI
+	MOVQ R10, CX
 
+col_delta_row:
+	VMOVSS  (SI), X0
+	VMOVUPS Y0, (DI)
+	ADDQ    $4, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     col_delta_row
 	JMP bwd_start
