@@ -16,6 +16,7 @@ func platformPaths() []*kernelSet {
 	avx2 := genericKernels.clone("avx2")
 	setGemmAVX2(avx2)
 	setVecAVX2(avx2)
+	setTinyAVX2(avx2)
 	paths := []*kernelSet{avx2}
 	if cpuid.CPU.Supports(cpuid.AVX512F, cpuid.AVX512DQ, cpuid.AVX512BW, cpuid.AVX512VL) {
 		avx512 := avx2.clone("avx512")

@@ -1,8 +1,12 @@
 // Package asm holds entrena's numeric kernels: single-precision GEMM, the
 // element-wise products and activations of a dense layer, and the optimizer
-// updates. Every kernel has a pure-Go reference (the "generic" path, always
-// compiled and the only path under the noasm or purego build tags); SIMD
-// paths written in Go assembly plug into the same dispatch table.
+// updates; and, on the avx2 and avx512 paths, the whole plain-SGD training
+// step of a tiny network (TinySGD). Every kernel but TinySGD has a pure-Go
+// reference (the "generic" path, always compiled and the only path under
+// the noasm or purego build tags); SIMD paths written in Go assembly plug
+// into the same dispatch table. TinySGD's reference is package core's loop
+// step for tiny networks, which runs wherever TinySGD.Step reports that
+// the active path has no kernel.
 //
 // The path is chosen once at start-up from the CPU's features (through
 // github.com/klauspost/cpuid/v2) and can be forced with the environment

@@ -47,6 +47,10 @@ type kernelSet struct {
 	// the transposed product; transpose is the path's transposing copy.
 	swapNT    func(transA, transB bool, m, n, k int, alpha, beta float32) bool
 	transpose transposeFunc
+
+	// tinySGD, when set, is the whole plain-SGD step of a tiny network
+	// (tiny.go); nil on paths without it.
+	tinySGD tinySGDFunc
 }
 
 // transposeFunc writes the rows×cols matrix src (row stride lds) into dst

@@ -64,7 +64,9 @@ type network struct {
 	fit    fitBuffers // shuffling and divergence-recovery buffers, sized on first Fit
 	guard  stepGuard  // TrainStep's divergence guard (guard.go)
 	tiny   bool       // small enough for the loop path of tiny.go
-	schema []byte     // the schema document (schema.go), nil when none
+	// tinyKernel is the fused tiny step's assembly (tinykernel.go).
+	tinyKernel tinyKernels
+	schema     []byte // the schema document (schema.go), nil when none
 
 	// training is set while a training step runs forward: dropout applies
 	// then only (dropout.go).
@@ -179,6 +181,7 @@ func newNetwork(spec Spec) (n *Network, err error) {
 		in = l.Units
 	}
 	reserveWorkspaces(n.gemm, spec)
+	n.tinyKernel = newTinyKernels(n)
 	n.guard = newStepGuard(asm.Aligned(int(lo.guard)), int(lo.threads), spec)
 	n.initWeights()
 	n.use.Store(useIdle)

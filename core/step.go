@@ -23,8 +23,10 @@ import (
 // Two choices are made per network and batch: fusedSGD (plain SGD) and
 // useTiny (XOR-sized networks run the loops of tiny.go instead of GEMM
 // calls); with both (tinySGD) the whole step, its guard included, is
-// tinySGDStep (tinystep.go). Built with -tags entrena_phases, each phase
-// is timed (internal/phase).
+// tinySGDStep (tinystep.go), and for the smallest networks on avx2 and
+// avx512 one assembly kernel (tinykernel.go), which TrainStep tries before
+// its checks. Built with -tags entrena_phases, each phase is timed
+// (internal/phase).
 
 // TrainStep runs one step of mini-batch gradient descent on batch samples:
 // x is batch×Inputs and y batch×Outputs, row-major, read in place. It
@@ -58,6 +60,9 @@ func (n *Network) TrainStep(x, y []float32, batch int) (cost float32, err error)
 // trainStep is TrainStep on the claimed network (its own function, so that
 // TrainStep's two defers stay inline at its two returns).
 func (n *Network) trainStep(x, y []float32, batch int, t int64) (float32, error) {
+	if cost, ran, err := n.tinyKernelStep(x, y, batch, true, t); ran {
+		return cost, err
+	}
 	if err := n.checkBatch(x, batch, "x"); err != nil {
 		return 0, err
 	}

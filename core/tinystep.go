@@ -22,8 +22,12 @@ import "github.com/v1tr0/entrena/internal/phase"
 
 // tinySGDStep is TrainStep (guarded) for a tiny network with plain SGD
 // after the shape and target checks, or Fit's step1 (not guarded: x and y
-// are known finite, the update is made in place); t is its phase mark.
+// are known finite, the update is made in place); t is its phase mark. The
+// assembly kernel runs the step instead where it applies (tinykernel.go).
 func (n *Network) tinySGDStep(x, y []float32, batch int, guarded bool, t int64) (float32, error) {
+	if cost, ran, err := n.tinyKernelStep(x, y, batch, guarded, t); ran {
+		return cost, err
+	}
 	x = x[:batch*n.Inputs()]
 	in := x
 	for i := range n.layers {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/v1tr0/entrena/asm"
 	"github.com/v1tr0/entrena/internal/phase"
 )
 
@@ -122,14 +123,30 @@ func TestTinyStepLargeFiniteValues(t *testing.T) {
 // tiny three-layer network marks each of its phases once per layer it runs
 // in (the delta product and the bias gradient are inside the weight pass,
 // the commit of the update is the guard's snapshot mark), and costs no
-// allocation; without the tag nothing is counted.
+// allocation; without the tag nothing is counted. On the assembly kernel
+// the whole step is one weight-product mark and the commit one snapshot
+// mark.
 func TestTinyStepPhases(t *testing.T) {
 	n, err := New(Spec{Inputs: 3, Layers: []Layer{{Units: 8, Activation: Sigmoid}, {Units: 6, Activation: Tanh}, {Units: 2, Activation: Sigmoid}}, Loss: MSE,
 		Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 4, Seed: 1, Threads: 1})
 	require.NoError(t, err)
 	defer n.Close()
-	require.True(t, n.tinySGD(4))
 	x, y := blobs(1, 4, 3, 2)
+	if asm.TinySGDAvailable() {
+		phase.Reset()
+		_, err = n.TrainStep(x, y, 4)
+		require.NoError(t, err)
+		got := phase.Read()
+		for id := range phase.Count {
+			var w int64
+			if phase.Enabled && (id == phase.WeightProduct || id == phase.Snapshot) {
+				w = 1
+			}
+			require.Equal(t, w, got.Phase[id].Marks, "kernel: %v", id)
+		}
+	}
+	withTinyKernel(t, false)
+	require.True(t, n.tinySGD(4))
 	phase.Reset()
 	_, err = n.TrainStep(x, y, 4)
 	require.NoError(t, err)

@@ -1,0 +1,1367 @@
+//go:build !noasm && !purego
+
+#include "textflag.h"
+#include "sigmoid_amd64.h"
+
+// func tinySGDAVX2(layers *tinyLayer, nlayers int, scratch, x, y *float32, batch int, scale float32) (sqerr float64, zchk, uchk float32)
+//
+// The whole plain-SGD step of a tiny network (tiny.go): every layer and
+// the input at most 8 wide, at most 8 samples, MSE cost. One row of a
+// layer — a sample's 8 outputs, or one output's 8 weights — is one YMM;
+// lanes past a layer's width are kept at zero, so the loops run whole
+// vectors with no tails.
+//
+// Algorithm (rows r < batch, layers l = 0..L−1, P_l the rows layer l reads):
+//
+//	copy      X_r = x row r, zero-padded to 8 lanes
+//	forward   per layer: Wᵀ by an 8×8 register transpose of W's rows
+//	          (masked loads), kept in the scratch; z_r = b + Σ_i P_r[i]·Wᵀ_i
+//	          (broadcast × column, FMA, i from In−1 down), zchk += z·0;
+//	          then a = f(z) over the rows, lanes past Out cleared
+//	last      a one-unit output layer at a batch of 2 or more goes by
+//	layer     columns instead (col_layer): Pᵀ by the same transpose, one
+//	          z vector of all samples, one activation and one loss vector
+//	          instead of a row each
+//	loss      e = a − y, Σ e² in float64 (exact squares of the float32 e),
+//	          δ = 2e ⊙ f′(a)
+//	backward  per layer from the last: with W's rows in Y0..Y7,
+//	          δ_{l−1,r} = (Σ_o δ_r[o]·W_o) ⊙ f′(a_{l−1,r}) (not for layer
+//	          0); then dW_o = Σ_r δ_r[o]·P_r in Y0..Y7, db = Σ_r δ_r;
+//	          NB = b + scale·db, NW = β·W + scale·dW (dW's rows laid out
+//	          as W's in the scratch, the update eight floats at a time);
+//	          uchk += value·0. Layer l's old W is read (the δ product)
+//	          before its update is written, so NW may be W.
+//
+// The loops over rows whose inner count is a layer's width (In forward,
+// Out backward) are unrolled once per width and chosen once per layer.
+// Not used: VGATHERDPS for Wᵀ or y's columns (fewer instructions, but the
+// step measured slower with them on AMD Zen 3 under KVM), and a masked
+// store per W row (AMD runs VMASKMOVPS to memory as many µops; only the
+// last vector of W and of b takes one, and only when it is partial).
+//
+// f′ from the output a as the element-wise kernels have it: σ′ = a(1−a),
+// tanh′ = 1−a², ReLU′ = [a > 0], linear 1. The activations are the
+// SIGMOID and TANH of sigmoid_avx2_amd64.s, copied below (same
+// instructions, same constants): a z gives the bits Sigmoid and Tanh give
+// it (TestTinySGDActivationBits). z·0 is 0 for a finite z and NaN for NaN
+// or ±Inf, so the two checks are exact (no sum to overflow).
+//
+// Scratch (bytes from the scratch pointer; 512 per block, 8 rows of 32):
+// X at 0, Wᵀ (or Pᵀ) at 256, then per layer l its activations at
+// 512·(l+1) and its δ 256 after them, so P_l is always the block 512
+// before A_l; after the last block, dW in W's layout (64 floats and a
+// vector's slack). The column path keeps δ's columns in its activations'
+// place before turning them into rows.
+//
+// tinyLayer (tiny.go): w 0, b 8, nw 16, nb 24, in 32, out 40, act 48,
+// beta 56; 64 bytes each.
+//
+// Registers: R8 the layer, R9 scratch, R10 batch, R11 P_l, R12 A_l, R13
+// the width a loop is chosen by, R14 the column path's δ column, AX the
+// activation, CX rows left, SI/BX/DI row pointers, DX a W row's stride.
+// Forward: Y0 z, Y1–Y4 activation temporaries, Y5 broadcast, Y10 zero,
+// Y11 zchk, Y12 b (the column path: the batch's lane mask), Y13 Out lane
+// mask, Y14 1.0, Y15 the activation's clamp; Y6/Y7 the float64 sums of
+// e². Backward: Y0–Y7 W rows then dW rows, Y8 the δ product or db, Y9 P_r
+// or broadcast, Y10 In lane mask, Y11 temporary then β, Y12 scale, Y13
+// zero, Y14 1.0 (a temporary in the update), Y15 uchk.
+
+#define K(name) ·expConsts+name(SB)
+#define CLAMP Y15
+#define YONE Y14
+
+#define TINY_SIGMOID 1
+#define TINY_TANH 2
+#define TINY_RELU 3
+
+// SIGMOID(X, Z, N, P, T): σ(X) into N; X kept, Z, P, T clobbered. A copy of
+// sigmoid_avx2_amd64.s's macro (read its header for the method).
+#define SIGMOID(X, Z, N, P, T) \
+	VORPS        K(EXP_SIGN), X, Z   \
+	VMAXPS       Z, CLAMP, Z         \
+	VMOVUPS      K(EXP_MAGIC), N     \
+	VFMADD231PS  K(EXP_LOG2E), Z, N  \
+	VSUBPS       K(EXP_MAGIC), N, T  \
+	VFNMADD231PS K(EXP_LN2HI), T, Z  \
+	VFNMADD231PS K(EXP_LN2LO), T, Z  \
+	VMOVUPS      K(EXP_C0), P        \
+	VFMADD213PS  K(EXP_C1), Z, P     \
+	VFMADD213PS  K(EXP_C2), Z, P     \
+	VFMADD213PS  K(EXP_C3), Z, P     \
+	VFMADD213PS  K(EXP_C4), Z, P     \
+	VFMADD213PS  YONE, Z, P          \
+	VPSLLD       $23, N, N           \
+	VPADDD       K(EXP_BIAS64), N, N \
+	VMULPS       N, P, P             \
+	VMOVUPS      K(EXP_TWOM64), T    \
+	VFMADD213PS  YONE, P, T          \
+	VRCPPS       T, N                \
+	VFNMADD213PS YONE, N, T          \
+	VFMADD132PS  T, N, N             \
+	VMULPS       N, P, P             \
+	VMULPS       K(EXP_TWOM64), P, P \
+	VSUBPS       P, YONE, N          \
+	VBLENDVPS    X, P, N, N
+
+// TANH(X, Z, N, P, T): tanh(X) into Z; X kept, N, P, T clobbered. A copy of
+// sigmoid_avx2_amd64.s's macro.
+#define TANH(X, Z, N, P, T) \
+	VORPS        K(EXP_SIGN), X, Z   \
+	VMAXPS       Z, CLAMP, Z         \
+	VADDPS       Z, Z, Z             \
+	VMOVUPS      K(EXP_MAGIC), N     \
+	VFMADD231PS  K(EXP_LOG2E), Z, N  \
+	VSUBPS       K(EXP_MAGIC), N, T  \
+	VFNMADD231PS K(EXP_LN2HI), T, Z  \
+	VFNMADD231PS K(EXP_LN2LO), T, Z  \
+	VMOVUPS      K(EXP_C0), P        \
+	VFMADD213PS  K(EXP_C1), Z, P     \
+	VFMADD213PS  K(EXP_C2), Z, P     \
+	VFMADD213PS  K(EXP_C3), Z, P     \
+	VFMADD213PS  K(EXP_C4), Z, P     \
+	VMULPS       Z, P, P             \
+	VPSLLD       $23, N, N           \
+	VPADDD       K(EXP_ONE), N, N    \
+	VSUBPS       YONE, N, T          \
+	VFMADD231PS  P, N, T             \
+	VADDPS       K(EXP_TWO), T, N    \
+	VRCPPS       N, P                \
+	VMULPS       P, T, Z             \
+	VFNMADD231PS Z, N, T             \
+	VFMADD231PS  T, P, Z             \
+	VANDPS       K(EXP_ABS), Z, Z    \
+	VANDPS       K(EXP_SIGN), X, T   \
+	VORPS        T, Z, Z
+
+// LANEMASK(n, r): r = the lanes below n (1..8) set; n is clobbered (×4),
+// BX too.
+#define LANEMASK(n, r) SHLQ $2, n; LEAQ ·vecTailMask+32(SB), BX; SUBQ n, BX; VMOVUPS (BX), r
+
+TEXT ·tinySGDAVX2(SB), NOSPLIT, $0-72
+	MOVQ layers+0(FP), R8
+	MOVQ scratch+16(FP), R9
+	MOVQ batch+40(FP), R10
+
+	// X: the input rows, zero-padded.
+	MOVQ x+24(FP), SI
+	MOVQ 32(R8), DX
+	LANEMASK(DX, Y0)
+	MOVQ R9, DI
+	MOVQ R10, CX
+
+xcopy:
+	VMASKMOVPS (SI), Y0, Y1
+	VMOVUPS    Y1, (DI)
+	ADDQ       DX, SI
+	ADDQ       $32, DI
+	DECQ       CX
+	JNZ        xcopy
+
+	MOVL $0, zchk+64(FP)
+	MOVQ R9, R11
+	LEAQ   512(R9), R12
+
+fwd_layer:
+	// The last layer takes the column path when it has one unit and the
+	// batch more than one sample.
+	MOVQ nlayers+8(FP), AX
+	SHLQ $6, AX
+	ADDQ layers+0(FP), AX
+	SUBQ $64, AX
+	CMPQ R8, AX
+	JNE  fwd_rows_layer
+	MOVQ 40(R8), AX
+	CMPQ AX, $1
+	JNE  fwd_rows_layer
+	CMPQ R10, $2
+	JAE  col_layer
+
+fwd_rows_layer:
+	// Wᵀ into 256(R9): W's rows (Out of them, In lanes each, masked
+	// loads) transposed; lanes past Out stay 0.
+	MOVQ   0(R8), SI
+	MOVQ   32(R8), DX
+	LANEMASK(DX, Y15)
+	MOVQ   40(R8), R13
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VMASKMOVPS (SI), Y15, Y0
+	CMPQ       R13, $1
+	JE         fwd_transpose
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y15, Y1
+	CMPQ       R13, $2
+	JE         fwd_transpose
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y15, Y2
+	CMPQ       R13, $3
+	JE         fwd_transpose
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y15, Y3
+	CMPQ       R13, $4
+	JE         fwd_transpose
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y15, Y4
+	CMPQ       R13, $5
+	JE         fwd_transpose
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y15, Y5
+	CMPQ       R13, $6
+	JE         fwd_transpose
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y15, Y6
+	CMPQ       R13, $7
+	JE         fwd_transpose
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y15, Y7
+
+fwd_transpose:
+	VUNPCKLPS  Y1, Y0, Y8
+	VUNPCKHPS  Y1, Y0, Y9
+	VUNPCKLPS  Y3, Y2, Y10
+	VUNPCKHPS  Y3, Y2, Y11
+	VUNPCKLPS  Y5, Y4, Y12
+	VUNPCKHPS  Y5, Y4, Y13
+	VUNPCKLPS  Y7, Y6, Y14
+	VUNPCKHPS  Y7, Y6, Y15
+	VSHUFPS    $0x44, Y10, Y8, Y0
+	VSHUFPS    $0xEE, Y10, Y8, Y1
+	VSHUFPS    $0x44, Y11, Y9, Y2
+	VSHUFPS    $0xEE, Y11, Y9, Y3
+	VSHUFPS    $0x44, Y14, Y12, Y4
+	VSHUFPS    $0xEE, Y14, Y12, Y5
+	VSHUFPS    $0x44, Y15, Y13, Y6
+	VSHUFPS    $0xEE, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	VMOVUPS    Y8, 256(R9)
+	VMOVUPS    Y9, 288(R9)
+	VMOVUPS    Y10, 320(R9)
+	VMOVUPS    Y11, 352(R9)
+	VMOVUPS    Y12, 384(R9)
+	VMOVUPS    Y13, 416(R9)
+	VMOVUPS    Y14, 448(R9)
+	VMOVUPS    Y15, 480(R9)
+
+	MOVQ   40(R8), DX
+	LANEMASK(DX, Y13)
+	MOVQ   32(R8), R13
+
+	// z rows into the layer's block, one loop per In (chosen once); Y11
+	// (zchk) is reloaded from its result slot.
+	MOVQ       8(R8), SI
+	VMASKMOVPS (SI), Y13, Y12
+	VXORPS     Y10, Y10, Y10
+	VMOVSS     zchk+64(FP), X11
+	MOVQ       R11, SI
+	MOVQ       R12, DI
+	MOVQ       R10, CX
+	CMPQ R13, $4
+	JA   fz_hi
+	JE   fz4
+	CMPQ R13, $2
+	JA   fz3
+	JE   fz2
+	JMP  fz1
+
+fz_hi:
+	CMPQ R13, $6
+	JB   fz5
+	JE   fz6
+	CMPQ R13, $8
+	JB   fz7
+
+fz8:
+	VMOVAPS      Y12, Y0
+	VBROADCASTSS 28(SI), Y5
+	VFMADD231PS  480(R9), Y5, Y0
+	VBROADCASTSS 24(SI), Y5
+	VFMADD231PS  448(R9), Y5, Y0
+	VBROADCASTSS 20(SI), Y5
+	VFMADD231PS  416(R9), Y5, Y0
+	VBROADCASTSS 16(SI), Y5
+	VFMADD231PS  384(R9), Y5, Y0
+	VBROADCASTSS 12(SI), Y5
+	VFMADD231PS  352(R9), Y5, Y0
+	VBROADCASTSS 8(SI), Y5
+	VFMADD231PS  320(R9), Y5, Y0
+	VBROADCASTSS 4(SI), Y5
+	VFMADD231PS  288(R9), Y5, Y0
+	VBROADCASTSS 0(SI), Y5
+	VFMADD231PS  256(R9), Y5, Y0
+	VFMADD231PS  Y10, Y0, Y11
+	VMOVUPS      Y0, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          fz8
+	JMP          fwd_act
+
+fz7:
+	VMOVAPS      Y12, Y0
+	VBROADCASTSS 24(SI), Y5
+	VFMADD231PS  448(R9), Y5, Y0
+	VBROADCASTSS 20(SI), Y5
+	VFMADD231PS  416(R9), Y5, Y0
+	VBROADCASTSS 16(SI), Y5
+	VFMADD231PS  384(R9), Y5, Y0
+	VBROADCASTSS 12(SI), Y5
+	VFMADD231PS  352(R9), Y5, Y0
+	VBROADCASTSS 8(SI), Y5
+	VFMADD231PS  320(R9), Y5, Y0
+	VBROADCASTSS 4(SI), Y5
+	VFMADD231PS  288(R9), Y5, Y0
+	VBROADCASTSS 0(SI), Y5
+	VFMADD231PS  256(R9), Y5, Y0
+	VFMADD231PS  Y10, Y0, Y11
+	VMOVUPS      Y0, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          fz7
+	JMP          fwd_act
+
+fz6:
+	VMOVAPS      Y12, Y0
+	VBROADCASTSS 20(SI), Y5
+	VFMADD231PS  416(R9), Y5, Y0
+	VBROADCASTSS 16(SI), Y5
+	VFMADD231PS  384(R9), Y5, Y0
+	VBROADCASTSS 12(SI), Y5
+	VFMADD231PS  352(R9), Y5, Y0
+	VBROADCASTSS 8(SI), Y5
+	VFMADD231PS  320(R9), Y5, Y0
+	VBROADCASTSS 4(SI), Y5
+	VFMADD231PS  288(R9), Y5, Y0
+	VBROADCASTSS 0(SI), Y5
+	VFMADD231PS  256(R9), Y5, Y0
+	VFMADD231PS  Y10, Y0, Y11
+	VMOVUPS      Y0, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          fz6
+	JMP          fwd_act
+
+fz5:
+	VMOVAPS      Y12, Y0
+	VBROADCASTSS 16(SI), Y5
+	VFMADD231PS  384(R9), Y5, Y0
+	VBROADCASTSS 12(SI), Y5
+	VFMADD231PS  352(R9), Y5, Y0
+	VBROADCASTSS 8(SI), Y5
+	VFMADD231PS  320(R9), Y5, Y0
+	VBROADCASTSS 4(SI), Y5
+	VFMADD231PS  288(R9), Y5, Y0
+	VBROADCASTSS 0(SI), Y5
+	VFMADD231PS  256(R9), Y5, Y0
+	VFMADD231PS  Y10, Y0, Y11
+	VMOVUPS      Y0, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          fz5
+	JMP          fwd_act
+
+fz4:
+	VMOVAPS      Y12, Y0
+	VBROADCASTSS 12(SI), Y5
+	VFMADD231PS  352(R9), Y5, Y0
+	VBROADCASTSS 8(SI), Y5
+	VFMADD231PS  320(R9), Y5, Y0
+	VBROADCASTSS 4(SI), Y5
+	VFMADD231PS  288(R9), Y5, Y0
+	VBROADCASTSS 0(SI), Y5
+	VFMADD231PS  256(R9), Y5, Y0
+	VFMADD231PS  Y10, Y0, Y11
+	VMOVUPS      Y0, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          fz4
+	JMP          fwd_act
+
+fz3:
+	VMOVAPS      Y12, Y0
+	VBROADCASTSS 8(SI), Y5
+	VFMADD231PS  320(R9), Y5, Y0
+	VBROADCASTSS 4(SI), Y5
+	VFMADD231PS  288(R9), Y5, Y0
+	VBROADCASTSS 0(SI), Y5
+	VFMADD231PS  256(R9), Y5, Y0
+	VFMADD231PS  Y10, Y0, Y11
+	VMOVUPS      Y0, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          fz3
+	JMP          fwd_act
+
+fz2:
+	VMOVAPS      Y12, Y0
+	VBROADCASTSS 4(SI), Y5
+	VFMADD231PS  288(R9), Y5, Y0
+	VBROADCASTSS 0(SI), Y5
+	VFMADD231PS  256(R9), Y5, Y0
+	VFMADD231PS  Y10, Y0, Y11
+	VMOVUPS      Y0, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          fz2
+	JMP          fwd_act
+
+fz1:
+	VMOVAPS      Y12, Y0
+	VBROADCASTSS 0(SI), Y5
+	VFMADD231PS  256(R9), Y5, Y0
+	VFMADD231PS  Y10, Y0, Y11
+	VMOVUPS      Y0, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          fz1
+
+fwd_act:
+	// a = f(z) in place, one loop per activation (f(0) = 0 but for the
+	// sigmoid, whose lanes past Out are cleared).
+	VBROADCASTSS K(EXP_ONE), YONE
+	MOVQ         48(R8), AX
+	MOVQ         R12, DI
+	MOVQ         R10, CX
+	CMPQ         AX, $TINY_SIGMOID
+	JEQ          fwd_sigmoid
+	CMPQ         AX, $TINY_TANH
+	JEQ          fwd_tanh
+	CMPQ         AX, $TINY_RELU
+	JEQ          fwd_relu
+	JMP          fwd_next
+
+fwd_sigmoid:
+	VBROADCASTSS K(EXP_NEGLIM), CLAMP
+
+fwd_sigmoid_row:
+	VMOVUPS (DI), Y0
+	SIGMOID(Y0, Y1, Y2, Y3, Y4)
+	VANDPS  Y13, Y2, Y2
+	VMOVUPS Y2, (DI)
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     fwd_sigmoid_row
+	JMP     fwd_next
+
+fwd_tanh:
+	VBROADCASTSS K(TANH_NEGLIM), CLAMP
+
+fwd_tanh_row:
+	VMOVUPS (DI), Y0
+	TANH(Y0, Y1, Y2, Y3, Y4)
+	VMOVUPS Y1, (DI)
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     fwd_tanh_row
+	JMP     fwd_next
+
+fwd_relu:
+	VMAXPS  (DI), Y10, Y0 // max(0, z), a NaN z kept
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     fwd_relu
+
+fwd_next:
+
+	// zchk: the lanes' sum (each 0 or NaN) into its result slot, which
+	// carries it to the next layer.
+	VEXTRACTF128 $1, Y11, X0
+	VADDPS       X0, X11, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, zchk+64(FP)
+
+	MOVQ R12, R11
+	ADDQ $512, R12
+	ADDQ $64, R8
+	MOVQ nlayers+8(FP), AX
+	SHLQ $6, AX
+	ADDQ layers+0(FP), AX
+	CMPQ R8, AX
+	JB   fwd_layer
+
+	// Loss: the last layer (R8, A at R11).
+	SUBQ         $64, R8
+	MOVQ         R11, R12
+	MOVQ         y+32(FP), SI
+	MOVQ         40(R8), DX
+	LANEMASK(DX, Y13)
+	MOVQ         48(R8), AX
+	VBROADCASTSS K(EXP_ONE), YONE
+	VXORPS       Y5, Y5, Y5
+	VXORPD       Y6, Y6, Y6
+	VXORPD       Y7, Y7, Y7
+	MOVQ         R12, BX
+	LEAQ         256(R12), DI
+	MOVQ         R10, CX
+
+loss_row:
+	VMOVUPS      (BX), Y0
+	VMASKMOVPS   (SI), Y13, Y1
+	VSUBPS       Y1, Y0, Y1 // e = a − y
+	VCVTPS2PD    X1, Y2
+	VFMADD231PD  Y2, Y2, Y6
+	VEXTRACTF128 $1, Y1, X3
+	VCVTPS2PD    X3, Y3
+	VFMADD231PD  Y3, Y3, Y7
+	VADDPS       Y1, Y1, Y1 // 2e
+	CMPQ         AX, $TINY_SIGMOID
+	JEQ          loss_sigmoid
+	CMPQ         AX, $TINY_TANH
+	JEQ          loss_tanh
+	CMPQ         AX, $TINY_RELU
+	JEQ          loss_relu
+	JMP          loss_store
+
+loss_sigmoid:
+	VSUBPS Y0, YONE, Y2
+	VMULPS Y0, Y2, Y2
+	VMULPS Y2, Y1, Y1 // 2e·(a(1−a)), the Go loss's order
+	JMP    loss_store
+
+loss_tanh:
+	VMULPS Y0, Y0, Y2
+	VSUBPS Y2, YONE, Y2
+	VMULPS Y2, Y1, Y1
+	JMP    loss_store
+
+loss_relu:
+	VCMPPS $0x11, Y0, Y5, Y2 // 0 < a
+	VANDPS Y2, Y1, Y1
+
+loss_store:
+	VMOVUPS Y1, (DI)
+	ADDQ    DX, SI
+	ADDQ    $32, BX
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     loss_row
+
+	VADDPD       Y7, Y6, Y6
+	VEXTRACTF128 $1, Y6, X7
+	VADDPD       X7, X6, X6
+	VUNPCKHPD    X6, X6, X7
+	VADDSD       X7, X6, X6
+	VMOVSD       X6, sqerr+56(FP)
+
+	// Backward, from the last layer (R8, A at R12).
+bwd_start:
+	VXORPS       Y15, Y15, Y15
+	VXORPS       Y13, Y13, Y13
+	VBROADCASTSS scale+48(FP), Y12
+
+bwd_layer:
+	VBROADCASTSS K(EXP_ONE), YONE
+	MOVQ         40(R8), R13
+	MOVQ         32(R8), DX
+	LANEMASK(DX, Y10)
+	MOVQ         layers+0(FP), AX
+	CMPQ         R8, AX
+	JEQ          bwd_grad
+
+	// δ of the layer below, from W's rows before their update.
+	MOVQ 0(R8), SI
+	VMASKMOVPS (SI), Y10, Y0
+	CMPQ       R13, $1
+	JE         bwd_delta
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y10, Y1
+	CMPQ       R13, $2
+	JE         bwd_delta
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y10, Y2
+	CMPQ       R13, $3
+	JE         bwd_delta
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y10, Y3
+	CMPQ       R13, $4
+	JE         bwd_delta
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y10, Y4
+	CMPQ       R13, $5
+	JE         bwd_delta
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y10, Y5
+	CMPQ       R13, $6
+	JE         bwd_delta
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y10, Y6
+	CMPQ       R13, $7
+	JE         bwd_delta
+	ADDQ       DX, SI
+	VMASKMOVPS (SI), Y10, Y7
+
+bwd_delta:
+	// δ·W rows into the block below, one loop per Out (chosen once).
+	LEAQ 256(R12), SI
+	LEAQ -256(R12), DI
+	MOVQ R10, CX
+	CMPQ R13, $4
+	JA   dg_hi
+	JE   dg4
+	CMPQ R13, $2
+	JA   dg3
+	JE   dg2
+	JMP  dg1
+
+dg_hi:
+	CMPQ R13, $6
+	JB   dg5
+	JE   dg6
+	CMPQ R13, $8
+	JB   dg7
+
+dg8:
+	VBROADCASTSS 28(SI), Y9
+	VMULPS       Y7, Y9, Y8
+	VBROADCASTSS 24(SI), Y9
+	VFMADD231PS  Y6, Y9, Y8
+	VBROADCASTSS 20(SI), Y9
+	VFMADD231PS  Y5, Y9, Y8
+	VBROADCASTSS 16(SI), Y9
+	VFMADD231PS  Y4, Y9, Y8
+	VBROADCASTSS 12(SI), Y9
+	VFMADD231PS  Y3, Y9, Y8
+	VBROADCASTSS 8(SI), Y9
+	VFMADD231PS  Y2, Y9, Y8
+	VBROADCASTSS 4(SI), Y9
+	VFMADD231PS  Y1, Y9, Y8
+	VBROADCASTSS 0(SI), Y9
+	VFMADD231PS  Y0, Y9, Y8
+	VMOVUPS      Y8, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          dg8
+	JMP          delta_derivative
+
+dg7:
+	VBROADCASTSS 24(SI), Y9
+	VMULPS       Y6, Y9, Y8
+	VBROADCASTSS 20(SI), Y9
+	VFMADD231PS  Y5, Y9, Y8
+	VBROADCASTSS 16(SI), Y9
+	VFMADD231PS  Y4, Y9, Y8
+	VBROADCASTSS 12(SI), Y9
+	VFMADD231PS  Y3, Y9, Y8
+	VBROADCASTSS 8(SI), Y9
+	VFMADD231PS  Y2, Y9, Y8
+	VBROADCASTSS 4(SI), Y9
+	VFMADD231PS  Y1, Y9, Y8
+	VBROADCASTSS 0(SI), Y9
+	VFMADD231PS  Y0, Y9, Y8
+	VMOVUPS      Y8, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          dg7
+	JMP          delta_derivative
+
+dg6:
+	VBROADCASTSS 20(SI), Y9
+	VMULPS       Y5, Y9, Y8
+	VBROADCASTSS 16(SI), Y9
+	VFMADD231PS  Y4, Y9, Y8
+	VBROADCASTSS 12(SI), Y9
+	VFMADD231PS  Y3, Y9, Y8
+	VBROADCASTSS 8(SI), Y9
+	VFMADD231PS  Y2, Y9, Y8
+	VBROADCASTSS 4(SI), Y9
+	VFMADD231PS  Y1, Y9, Y8
+	VBROADCASTSS 0(SI), Y9
+	VFMADD231PS  Y0, Y9, Y8
+	VMOVUPS      Y8, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          dg6
+	JMP          delta_derivative
+
+dg5:
+	VBROADCASTSS 16(SI), Y9
+	VMULPS       Y4, Y9, Y8
+	VBROADCASTSS 12(SI), Y9
+	VFMADD231PS  Y3, Y9, Y8
+	VBROADCASTSS 8(SI), Y9
+	VFMADD231PS  Y2, Y9, Y8
+	VBROADCASTSS 4(SI), Y9
+	VFMADD231PS  Y1, Y9, Y8
+	VBROADCASTSS 0(SI), Y9
+	VFMADD231PS  Y0, Y9, Y8
+	VMOVUPS      Y8, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          dg5
+	JMP          delta_derivative
+
+dg4:
+	VBROADCASTSS 12(SI), Y9
+	VMULPS       Y3, Y9, Y8
+	VBROADCASTSS 8(SI), Y9
+	VFMADD231PS  Y2, Y9, Y8
+	VBROADCASTSS 4(SI), Y9
+	VFMADD231PS  Y1, Y9, Y8
+	VBROADCASTSS 0(SI), Y9
+	VFMADD231PS  Y0, Y9, Y8
+	VMOVUPS      Y8, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          dg4
+	JMP          delta_derivative
+
+dg3:
+	VBROADCASTSS 8(SI), Y9
+	VMULPS       Y2, Y9, Y8
+	VBROADCASTSS 4(SI), Y9
+	VFMADD231PS  Y1, Y9, Y8
+	VBROADCASTSS 0(SI), Y9
+	VFMADD231PS  Y0, Y9, Y8
+	VMOVUPS      Y8, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          dg3
+	JMP          delta_derivative
+
+dg2:
+	VBROADCASTSS 4(SI), Y9
+	VMULPS       Y1, Y9, Y8
+	VBROADCASTSS 0(SI), Y9
+	VFMADD231PS  Y0, Y9, Y8
+	VMOVUPS      Y8, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          dg2
+	JMP          delta_derivative
+
+dg1:
+	VBROADCASTSS 0(SI), Y9
+	VMULPS       Y0, Y9, Y8
+	VMOVUPS      Y8, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          dg1
+
+delta_derivative:
+	// δ ⊙ f′(a) of the layer below, one loop per activation.
+	MOVQ -16(R8), AX
+	LEAQ -512(R12), BX
+	LEAQ -256(R12), DI
+	MOVQ R10, CX
+	CMPQ AX, $TINY_SIGMOID
+	JEQ  delta_sigmoid
+	CMPQ AX, $TINY_TANH
+	JEQ  delta_tanh
+	CMPQ AX, $TINY_RELU
+	JEQ  delta_relu
+	JMP  bwd_grad
+
+delta_sigmoid:
+	VMOVUPS (BX), Y11
+	VSUBPS  Y11, YONE, Y9
+	VMULPS  Y11, Y9, Y9
+	VMULPS  (DI), Y9, Y8
+	VMOVUPS Y8, (DI)
+	ADDQ    $32, BX
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     delta_sigmoid
+	JMP     bwd_grad
+
+delta_tanh:
+	VMOVUPS (BX), Y11
+	VMULPS  Y11, Y11, Y11
+	VSUBPS  Y11, YONE, Y9
+	VMULPS  (DI), Y9, Y8
+	VMOVUPS Y8, (DI)
+	ADDQ    $32, BX
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     delta_tanh
+	JMP     bwd_grad
+
+delta_relu:
+	VCMPPS  $0x11, (BX), Y13, Y9
+	VANDPS  (DI), Y9, Y8
+	VMOVUPS Y8, (DI)
+	ADDQ    $32, BX
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     delta_relu
+
+bwd_grad:
+	// dW_o = Σ_r δ_r[o]·P_r in Y0..Y7, db = Σ_r δ_r in Y8: one loop per
+	// Out (chosen once), each clearing its accumulators first.
+	LEAQ 256(R12), SI
+	LEAQ -512(R12), BX
+	MOVQ R10, CX
+	CMPQ R13, $4
+	JA   hg_hi
+	JE   hg4
+	CMPQ R13, $2
+	JA   hg3
+	JE   hg2
+	JMP  hg1
+
+hg_hi:
+	CMPQ R13, $6
+	JB   hg5
+	JE   hg6
+	CMPQ R13, $8
+	JB   hg7
+
+hg8:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y4, Y4, Y4
+	VXORPS       Y5, Y5, Y5
+	VXORPS       Y6, Y6, Y6
+	VXORPS       Y7, Y7, Y7
+	VXORPS       Y8, Y8, Y8
+
+hg8_row:
+	VMOVUPS      (BX), Y9
+	VADDPS       (SI), Y8, Y8
+	VBROADCASTSS 28(SI), Y11
+	VFMADD231PS  Y9, Y11, Y7
+	VBROADCASTSS 24(SI), Y11
+	VFMADD231PS  Y9, Y11, Y6
+	VBROADCASTSS 20(SI), Y11
+	VFMADD231PS  Y9, Y11, Y5
+	VBROADCASTSS 16(SI), Y11
+	VFMADD231PS  Y9, Y11, Y4
+	VBROADCASTSS 12(SI), Y11
+	VFMADD231PS  Y9, Y11, Y3
+	VBROADCASTSS 8(SI), Y11
+	VFMADD231PS  Y9, Y11, Y2
+	VBROADCASTSS 4(SI), Y11
+	VFMADD231PS  Y9, Y11, Y1
+	VBROADCASTSS 0(SI), Y11
+	VFMADD231PS  Y9, Y11, Y0
+	ADDQ         $32, SI
+	ADDQ         $32, BX
+	DECQ         CX
+	JNZ          hg8_row
+	JMP          bwd_update
+
+hg7:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y4, Y4, Y4
+	VXORPS       Y5, Y5, Y5
+	VXORPS       Y6, Y6, Y6
+	VXORPS       Y8, Y8, Y8
+
+hg7_row:
+	VMOVUPS      (BX), Y9
+	VADDPS       (SI), Y8, Y8
+	VBROADCASTSS 24(SI), Y11
+	VFMADD231PS  Y9, Y11, Y6
+	VBROADCASTSS 20(SI), Y11
+	VFMADD231PS  Y9, Y11, Y5
+	VBROADCASTSS 16(SI), Y11
+	VFMADD231PS  Y9, Y11, Y4
+	VBROADCASTSS 12(SI), Y11
+	VFMADD231PS  Y9, Y11, Y3
+	VBROADCASTSS 8(SI), Y11
+	VFMADD231PS  Y9, Y11, Y2
+	VBROADCASTSS 4(SI), Y11
+	VFMADD231PS  Y9, Y11, Y1
+	VBROADCASTSS 0(SI), Y11
+	VFMADD231PS  Y9, Y11, Y0
+	ADDQ         $32, SI
+	ADDQ         $32, BX
+	DECQ         CX
+	JNZ          hg7_row
+	JMP          bwd_update
+
+hg6:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y4, Y4, Y4
+	VXORPS       Y5, Y5, Y5
+	VXORPS       Y8, Y8, Y8
+
+hg6_row:
+	VMOVUPS      (BX), Y9
+	VADDPS       (SI), Y8, Y8
+	VBROADCASTSS 20(SI), Y11
+	VFMADD231PS  Y9, Y11, Y5
+	VBROADCASTSS 16(SI), Y11
+	VFMADD231PS  Y9, Y11, Y4
+	VBROADCASTSS 12(SI), Y11
+	VFMADD231PS  Y9, Y11, Y3
+	VBROADCASTSS 8(SI), Y11
+	VFMADD231PS  Y9, Y11, Y2
+	VBROADCASTSS 4(SI), Y11
+	VFMADD231PS  Y9, Y11, Y1
+	VBROADCASTSS 0(SI), Y11
+	VFMADD231PS  Y9, Y11, Y0
+	ADDQ         $32, SI
+	ADDQ         $32, BX
+	DECQ         CX
+	JNZ          hg6_row
+	JMP          bwd_update
+
+hg5:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y4, Y4, Y4
+	VXORPS       Y8, Y8, Y8
+
+hg5_row:
+	VMOVUPS      (BX), Y9
+	VADDPS       (SI), Y8, Y8
+	VBROADCASTSS 16(SI), Y11
+	VFMADD231PS  Y9, Y11, Y4
+	VBROADCASTSS 12(SI), Y11
+	VFMADD231PS  Y9, Y11, Y3
+	VBROADCASTSS 8(SI), Y11
+	VFMADD231PS  Y9, Y11, Y2
+	VBROADCASTSS 4(SI), Y11
+	VFMADD231PS  Y9, Y11, Y1
+	VBROADCASTSS 0(SI), Y11
+	VFMADD231PS  Y9, Y11, Y0
+	ADDQ         $32, SI
+	ADDQ         $32, BX
+	DECQ         CX
+	JNZ          hg5_row
+	JMP          bwd_update
+
+hg4:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y8, Y8, Y8
+
+hg4_row:
+	VMOVUPS      (BX), Y9
+	VADDPS       (SI), Y8, Y8
+	VBROADCASTSS 12(SI), Y11
+	VFMADD231PS  Y9, Y11, Y3
+	VBROADCASTSS 8(SI), Y11
+	VFMADD231PS  Y9, Y11, Y2
+	VBROADCASTSS 4(SI), Y11
+	VFMADD231PS  Y9, Y11, Y1
+	VBROADCASTSS 0(SI), Y11
+	VFMADD231PS  Y9, Y11, Y0
+	ADDQ         $32, SI
+	ADDQ         $32, BX
+	DECQ         CX
+	JNZ          hg4_row
+	JMP          bwd_update
+
+hg3:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y8, Y8, Y8
+
+hg3_row:
+	VMOVUPS      (BX), Y9
+	VADDPS       (SI), Y8, Y8
+	VBROADCASTSS 8(SI), Y11
+	VFMADD231PS  Y9, Y11, Y2
+	VBROADCASTSS 4(SI), Y11
+	VFMADD231PS  Y9, Y11, Y1
+	VBROADCASTSS 0(SI), Y11
+	VFMADD231PS  Y9, Y11, Y0
+	ADDQ         $32, SI
+	ADDQ         $32, BX
+	DECQ         CX
+	JNZ          hg3_row
+	JMP          bwd_update
+
+hg2:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y8, Y8, Y8
+
+hg2_row:
+	VMOVUPS      (BX), Y9
+	VADDPS       (SI), Y8, Y8
+	VBROADCASTSS 4(SI), Y11
+	VFMADD231PS  Y9, Y11, Y1
+	VBROADCASTSS 0(SI), Y11
+	VFMADD231PS  Y9, Y11, Y0
+	ADDQ         $32, SI
+	ADDQ         $32, BX
+	DECQ         CX
+	JNZ          hg2_row
+	JMP          bwd_update
+
+hg1:
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y8, Y8, Y8
+
+hg1_row:
+	VMOVUPS      (BX), Y9
+	VADDPS       (SI), Y8, Y8
+	VBROADCASTSS 0(SI), Y11
+	VFMADD231PS  Y9, Y11, Y0
+	ADDQ         $32, SI
+	ADDQ         $32, BX
+	DECQ         CX
+	JNZ          hg1_row
+
+bwd_update:
+
+	// The update: b first (Y8 is free after it), then W flat: dW's rows
+	// stored at their places in W's layout into the scratch's last block
+	// (in order, each row's zero lanes overwritten by the next; the last
+	// spills into the block's slack), then NW = β·W + scale·dW eight at a
+	// time, the last vector masked. A masked store is slow on AMD
+	// (microcoded); only a vector that needs one gets one.
+	VBROADCASTSS 56(R8), Y11
+	MOVQ         8(R8), SI
+	MOVQ         24(R8), DI
+	CMPQ         R13, $8
+	JNE          upd_bias_masked
+	VMOVUPS      (SI), Y14
+	VFMADD231PS  Y8, Y12, Y14
+	VFMADD231PS  Y13, Y14, Y15
+	VMOVUPS      Y14, (DI)
+	JMP          upd_rows
+
+upd_bias_masked:
+	MOVQ         R13, CX
+	LANEMASK(CX, Y9)
+	VMASKMOVPS   (SI), Y9, Y14
+	VFMADD231PS  Y8, Y12, Y14
+	VFMADD231PS  Y13, Y14, Y15
+	VMASKMOVPS   Y14, Y9, (DI)
+
+upd_rows:
+	MOVQ    nlayers+8(FP), AX
+	SHLQ    $9, AX
+	LEAQ    512(R9)(AX*1), BX
+	MOVQ    BX, SI
+	VMOVUPS Y0, (SI)
+	CMPQ    R13, $1
+	JEQ     upd_flat
+	ADDQ    DX, SI
+	VMOVUPS Y1, (SI)
+	CMPQ    R13, $2
+	JEQ     upd_flat
+	ADDQ    DX, SI
+	VMOVUPS Y2, (SI)
+	CMPQ    R13, $3
+	JEQ     upd_flat
+	ADDQ    DX, SI
+	VMOVUPS Y3, (SI)
+	CMPQ    R13, $4
+	JEQ     upd_flat
+	ADDQ    DX, SI
+	VMOVUPS Y4, (SI)
+	CMPQ    R13, $5
+	JEQ     upd_flat
+	ADDQ    DX, SI
+	VMOVUPS Y5, (SI)
+	CMPQ    R13, $6
+	JEQ     upd_flat
+	ADDQ    DX, SI
+	VMOVUPS Y6, (SI)
+	CMPQ    R13, $7
+	JEQ     upd_flat
+	ADDQ    DX, SI
+	VMOVUPS Y7, (SI)
+
+upd_flat:
+	MOVQ 0(R8), SI
+	MOVQ 16(R8), DI
+	MOVQ 32(R8), CX
+	IMULQ R13, CX
+
+upd_vector:
+	CMPQ        CX, $8
+	JB          upd_tail
+	VMOVUPS     (SI), Y14
+	VMULPS      Y11, Y14, Y14
+	VFMADD231PS (BX), Y12, Y14
+	VFMADD231PS Y13, Y14, Y15
+	VMOVUPS     Y14, (DI)
+	ADDQ        $32, SI
+	ADDQ        $32, DI
+	ADDQ        $32, BX
+	SUBQ        $8, CX
+	JMP         upd_vector
+
+upd_tail:
+	TESTQ       CX, CX
+	JZ          bwd_next
+	MOVQ        BX, AX
+	LANEMASK(CX, Y9)
+	VMASKMOVPS  (SI), Y9, Y14
+	VMASKMOVPS  (AX), Y9, Y8
+	VMULPS      Y11, Y14, Y14
+	VFMADD231PS Y8, Y12, Y14
+	VFMADD231PS Y13, Y14, Y15
+	VMASKMOVPS  Y14, Y9, (DI)
+
+bwd_next:
+	MOVQ layers+0(FP), AX
+	CMPQ R8, AX
+	JEQ  bwd_done
+	SUBQ $64, R8
+	SUBQ $512, R12
+	JMP  bwd_layer
+
+bwd_done:
+	VEXTRACTF128 $1, Y15, X0
+	VADDPS       X0, X15, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, uchk+68(FP)
+	VZEROUPPER
+	RET
+
+	// The last layer by columns (R8 the layer, of one unit; R11 its input
+	// rows, R12 its block): one vector with the samples in its lanes. The
+	// input rows transposed into 256(R9) (rows past the batch are stale;
+	// the lanes they give are cleared by the batch mask), then
+	// z = b + Σ_i W[i]·Pᵀ_i, a = f(z), the loss against y (the column of a
+	// one-output y is y) and δ, stored as a column at 0(R12); last δ's
+	// rows at 256(R12), where the backward pass reads them.
+col_layer:
+	VMOVUPS 0(R11), Y0
+	VMOVUPS 32(R11), Y1
+	VMOVUPS 64(R11), Y2
+	VMOVUPS 96(R11), Y3
+	VMOVUPS 128(R11), Y4
+	VMOVUPS 160(R11), Y5
+	VMOVUPS 192(R11), Y6
+	VMOVUPS 224(R11), Y7
+	VUNPCKLPS  Y1, Y0, Y8
+	VUNPCKHPS  Y1, Y0, Y9
+	VUNPCKLPS  Y3, Y2, Y10
+	VUNPCKHPS  Y3, Y2, Y11
+	VUNPCKLPS  Y5, Y4, Y12
+	VUNPCKHPS  Y5, Y4, Y13
+	VUNPCKLPS  Y7, Y6, Y14
+	VUNPCKHPS  Y7, Y6, Y15
+	VSHUFPS    $0x44, Y10, Y8, Y0
+	VSHUFPS    $0xEE, Y10, Y8, Y1
+	VSHUFPS    $0x44, Y11, Y9, Y2
+	VSHUFPS    $0xEE, Y11, Y9, Y3
+	VSHUFPS    $0x44, Y14, Y12, Y4
+	VSHUFPS    $0xEE, Y14, Y12, Y5
+	VSHUFPS    $0x44, Y15, Y13, Y6
+	VSHUFPS    $0xEE, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	VMOVUPS    Y8, 256(R9)
+	VMOVUPS    Y9, 288(R9)
+	VMOVUPS    Y10, 320(R9)
+	VMOVUPS    Y11, 352(R9)
+	VMOVUPS    Y12, 384(R9)
+	VMOVUPS    Y13, 416(R9)
+	VMOVUPS    Y14, 448(R9)
+	VMOVUPS    Y15, 480(R9)
+
+	VXORPS       Y10, Y10, Y10
+	MOVQ         R10, DX
+	LANEMASK(DX, Y12)
+	VBROADCASTSS K(EXP_ONE), YONE
+	VXORPD       Y6, Y6, Y6
+	VXORPD       Y7, Y7, Y7
+	VMOVSS       zchk+64(FP), X11
+	MOVQ         48(R8), AX
+	VBROADCASTSS K(EXP_NEGLIM), CLAMP
+	CMPQ         AX, $TINY_TANH
+	JNE          col_start
+	VBROADCASTSS K(TANH_NEGLIM), CLAMP
+
+col_start:
+	MOVQ 32(R8), R13
+	MOVQ R13, DX
+	SHLQ $2, DX
+	MOVQ 0(R8), SI
+	MOVQ 8(R8), DI
+	MOVQ y+32(FP), BX
+	MOVQ R12, R14
+	MOVQ 40(R8), CX
+
+col_out:
+	VBROADCASTSS (DI), Y0
+	CMPQ R13, $4
+	JA   c_hi
+	JE   c4
+	CMPQ R13, $2
+	JA   c3
+	JE   c2
+	JMP  c1
+
+c_hi:
+	CMPQ R13, $6
+	JB   c5
+	JE   c6
+	CMPQ R13, $8
+	JB   c7
+
+c8:
+	VBROADCASTSS 28(SI), Y5
+	VFMADD231PS  480(R9), Y5, Y0
+
+c7:
+	VBROADCASTSS 24(SI), Y5
+	VFMADD231PS  448(R9), Y5, Y0
+
+c6:
+	VBROADCASTSS 20(SI), Y5
+	VFMADD231PS  416(R9), Y5, Y0
+
+c5:
+	VBROADCASTSS 16(SI), Y5
+	VFMADD231PS  384(R9), Y5, Y0
+
+c4:
+	VBROADCASTSS 12(SI), Y5
+	VFMADD231PS  352(R9), Y5, Y0
+
+c3:
+	VBROADCASTSS 8(SI), Y5
+	VFMADD231PS  320(R9), Y5, Y0
+
+c2:
+	VBROADCASTSS 4(SI), Y5
+	VFMADD231PS  288(R9), Y5, Y0
+
+c1:
+	VBROADCASTSS 0(SI), Y5
+	VFMADD231PS  256(R9), Y5, Y0
+
+	VANDPS      Y12, Y0, Y0
+	VFMADD231PS Y10, Y0, Y11
+	CMPQ        AX, $TINY_SIGMOID
+	JEQ         col_sigmoid
+	CMPQ        AX, $TINY_TANH
+	JEQ         col_tanh
+	CMPQ        AX, $TINY_RELU
+	JEQ         col_relu
+	VMOVAPS     Y0, Y2
+	JMP         col_loss
+
+col_sigmoid:
+	SIGMOID(Y0, Y1, Y2, Y3, Y4)
+	JMP col_loss
+
+col_tanh:
+	TANH(Y0, Y1, Y2, Y3, Y4)
+	VMOVAPS Y1, Y2
+	JMP     col_loss
+
+col_relu:
+	VMAXPS Y0, Y10, Y2
+
+col_loss:
+	VMASKMOVPS   (BX), Y12, Y9
+	VSUBPS       Y9, Y2, Y1
+	VANDPS       Y12, Y1, Y1 // e = a − y, 0 past the batch
+	VCVTPS2PD    X1, Y3
+	VFMADD231PD  Y3, Y3, Y6
+	VEXTRACTF128 $1, Y1, X3
+	VCVTPS2PD    X3, Y3
+	VFMADD231PD  Y3, Y3, Y7
+	VADDPS       Y1, Y1, Y1
+	CMPQ         AX, $TINY_SIGMOID
+	JEQ          col_dsigmoid
+	CMPQ         AX, $TINY_TANH
+	JEQ          col_dtanh
+	CMPQ         AX, $TINY_RELU
+	JEQ          col_drelu
+	JMP          col_store
+
+col_dsigmoid:
+	VSUBPS Y2, YONE, Y3
+	VMULPS Y2, Y3, Y3
+	VMULPS Y3, Y1, Y1
+	JMP    col_store
+
+col_dtanh:
+	VMULPS Y2, Y2, Y3
+	VSUBPS Y3, YONE, Y3
+	VMULPS Y3, Y1, Y1
+	JMP    col_store
+
+col_drelu:
+	VCMPPS $0x11, Y2, Y10, Y3
+	VANDPS Y3, Y1, Y1
+
+col_store:
+	VMOVUPS Y1, (R14)
+	ADDQ    $32, R14
+	ADDQ    DX, SI
+	ADDQ    $4, DI
+	ADDQ    $4, BX
+	DECQ    CX
+	JNZ     col_out
+
+	VEXTRACTF128 $1, Y11, X0
+	VADDPS       X0, X11, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, zchk+64(FP)
+	VADDPD       Y7, Y6, Y6
+	VEXTRACTF128 $1, Y6, X7
+	VADDPD       X7, X6, X6
+	VUNPCKHPD    X6, X6, X7
+	VADDSD       X7, X6, X6
+	VMOVSD       X6, sqerr+56(FP)
+
+	// δ's column into rows: δ_r in lane 0 of row r, the other lanes 0.
+	MOVQ R12, SI
+	LEAQ 256(R12), DI
+	MOVQ R10, CX
+
+col_delta_row:
+	VMOVSS  (SI), X0
+	VMOVUPS Y0, (DI)
+	ADDQ    $4, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     col_delta_row
+	JMP bwd_start
