@@ -234,9 +234,6 @@ func WriteReport(w io.Writer, rep *Report, md bool, chart string) {
 			p("%s\n", map[bool]string{true: "\n" + s[2] + "\n"}[s[2] != ""])
 		}
 		writeTable(w, md, header, rows)
-		if md && s[0] == "fashion" && rep.FashionSkipped != "" {
-			p("\nNot run: %s\n", esc(rep.FashionSkipped))
-		}
 	}
 	if !md {
 		for _, pr := range rep.Peers {

@@ -95,10 +95,10 @@ func (r *runner) progress() {
 func (r *runner) estimateRun(want func(string) bool) time.Duration {
 	peers := map[bool]int{true: 1}[r.peersDir != ""]
 	kernel := float64(r.rounds+1) * r.budget.Seconds() / 0.1
-	peer := float64(r.rounds+1) * (r.peerBudget + r.settle).Seconds() / 1.2
+	peer := float64(r.rounds+1) * (r.peerBudget + r.settle).Seconds() / 1.3
 	epochs := float64(r.epochRounds*r.epochSamples) / 300e3
-	sec := map[string][2]float64{"memory": {2, 11}, "gemm": {25 * kernel, 450 * peer}, "eltwise": {30 * kernel, 70 * peer}, "step": {4 * kernel, 85 * peer},
-		"epoch": {8 * epochs, 245 * epochs}, "fashion": {2 * float64(r.fashionEpochs), 24 * float64(r.fashionEpochs)}, "contention": {50, 50}}
+	sec := map[string][2]float64{"memory": {2, 11}, "gemm": {25 * kernel, 360 * peer}, "eltwise": {30 * kernel, 70 * peer}, "step": {4 * kernel, 85 * peer},
+		"epoch": {8 * epochs, 225 * epochs}, "fashion": {2 * float64(r.fashionEpochs), 23 * float64(r.fashionEpochs)}, "contention": {50, 50}}
 	total := 2.0
 	for g, s := range sec {
 		total += map[bool]float64{true: s[peers]}[want(g)]
