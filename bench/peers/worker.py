@@ -94,7 +94,7 @@ def once(fn):
 
 def gemm(c):
     ta, tb, m, n, k = c["ta"], c["tb"], c["m"], c["n"], c["k"]
-    A, B = rng.random((k, m) if ta else (m, k), dtype=np.float32), rng.random((n, k) if tb else (k, n), dtype=np.float32)
+    A, B = setup(("ab", ta, tb, m, n, k), lambda: (rng.random((k, m) if ta else (m, k), dtype=np.float32), rng.random((n, k) if tb else (k, n), dtype=np.float32)))
     if LIB == "numpy":  # transposes as views: the BLAS call gets the flags entrena's Sgemm gets
         x, y, z = setup(str(c), lambda: ((A.T if ta else A), (B.T if tb else B), np.empty((m, n), np.float32)))
         return timed(c, lambda: np.matmul(x, y, out=z))
@@ -108,7 +108,7 @@ def gemm(c):
 
 def eltwise(c):
     n, mul = c["n"], c["kernel"] == "hadamard"
-    x = rng.random(n, dtype=np.float32) * 2 - 1
+    x = setup(("x", n), lambda: rng.random(n, dtype=np.float32) * 2 - 1)  # once, not every turn
     if LIB == "torch":
         x, y, z = setup(str(c), lambda: (torch.from_numpy(x), torch.empty(n), torch.empty(n)))
         with torch.inference_mode():
