@@ -81,16 +81,17 @@ int main(int argc, char **argv) {
 #define CALL cblas_sgemm(RowMajor, fa, fb, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, n)
 		CALL;
 		long calls = 1;
-		for (;;) { /* calibrate about 20 ms per repetition */
+		double *per = malloc(sizeof(double) * reps);
+		for (;;) { /* calibrate about 20 ms per repetition; the block that reaches it is the first */
 			double t = now();
 			for (long i = 0; i < calls; i++) CALL;
 			double el = now() - t;
+			per[0] = el / calls;
 			if (el >= 0.02 || calls >= (1L << 24)) break;
 			long next = (long)(calls * 1.2 * 0.02 / (el > 1e-9 ? el : 1e-9));
 			calls = next <= calls ? calls + 1 : (next > 100 * calls ? 100 * calls : next);
 		}
-		double *per = malloc(sizeof(double) * reps);
-		for (int r = 0; r < reps; r++) {
+		for (int r = 1; r < reps; r++) {
 			double t = now();
 			for (long i = 0; i < calls; i++) CALL;
 			per[r] = (now() - t) / calls;

@@ -22,7 +22,7 @@ func compareMain(args []string, stdout, stderr io.Writer) int {
 	}
 	files := fs.Args()
 	if len(files) == 0 {
-		dir, err := findPeersDir("")
+		dir, err := findPeersDir()
 		if err == nil {
 			files, err = filepath.Glob(filepath.Join(dir, "..", "results", "*", "results.json"))
 		}

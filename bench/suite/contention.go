@@ -24,13 +24,13 @@ func demoSpec(threads int) core.Spec {
 		Loss: core.CategoricalCrossEntropy, Optimizer: core.Optimizer{Kind: core.SGD, LearningRate: 0.5}, MaxBatch: 32, Seed: 1, Threads: threads}
 }
 
+// contentionCases are trained at their MaxBatch.
 var contentionCases = []struct {
-	name  string
-	spec  func(threads int) core.Spec
-	batch int
+	name string
+	spec func(threads int) core.Spec
 }{
-	{"784-128-10 b=32 (the MNIST demo)", demoSpec, 32},
-	{"784-128-64-10 b=256", func(threads int) core.Spec { return mnistNet.spec(256, threads) }, 256},
+	{"784-128-10 b=32 (the MNIST demo)", demoSpec},
+	{"784-128-64-10 b=256", func(threads int) core.Spec { return mnistNet.spec(256, threads) }},
 }
 
 // contention holds the group's networks, closed at its end.
@@ -52,10 +52,10 @@ func (c *contention) net(spec core.Spec) *core.Network {
 }
 
 // fit trains n one shuffled epoch of the group's synthetic samples.
-func (c *contention) fit(n *core.Network, batch int) func() error {
+func (c *contention) fit(n *core.Network) func() error {
 	x, y := synthetic(21, c.samples, n.Inputs(), n.Outputs())
 	return func() error {
-		_, err := n.Fit(x, y, c.samples, core.FitOptions{Epochs: 1, BatchSize: batch, Shuffle: true})
+		_, err := n.Fit(x, y, c.samples, core.FitOptions{Epochs: 1, BatchSize: n.MaxBatch(), Shuffle: true})
 		return err
 	}
 }
@@ -70,24 +70,23 @@ func call(n *core.Network, op string) func() error {
 	return func() error { _, err := n.TrainStep(x, y, 32); return err }
 }
 
-// side is timed by f (seconds per op; nil: one call of run); its note gets
-// the process CPU over wall time and, given a network, how its pool ran.
-func (c *contention) side(name, impl string, n *core.Network, unit string, per float64, f func() (float64, error), run func() error) *side {
+// once times one call of run.
+func once(run func() error) func() (float64, error) {
+	return func() (float64, error) { t := time.Now(); err := run(); return time.Since(t).Seconds(), err }
+}
+
+// side is timed by f (seconds per op); its note gets the process CPU over
+// wall time and, given a network, how its pool ran.
+func (c *contention) side(name, impl string, n *core.Network, unit string, per float64, f func() (float64, error)) *side {
 	var cpu, wall time.Duration
 	row := Row{Group: "contention", Name: name, Impl: impl, Path: c.best(), Unit: unit}
 	if n != nil {
 		row.Threads = n.Threads()
 	}
-	return &side{row: row, per: per, peer: func(time.Duration) (sec float64, err error) {
+	return &side{row: row, per: per, peer: func(time.Duration) (float64, error) {
 		c0, t0 := processCPU(), time.Now()
-		if f != nil {
-			sec, err = f()
-		} else {
-			err = run()
-			sec = time.Since(t0).Seconds()
-		}
-		cpu, wall = cpu+processCPU()-c0, wall+time.Since(t0)
-		return sec, err
+		defer func() { cpu, wall = cpu+processCPU()-c0, wall+time.Since(t0) }()
+		return f()
 	}, finish: func(r *Row) {
 		r.Note = fmt.Sprintf("CPU over wall time %.2f", cpu.Seconds()/wall.Seconds())
 		if n != nil {
@@ -119,7 +118,7 @@ func (r *runner) runContention() {
 			var sides []*side
 			for _, th := range []int{0, 1} {
 				if n := c.net(k.spec(th)); n != nil {
-					sides = append(sides, c.side(fmt.Sprintf("train %s, %s", k.name, busy), "entrena/"+r.best(), n, "samples/s", float64(c.samples), nil, c.fit(n, k.batch)))
+					sides = append(sides, c.side(fmt.Sprintf("train %s, %s", k.name, busy), "entrena/"+r.best(), n, "samples/s", float64(c.samples), once(c.fit(n))))
 				}
 			}
 			r.measureWork(sides, 0)
@@ -136,18 +135,18 @@ func (r *runner) runContention() {
 		if n0 == nil || n1 == nil {
 			return
 		}
-		fit0, fit1 := c.fit(n0, k.batch), c.fit(n1, k.batch)
+		fit0, fit1 := c.fit(n0), c.fit(n1)
 		name, per := fmt.Sprintf("train %s, two networks", k.name), float64(2*c.samples)
 		r.measureWork([]*side{
-			c.side(name, "together", nil, "samples/s", per, nil, func() error {
+			c.side(name, "together", nil, "samples/s", per, once(func() error {
 				var wg sync.WaitGroup
 				var err0 error
 				wg.Go(func() { err0 = fit0() })
 				err1 := fit1()
 				wg.Wait()
 				return errors.Join(err0, err1)
-			}),
-			c.side(name, "one after the other", nil, "samples/s", per, nil, func() error { return errors.Join(fit0(), fit1()) }),
+			})),
+			c.side(name, "one after the other", nil, "samples/s", per, once(func() error { return errors.Join(fit0(), fit1()) })),
 		}, 0)
 	}
 	c.pythonThreads()
@@ -165,12 +164,12 @@ func (r *runner) runContention() {
 				calls[i] = call(n, op)
 			}
 			eight = append(eight, c.side(fmt.Sprintf("%s(32) of 784-128-10, eight networks in eight goroutines", op), "entrena/"+r.best(), n,
-				"calls/s", 1, eightAtOnce(calls, window), nil))
+				"calls/s", 1, eightAtOnce(calls, window)))
 			if n = c.net(demoSpec(th)); n == nil {
 				return
 			}
 			service = append(service, c.side(fmt.Sprintf("%s(32) of 784-128-10 every 0.2–5 ms", op), "entrena/"+r.best(), n,
-				"calls/s (p50)", 1, spacedCalls(call(n, op), spaced, rng), nil))
+				"calls/s (p50)", 1, spacedCalls(call(n, op), spaced, rng)))
 		}
 		c.measureWork(eight, c.rounds)
 		c.measureWork(service, c.rounds)
@@ -216,15 +215,13 @@ func spacedCalls(run func() error, calls int, rng *rand.Rand) func() (float64, e
 // pythonThreads: two entrena models trained from two Python threads at once
 // against in turn (the entrena worker of bench/peers).
 func (c *contention) pythonThreads() {
-	if c.peersDir == "" {
-		dir, err := findPeersDir("")
-		if err != nil {
-			c.skip("contention, Python threads: %v", err)
-			return
-		}
-		c.peersDir = dir
-		defer func() { c.peersDir = "" }()
+	dir, err := findPeersDir()
+	if err != nil {
+		c.skip("contention, Python threads: %v", err)
+		return
 	}
+	defer func(d string) { c.peersDir = d }(c.peersDir)
+	c.peersDir = dir
 	defs := c.peerDefs()
 	wk := c.startWorker(defs[slices.IndexFunc(defs, func(d peerDef) bool { return d.lib == "entrena" })], 0)
 	if wk.err != nil {
@@ -232,11 +229,10 @@ func (c *contention) pythonThreads() {
 		return
 	}
 	var sides []*side
-	for _, together := range []bool{true, false} {
-		impl := map[bool]string{true: "entrena (Python) together", false: "entrena (Python) one after the other"}[together]
-		sides = append(sides, &side{row: Row{Group: "contention", Name: "train 784-128-10 b=32 from Python, two models in two threads", Impl: impl, Unit: "samples/s"},
+	for _, how := range []string{"together", "one after the other"} {
+		sides = append(sides, &side{row: Row{Group: "contention", Name: "train 784-128-10 b=32 from Python, two models in two threads", Impl: "entrena (Python) " + how, Unit: "samples/s"},
 			per: float64(2 * c.samples), peer: func(time.Duration) (float64, error) {
-				a, err := wk.call(map[string]any{"op": "two_models", "together": together, "samples": c.samples})
+				a, err := wk.call(map[string]any{"op": "two_models", "together": how == "together", "samples": c.samples})
 				return a.S, err
 			}})
 	}

@@ -114,7 +114,7 @@ func goalsMain(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	rep, err := ReadReport(args[0])
-	dir, derr := findPeersDir("")
+	dir, derr := findPeersDir()
 	var goals []goal
 	if err = cmp.Or(err, derr); err == nil {
 		goals, err = readGoals(filepath.Join(dir, "..", "GOALS.md"))

@@ -111,19 +111,15 @@ func (w *worker) call(cmd map[string]any) (a answer, err error) {
 	return a, w.err
 }
 
-// notePeer records a peer in the report once per thread count: what ran,
-// its versions and settings (BLAS, kernel), or why it did not.
+// notePeer records a peer in the report once per thread count: what ran
+// (paths relative to the working directory), its versions and settings
+// (BLAS, kernel), or why it did not.
 func (r *runner) notePeer(d peerDef, threads int, argv []string, a answer, err error) {
 	if key := fmt.Sprintf("%s|%d", d.impl, threads); !r.noted[key] {
-		r.noted[key], argv = true, slices.Clone(argv)
+		r.noted[key] = true
 		wd, _ := os.Getwd()
-		for i := range argv {
-			if rel, err := filepath.Rel(wd, argv[i]); err == nil && filepath.IsAbs(argv[i]) && !strings.HasPrefix(rel, "../../") {
-				argv[i] = rel
-			}
-		}
-		run := PeerRun{Peer: fmt.Sprintf("%s, %d thread(s)", d.impl, threads), Command: strings.Join(append(slices.Clone(d.env), argv...), " "),
-			Versions: a.Versions, Settings: a.Settings}
+		cmd := strings.ReplaceAll(strings.Join(append(slices.Clone(d.env), argv...), " "), wd+string(filepath.Separator), "")
+		run := PeerRun{Peer: fmt.Sprintf("%s, %d thread(s)", d.impl, threads), Command: cmd, Versions: a.Versions, Settings: a.Settings}
 		if err != nil {
 			run.Skipped = err.Error()
 		}
@@ -199,7 +195,7 @@ func (r *runner) peerSides(w work) (sides []*side) {
 	}
 	for _, d := range r.peerDefs() {
 		op := w.group
-		if w.cmd != nil && d.python != "" {
+		if d.python != "" && w.cmd != nil {
 			op = w.cmd["op"].(string)
 		}
 		if r.peersDir == "" || !slices.Contains(strings.Fields(d.ops), op) || d.python != "" && w.cmd == nil || d.python == "" && w.cArgs == nil {
@@ -219,7 +215,8 @@ func (r *runner) peerSides(w work) (sides []*side) {
 				if wk.err != nil {
 					continue
 				}
-				s.row.Note, s.lingers = wk.blas, true
+				// OpenBLAS's threads (numpy's, torch's) spin about 110 ms after a call; JAX's, Keras's and entrena's do not.
+				s.row.Note, s.lingers = wk.blas, d.lib == "numpy" || d.lib == "torch"
 				s.peer = func(budget time.Duration) (float64, error) {
 					cmd := maps.Clone(w.cmd)
 					cmd["budget"] = budget.Seconds()
@@ -236,19 +233,20 @@ func (r *runner) peerSides(w work) (sides []*side) {
 						}
 					}
 				}
-			} else {
-				// GEMM: one block of about 20 ms, as long as a Go side's turn; FANN's step: 3 blocks of 50 samples.
-				reps := map[bool]string{true: "3", false: "1"}[w.group == "step"]
-				argv := append([]string{filepath.Join(r.peersDir, "bin", d.lib)}, append(w.cArgs, "--reps", reps, "--threads", itoa(th))...)
-				if _, err := os.Stat(argv[0]); err != nil {
-					r.notePeer(d, th, argv, answer{}, fmt.Errorf("%s not built: run bench/peers/setup.sh (entrena (C): make peers-entrena)", argv[0]))
-					continue
-				}
-				s.peer = func(time.Duration) (float64, error) {
-					a, row, err := runC(argv, peerEnv(th, d.env), w.name)
-					r.notePeer(d, th, argv, a, err)
-					return w.per / row.Metric, err
-				}
+				sides = append(sides, s)
+				continue
+			}
+			// GEMM: one block of about 20 ms, as long as a Go side's turn; FANN's step: 3 blocks of 50 samples.
+			reps := map[bool]string{true: "3", false: "1"}[w.group == "step"]
+			argv := append([]string{filepath.Join(r.peersDir, "bin", d.lib)}, append(w.cArgs, "--reps", reps, "--threads", itoa(th))...)
+			if _, err := os.Stat(argv[0]); err != nil {
+				r.notePeer(d, th, argv, answer{}, fmt.Errorf("%s not built: run bench/peers/setup.sh (entrena (C): make peers-entrena)", argv[0]))
+				continue
+			}
+			s.peer = func(time.Duration) (float64, error) {
+				a, row, err := runC(argv, peerEnv(th, d.env), w.name)
+				r.notePeer(d, th, argv, a, err)
+				return w.per / row.Metric, err
 			}
 			sides = append(sides, s)
 		}
@@ -256,18 +254,15 @@ func (r *runner) peerSides(w work) (sides []*side) {
 	return sides
 }
 
-// findPeersDir locates bench/peers: the -peersdir flag, else upwards from
-// the working directory to the module root.
-func findPeersDir(flag string) (string, error) {
-	if flag != "" {
-		return filepath.Abs(flag)
-	}
+// findPeersDir locates bench/peers upwards from the working directory to
+// the module root.
+func findPeersDir() (string, error) {
 	dir, err := os.Getwd()
 	for ; err == nil; dir = filepath.Dir(dir) {
 		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && bytes.Contains(b, []byte("module github.com/v1tr0/entrena")) {
 			return filepath.Join(dir, "bench", "peers"), nil
 		} else if filepath.Dir(dir) == dir {
-			return "", errors.New("bench/peers not found: run from the entrena repository or pass -peersdir")
+			return "", errors.New("bench/peers not found: run from the entrena repository")
 		}
 	}
 	return "", err

@@ -8,9 +8,8 @@ import (
 )
 
 // phaseTotals adds up where one side's training steps spend their time,
-// in a bench built with -tags entrena_phases (see internal/phase); the
-// totals are read around each of the side's own calls, so the sides a
-// round interleaves are kept apart. Without the tag it does nothing.
+// in a bench built with -tags entrena_phases (see internal/phase), read
+// around each of the side's own calls so that interleaved sides stay apart.
 type phaseTotals struct {
 	t     phase.Totals
 	steps int
@@ -22,18 +21,15 @@ func (p *phaseTotals) wrap(step func() error) func() error {
 	}
 	return func() error {
 		before := phase.Read()
-		err := step()
-		p.t = p.t.Add(phase.Read().Sub(before))
-		p.steps++
-		return err
+		defer func() { p.t, p.steps = p.t.Add(phase.Read().Sub(before)), p.steps+1 }()
+		return step()
 	}
 }
 
-// print writes the side's per-step table.
+// print writes the side's per-step table, if any.
 func (p *phaseTotals) print(w io.Writer, row Row) {
-	if !phase.Enabled || p.steps == 0 {
-		return
+	if p.steps > 0 {
+		fmt.Fprintf(w, "\nphases of %s, %s, %d thread(s), %d calls (µs/step below: per call):\n", row.Name, row.Impl, row.Threads, p.steps)
+		phase.Table(w, p.t, p.steps)
 	}
-	fmt.Fprintf(w, "\nphases of %s, %s, %d thread(s), %d calls (µs/step below: per call):\n", row.Name, row.Impl, row.Threads, p.steps)
-	phase.Table(w, p.t, p.steps)
 }

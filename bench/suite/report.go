@@ -161,13 +161,13 @@ func sectionRows(rep *Report, group string) (out [][]string) {
 
 // healthLine says how many rounds the probes flagged.
 func healthLine(rep *Report) string {
-	h := rep.Health
-	if h == nil && rep.Schema >= 2 {
+	if h := rep.Health; h == nil && rep.Schema >= 2 {
 		return "No rounds ran."
 	} else if h == nil {
 		return "Measured before rounds were used: one block of repetitions per row, entrena's rows minutes before the peers'; " +
 			"\"entrena ÷ this\" is a ratio of medians from different moments, so a phase of the machine can move it."
 	}
+	h := rep.Health
 	return fmt.Sprintf("Health: %d of %d rounds flagged (before each round an FMA-peak and a memory-bandwidth probe; flagged: "+
 		"below %.0f%% of the run's median peak, %.1f GFLOPS, or %.0f%% of its median bandwidth, %.1f GB/s: likely another "+
 		"tenant on the machine).", h.Flagged, h.Rounds, 100*h.PeakDip, h.PeakGFLOPS, 100*h.BandwidthDip, h.BandwidthGBs)
@@ -207,25 +207,15 @@ func writeTable(w io.Writer, md bool, hdr []string, rows [][]string) {
 	tw.Flush()
 }
 
-// WriteText prints the report for a terminal.
-func WriteText(w io.Writer, rep *Report) { writeReport(w, rep, false, "") }
-
-// WriteMarkdown writes COMPARISON.md, linking the chart file when not "".
-func WriteMarkdown(w io.Writer, rep *Report, chart string) error {
-	writeReport(w, rep, true, chart)
-	return nil
-}
-
-func writeReport(w io.Writer, rep *Report, md bool, chart string) {
+// WriteReport writes the report for a terminal or, with md, as
+// COMPARISON.md, linking the chart file when not "".
+func WriteReport(w io.Writer, rep *Report, md bool, chart string) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
 	esc := strings.NewReplacer("|", `\|`, "\n", " ").Replace
 	if !md {
 		p("entrena benchmark on %s\n%s\n", machineLine(rep), healthLine(rep))
 	} else {
-		p("# entrena benchmark: %s\n\n", rep.Machine.Model)
-		if rep.Quick {
-			p("**Quick run: a small sweep with few rounds; smoke figures only.**\n\n")
-		}
+		p("# entrena benchmark: %s\n\n%s", rep.Machine.Model, map[bool]string{true: "**Quick run: a small sweep with few rounds; smoke figures only.**\n\n"}[rep.Quick])
 		p("Measured %s with `%s`.\n\n%s\n\n%s\n", rep.Created.Format("2006-01-02 15:04 MST"), rep.Command, esc(machineLine(rep)), esc(healthLine(rep)))
 	}
 	if rep.Health != nil {
@@ -239,16 +229,11 @@ func writeReport(w io.Writer, rep *Report, md bool, chart string) {
 		if len(rows) == 0 {
 			continue
 		}
-		if p("\n%s%s\n", map[bool]string{true: "## "}[md], s[1]); md && s[2] != "" {
-			p("\n%s\n", s[2])
-		}
+		p("\n%s%s\n", map[bool]string{true: "## "}[md], s[1])
 		if md {
-			p("\n")
+			p("%s\n", map[bool]string{true: "\n" + s[2] + "\n"}[s[2] != ""])
 		}
 		writeTable(w, md, header, rows)
-		if md && s[0] == "fashion" && rep.FashionSkipped != "" {
-			p("\nNot run: %s\n", esc(rep.FashionSkipped))
-		}
 	}
 	if !md {
 		for _, pr := range rep.Peers {

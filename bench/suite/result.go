@@ -15,17 +15,16 @@ const SchemaVersion = 2
 
 // Report is one benchmark run: the machine, then every measurement.
 type Report struct {
-	Schema         int       `json:"schema"`
-	Created        time.Time `json:"created"`
-	Command        string    `json:"command"`
-	Quick          bool      `json:"quick"`
-	Machine        Machine   `json:"machine"`
-	Peaks          []Peak    `json:"peaks"`
-	Health         *Health   `json:"health,omitempty"`
-	Rows           []Row     `json:"rows"`
-	Peers          []PeerRun `json:"peers,omitempty"`
-	Skipped        []string  `json:"skipped,omitempty"`         // entrena measurements left out, with the reason
-	FashionSkipped string    `json:"fashion_skipped,omitempty"` // why Fashion-MNIST did not run
+	Schema  int       `json:"schema"`
+	Created time.Time `json:"created"`
+	Command string    `json:"command"`
+	Quick   bool      `json:"quick"`
+	Machine Machine   `json:"machine"`
+	Peaks   []Peak    `json:"peaks"`
+	Health  *Health   `json:"health,omitempty"`
+	Rows    []Row     `json:"rows"`
+	Peers   []PeerRun `json:"peers,omitempty"`
+	Skipped []string  `json:"skipped,omitempty"` // measurements left out, with the reason
 }
 
 // Peak is the measured single-core FMA throughput of one kernel path.

@@ -3,12 +3,11 @@ package suite
 import (
 	"cmp"
 	"errors"
+	"flag"
 	"fmt"
 	"math"
 	"slices"
 	"strconv"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,9 +20,9 @@ type side struct {
 	row      Row
 	per      float64                                             // units of the metric per op: GFLOP, G elements, GB, samples
 	flops    float64                                             // FLOP per op, for the share of the FMA peak (0: none)
-	calls    int64                                               // ops per round, once calibrated (preset 1 for an epoch)
-	external bool                                                // a peer: the comparison takes more and longer rounds
-	lingers  bool                                                // a peer process that lives on: its BLAS threads spin a while after its round
+	calls    int64                                               // ops per turn, once calibrated (preset 1 for an epoch)
+	external bool                                                // a peer: its comparison takes longer turns
+	lingers  bool                                                // on more threads, its BLAS threads spin a while after its turn
 	bench    func(b *testing.B)                                  // a Go side
 	peer     func(budget time.Duration) (sec float64, err error) // otherwise: seconds per op
 	finish   func(row *Row)                                      // what the rounds do not measure (accuracy)
@@ -33,17 +32,15 @@ type side struct {
 	err      error
 }
 
-var initTesting sync.Once
-
-// goRound runs s.bench through testing.Benchmark: for about budget in the
+// goTurn runs s.bench through testing.Benchmark: for about budget in the
 // calibrating round, then for the calibrated number of calls.
-func goRound(s *side, budget time.Duration) float64 {
-	initTesting.Do(testing.Init)
+func goTurn(s *side, budget time.Duration) float64 {
+	testing.Init() // the test.* flags, once
 	bt := budget.String()
 	if s.calls > 0 {
 		bt = strconv.FormatInt(s.calls, 10) + "x"
 	}
-	if err := flagSet("test.benchtime", bt); err != nil {
+	if err := flag.Set("test.benchtime", bt); err != nil {
 		panic(err)
 	}
 	benchErr = nil
@@ -64,17 +61,14 @@ func goRound(s *side, budget time.Duration) float64 {
 // so that a phase of the machine lands on both sides of a ratio. A row has
 // the median of its per-round ratios with their range and the ~95 %
 // interval of that median, and the medians of its own turns. rounds 0: the
-// run's rounds (a peer's if one takes part) after an unrecorded round that
-// warms up and calibrates the calls per turn; otherwise that many rounds,
-// each turn calibrating itself.
+// run's rounds after an unrecorded round that warms up and calibrates the
+// calls per turn; otherwise that many rounds, each turn calibrating itself.
 func (r *runner) measureWork(sides []*side, rounds int) {
 	budget, first := r.budget, 0
 	if rounds == 0 {
 		rounds, first = r.rounds, -1
-		for _, s := range sides {
-			if s.external {
-				budget = max(budget, r.peerBudget)
-			}
+		if slices.ContainsFunc(sides, func(s *side) bool { return s.external }) {
+			budget = r.peerBudget
 		}
 	}
 	var refs []*side
@@ -102,8 +96,7 @@ func (r *runner) measureWork(sides []*side, rounds int) {
 		probes = append(probes, r.probe())
 		for g := range refs {
 			ref := refs[(g+round)%len(refs)]
-			prev := r.turn(ref, budget, true)
-			others := against[ref]
+			prev, others := r.turn(ref, budget, true), against[ref]
 			for i := range others {
 				s := others[(i+round)%len(others)]
 				sec := r.turn(s, budget, true)
@@ -151,13 +144,12 @@ func (r *runner) measureWork(sides []*side, rounds int) {
 
 // turn runs side s once for about budget and returns its seconds per op
 // (recorded with record), or 0 once it has failed.
-func (r *runner) turn(s *side, budget time.Duration, record bool) float64 {
+func (r *runner) turn(s *side, budget time.Duration, record bool) (sec float64) {
 	if s.err != nil {
 		return 0
 	}
-	var sec float64
 	if s.bench != nil {
-		sec = goRound(s, budget)
+		sec = goTurn(s, budget)
 	} else {
 		sec, s.err = s.peer(budget)
 	}
@@ -199,7 +191,7 @@ func refOf(sides []*side, s *side) *side {
 	for _, o := range sides {
 		if o == s {
 			break
-		} else if strings.HasPrefix(o.row.Impl, "entrena/") && o.row.Threads == s.row.Threads {
+		} else if isGo(o.row.Impl) && o.row.Threads == s.row.Threads {
 			return o
 		}
 	}
@@ -235,17 +227,15 @@ func (r *runner) finishHealth() {
 	}
 	h := &Health{Rounds: len(r.probes), PeakGFLOPS: median(pk), BandwidthGBs: median(bw), PeakDip: peakDip, BandwidthDip: bandwidthDip,
 		BandwidthNote: fmt.Sprintf("Go copy of %d MiB (8 B per float moved)", len(r.probeSrc)*4>>20)}
-	dipped := func(i int) bool { return pk[i] < peakDip*h.PeakGFLOPS || bw[i] < bandwidthDip*h.BandwidthGBs }
+	dipped := func(i int) int {
+		return map[bool]int{true: 1}[pk[i] < peakDip*h.PeakGFLOPS || bw[i] < bandwidthDip*h.BandwidthGBs]
+	}
 	for i := range r.probes {
-		if dipped(i) {
-			h.Flagged++
-		}
+		h.Flagged += dipped(i)
 	}
 	for i := range r.rep.Rows {
 		for _, p := range r.rep.Rows[i].probes {
-			if dipped(p) {
-				r.rep.Rows[i].Flagged++
-			}
+			r.rep.Rows[i].Flagged += dipped(p)
 		}
 	}
 	r.rep.Health = h

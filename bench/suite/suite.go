@@ -43,7 +43,7 @@ type runner struct {
 	status   io.Writer // the progress line
 	peersDir string    // "" without -peers
 	// Recorded rounds per comparison and the budget of a turn, a longer one
-	// where a peer takes part, then a pause after a multi-threaded peer's turn.
+	// where a peer takes part, then a pause after a lingering peer's turn.
 	rounds                                   int
 	budget, peerBudget, settle               time.Duration
 	epochSamples, epochRounds, fashionEpochs int // one epoch per side per round
@@ -55,8 +55,6 @@ type runner struct {
 	start, shown                             time.Time
 	estimate                                 time.Duration
 }
-
-var flagSet = flag.Set
 
 func (r *runner) skip(format string, args ...any) {
 	r.rep.Skipped = append(r.rep.Skipped, fmt.Sprintf(format, args...))
@@ -97,10 +95,10 @@ func (r *runner) progress() {
 func (r *runner) estimateRun(want func(string) bool) time.Duration {
 	peers := map[bool]int{true: 1}[r.peersDir != ""]
 	kernel := float64(r.rounds+1) * r.budget.Seconds() / 0.1
-	peer := float64(r.rounds+1) * (r.peerBudget + r.settle).Seconds() / 1.2
+	peer := float64(r.rounds+1) * (r.peerBudget + r.settle).Seconds() / 1.3
 	epochs := float64(r.epochRounds*r.epochSamples) / 300e3
-	sec := map[string][2]float64{"memory": {2, 11}, "gemm": {25 * kernel, 450 * peer}, "eltwise": {30 * kernel, 70 * peer}, "step": {4 * kernel, 85 * peer},
-		"epoch": {8 * epochs, 245 * epochs}, "fashion": {2 * float64(r.fashionEpochs), 24 * float64(r.fashionEpochs)}, "contention": {50, 50}}
+	sec := map[string][2]float64{"memory": {2, 11}, "gemm": {25 * kernel, 360 * peer}, "eltwise": {30 * kernel, 70 * peer}, "step": {4 * kernel, 85 * peer},
+		"epoch": {8 * epochs, 225 * epochs}, "fashion": {2 * float64(r.fashionEpochs), 23 * float64(r.fashionEpochs)}, "contention": {50, 50}}
 	total := 2.0
 	for g, s := range sec {
 		total += map[bool]float64{true: s[peers]}[want(g)]
@@ -134,10 +132,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	pathsFlag := fs.String("paths", "", "comma-separated kernel `paths` to measure (default: all available)")
 	threadsFlag := fs.String("threads", "", "comma-separated thread `counts` for the multi-core rows (default: 1 and all cores)")
 	peers := fs.Bool("peers", false, "also run the peers of bench/peers (see bench/peers/setup.sh)")
-	peersDir := fs.String("peersdir", "", "`dir`ectory of the peer programs (default: bench/peers of this repository)")
 	only := fs.String("only", "", "comma-separated `groups`: memory,gemm,eltwise,step,epoch,fashion,contention (default: all but contention, which starts a competing process)")
 	samples := fs.Int("samples", 0, "`samples` of the synthetic training epoch, entrena and the peers (default 60000, 6000 with -quick)")
-	fashionEp := fs.Int("fashionepochs", 0, "`epochs` of the Fashion-MNIST comparison (default 5, 1 with -quick)")
 	outDir := fs.String("out", "", "write JSON, chart and COMPARISON.md into this `dir`ectory")
 	reps := fs.Int("reps", 0, "recorded `rounds` per comparison (default 9, 5 of an epoch; 3 with -quick)")
 	if err := fs.Parse(args); err != nil {
@@ -150,11 +146,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	r := &runner{quick: *quick, rep: &Report{Schema: SchemaVersion, Created: time.Now().UTC(), Quick: *quick, Machine: probeMachine(),
 		Command: strings.TrimSpace("go run ./bench " + strings.Join(args, " "))}, workers: map[string]*worker{}, noted: map[string]bool{},
-		status: stderr, epochSamples: cmp.Or(*samples, 60000), epochRounds: cmp.Or(*reps, 5), fashionEpochs: cmp.Or(*fashionEp, 5),
-		rounds: 9, budget: 10 * time.Millisecond, peerBudget: 20 * time.Millisecond, settle: 100 * time.Millisecond}
+		status: stderr, epochSamples: cmp.Or(*samples, 60000), epochRounds: cmp.Or(*reps, 5), fashionEpochs: 5,
+		rounds: 9, budget: 10 * time.Millisecond, peerBudget: 20 * time.Millisecond, settle: 110 * time.Millisecond}
 	if *quick {
 		r.rounds, r.budget, r.peerBudget, r.settle = 3, 3*time.Millisecond, 3*time.Millisecond, 5*time.Millisecond
-		r.epochSamples, r.fashionEpochs = cmp.Or(*samples, 6000), cmp.Or(*fashionEp, 1)
+		r.epochSamples, r.fashionEpochs = cmp.Or(*samples, 6000), 1
 	}
 	if *reps > 0 {
 		r.rounds = *reps
@@ -168,11 +164,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if r.paths, err = parsePaths(*pathsFlag); err == nil {
 		r.threads, err = parseThreads(*threadsFlag)
 	}
-	if err == nil && (*samples < 0 || *fashionEp < 0 || *reps < 0) {
-		err = errors.New("-samples, -fashionepochs and -reps must not be negative")
+	if err == nil && (*samples < 0 || *reps < 0) {
+		err = errors.New("-samples and -reps must not be negative")
 	}
 	if err == nil && *peers {
-		r.peersDir, err = findPeersDir(*peersDir)
+		r.peersDir, err = findPeersDir()
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "bench:", err)
@@ -203,32 +199,27 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	r.finishHealth()
 	fmt.Fprintf(stderr, "\rbench: done in %s%s\n", time.Since(r.start).Round(time.Second), strings.Repeat(" ", 40))
-	WriteText(stdout, r.rep)
-
-	status := 0
-	write := func(what, path string, f func(io.Writer) error) {
-		if path == "" {
-			return
-		}
-		if err := writeFile(path, f); err != nil {
-			fmt.Fprintf(stderr, "bench: %s: %v\n", what, err)
-			status = 1
-		}
-	}
+	WriteReport(stdout, r.rep, false, "")
+	var errs []error
 	if *outDir != "" {
-		if err := os.MkdirAll(*outDir, 0o755); err != nil {
-			fmt.Fprintln(stderr, "bench:", err)
-			return 1
-		}
-		*jsonOut = cmp.Or(*jsonOut, filepath.Join(*outDir, "results.json"))
 		chart := map[bool]string{true: "gemm.png"}[want("gemm")]
-		write("COMPARISON.md", filepath.Join(*outDir, "COMPARISON.md"), func(w io.Writer) error { return WriteMarkdown(w, r.rep, chart) })
+		*jsonOut = cmp.Or(*jsonOut, filepath.Join(*outDir, "results.json"))
+		errs = append(errs, os.MkdirAll(*outDir, 0o755), writeFile(filepath.Join(*outDir, "COMPARISON.md"), func(w io.Writer) error {
+			WriteReport(w, r.rep, true, chart)
+			return nil
+		}))
 		if chart != "" {
-			write("chart", filepath.Join(*outDir, chart), func(w io.Writer) error { return WriteChart(w, r.rep) })
+			errs = append(errs, writeFile(filepath.Join(*outDir, chart), func(w io.Writer) error { return WriteChart(w, r.rep) }))
 		}
 	}
-	write("json", *jsonOut, r.rep.writeJSON)
-	return status
+	if *jsonOut != "" {
+		errs = append(errs, writeFile(*jsonOut, r.rep.writeJSON))
+	}
+	if err := errors.Join(errs...); err != nil {
+		fmt.Fprintln(stderr, "bench:", err)
+		return 1
+	}
+	return 0
 }
 
 func writeFile(path string, f func(io.Writer) error) error {

@@ -182,10 +182,8 @@ func TestJSONRoundTrip(t *testing.T) {
 // internal vocabulary.
 func TestReportReadsAsAUser(t *testing.T) {
 	var text, md bytes.Buffer
-	WriteText(&text, sampleReport("CPU A", 1))
-	if err := WriteMarkdown(&md, sampleReport("CPU A", 1), "gemm.png"); err != nil {
-		t.Fatal(err)
-	}
+	WriteReport(&text, sampleReport("CPU A", 1), false, "")
+	WriteReport(&md, sampleReport("CPU A", 1), true, "gemm.png")
 	for _, out := range []string{text.String(), md.String()} {
 		for _, want := range []string{"CPU A", "1 of 10 rounds flagged", "2.00×", "1.90–2.10", "openblas-c", "entrena (Go, avx2)"} {
 			if !strings.Contains(out, want) {
@@ -221,8 +219,8 @@ func TestCommittedResultsRender(t *testing.T) {
 			t.Fatal(err)
 		}
 		var md bytes.Buffer
-		if err := WriteMarkdown(&md, rep, ""); err != nil || !strings.Contains(md.String(), rep.Machine.Model) {
-			t.Errorf("%s: %v", f, err)
+		if WriteReport(&md, rep, true, ""); !strings.Contains(md.String(), rep.Machine.Model) {
+			t.Errorf("%s: no machine in\n%s", f, md.String())
 		}
 		if strings.Contains(md.String(), "issue") {
 			t.Errorf("%s renders an issue number", f)

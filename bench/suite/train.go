@@ -160,7 +160,6 @@ func (r *runner) runFashion() {
 	dir, sets, err := loadFashion()
 	if err != nil {
 		r.skip("fashion: %v", err)
-		r.rep.FashionSkipped = err.Error()
 		return
 	}
 	tr, te := sets[0], sets[1]
