@@ -59,14 +59,6 @@ func BenchmarkSgemm(b *testing.B) {
 }
 
 func benchGemm(b *testing.B, s benchShape) {
-	r := newRand(1)
-	rnd := func(n int) []float32 {
-		x := make([]float32, n)
-		for i := range x {
-			x[i] = r.Float32() - 0.5
-		}
-		return x
-	}
 	lda, ldb := s.k, s.n
 	if s.transA {
 		lda = s.m
@@ -74,15 +66,5 @@ func benchGemm(b *testing.B, s benchShape) {
 	if s.transB {
 		ldb = s.k
 	}
-	a, bb, c := rnd(s.m*s.k), rnd(s.k*s.n), rnd(s.m*s.n)
-	ws := NewWorkspace()
-	ws.Reserve(s.m, s.n, s.k)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		if err := Sgemm(ws, s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, s.n); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
+	benchStepShape(b, stepShape{s.name, s.transA, s.transB, s.m, s.n, s.k, lda, ldb, 1, 0})
 }
