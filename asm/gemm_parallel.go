@@ -117,6 +117,14 @@ func (g *ParallelGemm) Sgemm(transA, transB bool, m, n, k int, alpha float32,
 	return nil
 }
 
+// SgemmOn is asm.Sgemm on pool thread w's workspace, for a pool task that
+// cuts its work itself (w is the worker index its Run received): it never
+// splits and takes no lock, so the threads of one call may each run one.
+func (g *ParallelGemm) SgemmOn(w int, transA, transB bool, m, n, k int, alpha float32,
+	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) error {
+	return Sgemm(g.ws[w], transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
 // split runs one product as bands over the pool; g.mu is held.
 func (g *ParallelGemm) split(ks *kernelSet, transA, transB bool, m, n, k int, alpha float32,
 	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {

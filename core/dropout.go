@@ -10,33 +10,41 @@ package core
 // kept in a preallocated buffer for backward, which multiplies δ by it.
 
 // dropoutIfTraining applies layer i's dropout to its outputs a while a
-// training step runs forward.
-func (n *Network) dropoutIfTraining(i int, a []float32) {
+// training step runs forward; a starts at row first of the batch.
+func (n *Network) dropoutIfTraining(i int, a []float32, first int) {
 	if n.training && n.layers[i].dropout > 0 {
-		n.applyDropout(i, a)
+		n.applyDropout(i, a, first)
 	}
 }
 
-// applyDropout draws layer i's mask for a batch of outputs a (batch×out)
-// and applies it to a in place.
-func (n *Network) applyDropout(i int, a []float32) {
+// applyDropout draws layer i's mask for the outputs a (rows of the batch
+// from row first on, out wide) and applies it to a in place. An output's
+// draw depends on its position in the whole batch only, so rows computed
+// apart (rows.go) get the masks of the whole batch.
+func (n *Network) applyDropout(i int, a []float32, first int) {
 	l := &n.layers[i]
 	keep := 1 - float64(l.dropout)
 	scale := float32(1 / keep)
-	// Each hash gives two uniform 32-bit draws; a draw u keeps its output
-	// when u < keep·2³² (a rate is resolved to 2⁻³²).
+	// Each hash gives two uniform 32-bit draws, for the outputs at flat
+	// positions 2h and 2h+1; a draw u keeps its output when
+	// u < keep·2³² (a rate is resolved to 2⁻³²).
 	threshold := uint64(keep * (1 << 32))
 	base := mix64(n.spec.Seed ^ mix64(uint64(n.step)^mix64(uint64(i)+dropoutStream)))
-	mask := l.mask[:len(a)]
-	a = a[:len(mask)]
-	for j := 0; j < len(mask); j += 2 {
-		h := mix64(base + uint64(j/2)*golden)
-		mask[j] = keepOrDrop(h&0xffffffff < threshold, scale)
-		a[j] *= mask[j]
-		if j+1 < len(mask) {
-			mask[j+1] = keepOrDrop(h>>32 < threshold, scale)
-			a[j+1] *= mask[j+1]
+	off := first * l.out
+	mask := l.mask[off : off+len(a)]
+	for j := 0; j < len(mask); {
+		pos := off + j
+		h := mix64(base + uint64(pos/2)*golden)
+		if pos%2 == 0 {
+			mask[j] = keepOrDrop(h&0xffffffff < threshold, scale)
+			a[j] *= mask[j]
+			if j++; j == len(mask) {
+				break
+			}
 		}
+		mask[j] = keepOrDrop(h>>32 < threshold, scale)
+		a[j] *= mask[j]
+		j++
 	}
 }
 

@@ -27,7 +27,7 @@ func (n *Network) forward(x []float32, batch int, out []float32) error {
 			if err := activateFlat(l.act, dst, batch, l.out); err != nil {
 				return err
 			}
-			n.dropoutIfTraining(i, dst)
+			n.dropoutIfTraining(i, dst, 0)
 			t = phase.SinceLayer(phase.BiasActivation, i, t)
 			in = dst
 			continue
@@ -39,7 +39,7 @@ func (n *Network) forward(x []float32, batch int, out []float32) error {
 		if err := n.activateN(l.act, dst, batch, l.out, l.b); err != nil {
 			return err
 		}
-		n.dropoutIfTraining(i, dst)
+		n.dropoutIfTraining(i, dst, 0)
 		t = phase.SinceLayer(phase.BiasActivation, i, t)
 		in = dst
 	}

@@ -14,8 +14,22 @@ const probFloor = 1e-7
 //	BCE:  J = −(1/m)·ΣΣ y·ln a + (1−y)·ln(1−a), sigmoid output:  δ = a − y
 //	CCE:  J = −(1/m)·ΣΣ y·ln a, softmax output:                  δ = a − y
 //
-// The sum is accumulated in float64.
+// Each row's sum is accumulated in float64 (rowLoss) and the rows' sums are
+// added in order, so a pass that computes rows apart (rows.go) and adds
+// their sums afterwards gets the same bits.
 func lossAndDelta(loss Loss, f Activation, a, y, d []float32, batch int) float32 {
+	outs := len(a) / batch
+	var sum float64
+	for r := range batch {
+		lo, hi := r*outs, (r+1)*outs
+		sum += rowLoss(loss, f, a[lo:hi], y[lo:hi], d[lo:hi])
+	}
+	return float32(sum / float64(batch))
+}
+
+// rowLoss is one sample's part of lossAndDelta: it writes the sample's δ
+// into d and returns its summed cost (not divided by the batch).
+func rowLoss(loss Loss, f Activation, a, y, d []float32) float64 {
 	n := len(a)
 	y, d = y[:n], d[:n]
 	var sum float64
@@ -50,7 +64,7 @@ func lossAndDelta(loss Loss, f Activation, a, y, d []float32, batch int) float32
 			d[i] = ai - y[i]
 		}
 	}
-	return float32(sum / float64(batch))
+	return sum
 }
 
 // lossOnly is lossAndDelta without the delta, for Evaluate.

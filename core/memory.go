@@ -41,6 +41,8 @@ type layout struct {
 	batchX, batchY uint64
 
 	guard uint64 // TrainStep's divergence guard's scratch, one per pool thread
+
+	rowCost uint64 // float64 per sample of MaxBatch: a step's costs by row (rows.go)
 }
 
 // newLayout computes the layout of a valid spec for a pool of threads workers.
@@ -55,14 +57,14 @@ func newLayout(s Spec, threads int) layout {
 		if l.Dropout > 0 {
 			lo.masks += round(uint64(mb) * uint64(l.Units))
 		}
-		// The three products of a training step (see reserveWorkspaces).
-		for _, p := range stepProducts(mb, l.Units, in) {
-			a, b, sw := asm.ReserveSize(p[0], p[1], p[2])
-			lo.packA, lo.packB, lo.swap = max(lo.packA, uint64(a)), max(lo.packB, uint64(b)), max(lo.swap, uint64(sw))
-			lo.shared = max(lo.shared, uint64(asm.SharedSize(p[0], p[1], p[2])))
-		}
 		in = l.Units
 	}
+	// The products of a training step (see reserveWorkspaces).
+	stepProducts(s, threads, func(m, n, k int) {
+		a, b, sw := asm.ReserveSize(m, n, k)
+		lo.packA, lo.packB, lo.swap = max(lo.packA, uint64(a)), max(lo.packB, uint64(b)), max(lo.swap, uint64(sw))
+		lo.shared = max(lo.shared, uint64(asm.SharedSize(m, n, k)))
+	})
 	switch s.Optimizer.Kind {
 	case Momentum, RMSprop:
 		lo.opt = 1
@@ -74,6 +76,7 @@ func newLayout(s Spec, threads int) layout {
 	lo.batchX = uint64(mb) * uint64(s.Inputs)
 	lo.batchY = uint64(mb) * uint64(s.Outputs())
 	lo.guard = normFloats * lo.threads
+	lo.rowCost = uint64(mb)
 	return lo
 }
 
@@ -98,6 +101,7 @@ func (lo layout) footprint() uint64 {
 	c.aligned(lo.batchY, 1)
 	c.add(lo.params, 4*(1+lo.opt)) // Fit: snapshot of params and optimizer state (plain slices)
 	c.aligned(lo.guard, 1)
+	c.add(lo.rowCost, 8)
 	return c.bytes
 }
 

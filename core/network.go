@@ -47,6 +47,8 @@ type network struct {
 	acts   []float32 // per layer, MaxBatch×units outputs a[l]
 	deltas []float32 // per layer, MaxBatch×units δ[l]
 	masks  []float32 // per layer with dropout, MaxBatch×units kept-unit scales
+	// rowCost is each sample's cost in a step run by blocks of rows (rows.go).
+	rowCost []float64
 
 	pool *pool.Pool        // splits GEMMs and element-wise passes over Spec.Threads cores
 	gemm *asm.ParallelGemm // the pool's products, one packing workspace per thread
@@ -162,6 +164,7 @@ func newNetwork(spec Spec) (n *Network, err error) {
 	if lo.masks > 0 {
 		n.masks = asm.Aligned(int(lo.masks))
 	}
+	n.rowCost = make([]float64, lo.rowCost)
 
 	p, g := carver{buf: n.params}, carver{buf: n.grads}
 	a, d, m := carver{buf: n.acts}, carver{buf: n.deltas}, carver{buf: n.masks}
@@ -180,7 +183,7 @@ func newNetwork(spec Spec) (n *Network, err error) {
 		}
 		in = l.Units
 	}
-	reserveWorkspaces(n.gemm, spec)
+	reserveWorkspaces(n.gemm, spec, n.pool.Threads())
 	n.tinyKernel = newTinyKernels(n)
 	n.guard = newStepGuard(asm.Aligned(int(lo.guard)), int(lo.threads), spec)
 	n.initWeights()
@@ -188,25 +191,46 @@ func newNetwork(spec Spec) (n *Network, err error) {
 	return n, nil
 }
 
-// reserveWorkspaces grows the pool's packing buffers for the three products
-// of each layer's training step, so that no step allocates. newLayout sizes
-// the same products (asm.ReserveSize).
-func reserveWorkspaces(g *asm.ParallelGemm, s Spec) {
+// reserveWorkspaces grows the pool's packing buffers for every product of
+// a training step on threads threads (stepProducts), so that no step
+// allocates. newLayout sizes the same products (asm.ReserveSize).
+func reserveWorkspaces(g *asm.ParallelGemm, s Spec, threads int) {
+	stepProducts(s, threads, g.Reserve)
+}
+
+// stepProducts calls f with the (m, n, k) of every GEMM a training step
+// may run: per layer, at batch MaxBatch, forward (mb×out from mb×in), the
+// weight gradient (out×in, summed over mb) and the δ of the layer below
+// (mb×in); with more than one thread, also forward and δ for every block
+// of rows the pass by rows may cut (rows.go) up to the short-batch sizes
+// where the paths' strategies change, and its largest block.
+func stepProducts(s Spec, threads int, f func(m, n, k int)) {
+	mb := s.MaxBatch
+	block := 0
+	if threads > 1 {
+		block = rowBlockFor(mb, threads)
+	}
 	in := s.Inputs
 	for _, l := range s.Layers {
-		for _, mnk := range stepProducts(s.MaxBatch, l.Units, in) {
-			g.Reserve(mnk[0], mnk[1], mnk[2])
+		out := l.Units
+		f(mb, out, in)
+		f(out, in, mb)
+		f(mb, in, out)
+		for m := 1; m <= min(block, rowStrategyRows); m++ {
+			f(m, out, in)
+			f(m, in, out)
 		}
-		in = l.Units
+		if block > rowStrategyRows {
+			f(block, out, in)
+			f(block, in, out)
+		}
+		in = out
 	}
 }
 
-// stepProducts is the (m, n, k) of the three GEMMs of a layer's training
-// step at batch mb: forward (mb×out from mb×in), the weight gradient
-// (out×in, summed over mb) and the delta of the layer below (mb×in).
-func stepProducts(mb, out, in int) [3][3]int {
-	return [3][3]int{{mb, out, in}, {out, in, mb}, {mb, in, out}}
-}
+// rowStrategyRows bounds the short-batch products (small-m, swapped) whose
+// buffers do not grow with m.
+const rowStrategyRows = 64
 
 func (n *Network) initWeights() {
 	for i := range n.layers {
@@ -276,7 +300,7 @@ func (n *Network) SetThreads(threads int) (err error) {
 		return err
 	}
 	g := asm.NewParallelGemm(p)
-	reserveWorkspaces(g, n.spec)
+	reserveWorkspaces(g, n.spec, p.Threads())
 	n.guard.scratch = newNormScratch(asm.Aligned(int(lo.guard)), int(lo.threads))
 	n.layout = lo
 	old := n.pool
@@ -314,7 +338,7 @@ func (n *Network) Close() (err error) {
 	n.pool.Close()
 	n.poolCleanup.Stop()
 	n.gemm, n.layers = nil, nil
-	n.params, n.grads, n.opt1, n.opt2, n.acts, n.deltas, n.masks = nil, nil, nil, nil, nil, nil, nil
+	n.params, n.grads, n.opt1, n.opt2, n.acts, n.deltas, n.masks, n.rowCost = nil, nil, nil, nil, nil, nil, nil, nil
 	n.fit, n.guard, n.tasks = fitBuffers{}, stepGuard{}, tasks{}
 	n.history, n.valLoss, n.valAcc = nil, nil, nil
 	n.use.Store(useClosed)

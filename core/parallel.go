@@ -14,6 +14,7 @@ import (
 // call) and runs them in units whose length depends on the shape alone.
 type tasks struct {
 	act    actTask
+	rows   rowsTask
 	back   backTask
 	update updateTask
 	gather gatherTask

@@ -13,8 +13,11 @@ import (
 //	check     shapes, NaN/Inf in x and y, the guard's input norm (TrainStep)
 //	forward   per layer z = a·Wᵀ, then a = f(z + b)            (forward.go)
 //	loss      the cost and the last layer's δ                  (loss.go)
-//	backward  plain SGD: every δ first (sgdDeltas); otherwise the gradients
-//	          (backward)
+//	δs        every hidden layer's δ, from the last down        (hiddenDeltas)
+//	          — forward, loss and δs by blocks of rows over the pool on
+//	          more than one thread (forwardDeltas, rows.go)
+//	gradients plain SGD: none, fused into the update; otherwise every
+//	          layer's dW and db (weightGradients)
 //	guard     the cost, and a bound on the update or a copy of the state
 //	          (guard.go), before anything changes
 //	update    plain SGD: W and b updated inside the weight products
@@ -127,11 +130,7 @@ func (n *Network) backprop(x, y []float32, batch int) (float32, error) {
 	if !n.fusedSGD() {
 		return n.gradients(x, y, batch)
 	}
-	cost, err := n.forwardCost(x, y, batch)
-	if err != nil {
-		return 0, err
-	}
-	return cost, n.sgdDeltas(batch)
+	return n.forwardDeltas(x, y, batch)
 }
 
 // apply updates the parameters (and the optimizer state) from what
@@ -145,11 +144,19 @@ func (n *Network) apply(x []float32, batch int) error {
 
 // gradients runs forward, cost and backward, leaving ∂J/∂θ in n.grads.
 func (n *Network) gradients(x, y []float32, batch int) (float32, error) {
-	cost, err := n.forwardCost(x, y, batch)
+	if n.useTiny(batch) {
+		cost, err := n.forwardCost(x, y, batch)
+		if err != nil {
+			return 0, err
+		}
+		tinyGradients(n.layers, x, batch)
+		return cost, n.addWeightDecay()
+	}
+	cost, err := n.forwardDeltas(x, y, batch)
 	if err != nil {
 		return 0, err
 	}
-	if err := n.backward(x, batch); err != nil {
+	if err := n.weightGradients(x, batch); err != nil {
 		return 0, err
 	}
 	return cost, n.addWeightDecay()
@@ -170,36 +177,20 @@ func (n *Network) forwardCost(x, y []float32, batch int) (float32, error) {
 	return n.withPenalty(cost), nil
 }
 
-// backward computes every layer's gradients from δ[L], which lossAndDelta
-// left in the last layer's delta buffer:
+// weightGradients computes every layer's gradients from the δs that
+// forwardDeltas left:
 //
 //	dW[l] = (1/m)·δ[l]ᵀ·a[l−1]               (Sgemm TN)
 //	db[l] = (1/m)·Σ_rows δ[l]                 (ColSums)
-//	δ[l−1] = (δ[l]·W[l]) ⊙ f'(a[l−1])         (Sgemm NN, then in place)
-func (n *Network) backward(x []float32, batch int) error {
+func (n *Network) weightGradients(x []float32, batch int) error {
 	inv := 1 / float32(batch)
-	tiny := n.useTiny(batch)
 	t := phase.Now()
-	for i := len(n.layers) - 1; i >= 0; i-- {
+	for i := range n.layers {
 		l := &n.layers[i]
 		d := l.d[:batch*l.out]
 		prev := x
 		if i > 0 {
 			prev = n.layers[i-1].a[:batch*l.in]
-		}
-		if tiny {
-			var pd []float32
-			if i > 0 {
-				pd = n.layers[i-1].d[:batch*l.in]
-			}
-			tinyBackward(l, d, prev, pd, batch)
-			tinyScaleGradients(l, inv)
-			t = phase.SinceLayer(phase.WeightProduct, i, t)
-			if i > 0 {
-				tinyDerivative(&n.layers[i-1], pd, prev)
-				t = phase.SinceLayer(phase.Derivative, i-1, t)
-			}
-			continue
 		}
 		if err := n.gemm.Sgemm(true, false, l.out, l.in, batch, inv, d, l.out, prev, l.in, 0, l.dw, l.in); err != nil {
 			return err
@@ -209,21 +200,32 @@ func (n *Network) backward(x []float32, batch int) error {
 			return err
 		}
 		t = phase.Since(phase.BiasGradient, t)
-		if i == 0 {
-			break
-		}
-		p := &n.layers[i-1]
-		pd := p.d[:batch*p.out]
-		if err := n.gemm.Sgemm(false, false, batch, l.in, l.out, 1, d, l.out, l.w, l.in, 0, pd, l.in); err != nil {
-			return err
-		}
-		t = phase.SinceLayer(phase.DeltaProduct, i, t)
-		if err := n.hiddenBackward(p, pd, prev); err != nil {
-			return err
-		}
-		t = phase.SinceLayer(phase.Derivative, i-1, t)
 	}
 	return nil
+}
+
+// tinyGradients is weightGradients and hiddenDeltas for tiny networks, from δ[L]
+// down, with the loops of tiny.go.
+func tinyGradients(layers []dense, x []float32, batch int) {
+	inv := 1 / float32(batch)
+	t := phase.Now()
+	for i := len(layers) - 1; i >= 0; i-- {
+		l := &layers[i]
+		d := l.d[:batch*l.out]
+		prev := x
+		var pd []float32
+		if i > 0 {
+			prev = layers[i-1].a[:batch*l.in]
+			pd = layers[i-1].d[:batch*l.in]
+		}
+		tinyBackward(l, d, prev, pd, batch)
+		tinyScaleGradients(l, inv)
+		t = phase.SinceLayer(phase.WeightProduct, i, t)
+		if i > 0 {
+			tinyDerivative(&layers[i-1], pd, prev)
+			t = phase.SinceLayer(phase.Derivative, i-1, t)
+		}
+	}
 }
 
 func (n *Network) checkBatch(x []float32, batch int, name string) error {
@@ -247,13 +249,13 @@ func (n *Network) checkTargets(y []float32, batch int) error {
 // W ← W − (lr/m)·δᵀ·a is one Sgemm with alpha = −lr/m and beta = 1, so no
 // dW is written and no optimizer pass reads it back (the pass over the
 // weights was 8% of a batch-32 step). Every δ is computed first, from the
-// weights before their update (sgdDeltas), then every layer is updated
+// weights before their update (hiddenDeltas), then every layer is updated
 // (sgdApply): the same gradient descent step as gradients + update, and
 // the guard can look at every δ before anything changes.
 
-// sgdDeltas sets δ[l−1] = (δ[l]·W[l]) ⊙ f′(a[l−1]) for every layer from the
+// hiddenDeltas sets δ[l−1] = (δ[l]·W[l]) ⊙ f′(a[l−1]) for every layer from the
 // last, whose δ lossAndDelta wrote.
-func (n *Network) sgdDeltas(batch int) error {
+func (n *Network) hiddenDeltas(batch int) error {
 	t := phase.Now()
 	for i := len(n.layers) - 1; i > 0; i-- {
 		l, p := &n.layers[i], &n.layers[i-1]

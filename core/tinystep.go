@@ -44,7 +44,7 @@ func (n *Network) tinySGDStep(x, y []float32, batch int, guarded bool, t int64) 
 			return 0, err
 		}
 		if l.dropout > 0 {
-			n.applyDropout(i, a)
+			n.applyDropout(i, a, 0)
 		}
 		t = phase.SinceLayer(phase.BiasActivation, i, t)
 		in = a

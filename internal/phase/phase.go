@@ -27,13 +27,14 @@ const (
 	Update                   // the optimizer pass over the parameters
 	Snapshot                 // the exact guard's copy, scan and restore of the state
 	PoolWait                 // the caller waiting for workers (inside the phases above)
+	Rows                     // forward, loss and δs by blocks of rows over the pool (core/rows.go)
 	Count
 )
 
 var names = [Count]string{
 	"check+guard", "gather", "forward product", "bias+activation", "loss",
 	"delta product", "activation derivative", "weight product", "bias gradient",
-	"update", "snapshot", "pool wait (within)",
+	"update", "snapshot", "pool wait (within)", "forward+δ by rows",
 }
 
 func (id ID) String() string { return names[id] }
@@ -121,5 +122,5 @@ func table(w io.Writer, t Totals, steps int, cost float64) {
 func (id ID) Metric() string { return "ns-" + short[id] + "/op" }
 
 var short = [Count]string{
-	"check", "gather", "fwd", "biasact", "loss", "dprod", "deriv", "wprod", "bgrad", "update", "snapshot", "poolwait",
+	"check", "gather", "fwd", "biasact", "loss", "dprod", "deriv", "wprod", "bgrad", "update", "snapshot", "poolwait", "rows",
 }

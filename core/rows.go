@@ -1,0 +1,134 @@
+package core
+
+import (
+	"github.com/v1tr0/entrena/internal/phase"
+	"github.com/v1tr0/entrena/internal/split"
+)
+
+// A step's forward pass, cost and δs by blocks of rows. A sample's
+// activations and δ depend on that sample alone, and every kernel gives a
+// row the same bits whatever rows surround it (the products' row bands rely
+// on the same), so blocks of rows can run apart: a pool thread takes its
+// block through every layer and back down to the first hidden layer's δ,
+// meeting the other threads once, where the layer-by-layer step meets them
+// at every product and element-wise pass. The weight products, which sum
+// over the whole batch, follow as products split over the pool.
+
+// rowsEnabled lets benchmarks and tests run the layer-by-layer step on
+// several threads too.
+var rowsEnabled = true
+
+// rowsTask runs forward, the cost and every δ for rows [lo, hi).
+type rowsTask struct {
+	taskErrs
+	n    *Network
+	x, y []float32
+}
+
+func (t *rowsTask) Run(w, lo, hi int) {
+	if err := t.n.forwardDeltasRows(w, t.x, t.y, lo, hi); err != nil {
+		t.errs[w] = err
+	}
+}
+
+// rowBlock is the rows of one unit of the pass by rows for a batch, or 0
+// when the step runs layer by layer: one thread, a tiny network, or a
+// forward pass too small to split. A block is a multiple of 8 rows, one per
+// thread of the pool.
+func (n *Network) rowBlock(batch int) int {
+	threads := n.pool.Threads()
+	if !rowsEnabled || threads == 1 || n.useTiny(batch) {
+		return 0
+	}
+	perSample := 0
+	for i := range n.layers {
+		perSample += n.layers[i].in * n.layers[i].out
+	}
+	if 2*batch*perSample < split.GemmFlops {
+		return 0
+	}
+	rows := rowBlockFor(batch, threads)
+	if rows >= batch {
+		return 0
+	}
+	return rows
+}
+
+// rowBlockFor is the block of rowBlock for a batch on threads threads: a
+// share per thread, at most rowBlockMax rows.
+func rowBlockFor(batch, threads int) int {
+	return min(rowBlockMax, ((batch+threads-1)/threads+7)/8*8)
+}
+
+var rowBlockMax = 64
+
+// forwardDeltas runs forward and the cost and leaves every layer's δ in its
+// delta buffer: by blocks of rows over the pool (rowBlock), or layer by
+// layer.
+func (n *Network) forwardDeltas(x, y []float32, batch int) (float32, error) {
+	rows := n.rowBlock(batch)
+	if rows == 0 {
+		cost, err := n.forwardCost(x, y, batch)
+		if err != nil {
+			return 0, err
+		}
+		return cost, n.hiddenDeltas(batch)
+	}
+	t0 := phase.Now()
+	n.training = true
+	defer func() { n.training = false }()
+	t := &n.tasks.rows
+	t.reset(n.pool.Threads())
+	t.n, t.x, t.y = n, x, y
+	n.pool.For(batch, rows, t)
+	t.n, t.x, t.y = nil, nil, nil
+	if err := t.first(); err != nil {
+		return 0, err
+	}
+	var sum float64 // in row order, as lossAndDelta adds
+	for _, c := range n.rowCost[:batch] {
+		sum += c
+	}
+	phase.Since(phase.Rows, t0)
+	return n.withPenalty(float32(sum / float64(batch))), nil
+}
+
+// forwardDeltasRows is forward, lossAndDelta and hiddenDeltas for rows [lo, hi)
+// of the batch, on pool thread w; each row's cost goes to rowCost.
+func (n *Network) forwardDeltasRows(w int, x, y []float32, lo, hi int) error {
+	rows := hi - lo
+	in := x[lo*n.Inputs() : hi*n.Inputs()]
+	for i := range n.layers {
+		l := &n.layers[i]
+		z := l.a[lo*l.out : hi*l.out]
+		if err := n.gemm.SgemmOn(w, false, true, rows, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out); err != nil {
+			return err
+		}
+		if err := activate(l.act, z, rows, l.out, l.b); err != nil {
+			return err
+		}
+		n.dropoutIfTraining(i, z, lo)
+		in = z
+	}
+	last := &n.layers[len(n.layers)-1]
+	o := last.out
+	for r := lo; r < hi; r++ {
+		n.rowCost[r] = rowLoss(n.spec.Loss, last.act, last.a[r*o:(r+1)*o], y[r*o:(r+1)*o], last.d[r*o:(r+1)*o])
+	}
+	for i := len(n.layers) - 1; i > 0; i-- {
+		l, p := &n.layers[i], &n.layers[i-1]
+		d, pd := l.d[lo*l.out:hi*l.out], p.d[lo*p.out:hi*p.out]
+		if err := n.gemm.SgemmOn(w, false, false, rows, l.in, l.out, 1, d, l.out, l.w, l.in, 0, pd, l.in); err != nil {
+			return err
+		}
+		pa := p.a[lo*p.out : hi*p.out]
+		if p.dropout == 0 {
+			if err := activationBackward(p.act, pd, pa); err != nil {
+				return err
+			}
+			continue
+		}
+		dropoutBackward(p.act, pd, pa, p.mask[lo*p.out:hi*p.out], 1-p.dropout)
+	}
+	return nil
+}

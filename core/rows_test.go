@@ -1,0 +1,120 @@
+package core
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestRowsBitIdentical: a step run by blocks of rows over the pool gives
+// the bits of the layer-by-layer step and of one thread (cost, every
+// parameter, optimizer state through later steps), for every loss, hidden
+// and output activation, dropout, weight decay and optimizer, with batches
+// that leave a short last block, on every path.
+func TestRowsBitIdentical(t *testing.T) {
+	forceParallel(t)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(3, runtime.GOMAXPROCS(0))))
+	specs := []Spec{
+		{Inputs: 20, Layers: []Layer{{Units: 33, Activation: Sigmoid}, {Units: 17, Activation: Tanh}, {Units: 5, Activation: Sigmoid}},
+			Loss: MSE, Optimizer: Optimizer{Kind: SGD, LearningRate: 0.5}},
+		{Inputs: 20, Layers: []Layer{{Units: 33, Activation: ReLU, Dropout: 0.25}, {Units: 9, Activation: Tanh, Dropout: 0.5}, {Units: 5, Activation: Softmax}},
+			Loss: CategoricalCrossEntropy, Optimizer: Optimizer{Kind: Adam, LearningRate: 0.01}},
+		{Inputs: 20, Layers: []Layer{{Units: 31, Activation: Tanh, L2: 1e-3}, {Units: 5, Activation: Sigmoid}},
+			Loss: BinaryCrossEntropy, Optimizer: Optimizer{Kind: Momentum, LearningRate: 0.1}},
+		{Inputs: 20, Layers: []Layer{{Units: 24, Activation: ReLU}, {Units: 5, Activation: Linear}},
+			Loss: MSE, Optimizer: Optimizer{Kind: RMSprop, LearningRate: 0.01}},
+		{Inputs: 20, Layers: []Layer{{Units: 40, Activation: Sigmoid, Dropout: 0.2}, {Units: 5, Activation: Sigmoid}},
+			Loss: MSE, Optimizer: Optimizer{Kind: SGD, LearningRate: 0.5}},
+	}
+	x, y := blobs(5, 64, 20, 5)
+	forEachPath(t, func(t *testing.T) {
+		for si, s := range specs {
+			s.MaxBatch, s.Seed = 64, 7
+			nets := map[string]*Network{}
+			for _, c := range []struct {
+				name    string
+				threads int
+			}{{"one thread", 1}, {"rows on 3 threads", 3}, {"layers on 3 threads", 3}} {
+				s.Threads = c.threads
+				n, err := New(s)
+				require.NoError(t, err)
+				defer n.Close()
+				nets[c.name] = n
+			}
+			for step, batch := range []int{64, 61, 17, 23, 64} {
+				costs := map[string]float32{}
+				for name, n := range nets {
+					rowsEnabled = name != "layers on 3 threads"
+					if name == "rows on 3 threads" {
+						require.Positive(t, n.rowBlock(batch), "the pass by rows runs at batch %d", batch)
+					}
+					c, err := n.TrainStep(x, y, batch)
+					require.NoError(t, err)
+					costs[name] = c
+				}
+				rowsEnabled = true
+				where := fmt.Sprintf("spec %d step %d (batch %d)", si, step, batch)
+				want := costs["one thread"]
+				for name, c := range costs {
+					require.Equal(t, math.Float32bits(want), math.Float32bits(c), "%s: %s cost %v, one thread %v", where, name, c, want)
+				}
+				requireSameState(t, where, nets)
+			}
+			// Fit runs the same step unguarded.
+			for name, n := range nets {
+				rowsEnabled = name != "layers on 3 threads"
+				_, err := n.Fit(x, y, 64, FitOptions{Epochs: 2, BatchSize: 29, Shuffle: true})
+				require.NoError(t, err)
+			}
+			rowsEnabled = true
+			requireSameState(t, fmt.Sprintf("spec %d after Fit", si), nets)
+		}
+	})
+}
+
+// requireSameState fails unless every network's parameters and optimizer
+// state have one thread's bits.
+func requireSameState(t *testing.T, where string, nets map[string]*Network) {
+	t.Helper()
+	ref := nets["one thread"]
+	for name, n := range nets {
+		for _, buf := range [][2][]float32{{ref.params, n.params}, {ref.opt1, n.opt1}, {ref.opt2, n.opt2}} {
+			for i := range buf[0] {
+				if math.Float32bits(buf[0][i]) != math.Float32bits(buf[1][i]) {
+					t.Fatalf("%s: %s value %d = %v, one thread %v", where, name, i, buf[1][i], buf[0][i])
+				}
+			}
+		}
+	}
+}
+
+// TestDropoutMaskByRows: the masks drawn for rows apart, at any first row
+// (odd flat offsets included), are those drawn for the whole batch.
+func TestDropoutMaskByRows(t *testing.T) {
+	n, err := New(Spec{Inputs: 3, Layers: []Layer{{Units: 33, Activation: Sigmoid, Dropout: 0.4}, {Units: 1, Activation: Sigmoid}},
+		Loss: MSE, Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 7, Seed: 11, Threads: 1})
+	require.NoError(t, err)
+	defer n.Close()
+	l := &n.layers[0]
+	ones := func(rows int) []float32 {
+		a := make([]float32, rows*l.out)
+		for i := range a {
+			a[i] = 1
+		}
+		return a
+	}
+	whole := ones(7)
+	n.applyDropout(0, whole, 0)
+	wantMask := append([]float32(nil), l.mask[:7*l.out]...)
+	clear(l.mask)
+	for _, cut := range [][2]int{{0, 3}, {3, 4}, {4, 7}} {
+		part := ones(cut[1] - cut[0])
+		n.applyDropout(0, part, cut[0])
+		require.Equal(t, whole[cut[0]*l.out:cut[1]*l.out], part, "rows %v", cut)
+	}
+	require.Equal(t, wantMask, l.mask[:7*l.out])
+	require.Contains(t, wantMask, float32(0), "some outputs dropped")
+}
