@@ -247,17 +247,20 @@ func (n *Network) epoch(ctx context.Context, x, y []float32, samples, e int, opt
 		lo := min(s+opts.Rank*bs, samples) // this rank's shard: b samples from lo
 		b := min(bs, samples-lo)
 		bx, by := x[lo*in:(lo+b)*in], y[lo*o:(lo+b)*o]
+		var bad int
 		if opts.Shuffle {
 			bx, by = f.bx[:b*in], f.by[:b*o]
-			n.gather(bx, by, x, y, f.perm[lo:lo+b])
+			bad = n.gather(bx, by, x, y, f.perm[lo:lo+b])
+		} else {
+			bad = n.firstNonFiniteN(bx)
 		}
-		if i := n.firstNonFiniteN(bx); i >= 0 {
+		if bad >= 0 {
 			// Met in the first epoch, which visits every sample: back to
 			// the state before the call, shuffle generator included.
 			n.restoreEpochStart(step0)
 			*n.pcg = f.rngAtStart
 			n.tellPeersBadInput(opts.Allreduce)
-			return p, n.badInput(x, opts.Shuffle, lo, i)
+			return p, n.badInput(x, opts.Shuffle, lo, bad)
 		}
 		var cost float32
 		var err error

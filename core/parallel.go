@@ -174,11 +174,13 @@ func (n *Network) parallelUpdate(batch int) bool {
 const l2Bytes = 2 << 20
 
 // gatherTask copies the rows perm[lo:hi] of x and y into rows lo…hi of the
-// batch buffers bx and by.
+// batch buffers bx and by, then scans the copied inputs for NaN and ±Inf
+// while they are in cache (found: per worker, the first it met).
 type gatherTask struct {
 	bx, by, x, y []float32
 	perm         []int32
 	in, out      int
+	found        [pool.MaxThreads]int
 }
 
 func (t *gatherTask) Run(w, lo, hi int) {
@@ -187,6 +189,9 @@ func (t *gatherTask) Run(w, lo, hi int) {
 		i := int(t.perm[r])
 		copy(t.bx[r*in:(r+1)*in], t.x[i*in:(i+1)*in])
 		copy(t.by[r*out:(r+1)*out], t.y[i*out:(i+1)*out])
+	}
+	if i := asm.FirstNonFinite(t.bx[lo*in : hi*in]); i >= 0 && (t.found[w] < 0 || lo*in+i < t.found[w]) {
+		t.found[w] = lo*in + i
 	}
 }
 
@@ -200,18 +205,28 @@ const gatherElements = 1 << 13
 // gatherUnit is the input floats of one unit of the parallel gather.
 const gatherUnit = 1 << 12
 
-// gather copies the samples perm into the batch buffers bx and by.
-func (n *Network) gather(bx, by, x, y []float32, perm []int32) {
+// gather copies the samples perm into the batch buffers bx and by and
+// returns the index in bx of its first NaN or ±Inf input, or −1.
+func (n *Network) gather(bx, by, x, y []float32, perm []int32) int {
 	t0 := phase.Now()
 	t := &n.tasks.gather
-	*t = gatherTask{bx: bx, by: by, x: x, y: y, perm: perm, in: n.Inputs(), out: n.Outputs()}
+	t.bx, t.by, t.x, t.y, t.perm, t.in, t.out = bx, by, x, y, perm, n.Inputs(), n.Outputs()
+	threads := 1
 	if n.pool.Threads() > 1 && len(perm)*t.in >= gatherElements {
+		threads = n.pool.Threads()
+	}
+	for w := range threads {
+		t.found[w] = -1
+	}
+	if threads > 1 {
 		n.pool.For(len(perm), max(1, gatherUnit/t.in), t)
 	} else {
 		t.Run(0, 0, len(perm))
 	}
-	*t = gatherTask{} // do not keep the caller's data alive
+	first := firstFound(t.found[:threads])
+	t.bx, t.by, t.x, t.y, t.perm = nil, nil, nil, nil, nil // do not keep the caller's data alive
 	phase.Since(phase.Gather, t0)
+	return first
 }
 
 // scanTask finds, per worker, the first NaN or ±Inf of the units it ran.
@@ -244,9 +259,14 @@ func (n *Network) firstNonFiniteN(s []float32) int {
 	}
 	n.pool.For(len(s), 2*split.ElementUnit, t)
 	t.s = nil
+	return firstFound(t.found[:n.pool.Threads()])
+}
+
+// firstFound is the smallest of the workers' first indices (−1: none found).
+func firstFound(found []int) int {
 	first := -1
-	for w := range n.pool.Threads() {
-		if f := t.found[w]; f >= 0 && (first < 0 || f < first) {
+	for _, f := range found {
+		if f >= 0 && (first < 0 || f < first) {
 			first = f
 		}
 	}

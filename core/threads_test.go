@@ -175,3 +175,52 @@ func TestSetThreadsReleasesOldPool(t *testing.T) {
 	after := heap()
 	require.Less(t, after, before+16<<20, "30 SetThreads calls kept %d MiB", (after-before)>>20)
 }
+
+// TestGatherScanUnits: each unit of the gather scans the rows it copied
+// and keeps its worker's first NaN/Inf; firstFound picks the batch's first,
+// whichever worker ran which unit.
+func TestGatherScanUnits(t *testing.T) {
+	const in = 7
+	x := make([]float32, 20*in)
+	x[3*in+2], x[9*in], x[15*in+6] = float32(math.NaN()), float32(math.Inf(1)), float32(math.NaN())
+	perm := []int32{0, 1, 2, 15, 4, 5, 9, 7, 8, 3} // gathered order: sample 15, then 9, then 3
+	for _, order := range [][3]int{{0, 1, 2}, {2, 1, 0}, {1, 0, 1}} {
+		task := gatherTask{bx: make([]float32, len(perm)*in), by: make([]float32, len(perm)), x: x, y: make([]float32, 20),
+			perm: perm, in: in, out: 1}
+		for w := range 3 {
+			task.found[w] = -1
+		}
+		for u, w := range order { // units of 4 rows, run by the workers order names
+			task.Run(w, 4*u, min(4*u+4, len(perm)))
+		}
+		require.Equal(t, 3*in+6, firstFound(task.found[:3]), "units run by %v", order)
+	}
+	require.Equal(t, -1, firstFound([]int{-1, -1}))
+}
+
+// TestGatherScanThreads: Fit's shuffled gather, split over the pool, scans
+// what it copies and reports the first NaN/Inf of the gathered batch (in
+// batch order), naming the sample it came from.
+func TestGatherScanThreads(t *testing.T) {
+	x, y := blobs(4, 256, 784, 10)
+	for _, bad := range [][2]int{{3, 200}, {250, 17}, {100, 101}} {
+		n, err := New(Spec{Inputs: 784, Layers: []Layer{{Units: 16, Activation: Sigmoid}, {Units: 10, Activation: Sigmoid}},
+			Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 256, Seed: 9, Threads: 3})
+		require.NoError(t, err)
+		xs := append([]float32(nil), x...)
+		for _, s := range bad {
+			xs[s*784+s%784] = float32(math.NaN())
+		}
+		_, err = n.Fit(xs, y, 256, FitOptions{Epochs: 1, BatchSize: 256, Shuffle: true})
+		require.ErrorIs(t, err, ErrData)
+		first := -1 // the bad sample gathered first
+		for _, s := range n.fit.perm[:256] {
+			if int(s) == bad[0] || int(s) == bad[1] {
+				first = int(s)
+				break
+			}
+		}
+		require.Contains(t, err.Error(), fmt.Sprintf("input %d (sample %d, feature %d) is NaN", first*784+first%784, first, first%784))
+		n.Close()
+	}
+}
