@@ -144,7 +144,7 @@ func (g *ParallelGemm) split(ks *kernelSet, transA, transB bool, m, n, k int, al
 		g.pack = packTask{sh: sh, dst: t.shared, transB: transB, b: b, ldb: ldb, n: n, k: k}
 		g.pool.For((n+sh.panelWidth()-1)/sh.panelWidth(), 1, &g.pack)
 	}
-	g.pool.For(t.extent(), t.band(), t)
+	g.pool.For(t.extent(), t.band(g.pool.Active()), t)
 }
 
 // packTask packs panels [lo, hi) of op(B) into the shared buffer.
@@ -193,9 +193,14 @@ func (t *gemmTask) extent() int {
 
 // band is the rows (or columns) of one band: a multiple of the tile with
 // at least gemmBandFlops of work (gemmCopyBandFlops when bands copy a
-// shared operand). It depends on the shape and the path only, never on the
-// threads.
-func (t *gemmTask) band() int {
+// shared operand). Row bands that each read or pack all of an op(B) past
+// streamBBytes (a weight gradient's B is the layer's input read in place,
+// 800 KB at batch 256 for 784 inputs) are instead one per active thread:
+// every band streams that B from memory again, which 6-row bands did 22
+// times per product, where one band holds each B micro-panel in L1 for
+// all of its rows. The bits depend on the cut's being at multiples of the
+// tile only, never on the band or thread count.
+func (t *gemmTask) band(threads int) int {
 	rows, cols := gemmRowGrain, gemmColGrain
 	if t.ks.rowGrain > 0 {
 		rows, cols = t.ks.rowGrain, t.ks.colGrain
@@ -204,6 +209,10 @@ func (t *gemmTask) band() int {
 	if !t.byRows {
 		grain, across = cols, t.m
 	}
+	if t.byRows && t.shared == nil && 4*t.k*t.n > streamBBytes {
+		tiles := (t.m + grain - 1) / grain
+		return (tiles + threads - 1) / threads * grain
+	}
 	flops := gemmBandFlops
 	if t.shared == nil && (t.byRows && t.transB || !t.byRows && t.transA) {
 		flops = gemmCopyBandFlops
@@ -211,6 +220,10 @@ func (t *gemmTask) band() int {
 	want := flops / max(2*across*t.k, 1)
 	return max(grain, (want+grain-1)/grain*grain)
 }
+
+// streamBBytes is the size of op(B) from which row bands are one per
+// thread: half a Zen 3 L2.
+const streamBBytes = 256 << 10
 
 // Run computes rows (or columns) [lo, hi) of C on thread w.
 func (t *gemmTask) Run(w, lo, hi int) {

@@ -331,3 +331,15 @@ func TestCrowdedRunsInline(t *testing.T) {
 	require.EqualValues(t, 20, after.Crowded-before.Crowded)
 	require.Equal(t, before.WorkerUnits, after.WorkerUnits)
 }
+
+// TestActive: the threads a call may use are the ceiling capped by the
+// process's cores.
+func TestActive(t *testing.T) {
+	cores, _ := Cores()
+	for _, threads := range []int{1, 2, 3, 64} {
+		p, err := New(threads)
+		require.NoError(t, err)
+		require.Equal(t, min(threads, cores), p.Active(), "threads=%d cores=%d", threads, cores)
+		p.Close()
+	}
+}

@@ -75,6 +75,14 @@ func (p *Pool) Stats() Stats {
 	return s
 }
 
+// Active is the threads a parallel call may use: the ceiling, capped by
+// the cores this process can use (Cores, as last read). A task whose units
+// each pay a fixed cost may cut its work into Active units rather than
+// many small ones.
+func (p *Pool) Active() int {
+	return max(1, min(p.threads, int(p.policy.coresSeen.Load())))
+}
+
 // String is one line for logs and the command line: "2 of 2 threads" or
 // "1 of 2 threads (contended: …)".
 func (s Stats) String() string {
