@@ -21,6 +21,7 @@ type ParallelGemm struct {
 	mu     sync.Mutex   // guards the tasks between Sgemm calls from several goroutines
 	task   gemmTask
 	pack   packTask
+	all    allTask
 }
 
 // sharedGemm is a path's support for row bands that share one packed op(B)
@@ -52,6 +53,7 @@ func SharedSize(m, n, k int) int {
 // NewParallelGemm returns a ParallelGemm over p with empty workspaces.
 func NewParallelGemm(p *pool.Pool) *ParallelGemm {
 	g := &ParallelGemm{pool: p, ws: make([]*Workspace, p.Threads())}
+	g.all.units = make([]productRows, 0, 64)
 	for i := range g.ws {
 		g.ws[i] = NewWorkspace()
 	}
@@ -101,19 +103,7 @@ func (g *ParallelGemm) Sgemm(transA, transB bool, m, n, k int, alpha float32,
 		ks.gemm(g.ws[0], transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return nil
 	}
-	if ks.swapNT != nil && ks.swapNT(transA, transB, m, n, k, alpha, beta) {
-		// The path computes this product transposed; split the transposed
-		// one, so its bands are those of the one-thread call's product. Its
-		// bands share a packed op(B) and never use the caller's swap buffer.
-		t := g.ws[0].swapBuffer(m * n)[:m*n]
-		if beta != 0 {
-			ks.transpose(t, m, c, ldc, m, n)
-		}
-		g.split(ks, false, true, n, m, k, alpha, b, ldb, a, lda, beta, t, m)
-		ks.transpose(c, ldc, t, m, n, m)
-		return nil
-	}
-	g.split(ks, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	g.unlocked(ks, &Product{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc})
 	return nil
 }
 

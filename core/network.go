@@ -49,6 +49,8 @@ type network struct {
 	masks  []float32 // per layer with dropout, MaxBatch×units kept-unit scales
 	// rowCost is each sample's cost in a step run by blocks of rows (rows.go).
 	rowCost []float64
+	// products describes a step's weight products, one per layer (step.go).
+	products []asm.Product
 
 	pool *pool.Pool        // splits GEMMs and element-wise passes over Spec.Threads cores
 	gemm *asm.ParallelGemm // the pool's products, one packing workspace per thread
@@ -165,6 +167,7 @@ func newNetwork(spec Spec) (n *Network, err error) {
 		n.masks = asm.Aligned(int(lo.masks))
 	}
 	n.rowCost = make([]float64, lo.rowCost)
+	n.products = make([]asm.Product, lo.layers)
 
 	p, g := carver{buf: n.params}, carver{buf: n.grads}
 	a, d, m := carver{buf: n.acts}, carver{buf: n.deltas}, carver{buf: n.masks}
@@ -338,7 +341,7 @@ func (n *Network) Close() (err error) {
 	n.pool.Close()
 	n.poolCleanup.Stop()
 	n.gemm, n.layers = nil, nil
-	n.params, n.grads, n.opt1, n.opt2, n.acts, n.deltas, n.masks, n.rowCost = nil, nil, nil, nil, nil, nil, nil, nil
+	n.params, n.grads, n.opt1, n.opt2, n.acts, n.deltas, n.masks, n.rowCost, n.products = nil, nil, nil, nil, nil, nil, nil, nil, nil
 	n.fit, n.guard, n.tasks = fitBuffers{}, stepGuard{}, tasks{}
 	n.history, n.valLoss, n.valAcc = nil, nil, nil
 	n.use.Store(useClosed)

@@ -178,30 +178,48 @@ func (n *Network) forwardCost(x, y []float32, batch int) (float32, error) {
 }
 
 // weightGradients computes every layer's gradients from the δs that
-// forwardDeltas left:
+// forwardDeltas left, the products in one pool call (weightProducts):
 //
 //	dW[l] = (1/m)·δ[l]ᵀ·a[l−1]               (Sgemm TN)
 //	db[l] = (1/m)·Σ_rows δ[l]                 (ColSums)
 func (n *Network) weightGradients(x []float32, batch int) error {
 	inv := 1 / float32(batch)
 	t := phase.Now()
+	if err := n.weightProducts(x, batch, inv, false); err != nil {
+		return err
+	}
+	t = phase.Since(phase.WeightProduct, t)
 	for i := range n.layers {
 		l := &n.layers[i]
-		d := l.d[:batch*l.out]
+		if err := asm.ColSums(l.db, inv, l.d[:batch*l.out], batch, l.out); err != nil {
+			return err
+		}
+	}
+	phase.Since(phase.BiasGradient, t)
+	return nil
+}
+
+// weightProducts runs C = alpha·δ[l]ᵀ·a[l−1] + beta·C for every layer, the
+// first (widest) first, as one asm.ParallelGemm.SgemmAll call: into dW
+// (beta 0), or, fused (plain SGD), into W with beta the weight decay's.
+func (n *Network) weightProducts(x []float32, batch int, alpha float32, fused bool) error {
+	ps := n.products[:len(n.layers)]
+	for i := range n.layers {
+		l := &n.layers[i]
 		prev := x
 		if i > 0 {
 			prev = n.layers[i-1].a[:batch*l.in]
 		}
-		if err := n.gemm.Sgemm(true, false, l.out, l.in, batch, inv, d, l.out, prev, l.in, 0, l.dw, l.in); err != nil {
-			return err
+		beta, c := float32(0), l.dw
+		if fused {
+			beta, c = decayBeta(l, n.spec.Optimizer.LearningRate), l.w
 		}
-		t = phase.SinceLayer(phase.WeightProduct, i, t)
-		if err := asm.ColSums(l.db, inv, d, batch, l.out); err != nil {
-			return err
-		}
-		t = phase.Since(phase.BiasGradient, t)
+		ps[i] = asm.Product{TransA: true, M: l.out, N: l.in, K: batch, Alpha: alpha,
+			A: l.d[:batch*l.out], Lda: l.out, B: prev, Ldb: l.in, Beta: beta, C: c, Ldc: l.in}
 	}
-	return nil
+	err := n.gemm.SgemmAll(ps)
+	clear(ps) // do not keep the caller's batch alive
+	return err
 }
 
 // tinyGradients is weightGradients and hiddenDeltas for tiny networks, from δ[L]
@@ -274,32 +292,27 @@ func (n *Network) hiddenDeltas(batch int) error {
 
 // sgdApply adds −(lr/m)·δ[l]ᵀ·a[l−1] to every W[l] (first scaled by
 // 1 − 2·lr·λ under weight decay) and −(lr/m)·Σδ[l] to every b[l]. The
-// first layer goes first: its product is the widest, the one most likely
-// split over the pool, and so it follows the last δ product with no serial
-// work between in which a pool worker could go to sleep. The layers'
-// updates are independent, so their order changes no bit.
+// weight products go first, in one pool call: they follow the last δ
+// product with no serial work between in which a pool worker could go to
+// sleep. The layers' updates are independent, so their order changes no
+// bit.
 func (n *Network) sgdApply(x []float32, batch int) error {
 	scale := -n.spec.Optimizer.LearningRate / float32(batch)
 	t := phase.Now()
+	if err := n.weightProducts(x, batch, scale, true); err != nil {
+		return err
+	}
+	t = phase.Since(phase.WeightProduct, t)
 	for i := range n.layers {
 		l := &n.layers[i]
-		d := l.d[:batch*l.out]
-		prev := x
-		if i > 0 {
-			prev = n.layers[i-1].a[:batch*l.in]
-		}
-		if err := n.gemm.Sgemm(true, false, l.out, l.in, batch, scale, d, l.out, prev, l.in, decayBeta(l, n.spec.Optimizer.LearningRate), l.w, l.in); err != nil {
-			return err
-		}
-		t = phase.SinceLayer(phase.WeightProduct, i, t)
-		if err := asm.ColSums(l.db, scale, d, batch, l.out); err != nil {
+		if err := asm.ColSums(l.db, scale, l.d[:batch*l.out], batch, l.out); err != nil {
 			return err
 		}
 		if err := asm.Axpy(1, l.db, l.b); err != nil {
 			return err
 		}
-		t = phase.Since(phase.BiasGradient, t)
 	}
+	phase.Since(phase.BiasGradient, t)
 	n.step++
 	return nil
 }

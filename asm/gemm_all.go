@@ -1,0 +1,121 @@
+package asm
+
+import "github.com/v1tr0/entrena/internal/split"
+
+// Product is one C = alpha·op(A)·op(B) + beta·C of SgemmAll, with Sgemm's
+// arguments.
+type Product struct {
+	TransA, TransB bool
+	M, N, K        int
+	Alpha          float32
+	A              []float32
+	Lda            int
+	B              []float32
+	Ldb            int
+	Beta           float32
+	C              []float32
+	Ldc            int
+}
+
+// SgemmAll computes independent products (no product's C overlaps another
+// product's operands) in one call over the pool: the row bands of every
+// product that Sgemm would split, and each small product whole, are the
+// units of one pool call, in the order given (put the largest first; the
+// small ones then fill the threads' last gaps). A training step's weight
+// products meet the other threads once instead of once per layer. The
+// bands are those Sgemm cuts, so every product gets Sgemm's bits; a
+// product Sgemm would split otherwise (a shared packed op(B), column bands,
+// a transposed computation) runs through Sgemm first.
+func (g *ParallelGemm) SgemmAll(ps []Product) error {
+	for i := range ps {
+		p := &ps[i]
+		if err := checkGemm(p.TransA, p.TransB, p.M, p.N, p.K, p.A, p.Lda, p.B, p.Ldb, p.C, p.Ldc); err != nil {
+			return err
+		}
+	}
+	ks := active.Load()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	t := &g.all
+	t.units = t.units[:0]
+	threads := g.pool.Active()
+	for i := range ps {
+		p := &ps[i]
+		switch {
+		case p.M == 0 || p.N == 0:
+		case g.pool.Threads() == 1 || 2*p.M*p.N*p.K < split.GemmFlops:
+			t.units = append(t.units, productRows{i, 0, p.M})
+		case g.bandsAlone(ks, p):
+			g.unlocked(ks, p)
+		default:
+			band := (&gemmTask{ks: ks, transA: p.TransA, transB: p.TransB, m: p.M, n: p.N, k: p.K, byRows: true}).band(threads)
+			for lo := 0; lo < p.M; lo += band {
+				t.units = append(t.units, productRows{i, lo, min(lo+band, p.M)})
+			}
+		}
+	}
+	t.ws, t.ks, t.ps = g.ws, ks, ps
+	defer func() { t.ws, t.ks, t.ps = nil, nil, nil }() // do not keep the caller's buffers alive
+	if len(t.units) == 1 || g.pool.Threads() == 1 {
+		t.Run(0, 0, len(t.units))
+		return nil
+	}
+	g.pool.For(len(t.units), 1, t)
+	return nil
+}
+
+// bandsAlone reports whether Sgemm splits p otherwise than into row bands
+// that read their operands in place (see Sgemm and split).
+func (g *ParallelGemm) bandsAlone(ks *kernelSet, p *Product) bool {
+	if ks.swapNT != nil && ks.swapNT(p.TransA, p.TransB, p.M, p.N, p.K, p.Alpha, p.Beta) {
+		return true
+	}
+	sh := ks.sharedB
+	byRows := p.M >= p.N || sh != nil && p.TransA
+	if !byRows {
+		return true
+	}
+	return sh != nil && sh.sharesB(p.TransA, p.TransB, p.M, p.N, p.K, p.Ldb, p.Alpha, p.Beta)
+}
+
+// unlocked is Sgemm's split of p; g.mu is held. A product the path
+// computes transposed is split as that transpose, so its bands are those
+// of the one-thread call's product; they share a packed op(B) and never
+// use the caller's swap buffer.
+func (g *ParallelGemm) unlocked(ks *kernelSet, p *Product) {
+	if ks.swapNT != nil && ks.swapNT(p.TransA, p.TransB, p.M, p.N, p.K, p.Alpha, p.Beta) {
+		m, n := p.M, p.N
+		t := g.ws[0].swapBuffer(m * n)[:m*n]
+		if p.Beta != 0 {
+			ks.transpose(t, m, p.C, p.Ldc, m, n)
+		}
+		g.split(ks, false, true, n, m, p.K, p.Alpha, p.B, p.Ldb, p.A, p.Lda, p.Beta, t, m)
+		ks.transpose(p.C, p.Ldc, t, m, n, m)
+		return
+	}
+	g.split(ks, p.TransA, p.TransB, p.M, p.N, p.K, p.Alpha, p.A, p.Lda, p.B, p.Ldb, p.Beta, p.C, p.Ldc)
+}
+
+// productRows is rows [lo, hi) of C of product p: one unit of SgemmAll.
+type productRows struct{ p, lo, hi int }
+
+// allTask runs units [lo, hi) of a SgemmAll call.
+type allTask struct {
+	ws    []*Workspace
+	ks    *kernelSet
+	ps    []Product
+	units []productRows
+}
+
+func (t *allTask) Run(w, lo, hi int) {
+	for _, u := range t.units[lo:hi] {
+		p := &t.ps[u.p]
+		var a []float32
+		if p.TransA {
+			a = p.A[u.lo:]
+		} else {
+			a = p.A[u.lo*p.Lda:]
+		}
+		t.ks.gemm(t.ws[w], p.TransA, p.TransB, u.hi-u.lo, p.N, p.K, p.Alpha, a, p.Lda, p.B, p.Ldb, p.Beta, p.C[u.lo*p.Ldc:], p.Ldc)
+	}
+}
