@@ -90,8 +90,9 @@ func (lo layout) footprint() uint64 {
 	if lo.masks > 0 {
 		c.aligned(lo.masks, 1)
 	}
-	c.add(lo.layers, uint64(unsafe.Sizeof(dense{})+unsafe.Sizeof(asm.Product{}))) // layer views, weight products (step.go)
-	c.aligned(lo.packA, lo.threads)                                               // one workspace per pool worker
+	// Per layer its view and its weight product's description (step.go).
+	c.add(lo.layers, uint64(unsafe.Sizeof(dense{})+unsafe.Sizeof(asm.Product{})))
+	c.aligned(lo.packA, lo.threads) // one workspace per pool worker
 	c.aligned(lo.packB, lo.threads)
 	c.aligned(lo.swap, lo.threads)
 	if lo.threads > 1 {
