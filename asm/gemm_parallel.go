@@ -123,7 +123,7 @@ func (g *ParallelGemm) split(ks *kernelSet, transA, transB bool, m, n, k int, al
 		alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, byRows: m >= n}
 	defer func() { *t = gemmTask{}; g.pack = packTask{} }() // do not keep the caller's buffers alive
 	sh := ks.sharedB
-	if sh != nil && transA && !diagColumns {
+	if sh != nil && transA {
 		// Row bands also for a transposed A wider than tall: its column
 		// bands would each pack all of A, while row bands read B in place
 		// or share one packed copy.
@@ -136,9 +136,6 @@ func (g *ParallelGemm) split(ks *kernelSet, transA, transB bool, m, n, k int, al
 	}
 	g.pool.For(t.extent(), t.band(g.pool.Active()), t)
 }
-
-var diagColumns bool
-var diagBand int
 
 // packTask packs panels [lo, hi) of op(B) into the shared buffer.
 type packTask struct {
@@ -211,9 +208,6 @@ func (t *gemmTask) band(threads int) int {
 		flops = gemmCopyBandFlops
 	}
 	want := flops / max(2*across*t.k, 1)
-	if diagBand > 0 && t.transA {
-		return diagBand
-	}
 	return max(grain, (want+grain-1)/grain*grain)
 }
 
