@@ -33,11 +33,10 @@ func (t *rowsTask) Run(w, lo, hi int) {
 
 // rowBlock is the rows of one unit of the pass by rows for a batch, or 0
 // when the step runs layer by layer: one thread, a tiny network, or a
-// forward pass too small to split. A block is a multiple of 8 rows, one per
-// thread of the pool.
+// forward pass too small to split. A block is a multiple of 8 rows, a share
+// per thread the pool may use (pool.Active) up to rowBlockMax.
 func (n *Network) rowBlock(batch int) int {
-	threads := n.pool.Threads()
-	if !rowsEnabled || threads == 1 || n.useTiny(batch) {
+	if !rowsEnabled || n.pool.Threads() == 1 || n.useTiny(batch) {
 		return 0
 	}
 	perSample := 0
@@ -47,7 +46,7 @@ func (n *Network) rowBlock(batch int) int {
 	if 2*batch*perSample < split.GemmFlops {
 		return 0
 	}
-	rows := rowBlockFor(batch, threads)
+	rows := rowBlockFor(batch, n.pool.Active())
 	if rows >= batch {
 		return 0
 	}

@@ -48,7 +48,7 @@ func TestRowsBitIdentical(t *testing.T) {
 				costs := map[string]float32{}
 				for name, n := range nets {
 					rowsEnabled = name != "layers on 3 threads"
-					if name == "rows on 3 threads" {
+					if name == "rows on 3 threads" && n.pool.Active() > 1 {
 						require.Positive(t, n.rowBlock(batch), "the pass by rows runs at batch %d", batch)
 					}
 					c, err := n.TrainStep(x, y, batch)
