@@ -51,10 +51,22 @@ type tinyLayer struct {
 	_            float32
 }
 
+// tinyState is what the assembly reads of a TinySGD (offsets in the
+// kernel's header; TestTinyLayerLayout checks them): its layers, scratch
+// and the commit of SetCommit (commitN 0: none).
+type tinyState struct {
+	layers               *tinyLayer
+	nlayers              int
+	scratch              *float32
+	commitDst, commitSrc *float32
+	commitN              int
+}
+
 // TinySGD is the fused step of one tiny network, its shapes checked once by
 // NewTinySGD. A TinySGD is not safe for concurrent use: Step works in its
 // own scratch buffer.
 type TinySGD struct {
+	state   tinyState
 	layers  []tinyLayer
 	scratch []float32
 	in, out int
@@ -72,16 +84,19 @@ type TinyResult struct {
 	// UpdateCheck is 0 when every value written to NW and NB is finite, and
 	// NaN otherwise.
 	UpdateCheck float32
+	// Cost is float32(SquaredError/batch), the MSE cost.
+	Cost float32
+	// Committed reports that the step copied SetCommit's source over its
+	// destination: both checks were 0 and Cost finite.
+	Committed bool
 }
 
 // tinyScratchFloats is the kernel's scratch for a network of layers
-// layers: per layer a rows×8 block of activations and one of δ, one block
-// pair before them for the padded input rows and the transposed W, and
-// after them a layer's weight gradient in W's layout with a vector's slack.
-const tinyUpdateFloats = TinyMaxUnits*TinyMaxUnits + TinyMaxUnits
-
+// layers: per layer a rows×8 block of activations and one of δ, and one
+// block pair before them: the weight gradient in W's layout (the input
+// rows' copy before it, for a network of one layer) and the transposed W.
 func tinyScratchFloats(layers int) int {
-	return (layers+1)*2*TinyMaxBatch*TinyMaxUnits + tinyUpdateFloats
+	return (layers + 1) * 2 * TinyMaxBatch * TinyMaxUnits
 }
 
 // NewTinySGD checks a network's layers against the tiny shape class and
@@ -116,7 +131,22 @@ func NewTinySGD(layers []TinyLayer) (*TinySGD, error) {
 		t.layers[i] = tinyLayer{w: &l.W[0], b: &l.B[0], nw: &l.NW[0], nb: &l.NB[0], in: l.In, out: l.Out, act: int(l.Act), beta: l.Beta}
 	}
 	t.in, t.out = layers[0].In, layers[len(layers)-1].Out
+	t.state = tinyState{layers: &t.layers[0], nlayers: len(t.layers), scratch: &t.scratch[0]}
 	return t, nil
+}
+
+// SetCommit makes every later Step whose checks are clean (ZCheck and
+// UpdateCheck 0, Cost finite) copy src over dst at its end, as
+// copy(dst, src) would: a caller whose layers write their update into
+// separate buffers (laid out in src) applies a good step without a call
+// of its own. dst and src have the same length, at least 1, and do not
+// overlap.
+func (t *TinySGD) SetCommit(dst, src []float32) error {
+	if len(dst) != len(src) || len(dst) == 0 {
+		return argError("TinySGD.SetCommit", "dst has %d floats and src %d; need the same length, at least 1", len(dst), len(src))
+	}
+	t.state.commitDst, t.state.commitSrc, t.state.commitN = &dst[0], &src[0], len(dst)
+	return nil
 }
 
 // Step runs one plain-SGD step on batch samples (x is batch×In, y
@@ -126,21 +156,16 @@ func NewTinySGD(layers []TinyLayer) (*TinySGD, error) {
 // update, whatever the checks in the result say: a caller that must not
 // apply a non-finite step gives separate NW and NB.
 func (t *TinySGD) Step(x, y []float32, batch int, scale float32) (r TinyResult, ok bool, err error) {
-	k := active.Load().tinySGD
-	if k == nil || batch < 1 || batch > TinyMaxBatch {
+	if !active.Load().tinySGD || uint(batch-1) >= TinyMaxBatch {
 		return r, false, nil
 	}
 	if len(x) < batch*t.in || len(y) < batch*t.out {
 		return r, false, argError("TinySGD.Step", "x has %d floats and y %d, need %d and %d for %d samples", len(x), len(y), batch*t.in, batch*t.out, batch)
 	}
-	r.SquaredError, r.ZCheck, r.UpdateCheck = k(&t.layers[0], len(t.layers), &t.scratch[0], unsafe.SliceData(x), unsafe.SliceData(y), batch, scale)
+	r.SquaredError, r.Cost, r.ZCheck, r.UpdateCheck, r.Committed = tinySGDKernel(&t.state, unsafe.SliceData(x), unsafe.SliceData(y), batch, scale)
 	return r, true, nil
 }
 
-// tinySGDFunc is a path's fused tiny step over nlayers tinyLayers; the
-// arguments are checked by Step and NewTinySGD.
-type tinySGDFunc func(layers *tinyLayer, nlayers int, scratch, x, y *float32, batch int, scale float32) (sqerr float64, zchk, uchk float32)
-
 // TinySGDAvailable reports whether the active path has the fused tiny step
 // (TinySGD.Step runs nothing otherwise).
-func TinySGDAvailable() bool { return active.Load().tinySGD != nil }
+func TinySGDAvailable() bool { return active.Load().tinySGD }

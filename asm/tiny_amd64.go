@@ -2,12 +2,13 @@
 
 package asm
 
-// tinySGDAVX2 is the fused tiny step of tiny_avx2_amd64.s (shapes checked
-// by NewTinySGD, batch and slices by TinySGD.Step).
+// tinySGDKernel is the fused tiny step of tiny_avx2_amd64.s (shapes checked
+// by NewTinySGD, batch and slices by TinySGD.Step), called directly: a
+// function value would add an ABI wrapper to every call.
 //
 //go:noescape
-func tinySGDAVX2(layers *tinyLayer, nlayers int, scratch, x, y *float32, batch int, scale float32) (sqerr float64, zchk, uchk float32)
+func tinySGDKernel(s *tinyState, x, y *float32, batch int, scale float32) (sqerr float64, cost, zchk, uchk float32, committed bool)
 
-// setTinyAVX2 installs the fused tiny step into k (the avx512 path keeps
-// it: one row of a tiny layer fills a YMM, not a ZMM).
-func setTinyAVX2(k *kernelSet) { k.tinySGD = tinySGDAVX2 }
+// setTinyAVX2 marks k as running the fused tiny step (the avx512 path
+// keeps it: one row of a tiny layer fills a YMM, not a ZMM).
+func setTinyAVX2(k *kernelSet) { k.tinySGD = true }

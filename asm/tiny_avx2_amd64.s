@@ -3,7 +3,7 @@
 #include "textflag.h"
 #include "sigmoid_amd64.h"
 
-// func tinySGDAVX2(layers *tinyLayer, nlayers int, scratch, x, y *float32, batch int, scale float32) (sqerr float64, zchk, uchk float32)
+// func tinySGDKernel(s *tinyState, x, y *float32, batch int, scale float32) (sqerr float64, cost, zchk, uchk float32, committed bool)
 //
 // The whole plain-SGD step of a tiny network (tiny.go): every layer and
 // the input at most 8 wide, at most 8 samples, MSE cost. One row of a
@@ -137,36 +137,46 @@
 // BX too.
 #define LANEMASK(n, r) SHLQ $2, n; LEAQ ·vecTailMask+32(SB), BX; SUBQ n, BX; VMOVUPS (BX), r
 
-TEXT ·tinySGDAVX2(SB), NOSPLIT, $0-72
-	MOVQ layers+0(FP), R8
-	MOVQ scratch+16(FP), R9
-	MOVQ batch+40(FP), R10
+TEXT ·tinySGDKernel(SB), NOSPLIT, $0-61
+	MOVQ s+0(FP), AX
+	MOVQ 0(AX), R8
+	MOVQ 16(AX), R9
+	MOVQ batch+24(FP), R10
+	MOVL $0, zchk+52(FP)
+	LEAQ 512(R9), R12
 
-	// X: the input rows, zero-padded.
-	MOVQ x+24(FP), SI
-	MOVQ 32(R8), DX
-	LANEMASK(DX, Y0)
+	// The first layer reads x's rows where they are (R11, stride R14),
+	// but for a network of one layer, whose rows are copied zero-padded
+	// into the scratch (the column path reads eight whole rows).
+	MOVQ x+8(FP), R11
+	MOVQ 32(R8), R14
+	SHLQ $2, R14
+	CMPQ 8(AX), $1
+	JNE  fwd_layer
+	LEAQ ·vecTailMask+32(SB), BX
+	SUBQ R14, BX
+	VMOVUPS (BX), Y0
+	MOVQ R11, SI
 	MOVQ R9, DI
 	MOVQ R10, CX
 
 xcopy:
 	VMASKMOVPS (SI), Y0, Y1
 	VMOVUPS    Y1, (DI)
-	ADDQ       DX, SI
+	ADDQ       R14, SI
 	ADDQ       $32, DI
 	DECQ       CX
 	JNZ        xcopy
-
-	MOVL $0, zchk+64(FP)
 	MOVQ R9, R11
-	LEAQ   512(R9), R12
+	MOVQ $32, R14
 
 fwd_layer:
 	// The last layer takes the column path when it has one unit and the
 	// batch more than one sample.
-	MOVQ nlayers+8(FP), AX
+	MOVQ s+0(FP), BX
+	MOVQ 8(BX), AX
 	SHLQ $6, AX
-	ADDQ layers+0(FP), AX
+	ADDQ 0(BX), AX
 	SUBQ $64, AX
 	CMPQ R8, AX
 	JNE  fwd_rows_layer
@@ -263,7 +273,7 @@ fwd_transpose:
 	MOVQ       8(R8), SI
 	VMASKMOVPS (SI), Y13, Y12
 	VXORPS     Y10, Y10, Y10
-	VMOVSS     zchk+64(FP), X11
+	VMOVSS     zchk+52(FP), X11
 	MOVQ       R11, SI
 	MOVQ       R12, DI
 	MOVQ       R10, CX
@@ -302,7 +312,7 @@ fz8:
 	VFMADD231PS  256(R9), Y5, Y0
 	VFMADD231PS  Y10, Y0, Y11
 	VMOVUPS      Y0, (DI)
-	ADDQ         $32, SI
+	ADDQ         R14, SI
 	ADDQ         $32, DI
 	DECQ         CX
 	JNZ          fz8
@@ -326,7 +336,7 @@ fz7:
 	VFMADD231PS  256(R9), Y5, Y0
 	VFMADD231PS  Y10, Y0, Y11
 	VMOVUPS      Y0, (DI)
-	ADDQ         $32, SI
+	ADDQ         R14, SI
 	ADDQ         $32, DI
 	DECQ         CX
 	JNZ          fz7
@@ -348,7 +358,7 @@ fz6:
 	VFMADD231PS  256(R9), Y5, Y0
 	VFMADD231PS  Y10, Y0, Y11
 	VMOVUPS      Y0, (DI)
-	ADDQ         $32, SI
+	ADDQ         R14, SI
 	ADDQ         $32, DI
 	DECQ         CX
 	JNZ          fz6
@@ -368,7 +378,7 @@ fz5:
 	VFMADD231PS  256(R9), Y5, Y0
 	VFMADD231PS  Y10, Y0, Y11
 	VMOVUPS      Y0, (DI)
-	ADDQ         $32, SI
+	ADDQ         R14, SI
 	ADDQ         $32, DI
 	DECQ         CX
 	JNZ          fz5
@@ -386,7 +396,7 @@ fz4:
 	VFMADD231PS  256(R9), Y5, Y0
 	VFMADD231PS  Y10, Y0, Y11
 	VMOVUPS      Y0, (DI)
-	ADDQ         $32, SI
+	ADDQ         R14, SI
 	ADDQ         $32, DI
 	DECQ         CX
 	JNZ          fz4
@@ -402,7 +412,7 @@ fz3:
 	VFMADD231PS  256(R9), Y5, Y0
 	VFMADD231PS  Y10, Y0, Y11
 	VMOVUPS      Y0, (DI)
-	ADDQ         $32, SI
+	ADDQ         R14, SI
 	ADDQ         $32, DI
 	DECQ         CX
 	JNZ          fz3
@@ -416,7 +426,7 @@ fz2:
 	VFMADD231PS  256(R9), Y5, Y0
 	VFMADD231PS  Y10, Y0, Y11
 	VMOVUPS      Y0, (DI)
-	ADDQ         $32, SI
+	ADDQ         R14, SI
 	ADDQ         $32, DI
 	DECQ         CX
 	JNZ          fz2
@@ -428,7 +438,7 @@ fz1:
 	VFMADD231PS  256(R9), Y5, Y0
 	VFMADD231PS  Y10, Y0, Y11
 	VMOVUPS      Y0, (DI)
-	ADDQ         $32, SI
+	ADDQ         R14, SI
 	ADDQ         $32, DI
 	DECQ         CX
 	JNZ          fz1
@@ -490,21 +500,23 @@ fwd_next:
 	VADDPS       X1, X0, X0
 	VMOVSHDUP    X0, X1
 	VADDSS       X1, X0, X0
-	VMOVSS       X0, zchk+64(FP)
+	VMOVSS       X0, zchk+52(FP)
 
 	MOVQ R12, R11
+	MOVQ $32, R14
 	ADDQ $512, R12
 	ADDQ $64, R8
-	MOVQ nlayers+8(FP), AX
+	MOVQ s+0(FP), BX
+	MOVQ 8(BX), AX
 	SHLQ $6, AX
-	ADDQ layers+0(FP), AX
+	ADDQ 0(BX), AX
 	CMPQ R8, AX
 	JB   fwd_layer
 
 	// Loss: the last layer (R8, A at R11).
 	SUBQ         $64, R8
 	MOVQ         R11, R12
-	MOVQ         y+32(FP), SI
+	MOVQ         y+16(FP), SI
 	MOVQ         40(R8), DX
 	LANEMASK(DX, Y13)
 	MOVQ         48(R8), AX
@@ -563,22 +575,24 @@ loss_store:
 	VADDPD       X7, X6, X6
 	VUNPCKHPD    X6, X6, X7
 	VADDSD       X7, X6, X6
-	VMOVSD       X6, sqerr+56(FP)
+	VMOVSD       X6, sqerr+40(FP)
 
 	// Backward, from the last layer (R8, A at R12).
 bwd_start:
 	VXORPS       Y15, Y15, Y15
 	VXORPS       Y13, Y13, Y13
-	VBROADCASTSS scale+48(FP), Y12
+	VBROADCASTSS scale+32(FP), Y12
 
 bwd_layer:
 	VBROADCASTSS K(EXP_ONE), YONE
 	MOVQ         40(R8), R13
 	MOVQ         32(R8), DX
 	LANEMASK(DX, Y10)
-	MOVQ         layers+0(FP), AX
-	CMPQ         R8, AX
-	JEQ          bwd_grad
+	LEAQ         -512(R12), R11
+	MOVQ         $32, R14
+	MOVQ         s+0(FP), AX
+	CMPQ         R8, 0(AX)
+	JEQ          bwd_first
 
 	// δ of the layer below, from W's rows before their update.
 	MOVQ 0(R8), SI
@@ -814,11 +828,22 @@ delta_relu:
 	DECQ    CX
 	JNZ     delta_relu
 
+	JMP  bwd_grad
+
+bwd_first:
+	// The first layer's P: x's rows, or their copy for a network of one
+	// layer (R11 and R14 as at the start).
+	CMPQ 8(AX), $1
+	JEQ  bwd_grad
+	MOVQ x+8(FP), R11
+	MOVQ DX, R14
+
 bwd_grad:
 	// dW_o = Σ_r δ_r[o]·P_r in Y0..Y7, db = Σ_r δ_r in Y8: one loop per
-	// Out (chosen once), each clearing its accumulators first.
+	// Out (chosen once), each clearing its accumulators first; P's rows
+	// by masked loads (x's last row may end a page).
 	LEAQ 256(R12), SI
-	LEAQ -512(R12), BX
+	MOVQ R11, BX
 	MOVQ R10, CX
 	CMPQ R13, $4
 	JA   hg_hi
@@ -847,7 +872,7 @@ hg8:
 	VXORPS       Y8, Y8, Y8
 
 hg8_row:
-	VMOVUPS      (BX), Y9
+	VMASKMOVPS   (BX), Y10, Y9
 	VADDPS       (SI), Y8, Y8
 	VBROADCASTSS 28(SI), Y11
 	VFMADD231PS  Y9, Y11, Y7
@@ -866,7 +891,7 @@ hg8_row:
 	VBROADCASTSS 0(SI), Y11
 	VFMADD231PS  Y9, Y11, Y0
 	ADDQ         $32, SI
-	ADDQ         $32, BX
+	ADDQ         R14, BX
 	DECQ         CX
 	JNZ          hg8_row
 	JMP          bwd_update
@@ -882,7 +907,7 @@ hg7:
 	VXORPS       Y8, Y8, Y8
 
 hg7_row:
-	VMOVUPS      (BX), Y9
+	VMASKMOVPS   (BX), Y10, Y9
 	VADDPS       (SI), Y8, Y8
 	VBROADCASTSS 24(SI), Y11
 	VFMADD231PS  Y9, Y11, Y6
@@ -899,7 +924,7 @@ hg7_row:
 	VBROADCASTSS 0(SI), Y11
 	VFMADD231PS  Y9, Y11, Y0
 	ADDQ         $32, SI
-	ADDQ         $32, BX
+	ADDQ         R14, BX
 	DECQ         CX
 	JNZ          hg7_row
 	JMP          bwd_update
@@ -914,7 +939,7 @@ hg6:
 	VXORPS       Y8, Y8, Y8
 
 hg6_row:
-	VMOVUPS      (BX), Y9
+	VMASKMOVPS   (BX), Y10, Y9
 	VADDPS       (SI), Y8, Y8
 	VBROADCASTSS 20(SI), Y11
 	VFMADD231PS  Y9, Y11, Y5
@@ -929,7 +954,7 @@ hg6_row:
 	VBROADCASTSS 0(SI), Y11
 	VFMADD231PS  Y9, Y11, Y0
 	ADDQ         $32, SI
-	ADDQ         $32, BX
+	ADDQ         R14, BX
 	DECQ         CX
 	JNZ          hg6_row
 	JMP          bwd_update
@@ -943,7 +968,7 @@ hg5:
 	VXORPS       Y8, Y8, Y8
 
 hg5_row:
-	VMOVUPS      (BX), Y9
+	VMASKMOVPS   (BX), Y10, Y9
 	VADDPS       (SI), Y8, Y8
 	VBROADCASTSS 16(SI), Y11
 	VFMADD231PS  Y9, Y11, Y4
@@ -956,7 +981,7 @@ hg5_row:
 	VBROADCASTSS 0(SI), Y11
 	VFMADD231PS  Y9, Y11, Y0
 	ADDQ         $32, SI
-	ADDQ         $32, BX
+	ADDQ         R14, BX
 	DECQ         CX
 	JNZ          hg5_row
 	JMP          bwd_update
@@ -969,7 +994,7 @@ hg4:
 	VXORPS       Y8, Y8, Y8
 
 hg4_row:
-	VMOVUPS      (BX), Y9
+	VMASKMOVPS   (BX), Y10, Y9
 	VADDPS       (SI), Y8, Y8
 	VBROADCASTSS 12(SI), Y11
 	VFMADD231PS  Y9, Y11, Y3
@@ -980,7 +1005,7 @@ hg4_row:
 	VBROADCASTSS 0(SI), Y11
 	VFMADD231PS  Y9, Y11, Y0
 	ADDQ         $32, SI
-	ADDQ         $32, BX
+	ADDQ         R14, BX
 	DECQ         CX
 	JNZ          hg4_row
 	JMP          bwd_update
@@ -992,7 +1017,7 @@ hg3:
 	VXORPS       Y8, Y8, Y8
 
 hg3_row:
-	VMOVUPS      (BX), Y9
+	VMASKMOVPS   (BX), Y10, Y9
 	VADDPS       (SI), Y8, Y8
 	VBROADCASTSS 8(SI), Y11
 	VFMADD231PS  Y9, Y11, Y2
@@ -1001,7 +1026,7 @@ hg3_row:
 	VBROADCASTSS 0(SI), Y11
 	VFMADD231PS  Y9, Y11, Y0
 	ADDQ         $32, SI
-	ADDQ         $32, BX
+	ADDQ         R14, BX
 	DECQ         CX
 	JNZ          hg3_row
 	JMP          bwd_update
@@ -1012,14 +1037,14 @@ hg2:
 	VXORPS       Y8, Y8, Y8
 
 hg2_row:
-	VMOVUPS      (BX), Y9
+	VMASKMOVPS   (BX), Y10, Y9
 	VADDPS       (SI), Y8, Y8
 	VBROADCASTSS 4(SI), Y11
 	VFMADD231PS  Y9, Y11, Y1
 	VBROADCASTSS 0(SI), Y11
 	VFMADD231PS  Y9, Y11, Y0
 	ADDQ         $32, SI
-	ADDQ         $32, BX
+	ADDQ         R14, BX
 	DECQ         CX
 	JNZ          hg2_row
 	JMP          bwd_update
@@ -1029,12 +1054,12 @@ hg1:
 	VXORPS       Y8, Y8, Y8
 
 hg1_row:
-	VMOVUPS      (BX), Y9
+	VMASKMOVPS   (BX), Y10, Y9
 	VADDPS       (SI), Y8, Y8
 	VBROADCASTSS 0(SI), Y11
 	VFMADD231PS  Y9, Y11, Y0
 	ADDQ         $32, SI
-	ADDQ         $32, BX
+	ADDQ         R14, BX
 	DECQ         CX
 	JNZ          hg1_row
 
@@ -1066,10 +1091,8 @@ upd_bias_masked:
 	VMASKMOVPS   Y14, Y9, (DI)
 
 upd_rows:
-	MOVQ    nlayers+8(FP), AX
-	SHLQ    $9, AX
-	LEAQ    512(R9)(AX*1), BX
-	MOVQ    BX, SI
+	MOVQ    R9, BX
+	MOVQ    R9, SI
 	VMOVUPS Y0, (SI)
 	CMPQ    R13, $1
 	JEQ     upd_flat
@@ -1133,8 +1156,8 @@ upd_tail:
 	VMASKMOVPS  Y14, Y9, (DI)
 
 bwd_next:
-	MOVQ layers+0(FP), AX
-	CMPQ R8, AX
+	MOVQ s+0(FP), AX
+	CMPQ R8, 0(AX)
 	JEQ  bwd_done
 	SUBQ $64, R8
 	SUBQ $512, R12
@@ -1147,7 +1170,82 @@ bwd_done:
 	VADDPS       X1, X0, X0
 	VMOVSHDUP    X0, X1
 	VADDSS       X1, X0, X0
-	VMOVSS       X0, uchk+68(FP)
+	VMOVSS       X0, uchk+56(FP)
+
+	// cost = float32(sqerr/batch); the commit when zchk, uchk and cost·0
+	// are all 0 (each is 0 or NaN: NaN for a NaN or ±Inf cost).
+	VMOVSD     sqerr+40(FP), X1
+	VCVTSI2SDQ R10, X2, X2
+	VDIVSD     X2, X1, X1
+	VCVTSD2SS  X1, X1, X1
+	VMOVSS     X1, cost+48(FP)
+	VXORPS     X3, X3, X3
+	VMULSS     X3, X1, X1
+	VADDSS     X0, X1, X1
+	VADDSS     zchk+52(FP), X1, X1
+	MOVB       $0, committed+60(FP)
+	VUCOMISS   X3, X1
+	JNE        tiny_done
+	JPS        tiny_done
+	MOVQ       s+0(FP), AX
+	MOVQ       40(AX), CX
+	TESTQ      CX, CX
+	JZ         tiny_done
+	MOVQ       24(AX), DI
+	MOVQ       32(AX), SI
+	MOVB       $1, committed+60(FP)
+	CMPQ       CX, $8
+	JB         commit_scalar
+	CMPQ       CX, $32
+	JB         commit_vector
+
+commit_block:
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 96(SI), Y3
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	ADDQ    $128, SI
+	ADDQ    $128, DI
+	SUBQ    $32, CX
+	CMPQ    CX, $32
+	JAE     commit_block
+	CMPQ    CX, $8
+	JB      commit_last
+
+commit_vector:
+	VMOVUPS (SI), Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	SUBQ    $8, CX
+	CMPQ    CX, $8
+	JAE     commit_vector
+
+commit_last:
+	TESTQ   CX, CX
+	JZ      tiny_done
+
+	// The last floats as the vector that ends with them (it overlaps
+	// floats already copied: the same values again).
+	LEAQ    -32(SI)(CX*4), SI
+	LEAQ    -32(DI)(CX*4), DI
+	VMOVUPS (SI), Y0
+	VMOVUPS Y0, (DI)
+	JMP     tiny_done
+
+commit_scalar:
+	MOVL (SI), BX
+	MOVL BX, (DI)
+	ADDQ $4, SI
+	ADDQ $4, DI
+	DECQ CX
+	JNZ  commit_scalar
+
+tiny_done:
 	VZEROUPPER
 	RET
 
@@ -1206,7 +1304,7 @@ col_layer:
 	VBROADCASTSS K(EXP_ONE), YONE
 	VXORPD       Y6, Y6, Y6
 	VXORPD       Y7, Y7, Y7
-	VMOVSS       zchk+64(FP), X11
+	VMOVSS       zchk+52(FP), X11
 	MOVQ         48(R8), AX
 	VBROADCASTSS K(EXP_NEGLIM), CLAMP
 	CMPQ         AX, $TINY_TANH
@@ -1219,7 +1317,7 @@ col_start:
 	SHLQ $2, DX
 	MOVQ 0(R8), SI
 	MOVQ 8(R8), DI
-	MOVQ y+32(FP), BX
+	MOVQ y+16(FP), BX
 	MOVQ R12, R14
 	MOVQ 40(R8), CX
 
@@ -1344,13 +1442,13 @@ col_store:
 	VADDPS       X1, X0, X0
 	VMOVSHDUP    X0, X1
 	VADDSS       X1, X0, X0
-	VMOVSS       X0, zchk+64(FP)
+	VMOVSS       X0, zchk+52(FP)
 	VADDPD       Y7, Y6, Y6
 	VEXTRACTF128 $1, Y6, X7
 	VADDPD       X7, X6, X6
 	VUNPCKHPD    X6, X6, X7
 	VADDSD       X7, X6, X6
-	VMOVSD       X6, sqerr+56(FP)
+	VMOVSD       X6, sqerr+40(FP)
 
 	// δ's column into rows: δ_r in lane 0 of row r, the other lanes 0.
 	MOVQ R12, SI

@@ -423,7 +423,8 @@ func TestTinySGDActivationBits(t *testing.T) {
 	})
 }
 
-// TestTinyLayerLayout: the offsets tiny_avx2_amd64.s reads.
+// TestTinyLayerLayout: the offsets of tinyLayer and tinyState that
+// tiny_avx2_amd64.s reads.
 func TestTinyLayerLayout(t *testing.T) {
 	var l tinyLayer
 	got := []uintptr{unsafe.Offsetof(l.w), unsafe.Offsetof(l.b), unsafe.Offsetof(l.nw), unsafe.Offsetof(l.nb),
@@ -432,6 +433,15 @@ func TestTinyLayerLayout(t *testing.T) {
 	for i := range want {
 		if got[i] != want[i] {
 			t.Fatalf("tinyLayer offsets %v, want %v", got, want)
+		}
+	}
+	var s tinyState
+	got = []uintptr{unsafe.Offsetof(s.layers), unsafe.Offsetof(s.nlayers), unsafe.Offsetof(s.scratch),
+		unsafe.Offsetof(s.commitDst), unsafe.Offsetof(s.commitSrc), unsafe.Offsetof(s.commitN)}
+	want = []uintptr{0, 8, 16, 24, 32, 40}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("tinyState offsets %v, want %v", got, want)
 		}
 	}
 }

@@ -13,8 +13,8 @@ import (
 // path without the kernel (generic, neon), runs tinySGDStep's loops. The
 // kernel keeps the loops' guarantees: it reports whether every
 // pre-activation and every updated parameter is finite, and TrainStep's
-// kernel writes the update into the gradient buffers, copied in only when
-// it is finite.
+// kernel writes the update into the gradient buffers and copies them over
+// the parameters itself (SetCommit) only when the step is clean.
 
 // tinyKernelEnabled can be switched off by tests to run tinySGDStep's loops
 // on networks the kernel would take.
@@ -52,6 +52,9 @@ func newTinyKernels(n *Network) tinyKernels {
 	if err1 != nil || err2 != nil { // the checks above keep the shapes in the class
 		return tinyKernels{}
 	}
+	if err := k2.SetCommit(n.params, n.grads); err != nil { // same lengths by construction
+		return tinyKernels{}
+	}
 	return tinyKernels{inPlace: k1, aside: k2}
 }
 
@@ -87,8 +90,8 @@ func (n *Network) tinyKernelStep(x, y []float32, batch int, guarded bool, t int6
 		return 0, false, nil
 	}
 	t = phase.Since(phase.WeightProduct, t) // every phase of the step, in one call
-	cost = float32(r.SquaredError / float64(batch))
-	if guarded {
+	cost = r.Cost
+	if guarded && !r.Committed {
 		if r.ZCheck != 0 {
 			x := x[:batch*n.Inputs()]
 			if j := n.firstNonFiniteN(x); j >= 0 {
@@ -104,7 +107,11 @@ func (n *Network) tinyKernelStep(x, y []float32, batch int, guarded bool, t int6
 		if r.UpdateCheck != 0 {
 			return 0, true, divergedStepErr(cost, n.firstNonFiniteUpdate())
 		}
+		// A pre-activation overflowed on finite inputs and the step is
+		// finite: the kernel left the commit to this copy.
 		copy(n.params, n.grads)
+	}
+	if guarded {
 		phase.Since(phase.Snapshot, t)
 	}
 	n.step++
