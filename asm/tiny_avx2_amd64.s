@@ -187,6 +187,54 @@ fwd_layer:
 	JAE  col_layer
 
 fwd_rows_layer:
+	// A W of at most 16 floats: its columns gathered from its two 8-float
+	// blocks by VPERMPS (tinyColumns: the index in the block, the sign bit
+	// set where it is the second), lanes past Out cleared; otherwise the
+	// transpose below.
+	MOVQ  32(R8), DX
+	MOVQ  40(R8), AX
+	IMULQ DX, AX
+	CMPQ  AX, $16
+	JA    fwd_transpose_rows
+	MOVQ  40(R8), CX
+	LANEMASK(CX, Y13)
+	MOVQ  0(R8), SI
+	MOVQ  AX, CX
+	CMPQ  CX, $8
+	JBE   fwd_block0
+	MOVQ  $8, CX
+
+fwd_block0:
+	LANEMASK(CX, Y2)
+	VMASKMOVPS (SI), Y2, Y0
+	VMOVAPS    Y0, Y1
+	SUBQ       $8, AX
+	JBE        fwd_columns
+	LANEMASK(AX, Y2)
+	VMASKMOVPS 32(SI), Y2, Y1
+
+fwd_columns:
+	MOVQ DX, AX
+	SHLQ $8, AX
+	LEAQ ·tinyColumns(SB), SI
+	ADDQ AX, SI
+	LEAQ 256(R9), DI
+	MOVQ DX, CX
+
+fwd_column:
+	VMOVDQU   (SI), Y3
+	VPERMPS   Y0, Y3, Y4
+	VPERMPS   Y1, Y3, Y5
+	VBLENDVPS Y3, Y5, Y4, Y4
+	VANDPS    Y13, Y4, Y4
+	VMOVUPS   Y4, (DI)
+	ADDQ      $32, SI
+	ADDQ      $32, DI
+	DECQ      CX
+	JNZ       fwd_column
+	JMP       fwd_z
+
+fwd_transpose_rows:
 	// Wᵀ into 256(R9): W's rows (Out of them, In lanes each, masked
 	// loads) transposed; lanes past Out stay 0.
 	MOVQ   0(R8), SI
@@ -266,6 +314,8 @@ fwd_transpose:
 
 	MOVQ   40(R8), DX
 	LANEMASK(DX, Y13)
+
+fwd_z:
 	MOVQ   32(R8), R13
 
 	// z rows into the layer's block, one loop per In (chosen once); Y11
@@ -845,6 +895,12 @@ bwd_grad:
 	LEAQ 256(R12), SI
 	MOVQ R11, BX
 	MOVQ R10, CX
+	CMPQ R13, $1
+	JE   hg1
+	MOVQ DX, AX
+	IMULQ R13, AX
+	CMPQ AX, $64
+	JBE  bwd_flat
 	CMPQ R13, $4
 	JA   hg_hi
 	JE   hg4
@@ -852,6 +908,39 @@ bwd_grad:
 	JA   hg3
 	JE   hg2
 	JMP  hg1
+
+bwd_flat:
+	// A W of at most 16 floats and Out > 1: dW by W's two flat blocks,
+	// dW[k] = Σ_r δ_r[o]·P_r[i] for k = o·In + i with δ_r and P_r spread
+	// by VPERMPS (tinyFlat: o and i per lane) in Y0, Y1; db in Y8. Lanes
+	// past In·Out have an o ≥ Out, where δ_r is 0.
+	MOVQ    DX, DI
+	SHLQ    $5, DI
+	LEAQ    ·tinyFlat(SB), AX
+	ADDQ    AX, DI
+	VMOVDQU 0(DI), Y2
+	VMOVDQU 32(DI), Y3
+	VMOVDQU 64(DI), Y4
+	VMOVDQU 96(DI), Y5
+	VXORPS  Y0, Y0, Y0
+	VXORPS  Y1, Y1, Y1
+	VXORPS  Y8, Y8, Y8
+
+bwd_flat_row:
+	VMASKMOVPS  (BX), Y10, Y9
+	VMOVUPS     (SI), Y11
+	VADDPS      Y11, Y8, Y8
+	VPERMPS     Y11, Y2, Y6
+	VPERMPS     Y9, Y3, Y7
+	VFMADD231PS Y7, Y6, Y0
+	VPERMPS     Y11, Y4, Y6
+	VPERMPS     Y9, Y5, Y7
+	VFMADD231PS Y7, Y6, Y1
+	ADDQ        $32, SI
+	ADDQ        R14, BX
+	DECQ        CX
+	JNZ         bwd_flat_row
+	JMP         bwd_update
 
 hg_hi:
 	CMPQ R13, $6
@@ -1091,6 +1180,18 @@ upd_bias_masked:
 	VMASKMOVPS   Y14, Y9, (DI)
 
 upd_rows:
+	MOVQ  DX, AX
+	IMULQ R13, AX
+	CMPQ  R13, $1
+	JE    upd_row_stores
+	CMPQ  AX, $64
+	JA    upd_row_stores
+	VMOVUPS Y0, (R9)
+	VMOVUPS Y1, 32(R9)
+	MOVQ    R9, BX
+	JMP     upd_flat
+
+upd_row_stores:
 	MOVQ    R9, BX
 	MOVQ    R9, SI
 	VMOVUPS Y0, (SI)

@@ -462,3 +462,34 @@ func TestNewTinySGDRejects(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkTinySGDXOR is the kernel alone on the 2-8-1 sigmoid network at
+// batch 4, as core's TrainStep runs it (the update into separate buffers,
+// committed over the parameters).
+func BenchmarkTinySGDXOR(b *testing.B) {
+	if !TinySGDAvailable() {
+		b.Skip("no tiny kernel on this path")
+	}
+	r := newRand(1)
+	params, grads := make([]float32, 64), make([]float32, 64)
+	for i := range params {
+		params[i] = float32(r.Float64() - 0.5)
+	}
+	k, err := NewTinySGD([]TinyLayer{
+		{In: 2, Out: 8, Act: TinySigmoid, W: params[0:16], B: params[16:24], NW: grads[0:16], NB: grads[16:24], Beta: 1},
+		{In: 8, Out: 1, Act: TinySigmoid, W: params[32:40], B: params[48:49], NW: grads[32:40], NB: grads[48:49], Beta: 1},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := k.SetCommit(params, grads); err != nil {
+		b.Fatal(err)
+	}
+	x, y := []float32{0, 0, 0, 1, 1, 0, 1, 1}, []float32{0, 1, 1, 0}
+	b.ReportAllocs()
+	for b.Loop() {
+		if r, ok, err := k.Step(x, y, 4, -0.125); !ok || err != nil || !r.Committed {
+			b.Fatal(r, ok, err)
+		}
+	}
+}
