@@ -45,21 +45,19 @@ type TinyLayer struct {
 // header; TestTinyLayerLayout checks them).
 type tinyLayer struct {
 	w, b, nw, nb *float32
-	in, out      int
-	act          int
+	ow, ob       *float32 // where the old W and b go: nw and nb, but when guarded
+	in, out, act int32
 	beta         float32
-	_            float32
 }
 
 // tinyState is what the assembly reads of a TinySGD (offsets in the
 // kernel's header; TestTinyLayerLayout checks them): its layers, scratch
-// and the commit of SetCommit (commitN 0: none).
+// and whether SetGuarded was called (1) or not (0).
 type tinyState struct {
-	layers               *tinyLayer
-	nlayers              int
-	scratch              *float32
-	commitDst, commitSrc *float32
-	commitN              int
+	layers  *tinyLayer
+	nlayers int
+	scratch *float32
+	guarded int
 }
 
 // TinySGD is the fused step of one tiny network, its shapes checked once by
@@ -86,9 +84,9 @@ type TinyResult struct {
 	UpdateCheck float32
 	// Cost is float32(SquaredError/batch), the MSE cost.
 	Cost float32
-	// Committed reports that the step copied SetCommit's source over its
-	// destination: both checks were 0 and Cost finite.
-	Committed bool
+	// Clean reports that both checks are 0 and Cost is finite. A guarded
+	// step (SetGuarded) that is not clean was undone.
+	Clean bool
 }
 
 // tinyScratchFloats is the kernel's scratch for a network of layers
@@ -128,24 +126,32 @@ func NewTinySGD(layers []TinyLayer) (*TinySGD, error) {
 				return nil, err
 			}
 		}
-		t.layers[i] = tinyLayer{w: &l.W[0], b: &l.B[0], nw: &l.NW[0], nb: &l.NB[0], in: l.In, out: l.Out, act: int(l.Act), beta: l.Beta}
+		t.layers[i] = tinyLayer{w: &l.W[0], b: &l.B[0], nw: &l.NW[0], nb: &l.NB[0], ow: &l.NW[0], ob: &l.NB[0],
+			in: int32(l.In), out: int32(l.Out), act: int32(l.Act), beta: l.Beta}
 	}
 	t.in, t.out = layers[0].In, layers[len(layers)-1].Out
 	t.state = tinyState{layers: &t.layers[0], nlayers: len(t.layers), scratch: &t.scratch[0]}
 	return t, nil
 }
 
-// SetCommit makes every later Step whose checks are clean (ZCheck and
-// UpdateCheck 0, Cost finite) copy src over dst at its end, as
-// copy(dst, src) would: a caller whose layers write their update into
-// separate buffers (laid out in src) applies a good step without a call
-// of its own. dst and src have the same length, at least 1, and do not
-// overlap.
-func (t *TinySGD) SetCommit(dst, src []float32) error {
-	if len(dst) != len(src) || len(dst) == 0 {
-		return argError("TinySGD.SetCommit", "dst has %d floats and src %d; need the same length, at least 1", len(dst), len(src))
+// SetGuarded makes every later Step write each layer's new W and B in
+// place and their old values into NW and NB, and undo a step that is not
+// clean (TinyResult.Clean): it swaps them back, leaving W and B as they
+// were and the step's values in NW and NB. A caller that must not apply a
+// non-finite step then needs no copy of its own. Every layer's NW and NB
+// must be buffers of their own, apart from W and B.
+func (t *TinySGD) SetGuarded() error {
+	for i := range t.layers {
+		l := &t.layers[i]
+		if l.nw == l.w || l.nb == l.b {
+			return argError("TinySGD.SetGuarded", "layer %d writes its update over W or B: a guarded step needs NW and NB apart", i)
+		}
 	}
-	t.state.commitDst, t.state.commitSrc, t.state.commitN = &dst[0], &src[0], len(dst)
+	for i := range t.layers {
+		l := &t.layers[i]
+		l.nw, l.nb, l.ow, l.ob = l.w, l.b, l.nw, l.nb
+	}
+	t.state.guarded = 1
 	return nil
 }
 
@@ -162,7 +168,7 @@ func (t *TinySGD) Step(x, y []float32, batch int, scale float32) (r TinyResult, 
 	if len(x) < batch*t.in || len(y) < batch*t.out {
 		return r, false, argError("TinySGD.Step", "x has %d floats and y %d, need %d and %d for %d samples", len(x), len(y), batch*t.in, batch*t.out, batch)
 	}
-	r.SquaredError, r.Cost, r.ZCheck, r.UpdateCheck, r.Committed = tinySGDKernel(&t.state, unsafe.SliceData(x), unsafe.SliceData(y), batch, scale)
+	r.SquaredError, r.Cost, r.ZCheck, r.UpdateCheck, r.Clean = tinySGDKernel(&t.state, unsafe.SliceData(x), unsafe.SliceData(y), batch, scale)
 	return r, true, nil
 }
 

@@ -9,7 +9,7 @@ import "math"
 // function value would add an ABI wrapper to every call.
 //
 //go:noescape
-func tinySGDKernel(s *tinyState, x, y *float32, batch int, scale float32) (sqerr float64, cost, zchk, uchk float32, committed bool)
+func tinySGDKernel(s *tinyState, x, y *float32, batch int, scale float32) (sqerr float64, cost, zchk, uchk float32, clean bool)
 
 // setTinyAVX2 marks k as running the fused tiny step (the avx512 path
 // keeps it: one row of a tiny layer fills a YMM, not a ZMM).

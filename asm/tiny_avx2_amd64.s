@@ -3,7 +3,7 @@
 #include "textflag.h"
 #include "sigmoid_amd64.h"
 
-// func tinySGDKernel(s *tinyState, x, y *float32, batch int, scale float32) (sqerr float64, cost, zchk, uchk float32, committed bool)
+// func tinySGDKernel(s *tinyState, x, y *float32, batch int, scale float32) (sqerr float64, cost, zchk, uchk float32, clean bool)
 //
 // The whole plain-SGD step of a tiny network (tiny.go): every layer and
 // the input at most 8 wide, at most 8 samples, MSE cost. One row of a
@@ -53,8 +53,9 @@
 // vector's slack). The column path keeps δ's columns in its activations'
 // place before turning them into rows.
 //
-// tinyLayer (tiny.go): w 0, b 8, nw 16, nb 24, in 32, out 40, act 48,
-// beta 56; 64 bytes each.
+// tinyLayer (tiny.go): w 0, b 8, nw 16, nb 24, ow 32, ob 40, in 48, out
+// 52, act 56 (int32s), beta 60; 64 bytes each. tinyState: layers 0,
+// nlayers 8, scratch 16, guarded 24.
 //
 // Registers: R8 the layer, R9 scratch, R10 batch, R11 P_l, R12 A_l, R13
 // the width a loop is chosen by, R14 the column path's δ column, AX the
@@ -149,7 +150,7 @@ TEXT ·tinySGDKernel(SB), NOSPLIT, $0-61
 	// but for a network of one layer, whose rows are copied zero-padded
 	// into the scratch (the column path reads eight whole rows).
 	MOVQ x+8(FP), R11
-	MOVQ 32(R8), R14
+	MOVL 48(R8), R14
 	SHLQ $2, R14
 	CMPQ 8(AX), $1
 	JNE  fwd_layer
@@ -180,7 +181,7 @@ fwd_layer:
 	SUBQ $64, AX
 	CMPQ R8, AX
 	JNE  fwd_rows_layer
-	MOVQ 40(R8), AX
+	MOVL 52(R8), AX
 	CMPQ AX, $1
 	JNE  fwd_rows_layer
 	CMPQ R10, $2
@@ -191,12 +192,12 @@ fwd_rows_layer:
 	// blocks by VPERMPS (tinyColumns: the index in the block, the sign bit
 	// set where it is the second), lanes past Out cleared; otherwise the
 	// transpose below.
-	MOVQ  32(R8), DX
-	MOVQ  40(R8), AX
+	MOVL  48(R8), DX
+	MOVL  52(R8), AX
 	IMULQ DX, AX
 	CMPQ  AX, $16
 	JA    fwd_transpose_rows
-	MOVQ  40(R8), CX
+	MOVL  52(R8), CX
 	LANEMASK(CX, Y13)
 	MOVQ  0(R8), SI
 	MOVQ  AX, CX
@@ -238,9 +239,9 @@ fwd_transpose_rows:
 	// Wᵀ into 256(R9): W's rows (Out of them, In lanes each, masked
 	// loads) transposed; lanes past Out stay 0.
 	MOVQ   0(R8), SI
-	MOVQ   32(R8), DX
+	MOVL   48(R8), DX
 	LANEMASK(DX, Y15)
-	MOVQ   40(R8), R13
+	MOVL   52(R8), R13
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
 	VXORPS Y3, Y3, Y3
@@ -312,11 +313,11 @@ fwd_transpose:
 	VMOVUPS    Y14, 448(R9)
 	VMOVUPS    Y15, 480(R9)
 
-	MOVQ   40(R8), DX
+	MOVL   52(R8), DX
 	LANEMASK(DX, Y13)
 
 fwd_z:
-	MOVQ   32(R8), R13
+	MOVL   48(R8), R13
 
 	// z rows into the layer's block, one loop per In (chosen once); Y11
 	// (zchk) is reloaded from its result slot.
@@ -497,7 +498,7 @@ fwd_act:
 	// a = f(z) in place, one loop per activation (f(0) = 0 but for the
 	// sigmoid, whose lanes past Out are cleared).
 	VBROADCASTSS K(EXP_ONE), YONE
-	MOVQ         48(R8), AX
+	MOVL         56(R8), AX
 	MOVQ         R12, DI
 	MOVQ         R10, CX
 	CMPQ         AX, $TINY_SIGMOID
@@ -567,9 +568,9 @@ fwd_next:
 	SUBQ         $64, R8
 	MOVQ         R11, R12
 	MOVQ         y+16(FP), SI
-	MOVQ         40(R8), DX
+	MOVL         52(R8), DX
 	LANEMASK(DX, Y13)
-	MOVQ         48(R8), AX
+	MOVL         56(R8), AX
 	VBROADCASTSS K(EXP_ONE), YONE
 	VXORPS       Y5, Y5, Y5
 	VXORPD       Y6, Y6, Y6
@@ -635,8 +636,8 @@ bwd_start:
 
 bwd_layer:
 	VBROADCASTSS K(EXP_ONE), YONE
-	MOVQ         40(R8), R13
-	MOVQ         32(R8), DX
+	MOVL         52(R8), R13
+	MOVL         48(R8), DX
 	LANEMASK(DX, Y10)
 	LEAQ         -512(R12), R11
 	MOVQ         $32, R14
@@ -833,7 +834,7 @@ dg1:
 
 delta_derivative:
 	// δ ⊙ f′(a) of the layer below, one loop per activation.
-	MOVQ -16(R8), AX
+	MOVL -8(R8), AX
 	LEAQ -512(R12), BX
 	LEAQ -256(R12), DI
 	MOVQ R10, CX
@@ -1153,93 +1154,139 @@ hg1_row:
 	JNZ          hg1_row
 
 bwd_update:
-
-	// The update: b first (Y8 is free after it), then W flat: dW's rows
-	// stored at their places in W's layout into the scratch's last block
-	// (in order, each row's zero lanes overwritten by the next; the last
-	// spills into the block's slack), then NW = β·W + scale·dW eight at a
-	// time, the last vector masked. A masked store is slow on AMD
-	// (microcoded); only a vector that needs one gets one.
-	VBROADCASTSS 56(R8), Y11
+	// The update: b, then W: NW = β·W + scale·dW, each old value stored
+	// first into OW (OW is NW, but for a guarded step, whose NW is W and
+	// OW the buffers aside: the new values land in place, the old ones
+	// aside, and are swapped back at the end when the step is not clean).
+	// dW is in Y0 and Y1 (W's flat layout) for a W of at most 16 floats
+	// or one unit; otherwise its rows go through the scratch's first
+	// block (in order, each row's zero lanes overwritten by the next) and
+	// the update runs eight floats at a time. A masked store is slow on
+	// AMD (microcoded): only a vector that needs one gets one, and the b
+	// of one unit goes as a scalar.
+	VBROADCASTSS 60(R8), Y11
 	MOVQ         8(R8), SI
 	MOVQ         24(R8), DI
+	MOVQ         40(R8), AX
 	CMPQ         R13, $8
-	JNE          upd_bias_masked
+	JNE          upd_bias_part
 	VMOVUPS      (SI), Y14
+	VMOVUPS      Y14, (AX)
 	VFMADD231PS  Y8, Y12, Y14
 	VFMADD231PS  Y13, Y14, Y15
 	VMOVUPS      Y14, (DI)
-	JMP          upd_rows
+	JMP          upd_weights
+
+upd_bias_part:
+	CMPQ         R13, $1
+	JNE          upd_bias_masked
+	VMOVSS       (SI), X14
+	VMOVSS       X14, (AX)
+	VFMADD231PS  Y8, Y12, Y14
+	VFMADD231PS  Y13, Y14, Y15
+	VMOVSS       X14, (DI)
+	JMP          upd_weights
 
 upd_bias_masked:
 	MOVQ         R13, CX
 	LANEMASK(CX, Y9)
 	VMASKMOVPS   (SI), Y9, Y14
+	VMASKMOVPS   Y14, Y9, (AX)
 	VFMADD231PS  Y8, Y12, Y14
 	VFMADD231PS  Y13, Y14, Y15
 	VMASKMOVPS   Y14, Y9, (DI)
 
-upd_rows:
-	MOVQ  DX, AX
-	IMULQ R13, AX
+upd_weights:
+	MOVQ  0(R8), SI
+	MOVQ  16(R8), DI
+	MOVQ  32(R8), AX
+	MOVL  48(R8), CX
+	IMULQ R13, CX
 	CMPQ  R13, $1
-	JE    upd_row_stores
-	CMPQ  AX, $64
+	JE    upd_registers
+	CMPQ  CX, $16
 	JA    upd_row_stores
-	VMOVUPS Y0, (R9)
-	VMOVUPS Y1, 32(R9)
-	MOVQ    R9, BX
-	JMP     upd_flat
+
+upd_registers:
+	CMPQ        CX, $8
+	JB          upd_register_tail
+	VMOVUPS     (SI), Y14
+	VMOVUPS     Y14, (AX)
+	VMULPS      Y11, Y14, Y14
+	VFMADD231PS Y0, Y12, Y14
+	VFMADD231PS Y13, Y14, Y15
+	VMOVUPS     Y14, (DI)
+	SUBQ        $8, CX
+	JZ          bwd_next
+	ADDQ        $32, SI
+	ADDQ        $32, DI
+	ADDQ        $32, AX
+	VMOVAPS     Y1, Y0
+	CMPQ        CX, $8
+	JB          upd_register_tail
+	VMOVUPS     (SI), Y14
+	VMOVUPS     Y14, (AX)
+	VMULPS      Y11, Y14, Y14
+	VFMADD231PS Y0, Y12, Y14
+	VFMADD231PS Y13, Y14, Y15
+	VMOVUPS     Y14, (DI)
+	JMP         bwd_next
+
+upd_register_tail:
+	LANEMASK(CX, Y9)
+	VMASKMOVPS  (SI), Y9, Y14
+	VMASKMOVPS  Y14, Y9, (AX)
+	VMULPS      Y11, Y14, Y14
+	VFMADD231PS Y0, Y12, Y14
+	VFMADD231PS Y13, Y14, Y15
+	VMASKMOVPS  Y14, Y9, (DI)
+	JMP         bwd_next
 
 upd_row_stores:
 	MOVQ    R9, BX
-	MOVQ    R9, SI
-	VMOVUPS Y0, (SI)
-	CMPQ    R13, $1
-	JEQ     upd_flat
-	ADDQ    DX, SI
-	VMOVUPS Y1, (SI)
+	VMOVUPS Y0, (BX)
+	ADDQ    DX, BX
+	VMOVUPS Y1, (BX)
 	CMPQ    R13, $2
 	JEQ     upd_flat
-	ADDQ    DX, SI
-	VMOVUPS Y2, (SI)
+	ADDQ    DX, BX
+	VMOVUPS Y2, (BX)
 	CMPQ    R13, $3
 	JEQ     upd_flat
-	ADDQ    DX, SI
-	VMOVUPS Y3, (SI)
+	ADDQ    DX, BX
+	VMOVUPS Y3, (BX)
 	CMPQ    R13, $4
 	JEQ     upd_flat
-	ADDQ    DX, SI
-	VMOVUPS Y4, (SI)
+	ADDQ    DX, BX
+	VMOVUPS Y4, (BX)
 	CMPQ    R13, $5
 	JEQ     upd_flat
-	ADDQ    DX, SI
-	VMOVUPS Y5, (SI)
+	ADDQ    DX, BX
+	VMOVUPS Y5, (BX)
 	CMPQ    R13, $6
 	JEQ     upd_flat
-	ADDQ    DX, SI
-	VMOVUPS Y6, (SI)
+	ADDQ    DX, BX
+	VMOVUPS Y6, (BX)
 	CMPQ    R13, $7
 	JEQ     upd_flat
-	ADDQ    DX, SI
-	VMOVUPS Y7, (SI)
+	ADDQ    DX, BX
+	VMOVUPS Y7, (BX)
 
 upd_flat:
-	MOVQ 0(R8), SI
-	MOVQ 16(R8), DI
-	MOVQ 32(R8), CX
-	IMULQ R13, CX
+	MOVQ R9, BX
 
 upd_vector:
 	CMPQ        CX, $8
 	JB          upd_tail
 	VMOVUPS     (SI), Y14
+	VMOVUPS     Y14, (AX)
 	VMULPS      Y11, Y14, Y14
 	VFMADD231PS (BX), Y12, Y14
 	VFMADD231PS Y13, Y14, Y15
 	VMOVUPS     Y14, (DI)
 	ADDQ        $32, SI
 	ADDQ        $32, DI
+	ADDQ        $32, AX
 	ADDQ        $32, BX
 	SUBQ        $8, CX
 	JMP         upd_vector
@@ -1247,14 +1294,8 @@ upd_vector:
 upd_tail:
 	TESTQ       CX, CX
 	JZ          bwd_next
-	MOVQ        BX, AX
-	LANEMASK(CX, Y9)
-	VMASKMOVPS  (SI), Y9, Y14
-	VMASKMOVPS  (AX), Y9, Y8
-	VMULPS      Y11, Y14, Y14
-	VFMADD231PS Y8, Y12, Y14
-	VFMADD231PS Y13, Y14, Y15
-	VMASKMOVPS  Y14, Y9, (DI)
+	VMOVUPS     (BX), Y0
+	JMP         upd_register_tail
 
 bwd_next:
 	MOVQ s+0(FP), AX
@@ -1273,8 +1314,8 @@ bwd_done:
 	VADDSS       X1, X0, X0
 	VMOVSS       X0, uchk+56(FP)
 
-	// cost = float32(sqerr/batch); the commit when zchk, uchk and cost·0
-	// are all 0 (each is 0 or NaN: NaN for a NaN or ±Inf cost).
+	// cost = float32(sqerr/batch); the step is clean when zchk, uchk and
+	// cost·0 are all 0 (each is 0 or NaN: NaN for a NaN or ±Inf cost).
 	VMOVSD     sqerr+40(FP), X1
 	VCVTSI2SDQ R10, X2, X2
 	VDIVSD     X2, X1, X1
@@ -1284,67 +1325,54 @@ bwd_done:
 	VMULSS     X3, X1, X1
 	VADDSS     X0, X1, X1
 	VADDSS     zchk+52(FP), X1, X1
-	MOVB       $0, committed+60(FP)
+	MOVB       $1, clean+60(FP)
 	VUCOMISS   X3, X1
-	JNE        tiny_done
-	JPS        tiny_done
-	MOVQ       s+0(FP), AX
-	MOVQ       40(AX), CX
-	TESTQ      CX, CX
-	JZ         tiny_done
-	MOVQ       24(AX), DI
-	MOVQ       32(AX), SI
-	MOVB       $1, committed+60(FP)
-	CMPQ       CX, $8
-	JB         commit_scalar
-	CMPQ       CX, $32
-	JB         commit_vector
+	JNE        not_clean
+	JPS        not_clean
+	JMP        tiny_done
 
-commit_block:
-	VMOVUPS (SI), Y0
-	VMOVUPS 32(SI), Y1
-	VMOVUPS 64(SI), Y2
-	VMOVUPS 96(SI), Y3
-	VMOVUPS Y0, (DI)
-	VMOVUPS Y1, 32(DI)
-	VMOVUPS Y2, 64(DI)
-	VMOVUPS Y3, 96(DI)
-	ADDQ    $128, SI
-	ADDQ    $128, DI
-	SUBQ    $32, CX
-	CMPQ    CX, $32
-	JAE     commit_block
-	CMPQ    CX, $8
-	JB      commit_last
+not_clean:
+	// A guarded step swaps every layer's new W and b (in place) with the
+	// old ones (aside) back.
+	MOVB $0, clean+60(FP)
+	MOVQ s+0(FP), AX
+	CMPQ 24(AX), $0
+	JE   tiny_done
+	MOVQ 0(AX), R8
+	MOVQ 8(AX), R11
 
-commit_vector:
-	VMOVUPS (SI), Y0
-	VMOVUPS Y0, (DI)
-	ADDQ    $32, SI
-	ADDQ    $32, DI
-	SUBQ    $8, CX
-	CMPQ    CX, $8
-	JAE     commit_vector
+swap_layer:
+	MOVQ  16(R8), SI
+	MOVQ  32(R8), DI
+	MOVL  48(R8), CX
+	MOVL  52(R8), DX
+	IMULQ DX, CX
 
-commit_last:
-	TESTQ   CX, CX
-	JZ      tiny_done
-
-	// The last floats as the vector that ends with them (it overlaps
-	// floats already copied: the same values again).
-	LEAQ    -32(SI)(CX*4), SI
-	LEAQ    -32(DI)(CX*4), DI
-	VMOVUPS (SI), Y0
-	VMOVUPS Y0, (DI)
-	JMP     tiny_done
-
-commit_scalar:
+swap_w:
 	MOVL (SI), BX
+	MOVL (DI), DX
+	MOVL DX, (SI)
 	MOVL BX, (DI)
 	ADDQ $4, SI
 	ADDQ $4, DI
 	DECQ CX
-	JNZ  commit_scalar
+	JNZ  swap_w
+	MOVQ 24(R8), SI
+	MOVQ 40(R8), DI
+	MOVL 52(R8), CX
+
+swap_b:
+	MOVL (SI), BX
+	MOVL (DI), DX
+	MOVL DX, (SI)
+	MOVL BX, (DI)
+	ADDQ $4, SI
+	ADDQ $4, DI
+	DECQ CX
+	JNZ  swap_b
+	ADDQ $64, R8
+	DECQ R11
+	JNZ  swap_layer
 
 tiny_done:
 	VZEROUPPER
@@ -1406,21 +1434,21 @@ col_layer:
 	VXORPD       Y6, Y6, Y6
 	VXORPD       Y7, Y7, Y7
 	VMOVSS       zchk+52(FP), X11
-	MOVQ         48(R8), AX
+	MOVL         56(R8), AX
 	VBROADCASTSS K(EXP_NEGLIM), CLAMP
 	CMPQ         AX, $TINY_TANH
 	JNE          col_start
 	VBROADCASTSS K(TANH_NEGLIM), CLAMP
 
 col_start:
-	MOVQ 32(R8), R13
+	MOVL 48(R8), R13
 	MOVQ R13, DX
 	SHLQ $2, DX
 	MOVQ 0(R8), SI
 	MOVQ 8(R8), DI
 	MOVQ y+16(FP), BX
 	MOVQ R12, R14
-	MOVQ 40(R8), CX
+	MOVL 52(R8), CX
 
 col_out:
 	VBROADCASTSS (DI), Y0

@@ -13,8 +13,9 @@ import (
 // path without the kernel (generic, neon), runs tinySGDStep's loops. The
 // kernel keeps the loops' guarantees: it reports whether every
 // pre-activation and every updated parameter is finite, and TrainStep's
-// kernel writes the update into the gradient buffers and copies them over
-// the parameters itself (SetCommit) only when the step is clean.
+// kernel is guarded: it writes the update in place and the old parameters
+// into the gradient buffers, and swaps them back when the step is not
+// clean.
 
 // tinyKernelEnabled can be switched off by tests to run tinySGDStep's loops
 // on networks the kernel would take.
@@ -52,7 +53,7 @@ func newTinyKernels(n *Network) tinyKernels {
 	if err1 != nil || err2 != nil { // the checks above keep the shapes in the class
 		return tinyKernels{}
 	}
-	if err := k2.SetCommit(n.params, n.grads); err != nil { // same lengths by construction
+	if err := k2.SetGuarded(); err != nil { // the gradient buffers are apart by construction
 		return tinyKernels{}
 	}
 	return tinyKernels{inPlace: k1, aside: k2}
@@ -91,7 +92,7 @@ func (n *Network) tinyKernelStep(x, y []float32, batch int, guarded bool, t int6
 	}
 	t = phase.Since(phase.WeightProduct, t) // every phase of the step, in one call
 	cost = r.Cost
-	if guarded && !r.Committed {
+	if guarded && !r.Clean {
 		if r.ZCheck != 0 {
 			x := x[:batch*n.Inputs()]
 			if j := n.firstNonFiniteN(x); j >= 0 {
@@ -108,7 +109,7 @@ func (n *Network) tinyKernelStep(x, y []float32, batch int, guarded bool, t int6
 			return 0, true, divergedStepErr(cost, n.firstNonFiniteUpdate())
 		}
 		// A pre-activation overflowed on finite inputs and the step is
-		// finite: the kernel left the commit to this copy.
+		// finite: the kernel undid it, this copy applies it.
 		copy(n.params, n.grads)
 	}
 	if guarded {
