@@ -496,7 +496,9 @@ fz1:
 
 fwd_act:
 	// a = f(z) in place, one loop per activation (f(0) = 0 but for the
-	// sigmoid, whose lanes past Out are cleared).
+	// sigmoid, whose lanes past Out are cleared), and the factor of f′ the
+	// δ product of the layer above applies (f′ for the sigmoid and tanh,
+	// 1 for linear and ReLU) in the δ block's rows.
 	VBROADCASTSS K(EXP_ONE), YONE
 	MOVL         56(R8), AX
 	MOVQ         R12, DI
@@ -507,7 +509,13 @@ fwd_act:
 	JEQ          fwd_tanh
 	CMPQ         AX, $TINY_RELU
 	JEQ          fwd_relu
-	JMP          fwd_next
+
+fwd_linear:
+	VMOVUPS YONE, 256(DI) // 1: the δ product's factor (exact)
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     fwd_linear
+	JMP     fwd_next
 
 fwd_sigmoid:
 	VBROADCASTSS K(EXP_NEGLIM), CLAMP
@@ -517,6 +525,9 @@ fwd_sigmoid_row:
 	SIGMOID(Y0, Y1, Y2, Y3, Y4)
 	VANDPS  Y13, Y2, Y2
 	VMOVUPS Y2, (DI)
+	VSUBPS  Y2, YONE, Y3
+	VMULPS  Y2, Y3, Y3
+	VMOVUPS Y3, 256(DI) // σ′ = (1−a)·a, for the δ product
 	ADDQ    $32, DI
 	DECQ    CX
 	JNZ     fwd_sigmoid_row
@@ -529,6 +540,9 @@ fwd_tanh_row:
 	VMOVUPS (DI), Y0
 	TANH(Y0, Y1, Y2, Y3, Y4)
 	VMOVUPS Y1, (DI)
+	VMULPS  Y1, Y1, Y3
+	VSUBPS  Y3, YONE, Y3
+	VMOVUPS Y3, 256(DI) // tanh′ = 1−a²
 	ADDQ    $32, DI
 	DECQ    CX
 	JNZ     fwd_tanh_row
@@ -537,6 +551,7 @@ fwd_tanh_row:
 fwd_relu:
 	VMAXPS  (DI), Y10, Y0 // max(0, z), a NaN z kept
 	VMOVUPS Y0, (DI)
+	VMOVUPS YONE, 256(DI) // 1 for the δ product; the mask in the backward pass
 	ADDQ    $32, DI
 	DECQ    CX
 	JNZ     fwd_relu
@@ -627,8 +642,11 @@ loss_store:
 	VUNPCKHPD    X6, X6, X7
 	VADDSD       X7, X6, X6
 	VMOVSD       X6, sqerr+40(FP)
+	MOVQ         $32, 256(R9)
 
-	// Backward, from the last layer (R8, A at R12).
+	// Backward, from the last layer (R8, A at R12). 256(R9) (Wᵀ's first
+	// row, free now) holds the stride of a one-unit layer's δ: 32 for
+	// rows, 4 for the column path's column.
 bwd_start:
 	VXORPS       Y15, Y15, Y15
 	VXORPS       Y13, Y13, Y13
@@ -688,6 +706,7 @@ bwd_delta:
 	CMPQ R13, $2
 	JA   dg3
 	JE   dg2
+	MOVQ 256(R9), AX
 	JMP  dg1
 
 dg_hi:
@@ -714,6 +733,7 @@ dg8:
 	VFMADD231PS  Y1, Y9, Y8
 	VBROADCASTSS 0(SI), Y9
 	VFMADD231PS  Y0, Y9, Y8
+	VMULPS       (DI), Y8, Y8
 	VMOVUPS      Y8, (DI)
 	ADDQ         $32, SI
 	ADDQ         $32, DI
@@ -736,6 +756,7 @@ dg7:
 	VFMADD231PS  Y1, Y9, Y8
 	VBROADCASTSS 0(SI), Y9
 	VFMADD231PS  Y0, Y9, Y8
+	VMULPS       (DI), Y8, Y8
 	VMOVUPS      Y8, (DI)
 	ADDQ         $32, SI
 	ADDQ         $32, DI
@@ -756,6 +777,7 @@ dg6:
 	VFMADD231PS  Y1, Y9, Y8
 	VBROADCASTSS 0(SI), Y9
 	VFMADD231PS  Y0, Y9, Y8
+	VMULPS       (DI), Y8, Y8
 	VMOVUPS      Y8, (DI)
 	ADDQ         $32, SI
 	ADDQ         $32, DI
@@ -774,6 +796,7 @@ dg5:
 	VFMADD231PS  Y1, Y9, Y8
 	VBROADCASTSS 0(SI), Y9
 	VFMADD231PS  Y0, Y9, Y8
+	VMULPS       (DI), Y8, Y8
 	VMOVUPS      Y8, (DI)
 	ADDQ         $32, SI
 	ADDQ         $32, DI
@@ -790,6 +813,7 @@ dg4:
 	VFMADD231PS  Y1, Y9, Y8
 	VBROADCASTSS 0(SI), Y9
 	VFMADD231PS  Y0, Y9, Y8
+	VMULPS       (DI), Y8, Y8
 	VMOVUPS      Y8, (DI)
 	ADDQ         $32, SI
 	ADDQ         $32, DI
@@ -804,6 +828,7 @@ dg3:
 	VFMADD231PS  Y1, Y9, Y8
 	VBROADCASTSS 0(SI), Y9
 	VFMADD231PS  Y0, Y9, Y8
+	VMULPS       (DI), Y8, Y8
 	VMOVUPS      Y8, (DI)
 	ADDQ         $32, SI
 	ADDQ         $32, DI
@@ -816,6 +841,7 @@ dg2:
 	VMULPS       Y1, Y9, Y8
 	VBROADCASTSS 0(SI), Y9
 	VFMADD231PS  Y0, Y9, Y8
+	VMULPS       (DI), Y8, Y8
 	VMOVUPS      Y8, (DI)
 	ADDQ         $32, SI
 	ADDQ         $32, DI
@@ -826,49 +852,22 @@ dg2:
 dg1:
 	VBROADCASTSS 0(SI), Y9
 	VMULPS       Y0, Y9, Y8
+	VMULPS       (DI), Y8, Y8
 	VMOVUPS      Y8, (DI)
-	ADDQ         $32, SI
+	ADDQ         AX, SI
 	ADDQ         $32, DI
 	DECQ         CX
 	JNZ          dg1
 
 delta_derivative:
-	// δ ⊙ f′(a) of the layer below, one loop per activation.
+	// δ ⊙ f′(a) of the layer below: the δ product applied f′ but for
+	// ReLU's mask [a > 0], applied here.
 	MOVL -8(R8), AX
+	CMPQ AX, $TINY_RELU
+	JNE  bwd_grad
 	LEAQ -512(R12), BX
 	LEAQ -256(R12), DI
 	MOVQ R10, CX
-	CMPQ AX, $TINY_SIGMOID
-	JEQ  delta_sigmoid
-	CMPQ AX, $TINY_TANH
-	JEQ  delta_tanh
-	CMPQ AX, $TINY_RELU
-	JEQ  delta_relu
-	JMP  bwd_grad
-
-delta_sigmoid:
-	VMOVUPS (BX), Y11
-	VSUBPS  Y11, YONE, Y9
-	VMULPS  Y11, Y9, Y9
-	VMULPS  (DI), Y9, Y8
-	VMOVUPS Y8, (DI)
-	ADDQ    $32, BX
-	ADDQ    $32, DI
-	DECQ    CX
-	JNZ     delta_sigmoid
-	JMP     bwd_grad
-
-delta_tanh:
-	VMOVUPS (BX), Y11
-	VMULPS  Y11, Y11, Y11
-	VSUBPS  Y11, YONE, Y9
-	VMULPS  (DI), Y9, Y8
-	VMOVUPS Y8, (DI)
-	ADDQ    $32, BX
-	ADDQ    $32, DI
-	DECQ    CX
-	JNZ     delta_tanh
-	JMP     bwd_grad
 
 delta_relu:
 	VCMPPS  $0x11, (BX), Y13, Y9
@@ -878,8 +877,7 @@ delta_relu:
 	ADDQ    $32, DI
 	DECQ    CX
 	JNZ     delta_relu
-
-	JMP  bwd_grad
+	JMP     bwd_grad
 
 bwd_first:
 	// The first layer's P: x's rows, or their copy for a network of one
@@ -1140,15 +1138,16 @@ hg2_row:
 	JMP          bwd_update
 
 hg1:
+	MOVQ         256(R9), AX
 	VXORPS       Y0, Y0, Y0
 	VXORPS       Y8, Y8, Y8
 
 hg1_row:
 	VMASKMOVPS   (BX), Y10, Y9
-	VADDPS       (SI), Y8, Y8
+	VADDSS       (SI), X8, X8
 	VBROADCASTSS 0(SI), Y11
 	VFMADD231PS  Y9, Y11, Y0
-	ADDQ         $32, SI
+	ADDQ         AX, SI
 	ADDQ         R14, BX
 	DECQ         CX
 	JNZ          hg1_row
@@ -1303,6 +1302,7 @@ bwd_next:
 	JEQ  bwd_done
 	SUBQ $64, R8
 	SUBQ $512, R12
+	MOVQ $32, 256(R9)
 	JMP  bwd_layer
 
 bwd_done:
@@ -1447,7 +1447,7 @@ col_start:
 	MOVQ 0(R8), SI
 	MOVQ 8(R8), DI
 	MOVQ y+16(FP), BX
-	MOVQ R12, R14
+	LEAQ 256(R12), R14
 	MOVL 52(R8), CX
 
 col_out:
@@ -1579,16 +1579,7 @@ col_store:
 	VADDSD       X7, X6, X6
 	VMOVSD       X6, sqerr+40(FP)
 
-	// δ's column into rows: δ_r in lane 0 of row r, the other lanes 0.
-	MOVQ R12, SI
-	LEAQ 256(R12), DI
-	MOVQ R10, CX
-
-col_delta_row:
-	VMOVSS  (SI), X0
-	VMOVUPS Y0, (DI)
-	ADDQ    $4, SI
-	ADDQ    $32, DI
-	DECQ    CX
-	JNZ     col_delta_row
-	JMP bwd_start
+	// δ's column stays as it is: the one-unit backward loops read it with
+	// a stride of 4.
+	MOVQ $4, 256(R9)
+	JMP  bwd_start
