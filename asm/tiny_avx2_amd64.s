@@ -1386,6 +1386,32 @@ tiny_done:
 	// one-output y is y) and δ, stored as a column at 0(R12); last δ's
 	// rows at 256(R12), where the backward pass reads them.
 col_layer:
+	CMPQ R10, $4
+	JA   col_transpose
+
+	// At most 4 samples: the input rows' columns in registers, two to a
+	// vector (the first four in the low halves of Y1–Y4, the next four in
+	// the high halves; rows past the batch are stale, their lanes
+	// cleared later), and In's lane mask in Y13 for W's row.
+	VMOVUPS    0(R11), Y5
+	VMOVUPS    32(R11), Y8
+	VMOVUPS    64(R11), Y9
+	VMOVUPS    96(R11), Y13
+	VUNPCKLPS  Y8, Y5, Y1
+	VUNPCKHPS  Y8, Y5, Y2
+	VUNPCKLPS  Y13, Y9, Y3
+	VUNPCKHPS  Y13, Y9, Y4
+	VSHUFPS    $0xEE, Y3, Y1, Y5
+	VSHUFPS    $0x44, Y3, Y1, Y1
+	VSHUFPS    $0xEE, Y4, Y2, Y9
+	VSHUFPS    $0x44, Y4, Y2, Y3
+	VMOVAPS    Y5, Y2
+	VMOVAPS    Y9, Y4
+	MOVL       48(R8), DX
+	LANEMASK(DX, Y13)
+	JMP        col_setup
+
+col_transpose:
 	VMOVUPS 0(R11), Y0
 	VMOVUPS 32(R11), Y1
 	VMOVUPS 64(R11), Y2
@@ -1427,6 +1453,7 @@ col_layer:
 	VMOVUPS    Y14, 448(R9)
 	VMOVUPS    Y15, 480(R9)
 
+col_setup:
 	VXORPS       Y10, Y10, Y10
 	MOVQ         R10, DX
 	LANEMASK(DX, Y12)
@@ -1451,6 +1478,8 @@ col_start:
 	MOVL 52(R8), CX
 
 col_out:
+	CMPQ R10, $4
+	JBE  col_z4
 	VBROADCASTSS (DI), Y0
 	CMPQ R13, $4
 	JA   c_hi
@@ -1499,6 +1528,7 @@ c1:
 	VBROADCASTSS 0(SI), Y5
 	VFMADD231PS  256(R9), Y5, Y0
 
+col_z:
 	VANDPS      Y12, Y0, Y0
 	VFMADD231PS Y10, Y0, Y11
 	CMPQ        AX, $TINY_SIGMOID
@@ -1509,6 +1539,24 @@ c1:
 	JEQ         col_relu
 	VMOVAPS     Y0, Y2
 	JMP         col_loss
+
+col_z4:
+	// z by halves: the low half b + Σ_{i<4} W[i]·Pᵀ_i, the high half
+	// Σ_{i≥4} W[i]·Pᵀ_i (each i from the highest down, VPERMILPS giving
+	// W[i] and W[i+4] to the two halves), then their sum.
+	VMASKMOVPS   (SI), Y13, Y5
+	VBROADCASTSS (DI), X0
+	VPERMILPS    $0xFF, Y5, Y8
+	VFMADD231PS  Y8, Y4, Y0
+	VPERMILPS    $0xAA, Y5, Y8
+	VFMADD231PS  Y8, Y3, Y0
+	VPERMILPS    $0x55, Y5, Y8
+	VFMADD231PS  Y8, Y2, Y0
+	VPERMILPS    $0x00, Y5, Y8
+	VFMADD231PS  Y8, Y1, Y0
+	VEXTRACTF128 $1, Y0, X8
+	VADDPS       X8, X0, X0
+	JMP          col_z
 
 col_sigmoid:
 	SIGMOID(Y0, Y1, Y2, Y3, Y4)

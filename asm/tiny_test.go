@@ -150,13 +150,28 @@ func tinyStepFloat32(c tinyCase, ws, bs [][]float32, x, y []float32) (nw, nb [][
 	for l := range L {
 		in, out := c.sizes[l], c.sizes[l+1]
 		z := make([]float32, c.batch*out)
+		// The column path at 2 to 4 samples sums by halves (inputs below
+		// 4 and from 4 up), each from its highest input down.
+		halves := l == L-1 && out == 1 && c.batch >= 2 && c.batch <= 4
 		for r := range c.batch {
 			for o := range out {
 				s := bs[l][o]
-				for i := in - 1; i >= 0; i-- {
-					s = fma32(as[l][r*in+i], ws[l][o*in+i], s)
+				if !halves {
+					for i := in - 1; i >= 0; i-- {
+						s = fma32(as[l][r*in+i], ws[l][o*in+i], s)
+					}
+					z[r*out+o] = s
+					continue
 				}
-				z[r*out+o] = s
+				var hi float32
+				for i := in - 1; i >= 0; i-- {
+					if i >= 4 {
+						hi = fma32(as[l][r*in+i], ws[l][o*in+i], hi)
+					} else {
+						s = fma32(as[l][r*in+i], ws[l][o*in+i], s)
+					}
+				}
+				z[r*out+o] = s + hi
 			}
 		}
 		switch c.acts[l] {
