@@ -92,29 +92,43 @@ func (n *Network) tinyKernelStep(x, y []float32, batch int, guarded bool, t int6
 	}
 	t = phase.Since(phase.WeightProduct, t) // every phase of the step, in one call
 	cost = r.Cost
-	if guarded && !r.Clean {
-		if r.ZCheck != 0 {
-			x := x[:batch*n.Inputs()]
-			if j := n.firstNonFiniteN(x); j >= 0 {
-				return 0, true, dataErr("input %d (sample %d, feature %d) is %v", j, j/n.Inputs(), j%n.Inputs(), x[j])
-			}
-		}
-		if !finite(cost) {
-			if j := firstNonFinite(y[:batch*n.Outputs()]); j >= 0 {
-				return 0, true, dataErr("target %d (sample %d, output %d) is %v", j, j/n.Outputs(), j%n.Outputs(), y[j])
-			}
-			return 0, true, divergedStepErr(cost, 0)
-		}
-		if r.UpdateCheck != 0 {
-			return 0, true, divergedStepErr(cost, n.firstNonFiniteUpdate())
-		}
-		// A pre-activation overflowed on finite inputs and the step is
-		// finite: the kernel undid it, this copy applies it.
-		copy(n.params, n.grads)
-	}
 	if guarded {
+		if !r.Clean {
+			if cost, err = n.tinyKernelRejected(x, y, batch, r); err != nil {
+				return 0, true, err
+			}
+		}
 		phase.Since(phase.Snapshot, t)
 	}
 	n.step++
 	return cost, true, nil
+}
+
+// tinyKernelRejected says why the guarded kernel undid a step (it is not
+// clean), or applies the step after all where only a pre-activation
+// overflowed on finite inputs. Its own function: the step's common path
+// keeps a small frame.
+//
+//go:noinline
+func (n *Network) tinyKernelRejected(x, y []float32, batch int, r asm.TinyResult) (float32, error) {
+	cost := r.Cost
+	if r.ZCheck != 0 {
+		x := x[:batch*n.Inputs()]
+		if j := n.firstNonFiniteN(x); j >= 0 {
+			return 0, dataErr("input %d (sample %d, feature %d) is %v", j, j/n.Inputs(), j%n.Inputs(), x[j])
+		}
+	}
+	if !finite(cost) {
+		if j := firstNonFinite(y[:batch*n.Outputs()]); j >= 0 {
+			return 0, dataErr("target %d (sample %d, output %d) is %v", j, j/n.Outputs(), j%n.Outputs(), y[j])
+		}
+		return 0, divergedStepErr(cost, 0)
+	}
+	if r.UpdateCheck != 0 {
+		return 0, divergedStepErr(cost, n.firstNonFiniteUpdate())
+	}
+	// A pre-activation overflowed on finite inputs and the step is finite:
+	// the kernel undid it, this copy applies it.
+	copy(n.params, n.grads)
+	return cost, nil
 }
