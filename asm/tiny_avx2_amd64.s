@@ -643,10 +643,12 @@ loss_store:
 	VADDSD       X7, X6, X6
 	VMOVSD       X6, sqerr+40(FP)
 	MOVQ         $32, 256(R9)
+	MOVQ         $0, 264(R9)
 
 	// Backward, from the last layer (R8, A at R12). 256(R9) (Wᵀ's first
 	// row, free now) holds the stride of a one-unit layer's δ: 32 for
-	// rows, 4 for the column path's column.
+	// rows, 4 for the column path's column; 264(R9) is 1 where the column
+	// path made the δ rows of the layer below.
 bwd_start:
 	VXORPS       Y15, Y15, Y15
 	VXORPS       Y13, Y13, Y13
@@ -662,6 +664,8 @@ bwd_layer:
 	MOVQ         s+0(FP), AX
 	CMPQ         R8, 0(AX)
 	JEQ          bwd_first
+	CMPQ         264(R9), $0
+	JNE          delta_derivative
 
 	// δ of the layer below, from W's rows before their update.
 	MOVQ 0(R8), SI
@@ -1303,6 +1307,7 @@ bwd_next:
 	SUBQ $64, R8
 	SUBQ $512, R12
 	MOVQ $32, 256(R9)
+	MOVQ $0, 264(R9)
 	JMP  bwd_layer
 
 bwd_done:
@@ -1613,6 +1618,46 @@ col_store:
 	DECQ    CX
 	JNZ     col_out
 
+	// At most 4 samples and a layer below: its δ rows here, from δ's
+	// column in Y1 (lane r to every lane) and W's row still in Y5, as
+	// the backward pass's δ product makes them (δ_r·W, then f′'s factor
+	// in those rows); 264(R9) says they are made.
+	MOVQ $0, 264(R9)
+	CMPQ R10, $4
+	JA   col_reduce
+	MOVQ s+0(FP), AX
+	CMPQ R8, 0(AX)
+	JEQ  col_reduce
+	LEAQ -256(R12), DI
+	VPERMILPS  $0x00, Y1, Y9
+	VPERM2F128 $0x00, Y9, Y9, Y9
+	VMULPS     Y5, Y9, Y8
+	VMULPS     (DI), Y8, Y8
+	VMOVUPS    Y8, (DI)
+	VPERMILPS  $0x55, Y1, Y9
+	VPERM2F128 $0x00, Y9, Y9, Y9
+	VMULPS     Y5, Y9, Y8
+	VMULPS     32(DI), Y8, Y8
+	VMOVUPS    Y8, 32(DI)
+	CMPQ       R10, $3
+	JB         col_below_done
+	VPERMILPS  $0xAA, Y1, Y9
+	VPERM2F128 $0x00, Y9, Y9, Y9
+	VMULPS     Y5, Y9, Y8
+	VMULPS     64(DI), Y8, Y8
+	VMOVUPS    Y8, 64(DI)
+	CMPQ       R10, $4
+	JB         col_below_done
+	VPERMILPS  $0xFF, Y1, Y9
+	VPERM2F128 $0x00, Y9, Y9, Y9
+	VMULPS     Y5, Y9, Y8
+	VMULPS     96(DI), Y8, Y8
+	VMOVUPS    Y8, 96(DI)
+
+col_below_done:
+	MOVQ $1, 264(R9)
+
+col_reduce:
 	VEXTRACTF128 $1, Y11, X0
 	VADDPS       X0, X11, X0
 	VMOVHLPS     X0, X0, X1
