@@ -32,7 +32,8 @@ const (
 // TinyLayer describes one dense layer of a network for NewTinySGD: W is
 // Out×In row-major and B has Out biases. The step reads W and B and writes
 // Beta·W − scale·δᵀa into NW and B − scale·Σδ into NB (NW and NB may be W
-// and B themselves, or separate buffers of the same sizes).
+// and B themselves, or separate buffers of the same sizes; a guarded step,
+// SetGuarded, swaps the roles).
 type TinyLayer struct {
 	In, Out int
 	Act     TinyActivation
@@ -158,9 +159,10 @@ func (t *TinySGD) SetGuarded() error {
 // Step runs one plain-SGD step on batch samples (x is batch×In, y
 // batch×Out, row-major) with scale = −lr/batch, when the active path has
 // the kernel and batch is between 1 and TinyMaxBatch; ok is false (and
-// nothing is written) otherwise. Every layer's NW and NB receive the
-// update, whatever the checks in the result say: a caller that must not
-// apply a non-finite step gives separate NW and NB.
+// nothing is written) otherwise. Unless the kernel is guarded, every
+// layer's NW and NB receive the update whatever the checks in the result
+// say: a caller that must not apply a non-finite step guards it
+// (SetGuarded).
 func (t *TinySGD) Step(x, y []float32, batch int, scale float32) (r TinyResult, ok bool, err error) {
 	if !active.Load().tinySGD || uint(batch-1) >= TinyMaxBatch {
 		return r, false, nil

@@ -11,33 +11,54 @@
 // lanes past a layer's width are kept at zero, so the loops run whole
 // vectors with no tails.
 //
-// Algorithm (rows r < batch, layers l = 0..L−1, P_l the rows layer l reads):
+// Algorithm (rows r < batch, layers l = 0..L−1, P_l the rows layer l
+// reads: x's rows in place for layer 0, by masked loads with x's stride):
 //
-//	copy      X_r = x row r, zero-padded to 8 lanes
-//	forward   per layer: Wᵀ by an 8×8 register transpose of W's rows
-//	          (masked loads), kept in the scratch; z_r = b + Σ_i P_r[i]·Wᵀ_i
-//	          (broadcast × column, FMA, i from In−1 down), zchk += z·0;
-//	          then a = f(z) over the rows, lanes past Out cleared
+//	forward   per layer: Wᵀ's columns in registers, gathered by VPERMPS
+//	          from W's two 8-float blocks when W has at most 16 floats
+//	          (tinyColumns), by an 8×8 register transpose of W's rows
+//	          otherwise; z_r = b + Σ_i P_r[i]·Wᵀ_i (broadcast × column, FMA,
+//	          i from In−1 down), zchk += z·0; then a = f(z) over the rows,
+//	          lanes past Out cleared, and f′'s factor (σ′ = (1−a)·a,
+//	          tanh′ = 1−a², 1 for linear and ReLU) into the layer's δ rows
 //	last      a one-unit output layer at a batch of 2 or more goes by
-//	layer     columns instead (col_layer): Pᵀ by the same transpose, one
-//	          z vector of all samples, one activation and one loss vector
-//	          instead of a row each
+//	layer     columns instead (col_layer): one z vector of all samples,
+//	          one activation and one loss vector instead of a row each. At
+//	          2 to 4 samples Pᵀ stays in registers, two columns to a vector,
+//	          and z sums by halves (b and inputs 0–3 in the low half, 4–7 in
+//	          the high, each from its highest input down, then added), and
+//	          the layer below's δ rows are made here from δ's column and W's
+//	          row; at 5 to 8 Pᵀ goes through the scratch by the 8×8
+//	          transpose and z is one chain from input In−1 down. δ's column
+//	          stays a column: the one-unit loops read it with a stride of 4
 //	loss      e = a − y, Σ e² in float64 (exact squares of the float32 e),
 //	          δ = 2e ⊙ f′(a)
 //	backward  per layer from the last: with W's rows in Y0..Y7,
-//	          δ_{l−1,r} = (Σ_o δ_r[o]·W_o) ⊙ f′(a_{l−1,r}) (not for layer
-//	          0); then dW_o = Σ_r δ_r[o]·P_r in Y0..Y7, db = Σ_r δ_r;
-//	          NB = b + scale·db, NW = β·W + scale·dW (dW's rows laid out
-//	          as W's in the scratch, the update eight floats at a time);
-//	          uchk += value·0. Layer l's old W is read (the δ product)
-//	          before its update is written, so NW may be W.
+//	          δ_{l−1,r} = (Σ_o δ_r[o]·W_o) ⊙ f′'s factor (the forward pass's,
+//	          in those rows; ReLU's mask [a > 0] after) (not for layer 0);
+//	          then db = Σ_r δ_r and dW: for W of at most 16 floats and Out
+//	          > 1 in W's flat layout, dW[o·In+i] = Σ_r δ_r[o]·P_r[i] with δ_r
+//	          and P_r spread by VPERMPS (tinyFlat) over two vectors; for one
+//	          unit, its one row; otherwise dW_o = Σ_r δ_r[o]·P_r in Y0..Y7,
+//	          laid out as W's in the scratch. NB = b + scale·db, NW = β·W +
+//	          scale·dW eight floats at a time (from registers but for the
+//	          rows through the scratch); uchk += value·0. Each old value is
+//	          stored into OW and OB first (NW and NB, but for a guarded
+//	          step). Layer l's old W is read (the δ product) before its
+//	          update is written, so NW may be W.
+//	end       cost = float32(sqerr/batch); clean when zchk, uchk and cost·0
+//	          are 0. A guarded step (NW = W, OW the buffers aside) that is
+//	          not clean swaps every layer's W and b with OW and OB back.
 //
 // The loops over rows whose inner count is a layer's width (In forward,
 // Out backward) are unrolled once per width and chosen once per layer.
 // Not used: VGATHERDPS for Wᵀ or y's columns (fewer instructions, but the
 // step measured slower with them on AMD Zen 3 under KVM), and a masked
 // store per W row (AMD runs VMASKMOVPS to memory as many µops; only the
-// last vector of W and of b takes one, and only when it is partial).
+// last vector of W and of b takes one, and only when it is partial). A
+// vector read back right after stores that only partly cover it (dW's
+// overlapping rows, an update's copy) stalls store forwarding: the small
+// layers keep dW in registers.
 //
 // f′ from the output a as the element-wise kernels have it: σ′ = a(1−a),
 // tanh′ = 1−a², ReLU′ = [a > 0], linear 1. The activations are the
@@ -47,25 +68,29 @@
 // or ±Inf, so the two checks are exact (no sum to overflow).
 //
 // Scratch (bytes from the scratch pointer; 512 per block, 8 rows of 32):
-// X at 0, Wᵀ (or Pᵀ) at 256, then per layer l its activations at
-// 512·(l+1) and its δ 256 after them, so P_l is always the block 512
-// before A_l; after the last block, dW in W's layout (64 floats and a
-// vector's slack). The column path keeps δ's columns in its activations'
-// place before turning them into rows.
+// at 0 dW's rows in W's layout (before them, for a network of one layer,
+// x's rows zero-padded: the column path reads 8 whole rows), at 256 Pᵀ of
+// the column path at 5 to 8 samples (in the backward pass: at 256 the
+// one-unit δ stride, at 264 whether the column path made the δ rows
+// below), then per layer l its activations at 512·(l+1) and its δ 256
+// after them, so P_l (l > 0) is the block 512 before A_l.
 //
 // tinyLayer (tiny.go): w 0, b 8, nw 16, nb 24, ow 32, ob 40, in 48, out
 // 52, act 56 (int32s), beta 60; 64 bytes each. tinyState: layers 0,
 // nlayers 8, scratch 16, guarded 24.
 //
 // Registers: R8 the layer, R9 scratch, R10 batch, R11 P_l, R12 A_l, R13
-// the width a loop is chosen by, R14 the column path's δ column, AX the
-// activation, CX rows left, SI/BX/DI row pointers, DX a W row's stride.
-// Forward: Y0 z, Y1–Y4 activation temporaries, Y5 broadcast, Y10 zero,
-// Y11 zchk, Y12 b (the column path: the batch's lane mask), Y13 Out lane
-// mask, Y14 1.0, Y15 the activation's clamp; Y6/Y7 the float64 sums of
-// e². Backward: Y0–Y7 W rows then dW rows, Y8 the δ product or db, Y9 P_r
-// or broadcast, Y10 In lane mask, Y11 temporary then β, Y12 scale, Y13
-// zero, Y14 1.0 (a temporary in the update), Y15 uchk.
+// the width a loop is chosen by, R14 P's row stride (the column path: its
+// δ column), AX the activation or a temporary, CX rows left, SI/BX/DI row
+// pointers, DX a W row's stride. Forward: Y1–Y4 and Y6–Y9 Wᵀ's columns
+// (the column path: Pᵀ's in Y1–Y4), Y0 z, Y1–Y4 activation temporaries,
+// Y5 broadcast, Y10 zero, Y11 zchk, Y12 b (the column path: the batch's
+// lane mask), Y13 Out lane mask (the column path: In's), Y14 1.0, Y15 the
+// activation's clamp; Y6/Y7 the float64 sums of e². Backward: Y0–Y7 W
+// rows then dW rows (the flat layout: dW in Y0, Y1, tinyFlat's indices in
+// Y2–Y5, spread δ and P in Y6, Y7), Y8 the δ product or db, Y9 P_r or
+// broadcast, Y10 In lane mask, Y11 temporary then β, Y12 scale, Y13 zero,
+// Y14 1.0 (a temporary in the update), Y15 uchk.
 
 #define K(name) ·expConsts+name(SB)
 #define CLAMP Y15
