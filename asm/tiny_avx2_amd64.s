@@ -1450,11 +1450,11 @@ tiny_done:
 
 	// The last layer by columns (R8 the layer, of one unit; R11 its input
 	// rows, R12 its block): one vector with the samples in its lanes. The
-	// input rows transposed into 256(R9) (rows past the batch are stale;
-	// the lanes they give are cleared by the batch mask), then
-	// z = b + Σ_i W[i]·Pᵀ_i, a = f(z), the loss against y (the column of a
-	// one-output y is y) and δ, stored as a column at 0(R12); last δ's
-	// rows at 256(R12), where the backward pass reads them.
+	// input rows transposed (rows past the batch are stale; the lanes they
+	// give are cleared by the batch mask): in registers at up to 4
+	// samples, into 256(R9) otherwise; then z = b + Σ_i W[i]·Pᵀ_i,
+	// a = f(z), the loss against y (the column of a one-output y is y) and
+	// δ, stored as a column at 256(R12), where the backward pass reads it.
 col_layer:
 	CMPQ R10, $4
 	JA   col_transpose
