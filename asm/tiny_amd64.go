@@ -36,8 +36,9 @@ var tinyColumns = func() (t [TinyMaxUnits + 1][TinyMaxUnits][8]int32) {
 }()
 
 // tinyFlat[in] spreads a sample's δ and P over the two 8-float blocks of an
-// Out×in W's gradient: per block the output o (at most 7, past Out where
-// the lane is past W) and the input i of each lane k = o·in + i.
+// Out×in W's gradient: per block the output o and the input i of each lane
+// k = o·in + i (o at most 7: past Out where the lane is past W in a block
+// W uses, so that δ is 0 there).
 var tinyFlat = func() (t [TinyMaxUnits + 1][2][2][8]int32) {
 	for in := 1; in <= TinyMaxUnits; in++ {
 		for b := range 2 {
