@@ -168,10 +168,18 @@ func (t *TinySGD) Step(x, y []float32, batch int, scale float32) (r TinyResult, 
 		return r, false, nil
 	}
 	if len(x) < batch*t.in || len(y) < batch*t.out {
-		return r, false, argError("TinySGD.Step", "x has %d floats and y %d, need %d and %d for %d samples", len(x), len(y), batch*t.in, batch*t.out, batch)
+		return r, false, t.shortErr(len(x), len(y), batch)
 	}
 	r.SquaredError, r.Cost, r.ZCheck, r.UpdateCheck, r.Clean = tinySGDKernel(&t.state, unsafe.SliceData(x), unsafe.SliceData(y), batch, scale)
 	return r, true, nil
+}
+
+// shortErr is Step's error for an x or y too short for batch samples (its
+// own function: Step's common path keeps a small frame).
+//
+//go:noinline
+func (t *TinySGD) shortErr(nx, ny, batch int) error {
+	return argError("TinySGD.Step", "x has %d floats and y %d, need %d and %d for %d samples", nx, ny, batch*t.in, batch*t.out, batch)
 }
 
 // TinySGDAvailable reports whether the active path has the fused tiny step
