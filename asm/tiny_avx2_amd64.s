@@ -21,6 +21,8 @@
 //	          i from In−1 down), zchk += z·0; then a = f(z) over the rows,
 //	          lanes past Out cleared, and f′'s factor (σ′ = (1−a)·a,
 //	          tanh′ = 1−a², 1 for linear and ReLU) into the layer's δ rows
+//	          (a sigmoid layer of at most 4 inputs: z, a and σ′ row by row,
+//	          no z rows stored and read back)
 //	last      a one-unit output layer at a batch of 2 or more goes by
 //	layer     columns instead (col_layer): one z vector of all samples,
 //	          one activation and one loss vector instead of a row each. At
@@ -395,11 +397,27 @@ fwd_z:
 	MOVQ       R10, CX
 	CMPQ R13, $4
 	JA   fz_hi
+	CMPL 56(R8), $TINY_SIGMOID
+	JEQ  fsig_lo
+	CMPQ R13, $4
 	JE   fz4
 	CMPQ R13, $2
 	JA   fz3
 	JE   fz2
 	JMP  fz1
+
+fsig_lo:
+	// A sigmoid layer of at most 4 inputs: z, a and σ′'s factor row by
+	// row (Wᵀ's columns in Y1–Y4 leave Y6–Y9 to the sigmoid), no z
+	// rows stored and read back.
+	VBROADCASTSS K(EXP_ONE), YONE
+	VBROADCASTSS K(EXP_NEGLIM), CLAMP
+	CMPQ R13, $4
+	JE   fsig4
+	CMPQ R13, $2
+	JA   fsig3
+	JE   fsig2
+	JMP  fsig1
 
 fz_hi:
 	CMPQ R13, $6
@@ -558,6 +576,87 @@ fz1:
 	ADDQ         $32, DI
 	DECQ         CX
 	JNZ          fz1
+	JMP          fwd_act
+
+fsig4:
+	VMOVAPS      Y12, Y0
+	VBROADCASTSS 12(SI), Y5
+	VFMADD231PS  Y4, Y5, Y0
+	VBROADCASTSS 8(SI), Y5
+	VFMADD231PS  Y3, Y5, Y0
+	VBROADCASTSS 4(SI), Y5
+	VFMADD231PS  Y2, Y5, Y0
+	VBROADCASTSS 0(SI), Y5
+	VFMADD231PS  Y1, Y5, Y0
+	VFMADD231PS  Y10, Y0, Y11
+	SIGMOID(Y0, Y6, Y7, Y8, Y9)
+	VANDPS       Y13, Y7, Y7
+	VMOVUPS      Y7, (DI)
+	VSUBPS       Y7, YONE, Y8
+	VMULPS       Y7, Y8, Y8
+	VMOVUPS      Y8, 256(DI)
+	ADDQ         R14, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          fsig4
+	JMP          fwd_next
+
+fsig3:
+	VMOVAPS      Y12, Y0
+	VBROADCASTSS 8(SI), Y5
+	VFMADD231PS  Y3, Y5, Y0
+	VBROADCASTSS 4(SI), Y5
+	VFMADD231PS  Y2, Y5, Y0
+	VBROADCASTSS 0(SI), Y5
+	VFMADD231PS  Y1, Y5, Y0
+	VFMADD231PS  Y10, Y0, Y11
+	SIGMOID(Y0, Y6, Y7, Y8, Y9)
+	VANDPS       Y13, Y7, Y7
+	VMOVUPS      Y7, (DI)
+	VSUBPS       Y7, YONE, Y8
+	VMULPS       Y7, Y8, Y8
+	VMOVUPS      Y8, 256(DI)
+	ADDQ         R14, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          fsig3
+	JMP          fwd_next
+
+fsig2:
+	VMOVAPS      Y12, Y0
+	VBROADCASTSS 4(SI), Y5
+	VFMADD231PS  Y2, Y5, Y0
+	VBROADCASTSS 0(SI), Y5
+	VFMADD231PS  Y1, Y5, Y0
+	VFMADD231PS  Y10, Y0, Y11
+	SIGMOID(Y0, Y6, Y7, Y8, Y9)
+	VANDPS       Y13, Y7, Y7
+	VMOVUPS      Y7, (DI)
+	VSUBPS       Y7, YONE, Y8
+	VMULPS       Y7, Y8, Y8
+	VMOVUPS      Y8, 256(DI)
+	ADDQ         R14, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          fsig2
+	JMP          fwd_next
+
+fsig1:
+	VMOVAPS      Y12, Y0
+	VBROADCASTSS 0(SI), Y5
+	VFMADD231PS  Y1, Y5, Y0
+	VFMADD231PS  Y10, Y0, Y11
+	SIGMOID(Y0, Y6, Y7, Y8, Y9)
+	VANDPS       Y13, Y7, Y7
+	VMOVUPS      Y7, (DI)
+	VSUBPS       Y7, YONE, Y8
+	VMULPS       Y7, Y8, Y8
+	VMOVUPS      Y8, 256(DI)
+	ADDQ         R14, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          fsig1
+	JMP          fwd_next
 
 fwd_act:
 	// a = f(z) in place, one loop per activation (f(0) = 0 but for the

@@ -470,42 +470,49 @@ func TestTinySGDGuarded(t *testing.T) {
 
 // TestTinySGDActivationBits: with W = I and b = 0 every z is its input
 // exactly, and the activations the kernel leaves in its scratch are the
-// bits Sigmoid, Tanh and ReLU give.
+// bits Sigmoid, Tanh and ReLU give — 8 inputs (Wᵀ by the transpose) and 4
+// (Wᵀ by permutes, the sigmoid fused with z's rows).
 func TestTinySGDActivationBits(t *testing.T) {
 	forEachPath(t, func(t *testing.T, path string) {
 		if !tinyPath(path) {
 			t.Skip("no kernel on this path")
 		}
 		r := newRand(3)
-		for _, f := range []TinyActivation{TinySigmoid, TinyTanh, TinyReLU, TinyLinear} {
-			w := make([]float32, 64)
-			for i := range 8 {
-				w[i*8+i] = 1
+		for _, n := range []int{8, 4} {
+			for _, f := range []TinyActivation{TinySigmoid, TinyTanh, TinyReLU, TinyLinear} {
+				w := make([]float32, n*n)
+				for i := range n {
+					w[i*n+i] = 1
+				}
+				k, err := NewTinySGD([]TinyLayer{{In: n, Out: n, Act: f, W: w, B: make([]float32, n), NW: make([]float32, n*n), NB: make([]float32, n), Beta: 1}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				x := make([]float32, 8*n)
+				for i := range x {
+					x[i] = float32(math.Ldexp(r.Float64()*2-1, r.IntN(16)-8))
+				}
+				x[0], x[1], x[2] = 0, -120, 120
+				if _, ok, err := k.Step(x, make([]float32, 8*n), 8, -0.1); !ok || err != nil {
+					t.Fatal(ok, err)
+				}
+				want := make([]float32, 8*n)
+				switch f {
+				case TinySigmoid:
+					_ = Sigmoid(want, x)
+				case TinyTanh:
+					_ = Tanh(want, x)
+				case TinyReLU:
+					_ = ReLU(want, x)
+				default:
+					copy(want, x)
+				}
+				got := make([]float32, 0, 8*n)
+				for row := range 8 {
+					got = append(got, k.scratch[128+8*row:][:n]...)
+				}
+				requireSameBits(t, fmt.Sprint(n, " inputs, activation ", f), got, want)
 			}
-			k, err := NewTinySGD([]TinyLayer{{In: 8, Out: 8, Act: f, W: w, B: make([]float32, 8), NW: make([]float32, 64), NB: make([]float32, 8), Beta: 1}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			x := make([]float32, 64)
-			for i := range x {
-				x[i] = float32(math.Ldexp(r.Float64()*2-1, r.IntN(16)-8))
-			}
-			x[0], x[1], x[2] = 0, -120, 120
-			if _, ok, err := k.Step(x, make([]float32, 64), 8, -0.1); !ok || err != nil {
-				t.Fatal(ok, err)
-			}
-			want := make([]float32, 64)
-			switch f {
-			case TinySigmoid:
-				_ = Sigmoid(want, x)
-			case TinyTanh:
-				_ = Tanh(want, x)
-			case TinyReLU:
-				_ = ReLU(want, x)
-			default:
-				copy(want, x)
-			}
-			requireSameBits(t, fmt.Sprint("activation ", f), k.scratch[128:192], want)
 		}
 	})
 }
