@@ -48,9 +48,10 @@ type kernelSet struct {
 	swapNT    func(transA, transB bool, m, n, k int, alpha, beta float32) bool
 	transpose transposeFunc
 
-	// tinySGD, when set, is the whole plain-SGD step of a tiny network
-	// (tiny.go); nil on paths without it.
-	tinySGD tinySGDFunc
+	// tinySGD reports that the path runs tinySGDKernel, the whole
+	// plain-SGD step of a tiny network (tiny.go): one kernel, called
+	// directly (a function value would add an ABI wrapper to each call).
+	tinySGD bool
 }
 
 // transposeFunc writes the rows×cols matrix src (row stride lds) into dst

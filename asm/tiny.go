@@ -32,7 +32,8 @@ const (
 // TinyLayer describes one dense layer of a network for NewTinySGD: W is
 // Out×In row-major and B has Out biases. The step reads W and B and writes
 // Beta·W − scale·δᵀa into NW and B − scale·Σδ into NB (NW and NB may be W
-// and B themselves, or separate buffers of the same sizes).
+// and B themselves, or separate buffers of the same sizes; a guarded step,
+// SetGuarded, swaps the roles).
 type TinyLayer struct {
 	In, Out int
 	Act     TinyActivation
@@ -45,16 +46,26 @@ type TinyLayer struct {
 // header; TestTinyLayerLayout checks them).
 type tinyLayer struct {
 	w, b, nw, nb *float32
-	in, out      int
-	act          int
+	ow, ob       *float32 // where the old W and b go: nw and nb, but when guarded
+	in, out, act int32
 	beta         float32
-	_            float32
+}
+
+// tinyState is what the assembly reads of a TinySGD (offsets in the
+// kernel's header; TestTinyLayerLayout checks them): its layers, scratch
+// and whether SetGuarded was called (1) or not (0).
+type tinyState struct {
+	layers  *tinyLayer
+	nlayers int
+	scratch *float32
+	guarded int
 }
 
 // TinySGD is the fused step of one tiny network, its shapes checked once by
 // NewTinySGD. A TinySGD is not safe for concurrent use: Step works in its
 // own scratch buffer.
 type TinySGD struct {
+	state   tinyState
 	layers  []tinyLayer
 	scratch []float32
 	in, out int
@@ -72,16 +83,19 @@ type TinyResult struct {
 	// UpdateCheck is 0 when every value written to NW and NB is finite, and
 	// NaN otherwise.
 	UpdateCheck float32
+	// Cost is float32(SquaredError/batch), the MSE cost.
+	Cost float32
+	// Clean reports that both checks are 0 and Cost is finite. A guarded
+	// step (SetGuarded) that is not clean was undone.
+	Clean bool
 }
 
 // tinyScratchFloats is the kernel's scratch for a network of layers
-// layers: per layer a rows×8 block of activations and one of δ, one block
-// pair before them for the padded input rows and the transposed W, and
-// after them a layer's weight gradient in W's layout with a vector's slack.
-const tinyUpdateFloats = TinyMaxUnits*TinyMaxUnits + TinyMaxUnits
-
+// layers: per layer a rows×8 block of activations and one of δ, and one
+// block pair before them: the weight gradient in W's layout (the input
+// rows' copy before it, for a network of one layer) and the transposed W.
 func tinyScratchFloats(layers int) int {
-	return (layers+1)*2*TinyMaxBatch*TinyMaxUnits + tinyUpdateFloats
+	return (layers + 1) * 2 * TinyMaxBatch * TinyMaxUnits
 }
 
 // NewTinySGD checks a network's layers against the tiny shape class and
@@ -113,34 +127,61 @@ func NewTinySGD(layers []TinyLayer) (*TinySGD, error) {
 				return nil, err
 			}
 		}
-		t.layers[i] = tinyLayer{w: &l.W[0], b: &l.B[0], nw: &l.NW[0], nb: &l.NB[0], in: l.In, out: l.Out, act: int(l.Act), beta: l.Beta}
+		t.layers[i] = tinyLayer{w: &l.W[0], b: &l.B[0], nw: &l.NW[0], nb: &l.NB[0], ow: &l.NW[0], ob: &l.NB[0],
+			in: int32(l.In), out: int32(l.Out), act: int32(l.Act), beta: l.Beta}
 	}
 	t.in, t.out = layers[0].In, layers[len(layers)-1].Out
+	t.state = tinyState{layers: &t.layers[0], nlayers: len(t.layers), scratch: &t.scratch[0]}
 	return t, nil
+}
+
+// SetGuarded makes every later Step write each layer's new W and B in
+// place and their old values into NW and NB, and undo a step that is not
+// clean (TinyResult.Clean): it swaps them back, leaving W and B as they
+// were and the step's values in NW and NB. A caller that must not apply a
+// non-finite step then needs no copy of its own. Every layer's NW and NB
+// must be buffers of their own, apart from W and B.
+func (t *TinySGD) SetGuarded() error {
+	for i := range t.layers {
+		l := &t.layers[i]
+		if l.nw == l.w || l.nb == l.b {
+			return argError("TinySGD.SetGuarded", "layer %d writes its update over W or B: a guarded step needs NW and NB apart", i)
+		}
+	}
+	for i := range t.layers {
+		l := &t.layers[i]
+		l.nw, l.nb, l.ow, l.ob = l.w, l.b, l.nw, l.nb
+	}
+	t.state.guarded = 1
+	return nil
 }
 
 // Step runs one plain-SGD step on batch samples (x is batch×In, y
 // batch×Out, row-major) with scale = −lr/batch, when the active path has
 // the kernel and batch is between 1 and TinyMaxBatch; ok is false (and
-// nothing is written) otherwise. Every layer's NW and NB receive the
-// update, whatever the checks in the result say: a caller that must not
-// apply a non-finite step gives separate NW and NB.
+// nothing is written) otherwise. Unless the kernel is guarded, every
+// layer's NW and NB receive the update whatever the checks in the result
+// say: a caller that must not apply a non-finite step guards it
+// (SetGuarded).
 func (t *TinySGD) Step(x, y []float32, batch int, scale float32) (r TinyResult, ok bool, err error) {
-	k := active.Load().tinySGD
-	if k == nil || batch < 1 || batch > TinyMaxBatch {
+	if !active.Load().tinySGD || uint(batch-1) >= TinyMaxBatch {
 		return r, false, nil
 	}
 	if len(x) < batch*t.in || len(y) < batch*t.out {
-		return r, false, argError("TinySGD.Step", "x has %d floats and y %d, need %d and %d for %d samples", len(x), len(y), batch*t.in, batch*t.out, batch)
+		return r, false, t.shortErr(len(x), len(y), batch)
 	}
-	r.SquaredError, r.ZCheck, r.UpdateCheck = k(&t.layers[0], len(t.layers), &t.scratch[0], unsafe.SliceData(x), unsafe.SliceData(y), batch, scale)
+	r.SquaredError, r.Cost, r.ZCheck, r.UpdateCheck, r.Clean = tinySGDKernel(&t.state, unsafe.SliceData(x), unsafe.SliceData(y), batch, scale)
 	return r, true, nil
 }
 
-// tinySGDFunc is a path's fused tiny step over nlayers tinyLayers; the
-// arguments are checked by Step and NewTinySGD.
-type tinySGDFunc func(layers *tinyLayer, nlayers int, scratch, x, y *float32, batch int, scale float32) (sqerr float64, zchk, uchk float32)
+// shortErr is Step's error for an x or y too short for batch samples (its
+// own function: Step's common path keeps a small frame).
+//
+//go:noinline
+func (t *TinySGD) shortErr(nx, ny, batch int) error {
+	return argError("TinySGD.Step", "x has %d floats and y %d, need %d and %d for %d samples", nx, ny, batch*t.in, batch*t.out, batch)
+}
 
 // TinySGDAvailable reports whether the active path has the fused tiny step
 // (TinySGD.Step runs nothing otherwise).
-func TinySGDAvailable() bool { return active.Load().tinySGD != nil }
+func TinySGDAvailable() bool { return active.Load().tinySGD }

@@ -14,12 +14,13 @@ type tinyCase struct {
 	acts    []TinyActivation
 	batch   int
 	inPlace bool // NW and NB are W and B
+	guarded bool // SetGuarded (not in place): the new W and B in place, the old in NW and NB
 	scale   float32
 	off     int // misalignment of every slice, in floats
 }
 
 func (c tinyCase) String() string {
-	return fmt.Sprintf("sizes=%v acts=%v batch=%d inPlace=%v off=%d", c.sizes, c.acts, c.batch, c.inPlace, c.off)
+	return fmt.Sprintf("sizes=%v acts=%v batch=%d inPlace=%v guarded=%v off=%d", c.sizes, c.acts, c.batch, c.inPlace, c.guarded, c.off)
 }
 
 func randomTinyCase(r *rand.Rand) tinyCase {
@@ -29,6 +30,7 @@ func randomTinyCase(r *rand.Rand) tinyCase {
 		c.sizes = append(c.sizes, 1+r.IntN(TinyMaxUnits))
 		c.acts = append(c.acts, TinyActivation(r.IntN(4)))
 	}
+	c.guarded = !c.inPlace && r.IntN(2) == 0
 	return c
 }
 
@@ -148,13 +150,28 @@ func tinyStepFloat32(c tinyCase, ws, bs [][]float32, x, y []float32) (nw, nb [][
 	for l := range L {
 		in, out := c.sizes[l], c.sizes[l+1]
 		z := make([]float32, c.batch*out)
+		// The column path at 2 to 4 samples sums by halves (inputs below
+		// 4 and from 4 up), each from its highest input down.
+		halves := l == L-1 && out == 1 && c.batch >= 2 && c.batch <= 4
 		for r := range c.batch {
 			for o := range out {
 				s := bs[l][o]
-				for i := in - 1; i >= 0; i-- {
-					s = fma32(as[l][r*in+i], ws[l][o*in+i], s)
+				if !halves {
+					for i := in - 1; i >= 0; i-- {
+						s = fma32(as[l][r*in+i], ws[l][o*in+i], s)
+					}
+					z[r*out+o] = s
+					continue
 				}
-				z[r*out+o] = s
+				var hi float32
+				for i := in - 1; i >= 0; i-- {
+					if i >= 4 {
+						hi = fma32(as[l][r*in+i], ws[l][o*in+i], hi)
+					} else {
+						s = fma32(as[l][r*in+i], ws[l][o*in+i], s)
+					}
+				}
+				z[r*out+o] = s + hi
 			}
 		}
 		switch c.acts[l] {
@@ -259,6 +276,11 @@ func runTinyCase(t *testing.T, c tinyCase, seed uint64) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if c.guarded {
+		if err := k.SetGuarded(); err != nil {
+			t.Fatal(err)
+		}
+	}
 	res, ok, err := k.Step(x, y, c.batch, c.scale)
 	if err != nil {
 		t.Fatal(err)
@@ -272,8 +294,16 @@ func runTinyCase(t *testing.T, c tinyCase, seed uint64) bool {
 		}
 		return false
 	}
-	if res.ZCheck != 0 || res.UpdateCheck != 0 {
-		t.Fatalf("%v: checks %v %v on finite values", c, res.ZCheck, res.UpdateCheck)
+	if res.ZCheck != 0 || res.UpdateCheck != 0 || !res.Clean || res.Cost != float32(res.SquaredError/float64(c.batch)) {
+		t.Fatalf("%v: checks %v %v, clean %v, cost %v of %v on finite values", c, res.ZCheck, res.UpdateCheck, res.Clean, res.Cost, res.SquaredError)
+	}
+	newW, newB := func(l int) []float32 { return layers[l].NW }, func(l int) []float32 { return layers[l].NB }
+	if c.guarded {
+		newW, newB = func(l int) []float32 { return layers[l].W }, func(l int) []float32 { return layers[l].B }
+		for l := range L {
+			requireSameBits(t, "old W aside", layers[l].NW, ws[l])
+			requireSameBits(t, "old b aside", layers[l].NB, bs[l])
+		}
 	}
 	nw32, nb32, sqerr32 := tinyStepFloat32(c, ws, bs, x, y)
 	nw, nb, sqerr := tinyRef(c, ws, bs, x, y)
@@ -291,12 +321,12 @@ func runTinyCase(t *testing.T, c tinyCase, seed uint64) bool {
 		}
 		for l := range L {
 			for i := range nw[l] {
-				if got, want := float64(layers[l].NW[i]), ref.nw(l, i); !relClose(got, want, ref.tol) {
+				if got, want := float64(newW(l)[i]), ref.nw(l, i); !relClose(got, want, ref.tol) {
 					t.Fatalf("%v: layer %d W[%d] = %v, %s %v (was %v)", c, l, i, got, ref.name, want, ws[l][i])
 				}
 			}
 			for i := range nb[l] {
-				if got, want := float64(layers[l].NB[i]), ref.nb(l, i); !relClose(got, want, ref.tol) {
+				if got, want := float64(newB(l)[i]), ref.nb(l, i); !relClose(got, want, ref.tol) {
 					t.Fatalf("%v: layer %d b[%d] = %v, %s %v", c, l, i, got, ref.name, want)
 				}
 			}
@@ -319,7 +349,7 @@ func TestTinySGD(t *testing.T) {
 				for batch := 1; batch <= TinyMaxBatch; batch++ {
 					f := TinyActivation((in + out + batch) % 4)
 					cases = append(cases, tinyCase{sizes: []int{in, out}, acts: []TinyActivation{f}, batch: batch,
-						inPlace: batch%2 == 0, scale: -0.5, off: (in + batch) % 8})
+						inPlace: batch%2 == 0, guarded: batch%4 == 1, scale: -0.5, off: (in + batch) % 8})
 				}
 			}
 		}
@@ -381,57 +411,131 @@ func TestTinySGDChecks(t *testing.T) {
 	})
 }
 
+// TestTinySGDGuarded: a guarded step that is not clean (a NaN or ±Inf
+// input, an update that overflows) leaves W and b bit for bit as they were
+// and the step's values aside; a clean one keeps its update in place; an
+// in-place kernel cannot be guarded.
+func TestTinySGDGuarded(t *testing.T) {
+	forEachPath(t, func(t *testing.T, path string) {
+		if !tinyPath(path) {
+			t.Skip("no kernel on this path")
+		}
+		w, b := []float32{0.5, -0.5, 1, 2, 0.25, -1}, []float32{0.1, 0, -0.1}
+		w0, b0 := copyOf(w), copyOf(b)
+		nw, nb := make([]float32, 6), make([]float32, 3)
+		k, err := NewTinySGD([]TinyLayer{{In: 2, Out: 3, Act: TinyTanh, W: w, B: b, NW: nw, NB: nb, Beta: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := k.SetGuarded(); err != nil {
+			t.Fatal(err)
+		}
+		y := []float32{0, 1, 1, 0, 1, 0}
+		for _, c := range []struct {
+			x     []float32
+			scale float32
+		}{
+			{[]float32{1, 2, float32(math.NaN()), 0}, -0.1},
+			{[]float32{1, float32(math.Inf(-1)), 3, 0}, -0.1},
+			{[]float32{1, 2, 3, 0}, -3e38},
+		} {
+			res, ok, err := k.Step(c.x, y, 2, c.scale)
+			if !ok || err != nil || res.Clean {
+				t.Fatalf("x %v scale %v: %+v %v %v", c.x, c.scale, res, ok, err)
+			}
+			requireSameBits(t, "W after a step that is not clean", w, w0)
+			requireSameBits(t, "b after a step that is not clean", b, b0)
+			if firstNonFiniteGeneric(append(copyOf(nw), nb...)) < 0 {
+				t.Fatalf("x %v scale %v: the rejected update %v %v is finite", c.x, c.scale, nw, nb)
+			}
+		}
+		res, _, _ := k.Step([]float32{1, 2, 3, 0}, y, 2, -0.1)
+		if !res.Clean {
+			t.Fatalf("finite step: %+v", res)
+		}
+		requireSameBits(t, "old W aside", nw, w0)
+		requireSameBits(t, "old b aside", nb, b0)
+		if w[0] == w0[0] && w[1] == w0[1] {
+			t.Fatal("a clean step left W as it was")
+		}
+		inPlace, err := NewTinySGD([]TinyLayer{{In: 2, Out: 3, Act: TinyTanh, W: w, B: b, NW: w, NB: b, Beta: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := inPlace.SetGuarded(); err == nil {
+			t.Fatal("an in-place kernel was guarded")
+		}
+	})
+}
+
 // TestTinySGDActivationBits: with W = I and b = 0 every z is its input
 // exactly, and the activations the kernel leaves in its scratch are the
-// bits Sigmoid, Tanh and ReLU give.
+// bits Sigmoid, Tanh and ReLU give — 8 inputs (Wᵀ by the transpose) and 4
+// (Wᵀ by permutes, the sigmoid fused with z's rows).
 func TestTinySGDActivationBits(t *testing.T) {
 	forEachPath(t, func(t *testing.T, path string) {
 		if !tinyPath(path) {
 			t.Skip("no kernel on this path")
 		}
 		r := newRand(3)
-		for _, f := range []TinyActivation{TinySigmoid, TinyTanh, TinyReLU, TinyLinear} {
-			w := make([]float32, 64)
-			for i := range 8 {
-				w[i*8+i] = 1
+		for _, n := range []int{8, 4} {
+			for _, f := range []TinyActivation{TinySigmoid, TinyTanh, TinyReLU, TinyLinear} {
+				w := make([]float32, n*n)
+				for i := range n {
+					w[i*n+i] = 1
+				}
+				k, err := NewTinySGD([]TinyLayer{{In: n, Out: n, Act: f, W: w, B: make([]float32, n), NW: make([]float32, n*n), NB: make([]float32, n), Beta: 1}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				x := make([]float32, 8*n)
+				for i := range x {
+					x[i] = float32(math.Ldexp(r.Float64()*2-1, r.IntN(16)-8))
+				}
+				x[0], x[1], x[2] = 0, -120, 120
+				if _, ok, err := k.Step(x, make([]float32, 8*n), 8, -0.1); !ok || err != nil {
+					t.Fatal(ok, err)
+				}
+				want := make([]float32, 8*n)
+				switch f {
+				case TinySigmoid:
+					_ = Sigmoid(want, x)
+				case TinyTanh:
+					_ = Tanh(want, x)
+				case TinyReLU:
+					_ = ReLU(want, x)
+				default:
+					copy(want, x)
+				}
+				got := make([]float32, 0, 8*n)
+				for row := range 8 {
+					got = append(got, k.scratch[128+8*row:][:n]...)
+				}
+				requireSameBits(t, fmt.Sprint(n, " inputs, activation ", f), got, want)
 			}
-			k, err := NewTinySGD([]TinyLayer{{In: 8, Out: 8, Act: f, W: w, B: make([]float32, 8), NW: make([]float32, 64), NB: make([]float32, 8), Beta: 1}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			x := make([]float32, 64)
-			for i := range x {
-				x[i] = float32(math.Ldexp(r.Float64()*2-1, r.IntN(16)-8))
-			}
-			x[0], x[1], x[2] = 0, -120, 120
-			if _, ok, err := k.Step(x, make([]float32, 64), 8, -0.1); !ok || err != nil {
-				t.Fatal(ok, err)
-			}
-			want := make([]float32, 64)
-			switch f {
-			case TinySigmoid:
-				_ = Sigmoid(want, x)
-			case TinyTanh:
-				_ = Tanh(want, x)
-			case TinyReLU:
-				_ = ReLU(want, x)
-			default:
-				copy(want, x)
-			}
-			requireSameBits(t, fmt.Sprint("activation ", f), k.scratch[128:192], want)
 		}
 	})
 }
 
-// TestTinyLayerLayout: the offsets tiny_avx2_amd64.s reads.
+// TestTinyLayerLayout: the offsets of tinyLayer and tinyState that
+// tiny_avx2_amd64.s reads.
 func TestTinyLayerLayout(t *testing.T) {
 	var l tinyLayer
 	got := []uintptr{unsafe.Offsetof(l.w), unsafe.Offsetof(l.b), unsafe.Offsetof(l.nw), unsafe.Offsetof(l.nb),
-		unsafe.Offsetof(l.in), unsafe.Offsetof(l.out), unsafe.Offsetof(l.act), unsafe.Offsetof(l.beta), unsafe.Sizeof(l)}
-	want := []uintptr{0, 8, 16, 24, 32, 40, 48, 56, 64}
+		unsafe.Offsetof(l.ow), unsafe.Offsetof(l.ob), unsafe.Offsetof(l.in), unsafe.Offsetof(l.out),
+		unsafe.Offsetof(l.act), unsafe.Offsetof(l.beta), unsafe.Sizeof(l)}
+	want := []uintptr{0, 8, 16, 24, 32, 40, 48, 52, 56, 60, 64}
 	for i := range want {
 		if got[i] != want[i] {
 			t.Fatalf("tinyLayer offsets %v, want %v", got, want)
+		}
+	}
+	var s tinyState
+	got = []uintptr{unsafe.Offsetof(s.layers), unsafe.Offsetof(s.nlayers), unsafe.Offsetof(s.scratch), unsafe.Offsetof(s.guarded)}
+	want = []uintptr{0, 8, 16, 24}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("tinyState offsets %v, want %v", got, want)
 		}
 	}
 }
@@ -449,6 +553,36 @@ func TestNewTinySGDRejects(t *testing.T) {
 	} {
 		if _, err := NewTinySGD(ls); err == nil {
 			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// BenchmarkTinySGDXOR is the kernel alone on the 2-8-1 sigmoid network at
+// batch 4, as core's TrainStep runs it (guarded).
+func BenchmarkTinySGDXOR(b *testing.B) {
+	if !TinySGDAvailable() {
+		b.Skip("no tiny kernel on this path")
+	}
+	r := newRand(1)
+	params, grads := make([]float32, 64), make([]float32, 64)
+	for i := range params {
+		params[i] = float32(r.Float64() - 0.5)
+	}
+	k, err := NewTinySGD([]TinyLayer{
+		{In: 2, Out: 8, Act: TinySigmoid, W: params[0:16], B: params[16:24], NW: grads[0:16], NB: grads[16:24], Beta: 1},
+		{In: 8, Out: 1, Act: TinySigmoid, W: params[32:40], B: params[48:49], NW: grads[32:40], NB: grads[48:49], Beta: 1},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := k.SetGuarded(); err != nil {
+		b.Fatal(err)
+	}
+	x, y := []float32{0, 0, 0, 1, 1, 0, 1, 1}, []float32{0, 1, 1, 0}
+	b.ReportAllocs()
+	for b.Loop() {
+		if r, ok, err := k.Step(x, y, 4, -0.125); !ok || err != nil || !r.Clean {
+			b.Fatal(r, ok, err)
 		}
 	}
 }

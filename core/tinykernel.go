@@ -13,8 +13,9 @@ import (
 // path without the kernel (generic, neon), runs tinySGDStep's loops. The
 // kernel keeps the loops' guarantees: it reports whether every
 // pre-activation and every updated parameter is finite, and TrainStep's
-// kernel writes the update into the gradient buffers, copied in only when
-// it is finite.
+// kernel is guarded: it writes the update in place and the old parameters
+// into the gradient buffers, and swaps them back when the step is not
+// clean.
 
 // tinyKernelEnabled can be switched off by tests to run tinySGDStep's loops
 // on networks the kernel would take.
@@ -52,6 +53,9 @@ func newTinyKernels(n *Network) tinyKernels {
 	if err1 != nil || err2 != nil { // the checks above keep the shapes in the class
 		return tinyKernels{}
 	}
+	if err := k2.SetGuarded(); err != nil { // the gradient buffers are apart by construction
+		return tinyKernels{}
+	}
 	return tinyKernels{inPlace: k1, aside: k2}
 }
 
@@ -87,26 +91,44 @@ func (n *Network) tinyKernelStep(x, y []float32, batch int, guarded bool, t int6
 		return 0, false, nil
 	}
 	t = phase.Since(phase.WeightProduct, t) // every phase of the step, in one call
-	cost = float32(r.SquaredError / float64(batch))
+	cost = r.Cost
 	if guarded {
-		if r.ZCheck != 0 {
-			x := x[:batch*n.Inputs()]
-			if j := n.firstNonFiniteN(x); j >= 0 {
-				return 0, true, dataErr("input %d (sample %d, feature %d) is %v", j, j/n.Inputs(), j%n.Inputs(), x[j])
+		if !r.Clean {
+			if cost, err = n.tinyKernelRejected(x, y, batch, r); err != nil {
+				return 0, true, err
 			}
 		}
-		if !finite(cost) {
-			if j := firstNonFinite(y[:batch*n.Outputs()]); j >= 0 {
-				return 0, true, dataErr("target %d (sample %d, output %d) is %v", j, j/n.Outputs(), j%n.Outputs(), y[j])
-			}
-			return 0, true, divergedStepErr(cost, 0)
-		}
-		if r.UpdateCheck != 0 {
-			return 0, true, divergedStepErr(cost, n.firstNonFiniteUpdate())
-		}
-		copy(n.params, n.grads)
 		phase.Since(phase.Snapshot, t)
 	}
 	n.step++
 	return cost, true, nil
+}
+
+// tinyKernelRejected says why the guarded kernel undid a step (it is not
+// clean), or applies the step after all where only a pre-activation
+// overflowed on finite inputs. Its own function: the step's common path
+// keeps a small frame.
+//
+//go:noinline
+func (n *Network) tinyKernelRejected(x, y []float32, batch int, r asm.TinyResult) (float32, error) {
+	cost := r.Cost
+	if r.ZCheck != 0 {
+		x := x[:batch*n.Inputs()]
+		if j := n.firstNonFiniteN(x); j >= 0 {
+			return 0, dataErr("input %d (sample %d, feature %d) is %v", j, j/n.Inputs(), j%n.Inputs(), x[j])
+		}
+	}
+	if !finite(cost) {
+		if j := firstNonFinite(y[:batch*n.Outputs()]); j >= 0 {
+			return 0, dataErr("target %d (sample %d, output %d) is %v", j, j/n.Outputs(), j%n.Outputs(), y[j])
+		}
+		return 0, divergedStepErr(cost, 0)
+	}
+	if r.UpdateCheck != 0 {
+		return 0, divergedStepErr(cost, n.firstNonFiniteUpdate())
+	}
+	// A pre-activation overflowed on finite inputs and the step is finite:
+	// the kernel undid it, this copy applies it.
+	copy(n.params, n.grads)
+	return cost, nil
 }
