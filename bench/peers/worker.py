@@ -134,6 +134,11 @@ def entrena_model(layers, lr, batch, acts=None, loss="mse", threads=T or None, s
     return entrena.Sequential([entrena.Dense(u, f) for u, f in zip(layers[1:], acts or ["sigmoid"] * len(layers))], inputs=layers[0],
                               loss=loss, optimizer=entrena.SGD(lr=lr), max_batch=batch, seed=seed, threads=threads)
 
+def keras_model():
+    m = keras.Sequential([keras.Input((784,))] + [keras.layers.Dense(u, activation="sigmoid") for u in LAYERS[1:]])
+    m.compile(optimizer=keras.optimizers.SGD(learning_rate=LR), loss=lambda t, q: keras.ops.sum(keras.ops.square(t - q), axis=-1))
+    return m
+
 def trainer(layers, lr):
     """step(x, y): sigmoid layers, squared error summed over outputs and
     averaged over the batch, plain SGD, Glorot-uniform init; step.predict(x)."""
@@ -195,16 +200,9 @@ def epoch(c):
     b, n = c["batch"], c["samples"]
     x, y = setup(("data", n), lambda: synthetic(n, 784, 10))
     first = ("epoch", b) not in cache
-    if LIB == "keras":
-        def make():
-            m = keras.Sequential([keras.Input((784,))] + [keras.layers.Dense(u, activation="sigmoid") for u in LAYERS[1:]])
-            m.compile(optimizer=keras.optimizers.SGD(learning_rate=LR), loss=lambda t, q: keras.ops.sum(keras.ops.square(t - q), axis=-1))
-            return m
-        m = setup(("epoch", b), make)
+    if LIB in ("keras", "entrena"):  # the same fit call
+        m = setup(("epoch", b), lambda: keras_model() if LIB == "keras" else entrena_model(LAYERS, LR, b))
         run = lambda: m.fit(x, y, batch_size=b, epochs=1, shuffle=False, verbose=0)  # noqa: E731
-    elif LIB == "entrena":
-        m = setup(("epoch", b), lambda: entrena_model(LAYERS, LR, b))
-        run = lambda: m.fit(x, y, epochs=1, batch_size=b, shuffle=False, verbose=0)  # noqa: E731
     else:
         step = setup(("epoch", b), lambda: trainer(LAYERS, LR))
         batches = setup(("batches", b, n), lambda: [(tensor(x[i:i + b]), tensor(y[i:i + b])) for i in range(0, n, b)])

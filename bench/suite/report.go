@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -243,10 +244,9 @@ func WriteReport(w io.Writer, rep *Report, md bool, chart string) {
 		var rows [][]string
 		for _, pr := range rep.Peers {
 			var vs []string
-			for k, v := range pr.Versions {
-				vs = append(vs, k+" "+v)
+			for _, k := range slices.Sorted(maps.Keys(pr.Versions)) {
+				vs = append(vs, k+" "+pr.Versions[k])
 			}
-			slices.Sort(vs)
 			rows = append(rows, []string{pr.Peer, strings.Join(vs, ", "), cmp.Or(map[bool]string{true: "not run: " + pr.Skipped}[pr.Skipped != ""], pr.Settings), "`" + pr.Command + "`"})
 		}
 		p("\n## Peers\n\n")
