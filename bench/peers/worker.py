@@ -8,7 +8,7 @@ work calibrating the calls per turn to "budget" seconds; epoch (batch, samples: 
 epoch of 784-128-10), two_models (together, samples: two entrena models fit from two threads or in
 turn): {"s": seconds}; fashion_eval: {"accuracy": ...}. Otherwise {"unsupported": true}, {"error": ...},
 or {"skipped": why} for every op when the library is missing."""
-import argparse, gzip, json, os, sys, threading, time
+import argparse, contextlib, gzip, json, os, sys, threading, time
 
 p = argparse.ArgumentParser(description=__doc__)
 p.add_argument("--lib", required=True, choices=["numpy", "torch", "jax", "keras", "entrena"])
@@ -64,6 +64,8 @@ except Exception as e:  # not installed, a CUDA wheel without its libraries, an 
         answer({"skipped": why})
     sys.exit(0)
 rng, calls, cache = np.random.default_rng(1), {}, {}
+xp = torch if LIB == "torch" else np  # numpy and torch share matmul and multiply with out=
+no_autograd = torch.inference_mode if LIB == "torch" else contextlib.nullcontext
 
 def setup(key, make):
     if key not in cache:
@@ -95,32 +97,28 @@ def once(fn):
 def gemm(c):
     ta, tb, m, n, k = c["ta"], c["tb"], c["m"], c["n"], c["k"]
     A, B = setup(("ab", ta, tb, m, n, k), lambda: (rng.random((k, m) if ta else (m, k), dtype=np.float32), rng.random((n, k) if tb else (k, n), dtype=np.float32)))
-    if LIB == "numpy":  # transposes as views: the BLAS call gets the flags entrena's Sgemm gets
-        x, y, z = setup(str(c), lambda: ((A.T if ta else A), (B.T if tb else B), np.empty((m, n), np.float32)))
-        return timed(c, lambda: np.matmul(x, y, out=z))
-    if LIB == "torch":
-        x, y = (torch.from_numpy(v).T if t else torch.from_numpy(v) for v, t in ((A, ta), (B, tb)))
-        x, y, z = setup(str(c), lambda: (x, y, torch.empty((m, n))))
-        with torch.inference_mode():
-            return timed(c, lambda: torch.matmul(x, y, out=z))
-    x, y, f = setup(str(c), lambda: (jnp.asarray(A), jnp.asarray(B), jax.jit(lambda p, q: (p.T if ta else p) @ (q.T if tb else q))))
-    return timed(c, lambda: f(x, y).block_until_ready())
+    if LIB == "jax":
+        x, y, f = setup(str(c), lambda: (jnp.asarray(A), jnp.asarray(B), jax.jit(lambda p, q: (p.T if ta else p) @ (q.T if tb else q))))
+        return timed(c, lambda: f(x, y).block_until_ready())
+    # numpy, torch: transposes as views, so the BLAS call gets the flags entrena's Sgemm gets
+    x, y, z = setup(str(c), lambda: (tensor(A).T if ta else tensor(A), tensor(B).T if tb else tensor(B), tensor(np.empty((m, n), np.float32))))
+    with no_autograd():
+        return timed(c, lambda: xp.matmul(x, y, out=z))
 
 def eltwise(c):
-    n, mul = c["n"], c["kernel"] == "hadamard"
+    n = c["n"]
     x = setup(("x", n), lambda: rng.random(n, dtype=np.float32) * 2 - 1)  # once, not every turn
-    if LIB == "torch":
-        x, y, z = setup(str(c), lambda: (torch.from_numpy(x), torch.empty(n), torch.empty(n)))
-        with torch.inference_mode():
-            return timed(c, (lambda: torch.mul(x, y, out=z)) if mul else (lambda: torch.sigmoid(x, out=y)))
-    x, y, z = setup(str(c), lambda: (x, np.empty(n, np.float32), np.empty(n, np.float32)))
-    if mul:
-        return timed(c, lambda: np.multiply(x, y, out=z))
+    x, y, z = setup(str(c), lambda: (tensor(x), tensor(np.empty(n, np.float32)), tensor(np.empty(n, np.float32))))
+    sigmoid = torch.sigmoid if LIB == "torch" else setup("expit", numpy_sigmoid)
+    with no_autograd():
+        return timed(c, (lambda: xp.multiply(x, y, out=z)) if c["kernel"] == "hadamard" else lambda: sigmoid(x, out=y))
+
+def numpy_sigmoid():
     try:
         from scipy.special import expit  # one pass; numpy alone needs four
-        return timed(c, lambda: expit(x, out=y))
+        return expit
     except ImportError:
-        return timed(c, lambda: (np.negative(x, out=y), np.exp(y, out=y), np.add(y, 1, out=y), np.reciprocal(y, out=y)))
+        return lambda x, out: (np.negative(x, out=out), np.exp(out, out=out), np.add(out, 1, out=out), np.reciprocal(out, out=out))
 
 def tensor(v):
     return torch.from_numpy(v) if LIB == "torch" else jnp.asarray(v) if LIB == "jax" else v
@@ -135,6 +133,11 @@ def synthetic(samples, inputs, outputs, seed=5):
 def entrena_model(layers, lr, batch, acts=None, loss="mse", threads=T or None, seed=1):
     return entrena.Sequential([entrena.Dense(u, f) for u, f in zip(layers[1:], acts or ["sigmoid"] * len(layers))], inputs=layers[0],
                               loss=loss, optimizer=entrena.SGD(lr=lr), max_batch=batch, seed=seed, threads=threads)
+
+def keras_model():
+    m = keras.Sequential([keras.Input((784,))] + [keras.layers.Dense(u, activation="sigmoid") for u in LAYERS[1:]])
+    m.compile(optimizer=keras.optimizers.SGD(learning_rate=LR), loss=lambda t, q: keras.ops.sum(keras.ops.square(t - q), axis=-1))
+    return m
 
 def trainer(layers, lr):
     """step(x, y): sigmoid layers, squared error summed over outputs and
@@ -197,16 +200,9 @@ def epoch(c):
     b, n = c["batch"], c["samples"]
     x, y = setup(("data", n), lambda: synthetic(n, 784, 10))
     first = ("epoch", b) not in cache
-    if LIB == "keras":
-        def make():
-            m = keras.Sequential([keras.Input((784,))] + [keras.layers.Dense(u, activation="sigmoid") for u in LAYERS[1:]])
-            m.compile(optimizer=keras.optimizers.SGD(learning_rate=LR), loss=lambda t, q: keras.ops.sum(keras.ops.square(t - q), axis=-1))
-            return m
-        m = setup(("epoch", b), make)
+    if LIB in ("keras", "entrena"):  # the same fit call
+        m = setup(("epoch", b), lambda: keras_model() if LIB == "keras" else entrena_model(LAYERS, LR, b))
         run = lambda: m.fit(x, y, batch_size=b, epochs=1, shuffle=False, verbose=0)  # noqa: E731
-    elif LIB == "entrena":
-        m = setup(("epoch", b), lambda: entrena_model(LAYERS, LR, b))
-        run = lambda: m.fit(x, y, epochs=1, batch_size=b, shuffle=False, verbose=0)  # noqa: E731
     else:
         step = setup(("epoch", b), lambda: trainer(LAYERS, LR))
         batches = setup(("batches", b, n), lambda: [(tensor(x[i:i + b]), tensor(y[i:i + b])) for i in range(0, n, b)])

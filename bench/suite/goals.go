@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -76,11 +77,7 @@ func (g goal) check(rep *Report) (fig string, ok bool) {
 		return "", false
 	case g.measure == "÷peer":
 		peer := bestRow(rep, g.group, g.work, max(threads, 1), func(r Row) bool {
-			named := false
-			for _, p := range g.peers {
-				named = named || p == "*" || strings.HasPrefix(r.Impl, p)
-			}
-			return named && isPeer(r)
+			return isPeer(r) && slices.ContainsFunc(g.peers, func(p string) bool { return p == "*" || strings.HasPrefix(r.Impl, p) })
 		})
 		if peer.Metric == 0 {
 			return "", false

@@ -128,18 +128,17 @@ func (r *runner) runGemm() {
 		if s.flops() > 10*genericBudget { // seconds a call; its 1024³ row shows the same flat speed
 			r.skip("%s by gonum: over %.0f GFLOP per call", s.name(), 10*genericBudget/1e9)
 		} else {
-			ta, tb := map[bool]blas.Transpose{false: blas.NoTrans, true: blas.Trans}[s.transA], map[bool]blas.Transpose{false: blas.NoTrans, true: blas.Trans}[s.transB]
+			ta, tb := blas.Transpose(trans[s.transA][0]), blas.Transpose(trans[s.transB][0]) // 'N' or 'T'
+			calls := onPath(r.best(), func() error {
+				gonum.Implementation{}.Sgemm(ta, tb, s.m, s.n, s.k, 1, a, lda, b, ldb, 0, c, s.n)
+				return nil
+			})
 			for _, th := range r.threads {
-				calls := onPath(r.best(), func() error {
-					gonum.Implementation{}.Sgemm(ta, tb, s.m, s.n, s.k, 1, a, lda, b, ldb, 0, c, s.n)
-					return nil
-				})
-				g := &side{row: row, per: s.flops() / 1e9, flops: s.flops(), bench: func(b *testing.B) {
+				g := Row{Group: "gemm", Name: s.name(), Unit: "GFLOPS", Impl: "gonum", Threads: th, Version: r.gonumVersion, Note: fmt.Sprintf("gonum.org/v1/gonum/blas/gonum, GOMAXPROCS=%d", th)}
+				sides = append(sides, &side{row: g, per: s.flops() / 1e9, flops: s.flops(), bench: func(b *testing.B) {
 					defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(th)) // gonum splits large products over goroutines
 					calls(b)
-				}}
-				g.row.Impl, g.row.Threads, g.row.Version, g.row.Note = "gonum", th, r.gonumVersion, fmt.Sprintf("gonum.org/v1/gonum/blas/gonum, GOMAXPROCS=%d", th)
-				sides = append(sides, g)
+				}})
 			}
 		}
 		r.measureWork(append(sides, r.peerSides(work{group: "gemm", name: s.name(), per: s.flops() / 1e9, flops: s.flops(),

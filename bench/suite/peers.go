@@ -194,15 +194,12 @@ func (r *runner) peerSides(w work) (sides []*side) {
 		threads = []int{w.threads}
 	}
 	for _, d := range r.peerDefs() {
-		op := w.group
-		if d.python != "" && w.cmd != nil {
-			op = w.cmd["op"].(string)
-		}
-		if r.peersDir == "" || !slices.Contains(strings.Fields(d.ops), op) || d.python != "" && w.cmd == nil || d.python == "" && w.cArgs == nil {
-			continue
+		op, _ := w.cmd["op"].(string) // a Python worker's command; a C peer's group, given its arguments
+		if d.python == "" {
+			op = map[bool]string{true: w.group}[w.cArgs != nil]
 		}
 		for _, th := range threads {
-			if th > 1 && (w.oneThread || d.oneThread) {
+			if r.peersDir == "" || !slices.Contains(strings.Fields(d.ops), op) || th > 1 && (w.oneThread || d.oneThread) {
 				continue
 			} else if slices.Contains(d.env, "OPENBLAS_CORETYPE=SkylakeX") && !slices.Contains(asm.Available(), "avx512") {
 				r.notePeer(d, th, nil, answer{}, errors.New("this CPU has no AVX-512: OpenBLAS's SkylakeX kernel cannot run here"))

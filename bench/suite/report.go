@@ -4,8 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"text/tabwriter"
 )
@@ -111,50 +111,44 @@ func figure(v float64) string {
 // sectionRows are the table rows of one group: per work, entrena's
 // reference row then the others fastest first.
 func sectionRows(rep *Report, group string) (out [][]string) {
-	var order []string
-	byWork := map[string][]Row{}
+	var rows []Row
+	var order []string // the works, as first measured
 	for _, r := range rep.Rows {
 		if r.Group == group {
-			if _, ok := byWork[r.Name]; !ok {
-				order = append(order, r.Name)
-			}
-			byWork[r.Name] = append(byWork[r.Name], r)
+			rows, order = append(rows, r), append(order, r.Name)
 		}
 	}
-	for _, name := range order {
-		rows := byWork[name]
-		sort.SliceStable(rows, func(i, j int) bool {
-			ri, _, _ := ratioOf(rep, rows[i])
-			rj, _, _ := ratioOf(rep, rows[j])
-			return ri == 0 && rj != 0 || (ri != 0) == (rj != 0) && rows[i].Metric > rows[j].Metric
-		})
-		for i, r := range rows {
-			c := make([]string, len(header))
-			c[0] = "reference"
-			if x, lo, hi := ratioOf(rep, r); x > 0 {
-				c[0] = fmt.Sprintf("%.2f×", x)
-				c[1] = spreadText(r.RatioCI, lo, hi)
-			} else if r.Unit == "×" { // a contention row of a version 1 file: the ratio is its figure
-				c[0] = fmt.Sprintf("%.2f×", r.Metric)
-			}
-			if r.Flagged > 0 {
-				c[1] = strings.TrimSpace(c[1] + fmt.Sprintf(" (%d of %d rounds flagged)", r.Flagged, r.Reps))
-			}
-			c[2], c[3], c[4] = map[bool]string{true: name}[i == 0], itoa(r.Threads), implName(r.Impl)
-			if r.Unit != "×" {
-				c[5] = figure(r.Metric)
-			}
-			if r.PctPeak > 0 {
-				c[6] = fmt.Sprintf("%.0f%%", r.PctPeak)
-			}
-			if r.Accuracy > 0 {
-				c[6] = fmt.Sprintf("%.2f%% acc.", 100*r.Accuracy)
-			}
-			if r.Allocs >= 0 {
-				c[7] = fmt.Sprintf("%.3g", r.Allocs)
-			}
-			out = append(out, c)
+	slices.SortStableFunc(rows, func(a, b Row) int {
+		ra, _, _ := ratioOf(rep, a)
+		rb, _, _ := ratioOf(rep, b)
+		return cmp.Or(slices.Index(order, a.Name)-slices.Index(order, b.Name), map[bool]int{true: 1}[ra > 0]-map[bool]int{true: 1}[rb > 0], cmp.Compare(b.Metric, a.Metric))
+	})
+	for i, r := range rows {
+		c := make([]string, len(header))
+		c[0] = "reference"
+		if x, lo, hi := ratioOf(rep, r); x > 0 {
+			c[0] = fmt.Sprintf("%.2f×", x)
+			c[1] = spreadText(r.RatioCI, lo, hi)
+		} else if r.Unit == "×" { // a contention row of a version 1 file: the ratio is its figure
+			c[0] = fmt.Sprintf("%.2f×", r.Metric)
 		}
+		if r.Flagged > 0 {
+			c[1] = strings.TrimSpace(c[1] + fmt.Sprintf(" (%d of %d rounds flagged)", r.Flagged, r.Reps))
+		}
+		c[2], c[3], c[4] = map[bool]string{true: r.Name}[i == 0 || rows[i-1].Name != r.Name], itoa(r.Threads), implName(r.Impl)
+		if r.Unit != "×" {
+			c[5] = figure(r.Metric)
+		}
+		if r.PctPeak > 0 {
+			c[6] = fmt.Sprintf("%.0f%%", r.PctPeak)
+		}
+		if r.Accuracy > 0 {
+			c[6] = fmt.Sprintf("%.2f%% acc.", 100*r.Accuracy)
+		}
+		if r.Allocs >= 0 {
+			c[7] = fmt.Sprintf("%.3g", r.Allocs)
+		}
+		out = append(out, c)
 	}
 	return out
 }
@@ -250,10 +244,9 @@ func WriteReport(w io.Writer, rep *Report, md bool, chart string) {
 		var rows [][]string
 		for _, pr := range rep.Peers {
 			var vs []string
-			for k, v := range pr.Versions {
-				vs = append(vs, k+" "+v)
+			for _, k := range slices.Sorted(maps.Keys(pr.Versions)) {
+				vs = append(vs, k+" "+pr.Versions[k])
 			}
-			slices.Sort(vs)
 			rows = append(rows, []string{pr.Peer, strings.Join(vs, ", "), cmp.Or(map[bool]string{true: "not run: " + pr.Skipped}[pr.Skipped != ""], pr.Settings), "`" + pr.Command + "`"})
 		}
 		p("\n## Peers\n\n")

@@ -115,12 +115,9 @@ func (r *runner) measureWork(sides []*side, rounds int) {
 			continue
 		}
 		row := s.row
-		row.Reps, row.OpsRep, row.probes, row.Allocs = rounds, s.calls, probes, -1
+		row.Reps, row.OpsRep, row.probes, row.Allocs = rounds, s.calls, probes, map[bool]float64{true: s.allocs, false: -1}[s.bench != nil]
 		row.Median, row.Min, row.Max = stats(s.times)
 		row.Metric = s.per / row.Median
-		if s.bench != nil {
-			row.Allocs = s.allocs
-		}
 		if pk := r.peak(row.Path); s.flops > 0 && pk > 0 && row.Path != "generic" {
 			row.PctPeak = 100 * s.flops / row.Median / 1e9 / (pk * float64(row.Threads))
 		}

@@ -152,9 +152,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		r.rounds, r.budget, r.peerBudget, r.settle = 3, 3*time.Millisecond, 3*time.Millisecond, 5*time.Millisecond
 		r.epochSamples, r.fashionEpochs = cmp.Or(*samples, 6000), 1
 	}
-	if *reps > 0 {
-		r.rounds = *reps
-	}
+	r.rounds = cmp.Or(*reps, r.rounds)
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, d := range bi.Deps {
 			r.gonumVersion += map[bool]string{true: d.Version}[d.Path == "gonum.org/v1/gonum"]
