@@ -59,7 +59,11 @@ func rowBlockFor(batch, threads int) int {
 	return min(rowBlockMax, ((batch+threads-1)/threads+7)/8*8)
 }
 
-var rowBlockMax = 64
+// rowBlockMax bounds a block: at most 64 rows, the first layer's forward
+// product of a block runs as its transpose (W read in place, only the
+// block packed) on AVX2, and a late worker holds at most a quarter of a
+// batch-256 pass.
+const rowBlockMax = 64
 
 // forwardDeltas runs forward and the cost and leaves every layer's δ in its
 // delta buffer: by blocks of rows over the pool (rowBlock), or layer by
