@@ -56,7 +56,7 @@ func (g *ParallelGemm) SgemmAll(ps []Product) error {
 	}
 	t.ws, t.ks, t.ps = g.ws, ks, ps
 	defer func() { t.ws, t.ks, t.ps = nil, nil, nil }() // do not keep the caller's buffers alive
-	if len(t.units) == 1 || g.pool.Threads() == 1 {
+	if len(t.units) <= 1 || g.pool.Threads() == 1 {
 		t.Run(0, 0, len(t.units))
 		return nil
 	}
