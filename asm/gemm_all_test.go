@@ -69,7 +69,7 @@ func TestSgemmAllBadProduct(t *testing.T) {
 	require.Error(t, g.SgemmAll(ps))
 	require.Equal(t, make([]float32, 4), c, "no product computed")
 	require.NoError(t, g.SgemmAll(nil))
-	require.NoError(t, g.SgemmAll([]Product{{M: 0, N: 3, K: 2, Alpha: 1, Lda: 2, Ldb: 3, Ldc: 3}}), "an empty product")
+	require.NoError(t, g.SgemmAll([]Product{{M: 0, N: 3, K: 2, Alpha: 1, Lda: 2, B: make([]float32, 6), Ldb: 3, Ldc: 3}}), "an empty product")
 }
 
 // TestSgemmAllAllocs: the weight products of a batch-256 step allocate
