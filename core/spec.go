@@ -237,8 +237,10 @@ type Spec struct {
 	MaxBatch  int    // largest batch of one step (TrainStep, Fit's BatchSize); buffers are sized for it, and Predict and Evaluate go MaxBatch samples at a time
 	Seed      uint64 // initialisation and shuffling
 
-	// Threads is the number of cores one step may use: 0 means
-	// runtime.GOMAXPROCS(0), 1 keeps everything on the calling goroutine.
+	// Threads is the number of cores one step may use: 0 means every core
+	// this process can use (pool.Cores: the smallest of GOMAXPROCS, the
+	// CPU affinity and the cgroup's CPU quota), 1 keeps everything on the
+	// calling goroutine.
 	// Results do not depend on it. It is not stored in model files.
 	Threads int
 }
