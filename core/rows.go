@@ -12,7 +12,7 @@ import (
 // block through every layer and back down to the first hidden layer's δ,
 // meeting the other threads once, where the layer-by-layer step meets them
 // at every product and element-wise pass. The weight products, which sum
-// over the whole batch, follow as products split over the pool.
+// over the whole batch, follow in one SgemmAll call (step.go).
 
 // rowsEnabled lets benchmarks and tests run the layer-by-layer step on
 // several threads too.
