@@ -26,12 +26,14 @@ package asm
 // lda), copies columns of a transposed A and rows of B with masked loads
 // and plain stores (a masked store is microcoded on AMD Zen), transposes
 // 8×8 blocks of a transposed B in registers (gemm_pack_avx2_amd64.s), and
-// runs a row of whole tiles in one kernel call (sgemmTilesAVX2). Where it
-// reads B in place and B's block is past 256 KiB (a weight gradient's
-// input at batch 256: 256×784), it loops over B's micro-panels outside
-// A's (columnsInPlaceB), so the block is fetched once rather than once per
-// 6-row panel of A: on a Zen 3 (512 KiB L2) 784 KB of inputs did not stay
-// in L2 between panels. Figures: asm/TUNING.md.
+// runs a row of whole tiles in one kernel call (sgemmTilesAVX2), and the
+// whole tiles of an edge panel (the last m mod 6 rows) with a kernel for
+// those rows alone (sgemmEdgeAVX2: no padded panel, no scratch tile, A in
+// place). Where it reads B in place and B's block is past 256 KiB (a
+// weight gradient's input at batch 256: 256×784), it loops over B's
+// micro-panels outside A's (columnsInPlaceB), so the block is fetched once
+// rather than once per 6-row panel of A: on a Zen 3 (512 KiB L2) 784 KB of
+// inputs did not stay in L2 between panels. Figures: asm/TUNING.md.
 //
 // Cache sizes of the machine this was tuned on (Intel(R) Xeon(R) Processor,
 // Sapphire/Emerald Rapids class under KVM, per core: L1D 48 KiB, L2 2 MiB,
@@ -64,6 +66,10 @@ func sgemmTilesAVX2(k int, a *float32, rsa, csa, astep int, b *float32, csb, bst
 	c *float32, ldc, cstep int, alpha, beta float32, tiles int)
 
 //go:noescape
+func sgemmEdgeAVX2(k int, a *float32, rsa, csa, astep int, b *float32, csb, bstep int,
+	c *float32, ldc, cstep int, alpha, beta float32, tiles, rows int)
+
+//go:noescape
 func sgemmKernelAVX512(k int, a *float32, rsa, csa int, b *float32, csb int,
 	c *float32, ldc int, alpha, beta float32)
 
@@ -72,7 +78,7 @@ func sgemmSkinnyAVX512(k int, a *float32, rsa, csa int, b *float32, csb int,
 	c *float32, ldc int, alpha, beta float32, rows, cols int)
 
 var (
-	gemmAVX2 = &gemmConfig{mr: 6, nr: 16, kc: 256, nc: 3072, kernel: sgemmKernelAVX2, tiles: sgemmTilesAVX2,
+	gemmAVX2 = &gemmConfig{mr: 6, nr: 16, kc: 256, nc: 3072, kernel: sgemmKernelAVX2, tiles: sgemmTilesAVX2, edge: sgemmEdgeAVX2,
 		packA: packAAVX2, packB: packBAVX2, readAInPlace: alwaysInPlace, inPlaceB: true, columnsInPlaceB: 64 << 10,
 		smallM: smallMAVX2, small: (*gemmConfig).smallGemm}
 	gemmAVX512 = &gemmConfig{mr: 12, nr: 32, kc: 384, nc: 768, kernel: sgemmKernelAVX512,

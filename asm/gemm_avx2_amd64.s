@@ -30,57 +30,7 @@
 //	Y12 Y13  the B row of this step; alpha, beta in the epilogue
 //	Y14 Y15  A broadcasts (alternating, so consecutive rows overlap)
 
-#define K_CNT CX  // remaining steps
-#define A0 SI     // A panel, rows 0–3, advances by CSA per step
-#define A4 DI     // A0 + 4·RSA: rows 4–5
-#define RSA R8    // row stride of A in bytes
-#define RSA3 R9   // 3·RSA
-#define CSA R10   // column (step) stride of A in bytes
-#define B_PTR BX  // B panel, advances by CSB per step
-#define CSB R11   // step stride of B in bytes
-#define C_PTR DX  // C tile, advances by LDC per row in the epilogue
-#define LDC R12   // row stride of C in bytes
-
-// One rank-1 update: acc[i] += A(i, p) · B(p, 0:16).
-#define KSTEP \
-	PREFETCHT0   (B_PTR)(CSB*4); \
-	VMOVUPS      (B_PTR), Y12; \
-	VMOVUPS      32(B_PTR), Y13; \
-	ADDQ         CSB, B_PTR; \
-	VBROADCASTSS (A0), Y14; \
-	VFMADD231PS  Y12, Y14, Y0; \
-	VFMADD231PS  Y13, Y14, Y1; \
-	VBROADCASTSS (A0)(RSA*1), Y15; \
-	VFMADD231PS  Y12, Y15, Y2; \
-	VFMADD231PS  Y13, Y15, Y3; \
-	VBROADCASTSS (A0)(RSA*2), Y14; \
-	VFMADD231PS  Y12, Y14, Y4; \
-	VFMADD231PS  Y13, Y14, Y5; \
-	VBROADCASTSS (A0)(RSA3*1), Y15; \
-	VFMADD231PS  Y12, Y15, Y6; \
-	VFMADD231PS  Y13, Y15, Y7; \
-	VBROADCASTSS (A4), Y14; \
-	VFMADD231PS  Y12, Y14, Y8; \
-	VFMADD231PS  Y13, Y14, Y9; \
-	VBROADCASTSS (A4)(RSA*1), Y15; \
-	VFMADD231PS  Y12, Y15, Y10; \
-	VFMADD231PS  Y13, Y15, Y11; \
-	ADDQ         CSA, A0; \
-	ADDQ         CSA, A4
-
-// Epilogue for one row with beta ≠ 0: acc = beta·C + acc, store.
-#define STORE_ROW_BETA(lo, hi) \
-	VFMADD231PS (C_PTR), Y13, lo; \
-	VFMADD231PS 32(C_PTR), Y13, hi; \
-	VMOVUPS     lo, (C_PTR); \
-	VMOVUPS     hi, 32(C_PTR); \
-	ADDQ        LDC, C_PTR
-
-// Epilogue for one row with beta = 0: store without reading C.
-#define STORE_ROW(lo, hi) \
-	VMOVUPS lo, (C_PTR); \
-	VMOVUPS hi, 32(C_PTR); \
-	ADDQ    LDC, C_PTR
+#include "gemm_avx2_amd64.h"
 
 TEXT ·sgemmKernelAVX2(SB), NOSPLIT, $0-72
 	MOVQ k+0(FP), K_CNT

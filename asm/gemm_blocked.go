@@ -19,7 +19,9 @@ package asm
 // beta' is beta for the first KC block and 1 afterwards. Edge panels are
 // zero-padded, so the micro-kernel always computes a whole MR×NR tile; a tile
 // that sticks out of C goes to a scratch tile (carved from the A buffer) and
-// only its valid part is copied, so C is never touched outside m×n.
+// only its valid part is copied, so C is never touched outside m×n. A path
+// with an edge kernel (gemmConfig.edge) computes the whole tiles of a panel
+// of fewer than MR rows with it instead, on those rows alone.
 //
 // The loop order is ir outside jr (BLIS puts jr outside): the A micro-panel
 // is packed right before its row of tiles and stays in L1 for all of them,
@@ -50,14 +52,23 @@ type gemmKernel func(k int, a *float32, rsa, csa int, b *float32, csb int,
 type gemmTiles func(k int, a *float32, rsa, csa, astep int, b *float32, csb, bstep int,
 	c *float32, ldc, cstep int, alpha, beta float32, tiles int)
 
+// gemmEdge is gemmTiles for an edge panel of 1 ≤ rows < MR rows of A: whole
+// rows×NR tiles with the MR×NR kernel's bits, reading only rows rows of A,
+// writing C directly; called with beta ∈ {0, 1} only.
+type gemmEdge func(k int, a *float32, rsa, csa, astep int, b *float32, csb, bstep int,
+	c *float32, ldc, cstep int, alpha, beta float32, tiles, rows int)
+
 // gemmConfig is one path's register tile, cache blocking and kernel.
 type gemmConfig struct {
 	mr, nr int // register tile
 	kc, nc int // cache blocks (nc a multiple of nr)
 	kernel gemmKernel
 	tiles  gemmTiles // whole tiles in a row or column (nil: kernel per tile)
-	packA  packFunc  // one MR-tall micro-panel of op(A)
-	packB  packFunc  // a KC×NC block of op(B)
+	// edge: whole tiles of an edge panel (nil: the kernel on a zero-padded
+	// panel into a scratch tile).
+	edge  gemmEdge
+	packA packFunc // one MR-tall micro-panel of op(A)
+	packB packFunc // a KC×NC block of op(B)
 	// readAInPlace reports whether whole row panels of a non-transposed A
 	// are read in place for a product n columns wide (nil: always packed).
 	readAInPlace func(n, lda int) bool
@@ -165,21 +176,30 @@ func (g *gemmConfig) blockTiles(packA, bp []float32, inPlaceB, transA bool,
 	}
 	for ic := i0; ic < i1; ic += mr {
 		nrows := min(mr, i1-ic)
+		// The whole tiles of an edge panel go to g.edge, which reads only
+		// its rows, so A may stay in place unless a partial tile needs
+		// the zero-padded panel.
+		edge := nrows < mr && g.useEdge(bet)
+		inPlace := nrows == mr || edge && nc%nr == 0
 		// The A micro-panel is packed right before its row of tiles,
 		// so it stays in L1 while the B micro-panels stream from L2.
 		ap, rsa, csa := &packA[0], 1, mr
-		if !transA && nrows == mr && g.readAInPlace != nil && g.readAInPlace(width, lda) {
+		if !transA && inPlace && g.readAInPlace != nil && g.readAInPlace(width, lda) {
 			ap, rsa, csa = &a[ic*lda+pc], lda, 1
 		} else {
 			g.packA(packA, transA, a, lda, ic, pc, nrows, kc, mr)
 		}
 		jr := 0
-		if whole := nc / nr; g.tiles != nil && nrows == mr && whole > 0 {
+		if whole := nc / nr; (g.tiles != nil && nrows == mr || edge) && whole > 0 {
 			bpj, csb, bstep := &bp[0], nr, nr*kc
 			if inPlaceB {
 				bpj, csb, bstep = &b[pc*ldb+jc], ldb, nr
 			}
-			g.tiles(kc, ap, rsa, csa, 0, bpj, csb, bstep, &c[ic*ldc+jc], ldc, nr, alpha, bet, whole)
+			if edge {
+				g.edge(kc, ap, rsa, csa, 0, bpj, csb, bstep, &c[ic*ldc+jc], ldc, nr, alpha, bet, whole, nrows)
+			} else {
+				g.tiles(kc, ap, rsa, csa, 0, bpj, csb, bstep, &c[ic*ldc+jc], ldc, nr, alpha, bet, whole)
+			}
 			jr = whole * nr
 		}
 		for ; jr < nc; jr += nr {
@@ -249,10 +269,21 @@ func (g *gemmConfig) blockColumns(packA, bp []float32, transA bool,
 				g.kernel(kc, ap, rsa, csa, bpj, csb, &c[cOff], ldc, alpha, bet)
 				continue
 			}
+			if ncols == nr && g.useEdge(bet) {
+				g.edge(kc, ap, rsa, csa, 0, bpj, csb, 0, &c[cOff], ldc, 0, alpha, bet, 1, nrows)
+				continue
+			}
 			g.kernel(kc, ap, rsa, csa, bpj, csb, &tile[0], nr, alpha, 0)
 			storeTile(c[cOff:], ldc, tile, nr, nrows, ncols, bet)
 		}
 	}
+}
+
+// useEdge reports whether the whole tiles of an edge panel go to g.edge:
+// with beta' 0 or 1, where its fused beta·C has the bits of the scratch
+// tile's storeTile (which rounds beta·C on its own).
+func (g *gemmConfig) useEdge(beta float32) bool {
+	return g.edge != nil && (beta == 0 || beta == 1)
 }
 
 // inPlaceBMaxRows is the most rows of C for which inPlaceBPays.
