@@ -99,7 +99,10 @@ func (c *contention) side(name, impl string, n *core.Network, unit string, per f
 
 func (r *runner) runContention() {
 	r.use(r.best())
-	c := &contention{runner: r, samples: map[bool]int{false: 16384, true: 2048}[r.quick]}
+	// A turn trains one whole epoch, as a user's Fit does: a turn of a few
+	// tens of milliseconds is mostly the second core's start-up after the
+	// other configuration's turn (about 2 ms of slower steps a Fit call).
+	c := &contention{runner: r, samples: r.epochSamples}
 	defer func() {
 		for _, n := range c.nets {
 			n.Close()
