@@ -29,7 +29,7 @@ package asm
 // runs a row of whole tiles in one kernel call (sgemmTilesAVX2), and the
 // whole tiles of an edge panel (the last m mod 6 rows) with a kernel for
 // those rows alone (sgemmEdgeAVX2: no padded panel, no scratch tile, A in
-// place). Where it reads B in place and B's block is past 256 KiB (a
+// place; 1–2 rows two tiles at a time, sgemmEdgePairsAVX2). Where it reads B in place and B's block is past 256 KiB (a
 // weight gradient's input at batch 256: 256×784), it loops over B's
 // micro-panels outside A's (columnsInPlaceB), so the block is fetched once
 // rather than once per 6-row panel of A: on a Zen 3 (512 KiB L2) 784 KB of
@@ -70,6 +70,10 @@ func sgemmEdgeAVX2(k int, a *float32, rsa, csa, astep int, b *float32, csb, bste
 	c *float32, ldc, cstep int, alpha, beta float32, tiles, rows int)
 
 //go:noescape
+func sgemmEdgePairsAVX2(k int, a *float32, rsa, csa int, b *float32, csb, bnext int,
+	c *float32, ldc int, alpha, beta float32, pairs, rows int)
+
+//go:noescape
 func sgemmKernelAVX512(k int, a *float32, rsa, csa int, b *float32, csb int,
 	c *float32, ldc int, alpha, beta float32)
 
@@ -78,7 +82,7 @@ func sgemmSkinnyAVX512(k int, a *float32, rsa, csa int, b *float32, csb int,
 	c *float32, ldc int, alpha, beta float32, rows, cols int)
 
 var (
-	gemmAVX2 = &gemmConfig{mr: 6, nr: 16, kc: 256, nc: 3072, kernel: sgemmKernelAVX2, tiles: sgemmTilesAVX2, edge: sgemmEdgeAVX2,
+	gemmAVX2 = &gemmConfig{mr: 6, nr: 16, kc: 256, nc: 3072, kernel: sgemmKernelAVX2, tiles: sgemmTilesAVX2, edge: sgemmEdgeAVX2, edgePairs: sgemmEdgePairsAVX2,
 		packA: packAAVX2, packB: packBAVX2, readAInPlace: alwaysInPlace, inPlaceB: true, columnsInPlaceB: 64 << 10,
 		smallM: smallMAVX2, small: (*gemmConfig).smallGemm}
 	gemmAVX512 = &gemmConfig{mr: 12, nr: 32, kc: 384, nc: 768, kernel: sgemmKernelAVX512,

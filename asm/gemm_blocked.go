@@ -58,6 +58,13 @@ type gemmTiles func(k int, a *float32, rsa, csa, astep int, b *float32, csb, bst
 type gemmEdge func(k int, a *float32, rsa, csa, astep int, b *float32, csb, bstep int,
 	c *float32, ldc, cstep int, alpha, beta float32, tiles, rows int)
 
+// gemmEdgePairs is gemmEdge for 1 or 2 rows along a row of tiles, two
+// tiles per step: pairs blocks of rows×2NR, B's second micro-panel bnext
+// floats after the first (then b advances 2·bnext, c 2·NR columns); per
+// tile the bits of gemmEdge.
+type gemmEdgePairs func(k int, a *float32, rsa, csa int, b *float32, csb, bnext int,
+	c *float32, ldc int, alpha, beta float32, pairs, rows int)
+
 // gemmConfig is one path's register tile, cache blocking and kernel.
 type gemmConfig struct {
 	mr, nr int // register tile
@@ -66,9 +73,10 @@ type gemmConfig struct {
 	tiles  gemmTiles // whole tiles in a row or column (nil: kernel per tile)
 	// edge: whole tiles of an edge panel (nil: the kernel on a zero-padded
 	// panel into a scratch tile).
-	edge  gemmEdge
-	packA packFunc // one MR-tall micro-panel of op(A)
-	packB packFunc // a KC×NC block of op(B)
+	edge      gemmEdge
+	edgePairs gemmEdgePairs // 1–2 row edges along a row, in pairs of tiles (nil: edge alone)
+	packA     packFunc      // one MR-tall micro-panel of op(A)
+	packB     packFunc      // a KC×NC block of op(B)
 	// readAInPlace reports whether whole row panels of a non-transposed A
 	// are read in place for a product n columns wide (nil: always packed).
 	readAInPlace func(n, lda int) bool
@@ -196,7 +204,19 @@ func (g *gemmConfig) blockTiles(packA, bp []float32, inPlaceB, transA bool,
 				bpj, csb, bstep = &b[pc*ldb+jc], ldb, nr
 			}
 			if edge {
-				g.edge(kc, ap, rsa, csa, 0, bpj, csb, bstep, &c[ic*ldc+jc], ldc, nr, alpha, bet, whole, nrows)
+				done := 0
+				if pairs := whole / 2; nrows <= 2 && pairs > 0 && g.edgePairs != nil {
+					// 2 rows of one tile are 4 FMA chains, of two 8.
+					g.edgePairs(kc, ap, rsa, csa, bpj, csb, bstep, &c[ic*ldc+jc], ldc, alpha, bet, pairs, nrows)
+					done = 2 * pairs
+				}
+				if done < whole {
+					bpj = &bp[done*nr*kc]
+					if inPlaceB {
+						bpj = &b[pc*ldb+jc+done*nr]
+					}
+					g.edge(kc, ap, rsa, csa, 0, bpj, csb, bstep, &c[ic*ldc+jc+done*nr], ldc, nr, alpha, bet, whole-done, nrows)
+				}
 			} else {
 				g.tiles(kc, ap, rsa, csa, 0, bpj, csb, bstep, &c[ic*ldc+jc], ldc, nr, alpha, bet, whole)
 			}
@@ -270,6 +290,16 @@ func (g *gemmConfig) blockColumns(packA, bp []float32, transA bool,
 				continue
 			}
 			if ncols == nr && g.useEdge(bet) {
+				if nrows <= 2 && g.edgePairs != nil {
+					// In pairs of whole B panels, as blockTiles does: an
+					// even panel waits for the next one.
+					if p := jr / nr; p%2 == 0 && jr+2*nr <= nc {
+						continue
+					} else if p%2 == 1 {
+						g.edgePairs(kc, ap, rsa, csa, &b[pc*ldb+jc+jr-nr], ldb, nr, &c[cOff-nr], ldc, alpha, bet, 1, nrows)
+						continue
+					}
+				}
 				g.edge(kc, ap, rsa, csa, 0, bpj, csb, 0, &c[cOff], ldc, 0, alpha, bet, 1, nrows)
 				continue
 			}

@@ -95,3 +95,48 @@ func testEdgeAVX2(t *testing.T, name string, seed uint64, rows, k, tiles int, in
 	}
 	requireSameBits(t, name, got, want)
 }
+
+// TestEdgePairsAVX2MatchesEdge: sgemmEdgePairsAVX2 gives, bit for bit, what
+// sgemmEdgeAVX2 gives tile by tile, for 1 and 2 rows, B packed (panels kc
+// apart) and in place (16 columns apart), beta 0 (NaN in C) and 1, and
+// writes nothing outside its rows.
+func TestEdgePairsAVX2MatchesEdge(t *testing.T) {
+	if !slices.Contains(Available(), "avx2") {
+		t.Skip("no avx2 on this CPU")
+	}
+	r := newRand(13)
+	const nr = 16
+	for rows := 1; rows <= 2; rows++ {
+		for _, k := range []int{1, 2, 5, 32, 196} {
+			for _, pairs := range []int{1, 3} {
+				for _, inPlace := range []bool{false, true} {
+					for _, beta := range []float32{0, 1} {
+						name := fmt.Sprintf("rows=%d/k=%d/pairs=%d/inPlace=%v/beta=%v", rows, k, pairs, inPlace, beta)
+						lda := k + 3
+						a, _ := guarded(r, rows*lda, 1)
+						// B: 2·pairs micro-panels of k×16 one after another, or
+						// in place with a row stride past its 32·pairs columns.
+						csb, bnext, blen := nr, nr*k, 2*pairs*nr*k
+						if inPlace {
+							csb, bnext = 2*pairs*nr+5, nr
+							blen = k * csb
+						}
+						b, _ := guarded(r, blen, 2)
+						ldc := 2*pairs*nr + 7
+						got, check := guarded(r, rows*ldc, 3)
+						if beta == 0 {
+							for i := range got {
+								got[i] = float32(math.NaN())
+							}
+						}
+						want := slices.Clone(got)
+						sgemmEdgePairsAVX2(k, &a[0], lda, 1, &b[0], csb, bnext, &got[0], ldc, -0.75, beta, pairs, rows)
+						check(t)
+						sgemmEdgeAVX2(k, &a[0], lda, 1, 0, &b[0], csb, bnext, &want[0], ldc, nr, -0.75, beta, 2*pairs, rows)
+						requireSameBits(t, name, got, want)
+					}
+				}
+			}
+		}
+	}
+}

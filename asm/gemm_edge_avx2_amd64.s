@@ -352,3 +352,167 @@ edge5_next:
 	JNZ  edge5
 	VZEROUPPER
 	RET
+
+// func sgemmEdgePairsAVX2(k int, a *float32, rsa, csa int, b *float32, csb, bnext int,
+//	c *float32, ldc int, alpha, beta float32, pairs, rows int)
+//
+// sgemmEdgeAVX2 for 1 or 2 rows along a row of tiles, two tiles at a time:
+// pairs times a rows×32 block, its B columns 0–15 at b and 16–31 at
+// b + bnext (the next micro-panel), C at c; then b advances 2·bnext and c
+// 32 columns. Two rows are 8 independent FMA chains where one tile has 4,
+// so the FMA ports stay busy. Each element's chain and epilogue are the
+// 6×16 kernel's, so the bits are too.
+//
+// Register map: row i accumulates in Y(4i) … Y(4i+3) (columns 0–7, 8–15,
+// 16–23, 24–31); the B rows in Y8 Y9 (first panel) and Y10 Y11 (second);
+// A broadcasts in Y14 Y15; alpha, beta in Y12 Y13 in the epilogue.
+
+#define BNEXT R13 // bnext in bytes
+
+#define PAIR_HEAD \
+	PREFETCHT0 (B_PTR)(CSB*4); \
+	MOVQ       B_PTR, AX; \
+	ADDQ       BNEXT, AX; \
+	PREFETCHT0 (AX)(CSB*4); \
+	VMOVUPS    (B_PTR), Y8; \
+	VMOVUPS    32(B_PTR), Y9; \
+	VMOVUPS    (AX), Y10; \
+	VMOVUPS    32(AX), Y11; \
+	ADDQ       CSB, B_PTR
+
+#define PAIR_ROW(addr, bc, y0, y1, y2, y3) \
+	VBROADCASTSS addr, bc; \
+	VFMADD231PS  Y8, bc, y0; \
+	VFMADD231PS  Y9, bc, y1; \
+	VFMADD231PS  Y10, bc, y2; \
+	VFMADD231PS  Y11, bc, y3
+
+#define PAIR_STEP1 PAIR_HEAD; PAIR_ROW((A0), Y14, Y0, Y1, Y2, Y3); ADDQ CSA, A0
+#define PAIR_STEP2 PAIR_HEAD; PAIR_ROW((A0), Y14, Y0, Y1, Y2, Y3); PAIR_ROW((A0)(RSA*1), Y15, Y4, Y5, Y6, Y7); ADDQ CSA, A0
+
+#define PAIR_ALPHA(y0, y1, y2, y3) \
+	VMULPS Y12, y0, y0; \
+	VMULPS Y12, y1, y1; \
+	VMULPS Y12, y2, y2; \
+	VMULPS Y12, y3, y3
+
+#define PAIR_STORE_BETA(y0, y1, y2, y3) \
+	VFMADD231PS (C_PTR), Y13, y0; \
+	VFMADD231PS 32(C_PTR), Y13, y1; \
+	VFMADD231PS 64(C_PTR), Y13, y2; \
+	VFMADD231PS 96(C_PTR), Y13, y3; \
+	VMOVUPS     y0, (C_PTR); \
+	VMOVUPS     y1, 32(C_PTR); \
+	VMOVUPS     y2, 64(C_PTR); \
+	VMOVUPS     y3, 96(C_PTR); \
+	ADDQ        LDC, C_PTR
+
+#define PAIR_STORE(y0, y1, y2, y3) \
+	VMOVUPS y0, (C_PTR); \
+	VMOVUPS y1, 32(C_PTR); \
+	VMOVUPS y2, 64(C_PTR); \
+	VMOVUPS y3, 96(C_PTR); \
+	ADDQ    LDC, C_PTR
+
+#define PAIR_ZERO(y0, y1, y2, y3) \
+	VXORPS y0, y0, y0; \
+	VXORPS y1, y1, y1; \
+	VXORPS y2, y2, y2; \
+	VXORPS y3, y3, y3
+
+TEXT ·sgemmEdgePairsAVX2(SB), NOSPLIT, $0-96
+	MOVQ rsa+16(FP), RSA
+	SHLQ $2, RSA
+	MOVQ csa+24(FP), CSA
+	SHLQ $2, CSA
+	MOVQ csb+40(FP), CSB
+	SHLQ $2, CSB
+	MOVQ bnext+48(FP), BNEXT
+	SHLQ $2, BNEXT
+	MOVQ ldc+64(FP), LDC
+	SHLQ $2, LDC
+	CMPQ rows+88(FP), $2
+	JEQ  pair2
+
+pair1:
+	MOVQ k+0(FP), K_CNT
+	MOVQ a+8(FP), A0
+	MOVQ b+32(FP), B_PTR
+	MOVQ c+56(FP), C_PTR
+	PAIR_ZERO(Y0, Y1, Y2, Y3)
+	PREFETCHT0 (C_PTR)
+	PREFETCHT0 64(C_PTR)
+	PREFETCHT0 124(C_PTR)
+
+pair1_loop:
+	PAIR_STEP1
+	DECQ K_CNT
+	JNZ  pair1_loop
+
+	VBROADCASTSS alpha+72(FP), Y12
+	PAIR_ALPHA(Y0, Y1, Y2, Y3)
+	MOVL         beta+76(FP), AX
+	TESTL        $0x7fffffff, AX
+	JZ           pair1_store_only
+	VBROADCASTSS beta+76(FP), Y13
+	PAIR_STORE_BETA(Y0, Y1, Y2, Y3)
+	JMP          pair1_next
+
+pair1_store_only:
+	PAIR_STORE(Y0, Y1, Y2, Y3)
+
+pair1_next:
+	MOVQ BNEXT, AX
+	SHLQ $1, AX
+	ADDQ AX, b+32(FP)
+	ADDQ $128, c+56(FP)
+	DECQ pairs+80(FP)
+	JNZ  pair1
+	VZEROUPPER
+	RET
+
+pair2:
+	MOVQ k+0(FP), K_CNT
+	MOVQ a+8(FP), A0
+	MOVQ b+32(FP), B_PTR
+	MOVQ c+56(FP), C_PTR
+	PAIR_ZERO(Y0, Y1, Y2, Y3)
+	PAIR_ZERO(Y4, Y5, Y6, Y7)
+	MOVQ       C_PTR, AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 64(AX)
+	PREFETCHT0 124(AX)
+	ADDQ       LDC, AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 64(AX)
+	PREFETCHT0 124(AX)
+
+pair2_loop:
+	PAIR_STEP2
+	DECQ K_CNT
+	JNZ  pair2_loop
+
+	VBROADCASTSS alpha+72(FP), Y12
+	PAIR_ALPHA(Y0, Y1, Y2, Y3)
+	PAIR_ALPHA(Y4, Y5, Y6, Y7)
+	MOVL         beta+76(FP), AX
+	TESTL        $0x7fffffff, AX
+	JZ           pair2_store_only
+	VBROADCASTSS beta+76(FP), Y13
+	PAIR_STORE_BETA(Y0, Y1, Y2, Y3)
+	PAIR_STORE_BETA(Y4, Y5, Y6, Y7)
+	JMP          pair2_next
+
+pair2_store_only:
+	PAIR_STORE(Y0, Y1, Y2, Y3)
+	PAIR_STORE(Y4, Y5, Y6, Y7)
+
+pair2_next:
+	MOVQ BNEXT, AX
+	SHLQ $1, AX
+	ADDQ AX, b+32(FP)
+	ADDQ $128, c+56(FP)
+	DECQ pairs+80(FP)
+	JNZ  pair2
+	VZEROUPPER
+	RET
