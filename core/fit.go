@@ -247,12 +247,26 @@ func (n *Network) epoch(ctx context.Context, x, y []float32, samples, e int, opt
 		lo := min(s+opts.Rank*bs, samples) // this rank's shard: b samples from lo
 		b := min(bs, samples-lo)
 		bx, by := x[lo*in:(lo+b)*in], y[lo*o:(lo+b)*o]
-		var bad int
+		// Unscanned: the step checks the first layer's products instead of
+		// a pass over the inputs (inputcheck.go).
+		unscanned := !opts.Shuffle && opts.Allreduce == nil && n.checksFirstLayer(b)
+		bad := -1
 		if opts.Shuffle {
 			bx, by = f.bx[:b*in], f.by[:b*o]
 			bad = n.gather(bx, by, x, y, f.perm[lo:lo+b])
-		} else {
+		} else if !unscanned {
 			bad = n.firstNonFiniteN(bx)
+		}
+		var cost float32
+		var err error
+		switch {
+		case bad >= 0:
+		case unscanned:
+			bad, cost, err = n.checkedStep(bx, by, b)
+		case opts.Allreduce != nil:
+			cost, err = n.reducedStep(bx, by, b, gb, opts.Allreduce)
+		default:
+			cost, err = n.step1(bx, by, b)
 		}
 		if bad >= 0 {
 			// Met in the first epoch, which visits every sample: back to
@@ -261,13 +275,6 @@ func (n *Network) epoch(ctx context.Context, x, y []float32, samples, e int, opt
 			*n.pcg = f.rngAtStart
 			n.tellPeersBadInput(opts.Allreduce)
 			return p, n.badInput(x, opts.Shuffle, lo, bad)
-		}
-		var cost float32
-		var err error
-		if opts.Allreduce != nil {
-			cost, err = n.reducedStep(bx, by, b, gb, opts.Allreduce)
-		} else {
-			cost, err = n.step1(bx, by, b)
 		}
 		if err != nil {
 			if errors.Is(err, errPeerBadInput) {

@@ -35,6 +35,9 @@ func (n *Network) forward(x []float32, batch int, out []float32) error {
 		if err := n.gemm.Sgemm(false, true, batch, l.out, l.in, 1, in, l.in, l.w, l.in, 0, dst, l.out); err != nil {
 			return err
 		}
+		if err := n.checkFirstLayerProducts(i, dst); err != nil {
+			return err
+		}
 		t = phase.SinceLayer(phase.ForwardProduct, i, t)
 		if err := n.activateN(l.act, dst, batch, l.out, l.b); err != nil {
 			return err

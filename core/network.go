@@ -75,6 +75,9 @@ type network struct {
 	// training is set while a training step runs forward: dropout applies
 	// then only (dropout.go).
 	training bool
+	// checkFirstLayer is set while Fit runs a step on a batch it has not
+	// scanned: the first layer's products are checked instead (inputcheck.go).
+	checkFirstLayer bool
 }
 
 // rngStream is the PCG stream of every network's generator ("entrena").

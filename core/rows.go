@@ -107,6 +107,9 @@ func (n *Network) forwardDeltasRows(w int, x, y []float32, lo, hi int) error {
 		if err := n.gemm.SgemmOn(w, false, true, rows, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out); err != nil {
 			return err
 		}
+		if err := n.checkFirstLayerProducts(i, z); err != nil {
+			return err
+		}
 		if err := activate(l.act, z, rows, l.out, l.b); err != nil {
 			return err
 		}
