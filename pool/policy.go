@@ -13,7 +13,8 @@ import (
 //
 // Each kind of call (a call site: the task, the length and the unit) runs
 // inline on the caller now and then (the first time, then one call in
-// sampleEvery, later one in sampleSettled), which measures what it costs
+// sampleEvery, later one in sampleSettled, or sampleClear while the
+// parallel calls clearly pay), which measures what it costs
 // without the workers, in the same conditions (cold or warm caches, a busy
 // or a quiet machine); its cost is the lower median of its recent samples.
 // Over a window of parallel calls, the sum of their sites' inline costs
@@ -82,6 +83,12 @@ const (
 	// calls at a speed-up of 1.8 is 1.2% of the parallel throughput.
 	settledSamples = 4
 	sampleSettled  = 64
+	// sampleClear: once the last window's parallel calls ran clearSpeedup
+	// times faster than inline, a few percent of drift in a site's cost
+	// cannot turn the verdict, and a sample costs a whole call's speed-up
+	// (the rows pass of a batch-256 step: about 400 µs).
+	sampleClear  = 256
+	clearSpeedup = 1.4
 	// recentSamples inline samples make a site's cost: their lower median,
 	// which neither the first (cold) sample nor one hit by a preemption moves.
 	recentSamples = 5
@@ -183,13 +190,22 @@ func (q *policy) site(t Task, n, unit int) *site {
 }
 
 // sampleDue reports whether the next call of s should run inline to
-// measure its cost.
-func (s *site) sampleDue() bool {
+// measure its cost; clear: the parallel calls clearly pay (clearGain).
+func (s *site) sampleDue(clear bool) bool {
 	every := sampleEvery
 	if s.samples >= settledSamples {
 		every = sampleSettled
+		if clear {
+			every = sampleClear
+		}
 	}
 	return s.inline == 0 || s.since >= every
+}
+
+// clearGain reports whether the last window's parallel calls ran at least
+// clearSpeedup times faster than the caller alone would have.
+func (q *policy) clearGain() bool {
+	return q.speedup.Load() >= int64(clearSpeedup*1000)
 }
 
 // sampled records an inline run of s.

@@ -18,7 +18,7 @@ func TestSitesRemembered(t *testing.T) {
 		for i := 0; i < siteSlots; i++ {
 			s := q.site(&tasks[i], 100+i, 1)
 			if round == 0 {
-				require.True(t, s.sampleDue(), "a new kind is sampled first")
+				require.True(t, s.sampleDue(false), "a new kind is sampled first")
 				s.sampled(time.Duration(i+1) * time.Microsecond)
 				slot[i] = s
 			}
@@ -41,7 +41,7 @@ func TestSitesRemembered(t *testing.T) {
 func TestSampling(t *testing.T) {
 	const µs = time.Microsecond
 	var s site
-	require.True(t, s.sampleDue())
+	require.True(t, s.sampleDue(false))
 	s.sampled(900 * µs) // cold
 	require.Equal(t, 900*µs, s.inline)
 	s.sampled(100 * µs)
@@ -50,10 +50,10 @@ func TestSampling(t *testing.T) {
 	require.Equal(t, 120*µs, s.inline)
 	for i := 0; i < sampleEvery-1; i++ {
 		s.since++
-		require.False(t, s.sampleDue())
+		require.False(t, s.sampleDue(false))
 	}
 	s.since++
-	require.True(t, s.sampleDue())
+	require.True(t, s.sampleDue(false))
 	s.sampled(9000 * µs) // preempted
 	require.Equal(t, 120*µs, s.inline, "900, 100, 120, 9000")
 	s.sampled(110 * µs)
@@ -62,10 +62,34 @@ func TestSampling(t *testing.T) {
 	require.Equal(t, 110*µs, s.inline, "105, 100, 120, 9000, 110")
 	for i := 0; i < sampleSettled-1; i++ {
 		s.since++
-		require.False(t, s.sampleDue(), "settled kind sampled after %d calls", i+1)
+		require.False(t, s.sampleDue(false), "settled kind sampled after %d calls", i+1)
 	}
 	s.since++
-	require.True(t, s.sampleDue())
+	require.True(t, s.sampleDue(false))
+	// While the parallel calls clearly pay, a settled kind is sampled
+	// every sampleClear calls; a kind still settling is not.
+	require.False(t, s.sampleDue(true), "sampleClear, not sampleSettled")
+	for i := sampleSettled; i < sampleClear-1; i++ {
+		s.since++
+		require.False(t, s.sampleDue(true), "sampled after %d calls while paying", i+1)
+	}
+	s.since++
+	require.True(t, s.sampleDue(true))
+	var young site
+	young.sampled(100 * µs)
+	young.since = sampleEvery
+	require.True(t, young.sampleDue(true), "a kind with fewer than settledSamples samples")
+}
+
+// TestClearGain: the sampling slows down only after a window that ran at
+// least clearSpeedup times faster than inline.
+func TestClearGain(t *testing.T) {
+	var q policy
+	require.False(t, q.clearGain(), "no window yet")
+	q.speedup.Store(int64(clearSpeedup*1000) - 1)
+	require.False(t, q.clearGain())
+	q.speedup.Store(int64(clearSpeedup * 1000))
+	require.True(t, q.clearGain())
 }
 
 // TestStrikes: a running pool turns serial only after strikes failed

@@ -162,7 +162,7 @@ func (p *Pool) For(n, unit int, t Task) {
 		return
 	}
 	st := p.policy.site(t, n, unit)
-	if st.sampleDue() {
+	if st.sampleDue(p.policy.clearGain()) {
 		start := time.Now()
 		t.Run(0, 0, n)
 		st.sampled(time.Since(start))
