@@ -6,7 +6,7 @@ package asm
 // after the first call. A Workspace must not be used by two goroutines at once.
 type Workspace struct {
 	packA, packB []float32
-	swapped      []float32 // Cᵀ of a product computed transposed (see gemmSwappedNT)
+	swapped      []float32 // Cᵀ of a product computed transposed (see gemmSwapped)
 }
 
 // NewWorkspace returns an empty Workspace.

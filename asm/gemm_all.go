@@ -67,7 +67,7 @@ func (g *ParallelGemm) SgemmAll(ps []Product) error {
 // bandsAlone reports whether Sgemm splits p otherwise than into row bands
 // that read their operands in place (see Sgemm and split).
 func (g *ParallelGemm) bandsAlone(ks *kernelSet, p *Product) bool {
-	if ks.swapNT != nil && ks.swapNT(p.TransA, p.TransB, p.M, p.N, p.K, p.Alpha, p.Beta) {
+	if ks.swap != nil && ks.swap(p.TransA, p.TransB, p.M, p.N, p.K, p.Alpha, p.Beta) {
 		return true
 	}
 	sh := ks.sharedB
@@ -83,17 +83,17 @@ func (g *ParallelGemm) bandsAlone(ks *kernelSet, p *Product) bool {
 // of the one-thread call's product; they share a packed op(B) and never
 // use the caller's swap buffer.
 func (g *ParallelGemm) unlocked(ks *kernelSet, p *Product) {
-	if ks.swapNT != nil && ks.swapNT(p.TransA, p.TransB, p.M, p.N, p.K, p.Alpha, p.Beta) {
+	if ks.swap != nil && ks.swap(p.TransA, p.TransB, p.M, p.N, p.K, p.Alpha, p.Beta) {
 		m, n := p.M, p.N
 		t := g.ws[0].swapBuffer(m * n)[:m*n]
 		if p.Beta != 0 {
 			ks.transpose(t, m, p.C, p.Ldc, m, n)
 		}
-		g.split(ks, false, true, n, m, p.K, p.Alpha, p.B, p.Ldb, p.A, p.Lda, p.Beta, t, m)
+		g.split(ks, ks.direct, !p.TransB, !p.TransA, n, m, p.K, p.Alpha, p.B, p.Ldb, p.A, p.Lda, p.Beta, t, m)
 		ks.transpose(p.C, p.Ldc, t, m, n, m)
 		return
 	}
-	g.split(ks, p.TransA, p.TransB, p.M, p.N, p.K, p.Alpha, p.A, p.Lda, p.B, p.Ldb, p.Beta, p.C, p.Ldc)
+	g.split(ks, ks.gemm, p.TransA, p.TransB, p.M, p.N, p.K, p.Alpha, p.A, p.Lda, p.B, p.Ldb, p.Beta, p.C, p.Ldc)
 }
 
 // productRows is rows [lo, hi) of C of product p: one unit of SgemmAll.

@@ -93,9 +93,9 @@ var (
 // setGemmAVX2 installs the AVX2+FMA SGEMM into k.
 func setGemmAVX2(k *kernelSet) {
 	k.gemm = gemmAVX2Strategies
-	k.packSize = gemmAVX2.packSize
+	k.packSize = packSizeAVX2
 	k.swapSize = swapSizeAVX2
-	k.swapNT, k.transpose = swapNTAVX2, transposeAVX2
+	k.swap, k.direct, k.transpose = swapAVX2, gemmAVX2.gemm, transposeAVX2
 	k.rowGrain, k.colGrain = gemmAVX2.mr, gemmAVX2.nr
 	k.sharedB = gemmAVX2
 }

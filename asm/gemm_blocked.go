@@ -111,7 +111,7 @@ func evenBlock(k, kc int) int {
 // panel (with columnsInPlaceB, all of A's panels when B may be read in
 // place) plus one scratch tile, and the B block. The A block is sized for
 // m or n rows, whichever is more: a product computed as its transpose
-// (gemmSwappedNT) has them the other way round.
+// (gemmSwapped) has them the other way round.
 func (g *gemmConfig) packSize(m, n, k int) (a, b int) {
 	kc := min(k, g.kc)
 	rows := g.mr

@@ -115,11 +115,12 @@ func (g *ParallelGemm) SgemmOn(w int, transA, transB bool, m, n, k int, alpha fl
 	return Sgemm(g.ws[w], transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-// split runs one product as bands over the pool; g.mu is held.
-func (g *ParallelGemm) split(ks *kernelSet, transA, transB bool, m, n, k int, alpha float32,
+// split runs one product as bands over the pool, each computed by gemm;
+// g.mu is held.
+func (g *ParallelGemm) split(ks *kernelSet, gemm gemmFunc, transA, transB bool, m, n, k int, alpha float32,
 	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	t := &g.task
-	*t = gemmTask{ws: g.ws, ks: ks, transA: transA, transB: transB, m: m, n: n, k: k,
+	*t = gemmTask{ws: g.ws, ks: ks, gemm: gemm, transA: transA, transB: transB, m: m, n: n, k: k,
 		alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, byRows: m >= n}
 	defer func() { *t = gemmTask{}; g.pack = packTask{} }() // do not keep the caller's buffers alive
 	sh := ks.sharedB
@@ -164,6 +165,7 @@ const (
 type gemmTask struct {
 	ws             []*Workspace
 	ks             *kernelSet
+	gemm           gemmFunc // what computes a band
 	transA, transB bool
 	m, n, k        int
 	alpha, beta    float32
@@ -247,5 +249,5 @@ func (t *gemmTask) run(ws *Workspace, lo, hi int) {
 		}
 		c = c[lo:]
 	}
-	t.ks.gemm(ws, t.transA, t.transB, m, n, t.k, t.alpha, a, t.lda, b, t.ldb, t.beta, c, t.ldc)
+	t.gemm(ws, t.transA, t.transB, m, n, t.k, t.alpha, a, t.lda, b, t.ldb, t.beta, c, t.ldc)
 }

@@ -145,6 +145,46 @@ func TestParallelSgemmSwapped(t *testing.T) {
 	})
 }
 
+// TestParallelSgemmSwappedSkinny: products fewer than 16 columns wide, which
+// the AVX2 path computes transposed for every transposition, split as their
+// transpose (whose narrow last bands must not be transposed again into the
+// scratch the split is writing): one core's bits, nothing outside m×n
+// touched.
+func TestParallelSgemmSwappedSkinny(t *testing.T) {
+	splitEverything(t)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(3, runtime.GOMAXPROCS(0))))
+	forEachPath(t, func(t *testing.T, path string) {
+		r := newRand(18)
+		for _, threads := range []int{2, 3} {
+			p := newParallelGemm(t, threads)
+			for _, sh := range [][3]int{{64, 9, 33}, {300, 10, 128}, {61, 5, 9}, {200, 15, 50}, {1000, 3, 40}} {
+				m, n, k := sh[0], sh[1], sh[2]
+				for _, tr := range [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}} {
+					tA, tB := tr[0], tr[1]
+					lda, ldb := k, n
+					if tA {
+						lda = m
+					}
+					if tB {
+						ldb = k
+					}
+					for _, beta := range []float32{0, 1} {
+						ldc := n + 3
+						a, _ := guarded(r, m*k, 1)
+						b, _ := guarded(r, n*k, 2)
+						c1, check := guarded(r, m*ldc, 3)
+						c2 := copyOf(c1)
+						require.NoError(t, Sgemm(NewWorkspace(), tA, tB, m, n, k, 0.5, a, lda, b, ldb, beta, c1, ldc))
+						require.NoError(t, p.Sgemm(tA, tB, m, n, k, 0.5, a, lda, b, ldb, beta, c2, ldc))
+						check(t)
+						requireSameBits(t, fmt.Sprintf("threads=%d %v %v beta=%v: C split vs one core", threads, sh, tr, beta), c2, c1)
+					}
+				}
+			}
+		}
+	})
+}
+
 func TestParallelSgemmSwappedAllocs(t *testing.T) {
 	p := newParallelGemm(t, 2)
 	const m, n, k = 32, 128, 784

@@ -24,7 +24,7 @@ func packSizeAVX512(m, n, k int) (a, b int) {
 func gemmAVX512Strategies(ws *Workspace, transA, transB bool, m, n, k int, alpha float32,
 	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if swapNTAVX512(transA, transB, m, n, k, alpha, beta) {
-		gemmSwappedNT(ws, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, gemmAVX512Strategies, transpose)
+		gemmSwapped(ws, false, true, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, gemmAVX512Strategies, transpose)
 		return
 	}
 	if n > skinnyN || k == 0 || alpha == 0 || (!transA && m <= gemmAVX512.smallM) {
@@ -67,24 +67,25 @@ func swapSizeAVX512(m, n, k int) int {
 	return 0
 }
 
-// gemmSwappedNT computes C = alpha·A·Bᵀ + beta·C (A m×k, B n×k) as
-// Cᵀ = alpha·B·Aᵀ + beta·Cᵀ through gemm into the Workspace's scratch, then
-// transposes the result into C. With beta ≠ 0, Cᵀ is loaded first, so every
-// element sees the same operations as in the direct product.
-func gemmSwappedNT(ws *Workspace, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int,
+// gemmSwapped computes C = alpha·op(A)·op(B) + beta·C (op(A) m×k, op(B)
+// k×n) as Cᵀ = alpha·op(B)ᵀ·op(A)ᵀ + beta·Cᵀ through gemm into the
+// Workspace's scratch, then transposes the result into C. With beta ≠ 0, Cᵀ
+// is loaded first, so every element gets the same operations as in the
+// direct product (the swap rules allow beta ∈ {0, 1} only).
+func gemmSwapped(ws *Workspace, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int,
 	beta float32, c []float32, ldc int, gemm gemmFunc, transpose transposeFunc) {
 	t := ws.swapBuffer(m * n)[:m*n] // n×m, row stride m
 	if beta != 0 {
 		transpose(t, m, c, ldc, m, n)
 	}
-	gemm(ws, false, true, n, m, k, alpha, b, ldb, a, lda, beta, t, m)
+	gemm(ws, !transB, !transA, n, m, k, alpha, b, ldb, a, lda, beta, t, m)
 	transpose(c, ldc, t, m, n, m)
 }
 
 // transpose writes the rows×cols matrix src (row stride lds) into dst (row
 // stride ldd) as its cols×rows transpose: groups of four rows with the
 // AVX-512 transposing pack (dst[p·ldd + r] = src[r·lds + p]), the last 1–3
-// rows in Go. AVX-512 only: gemmSwappedNT is the AVX-512 path's.
+// rows in Go. AVX-512 only: the AVX-512 path's gemmSwapped.
 func transpose(dst []float32, ldd int, src []float32, lds, rows, cols int) {
 	full := rows &^ 3
 	if full > 0 && cols > 0 {

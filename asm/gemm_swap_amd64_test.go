@@ -49,7 +49,7 @@ func TestSgemmSwappedNTAVX2(t *testing.T) {
 	r := newRand(22)
 	for _, sh := range [][3]int{{9, 10, 300}, {32, 128, 784}, {13, 48, 1000}, {16, 17, 256}, {24, 64, 128}, {64, 65, 768}, {33, 784, 5}} {
 		m, n, k := sh[0], sh[1], sh[2]
-		require.True(t, swapNTAVX2(false, true, m, n, k, 1, 0), "%v", sh)
+		require.True(t, swapAVX2(false, true, m, n, k, 1, 0), "%v", sh)
 		for _, beta := range []float32{0, 1} {
 			ldc := n + 3
 			a, _ := guarded(r, m*k, 1)
@@ -62,11 +62,52 @@ func TestSgemmSwappedNTAVX2(t *testing.T) {
 			requireSameBits(t, fmt.Sprintf("%v beta=%v: C swapped vs direct", sh, beta), swapped, direct)
 		}
 	}
-	require.False(t, swapNTAVX2(false, true, 32, 128, 784, 1, 0.5), "beta 0.5 must not swap")
-	require.False(t, swapNTAVX2(false, true, 8, 128, 784, 1, 0), "small m has its own path")
-	require.False(t, swapNTAVX2(false, true, 65, 128, 784, 1, 0), "65 rows go direct")
-	require.False(t, swapNTAVX2(false, true, 32, 32, 784, 1, 0), "m = n goes direct")
-	require.False(t, swapNTAVX2(false, false, 32, 128, 784, 1, 0), "NN is not swapped")
+	require.False(t, swapAVX2(false, true, 32, 128, 784, 1, 0.5), "beta 0.5 must not swap")
+	require.False(t, swapAVX2(false, true, 8, 128, 784, 1, 0), "small m has its own path")
+	require.False(t, swapAVX2(false, true, 65, 128, 784, 1, 0), "65 rows go direct")
+	require.False(t, swapAVX2(false, true, 32, 32, 784, 1, 0), "m = n goes direct")
+	require.False(t, swapAVX2(false, false, 32, 128, 784, 1, 0), "NN is not swapped")
+}
+
+// TestSgemmSwappedSkinnyAVX2: a product fewer than 16 columns wide (and
+// more rows than columns and than smallGemm's 8) is computed as its
+// transpose for every transposition, with the direct product's bits for
+// beta 0 and 1 (C's guards untouched); other betas, 16 columns, or few
+// rows go direct.
+func TestSgemmSwappedSkinnyAVX2(t *testing.T) {
+	if !slices.Contains(Available(), "avx2") {
+		t.Skip("no avx2 on this CPU")
+	}
+	r := newRand(23)
+	for _, sh := range [][3]int{{256, 10, 128}, {32, 10, 64}, {9, 1, 7}, {61, 15, 300}, {100, 4, 33}, {12, 11, 1}} {
+		m, n, k := sh[0], sh[1], sh[2]
+		for _, tr := range [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}} {
+			tA, tB := tr[0], tr[1]
+			require.True(t, swapAVX2(tA, tB, m, n, k, 1, 0), "%v %v", sh, tr)
+			lda, ldb := k+1, n+2
+			if tA {
+				lda = m + 1
+			}
+			if tB {
+				ldb = k + 2
+			}
+			for _, beta := range []float32{0, 1} {
+				ldc := n + 3
+				a, _ := guarded(r, max(m, k)*lda, 1)
+				b, _ := guarded(r, max(n, k)*ldb, 2)
+				swapped, check := guarded(r, m*ldc, 3)
+				direct := copyOf(swapped)
+				gemmAVX2Strategies(NewWorkspace(), tA, tB, m, n, k, -0.5, a, lda, b, ldb, beta, swapped, ldc)
+				gemmAVX2.gemm(NewWorkspace(), tA, tB, m, n, k, -0.5, a, lda, b, ldb, beta, direct, ldc)
+				check(t)
+				requireSameBits(t, fmt.Sprintf("%v %v beta=%v: C swapped vs direct", sh, tr, beta), swapped, direct)
+			}
+		}
+	}
+	require.False(t, swapAVX2(true, false, 256, 10, 128, 1, 0.5), "beta 0.5 must not swap")
+	require.False(t, swapAVX2(true, false, 256, 16, 128, 1, 0), "16 columns are a whole tile")
+	require.False(t, swapAVX2(false, false, 8, 4, 128, 1, 0), "8 rows go to smallGemm")
+	require.False(t, swapAVX2(true, false, 10, 10, 128, 1, 0), "no more rows than columns")
 }
 
 // TestPackTransposedAVX512: the assembly-backed edge-panel packer matches

@@ -42,10 +42,13 @@ type kernelSet struct {
 	// swapSize, when set, returns the floats of the transposed-result
 	// scratch an m×n×k product may need (0: it is computed directly).
 	swapSize func(m, n, k int) int
-	// swapNT, when set, reports whether gemm computes this NT product as
-	// its transpose (C = A·Bᵀ as Cᵀ = B·Aᵀ), so that ParallelGemm splits
-	// the transposed product; transpose is the path's transposing copy.
-	swapNT    func(transA, transB bool, m, n, k int, alpha, beta float32) bool
+	// swap, when set, reports whether gemm computes this product as its
+	// transpose (C = op(A)·op(B) as Cᵀ = op(B)ᵀ·op(A)ᵀ), so that
+	// ParallelGemm splits the transposed product, its bands computed by
+	// direct (gemm without the swap, which would reuse the caller's
+	// scratch for a narrow band); transpose is the path's transposing copy.
+	swap      func(transA, transB bool, m, n, k int, alpha, beta float32) bool
+	direct    gemmFunc
 	transpose transposeFunc
 
 	// tinySGD reports that the path runs tinySGDKernel, the whole
