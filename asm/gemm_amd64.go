@@ -11,8 +11,9 @@ package asm
 //     unpacked kernels on A, B and C in place;
 //   - skinny (gemm_skinny_amd64.go, AVX-512): n ≤ 16 columns, one masked
 //     ZMM of columns per row;
-//   - swapped NT: a short batch against a wider B computed as its
-//     transpose (AVX-512: gemm_skinny_amd64.go; AVX2: gemm_swap_amd64.go).
+//   - swapped: a short batch against a wider B (NT) computed as its
+//     transpose (AVX-512: gemm_skinny_amd64.go; AVX2: gemm_swap_amd64.go),
+//     and on AVX2 any product with n < 16 columns.
 //
 // The AVX-512 path packs with assembly (gemm_pack_avx512_amd64.s): a
 // transposing copy for rows of A and of a transposed B, a masked straight
