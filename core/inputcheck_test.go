@@ -29,7 +29,9 @@ func TestFirstLayerCheckMatchesScan(t *testing.T) {
 		"NaN first":            at(0, 0, float32(math.NaN())),
 		"+Inf last of a batch": at(95, inputs-1, float32(math.Inf(1))),
 		"-Inf last batch":      at(299, 3, float32(math.Inf(-1))),
-		"two in one batch":     func(x []float32, _ *Network) { x[40*inputs+5], x[33*inputs+9] = float32(math.NaN()), float32(math.Inf(1)) },
+		"two in one batch": func(x []float32, _ *Network) {
+			x[40*inputs+5], x[33*inputs+9] = float32(math.NaN()), float32(math.Inf(1))
+		},
 		"Inf on zero weights": func(x []float32, n *Network) {
 			x[130*inputs+6] = float32(math.Inf(1))
 			p := make([]float32, n.ParamCount())
