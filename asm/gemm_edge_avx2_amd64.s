@@ -359,7 +359,8 @@ edge5_next:
 // sgemmEdgeAVX2 for 1 or 2 rows along a row of tiles, two tiles at a time:
 // pairs times a rows×32 block, its B columns 0–15 at b and 16–31 at
 // b + bnext (the next micro-panel), C at c; then b advances 2·bnext and c
-// 32 columns. Two rows are 8 independent FMA chains where one tile has 4,
+// 32 columns (k ≥ 1 and pairs ≥ 1: the loops count down to zero). Two
+// rows are 8 independent FMA chains where one tile has 4,
 // so the FMA ports stay busy. Each element's chain and epilogue are the
 // 6×16 kernel's, so the bits are too.
 //
