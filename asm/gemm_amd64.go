@@ -30,11 +30,12 @@ package asm
 // runs a row of whole tiles in one kernel call (sgemmTilesAVX2), and the
 // whole tiles of an edge panel (the last m mod 6 rows) with a kernel for
 // those rows alone (sgemmEdgeAVX2: no padded panel, no scratch tile, A in
-// place; 1–2 rows two tiles at a time, sgemmEdgePairsAVX2). Where it reads B in place and B's block is past 256 KiB (a
-// weight gradient's input at batch 256: 256×784), it loops over B's
-// micro-panels outside A's (columnsInPlaceB), so the block is fetched once
-// rather than once per 6-row panel of A: on a Zen 3 (512 KiB L2) 784 KB of
-// inputs did not stay in L2 between panels. Figures: asm/TUNING.md.
+// place; 1–2 rows two tiles at a time, sgemmEdgePairsAVX2). Where it reads
+// B in place and B's block is past 256 KiB (a weight gradient's input at
+// batch 256: 256×784), it loops over B's micro-panels outside A's
+// (columnsInPlaceB), so the block is fetched once rather than once per
+// 6-row panel of A: on a Zen 3 (512 KiB L2) 784 KB of inputs did not stay
+// in L2 between panels. Figures: asm/TUNING.md.
 //
 // Cache sizes of the machine this was tuned on (Intel(R) Xeon(R) Processor,
 // Sapphire/Emerald Rapids class under KVM, per core: L1D 48 KiB, L2 2 MiB,

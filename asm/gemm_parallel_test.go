@@ -116,68 +116,51 @@ func itoa(v int) string {
 	return string(buf[i:])
 }
 
-// TestParallelSgemmSwapped: NT products that a path computes transposed
-// (a short batch against a wider B, beta 0 or 1) are split as their
-// transpose; C must have the one-core bits and nothing outside m×n may
-// change (ldc > n).
+// TestParallelSgemmSwapped: products that a path computes transposed are
+// split as their transpose: NT with a short batch against a wider B, and
+// (AVX2) any transposition fewer than 16 columns wide, whose narrow last
+// bands must not be transposed again into the scratch the split is
+// writing. Beta 0 and 1; C must have the one-core bits and nothing outside
+// m×n may change (ldc > n).
 func TestParallelSgemmSwapped(t *testing.T) {
 	splitEverything(t)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(3, runtime.GOMAXPROCS(0))))
+	nt := [][2]bool{{false, true}}
+	all := [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}}
+	cases := []struct {
+		shapes [][3]int
+		trs    [][2]bool
+	}{
+		{[][3]int{{9, 10, 300}, {32, 128, 784}, {30, 200, 50}, {64, 65, 128}, {13, 48, 1000}, {17, 784, 33}}, nt},
+		{[][3]int{{64, 9, 33}, {300, 10, 128}, {61, 5, 9}, {200, 15, 50}, {1000, 3, 40}}, all},
+	}
 	forEachPath(t, func(t *testing.T, path string) {
 		r := newRand(17)
 		for _, threads := range []int{2, 3} {
 			p := newParallelGemm(t, threads)
-			for _, sh := range [][3]int{{9, 10, 300}, {32, 128, 784}, {30, 200, 50}, {64, 65, 128}, {13, 48, 1000}, {17, 784, 33}} {
-				m, n, k := sh[0], sh[1], sh[2]
-				for _, beta := range []float32{0, 1} {
-					ldc := n + 3
-					a, _ := guarded(r, m*k, 1)
-					b, _ := guarded(r, n*k, 2)
-					c1, check := guarded(r, m*ldc, 3)
-					c2 := copyOf(c1)
-					require.NoError(t, Sgemm(NewWorkspace(), false, true, m, n, k, 0.5, a, k, b, k, beta, c1, ldc))
-					require.NoError(t, p.Sgemm(false, true, m, n, k, 0.5, a, k, b, k, beta, c2, ldc))
-					check(t)
-					requireSameBits(t, fmt.Sprintf("threads=%d %v beta=%v: C split vs one core", threads, sh, beta), c2, c1)
-				}
-			}
-		}
-	})
-}
-
-// TestParallelSgemmSwappedSkinny: products fewer than 16 columns wide, which
-// the AVX2 path computes transposed for every transposition, split as their
-// transpose (whose narrow last bands must not be transposed again into the
-// scratch the split is writing): one core's bits, nothing outside m×n
-// touched.
-func TestParallelSgemmSwappedSkinny(t *testing.T) {
-	splitEverything(t)
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(3, runtime.GOMAXPROCS(0))))
-	forEachPath(t, func(t *testing.T, path string) {
-		r := newRand(18)
-		for _, threads := range []int{2, 3} {
-			p := newParallelGemm(t, threads)
-			for _, sh := range [][3]int{{64, 9, 33}, {300, 10, 128}, {61, 5, 9}, {200, 15, 50}, {1000, 3, 40}} {
-				m, n, k := sh[0], sh[1], sh[2]
-				for _, tr := range [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}} {
-					tA, tB := tr[0], tr[1]
-					lda, ldb := k, n
-					if tA {
-						lda = m
-					}
-					if tB {
-						ldb = k
-					}
-					for _, beta := range []float32{0, 1} {
-						ldc := n + 3
-						a, _ := guarded(r, m*k, 1)
-						b, _ := guarded(r, n*k, 2)
-						c1, check := guarded(r, m*ldc, 3)
-						c2 := copyOf(c1)
-						require.NoError(t, Sgemm(NewWorkspace(), tA, tB, m, n, k, 0.5, a, lda, b, ldb, beta, c1, ldc))
-						require.NoError(t, p.Sgemm(tA, tB, m, n, k, 0.5, a, lda, b, ldb, beta, c2, ldc))
-						check(t)
-						requireSameBits(t, fmt.Sprintf("threads=%d %v %v beta=%v: C split vs one core", threads, sh, tr, beta), c2, c1)
+			for _, cs := range cases {
+				for _, sh := range cs.shapes {
+					m, n, k := sh[0], sh[1], sh[2]
+					for _, tr := range cs.trs {
+						tA, tB := tr[0], tr[1]
+						lda, ldb := k, n
+						if tA {
+							lda = m
+						}
+						if tB {
+							ldb = k
+						}
+						for _, beta := range []float32{0, 1} {
+							ldc := n + 3
+							a, _ := guarded(r, m*k, 1)
+							b, _ := guarded(r, n*k, 2)
+							c1, check := guarded(r, m*ldc, 3)
+							c2 := copyOf(c1)
+							require.NoError(t, Sgemm(NewWorkspace(), tA, tB, m, n, k, 0.5, a, lda, b, ldb, beta, c1, ldc))
+							require.NoError(t, p.Sgemm(tA, tB, m, n, k, 0.5, a, lda, b, ldb, beta, c2, ldc))
+							check(t)
+							requireSameBits(t, fmt.Sprintf("threads=%d %v %v beta=%v: C split vs one core", threads, sh, tr, beta), c2, c1)
+						}
 					}
 				}
 			}

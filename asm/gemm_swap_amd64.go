@@ -26,9 +26,7 @@ func gemmAVX2Strategies(ws *Workspace, transA, transB bool, m, n, k int, alpha f
 //   - fewer than 16 columns (an output layer) and more than 8 rows: every
 //     direct tile is an edge tile, 16 columns computed for n and copied
 //     through a scratch tile; swapped, the n rows are a panel of 6 and an
-//     edge panel, at full width. Interleaved on the AMD EPYC of
-//     asm/TUNING.md: TN 2.2–8.4× (n 1–10), NT 1.1–2.0×, NN 1.2–1.5× at
-//     m ≤ 64 and 0.98× at 256×10×128.
+//     edge panel, at full width (asm/TUNING.md, "Narrow products").
 //
 // As on AVX-512, only beta ∈ {0, 1}, where the swapped product has the
 // direct one's bits.

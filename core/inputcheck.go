@@ -11,8 +11,8 @@ import (
 // checks the first layer's products z = x·W₁ᵀ rather than x: under IEEE
 // arithmetic a NaN or ±Inf input makes every z of its row NaN or ±Inf
 // (∞·0 is NaN, ∞−∞ is NaN), and z is batch × units₁ floats in cache where
-// x is batch × inputs from memory (784-128-64-10: 1/6 of the floats; the
-// scan was 2–3% of a one-thread epoch). A non-finite z from finite inputs
+// x is batch × inputs from memory (784-128-64-10: a sixth of the floats;
+// core/TUNING.md has the gain). A non-finite z from finite inputs
 // (an overflow) is told apart by scanning x then, and the step reruns
 // without the check: the check changes nothing, so the rerun has the bits
 // of a step that never checked.
@@ -44,9 +44,7 @@ func (n *Network) checkFirstLayerProducts(i int, z []float32) error {
 // returns the index in x of the first NaN or ±Inf input (the network
 // untouched), or −1 and the step's result.
 func (n *Network) checkedStep(x, y []float32, batch int) (bad int, cost float32, err error) {
-	n.checkFirstLayer = true
-	cost, err = n.step1(x, y, batch)
-	n.checkFirstLayer = false
+	cost, err = n.stepCheckingFirstLayer(x, y, batch)
 	if !errors.Is(err, errFirstLayerNonFinite) {
 		return -1, cost, err
 	}
@@ -55,4 +53,12 @@ func (n *Network) checkedStep(x, y []float32, batch int) (bad int, cost float32,
 	}
 	cost, err = n.step1(x, y, batch)
 	return -1, cost, err
+}
+
+// stepCheckingFirstLayer is step1 with the first layer's check on; a kernel
+// panic recovered above must not leave it on for later calls (Predict).
+func (n *Network) stepCheckingFirstLayer(x, y []float32, batch int) (float32, error) {
+	n.checkFirstLayer = true
+	defer func() { n.checkFirstLayer = false }()
+	return n.step1(x, y, batch)
 }

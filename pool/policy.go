@@ -86,7 +86,7 @@ const (
 	// sampleClear: once the last window's parallel calls ran clearSpeedup
 	// times faster than inline, a few percent of drift in a site's cost
 	// cannot turn the verdict, and a sample costs a whole call's speed-up
-	// (the rows pass of a batch-256 step: about 400 µs).
+	// (pool/TUNING.md).
 	sampleClear  = 256
 	clearSpeedup = 1.4
 	// recentSamples inline samples make a site's cost: their lower median,
