@@ -251,9 +251,13 @@ func (n *Network) epoch(ctx context.Context, x, y []float32, samples, e int, opt
 		// a pass over the inputs (inputcheck.go).
 		unscanned := !opts.Shuffle && opts.Allreduce == nil && n.checksFirstLayer(b)
 		bad := -1
+		// Shuffled without Allreduce: the gather is part of the step.
+		gathered := opts.Shuffle && opts.Allreduce == nil
 		if opts.Shuffle {
 			bx, by = f.bx[:b*in], f.by[:b*o]
-			bad = n.gather(bx, by, x, y, f.perm[lo:lo+b])
+			if !gathered {
+				bad = n.gather(bx, by, x, y, f.perm[lo:lo+b])
+			}
 		} else if !unscanned {
 			bad = n.firstNonFiniteN(bx)
 		}
@@ -261,6 +265,8 @@ func (n *Network) epoch(ctx context.Context, x, y []float32, samples, e int, opt
 		var err error
 		switch {
 		case bad >= 0:
+		case gathered:
+			bad, cost, err = n.gatheredStep(bx, by, x, y, f.perm[lo:lo+b], b)
 		case unscanned:
 			bad, cost, err = n.checkedStep(bx, by, b)
 		case opts.Allreduce != nil:

@@ -180,6 +180,7 @@ type gatherTask struct {
 	bx, by, x, y []float32
 	perm         []int32
 	in, out      int
+	threads      int
 	found        [pool.MaxThreads]int
 }
 
@@ -209,24 +210,57 @@ const gatherUnit = 1 << 12
 // returns the index in bx of its first NaN or ±Inf input, or −1.
 func (n *Network) gather(bx, by, x, y []float32, perm []int32) int {
 	t0 := phase.Now()
-	t := &n.tasks.gather
-	t.bx, t.by, t.x, t.y, t.perm, t.in, t.out = bx, by, x, y, perm, n.Inputs(), n.Outputs()
+	t := n.gatherFrom(bx, by, x, y, perm)
 	threads := 1
 	if n.pool.Threads() > 1 && len(perm)*t.in >= gatherElements {
 		threads = n.pool.Threads()
-	}
-	for w := range threads {
-		t.found[w] = -1
 	}
 	if threads > 1 {
 		n.pool.For(len(perm), max(1, gatherUnit/t.in), t)
 	} else {
 		t.Run(0, 0, len(perm))
 	}
-	first := firstFound(t.found[:threads])
-	t.bx, t.by, t.x, t.y, t.perm = nil, nil, nil, nil, nil // do not keep the caller's data alive
 	phase.Since(phase.Gather, t0)
+	return t.done()
+}
+
+// gatherFrom sets the gather task up for the samples perm.
+func (n *Network) gatherFrom(bx, by, x, y []float32, perm []int32) *gatherTask {
+	t := &n.tasks.gather
+	t.bx, t.by, t.x, t.y, t.perm, t.in, t.out = bx, by, x, y, perm, n.Inputs(), n.Outputs()
+	t.threads = n.pool.Threads()
+	for w := range t.threads {
+		t.found[w] = -1
+	}
+	return t
+}
+
+// done returns the first NaN or ±Inf input's index in bx (−1: none) and
+// lets go of the caller's data.
+func (t *gatherTask) done() int {
+	first := firstFound(t.found[:t.threads])
+	t.bx, t.by, t.x, t.y, t.perm = nil, nil, nil, nil, nil
 	return first
+}
+
+// gatheredStep is gather then step1, with the gather done by the pass by
+// rows when the step runs one (each block gathered by the thread that
+// computes it); bad is the gather's.
+func (n *Network) gatheredStep(bx, by, x, y []float32, perm []int32, batch int) (bad int, cost float32, err error) {
+	rows := n.rowBlock(batch)
+	if rows == 0 {
+		if bad = n.gather(bx, by, x, y, perm); bad >= 0 {
+			return bad, 0, nil
+		}
+		cost, err = n.step1(bx, by, batch)
+		return -1, cost, err
+	}
+	t := n.gatherFrom(bx, by, x, y, perm)
+	cost, err = n.forwardDeltasByRows(bx, by, batch, rows, t)
+	if bad = t.done(); bad >= 0 || err != nil {
+		return bad, 0, err
+	}
+	return -1, cost, n.afterDeltas(bx, batch)
 }
 
 // scanTask finds, per worker, the first NaN or ±Inf of the units it ran.

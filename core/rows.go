@@ -23,9 +23,18 @@ type rowsTask struct {
 	taskErrs
 	n    *Network
 	x, y []float32
+	// gather, when set, first copies the unit's rows of the batch into x
+	// and y (Fit's shuffled batch): the thread that reads them next has
+	// them in its cache, and the copy needs no pool call of its own.
+	gather *gatherTask
 }
 
 func (t *rowsTask) Run(w, lo, hi int) {
+	if g := t.gather; g != nil {
+		if g.Run(w, lo, hi); g.found[w] >= 0 {
+			return // the step is abandoned: no use computing on a NaN
+		}
+	}
 	if err := t.n.forwardDeltasRows(w, t.x, t.y, lo, hi); err != nil {
 		t.errs[w] = err
 	}
@@ -77,14 +86,24 @@ func (n *Network) forwardDeltas(x, y []float32, batch int) (float32, error) {
 		}
 		return cost, n.hiddenDeltas(batch)
 	}
+	return n.forwardDeltasByRows(x, y, batch, rows, nil)
+}
+
+// forwardDeltasByRows is forwardDeltas by blocks of rows, each block first
+// gathered into x and y when gather is set; a NaN or ±Inf input found
+// there ends the step with no error and gather.found set.
+func (n *Network) forwardDeltasByRows(x, y []float32, batch, rows int, gather *gatherTask) (float32, error) {
 	t0 := phase.Now()
 	n.training = true
 	defer func() { n.training = false }()
 	t := &n.tasks.rows
 	t.reset(n.pool.Threads())
-	t.n, t.x, t.y = n, x, y
+	t.n, t.x, t.y, t.gather = n, x, y, gather
 	n.pool.For(batch, rows, t)
-	t.n, t.x, t.y = nil, nil, nil
+	t.n, t.x, t.y, t.gather = nil, nil, nil, nil
+	if gather != nil && firstFound(gather.found[:n.pool.Threads()]) >= 0 {
+		return 0, nil
+	}
 	if err := t.first(); err != nil {
 		return 0, err
 	}

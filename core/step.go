@@ -156,10 +156,27 @@ func (n *Network) gradients(x, y []float32, batch int) (float32, error) {
 	if err != nil {
 		return 0, err
 	}
+	return cost, n.deltaGradients(x, batch)
+}
+
+// deltaGradients computes ∂J/∂θ from the δs that forwardDeltas left: the
+// weight products, the bias sums and weight decay's term.
+func (n *Network) deltaGradients(x []float32, batch int) error {
 	if err := n.weightGradients(x, batch); err != nil {
-		return 0, err
+		return err
 	}
-	return cost, n.addWeightDecay()
+	return n.addWeightDecay()
+}
+
+// afterDeltas is the rest of step1 once forwardDeltas has run: the
+// gradients (none when the update is fused) and the update.
+func (n *Network) afterDeltas(x []float32, batch int) error {
+	if !n.fusedSGD() {
+		if err := n.deltaGradients(x, batch); err != nil {
+			return err
+		}
+	}
+	return n.apply(x, batch)
 }
 
 // forwardCost runs forward and returns the batch's cost, leaving δ[L] in the

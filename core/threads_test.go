@@ -198,29 +198,38 @@ func TestGatherScanUnits(t *testing.T) {
 	require.Equal(t, -1, firstFound([]int{-1, -1}))
 }
 
-// TestGatherScanThreads: Fit's shuffled gather, split over the pool, scans
-// what it copies and reports the first NaN/Inf of the gathered batch (in
-// batch order), naming the sample it came from.
+// TestGatherScanThreads: Fit's shuffled gather, split over the pool (by
+// itself, or block by block in the pass by rows), scans what it copies and
+// reports the first NaN/Inf of the gathered batch (in batch order), naming
+// the sample it came from, and leaves the network as it was before the
+// call, also when the bad sample comes in a later batch.
 func TestGatherScanThreads(t *testing.T) {
 	x, y := blobs(4, 256, 784, 10)
-	for _, bad := range [][2]int{{3, 200}, {250, 17}, {100, 101}} {
-		n, err := New(Spec{Inputs: 784, Layers: []Layer{{Units: 16, Activation: Sigmoid}, {Units: 10, Activation: Sigmoid}},
-			Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 256, Seed: 9, Threads: 3})
-		require.NoError(t, err)
-		xs := append([]float32(nil), x...)
-		for _, s := range bad {
-			xs[s*784+s%784] = float32(math.NaN())
-		}
-		_, err = n.Fit(xs, y, 256, FitOptions{Epochs: 1, BatchSize: 256, Shuffle: true})
-		require.ErrorIs(t, err, ErrData)
-		first := -1 // the bad sample gathered first
-		for _, s := range n.fit.perm[:256] {
-			if int(s) == bad[0] || int(s) == bad[1] {
-				first = int(s)
-				break
+	for _, batch := range []int{256, 64} {
+		for _, bad := range [][2]int{{3, 200}, {250, 17}, {100, 101}} {
+			n, err := New(Spec{Inputs: 784, Layers: []Layer{{Units: 16, Activation: Sigmoid}, {Units: 10, Activation: Sigmoid}},
+				Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 256, Seed: 9, Threads: 3})
+			require.NoError(t, err)
+			if batch == 256 && n.pool.Active() > 1 {
+				require.Positive(t, n.rowBlock(batch), "the pass by rows gathers")
 			}
+			before := append([]float32(nil), n.params...)
+			xs := append([]float32(nil), x...)
+			for _, s := range bad {
+				xs[s*784+s%784] = float32(math.NaN())
+			}
+			_, err = n.Fit(xs, y, 256, FitOptions{Epochs: 1, BatchSize: batch, Shuffle: true})
+			require.ErrorIs(t, err, ErrData)
+			first := -1 // the bad sample gathered first
+			for _, s := range n.fit.perm[:256] {
+				if int(s) == bad[0] || int(s) == bad[1] {
+					first = int(s)
+					break
+				}
+			}
+			require.Contains(t, err.Error(), fmt.Sprintf("input %d (sample %d, feature %d) is NaN", first*784+first%784, first, first%784))
+			require.Equal(t, before, n.params, "batch %d, bad samples %v: the parameters after the error", batch, bad)
+			n.Close()
 		}
-		require.Contains(t, err.Error(), fmt.Sprintf("input %d (sample %d, feature %d) is NaN", first*784+first%784, first, first%784))
-		n.Close()
 	}
 }
