@@ -174,8 +174,9 @@ func (n *Network) parallelUpdate(batch int) bool {
 const l2Bytes = 2 << 20
 
 // gatherTask copies the rows perm[lo:hi] of x and y into rows lo…hi of the
-// batch buffers bx and by, then scans the copied inputs for NaN and ±Inf
-// while they are in cache (found: per worker, the first it met).
+// batch buffers bx and by, each row's first lines asked for while the row
+// before is copied, then scans the copied inputs for NaN and ±Inf while
+// they are in cache (found: per worker, the first it met).
 type gatherTask struct {
 	bx, by, x, y []float32
 	perm         []int32
@@ -187,6 +188,10 @@ type gatherTask struct {
 func (t *gatherTask) Run(w, lo, hi int) {
 	in, out := t.in, t.out
 	for r := lo; r < hi; r++ {
+		if r+1 < hi {
+			next := int(t.perm[r+1])
+			asm.PrefetchHead(t.x[next*in : (next+1)*in])
+		}
 		i := int(t.perm[r])
 		copy(t.bx[r*in:(r+1)*in], t.x[i*in:(i+1)*in])
 		copy(t.by[r*out:(r+1)*out], t.y[i*out:(i+1)*out])
