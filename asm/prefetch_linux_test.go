@@ -1,7 +1,6 @@
 package asm
 
 import (
-	"runtime"
 	"slices"
 	"testing"
 	"unsafe"
@@ -28,7 +27,7 @@ func TestPrefetchHeadFenced(t *testing.T) {
 // TestLinesSpanned: the cache lines a slice touches, for slices that start
 // and end on and off line boundaries.
 func TestLinesSpanned(t *testing.T) {
-	if runtime.GOARCH != "amd64" || !hasPrefetch {
+	if !hasPrefetch {
 		t.Skip("no prefetch here")
 	}
 	buf := Aligned(64) // 64-byte aligned

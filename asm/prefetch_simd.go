@@ -1,10 +1,11 @@
-//go:build !noasm && !purego
+//go:build !noasm && !purego && (amd64 || arm64)
 
 package asm
 
 import "unsafe"
 
-// prefetchLines asks for the lines ≥ 1 cache lines from p's (PREFETCHT0).
+// prefetchLines asks for the lines ≥ 1 cache lines from p's (amd64
+// PREFETCHT0, arm64 PRFM PLDL1KEEP).
 //
 //go:noescape
 func prefetchLines(p *float32, lines int)
