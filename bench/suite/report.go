@@ -52,24 +52,6 @@ func implName(impl string) string {
 
 func isGo(impl string) bool { return strings.HasPrefix(impl, "entrena/") }
 
-// ratioOf is a row's ratio against its work's entrena row: the median over
-// rounds, or for a version 1 file (no rounds) the ratio of the medians.
-func ratioOf(rep *Report, r Row) (ratio, lo, hi float64) {
-	if r.Ratio > 0 || isGo(r.Impl) && r.Threads == 1 || r.Group == "contention" || rep.Schema >= 2 {
-		return r.Ratio, r.RatioLo, r.RatioHi
-	}
-	var ref Row
-	for _, o := range rep.Rows {
-		if o.Group == r.Group && o.Name == r.Name && isGo(o.Impl) && o.Threads == 1 && o.Metric > ref.Metric {
-			ref = o
-		}
-	}
-	if ref.Metric == 0 || r.Metric == 0 {
-		return 0, 0, 0
-	}
-	return ref.Metric / r.Metric, 0, 0
-}
-
 // spreadText is a ratio's ~95 % interval (ci, a share; 0: none recorded)
 // and its range over the rounds.
 func spreadText(ci, lo, hi float64) string {
@@ -119,26 +101,18 @@ func sectionRows(rep *Report, group string) (out [][]string) {
 		}
 	}
 	slices.SortStableFunc(rows, func(a, b Row) int {
-		ra, _, _ := ratioOf(rep, a)
-		rb, _, _ := ratioOf(rep, b)
-		return cmp.Or(slices.Index(order, a.Name)-slices.Index(order, b.Name), map[bool]int{true: 1}[ra > 0]-map[bool]int{true: 1}[rb > 0], cmp.Compare(b.Metric, a.Metric))
+		return cmp.Or(slices.Index(order, a.Name)-slices.Index(order, b.Name), map[bool]int{true: 1}[a.Ratio > 0]-map[bool]int{true: 1}[b.Ratio > 0], cmp.Compare(b.Metric, a.Metric))
 	})
 	for i, r := range rows {
 		c := make([]string, len(header))
 		c[0] = "reference"
-		if x, lo, hi := ratioOf(rep, r); x > 0 {
-			c[0] = fmt.Sprintf("%.2f×", x)
-			c[1] = spreadText(r.RatioCI, lo, hi)
-		} else if r.Unit == "×" { // a contention row of a version 1 file: the ratio is its figure
-			c[0] = fmt.Sprintf("%.2f×", r.Metric)
+		if r.Ratio > 0 {
+			c[0], c[1] = fmt.Sprintf("%.2f×", r.Ratio), spreadText(r.RatioCI, r.RatioLo, r.RatioHi)
 		}
 		if r.Flagged > 0 {
 			c[1] = strings.TrimSpace(c[1] + fmt.Sprintf(" (%d of %d rounds flagged)", r.Flagged, r.Reps))
 		}
-		c[2], c[3], c[4] = map[bool]string{true: r.Name}[i == 0 || rows[i-1].Name != r.Name], itoa(r.Threads), implName(r.Impl)
-		if r.Unit != "×" {
-			c[5] = figure(r.Metric)
-		}
+		c[2], c[3], c[4], c[5] = map[bool]string{true: r.Name}[i == 0 || rows[i-1].Name != r.Name], itoa(r.Threads), implName(r.Impl), figure(r.Metric)
 		if r.PctPeak > 0 {
 			c[6] = fmt.Sprintf("%.0f%%", r.PctPeak)
 		}
@@ -153,9 +127,10 @@ func sectionRows(rep *Report, group string) (out [][]string) {
 	return out
 }
 
-// healthLine says how many rounds the probes flagged.
+// healthLine says how many rounds the probes flagged. Rows without a health
+// record are from the first runs, before rounds.
 func healthLine(rep *Report) string {
-	if h := rep.Health; h == nil && rep.Schema >= 2 {
+	if h := rep.Health; h == nil && len(rep.Rows) == 0 {
 		return "No rounds ran."
 	} else if h == nil {
 		return "Measured before rounds were used: one block of repetitions per row, entrena's rows minutes before the peers'; " +
