@@ -156,14 +156,16 @@ func peaksText(rep *Report, suffix string) string {
 	return strings.Join(pk, ", ")
 }
 
+// mdEscape keeps a cell's text inside its Markdown table cell.
+var mdEscape = strings.NewReplacer("|", `\|`, "\n", " ").Replace
+
 // writeTable writes rows under hdr: aligned text, or with md a Markdown table.
 func writeTable(w io.Writer, md bool, hdr []string, rows [][]string) {
 	if md {
-		esc := strings.NewReplacer("|", `\|`, "\n", " ")
 		fmt.Fprintf(w, "| %s |\n|%s\n", strings.Join(hdr, " | "), strings.Repeat("---|", len(hdr)))
 		for _, r := range rows {
 			for i := range r {
-				r[i] = esc.Replace(r[i])
+				r[i] = mdEscape(r[i])
 			}
 			fmt.Fprintf(w, "| %s |\n", strings.Join(r, " | "))
 		}
@@ -180,12 +182,11 @@ func writeTable(w io.Writer, md bool, hdr []string, rows [][]string) {
 // COMPARISON.md, linking the chart file when not "".
 func WriteReport(w io.Writer, rep *Report, md bool, chart string) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
-	esc := strings.NewReplacer("|", `\|`, "\n", " ").Replace
 	if !md {
 		p("entrena benchmark on %s\n%s\n", machineLine(rep), healthLine(rep))
 	} else {
 		p("# entrena benchmark: %s\n\n%s", rep.Machine.Model, map[bool]string{true: "**Quick run: a small sweep with few rounds; smoke figures only.**\n\n"}[rep.Quick])
-		p("Measured %s with `%s`.\n\n%s\n\n%s\n", rep.Created.Format("2006-01-02 15:04 MST"), rep.Command, esc(machineLine(rep)), esc(healthLine(rep)))
+		p("Measured %s with `%s`.\n\n%s\n\n%s\n", rep.Created.Format("2006-01-02 15:04 MST"), rep.Command, mdEscape(machineLine(rep)), mdEscape(healthLine(rep)))
 	}
 	if rep.Health != nil {
 		p("\n%s %s\n", howToRead, steadyLine(rep))
@@ -230,13 +231,13 @@ func WriteReport(w io.Writer, rep *Report, md bool, chart string) {
 	p("\n## Notes per row\n\n")
 	for _, r := range rep.Rows {
 		if r.Note != "" {
-			p("- %s, %s, %d thread(s): %s\n", esc(r.Name), esc(implName(r.Impl)), r.Threads, esc(r.Note))
+			p("- %s, %s, %d thread(s): %s\n", mdEscape(r.Name), mdEscape(implName(r.Impl)), r.Threads, mdEscape(r.Note))
 		}
 	}
 	if len(rep.Skipped) > 0 {
 		p("\n## Not measured\n\n")
 		for _, s := range rep.Skipped {
-			p("- %s\n", esc(s))
+			p("- %s\n", mdEscape(s))
 		}
 	}
 }

@@ -86,7 +86,6 @@ type PeerRun struct {
 	Skipped  string            `json:"skipped,omitempty"`
 }
 
-// writeJSON writes r indented.
 func (r *Report) writeJSON(w io.Writer) error {
 	e := json.NewEncoder(w)
 	e.SetIndent("", "  ")
