@@ -1,13 +1,13 @@
 package suite
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"io"
 	"math"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -118,7 +118,7 @@ var cpuFigures = []struct {
 // CompareCPUs prints every recorded CPU side by side: entrena's figure, its
 // share of that CPU's measured peak, and its ratio to that CPU's fastest peer.
 func CompareCPUs(w io.Writer, reps []*Report) {
-	sort.SliceStable(reps, func(i, j int) bool { return reps[i].Machine.Slug < reps[j].Machine.Slug })
+	slices.SortStableFunc(reps, func(a, b *Report) int { return cmp.Compare(a.Machine.Slug, b.Machine.Slug) })
 	hdr, peaks := []string{"figure"}, []string{"FMA peak per core, measured"}
 	for _, r := range reps {
 		hdr, peaks = append(hdr, fmt.Sprintf("%s (%d CPUs)", r.Machine.Model, r.Machine.LogicalCPU)), append(peaks, peaksText(r, ""))
