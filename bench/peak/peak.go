@@ -5,16 +5,12 @@ package peak
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
 
 	"github.com/v1tr0/entrena/asm"
 )
-
-// errNoPeak is returned by Measure for a path without a SIMD peak loop.
-var errNoPeak = errors.New("no SIMD peak for generic")
 
 // fmaLoop runs iters iterations of independent FMA chains, flops FLOP each.
 type fmaLoop struct {
@@ -27,16 +23,12 @@ var loops = map[string]fmaLoop{}
 
 // Measure is the single-core FMA throughput of path ("avx2", "avx512",
 // "neon") in GFLOPS, the best of 1 ms rounds of independent FMA chains on
-// this goroutine for about d; "generic" or a path not runnable is an error.
+// this goroutine for about d; "generic" (no FMA loop) or a path not
+// runnable here is an error.
 func Measure(path string, d time.Duration) (gflops float64, err error) {
 	l, ok := loops[path]
-	switch {
-	case path == "generic":
-		return 0, errNoPeak
-	case !slices.Contains(asm.KnownPaths(), path):
-		return 0, fmt.Errorf("Measure: unknown path %q (valid: %v)", path, asm.KnownPaths())
-	case !ok || !slices.Contains(asm.Available(), path):
-		return 0, fmt.Errorf("Measure: path %q is not available on this CPU or build", path)
+	if !ok || !slices.Contains(asm.Available(), path) {
+		return 0, fmt.Errorf("peak: no FMA loop for path %q on this CPU and build (available: %v)", path, asm.Available())
 	}
 	iters := 1 << 10 // a round of about 1 ms, then the best of the rounds that fit in d
 	for t := time.Now(); iters < 1<<30; t = time.Now() {

@@ -1,13 +1,13 @@
 package suite
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"io"
 	"math"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -51,13 +51,7 @@ func compareMain(args []string, stdout, stderr io.Writer) int {
 // Compare prints several reports' rows side by side: a column of figures
 // (with ratio, of entrena ÷ this) per report, then each one's over the first's.
 func Compare(w io.Writer, names []string, reps []*Report, ratio bool) {
-	value := func(rep *Report, r Row) float64 {
-		if ratio {
-			x, _, _ := ratioOf(rep, r)
-			return x
-		}
-		return r.Metric
-	}
+	value := func(r Row) float64 { return map[bool]float64{false: r.Metric, true: r.Ratio}[ratio] }
 	hdr := []string{"group", "work", "impl", "thr", "unit"}
 	var keys []string
 	table := make([]map[string]Row, len(reps))
@@ -65,7 +59,7 @@ func Compare(w io.Writer, names []string, reps []*Report, ratio bool) {
 		fmt.Fprintf(w, "[%d] %s: %s, %d cpu, %s, %s\n", i+1, names[i], r.Machine.Model, r.Machine.LogicalCPU, r.Machine.GoVersion, r.Created.Format("2006-01-02 15:04"))
 		hdr, table[i] = append(hdr, fmt.Sprintf("[%d]", i+1)), map[string]Row{}
 		for _, row := range r.Rows {
-			if k := row.Key(); !ratio || value(r, row) != 0 {
+			if k := row.Key(); !ratio || value(row) != 0 {
 				if table[i][k] = row; !slices.Contains(keys, k) {
 					keys = append(keys, k)
 				}
@@ -87,9 +81,9 @@ func Compare(w io.Writer, names []string, reps []*Report, ratio bool) {
 				line, quot = append(line, "-"), append(quot, "-")
 				continue
 			}
-			unit, line = c.Unit, append(line, figure(value(reps[i], c)))
-			if base, ok := table[0][k]; ok && value(reps[0], base) > 0 {
-				q, other := value(reps[i], c)/value(reps[0], base), map[bool]int{true: 1}[!isGo(c.Impl)]
+			unit, line = c.Unit, append(line, figure(value(c)))
+			if base, ok := table[0][k]; ok && value(base) > 0 {
+				q, other := value(c)/value(base), map[bool]int{true: 1}[!isGo(c.Impl)]
 				in := map[bool]int{true: 1}[math.Abs(q-1) <= steadyWithin]
 				both[i], agree[i] = [2]int{both[i][0] + 1, both[i][1] + other}, [2]int{agree[i][0] + in, agree[i][1] + in*other}
 				quot = append(quot, fmt.Sprintf("%.2f×", q))
@@ -124,7 +118,7 @@ var cpuFigures = []struct {
 // CompareCPUs prints every recorded CPU side by side: entrena's figure, its
 // share of that CPU's measured peak, and its ratio to that CPU's fastest peer.
 func CompareCPUs(w io.Writer, reps []*Report) {
-	sort.SliceStable(reps, func(i, j int) bool { return reps[i].Machine.Slug < reps[j].Machine.Slug })
+	slices.SortStableFunc(reps, func(a, b *Report) int { return cmp.Compare(a.Machine.Slug, b.Machine.Slug) })
 	hdr, peaks := []string{"figure"}, []string{"FMA peak per core, measured"}
 	for _, r := range reps {
 		hdr, peaks = append(hdr, fmt.Sprintf("%s (%d CPUs)", r.Machine.Model, r.Machine.LogicalCPU)), append(peaks, peaksText(r, ""))
@@ -141,7 +135,7 @@ func CompareCPUs(w io.Writer, reps []*Report) {
 				continue
 			case peer.Metric == 0:
 				vs = append(vs, "no peer measured")
-			case peer.Ratio > 0: // the median over rounds
+			case peer.Ratio > 0 && strings.HasPrefix(peer.Versus, ours.Impl+","): // the median over rounds
 				vs = append(vs, fmt.Sprintf("%.2f× (%s)", peer.Ratio, peer.Impl))
 			default:
 				vs = append(vs, fmt.Sprintf("%.2f× (%s)", ours.Metric/peer.Metric, peer.Impl))

@@ -70,7 +70,6 @@ func call(n *core.Network, op string) func() error {
 	return func() error { _, err := n.TrainStep(x, y, 32); return err }
 }
 
-// once times one call of run.
 func once(run func() error) func() (float64, error) {
 	return func() (float64, error) { t := time.Now(); err := run(); return time.Since(t).Seconds(), err }
 }

@@ -7,11 +7,6 @@ import (
 	"github.com/v1tr0/entrena/asm"
 )
 
-// eltSizes are the element counts of the element-wise and update kernels.
-func eltSizes(quick bool) []int {
-	return []int{1000, 100000, 10000000}[:map[bool]int{false: 3, true: 2}[quick]]
-}
-
 // eltKernel is one element-wise kernel or optimizer update: bytes moved per
 // element and the call on buffers of n elements (x inputs in [-1, 1), y
 // sigmoid-like outputs in (0, 1) where a backward step reads them, z and w
@@ -56,7 +51,7 @@ var eltKernels = []eltKernel{
 // with the peers' sigmoid and Hadamard.
 func (r *runner) runEltwise() {
 	rng := rand.New(rand.NewPCG(3, 4))
-	sizes := eltSizes(r.quick)
+	sizes := []int{1000, 100000, 10000000}[:map[bool]int{false: 3, true: 2}[r.quick]]
 	n := sizes[len(sizes)-1]
 	x, y, z, w := randSlice(rng, n), randSlice(rng, n), randSlice(rng, n), randSlice(rng, n)
 	for i := range y {

@@ -156,7 +156,6 @@ func (r *runner) startWorker(d peerDef, threads int) *worker {
 	return w
 }
 
-// closePeers ends every worker.
 func (r *runner) closePeers() {
 	for _, w := range r.workers {
 		if w.cmd.Process != nil {

@@ -52,24 +52,6 @@ func implName(impl string) string {
 
 func isGo(impl string) bool { return strings.HasPrefix(impl, "entrena/") }
 
-// ratioOf is a row's ratio against its work's entrena row: the median over
-// rounds, or for a version 1 file (no rounds) the ratio of the medians.
-func ratioOf(rep *Report, r Row) (ratio, lo, hi float64) {
-	if r.Ratio > 0 || isGo(r.Impl) && r.Threads == 1 || r.Group == "contention" || rep.Schema >= 2 {
-		return r.Ratio, r.RatioLo, r.RatioHi
-	}
-	var ref Row
-	for _, o := range rep.Rows {
-		if o.Group == r.Group && o.Name == r.Name && isGo(o.Impl) && o.Threads == 1 && o.Metric > ref.Metric {
-			ref = o
-		}
-	}
-	if ref.Metric == 0 || r.Metric == 0 {
-		return 0, 0, 0
-	}
-	return ref.Metric / r.Metric, 0, 0
-}
-
 // spreadText is a ratio's ~95 % interval (ci, a share; 0: none recorded)
 // and its range over the rounds.
 func spreadText(ci, lo, hi float64) string {
@@ -119,26 +101,18 @@ func sectionRows(rep *Report, group string) (out [][]string) {
 		}
 	}
 	slices.SortStableFunc(rows, func(a, b Row) int {
-		ra, _, _ := ratioOf(rep, a)
-		rb, _, _ := ratioOf(rep, b)
-		return cmp.Or(slices.Index(order, a.Name)-slices.Index(order, b.Name), map[bool]int{true: 1}[ra > 0]-map[bool]int{true: 1}[rb > 0], cmp.Compare(b.Metric, a.Metric))
+		return cmp.Or(slices.Index(order, a.Name)-slices.Index(order, b.Name), map[bool]int{true: 1}[a.Ratio > 0]-map[bool]int{true: 1}[b.Ratio > 0], cmp.Compare(b.Metric, a.Metric))
 	})
 	for i, r := range rows {
 		c := make([]string, len(header))
 		c[0] = "reference"
-		if x, lo, hi := ratioOf(rep, r); x > 0 {
-			c[0] = fmt.Sprintf("%.2f×", x)
-			c[1] = spreadText(r.RatioCI, lo, hi)
-		} else if r.Unit == "×" { // a contention row of a version 1 file: the ratio is its figure
-			c[0] = fmt.Sprintf("%.2f×", r.Metric)
+		if r.Ratio > 0 {
+			c[0], c[1] = fmt.Sprintf("%.2f×", r.Ratio), spreadText(r.RatioCI, r.RatioLo, r.RatioHi)
 		}
 		if r.Flagged > 0 {
 			c[1] = strings.TrimSpace(c[1] + fmt.Sprintf(" (%d of %d rounds flagged)", r.Flagged, r.Reps))
 		}
-		c[2], c[3], c[4] = map[bool]string{true: r.Name}[i == 0 || rows[i-1].Name != r.Name], itoa(r.Threads), implName(r.Impl)
-		if r.Unit != "×" {
-			c[5] = figure(r.Metric)
-		}
+		c[2], c[3], c[4], c[5] = map[bool]string{true: r.Name}[i == 0 || rows[i-1].Name != r.Name], itoa(r.Threads), implName(r.Impl), figure(r.Metric)
 		if r.PctPeak > 0 {
 			c[6] = fmt.Sprintf("%.0f%%", r.PctPeak)
 		}
@@ -153,9 +127,10 @@ func sectionRows(rep *Report, group string) (out [][]string) {
 	return out
 }
 
-// healthLine says how many rounds the probes flagged.
+// healthLine says how many rounds the probes flagged. Rows without a health
+// record are from the first runs, before rounds.
 func healthLine(rep *Report) string {
-	if h := rep.Health; h == nil && rep.Schema >= 2 {
+	if h := rep.Health; h == nil && len(rep.Rows) == 0 {
 		return "No rounds ran."
 	} else if h == nil {
 		return "Measured before rounds were used: one block of repetitions per row, entrena's rows minutes before the peers'; " +
@@ -181,14 +156,16 @@ func peaksText(rep *Report, suffix string) string {
 	return strings.Join(pk, ", ")
 }
 
+// mdEscape keeps a cell's text inside its Markdown table cell.
+var mdEscape = strings.NewReplacer("|", `\|`, "\n", " ").Replace
+
 // writeTable writes rows under hdr: aligned text, or with md a Markdown table.
 func writeTable(w io.Writer, md bool, hdr []string, rows [][]string) {
 	if md {
-		esc := strings.NewReplacer("|", `\|`, "\n", " ")
 		fmt.Fprintf(w, "| %s |\n|%s\n", strings.Join(hdr, " | "), strings.Repeat("---|", len(hdr)))
 		for _, r := range rows {
 			for i := range r {
-				r[i] = esc.Replace(r[i])
+				r[i] = mdEscape(r[i])
 			}
 			fmt.Fprintf(w, "| %s |\n", strings.Join(r, " | "))
 		}
@@ -205,12 +182,11 @@ func writeTable(w io.Writer, md bool, hdr []string, rows [][]string) {
 // COMPARISON.md, linking the chart file when not "".
 func WriteReport(w io.Writer, rep *Report, md bool, chart string) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
-	esc := strings.NewReplacer("|", `\|`, "\n", " ").Replace
 	if !md {
 		p("entrena benchmark on %s\n%s\n", machineLine(rep), healthLine(rep))
 	} else {
 		p("# entrena benchmark: %s\n\n%s", rep.Machine.Model, map[bool]string{true: "**Quick run: a small sweep with few rounds; smoke figures only.**\n\n"}[rep.Quick])
-		p("Measured %s with `%s`.\n\n%s\n\n%s\n", rep.Created.Format("2006-01-02 15:04 MST"), rep.Command, esc(machineLine(rep)), esc(healthLine(rep)))
+		p("Measured %s with `%s`.\n\n%s\n\n%s\n", rep.Created.Format("2006-01-02 15:04 MST"), rep.Command, mdEscape(machineLine(rep)), mdEscape(healthLine(rep)))
 	}
 	if rep.Health != nil {
 		p("\n%s %s\n", howToRead, steadyLine(rep))
@@ -255,13 +231,13 @@ func WriteReport(w io.Writer, rep *Report, md bool, chart string) {
 	p("\n## Notes per row\n\n")
 	for _, r := range rep.Rows {
 		if r.Note != "" {
-			p("- %s, %s, %d thread(s): %s\n", esc(r.Name), esc(implName(r.Impl)), r.Threads, esc(r.Note))
+			p("- %s, %s, %d thread(s): %s\n", mdEscape(r.Name), mdEscape(implName(r.Impl)), r.Threads, mdEscape(r.Note))
 		}
 	}
 	if len(rep.Skipped) > 0 {
 		p("\n## Not measured\n\n")
 		for _, s := range rep.Skipped {
-			p("- %s\n", esc(s))
+			p("- %s\n", mdEscape(s))
 		}
 	}
 }

@@ -9,8 +9,7 @@ import (
 	"time"
 )
 
-// SchemaVersion is written into every result file. Version 1 files (one
-// block of repetitions per row, no rounds) still read, render and compare.
+// SchemaVersion is written into every result file.
 const SchemaVersion = 2
 
 // Report is one benchmark run: the machine, then every measurement.
@@ -53,7 +52,7 @@ type Row struct {
 	Impl     string  `json:"impl"`  // who did it: "entrena/avx512", "numpy", "openblas-c", ...
 	Path     string  `json:"path,omitempty"`
 	Threads  int     `json:"threads"`
-	Reps     int     `json:"reps"`    // rounds (version 1: repetitions)
+	Reps     int     `json:"reps"`    // rounds
 	OpsRep   int64   `json:"ops_rep"` // operations per round
 	Median   float64 `json:"median_s"`
 	Min      float64 `json:"min_s"`
@@ -87,7 +86,6 @@ type PeerRun struct {
 	Skipped  string            `json:"skipped,omitempty"`
 }
 
-// writeJSON writes r indented.
 func (r *Report) writeJSON(w io.Writer) error {
 	e := json.NewEncoder(w)
 	e.SetIndent("", "  ")
@@ -99,8 +97,8 @@ func ReadReport(path string) (*Report, error) {
 	var r Report
 	b, err := os.ReadFile(path)
 	if err == nil {
-		if err = json.Unmarshal(b, &r); err == nil && (r.Schema < 1 || r.Schema > SchemaVersion) {
-			err = fmt.Errorf("result schema %d, this program reads 1..%d", r.Schema, SchemaVersion)
+		if err = json.Unmarshal(b, &r); err == nil && r.Schema != SchemaVersion {
+			err = fmt.Errorf("result schema %d, this program reads %d", r.Schema, SchemaVersion)
 		}
 	}
 	if err != nil {
