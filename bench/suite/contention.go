@@ -118,9 +118,18 @@ func (r *runner) runContention() {
 		}
 		for _, k := range contentionCases {
 			var sides []*side
+			name := fmt.Sprintf("train %s, %s", k.name, busy)
 			for _, th := range []int{0, 1} {
 				if n := c.net(k.spec(th)); n != nil {
-					sides = append(sides, c.side(fmt.Sprintf("train %s, %s", k.name, busy), "entrena/"+r.best(), n, "samples/s", float64(c.samples), once(c.fit(n))))
+					sides = append(sides, c.side(name, "entrena/"+r.best(), n, "samples/s", float64(c.samples), once(c.fit(n))))
+				}
+			}
+			// What the machine gives two threads in the same rounds: two
+			// one-thread networks at once share nothing but the machine,
+			// so no split of one network's step can pass them.
+			if busy == "quiet" {
+				if n0, n1 := c.net(k.spec(1)), c.net(k.spec(1)); n0 != nil && n1 != nil {
+					sides = append(sides, c.side(name, "two one-thread networks at once", nil, "samples/s", float64(2*c.samples), once(atOnce(c.fit(n0), c.fit(n1)))))
 				}
 			}
 			r.measureWork(sides, 0)
@@ -140,14 +149,7 @@ func (r *runner) runContention() {
 		fit0, fit1 := c.fit(n0), c.fit(n1)
 		name, per := fmt.Sprintf("train %s, two networks", k.name), float64(2*c.samples)
 		r.measureWork([]*side{
-			c.side(name, "together", nil, "samples/s", per, once(func() error {
-				var wg sync.WaitGroup
-				var err0 error
-				wg.Go(func() { err0 = fit0() })
-				err1 := fit1()
-				wg.Wait()
-				return errors.Join(err0, err1)
-			})),
+			c.side(name, "together", nil, "samples/s", per, once(atOnce(fit0, fit1))),
 			c.side(name, "one after the other", nil, "samples/s", per, once(func() error { return errors.Join(fit0(), fit1()) })),
 		}, 0)
 	}
@@ -175,6 +177,18 @@ func (r *runner) runContention() {
 		}
 		c.measureWork(eight, c.rounds)
 		c.measureWork(service, c.rounds)
+	}
+}
+
+// atOnce runs f0 on another goroutine while f1 runs on this one.
+func atOnce(f0, f1 func() error) func() error {
+	return func() error {
+		var wg sync.WaitGroup
+		var err0 error
+		wg.Go(func() { err0 = f0() })
+		err1 := f1()
+		wg.Wait()
+		return errors.Join(err0, err1)
 	}
 }
 
