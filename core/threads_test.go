@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 
@@ -199,14 +200,16 @@ func TestGatherScanUnits(t *testing.T) {
 }
 
 // TestGatherScanThreads: Fit's shuffled gather, split over the pool (by
-// itself, or block by block in the pass by rows), scans what it copies and
-// reports the first NaN/Inf of the gathered batch (in batch order), naming
-// the sample it came from, and leaves the network as it was before the
-// call, also when the bad sample comes in a later batch.
+// itself, or block by block in the pass by rows at batch 256), scans what
+// it copies and reports the first NaN/Inf of the gathered batch (in batch
+// order), naming the sample it came from, and leaves the network as it was
+// before the call, also when the bad sample comes in a later batch.
 func TestGatherScanThreads(t *testing.T) {
-	x, y := blobs(4, 256, 784, 10)
+	const samples = 1024
+	x, y := blobs(4, samples, 784, 10)
 	for _, batch := range []int{256, 64} {
-		for _, bad := range [][2]int{{3, 200}, {250, 17}, {100, 101}} {
+		later := false // some case's first bad sample came after the first batch
+		for _, bad := range [][]int{{3, 200}, {250, 17}, {100, 101}, {700}, {1000}, {511}} {
 			n, err := New(Spec{Inputs: 784, Layers: []Layer{{Units: 16, Activation: Sigmoid}, {Units: 10, Activation: Sigmoid}},
 				Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 256, Seed: 9, Threads: 3})
 			require.NoError(t, err)
@@ -218,12 +221,12 @@ func TestGatherScanThreads(t *testing.T) {
 			for _, s := range bad {
 				xs[s*784+s%784] = float32(math.NaN())
 			}
-			_, err = n.Fit(xs, y, 256, FitOptions{Epochs: 1, BatchSize: batch, Shuffle: true})
+			_, err = n.Fit(xs, y, samples, FitOptions{Epochs: 1, BatchSize: batch, Shuffle: true})
 			require.ErrorIs(t, err, ErrData)
 			first := -1 // the bad sample gathered first
-			for _, s := range n.fit.perm[:256] {
-				if int(s) == bad[0] || int(s) == bad[1] {
-					first = int(s)
+			for pos, s := range n.fit.perm {
+				if slices.Contains(bad, int(s)) {
+					first, later = int(s), later || pos >= batch
 					break
 				}
 			}
@@ -231,5 +234,6 @@ func TestGatherScanThreads(t *testing.T) {
 			require.Equal(t, before, n.params, "batch %d, bad samples %v: the parameters after the error", batch, bad)
 			n.Close()
 		}
+		require.True(t, later, "batch %d: no case met its bad sample after the first batch; choose other samples", batch)
 	}
 }
