@@ -19,9 +19,12 @@ type ParallelGemm struct {
 	ws     []*Workspace // one per pool thread; [0] is the caller's
 	shared []float32    // op(B) packed once for all row bands (paths with sharedB)
 	mu     sync.Mutex   // guards the tasks between Sgemm calls from several goroutines
-	task   gemmTask
-	pack   packTask
-	all    allTask
+	// What PackB last packed into shared (packedKS nil: nothing usable).
+	packedKS         *kernelSet
+	packedN, packedK int
+	task             gemmTask
+	pack             packTask
+	all              allTask
 }
 
 // sharedGemm is a path's support for row bands that share one packed op(B)
@@ -113,6 +116,60 @@ func (g *ParallelGemm) Sgemm(transA, transB bool, m, n, k int, alpha float32,
 func (g *ParallelGemm) SgemmOn(w int, transA, transB bool, m, n, k int, alpha float32,
 	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) error {
 	return Sgemm(g.ws[w], transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// PackB packs op(B) (k×n; B is n×k when transB) once, its panels split
+// over the pool, for SgemmOnB, which
+// pool threads then call on row blocks of products that share it, as a
+// layer's forward product shares the layer's weights: each block would
+// otherwise pack them again or run as its transpose. It reports false,
+// packing nothing, on a path without a shared op(B) (then use SgemmOn).
+// Not safe with another call on g in flight.
+func (g *ParallelGemm) PackB(transB bool, n, k int, b []float32, ldb int) (bool, error) {
+	if n < 0 || k < 0 {
+		return false, argError("PackB", "negative size n=%d k=%d", n, k)
+	}
+	br, bc := k, n
+	if transB {
+		br, bc = n, k
+	}
+	if err := checkMatrix("PackB", "B", b, br, bc, ldb); err != nil {
+		return false, err
+	}
+	ks := active.Load()
+	sh := ks.sharedB
+	if sh == nil || g.pool.Threads() == 1 || n == 0 || k == 0 {
+		g.packedKS = nil
+		return false, nil
+	}
+	g.pack = packTask{sh: sh, dst: g.sharedBuffer(sh.sharedBSize(n, k)), transB: transB, b: b, ldb: ldb, n: n, k: k}
+	g.pool.For((n+sh.panelWidth()-1)/sh.panelWidth(), 1, &g.pack)
+	g.pack = packTask{}
+	g.packedKS, g.packedN, g.packedK = ks, n, k
+	return true, nil
+}
+
+// SgemmOnB is SgemmOn with op(B) the one PackB packed (n×k as packed
+// there): C = alpha·A·op(B) + beta·C for a non-transposed A, with the bits
+// of Sgemm on the same operands for beta 0 or 1.
+func (g *ParallelGemm) SgemmOnB(w int, m, n, k int, alpha float32, a []float32, lda int, beta float32, c []float32, ldc int) error {
+	if g.packedKS == nil || n != g.packedN || k != g.packedK {
+		return argError("SgemmOnB", "op(B) %d×%d was not packed by PackB", k, n)
+	}
+	if m < 0 {
+		return argError("SgemmOnB", "negative size m=%d", m)
+	}
+	if err := checkMatrix("SgemmOnB", "A", a, m, k, lda); err != nil {
+		return err
+	}
+	if err := checkMatrix("SgemmOnB", "C", c, m, n, ldc); err != nil {
+		return err
+	}
+	if m == 0 {
+		return nil
+	}
+	g.packedKS.sharedB.rowsSharedB(g.ws[w], g.shared, false, 0, m, n, k, alpha, a, lda, beta, c, ldc)
+	return nil
 }
 
 // split runs one product as bands over the pool, each computed by gemm;

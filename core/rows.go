@@ -27,6 +27,9 @@ type rowsTask struct {
 	// and y (Fit's shuffled batch): the thread that reads them next has
 	// them in its cache, and the copy needs no pool call of its own.
 	gather *gatherTask
+	// firstPacked: the first layer's Wᵀ is packed once for every block
+	// (asm.ParallelGemm.PackB).
+	firstPacked bool
 }
 
 func (t *rowsTask) Run(w, lo, hi int) {
@@ -35,7 +38,7 @@ func (t *rowsTask) Run(w, lo, hi int) {
 			return // the step is abandoned: no use computing on a NaN
 		}
 	}
-	if err := t.n.forwardDeltasRows(w, t.x, t.y, lo, hi); err != nil {
+	if err := t.n.forwardDeltasRows(w, t.x, t.y, lo, hi, t.firstPacked); err != nil {
 		t.errs[w] = err
 	}
 }
@@ -98,7 +101,19 @@ func (n *Network) forwardDeltasByRows(x, y []float32, batch, rows int, gather *g
 	defer func() { n.training = false }()
 	t := &n.tasks.rows
 	t.reset(n.pool.Threads())
-	t.n, t.x, t.y, t.gather = n, x, y, gather
+	// The first layer's Wᵀ, packed once for every block when the batch
+	// is at least twice the layer's width: otherwise the blocks' own
+	// packing (each computed as its transpose, packing its inputs) costs
+	// less than packing the weights.
+	first := &n.layers[0]
+	packed, err := false, error(nil)
+	if batch >= 2*first.out {
+		packed, err = n.gemm.PackB(true, first.out, first.in, first.w, first.in)
+	}
+	if err != nil {
+		return 0, err
+	}
+	t.n, t.x, t.y, t.gather, t.firstPacked = n, x, y, gather, packed
 	n.pool.For(batch, rows, t)
 	t.n, t.x, t.y, t.gather = nil, nil, nil, nil
 	if gather != nil && firstFound(gather.found[:n.pool.Threads()]) >= 0 {
@@ -116,14 +131,21 @@ func (n *Network) forwardDeltasByRows(x, y []float32, batch, rows int, gather *g
 }
 
 // forwardDeltasRows is forward, lossAndDelta and hiddenDeltas for rows [lo, hi)
-// of the batch, on pool thread w; each row's cost goes to rowCost.
-func (n *Network) forwardDeltasRows(w int, x, y []float32, lo, hi int) error {
+// of the batch, on pool thread w (the first layer's product from the
+// packed Wᵀ when firstPacked); each row's cost goes to rowCost.
+func (n *Network) forwardDeltasRows(w int, x, y []float32, lo, hi int, firstPacked bool) error {
 	rows := hi - lo
 	in := x[lo*n.Inputs() : hi*n.Inputs()]
 	for i := range n.layers {
 		l := &n.layers[i]
 		z := l.a[lo*l.out : hi*l.out]
-		if err := n.gemm.SgemmOn(w, false, true, rows, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out); err != nil {
+		var err error
+		if i == 0 && firstPacked {
+			err = n.gemm.SgemmOnB(w, rows, l.out, l.in, 1, in, l.in, 0, z, l.out)
+		} else {
+			err = n.gemm.SgemmOn(w, false, true, rows, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out)
+		}
+		if err != nil {
 			return err
 		}
 		if err := n.checkFirstLayerProducts(i, z); err != nil {

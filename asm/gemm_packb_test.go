@@ -1,0 +1,87 @@
+package asm
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestSgemmOnBMatchesSgemm: row blocks of a product computed from one
+// PackB give Sgemm's bits (beta 0 and 1, B transposed or not, blocks of
+// 1 to 64 rows, tile edges on both sides), on every path (false from
+// PackB where the path has no shared op(B): nothing to check there), and
+// write nothing outside C.
+func TestSgemmOnBMatchesSgemm(t *testing.T) {
+	forEachPath(t, func(t *testing.T, path string) {
+		r := newRand(31)
+		g := newParallelGemm(t, 2)
+		for _, sh := range [][2]int{{128, 784}, {10, 64}, {17, 33}, {16, 1}, {1, 5}} {
+			n, k := sh[0], sh[1]
+			for _, transB := range []bool{true, false} {
+				ldb := n + 3
+				if transB {
+					ldb = k + 3
+				}
+				b, _ := guarded(r, max(n, k)*ldb, 2)
+				packed, err := g.PackB(transB, n, k, b, ldb)
+				require.NoError(t, err)
+				if !packed {
+					continue
+				}
+				for _, m := range []int{1, 5, 6, 7, 13, 64} {
+					for _, beta := range []float32{0, 1} {
+						lda, ldc := k+1, n+2
+						a, _ := guarded(r, m*lda, 1)
+						got, check := guarded(r, m*ldc, 3)
+						want := copyOf(got)
+						require.NoError(t, g.SgemmOnB(1, m, n, k, -0.5, a, lda, beta, got, ldc))
+						check(t)
+						require.NoError(t, Sgemm(NewWorkspace(), false, transB, m, n, k, -0.5, a, lda, b, ldb, beta, want, ldc))
+						requireSameBits(t, fmt.Sprintf("%s m=%d n=%d k=%d transB=%v beta=%v", path, m, n, k, transB, beta), got, want)
+					}
+				}
+			}
+		}
+		// Bad input: an op(B) of another shape than the packed one, short
+		// buffers, negative sizes.
+		b := make([]float32, 16*8)
+		if packed, _ := g.PackB(true, 16, 8, b, 8); packed {
+			a, c := make([]float32, 4*8), make([]float32, 4*16)
+			require.Error(t, g.SgemmOnB(0, 4, 16, 9, 1, a, 9, 0, c, 16), "k differs from the packed op(B)")
+			require.Error(t, g.SgemmOnB(0, 4, 16, 8, 1, a[:30], 8, 0, c, 16), "A too short")
+			require.Error(t, g.SgemmOnB(0, 4, 16, 8, 1, a, 8, 0, c[:60], 16), "C too short")
+			require.Error(t, g.SgemmOnB(0, -1, 16, 8, 1, a, 8, 0, c, 16), "negative m")
+			require.NoError(t, g.SgemmOnB(0, 4, 16, 8, 1, a, 8, 0, c, 16))
+		}
+		_, err := g.PackB(true, 16, 8, b[:100], 8)
+		require.Error(t, err, "B too short")
+		_, err = g.PackB(false, -1, 8, b, 8)
+		require.Error(t, err, "negative n")
+	})
+}
+
+// TestSgemmOnBUnpacked: SgemmOnB before any PackB, or after one that
+// packed nothing (one thread), is an error, never a product from a stale
+// buffer.
+func TestSgemmOnBUnpacked(t *testing.T) {
+	a, b, c := make([]float32, 4*8), make([]float32, 16*8), make([]float32, 4*16)
+	g := newParallelGemm(t, 2)
+	require.Error(t, g.SgemmOnB(0, 4, 16, 8, 1, a, 8, 0, c, 16))
+	one := newParallelGemm(t, 1)
+	packed, err := one.PackB(true, 16, 8, b, 8)
+	require.NoError(t, err)
+	require.False(t, packed, "one thread packs nothing")
+	require.Error(t, one.SgemmOnB(0, 4, 16, 8, 1, a, 8, 0, c, 16))
+}
+
+func TestPackBAllocs(t *testing.T) {
+	g := newParallelGemm(t, 2)
+	const m, n, k = 64, 128, 784
+	g.Reserve(256, n, k)
+	a, b, c := make([]float32, m*k), make([]float32, n*k), make([]float32, m*n)
+	require.Zero(t, testing.AllocsPerRun(10, func() {
+		_, _ = g.PackB(true, n, k, b, k)
+		_ = g.SgemmOnB(0, m, n, k, 1, a, k, 0, c, n)
+	}))
+}
