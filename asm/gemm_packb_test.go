@@ -75,6 +75,21 @@ func TestSgemmOnBUnpacked(t *testing.T) {
 	require.Error(t, one.SgemmOnB(0, 4, 16, 8, 1, a, 8, 0, c, 16))
 }
 
+// TestSgemmOnBAfterSharedSgemm: a split Sgemm that packs its own shared
+// op(B) into the buffer PackB filled leaves SgemmOnB an error, not a
+// product of the other operand.
+func TestSgemmOnBAfterSharedSgemm(t *testing.T) {
+	g := newParallelGemm(t, 2)
+	const m, n, k = 256, 128, 784
+	a, b, c := make([]float32, m*k), make([]float32, n*k), make([]float32, m*n)
+	if packed, err := g.PackB(true, n, k, b, k); err != nil || !packed {
+		t.Skipf("no shared op(B) on the %s path", Active())
+	}
+	require.NoError(t, g.SgemmOnB(0, 8, n, k, 1, a, k, 0, c, n))
+	require.NoError(t, g.Sgemm(false, true, m, n, k, 1, a, k, b, k, 0, c, n)) // row bands sharing op(B)
+	require.Error(t, g.SgemmOnB(0, 8, n, k, 1, a, k, 0, c, n))
+}
+
 func TestPackBAllocs(t *testing.T) {
 	g := newParallelGemm(t, 2)
 	const m, n, k = 64, 128, 784

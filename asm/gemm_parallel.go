@@ -119,12 +119,13 @@ func (g *ParallelGemm) SgemmOn(w int, transA, transB bool, m, n, k int, alpha fl
 }
 
 // PackB packs op(B) (k×n; B is n×k when transB) once, its panels split
-// over the pool, for SgemmOnB, which
-// pool threads then call on row blocks of products that share it, as a
-// layer's forward product shares the layer's weights: each block would
-// otherwise pack them again or run as its transpose. It reports false,
-// packing nothing, on a path without a shared op(B) (then use SgemmOn).
-// Not safe with another call on g in flight.
+// over the pool, for SgemmOnB, which pool threads then call on row blocks
+// of products that share it, as a layer's forward product shares the
+// layer's weights: each block would otherwise pack them again or run as
+// its transpose. It reports false, packing nothing, on a path without a
+// shared op(B) (then use SgemmOn). What it packed serves SgemmOnB until
+// the next PackB, or a split Sgemm on g that shares an op(B) of its own
+// (SgemmOnB is then an error).
 func (g *ParallelGemm) PackB(transB bool, n, k int, b []float32, ldb int) (bool, error) {
 	if n < 0 || k < 0 {
 		return false, argError("PackB", "negative size n=%d k=%d", n, k)
@@ -138,8 +139,10 @@ func (g *ParallelGemm) PackB(transB bool, n, k int, b []float32, ldb int) (bool,
 	}
 	ks := active.Load()
 	sh := ks.sharedB
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.packedKS = nil
 	if sh == nil || g.pool.Threads() == 1 || n == 0 || k == 0 {
-		g.packedKS = nil
 		return false, nil
 	}
 	g.pack = packTask{sh: sh, dst: g.sharedBuffer(sh.sharedBSize(n, k)), transB: transB, b: b, ldb: ldb, n: n, k: k}
@@ -188,6 +191,7 @@ func (g *ParallelGemm) split(ks *kernelSet, gemm gemmFunc, transA, transB bool, 
 		t.byRows = true
 	}
 	if sh != nil && t.byRows && sh.sharesB(transA, transB, m, n, k, ldb, alpha, beta) {
+		g.packedKS = nil // the buffer PackB filled is reused here
 		t.shared = g.sharedBuffer(sh.sharedBSize(n, k))
 		g.pack = packTask{sh: sh, dst: t.shared, transB: transB, b: b, ldb: ldb, n: n, k: k}
 		g.pool.For((n+sh.panelWidth()-1)/sh.panelWidth(), 1, &g.pack)
