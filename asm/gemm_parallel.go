@@ -34,10 +34,13 @@ type sharedGemm interface {
 	sharesB(transA, transB bool, m, n, k, ldb int, alpha, beta float32) bool
 	sharedBSize(n, k int) int
 	panelWidth() int
-	// packSharedB packs panels [q0, q1) of op(B) into dst.
-	packSharedB(dst []float32, transB bool, b []float32, ldb, n, k, q0, q1 int)
-	// rowsSharedB computes rows [i0, i1) of C from the packed op(B).
-	rowsSharedB(ws *Workspace, shared []float32, transA bool, i0, i1, n, k int,
+	// kBlocks is the number of blocks the product's k is cut into.
+	kBlocks(k int) int
+	// packSharedB packs panels [q0, q1) of op(B), k blocks [kb0, kb1), into dst.
+	packSharedB(dst []float32, transB bool, b []float32, ldb, n, k, q0, q1, kb0, kb1 int)
+	// rowsSharedB computes rows [i0, i1) of C from the packed op(B), k
+	// blocks [kb0, kb1).
+	rowsSharedB(ws *Workspace, shared []float32, transA bool, i0, i1, n, k, kb0, kb1 int,
 		alpha float32, a []float32, lda int, beta float32, c []float32, ldc int)
 }
 
@@ -145,7 +148,7 @@ func (g *ParallelGemm) PackB(transB bool, n, k int, b []float32, ldb int) (bool,
 	if sh == nil || g.pool.Threads() == 1 || n == 0 || k == 0 {
 		return false, nil
 	}
-	g.pack = packTask{sh: sh, dst: g.sharedBuffer(sh.sharedBSize(n, k)), transB: transB, b: b, ldb: ldb, n: n, k: k}
+	g.pack = packTask{sh: sh, dst: g.sharedBuffer(sh.sharedBSize(n, k)), transB: transB, b: b, ldb: ldb, n: n, k: k, kb1: sh.kBlocks(k)}
 	g.pool.For((n+sh.panelWidth()-1)/sh.panelWidth(), 1, &g.pack)
 	g.pack = packTask{}
 	g.packedKS, g.packedN, g.packedK = ks, n, k
@@ -171,7 +174,8 @@ func (g *ParallelGemm) SgemmOnB(w int, m, n, k int, alpha float32, a []float32, 
 	if m == 0 {
 		return nil
 	}
-	g.packedKS.sharedB.rowsSharedB(g.ws[w], g.shared, false, 0, m, n, k, alpha, a, lda, beta, c, ldc)
+	sh := g.packedKS.sharedB
+	sh.rowsSharedB(g.ws[w], g.shared, false, 0, m, n, k, 0, sh.kBlocks(k), alpha, a, lda, beta, c, ldc)
 	return nil
 }
 
@@ -190,14 +194,32 @@ func (g *ParallelGemm) split(ks *kernelSet, gemm gemmFunc, transA, transB bool, 
 		// or share one packed copy.
 		t.byRows = true
 	}
-	if sh != nil && t.byRows && sh.sharesB(transA, transB, m, n, k, ldb, alpha, beta) {
-		g.packedKS = nil // the buffer PackB filled is reused here
-		t.shared = g.sharedBuffer(sh.sharedBSize(n, k))
-		g.pack = packTask{sh: sh, dst: t.shared, transB: transB, b: b, ldb: ldb, n: n, k: k}
-		g.pool.For((n+sh.panelWidth()-1)/sh.panelWidth(), 1, &g.pack)
+	if sh == nil || !t.byRows || !sh.sharesB(transA, transB, m, n, k, ldb, alpha, beta) {
+		g.pool.For(t.extent(), t.band(g.pool.Active()), t)
+		return
 	}
-	g.pool.For(t.extent(), t.band(g.pool.Active()), t)
+	g.packedKS = nil // the buffer PackB filled is reused here
+	t.shared = g.sharedBuffer(sh.sharedBSize(n, k))
+	g.pack = packTask{sh: sh, dst: t.shared, transB: transB, b: b, ldb: ldb, n: n, k: k}
+	panels, blocks := (n+sh.panelWidth()-1)/sh.panelWidth(), sh.kBlocks(k)
+	// An op(B) past a core's share of L3 is packed and used one k block at
+	// a time: bands that each swept all of it would stream it from memory,
+	// where the one-thread product keeps one block hot in cache.
+	step := blocks
+	if 4*sh.sharedBSize(n, k) > sharedSweepBytes {
+		step = 1
+	}
+	for kb := 0; kb < blocks; kb += step {
+		g.pack.kb0, g.pack.kb1 = kb, min(kb+step, blocks)
+		t.kb0, t.kb1 = g.pack.kb0, g.pack.kb1
+		g.pool.For(panels, 1, &g.pack)
+		g.pool.For(t.extent(), t.band(g.pool.Active()), t)
+	}
 }
+
+// sharedSweepBytes is the size of a shared op(B) from which a product's
+// bands run one k block at a time.
+var sharedSweepBytes = 4 << 20
 
 // packTask packs panels [lo, hi) of op(B) into the shared buffer.
 type packTask struct {
@@ -207,10 +229,12 @@ type packTask struct {
 	b      []float32
 	ldb    int
 	n, k   int
+	kb0    int // k blocks [kb0, kb1)
+	kb1    int
 }
 
 func (t *packTask) Run(w, lo, hi int) {
-	t.sh.packSharedB(t.dst, t.transB, t.b, t.ldb, t.n, t.k, lo, hi)
+	t.sh.packSharedB(t.dst, t.transB, t.b, t.ldb, t.n, t.k, lo, hi, t.kb0, t.kb1)
 }
 
 // Band boundaries are multiples of the active path's register tile (its
@@ -234,6 +258,7 @@ type gemmTask struct {
 	lda, ldb, ldc  int
 	byRows         bool
 	shared         []float32 // op(B) packed for every row band, or nil
+	kb0, kb1       int       // the k blocks of shared the bands compute
 }
 
 // extent is the number of rows (or columns) of C that bands cut.
@@ -281,7 +306,7 @@ const streamBBytes = 256 << 10
 // Run computes rows (or columns) [lo, hi) of C on thread w.
 func (t *gemmTask) Run(w, lo, hi int) {
 	if t.shared != nil {
-		t.ks.sharedB.rowsSharedB(t.ws[w], t.shared, t.transA, lo, hi, t.n, t.k,
+		t.ks.sharedB.rowsSharedB(t.ws[w], t.shared, t.transA, lo, hi, t.n, t.k, t.kb0, t.kb1,
 			t.alpha, t.a, t.lda, t.beta, t.c, t.ldc)
 		return
 	}

@@ -21,10 +21,19 @@ func newParallelGemm(t testing.TB, threads int) *ParallelGemm {
 
 // TestParallelSgemm: a split product equals the one-core product bit for
 // bit, for row and column bands and every transpose, on every path, also
-// with bands as narrow as one tile.
+// with bands as narrow as one tile, and with a shared op(B) used whole or
+// one k block at a time.
 func TestParallelSgemm(t *testing.T) {
 	splitEverything(t)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(4, runtime.GOMAXPROCS(0)))) // up to 4 threads at once
+	defer func(b int) { sharedSweepBytes = b }(sharedSweepBytes)
+	for _, sweep := range []int{1 << 40, 0} {
+		sharedSweepBytes = sweep
+		t.Run(fmt.Sprintf("sweep=%d", sweep), testParallelSgemm)
+	}
+}
+
+func testParallelSgemm(t *testing.T) {
 	forEachPath(t, func(t *testing.T, path string) {
 		r := newRand(9)
 		for _, threads := range []int{2, 3, 4} {

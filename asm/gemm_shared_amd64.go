@@ -30,24 +30,35 @@ func (g *gemmConfig) sharedBSize(n, k int) int { return k * roundUpTo(n, g.nr) }
 // panelWidth is the columns of one panel of the shared op(B).
 func (g *gemmConfig) panelWidth() int { return g.nr }
 
-// packSharedB packs panels [q0, q1) (NR columns each) of op(B), every k
-// block, into dst.
-func (g *gemmConfig) packSharedB(dst []float32, transB bool, b []float32, ldb, n, k, q0, q1 int) {
+// kBlocks is the number of k blocks the blocked loops cut k into.
+func (g *gemmConfig) kBlocks(k int) int {
+	if k == 0 {
+		return 0
+	}
+	kcb := evenBlock(k, g.kc)
+	return (k + kcb - 1) / kcb
+}
+
+// packSharedB packs panels [q0, q1) (NR columns each) of op(B), k blocks
+// [kb0, kb1), into dst.
+func (g *gemmConfig) packSharedB(dst []float32, transB bool, b []float32, ldb, n, k, q0, q1, kb0, kb1 int) {
 	kcb := evenBlock(k, g.kc)
 	for q := q0; q < q1; q++ {
 		j := q * g.nr
 		jc := j / g.nc * g.nc
 		ncp := roundUpTo(min(g.nc, n-jc), g.nr)
 		cols := min(g.nr, n-j)
-		for pc := 0; pc < k; pc += kcb {
+		for pc := kb0 * kcb; pc < min(k, kb1*kcb); pc += kcb {
 			kc := min(kcb, k-pc)
 			g.packB(dst[jc*k+pc*ncp+(j-jc)*kc:], transB, b, ldb, pc, j, kc, cols, g.nr)
 		}
 	}
 }
 
-// rowsSharedB computes rows [i0, i1) of C from the shared packed op(B).
-func (g *gemmConfig) rowsSharedB(ws *Workspace, shared []float32, transA bool, i0, i1, n, k int,
+// rowsSharedB computes rows [i0, i1) of C from the shared packed op(B),
+// k blocks [kb0, kb1) (each element's blocks in increasing order, as the
+// whole product runs them).
+func (g *gemmConfig) rowsSharedB(ws *Workspace, shared []float32, transA bool, i0, i1, n, k, kb0, kb1 int,
 	alpha float32, a []float32, lda int, beta float32, c []float32, ldc int) {
 	sizeA, _ := g.packSize(i1-i0, n, k)
 	packA, _ := ws.buffers(sizeA, 0)
@@ -55,7 +66,7 @@ func (g *gemmConfig) rowsSharedB(ws *Workspace, shared []float32, transA bool, i
 	for jc := 0; jc < n; jc += g.nc {
 		nc := min(g.nc, n-jc)
 		ncp := roundUpTo(nc, g.nr)
-		for pc := 0; pc < k; pc += kcb {
+		for pc := kb0 * kcb; pc < min(k, kb1*kcb); pc += kcb {
 			kc := min(kcb, k-pc)
 			g.blockTiles(packA, shared[jc*k+pc*ncp:], false, transA, i0, i1, n, jc, nc, pc, kc,
 				alpha, a, lda, nil, 0, beta, c, ldc)
