@@ -149,11 +149,7 @@ func (g *ParallelGemm) PackB(transB bool, n, k int, b []float32, ldb int) (bool,
 		return false, nil
 	}
 	g.pack = packTask{sh: sh, dst: g.sharedBuffer(sh.sharedBSize(n, k)), transB: transB, b: b, ldb: ldb, n: n, k: k, kb1: sh.kBlocks(k)}
-	// One contiguous share of panels per thread: a layer's weights were last
-	// written by row bands of its weight product, one per thread in the same
-	// claim order, so each thread mostly packs rows that are in its own cache.
-	panels, threads := (n+sh.panelWidth()-1)/sh.panelWidth(), g.pool.Active()
-	g.pool.For(panels, (panels+threads-1)/threads, &g.pack)
+	g.pool.For((n+sh.panelWidth()-1)/sh.panelWidth(), 1, &g.pack)
 	g.pack = packTask{}
 	g.packedKS, g.packedN, g.packedK = ks, n, k
 	return true, nil
