@@ -2,6 +2,7 @@ package asm
 
 import (
 	"fmt"
+	"math"
 	"runtime"
 	"testing"
 
@@ -27,7 +28,7 @@ func TestParallelSgemm(t *testing.T) {
 	splitEverything(t)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(4, runtime.GOMAXPROCS(0)))) // up to 4 threads at once
 	defer func(b int) { sharedSweepBytes = b }(sharedSweepBytes)
-	for _, sweep := range []int{1 << 40, 0} {
+	for _, sweep := range []int{math.MaxInt, 0} {
 		sharedSweepBytes = sweep
 		t.Run(fmt.Sprintf("sweep=%d", sweep), testParallelSgemm)
 	}
