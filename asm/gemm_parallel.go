@@ -199,14 +199,15 @@ func (g *ParallelGemm) split(ks *kernelSet, gemm gemmFunc, transA, transB bool, 
 		return
 	}
 	g.packedKS = nil // the buffer PackB filled is reused here
-	t.shared = g.sharedBuffer(sh.sharedBSize(n, k))
+	size := sh.sharedBSize(n, k)
+	t.shared = g.sharedBuffer(size)
 	g.pack = packTask{sh: sh, dst: t.shared, transB: transB, b: b, ldb: ldb, n: n, k: k}
 	panels, blocks := (n+sh.panelWidth()-1)/sh.panelWidth(), sh.kBlocks(k)
 	// An op(B) past a core's share of L3 is packed and used one k block at
 	// a time: bands that each swept all of it would stream it from memory,
 	// where the one-thread product keeps one block hot in cache.
 	step := blocks
-	if 4*sh.sharedBSize(n, k) > sharedSweepBytes {
+	if 4*size > sharedSweepBytes {
 		step = 1
 	}
 	for kb := 0; kb < blocks; kb += step {
