@@ -311,7 +311,7 @@ func (p *Pool) join(ran int, busy time.Duration) {
 // Tail spin of a caller waiting for units that workers claimed.
 const (
 	tailSpinMin     = 2 * time.Microsecond
-	tailSpinMax     = 100 * time.Microsecond
+	tailSpinMax     = 500 * time.Microsecond
 	tailSpinDefault = 20 * time.Microsecond
 )
 
