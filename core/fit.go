@@ -77,7 +77,8 @@ type fitBuffers struct {
 }
 
 // Fit trains for opts.Epochs epochs over samples rows of x (samples×Inputs)
-// and y (samples×Outputs), read in place. Each epoch's cost is the mean of
+// and y (samples×Outputs), read in place (a data set of many megabytes
+// reads faster from MakeData's memory). Each epoch's cost is the mean of
 // its batch costs weighted by batch size; it is appended to the network's
 // History and returned. Fit is FitContext without a context.
 //

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/v1tr0/entrena/internal/mem"
 )
 
 // DecodeCSV reads a CSV file from r, guessing its layout as pandas writes
@@ -109,7 +111,7 @@ func DecodeCSV(r io.Reader, rowsHint int, opts CSVOptions) (*Set, error) {
 	nf := len(info.Features)
 	s := &Set{Inputs: nf, CSV: info}
 	rows := max(rowsHint, 16)
-	s.X = make([]float32, 0, rows*nf)
+	s.X = mem.Floats(rows * nf)[:0]
 	var lab *labels
 	if lay.label >= 0 && !opts.NoLabels {
 		lab = newLabels(rows, opts.MaxClasses)

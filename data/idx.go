@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/v1tr0/entrena/internal/mem"
 )
 
 // IDX is the MNIST file format: a 4-byte magic (two zero bytes, a type code,
@@ -87,7 +89,7 @@ func DecodeIDXImages(r io.Reader, maxElements int) (x []float32, samples, featur
 		return nil, 0, 0, fmt.Errorf("%w: an image IDX file needs at least 2 dimensions, this one has %d (a label file?)", ErrFormat, len(dims))
 	}
 	samples, features = dims[0], total/dims[0]
-	x = make([]float32, total)
+	x = mem.Floats(total)
 	off := 0
 	for off < total {
 		chunk, err := br.Peek(min(br.Size(), total-off))

@@ -48,7 +48,7 @@ func (s netShape) flopsPerSample() (f float64) {
 // targets (random class), the distribution the peers generate too.
 func synthetic(seed uint64, samples, inputs, outputs int) (x, y []float32) {
 	rng := rand.New(rand.NewPCG(seed, 7))
-	x, y = make([]float32, samples*inputs), make([]float32, samples*outputs)
+	x, y = core.MakeData(samples*inputs), core.MakeData(samples*outputs) // as the Fit doc advises
 	for i := range x {
 		x[i] = rng.Float32()
 	}
