@@ -5,10 +5,13 @@
  * The thread count comes from OPENBLAS_NUM_THREADS / BLIS_NUM_THREADS, which
  * the suite sets; --threads is only echoed. Prints one JSON line (see
  * peerlib.py for the format). */
+#define _DEFAULT_SOURCE /* madvise */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "data_floats.h"
 
 enum { RowMajor = 101, NoTrans = 111, Trans = 112 };
 void cblas_sgemm(int order, int ta, int tb, int m, int n, int k, float alpha, const float *a, int lda,
@@ -73,7 +76,7 @@ int main(int argc, char **argv) {
 		char ta, tb;
 		int m, n, k;
 		if (sscanf(tok, "%c%c:%d:%d:%d", &ta, &tb, &m, &n, &k) != 5) continue;
-		float *a = malloc(sizeof(float) * m * k), *b = malloc(sizeof(float) * k * n), *c = malloc(sizeof(float) * m * n);
+		float *a = data_floats((long)m * k), *b = data_floats((long)k * n), *c = data_floats((long)m * n);
 		for (long i = 0; i < (long)m * k; i++) a[i] = (float)rand() / RAND_MAX;
 		for (long i = 0; i < (long)k * n; i++) b[i] = (float)rand() / RAND_MAX;
 		int lda = ta == 'T' ? m : k, ldb = tb == 'T' ? k : n;

@@ -45,7 +45,7 @@ fi
 mkdir -p "$here/bin"
 build() { # name, source, flags...
 	local out="$here/bin/$1" src="$here/$2"; shift 2
-	if [ "$out" -nt "$src" ]; then return 0; fi
+	if [ "$out" -nt "$src" ] && [ "$out" -nt "$here/data_floats.h" ]; then return 0; fi
 	if gcc -O2 -o "$out" "$src" "$@" 2>/tmp/entrena-peers-gcc.log; then say "built bin/$(basename "$out")"
 	else say "SKIP $(basename "$out"): gcc failed: $(tail -1 /tmp/entrena-peers-gcc.log)"; rm -f "$out"; fi
 }

@@ -19,31 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#ifdef __linux__
-#include <sys/mman.h>
-#endif
+
+#include "data_floats.h"
 
 static double now(void) {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return t.tv_sec + t.tv_nsec * 1e-9;
-}
-
-/* data_floats allocates n zeroed floats for a data set as entrena.h
- * advises (and numpy does): from 4 MiB on, aligned to 2 MiB and advised to
- * transparent huge pages before anything is written. NULL when out of
- * memory; free() releases it. */
-static float *data_floats(long n) {
-	size_t bytes = sizeof(float) * (size_t)(n > 0 ? n : 1);
-	if (bytes < (4u << 20)) return calloc(1, bytes);
-	void *p = NULL;
-	size_t huge = 2u << 20, whole = (bytes + huge - 1) / huge * huge;
-	if (posix_memalign(&p, huge, whole) != 0) return NULL;
-#ifdef __linux__
-	madvise(p, whole, MADV_HUGEPAGE); /* only about speed: an error leaves small pages */
-#endif
-	memset(p, 0, bytes);
-	return p;
 }
 
 static int cmp(const void *x, const void *y) {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/v1tr0/entrena/asm"
+	"github.com/v1tr0/entrena/internal/mem"
 	"github.com/v1tr0/entrena/pool"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
@@ -50,9 +51,10 @@ func gemmShapes(quick bool) (s []gemmShape) {
 // above it, the pure-Go reference takes seconds and says nothing new.
 const genericBudget = 300e6
 
-// randSlice returns n floats uniform in [-1, 1), 64-byte aligned.
+// randSlice returns n floats uniform in [-1, 1), 64-byte aligned and, from
+// 4 MiB on, on huge pages: the memory numpy gives the Python peers' operands.
 func randSlice(rng *rand.Rand, n int) []float32 {
-	s := asm.Aligned(n)
+	s := mem.Floats(n)
 	for i := range s {
 		s[i] = rng.Float32()*2 - 1
 	}
@@ -107,7 +109,7 @@ func (r *runner) entrenaSides(tmpl Row, per, flops float64, threads []int, call 
 func (r *runner) runGemm() {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, s := range gemmShapes(r.quick) {
-		a, b, c := randSlice(rng, s.m*s.k), randSlice(rng, s.k*s.n), asm.Aligned(s.m*s.n)
+		a, b, c := randSlice(rng, s.m*s.k), randSlice(rng, s.k*s.n), mem.Floats(s.m*s.n)
 		lda, ldb := map[bool]int{false: s.k, true: s.m}[s.transA], map[bool]int{false: s.n, true: s.k}[s.transB]
 		ws := asm.NewWorkspace()
 		ws.Reserve(s.m, s.n, s.k)
