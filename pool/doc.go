@@ -26,9 +26,8 @@
 //
 // Completion is counted in units, not in workers: the caller waits only for
 // units that a running worker claimed and has not finished. It polls briefly
-// while they finish, then parks (on a pipe, as idle workers do: below);
-// whoever finishes the last unit wakes it, and only if it parked (one
-// atomic add decides on each side).
+// while they finish, then parks; whoever finishes the last unit wakes it,
+// and only if it parked (one atomic add decides on each side).
 //
 // # How idle workers wait
 //

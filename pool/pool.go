@@ -74,7 +74,7 @@ type Pool struct {
 	panicMu  sync.Mutex
 	panicVal any
 
-	done    *signal // the last unit's token to a parked caller (nil with one thread)
+	done    chan struct{} // the last unit's token to a parked caller
 	workers []workerState
 
 	policy policy // caller-side only (under mu), except the atomics it publishes
@@ -103,10 +103,7 @@ func newPool(threads int, beforeClaim func(w int)) (*Pool, error) {
 	if threads <= 0 {
 		threads, _ = Cores()
 	}
-	p := &Pool{threads: threads, beforeClaim: beforeClaim}
-	if threads > 1 {
-		p.done = newSignal()
-	}
+	p := &Pool{threads: threads, done: make(chan struct{}, 1), beforeClaim: beforeClaim}
 	p.workers = make([]workerState, threads)
 	p.policy.init(p.threads)
 	for w := 1; w < threads; w++ {
@@ -130,9 +127,6 @@ func (p *Pool) Close() {
 	p.word.Add(1 << epochShift) // a new call number with no units: pollers look, see closed
 	for w := 1; w < p.threads; w++ {
 		p.wakeWorker(w)
-	}
-	if p.done != nil {
-		p.done.close() // no call is in flight (mu), and none runs in parallel from now on
 	}
 }
 
@@ -269,20 +263,16 @@ func (p *Pool) finishUnit() {
 		p.panicMu.Unlock()
 	}
 	if p.pending.Add(-1) == waitBit {
-		p.done.notify()
+		p.done <- struct{}{}
 	}
 }
 
 // join returns when every unit of the call has finished. The caller polls
 // while the units still out could finish soon (two of its own mean unit
 // times since the last one finished, within limits), then parks until the
-// last one hands it a token: on the same kind of signal as a parked worker,
-// so that it wakes on its own processor (a channel would queue it behind
-// the finisher, which then loses its processor and misses the next call)
-// and without allocating (a channel's waiter record, after a GC). It never
-// yields with runtime.Gosched: a caller that came in from C (libentrena,
-// Python) is locked to its OS thread, and there each yield is two thread
-// switches.
+// last one hands it a token. It never yields with runtime.Gosched: a caller
+// that came in from C (libentrena, Python) is locked to its OS thread, and
+// there each yield is two thread switches.
 func (p *Pool) join(ran int, busy time.Duration) {
 	left := p.pending.Load()
 	if left == 0 {
@@ -314,7 +304,7 @@ func (p *Pool) join(ran int, busy time.Duration) {
 	}
 	p.stats.parkedJoins.Add(1)
 	if p.pending.Add(waitBit) != waitBit {
-		p.done.wait() // units still out: the last finisher sends a token
+		<-p.done // units still out: the last finisher sends a token
 	}
 }
 

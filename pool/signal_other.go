@@ -2,7 +2,7 @@
 
 package pool
 
-// signal wakes one parked worker or caller: one token per wake-up.
+// signal wakes one parked worker: one token per wake-up.
 type signal struct{ ch chan struct{} }
 
 func newSignal() *signal { return &signal{ch: make(chan struct{}, 1)} }

@@ -4,17 +4,13 @@ package pool
 
 import "os"
 
-// signal wakes one parked worker, or a parked caller. On Unix it is a pipe,
-// so that the parked goroutine waits in the runtime's network poller: a
-// write makes it runnable through the poller, which hands it to an idle
-// processor at once. A goroutine woken by a channel send instead lands in
-// the waker's own run queue, where a caller busy with its units keeps it
-// waiting until another processor steals it (and a caller woken so takes
-// the finishing worker's processor). Waiting on a pipe allocates nothing;
-// a channel receive may (its waiter record, once a GC has emptied the
-// shared cache of them). At most one token is outstanding: the parked
-// flag's CAS (a worker) or the pending count (a caller) decides who sends
-// it.
+// signal wakes one parked worker. On Unix it is a pipe, so that a parked
+// worker waits in the runtime's network poller: a write makes it runnable
+// through the poller, which hands it to an idle processor at once. A
+// goroutine woken by a channel send instead lands in the waker's own run
+// queue, where a caller busy with its units keeps it waiting until another
+// processor steals it. At most one token is outstanding: the parked flag's
+// CAS decides who sends it.
 type signal struct {
 	r, w *os.File
 	ch   chan struct{} // where no pipe could be made (no file descriptors left)
