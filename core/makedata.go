@@ -7,7 +7,7 @@ import "github.com/v1tr0/entrena/internal/mem"
 // 64-byte boundary and, from 4 MiB on Linux, on a 2 MiB one with
 // transparent huge pages asked for before anything is written: a shuffled
 // batch's rows, and a batch read in place by the first layer's products,
-// then cost far fewer TLB misses (epochs ~2–6% faster, core/TUNING.md).
+// then cost far fewer TLB misses (measurements in core/TUNING.md).
 // numpy does the same for its large arrays, so data from Python is
 // covered; a plain make works too, only slower to read. The data package's
 // loaders (IDX, CSV) allocate with it.

@@ -19,10 +19,6 @@ func TestFloatsAdvisesHugePages(t *testing.T) {
 	if flags := vmFlags(t, uintptr(unsafe.Pointer(&s[0]))); !strings.Contains(" "+flags+" ", " hg ") {
 		t.Errorf("the mapping of a %d-byte buffer has VmFlags %q, without hg", len(s)*4, flags)
 	}
-	small := Floats(1000)
-	if flags := vmFlags(t, uintptr(unsafe.Pointer(&small[0]))); strings.Contains(" "+flags+" ", " hg ") {
-		t.Logf("a small buffer shares an advised mapping (%q): harmless", flags)
-	}
 }
 
 // vmFlags returns the VmFlags line of the mapping that holds addr.
