@@ -1,6 +1,8 @@
 // Package mem allocates the large float32 buffers that training reads over
 // and over (a data set): 64-byte aligned, and from HugeMin bytes on, on
-// Linux, advised to transparent huge pages before anything touches them.
+// Linux, advised to transparent huge pages, with the small pages a reused
+// stretch of the Go heap already has behind it released, so that the first
+// writes fault in huge pages.
 //
 // A batch's rows read in place by the products, or gathered at random for
 // a shuffled epoch, touch a new 4 KiB page every row or two: a TLB miss
@@ -23,7 +25,8 @@ const hugePage = 2 << 20
 
 // Floats returns a zeroed slice of n float32 starting on a 64-byte boundary
 // and, when it holds at least HugeMin bytes, on a 2 MiB boundary with its
-// whole 2 MiB pages advised to huge pages.
+// whole 2 MiB pages advised to huge pages (and released, if the heap had
+// touched them before).
 func Floats(n int) []float32 {
 	if n <= 0 {
 		return []float32{}
