@@ -44,13 +44,14 @@ func (g *ParallelGemm) SgemmAll(ps []Product) error {
 		switch {
 		case p.M == 0 || p.N == 0:
 		case g.pool.Threads() == 1 || 2*p.M*p.N*p.K < split.GemmFlops:
-			t.units = append(t.units, productRows{i, 0, p.M})
+			t.units = append(t.units, productRows{p: i, hi: p.M})
 		case g.bandsAlone(ks, p):
 			g.unlocked(ks, p)
 		default:
-			band := (&gemmTask{ks: ks, transA: p.TransA, transB: p.TransB, m: p.M, n: p.N, k: p.K, byRows: true}).band(threads)
-			for lo := 0; lo < p.M; lo += band {
-				t.units = append(t.units, productRows{i, lo, min(lo+band, p.M)})
+			gt := gemmTask{ks: ks, transA: p.TransA, transB: p.TransB, m: p.M, n: p.N, k: p.K, byRows: !streamsWideB(p.TransA, p.TransB, p.M, p.N, p.K)}
+			band, extent := gt.band(threads), gt.extent()
+			for lo := 0; lo < extent; lo += band {
+				t.units = append(t.units, productRows{i, lo, min(lo+band, extent), !gt.byRows})
 			}
 		}
 	}
@@ -71,6 +72,9 @@ func (g *ParallelGemm) bandsAlone(ks *kernelSet, p *Product) bool {
 		return true
 	}
 	sh := ks.sharedB
+	if streamsWideB(p.TransA, p.TransB, p.M, p.N, p.K) {
+		return false
+	}
 	byRows := p.M >= p.N || sh != nil && p.TransA
 	if !byRows {
 		return true
@@ -96,8 +100,12 @@ func (g *ParallelGemm) unlocked(ks *kernelSet, p *Product) {
 	g.split(ks, ks.gemm, p.TransA, p.TransB, p.M, p.N, p.K, p.Alpha, p.A, p.Lda, p.B, p.Ldb, p.Beta, p.C, p.Ldc)
 }
 
-// productRows is rows [lo, hi) of C of product p: one unit of SgemmAll.
-type productRows struct{ p, lo, hi int }
+// productRows is rows [lo, hi) of C of product p (columns when cols):
+// one unit of SgemmAll.
+type productRows struct {
+	p, lo, hi int
+	cols      bool
+}
 
 // allTask runs units [lo, hi) of a SgemmAll call.
 type allTask struct {
@@ -110,6 +118,10 @@ type allTask struct {
 func (t *allTask) Run(w, lo, hi int) {
 	for _, u := range t.units[lo:hi] {
 		p := &t.ps[u.p]
+		if u.cols {
+			t.ks.gemm(t.ws[w], p.TransA, p.TransB, p.M, u.hi-u.lo, p.K, p.Alpha, p.A, p.Lda, p.B[u.lo:], p.Ldb, p.Beta, p.C[u.lo:], p.Ldc)
+			continue
+		}
 		var a []float32
 		if p.TransA {
 			a = p.A[u.lo:]

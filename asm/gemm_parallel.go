@@ -188,7 +188,9 @@ func (g *ParallelGemm) split(ks *kernelSet, gemm gemmFunc, transA, transB bool, 
 		alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, byRows: m >= n}
 	defer func() { *t = gemmTask{}; g.pack = packTask{} }() // do not keep the caller's buffers alive
 	sh := ks.sharedB
-	if sh != nil && transA {
+	if streamsWideB(transA, transB, m, n, k) {
+		t.byRows = false
+	} else if sh != nil && transA {
 		// Row bands also for a transposed A wider than tall: its column
 		// bands would each pack all of A, while row bands read B in place
 		// or share one packed copy.
@@ -277,8 +279,9 @@ func (t *gemmTask) extent() int {
 // 800 KB at batch 256 for 784 inputs) are instead one per active thread:
 // every band streams that B from memory again, which 6-row bands did 22
 // times per product, where one band holds each B micro-panel in L1 for
-// all of its rows. The bits depend on the cut's being at multiples of the
-// tile only, never on the band or thread count.
+// all of its rows; so are the column bands of streamsWideB, each of which
+// packs all of op(A). The bits depend on the cut's being at multiples of
+// the tile only, never on the band or thread count.
 func (t *gemmTask) band(threads int) int {
 	rows, cols := gemmRowGrain, gemmColGrain
 	if t.ks.rowGrain > 0 {
@@ -288,8 +291,9 @@ func (t *gemmTask) band(threads int) int {
 	if !t.byRows {
 		grain, across = cols, t.m
 	}
-	if t.byRows && t.shared == nil && 4*t.k*t.n > streamBBytes {
-		tiles := (t.m + grain - 1) / grain
+	if t.shared == nil && 4*t.k*t.n > streamBBytes && (t.byRows || streamsWideB(t.transA, t.transB, t.m, t.n, t.k)) {
+		extent := t.extent()
+		tiles := (extent + grain - 1) / grain
 		return (tiles + threads - 1) / threads * grain
 	}
 	flops := gemmBandFlops
@@ -303,6 +307,16 @@ func (t *gemmTask) band(threads int) int {
 // streamBBytes is the size of op(B) from which row bands are one per
 // thread: half a Zen 3 L2.
 const streamBBytes = 256 << 10
+
+// streamsWideB reports whether C = op(A)·B, with A transposed and B read
+// in place past streamBBytes, is cut into column bands, one per thread,
+// rather than row bands: the weight gradient of a wide layer (dW₁ = δ₁ᵀ·X,
+// 128×784 at batch 256). Each row band would read all of B from memory;
+// a column band reads its own columns of B and packs all of op(A), which
+// is smaller when C is wider than tall.
+func streamsWideB(transA, transB bool, m, n, k int) bool {
+	return transA && !transB && n > m && 4*k*n > streamBBytes
+}
 
 // Run computes rows (or columns) [lo, hi) of C on thread w.
 func (t *gemmTask) Run(w, lo, hi int) {
