@@ -63,8 +63,13 @@ type History struct {
 // fitBuffers are Fit's reusable buffers: grown on first use, so that later
 // epochs and later Fit calls of the same size allocate nothing.
 type fitBuffers struct {
-	perm     []int32   // sample order of this epoch
-	bx, by   []float32 // gathered batch when shuffling
+	perm []int32 // sample order of this epoch
+	// Gathered batches when shuffling: bx[cur], by[cur] the step's; with
+	// more than one thread, the pass by rows gathers the next batch into
+	// the other pair (ahead).
+	bx, by   [2][]float32
+	cur      int
+	ahead    aheadBatch
 	snapshot []float32 // parameters at the start of the epoch, for divergence recovery
 	opt1     []float32 // optimizer state at the start of the epoch
 	opt2     []float32
@@ -74,6 +79,14 @@ type fitBuffers struct {
 	rngAtStart rand.PCG
 
 	reduce [4]float32 // a data-parallel fit's validation sums
+}
+
+// aheadBatch is the batch a step gathered for the next one into bx[1−cur]:
+// the samples perm[lo:lo+b], the first NaN or ±Inf input at bad (−1: none);
+// ok until the next step or the epoch's end.
+type aheadBatch struct {
+	lo, b, bad int
+	ok         bool
 }
 
 // Fit trains for opts.Epochs epochs over samples rows of x (samples×Inputs)
@@ -206,11 +219,13 @@ func (n *Network) prepareFit(samples int, opts FitOptions) {
 	for i := range f.perm {
 		f.perm[i] = int32(i)
 	}
-	if opts.Shuffle && f.bx == nil {
+	if opts.Shuffle && f.bx[0] == nil {
 		// The gathered batch is what the kernels read: 64-byte aligned
 		// like every other buffer they see.
-		f.bx = asm.Aligned(int(n.layout.batchX))
-		f.by = asm.Aligned(int(n.layout.batchY))
+		for i := range n.layout.batches {
+			f.bx[i] = asm.Aligned(int(n.layout.batchX))
+			f.by[i] = asm.Aligned(int(n.layout.batchY))
+		}
 	}
 	n.allocSnapshot()
 }
@@ -237,6 +252,7 @@ func (n *Network) epoch(ctx context.Context, x, y []float32, samples, e int, opt
 	if opts.Shuffle {
 		n.shuffle(f.perm)
 	}
+	f.ahead.ok = false
 	in, o, bs := n.Inputs(), n.Outputs(), opts.BatchSize
 	// gs samples make a step: BatchSize from each rank (one rank: the batch).
 	gs := bs * opts.Size
@@ -254,12 +270,10 @@ func (n *Network) epoch(ctx context.Context, x, y []float32, samples, e int, opt
 		bad := -1
 		// Shuffled without Allreduce: the gather is part of the step.
 		gathered := opts.Shuffle && opts.Allreduce == nil
-		if opts.Shuffle {
-			bx, by = f.bx[:b*in], f.by[:b*o]
-			if !gathered {
-				bad = n.gather(bx, by, x, y, f.perm[lo:lo+b])
-			}
-		} else if !unscanned {
+		if opts.Shuffle && !gathered {
+			bx, by = f.bx[f.cur][:b*in], f.by[f.cur][:b*o]
+			bad = n.gather(bx, by, x, y, f.perm[lo:lo+b])
+		} else if !opts.Shuffle && !unscanned {
 			bad = n.firstNonFiniteN(bx)
 		}
 		var cost float32
@@ -267,7 +281,7 @@ func (n *Network) epoch(ctx context.Context, x, y []float32, samples, e int, opt
 		switch {
 		case bad >= 0:
 		case gathered:
-			bad, cost, err = n.gatheredStep(bx, by, x, y, f.perm[lo:lo+b], b)
+			bad, cost, err = n.gatheredStep(x, y, f.perm, lo, b, gs)
 		case unscanned:
 			bad, cost, err = n.checkedStep(bx, by, b)
 		case opts.Allreduce != nil:

@@ -34,11 +34,12 @@ type layout struct {
 	// packed for all row bands (asm.SharedSize).
 	shared uint64
 
-	// Fit's buffers: the gathered batch (when shuffling) and the snapshot
+	// Fit's buffers: the gathered batches (when shuffling) and the snapshot
 	// of the parameters and optimizer state (which TrainStep's guard uses
 	// too). The permutation (4 bytes per sample) is sized by the data,
 	// which the caller already holds.
 	batchX, batchY uint64
+	batches        uint64 // two with more than one thread: the step's and the next (rows.go)
 
 	guard uint64 // TrainStep's divergence guard's scratch, one per pool thread
 
@@ -75,6 +76,10 @@ func newLayout(s Spec, threads int) layout {
 	lo.threads = uint64(max(threads, 1))
 	lo.batchX = uint64(mb) * uint64(s.Inputs)
 	lo.batchY = uint64(mb) * uint64(s.Outputs())
+	lo.batches = 1
+	if threads > 1 {
+		lo.batches = 2
+	}
 	lo.guard = normFloats * lo.threads
 	lo.rowCost = uint64(mb)
 	return lo
@@ -98,8 +103,8 @@ func (lo layout) footprint() uint64 {
 	if lo.threads > 1 {
 		c.aligned(lo.shared, 1)
 	}
-	c.aligned(lo.batchX, 1) // Fit: gathered batch
-	c.aligned(lo.batchY, 1)
+	c.aligned(lo.batchX, lo.batches) // Fit: gathered batches
+	c.aligned(lo.batchY, lo.batches)
 	c.add(lo.params, 4*(1+lo.opt)) // Fit: snapshot of params and optimizer state (plain slices)
 	c.aligned(lo.guard, 1)
 	c.add(lo.rowCost, 8)

@@ -113,7 +113,7 @@ func (c *carver) take(n int) []float32 {
 //
 // Before allocating, New adds up the bytes of every buffer the network will
 // hold (parameters, gradients, optimizer state, activations, deltas, one
-// packing workspace per thread, and Fit's gathered batch and snapshot) and
+// packing workspace per thread, and Fit's gathered batches and snapshot) and
 // refuses, with an error wrapping ErrTooLarge and ErrSpec that names both
 // sizes, a network needing more than the memory budget: the smallest of 3/4
 // of physical memory, half of RLIMIT_AS and RLIMIT_DATA, and 3/4 of the

@@ -18,6 +18,7 @@ type tasks struct {
 	back   backTask
 	update updateTask
 	gather gatherTask
+	ahead  gatherTask
 	scan   scanTask
 	norm   normTask
 }
@@ -231,7 +232,11 @@ func (n *Network) gather(bx, by, x, y []float32, perm []int32) int {
 
 // gatherFrom sets the gather task up for the samples perm.
 func (n *Network) gatherFrom(bx, by, x, y []float32, perm []int32) *gatherTask {
-	t := &n.tasks.gather
+	return n.setGather(&n.tasks.gather, bx, by, x, y, perm)
+}
+
+// setGather sets t up to gather the samples perm into bx and by.
+func (n *Network) setGather(t *gatherTask, bx, by, x, y []float32, perm []int32) *gatherTask {
 	t.bx, t.by, t.x, t.y, t.perm, t.in, t.out = bx, by, x, y, perm, n.Inputs(), n.Outputs()
 	t.threads = n.pool.Threads()
 	for w := range t.threads {
@@ -248,21 +253,54 @@ func (t *gatherTask) done() int {
 	return first
 }
 
-// gatheredStep is gather then step1, with the gather done by the pass by
-// rows when the step runs one (each block gathered by the thread that
-// computes it); bad is the gather's.
-func (n *Network) gatheredStep(bx, by, x, y []float32, perm []int32, batch int) (bad int, cost float32, err error) {
+// gatheredStep is gather then step1 for the samples perm[lo:lo+batch] of
+// Fit's epoch, with the gather done by the pass by rows when the step runs
+// one (each block gathered by the thread that computes it); bad is the
+// gather's. The pass by rows also gathers the next batch, perm[lo+next:],
+// when it is as large (see rowsTask), which that batch's step then finds
+// in fit.ahead.
+func (n *Network) gatheredStep(x, y []float32, perm []int32, lo, batch, next int) (bad int, cost float32, err error) {
+	f := &n.fit
+	in, o := n.Inputs(), n.Outputs()
+	pre := f.ahead.ok && f.ahead.lo == lo && f.ahead.b == batch
+	f.ahead.ok = false
+	if pre {
+		f.cur = 1 - f.cur
+		if f.ahead.bad >= 0 {
+			return f.ahead.bad, 0, nil
+		}
+	}
+	bx, by := f.bx[f.cur][:batch*in], f.by[f.cur][:batch*o]
 	rows := n.rowBlock(batch)
 	if rows == 0 {
-		if bad = n.gather(bx, by, x, y, perm); bad >= 0 {
-			return bad, 0, nil
+		if !pre {
+			if bad = n.gather(bx, by, x, y, perm[lo:lo+batch]); bad >= 0 {
+				return bad, 0, nil
+			}
 		}
 		cost, err = n.step1(bx, by, batch)
 		return -1, cost, err
 	}
-	t := n.gatherFrom(bx, by, x, y, perm)
-	cost, err = n.forwardDeltasByRows(bx, by, batch, rows, t)
-	if bad = t.done(); bad >= 0 || err != nil {
+	var t, ahead *gatherTask
+	if !pre {
+		t = n.gatherFrom(bx, by, x, y, perm[lo:lo+batch])
+	}
+	// Not when the pool runs serial (a busy machine): there the next
+	// batch would only leave the caches before its step reads it.
+	nlo := lo + next
+	if f.bx[1] != nil && nlo+batch <= len(perm) && n.pool.Active() > 1 {
+		ahead = n.setGather(&n.tasks.ahead, f.bx[1-f.cur][:batch*in], f.by[1-f.cur][:batch*o], x, y, perm[nlo:nlo+batch])
+	}
+	cost, err = n.forwardDeltasByRows(bx, by, batch, rows, t, ahead)
+	if ahead != nil {
+		f.ahead = aheadBatch{lo: nlo, b: batch, bad: ahead.done(), ok: err == nil}
+	}
+	bad = -1
+	if t != nil {
+		bad = t.done()
+	}
+	if bad >= 0 || err != nil {
+		f.ahead.ok = false
 		return bad, 0, err
 	}
 	return -1, cost, n.afterDeltas(bx, batch)

@@ -18,30 +18,51 @@ import (
 // several threads too.
 var rowsEnabled = true
 
-// rowsTask runs forward, the cost and every δ for rows [lo, hi).
+// rowsTask runs forward, the cost and every δ by blocks of rows: units
+// [0, blocks) are the blocks of rows rows of the batch, and units from
+// blocks on pieces of aheadRows rows of Fit's next batch to gather.
 type rowsTask struct {
 	taskErrs
-	n    *Network
-	x, y []float32
+	n           *Network
+	x, y        []float32
+	batch, rows int
+	blocks      int
 	// gather, when set, first copies the unit's rows of the batch into x
 	// and y (Fit's shuffled batch): the thread that reads them next has
 	// them in its cache, and the copy needs no pool call of its own.
 	gather *gatherTask
+	// ahead, when set, gathers Fit's next batch into the other buffers,
+	// in pieces that whichever thread has run out of blocks takes: the
+	// end of the pass waits for a piece rather than for a block.
+	ahead     *gatherTask
+	aheadRows int
 	// firstPacked: the first layer's Wᵀ is packed once for every block
 	// (asm.ParallelGemm.PackB).
 	firstPacked bool
 }
 
 func (t *rowsTask) Run(w, lo, hi int) {
-	if g := t.gather; g != nil {
-		if g.Run(w, lo, hi); g.found[w] >= 0 {
-			return // the step is abandoned: no use computing on a NaN
+	for u := lo; u < hi; u++ {
+		if u >= t.blocks {
+			p := (u - t.blocks) * t.aheadRows
+			t.ahead.Run(w, p, min(p+t.aheadRows, len(t.ahead.perm)))
+			continue
+		}
+		r0, r1 := u*t.rows, min((u+1)*t.rows, t.batch)
+		if g := t.gather; g != nil {
+			if g.Run(w, r0, r1); g.found[w] >= 0 {
+				continue // the step is abandoned: no use computing on a NaN
+			}
+		}
+		if err := t.n.forwardDeltasRows(w, t.x, t.y, r0, r1, t.firstPacked); err != nil {
+			t.errs[w] = err
 		}
 	}
-	if err := t.n.forwardDeltasRows(w, t.x, t.y, lo, hi, t.firstPacked); err != nil {
-		t.errs[w] = err
-	}
 }
+
+// aheadRows is the rows of one unit of the gather ahead: small, so that
+// the threads' last units of a pass end close together.
+const aheadRows = 16
 
 // rowBlock is the rows of one unit of the pass by rows for a batch, or 0
 // when the step runs layer by layer: one thread, a tiny network, or a
@@ -89,13 +110,14 @@ func (n *Network) forwardDeltas(x, y []float32, batch int) (float32, error) {
 		}
 		return cost, n.hiddenDeltas(batch)
 	}
-	return n.forwardDeltasByRows(x, y, batch, rows, nil)
+	return n.forwardDeltasByRows(x, y, batch, rows, nil, nil)
 }
 
 // forwardDeltasByRows is forwardDeltas by blocks of rows, each block first
 // gathered into x and y when gather is set; a NaN or ±Inf input found
-// there ends the step with no error and gather.found set.
-func (n *Network) forwardDeltasByRows(x, y []float32, batch, rows int, gather *gatherTask) (float32, error) {
+// there ends the step with no error and gather.found set. When ahead is
+// set, the same pool call gathers the batch it describes.
+func (n *Network) forwardDeltasByRows(x, y []float32, batch, rows int, gather, ahead *gatherTask) (float32, error) {
 	t0 := phase.Now()
 	n.training = true
 	defer func() { n.training = false }()
@@ -114,8 +136,13 @@ func (n *Network) forwardDeltasByRows(x, y []float32, batch, rows int, gather *g
 		return 0, err
 	}
 	t.n, t.x, t.y, t.gather, t.firstPacked = n, x, y, gather, packed
-	n.pool.For(batch, rows, t)
-	t.n, t.x, t.y, t.gather = nil, nil, nil, nil
+	t.batch, t.rows, t.blocks = batch, rows, (batch+rows-1)/rows
+	units := t.blocks
+	if t.ahead, t.aheadRows = ahead, aheadRows; ahead != nil {
+		units += (len(ahead.perm) + aheadRows - 1) / aheadRows
+	}
+	n.pool.For(units, 1, t)
+	t.n, t.x, t.y, t.gather, t.ahead = nil, nil, nil, nil, nil
 	if gather != nil && firstFound(gather.found[:n.pool.Threads()]) >= 0 {
 		return 0, nil
 	}

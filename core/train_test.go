@@ -483,7 +483,7 @@ func TestBuffersAligned(t *testing.T) {
 		x, y := blobs(1, 20, 7, 3)
 		_, err = n.Fit(x, y, 20, FitOptions{Epochs: 1, BatchSize: 9, Shuffle: true})
 		require.NoError(t, err)
-		require.True(t, asm.IsAligned(n.fit.bx) && asm.IsAligned(n.fit.by), "gathered batch")
+		require.True(t, asm.IsAligned(n.fit.bx[0]) && asm.IsAligned(n.fit.by[0]), "gathered batch")
 		n.Close()
 	}
 }
