@@ -91,8 +91,10 @@ type aheadBatch struct {
 
 // Fit trains for opts.Epochs epochs over samples rows of x (samples×Inputs)
 // and y (samples×Outputs), read in place (a data set of many megabytes
-// reads faster from MakeData's memory). Each epoch's cost is the mean of
-// its batch costs weighted by batch size; it is appended to the network's
+// reads faster from MakeData's memory). x and y must not change while Fit
+// runs: on more than one thread a shuffled step gathers the next batch's
+// rows before Progress reports the current one. Each epoch's cost is the
+// mean of its batch costs weighted by batch size; it is appended to the network's
 // History and returned. Fit is FitContext without a context.
 //
 // A NaN or ±Inf in x or y is an ErrData naming the sample and feature, and

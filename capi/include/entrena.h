@@ -480,7 +480,9 @@ entrena_status entrena_fit_options_init(entrena_fit_options *opts);
 
 /* Train for opts->epochs epochs over `samples` rows of x (samples×inputs,
  * x_len ≥ that) and y (samples×outputs), read in place (when shuffling,
- * each batch is gathered into the network's own buffer). Each epoch's mean
+ * each batch is gathered into the network's own buffer, on more than one
+ * thread the next batch during the current step: x and y must not change
+ * until entrena_fit returns, progress callbacks included). Each epoch's mean
  * loss is appended to the network's history (entrena_history); *cost
  * (optional) receives the last completed epoch's loss, also when the call
  * fails after completing at least one epoch (ENTRENA_ERR_STOPPED,

@@ -527,7 +527,8 @@ class Sequential:
                         (info["epoch_done"]); a true result stops training
                         after that batch and fit returns the partial history
                         with ``stopped`` set. It must not call this model
-                        (BusyError).
+                        (BusyError), nor change x or y: the next batch may
+                        already be gathered.
         allreduce       data-parallel training across processes (see
                         entrena.distributed): each step takes batch_size
                         samples on each of allreduce.size ranks and sums
