@@ -137,9 +137,15 @@ func healthLine(rep *Report) string {
 			"\"entrena ÷ this\" is a ratio of medians from different moments, so a phase of the machine can move it."
 	}
 	h := rep.Health
-	return fmt.Sprintf("Health: %d of %d rounds flagged (before each round an FMA-peak and a memory-bandwidth probe; flagged: "+
-		"below %.0f%% of the run's median peak, %.1f GFLOPS, or %.0f%% of its median bandwidth, %.1f GB/s: likely another "+
-		"tenant on the machine).", h.Flagged, h.Rounds, 100*h.PeakDip, h.PeakGFLOPS, 100*h.BandwidthDip, h.BandwidthGBs)
+	if h.KernelDip == 0 {
+		return fmt.Sprintf("Health: %d of %d rounds flagged (before each round an FMA-peak and a memory-bandwidth probe; flagged: "+
+			"below %.0f%% of the run's median peak, %.1f GFLOPS, or %.0f%% of its median bandwidth, %.1f GB/s: likely another "+
+			"tenant on the machine).", h.Flagged, h.Rounds, 100*h.PeakDip, h.PeakGFLOPS, 100*h.BandwidthDip, h.BandwidthGBs)
+	}
+	return fmt.Sprintf("Health: %d of %d rounds flagged (before each round an FMA-peak, a memory-bandwidth and an SGEMM-in-L1 probe; "+
+		"flagged: below %.0f%% of the run's median peak, %.1f GFLOPS, %.0f%% of its median bandwidth, %.1f GB/s, or %.0f%% of its "+
+		"best SGEMM in L1, %.1f GFLOPS: likely another tenant on the machine or on the same cores).", h.Flagged, h.Rounds,
+		100*h.PeakDip, h.PeakGFLOPS, 100*h.BandwidthDip, h.BandwidthGBs, 100*h.KernelDip, h.KernelGFLOPS)
 }
 
 func machineLine(rep *Report) string {

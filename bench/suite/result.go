@@ -33,15 +33,17 @@ type Peak struct {
 }
 
 // Health summarises the probes before every round (FMA peak, copy bandwidth
-// beyond the caches); a dipped round is counted, not dropped.
+// beyond the caches, SGEMM in L1); a dipped round is counted, not dropped.
 type Health struct {
 	Rounds        int     `json:"rounds"`
 	Flagged       int     `json:"flagged"`
-	PeakGFLOPS    float64 `json:"peak_gflops"`    // median over rounds
-	BandwidthGBs  float64 `json:"bandwidth_gbs"`  // median over rounds
-	PeakDip       float64 `json:"peak_dip"`       // flagged below this share of the median peak
-	BandwidthDip  float64 `json:"bandwidth_dip"`  // or below this share of the median bandwidth
-	BandwidthNote string  `json:"bandwidth_note"` // what the probe copies
+	PeakGFLOPS    float64 `json:"peak_gflops"`             // median over rounds
+	BandwidthGBs  float64 `json:"bandwidth_gbs"`           // median over rounds
+	PeakDip       float64 `json:"peak_dip"`                // flagged below this share of the median peak
+	BandwidthDip  float64 `json:"bandwidth_dip"`           // or below this share of the median bandwidth
+	BandwidthNote string  `json:"bandwidth_note"`          // what the probe copies
+	KernelGFLOPS  float64 `json:"kernel_gflops,omitempty"` // best over rounds (none before this probe)
+	KernelDip     float64 `json:"kernel_dip,omitempty"`    // or below this share of the best kernel probe
 }
 
 // Row is one implementation doing one piece of work; Ratio compares it with

@@ -49,8 +49,9 @@ type runner struct {
 	epochSamples, epochRounds, fashionEpochs int // one epoch per side per round
 	workers                                  map[string]*worker
 	noted                                    map[string]bool // peers recorded in the report
-	probes                                   [][2]float64    // FMA GFLOPS and GB/s before each round
-	probeSrc, probeDst                       []float32
+	probes                                   [][3]float64    // FMA GFLOPS, GB/s and L1 SGEMM GFLOPS before each round
+	probeSrc, probeDst, probeL1              []float32
+	probeWS                                  *asm.Workspace
 	gonumVersion, group                      string // the group being measured, for the progress line
 	start, shown                             time.Time
 	estimate                                 time.Duration

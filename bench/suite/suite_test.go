@@ -125,19 +125,25 @@ func TestGoSideUsesTestingBenchmark(t *testing.T) {
 
 func TestHealthFlagsDippedRounds(t *testing.T) {
 	r := testRunner()
-	r.probes = [][2]float64{{100, 10}, {100, 10}, {80, 10}, {100, 5}, {100, 10}}
-	r.rep.Rows = []Row{{Name: "a", probes: []int{0, 1, 2}}, {Name: "b", probes: []int{3, 4}}}
+	// Round 2's FMA peak dips, round 3's bandwidth, round 5's kernel probe
+	// (below 85% of the best, round 1's 90, though most rounds are slower).
+	r.probes = [][3]float64{{100, 10, 80}, {100, 10, 90}, {80, 10, 80}, {100, 5, 80}, {100, 10, 80}, {100, 10, 70}}
+	r.rep.Rows = []Row{{Name: "a", probes: []int{0, 1, 2}}, {Name: "b", probes: []int{3, 4, 5}}}
 	r.probeSrc = make([]float32, 1<<20)
 	r.finishHealth()
 	h := r.rep.Health
-	if h.Rounds != 5 || h.Flagged != 2 || h.PeakGFLOPS != 100 || h.BandwidthGBs != 10 {
+	if h.Rounds != 6 || h.Flagged != 3 || h.PeakGFLOPS != 100 || h.BandwidthGBs != 10 || h.KernelGFLOPS != 90 {
 		t.Errorf("health %+v", h)
 	}
-	if r.rep.Rows[0].Flagged != 1 || r.rep.Rows[1].Flagged != 1 {
+	if r.rep.Rows[0].Flagged != 1 || r.rep.Rows[1].Flagged != 2 {
 		t.Errorf("flagged per row: %d %d", r.rep.Rows[0].Flagged, r.rep.Rows[1].Flagged)
 	}
-	if !strings.Contains(healthLine(r.rep), "2 of 5 rounds flagged") {
-		t.Errorf("health line %q", healthLine(r.rep))
+	if l := healthLine(r.rep); !strings.Contains(l, "3 of 6 rounds flagged") || !strings.Contains(l, "85% of its best SGEMM in L1, 90.0 GFLOPS") {
+		t.Errorf("health line %q", l)
+	}
+	r.rep.Health.KernelDip = 0 // a result file from before the kernel probe
+	if l := healthLine(r.rep); strings.Contains(l, "SGEMM") {
+		t.Errorf("health line of an older file %q", l)
 	}
 }
 
