@@ -55,7 +55,7 @@ func (s *spinTask) Run(w, lo, hi int) {
 		s.caller0.Store(cpuNow())
 		defer s.caller1.Store(cpuNow())
 	}
-	for t := time.Now(); time.Since(t) < s.d; {
+	for t := time.Now(); time.Since(t) < time.Duration(hi-lo)*s.d; {
 	}
 }
 
@@ -107,6 +107,7 @@ func wokenOnCallersCPU(t *testing.T, calls int) (shared, ran int) {
 			}
 		}
 	}
-	t.Logf("shared %d of %d", shared, ran)
+	st := p.Stats()
+	t.Logf("shared %d of %d (the window: speed-up %.2f, waiting %.2f)", shared, ran, st.Speedup, st.Waiting)
 	return shared, ran
 }

@@ -20,10 +20,11 @@ import (
 // Over a window of parallel calls, the sum of their sites' inline costs
 // against the sum of their wall times says whether the extra threads paid.
 // On Linux the caller's thread also reads how long it waited for a CPU
-// while runnable (schedstat): when that is a noticeable share of the
-// window, the process is running more threads than the machine has free
-// cores (another process is busy), and its extra threads only take the CPU
-// from the caller's own serial work, which the estimate does not see.
+// while runnable (schedstat), and so do the workers' as they park: when
+// either is a noticeable share of the window, the process is running more
+// threads than the machine has free cores (another process is busy), and
+// its extra threads only take the CPU from the caller's own serial work,
+// or wait behind the other process, which the estimate does not see.
 // Either way the window failed; after strikes failed windows in a row (a
 // probe's window: at once) the pool runs serially for a back-off period
 // (serialMin, doubling while probes keep failing, up to serialMax), then
@@ -54,7 +55,11 @@ type policy struct {
 	delay     int64
 	delayOK   bool
 
-	contended    atomic.Bool  // serial after a window that did not pay: workers poll briefly
+	contended atomic.Bool // serial after a window that did not pay: workers poll briefly
+	// workerDelay: nanoseconds the workers' threads waited for a CPU, read
+	// as each parks, summed (its value when the window started: workerDelay0).
+	workerDelay  atomic.Int64
+	workerDelay0 int64
 	serial       atomic.Bool  // calls run inline until serialUntil
 	inUse        atomic.Int32 // threads calls use now
 	coresSeen    atomic.Int32 // cores, for Stats
@@ -156,17 +161,22 @@ func (q *policy) startWindow() {
 	q.calls, q.estimated, q.wall = 0, 0, 0
 	q.start = time.Now()
 	q.tid, q.delay, q.delayOK = readDelay()
+	q.workerDelay0 = q.workerDelay.Load()
 }
 
 // waiting is the share of the window the caller's thread spent runnable
-// without a CPU, or 0 when unknown (no schedstat, or the caller's goroutine
-// moved to another thread).
+// without a CPU (0 when unknown: no schedstat, or the caller's goroutine
+// moved to another thread), or the workers' (counted as they park),
+// whichever is more: a woken worker leaves the caller's CPU, and on a busy
+// machine the CPU it moves to is another process's.
 func (q *policy) waiting() float64 {
+	elapsed := float64(max(time.Since(q.start), 1))
+	workers := float64(q.workerDelay.Load()-q.workerDelay0) / elapsed
 	tid, delay, ok := readDelay()
 	if !ok || !q.delayOK || tid != q.tid {
-		return 0
+		return workers
 	}
-	return float64(delay-q.delay) / float64(max(time.Since(q.start), 1))
+	return max(float64(delay-q.delay)/elapsed, workers)
 }
 
 // site returns the slot of a kind of call, taking the least recently used

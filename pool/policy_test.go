@@ -155,3 +155,37 @@ func TestStrikes(t *testing.T) {
 	require.True(t, q.serial.Load(), "the caller waited for a CPU in two windows")
 	require.Greater(t, q.waitingShare.Load(), int64(900))
 }
+
+// TestWorkersWaitingFailsWindow: a window whose workers waited for a CPU a
+// noticeable share of it fails like one whose caller did (a woken worker
+// leaves the caller's CPU, so on a busy machine it is the worker that
+// waits), and the workers' waits before the window do not count.
+func TestWorkersWaitingFailsWindow(t *testing.T) {
+	if cores, _ := Cores(); cores < 2 {
+		t.Skip("a window's verdict re-reads the cores: needs two")
+	}
+	readDelay = func() (int, int64, bool) { return 1, 0, true } // the caller never waits
+	defer func() { readDelay = threadDelay }()
+	p := &Pool{threads: 2}
+	q := &p.policy
+	q.init(2)
+	q.cores, q.procs = 2, 2
+	var c counters
+	st := &site{inline: 100 * time.Microsecond}
+	window := func(workerWait time.Duration) {
+		for i := 0; i < windowCalls; i++ {
+			if i == windowCalls-1 {
+				q.workerDelay.Add(int64(workerWait))
+			}
+			q.record(&c, st, 4, 2, 60*time.Microsecond)
+		}
+	}
+	q.workerDelay.Add(int64(time.Hour)) // before any window
+	window(0)                           // opens the measurement
+	window(0)
+	require.Zero(t, q.waitingShare.Load(), "waits before the window counted")
+	window(time.Second)
+	window(time.Second)
+	require.True(t, q.serial.Load(), "two windows whose workers waited all along")
+	require.Contains(t, p.Stats().String(), "waited for a CPU")
+}

@@ -90,8 +90,13 @@ type Pool struct {
 
 type workerState struct {
 	parked atomic.Bool // parked (or about to) on wake
-	wake   *signal     // one token per wake-up
-	_      cacheLine
+	// The worker's thread and its wait for a CPU when it last parked
+	// (the worker's own; delayOK: read).
+	tid     int
+	delay   int64
+	delayOK bool
+	wake    *signal // one token per wake-up
+	_       cacheLine
 }
 
 // New returns a pool of threads threads (the caller plus threads−1

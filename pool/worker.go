@@ -60,6 +60,7 @@ func (p *Pool) next(w int, seen uint64) uint64 {
 			return word
 		}
 		ws := &p.workers[w]
+		ws.noteDelay(&p.policy)
 		ws.parked.Store(true)
 		if word := p.word.Load(); word>>epochShift != seen {
 			if !ws.parked.CompareAndSwap(true, false) {
@@ -73,6 +74,17 @@ func (p *Pool) next(w int, seen uint64) uint64 {
 		// milliseconds until its load balancer moves one.
 		leaveCPU(p.callerCPU.Load())
 	}
+}
+
+// noteDelay adds what the worker's thread waited for a CPU since the
+// worker last parked (its wake-up included) to the policy's count, if it
+// ran on the same thread then.
+func (ws *workerState) noteDelay(q *policy) {
+	tid, delay, ok := readDelay()
+	if ok && ws.delayOK && tid == ws.tid {
+		q.workerDelay.Add(delay - ws.delay)
+	}
+	ws.tid, ws.delay, ws.delayOK = tid, delay, ok
 }
 
 // poll watches the word for the pool's idle budget, if this worker may
