@@ -167,8 +167,8 @@ func (q *policy) startWindow() {
 // waiting is the share of the window the caller's thread spent runnable
 // without a CPU (0 when unknown: no schedstat, or the caller's goroutine
 // moved to another thread), or the workers' (counted as they park),
-// whichever is more: a woken worker leaves the caller's CPU, and on a busy
-// machine the CPU it moves to is another process's.
+// whichever is more: a worker the kernel woke on another CPU than the
+// caller's waits there behind the other process, and the caller does not.
 func (q *policy) waiting() float64 {
 	elapsed := float64(max(time.Since(q.start), 1))
 	workers := float64(q.workerDelay.Load()-q.workerDelay0) / elapsed

@@ -69,10 +69,6 @@ func (p *Pool) next(w int, seen uint64) uint64 {
 			return word
 		}
 		ws.wake.wait()
-		// The kernel may have woken this thread on the caller's CPU, where
-		// the two would take turns while another CPU idles, for
-		// milliseconds until its load balancer moves one.
-		leaveCPU(p.callerCPU.Load())
 	}
 }
 
