@@ -34,7 +34,10 @@
 // A worker with nothing to claim polls for the next call for a short time
 // budget (the gaps between the calls of a training step are microseconds),
 // then parks until a caller wakes it (on Unix on a pipe, so that the
-// runtime's poller hands it to an idle processor). Only a few workers in
+// runtime's poller hands it to an idle processor). A woken worker that
+// finds itself on the CPU the caller ran on moves off it when another CPU
+// idles (the kernel may wake it there, where the two would take turns).
+// Only a few workers in
 // the whole process may poll at once (half of GOMAXPROCS, at least one);
 // the rest park at once. A pool whose process is given fewer cores than it
 // has threads (CPU affinity, a cgroup CPU quota) uses only as many threads

@@ -79,6 +79,9 @@ type Pool struct {
 
 	policy policy // caller-side only (under mu), except the atomics it publishes
 	stats  counters
+	// callerCPU: the CPU the caller ran on when it last woke a worker (−1:
+	// none yet, or unknown).
+	callerCPU atomic.Int32
 
 	// beforeClaim, set by tests before the workers start, runs on a worker
 	// each time it sees a new call, before it claims (to delay or block it).
@@ -109,6 +112,7 @@ func newPool(threads int, beforeClaim func(w int)) (*Pool, error) {
 		threads, _ = Cores()
 	}
 	p := &Pool{threads: threads, done: make(chan struct{}, 1), beforeClaim: beforeClaim}
+	p.callerCPU.Store(-1)
 	p.workers = make([]workerState, threads)
 	p.policy.init(p.threads)
 	for w := 1; w < threads; w++ {
@@ -195,10 +199,16 @@ func (p *Pool) run(n, unit, units int, t Task, st *site) {
 }
 
 // wakeFor wakes parked workers for a call of units units: one fewer than
-// the units (the caller takes one), at most the active threads.
+// the units (the caller takes one), at most the active threads. It notes
+// the caller's CPU first, which a woken worker leaves when another CPU
+// idles (leaveCPU).
 func (p *Pool) wakeFor(units int) {
-	want := min(units, p.policy.active()) - 1
+	want, noted := min(units, p.policy.active())-1, false
 	for w := 1; w < p.threads && want > 0; w++ {
+		if !noted && p.workers[w].parked.Load() {
+			p.callerCPU.Store(cpuNow()) // before the wake-up, which reads it
+			noted = true
+		}
 		if p.wakeWorker(w) {
 			want--
 		} else if !p.workers[w].parked.Load() {

@@ -69,6 +69,11 @@ func (p *Pool) next(w int, seen uint64) uint64 {
 			return word
 		}
 		ws.wake.wait()
+		// The kernel may have woken this thread on the caller's CPU (a
+		// pipe's wake-up asks for it), where the two would take turns,
+		// for milliseconds until its load balancer moves one, while
+		// another CPU idles.
+		leaveCPU(p.callerCPU.Load())
 	}
 }
 
