@@ -65,11 +65,13 @@ func (t *rowsTask) Run(w, lo, hi int) {
 const aheadRows = 16
 
 // rowBlock is the rows of one unit of the pass by rows for a batch, or 0
-// when the step runs layer by layer: one thread, a tiny network, or a
-// forward pass too small to split. A block is a multiple of 8 rows, a share
+// when the step runs layer by layer: one thread (also a pool that runs
+// serial now, on a busy machine or beside other pools' calls: blocks of
+// rows on one thread are slower), a tiny network, or a forward pass too
+// small to split. A block is a multiple of 8 rows, a share
 // per thread the pool may use (pool.Active) up to rowBlockMax.
 func (n *Network) rowBlock(batch int) int {
-	if !rowsEnabled || n.pool.Threads() == 1 || n.useTiny(batch) {
+	if !rowsEnabled || n.pool.Threads() == 1 || n.useTiny(batch) || !n.pool.Parallel() {
 		return 0
 	}
 	perSample := 0

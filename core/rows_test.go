@@ -4,9 +4,12 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/v1tr0/entrena/pool"
 )
 
 // TestRowsBitIdentical: a step run by blocks of rows over the pool gives
@@ -48,7 +51,7 @@ func TestRowsBitIdentical(t *testing.T) {
 				costs := map[string]float32{}
 				for name, n := range nets {
 					rowsEnabled = name != "layers on 3 threads"
-					if name == "rows on 3 threads" && n.pool.Active() > 1 {
+					if name == "rows on 3 threads" && n.pool.Parallel() {
 						require.Positive(t, n.rowBlock(batch), "the pass by rows runs at batch %d", batch)
 					}
 					c, err := n.TrainStep(x, y, batch)
@@ -117,4 +120,58 @@ func TestDropoutMaskByRows(t *testing.T) {
 	}
 	require.Equal(t, wantMask, l.mask[:7*l.out])
 	require.Contains(t, wantMask, float32(0), "some outputs dropped")
+}
+
+// TestRowsNotOnSerialPool: a pool that runs serial (here beside other
+// pools' calls holding every processor but the caller's) takes the step
+// layer by layer, which is faster on one thread than blocks of rows.
+func TestRowsNotOnSerialPool(t *testing.T) {
+	n, err := New(mnistShape(256, 2))
+	require.NoError(t, err)
+	defer n.Close()
+	if !n.pool.Parallel() {
+		t.Skip("the pool runs serial already")
+	}
+	require.Positive(t, n.rowBlock(256), "a parallel pool")
+	release := holdProcessors(t)
+	require.Zero(t, n.rowBlock(256), "a pool whose calls run on the caller alone")
+	release()
+	require.Positive(t, n.rowBlock(256), "parallel again")
+}
+
+// blockTask's units wait until release is closed.
+type blockTask struct {
+	started chan struct{}
+	release chan struct{}
+}
+
+func (b *blockTask) Run(w, lo, hi int) {
+	select {
+	case b.started <- struct{}{}:
+	default:
+	}
+	<-b.release
+}
+
+// holdProcessors keeps a call of another pool in flight on every processor
+// but one, until the returned function is called.
+func holdProcessors(t *testing.T) func() {
+	var pools []*pool.Pool
+	task := &blockTask{started: make(chan struct{}, 64), release: make(chan struct{})}
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) - 1 {
+		p, err := pool.New(1)
+		require.NoError(t, err)
+		pools = append(pools, p)
+		wg.Add(1)
+		go func() { defer wg.Done(); p.For(2, 1, task) }()
+		<-task.started
+	}
+	return func() {
+		close(task.release)
+		wg.Wait()
+		for _, p := range pools {
+			p.Close()
+		}
+	}
 }

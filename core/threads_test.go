@@ -213,7 +213,7 @@ func TestGatherScanThreads(t *testing.T) {
 			n, err := New(Spec{Inputs: 784, Layers: []Layer{{Units: 16, Activation: Sigmoid}, {Units: 10, Activation: Sigmoid}},
 				Optimizer: Optimizer{Kind: SGD, LearningRate: 0.1}, MaxBatch: 256, Seed: 9, Threads: 3})
 			require.NoError(t, err)
-			if batch == 256 && n.pool.Active() > 1 {
+			if batch == 256 && n.pool.Parallel() {
 				require.Positive(t, n.rowBlock(batch), "the pass by rows gathers")
 			}
 			before := append([]float32(nil), n.params...)

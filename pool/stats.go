@@ -83,6 +83,15 @@ func (p *Pool) Active() int {
 	return max(1, min(p.threads, int(p.policy.coresSeen.Load())))
 }
 
+// Parallel reports whether a call made now may run on more than one
+// thread: the pool is not serial (a busy machine) and calls of other pools
+// do not hold every processor but the caller's. Work that is cut
+// differently for one thread (a training step by blocks of rows) asks
+// first; the call itself decides again.
+func (p *Pool) Parallel() bool {
+	return p.policy.inUse.Load() >= 2 && int(callers.Load())+1 < p.policy.procs
+}
+
 // String is one line for logs and the command line: "2 of 2 threads" or
 // "1 of 2 threads (contended: …)".
 func (s Stats) String() string {
