@@ -21,9 +21,9 @@ func cpuNow() int32 {
 // a thread whose mask no longer holds its CPU moves at once, and the mask
 // then goes back as it was. It reports whether the thread moved.
 //
-// Idle: fewer tasks runnable in the whole system than the mask has CPUs,
-// two of them on this one (this thread and the one it shares the CPU
-// with), leave another CPU with nothing to run. Beside a busy process
+// Idle: at most as many tasks runnable in the whole system as the mask
+// has CPUs, two of them on this one (this thread and the one it shares the
+// CPU with), leave another CPU with nothing to run. Beside a busy process
 // there is none, and a thread moved there would wait behind that process
 // where the caller would not see it.
 func leaveCPU(cpu int32) bool {
