@@ -224,7 +224,7 @@ func (n *Network) prepareFit(samples int, opts FitOptions) {
 	if opts.Shuffle && f.bx[0] == nil {
 		// The gathered batch is what the kernels read: 64-byte aligned
 		// like every other buffer they see.
-		for i := range n.layout.batches {
+		for i := range n.layout.batches() {
 			f.bx[i] = asm.Aligned(int(n.layout.batchX))
 			f.by[i] = asm.Aligned(int(n.layout.batchY))
 		}

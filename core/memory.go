@@ -39,7 +39,6 @@ type layout struct {
 	// too). The permutation (4 bytes per sample) is sized by the data,
 	// which the caller already holds.
 	batchX, batchY uint64
-	batches        uint64 // two with more than one thread: the step's and the next (rows.go)
 
 	guard uint64 // TrainStep's divergence guard's scratch, one per pool thread
 
@@ -76,10 +75,6 @@ func newLayout(s Spec, threads int) layout {
 	lo.threads = uint64(max(threads, 1))
 	lo.batchX = uint64(mb) * uint64(s.Inputs)
 	lo.batchY = uint64(mb) * uint64(s.Outputs())
-	lo.batches = 1
-	if threads > 1 {
-		lo.batches = 2
-	}
 	lo.guard = normFloats * lo.threads
 	lo.rowCost = uint64(mb)
 	return lo
@@ -103,12 +98,21 @@ func (lo layout) footprint() uint64 {
 	if lo.threads > 1 {
 		c.aligned(lo.shared, 1)
 	}
-	c.aligned(lo.batchX, lo.batches) // Fit: gathered batches
-	c.aligned(lo.batchY, lo.batches)
+	c.aligned(lo.batchX, lo.batches()) // Fit: gathered batches
+	c.aligned(lo.batchY, lo.batches())
 	c.add(lo.params, 4*(1+lo.opt)) // Fit: snapshot of params and optimizer state (plain slices)
 	c.aligned(lo.guard, 1)
 	c.add(lo.rowCost, 8)
 	return c.bytes
+}
+
+// batches is Fit's gathered batch buffers: two with more than one thread,
+// the step's and the next one's (rows.go).
+func (lo layout) batches() uint64 {
+	if lo.threads > 1 {
+		return 2
+	}
+	return 1
 }
 
 // sizeCounter adds up byte counts, saturating at math.MaxUint64.

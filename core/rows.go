@@ -34,8 +34,7 @@ type rowsTask struct {
 	// ahead, when set, gathers Fit's next batch into the other buffers,
 	// in pieces that whichever thread has run out of blocks takes: the
 	// end of the pass waits for a piece rather than for a block.
-	ahead     *gatherTask
-	aheadRows int
+	ahead *gatherTask
 	// firstPacked: the first layer's Wᵀ is packed once for every block
 	// (asm.ParallelGemm.PackB).
 	firstPacked bool
@@ -44,8 +43,8 @@ type rowsTask struct {
 func (t *rowsTask) Run(w, lo, hi int) {
 	for u := lo; u < hi; u++ {
 		if u >= t.blocks {
-			p := (u - t.blocks) * t.aheadRows
-			t.ahead.Run(w, p, min(p+t.aheadRows, len(t.ahead.perm)))
+			p := (u - t.blocks) * aheadRows
+			t.ahead.Run(w, p, min(p+aheadRows, len(t.ahead.perm)))
 			continue
 		}
 		r0, r1 := u*t.rows, min((u+1)*t.rows, t.batch)
@@ -140,7 +139,7 @@ func (n *Network) forwardDeltasByRows(x, y []float32, batch, rows int, gather, a
 	t.n, t.x, t.y, t.gather, t.firstPacked = n, x, y, gather, packed
 	t.batch, t.rows, t.blocks = batch, rows, (batch+rows-1)/rows
 	units := t.blocks
-	if t.ahead, t.aheadRows = ahead, aheadRows; ahead != nil {
+	if t.ahead = ahead; ahead != nil {
 		units += (len(ahead.perm) + aheadRows - 1) / aheadRows
 	}
 	n.pool.For(units, 1, t)
