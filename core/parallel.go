@@ -285,10 +285,11 @@ func (n *Network) gatheredStep(x, y []float32, perm []int32, lo, batch, next int
 	if !pre {
 		t = n.gatherFrom(bx, by, x, y, perm[lo:lo+batch])
 	}
-	// Not when the pool runs serial (a busy machine): there the next
-	// batch would only leave the caches before its step reads it.
+	// The pass by rows runs only on a parallel pool (rowBlock): on a
+	// serial one the next batch would only leave the caches before its
+	// step reads it.
 	nlo := lo + next
-	if f.bx[1] != nil && nlo+batch <= len(perm) && n.pool.Active() > 1 {
+	if f.bx[1] != nil && nlo+batch <= len(perm) {
 		ahead = n.setGather(&n.tasks.ahead, f.bx[1-f.cur][:batch*in], f.by[1-f.cur][:batch*o], x, y, perm[nlo:nlo+batch])
 	}
 	cost, err = n.forwardDeltasByRows(bx, by, batch, rows, t, ahead)
