@@ -70,7 +70,8 @@ func Compare(w io.Writer, names []string, reps []*Report, ratio bool) {
 		hdr = append(hdr, fmt.Sprintf("[%d]/[1]", i))
 	}
 	var rows [][]string
-	agree, both := make([][2]int, len(reps)), make([][2]int, len(reps)) // [all rows, rows against another implementation]
+	// [all rows, rows against another implementation, rows whose ratio both runs call steady]
+	agree, both := make([][3]int, len(reps)), make([][3]int, len(reps))
 	for _, k := range keys {
 		f := strings.Split(k, "|")
 		line, unit := f, ""
@@ -85,7 +86,10 @@ func Compare(w io.Writer, names []string, reps []*Report, ratio bool) {
 			if base, ok := table[0][k]; ok && value(base) > 0 {
 				q, other := value(c)/value(base), map[bool]int{true: 1}[!isGo(c.Impl)]
 				in := map[bool]int{true: 1}[math.Abs(q-1) <= steadyWithin]
-				both[i], agree[i] = [2]int{both[i][0] + 1, both[i][1] + other}, [2]int{agree[i][0] + in, agree[i][1] + in*other}
+				steady := map[bool]int{true: 1}[ratio && isSteady(c) && isSteady(base)]
+				for j, n := range [3]int{1, other, steady} {
+					both[i][j], agree[i][j] = both[i][j]+n, agree[i][j]+in*n
+				}
 				quot = append(quot, fmt.Sprintf("%.2f×", q))
 			} else {
 				quot = append(quot, "-")
@@ -95,8 +99,8 @@ func Compare(w io.Writer, names []string, reps []*Report, ratio bool) {
 	}
 	writeTable(w, false, hdr, rows)
 	for i := 1; ratio && i < len(reps); i++ {
-		fmt.Fprintf(w, "[%d] against [1]: %d of %d ratios within ±%.0f%%; of entrena against another implementation %d of %d\n",
-			i+1, agree[i][0], both[i][0], 100*steadyWithin, agree[i][1], both[i][1])
+		fmt.Fprintf(w, "[%d] against [1]: %d of %d ratios within ±%.0f%%; of entrena against another implementation %d of %d; "+
+			"of the ratios both runs mark steady %d of %d\n", i+1, agree[i][0], both[i][0], 100*steadyWithin, agree[i][1], both[i][1], agree[i][2], both[i][2])
 	}
 }
 

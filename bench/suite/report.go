@@ -62,13 +62,16 @@ func spreadText(ci, lo, hi float64) string {
 	return out
 }
 
+// isSteady: the row's median ratio has an interval recorded, within steadyWithin.
+func isSteady(r Row) bool { return r.RatioCI > 0 && r.RatioCI <= steadyWithin }
+
 // steadyLine counts the comparisons whose median ratio is steady.
 func steadyLine(rep *Report) string {
 	n, steady := 0, 0
 	for _, r := range rep.Rows {
 		if r.RatioCI > 0 {
 			n++
-			steady += map[bool]int{true: 1}[r.RatioCI <= steadyWithin]
+			steady += map[bool]int{true: 1}[isSteady(r)]
 		}
 	}
 	if n == 0 {

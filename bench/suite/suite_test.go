@@ -249,8 +249,21 @@ func TestCommittedResultsRender(t *testing.T) {
 	// Two runs' ratios side by side: the peer row of the sample report.
 	cmp.Reset()
 	Compare(&cmp, []string{"a", "b"}, []*Report{sampleReport("A", 1), sampleReport("B", 1.1)}, true)
-	if !strings.Contains(cmp.String(), "openblas-c") || !strings.Contains(cmp.String(), "1.10×") || strings.Contains(cmp.String(), "epoch") {
+	if !strings.Contains(cmp.String(), "openblas-c") || !strings.Contains(cmp.String(), "1.10×") || strings.Contains(cmp.String(), "epoch") ||
+		!strings.Contains(cmp.String(), "mark steady 0 of 0") {
 		t.Errorf("compare -ratio:\n%s", cmp.String())
+	}
+	// Rows both runs mark steady are counted apart: one that agrees, then one that does not.
+	for _, c := range []struct {
+		scale float64
+		want  string
+	}{{1.03, "mark steady 1 of 1"}, {1.1, "mark steady 0 of 1"}} {
+		a, b := sampleReport("A", 1), sampleReport("B", c.scale)
+		a.Rows[1].RatioCI, b.Rows[1].RatioCI = 0.05, 0.05
+		cmp.Reset()
+		if Compare(&cmp, []string{"a", "b"}, []*Report{a, b}, true); !strings.Contains(cmp.String(), c.want) {
+			t.Errorf("compare -ratio, second run %.2f× the first: want %q in\n%s", c.scale, c.want, cmp.String())
+		}
 	}
 }
 
