@@ -1,13 +1,12 @@
-"""A peer of entrena's benchmark, started once: one library (--lib), one JSON command per line on
-stdin, one JSON answer per line on stdout, so the Go suite interleaves it with its own side.
+"""A peer of entrena's benchmark for one library (--lib, --threads): one JSON command per line on stdin, one JSON
+answer per line on stdout, so the Go suite interleaves it with its own side.
 
-Ops: hello (versions, settings: the BLAS and kernel loaded); gemm (ta, tb, m, n, k), eltwise (kernel
-sigmoid|hadamard, n), xor (the 2-8-1 step at batch 4): {"s": seconds per call}, the first call of a
-work calibrating the calls per turn to "budget" seconds; epoch (batch, samples: one epoch of
-784-128-64-10, sigmoid, MSE, SGD 0.1, in order), fashion (batch, lr: one more shuffled Fashion-MNIST
-epoch of 784-128-10), two_models (together, samples: two entrena models fit from two threads or in
-turn): {"s": seconds}; fashion_eval: {"accuracy": ...}. Otherwise {"unsupported": true}, {"error": ...},
-or {"skipped": why} for every op when the library is missing."""
+hello: {"versions", "settings"} (the BLAS and kernel loaded). {"s": seconds per call}, the first call of a work
+calibrating the calls per turn to "budget" seconds: gemm (ta, tb, m, n, k), eltwise (kernel sigmoid|hadamard, n),
+xor (the 2-8-1 step at batch 4). {"s": seconds}: epoch (batch, samples: one epoch of 784-128-64-10, sigmoid, MSE,
+SGD 0.1, in order), fashion (batch, lr: one more shuffled Fashion-MNIST epoch of 784-128-10), two_models (together,
+samples: two entrena models fit from two threads or in turn). fashion_eval: {"accuracy": ...}. Otherwise
+{"unsupported": true}, {"error": ...}, or {"skipped": why} for every command when the library is missing."""
 import argparse, contextlib, gzip, json, os, sys, threading, time
 
 p = argparse.ArgumentParser(description=__doc__)
@@ -17,14 +16,11 @@ a = p.parse_args()
 LIB, T, LAYERS, LR = a.lib, a.threads, [784, 128, 64, 10], 0.1
 settings = ["OPENBLAS_CORETYPE=%s" % os.environ.get("OPENBLAS_CORETYPE", "unset")]
 if LIB in ("jax", "keras"):  # XLA's pools follow neither the thread variables nor its flags alone
-    try:
+    with contextlib.suppress(AttributeError, OSError):
         cpus = sorted(os.sched_getaffinity(0))[:max(T, 1)]
         os.sched_setaffinity(0, cpus)
         settings.append("pinned to CPUs %s" % cpus)
-    except (AttributeError, OSError):
-        pass
-    os.environ["XLA_FLAGS"] = "--xla_cpu_multi_thread_eigen=%s intra_op_parallelism_threads=%d" % (str(T > 1).lower(), T)
-    os.environ["KERAS_BACKEND"] = "jax"
+    os.environ.update(KERAS_BACKEND="jax", XLA_FLAGS="--xla_cpu_multi_thread_eigen=%s intra_op_parallelism_threads=%d" % (str(T > 1).lower(), T))
     settings.append("XLA_FLAGS=" + os.environ["XLA_FLAGS"])
 
 def answer(obj):
@@ -66,11 +62,19 @@ except Exception as e:  # not installed, a CUDA wheel without its libraries, an 
 rng, calls, cache = np.random.default_rng(1), {}, {}
 xp = torch if LIB == "torch" else np  # numpy and torch share matmul and multiply with out=
 no_autograd = torch.inference_mode if LIB == "torch" else contextlib.nullcontext
+sync = jax.block_until_ready if LIB == "jax" else None  # JAX dispatches asynchronously
 
 def setup(key, make):
     if key not in cache:
         cache[key] = make()
     return cache[key]
+
+def clock(fn, n=1):
+    """Seconds that n calls of fn take."""
+    t = time.perf_counter()
+    for _ in range(n):
+        fn()
+    return time.perf_counter() - t
 
 def timed(c, fn):
     """Seconds per call of fn; the first call of work c warms up and sets the calls per turn."""
@@ -79,20 +83,12 @@ def timed(c, fn):
         fn()
         n, el = 1, 0
         while el < c["budget"] / 4 and n < 1 << 24:  # blocks of 1, 4, 16 ... calls
-            t = time.perf_counter()
-            for _ in range(n):
-                fn()
-            el, n = time.perf_counter() - t, n * 4
+            el, n = clock(fn, n), n * 4
         calls[key] = max(1, int(n / 4 * c["budget"] / max(el, 1e-9)))
-    t = time.perf_counter()
-    for _ in range(calls[key]):
-        fn()
-    return {"s": (time.perf_counter() - t) / calls[key]}
+    return {"s": clock(fn, calls[key]) / calls[key]}
 
-def once(fn):
-    t = time.perf_counter()
-    fn()
-    return {"s": time.perf_counter() - t}
+def tensor(v):
+    return torch.from_numpy(v) if LIB == "torch" else jnp.asarray(v) if LIB == "jax" else v
 
 def gemm(c):
     ta, tb, m, n, k = c["ta"], c["tb"], c["m"], c["n"], c["k"]
@@ -108,7 +104,8 @@ def gemm(c):
 def eltwise(c):
     n = c["n"]
     x = setup(("x", n), lambda: rng.random(n, dtype=np.float32) * 2 - 1)  # once, not every turn
-    x, y, z = setup(str(c), lambda: (tensor(x), tensor(np.empty(n, np.float32)), tensor(np.empty(n, np.float32))))
+    # y: a sigmoid's outputs as on the Go side (Hadamard reads it; uninitialised memory may hold denormals)
+    x, y, z = setup(str(c), lambda: (tensor(x), tensor(0.5 + x / 4), tensor(np.empty(n, np.float32))))
     sigmoid = torch.sigmoid if LIB == "torch" else setup("expit", numpy_sigmoid)
     with no_autograd():
         return timed(c, (lambda: xp.multiply(x, y, out=z)) if c["kernel"] == "hadamard" else lambda: sigmoid(x, out=y))
@@ -120,19 +117,15 @@ def numpy_sigmoid():
     except ImportError:
         return lambda x, out: (np.negative(x, out=out), np.exp(out, out=out), np.add(out, 1, out=out), np.reciprocal(out, out=out))
 
-def tensor(v):
-    return torch.from_numpy(v) if LIB == "torch" else jnp.asarray(v) if LIB == "jax" else v
-
-def synthetic(samples, inputs, outputs, seed=5):
+def synthetic(samples, seed=5):
     """Uniform [0,1) inputs and random one-hot targets, as on the Go side."""
     g = np.random.default_rng(seed)
-    y = np.zeros((samples, outputs), np.float32)
-    y[np.arange(samples), g.integers(0, outputs, samples)] = 1
-    return g.random((samples, inputs), dtype=np.float32), y
+    y = np.eye(10, dtype=np.float32)[g.integers(0, 10, samples)]
+    return g.random((samples, 784), dtype=np.float32), y
 
-def entrena_model(layers, lr, batch, acts=None, loss="mse", threads=T or None, seed=1):
+def entrena_model(layers, lr, batch, acts=None, loss="mse", threads=T or None):
     return entrena.Sequential([entrena.Dense(u, f) for u, f in zip(layers[1:], acts or ["sigmoid"] * len(layers))], inputs=layers[0],
-                              loss=loss, optimizer=entrena.SGD(lr=lr), max_batch=batch, seed=seed, threads=threads)
+                              loss=loss, optimizer=entrena.SGD(lr=lr), max_batch=batch, seed=1, threads=threads)
 
 def keras_model():
     m = keras.Sequential([keras.Input((784,))] + [keras.layers.Dense(u, activation="sigmoid") for u in LAYERS[1:]])
@@ -154,7 +147,7 @@ def trainer(layers, lr):
         def step(x, y):
             acts = forward(x)
             d = (2.0 / len(x)) * (acts[-1] - y) * acts[-1] * (1 - acts[-1])
-            for i in range(len(ws) - 1, -1, -1):
+            for i in reversed(range(len(ws))):
                 gw, gb = d.T @ acts[i], d.sum(axis=0)
                 if i > 0:
                     d = (d @ ws[i]) * acts[i] * (1 - acts[i])
@@ -162,12 +155,11 @@ def trainer(layers, lr):
                 bs[i] -= lr * gb
         step.predict = lambda x: forward(x)[-1]
     elif LIB == "torch":
-        lins = [torch.nn.Linear(w.shape[1], w.shape[0]) for w in ws]
+        model = torch.nn.Sequential(*[m for w in ws for m in (torch.nn.Linear(w.shape[1], w.shape[0]), torch.nn.Sigmoid())])
         with torch.no_grad():
-            for lin, w in zip(lins, ws):
+            for lin, w in zip(model[::2], ws):
                 lin.weight.copy_(torch.from_numpy(w))
                 lin.bias.zero_()
-        model = torch.nn.Sequential(*[m for lin in lins for m in (lin, torch.nn.Sigmoid())])
         opt = torch.optim.SGD(model.parameters(), lr=lr)
         def step(x, y):
             opt.zero_grad(set_to_none=True)
@@ -193,37 +185,34 @@ def trainer(layers, lr):
     return step
 
 def epoch(c):
-    """One epoch in batches in order (the last may be short, as in core.Fit);
-    the first call per batch size warms up: keras and entrena a whole epoch
-    (fit traces the short last batch), the others the first two batches and
-    the last."""
+    """One epoch in batches in order (the last may be short, as in core.Fit); the first call per batch size warms up:
+    keras and entrena a whole epoch (fit traces the short last batch), the others the first two batches and the last."""
     b, n = c["batch"], c["samples"]
-    x, y = setup(("data", n), lambda: synthetic(n, 784, 10))
+    x, y = setup(("data", n), lambda: synthetic(n))
     first = ("epoch", b) not in cache
     if LIB in ("keras", "entrena"):  # the same fit call
         m = setup(("epoch", b), lambda: keras_model() if LIB == "keras" else entrena_model(LAYERS, LR, b))
-        run = lambda: m.fit(x, y, batch_size=b, epochs=1, shuffle=False, verbose=0)  # noqa: E731
+        run = warm = lambda: m.fit(x, y, batch_size=b, epochs=1, shuffle=False, verbose=0)  # noqa: E731
     else:
         step = setup(("epoch", b), lambda: trainer(LAYERS, LR))
         batches = setup(("batches", b, n), lambda: [(tensor(x[i:i + b]), tensor(y[i:i + b])) for i in range(0, n, b)])
         def run(part=batches):
             for bx, by in part:
                 out = step(bx, by)
-            if LIB == "jax":
-                jax.block_until_ready(out)
-        if first:
-            run(batches[:2] + batches[-1:])
-            first = False
+            if sync:
+                sync(out)
+        warm = lambda: run(batches[:2] + batches[-1:])  # noqa: E731
     if first:
-        run()
-    return once(run)
+        warm()
+    return {"s": clock(run)}
 
 def xor(c):
     step = setup("xor", lambda: trainer([2, 8, 1], 2.0))
     x, y = setup("xordata", lambda: (tensor(np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)), tensor(np.array([[0], [1], [1], [0]], np.float32))))
-    return timed(c, (lambda: jax.block_until_ready(step(x, y))) if LIB == "jax" else lambda: step(x, y))
+    return timed(c, (lambda: sync(step(x, y))) if sync else lambda: step(x, y))
 
 def fashion_data():
+    """Train images, train labels, test images, test labels from the IDX files, gzipped or not."""
     d, out = os.environ.get("ENTRENA_FASHION_MNIST_DIR", "/usr/share/datasets/fashion-mnist"), []
     for name in ("train-images-idx3", "train-labels-idx1", "t10k-images-idx3", "t10k-labels-idx1"):
         path = [f for f in (os.path.join(d, name + "-ubyte" + z) for z in (".gz", "")) if os.path.isfile(f)]
@@ -231,58 +220,54 @@ def fashion_data():
             raise FileNotFoundError("Fashion-MNIST not found in %s" % d)
         with (gzip.open if path[0].endswith(".gz") else open)(path[0], "rb") as f:
             raw = f.read()
-        dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(raw[3])]
+        dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(raw[3])]  # a malformed file fails the reshape
         v = np.frombuffer(raw, np.uint8, offset=4 + 4 * raw[3]).reshape(dims)
-        out += [v.reshape(-1, 784).astype(np.float32) / np.float32(255)] if "images" in name else [np.eye(10, dtype=np.float32)[v], v]
+        out.append(v.reshape(-1, 784).astype(np.float32) / np.float32(255) if "images" in name else v)
     return out
 
 def fashion(c):
-    """One more epoch of 784-128-10 on Fashion-MNIST, shuffled inside the
-    timed epoch as in core.Fit; JAX as one jit per epoch (lax.scan)."""
-    xtr, ytr, _, _, _, _ = setup("fashion", fashion_data)
-    b, n = c["batch"], len(xtr)
+    """One more epoch of 784-128-10 on Fashion-MNIST, shuffled inside the timed epoch as in core.Fit; JAX as one jit (lax.scan)."""
+    images, labels, _, _ = setup("fashion", fashion_data)
+    x, y = setup("ftrain", lambda: (tensor(images), tensor(np.eye(10, dtype=np.float32)[labels])))  # one-hot targets
+    b, n = c["batch"], len(x)
     step = setup("fstep", lambda: trainer([784, 128, 10], c["lr"]))
     order = setup("forder", lambda: np.random.default_rng(1))
     if LIB == "jax":
         nb = n // b
-        def make():
-            def run(ps, x, y, perm):
-                xs, ys = x[perm[:nb * b]].reshape(nb, b, 784), y[perm[:nb * b]].reshape(nb, b, 10)
-                return jax.lax.scan(lambda q, xy: (step.grad_step(q, xy[0], xy[1]), None), ps, (xs, ys))[0]
-            return jax.jit(run, donate_argnums=0), jnp.asarray(xtr), jnp.asarray(ytr)
-        run, jx, jy = setup("fjit", make)
-        def jepoch():
-            step.ps = jax.block_until_ready(run(step.ps, jx, jy, jnp.asarray(order.permutation(n))))
-        return once(jepoch)
-    if LIB == "torch":
-        xtr, ytr = setup("ftorch", lambda: (torch.from_numpy(xtr), torch.from_numpy(ytr)))
-    def nepoch():
-        perm = order.permutation(n)
-        for s in range(0, n, b):
-            step(xtr[perm[s:s + b]], ytr[perm[s:s + b]])
-    return once(nepoch)
+        def scan(ps, xa, ya, perm):
+            xs, ys = xa[perm[:nb * b]].reshape(nb, b, 784), ya[perm[:nb * b]].reshape(nb, b, 10)
+            return jax.lax.scan(lambda q, xy: (step.grad_step(q, xy[0], xy[1]), None), ps, (xs, ys))[0]
+        jscan = setup("fjit", lambda: jax.jit(scan, donate_argnums=0))
+        def run():
+            step.ps = sync(jscan(step.ps, x, y, jnp.asarray(order.permutation(n))))
+    else:
+        def run():
+            perm = order.permutation(n)
+            for s in range(0, n, b):
+                step(x[perm[s:s + b]], y[perm[s:s + b]])
+    return {"s": clock(run)}
 
 def fashion_eval(c):
-    _, _, _, xte, _, labels = setup("fashion", fashion_data)
-    return {"accuracy": float((cache["fstep"].predict(xte).argmax(axis=1) == labels).mean())}
+    _, _, images, labels = setup("fashion", fashion_data)
+    return {"accuracy": float((cache["fstep"].predict(images).argmax(axis=1) == labels).mean())}
 
 def two_models(c):
     n = c["samples"]  # the MNIST demo's shape, default threads
-    models = setup(("two", n), lambda: [(entrena_model([784, 128, 10], 0.5, 32, ["sigmoid", "softmax"], "cce", None), synthetic(n, 784, 10, s)) for s in (1, 2)])
+    models = setup(("two", n), lambda: [(entrena_model([784, 128, 10], 0.5, 32, ["sigmoid", "softmax"], "cce", None), synthetic(n, s)) for s in (1, 2)])
     fits = [lambda m=m, d=d: m.fit(d[0], d[1], epochs=1, batch_size=32, shuffle=True, verbose=0) for m, d in models]
     if not c["together"]:
-        return once(lambda: [f() for f in fits])
+        return {"s": clock(lambda: [f() for f in fits])}
     ts = [threading.Thread(target=f) for f in fits]
-    return once(lambda: ([t.start() for t in ts], [t.join() for t in ts]))
+    return {"s": clock(lambda: ([t.start() for t in ts], [t.join() for t in ts]))}
+
+def hello(c):
+    return {"versions": versions, "settings": "; ".join(settings)}
 
 ops = {"numpy": "gemm eltwise epoch xor fashion", "torch": "gemm eltwise epoch xor fashion", "jax": "gemm epoch xor fashion",
-       "keras": "epoch", "entrena": "epoch xor two_models"}[LIB].split() + ["fashion_eval"]
+       "keras": "epoch", "entrena": "epoch xor two_models"}[LIB].split() + ["hello", "fashion_eval"]
 for line in sys.stdin:
     cmd = json.loads(line)
     try:
-        if cmd["op"] == "hello":
-            answer({"versions": versions, "settings": "; ".join(settings)})
-        else:
-            answer(globals()[cmd["op"]](cmd) if cmd["op"] in ops else {"unsupported": True})
+        answer(globals()[cmd["op"]](cmd) if cmd["op"] in ops else {"unsupported": True})
     except Exception as e:
         answer({"error": "%s: %s" % (type(e).__name__, " ".join(str(e).split())[:300])})
