@@ -72,7 +72,10 @@ type Row struct {
 	RatioHi  float64 `json:"ratio_hi,omitempty"`
 	RatioCI  float64 `json:"ratio_ci,omitempty"` // half-width of the ~95 % interval of Ratio, a share of it
 	Flagged  int     `json:"flagged,omitempty"`  // rounds of this row whose health probe dipped
-	probes   []int   // indexes of the run's probes taken for this row's rounds
+	// Each recorded round's ratio (0: a turn failed) and whether its probe dipped, for analyses of a run.
+	RoundRatios  []float64 `json:"round_ratios,omitempty"`
+	RoundFlagged []bool    `json:"round_flagged,omitempty"`
+	probes       []int     // indexes of the run's probes taken for this row's rounds
 }
 
 // Key identifies the work of a row and who did it, for compare.

@@ -84,7 +84,7 @@ func (r *runner) measureWork(sides []*side, rounds int) {
 	if len(refs) == 0 {
 		refs = sides[:1]
 	}
-	ratios := map[*side][]float64{}
+	ratios := map[*side][]float64{} // a side's ratio in each recorded round (0: a turn failed)
 	var probes []int
 	for round := first; round < rounds; round++ {
 		if round < 0 { // warm-up: every side once
@@ -102,7 +102,10 @@ func (r *runner) measureWork(sides []*side, rounds int) {
 				sec := r.turn(s, budget, true)
 				next := r.turn(ref, budget, true)
 				if sec > 0 && prev > 0 && next > 0 {
-					ratios[s] = append(ratios[s], ref.per*sec/(s.per*math.Sqrt(prev*next)))
+					if ratios[s] == nil {
+						ratios[s] = make([]float64, rounds)
+					}
+					ratios[s][round] = ref.per * sec / (s.per * math.Sqrt(prev*next))
 				}
 				prev = next
 			}
@@ -121,9 +124,10 @@ func (r *runner) measureWork(sides []*side, rounds int) {
 		if pk := r.peak(row.Path); s.flops > 0 && pk > 0 && row.Path != "generic" {
 			row.PctPeak = 100 * s.flops / row.Median / 1e9 / (pk * float64(row.Threads))
 		}
-		if ref := refOf(sides, s); len(ratios[s]) > 0 {
-			row.Ratio, row.RatioLo, row.RatioHi = stats(ratios[s])
-			row.RatioCI = medianInterval(ratios[s], row.Ratio)
+		if got := slices.DeleteFunc(slices.Clone(ratios[s]), func(q float64) bool { return q == 0 }); len(got) > 0 {
+			ref := refOf(sides, s)
+			row.Ratio, row.RatioLo, row.RatioHi = stats(got)
+			row.RatioCI, row.RoundRatios = medianInterval(got, row.Ratio), ratios[s]
 			row.Versus = fmt.Sprintf("%s, %d thread(s)", ref.row.Impl, ref.row.Threads)
 		}
 		if s.finish != nil {
@@ -255,8 +259,12 @@ func (r *runner) finishHealth() {
 		h.Flagged += dipped(i)
 	}
 	for i := range r.rep.Rows {
-		for _, p := range r.rep.Rows[i].probes {
-			r.rep.Rows[i].Flagged += dipped(p)
+		row := &r.rep.Rows[i]
+		for _, p := range row.probes {
+			row.Flagged += dipped(p)
+			if row.RoundRatios != nil {
+				row.RoundFlagged = append(row.RoundFlagged, dipped(p) == 1)
+			}
 		}
 	}
 	r.rep.Health = h

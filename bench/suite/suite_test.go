@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -49,6 +50,9 @@ func TestMeasureWorkRatiosPerRound(t *testing.T) {
 	}
 	if len(r.probes) != 3 || len(p.probes) != 3 {
 		t.Errorf("one probe per recorded round: %d, row %v", len(r.probes), p.probes)
+	}
+	if !slices.Equal(p.RoundRatios, []float64{2, 2, 2}) || r.rep.Rows[0].RoundRatios != nil {
+		t.Errorf("round ratios: peer %v, reference %v", p.RoundRatios, r.rep.Rows[0].RoundRatios)
 	}
 	// A side that fails is left out with the reason; the others keep their rows.
 	r = testRunner()
@@ -136,7 +140,7 @@ func TestHealthFlagsDippedRounds(t *testing.T) {
 	// Round 2's FMA peak dips, round 3's bandwidth, round 5's kernel probe
 	// (below 85% of the best, round 1's 90, though most rounds are slower).
 	r.probes = [][3]float64{{100, 10, 80}, {100, 10, 90}, {80, 10, 80}, {100, 5, 80}, {100, 10, 80}, {100, 10, 70}}
-	r.rep.Rows = []Row{{Name: "a", probes: []int{0, 1, 2}}, {Name: "b", probes: []int{3, 4, 5}}}
+	r.rep.Rows = []Row{{Name: "a", probes: []int{0, 1, 2}, RoundRatios: []float64{1, 1, 1}}, {Name: "b", probes: []int{3, 4, 5}}}
 	r.probeSrc = make([]float32, 1<<20)
 	r.finishHealth()
 	h := r.rep.Health
@@ -145,6 +149,10 @@ func TestHealthFlagsDippedRounds(t *testing.T) {
 	}
 	if r.rep.Rows[0].Flagged != 1 || r.rep.Rows[1].Flagged != 2 {
 		t.Errorf("flagged per row: %d %d", r.rep.Rows[0].Flagged, r.rep.Rows[1].Flagged)
+	}
+	// Which rounds dipped, beside a row's per-round ratios (a row without them, a reference, gets none).
+	if !slices.Equal(r.rep.Rows[0].RoundFlagged, []bool{false, false, true}) || r.rep.Rows[1].RoundFlagged != nil {
+		t.Errorf("flagged rounds: %v, %v", r.rep.Rows[0].RoundFlagged, r.rep.Rows[1].RoundFlagged)
 	}
 	if l := healthLine(r.rep); !strings.Contains(l, "3 of 6 rounds flagged") || !strings.Contains(l, "85% of its best SGEMM in L1, 90.0 GFLOPS") {
 		t.Errorf("health line %q", l)
