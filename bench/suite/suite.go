@@ -99,8 +99,8 @@ func (r *runner) estimateRun(want func(string) bool) time.Duration {
 	peer := float64(r.rounds+1) * (r.peerBudget + r.settle).Seconds() / 1.3
 	epochs := float64(r.epochRounds*r.epochSamples) / 300e3
 	turns := float64(r.rounds+1) / 10 * float64(r.epochSamples) / 60e3 // contention's epochs
-	sec := map[string][2]float64{"memory": {2, 11}, "gemm": {25 * kernel, 360 * peer}, "eltwise": {30 * kernel, 70 * peer}, "step": {4 * kernel, 85 * peer},
-		"epoch": {8 * epochs, 225 * epochs}, "fashion": {2 * float64(r.fashionEpochs), 23 * float64(r.fashionEpochs)}, "contention": {20 + 88*turns, 20 + 88*turns}}
+	sec := map[string][2]float64{"memory": {2, 10}, "gemm": {25 * kernel, 275 * peer}, "eltwise": {30 * kernel, 54 * peer}, "step": {4 * kernel, 66 * peer},
+		"epoch": {8 * epochs, 170 * epochs}, "fashion": {2 * float64(r.fashionEpochs), 15 * float64(r.fashionEpochs)}, "contention": {20 + 88*turns, 20 + 88*turns}}
 	total := 2.0
 	for g, s := range sec {
 		total += map[bool]float64{true: s[peers]}[want(g)]
