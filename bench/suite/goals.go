@@ -72,7 +72,11 @@ func (g goal) check(rep *Report) (fig string, ok bool) {
 		return fmt.Sprintf("%.0f ns", o.Median*1e9), o.Median*1e9 <= g.target
 	case g.measure == "scaling":
 		if one := bestRow(rep, g.group, g.work, 1, ours); threads > 1 && one.Metric > 0 {
-			return fmt.Sprintf("%.2f× on %d threads", o.Metric/one.Metric, threads), o.Metric/one.Metric >= g.target
+			x := o.Metric / one.Metric
+			if o.Ratio > 0 && o.Versus == one.Impl+", 1 thread(s)" { // the median over rounds
+				x = 1 / o.Ratio
+			}
+			return fmt.Sprintf("%.2f× on %d threads", x, threads), x >= g.target
 		}
 		return "", false
 	case g.measure == "÷peer":

@@ -315,6 +315,16 @@ func TestGoals(t *testing.T) {
 			t.Errorf("%+v: %q %v, want %q %v", c.g, fig, ok, c.fig, c.reached)
 		}
 	}
+	// Scaling: the median over rounds where two threads ran in the rounds of one, else the figures' quotient.
+	scaling := goal{group: "step", work: "w", threads: "all", impl: "entrena", measure: "scaling", target: 1.8}
+	one, two := Row{Group: "step", Name: "w", Impl: "entrena/avx2", Threads: 1, Metric: 100}, Row{Group: "step", Name: "w", Impl: "entrena/avx2", Threads: 2, Metric: 150}
+	if fig, ok := scaling.check(&Report{Rows: []Row{one, two}}); fig != "1.50× on 2 threads" || ok {
+		t.Errorf("scaling from figures: %q %v", fig, ok)
+	}
+	two.Ratio, two.Versus = 0.55, "entrena/avx2, 1 thread(s)"
+	if fig, ok := scaling.check(&Report{Rows: []Row{one, two}}); fig != "1.82× on 2 threads" || !ok {
+		t.Errorf("scaling over rounds: %q %v", fig, ok)
+	}
 	path := filepath.Join(t.TempDir(), "r.json")
 	if err := writeFile(path, rep.writeJSON); err != nil {
 		t.Fatal(err)

@@ -116,16 +116,19 @@ func (r *runner) runSteps() {
 }
 
 // runEpochs compares one epoch of core.Network.Fit (784-128-64-10, batch 32
-// and 256, synthetic data, in order) with the training peers.
+// and 256, synthetic data, in order) with the training peers, every thread
+// count in the same rounds (entrena's own speed-up is a ratio over rounds).
 func (r *runner) runEpochs() {
 	x, y := synthetic(5, r.epochSamples, mnistNet.inputs, 10)
 	for _, b := range []int{32, 256} {
+		var ours, peers []*side
 		for _, th := range r.threads {
 			s := r.fitSide("epoch", fmt.Sprintf("%s b=%d", mnistNet.name, b), mnistNet, b, th, x, y, core.FitOptions{})
 			s.row.Note = fmt.Sprintf("Go, core.Fit, %d synthetic samples, lr 0.1, no shuffle", r.epochSamples)
-			r.measureWork(append([]*side{s}, r.peerSides(work{group: "epoch", name: s.row.Name, threads: th, per: s.per, flops: s.flops,
-				cmd: map[string]any{"op": "epoch", "batch": b, "samples": r.epochSamples}, cArgs: []string{"--samples", itoa(r.epochSamples), "--batches", itoa(b)}})...), r.epochRounds)
+			ours, peers = append(ours, s), append(peers, r.peerSides(work{group: "epoch", name: s.row.Name, threads: th, per: s.per, flops: s.flops,
+				cmd: map[string]any{"op": "epoch", "batch": b, "samples": r.epochSamples}, cArgs: []string{"--samples", itoa(r.epochSamples), "--batches", itoa(b)}})...)
 		}
+		r.measureWork(append(ours, peers...), r.epochRounds)
 	}
 }
 
@@ -164,6 +167,7 @@ func (r *runner) runFashion() {
 	}
 	tr, te := sets[0], sets[1]
 	name := fmt.Sprintf("%s b=%d %d epochs", fashionNet.name, fashionBatch, r.fashionEpochs)
+	var ours, peers []*side // every thread count in the same rounds
 	for _, th := range r.threads {
 		s := r.fitSide("fashion", name, fashionNet, fashionBatch, th, tr.X, tr.Y, core.FitOptions{Shuffle: true})
 		s.finish = func(row *Row) {
@@ -184,10 +188,10 @@ func (r *runner) runFashion() {
 				row.Note += fmt.Sprintf(" (seeds 1–%d: median %.2f%%, range %.2f–%.2f%%)", seeds, 100*med, 100*lo, 100*hi)
 			}
 		}
-		peers := r.peerSides(work{group: "fashion", name: name, threads: th, per: s.per, flops: s.flops,
-			cmd: map[string]any{"op": "fashion", "batch": fashionBatch, "lr": fashionLR}, eval: true})
-		r.measureWork(append([]*side{s}, peers...), r.fashionEpochs)
+		ours, peers = append(ours, s), append(peers, r.peerSides(work{group: "fashion", name: name, threads: th, per: s.per, flops: s.flops,
+			cmd: map[string]any{"op": "fashion", "batch": fashionBatch, "lr": fashionLR}, eval: true})...)
 	}
+	r.measureWork(append(ours, peers...), r.fashionEpochs)
 }
 
 // fashionAccuracy trains the Fashion-MNIST network from seeds 1 to seeds
