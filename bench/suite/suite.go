@@ -137,7 +137,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	only := fs.String("only", "", "comma-separated `groups`: memory,gemm,eltwise,step,epoch,fashion,contention (default: all but contention, which starts a competing process)")
 	samples := fs.Int("samples", 0, "`samples` of the synthetic training epoch, entrena and the peers (default 60000, 6000 with -quick)")
 	outDir := fs.String("out", "", "write JSON, chart and COMPARISON.md into this `dir`ectory")
-	reps := fs.Int("reps", 0, "recorded `rounds` per comparison (default 9, 5 of an epoch; 3 with -quick)")
+	reps := fs.Int("reps", 0, "recorded `rounds` per comparison (default 9, 7 of an epoch; 3 with -quick)")
 	if err := fs.Parse(args); err != nil {
 		return map[bool]int{true: 0, false: 2}[errors.Is(err, flag.ErrHelp)]
 	}
@@ -148,7 +148,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	r := &runner{quick: *quick, rep: &Report{Schema: SchemaVersion, Created: time.Now().UTC(), Quick: *quick, Machine: probeMachine(),
 		Command: strings.TrimSpace("go run ./bench " + strings.Join(args, " "))}, workers: map[string]*worker{}, noted: map[string]bool{},
-		status: stderr, epochSamples: cmp.Or(*samples, 60000), epochRounds: cmp.Or(*reps, 5), fashionEpochs: 5,
+		status: stderr, epochSamples: cmp.Or(*samples, 60000), epochRounds: cmp.Or(*reps, 7), fashionEpochs: 5,
 		rounds: 9, budget: 10 * time.Millisecond, peerBudget: 20 * time.Millisecond, settle: 110 * time.Millisecond}
 	if *quick {
 		r.rounds, r.budget, r.peerBudget, r.settle = 3, 3*time.Millisecond, 3*time.Millisecond, 5*time.Millisecond
