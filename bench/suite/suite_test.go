@@ -126,6 +126,15 @@ func TestGoSideUsesTestingBenchmark(t *testing.T) {
 	if row.OpsRep < 1 || row.Allocs != 0 || row.Median <= 0 || calls < 3 {
 		t.Errorf("row %+v after %d calls", row, calls)
 	}
+	// A turn of one call makes one untimed call first, but for a side whose
+	// turn is one call by design (an epoch, timed as a user's Fit runs).
+	for _, once := range []bool{false, true} {
+		calls = 0
+		one := &side{row: s.row, per: 1, calls: 1, once: once, bench: onPath(r.best(), func() error { calls++; return nil })}
+		if goTurn(one, time.Millisecond); calls != map[bool]int{false: 2, true: 1}[once] || one.calls != 1 {
+			t.Errorf("a turn of one call (once %v) made %d calls, calls per turn now %d", once, calls, one.calls)
+		}
+	}
 	// A Go side whose call fails is left out with the call's error.
 	s = &side{row: Row{Name: "failing", Impl: "entrena/" + r.best(), Threads: 1}, per: 1,
 		bench: onPath(r.best(), func() error { return os.ErrInvalid })}

@@ -74,7 +74,7 @@ func (r *runner) fitSide(group, name string, net netShape, batch, threads int, x
 		return &side{err: err, row: row, close: func() { n.Close() }}
 	}
 	ph := &phaseTotals{} // its "steps" are epochs
-	return &side{row: row, per: float64(samples), flops: net.flopsPerSample() * float64(samples), calls: 1,
+	return &side{row: row, per: float64(samples), flops: net.flopsPerSample() * float64(samples), calls: 1, once: true,
 		bench: onPath(r.best(), ph.wrap(func() error { return fit(samples) })), close: func() { ph.print(r.status, row); n.Close() }}
 }
 
