@@ -48,8 +48,10 @@ CHILD = textwrap.dedent("""
 @pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
 @pytest.mark.parametrize("mode", ["plain", "callbacks"])
 def test_ctrl_c_stops_fit_cleanly(mode):
+    # The child starts with Ctrl-C's default action, as from a terminal: a suite run in the
+    # background of a non-interactive shell inherits SIGINT ignored, and fit keeps it ignored.
     p = subprocess.Popen([sys.executable, "-c", CHILD, mode], env=child_env(), stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
+                         stderr=subprocess.PIPE, text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         line = p.stdout.readline()
         assert line.strip() == "STARTED", p.stderr.read()
