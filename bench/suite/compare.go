@@ -70,7 +70,7 @@ func Compare(w io.Writer, names []string, reps []*Report, ratio bool) {
 		hdr = append(hdr, fmt.Sprintf("[%d]/[1]", i))
 	}
 	var rows [][]string
-	// [all rows, rows against another implementation, rows whose ratio both runs call steady]
+	// [all rows, rows against another implementation, rows whose ratio both runs mark steady]
 	agree, both := make([][3]int, len(reps)), make([][3]int, len(reps))
 	for _, k := range keys {
 		f := strings.Split(k, "|")
