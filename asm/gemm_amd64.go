@@ -22,10 +22,10 @@ package asm
 // read in place when C is at most 64 columns wide (inPlaceAPays), whole
 // 32-column panels of a non-transposed B when C has at most 128 rows
 // (inPlaceBPays) — the shapes of a layer's forward product at small batch
-// and of its weight gradient. The AVX2 path reads a
-// non-transposed A in place (6 rows fit L1's 12 ways even at a power-of-two
-// lda), copies columns of a transposed A and rows of B with masked loads
-// and plain stores (a masked store is microcoded on AMD Zen), transposes
+// and of its weight gradient. The AVX2 path reads a non-transposed A in
+// place, except a wide product's A whose rows lie a multiple of 4 KiB apart
+// (transposed into 6-row panels in registers: inPlaceAAVX2), copies columns
+// of a transposed A and rows of B with masked loads and plain stores (a masked store is microcoded on AMD Zen), transposes
 // 8×8 blocks of a transposed B in registers (gemm_pack_avx2_amd64.s), and
 // runs a row of whole tiles in one kernel call (sgemmTilesAVX2), and the
 // whole tiles of an edge panel (the last m mod 6 rows) with a kernel for
@@ -85,7 +85,7 @@ func sgemmSkinnyAVX512(k int, a *float32, rsa, csa int, b *float32, csb int,
 
 var (
 	gemmAVX2 = &gemmConfig{mr: 6, nr: 16, kc: 256, nc: 3072, kernel: sgemmKernelAVX2, tiles: sgemmTilesAVX2, edge: sgemmEdgeAVX2, edgePairs: sgemmEdgePairsAVX2,
-		packA: packAAVX2, packB: packBAVX2, readAInPlace: alwaysInPlace, inPlaceB: true, columnsInPlaceB: 64 << 10,
+		packA: packAAVX2, packB: packBAVX2, readAInPlace: inPlaceAAVX2, inPlaceB: true, columnsInPlaceB: 64 << 10,
 		smallM: smallMAVX2, small: (*gemmConfig).smallGemm}
 	gemmAVX512 = &gemmConfig{mr: 12, nr: 32, kc: 384, nc: 768, kernel: sgemmKernelAVX512,
 		packA: packAAVX512, packB: packBAVX512, readAInPlace: inPlaceAPays, inPlaceB: true,
@@ -110,9 +110,11 @@ func setGemmAVX2(k *kernelSet) {
 // Interleaved A/B on the Xeon of the header: the swapped forward product
 // of a batch of 32 (128×32×784) +24–27%, 64–784 rows × 32–64 columns
 // +5–25%; wider products were measured neutral, so they stay packed.
-// alwaysInPlace is the AVX2 path's choice: its 6 rows fit L1's 12 ways
-// even at a power-of-two lda (see the header).
-func alwaysInPlace(n, lda int) bool { return true }
+// inPlaceAAVX2 is the AVX2 path's choice: A in place, except where its
+// row stride is a multiple of 4 KiB (the six rows share one L1 set, with
+// B's and C's lines) and C is wide enough (n ≥ 512) for the panel's
+// assembly pack to pay for itself (asm/TUNING.md).
+func inPlaceAAVX2(n, lda int) bool { return lda%1024 != 0 || n < 512 }
 
 func inPlaceAPays(n, lda int) bool {
 	return n <= 64 && lda%1024 != 0

@@ -74,15 +74,39 @@ var zeroSteps [512]float32
 
 // packAAVX2 packs the mc×kc block of op(A) at (i0, p0), mc ≤ MR, into one
 // zero-padded MR-tall micro-panel; columns of a transposed A are copied with
-// the AVX2 routine (a non-transposed A is read in place except for a
-// partial last panel).
+// the AVX2 routine, six whole rows of a non-transposed A transposed by
+// another (such an A is packed only at 4 KiB strides, and for a partial
+// last panel).
 func packAAVX2(dst []float32, trans bool, a []float32, lda, i0, p0, mc, kc, mr int) {
 	if trans {
 		packStepsAVX2(dst, a[p0*lda+i0:], lda, kc, mr, mc)
 		return
 	}
+	if mc == 6 && mr == 6 {
+		packRows6AVX2(dst, a[i0*lda+p0:], lda, kc)
+		return
+	}
 	packPanelsA(dst, trans, a, lda, i0, p0, mc, kc, mr)
 }
+
+// packRows6AVX2 packs six rows of src (row stride ld), kc steps each, into
+// one 6-row micro-panel: dst[p·6+r] = src[r·ld+p]. Blocks of eight steps
+// go through the assembly transposing copy, the last kc mod 8 in Go.
+func packRows6AVX2(dst, src []float32, ld, kc int) {
+	k8 := kc &^ 7
+	if k8 > 0 {
+		sgemmPackA6AVX2(&dst[0], &src[0], ld, k8/8)
+	}
+	for p := k8; p < kc; p++ {
+		d := dst[p*6 : p*6+6]
+		for r := range d {
+			d[r] = src[r*ld+p]
+		}
+	}
+}
+
+//go:noescape
+func sgemmPackA6AVX2(dst, src *float32, ld, blocks int)
 
 // packBAVX2 packs the kc×nc block of op(B) at (p0, j0) into NR-wide
 // zero-padded micro-panels, rows of a non-transposed B with the AVX2 copy

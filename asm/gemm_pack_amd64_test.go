@@ -48,6 +48,36 @@ func TestPackStepsAVX2(t *testing.T) {
 	}
 }
 
+// TestPackRows6AVX2 checks the transposing copy of six rows of A into a
+// 6-row micro-panel against its definition: step counts around the 8-step
+// blocks, strides short and at 4 KiB, misaligned source and destination,
+// and nothing written past the panel (whose end is the end of dst here).
+func TestPackRows6AVX2(t *testing.T) {
+	if !slices.Contains(Available(), "avx2") {
+		t.Skip("no avx2 on this CPU")
+	}
+	r := newRand(13)
+	for _, kc := range []int{1, 7, 8, 9, 15, 16, 17, 63, 256} {
+		for _, ld := range []int{kc, kc + 3, 1024} {
+			for _, off := range []int{0, 1, 3} {
+				t.Run(fmt.Sprintf("kc=%d/ld=%d/off=%d", kc, ld, off), func(t *testing.T) {
+					src, _ := guarded(r, 5*ld+kc, off)
+					dst, check := guarded(r, 6*kc, 3-off)
+					packRows6AVX2(dst, src, ld, kc)
+					check(t)
+					for p := 0; p < kc; p++ {
+						for row := 0; row < 6; row++ {
+							if got, want := dst[p*6+row], src[row*ld+p]; got != want {
+								t.Fatalf("dst[%d·6+%d] = %v, want %v", p, row, got, want)
+							}
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
 // TestTilesAVX2MatchesKernel: sgemmTilesAVX2 gives, bit for bit, what
 // sgemmKernelAVX2 gives tile by tile — along a row (B and C stepping) and a
 // column (A and C stepping), packed and in-place strides, k around the

@@ -195,3 +195,78 @@ t8loop:
 t8done:
 	VZEROUPPER
 	RET
+
+// func sgemmPackA6AVX2(dst, src *float32, ld, blocks int)
+//
+//	dst[p·6 + r] = src[r·ld + p]   for r < 6, p < 8·blocks
+//
+// The transposing copy of six rows of a non-transposed A into one 6-row
+// micro-panel: sgemmPackT8AVX2's 8×8 register transpose with rows 6 and 7
+// standing in for rows 4 and 5 (their lanes are never stored). A block of
+// 8 steps is 48 contiguous floats: steps 0–6 store whole YMMs, each running
+// 2 floats into the next step, which overwrites them; step 7 stores
+// exactly its 6, so nothing past the block is written. ld is in floats.
+TEXT ·sgemmPackA6AVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ ld+16(FP), R8
+	MOVQ blocks+24(FP), CX
+	SHLQ $2, R8                // source row stride in bytes
+	LEAQ (R8)(R8*2), R9        // 3 source rows
+	LEAQ (SI)(R8*4), R10       // source row 4
+	TESTQ CX, CX
+	JZ   a6done
+
+a6loop:
+	VMOVUPS (SI), Y0
+	VMOVUPS (SI)(R8*1), Y1
+	VMOVUPS (SI)(R8*2), Y2
+	VMOVUPS (SI)(R9*1), Y3
+	VMOVUPS (R10), Y4
+	VMOVUPS (R10)(R8*1), Y5
+
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+
+	VSHUFPS $0x44, Y10, Y8, Y0  // r0..r3 at p = 0 | 4
+	VSHUFPS $0xEE, Y10, Y8, Y1  // p = 1 | 5
+	VSHUFPS $0x44, Y11, Y9, Y2  // p = 2 | 6
+	VSHUFPS $0xEE, Y11, Y9, Y3  // p = 3 | 7
+	VSHUFPS $0x44, Y12, Y12, Y4 // r4 r5 (r4 r5) at p = 0 | 4
+	VSHUFPS $0xEE, Y12, Y12, Y5
+	VSHUFPS $0x44, Y13, Y13, Y6
+	VSHUFPS $0xEE, Y13, Y13, Y7
+
+	VPERM2F128 $0x20, Y4, Y0, Y8  // step 0: r0..r5 (and two more)
+	VPERM2F128 $0x20, Y5, Y1, Y9  // step 1
+	VPERM2F128 $0x20, Y6, Y2, Y10 // step 2
+	VPERM2F128 $0x20, Y7, Y3, Y11 // step 3
+	VPERM2F128 $0x31, Y4, Y0, Y12 // step 4
+	VPERM2F128 $0x31, Y5, Y1, Y13 // step 5
+	VPERM2F128 $0x31, Y6, Y2, Y14 // step 6
+	VPERM2F128 $0x31, Y7, Y3, Y15 // step 7
+
+	VMOVUPS      Y8, (DI)
+	VMOVUPS      Y9, 24(DI)
+	VMOVUPS      Y10, 48(DI)
+	VMOVUPS      Y11, 72(DI)
+	VMOVUPS      Y12, 96(DI)
+	VMOVUPS      Y13, 120(DI)
+	VMOVUPS      Y14, 144(DI)
+	VMOVUPS      X15, 168(DI)
+	VEXTRACTF128 $1, Y15, X15
+	VMOVQ        X15, 184(DI)
+
+	ADDQ $32, SI
+	ADDQ $32, R10
+	ADDQ $192, DI
+	DECQ CX
+	JNZ  a6loop
+
+a6done:
+	VZEROUPPER
+	RET

@@ -137,6 +137,8 @@ func TestSgemmBlockEdges(t *testing.T) {
 		{transA: true, m: 10, n: 128, k: 256, alpha: 1, beta: 1},
 		{m: 5, n: 1040, k: 1, alpha: 1, beta: -1},
 		{m: 1, n: 1, k: 1000, alpha: 3, beta: 0},
+		// A's rows 4 KiB apart in a wide product: AVX2 packs A's panels.
+		{m: 13, n: 520, k: 300, alpha: 1, beta: 0.5, pad: 1024 - 300},
 	}
 	forEachPath(t, func(t *testing.T, path string) {
 		ws := NewWorkspace()
