@@ -1,8 +1,10 @@
-/* SGEMM peer from C: cblas_sgemm of OpenBLAS (default) or BLIS (-DUSE_BLIS)
- * on entrena's shapes, row-major, transposes passed as CBLAS flags.
+/* SGEMM peer from C: cblas_sgemm of OpenBLAS (default), BLIS (-DUSE_BLIS)
+ * or MKL (-DUSE_MKL) on entrena's shapes, row-major, transposes passed as
+ * CBLAS flags.
  *
  * usage: gemm_openblas --shapes NN:m:n:k,... [--reps R] [--threads N] [--quick]
- * The thread count comes from OPENBLAS_NUM_THREADS / BLIS_NUM_THREADS, which
+ * The thread count comes from OPENBLAS_NUM_THREADS / BLIS_NUM_THREADS /
+ * MKL_NUM_THREADS, which
  * the suite sets; --threads is only echoed. Prints one JSON line (see
  * peerlib.py for the format). */
 #define _DEFAULT_SOURCE /* madvise */
@@ -21,6 +23,15 @@ void cblas_sgemm(int order, int ta, int tb, int m, int n, int k, float alpha, co
 const char *bli_info_get_version_str(void);
 const char *bli_arch_string(int id);
 int bli_arch_query_id(void);
+#elif defined(USE_MKL)
+#define IMPL "mkl-c"
+/* oneMKL 2024–2026's MKLVersion (mkl_types.h); setup.sh pins the wheel. */
+typedef struct {
+	int major, minor, update, patch;
+	char *status, *build, *processor, *platform;
+} MKLVersion;
+void MKL_Get_Version(MKLVersion *v);
+void MKL_Get_Version_String(char *buf, int len);
 #else
 #define IMPL "openblas-c"
 char *openblas_get_config(void);
@@ -54,7 +65,7 @@ int main(int argc, char **argv) {
 	char *list = strdup(shapes), *save = NULL;
 	char impl[64];
 	const char *forced = getenv("OPENBLAS_CORETYPE");
-#ifndef USE_BLIS
+#if !defined(USE_BLIS) && !defined(USE_MKL)
 	if (forced && *forced) {
 		snprintf(impl, sizeof impl, "%s-%s", IMPL, forced);
 		for (char *p = impl; *p; p++) *p = (*p >= 'A' && *p <= 'Z') ? *p - 'A' + 'a' : *p;
@@ -67,6 +78,18 @@ int main(int argc, char **argv) {
 	char note[160];
 #ifdef USE_BLIS
 	snprintf(note, sizeof note, "blis arch=%s", bli_arch_string(bli_arch_query_id()));
+#elif defined(USE_MKL)
+	/* MKL's version and its name for the processors it dispatched for. */
+	MKLVersion ver = {0};
+	MKL_Get_Version(&ver);
+	char version[64] = "?";
+	{
+		char full[256] = "";
+		MKL_Get_Version_String(full, sizeof full);
+		const char *v = strstr(full, "Version ");
+		if (v) snprintf(version, sizeof version, "%.*s", (int)strcspn(v + 8, "- "), v + 8);
+	}
+	snprintf(note, sizeof note, "mkl %s for %s", version, ver.processor ? ver.processor : "?");
 #else
 	snprintf(note, sizeof note, "openblas kernel=%s", openblas_get_corename());
 #endif
@@ -110,6 +133,10 @@ int main(int argc, char **argv) {
 #ifdef USE_BLIS
 	printf("], \"versions\": {\"blis\": \"%s\"}, \"settings\": \"cblas_sgemm row-major; arch %s; BLIS_NUM_THREADS=%s\"}\n",
 	       bli_info_get_version_str(), bli_arch_string(bli_arch_query_id()), getenv("BLIS_NUM_THREADS") ? getenv("BLIS_NUM_THREADS") : "unset");
+#elif defined(USE_MKL)
+	printf("], \"versions\": {\"mkl\": \"%s\"}, \"settings\": \"cblas_sgemm row-major; %s; MKL_NUM_THREADS=%s; MKL_THREADING_LAYER=%s\"}\n",
+	       version, note, getenv("MKL_NUM_THREADS") ? getenv("MKL_NUM_THREADS") : "unset",
+	       getenv("MKL_THREADING_LAYER") ? getenv("MKL_THREADING_LAYER") : "unset (intel)");
 #else
 	printf("], \"versions\": {\"openblas\": \"%s\"}, \"settings\": \"cblas_sgemm row-major; kernel %s; OPENBLAS_NUM_THREADS=%s; OPENBLAS_CORETYPE=%s\"}\n",
 	       openblas_get_config(), openblas_get_corename(), getenv("OPENBLAS_NUM_THREADS") ? getenv("OPENBLAS_NUM_THREADS") : "unset",

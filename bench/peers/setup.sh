@@ -3,7 +3,7 @@
 # `go run ./bench -peers`) and builds the C ones. Idempotent: a second run
 # reuses the virtual environment and the Debian packages.
 #
-#   bench/peers/setup.sh            # apt peers + venv (numpy, threadpoolctl, scipy, jax[cpu], keras)
+#   bench/peers/setup.sh            # apt peers + venv (numpy, threadpoolctl, scipy, jax[cpu], keras, mkl)
 #   PEERS_TORCH=auto (default)      # Debian's python3-torch 1.13 (runs with /usr/bin/python3), and PyPI's
 #                                   # torch in the venv where its wheel for this platform is CPU-only
 #   PEERS_TORCH=pypi  setup.sh      # PyPI's torch in any case (on Linux x86-64 with its CUDA libraries, about 5 GB)
@@ -141,6 +141,22 @@ PY
 	fi
 	rm -f "$report"
 fi
+# --- MKL from C --------------------------------------------------------------------
+# Intel's oneMKL, as PyPI's torch wheels ship it for torch.matmul: PyPI's mkl
+# wheel (about 300 MB with intel-openmp and tbb) puts libmkl_rt into the
+# venv's lib/, and gemm_blas.c links it as the mkl-c peer. The wheel is
+# pinned: gemm_blas.c declares this oneMKL's MKLVersion itself.
+if ! ls "$venv"/lib/libmkl_rt.so.* >/dev/null 2>&1; then
+	say "pip install mkl (oneMKL for the mkl-c peer)"
+	pip install "mkl==2026.*" || say "SKIP mkl-c: pip install mkl failed"
+fi
+mkl_rt="$(ls "$venv"/lib/libmkl_rt.so.* 2>/dev/null | head -1)"
+if [ -z "$mkl_rt" ]; then
+	say "SKIP mkl-c: no libmkl_rt in $venv/lib"
+elif command -v gcc >/dev/null; then
+	build gemm_mkl gemm_blas.c -DUSE_MKL "$mkl_rt" -Wl,-rpath,"$(cd "$venv/lib" && pwd)"
+fi
+
 "$venv/bin/python" - "$skipfile" <<'PY'
 import importlib, sys
 for m in ("numpy", "threadpoolctl", "scipy", "jax", "jaxlib", "keras", "torch"):

@@ -55,6 +55,7 @@ func (r *runner) peerDefs() []peerDef {
 		{"entrena (Python)", epy, "entrena", "epoch xor", nil, false},
 		{"openblas-c", "", "gemm_openblas", "gemm", nil, false}, {"openblas-c-skylakex", "", "gemm_openblas", "gemm", []string{skx}, false},
 		{"openblas-c-haswell", "", "gemm_openblas", "gemm", []string{hsw}, true}, {"blis-c", "", "gemm_blis", "gemm", nil, false},
+		{"mkl-c", "", "gemm_mkl", "gemm", nil, false},
 		{"fann-c", "", "train_fann", "step", nil, true}, {"entrena (C)", "", "train_entrena_c", "epoch", nil, false},
 	}
 }
