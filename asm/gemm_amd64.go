@@ -110,15 +110,15 @@ func setGemmAVX2(k *kernelSet) {
 // Interleaved A/B on the Xeon of the header: the swapped forward product
 // of a batch of 32 (128×32×784) +24–27%, 64–784 rows × 32–64 columns
 // +5–25%; wider products were measured neutral, so they stay packed.
+func inPlaceAPays(n, lda int) bool {
+	return n <= 64 && lda%1024 != 0
+}
+
 // inPlaceAAVX2 is the AVX2 path's choice: A in place, except where its
 // row stride is a multiple of 4 KiB (the six rows share one L1 set, with
 // B's and C's lines) and C is wide enough (n ≥ 512) for the panel's
 // assembly pack to pay for itself (asm/TUNING.md).
 func inPlaceAAVX2(n, lda int) bool { return lda%1024 != 0 || n < 512 }
-
-func inPlaceAPays(n, lda int) bool {
-	return n <= 64 && lda%1024 != 0
-}
 
 // setGemmAVX512 installs the AVX-512 SGEMM into k.
 func setGemmAVX512(k *kernelSet) {

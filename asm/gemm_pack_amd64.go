@@ -93,6 +93,7 @@ func packAAVX2(dst []float32, trans bool, a []float32, lda, i0, p0, mc, kc, mr i
 // one 6-row micro-panel: dst[p·6+r] = src[r·ld+p]. Blocks of eight steps
 // go through the assembly transposing copy, the last kc mod 8 in Go.
 func packRows6AVX2(dst, src []float32, ld, kc int) {
+	_, _ = dst[6*kc-1], src[5*ld+kc-1] // the assembly's reach, checked
 	k8 := kc &^ 7
 	if k8 > 0 {
 		sgemmPackA6AVX2(&dst[0], &src[0], ld, k8/8)

@@ -201,8 +201,8 @@ t8done:
 //	dst[p·6 + r] = src[r·ld + p]   for r < 6, p < 8·blocks
 //
 // The transposing copy of six rows of a non-transposed A into one 6-row
-// micro-panel: sgemmPackT8AVX2's 8×8 register transpose with rows 6 and 7
-// standing in for rows 4 and 5 (their lanes are never stored). A block of
+// micro-panel: sgemmPackT8AVX2's 8×8 register transpose with rows 4 and 5
+// standing in for rows 6 and 7 (their lanes are never stored). A block of
 // 8 steps is 48 contiguous floats: steps 0–6 store whole YMMs, each running
 // 2 floats into the next step, which overwrites them; step 7 stores
 // exactly its 6, so nothing past the block is written. ld is in floats.

@@ -137,8 +137,10 @@ func TestSgemmBlockEdges(t *testing.T) {
 		{transA: true, m: 10, n: 128, k: 256, alpha: 1, beta: 1},
 		{m: 5, n: 1040, k: 1, alpha: 1, beta: -1},
 		{m: 1, n: 1, k: 1000, alpha: 3, beta: 0},
-		// A's rows 4 KiB apart in a wide product: AVX2 packs A's panels.
+		// A's rows 4 KiB apart in a wide product: AVX2 packs A's panels
+		// (B read in place past 256 KiB: blockColumns; B packed: blockTiles).
 		{m: 13, n: 520, k: 300, alpha: 1, beta: 0.5, pad: 1024 - 300},
+		{m: 133, n: 520, k: 256, alpha: 1, beta: 0, pad: 1024 - 256},
 	}
 	forEachPath(t, func(t *testing.T, path string) {
 		ws := NewWorkspace()
