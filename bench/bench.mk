@@ -6,10 +6,10 @@
 #   make compare     builds libentrena (capi's `lib`) and the Python package's copy
 #                    of it (bindings' `python`), installs the peers (bench/peers/setup.sh,
 #                    cached venv in bench/.venv), builds entrena's C peer, then the
-#                    same run with -peers (about 13 minutes on 2 quiet cores)
+#                    same run with -peers (about 14 minutes on 2 quiet cores)
 #   make compare-pair  two `make compare` runs back to back (the first into
 #                    <cpu>/first-run/), then both runs' ratios side by side and how
-#                    many agree within ±7 % (<cpu>/agreement.txt; about 28 minutes)
+#                    many agree within ±7 % (<cpu>/agreement.txt; about 29 minutes)
 #   make peers-entrena  bench/peers/bin/train_entrena_c against build/lib/libentrena.so
 #   make test-bench  go test ./bench/..., a -quick smoke run, compare and goals on
 #                    its result (part of `make test`)

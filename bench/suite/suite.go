@@ -99,7 +99,7 @@ func (r *runner) estimateRun(want func(string) bool) time.Duration {
 	peer := float64(r.rounds+1) * (r.peerBudget + r.settle).Seconds() / 1.3
 	epochs := float64(r.epochRounds*r.epochSamples) / 300e3
 	turns := float64(r.rounds+1) / 10 * float64(r.epochSamples) / 60e3 // contention's epochs
-	sec := map[string][2]float64{"memory": {2, 10}, "gemm": {25 * kernel, 312 * peer}, "eltwise": {30 * kernel, 63 * peer}, "step": {4 * kernel, 80 * peer},
+	sec := map[string][2]float64{"memory": {2, 10}, "gemm": {25 * kernel, 360 * peer}, "eltwise": {30 * kernel, 63 * peer}, "step": {4 * kernel, 80 * peer},
 		"epoch": {8 * epochs, 170 * epochs}, "fashion": {2 * float64(r.fashionEpochs), 15 * float64(r.fashionEpochs)}, "contention": {20 + 88*turns, 20 + 88*turns}}
 	total := 2.0
 	for g, s := range sec {
