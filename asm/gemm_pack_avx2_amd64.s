@@ -114,6 +114,36 @@ DATA packMaskAVX2<>+48(SB)/8, $0
 DATA packMaskAVX2<>+56(SB)/8, $0
 GLOBL packMaskAVX2<>(SB), RODATA|NOPTR, $64
 
+// TRANSPOSE8 transposes the 8×8 floats of rows Y0..Y7 into steps Y8..Y15
+// (step p holds lane p of every row), clobbering Y0..Y7: unpack pairs of
+// rows, shuffle them into quarters of four rows (r0..r3 | r4..r7 at steps
+// p and p+4), then join the 128-bit halves.
+#define TRANSPOSE8 \
+	VUNPCKLPS  Y1, Y0, Y8;         \
+	VUNPCKHPS  Y1, Y0, Y9;         \
+	VUNPCKLPS  Y3, Y2, Y10;        \
+	VUNPCKHPS  Y3, Y2, Y11;        \
+	VUNPCKLPS  Y5, Y4, Y12;        \
+	VUNPCKHPS  Y5, Y4, Y13;        \
+	VUNPCKLPS  Y7, Y6, Y14;        \
+	VUNPCKHPS  Y7, Y6, Y15;        \
+	VSHUFPS    $0x44, Y10, Y8, Y0; \
+	VSHUFPS    $0xEE, Y10, Y8, Y1; \
+	VSHUFPS    $0x44, Y11, Y9, Y2; \
+	VSHUFPS    $0xEE, Y11, Y9, Y3; \
+	VSHUFPS    $0x44, Y14, Y12, Y4; \
+	VSHUFPS    $0xEE, Y14, Y12, Y5; \
+	VSHUFPS    $0x44, Y15, Y13, Y6; \
+	VSHUFPS    $0xEE, Y15, Y13, Y7; \
+	VPERM2F128 $0x20, Y4, Y0, Y8;  \
+	VPERM2F128 $0x20, Y5, Y1, Y9;  \
+	VPERM2F128 $0x20, Y6, Y2, Y10; \
+	VPERM2F128 $0x20, Y7, Y3, Y11; \
+	VPERM2F128 $0x31, Y4, Y0, Y12; \
+	VPERM2F128 $0x31, Y5, Y1, Y13; \
+	VPERM2F128 $0x31, Y6, Y2, Y14; \
+	VPERM2F128 $0x31, Y7, Y3, Y15
+
 // func sgemmPackT8AVX2(dst, src *float32, ld, blocks, dstride int)
 //
 //	dst[p·dstride + r] = src[r·ld + p]   for r < 8, p < 8·blocks
@@ -149,32 +179,7 @@ t8loop:
 	VMOVUPS (R10)(R8*2), Y6
 	VMOVUPS (R10)(R9*1), Y7
 
-	VUNPCKLPS Y1, Y0, Y8   // r0[0] r1[0] r0[1] r1[1] | r0[4] r1[4] r0[5] r1[5]
-	VUNPCKHPS Y1, Y0, Y9   // r0[2] r1[2] r0[3] r1[3] | r0[6] …
-	VUNPCKLPS Y3, Y2, Y10
-	VUNPCKHPS Y3, Y2, Y11
-	VUNPCKLPS Y5, Y4, Y12
-	VUNPCKHPS Y5, Y4, Y13
-	VUNPCKLPS Y7, Y6, Y14
-	VUNPCKHPS Y7, Y6, Y15
-
-	VSHUFPS $0x44, Y10, Y8, Y0  // r0..r3 at p = 0 | 4
-	VSHUFPS $0xEE, Y10, Y8, Y1  // p = 1 | 5
-	VSHUFPS $0x44, Y11, Y9, Y2  // p = 2 | 6
-	VSHUFPS $0xEE, Y11, Y9, Y3  // p = 3 | 7
-	VSHUFPS $0x44, Y14, Y12, Y4 // r4..r7 at p = 0 | 4
-	VSHUFPS $0xEE, Y14, Y12, Y5
-	VSHUFPS $0x44, Y15, Y13, Y6
-	VSHUFPS $0xEE, Y15, Y13, Y7
-
-	VPERM2F128 $0x20, Y4, Y0, Y8  // step 0: r0..r7
-	VPERM2F128 $0x20, Y5, Y1, Y9  // step 1
-	VPERM2F128 $0x20, Y6, Y2, Y10 // step 2
-	VPERM2F128 $0x20, Y7, Y3, Y11 // step 3
-	VPERM2F128 $0x31, Y4, Y0, Y12 // step 4
-	VPERM2F128 $0x31, Y5, Y1, Y13 // step 5
-	VPERM2F128 $0x31, Y6, Y2, Y14 // step 6
-	VPERM2F128 $0x31, Y7, Y3, Y15 // step 7
+	TRANSPOSE8 // Y8..Y15: steps 0..7, r0..r7 each
 
 	VMOVUPS Y8, (DI)
 	VMOVUPS Y9, (DI)(DX*1)
@@ -201,8 +206,8 @@ t8done:
 //	dst[p·6 + r] = src[r·ld + p]   for r < 6, p < 8·blocks
 //
 // The transposing copy of six rows of a non-transposed A into one 6-row
-// micro-panel: sgemmPackT8AVX2's 8×8 register transpose with rows 4 and 5
-// standing in for rows 6 and 7 (their lanes are never stored). A block of
+// micro-panel: TRANSPOSE8 with rows 4 and 5 copied in for rows 6 and 7
+// (their lanes are never stored). A block of
 // 8 steps is 48 contiguous floats: steps 0–6 store whole YMMs, each running
 // 2 floats into the next step, which overwrites them; step 7 stores
 // exactly its 6, so nothing past the block is written. ld is in floats.
@@ -225,30 +230,9 @@ a6loop:
 	VMOVUPS (R10), Y4
 	VMOVUPS (R10)(R8*1), Y5
 
-	VUNPCKLPS Y1, Y0, Y8
-	VUNPCKHPS Y1, Y0, Y9
-	VUNPCKLPS Y3, Y2, Y10
-	VUNPCKHPS Y3, Y2, Y11
-	VUNPCKLPS Y5, Y4, Y12
-	VUNPCKHPS Y5, Y4, Y13
-
-	VSHUFPS $0x44, Y10, Y8, Y0  // r0..r3 at p = 0 | 4
-	VSHUFPS $0xEE, Y10, Y8, Y1  // p = 1 | 5
-	VSHUFPS $0x44, Y11, Y9, Y2  // p = 2 | 6
-	VSHUFPS $0xEE, Y11, Y9, Y3  // p = 3 | 7
-	VSHUFPS $0x44, Y12, Y12, Y4 // r4 r5 (r4 r5) at p = 0 | 4
-	VSHUFPS $0xEE, Y12, Y12, Y5
-	VSHUFPS $0x44, Y13, Y13, Y6
-	VSHUFPS $0xEE, Y13, Y13, Y7
-
-	VPERM2F128 $0x20, Y4, Y0, Y8  // step 0: r0..r5 (and two more)
-	VPERM2F128 $0x20, Y5, Y1, Y9  // step 1
-	VPERM2F128 $0x20, Y6, Y2, Y10 // step 2
-	VPERM2F128 $0x20, Y7, Y3, Y11 // step 3
-	VPERM2F128 $0x31, Y4, Y0, Y12 // step 4
-	VPERM2F128 $0x31, Y5, Y1, Y13 // step 5
-	VPERM2F128 $0x31, Y6, Y2, Y14 // step 6
-	VPERM2F128 $0x31, Y7, Y3, Y15 // step 7
+	VMOVAPS Y4, Y6 // rows 4 and 5 again as rows 6 and 7
+	VMOVAPS Y5, Y7
+	TRANSPOSE8     // Y8..Y15: steps 0..7, r0..r5 in lanes 0..5
 
 	VMOVUPS      Y8, (DI)
 	VMOVUPS      Y9, 24(DI)
