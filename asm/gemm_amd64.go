@@ -25,8 +25,9 @@ package asm
 // and of its weight gradient. The AVX2 path reads a non-transposed A in
 // place, except a wide product's A whose rows lie a multiple of 4 KiB apart
 // (transposed into 6-row panels in registers: inPlaceAAVX2), copies columns
-// of a transposed A and rows of B with masked loads and plain stores (a masked store is microcoded on AMD Zen), transposes
-// 8×8 blocks of a transposed B in registers (gemm_pack_avx2_amd64.s), and
+// of a transposed A and rows of B with masked loads and plain stores (a
+// masked store is microcoded on AMD Zen), transposes 8×8 blocks of a
+// transposed B in registers (gemm_pack_avx2_amd64.s), and
 // runs a row of whole tiles in one kernel call (sgemmTilesAVX2), and the
 // whole tiles of an edge panel (the last m mod 6 rows) with a kernel for
 // those rows alone (sgemmEdgeAVX2: no padded panel, no scratch tile, A in
