@@ -207,10 +207,10 @@ t8done:
 //
 // The transposing copy of six rows of a non-transposed A into one 6-row
 // micro-panel: TRANSPOSE8 with rows 4 and 5 copied in for rows 6 and 7
-// (their lanes are never stored). A block of
-// 8 steps is 48 contiguous floats: steps 0–6 store whole YMMs, each running
-// 2 floats into the next step, which overwrites them; step 7 stores
-// exactly its 6, so nothing past the block is written. ld is in floats.
+// (their lanes are never stored). A block of 8 steps is 48 contiguous
+// floats: steps 0–6 store whole YMMs, each running 2 floats into the next
+// step, which overwrites them; step 7 stores exactly its 6, so nothing
+// past the block is written. ld is in floats.
 TEXT ·sgemmPackA6AVX2(SB), NOSPLIT, $0-32
 	MOVQ dst+0(FP), DI
 	MOVQ src+8(FP), SI

@@ -4,8 +4,7 @@
  *
  * usage: gemm_openblas --shapes NN:m:n:k,... [--reps R] [--threads N] [--quick]
  * The thread count comes from OPENBLAS_NUM_THREADS / BLIS_NUM_THREADS /
- * MKL_NUM_THREADS, which
- * the suite sets; --threads is only echoed. Prints one JSON line (see
+ * MKL_NUM_THREADS, which the suite sets; --threads is only echoed. Prints one JSON line (see
  * peerlib.py for the format). */
 #define _DEFAULT_SOURCE /* madvise */
 #include <stdio.h>
@@ -25,7 +24,7 @@ const char *bli_arch_string(int id);
 int bli_arch_query_id(void);
 #elif defined(USE_MKL)
 #define IMPL "mkl-c"
-/* oneMKL 2024–2026's MKLVersion (mkl_types.h); setup.sh pins the wheel. */
+/* oneMKL 2026's MKLVersion (mkl_types.h); setup.sh pins the wheel. */
 typedef struct {
 	int major, minor, update, patch;
 	char *status, *build, *processor, *platform;
