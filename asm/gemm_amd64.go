@@ -42,8 +42,10 @@ package asm
 // Sapphire/Emerald Rapids class under KVM, per core: L1D 48 KiB, L2 2 MiB,
 // shared L3 260 MiB):
 //
-//	avx2    6×16: KC=256 → A micro-panel 6 KiB in L1, B micro-panel 16 KiB;
-//	              NC=3072 → B block 3 MiB.
+//	avx2    6×16: KC=512 → A micro-panel 12 KiB in L1, B micro-panel 32 KiB;
+//	              NC=3072 → B block 6 MiB; KC=256 for TN products, whose A
+//	              panels are packed from KC rows of A (KC chosen on the AMD
+//	              EPYC of asm/TUNING.md).
 //	avx512 12×32: KC=384 → A micro-panel 18 KiB in L1; NC=768 → B block
 //	              1.1 MiB in L2 (KC 256–512 measured within noise at
 //	              512–1024; NC 384 and 1536 were slower).
@@ -85,7 +87,7 @@ func sgemmSkinnyAVX512(k int, a *float32, rsa, csa int, b *float32, csb int,
 	c *float32, ldc int, alpha, beta float32, rows, cols int)
 
 var (
-	gemmAVX2 = &gemmConfig{mr: 6, nr: 16, kc: 256, nc: 3072, kernel: sgemmKernelAVX2, tiles: sgemmTilesAVX2, edge: sgemmEdgeAVX2, edgePairs: sgemmEdgePairsAVX2,
+	gemmAVX2 = &gemmConfig{mr: 6, nr: 16, kc: 512, kcTN: 256, nc: 3072, kernel: sgemmKernelAVX2, tiles: sgemmTilesAVX2, edge: sgemmEdgeAVX2, edgePairs: sgemmEdgePairsAVX2,
 		packA: packAAVX2, packB: packBAVX2, readAInPlace: inPlaceAAVX2, inPlaceB: true, columnsInPlaceB: 64 << 10,
 		smallM: smallMAVX2, small: (*gemmConfig).smallGemm}
 	gemmAVX512 = &gemmConfig{mr: 12, nr: 32, kc: 384, nc: 768, kernel: sgemmKernelAVX512,

@@ -11,8 +11,8 @@ import (
 // TestSgemmTileEdges runs every path on sizes just below, at and above the
 // amd64 register tiles (MR 6 and 12, NR 16 and 32), the packing routines'
 // blocks (4 rows or columns × 16 steps transposed at a time, masked copies
-// of 6, 12, 16 and 32 lanes) and cache blocks (KC 256 and 384, NC 768 and
-// 3072), with k = 0, k = 1, and k past KC with beta, in all four transpose
+// of 6, 12, 16 and 32 lanes) and cache blocks (KC 256, 384 and 512, NC 768
+// and 3072), with k = 0, k = 1, and k past KC with beta, in all four transpose
 // combinations. Sizes are fixed here rather than read
 // from the configs so the test also runs (on generic) under noasm.
 func TestSgemmTileEdges(t *testing.T) {
@@ -28,7 +28,7 @@ func TestSgemmTileEdges(t *testing.T) {
 			add(m, n, (m*n)%37+1, 1, 0)
 		}
 	}
-	for _, k := range []int{0, 1, 2, 255, 256, 257, 383, 384, 385, 769} {
+	for _, k := range []int{0, 1, 2, 255, 256, 257, 383, 384, 385, 511, 512, 513, 769, 1025} {
 		add(13, 33, k, -0.75, 0.5)
 	}
 	for _, m := range []int{239, 240, 241, 481} {

@@ -69,6 +69,11 @@ type gemmEdgePairs func(k int, a *float32, rsa, csa int, b *float32, csb, bnext 
 type gemmConfig struct {
 	mr, nr int // register tile
 	kc, nc int // cache blocks (nc a multiple of nr)
+	// kcTN: the KC of a product with A transposed and B not (0: kc), for a
+	// path where packing A's panels from many rows costs more than longer
+	// blocks gain. A product and its transpose (TN ↔ TN, NN ↔ TT, NT ↔ NT)
+	// have the same KC, so a product computed either way gets the same bits.
+	kcTN   int
 	kernel gemmKernel
 	tiles  gemmTiles // whole tiles in a row or column (nil: kernel per tile)
 	// edge: whole tiles of an edge panel (nil: the kernel on a zero-padded
@@ -107,13 +112,21 @@ func evenBlock(k, kc int) int {
 	return (k + nb - 1) / nb
 }
 
+// kcFor is the KC of a product with these transpositions.
+func (g *gemmConfig) kcFor(transA, transB bool) int {
+	if transA && !transB && g.kcTN > 0 {
+		return g.kcTN
+	}
+	return g.kc
+}
+
 // packSize returns the Workspace floats gemm needs: one zero-padded A
 // panel (with columnsInPlaceB, all of A's panels when B may be read in
 // place) plus one scratch tile, and the B block. The A block is sized for
 // m or n rows, whichever is more: a product computed as its transpose
 // (gemmSwapped) has them the other way round.
 func (g *gemmConfig) packSize(m, n, k int) (a, b int) {
-	kc := min(k, g.kc)
+	kc := min(k, max(g.kc, g.kcTN))
 	rows := g.mr
 	if g.columnsInPlaceB > 0 {
 		rows = max(rows, roundUpTo(min(max(m, n), inPlaceBMaxRows), g.mr))
@@ -144,7 +157,7 @@ func (g *gemmConfig) blocked(packA, packB []float32, transA, transB bool,
 	i0, i1, j0, j1, k int, alpha float32,
 	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	nr := g.nr
-	kcb := evenBlock(k, g.kc)
+	kcb := evenBlock(k, g.kcFor(transA, transB))
 	for jc := j0; jc < j1; jc += g.nc {
 		nc := min(g.nc, j1-jc)
 		for pc := 0; pc < k; pc += kcb {

@@ -27,12 +27,12 @@ func TestSgemmColumnsInPlaceB(t *testing.T) {
 	require.NoError(t, Use("avx2"))
 	seed := uint64(40)
 	for _, m := range []int{1, 7, 13, 128} {
-		for _, nk := range [][2]int{{784, 256}, {263, 251}, {601, 300}} {
+		for _, nk := range [][2]int{{784, 256}, {263, 251}, {601, 300}, {300, 700}} {
 			n, k := nk[0], nk[1]
-			if kc := evenBlock(k, gemmAVX2.kc); kc*min(n, gemmAVX2.nc) < gemmAVX2.columnsInPlaceB {
-				t.Fatalf("%d×%d×%d: B block below columnsInPlaceB, the test would not reach blockColumns", m, n, k)
-			}
 			for _, tA := range []bool{false, true} {
+				if kc := evenBlock(k, gemmAVX2.kcFor(tA, false)); kc*min(n, gemmAVX2.nc) < gemmAVX2.columnsInPlaceB {
+					t.Fatalf("%d×%d×%d: B block below columnsInPlaceB, the test would not reach blockColumns", m, n, k)
+				}
 				for _, beta := range []float32{0, 1, 0.5} {
 					seed++
 					g := gemmCase{transA: tA, m: m, n: n, k: k, alpha: -0.25, beta: beta, pad: int(seed % 3), off: int(seed % 5)}

@@ -35,12 +35,12 @@ type sharedGemm interface {
 	sharedBSize(n, k int) int
 	panelWidth() int
 	// kBlocks is the number of blocks the product's k is cut into.
-	kBlocks(k int) int
+	kBlocks(transA, transB bool, k int) int
 	// packSharedB packs panels [q0, q1) of op(B), k blocks [kb0, kb1), into dst.
-	packSharedB(dst []float32, transB bool, b []float32, ldb, n, k, q0, q1, kb0, kb1 int)
+	packSharedB(dst []float32, transA, transB bool, b []float32, ldb, n, k, q0, q1, kb0, kb1 int)
 	// rowsSharedB computes rows [i0, i1) of C from the packed op(B), k
 	// blocks [kb0, kb1).
-	rowsSharedB(ws *Workspace, shared []float32, transA bool, i0, i1, n, k, kb0, kb1 int,
+	rowsSharedB(ws *Workspace, shared []float32, transA, transB bool, i0, i1, n, k, kb0, kb1 int,
 		alpha float32, a []float32, lda int, beta float32, c []float32, ldc int)
 }
 
@@ -148,7 +148,7 @@ func (g *ParallelGemm) PackB(transB bool, n, k int, b []float32, ldb int) (bool,
 	if sh == nil || g.pool.Threads() == 1 || n == 0 || k == 0 {
 		return false, nil
 	}
-	g.pack = packTask{sh: sh, dst: g.sharedBuffer(sh.sharedBSize(n, k)), transB: transB, b: b, ldb: ldb, n: n, k: k, kb1: sh.kBlocks(k)}
+	g.pack = packTask{sh: sh, dst: g.sharedBuffer(sh.sharedBSize(n, k)), transB: transB, b: b, ldb: ldb, n: n, k: k, kb1: sh.kBlocks(false, transB, k)}
 	g.pool.For((n+sh.panelWidth()-1)/sh.panelWidth(), 1, &g.pack)
 	g.pack = packTask{}
 	g.packedKS, g.packedN, g.packedK = ks, n, k
@@ -175,7 +175,8 @@ func (g *ParallelGemm) SgemmOnB(w int, m, n, k int, alpha float32, a []float32, 
 		return nil
 	}
 	sh := g.packedKS.sharedB
-	sh.rowsSharedB(g.ws[w], g.shared, false, 0, m, n, k, 0, sh.kBlocks(k), alpha, a, lda, beta, c, ldc)
+	// A is not transposed: the k blocks are PackB's whatever its transB.
+	sh.rowsSharedB(g.ws[w], g.shared, false, false, 0, m, n, k, 0, sh.kBlocks(false, false, k), alpha, a, lda, beta, c, ldc)
 	return nil
 }
 
@@ -203,8 +204,8 @@ func (g *ParallelGemm) split(ks *kernelSet, gemm gemmFunc, transA, transB bool, 
 	g.packedKS = nil // the buffer PackB filled is reused here
 	size := sh.sharedBSize(n, k)
 	t.shared = g.sharedBuffer(size)
-	g.pack = packTask{sh: sh, dst: t.shared, transB: transB, b: b, ldb: ldb, n: n, k: k}
-	panels, blocks := (n+sh.panelWidth()-1)/sh.panelWidth(), sh.kBlocks(k)
+	g.pack = packTask{sh: sh, dst: t.shared, transA: transA, transB: transB, b: b, ldb: ldb, n: n, k: k}
+	panels, blocks := (n+sh.panelWidth()-1)/sh.panelWidth(), sh.kBlocks(transA, transB, k)
 	// An op(B) past a core's share of L3 is packed and used one k block at
 	// a time: bands that each swept all of it would stream it from memory,
 	// where the one-thread product keeps one block hot in cache.
@@ -228,6 +229,7 @@ var sharedSweepBytes = 4 << 20
 type packTask struct {
 	sh     sharedGemm
 	dst    []float32
+	transA bool // the product's, for its k blocks
 	transB bool
 	b      []float32
 	ldb    int
@@ -237,7 +239,7 @@ type packTask struct {
 }
 
 func (t *packTask) Run(w, lo, hi int) {
-	t.sh.packSharedB(t.dst, t.transB, t.b, t.ldb, t.n, t.k, lo, hi, t.kb0, t.kb1)
+	t.sh.packSharedB(t.dst, t.transA, t.transB, t.b, t.ldb, t.n, t.k, lo, hi, t.kb0, t.kb1)
 }
 
 // Band boundaries are multiples of the active path's register tile (its
@@ -321,7 +323,7 @@ func streamsWideB(transA, transB bool, m, n, k int) bool {
 // Run computes rows (or columns) [lo, hi) of C on thread w.
 func (t *gemmTask) Run(w, lo, hi int) {
 	if t.shared != nil {
-		t.ks.sharedB.rowsSharedB(t.ws[w], t.shared, t.transA, lo, hi, t.n, t.k, t.kb0, t.kb1,
+		t.ks.sharedB.rowsSharedB(t.ws[w], t.shared, t.transA, t.transB, lo, hi, t.n, t.k, t.kb0, t.kb1,
 			t.alpha, t.a, t.lda, t.beta, t.c, t.ldc)
 		return
 	}

@@ -31,18 +31,18 @@ func (g *gemmConfig) sharedBSize(n, k int) int { return k * roundUpTo(n, g.nr) }
 func (g *gemmConfig) panelWidth() int { return g.nr }
 
 // kBlocks is the number of k blocks the blocked loops cut k into.
-func (g *gemmConfig) kBlocks(k int) int {
+func (g *gemmConfig) kBlocks(transA, transB bool, k int) int {
 	if k == 0 {
 		return 0
 	}
-	kcb := evenBlock(k, g.kc)
+	kcb := evenBlock(k, g.kcFor(transA, transB))
 	return (k + kcb - 1) / kcb
 }
 
 // packSharedB packs panels [q0, q1) (NR columns each) of op(B), k blocks
 // [kb0, kb1), into dst.
-func (g *gemmConfig) packSharedB(dst []float32, transB bool, b []float32, ldb, n, k, q0, q1, kb0, kb1 int) {
-	kcb := evenBlock(k, g.kc)
+func (g *gemmConfig) packSharedB(dst []float32, transA, transB bool, b []float32, ldb, n, k, q0, q1, kb0, kb1 int) {
+	kcb := evenBlock(k, g.kcFor(transA, transB))
 	for q := q0; q < q1; q++ {
 		j := q * g.nr
 		jc := j / g.nc * g.nc
@@ -58,11 +58,11 @@ func (g *gemmConfig) packSharedB(dst []float32, transB bool, b []float32, ldb, n
 // rowsSharedB computes rows [i0, i1) of C from the shared packed op(B),
 // k blocks [kb0, kb1) (each element's blocks in increasing order, as the
 // whole product runs them).
-func (g *gemmConfig) rowsSharedB(ws *Workspace, shared []float32, transA bool, i0, i1, n, k, kb0, kb1 int,
+func (g *gemmConfig) rowsSharedB(ws *Workspace, shared []float32, transA, transB bool, i0, i1, n, k, kb0, kb1 int,
 	alpha float32, a []float32, lda int, beta float32, c []float32, ldc int) {
 	sizeA, _ := g.packSize(i1-i0, n, k)
 	packA, _ := ws.buffers(sizeA, 0)
-	kcb := evenBlock(k, g.kc)
+	kcb := evenBlock(k, g.kcFor(transA, transB))
 	for jc := 0; jc < n; jc += g.nc {
 		nc := min(g.nc, n-jc)
 		ncp := roundUpTo(nc, g.nr)

@@ -79,7 +79,7 @@ func TestSgemmSwappedSkinnyAVX2(t *testing.T) {
 		t.Skip("no avx2 on this CPU")
 	}
 	r := newRand(23)
-	for _, sh := range [][3]int{{256, 10, 128}, {32, 10, 64}, {9, 1, 7}, {61, 15, 300}, {100, 4, 33}, {12, 11, 1}} {
+	for _, sh := range [][3]int{{256, 10, 128}, {32, 10, 64}, {9, 1, 7}, {61, 15, 300}, {61, 15, 700}, {100, 4, 33}, {12, 11, 1}} {
 		m, n, k := sh[0], sh[1], sh[2]
 		for _, tr := range [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}} {
 			tA, tB := tr[0], tr[1]
@@ -223,4 +223,18 @@ func TestPackTransposedAVX2(t *testing.T) {
 			requireSameBits(t, fmt.Sprintf("rows=%d kc=%d: packed panel", rows, kc), got, want)
 		}
 	}
+}
+
+// TestKCSameForTranspose: a product and its transpose (transpositions
+// (tA, tB) and (!tB, !tA)) are cut into the same k blocks on every amd64
+// config, so a product computed as its transpose keeps the direct bits.
+func TestKCSameForTranspose(t *testing.T) {
+	for name, g := range map[string]*gemmConfig{"avx2": gemmAVX2, "avx512": gemmAVX512} {
+		for _, tA := range []bool{false, true} {
+			for _, tB := range []bool{false, true} {
+				require.Equal(t, g.kcFor(tA, tB), g.kcFor(!tB, !tA), "%s: tA=%v tB=%v", name, tA, tB)
+			}
+		}
+	}
+	require.NotEqual(t, gemmAVX2.kcFor(true, false), gemmAVX2.kcFor(false, false), "avx2 has two KCs, or this test checks nothing")
 }
