@@ -36,7 +36,8 @@ package asm
 // batch 256: 256×784), it loops over B's micro-panels outside A's
 // (columnsInPlaceB), so the block is fetched once rather than once per
 // 6-row panel of A: on a Zen 3 (512 KiB L2) 784 KB of inputs did not stay
-// in L2 between panels. Figures: asm/TUNING.md.
+// in L2 between panels; there it starts the in-place panels on a cache line
+// (alignB), packing the columns before it. Figures: asm/TUNING.md.
 //
 // Cache sizes of the machine this was tuned on (Intel(R) Xeon(R) Processor,
 // Sapphire/Emerald Rapids class under KVM, per core: L1D 48 KiB, L2 2 MiB,
@@ -88,7 +89,7 @@ func sgemmSkinnyAVX512(k int, a *float32, rsa, csa int, b *float32, csb int,
 
 var (
 	gemmAVX2 = &gemmConfig{mr: 6, nr: 16, kc: 512, kcTN: 256, nc: 3072, kernel: sgemmKernelAVX2, tiles: sgemmTilesAVX2, edge: sgemmEdgeAVX2, edgePairs: sgemmEdgePairsAVX2,
-		packA: packAAVX2, packB: packBAVX2, readAInPlace: inPlaceAAVX2, inPlaceB: true, columnsInPlaceB: 64 << 10,
+		packA: packAAVX2, packB: packBAVX2, readAInPlace: inPlaceAAVX2, inPlaceB: true, alignB: true, columnsInPlaceB: 64 << 10,
 		smallM: smallMAVX2, small: (*gemmConfig).smallGemm}
 	gemmAVX512 = &gemmConfig{mr: 12, nr: 32, kc: 384, nc: 768, kernel: sgemmKernelAVX512,
 		packA: packAAVX512, packB: packBAVX512, readAInPlace: inPlaceAPays, inPlaceB: true,

@@ -2,6 +2,8 @@
 
 package asm
 
+import "unsafe"
+
 // The SGEMM driver of the SIMD paths (amd64 and arm64): BLIS's loops
 // around a path's assembly micro-kernel, parameterised by a gemmConfig
 // (register tile, cache blocks, kernel, packing functions, and the
@@ -87,6 +89,11 @@ type gemmConfig struct {
 	readAInPlace func(n, lda int) bool
 	// inPlaceB: read whole column panels of a non-transposed B in place.
 	inPlaceB bool
+	// alignB: where B is read in place and its rows lie a multiple of 64
+	// bytes apart, start the in-place panels at a line-aligned column
+	// (leadColumns), so that an NR-wide row of a panel is one cache line
+	// rather than two; the columns before it are packed. For NR·4 = 64.
+	alignB bool
 	// columnsInPlaceB: when B is read in place and its KC×NC block holds
 	// at least this many floats, loop over B's micro-panels outside A's
 	// (blockColumns), all of A's panels packed at once (0: never).
@@ -133,6 +140,9 @@ func (g *gemmConfig) packSize(m, n, k int) (a, b int) {
 	}
 	a = rows*kc + g.mr*g.nr
 	b = kc * roundUpTo(min(n, g.nc), g.nr)
+	if g.alignB {
+		b += kc * g.nr // leadColumns' packed panel
+	}
 	return a, b
 }
 
@@ -163,15 +173,26 @@ func (g *gemmConfig) blocked(packA, packB []float32, transA, transB bool,
 		for pc := 0; pc < k; pc += kcb {
 			kc := min(kcb, k-pc)
 			// Whole panels of a non-transposed B may be read in place (rows
-			// of nr contiguous floats, stride ldb); the edge panel is packed.
+			// of nr contiguous floats, stride ldb), in blockColumns from
+			// column lead on; the lead columns and the edge panel are packed.
 			inPlaceB := g.inPlaceB && !transB && inPlaceBPays(i1-i0, ldb)
+			columns := inPlaceB && g.columnsInPlaceB > 0 && kc*nc >= g.columnsInPlaceB
+			lead := 0
+			if columns {
+				lead = g.leadColumns(b[pc*ldb+jc:], ldb, nc, beta)
+			}
+			bm := packB // B's packed panels, after the lead columns' one
+			if lead > 0 {
+				g.packB(packB, transB, b, ldb, pc, jc, kc, lead, nr)
+				bm = packB[nr*kc:]
+			}
 			if !inPlaceB {
 				g.packB(packB, transB, b, ldb, pc, jc, kc, nc, nr)
-			} else if e := nc / nr * nr; e < nc {
-				g.packB(packB[e*kc:], transB, b, ldb, pc, jc+e, kc, nc-e, nr)
+			} else if e := (nc - lead) / nr * nr; e < nc-lead {
+				g.packB(bm[e*kc:], transB, b, ldb, pc, jc+lead+e, kc, nc-lead-e, nr)
 			}
-			if inPlaceB && g.columnsInPlaceB > 0 && kc*nc >= g.columnsInPlaceB {
-				g.blockColumns(packA, packB, transA, i0, i1, j1-j0, jc, nc, pc, kc,
+			if columns {
+				g.blockColumns(packA, packB, transA, i0, i1, j1-j0, jc, nc, lead, pc, kc,
 					alpha, a, lda, b, ldb, beta, c, ldc)
 				continue
 			}
@@ -253,16 +274,18 @@ func (g *gemmConfig) blockTiles(packA, bp []float32, inPlaceB, transA bool,
 }
 
 // blockColumns is blockTiles for a B read in place (its last, partial
-// panel packed at bp[jr·kc]), with the loops the other way round: all of
-// A's micro-panels for the k block are packed first (at most
+// panel packed), with the loops the other way round: all of A's
+// micro-panels for the k block are packed first (at most
 // inPlaceBMaxRows rows: an L2-sized block), then each B micro-panel meets
 // every A panel in turn. B's panel then comes from memory once and stays
 // in L1, where blockTiles reads all of B once per A panel — a weight
 // gradient's B is the layer's input (784 KB at batch 256 for 784 inputs),
 // past a Zen 3 L2. The tiles and their k blocks are blockTiles', so the
-// bits are too.
+// bits are too. With lead > 0 (leadColumns) the first lead columns are a
+// panel packed at bp[0] and the panels from column lead on read B from a
+// line boundary, their partial last one packed at bp[nr·kc+…].
 func (g *gemmConfig) blockColumns(packA, bp []float32, transA bool,
-	i0, i1, width, jc, nc, pc, kc int, alpha float32,
+	i0, i1, width, jc, nc, lead, pc, kc int, alpha float32,
 	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	mr, nr := g.mr, g.nr
 	tile := packA[len(packA)-mr*nr:]
@@ -275,6 +298,18 @@ func (g *gemmConfig) blockColumns(packA, bp []float32, transA bool,
 		if nrows := min(mr, i1-ic); !inPlaceA || nrows < mr {
 			g.packA(packA[(ic-i0)*kc:], transA, a, lda, ic, pc, nrows, kc, mr)
 		}
+	}
+	if lead > 0 {
+		for ic := i0; ic < i1; ic += mr {
+			nrows := min(mr, i1-ic)
+			ap, rsa, csa := &packA[(ic-i0)*kc], 1, mr
+			if inPlaceA && nrows == mr {
+				ap, rsa, csa = &a[ic*lda+pc], lda, 1
+			}
+			g.kernel(kc, ap, rsa, csa, &bp[0], nr, &tile[0], nr, alpha, 0)
+			storeTile(c[ic*ldc+jc:], ldc, tile, nr, nrows, lead, bet)
+		}
+		jc, nc, bp = jc+lead, nc-lead, bp[nr*kc:]
 	}
 	for jr := 0; jr < nc; jr += nr {
 		ncols := min(nr, nc-jr)
@@ -320,6 +355,24 @@ func (g *gemmConfig) blockColumns(packA, bp []float32, transA bool,
 			storeTile(c[cOff:], ldc, tile, nr, nrows, ncols, bet)
 		}
 	}
+}
+
+// leadColumns returns how many columns of an in-place B block starting at
+// b[0] (nc columns, row stride ldb) come before its first column on a
+// 64-byte boundary, when the block should start its in-place panels there
+// (alignB): every row equally aligned (ldb a multiple of 16 floats), at
+// least one whole panel after it, and beta 0 or 1 — where a partial tile's
+// separate beta·C has the whole tile's bits, so C's elements get the same
+// bits whichever panel they fall in. Otherwise 0.
+func (g *gemmConfig) leadColumns(b []float32, ldb, nc int, beta float32) int {
+	if !g.alignB || ldb%16 != 0 || beta != 0 && beta != 1 {
+		return 0
+	}
+	lead := int(16-uintptr(unsafe.Pointer(&b[0]))/4%16) % 16
+	if uintptr(unsafe.Pointer(&b[0]))%4 != 0 || nc-lead < g.nr {
+		return 0
+	}
+	return lead
 }
 
 // useEdge reports whether the whole tiles of an edge panel go to g.edge:

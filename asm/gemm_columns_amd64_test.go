@@ -93,3 +93,57 @@ func FuzzSgemmColumns(f *testing.F) {
 		requireSameBits(t, fmt.Sprintf("%v: blockColumns vs blockTiles", g), columns, rows)
 	})
 }
+
+// TestSgemmColumnsLineAligned: where B is read in place by columns with
+// rows a multiple of 64 bytes apart but B itself off a line boundary (as
+// numpy and malloc place large arrays, 16 bytes past one), the AVX2 path
+// packs the columns before the first line boundary (leadColumns) and reads
+// the rest in place from there — with the bits of the unshifted panels,
+// for every offset, both A layouts, beta 0 and 1 (and beta 0.5, which
+// keeps the unshifted panels), on one and two k blocks, and C's guards
+// untouched.
+func TestSgemmColumnsLineAligned(t *testing.T) {
+	if !slices.Contains(Available(), "avx2") {
+		t.Skip("no avx2 on this CPU")
+	}
+	prev := Active()
+	defer func() { _ = Use(prev) }()
+	require.NoError(t, Use("avx2"))
+	r := newRand(77)
+	for _, sh := range [][4]int{{128, 784, 256, 784}, {13, 300, 256, 304}, {40, 290, 700, 320}} {
+		m, n, k, ldb := sh[0], sh[1], sh[2], sh[3]
+		for _, tA := range []bool{false, true} {
+			for _, beta := range []float32{0, 1, 0.5} {
+				for off := 0; off < 16; off++ {
+					ar, lda := m, k
+					if tA {
+						ar, lda = k, m
+					}
+					a, _ := guarded(r, ar*lda, 3)
+					bbuf := Aligned(k*ldb + 16)
+					for i := range bbuf {
+						bbuf[i] = r.Float32()*4 - 2
+					}
+					b := bbuf[off : off+k*ldb]
+					lead := gemmAVX2.leadColumns(b, ldb, n, beta)
+					if want := (16 - off) % 16; beta == 0.5 {
+						require.Zero(t, lead, "beta 0.5 keeps the unshifted panels")
+					} else {
+						require.Equal(t, want, lead, "offset %d", off)
+					}
+					shifted, check := guarded(r, m*n, 1)
+					plain := slices.Clone(shifted)
+					require.NoError(t, Sgemm(NewWorkspace(), tA, false, m, n, k, -0.75, a, lda, b, ldb, beta, shifted, n))
+					check(t)
+					gemmAVX2.alignB = false
+					err := Sgemm(NewWorkspace(), tA, false, m, n, k, -0.75, a, lda, b, ldb, beta, plain, n)
+					gemmAVX2.alignB = true
+					require.NoError(t, err)
+					requireSameBits(t, fmt.Sprintf("%v tA=%v beta=%v off=%d: lead columns vs none", sh, tA, beta, off), shifted, plain)
+				}
+			}
+		}
+	}
+	require.Zero(t, gemmAVX2.leadColumns(Aligned(400)[1:], 20, 20, 1), "rows not equally aligned")
+	require.Zero(t, gemmAVX2.leadColumns(Aligned(400)[1:], 32, 20, 1), "no whole panel after the lead")
+}
