@@ -66,5 +66,5 @@ func benchGemm(b *testing.B, s benchShape) {
 	if s.transB {
 		ldb = s.k
 	}
-	benchStepShape(b, stepShape{s.name, s.transA, s.transB, s.m, s.n, s.k, lda, ldb, 1, 0})
+	benchStepShape(b, stepShape{s.name, s.transA, s.transB, s.m, s.n, s.k, lda, ldb, 1, 0}, 0)
 }

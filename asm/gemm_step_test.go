@@ -39,27 +39,41 @@ func stepShapes(batch int) []stepShape {
 
 // BenchmarkSgemmStep reports GFLOPS of each product of a 784-128-64-10
 // step at batch 32 and 256, one thread, on the active path (set
-// ENTRENA_KERNELS to pick one).
+// ENTRENA_KERNELS to pick one), its operands on 64-byte lines as the
+// network's buffers are; and the two products that read the caller's
+// inputs (layer 1's forward as A, its weight product as B) with the inputs
+// 16 bytes past a line, where numpy and malloc put large arrays (_off16B).
 func BenchmarkSgemmStep(b *testing.B) {
 	for _, batch := range []int{32, 256} {
 		for _, s := range stepShapes(batch) {
 			b.Run(fmt.Sprintf("batch=%d/%s_%s", batch, s.name, Active()), func(b *testing.B) {
-				benchStepShape(b, s)
+				benchStepShape(b, s, 0)
 			})
+			if s.name == "fwd1" || s.name == "weight1" {
+				b.Run(fmt.Sprintf("batch=%d/%s_off16B_%s", batch, s.name, Active()), func(b *testing.B) {
+					benchStepShape(b, s, 4)
+				})
+			}
 		}
 	}
 }
 
-func benchStepShape(b *testing.B, s stepShape) {
+// benchStepShape times product s, the layer's input (A of a forward
+// product, B of a weight product) inputOff floats past a 64-byte line.
+func benchStepShape(b *testing.B, s stepShape, inputOff int) {
 	r := newRand(1)
-	rnd := func(n int) []float32 {
-		x := make([]float32, n)
+	rnd := func(n, off int) []float32 {
+		x := Aligned(n + off)[off:]
 		for i := range x {
 			x[i] = r.Float32() - 0.5
 		}
 		return x
 	}
-	a, bb, c := rnd(s.m*s.k), rnd(s.k*s.n), rnd(s.m*s.n)
+	aOff, bOff := inputOff, 0
+	if s.transA {
+		aOff, bOff = 0, inputOff
+	}
+	a, bb, c := rnd(s.m*s.k, aOff), rnd(s.k*s.n, bOff), rnd(s.m*s.n, 0)
 	ws := NewWorkspace()
 	ws.Reserve(s.m, s.n, s.k)
 	b.ReportAllocs()
