@@ -69,77 +69,72 @@ DATA ·expConsts+352(SB)/8, $0x3f8000003f800000
 DATA ·expConsts+360(SB)/8, $0x3f8000003f800000
 DATA ·expConsts+368(SB)/8, $0x3f8000003f800000
 DATA ·expConsts+376(SB)/8, $0x3f8000003f800000
-// EXP_BIAS64: (127+64)<<23: exponent bits of 2^(n+64), normal for every n in [−162, 0]
+// EXP_BIAS64: (127+64)<<23: exponent bits of 2^(n+64), normal for every n in [−162, 0]; as a float, 2^64
 DATA ·expConsts+384(SB)/8, $0x5f8000005f800000
 DATA ·expConsts+392(SB)/8, $0x5f8000005f800000
 DATA ·expConsts+400(SB)/8, $0x5f8000005f800000
 DATA ·expConsts+408(SB)/8, $0x5f8000005f800000
-// EXP_TWOM64: 2^−64: undoes the +64 above in a single rounding (into subnormals if need be)
-DATA ·expConsts+416(SB)/8, $0x1f8000001f800000
-DATA ·expConsts+424(SB)/8, $0x1f8000001f800000
-DATA ·expConsts+432(SB)/8, $0x1f8000001f800000
-DATA ·expConsts+440(SB)/8, $0x1f8000001f800000
 // TANH_NEGLIM: −10.0: tanh clamp of −|x|, tanh(10) = 1 − 4e−9 rounds to 1
-DATA ·expConsts+448(SB)/8, $0xc1200000c1200000
-DATA ·expConsts+456(SB)/8, $0xc1200000c1200000
-DATA ·expConsts+464(SB)/8, $0xc1200000c1200000
-DATA ·expConsts+472(SB)/8, $0xc1200000c1200000
+DATA ·expConsts+416(SB)/8, $0xc1200000c1200000
+DATA ·expConsts+424(SB)/8, $0xc1200000c1200000
+DATA ·expConsts+432(SB)/8, $0xc1200000c1200000
+DATA ·expConsts+440(SB)/8, $0xc1200000c1200000
 // EXP_TWO: 2.0
-DATA ·expConsts+480(SB)/8, $0x4000000040000000
-DATA ·expConsts+488(SB)/8, $0x4000000040000000
-DATA ·expConsts+496(SB)/8, $0x4000000040000000
-DATA ·expConsts+504(SB)/8, $0x4000000040000000
+DATA ·expConsts+448(SB)/8, $0x4000000040000000
+DATA ·expConsts+456(SB)/8, $0x4000000040000000
+DATA ·expConsts+464(SB)/8, $0x4000000040000000
+DATA ·expConsts+472(SB)/8, $0x4000000040000000
 // EXP_ABS: all bits but the sign
-DATA ·expConsts+512(SB)/8, $0x7fffffff7fffffff
-DATA ·expConsts+520(SB)/8, $0x7fffffff7fffffff
-DATA ·expConsts+528(SB)/8, $0x7fffffff7fffffff
-DATA ·expConsts+536(SB)/8, $0x7fffffff7fffffff
+DATA ·expConsts+480(SB)/8, $0x7fffffff7fffffff
+DATA ·expConsts+488(SB)/8, $0x7fffffff7fffffff
+DATA ·expConsts+496(SB)/8, $0x7fffffff7fffffff
+DATA ·expConsts+504(SB)/8, $0x7fffffff7fffffff
 // SIG_LIM: 104.0: AVX-512 sigmoid clamps x to [−104, 104]; σ(−104) < 2^−150 rounds to 0, σ(104) to 1
-DATA ·expConsts+544(SB)/8, $0x42d0000042d00000
-DATA ·expConsts+552(SB)/8, $0x42d0000042d00000
-DATA ·expConsts+560(SB)/8, $0x42d0000042d00000
-DATA ·expConsts+568(SB)/8, $0x42d0000042d00000
+DATA ·expConsts+512(SB)/8, $0x42d0000042d00000
+DATA ·expConsts+520(SB)/8, $0x42d0000042d00000
+DATA ·expConsts+528(SB)/8, $0x42d0000042d00000
+DATA ·expConsts+536(SB)/8, $0x42d0000042d00000
 // SIG_NEGLIM: −104.0
-DATA ·expConsts+576(SB)/8, $0xc2d00000c2d00000
-DATA ·expConsts+584(SB)/8, $0xc2d00000c2d00000
-DATA ·expConsts+592(SB)/8, $0xc2d00000c2d00000
-DATA ·expConsts+600(SB)/8, $0xc2d00000c2d00000
+DATA ·expConsts+544(SB)/8, $0xc2d00000c2d00000
+DATA ·expConsts+552(SB)/8, $0xc2d00000c2d00000
+DATA ·expConsts+560(SB)/8, $0xc2d00000c2d00000
+DATA ·expConsts+568(SB)/8, $0xc2d00000c2d00000
 // SIG_NLOG2E: −log2(e): n = round(−x·log2e)
-DATA ·expConsts+608(SB)/8, $0xbfb8aa3bbfb8aa3b
-DATA ·expConsts+616(SB)/8, $0xbfb8aa3bbfb8aa3b
-DATA ·expConsts+624(SB)/8, $0xbfb8aa3bbfb8aa3b
-DATA ·expConsts+632(SB)/8, $0xbfb8aa3bbfb8aa3b
+DATA ·expConsts+576(SB)/8, $0xbfb8aa3bbfb8aa3b
+DATA ·expConsts+584(SB)/8, $0xbfb8aa3bbfb8aa3b
+DATA ·expConsts+592(SB)/8, $0xbfb8aa3bbfb8aa3b
+DATA ·expConsts+600(SB)/8, $0xbfb8aa3bbfb8aa3b
 // SIG_S0: −C0·2^−32  (AVX-512 sigmoid: exp(−r')·2^−32 = Σ S_k·r'^(5−k) with r' = −r, so odd
-DATA ·expConsts+640(SB)/8, $0xac072010ac072010
-DATA ·expConsts+648(SB)/8, $0xac072010ac072010
-DATA ·expConsts+656(SB)/8, $0xac072010ac072010
-DATA ·expConsts+664(SB)/8, $0xac072010ac072010
+DATA ·expConsts+608(SB)/8, $0xac072010ac072010
+DATA ·expConsts+616(SB)/8, $0xac072010ac072010
+DATA ·expConsts+624(SB)/8, $0xac072010ac072010
+DATA ·expConsts+632(SB)/8, $0xac072010ac072010
 // SIG_S1:  C1·2^−32   powers change sign; the 2^−32 scale is exact and keeps 2^−32·(1+e^(−x))
-DATA ·expConsts+672(SB)/8, $0x2d2b9f172d2b9f17
-DATA ·expConsts+680(SB)/8, $0x2d2b9f172d2b9f17
-DATA ·expConsts+688(SB)/8, $0x2d2b9f172d2b9f17
-DATA ·expConsts+696(SB)/8, $0x2d2b9f172d2b9f17
+DATA ·expConsts+640(SB)/8, $0x2d2b9f172d2b9f17
+DATA ·expConsts+648(SB)/8, $0x2d2b9f172d2b9f17
+DATA ·expConsts+656(SB)/8, $0x2d2b9f172d2b9f17
+DATA ·expConsts+664(SB)/8, $0x2d2b9f172d2b9f17
 // SIG_S2: −C2·2^−32   normal over the whole clamped range)
-DATA ·expConsts+704(SB)/8, $0xae2aaf33ae2aaf33
-DATA ·expConsts+712(SB)/8, $0xae2aaf33ae2aaf33
-DATA ·expConsts+720(SB)/8, $0xae2aaf33ae2aaf33
-DATA ·expConsts+728(SB)/8, $0xae2aaf33ae2aaf33
+DATA ·expConsts+672(SB)/8, $0xae2aaf33ae2aaf33
+DATA ·expConsts+680(SB)/8, $0xae2aaf33ae2aaf33
+DATA ·expConsts+688(SB)/8, $0xae2aaf33ae2aaf33
+DATA ·expConsts+696(SB)/8, $0xae2aaf33ae2aaf33
 // SIG_S3:  C3·2^−32
-DATA ·expConsts+736(SB)/8, $0x2efffedb2efffedb
-DATA ·expConsts+744(SB)/8, $0x2efffedb2efffedb
-DATA ·expConsts+752(SB)/8, $0x2efffedb2efffedb
-DATA ·expConsts+760(SB)/8, $0x2efffedb2efffedb
+DATA ·expConsts+704(SB)/8, $0x2efffedb2efffedb
+DATA ·expConsts+712(SB)/8, $0x2efffedb2efffedb
+DATA ·expConsts+720(SB)/8, $0x2efffedb2efffedb
+DATA ·expConsts+728(SB)/8, $0x2efffedb2efffedb
 // SIG_S4: −C4·2^−32
-DATA ·expConsts+768(SB)/8, $0xaf7ffff6af7ffff6
-DATA ·expConsts+776(SB)/8, $0xaf7ffff6af7ffff6
-DATA ·expConsts+784(SB)/8, $0xaf7ffff6af7ffff6
-DATA ·expConsts+792(SB)/8, $0xaf7ffff6af7ffff6
+DATA ·expConsts+736(SB)/8, $0xaf7ffff6af7ffff6
+DATA ·expConsts+744(SB)/8, $0xaf7ffff6af7ffff6
+DATA ·expConsts+752(SB)/8, $0xaf7ffff6af7ffff6
+DATA ·expConsts+760(SB)/8, $0xaf7ffff6af7ffff6
 // SIG_S5:  2^−32
-DATA ·expConsts+800(SB)/8, $0x2f8000002f800000
-DATA ·expConsts+808(SB)/8, $0x2f8000002f800000
-DATA ·expConsts+816(SB)/8, $0x2f8000002f800000
-DATA ·expConsts+824(SB)/8, $0x2f8000002f800000
-GLOBL ·expConsts(SB), RODATA|NOPTR, $832
+DATA ·expConsts+768(SB)/8, $0x2f8000002f800000
+DATA ·expConsts+776(SB)/8, $0x2f8000002f800000
+DATA ·expConsts+784(SB)/8, $0x2f8000002f800000
+DATA ·expConsts+792(SB)/8, $0x2f8000002f800000
+GLOBL ·expConsts(SB), RODATA|NOPTR, $800
 
 // AVX2+FMA sigmoid, fused bias+sigmoid and tanh, 8 lanes per YMM. The
 // same exp as sigmoid_avx512_amd64.s (read its header first: rounding to
@@ -153,20 +148,25 @@ GLOBL ·expConsts(SB), RODATA|NOPTR, $832
 //	                        low bits of N, so N<<23 = n<<23 and adding
 //	                        (127+64)<<23 gives 2^(n+64), a normal number for
 //	                        every n in [−162, 0]; t' = e·2^(n+64) = t·2^64.
-//	                        1+t = fma(t', 2^−64, 1) in one rounding, and for
-//	                        x < 0, σ = (t'·q)·2^−64 rounds into subnormals
-//	                        once, like VSCALEFPS.
-//	1/(1+t)                 VRCPPS (1.5·2^−12) + one Newton step; VRCPPS(1)
-//	                        is not exactly 1, so q = 1/(1+t) can land one ulp
-//	                        below 1: σ(|x|) is taken as 1 − w instead, with
-//	                        w = t·q = σ(−|x|) ≤ 0.5 (no cancellation; 1 − w
-//	                        rounds to exactly 1 when w ≤ 2^−25)
-//	select on sign(x)       VBLENDVPS with x as the mask
+//	t/(1+t) or 1/(1+t)      one VDIVPS: d = t' + 2^64 = (1+t)·2^64 (one
+//	                        rounding), and σ = t'/d for x < 0, 2^64/d
+//	                        otherwise (the numerator picked by VBLENDVPS
+//	                        with x as the mask). The quotient is rounded
+//	                        once, into subnormals too (x < −87.3); σ is
+//	                        exactly 1 where t < 2^−24 (d rounds to 2^64)
+//	                        and exactly 0 where t'/2^64 < 2^−150
+//
+// One division rather than a reciprocal estimate and its Newton step: the
+// chain from x to σ is what bounds the loop, and it is shorter so; the
+// two vectors of a step are interleaved instruction by instruction, as the
+// AVX-512 step's four are (asm/TUNING.md). Measured max error against
+// float64: 2.7e-7 relative (vec_simd_test.go, TestSigmoidSweep -v).
 //
 // Tanh: the expm1 formulation of sigmoid_avx512_amd64.s with the AVX2
 // substitutes above (z clamped at −10 then doubled; s = 2^n from N<<23 plus
-// the exponent bias, never subnormal since n ≥ −29; VRCPPS + Newton on the
-// quotient; sign of x restored with AND/AND/OR).
+// the exponent bias, never subnormal since n ≥ −29; the quotient by one
+// VDIVPS, the two vectors of a step interleaved; sign of x restored with
+// AND/AND/OR).
 //
 // Constants are 32-byte rows of ·expConsts used as memory operands.
 // Register map: Y15 = −112 (sigmoid) or −10 (tanh), the clamp, kept in a
@@ -185,7 +185,7 @@ GLOBL ·expConsts(SB), RODATA|NOPTR, $832
 // arithmetic differs by path): edit the generator, not this file.
 
 // func sigmoidAVX2(dst, src []float32)
-// Two vectors per step with YMM (four interleaved with ZMM), then one,
+// Two vectors per step with YMM, four with ZMM (interleaved), then one,
 // then a masked last vector. A large separate output takes the streaming
 // path (stream_amd64.h) at nt: a masked head vector up to the first
 // vector-aligned address, the whole step with VMOVNTPS, SFENCE, then the
@@ -206,55 +206,45 @@ loop16:
 	VMOVUPS      (SI)(AX*4), Y0
 	VMOVUPS      32(SI)(AX*4), Y5
 	VORPS        ·expConsts+EXP_SIGN(SB), Y0, Y1 // z = −|x|
-	VMAXPS       Y1, Y15, Y1 // z = max(z, −112), NaN kept
-	VMOVUPS      ·expConsts+EXP_MAGIC(SB), Y2
-	VFMADD231PS  ·expConsts+EXP_LOG2E(SB), Y1, Y2 // N = z·log2e + 1.5·2^23
-	VSUBPS       ·expConsts+EXP_MAGIC(SB), Y2, Y4 // T = n
-	VFNMADD231PS ·expConsts+EXP_LN2HI(SB), Y4, Y1
-	VFNMADD231PS ·expConsts+EXP_LN2LO(SB), Y4, Y1 // Z = r
-	VMOVUPS      ·expConsts+EXP_C0(SB), Y3
-	VFMADD213PS  ·expConsts+EXP_C1(SB), Y1, Y3
-	VFMADD213PS  ·expConsts+EXP_C2(SB), Y1, Y3
-	VFMADD213PS  ·expConsts+EXP_C3(SB), Y1, Y3
-	VFMADD213PS  ·expConsts+EXP_C4(SB), Y1, Y3
-	VFMADD213PS  Y14, Y1, Y3 // P = exp(r)
-	VPSLLD       $23, Y2, Y2 // N = n<<23
-	VPADDD       ·expConsts+EXP_BIAS64(SB), Y2, Y2 // N = 2^(n+64)
-	VMULPS       Y2, Y3, Y3 // P = t' = t·2^64
-	VMOVUPS      ·expConsts+EXP_TWOM64(SB), Y4
-	VFMADD213PS  Y14, Y3, Y4 // T = 1 + t
-	VRCPPS       Y4, Y2
-	VFNMADD213PS Y14, Y2, Y4 // T = 1 − N·(1+t)
-	VFMADD132PS  Y4, Y2, Y2 // N = q = 1/(1+t)
-	VMULPS       Y2, Y3, Y3
-	VMULPS       ·expConsts+EXP_TWOM64(SB), Y3, Y3 // P = w = t·q = σ(−|x|)
-	VSUBPS       Y3, Y14, Y2 // N = 1 − w = σ(|x|)
-	VBLENDVPS    Y0, Y3, Y2, Y2 // N = x < 0 ? P : N
 	VORPS        ·expConsts+EXP_SIGN(SB), Y5, Y6
+	VMAXPS       Y1, Y15, Y1 // z = max(z, −112), NaN kept
 	VMAXPS       Y6, Y15, Y6
+	VMOVUPS      ·expConsts+EXP_MAGIC(SB), Y2
 	VMOVUPS      ·expConsts+EXP_MAGIC(SB), Y7
+	VFMADD231PS  ·expConsts+EXP_LOG2E(SB), Y1, Y2 // N = z·log2e + 1.5·2^23
 	VFMADD231PS  ·expConsts+EXP_LOG2E(SB), Y6, Y7
+	VSUBPS       ·expConsts+EXP_MAGIC(SB), Y2, Y4 // T = n
 	VSUBPS       ·expConsts+EXP_MAGIC(SB), Y7, Y9
+	VFNMADD231PS ·expConsts+EXP_LN2HI(SB), Y4, Y1
 	VFNMADD231PS ·expConsts+EXP_LN2HI(SB), Y9, Y6
+	VFNMADD231PS ·expConsts+EXP_LN2LO(SB), Y4, Y1 // Z = r
 	VFNMADD231PS ·expConsts+EXP_LN2LO(SB), Y9, Y6
+	VMOVUPS      ·expConsts+EXP_C0(SB), Y3
 	VMOVUPS      ·expConsts+EXP_C0(SB), Y8
+	VFMADD213PS  ·expConsts+EXP_C1(SB), Y1, Y3
 	VFMADD213PS  ·expConsts+EXP_C1(SB), Y6, Y8
+	VFMADD213PS  ·expConsts+EXP_C2(SB), Y1, Y3
 	VFMADD213PS  ·expConsts+EXP_C2(SB), Y6, Y8
+	VFMADD213PS  ·expConsts+EXP_C3(SB), Y1, Y3
 	VFMADD213PS  ·expConsts+EXP_C3(SB), Y6, Y8
+	VFMADD213PS  ·expConsts+EXP_C4(SB), Y1, Y3
 	VFMADD213PS  ·expConsts+EXP_C4(SB), Y6, Y8
+	VFMADD213PS  Y14, Y1, Y3 // P = exp(r)
 	VFMADD213PS  Y14, Y6, Y8
+	VPSLLD       $23, Y2, Y2 // N = n<<23
 	VPSLLD       $23, Y7, Y7
+	VPADDD       ·expConsts+EXP_BIAS64(SB), Y2, Y2 // N = 2^(n+64)
 	VPADDD       ·expConsts+EXP_BIAS64(SB), Y7, Y7
+	VMULPS       Y2, Y3, Y3 // P = t' = t·2^64
 	VMULPS       Y7, Y8, Y8
-	VMOVUPS      ·expConsts+EXP_TWOM64(SB), Y9
-	VFMADD213PS  Y14, Y8, Y9
-	VRCPPS       Y9, Y7
-	VFNMADD213PS Y14, Y7, Y9
-	VFMADD132PS  Y9, Y7, Y7
-	VMULPS       Y7, Y8, Y8
-	VMULPS       ·expConsts+EXP_TWOM64(SB), Y8, Y8
-	VSUBPS       Y8, Y14, Y7
+	VADDPS       ·expConsts+EXP_BIAS64(SB), Y3, Y4 // T = d = t' + 2^64 = (1+t)·2^64
+	VADDPS       ·expConsts+EXP_BIAS64(SB), Y8, Y9
+	VMOVUPS      ·expConsts+EXP_BIAS64(SB), Y2
+	VMOVUPS      ·expConsts+EXP_BIAS64(SB), Y7
+	VBLENDVPS    Y0, Y3, Y2, Y2 // N = x < 0 ? t' : 2^64
 	VBLENDVPS    Y5, Y8, Y7, Y7
+	VDIVPS       Y4, Y2, Y2 // N = σ(x): t/(1+t) or 1/(1+t)
+	VDIVPS       Y9, Y7, Y7
 	VMOVUPS      Y2, (DI)(AX*4)
 	VMOVUPS      Y7, 32(DI)(AX*4)
 	ADDQ         $16, AX
@@ -281,15 +271,10 @@ loop8:
 	VPSLLD       $23, Y2, Y2 // N = n<<23
 	VPADDD       ·expConsts+EXP_BIAS64(SB), Y2, Y2 // N = 2^(n+64)
 	VMULPS       Y2, Y3, Y3 // P = t' = t·2^64
-	VMOVUPS      ·expConsts+EXP_TWOM64(SB), Y4
-	VFMADD213PS  Y14, Y3, Y4 // T = 1 + t
-	VRCPPS       Y4, Y2
-	VFNMADD213PS Y14, Y2, Y4 // T = 1 − N·(1+t)
-	VFMADD132PS  Y4, Y2, Y2 // N = q = 1/(1+t)
-	VMULPS       Y2, Y3, Y3
-	VMULPS       ·expConsts+EXP_TWOM64(SB), Y3, Y3 // P = w = t·q = σ(−|x|)
-	VSUBPS       Y3, Y14, Y2 // N = 1 − w = σ(|x|)
-	VBLENDVPS    Y0, Y3, Y2, Y2 // N = x < 0 ? P : N
+	VADDPS       ·expConsts+EXP_BIAS64(SB), Y3, Y4 // T = d = t' + 2^64 = (1+t)·2^64
+	VMOVUPS      ·expConsts+EXP_BIAS64(SB), Y2
+	VBLENDVPS    Y0, Y3, Y2, Y2 // N = x < 0 ? t' : 2^64
+	VDIVPS       Y4, Y2, Y2 // N = σ(x): t/(1+t) or 1/(1+t)
 	VMOVUPS      Y2, (DI)(AX*4)
 	ADDQ         $8, AX
 	SUBQ         $8, CX
@@ -319,15 +304,10 @@ tail:
 	VPSLLD       $23, Y2, Y2 // N = n<<23
 	VPADDD       ·expConsts+EXP_BIAS64(SB), Y2, Y2 // N = 2^(n+64)
 	VMULPS       Y2, Y3, Y3 // P = t' = t·2^64
-	VMOVUPS      ·expConsts+EXP_TWOM64(SB), Y4
-	VFMADD213PS  Y14, Y3, Y4 // T = 1 + t
-	VRCPPS       Y4, Y2
-	VFNMADD213PS Y14, Y2, Y4 // T = 1 − N·(1+t)
-	VFMADD132PS  Y4, Y2, Y2 // N = q = 1/(1+t)
-	VMULPS       Y2, Y3, Y3
-	VMULPS       ·expConsts+EXP_TWOM64(SB), Y3, Y3 // P = w = t·q = σ(−|x|)
-	VSUBPS       Y3, Y14, Y2 // N = 1 − w = σ(|x|)
-	VBLENDVPS    Y0, Y3, Y2, Y2 // N = x < 0 ? P : N
+	VADDPS       ·expConsts+EXP_BIAS64(SB), Y3, Y4 // T = d = t' + 2^64 = (1+t)·2^64
+	VMOVUPS      ·expConsts+EXP_BIAS64(SB), Y2
+	VBLENDVPS    Y0, Y3, Y2, Y2 // N = x < 0 ? t' : 2^64
+	VDIVPS       Y4, Y2, Y2 // N = σ(x): t/(1+t) or 1/(1+t)
 	VMASKMOVPS   Y2, Y13, (DI)(AX*4)
 
 done:
@@ -362,15 +342,10 @@ nt:
 	VPSLLD       $23, Y2, Y2 // N = n<<23
 	VPADDD       ·expConsts+EXP_BIAS64(SB), Y2, Y2 // N = 2^(n+64)
 	VMULPS       Y2, Y3, Y3 // P = t' = t·2^64
-	VMOVUPS      ·expConsts+EXP_TWOM64(SB), Y4
-	VFMADD213PS  Y14, Y3, Y4 // T = 1 + t
-	VRCPPS       Y4, Y2
-	VFNMADD213PS Y14, Y2, Y4 // T = 1 − N·(1+t)
-	VFMADD132PS  Y4, Y2, Y2 // N = q = 1/(1+t)
-	VMULPS       Y2, Y3, Y3
-	VMULPS       ·expConsts+EXP_TWOM64(SB), Y3, Y3 // P = w = t·q = σ(−|x|)
-	VSUBPS       Y3, Y14, Y2 // N = 1 − w = σ(|x|)
-	VBLENDVPS    Y0, Y3, Y2, Y2 // N = x < 0 ? P : N
+	VADDPS       ·expConsts+EXP_BIAS64(SB), Y3, Y4 // T = d = t' + 2^64 = (1+t)·2^64
+	VMOVUPS      ·expConsts+EXP_BIAS64(SB), Y2
+	VBLENDVPS    Y0, Y3, Y2, Y2 // N = x < 0 ? t' : 2^64
+	VDIVPS       Y4, Y2, Y2 // N = σ(x): t/(1+t) or 1/(1+t)
 	VMASKMOVPS   Y2, Y13, (DI)(AX*4)
 	ADDQ         BX, AX
 	SUBQ         BX, CX
@@ -382,55 +357,45 @@ ntloop:
 	VMOVUPS      (SI)(AX*4), Y0
 	VMOVUPS      32(SI)(AX*4), Y5
 	VORPS        ·expConsts+EXP_SIGN(SB), Y0, Y1 // z = −|x|
-	VMAXPS       Y1, Y15, Y1 // z = max(z, −112), NaN kept
-	VMOVUPS      ·expConsts+EXP_MAGIC(SB), Y2
-	VFMADD231PS  ·expConsts+EXP_LOG2E(SB), Y1, Y2 // N = z·log2e + 1.5·2^23
-	VSUBPS       ·expConsts+EXP_MAGIC(SB), Y2, Y4 // T = n
-	VFNMADD231PS ·expConsts+EXP_LN2HI(SB), Y4, Y1
-	VFNMADD231PS ·expConsts+EXP_LN2LO(SB), Y4, Y1 // Z = r
-	VMOVUPS      ·expConsts+EXP_C0(SB), Y3
-	VFMADD213PS  ·expConsts+EXP_C1(SB), Y1, Y3
-	VFMADD213PS  ·expConsts+EXP_C2(SB), Y1, Y3
-	VFMADD213PS  ·expConsts+EXP_C3(SB), Y1, Y3
-	VFMADD213PS  ·expConsts+EXP_C4(SB), Y1, Y3
-	VFMADD213PS  Y14, Y1, Y3 // P = exp(r)
-	VPSLLD       $23, Y2, Y2 // N = n<<23
-	VPADDD       ·expConsts+EXP_BIAS64(SB), Y2, Y2 // N = 2^(n+64)
-	VMULPS       Y2, Y3, Y3 // P = t' = t·2^64
-	VMOVUPS      ·expConsts+EXP_TWOM64(SB), Y4
-	VFMADD213PS  Y14, Y3, Y4 // T = 1 + t
-	VRCPPS       Y4, Y2
-	VFNMADD213PS Y14, Y2, Y4 // T = 1 − N·(1+t)
-	VFMADD132PS  Y4, Y2, Y2 // N = q = 1/(1+t)
-	VMULPS       Y2, Y3, Y3
-	VMULPS       ·expConsts+EXP_TWOM64(SB), Y3, Y3 // P = w = t·q = σ(−|x|)
-	VSUBPS       Y3, Y14, Y2 // N = 1 − w = σ(|x|)
-	VBLENDVPS    Y0, Y3, Y2, Y2 // N = x < 0 ? P : N
 	VORPS        ·expConsts+EXP_SIGN(SB), Y5, Y6
+	VMAXPS       Y1, Y15, Y1 // z = max(z, −112), NaN kept
 	VMAXPS       Y6, Y15, Y6
+	VMOVUPS      ·expConsts+EXP_MAGIC(SB), Y2
 	VMOVUPS      ·expConsts+EXP_MAGIC(SB), Y7
+	VFMADD231PS  ·expConsts+EXP_LOG2E(SB), Y1, Y2 // N = z·log2e + 1.5·2^23
 	VFMADD231PS  ·expConsts+EXP_LOG2E(SB), Y6, Y7
+	VSUBPS       ·expConsts+EXP_MAGIC(SB), Y2, Y4 // T = n
 	VSUBPS       ·expConsts+EXP_MAGIC(SB), Y7, Y9
+	VFNMADD231PS ·expConsts+EXP_LN2HI(SB), Y4, Y1
 	VFNMADD231PS ·expConsts+EXP_LN2HI(SB), Y9, Y6
+	VFNMADD231PS ·expConsts+EXP_LN2LO(SB), Y4, Y1 // Z = r
 	VFNMADD231PS ·expConsts+EXP_LN2LO(SB), Y9, Y6
+	VMOVUPS      ·expConsts+EXP_C0(SB), Y3
 	VMOVUPS      ·expConsts+EXP_C0(SB), Y8
+	VFMADD213PS  ·expConsts+EXP_C1(SB), Y1, Y3
 	VFMADD213PS  ·expConsts+EXP_C1(SB), Y6, Y8
+	VFMADD213PS  ·expConsts+EXP_C2(SB), Y1, Y3
 	VFMADD213PS  ·expConsts+EXP_C2(SB), Y6, Y8
+	VFMADD213PS  ·expConsts+EXP_C3(SB), Y1, Y3
 	VFMADD213PS  ·expConsts+EXP_C3(SB), Y6, Y8
+	VFMADD213PS  ·expConsts+EXP_C4(SB), Y1, Y3
 	VFMADD213PS  ·expConsts+EXP_C4(SB), Y6, Y8
+	VFMADD213PS  Y14, Y1, Y3 // P = exp(r)
 	VFMADD213PS  Y14, Y6, Y8
+	VPSLLD       $23, Y2, Y2 // N = n<<23
 	VPSLLD       $23, Y7, Y7
+	VPADDD       ·expConsts+EXP_BIAS64(SB), Y2, Y2 // N = 2^(n+64)
 	VPADDD       ·expConsts+EXP_BIAS64(SB), Y7, Y7
+	VMULPS       Y2, Y3, Y3 // P = t' = t·2^64
 	VMULPS       Y7, Y8, Y8
-	VMOVUPS      ·expConsts+EXP_TWOM64(SB), Y9
-	VFMADD213PS  Y14, Y8, Y9
-	VRCPPS       Y9, Y7
-	VFNMADD213PS Y14, Y7, Y9
-	VFMADD132PS  Y9, Y7, Y7
-	VMULPS       Y7, Y8, Y8
-	VMULPS       ·expConsts+EXP_TWOM64(SB), Y8, Y8
-	VSUBPS       Y8, Y14, Y7
+	VADDPS       ·expConsts+EXP_BIAS64(SB), Y3, Y4 // T = d = t' + 2^64 = (1+t)·2^64
+	VADDPS       ·expConsts+EXP_BIAS64(SB), Y8, Y9
+	VMOVUPS      ·expConsts+EXP_BIAS64(SB), Y2
+	VMOVUPS      ·expConsts+EXP_BIAS64(SB), Y7
+	VBLENDVPS    Y0, Y3, Y2, Y2 // N = x < 0 ? t' : 2^64
 	VBLENDVPS    Y5, Y8, Y7, Y7
+	VDIVPS       Y4, Y2, Y2 // N = σ(x): t/(1+t) or 1/(1+t)
+	VDIVPS       Y9, Y7, Y7
 	VMOVNTPS     Y2, (DI)(AX*4)
 	VMOVNTPS     Y7, 32(DI)(AX*4)
 	ADDQ         $16, AX
@@ -479,55 +444,45 @@ loop16:
 	VADDPS       (SI)(AX*4), Y0, Y0
 	VADDPS       32(SI)(AX*4), Y5, Y5
 	VORPS        ·expConsts+EXP_SIGN(SB), Y0, Y1 // z = −|x|
-	VMAXPS       Y1, Y15, Y1 // z = max(z, −112), NaN kept
-	VMOVUPS      ·expConsts+EXP_MAGIC(SB), Y2
-	VFMADD231PS  ·expConsts+EXP_LOG2E(SB), Y1, Y2 // N = z·log2e + 1.5·2^23
-	VSUBPS       ·expConsts+EXP_MAGIC(SB), Y2, Y4 // T = n
-	VFNMADD231PS ·expConsts+EXP_LN2HI(SB), Y4, Y1
-	VFNMADD231PS ·expConsts+EXP_LN2LO(SB), Y4, Y1 // Z = r
-	VMOVUPS      ·expConsts+EXP_C0(SB), Y3
-	VFMADD213PS  ·expConsts+EXP_C1(SB), Y1, Y3
-	VFMADD213PS  ·expConsts+EXP_C2(SB), Y1, Y3
-	VFMADD213PS  ·expConsts+EXP_C3(SB), Y1, Y3
-	VFMADD213PS  ·expConsts+EXP_C4(SB), Y1, Y3
-	VFMADD213PS  Y14, Y1, Y3 // P = exp(r)
-	VPSLLD       $23, Y2, Y2 // N = n<<23
-	VPADDD       ·expConsts+EXP_BIAS64(SB), Y2, Y2 // N = 2^(n+64)
-	VMULPS       Y2, Y3, Y3 // P = t' = t·2^64
-	VMOVUPS      ·expConsts+EXP_TWOM64(SB), Y4
-	VFMADD213PS  Y14, Y3, Y4 // T = 1 + t
-	VRCPPS       Y4, Y2
-	VFNMADD213PS Y14, Y2, Y4 // T = 1 − N·(1+t)
-	VFMADD132PS  Y4, Y2, Y2 // N = q = 1/(1+t)
-	VMULPS       Y2, Y3, Y3
-	VMULPS       ·expConsts+EXP_TWOM64(SB), Y3, Y3 // P = w = t·q = σ(−|x|)
-	VSUBPS       Y3, Y14, Y2 // N = 1 − w = σ(|x|)
-	VBLENDVPS    Y0, Y3, Y2, Y2 // N = x < 0 ? P : N
 	VORPS        ·expConsts+EXP_SIGN(SB), Y5, Y6
+	VMAXPS       Y1, Y15, Y1 // z = max(z, −112), NaN kept
 	VMAXPS       Y6, Y15, Y6
+	VMOVUPS      ·expConsts+EXP_MAGIC(SB), Y2
 	VMOVUPS      ·expConsts+EXP_MAGIC(SB), Y7
+	VFMADD231PS  ·expConsts+EXP_LOG2E(SB), Y1, Y2 // N = z·log2e + 1.5·2^23
 	VFMADD231PS  ·expConsts+EXP_LOG2E(SB), Y6, Y7
+	VSUBPS       ·expConsts+EXP_MAGIC(SB), Y2, Y4 // T = n
 	VSUBPS       ·expConsts+EXP_MAGIC(SB), Y7, Y9
+	VFNMADD231PS ·expConsts+EXP_LN2HI(SB), Y4, Y1
 	VFNMADD231PS ·expConsts+EXP_LN2HI(SB), Y9, Y6
+	VFNMADD231PS ·expConsts+EXP_LN2LO(SB), Y4, Y1 // Z = r
 	VFNMADD231PS ·expConsts+EXP_LN2LO(SB), Y9, Y6
+	VMOVUPS      ·expConsts+EXP_C0(SB), Y3
 	VMOVUPS      ·expConsts+EXP_C0(SB), Y8
+	VFMADD213PS  ·expConsts+EXP_C1(SB), Y1, Y3
 	VFMADD213PS  ·expConsts+EXP_C1(SB), Y6, Y8
+	VFMADD213PS  ·expConsts+EXP_C2(SB), Y1, Y3
 	VFMADD213PS  ·expConsts+EXP_C2(SB), Y6, Y8
+	VFMADD213PS  ·expConsts+EXP_C3(SB), Y1, Y3
 	VFMADD213PS  ·expConsts+EXP_C3(SB), Y6, Y8
+	VFMADD213PS  ·expConsts+EXP_C4(SB), Y1, Y3
 	VFMADD213PS  ·expConsts+EXP_C4(SB), Y6, Y8
+	VFMADD213PS  Y14, Y1, Y3 // P = exp(r)
 	VFMADD213PS  Y14, Y6, Y8
+	VPSLLD       $23, Y2, Y2 // N = n<<23
 	VPSLLD       $23, Y7, Y7
+	VPADDD       ·expConsts+EXP_BIAS64(SB), Y2, Y2 // N = 2^(n+64)
 	VPADDD       ·expConsts+EXP_BIAS64(SB), Y7, Y7
+	VMULPS       Y2, Y3, Y3 // P = t' = t·2^64
 	VMULPS       Y7, Y8, Y8
-	VMOVUPS      ·expConsts+EXP_TWOM64(SB), Y9
-	VFMADD213PS  Y14, Y8, Y9
-	VRCPPS       Y9, Y7
-	VFNMADD213PS Y14, Y7, Y9
-	VFMADD132PS  Y9, Y7, Y7
-	VMULPS       Y7, Y8, Y8
-	VMULPS       ·expConsts+EXP_TWOM64(SB), Y8, Y8
-	VSUBPS       Y8, Y14, Y7
+	VADDPS       ·expConsts+EXP_BIAS64(SB), Y3, Y4 // T = d = t' + 2^64 = (1+t)·2^64
+	VADDPS       ·expConsts+EXP_BIAS64(SB), Y8, Y9
+	VMOVUPS      ·expConsts+EXP_BIAS64(SB), Y2
+	VMOVUPS      ·expConsts+EXP_BIAS64(SB), Y7
+	VBLENDVPS    Y0, Y3, Y2, Y2 // N = x < 0 ? t' : 2^64
 	VBLENDVPS    Y5, Y8, Y7, Y7
+	VDIVPS       Y4, Y2, Y2 // N = σ(x): t/(1+t) or 1/(1+t)
+	VDIVPS       Y9, Y7, Y7
 	VMOVUPS      Y2, (DI)(AX*4)
 	VMOVUPS      Y7, 32(DI)(AX*4)
 	ADDQ         $16, AX
@@ -555,15 +510,10 @@ loop8:
 	VPSLLD       $23, Y2, Y2 // N = n<<23
 	VPADDD       ·expConsts+EXP_BIAS64(SB), Y2, Y2 // N = 2^(n+64)
 	VMULPS       Y2, Y3, Y3 // P = t' = t·2^64
-	VMOVUPS      ·expConsts+EXP_TWOM64(SB), Y4
-	VFMADD213PS  Y14, Y3, Y4 // T = 1 + t
-	VRCPPS       Y4, Y2
-	VFNMADD213PS Y14, Y2, Y4 // T = 1 − N·(1+t)
-	VFMADD132PS  Y4, Y2, Y2 // N = q = 1/(1+t)
-	VMULPS       Y2, Y3, Y3
-	VMULPS       ·expConsts+EXP_TWOM64(SB), Y3, Y3 // P = w = t·q = σ(−|x|)
-	VSUBPS       Y3, Y14, Y2 // N = 1 − w = σ(|x|)
-	VBLENDVPS    Y0, Y3, Y2, Y2 // N = x < 0 ? P : N
+	VADDPS       ·expConsts+EXP_BIAS64(SB), Y3, Y4 // T = d = t' + 2^64 = (1+t)·2^64
+	VMOVUPS      ·expConsts+EXP_BIAS64(SB), Y2
+	VBLENDVPS    Y0, Y3, Y2, Y2 // N = x < 0 ? t' : 2^64
+	VDIVPS       Y4, Y2, Y2 // N = σ(x): t/(1+t) or 1/(1+t)
 	VMOVUPS      Y2, (DI)(AX*4)
 	ADDQ         $8, AX
 	SUBQ         $8, CX
@@ -590,15 +540,10 @@ tail:
 	VPSLLD       $23, Y2, Y2 // N = n<<23
 	VPADDD       ·expConsts+EXP_BIAS64(SB), Y2, Y2 // N = 2^(n+64)
 	VMULPS       Y2, Y3, Y3 // P = t' = t·2^64
-	VMOVUPS      ·expConsts+EXP_TWOM64(SB), Y4
-	VFMADD213PS  Y14, Y3, Y4 // T = 1 + t
-	VRCPPS       Y4, Y2
-	VFNMADD213PS Y14, Y2, Y4 // T = 1 − N·(1+t)
-	VFMADD132PS  Y4, Y2, Y2 // N = q = 1/(1+t)
-	VMULPS       Y2, Y3, Y3
-	VMULPS       ·expConsts+EXP_TWOM64(SB), Y3, Y3 // P = w = t·q = σ(−|x|)
-	VSUBPS       Y3, Y14, Y2 // N = 1 − w = σ(|x|)
-	VBLENDVPS    Y0, Y3, Y2, Y2 // N = x < 0 ? P : N
+	VADDPS       ·expConsts+EXP_BIAS64(SB), Y3, Y4 // T = d = t' + 2^64 = (1+t)·2^64
+	VMOVUPS      ·expConsts+EXP_BIAS64(SB), Y2
+	VBLENDVPS    Y0, Y3, Y2, Y2 // N = x < 0 ? t' : 2^64
+	VDIVPS       Y4, Y2, Y2 // N = σ(x): t/(1+t) or 1/(1+t)
 	VMASKMOVPS   Y2, Y13, (DI)(AX*4)
 
 next:
@@ -628,56 +573,50 @@ loop16:
 	VMOVUPS      (SI)(AX*4), Y0
 	VMOVUPS      32(SI)(AX*4), Y5
 	VORPS        ·expConsts+EXP_SIGN(SB), Y0, Y1 // z = −|x|
-	VMAXPS       Y1, Y15, Y1 // z = max(z, −10), NaN kept
-	VADDPS       Y1, Y1, Y1 // z = −2·min(|x|, 10)
-	VMOVUPS      ·expConsts+EXP_MAGIC(SB), Y2
-	VFMADD231PS  ·expConsts+EXP_LOG2E(SB), Y1, Y2
-	VSUBPS       ·expConsts+EXP_MAGIC(SB), Y2, Y4 // T = n
-	VFNMADD231PS ·expConsts+EXP_LN2HI(SB), Y4, Y1
-	VFNMADD231PS ·expConsts+EXP_LN2LO(SB), Y4, Y1 // Z = r
-	VMOVUPS      ·expConsts+EXP_C0(SB), Y3
-	VFMADD213PS  ·expConsts+EXP_C1(SB), Y1, Y3
-	VFMADD213PS  ·expConsts+EXP_C2(SB), Y1, Y3
-	VFMADD213PS  ·expConsts+EXP_C3(SB), Y1, Y3
-	VFMADD213PS  ·expConsts+EXP_C4(SB), Y1, Y3
-	VMULPS       Y1, Y3, Y3 // P = expm1(r)
-	VPSLLD       $23, Y2, Y2
-	VPADDD       ·expConsts+EXP_ONE(SB), Y2, Y2 // N = s = 2^n
-	VSUBPS       Y14, Y2, Y4 // T = s − 1 (exact)
-	VFMADD231PS  Y3, Y2, Y4 // T = m = expm1(z)
-	VADDPS       ·expConsts+EXP_TWO(SB), Y4, Y2 // N = 2 + m
-	VRCPPS       Y2, Y3
-	VMULPS       Y3, Y4, Y1 // Z = m·(1/(2+m)) first guess
-	VFNMADD231PS Y1, Y2, Y4 // T = m − (2+m)·Z
-	VFMADD231PS  Y4, Y3, Y1 // Z = m/(2+m) ≤ 0
-	VANDPS       ·expConsts+EXP_ABS(SB), Y1, Y1
-	VANDPS       ·expConsts+EXP_SIGN(SB), Y0, Y4
-	VORPS        Y4, Y1, Y1 // Z = copysign(|Z|, x)
 	VORPS        ·expConsts+EXP_SIGN(SB), Y5, Y6
+	VMAXPS       Y1, Y15, Y1 // z = max(z, −10), NaN kept
 	VMAXPS       Y6, Y15, Y6
+	VADDPS       Y1, Y1, Y1 // z = −2·min(|x|, 10)
 	VADDPS       Y6, Y6, Y6
+	VMOVUPS      ·expConsts+EXP_MAGIC(SB), Y2
 	VMOVUPS      ·expConsts+EXP_MAGIC(SB), Y7
+	VFMADD231PS  ·expConsts+EXP_LOG2E(SB), Y1, Y2
 	VFMADD231PS  ·expConsts+EXP_LOG2E(SB), Y6, Y7
+	VSUBPS       ·expConsts+EXP_MAGIC(SB), Y2, Y4 // T = n
 	VSUBPS       ·expConsts+EXP_MAGIC(SB), Y7, Y9
+	VFNMADD231PS ·expConsts+EXP_LN2HI(SB), Y4, Y1
 	VFNMADD231PS ·expConsts+EXP_LN2HI(SB), Y9, Y6
+	VFNMADD231PS ·expConsts+EXP_LN2LO(SB), Y4, Y1 // Z = r
 	VFNMADD231PS ·expConsts+EXP_LN2LO(SB), Y9, Y6
+	VMOVUPS      ·expConsts+EXP_C0(SB), Y3
 	VMOVUPS      ·expConsts+EXP_C0(SB), Y8
+	VFMADD213PS  ·expConsts+EXP_C1(SB), Y1, Y3
 	VFMADD213PS  ·expConsts+EXP_C1(SB), Y6, Y8
+	VFMADD213PS  ·expConsts+EXP_C2(SB), Y1, Y3
 	VFMADD213PS  ·expConsts+EXP_C2(SB), Y6, Y8
+	VFMADD213PS  ·expConsts+EXP_C3(SB), Y1, Y3
 	VFMADD213PS  ·expConsts+EXP_C3(SB), Y6, Y8
+	VFMADD213PS  ·expConsts+EXP_C4(SB), Y1, Y3
 	VFMADD213PS  ·expConsts+EXP_C4(SB), Y6, Y8
+	VMULPS       Y1, Y3, Y3 // P = expm1(r)
 	VMULPS       Y6, Y8, Y8
+	VPSLLD       $23, Y2, Y2
 	VPSLLD       $23, Y7, Y7
+	VPADDD       ·expConsts+EXP_ONE(SB), Y2, Y2 // N = s = 2^n
 	VPADDD       ·expConsts+EXP_ONE(SB), Y7, Y7
+	VSUBPS       Y14, Y2, Y4 // T = s − 1 (exact)
 	VSUBPS       Y14, Y7, Y9
+	VFMADD231PS  Y3, Y2, Y4 // T = m = expm1(z)
 	VFMADD231PS  Y8, Y7, Y9
+	VADDPS       ·expConsts+EXP_TWO(SB), Y4, Y2 // N = 2 + m
 	VADDPS       ·expConsts+EXP_TWO(SB), Y9, Y7
-	VRCPPS       Y7, Y8
-	VMULPS       Y8, Y9, Y6
-	VFNMADD231PS Y6, Y7, Y9
-	VFMADD231PS  Y9, Y8, Y6
+	VDIVPS       Y2, Y4, Y1 // Z = m/(2+m) ≤ 0
+	VDIVPS       Y7, Y9, Y6
+	VANDPS       ·expConsts+EXP_ABS(SB), Y1, Y1
 	VANDPS       ·expConsts+EXP_ABS(SB), Y6, Y6
+	VANDPS       ·expConsts+EXP_SIGN(SB), Y0, Y4
 	VANDPS       ·expConsts+EXP_SIGN(SB), Y5, Y9
+	VORPS        Y4, Y1, Y1 // Z = copysign(|Z|, x)
 	VORPS        Y9, Y6, Y6
 	VMOVUPS      Y1, (DI)(AX*4)
 	VMOVUPS      Y6, 32(DI)(AX*4)
@@ -708,10 +647,7 @@ loop8:
 	VSUBPS       Y14, Y2, Y4 // T = s − 1 (exact)
 	VFMADD231PS  Y3, Y2, Y4 // T = m = expm1(z)
 	VADDPS       ·expConsts+EXP_TWO(SB), Y4, Y2 // N = 2 + m
-	VRCPPS       Y2, Y3
-	VMULPS       Y3, Y4, Y1 // Z = m·(1/(2+m)) first guess
-	VFNMADD231PS Y1, Y2, Y4 // T = m − (2+m)·Z
-	VFMADD231PS  Y4, Y3, Y1 // Z = m/(2+m) ≤ 0
+	VDIVPS       Y2, Y4, Y1 // Z = m/(2+m) ≤ 0
 	VANDPS       ·expConsts+EXP_ABS(SB), Y1, Y1
 	VANDPS       ·expConsts+EXP_SIGN(SB), Y0, Y4
 	VORPS        Y4, Y1, Y1 // Z = copysign(|Z|, x)
@@ -746,10 +682,7 @@ tail:
 	VSUBPS       Y14, Y2, Y4 // T = s − 1 (exact)
 	VFMADD231PS  Y3, Y2, Y4 // T = m = expm1(z)
 	VADDPS       ·expConsts+EXP_TWO(SB), Y4, Y2 // N = 2 + m
-	VRCPPS       Y2, Y3
-	VMULPS       Y3, Y4, Y1 // Z = m·(1/(2+m)) first guess
-	VFNMADD231PS Y1, Y2, Y4 // T = m − (2+m)·Z
-	VFMADD231PS  Y4, Y3, Y1 // Z = m/(2+m) ≤ 0
+	VDIVPS       Y2, Y4, Y1 // Z = m/(2+m) ≤ 0
 	VANDPS       ·expConsts+EXP_ABS(SB), Y1, Y1
 	VANDPS       ·expConsts+EXP_SIGN(SB), Y0, Y4
 	VORPS        Y4, Y1, Y1 // Z = copysign(|Z|, x)
@@ -789,10 +722,7 @@ nt:
 	VSUBPS       Y14, Y2, Y4 // T = s − 1 (exact)
 	VFMADD231PS  Y3, Y2, Y4 // T = m = expm1(z)
 	VADDPS       ·expConsts+EXP_TWO(SB), Y4, Y2 // N = 2 + m
-	VRCPPS       Y2, Y3
-	VMULPS       Y3, Y4, Y1 // Z = m·(1/(2+m)) first guess
-	VFNMADD231PS Y1, Y2, Y4 // T = m − (2+m)·Z
-	VFMADD231PS  Y4, Y3, Y1 // Z = m/(2+m) ≤ 0
+	VDIVPS       Y2, Y4, Y1 // Z = m/(2+m) ≤ 0
 	VANDPS       ·expConsts+EXP_ABS(SB), Y1, Y1
 	VANDPS       ·expConsts+EXP_SIGN(SB), Y0, Y4
 	VORPS        Y4, Y1, Y1 // Z = copysign(|Z|, x)
@@ -807,56 +737,50 @@ ntloop:
 	VMOVUPS      (SI)(AX*4), Y0
 	VMOVUPS      32(SI)(AX*4), Y5
 	VORPS        ·expConsts+EXP_SIGN(SB), Y0, Y1 // z = −|x|
-	VMAXPS       Y1, Y15, Y1 // z = max(z, −10), NaN kept
-	VADDPS       Y1, Y1, Y1 // z = −2·min(|x|, 10)
-	VMOVUPS      ·expConsts+EXP_MAGIC(SB), Y2
-	VFMADD231PS  ·expConsts+EXP_LOG2E(SB), Y1, Y2
-	VSUBPS       ·expConsts+EXP_MAGIC(SB), Y2, Y4 // T = n
-	VFNMADD231PS ·expConsts+EXP_LN2HI(SB), Y4, Y1
-	VFNMADD231PS ·expConsts+EXP_LN2LO(SB), Y4, Y1 // Z = r
-	VMOVUPS      ·expConsts+EXP_C0(SB), Y3
-	VFMADD213PS  ·expConsts+EXP_C1(SB), Y1, Y3
-	VFMADD213PS  ·expConsts+EXP_C2(SB), Y1, Y3
-	VFMADD213PS  ·expConsts+EXP_C3(SB), Y1, Y3
-	VFMADD213PS  ·expConsts+EXP_C4(SB), Y1, Y3
-	VMULPS       Y1, Y3, Y3 // P = expm1(r)
-	VPSLLD       $23, Y2, Y2
-	VPADDD       ·expConsts+EXP_ONE(SB), Y2, Y2 // N = s = 2^n
-	VSUBPS       Y14, Y2, Y4 // T = s − 1 (exact)
-	VFMADD231PS  Y3, Y2, Y4 // T = m = expm1(z)
-	VADDPS       ·expConsts+EXP_TWO(SB), Y4, Y2 // N = 2 + m
-	VRCPPS       Y2, Y3
-	VMULPS       Y3, Y4, Y1 // Z = m·(1/(2+m)) first guess
-	VFNMADD231PS Y1, Y2, Y4 // T = m − (2+m)·Z
-	VFMADD231PS  Y4, Y3, Y1 // Z = m/(2+m) ≤ 0
-	VANDPS       ·expConsts+EXP_ABS(SB), Y1, Y1
-	VANDPS       ·expConsts+EXP_SIGN(SB), Y0, Y4
-	VORPS        Y4, Y1, Y1 // Z = copysign(|Z|, x)
 	VORPS        ·expConsts+EXP_SIGN(SB), Y5, Y6
+	VMAXPS       Y1, Y15, Y1 // z = max(z, −10), NaN kept
 	VMAXPS       Y6, Y15, Y6
+	VADDPS       Y1, Y1, Y1 // z = −2·min(|x|, 10)
 	VADDPS       Y6, Y6, Y6
+	VMOVUPS      ·expConsts+EXP_MAGIC(SB), Y2
 	VMOVUPS      ·expConsts+EXP_MAGIC(SB), Y7
+	VFMADD231PS  ·expConsts+EXP_LOG2E(SB), Y1, Y2
 	VFMADD231PS  ·expConsts+EXP_LOG2E(SB), Y6, Y7
+	VSUBPS       ·expConsts+EXP_MAGIC(SB), Y2, Y4 // T = n
 	VSUBPS       ·expConsts+EXP_MAGIC(SB), Y7, Y9
+	VFNMADD231PS ·expConsts+EXP_LN2HI(SB), Y4, Y1
 	VFNMADD231PS ·expConsts+EXP_LN2HI(SB), Y9, Y6
+	VFNMADD231PS ·expConsts+EXP_LN2LO(SB), Y4, Y1 // Z = r
 	VFNMADD231PS ·expConsts+EXP_LN2LO(SB), Y9, Y6
+	VMOVUPS      ·expConsts+EXP_C0(SB), Y3
 	VMOVUPS      ·expConsts+EXP_C0(SB), Y8
+	VFMADD213PS  ·expConsts+EXP_C1(SB), Y1, Y3
 	VFMADD213PS  ·expConsts+EXP_C1(SB), Y6, Y8
+	VFMADD213PS  ·expConsts+EXP_C2(SB), Y1, Y3
 	VFMADD213PS  ·expConsts+EXP_C2(SB), Y6, Y8
+	VFMADD213PS  ·expConsts+EXP_C3(SB), Y1, Y3
 	VFMADD213PS  ·expConsts+EXP_C3(SB), Y6, Y8
+	VFMADD213PS  ·expConsts+EXP_C4(SB), Y1, Y3
 	VFMADD213PS  ·expConsts+EXP_C4(SB), Y6, Y8
+	VMULPS       Y1, Y3, Y3 // P = expm1(r)
 	VMULPS       Y6, Y8, Y8
+	VPSLLD       $23, Y2, Y2
 	VPSLLD       $23, Y7, Y7
+	VPADDD       ·expConsts+EXP_ONE(SB), Y2, Y2 // N = s = 2^n
 	VPADDD       ·expConsts+EXP_ONE(SB), Y7, Y7
+	VSUBPS       Y14, Y2, Y4 // T = s − 1 (exact)
 	VSUBPS       Y14, Y7, Y9
+	VFMADD231PS  Y3, Y2, Y4 // T = m = expm1(z)
 	VFMADD231PS  Y8, Y7, Y9
+	VADDPS       ·expConsts+EXP_TWO(SB), Y4, Y2 // N = 2 + m
 	VADDPS       ·expConsts+EXP_TWO(SB), Y9, Y7
-	VRCPPS       Y7, Y8
-	VMULPS       Y8, Y9, Y6
-	VFNMADD231PS Y6, Y7, Y9
-	VFMADD231PS  Y9, Y8, Y6
+	VDIVPS       Y2, Y4, Y1 // Z = m/(2+m) ≤ 0
+	VDIVPS       Y7, Y9, Y6
+	VANDPS       ·expConsts+EXP_ABS(SB), Y1, Y1
 	VANDPS       ·expConsts+EXP_ABS(SB), Y6, Y6
+	VANDPS       ·expConsts+EXP_SIGN(SB), Y0, Y4
 	VANDPS       ·expConsts+EXP_SIGN(SB), Y5, Y9
+	VORPS        Y4, Y1, Y1 // Z = copysign(|Z|, x)
 	VORPS        Y9, Y6, Y6
 	VMOVNTPS     Y1, (DI)(AX*4)
 	VMOVNTPS     Y6, 32(DI)(AX*4)

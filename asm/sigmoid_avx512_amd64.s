@@ -73,7 +73,7 @@
 // arithmetic differs by path): edit the generator, not this file.
 
 // func sigmoidAVX512(dst, src []float32)
-// Two vectors per step with YMM (four interleaved with ZMM), then one,
+// Two vectors per step with YMM, four with ZMM (interleaved), then one,
 // then a masked last vector. A large separate output takes the streaming
 // path (stream_amd64.h) at nt: a masked head vector up to the first
 // vector-aligned address, the whole step with VMOVNTPS, SFENCE, then the

@@ -121,15 +121,10 @@
 	VPSLLD       $23, N, N           \
 	VPADDD       K(EXP_BIAS64), N, N \
 	VMULPS       N, P, P             \
-	VMOVUPS      K(EXP_TWOM64), T    \
-	VFMADD213PS  YONE, P, T          \
-	VRCPPS       T, N                \
-	VFNMADD213PS YONE, N, T          \
-	VFMADD132PS  T, N, N             \
-	VMULPS       N, P, P             \
-	VMULPS       K(EXP_TWOM64), P, P \
-	VSUBPS       P, YONE, N          \
-	VBLENDVPS    X, P, N, N
+	VADDPS       K(EXP_BIAS64), P, T \
+	VMOVUPS      K(EXP_BIAS64), N    \
+	VBLENDVPS    X, P, N, N          \
+	VDIVPS       T, N, N
 
 // TANH(X, Z, N, P, T): tanh(X) into Z; X kept, N, P, T clobbered. A copy of
 // sigmoid_avx2_amd64.s's macro.
@@ -153,10 +148,7 @@
 	VSUBPS       YONE, N, T          \
 	VFMADD231PS  P, N, T             \
 	VADDPS       K(EXP_TWO), T, N    \
-	VRCPPS       N, P                \
-	VMULPS       P, T, Z             \
-	VFNMADD231PS Z, N, T             \
-	VFMADD231PS  T, P, Z             \
+	VDIVPS       N, T, Z             \
 	VANDPS       K(EXP_ABS), Z, Z    \
 	VANDPS       K(EXP_SIGN), X, T   \
 	VORPS        T, Z, Z

@@ -42,20 +42,25 @@ const sigmoidAVX2Header = `// AVX2+FMA sigmoid, fused bias+sigmoid and tanh, 8 l
 //	                        low bits of N, so N<<23 = n<<23 and adding
 //	                        (127+64)<<23 gives 2^(n+64), a normal number for
 //	                        every n in [−162, 0]; t' = e·2^(n+64) = t·2^64.
-//	                        1+t = fma(t', 2^−64, 1) in one rounding, and for
-//	                        x < 0, σ = (t'·q)·2^−64 rounds into subnormals
-//	                        once, like VSCALEFPS.
-//	1/(1+t)                 VRCPPS (1.5·2^−12) + one Newton step; VRCPPS(1)
-//	                        is not exactly 1, so q = 1/(1+t) can land one ulp
-//	                        below 1: σ(|x|) is taken as 1 − w instead, with
-//	                        w = t·q = σ(−|x|) ≤ 0.5 (no cancellation; 1 − w
-//	                        rounds to exactly 1 when w ≤ 2^−25)
-//	select on sign(x)       VBLENDVPS with x as the mask
+//	t/(1+t) or 1/(1+t)      one VDIVPS: d = t' + 2^64 = (1+t)·2^64 (one
+//	                        rounding), and σ = t'/d for x < 0, 2^64/d
+//	                        otherwise (the numerator picked by VBLENDVPS
+//	                        with x as the mask). The quotient is rounded
+//	                        once, into subnormals too (x < −87.3); σ is
+//	                        exactly 1 where t < 2^−24 (d rounds to 2^64)
+//	                        and exactly 0 where t'/2^64 < 2^−150
+//
+// One division rather than a reciprocal estimate and its Newton step: the
+// chain from x to σ is what bounds the loop, and it is shorter so; the
+// two vectors of a step are interleaved instruction by instruction, as the
+// AVX-512 step's four are (asm/TUNING.md). Measured max error against
+// float64: 2.7e-7 relative (vec_simd_test.go, TestSigmoidSweep -v).
 //
 // Tanh: the expm1 formulation of sigmoid_avx512_amd64.s with the AVX2
 // substitutes above (z clamped at −10 then doubled; s = 2^n from N<<23 plus
-// the exponent bias, never subnormal since n ≥ −29; VRCPPS + Newton on the
-// quotient; sign of x restored with AND/AND/OR).
+// the exponent bias, never subnormal since n ≥ −29; the quotient by one
+// VDIVPS, the two vectors of a step interleaved; sign of x restored with
+// AND/AND/OR).
 //
 // Constants are 32-byte rows of ·expConsts used as memory operands.
 // Register map: Y15 = −112 (sigmoid) or −10 (tanh), the clamp, kept in a

@@ -20,7 +20,7 @@ type regs struct{ X, Z, N, P, T string }
 type mathStep struct{ ins, note string }
 
 // math emits steps for every vector of vs: one vector after another, or
-// with interleave one step of every vector after another (four independent
+// with interleave one step of every vector after another (independent
 // chains side by side for the scheduler).
 func (g *gen) math(steps []mathStep, vs []regs, interleave bool) {
 	emit := func(s mathStep, r regs, first bool) {
@@ -61,7 +61,10 @@ func (g *gen) math(steps []mathStep, vs []regs, interleave bool) {
 	}
 }
 
-// AVX2 sigmoid: σ(X) into N; X kept. Y15 the clamp, Y14 1.0.
+// AVX2 sigmoid: σ(X) into N; X kept. Y15 the clamp, Y14 1.0. One
+// VDIVPS: the chain from x to σ bounds the loop (the scheduler holds a few
+// vectors' worth of it), and a division is shorter than a reciprocal
+// estimate, its Newton step and the multiplies around them.
 var sigmoidAVX2Steps = []mathStep{
 	{"VORPS " + k("EXP_SIGN") + ", X, Z", "z = −|x|"},
 	{"VMAXPS Z, Y15, Z", "z = max(z, −112), NaN kept"},
@@ -79,15 +82,10 @@ var sigmoidAVX2Steps = []mathStep{
 	{"VPSLLD $23, N, N", "N = n<<23"},
 	{"VPADDD " + k("EXP_BIAS64") + ", N, N", "N = 2^(n+64)"},
 	{"VMULPS N, P, P", "P = t' = t·2^64"},
-	{"VMOVUPS " + k("EXP_TWOM64") + ", T", ""},
-	{"VFMADD213PS Y14, P, T", "T = 1 + t"},
-	{"VRCPPS T, N", ""},
-	{"VFNMADD213PS Y14, N, T", "T = 1 − N·(1+t)"},
-	{"VFMADD132PS T, N, N", "N = q = 1/(1+t)"},
-	{"VMULPS N, P, P", ""},
-	{"VMULPS " + k("EXP_TWOM64") + ", P, P", "P = w = t·q = σ(−|x|)"},
-	{"VSUBPS P, Y14, N", "N = 1 − w = σ(|x|)"},
-	{"VBLENDVPS X, P, N, N", "N = x < 0 ? P : N"},
+	{"VADDPS " + k("EXP_BIAS64") + ", P, T", "T = d = t' + 2^64 = (1+t)·2^64"},
+	{"VMOVUPS " + k("EXP_BIAS64") + ", N", ""},
+	{"VBLENDVPS X, P, N, N", "N = x < 0 ? t' : 2^64"},
+	{"VDIVPS T, N, N", "N = σ(x): t/(1+t) or 1/(1+t)"},
 }
 
 // AVX2 tanh: tanh(X) into Z; X kept. Y15 the clamp, Y14 1.0.
@@ -111,10 +109,7 @@ var tanhAVX2Steps = []mathStep{
 	{"VSUBPS Y14, N, T", "T = s − 1 (exact)"},
 	{"VFMADD231PS P, N, T", "T = m = expm1(z)"},
 	{"VADDPS " + k("EXP_TWO") + ", T, N", "N = 2 + m"},
-	{"VRCPPS N, P", ""},
-	{"VMULPS P, T, Z", "Z = m·(1/(2+m)) first guess"},
-	{"VFNMADD231PS Z, N, T", "T = m − (2+m)·Z"},
-	{"VFMADD231PS T, P, Z", "Z = m/(2+m) ≤ 0"},
+	{"VDIVPS N, T, Z", "Z = m/(2+m) ≤ 0"},
 	{"VANDPS " + k("EXP_ABS") + ", Z, Z", ""},
 	{"VANDPS " + k("EXP_SIGN") + ", X, T", ""},
 	{"VORPS T, Z, Z", "Z = copysign(|Z|, x)"},
@@ -222,7 +217,7 @@ func (g *gen) sigmoidOf(n int) {
 		g.math(sigmoidAVX512Steps, vs, n > 1)
 		return
 	}
-	g.math(sigmoidAVX2Steps, vs, false)
+	g.math(sigmoidAVX2Steps, vs, n > 1)
 }
 
 // sigmoidRegs are the registers of vector j of an n-vector step: AVX2 and
@@ -249,7 +244,7 @@ func (g *gen) tanhRegs(j int) regs {
 }
 
 // sigmoidUnroll is the vectors per step of sigmoid and biasSigmoid: two
-// YMM, four interleaved ZMM.
+// YMM, four ZMM, interleaved.
 func (g *gen) sigmoidUnroll() int {
 	if g.avx512 {
 		return 4
@@ -260,7 +255,7 @@ func (g *gen) sigmoidUnroll() int {
 // sigmoidKernels: sigmoid, biasSigmoid, tanh.
 var sigmoidKernels = []kernel{{
 	name: "sigmoid", sig: "dst, src []float32",
-	doc: `Two vectors per step with YMM (four interleaved with ZMM), then one,
+	doc: `Two vectors per step with YMM, four with ZMM (interleaved), then one,
 	then a masked last vector. A large separate output takes the streaming
 	path (stream_amd64.h) at nt: a masked head vector up to the first
 	vector-aligned address, the whole step with VMOVNTPS, SFENCE, then the
@@ -364,7 +359,7 @@ var sigmoidKernels = []kernel{{
 					vs[j] = g.tanhRegs(j)
 					g.op("VMOVUPS", at(j*g.width(), "SI"), vs[j].X)
 				}
-				g.math(steps, vs, false)
+				g.math(steps, vs, !g.avx512)
 				for j, r := range vs {
 					g.op(store, r.Z, at(j*g.width(), "DI"))
 				}
