@@ -26,7 +26,9 @@ package asm
 // place, except a wide product's A whose rows lie a multiple of 4 KiB apart
 // (transposed into 6-row panels in registers: inPlaceAAVX2), copies columns
 // of a transposed A and rows of B with masked loads and plain stores (a
-// masked store is microcoded on AMD Zen), transposes 8×8 blocks of a
+// masked store is microcoded on AMD Zen) — a transposed A's whole panels
+// within the first tile of their row, which reads them in place
+// (sgemmKernelPackAAVX2) — transposes 8×8 blocks of a
 // transposed B in registers (gemm_pack_avx2_amd64.s), and
 // runs a row of whole tiles in one kernel call (sgemmTilesAVX2), and the
 // whole tiles of an edge panel (the last m mod 6 rows) with a kernel for
@@ -72,6 +74,10 @@ func sgemmTilesAVX2(k int, a *float32, rsa, csa, astep int, b *float32, csb, bst
 	c *float32, ldc, cstep int, alpha, beta float32, tiles int)
 
 //go:noescape
+func sgemmKernelPackAAVX2(k int, a *float32, lda int, b *float32, csb int,
+	c *float32, ldc int, alpha, beta float32, dst *float32)
+
+//go:noescape
 func sgemmEdgeAVX2(k int, a *float32, rsa, csa, astep int, b *float32, csb, bstep int,
 	c *float32, ldc, cstep int, alpha, beta float32, tiles, rows int)
 
@@ -89,7 +95,7 @@ func sgemmSkinnyAVX512(k int, a *float32, rsa, csa int, b *float32, csb int,
 
 var (
 	gemmAVX2 = &gemmConfig{mr: 6, nr: 16, kc: 512, kcTN: 256, nc: 3072, kernel: sgemmKernelAVX2, tiles: sgemmTilesAVX2, edge: sgemmEdgeAVX2, edgePairs: sgemmEdgePairsAVX2,
-		packA: packAAVX2, packB: packBAVX2, readAInPlace: inPlaceAAVX2, inPlaceB: true, alignB: true, columnsInPlaceB: 64 << 10,
+		packingKernel: sgemmKernelPackAAVX2, packA: packAAVX2, packB: packBAVX2, readAInPlace: inPlaceAAVX2, inPlaceB: true, alignB: true, columnsInPlaceB: 64 << 10,
 		smallM: smallMAVX2, small: (*gemmConfig).smallGemm}
 	gemmAVX512 = &gemmConfig{mr: 12, nr: 32, kc: 384, nc: 768, kernel: sgemmKernelAVX512,
 		packA: packAAVX512, packB: packBAVX512, readAInPlace: inPlaceAPays, inPlaceB: true,

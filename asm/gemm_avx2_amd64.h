@@ -40,6 +40,18 @@
 	ADDQ         CSA, A0; \
 	ADDQ         CSA, A4
 
+// The copy of one step's 6 A values (A0, rsa = 4 bytes) to the packed
+// panel at R13, through R14 (sgemmKernelPackAAVX2).
+#define PACKA_STEP \
+	PREFETCHT0 (A0)(CSA*8); \
+	MOVQ (A0), R14; \
+	MOVQ R14, (R13); \
+	MOVQ 8(A0), R14; \
+	MOVQ R14, 8(R13); \
+	MOVQ 16(A0), R14; \
+	MOVQ R14, 16(R13); \
+	ADDQ $24, R13
+
 // Epilogue for one row with beta ≠ 0: acc = beta·C + acc, store.
 #define STORE_ROW_BETA(lo, hi) \
 	VFMADD231PS (C_PTR), Y13, lo; \

@@ -274,3 +274,128 @@ tnext:
 	JNZ  tile
 	VZEROUPPER
 	RET
+
+// func sgemmKernelPackAAVX2(k int, a *float32, lda int, b *float32, csb int,
+//	c *float32, ldc int, alpha, beta float32, dst *float32)
+//
+// sgemmKernelAVX2 on a transposed A read in place (rsa = 1, csa = lda),
+// which also copies the A micro-panel it reads into dst in the packed
+// layout (6 floats per step, rsa = 1, csa = 6), for the rest of the row of
+// tiles: the first tile of a row packs its panel while its FMAs run,
+// rather than a pack pass that does nothing but load 24 bytes from each
+// of k rows lda apart. Same operations and bits as sgemmKernelAVX2.
+//
+// Register map: sgemmKernelAVX2's, plus R13 the packed panel's next step
+// and R14 the 8 bytes being copied.
+TEXT ·sgemmKernelPackAAVX2(SB), NOSPLIT, $0-72
+	MOVQ k+0(FP), K_CNT
+	MOVQ a+8(FP), A0
+	MOVQ $4, RSA
+	MOVQ $12, RSA3
+	LEAQ 16(A0), A4
+	MOVQ lda+16(FP), CSA
+	SHLQ $2, CSA
+	MOVQ b+24(FP), B_PTR
+	MOVQ csb+32(FP), CSB
+	SHLQ $2, CSB
+	MOVQ c+40(FP), C_PTR
+	MOVQ ldc+48(FP), LDC
+	SHLQ $2, LDC
+	MOVQ dst+64(FP), R13
+
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+
+	MOVQ        C_PTR, AX
+	PREFETCHT0  (AX)
+	PREFETCHT0  60(AX)
+	ADDQ        LDC, AX
+	PREFETCHT0  (AX)
+	PREFETCHT0  60(AX)
+	ADDQ        LDC, AX
+	PREFETCHT0  (AX)
+	PREFETCHT0  60(AX)
+	ADDQ        LDC, AX
+	PREFETCHT0  (AX)
+	PREFETCHT0  60(AX)
+	ADDQ        LDC, AX
+	PREFETCHT0  (AX)
+	PREFETCHT0  60(AX)
+	ADDQ        LDC, AX
+	PREFETCHT0  (AX)
+	PREFETCHT0  60(AX)
+
+	MOVQ K_CNT, AX
+	SHRQ $2, AX
+	JZ   ptail
+
+ploop4:
+	PACKA_STEP
+	KSTEP
+	PACKA_STEP
+	KSTEP
+	PACKA_STEP
+	KSTEP
+	PACKA_STEP
+	KSTEP
+	DECQ AX
+	JNZ  ploop4
+
+ptail:
+	ANDQ $3, K_CNT
+	JZ   pepilogue
+
+ploop1:
+	PACKA_STEP
+	KSTEP
+	DECQ K_CNT
+	JNZ  ploop1
+
+pepilogue:
+	VBROADCASTSS alpha+56(FP), Y12
+	VMULPS       Y12, Y0, Y0
+	VMULPS       Y12, Y1, Y1
+	VMULPS       Y12, Y2, Y2
+	VMULPS       Y12, Y3, Y3
+	VMULPS       Y12, Y4, Y4
+	VMULPS       Y12, Y5, Y5
+	VMULPS       Y12, Y6, Y6
+	VMULPS       Y12, Y7, Y7
+	VMULPS       Y12, Y8, Y8
+	VMULPS       Y12, Y9, Y9
+	VMULPS       Y12, Y10, Y10
+	VMULPS       Y12, Y11, Y11
+
+	MOVL  beta+60(FP), AX
+	TESTL $0x7fffffff, AX
+	JZ    pstore_only
+
+	VBROADCASTSS beta+60(FP), Y13
+	STORE_ROW_BETA(Y0, Y1)
+	STORE_ROW_BETA(Y2, Y3)
+	STORE_ROW_BETA(Y4, Y5)
+	STORE_ROW_BETA(Y6, Y7)
+	STORE_ROW_BETA(Y8, Y9)
+	STORE_ROW_BETA(Y10, Y11)
+	VZEROUPPER
+	RET
+
+pstore_only:
+	STORE_ROW(Y0, Y1)
+	STORE_ROW(Y2, Y3)
+	STORE_ROW(Y4, Y5)
+	STORE_ROW(Y6, Y7)
+	STORE_ROW(Y8, Y9)
+	STORE_ROW(Y10, Y11)
+	VZEROUPPER
+	RET

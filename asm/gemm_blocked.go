@@ -67,6 +67,12 @@ type gemmEdge func(k int, a *float32, rsa, csa, astep int, b *float32, csb, bste
 type gemmEdgePairs func(k int, a *float32, rsa, csa int, b *float32, csb, bnext int,
 	c *float32, ldc int, alpha, beta float32, pairs, rows int)
 
+// gemmPackAKernel is gemmKernel on a transposed A read in place (A(i, p)
+// at a[i + p·lda]) that also writes the MR×k micro-panel it reads into
+// dst, packed (rsa 1, csa MR), for the other tiles of its row.
+type gemmPackAKernel func(k int, a *float32, lda int, b *float32, csb int,
+	c *float32, ldc int, alpha, beta float32, dst *float32)
+
 // gemmConfig is one path's register tile, cache blocking and kernel.
 type gemmConfig struct {
 	mr, nr int // register tile
@@ -82,8 +88,11 @@ type gemmConfig struct {
 	// panel into a scratch tile).
 	edge      gemmEdge
 	edgePairs gemmEdgePairs // 1–2 row edges along a row, in pairs of tiles (nil: edge alone)
-	packA     packFunc      // one MR-tall micro-panel of op(A)
-	packB     packFunc      // a KC×NC block of op(B)
+	// packingKernel: the first whole tile of a row packs a transposed A's
+	// micro-panel as it reads it (nil: packA first).
+	packingKernel gemmPackAKernel
+	packA         packFunc // one MR-tall micro-panel of op(A)
+	packB         packFunc // a KC×NC block of op(B)
 	// readAInPlace reports whether whole row panels of a non-transposed A
 	// are read in place for a product n columns wide (nil: always packed).
 	readAInPlace func(n, lda int) bool
@@ -226,18 +235,29 @@ func (g *gemmConfig) blockTiles(packA, bp []float32, inPlaceB, transA bool,
 		// The A micro-panel is packed right before its row of tiles,
 		// so it stays in L1 while the B micro-panels stream from L2.
 		ap, rsa, csa := &packA[0], 1, mr
+		whole := nc / nr
+		packing := transA && nrows == mr && g.packingKernel != nil && g.tiles != nil && whole > 0
 		if !transA && inPlace && g.readAInPlace != nil && g.readAInPlace(width, lda) {
 			ap, rsa, csa = &a[ic*lda+pc], lda, 1
-		} else {
+		} else if !packing {
 			g.packA(packA, transA, a, lda, ic, pc, nrows, kc, mr)
 		}
 		jr := 0
-		if whole := nc / nr; (g.tiles != nil && nrows == mr || edge) && whole > 0 {
+		if (g.tiles != nil && nrows == mr || edge) && whole > 0 {
 			bpj, csb, bstep := &bp[0], nr, nr*kc
 			if inPlaceB {
 				bpj, csb, bstep = &b[pc*ldb+jc], ldb, nr
 			}
-			if edge {
+			if packing {
+				g.packingKernel(kc, &a[pc*lda+ic], lda, bpj, csb, &c[ic*ldc+jc], ldc, alpha, bet, ap)
+				if whole > 1 {
+					bpj = &bp[nr*kc]
+					if inPlaceB {
+						bpj = &b[pc*ldb+jc+nr]
+					}
+					g.tiles(kc, ap, rsa, csa, 0, bpj, csb, bstep, &c[ic*ldc+jc+nr], ldc, nr, alpha, bet, whole-1)
+				}
+			} else if edge {
 				done := 0
 				if pairs := whole / 2; nrows <= 2 && pairs > 0 && g.edgePairs != nil {
 					// 2 rows of one tile are 4 FMA chains, of two 8.
