@@ -285,14 +285,13 @@ tnext:
 // rather than a pack pass that does nothing but load 24 bytes from each
 // of k rows lda apart. Same operations and bits as sgemmKernelAVX2.
 //
-// Register map: sgemmKernelAVX2's, plus R13 the packed panel's next step
-// and R14 the 8 bytes being copied.
+// Register map: sgemmKernelAVX2's (but for A4, RSA and RSA3: A's rows
+// are 4 bytes apart), plus R13 the packed panel's next step and R14 the 8
+// bytes being copied.
+
 TEXT ·sgemmKernelPackAAVX2(SB), NOSPLIT, $0-72
 	MOVQ k+0(FP), K_CNT
 	MOVQ a+8(FP), A0
-	MOVQ $4, RSA
-	MOVQ $12, RSA3
-	LEAQ 16(A0), A4
 	MOVQ lda+16(FP), CSA
 	SHLQ $2, CSA
 	MOVQ b+24(FP), B_PTR
@@ -340,14 +339,10 @@ TEXT ·sgemmKernelPackAAVX2(SB), NOSPLIT, $0-72
 	JZ   ptail
 
 ploop4:
-	PACKA_STEP
-	KSTEP
-	PACKA_STEP
-	KSTEP
-	PACKA_STEP
-	KSTEP
-	PACKA_STEP
-	KSTEP
+	KSTEP_PACKA
+	KSTEP_PACKA
+	KSTEP_PACKA
+	KSTEP_PACKA
 	DECQ AX
 	JNZ  ploop4
 
@@ -356,8 +351,7 @@ ptail:
 	JZ   pepilogue
 
 ploop1:
-	PACKA_STEP
-	KSTEP
+	KSTEP_PACKA
 	DECQ K_CNT
 	JNZ  ploop1
 
