@@ -314,8 +314,11 @@ func (g *gemmConfig) blockColumns(packA, bp []float32, transA bool,
 		bet = 1
 	}
 	inPlaceA := !transA && g.readAInPlace != nil && g.readAInPlace(width, lda)
+	// packing: a transposed A's whole panels are packed by the first
+	// column of tiles (packingKernel), the edge panel before.
+	packing := transA && g.packingKernel != nil
 	for ic := i0; ic < i1; ic += mr {
-		if nrows := min(mr, i1-ic); !inPlaceA || nrows < mr {
+		if nrows := min(mr, i1-ic); nrows < mr || !inPlaceA && !packing {
 			g.packA(packA[(ic-i0)*kc:], transA, a, lda, ic, pc, nrows, kc, mr)
 		}
 	}
@@ -323,13 +326,18 @@ func (g *gemmConfig) blockColumns(packA, bp []float32, transA bool,
 		for ic := i0; ic < i1; ic += mr {
 			nrows := min(mr, i1-ic)
 			ap, rsa, csa := &packA[(ic-i0)*kc], 1, mr
-			if inPlaceA && nrows == mr {
-				ap, rsa, csa = &a[ic*lda+pc], lda, 1
+			if packing && nrows == mr {
+				g.packingKernel(kc, &a[pc*lda+ic], lda, &bp[0], nr, &tile[0], nr, alpha, 0, ap)
+			} else {
+				if inPlaceA && nrows == mr {
+					ap, rsa, csa = &a[ic*lda+pc], lda, 1
+				}
+				g.kernel(kc, ap, rsa, csa, &bp[0], nr, &tile[0], nr, alpha, 0)
 			}
-			g.kernel(kc, ap, rsa, csa, &bp[0], nr, &tile[0], nr, alpha, 0)
 			storeTile(c[ic*ldc+jc:], ldc, tile, nr, nrows, lead, bet)
 		}
 		jc, nc, bp = jc+lead, nc-lead, bp[nr*kc:]
+		packing = false
 	}
 	for jr := 0; jr < nc; jr += nr {
 		ncols := min(nr, nc-jr)
@@ -338,7 +346,18 @@ func (g *gemmConfig) blockColumns(packA, bp []float32, transA bool,
 			bpj, csb = &b[pc*ldb+jc+jr], ldb
 		}
 		ic := i0
-		if whole := (i1 - i0) / mr; g.tiles != nil && ncols == nr && whole > 0 {
+		if packing {
+			for ; ic+mr <= i1; ic += mr {
+				ap, cOff := &packA[(ic-i0)*kc], ic*ldc+jc+jr
+				if ncols == nr {
+					g.packingKernel(kc, &a[pc*lda+ic], lda, bpj, csb, &c[cOff], ldc, alpha, bet, ap)
+					continue
+				}
+				g.packingKernel(kc, &a[pc*lda+ic], lda, bpj, csb, &tile[0], nr, alpha, 0, ap)
+				storeTile(c[cOff:], ldc, tile, nr, mr, ncols, bet)
+			}
+			packing = false
+		} else if whole := (i1 - i0) / mr; g.tiles != nil && ncols == nr && whole > 0 {
 			ap, rsa, csa, astep := &packA[0], 1, mr, mr*kc
 			if inPlaceA {
 				ap, rsa, csa, astep = &a[i0*lda+pc], lda, 1, mr*lda

@@ -17,7 +17,9 @@ import (
 // around the 6-row tile (edge panels keep the pack pass), one tile or
 // many, a partial last column tile, B in place and packed (B transposed,
 // or more rows than inPlaceBMaxRows), k of one and two blocks, beta 0, 1
-// and 0.5, padded and misaligned operands.
+// and 0.5, padded and misaligned operands; and the products whose B is
+// read in place by columns (blockColumns: the first column of tiles packs
+// A's panels), with and without lead columns before a line boundary.
 func TestSgemmPackingKernel(t *testing.T) {
 	if !slices.Contains(Available(), "avx2") {
 		t.Skip("no avx2 on this CPU")
@@ -39,6 +41,25 @@ func TestSgemmPackingKernel(t *testing.T) {
 							requireSameBits(t, fmt.Sprintf("%v: packing kernel vs pack pass", g), fused, passes)
 						})
 					}
+				}
+			}
+		}
+	}
+	for _, m := range []int{7, 13, 128} {
+		for _, nk := range [][2]int{{784, 256}, {263, 251}, {300, 700}} {
+			n, k := nk[0], nk[1]
+			if kc := evenBlock(k, gemmAVX2.kcFor(true, false)); kc*min(n, gemmAVX2.nc) < gemmAVX2.columnsInPlaceB {
+				t.Fatalf("%d×%d×%d: B block below columnsInPlaceB, the test would not reach blockColumns", m, n, k)
+			}
+			for _, beta := range []float32{0, 1, 0.5} {
+				for _, off := range []int{0, 3} {
+					seed++
+					g := gemmCase{transA: true, m: m, n: n, k: k, alpha: 0.5, beta: beta, pad: int(seed % 2), off: off}
+					t.Run(g.String(), func(t *testing.T) {
+						runGemmCase(t, NewWorkspace(), g, seed)
+						fused, passes := packingAndPasses(t, g, seed)
+						requireSameBits(t, fmt.Sprintf("%v: packing kernel vs pack pass", g), fused, passes)
+					})
 				}
 			}
 		}
