@@ -89,3 +89,76 @@
 	VMOVUPS lo, (C_PTR); \
 	VMOVUPS hi, 32(C_PTR); \
 	ADDQ    LDC, C_PTR
+
+// Zero the 6×16 accumulators (Y0–Y11).
+#define ZERO_TILE \
+	VXORPS Y0, Y0, Y0; \
+	VXORPS Y1, Y1, Y1; \
+	VXORPS Y2, Y2, Y2; \
+	VXORPS Y3, Y3, Y3; \
+	VXORPS Y4, Y4, Y4; \
+	VXORPS Y5, Y5, Y5; \
+	VXORPS Y6, Y6, Y6; \
+	VXORPS Y7, Y7, Y7; \
+	VXORPS Y8, Y8, Y8; \
+	VXORPS Y9, Y9, Y9; \
+	VXORPS Y10, Y10, Y10; \
+	VXORPS Y11, Y11, Y11
+
+// Pull the C tile's 6 rows (C_PTR, LDC) towards L1 while the k loop runs;
+// AX clobbered.
+#define PREFETCH_C_TILE \
+	MOVQ       C_PTR, AX; \
+	PREFETCHT0 (AX); \
+	PREFETCHT0 60(AX); \
+	ADDQ       LDC, AX; \
+	PREFETCHT0 (AX); \
+	PREFETCHT0 60(AX); \
+	ADDQ       LDC, AX; \
+	PREFETCHT0 (AX); \
+	PREFETCHT0 60(AX); \
+	ADDQ       LDC, AX; \
+	PREFETCHT0 (AX); \
+	PREFETCHT0 60(AX); \
+	ADDQ       LDC, AX; \
+	PREFETCHT0 (AX); \
+	PREFETCHT0 60(AX); \
+	ADDQ       LDC, AX; \
+	PREFETCHT0 (AX); \
+	PREFETCHT0 60(AX)
+
+// acc = alpha·acc, alpha the float32 at the memory operand.
+#define SCALE_TILE(alpha) \
+	VBROADCASTSS alpha, Y12; \
+	VMULPS       Y12, Y0, Y0; \
+	VMULPS       Y12, Y1, Y1; \
+	VMULPS       Y12, Y2, Y2; \
+	VMULPS       Y12, Y3, Y3; \
+	VMULPS       Y12, Y4, Y4; \
+	VMULPS       Y12, Y5, Y5; \
+	VMULPS       Y12, Y6, Y6; \
+	VMULPS       Y12, Y7, Y7; \
+	VMULPS       Y12, Y8, Y8; \
+	VMULPS       Y12, Y9, Y9; \
+	VMULPS       Y12, Y10, Y10; \
+	VMULPS       Y12, Y11, Y11
+
+// C = beta·C + acc over the tile's 6 rows, beta the float32 at the memory
+// operand.
+#define STORE_TILE_BETA(beta) \
+	VBROADCASTSS beta, Y13; \
+	STORE_ROW_BETA(Y0, Y1); \
+	STORE_ROW_BETA(Y2, Y3); \
+	STORE_ROW_BETA(Y4, Y5); \
+	STORE_ROW_BETA(Y6, Y7); \
+	STORE_ROW_BETA(Y8, Y9); \
+	STORE_ROW_BETA(Y10, Y11)
+
+// C = acc over the tile's 6 rows.
+#define STORE_TILE \
+	STORE_ROW(Y0, Y1); \
+	STORE_ROW(Y2, Y3); \
+	STORE_ROW(Y4, Y5); \
+	STORE_ROW(Y6, Y7); \
+	STORE_ROW(Y8, Y9); \
+	STORE_ROW(Y10, Y11)
