@@ -40,41 +40,18 @@
 	ADDQ         CSA, A0; \
 	ADDQ         CSA, A4
 
-// One step of sgemmKernelPackAAVX2: KSTEP on a transposed A read in place
-// (A0; rows 4 bytes apart), its 6 values copied to the packed panel at
-// R13 through R14. No prefetch of A's rows ahead: in the few L1 sets its
-// rows share it evicts the lines in use (asm/TUNING.md).
-#define KSTEP_PACKA \
-	PREFETCHT0   (B_PTR)(CSB*4); \
-	VMOVUPS      (B_PTR), Y12; \
-	VMOVUPS      32(B_PTR), Y13; \
-	ADDQ         CSB, B_PTR; \
-	MOVQ         (A0), R14; \
-	MOVQ         R14, (R13); \
-	MOVQ         8(A0), R14; \
-	MOVQ         R14, 8(R13); \
-	MOVQ         16(A0), R14; \
-	MOVQ         R14, 16(R13); \
-	ADDQ         $24, R13; \
-	VBROADCASTSS (A0), Y14; \
-	VFMADD231PS  Y12, Y14, Y0; \
-	VFMADD231PS  Y13, Y14, Y1; \
-	VBROADCASTSS 4(A0), Y15; \
-	VFMADD231PS  Y12, Y15, Y2; \
-	VFMADD231PS  Y13, Y15, Y3; \
-	VBROADCASTSS 8(A0), Y14; \
-	VFMADD231PS  Y12, Y14, Y4; \
-	VFMADD231PS  Y13, Y14, Y5; \
-	VBROADCASTSS 12(A0), Y15; \
-	VFMADD231PS  Y12, Y15, Y6; \
-	VFMADD231PS  Y13, Y15, Y7; \
-	VBROADCASTSS 16(A0), Y14; \
-	VFMADD231PS  Y12, Y14, Y8; \
-	VFMADD231PS  Y13, Y14, Y9; \
-	VBROADCASTSS 20(A0), Y15; \
-	VFMADD231PS  Y12, Y15, Y10; \
-	VFMADD231PS  Y13, Y15, Y11; \
-	ADDQ         CSA, A0
+// The copy of one step's 6 A values (A0, rows 4 bytes apart) to the
+// packed panel at R13, through R14: sgemmKernelPackAAVX2's steps are
+// PACKA_COPY then KSTEP. No prefetch of A's rows ahead: in the few L1 sets
+// its rows share it evicts the lines in use (asm/TUNING.md).
+#define PACKA_COPY \
+	MOVQ (A0), R14; \
+	MOVQ R14, (R13); \
+	MOVQ 8(A0), R14; \
+	MOVQ R14, 8(R13); \
+	MOVQ 16(A0), R14; \
+	MOVQ R14, 16(R13); \
+	ADDQ $24, R13
 
 // Epilogue for one row with beta ≠ 0: acc = beta·C + acc, store.
 #define STORE_ROW_BETA(lo, hi) \

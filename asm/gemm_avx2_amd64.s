@@ -183,13 +183,16 @@ tnext:
 // rather than a pack pass that does nothing but load 24 bytes from each
 // of k rows lda apart. Same operations and bits as sgemmKernelAVX2.
 //
-// Register map: sgemmKernelAVX2's (but for A4, RSA and RSA3: A's rows
-// are 4 bytes apart), plus R13 the packed panel's next step and R14 the 8
+// Register map: sgemmKernelAVX2's (RSA = 4 bytes: A's rows are its
+// columns in memory), plus R13 the packed panel's next step and R14 the 8
 // bytes being copied.
 
 TEXT ·sgemmKernelPackAAVX2(SB), NOSPLIT, $0-72
 	MOVQ k+0(FP), K_CNT
 	MOVQ a+8(FP), A0
+	MOVQ $4, RSA
+	MOVQ $12, RSA3
+	LEAQ 16(A0), A4
 	MOVQ lda+16(FP), CSA
 	SHLQ $2, CSA
 	MOVQ b+24(FP), B_PTR
@@ -209,10 +212,14 @@ TEXT ·sgemmKernelPackAAVX2(SB), NOSPLIT, $0-72
 	JZ   ptail
 
 ploop4:
-	KSTEP_PACKA
-	KSTEP_PACKA
-	KSTEP_PACKA
-	KSTEP_PACKA
+	PACKA_COPY
+	KSTEP
+	PACKA_COPY
+	KSTEP
+	PACKA_COPY
+	KSTEP
+	PACKA_COPY
+	KSTEP
 	DECQ AX
 	JNZ  ploop4
 
@@ -221,7 +228,8 @@ ptail:
 	JZ   pepilogue
 
 ploop1:
-	KSTEP_PACKA
+	PACKA_COPY
+	KSTEP
 	DECQ K_CNT
 	JNZ  ploop1
 
