@@ -313,6 +313,21 @@ func entrena_training_config(net uintptr, loss, optimizer, learningRate unsafe.P
 	})
 }
 
+//export entrena_optimizer_config
+func entrena_optimizer_config(net uintptr, momentum, beta1, beta2, epsilon, rho unsafe.Pointer) (status int32) {
+	const fn = "entrena_optimizer_config"
+	defer guard(fn, &status)
+	return withNet(fn, net, func(h *netHandle) error {
+		o := h.net.Spec().Optimizer
+		setFloat(momentum, o.Momentum)
+		setFloat(beta1, o.Beta1)
+		setFloat(beta2, o.Beta2)
+		setFloat(epsilon, o.Epsilon)
+		setFloat(rho, o.Rho)
+		return nil
+	})
+}
+
 //export entrena_set_learning_rate
 func entrena_set_learning_rate(net uintptr, lr float32) (status int32) {
 	const fn = "entrena_set_learning_rate"

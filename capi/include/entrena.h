@@ -352,6 +352,14 @@ entrena_status entrena_layer_regularization(const entrena_net *net, int64_t inde
 entrena_status entrena_training_config(const entrena_net *net, int32_t *loss, int32_t *optimizer,
                                        float *learning_rate);
 
+/* The optimizer's hyper-parameters as the network uses them: the defaults
+ * of entrena_spec filled in, an explicit 0 as -0.0f, one the optimizer
+ * does not use 0. Passed back in an entrena_spec with the same optimizer
+ * they make the same steps (a program that rebuilds a loaded network keeps
+ * its optimizer this way). Out-pointers optional. */
+entrena_status entrena_optimizer_config(const entrena_net *net, float *momentum, float *beta1,
+                                        float *beta2, float *epsilon, float *rho);
+
 /* Change the learning rate of later steps (> 0 and finite, else
  * ENTRENA_ERR_SPEC). */
 entrena_status entrena_set_learning_rate(entrena_net *net, float learning_rate);

@@ -264,6 +264,48 @@ static void test_handles(void) {
 	OK(entrena_destroy(again));
 }
 
+/* A network made with an optimizer's hyper-parameters: its handle, or NULL. */
+static entrena_net *net_with_optimizer(int32_t optimizer, float momentum, float beta1, float beta2,
+                                       float epsilon, float rho) {
+	static const int32_t units[] = {3, 2};
+	static const int32_t acts[] = {ENTRENA_SIGMOID, ENTRENA_SIGMOID};
+	entrena_spec s;
+	entrena_net *net = NULL;
+	OK(entrena_spec_init(&s));
+	s.inputs = 4;
+	s.n_layers = 2;
+	s.units = units;
+	s.activations = acts;
+	s.optimizer = optimizer;
+	s.momentum = momentum;
+	s.beta1 = beta1;
+	s.beta2 = beta2;
+	s.epsilon = epsilon;
+	s.rho = rho;
+	OK(entrena_create(&s, &net));
+	return net;
+}
+
+/* entrena_optimizer_config gives what the spec set, defaults filled in,
+ * and an explicit 0 back as -0.0f, so a rebuilt network steps alike. */
+static void test_optimizer_config(void) {
+	float m = -1, b1 = -1, b2 = -1, eps = -1, rho = -1;
+	entrena_net *net = net_with_optimizer(ENTRENA_OPT_ADAM, 0, 0.8f, 0, 1e-6f, 0);
+	OK(entrena_optimizer_config(net, &m, &b1, &b2, &eps, &rho));
+	EXPECT(m == 0 && b1 == 0.8f && b2 == 0.999f && eps == 1e-6f && rho == 0);
+	OK(entrena_optimizer_config(net, NULL, NULL, NULL, NULL, NULL));
+	OK(entrena_destroy(net));
+	net = net_with_optimizer(ENTRENA_OPT_MOMENTUM, 0, 0, 0, 0, 0);
+	OK(entrena_optimizer_config(net, &m, NULL, NULL, &eps, NULL));
+	EXPECT(m == 0.9f && eps == 0);
+	OK(entrena_destroy(net));
+	net = net_with_optimizer(ENTRENA_OPT_RMSPROP, 0, 0, 0, 0, -0.0f);
+	OK(entrena_optimizer_config(net, NULL, NULL, NULL, &eps, &rho));
+	EXPECT(rho == 0 && signbit(rho) && eps == 1e-7f);
+	OK(entrena_destroy(net));
+	EXPECT_STATUS(ENTRENA_ERR_HANDLE, entrena_optimizer_config(net, &m, NULL, NULL, NULL, NULL));
+}
+
 static void test_describe(void) {
 	entrena_net *net = small_net(1);
 	int64_t in = 0, out = 0, mb = 0, layers = 0, units = 0;
@@ -297,6 +339,7 @@ static void test_describe(void) {
 	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_set_threads(net, 100000));
 	OK(entrena_destroy(net));
 	EXPECT_STATUS(ENTRENA_ERR_HANDLE, entrena_set_seed(net, 1));
+	test_optimizer_config();
 }
 
 /* entrena_thread_stats: the ceiling, the cores, the threads in use and why
