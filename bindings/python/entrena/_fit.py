@@ -289,8 +289,8 @@ def fit_options(epochs, batch_size, shuffle, VX, VY, reducer=None):
     Reducer or None)."""
     opts = _lib.FitOptions()
     _lib.fit_options_init(opts)
-    opts.epochs = epochs
-    opts.batch_size = batch_size
+    opts.epochs = _lib.int32(epochs, "epochs")
+    opts.batch_size = _lib.int32(batch_size, "batch_size")
     opts.shuffle = 1 if shuffle else 0
     opts.progress_every_batch = 1
     if VX is not None:
@@ -372,8 +372,13 @@ def run_by_epoch(model, X, Y, VX, VY, reg, epochs, initial_epoch, batch_size, sh
                     logs["val_accuracy"] = val_acc
                 elif not names:
                     scale, var = reg  # as _FitState computes them
-                    logs["val_rmse"] = math.sqrt(max(val_loss, 0.0)) * scale
-                    logs["val_r2"] = 1 - val_loss / var if var > 0 else float("nan")
+                    mse = val_loss
+                    if any(l.l2 for l in model._layers):
+                        # the loss holds the weight decay's penalty too
+                        mse = metric_values(model, VX, VY, [_metrics.MSE], False)[_metrics.MSE] \
+                            / (scale * scale)
+                    logs["val_rmse"] = math.sqrt(max(mse, 0.0)) * scale
+                    logs["val_r2"] = 1 - mse / var if var > 0 else float("nan")
             if bar is not None:
                 bar.epoch_end(epoch + 1, batches, loss, elapsed,
                               [(k, logs[k]) for k in keys[1:] if k in logs])

@@ -243,6 +243,8 @@ layer = _declare("entrena_layer", [NETP, c_int64, _P_I64, _P_I32], check=N)
 layer_regularization = _declare("entrena_layer_regularization", [NETP, c_int64, FLOATP, FLOATP],
                                 check=N)
 training_config = _declare("entrena_training_config", [NETP, _P_I32, _P_I32, FLOATP], check=N)
+optimizer_config = _declare("entrena_optimizer_config",
+                            [NETP, FLOATP, FLOATP, FLOATP, FLOATP, FLOATP], check=N)
 set_learning_rate = _declare("entrena_set_learning_rate", [NETP, c_float], check=N)
 set_threads = _declare("entrena_set_threads", [NETP, c_int32], check=N)
 thread_stats = _declare("entrena_thread_stats",
@@ -271,6 +273,24 @@ param_count = _declare("entrena_param_count", [NETP, _P_I64], check=N)
 get_params = _declare("entrena_get_params", [NETP, FBUF, c_int64], check=N)
 set_params = _declare("entrena_set_params", [NETP, FBUF, c_int64], check=N)
 history = _declare("entrena_history", [NETP, FBUF, c_int64, _P_I64], check=N)
+
+def int32(v, what):
+    """v as a C int32_t, or SpecError when it does not fit: ctypes would keep
+    its low 32 bits (2**32 + 1 units would make a 1-unit layer)."""
+    v = int(v)
+    if not -2 ** 31 <= v < 2 ** 31:
+        raise errors.SpecError("%s %d is out of range" % (what, v))
+    return v
+
+
+def path_arg(path):
+    """A file path as the library takes it: bytes, refused with ValueError
+    (as open() does) when it holds a NUL byte, where C would end the name."""
+    b = os.fsencode(path)
+    if b"\0" in b:
+        raise ValueError("embedded null byte in path %r" % (path,))
+    return b
+
 
 save = _declare("entrena_save", [NETP, c_char_p], check=N)
 save_onnx = _declare("entrena_save_onnx", [NETP, c_char_p], check=N)

@@ -26,7 +26,9 @@ def lines(model):
     for r in rows[1:]:
         out.append(fmt(r))
     out.append("=" * width)
-    if inputs is None:
+    if inputs is None and model._finalizer is None and not model._pending and model._generation:
+        out.append("Total params: unknown (the model is closed)")
+    elif inputs is None:
         out.append("Total params: unknown until the inputs are (the model is not built)")
     else:
         out.append("Total params: {:,}".format(total))

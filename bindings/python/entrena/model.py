@@ -3,6 +3,7 @@
 import array
 import collections
 import ctypes
+import functools
 import json
 import math
 import os
@@ -51,6 +52,23 @@ class RegressionScores(collections.namedtuple("RegressionScores", "loss rmse mae
     __slots__ = ()
 
 
+def _retrying(method):
+    """method, run once more when it failed with HandleError because another
+    thread replaced the model's network meanwhile (compile, or a fit that
+    grew the batch: _replace destroys the old network after the swap). The
+    failed call did nothing: a call on a destroyed handle fails first."""
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        generation = self._generation
+        try:
+            return method(self, *args, **kwargs)
+        except HandleError:
+            if self._generation == generation or self._handle is None:
+                raise
+            return method(self, *args, **kwargs)
+    return call
+
+
 def _destroy(handle):
     try:
         _lib.destroy(handle)
@@ -96,6 +114,7 @@ class Sequential:
         self._handle = None
         self._hv = None  # the handle as a c_void_p (predict's fast path); None when closed
         self._finalizer = None
+        self._generation = 0  # networks adopted so far (_retrying)
         self._layers, self._given_inputs = _layers.split_inputs(layers)
         self._cfg = {"loss": None, "optimizer": None, "learning_rate": None, "max_batch": 32,
                      "seed": 1, "threads": None}
@@ -175,11 +194,11 @@ class Sequential:
         # Without an optimizer, Keras's compile default: "rmsprop".
         opt = cfg["optimizer"] if cfg["optimizer"] is not None else _optimizers.get("rmsprop")
         n = len(self._layers)
-        units = (c_int32 * n)(*[l.units for l in self._layers])
+        units = (c_int32 * n)(*[_lib.int32(l.units, "units") for l in self._layers])
         acts = (c_int32 * n)(*[ACTIVATIONS[l.activation] for l in self._layers])
         spec = _lib.Spec()
         _lib.spec_init(spec)
-        spec.inputs = int(inputs)
+        spec.inputs = _lib.int32(inputs, "inputs")
         spec.n_layers = n
         spec.loss = LOSSES[loss]
         spec.units = units
@@ -195,17 +214,36 @@ class Sequential:
         lr = learning_rate if learning_rate is not None else cfg["learning_rate"]
         if lr is not None:
             spec.learning_rate = float(lr)
-        spec.max_batch = int(max_batch)
-        spec.threads = int(cfg["threads"] or 0)
+        spec.max_batch = _lib.int32(max_batch, "max_batch")
+        spec.threads = _lib.int32(cfg["threads"] or 0, "threads")
         spec.seed = int(cfg["seed"])
         h = _lib.NETP()
         _lib.create(byref(spec), byref(h))
         return h.value
 
     def _build(self, inputs):
-        handle = self._spec_build(inputs, self._cfg["max_batch"])
-        self.close()
+        self._replace(self._spec_build(inputs, self._cfg["max_batch"]))
+
+    def _replace(self, handle):
+        """Make handle the model's network and release the old one. The new
+        one is in place before the old is destroyed, so a call from another
+        thread finds a network throughout (one that read the old handle just
+        before is retried: see _retrying); a call on the old one that is
+        still running finishes first (the library waits for it). When the
+        old one cannot be released (BusyError: from a fit callback), the new
+        one is, and the model stays as it was."""
+        old, old_finalizer = self._handle, self._finalizer
         self._adopt(handle)
+        if old_finalizer is None:
+            return
+        try:
+            _lib.destroy(old)
+        except BaseException:
+            new_finalizer = self._finalizer
+            self._adopt(old, old_finalizer)
+            new_finalizer()
+            raise
+        old_finalizer.detach()
 
     def _rebuild(self, max_batch=None):
         """A new network with this one's layers and the configuration, the
@@ -216,7 +254,11 @@ class Sequential:
         if cfg["loss"] is None:
             cfg["loss"] = _enums.LOSS_NAMES[loss_code]
         if cfg["optimizer"] is None:
-            cfg["optimizer"] = _optimizers.get(_enums.OPTIMIZER_NAMES[opt_code])
+            # A loaded model: its optimizer as the library has it, not the
+            # defaults of its name.
+            hyper = [c_float() for _ in range(5)]
+            _lib.optimizer_config(self._h, *[byref(v) for v in hyper])
+            cfg["optimizer"] = _optimizers.from_config(opt_code, lr, *[v.value for v in hyper])
             cfg["learning_rate"] = lr
         params = self.get_params()
         schema = self._schema
@@ -225,11 +267,15 @@ class Sequential:
         # Growing keeps the rate the network has now (set by learning_rate=,
         # the property or a scheduler); compile takes the configured one.
         handle = self._spec_build(self._inputs, mb, learning_rate=lr if max_batch else None)
-        self.close()
-        self._adopt(handle)
-        _lib.set_params(self._handle, floats_in(params, None, "params").ptr, self._param_count)
-        if schema is not None:
-            self.set_schema(schema)
+        try:
+            _lib.set_params(handle, floats_in(params, None, "params").ptr, self._param_count)
+            if schema is not None:
+                doc = json.dumps(dict(schema, version=schema.get("version", 1)))
+                _lib.set_schema_json(handle, doc.encode())
+        except BaseException:
+            _destroy(handle)
+            raise
+        self._replace(handle)
 
     def _build_from(self, x):
         """Build a compiled model whose inputs were not given from x: the
@@ -248,11 +294,12 @@ class Sequential:
                             "first layer), or x with one row per sample")
         self._build(n)
 
-    def _adopt(self, handle):
+    def _adopt(self, handle, finalizer=None):
         self._pending = False
         self._one_hot = None
         self._handle = handle
-        self._finalizer = weakref.finalize(self, _destroy, handle)
+        self._finalizer = finalizer or weakref.finalize(self, _destroy, handle)
+        self._generation += 1
         self._read_shape()
         self._hv = c_void_p(handle)
         self._read_schema()
@@ -297,11 +344,21 @@ class Sequential:
         return h
 
     def close(self):
-        """Release the C network. Idempotent; the model is unusable afterwards."""
+        """Release the C network. Idempotent; the model is unusable afterwards.
+        From a fit callback (this thread's or another's) it raises BusyError
+        and the model stays open: the library does not free a network in
+        the middle of its fit. Called from another thread while a fit runs
+        between callbacks, it waits for the fit to end."""
         self._pending = False
-        f, self._finalizer, self._handle, self._hv = self._finalizer, None, None, None
-        if f is not None:
-            f()  # weakref.finalize runs its function at most once
+        f, h = self._finalizer, self._handle
+        if f is None:
+            return
+        try:
+            _lib.destroy(h)
+        except HandleError:
+            pass  # already gone: nothing left to release
+        f.detach()
+        self._finalizer, self._handle, self._hv = None, None, None
 
     @property
     def closed(self):
@@ -389,11 +446,13 @@ class Sequential:
             return _schema.REGRESSION
         return _schema.CLASSIFICATION
 
+    @_retrying
     def set_threads(self, threads):
         """Cores later steps may use (0 = all, 1 = the calling thread only)."""
-        _lib.set_threads(self._h, int(threads or 0))
+        _lib.set_threads(self._h, _lib.int32(threads or 0, "threads"))
         self._cfg["threads"] = threads  # kept when the network is rebuilt
 
+    @_retrying
     def thread_stats(self):
         """A ThreadStats: the threads steps use now and why fewer than they
         may (the process can use fewer cores, or the machine is busy and steps
@@ -422,6 +481,8 @@ class Sequential:
     # --------------------------------------------------------------- training
 
     def _xy(self, x, y, reuse_labels=False):
+        if self._schema is not None:
+            x = self._by_name(x)
         if self._fscale is not None:
             x = self._fscale.apply(x, self._inputs)
         X = floats_in(x, self._inputs, "x")
@@ -489,6 +550,7 @@ class Sequential:
             return array.array("f", idx)
         return to_categorical(idx, self._outputs)
 
+    @_retrying
     def train_on_batch(self, x, y):
         """One gradient step on one batch (at most max_batch samples); returns
         the batch's loss before the update. A step that diverges (its loss,
@@ -500,6 +562,7 @@ class Sequential:
         _lib.train_step(h, X.ptr, X.size, Y.ptr, Y.size, X.samples, byref(cost))
         return cost.value
 
+    @_retrying
     def fit(self, x=None, y=None, *, batch_size=None, epochs=1, verbose=1, callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0,
             learning_rate=None, seed=None, callback=None, allreduce=None):
@@ -552,6 +615,8 @@ class Sequential:
         """
         if verbose == "auto":  # Keras's default
             verbose = 1
+        if batch_size is not None:
+            batch_size = _lib.int32(batch_size, "batch_size")
         if self._handle is None and self._pending and batch_size is not None:
             # built here from x: with buffers for the batch at once
             self._cfg["max_batch"] = max(int(self._cfg["max_batch"] or 0), int(batch_size))
@@ -566,7 +631,12 @@ class Sequential:
             _lib.set_learning_rate(h, float(learning_rate))
         VX = VY = None
         if validation_data is not None:
+            if len(validation_data) != 2:
+                raise ValueError("validation_data must be (x_val, y_val); sample weights are not "
+                                 "supported (got %d items)" % len(validation_data))
             VX, VY = self._xy(validation_data[0], validation_data[1])
+            if VX.samples == 0:
+                raise ShapeError("validation_data has no samples", status=3)
         elif validation_split:
             X, Y, VX, VY = _fit.split(X, Y, validation_split)
         if seed is not None:
@@ -579,7 +649,10 @@ class Sequential:
             var = sum((v - m) ** 2 for v in yv) / len(yv) if yv else 0.0
             reg = (self._tscale.scale[0] if self._tscale is not None else 1.0, var)
         reducer = _fit.Reducer(allreduce) if allreduce is not None else None
-        if callbacks or self._metric_names or initial_epoch:
+        # With weight decay the loss holds the penalty too, so a regression's
+        # val_rmse and val_r2 come from predictions, between epochs.
+        decays = reg is not None and any(l.l2 for l in self._layers)
+        if callbacks or self._metric_names or initial_epoch or decays:
             return _fit.run_by_epoch(self, X, Y, VX, VY, reg, epochs, initial_epoch, batch_size,
                                      shuffle, verbose, callbacks, callback, reducer)
         opts = _fit.fit_options(epochs, int(batch_size or 0), shuffle, VX, VY, reducer)
@@ -638,8 +711,10 @@ class Sequential:
             return x
         feats = self._schema["features"]
         names = [str(c) for c in cols]
+        # Scaled from the values as given (float64), as for a list or array.
+        dtype = "float32" if self._fscale is None else "float64"
         if names == feats:
-            return x.to_numpy(dtype="float32")
+            return x.to_numpy(dtype=dtype)
         dup = sorted({n for n in names if names.count(n) > 1})
         label = self._schema.get("label")
         missing = [f for f in feats if f not in names]
@@ -655,7 +730,7 @@ class Sequential:
             raise DataError("the columns do not match the model's %d features (%s): %s"
                             % (len(feats), ", ".join(feats[:8]) + (", ..." if len(feats) > 8 else ""),
                                "; ".join(why)))
-        return x[[cols[names.index(f)] for f in feats]].to_numpy(dtype="float32")
+        return x[[cols[names.index(f)] for f in feats]].to_numpy(dtype=dtype)
 
     def _predict_unscaled(self, x, out=None):
         hv = self._hv
@@ -682,6 +757,8 @@ class Sequential:
                         xlen, samples, outlen = x.size, n, res.size
                     st = _PREDICT(hv, data_pointer(x), xlen, samples, data_pointer(res), outlen)
                     if st:
+                        if self._hv is not hv and self._hv is not None:
+                            return self._predict_unscaled(x, out)  # replaced meanwhile
                         _lib.raise_net(st, hv, "entrena_predict")
                     return res
         elif hv is not None and _NDARRAY is None and type(x) is _ARRAY and x.typecode == "f":
@@ -712,6 +789,8 @@ class Sequential:
                     if hold_out is not None:
                         hold_out.release()
                     if st:
+                        if self._hv is not hv and self._hv is not None:
+                            return self._predict_unscaled(x, out)  # replaced meanwhile
                         _lib.raise_net(st, hv, "entrena_predict")
                     return res
         h = self._h
@@ -720,7 +799,12 @@ class Sequential:
             res, O = new_output(X.samples, self._outputs)
         else:
             res, O = out, floats_out(out, X.samples * self._outputs, "out")
-        _lib.predict(h, X.ptr, X.size, X.samples, O.ptr, O.size)
+        try:
+            _lib.predict(h, X.ptr, X.size, X.samples, O.ptr, O.size)
+        except HandleError:
+            if self._handle is h or self._handle is None:
+                raise
+            _lib.predict(self._handle, X.ptr, X.size, X.samples, O.ptr, O.size)  # replaced meanwhile
         return res
 
     def _one_sample_or_rows(self, x):
@@ -744,7 +828,7 @@ class Sequential:
         scaled as in training, a regression output mapped back to the target's
         units."""
         if self._fscale is not None:
-            x = self._fscale.apply(x, self._inputs)
+            x = self._fscale.apply(x, self._inputs, one_sample=True)
         res = self._predict_unscaled(x, out)
         if self._tscale is not None:
             self._tscale.undo(res)
@@ -778,6 +862,7 @@ class Sequential:
             return np.asarray(out, dtype=object if out and isinstance(out[0], str) else None)
         return out
 
+    @_retrying
     def evaluate(self, x, y, *, batch_size=None, verbose=0, return_dict=False):
         """(loss, accuracy) over (x, y) for a classifier (multi-label: the
         share of outputs right at 0.5); for a regression model (see ``task``)
@@ -802,8 +887,6 @@ class Sequential:
         """evaluate of a model compiled with metrics, as Keras gives it:
         [loss, metric, ...] in compile's order (or a dict by name)."""
         h = self._h
-        if self._schema is not None:
-            x = self._by_name(x)
         X, Y = self._xy(x, y)
         loss, acc = c_float(), c_float()
         _lib.evaluate(h, X.ptr, X.size, Y.ptr, Y.size, X.samples, byref(loss), byref(acc))
@@ -815,7 +898,7 @@ class Sequential:
     def _evaluate(self, x, y):
         h = self._h
         if self._schema is not None:
-            x = self._by_name(x)
+            x = self._by_name(x)  # once, for predict below too
         X, Y = self._xy(x, y)
         loss, acc = c_float(), c_float()
         _lib.evaluate(h, X.ptr, X.size, Y.ptr, Y.size, X.samples, byref(loss), byref(acc))
@@ -830,7 +913,12 @@ class Sequential:
             return loss.value, acc.value
         pred = self.predict(x)
         p = pred.ravel().tolist() if np is not None else list(pred)
-        t = y.ravel().tolist() if np is not None and isinstance(y, np.ndarray) else _schema._flat_floats(y)
+        if np is not None:
+            t = np.asarray(y, dtype=np.float64).ravel().tolist()  # a frame's values, not its names
+        else:
+            t = _schema._flat_floats(y)
+        if len(t) != len(p):
+            raise ShapeError("y has %d values for %d predictions" % (len(t), len(p)), status=3)
         n = len(t)
         mean = sum(t) / n
         sse = sum((a - b) ** 2 for a, b in zip(p, t))
@@ -841,6 +929,7 @@ class Sequential:
 
     # ------------------------------------------------------------- parameters
 
+    @_retrying
     def get_params(self, out=None):
         """All weights and biases as one flat float32 array (per layer: its
         units x inputs weights row-major, then its biases). ``out``, when given,
@@ -854,6 +943,7 @@ class Sequential:
         _lib.get_params(h, O.ptr, n)
         return res
 
+    @_retrying
     def set_params(self, values):
         """Replace all parameters (exactly count_params() floats; NaN/Inf raise
         DataError). Resets the optimizer state."""
@@ -887,15 +977,19 @@ class Sequential:
             raise ShapeError("set_weights needs %d arrays (W and b per layer), got %d"
                              % (2 * len(self._layers), len(weights)), status=3)
         for i, l in enumerate(self._layers):
-            for part, n in ((weights[2 * i], l.units * prev), (weights[2 * i + 1], l.units)):
-                P = floats_in(part, None, "weights[%d]" % i)
+            for j, part, want in ((2 * i, weights[2 * i], (l.units, prev)),
+                                  (2 * i + 1, weights[2 * i + 1], (l.units,))):
+                _check_weight_shape(j, part, want)
+                n = l.units * prev if len(want) == 2 else l.units
+                P = floats_in(part, None, "weights[%d]" % j)
                 if P.size != n:
-                    raise ShapeError("layer %d: %d values where %d are needed" % (i, P.size, n),
-                                     status=3)
+                    raise ShapeError("weights[%d] (layer %d): %d values where %d are needed"
+                                     % (j, i, P.size, n), status=3)
                 flat.frombytes(ctypes.string_at(P.addr, 4 * n))
             prev = l.units
         self.set_params(flat)
 
+    @_retrying
     def cost_history(self):
         """The loss of every epoch ever completed by fit on this model."""
         h = self._h
@@ -907,14 +1001,16 @@ class Sequential:
 
     # ------------------------------------------------------------ model files
 
+    @_retrying
     def save(self, path):
         """Save to a model file atomically (temporary file, fsync, rename,
         folder fsync). A symbolic link is followed and stays a link; a
         folder, device, FIFO or socket at the path raises EntrenaIOError (an
         OSError) and is left alone; a replaced file keeps its permissions,
         a new one gets 0666 less the umask."""
-        _lib.save(self._h, os.fsencode(path))
+        _lib.save(self._h, _lib.path_arg(path))
 
+    @_retrying
     def to_onnx(self, path):
         """Write the model as an ONNX file (IR 7, opset 13) for any ONNX
         runtime: per layer a Gemm and its activation, input "input"
@@ -924,8 +1020,9 @@ class Sequential:
         undone on the output, and the schema's JSON (feature names, class
         labels) is the metadata entry "entrena.schema". Written atomically,
         like save."""
-        _lib.save_onnx(self._h, os.fsencode(path))
+        _lib.save_onnx(self._h, _lib.path_arg(path))
 
+    @_retrying
     def to_bytes(self):
         """The model file as bytes (spec and parameters; not optimizer state)."""
         h = self._h
@@ -953,7 +1050,7 @@ def load_model(path):
     existed) gets that scaling as its schema, so predict sees the features
     at the training scale; save() then keeps it inside the model file."""
     h = _lib.NETP()
-    _lib.load(os.fsencode(path), byref(h))
+    _lib.load(_lib.path_arg(path), byref(h))
     m = _wrap(h.value)
     if m._schema is None:
         try:
@@ -988,6 +1085,27 @@ def from_bytes(data):
 
 Sequential.load = staticmethod(load_model)
 Sequential.from_bytes = staticmethod(from_bytes)
+
+
+def _check_weight_shape(j, part, want):
+    """ShapeError unless weights[j] has shape want (units, inputs) or
+    (units,); flat data (1-D, or without a shape: what get_weights gives
+    without numpy) is checked by its count alone. Keras's kernels are
+    (inputs, units): the transpose of entrena's W."""
+    shape = getattr(part, "shape", None)
+    if shape is None and isinstance(part, (list, tuple)) and part \
+            and isinstance(part[0], (list, tuple)):
+        shape = (len(part), len(part[0]))
+    if shape is None:
+        return
+    shape = tuple(int(d) for d in shape)
+    if len(shape) == 1 or shape == want:
+        return  # flat data: counted by the caller
+    hint = ""
+    if len(want) == 2 and shape == want[::-1]:
+        hint = " (a Keras kernel is (inputs, units): pass its transpose, W.T)"
+    raise ShapeError("weights[%d] has shape %s, the model needs %s%s"
+                     % (j, shape, want, hint), status=3)
 
 
 def _one_hot_rows(y, k):
@@ -1031,16 +1149,40 @@ def _length(y):
         return -1
 
 
-def to_categorical(labels, num_classes):
-    """One-hot float32 targets for integer labels: (n, num_classes) with
-    numpy, else a flat array('f')."""
-    labels = list(labels) if np is None else np.asarray(labels).astype(np.int64).ravel()
+def to_categorical(labels, num_classes=None):
+    """One-hot float32 targets for integer labels 0 … num_classes−1 (by
+    default the largest label plus one, as Keras): (n, num_classes) with
+    numpy, else a flat array('f'). A label outside that range, or one that
+    is not a whole number, is a DataError."""
     if np is not None:
-        out = np.zeros((labels.size, num_classes), dtype=np.float32)
-        out[np.arange(labels.size), labels] = 1
+        a = np.asarray(labels).ravel()
+        if a.dtype.kind not in "iub":
+            a = a.astype(np.float64)
+            whole = np.isfinite(a) & (a == np.floor(a))
+            if not whole.all():
+                raise DataError("label %r is not a whole number" % (a[~whole][0],), status=4)
+        idx = a.astype(np.int64)
+    else:
+        idx = []
+        for v in _flatten_nested(list(labels)):
+            f = float(v)
+            if not math.isfinite(f) or f != math.floor(f):
+                raise DataError("label %r is not a whole number" % (v,), status=4)
+            idx.append(int(f))
+    n = len(idx)
+    if num_classes is None:
+        num_classes = int(max(idx)) + 1 if n else 0
+    num_classes = int(num_classes)
+    bad = [int(c) for c in (idx[(idx < 0) | (idx >= num_classes)][:1] if np is not None
+                            else [c for c in idx if not 0 <= c < num_classes][:1])]
+    if bad:
+        raise DataError("label %d is outside 0 … %d (num_classes %d)"
+                        % (bad[0], num_classes - 1, num_classes), status=4)
+    if np is not None:
+        out = np.zeros((n, num_classes), dtype=np.float32)
+        out[np.arange(n), idx] = 1
         return out
-    out = array.array("f", bytes(4 * len(labels) * num_classes))
-    for i, c in enumerate(labels):
-        out[i * num_classes + int(c)] = 1
+    out = array.array("f", bytes(4 * n * num_classes))
+    for i, c in enumerate(idx):
+        out[i * num_classes + c] = 1
     return out
-

@@ -99,3 +99,19 @@ def get(opt):
             return RMSprop()
     raise SpecError("unknown optimizer %r (valid: 'sgd', 'momentum', 'adam', 'rmsprop', SGD(...), "
                     "Adam(...), RMSprop(...))" % (opt,))
+
+
+def from_config(kind, lr, momentum, beta1, beta2, epsilon, rho):
+    """The optimizer a network reports (its entrena_optimizer kind, rate and
+    hyper-parameters as entrena_optimizer_config gives them), so that a
+    rebuilt network steps as the old one did: an explicit 0 comes as -0.0,
+    which the spec keeps as 0 rather than taking the default."""
+    if kind == _enums.SGD:
+        return SGD(lr=lr)
+    if kind == _enums.MOMENTUM:
+        return SGD(lr=lr, momentum=momentum)
+    if kind == _enums.ADAM:
+        return Adam(lr=lr, beta1=beta1, beta2=beta2, epsilon=epsilon)
+    if kind == _enums.RMSPROP:
+        return RMSprop(learning_rate=lr, rho=rho, epsilon=epsilon)
+    raise SpecError("the library reports an unknown optimizer %r" % (kind,))

@@ -14,7 +14,7 @@ import array
 import math
 
 from ._buffers import np
-from .errors import ModelError
+from .errors import ModelError, ShapeError
 
 CLASSIFICATION, REGRESSION, MULTI_LABEL = "classification", "regression", "multi-label"
 
@@ -35,12 +35,28 @@ class Scaling:
     def as_dict(self):
         return {"method": self.method, "offset": self.offset, "scale": self.scale}
 
-    def apply(self, x, cols):
-        """x scaled: a new float32 (n, cols) numpy array, or a flat array('f')."""
+    def apply(self, x, cols, one_sample=False):
+        """x scaled: a new float32 (n, cols) numpy array, or a flat array('f').
+        x must have the shape an unscaled model takes (see _buffers), else
+        ShapeError; with one_sample, a single sample of any shape holding
+        cols values (predict's one image for a flat input layer) too."""
         if self._np is not None:
-            a = np.asarray(x, dtype=np.float64).reshape(-1, cols)
+            a = np.asarray(x, dtype=np.float64)
+            if not (one_sample and a.size == cols):
+                _check_rows(a.shape if a.ndim >= 2 else None, a.size, a.ndim, cols)
+            a = a.reshape(-1, cols)
             return ((a - self._np[0]) / self._np[1]).astype(np.float32)
         flat = _flat_floats(x)
+        if not (one_sample and len(flat) == cols):
+            rows = list(x) if isinstance(x, (list, tuple)) else None
+            nested = rows is not None and rows and hasattr(rows[0], "__len__") \
+                and not isinstance(rows[0], (str, bytes))
+            if nested:
+                for i, r in enumerate(rows):
+                    if len(r) != cols:
+                        raise ShapeError("x row %d has %d values, the model needs %d" % (i, len(r), cols))
+            else:
+                _check_rows(None, len(flat), 1, cols)
         out = array.array("f", flat)
         for i, v in enumerate(flat):
             j = i % cols
@@ -57,6 +73,24 @@ class Scaling:
         for i, v in enumerate(y):
             y[i] = v * s + o
         return y
+
+
+def _check_rows(shape, size, ndim, cols):
+    """ShapeError unless data of this shape (None: flat) is rows of cols
+    values, with the wording of the unscaled path (_buffers)."""
+    if ndim == 0:
+        raise ShapeError("x is a scalar, not an array of samples")
+    if shape is None:
+        if size % cols != 0:
+            raise ShapeError("x: %d values are not a whole number of rows of %d" % (size, cols))
+        return
+    tail = 1
+    for d in shape[1:]:
+        tail *= d
+    if tail != cols:
+        if len(shape) == 2:
+            raise ShapeError("x has %d columns, the model needs %d" % (shape[1], cols))
+        raise ShapeError("x has shape %s, the model needs (samples, %d)" % (tuple(shape), cols))
 
 
 def _flat_floats(x):

@@ -132,3 +132,14 @@ def test_train_on_batch_divergence_keeps_the_model(tmp_path):
         m.save(tmp_path / "m.entrena")
     with entrena.load_model(tmp_path / "m.entrena") as m2:
         assert flat(m2.get_params()) == before
+
+
+def test_paths_with_nul_bytes_are_refused(tmp_path):
+    """C would end the name at the NUL: save would write another file."""
+    x, y = xor_data()
+    with xor_model() as m:
+        target = tmp_path / "model"
+        for call in (m.save, m.to_onnx, entrena.load_model):
+            with pytest.raises(ValueError, match="null byte"):
+                call(str(target) + "\0.entrena")
+        assert list(tmp_path.iterdir()) == []

@@ -438,3 +438,115 @@ def test_adam_zero_hyperparameters_mean_zero():
     zero = beta1_of(entrena.Adam(beta1=0.0))
     assert zero == 0.0 and math.copysign(1.0, zero) < 0
     assert beta1_of(entrena.Adam()) == pytest.approx(0.9)
+
+
+def test_rebuilt_loaded_model_keeps_its_optimizer():
+    """Growing a loaded model's batch rebuilds its network: the optimizer's
+    hyper-parameters are the model's, not the defaults of its name."""
+    x = [[((3 * i + j) % 7) / 7 for j in range(5)] for i in range(64)]
+    y = [sum(r) for r in x]
+    for opt in (entrena.SGD(lr=0.01, momentum=0.5), entrena.Adam(lr=0.01, beta1=0.5, beta2=0.9),
+                entrena.RMSprop(learning_rate=0.01, rho=0.5), entrena.Adam(lr=0.01, beta1=0.0)):
+        def make():
+            return entrena.Sequential([entrena.Dense(8, "tanh"), entrena.Dense(1)], inputs=5,
+                                      loss="mse", optimizer=opt, max_batch=16, threads=1)
+        with make() as built:
+            blob = built.to_bytes()
+            want = built.fit(x, y, epochs=2, batch_size=32, shuffle=False, verbose=0).history
+        with entrena.from_bytes(blob) as loaded:
+            assert loaded.fit(x, y, epochs=2, batch_size=32, shuffle=False, verbose=0).history == want, opt
+
+
+def test_close_from_a_fit_callback_is_busy():
+    """The library keeps a network in the middle of its fit: close() says so
+    and the model stays usable (it used to drop the handle and leak it)."""
+    x, y = xor_data()
+    with xor_model() as m:
+        errors = []
+
+        def cb(info):
+            try:
+                m.close()
+            except entrena.BusyError as e:
+                errors.append(e)
+            return True
+        m.fit(x, y, epochs=1, batch_size=2, verbose=0, callback=cb)
+        assert errors and not m.closed
+        assert len(flat(m.predict([0, 1]))) == 1
+    assert m.closed
+
+
+def test_set_weights_checks_shapes(np):
+    with entrena.Sequential([entrena.Dense(4, "tanh"), entrena.Dense(2)], inputs=3) as m:
+        w0, b0, w1, b1 = m.get_weights()
+        with pytest.raises(entrena.ShapeError, match=r"weights\[0\] has shape \(3, 4\).*transpose"):
+            m.set_weights([w0.T, b0, w1.T, b1])
+        with pytest.raises(entrena.ShapeError, match=r"weights\[0\] has shape \(2, 6\)"):
+            m.set_weights([w0.reshape(2, 6), b0, w1, b1])
+        with pytest.raises(entrena.ShapeError, match=r"weights\[2\]"):
+            m.set_weights([w0, b0, w1.tolist()[::-1][:1] * 4, b1])
+        m.set_weights([w0 * 2, b0, w1, b1])
+        assert np.array_equal(m.get_weights()[0], w0 * 2)
+        m.set_weights([w0.ravel(), b0, w1.ravel().tolist(), b1])  # flat data: counted only
+        assert np.array_equal(m.get_weights()[0], w0)
+
+
+def test_validation_data_must_hold_samples():
+    x, y = xor_data()
+    with xor_model() as m:
+        with pytest.raises(entrena.ShapeError, match="no samples"):
+            m.fit(x, y, epochs=1, verbose=0, validation_data=([], []))
+        with pytest.raises(ValueError, match="sample weights"):
+            m.fit(x, y, epochs=1, verbose=0, validation_data=(x, y, [1, 1, 1, 1]))
+        assert m.cost_history() == []
+
+
+def test_integers_past_int32_are_spec_errors():
+    """ctypes keeps an int's low 32 bits: 2**32 + 1 units made a 1-unit layer."""
+    x, y = xor_data()
+    with pytest.raises(entrena.SpecError, match="units 4294967297"):
+        entrena.Sequential([entrena.Dense(2 ** 32 + 1)], inputs=3)
+    with pytest.raises(entrena.SpecError, match="inputs"):
+        entrena.Sequential([entrena.Dense(2)], inputs=2 ** 32 + 2)
+    with xor_model() as m:
+        with pytest.raises(entrena.SpecError, match="threads"):
+            m.set_threads(2 ** 40)
+        with pytest.raises(entrena.SpecError, match="batch_size 2147483648"):
+            m.fit(x, y, batch_size=2 ** 31, verbose=0)
+        with pytest.raises(entrena.SpecError, match="epochs"):
+            m.fit(x, y, epochs=2 ** 32 + 1, verbose=0)
+        assert m.cost_history() == []
+
+
+def test_compile_while_another_thread_predicts():
+    """compile rebuilds the network: a thread predicting meanwhile never
+    sees the model closed."""
+    import threading
+    m = entrena.Sequential([entrena.Dense(32, "relu"), entrena.Dense(1)], inputs=20, loss="mse",
+                           threads=1)
+    errors, stop = [], threading.Event()
+
+    def predict_loop():
+        while not stop.is_set():
+            try:
+                m.predict([0.0] * 20)
+            except Exception as e:  # noqa: BLE001 - counted
+                errors.append(e)
+    t = threading.Thread(target=predict_loop)
+    t.start()
+    try:
+        for _ in range(50):
+            m.compile(optimizer="adam")
+    finally:
+        stop.set()
+        t.join()
+        m.close()
+    assert errors == []
+
+
+def test_to_categorical_checks_labels():
+    assert flat(entrena.to_categorical([2, 0, 1])) == [0, 0, 1, 1, 0, 0, 0, 1, 0]
+    assert flat(entrena.to_categorical([1.0, 0.0], 2)) == [0, 1, 1, 0]
+    for labels, n in (([3, 0], 3), ([-1, 0], 3), ([0.5], 2)):
+        with pytest.raises(entrena.DataError):
+            entrena.to_categorical(labels, n)

@@ -134,3 +134,17 @@ def test_keras_defaults():
         assert m.learning_rate == pytest.approx(0.01)
     with pytest.raises(entrena.SpecError, match="not supported"):
         keras.optimizers.RMSprop(momentum=0.9)
+
+
+def test_regression_validation_scores_leave_out_the_penalty():
+    """With weight decay the validation loss holds the penalty; val_rmse and
+    val_r2 are the errors of the predictions, as evaluate gives them."""
+    x = [[((5 * i + 3 * j) % 11) / 11 for j in range(5)] for i in range(80)]
+    y = [2 * r[0] - r[3] + 0.5 for r in x]
+    with entrena.Sequential([entrena.Dense(8, "tanh", kernel_regularizer=entrena.regularizers.l2(0.05)),
+                             entrena.Dense(1)], inputs=5, loss="mse", optimizer="adam", seed=4) as m:
+        h = m.fit(x[:60], y[:60], epochs=3, verbose=0, validation_data=(x[60:], y[60:]))
+        scores = m.evaluate(x[60:], y[60:])
+        assert h.history["val_rmse"][-1] == pytest.approx(scores.rmse, rel=1e-6)
+        assert h.history["val_r2"][-1] == pytest.approx(scores.r2, rel=1e-6)
+        assert h.history["val_loss"][-1] > scores.rmse ** 2  # the penalty is in the loss

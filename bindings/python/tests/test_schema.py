@@ -199,6 +199,16 @@ class Frame:
         import numpy
         return numpy.asarray(self.rows, dtype=dtype)
 
+    # As a DataFrame: numpy reads its values, iteration gives its column names.
+    def __array__(self, dtype=None, copy=None):
+        return self.to_numpy(dtype)
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __iter__(self):
+        return iter(self.columns)
+
 
 def test_frames_are_read_by_column_name(np):
     x, y = read_csv("wine_index_1to3.csv", "target", drop_index=True)
@@ -218,3 +228,67 @@ def test_frames_are_read_by_column_name(np):
             m.predict(Frame(feats[1:], [r[1:] for r in x]))
         with pytest.raises(entrena.DataError, match="not features of the model: 'extra'"):
             m.predict(Frame(feats + ["extra"], [r + [0.0] for r in x]))
+
+
+def scaled_regressor(inputs=4):
+    """A regression model whose schema scales its features (identity scaling)."""
+    m = entrena.Sequential([entrena.Dense(3, "tanh"), entrena.Dense(1)], inputs=inputs,
+                           loss="mse", optimizer=entrena.SGD(lr=0.01), seed=3)
+    feats = ["f%d" % j for j in range(inputs)]
+    m.set_schema({"task": "regression", "features": feats, "label": "y", "header": True,
+                  "label_column": inputs, "columns": inputs + 1,
+                  "feature_scaling": {"method": "standard", "offset": [0.0] * inputs,
+                                      "scale": [1.0] * inputs}})
+    return m
+
+
+def test_scaled_model_checks_the_width_of_x():
+    # The scaling used to reshape x into rows of the inputs before any check:
+    # 2 rows of 6 values became 3 rows of 4.
+    with scaled_regressor() as m:
+        for x in ([[0.5] * 6] * 2, [[0.5] * 5] * 4, [0.5] * 6):
+            with pytest.raises(entrena.ShapeError):
+                m.predict(x)
+            with pytest.raises(entrena.ShapeError):
+                m.fit(x, [0.0] * 3, epochs=1, verbose=0)
+            with pytest.raises(entrena.ShapeError):
+                m.train_on_batch(x, [0.0] * 3)
+            with pytest.raises(entrena.ShapeError):
+                m.evaluate(x, [0.0] * 3)
+        assert len(flat(m.predict([[0.5] * 4] * 2))) == 2
+        assert len(flat(m.predict([0.5] * 8))) == 2  # flat rows, as without a schema
+
+
+def test_scaled_model_takes_one_sample_of_any_shape(np):
+    with scaled_regressor() as m:
+        one = np.arange(4.0).reshape(2, 2)
+        assert flat(m.predict(one)) == flat(m.predict(one.reshape(1, 4)))
+
+
+def test_frames_train_by_column_name(np):
+    x, y = read_csv("wine_index_1to3.csv", "target", drop_index=True)
+    with entrena.load_model(os.path.join(DATA, "wine_1to3.entrena")) as m:
+        feats = m.schema["features"]
+        blob = m.to_bytes()
+
+    def reversed_frame(rows, labels):
+        return Frame(feats[::-1] + ["target"], [r[::-1] + [int(l)] for r, l in zip(rows, labels)])
+    with entrena.from_bytes(blob) as a, entrena.from_bytes(blob) as b:
+        assert a.train_on_batch(x[:32], y[:32]) == b.train_on_batch(reversed_frame(x[:32], y[:32]), y[:32])
+        ha = a.fit(x, y, epochs=1, verbose=0, shuffle=False, validation_data=(x, y))
+        frame = reversed_frame(x, y)
+        hb = b.fit(frame, y, epochs=1, verbose=0, shuffle=False, validation_data=(frame, y))
+        assert ha.history == hb.history
+    # Read by position, the reversed features train differently.
+    with entrena.from_bytes(blob) as a, entrena.from_bytes(blob) as b:
+        assert a.train_on_batch([r[::-1] for r in x[:32]], y[:32]) != b.train_on_batch(x[:32], y[:32])
+
+
+def test_regression_scores_of_a_frame_target(np):
+    xs = [[0.1 * i, 0.2 * (i % 3), 1.0] for i in range(12)]
+    ys = [0.3 * i - 1.0 for i in range(12)]
+    with entrena.Sequential([entrena.Dense(1)], inputs=3, loss="mse", seed=2) as m:
+        want = m.evaluate(xs, ys)
+        for y in (Frame(["target"], [[v] for v in ys]), Frame([0], [[v] for v in ys]),
+                  np.asarray(ys).reshape(-1, 1)):
+            assert m.evaluate(xs, y) == want
