@@ -82,6 +82,9 @@ type CSVInfo struct {
 	Classes      []string // class labels in class-index order, as first written in the file
 	ClassType    string   // ClassNumber, ClassString or ClassBool
 	Guesses      []string // each guess, in words
+	// Notes are guesses about a file read by a model that could have gone
+	// either way, each with how to decide it: for predict and eval to show.
+	Notes []string
 }
 
 // Summary is the guesses on one line.
@@ -203,17 +206,29 @@ func csvErr(err error, want, got int) error {
 	return gzipErr(err)
 }
 
-// parseValue parses a finite float32.
+// parseValue parses a finite float32. Its errors say when the cell is a
+// missing value or has a decimal comma, which pandas may write.
 func parseValue(f string) (float32, error) {
-	v, err := strconv.ParseFloat(strings.TrimSpace(f), 32)
+	t := strings.TrimSpace(f)
+	v, err := strconv.ParseFloat(t, 32)
 	if err != nil {
 		var ne *strconv.NumError
-		if errors.As(err, &ne) && ne.Err == strconv.ErrRange {
+		switch {
+		case errors.As(err, &ne) && ne.Err == strconv.ErrRange:
 			return 0, fmt.Errorf("%q is out of float32 range", f)
+		case t == "":
+			return 0, errors.New("empty (a missing value)")
+		case isMissing(t):
+			return 0, fmt.Errorf("%q is a missing value", f)
+		case isDecimalComma(t):
+			return 0, fmt.Errorf("%q has a decimal comma (pandas' to_csv(decimal=\",\")): write the file with decimal=\".\"", f)
 		}
 		return 0, fmt.Errorf("%q is not a number", f)
 	}
-	if math.IsNaN(v) || math.IsInf(v, 0) {
+	if math.IsNaN(v) {
+		return 0, fmt.Errorf("%q is not a finite number (a missing value)", f)
+	}
+	if math.IsInf(v, 0) {
 		return 0, fmt.Errorf("%q is not a finite number", f)
 	}
 	return float32(v), nil

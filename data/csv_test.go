@@ -14,7 +14,7 @@ func decode(t *testing.T, in string, o CSVOptions) (*Set, error) {
 }
 
 func TestCSVHeaderAndOneHot(t *testing.T) {
-	s, err := decode(t, "a,b,label\n0.5,1,2\n1.5,-2,0\n# a comment\n\n3,4e1,1\n", CSVOptions{})
+	s, err := decode(t, "a,b,label\n0.5,1,2\n1.5,-2,0\n\n3,4e1,1\n", CSVOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,6 +98,83 @@ func TestCSVErrors(t *testing.T) {
 				t.Errorf("%v does not wrap ErrFormat", err)
 			}
 		})
+	}
+}
+
+// pandas has no comment character: a cell starting with # is data, at the
+// start of a line or in the header.
+func TestCSVHashIsNotAComment(t *testing.T) {
+	in := "color,a,b\n#ff0000,1,2\n#00ff00,3,4\nred,5,6\nblue,7,8\n#ff0000,1,3\nred,5,7\n"
+	s, err := decode(t, in, CSVOptions{LabelColumn: "color"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Samples != 6 || fmt.Sprint(s.CSV.Classes) != "[#00ff00 #ff0000 blue red]" {
+		t.Errorf("%d samples, classes %v, want 6 samples, 4 classes", s.Samples, s.CSV.Classes)
+	}
+	s, err = decode(t, "#id;a;y\n#1;2;0\n#2;3;1\n", CSVOptions{LabelColumn: "#id"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.CSV.Sep != ';' || !s.CSV.Header || s.CSV.Label != "#id" || s.Samples != 2 {
+		t.Errorf("header starting with #: %+v", s.CSV)
+	}
+}
+
+// A UTF-8 byte order mark (pandas' encoding="utf-8-sig") is not part of the
+// first column's name.
+func TestCSVByteOrderMark(t *testing.T) {
+	for _, in := range []string{"name,a,y\n1,2,x\n2,3,z\n", ",a,y\n0,2,x\n1,3,z\n"} {
+		plain, err := decode(t, in, CSVOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bom, err := decode(t, "\ufeff"+in, CSVOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(bom.CSV.Columns) != fmt.Sprint(plain.CSV.Columns) || bom.CSV.IndexDropped != plain.CSV.IndexDropped || bom.Inputs != plain.Inputs {
+			t.Errorf("%q with a BOM: columns %q (index dropped %v), without: %q (%v)", in, bom.CSV.Columns, bom.CSV.IndexDropped, plain.CSV.Columns, plain.CSV.IndexDropped)
+		}
+	}
+	dir := t.TempDir()
+	p := writeFile(t, dir, "bom.csv.gz", gz([]byte("\ufeffname,y\n1,0.5\n2,1.5\n")))
+	s, err := ReadCSV(p, CSVOptions{})
+	if err != nil || s.CSV.Features[0] != "name" {
+		t.Errorf("gzip with a BOM: %v, %v", s, err)
+	}
+}
+
+// A number beyond float32 or infinite among the labels keeps them numbers:
+// an error naming it, not a classification of every value.
+func TestCSVUnfitNumberLabels(t *testing.T) {
+	cases := []struct {
+		name, in string
+		opts     CSVOptions
+		want     string
+	}{
+		{"beyond float32", "a,y\n1,0.5\n2,1.5\n3,2.25\n4,1e39\n", CSVOptions{}, `line 5: label "1e39" is out of float32 range`},
+		{"beyond float32, regression", "a,y\n1,0.5\n2,1.5\n4,-1e39\n", CSVOptions{Regression: true}, `line 4: label "-1e39" is out of float32 range`},
+		{"infinite", "a,y\n1,0.5\n2,inf\n3,2.25\n", CSVOptions{}, `line 3: label "inf" is not a finite number`},
+		{"whole numbers", "a,y\n1,1\n2,2\n3,1e39\n", CSVOptions{}, `line 4: label "1e39" is out of float32 range`},
+		{"NaN", "a,y\n1,a\n2,NaN\n", CSVOptions{}, `line 3: the label is "NaN" (a missing value)`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := decode(t, c.in, c.opts)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v (set %+v), want one containing %q", err, s, c.want)
+			}
+		})
+	}
+	m := &CSVModel{Features: []string{"a"}, Label: "y", LabelColumn: 1, Columns: 2, Task: TaskRegression}
+	if _, err := decode(t, "a,y\n1,0.5\n2,-Inf\n", CSVOptions{Model: m}); err == nil || !strings.Contains(err.Error(), `line 3: label "-Inf" is not a finite number`) {
+		t.Errorf("regression model: %v", err)
+	}
+	// Told they are classes, such labels are names like any other.
+	s, err := decode(t, "a,y\n1,0.5\n2,1e39\n", CSVOptions{Classification: true})
+	if err != nil || s.Classes != 2 {
+		t.Errorf("classification: %+v, %v", s, err)
 	}
 }
 

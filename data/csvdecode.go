@@ -13,13 +13,16 @@ import (
 )
 
 // DecodeCSV reads a CSV file from r, guessing its layout as pandas writes
-// it unless opts says (every guess is in Set.CSV.Guesses):
+// it unless opts says (every guess is in Set.CSV.Guesses). As in pandas, a
+// leading UTF-8 byte order mark is dropped, blank lines are skipped and
+// nothing is a comment. The guesses:
 //   - the separator, sniffed from the first lines (comma, semicolon, tab or
 //     bar);
 //   - whether the first row is a header (see headerGuess: names, or the
 //     column numbers pandas writes for a DataFrame without names);
 //   - a leading index column (unnamed with whole numbers, or counting 0, 1,
-//     2, … without a header), which is dropped;
+//     2, … without a header), which is dropped (for opts.Model, see
+//     modelIndex);
 //   - the label column (the last unless opts names one) and the task: labels
 //     that are not all numbers, or at most AutoClassLimit distinct whole
 //     numbers, are classes, numbered in sorted order (labels 1, 2, 3 are
@@ -28,9 +31,11 @@ import (
 //     distinct whole numbers are an error asking for opts.Regression or
 //     opts.Classification.
 //
-// Every feature must be a finite number. Two classes give one 0/1 target
-// column, more a one-hot row per sample. rowsHint, when positive, sizes the
-// buffers up front. Errors about a row are *LineError, with its line number.
+// Every feature must be a finite number, and every label read as a number
+// (a target, or a class of numbers) a finite float32. Two classes give one
+// 0/1 target column, more a one-hot row per sample. rowsHint, when
+// positive, sizes the buffers up front. Errors about a row are *LineError,
+// with its line number.
 func DecodeCSV(r io.Reader, rowsHint int, opts CSVOptions) (*Set, error) {
 	if opts.MaxClasses <= 0 {
 		opts.MaxClasses = MaxCSVClasses
@@ -39,6 +44,7 @@ func DecodeCSV(r io.Reader, rowsHint int, opts CSVOptions) (*Set, error) {
 		return nil, fmt.Errorf("%w: regression and classification both asked for", ErrFormat)
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
+	skipBOM(br)
 	info := &CSVInfo{LabelColumn: -1}
 	sep := opts.Sep
 	if sep == 0 {
@@ -49,7 +55,8 @@ func DecodeCSV(r io.Reader, rowsHint int, opts CSVOptions) (*Set, error) {
 	cr := csv.NewReader(br)
 	cr.Comma = sep
 	cr.TrimLeadingSpace = sep != ' ' && sep != '\t'
-	cr.Comment = '#'
+	// No comment character: pandas has none by default, and writes cells
+	// such as #ff0000 unquoted, at the start of a line too.
 
 	first, err := cr.Read()
 	if err == io.EOF {
@@ -92,15 +99,16 @@ func DecodeCSV(r io.Reader, rowsHint int, opts CSVOptions) (*Set, error) {
 	}
 	info.Header = header != nil
 
-	off := 0
-	if !opts.KeepIndex && indexGuess(header, sample, first) {
-		off = 1
-		info.IndexDropped = true
-		what := "unnamed, whole numbers"
-		if header == nil {
-			what = "0, 1, 2, …"
-		}
-		info.guess("column 1 is an index (%s): dropped (--keep-index keeps it)", what)
+	// off is 1 when column 1 is an index, dropped; counts when it must go
+	// on counting 0, 1, 2, … in every row, as it does in the sampled rows.
+	off, counts := 0, false
+	switch {
+	case opts.KeepIndex:
+	case opts.Model != nil:
+		off, counts = modelIndex(info, opts, header, first, sample)
+	case indexGuess(header, sample, first):
+		off, counts = 1, header == nil
+		info.dropIndex(header == nil)
 	}
 	info.Columns = columnNames(header, cols, off)
 
@@ -117,7 +125,7 @@ func DecodeCSV(r io.Reader, rowsHint int, opts CSVOptions) (*Set, error) {
 		lab = newLabels(rows, opts.MaxClasses)
 	}
 	row := func(rec []string, line int) error {
-		if off == 1 && header == nil && strings.TrimSpace(rec[0]) != strconv.Itoa(s.Samples) {
+		if counts && strings.TrimSpace(rec[0]) != strconv.Itoa(s.Samples) {
 			return lineErr(line, "column 1 counts 0, 1, 2, … in the first rows like an index, but here it is %q, not %d: give --keep-index to read it as a feature", rec[0], s.Samples)
 		}
 		base := len(s.X)
@@ -186,28 +194,157 @@ func DecodeCSV(r io.Reader, rowsHint int, opts CSVOptions) (*Set, error) {
 	return s, targetsFromLabels(s, lab, opts)
 }
 
+// dropIndex says that column 1 is dropped as pandas' index: unnamed with
+// whole numbers, or counting 0, 1, 2, … in a file without a header.
+func (c *CSVInfo) dropIndex(counting bool) {
+	c.IndexDropped = true
+	what := "unnamed, whole numbers"
+	if counting {
+		what = "0, 1, 2, …"
+	}
+	c.guess("column 1 is an index (%s): dropped (--keep-index keeps it)", what)
+}
+
+// modelIndex decides whether column 1 of a file read by a model is an index
+// to drop (off 1), and whether it must count 0, 1, 2, … in every row. With
+// a header, the names decide: a column the model reads is kept. Without
+// one, nothing in the model says whether its training file had an index
+// (--keep-index), so the column counts decide. Both readings fit a file of
+// one column more than the features: the features and the label, or an
+// index and the features. Then column 1 is dropped when it counts 0, 1,
+// 2, … and no label is needed (as in training), else kept, and
+// CSVInfo.Notes says how the columns were read and how to read them the
+// other way.
+func modelIndex(info *CSVInfo, opts CSVOptions, header, first []string, sample [][]string) (off int, counts bool) {
+	m := opts.Model
+	counting := indexGuess(header, sample, first)
+	if header != nil {
+		if !counting {
+			return 0, false
+		}
+		if name := columnNames(header, len(header), 0)[0]; slices.Contains(m.Features, name) || name == m.Label {
+			info.guess("column 1, %q, is unnamed like an index but a column of the model: kept", name)
+			return 0, false
+		}
+		info.dropIndex(false)
+		return 1, false
+	}
+	cols := len(first)
+	keep, keepLabel := m.fits(cols)
+	drop, dropLabel := false, false
+	if cols > 1 && (counting || wholeFirstColumn(first, sample)) {
+		drop, dropLabel = m.fits(cols - 1)
+	}
+	switch {
+	case !keep && counting:
+		// When neither fits, the error counts the columns after the index.
+		info.dropIndex(true)
+		return 1, true
+	case !keep || !drop:
+		return 0, false
+	case opts.NoLabels && m.LabelColumn == 0:
+		return 0, false // column 1 is left out either way
+	}
+	index := "it holds whole numbers, not counting 0, 1, 2, …: rows shuffled or filtered?"
+	if counting {
+		index = "it counts 0, 1, 2, …"
+	}
+	if counting && opts.NoLabels {
+		info.Notes = append(info.Notes, fmt.Sprintf("%d columns without a header: column 1 counts 0, 1, 2, … like pandas' index, so it was dropped and the other %d read as %s; if it is a feature (a model trained with --keep-index), give --keep-index to read the %d columns as %s",
+			cols, cols-1, m.reading(dropLabel), cols, m.reading(keepLabel)))
+		info.dropIndex(true)
+		return 1, true
+	}
+	info.Notes = append(info.Notes, fmt.Sprintf("%d columns without a header: read as %s; if column 1 is an index (%s), the other %d are %s: write the file with its header (pandas' default) or with index=False",
+		cols, m.reading(keepLabel), index, cols-1, m.reading(dropLabel)))
+	return 0, false
+}
+
+// fits reports whether n columns without a header are the model's
+// features, or its features and its label (withLabel).
+func (m *CSVModel) fits(n int) (ok, withLabel bool) {
+	if m.LabelColumn >= 0 && n == m.Columns {
+		return true, true
+	}
+	return n == len(m.Features), false
+}
+
+// reading is a way of reading a headerless file's columns, in words.
+func (m *CSVModel) reading(withLabel bool) string {
+	if withLabel {
+		return fmt.Sprintf("the model's %d features and its label %q (column %d)", len(m.Features), m.Label, m.LabelColumn+1)
+	}
+	return fmt.Sprintf("the model's %d features", len(m.Features))
+}
+
+// wholeFirstColumn reports whether column 1 holds whole numbers in the
+// first row and the sampled rows, as an index does.
+func wholeFirstColumn(first []string, sample [][]string) bool {
+	if !isWhole(first[0]) {
+		return false
+	}
+	for _, r := range sample {
+		if !isWhole(r[0]) {
+			return false
+		}
+	}
+	return true
+}
+
+// utf8BOM is the byte order mark pandas writes with encoding="utf-8-sig"
+// (and Excel with "CSV UTF-8").
+const utf8BOM = "\ufeff"
+
+// skipBOM drops a leading UTF-8 byte order mark, as pandas' read_csv does:
+// otherwise it would be part of the first column's name.
+func skipBOM(br *bufio.Reader) {
+	if b, _ := br.Peek(len(utf8BOM)); string(b) == utf8BOM {
+		br.Discard(len(utf8BOM))
+	}
+}
+
 // columnNames names the data columns (after off index columns): header
-// names, "Unnamed: j" for an empty one and ".1", ".2" after a repeated one
-// (as pandas does), or positions "0", "1", … without a header.
+// names, or positions "0", "1", … without a header. As pandas' read_csv
+// names them: "Unnamed: j" for an empty one, and a repeated name gets the
+// first ".1", ".2", … that is no other column's name, the named columns
+// first (x, x, x.1 are x, x.2, x.1).
 func columnNames(header []string, cols, off int) []string {
 	names := make([]string, cols-off)
-	seen := map[string]int{}
-	for d := range names {
-		if header == nil {
+	if header == nil {
+		for d := range names {
 			names[d] = strconv.Itoa(d)
-			continue
 		}
-		n := strings.TrimSpace(header[d+off])
-		if n == "" {
-			n = fmt.Sprintf("Unnamed: %d", d+off)
+		return names
+	}
+	var unnamed []int
+	for d := range names {
+		names[d] = strings.TrimSpace(header[d+off])
+		if names[d] == "" {
+			names[d] = fmt.Sprintf("Unnamed: %d", d+off)
+			unnamed = append(unnamed, d)
 		}
-		if k := seen[n]; k > 0 {
-			seen[n]++
-			n = fmt.Sprintf("%s.%d", n, k)
-		} else {
-			seen[n] = 1
+	}
+	order := make([]int, 0, len(names))
+	for d := range names {
+		if !slices.Contains(unnamed, d) {
+			order = append(order, d)
+		}
+	}
+	counts := map[string]int{}
+	for _, d := range append(order, unnamed...) {
+		n, base := names[d], names[d]
+		k := counts[n]
+		for k > 0 {
+			counts[base] = k + 1
+			n = fmt.Sprintf("%s.%d", base, k)
+			if slices.Contains(names, n) {
+				k++
+			} else {
+				k = counts[n]
+			}
 		}
 		names[d] = n
+		counts[n] = k + 1
 	}
 	return names
 }
@@ -354,9 +491,15 @@ func targetsFromLabels(s *Set, lab *labels, opts CSVOptions) error {
 		regression = true
 		info.guess("regression: the labels are real numbers (%s; --classification makes each value a class)", labelSpan(lab.vals))
 	}
+	if !lab.numeric && !opts.Classification && lab.decimalComma() {
+		return lineErr(lab.textLine, "label %q has a decimal comma (pandas' to_csv(decimal=\",\")): write the file with decimal=\".\" (or give --classification to make each value a class)", lab.textVal)
+	}
 	if regression {
 		if !lab.numeric {
 			return lineErr(lab.textLine, "label %q is not a number: a real-valued target (regression) needs numbers", lab.textVal)
+		}
+		if err := lab.unfitNumberErr(); err != nil {
+			return err
 		}
 		if opts.Regression {
 			info.guess("regression (as told)")
@@ -364,6 +507,12 @@ func targetsFromLabels(s *Set, lab *labels, opts CSVOptions) error {
 		info.Task = TaskRegression
 		s.Y, s.Outputs = lab.vals, 1
 		return nil
+	}
+	if lab.numeric && !opts.Classification {
+		// Numbers as classes only because one is too large for a target.
+		if err := lab.unfitNumberErr(); err != nil {
+			return err
+		}
 	}
 	if lab.overflow {
 		if lab.numeric && !opts.Classification {
@@ -396,6 +545,9 @@ func targetsForModel(s *Set, lab *labels, m *CSVModel) error {
 	case TaskRegression:
 		if !lab.numeric {
 			return lineErr(lab.textLine, "label %q is not a number; the model predicts a number (regression)", lab.textVal)
+		}
+		if err := lab.unfitNumberErr(); err != nil {
+			return err
 		}
 		info.Task = TaskRegression
 		s.Y, s.Outputs = lab.vals, 1

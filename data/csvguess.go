@@ -3,6 +3,7 @@ package data
 import (
 	"bufio"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -18,11 +19,13 @@ var sepCandidates = []rune{',', ';', '\t', '|'}
 // sniffSep picks the separator of the first two lines of br (read with
 // Peek, so nothing is consumed): the candidate found most often outside
 // quotes in the first line and as often in the second. ',' when none is.
+// A semicolon found as often as a comma wins: it is the separator of files
+// with decimal commas (to_csv(sep=";", decimal=",")).
 func sniffSep(br *bufio.Reader) rune {
 	head, _ := br.Peek(64 << 10)
 	var lines []string
 	for _, l := range strings.SplitN(string(head), "\n", 64) {
-		if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "#") {
+		if strings.TrimSpace(l) != "" {
 			lines = append(lines, l)
 			if len(lines) == 2 {
 				break
@@ -38,7 +41,7 @@ func sniffSep(br *bufio.Reader) rune {
 		if n == 0 || (len(lines) == 2 && countOutsideQuotes(lines[1], c) != n) {
 			continue
 		}
-		if n > bestN {
+		if n > bestN || (n == bestN && c == ';' && best == ',') {
 			best, bestN = c, n
 		}
 	}
@@ -66,7 +69,46 @@ func isNumber(f string) bool {
 	return err == nil
 }
 
+// missingValues are the cells pandas' read_csv reads as a missing value
+// (NaN) by default; "nan", "NaN" and the empty cell among them.
+var missingValues = map[string]bool{
+	"": true, "#N/A": true, "#N/A N/A": true, "#NA": true, "-1.#IND": true, "-1.#QNAN": true,
+	"-NaN": true, "-nan": true, "1.#IND": true, "1.#QNAN": true, "<NA>": true, "N/A": true,
+	"NA": true, "NULL": true, "NaN": true, "None": true, "n/a": true, "nan": true, "null": true,
+}
+
+func isMissing(f string) bool { return missingValues[strings.TrimSpace(f)] }
+
+// decimalComma is a number written with a decimal comma, as pandas'
+// to_csv(decimal=",") writes it: 5,1 or -0,25 or 1,5e-07.
+var decimalComma = regexp.MustCompile(`^[+-]?[0-9]+,[0-9]+([eE][+-]?[0-9]+)?$`)
+
+func isDecimalComma(f string) bool { return decimalComma.MatchString(strings.TrimSpace(f)) }
+
+// cellNumber reads a sampled cell for guessing: its value, and whether it
+// is a number (a decimal comma included: an error when read, but not text
+// that would make its column's name look like data) or a missing value.
+func cellNumber(f string) (v float64, number, missing bool) {
+	t := strings.TrimSpace(f)
+	if isMissing(t) {
+		return 0, false, true
+	}
+	if isDecimalComma(t) {
+		t = strings.Replace(t, ",", ".", 1)
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	return v, err == nil && !math.IsNaN(v), false
+}
+
+// isName reports whether a first-row cell can only be a name: neither a
+// number nor a missing value.
+func isName(f string) bool {
+	_, number, missing := cellNumber(f)
+	return !number && !missing
+}
+
 // columnStats are the kinds and ranges of the sampled values of a column.
+// Missing values count as neither numbers nor text.
 type columnStats struct {
 	text     bool // some value is not a number
 	min, max float64
@@ -80,8 +122,11 @@ func sampleStats(rows [][]string, cols int) []columnStats {
 			if j >= cols {
 				break
 			}
-			v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-			if err != nil || math.IsNaN(v) {
+			v, number, missing := cellNumber(f)
+			switch {
+			case missing:
+				continue
+			case !number:
 				st[j].text = true
 				continue
 			}
@@ -98,22 +143,24 @@ func sampleStats(rows [][]string, cols int) []columnStats {
 }
 
 // headerGuess decides whether first is a header, from the sampled rows
-// after it:
-//   - a header of names: some cell is not a number (or empty) where its
-//     column holds numbers;
+// after it (missing values in them count as neither numbers nor text):
+//   - a header of names: some cell is a name (neither a number nor a
+//     missing value) where its column holds numbers;
 //   - a header of column numbers, as pandas writes for a DataFrame without
 //     column names (`0,1,…,n−1`, after an empty cell when it wrote the
-//     index): the cells are exactly the column positions, and at least one
-//     lies outside the range of its column's values, or sits in a column of
-//     text: a data row that counts 0, 1, 2, … and fits every column is
-//     read as data.
+//     index), or with names for the columns added to it later
+//     (`0,1,2,3,species`): the cells that are numbers count 0, 1, 2, … in
+//     order, the others are names (in columns of text, or the rule above
+//     would have found them), and at least one number lies outside the range
+//     of its column's values, or sits in a column of text: a data row that
+//     counts 0, 1, 2, … and fits every column is read as data.
 //
-// With no rows to compare, a first row with any non-number is a header.
+// With no rows to compare, a first row with any name is a header.
 // kind describes the header found ("" for none).
 func headerGuess(first []string, sample [][]string) (header bool, kind string) {
 	if len(sample) == 0 {
 		for _, f := range first {
-			if !isNumber(f) {
+			if isName(f) {
 				return true, "names"
 			}
 		}
@@ -121,7 +168,7 @@ func headerGuess(first []string, sample [][]string) (header bool, kind string) {
 	}
 	st := sampleStats(sample, len(first))
 	for j, f := range first {
-		if !isNumber(f) && !st[j].text {
+		if isName(f) && !st[j].text {
 			return true, "names"
 		}
 	}
@@ -129,20 +176,29 @@ func headerGuess(first []string, sample [][]string) (header bool, kind string) {
 	if len(cells) > 1 && strings.TrimSpace(cells[0]) == "" {
 		cells = cells[1:]
 	}
+	off := len(first) - len(cells)
+	numbers, names, outside := 0, 0, false
 	for i, f := range cells {
-		if strings.TrimSpace(f) != strconv.Itoa(i) {
+		if isName(f) {
+			names++
+			continue
+		}
+		if strings.TrimSpace(f) != strconv.Itoa(numbers) {
 			return false, ""
 		}
-	}
-	off := len(first) - len(cells)
-	for i := range cells {
-		c := st[i+off]
-		v := float64(i)
+		c, v := st[i+off], float64(numbers)
 		if c.text || !c.seen || v < c.min || v > c.max {
-			return true, "column numbers"
+			outside = true
 		}
+		numbers++
 	}
-	return false, ""
+	switch {
+	case numbers == 0 || !outside:
+		return false, ""
+	case names > 0:
+		return true, "column numbers and names"
+	}
+	return true, "column numbers"
 }
 
 // indexGuess reports whether the first column looks like the index pandas

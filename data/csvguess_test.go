@@ -2,6 +2,7 @@ package data
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -26,6 +27,10 @@ func TestCSVHeaderGuess(t *testing.T) {
 		// String labels: a text cell where the column holds text is data.
 		{"string labels", "5.1,3.5,setosa\n4.9,3.0,virginica\n", false, []string{"0", "1"}, 2},
 		{"string labels with header", "sl,sw,species\n5.1,3.5,setosa\n4.9,3.0,virginica\n", true, []string{"sl", "sw"}, 2},
+		// pandas: df = pd.DataFrame(X); df["species"] = names; df.to_csv(index=False)
+		{"column numbers and a name", "0,1,species\n5.1,3.5,setosa\n4.9,3.0,virginica\n", true, []string{"0", "1"}, 2},
+		{"column numbers and a name after an index", ",0,1,species\n0,5.1,3.5,setosa\n1,4.9,3.0,virginica\n", true, []string{"0", "1"}, 2},
+		{"counting data row with a label", "0,1,setosa\n1,2,virginica\n0,0,setosa\n", false, []string{"0", "1"}, 3},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -43,6 +48,46 @@ func TestCSVHeaderGuess(t *testing.T) {
 	_, err = decode(t, "a,b,c\n1,2,0\n", CSVOptions{Header: HeaderNo, Regression: true})
 	require.Error(t, err, "a header read as data is not a number")
 	require.ErrorContains(t, err, `line 1: column 1: "a" is not a number`)
+}
+
+// Missing values in the rows after a header (empty cells, NaN) make a
+// column neither numbers nor text: the header is still found, and the
+// error names the row with the missing value, not the header.
+func TestCSVMissingValuesAndDecimalCommas(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("sepal length (cm),sepal width (cm),species\n")
+	for i := range 6 {
+		l, w := "5.1", "3.5"
+		if i == 2 {
+			l = ""
+		}
+		if i == 4 {
+			w = "NaN"
+		}
+		fmt.Fprintf(&b, "%s,%s,setosa\n", l, w)
+	}
+	_, err := decode(t, b.String(), CSVOptions{})
+	require.ErrorContains(t, err, "line 4: column 1 (sepal length (cm)): empty (a missing value)")
+	_, err = decode(t, strings.Replace(b.String(), "\n,", "\nNA,", 1), CSVOptions{})
+	require.ErrorContains(t, err, `line 4: column 1 (sepal length (cm)): "NA" is a missing value`)
+
+	// pandas: df.to_csv(sep=";", decimal=","): the header is found, and the
+	// error says the numbers have a decimal comma.
+	_, err = decode(t, "sl;sw;species\n5,1;3,5;setosa\n4,9;3;virginica\n", CSVOptions{})
+	require.ErrorContains(t, err, `line 2: column 1 (sl): "5,1" has a decimal comma`)
+	// … a decimal-comma target too, rather than a class per value.
+	_, err = decode(t, "a;y\n1;0,5\n2;1,25\n3;0,5\n", CSVOptions{})
+	require.ErrorContains(t, err, `line 2: label "0,5" has a decimal comma`)
+	var many strings.Builder
+	many.WriteString("a;y\n")
+	for i := range 1100 {
+		fmt.Fprintf(&many, "%d;%d,5\n", i, i)
+	}
+	_, err = decode(t, many.String(), CSVOptions{})
+	require.ErrorContains(t, err, `line 2: label "0,5" has a decimal comma`)
+	// … and a headerless file stays headerless.
+	_, err = decode(t, "5,1;3,5;setosa\n4,9;3,0;virginica\n", CSVOptions{})
+	require.ErrorContains(t, err, `line 1: column 1: "5,1" has a decimal comma`)
 }
 
 func TestCSVIndexColumn(t *testing.T) {
@@ -72,6 +117,23 @@ func TestCSVIndexColumn(t *testing.T) {
 	require.Equal(t, 2, s.Inputs)
 }
 
+// Repeated header names are made unique as pandas' read_csv makes them.
+func TestCSVRepeatedNames(t *testing.T) {
+	cases := []struct{ header, want string }{
+		{"x,x,x.1,label", "[x x.2 x.1 label]"},
+		{"a,a,a,label", "[a a.1 a.2 label]"},
+		{"a,,a,,label", "[a Unnamed: 1 a.1 Unnamed: 3 label]"},
+		{"a,a.1,a,a.1,label", "[a a.1 a.2 a.1.1 label]"},
+	}
+	for _, c := range cases {
+		n := strings.Count(c.header, ",")
+		row := strings.Repeat("1,", n) + "yes\n" + strings.Repeat("2,", n) + "no\n"
+		s, err := decode(t, c.header+"\n"+row, CSVOptions{})
+		require.NoError(t, err, c.header)
+		require.Equal(t, c.want, fmt.Sprint(s.CSV.Columns), c.header)
+	}
+}
+
 func TestCSVSeparator(t *testing.T) {
 	for sep, in := range map[rune]string{
 		';':  "a;b;y\n1,5;2;0\n3;4;1\n",
@@ -81,8 +143,8 @@ func TestCSVSeparator(t *testing.T) {
 	} {
 		s, err := decode(t, in, CSVOptions{})
 		if sep == ';' {
-			// "1,5" is not a number even with the separator right.
-			require.ErrorContains(t, err, `"1,5" is not a number`)
+			// "1,5" is not read as 1.5, but the error says why.
+			require.ErrorContains(t, err, `line 2: column 1 (a): "1,5" has a decimal comma`)
 			continue
 		}
 		require.NoError(t, err, string(sep))
@@ -180,6 +242,69 @@ func TestCSVModelLayout(t *testing.T) {
 	s, err = decode(t, "1,2\n3,4\n", CSVOptions{Model: r, NoLabels: true})
 	require.NoError(t, err)
 	require.Equal(t, 2, s.Samples)
+}
+
+// A file read by a model keeps the columns the model reads: an unnamed
+// first column it was trained on (--keep-index) is not dropped; without a
+// header, where the column count fits both an index and a label, the
+// reading is said in a note with how to read it the other way.
+func TestCSVModelIndexColumn(t *testing.T) {
+	kept := &CSVModel{Features: []string{"Unnamed: 0", "a"}, Label: "y", LabelColumn: 2, Columns: 3,
+		Task: TaskClassification, Classes: []string{"x", "z"}}
+	s, err := decode(t, ",a,y\n0,5,x\n1,7,z\n", CSVOptions{Model: kept})
+	require.NoError(t, err)
+	require.Equal(t, []float32{0, 5, 1, 7}, s.X)
+	require.Equal(t, []float32{0, 1}, s.Y)
+	require.Empty(t, s.CSV.Notes)
+
+	// Without a header, a model trained with --keep-index: "0" is the index.
+	positions := &CSVModel{Features: []string{"0", "1"}, Label: "2", LabelColumn: 2, Columns: 3,
+		Task: TaskClassification, Classes: []string{"x", "z"}}
+	counting := "0,5,x\n1,7,z\n2,9,x\n"
+	// Counting 0, 1, 2: dropped as in training, the label then read as a
+	// feature (an error for text labels), and a note says so.
+	_, err = decode(t, counting, CSVOptions{Model: positions, NoLabels: true})
+	require.ErrorContains(t, err, `"x" is not a number`)
+	s, err = decode(t, "0,5,6\n1,7,8\n2,9,1\n", CSVOptions{Model: positions, NoLabels: true})
+	require.NoError(t, err)
+	require.Equal(t, []float32{5, 6, 7, 8, 9, 1}, s.X)
+	require.Len(t, s.CSV.Notes, 1)
+	require.Contains(t, s.CSV.Notes[0], "3 columns without a header: column 1 counts 0, 1, 2, … like pandas' index, so it was dropped and the other 2 read as the model's 2 features; if it is a feature (a model trained with --keep-index), give --keep-index")
+	s, err = decode(t, "0,5,6\n1,7,8\n2,9,1\n", CSVOptions{Model: positions, NoLabels: true, KeepIndex: true})
+	require.NoError(t, err)
+	require.Equal(t, []float32{0, 5, 1, 7, 2, 9}, s.X)
+	require.Empty(t, s.CSV.Notes)
+	// Labels needed: the reading with the label, and a note.
+	s, err = decode(t, counting, CSVOptions{Model: positions})
+	require.NoError(t, err)
+	require.Equal(t, []float32{0, 5, 1, 7, 2, 9}, s.X)
+	require.Equal(t, []float32{0, 1, 0}, s.Y)
+	require.Len(t, s.CSV.Notes, 1)
+	require.Contains(t, s.CSV.Notes[0], "read as the model's 2 features and its label \"2\" (column 3); if column 1 is an index (it counts 0, 1, 2, …)")
+
+	// An index that does not count (shuffled rows, one row): read as a
+	// feature, as before, but said.
+	for _, in := range []string{"7,5,6\n2,7,8\n4,9,1\n", "0,5,6\n"} {
+		s, err = decode(t, in, CSVOptions{Model: positions, NoLabels: true})
+		require.NoError(t, err)
+		require.Equal(t, 2, s.Inputs)
+		require.Len(t, s.CSV.Notes, 1, in)
+		require.Contains(t, s.CSV.Notes[0], "if column 1 is an index (it holds whole numbers, not counting 0, 1, 2, …: rows shuffled or filtered?), the other 2 are the model's 2 features: write the file with its header (pandas' default) or with index=False")
+	}
+	// Nothing to note when the count fits one reading, or column 1 holds
+	// no whole numbers, or the label is column 1 anyway.
+	for _, c := range []struct {
+		in string
+		m  *CSVModel
+	}{
+		{"0,5,6,x\n1,7,8,z\n", positions},
+		{"0.5,5,6\n1.5,7,8\n", positions},
+		{"7,5,6\n2,7,8\n", &CSVModel{Features: []string{"1", "2"}, Label: "0", LabelColumn: 0, Columns: 3, Task: TaskClassification, Classes: []string{"2", "7"}}},
+	} {
+		s, err = decode(t, c.in, CSVOptions{Model: c.m, NoLabels: true})
+		require.NoError(t, err, c.in)
+		require.Empty(t, s.CSV.Notes, c.in)
+	}
 }
 
 func TestCSVGuessesOnOneLine(t *testing.T) {

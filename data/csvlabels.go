@@ -1,6 +1,7 @@
 package data
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -20,11 +21,16 @@ type labels struct {
 	keys     map[string]int32
 	names    []string // first spelling of each distinct label
 	lines    []int    // the line each was first seen on
-	numeric  bool     // every label so far is a finite number
+	numeric  bool     // every label so far is a number
 	whole    bool     // … and a whole number
 	overflow bool     // more than max distinct labels
 	textLine int      // first line with a label that is not a number
 	textVal  string
+	// The first number that is no float32 target (infinite, or beyond
+	// float32's range): still a number, so the task is decided as for the
+	// others, but an error wherever the labels are read as numbers.
+	unfitLine int
+	unfitErr  error
 }
 
 func newLabels(rows, max int) *labels {
@@ -60,19 +66,29 @@ func (l *labels) add(f string, line int) error {
 	if t == "" {
 		return lineErr(line, "the label is empty (a missing value)")
 	}
+	v64, err := strconv.ParseFloat(t, 64)
+	if math.IsNaN(v64) {
+		return lineErr(line, "the label is %q (a missing value)", t)
+	}
+	isNum := err == nil || errors.Is(err, strconv.ErrRange)
+	if l.numeric && !isNum {
+		l.numeric, l.vals = false, nil
+		l.textLine, l.textVal = line, t
+	}
 	if l.numeric {
 		v, err := parseValue(t)
-		if err != nil {
-			l.numeric, l.vals = false, nil
-			l.textLine, l.textVal = line, t
-		} else {
-			l.vals = append(l.vals, v)
-			if float64(v) != math.Trunc(float64(v)) {
-				l.whole = false
-			}
+		if err != nil && l.unfitLine == 0 {
+			l.unfitLine, l.unfitErr = line, err
+		}
+		l.vals = append(l.vals, v)
+		if math.IsInf(v64, 0) || v64 != math.Trunc(v64) {
+			l.whole = false
 		}
 	}
 	if l.overflow {
+		if !l.numeric && l.decimalComma() {
+			return lineErr(l.textLine, "label %q has a decimal comma (pandas' to_csv(decimal=\",\")): write the file with decimal=\".\"", l.textVal)
+		}
 		if !l.numeric {
 			return lineErr(line, "more than %d different labels: too many classes (a real-valued target needs every label to be a number)", l.max)
 		}
@@ -92,6 +108,29 @@ func (l *labels) add(f string, line int) error {
 	}
 	l.ids = append(l.ids, id)
 	return nil
+}
+
+// unfitNumberErr is the error for a label that is a number but not a
+// finite float32, when the labels are read as numbers (nil when none is).
+func (l *labels) unfitNumberErr() error {
+	if l.unfitLine == 0 {
+		return nil
+	}
+	return lineErr(l.unfitLine, "label %v: a target must be a finite float32 (at most about ±3.4e38)", l.unfitErr)
+}
+
+// decimalComma reports whether the labels are numbers, some of them
+// written with a decimal comma: a target written by to_csv(decimal=",").
+func (l *labels) decimalComma() bool {
+	if len(l.names) == 0 {
+		return false
+	}
+	for _, n := range l.names {
+		if !isNumber(n) && !isDecimalComma(n) {
+			return false
+		}
+	}
+	return isDecimalComma(l.textVal)
 }
 
 // classOrder sorts the distinct labels: numbers by value, false before

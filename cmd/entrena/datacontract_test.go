@@ -181,6 +181,59 @@ func TestPredictRemembersTheLabelColumn(t *testing.T) {
 		`the model was trained with the label column "target"`)
 }
 
+// A model trained with --keep-index reads the index column in predict and
+// eval as in training: by name with a header; without one, where the
+// column count fits both readings, a note says how the columns were read
+// and how to read them the other way.
+func TestPredictKeepsTheIndexColumn(t *testing.T) {
+	dir := t.TempDir()
+	path := sklearnFile(t, "wine_index_1to3.csv")
+	must(t, dir, "train", "--data", path, "--keep-index", "--epochs", "20", "--out", "k.entrena")
+	p := must(t, dir, "predict", "--model", "k.entrena", "--data", path)
+	if p.stderr != "" || strings.Count(p.stdout, "\n") != 179 {
+		t.Errorf("predict with the index column as a feature: %d lines, stderr %q", strings.Count(p.stdout, "\n"), p.stderr)
+	}
+	if r := must(t, dir, "eval", "--model", "k.entrena", "--data", path); !strings.Contains(r.stdout, "178 samples") {
+		t.Errorf("eval: %s", r.stdout)
+	}
+
+	// Without a header: the index counts 0, 1, 2, … as in training.
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := strings.SplitN(string(b), "\n", 2)[1]
+	writeText(t, filepath.Join(dir, "noheader.csv"), body)
+	must(t, dir, "train", "--data", "noheader.csv", "--keep-index", "--epochs", "20", "--out", "kn.entrena")
+	e := must(t, dir, "eval", "--model", "kn.entrena", "--data", "noheader.csv")
+	if !strings.Contains(e.stdout, "178 samples") || !strings.Contains(e.stderr, "note: 15 columns without a header: read as the model's 14 features and its label") {
+		t.Errorf("eval without a header: %s%s", e.stdout, e.stderr)
+	}
+	p = must(t, dir, "predict", "--model", "kn.entrena", "--data", "noheader.csv")
+	if !strings.Contains(p.stderr, "note: 15 columns without a header: column 1 counts 0, 1, 2, … like pandas' index, so it was dropped") || !strings.Contains(p.stderr, "give --keep-index") {
+		t.Errorf("predict without a header says nothing of the index: %q", p.stderr)
+	}
+	p = must(t, dir, "predict", "--model", "kn.entrena", "--data", "noheader.csv", "--keep-index")
+	if p.stderr != "" || strings.Count(p.stdout, "\n") != 179 {
+		t.Errorf("predict --keep-index: stderr %q", p.stderr)
+	}
+
+	// A model trained without it, and a shuffled index with no label: read
+	// as the features and the label, as before, but said.
+	must(t, dir, "train", "--data", "noheader.csv", "--epochs", "20", "--out", "n.entrena")
+	lines := strings.Split(strings.TrimSpace(body), "\n")
+	var shuffled strings.Builder
+	for i := len(lines) - 1; i >= 0; i-- {
+		cells := strings.Split(lines[i], ",")
+		shuffled.WriteString(strings.Join(cells[:len(cells)-1], ",") + "\n")
+	}
+	writeText(t, filepath.Join(dir, "shuffled.csv"), shuffled.String())
+	p = must(t, dir, "predict", "--model", "n.entrena", "--data", "shuffled.csv")
+	if !strings.Contains(p.stderr, "if column 1 is an index (it holds whole numbers, not counting 0, 1, 2, …: rows shuffled or filtered?)") {
+		t.Errorf("predict on a shuffled index says nothing: %q", p.stderr)
+	}
+}
+
 // Whole-number targets with many values are a question, not 214 classes;
 // --regression trains a linear output on standardised targets and reports
 // RMSE, MAE and R² in the target's units, never an accuracy.

@@ -206,6 +206,11 @@ func trainData(d dataFlags, seed uint64, log io.Writer) (kind string, train, tes
 		if test, _, err = load(tsrc, co, seed, true, true); err != nil {
 			return "", nil, nil, err
 		}
+		if test.CSV != nil {
+			for _, n := range test.CSV.Notes {
+				fmt.Fprintf(log, "note: --test %s\n", n)
+			}
+		}
 		if !test.Labelled() {
 			return "", nil, nil, fmt.Errorf("%s has no labels to test on", test.Name)
 		}

@@ -225,6 +225,9 @@ func TestSweep(t *testing.T) {
 	if !strings.HasPrefix(string(h), "epoch,loss_lr_0.001,loss_lr_0.01,loss_lr_10\n1,") {
 		t.Errorf("sweep.csv: %q", h)
 	}
+	if r := must(t, dir, "sweep", "-h"); !strings.Contains(r.stdout, "epoch, then one loss_lr_RATE column per rate") {
+		t.Errorf("sweep -h does not describe its --history columns:\n%s", r.stdout)
+	}
 	// The seed's sweep on XOR: four rates, the largest learns.
 	r = must(t, dir, "sweep", "--data", "xor")
 	if !regexp.MustCompile(`(?m)^\s+1\s+0\.0[0-9]+`).MatchString(r.stdout) {
@@ -239,6 +242,19 @@ func TestSpecFile(t *testing.T) {
 	r := must(t, dir, "train", "--data", "xor", "--spec", "net.spec", "--epochs", "200")
 	if !strings.Contains(r.stdout, "2-3(sigmoid)-1(sigmoid), mse, sgd α=5, batch 4, 200 epochs") {
 		t.Errorf("spec file not applied:\n%s", r.stdout)
+	}
+	// sweep takes its list of rates and its report interval from the spec
+	// file too, and the command line wins there as well.
+	writeText(t, filepath.Join(dir, "sweep.spec"), "lr = 0.5, 3\nevery = 50\nepochs = 100\n")
+	r = must(t, dir, "sweep", "--data", "xor", "--spec", "sweep.spec")
+	for _, want := range []string{"lr 0.5: Epoch  50/100", "lr 3: Epoch  50/100", "\n            0.5    0.", "\n              3    0."} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("sweep: spec file not applied, output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	r = must(t, dir, "sweep", "--data", "xor", "--spec", "sweep.spec", "--lr", "1", "--every", "100")
+	if strings.Contains(r.stdout, "lr 0.5") || strings.Contains(r.stdout, "Epoch  50/100") || !strings.Contains(r.stdout, "lr 1: Epoch 100/100") {
+		t.Errorf("sweep: the command line does not win over the spec file:\n%s", r.stdout)
 	}
 	writeText(t, filepath.Join(dir, "bad.spec"), "layers = 2,3,1\nwings = 2\n")
 	oneLineError(t, entrena(t, dir, "train", "--data", "xor", "--spec", "bad.spec"), exitFailure, `bad.spec:2: unknown key "wings"`)
@@ -280,6 +296,8 @@ func TestBadInput(t *testing.T) {
 		{"bad lr", []string{"train", "--data", "xor", "--lr", "-1"}, exitUsage, "not a positive learning rate"},
 		{"bad sweep lr", []string{"sweep", "--data", "xor", "--lr", "0.1,abc"}, exitUsage, `"abc" is not a positive learning rate`},
 		{"split and test", []string{"train", "--data", "xor", "--split", "0.1", "--test", "blobs.csv"}, exitUsage, "use one"},
+		{"split NaN", []string{"train", "--data", "blobs.csv", "--split", "nan"}, exitUsage, "--split must be in (0, 1), got NaN"},
+		{"sweep split NaN", []string{"sweep", "--data", "blobs.csv", "--split", "NaN"}, exitUsage, "--split must be in (0, 1), got NaN"},
 		{"softmax with mse", []string{"train", "--data", "blobs.csv", "--label-column", "class", "--loss", "mse", "--output-activation", "softmax"}, exitUsage, "softmax output needs the categorical-crossentropy loss"},
 		{"input mismatch", []string{"train", "--data", "blobs.csv", "--label-column", "class", "--layers", "784,10,3"}, exitUsage, "--layers starts with 784 inputs, the data has 2 features"},
 		{"output mismatch", []string{"train", "--data", "blobs.csv", "--label-column", "class", "--layers", "2,10,2"}, exitUsage, "--layers ends with 2 outputs, the data has 3 classes (0, 1, 2): use 3 outputs"},
@@ -299,6 +317,8 @@ func TestBadInput(t *testing.T) {
 		{"not a model", []string{"eval", "--model", "blobs.csv", "--data", "xor"}, exitFailure, "bad model file"},
 		{"model input mismatch", []string{"predict", "--model", "xor.entrena", "--data", "ok"}, exitFailure, "16 features per sample, the model xor.entrena takes 2 inputs"},
 		{"unwritable output", []string{"train", "--data", "xor", "--epochs", "2", "--out", "no/such/dir/m.entrena"}, exitFailure, "no/such/dir"},
+		{"unwritable predictions", []string{"predict", "--model", "xor.entrena", "--data", "xor", "--out", "no/such/dir/p.csv"}, exitFailure, "cannot write no/such/dir/p.csv: stat no/such/dir"},
+		{"unwritable ONNX model", []string{"export", "--model", "xor.entrena", "--onnx", "no/such/dir/m.onnx"}, exitFailure, "cannot write no/such/dir/m.onnx: stat no/such/dir"},
 		{"diverged", []string{"train", "--data", "blobs.csv", "--regression", "--label-column", "x", "--layers", "2,1", "--output-activation", "linear", "--optimizer", "sgd", "--lr", "1e6", "--out", "d.entrena"}, exitFailure, "training diverged at epoch"},
 	}
 	for _, c := range cases {

@@ -31,6 +31,12 @@ func cmdExport(args []string, stdout, stderr io.Writer) error {
 	if *model == "" || *out == "" {
 		return usagef("--model and --onnx are required")
 	}
+	if err := checkOutputs([]string{*out}); err != nil {
+		return err
+	}
+	if err := checkDistinctFiles([]namedFile{{"--onnx", *out}}, []namedFile{{"--model", *model}}); err != nil {
+		return err
+	}
 	net, err := core.Load(*model)
 	if err != nil {
 		return err

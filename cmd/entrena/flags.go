@@ -96,7 +96,7 @@ func (d *dataFlags) register(fs *flag.FlagSet, withTest bool) {
 	fs.StringVar(&d.data, "data", "mnist", "`DATA`: mnist, fashion-mnist, xor, spirals, a CSV file, an IDX file or prefix (dir/train for dir/train-images-idx3-ubyte[.gz] and its labels), or a folder with train-* and t10k-* IDX files")
 	fs.StringVar(&d.header, "header", "auto", "CSV header row: auto (a first row of names, or of the column numbers pandas writes, that differs from the data), yes or no")
 	fs.StringVar(&d.sep, "sep", "", "CSV field separator: one character, or tab (default: sniffed from the first lines: comma, semicolon, tab or bar)")
-	fs.BoolVar(&d.keepIndex, "keep-index", false, "read a leading pandas index column (unnamed, or counting 0, 1, 2, … without a header) as a feature instead of dropping it")
+	fs.BoolVar(&d.keepIndex, "keep-index", false, "read a leading pandas index column (unnamed, or counting 0, 1, 2, … without a header) as a feature instead of dropping it (predict and eval: give it for a file without a header when the model was trained with it)")
 	if withTest {
 		fs.StringVar(&d.labelColumn, "label-column", "", "CSV label column: header name or 0-based position among the data columns (negative from the end); default the last")
 		fs.BoolVar(&d.regression, "regression", false, "the CSV label is a number to predict (one linear output, standardised targets, RMSE/MAE/R²); default: inferred from the labels")
@@ -140,7 +140,11 @@ func newTrainFlags(name, synopsis string, sweep bool) *opts {
 	if !sweep {
 		fs.StringVar(&o.out, "out", "", "save the trained model to `FILE` (atomically)")
 	}
-	fs.StringVar(&o.history, "history", "", "write the loss history (epoch, loss, test loss and accuracy) to the CSV `FILE`")
+	if sweep {
+		fs.StringVar(&o.history, "history", "", "write the loss histories to the CSV `FILE`: epoch, then one loss_lr_RATE column per rate (empty after a run diverged)")
+	} else {
+		fs.StringVar(&o.history, "history", "", "write the loss history to the CSV `FILE`: epoch, loss and, with test data, test_loss and test_accuracy (for regression test_rmse, test_mae and test_r2)")
+	}
 	fs.StringVar(&o.plot, "plot", "", "plot the loss (and test accuracy) into `PREFIX`.png and PREFIX.svg")
 	fs.StringVar(&o.normalize, "normalize", "", "scale CSV features by `METHOD`: minmax (to [0,1]), zscore (mean 0, sd 1) or none, with statistics of the training rows only (after --split), applied to them, the held-out rows and --test (default minmax for CSV; IDX and built-in data are already scaled and take only none); --out saves it in the model's schema, which predict and eval apply")
 	o.dataFlags.register(fs, true)
@@ -409,7 +413,7 @@ func (o *opts) checkCommonEarly() error {
 		return usagef("--threads must be 0 (all cores) or more, got %d", o.threads)
 	case o.split != 0 && o.test != "":
 		return usagef("--split and --test both give a test set; use one")
-	case o.split < 0 || o.split >= 1:
+	case !(o.split >= 0 && o.split < 1): // NaN too, which would hold out nothing
 		return usagef("--split must be in (0, 1), got %v", o.split)
 	}
 	if err := o.dataFlags.check(); err != nil {

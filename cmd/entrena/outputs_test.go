@@ -94,3 +94,58 @@ func TestOutputsRefuseSpecialFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputsMustDiffer: two outputs that are one file, or an output that
+// is an input, are refused before any work, and every file is left as it
+// was: neither write may replace the other's file.
+func TestOutputsMustDiffer(t *testing.T) {
+	dir := t.TempDir()
+	writeText(t, filepath.Join(dir, "d.csv"), "a,b,y\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n")
+	writeText(t, filepath.Join(dir, "s.spec"), "epochs = 2\n")
+	if err := os.Symlink("d.csv", filepath.Join(dir, "link.csv")); err != nil {
+		t.Fatal(err)
+	}
+	must(t, dir, "train", "--data", "xor", "--epochs", "2", "--out", "m.entrena")
+	before := map[string]string{}
+	for _, name := range []string{"d.csv", "s.spec", "m.entrena"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		before[name] = string(b)
+	}
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"model and history", []string{"train", "--data", "xor", "--out", "same.entrena", "--history", "same.entrena"}, "--out and --history both write same.entrena"},
+		{"history and plot", []string{"train", "--data", "xor", "--history", "x.png", "--plot", "x"}, "--history and --plot both write x.png"},
+		{"history onto the data", []string{"train", "--data", "d.csv", "--history", "./d.csv"}, "--history ./d.csv is the --data file d.csv"},
+		{"model onto the data through a link", []string{"train", "--data", "link.csv", "--out", "d.csv"}, "--out d.csv is the --data file link.csv"},
+		{"model onto the test data", []string{"train", "--data", "d.csv", "--test", "d.csv", "--out", "d.csv"}, "--out d.csv is the --data file"},
+		{"model onto the spec", []string{"train", "--data", "xor", "--spec", "s.spec", "--out", "s.spec"}, "--out s.spec is the --spec file"},
+		{"sweep history onto the data", []string{"sweep", "--data", "d.csv", "--history", "link.csv"}, "--history link.csv is the --data file d.csv"},
+		{"predictions onto the model", []string{"predict", "--model", "m.entrena", "--data", "xor", "--out", "m.entrena"}, "--out m.entrena is the --model file"},
+		{"predictions onto the data", []string{"predict", "--model", "m.entrena", "--data", "link.csv", "--out", "d.csv"}, "--out d.csv is the --data file link.csv"},
+		{"ONNX onto the model", []string{"export", "--model", "m.entrena", "--onnx", dir + "/m.entrena"}, "is the --model file m.entrena"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := entrena(t, dir, c.args...)
+			oneLineError(t, r, exitUsage, c.want)
+			if strings.Contains(r.stdout, "Epoch") || strings.Contains(r.stdout, "saved") {
+				t.Errorf("worked before refusing:\n%s", r.stdout)
+			}
+		})
+	}
+	for name, was := range before {
+		if b, err := os.ReadFile(filepath.Join(dir, name)); err != nil || string(b) != was {
+			t.Errorf("%s changed: %v", name, err)
+		}
+	}
+	for _, name := range []string{"same.entrena", "x.png", "x.svg"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			t.Errorf("%s was written", name)
+		}
+	}
+}

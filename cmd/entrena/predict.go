@@ -53,6 +53,13 @@ func (m *modelFlags) open(args []string, stdout, stderr io.Writer, needLabels bo
 	if err := m.dataFlags.check(); err != nil {
 		return nil, nil, err
 	}
+	if err := checkOutputs([]string{m.out}); err != nil {
+		return nil, nil, err
+	}
+	inputs := append(dataFiles("--data", m.data), namedFile{"--model", m.model})
+	if err := checkDistinctFiles([]namedFile{{"--out", m.out}}, inputs); err != nil {
+		return nil, nil, err
+	}
 	net, err := core.Load(m.model)
 	if err != nil {
 		return nil, nil, err
@@ -69,6 +76,11 @@ func (m *modelFlags) open(args []string, stdout, stderr io.Writer, needLabels bo
 	}
 	if err != nil {
 		return nil, nil, err
+	}
+	if set.CSV != nil {
+		for _, n := range set.CSV.Notes {
+			fmt.Fprintf(stderr, "entrena %s: note: %s\n", m.name, n)
+		}
 	}
 	if needLabels {
 		if !set.Labelled() {
@@ -205,12 +217,16 @@ const predictSynopsis = `Runs a saved model on data and writes one CSV row per s
 trained on CSV data holds its data schema: the file's columns are matched to
 its features by name (by position when the file has no header), a missing or
 extra column is an error naming it, the label column it was trained with is
-left out, and the features are scaled as in training. A classifier's row is
-its predicted label, as written in the training file, then the probability
-of each class (columns p_LABEL); a regression model's row is the predicted
-number, in the target's own units. MNIST and Fashion-MNIST mean their test
-sets. Models without a schema get the class index and the network's outputs
-(output_0, …), with a MODEL.norm file next to them applied when present.`
+left out, and the features are scaled as in training. A file without a
+header does not show whether its first column is pandas' index: where the
+columns fit the model either way, a note on stderr says how they were read
+and how to read them the other way (--keep-index, or a header). A
+classifier's row is its predicted label, as written in the training file,
+then the probability of each class (columns p_LABEL); a regression model's
+row is the predicted number, in the target's own units. MNIST and
+Fashion-MNIST mean their test sets. Models without a schema get the class
+index and the network's outputs (output_0, …), with a MODEL.norm file next
+to them applied when present.`
 
 func cmdPredict(args []string, stdout, stderr io.Writer) error {
 	m := newModelFlags("predict", predictSynopsis, true)

@@ -32,15 +32,26 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 	if o.set, err = parseFlags(o.fs, args, stdout); err != nil {
 		return err
 	}
-	rates, err := parseRates(o.lr)
-	if err != nil {
-		return err
+	if o.set["lr"] { // a bad list fails before the data is read
+		if _, err := parseRates(o.lr); err != nil {
+			return err
+		}
 	}
-	everySet := o.set["every"]
 	s, err := setup(o, stderr)
 	if err != nil {
 		return err
 	}
+	// Read after setup, which applied the spec file; a rate the data's
+	// presets put in --lr is not a list to sweep: the default list is.
+	lrs := o.lr
+	if !o.set["lr"] {
+		lrs = o.fs.Lookup("lr").DefValue
+	}
+	rates, err := parseRates(lrs)
+	if err != nil {
+		return err
+	}
+	everySet := o.set["every"]
 	spec, err := o.buildSpec(rates[0])
 	if err != nil {
 		return err

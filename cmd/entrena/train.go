@@ -24,9 +24,12 @@ the target's units), and a sparkline of the loss. The loss is the seed's
 cost function J, plus λ·Σw² of the layers with weight decay (--l2).
 
 A CSV file is read as pandas writes it; the first line of output says what
-was guessed: the separator, the header (names, or pandas' 0,1,…,n−1), an
-index column (dropped), the label column and the task (classes from the
-labels present, text and booleans included; real numbers mean regression).
+was guessed: the separator, the header (names, or pandas' column numbers
+0,1,…, with names for columns added later), an index column (dropped), the
+label column and the task (classes from the labels present, text and
+booleans included; real numbers mean regression). '#' starts no comment,
+and missing values (empty, NaN) or decimal commas are errors naming the
+line and column.
 --out saves the model with its data schema, so that predict and eval read
 new files the same way and answer in the file's labels.
 
@@ -60,6 +63,9 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if err := s.fit(spec); err != nil {
+		return err
+	}
+	if err := s.checkSchema(spec); err != nil {
 		return err
 	}
 	// Built before the summary, which reports its threads.
@@ -152,6 +158,14 @@ func setup(o *opts, stderr io.Writer) (*session, error) {
 	if err := checkOutputs([]string{o.out, o.history}, plotFiles(o.plot)); err != nil {
 		return nil, err
 	}
+	outputs := []namedFile{{"--out", o.out}, {"--history", o.history}}
+	for _, p := range plotFiles(o.plot) {
+		outputs = append(outputs, namedFile{"--plot", p})
+	}
+	inputs := append(dataFiles("--data", o.data), dataFiles("--test", o.test)...)
+	if err := checkDistinctFiles(outputs, append(inputs, namedFile{"--spec", o.spec})); err != nil {
+		return nil, err
+	}
 	t0 := time.Now()
 	kind, train, test, err := trainData(o.dataFlags, o.seed, stderr)
 	if err != nil {
@@ -198,6 +212,22 @@ func (s *session) fit(spec core.Spec) error {
 				return usagef("--layers: %v", err)
 			}
 		}
+	}
+	return nil
+}
+
+// checkSchema refuses, before training, a model that --out could not save
+// with its data schema: the training would be lost.
+func (s *session) checkSchema(spec core.Spec) error {
+	if s.o.out == "" {
+		return nil
+	}
+	schema := s.schema()
+	if schema == nil {
+		return nil
+	}
+	if err := schema.Check(spec); err != nil {
+		return fmt.Errorf("--out %s: the model could not be saved with its data schema: %s", s.o.out, trimSpecErr(err))
 	}
 	return nil
 }
@@ -318,6 +348,66 @@ func checkOutputs(paths ...[]string) error {
 		}
 	}
 	return nil
+}
+
+// namedFile is a file given by a flag.
+type namedFile struct{ flag, path string }
+
+// checkDistinctFiles fails early, before any training, when two outputs
+// are the same file or an output is an input: one write would replace the
+// other file (the model by the history, the data by a plot). Paths are
+// compared cleaned and absolute, and by identity where the files exist
+// (links, hard links). Empty paths are skipped.
+func checkDistinctFiles(outputs, inputs []namedFile) error {
+	for i, o := range outputs {
+		if o.path == "" {
+			continue
+		}
+		for _, p := range outputs[:i] {
+			if p.path != "" && sameFile(o.path, p.path) {
+				return usagef("%s and %s both write %s: give them different files", p.flag, o.flag, sameNames(p.path, o.path))
+			}
+		}
+		for _, in := range inputs {
+			if in.path != "" && sameFile(o.path, in.path) {
+				return usagef("%s %s is the %s file%s: writing it would replace it", o.flag, o.path, in.flag, map[bool]string{true: "", false: " " + in.path}[in.path == o.path])
+			}
+		}
+	}
+	return nil
+}
+
+// sameFile reports whether two paths name one file.
+func sameFile(a, b string) bool {
+	aa, errA := filepath.Abs(a)
+	ab, errB := filepath.Abs(b)
+	if errA == nil && errB == nil && aa == ab {
+		return true
+	}
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(sa, sb)
+}
+
+// sameNames is one file's two names for a message ("a" or "a (b)").
+func sameNames(a, b string) string {
+	if a == b {
+		return a
+	}
+	return fmt.Sprintf("%s (%s)", a, b)
+}
+
+// dataFiles are the files a --data or --test value reads (none for a
+// built-in data set or a value that names nothing).
+func dataFiles(flag, value string) []namedFile {
+	if value == "" {
+		return nil
+	}
+	src, err := resolve(value)
+	if err != nil {
+		return nil
+	}
+	return []namedFile{{flag, src.path}, {flag, src.label}}
 }
 
 // plotFiles are the files --plot PREFIX writes (see render).
