@@ -226,12 +226,14 @@ func entrena_load_buffer(buf unsafe.Pointer, size uintptr, out unsafe.Pointer) i
 		if buf == nil {
 			return nil, argErr("buf is NULL")
 		}
-		if size > math.MaxInt32*4 {
-			return nil, fmt.Errorf("%w: buffer of %d bytes is larger than any model", core.ErrModel, size)
-		}
+		// The size conventions first: beyond any address space is an
+		// argument error, whatever the data.
 		data, err := bytesIn("buf", buf, size, size)
 		if err != nil {
 			return nil, err
+		}
+		if size > math.MaxInt32*4 {
+			return nil, fmt.Errorf("%w: buffer of %d bytes is larger than any model", core.ErrModel, size)
 		}
 		return core.Decode(data)
 	})
@@ -423,12 +425,14 @@ func entrena_fit(net uintptr, x unsafe.Pointer, xLen int64, y unsafe.Pointer, yL
 		cancel()
 		h.cb, h.userData, h.cancel, h.stopRequested = nil, nil, nil, false
 		h.reduce, h.reduceUser = nil, nil
-		if len(hist.Cost) > 0 {
-			setFloat(cost, hist.Cost[len(hist.Cost)-1])
-		}
 		if stopped && (err == nil || errors.Is(err, context.Canceled)) {
 			// Asked after the last epoch's end too: stopped all the same.
-			return core.ErrStopped
+			err = core.ErrStopped
+		}
+		// *cost is an out-parameter written on failure only where the
+		// header says so. (Not through statusOf, which allocates.)
+		if len(hist.Cost) > 0 && (err == nil || errors.Is(err, core.ErrStopped) || errors.Is(err, core.ErrDiverged)) {
+			setFloat(cost, hist.Cost[len(hist.Cost)-1])
 		}
 		return err
 	})

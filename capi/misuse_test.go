@@ -59,6 +59,17 @@ func TestHugeLengths(t *testing.T) {
 			t.Errorf("%s with an impossible size: status %d (%s)", name, st, statusString(st))
 		}
 	}
+	// A size beyond any address space is an argument error (CONVENTIONS,
+	// Buffer lengths) before it is anything else.
+	for name, st := range map[string]int32{
+		"load_buffer SIZE_MAX":   entrena_load_buffer(unsafe.Pointer(&buf[0]), ^uintptr(0), unsafe.Pointer(&needed)),
+		"load_buffer 2^57+1":     entrena_load_buffer(unsafe.Pointer(&buf[0]), maxBytes+1, unsafe.Pointer(&needed)),
+		"kernel_active SIZE_MAX": entrena_kernel_active(unsafe.Pointer(&buf[0]), ^uintptr(0), nil),
+	} {
+		if st != statusArgument {
+			t.Errorf("%s: status %d (%s), want argument", name, st, statusString(st))
+		}
+	}
 	if st := entrena_predict(id, ptr(x), 4, 1, ptr(out), 3); st != statusOK {
 		t.Errorf("the handle after huge lengths: status %d", st)
 	}

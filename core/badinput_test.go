@@ -174,3 +174,22 @@ func TestBadKernelEnvironment(t *testing.T) {
 	require.NoError(t, err, string(out))
 	require.Contains(t, string(out), `REFUSED entrena: bad kernel selection: ENTRENA_KERNELS="sse9": unknown kernel path`)
 }
+
+// TestSampleCountBounds: a sample count is refused only where samples ×
+// inputs or samples × outputs would overflow an int, before any length is
+// computed from it; below that only x's length matters.
+func TestSampleCountBounds(t *testing.T) {
+	x := make([]float32, 8)
+	err := checkSampleCount(x, 1<<29+1, 4, 1) // 2³¹ + 4 floats: x is short, nothing overflows
+	require.ErrorIs(t, err, ErrShape)
+	require.ErrorContains(t, err, "x has 8 floats, need 2147483652")
+	err = checkSampleCount(x, math.MaxInt/4+1, 4, 1)
+	require.ErrorContains(t, err, "more floats than an int counts")
+	err = checkSampleCount(x, math.MaxInt/1000+1, 1, 1000) // the outputs overflow
+	require.ErrorContains(t, err, "more floats than an int counts")
+	require.NoError(t, checkSampleCount(x, 2, 4, 1000))
+	require.ErrorContains(t, checkSampleCount(x, 0, 4, 1), "at least one sample")
+
+	require.Equal(t, 3, share(10, 1, 3))
+	require.Equal(t, math.MaxInt/2, share(math.MaxInt, 1<<30, 1<<31), "v·r overflows an int")
+}

@@ -2,6 +2,8 @@ package core
 
 import (
 	"fmt"
+	"math"
+	"math/bits"
 
 	"github.com/v1tr0/entrena/asm"
 )
@@ -33,8 +35,10 @@ func checkRanks(opts *FitOptions) error {
 	if opts.Size == 0 {
 		opts.Size = 1
 	}
-	if opts.Size < 0 || opts.Rank < 0 || opts.Rank >= opts.Size {
-		return specErr("rank %d of size %d: need size ≥ 1 and 0 ≤ rank < size", opts.Rank, opts.Size)
+	// At most MaxInt32 ranks (C's int32), so that a step's global batch
+	// (BatchSize × Size) and a rank's offset in it fit an int.
+	if opts.Size < 0 || opts.Size > math.MaxInt32 || opts.Rank < 0 || opts.Rank >= opts.Size {
+		return specErr("rank %d of size %d: need 1 ≤ size ≤ %d and 0 ≤ rank < size", opts.Rank, opts.Size, math.MaxInt32)
 	}
 	if opts.Size > 1 && opts.Allreduce == nil {
 		return specErr("size %d needs an Allreduce to combine the ranks' gradients", opts.Size)
@@ -90,6 +94,14 @@ func (n *Network) tellPeersBadInput(reduce Allreduce) {
 	clear(n.grads)
 }
 
+// share is ⌊v·r/size⌋ for 0 ≤ r ≤ size, exact where v·r overflows an int
+// (a validation set of billions of samples over many ranks).
+func share(v, r, size int) int {
+	hi, lo := bits.Mul64(uint64(v), uint64(r))
+	q, _ := bits.Div64(hi, lo, uint64(size)) // at most v: no overflow
+	return int(q)
+}
+
 func reduceErr(err error) error {
 	return fmt.Errorf("%w: %w", ErrReduce, err)
 }
@@ -102,7 +114,7 @@ func (n *Network) validate(opts FitOptions) (loss, acc float32, err error) {
 		return n.evaluate(opts.ValX, opts.ValY, opts.ValSamples)
 	}
 	v, in, o := opts.ValSamples, n.Inputs(), n.Outputs()
-	lo, hi := v*opts.Rank/opts.Size, v*(opts.Rank+1)/opts.Size
+	lo, hi := share(v, opts.Rank, opts.Size), share(v, opts.Rank+1, opts.Size)
 	buf := n.fit.reduce[:]
 	clear(buf)
 	var local error

@@ -29,7 +29,7 @@ func (n *Network) applyDropout(i int, a []float32, first int) {
 	// positions 2h and 2h+1; a draw u keeps its output when
 	// u < keep·2³² (a rate is resolved to 2⁻³²).
 	threshold := uint64(keep * (1 << 32))
-	base := mix64(n.spec.Seed ^ mix64(uint64(n.step)^mix64(uint64(i)+dropoutStream)))
+	base := mix64(n.spec.Seed ^ mix64(uint64(n.steps.total)^mix64(uint64(i)+dropoutStream)))
 	off := first * l.out
 	mask := l.mask[off : off+len(a)]
 	for j := 0; j < len(mask); {

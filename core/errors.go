@@ -18,7 +18,7 @@ import (
 var (
 	ErrSpec     = errors.New("bad network spec")  // invalid Spec or option
 	ErrShape    = errors.New("bad shape")         // sizes, sample counts or slice lengths that do not match the network
-	ErrData     = errors.New("bad data")          // NaN or Inf in inputs, targets or parameters
+	ErrData     = errors.New("bad data")          // NaN or Inf in inputs, targets or parameters; a target the loss cannot mean
 	ErrDiverged = errors.New("training diverged") // the cost became NaN or Inf
 	ErrModel    = errors.New("bad model file")    // a model file that is truncated, corrupted or foreign
 	ErrVersion  = errors.New("unsupported model version")

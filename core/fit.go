@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"time"
 
@@ -52,7 +53,8 @@ type Progress struct {
 	Elapsed         time.Duration // since the epoch started
 }
 
-// History is what Fit returns: one entry per completed epoch of that call.
+// History is what Fit returns: one entry per completed epoch of that call
+// (its validation, if any, included).
 // Its slices are read-only views of the network's history.
 type History struct {
 	Cost    []float32 // mean training cost of each epoch
@@ -90,19 +92,21 @@ type aheadBatch struct {
 }
 
 // Fit trains for opts.Epochs epochs over samples rows of x (samples×Inputs)
-// and y (samples×Outputs), read in place (a data set of many megabytes
-// reads faster from MakeData's memory). x and y must not change while Fit
-// runs: on more than one thread a shuffled step gathers the next batch's
-// rows before Progress reports the current one. Each epoch's cost is the
-// mean of its batch costs weighted by batch size; it is appended to the network's
-// History and returned. Fit is FitContext without a context.
+// and y (samples×Outputs), at most math.MaxInt32 samples (ErrShape beyond),
+// read in place (a data set of many megabytes reads faster from MakeData's
+// memory). x and y must not change while Fit runs: on more than one thread
+// a shuffled step gathers the next batch's rows before Progress reports the
+// current one. Each epoch's cost is the mean of its batch costs weighted by
+// batch size; it is appended to the network's History and returned. Fit is
+// FitContext without a context.
 //
 // A NaN or ±Inf in x or y is an ErrData naming the sample and feature, and
 // leaves the network as it was before the call (inputs are checked batch by
 // batch during the first epoch, so Progress may already have reported some
-// batches). When the cost of a batch becomes NaN or Inf, Fit restores the
-// parameters and optimizer state saved at the start of that epoch and
-// returns a *DivergedError naming the epoch; likewise when an epoch ends,
+// batches); so is one in the validation data, checked before training.
+// When the cost of a batch becomes NaN or Inf, Fit restores the parameters
+// and optimizer state saved at the start of that epoch and returns a
+// *DivergedError naming the epoch; likewise when an epoch ends,
 // or training stops, with a NaN or Inf parameter although every cost was
 // finite (the update after the last cost overflowed). When Progress
 // returns false, Fit returns ErrStopped after the current batch; the
@@ -188,6 +192,11 @@ func (n *Network) checkFit(x, y []float32, samples int, opts *FitOptions) error 
 	if err := n.checkSamples(x, samples); err != nil {
 		return err
 	}
+	// The epoch's sample order holds int32 indexes (the shuffled gather
+	// reads one per sample): more samples than they count cannot be ordered.
+	if samples > math.MaxInt32 {
+		return shapeErr("%d samples; Fit takes at most %d", samples, math.MaxInt32)
+	}
 	if err := n.checkTargets(y, samples); err != nil {
 		return err
 	}
@@ -205,6 +214,11 @@ func (n *Network) checkFit(x, y []float32, samples int, opts *FitOptions) error 
 			return fmt.Errorf("validation data: %w", err)
 		}
 		if err := n.checkTargets(opts.ValY, opts.ValSamples); err != nil {
+			return fmt.Errorf("validation data: %w", err)
+		}
+		// Checked here, not when the first epoch ends: a bad validation
+		// set must not cost an epoch of training and change the network.
+		if err := n.checkFinite(opts.ValX, opts.ValY, opts.ValSamples); err != nil {
 			return fmt.Errorf("validation data: %w", err)
 		}
 	}
@@ -250,7 +264,7 @@ func (n *Network) epoch(ctx context.Context, x, y []float32, samples, e int, opt
 	copy(f.snapshot, n.params)
 	copy(f.opt1, n.opt1)
 	copy(f.opt2, n.opt2)
-	step0 := n.step
+	steps0 := n.steps
 	if opts.Shuffle {
 		n.shuffle(f.perm)
 	}
@@ -294,21 +308,21 @@ func (n *Network) epoch(ctx context.Context, x, y []float32, samples, e int, opt
 		if bad >= 0 {
 			// Met in the first epoch, which visits every sample: back to
 			// the state before the call, shuffle generator included.
-			n.restoreEpochStart(step0)
+			n.restoreEpochStart(steps0)
 			*n.pcg = f.rngAtStart
 			n.tellPeersBadInput(opts.Allreduce)
 			return p, n.badInput(x, opts.Shuffle, lo, bad)
 		}
 		if err != nil {
 			if errors.Is(err, errPeerBadInput) {
-				n.restoreEpochStart(step0)
+				n.restoreEpochStart(steps0)
 				*n.pcg = f.rngAtStart
 			}
 			return p, err
 		}
 		p.Batch++
 		if cost-cost != 0 {
-			n.restoreEpochStart(step0)
+			n.restoreEpochStart(steps0)
 			return p, &DivergedError{Epoch: e, Batch: p.Batch, Cost: cost}
 		}
 		sum += float64(cost) * float64(gb)
@@ -316,10 +330,10 @@ func (n *Network) epoch(ctx context.Context, x, y []float32, samples, e int, opt
 		p.Cost = float32(sum / float64(p.Samples))
 		p.Elapsed = time.Since(start)
 		if opts.Progress != nil && p.Batch < p.Batches && !n.progress(opts.Progress, p) {
-			return p, n.stopped(e, p, step0, ErrStopped)
+			return p, n.stopped(e, p, steps0, ErrStopped)
 		}
 		if err := ctx.Err(); err != nil {
-			return p, n.stopped(e, p, step0, err)
+			return p, n.stopped(e, p, steps0, err)
 		}
 	}
 	// Every cost was finite, but the epoch's last update (or one whose NaN
@@ -328,17 +342,27 @@ func (n *Network) epoch(ctx context.Context, x, y []float32, samples, e int, opt
 	// and no Fit ever returns, non-finite weights.
 	if i := n.firstNonFiniteN(n.params); i >= 0 {
 		bad := n.params[i]
-		n.restoreEpochStart(step0)
+		n.restoreEpochStart(steps0)
 		return p, &DivergedError{Epoch: e, Batch: p.Batch, Cost: p.Cost, Param: bad}
 	}
-	p.EpochDone = true
 	if opts.ValSamples > 0 {
 		l, a, err := n.validate(opts)
 		if err != nil {
+			// Not a completed epoch: no history entry with made-up
+			// validation figures. checkFit found any bad validation data
+			// of this rank; a data error here is another rank's, met by
+			// the first epoch's validation: back to the state before the
+			// call, as for a bad input. Otherwise (a failed all-reduce)
+			// the updates are kept, as when a step's all-reduce fails.
+			if errors.Is(err, ErrData) && e == 1 {
+				n.restoreEpochStart(steps0)
+				*n.pcg = f.rngAtStart
+			}
 			return p, fmt.Errorf("validation data: %w", err)
 		}
 		p.ValLoss, p.ValAcc = l, a
 	}
+	p.EpochDone = true
 	p.Elapsed = time.Since(start)
 	if opts.Progress != nil && !n.progress(opts.Progress, p) {
 		return p, ErrStopped
@@ -359,10 +383,10 @@ func (n *Network) progress(f func(Progress) bool, p Progress) bool {
 // the context) after a batch in the middle of epoch e: why, unless the
 // last update left a parameter NaN or Inf, in which case the epoch's start
 // is restored (as at the end of an epoch) and it is a *DivergedError.
-func (n *Network) stopped(e int, p Progress, step0 int64, why error) error {
+func (n *Network) stopped(e int, p Progress, steps0 stepCounts, why error) error {
 	if i := n.firstNonFiniteN(n.params); i >= 0 {
 		bad := n.params[i]
-		n.restoreEpochStart(step0)
+		n.restoreEpochStart(steps0)
 		return &DivergedError{Epoch: e, Batch: p.Batch, Cost: p.Cost, Param: bad}
 	}
 	return why
@@ -370,12 +394,12 @@ func (n *Network) stopped(e int, p Progress, step0 int64, why error) error {
 
 // restoreEpochStart puts back the parameters and optimizer state saved at
 // the start of the epoch.
-func (n *Network) restoreEpochStart(step0 int64) {
+func (n *Network) restoreEpochStart(steps0 stepCounts) {
 	f := &n.fit
 	copy(n.params, f.snapshot)
 	copy(n.opt1, f.opt1)
 	copy(n.opt2, f.opt2)
-	n.step = step0
+	n.steps = steps0
 }
 
 // badInput is the error for the non-finite float at index i of the batch

@@ -208,7 +208,7 @@ func (n *Network) updateBound(batch int, xNorm float64) (next stateBounds, ok bo
 		b1, b2 := float64(o.Beta1), float64(o.Beta2)
 		m1 := (b1*g.state.opt1 + (1-b1)*grad) * stateGrowth
 		m2 := (b2*g.state.opt2 + (1-b2)*grad*grad) * stateGrowth
-		c1, c2 := adamCorrections(o, n.step+1)
+		c1, c2 := adamCorrections(o, n.steps.sinceReset+1)
 		mhat, vhat := m1/float64(c1), m2/float64(c2)
 		return stateBounds{opt1: m1, opt2: m2},
 			mhat <= maxPartial && vhat <= maxPartial && lr*mhat <= maxPartial && lr*mhat/float64(o.Epsilon) <= maxUpdate
@@ -258,12 +258,12 @@ func (n *Network) exactUpdate(update func() error, cost float32) error {
 	copy(params, n.params)
 	copy(opt1, n.opt1)
 	copy(opt2, n.opt2)
-	step0 := n.step
+	steps0 := n.steps
 	restore := func() {
 		copy(n.params, params)
 		copy(n.opt1, opt1)
 		copy(n.opt2, opt2)
-		n.step = step0
+		n.steps = steps0
 	}
 	phase.Since(phase.Snapshot, t)
 	if err := update(); err != nil {

@@ -21,11 +21,11 @@ func withGuardMode(t testing.TB, mode int) {
 // networkState is everything a step may change, bit for bit.
 type networkState struct {
 	params, opt1, opt2 []float32
-	step               int64
+	steps              stepCounts
 }
 
 func stateOf(n *Network) networkState {
-	return networkState{slices.Clone(n.params), slices.Clone(n.opt1), slices.Clone(n.opt2), n.step}
+	return networkState{slices.Clone(n.params), slices.Clone(n.opt1), slices.Clone(n.opt2), n.steps}
 }
 
 // requireSameBits compares two states bit for bit (NaN included).
@@ -39,7 +39,7 @@ func requireSameBits(t *testing.T, want, got networkState, msg string) {
 			}
 		}
 	}
-	require.Equal(t, want.step, got.step, msg)
+	require.Equal(t, want.steps, got.steps, msg)
 }
 
 var guardModes = map[string]int{"bounds": guardBounds, "exact": guardExact}

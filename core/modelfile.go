@@ -98,7 +98,7 @@ func (n *Network) encode(dst []byte) (int, error) {
 	}
 	b = le.AppendUint32(b, uint32(n.spec.MaxBatch))
 	b = le.AppendUint64(b, n.spec.Seed)
-	b = le.AppendUint64(b, uint64(n.step))
+	b = le.AppendUint64(b, uint64(n.steps.total))
 	b = le.AppendUint64(b, uint64(n.ParamCount()))
 	if version >= modelVersionSchema {
 		b = le.AppendUint32(b, uint32(len(n.schema)))

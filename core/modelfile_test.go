@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"os"
 	"path/filepath"
@@ -53,6 +54,45 @@ func TestModelRoundTrip(t *testing.T) {
 	m2, err := ReadModel(bytes.NewReader(buf))
 	require.NoError(t, err)
 	require.Equal(t, n.Spec(), m2.Spec())
+}
+
+// TestLoadedNetworkStepsAsNew: a model file holds no optimizer state, so a
+// loaded network's first step is, bit for bit, a new network's first step
+// from the same parameters (SetParams): Adam's bias correction starts
+// again with its empty moments, although the file's step count, which
+// dropout's masks follow (hence none here), goes on.
+func TestLoadedNetworkStepsAsNew(t *testing.T) {
+	x, y := blobs(1, 16, 3, 2)
+	for _, kind := range []OptimizerKind{SGD, Momentum, Adam, RMSprop} {
+		spec := Spec{Inputs: 3, Layers: []Layer{{Units: 4, Activation: Tanh}, {Units: 2, Activation: Softmax}}, Loss: CategoricalCrossEntropy,
+			Optimizer: Optimizer{Kind: kind, LearningRate: 0.01}, MaxBatch: 8, Seed: 5}
+		trained, err := New(spec)
+		require.NoError(t, err)
+		_, err = trained.Fit(x, y, 16, FitOptions{Epochs: 20, BatchSize: 8})
+		require.NoError(t, err)
+		buf := make([]byte, trained.EncodedSize())
+		_, err = trained.Encode(buf)
+		require.NoError(t, err)
+		loaded, err := Decode(buf)
+		require.NoError(t, err)
+		require.EqualValues(t, 40, loaded.Steps(), "%v", kind)
+
+		fresh, err := New(spec)
+		require.NoError(t, err)
+		p := make([]float32, trained.ParamCount())
+		_, _ = trained.CopyParams(p)
+		require.NoError(t, fresh.SetParams(p))
+		for step := range 3 {
+			_, err = loaded.TrainStep(x, y, 8)
+			require.NoError(t, err)
+			_, err = fresh.TrainStep(x, y, 8)
+			require.NoError(t, err)
+			want, got := stateOf(fresh), stateOf(loaded)
+			want.steps, got.steps = stepCounts{}, stepCounts{}
+			requireSameBits(t, want, got, fmt.Sprintf("%v, step %d after loading", kind, step+1))
+		}
+		require.EqualValues(t, 43, loaded.Steps(), "%v", kind)
+	}
 }
 
 // TestModelCorruption: every truncation, every single bit flip, a foreign

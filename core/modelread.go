@@ -338,6 +338,8 @@ func (h *header) finish(n *Network, schema []byte) error {
 		}
 		n.schema = s
 	}
-	n.step = h.steps
+	// The optimizer state is not in the file: Adam's t starts afresh with
+	// its empty moments, the count of all steps (dropout's) goes on.
+	n.steps = stepCounts{total: h.steps}
 	return nil
 }

@@ -59,7 +59,7 @@ type network struct {
 	tasks       tasks // preallocated parallel work descriptions
 	rng         *rand.Rand
 	pcg         *rand.PCG // rng's source, whose state Fit saves and restores
-	step        int64     // optimizer steps taken (Adam's t)
+	steps       stepCounts
 	history     []float32 // cost of every completed epoch
 	valLoss     []float32 // validation cost of every epoch run with validation data
 	valAcc      []float32 // and its accuracy
@@ -79,6 +79,17 @@ type network struct {
 	// scanned: the first layer's products are checked instead (inputcheck.go).
 	checkFirstLayer bool
 }
+
+// stepCounts count the optimizer updates applied.
+type stepCounts struct {
+	total int64 // every update: the model file's count, which dropout's masks follow
+	// sinceReset counts those since the optimizer state was last cleared
+	// (or the network loaded, without it): Adam's t, whose bias
+	// corrections must match the moments' age.
+	sinceReset int64
+}
+
+func (c *stepCounts) add() { c.total++; c.sinceReset++ }
 
 // rngStream is the PCG stream of every network's generator ("entrena").
 const rngStream = 0x656e7472656e61
@@ -238,21 +249,35 @@ func stepProducts(s Spec, threads int, f func(m, n, k int)) {
 // buffers do not grow with m.
 const rowStrategyRows = 64
 
-func (n *Network) initWeights() {
+func (n *Network) initWeights() { n.drawInitialWeights(true) }
+
+// drawInitialWeights draws every initial weight from the network's
+// generator, storing them when store is set. Reseed replays the draws
+// without storing, so that the generator then stands where a new network's
+// of that seed does (NormFloat64 takes a varying number of values).
+func (n *Network) drawInitialWeights(store bool) {
 	for i := range n.layers {
 		l := &n.layers[i]
 		if l.act == ReLU {
 			std := math.Sqrt(2 / float64(l.in))
 			for j := range l.w {
-				l.w[j] = float32(n.rng.NormFloat64() * std)
+				w := float32(n.rng.NormFloat64() * std)
+				if store {
+					l.w[j] = w
+				}
 			}
 		} else {
 			limit := math.Sqrt(6 / float64(l.in+l.out))
 			for j := range l.w {
-				l.w[j] = float32((2*n.rng.Float64() - 1) * limit)
+				w := float32((2*n.rng.Float64() - 1) * limit)
+				if store {
+					l.w[j] = w
+				}
 			}
 		}
-		clear(l.b)
+		if store {
+			clear(l.b)
+		}
 	}
 }
 
@@ -421,7 +446,7 @@ func (n *Network) Steps() int64 {
 	if n == nil {
 		return 0
 	}
-	return n.step
+	return n.steps.total
 }
 
 // History returns the cost of every epoch completed by Fit, oldest first.
@@ -502,9 +527,12 @@ func (n *Network) SetParams(src []float32) (err error) {
 	return nil
 }
 
-// Reseed restarts the network's random generator (used by Fit's shuffling)
-// from seed, as if the network had been built with that seed; the weights
-// are not touched. The same seed gives the same sample order again.
+// Reseed makes seed the network's seed for what follows, as if the network
+// had been built with it: Fit's shuffling continues as a new network's of
+// that seed would, and dropout draws its masks from it (and the step
+// count); Spec().Seed, and a saved model, give seed. The weights are not
+// touched. The same seed gives the same sample order again. It takes about
+// as long as New's weight initialisation, whose draws it replays.
 func (n *Network) Reseed(seed uint64) (err error) {
 	defer exported(&err)
 	prev, err := n.acquire(betweenBatches)
@@ -512,8 +540,10 @@ func (n *Network) Reseed(seed uint64) (err error) {
 		return err
 	}
 	defer n.release(prev)
-	n.pcg = rand.NewPCG(seed, rngStream)
-	n.rng = rand.New(n.pcg)
+	n.spec.Seed = seed
+	n.pcg.Seed(seed, rngStream)
+	// A new network drew its initial weights first from the same generator.
+	n.drawInitialWeights(false)
 	return nil
 }
 
@@ -532,7 +562,7 @@ func (n *Network) ResetOptimizer() (err error) {
 func (n *Network) resetOptimizer() {
 	clear(n.opt1)
 	clear(n.opt2)
-	n.step = 0
+	n.steps = stepCounts{}
 	n.guard.state, n.guard.stateKnown = stateBounds{}, true
 }
 

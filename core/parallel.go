@@ -129,11 +129,11 @@ func (t *updateTask) Run(w, lo, hi int) {
 func (n *Network) update(batch int) error {
 	t0 := phase.Now()
 	o := &n.spec.Optimizer
-	n.step++
+	n.steps.add()
 	t := &n.tasks.update
 	t.n = n
 	if o.Kind == Adam {
-		c1, c2 := adamCorrections(*o, n.step)
+		c1, c2 := adamCorrections(*o, n.steps.sinceReset)
 		t.adam = asm.AdamParams{
 			LR: o.LearningRate, Beta1: o.Beta1, Beta2: o.Beta2, Eps: o.Epsilon,
 			Correction1: c1, Correction2: c2,

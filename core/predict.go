@@ -1,5 +1,7 @@
 package core
 
+import "math"
+
 // Predict runs samples rows of x (samples×Inputs, row-major) through the
 // network and writes samples×Outputs predictions into out. samples must be
 // at least 1 (ErrShape otherwise) and may exceed MaxBatch: the rows are
@@ -61,11 +63,8 @@ func (n *Network) evaluate(x, y []float32, samples int) (loss, accuracy float32,
 	if need := samples * o; len(y) < need {
 		return 0, 0, shapeErr("y has %d floats, need %d (%d samples × %d outputs)", len(y), need, samples, o)
 	}
-	if i := n.firstNonFiniteN(x[:samples*in]); i >= 0 {
-		return 0, 0, dataErr("input %d (sample %d, feature %d) is %v", i, i/in, i%in, x[i])
-	}
-	if i := firstNonFinite(y[:samples*o]); i >= 0 {
-		return 0, 0, dataErr("target %d (sample %d, output %d) is %v", i, i/o, i%o, y[i])
+	if err := n.checkFinite(x, y, samples); err != nil {
+		return 0, 0, err
 	}
 	if err := checkTargetValues(n.spec.Loss, y, samples, o); err != nil {
 		return 0, 0, err
@@ -111,15 +110,36 @@ func argmax(s []float32) int {
 	return best
 }
 
+// checkFinite finds the first NaN or ±Inf among samples rows of x and y
+// (their lengths checked already).
+func (n *Network) checkFinite(x, y []float32, samples int) error {
+	in, o := n.Inputs(), n.Outputs()
+	if i := n.firstNonFiniteN(x[:samples*in]); i >= 0 {
+		return dataErr("input %d (sample %d, feature %d) is %v", i, i/in, i%in, x[i])
+	}
+	if i := firstNonFinite(y[:samples*o]); i >= 0 {
+		return dataErr("target %d (sample %d, output %d) is %v", i, i/o, i%o, y[i])
+	}
+	return nil
+}
+
 func (n *Network) checkSamples(x []float32, samples int) error {
+	return checkSampleCount(x, samples, n.Inputs(), n.Outputs())
+}
+
+// checkSampleCount checks samples rows of in floats in x, for a network of
+// out outputs. Data passed in is only ever indexed with ints, so the count
+// is bounded by what they hold alone: samples×in and samples×out must fit
+// an int (on a 64-bit system, more than any memory holds).
+func checkSampleCount(x []float32, samples, in, out int) error {
 	if samples < 1 {
 		return shapeErr("need at least one sample, got %d", samples)
 	}
-	if samples > maxElements/n.Inputs() {
-		return shapeErr("%d samples of %d inputs overflow", samples, n.Inputs())
+	if samples > math.MaxInt/max(in, out) {
+		return shapeErr("%d samples of %d inputs and %d outputs: more floats than an int counts", samples, in, out)
 	}
-	if need := samples * n.Inputs(); len(x) < need {
-		return shapeErr("x has %d floats, need %d (%d samples × %d inputs)", len(x), need, samples, n.Inputs())
+	if need := samples * in; len(x) < need {
+		return shapeErr("x has %d floats, need %d (%d samples × %d inputs)", len(x), need, samples, in)
 	}
 	return nil
 }

@@ -111,14 +111,8 @@ func (p *Predictor) Predict(x []float32, samples int, out []float32) (err error)
 	}
 	defer p.use.Store(false)
 	in, o := p.Inputs(), p.Outputs()
-	if samples < 1 {
-		return shapeErr("need at least one sample, got %d", samples)
-	}
-	if samples > maxElements/in {
-		return shapeErr("%d samples of %d inputs overflow", samples, in)
-	}
-	if need := samples * in; len(x) < need {
-		return shapeErr("x has %d floats, need %d (%d samples × %d inputs)", len(x), need, samples, in)
+	if err := checkSampleCount(x, samples, in, o); err != nil {
+		return err
 	}
 	if need := samples * o; len(out) < need {
 		return shapeErr("output buffer has %d floats, need %d (%d samples × %d outputs)", len(out), need, samples, o)

@@ -60,6 +60,8 @@ const (
 )
 
 // Scaling is a per-column affine map: x becomes (x − Offset[j]) / Scale[j].
+// Every offset and scale must be finite as a float32 and every scale > 0
+// as a float32 (the ONNX export's constants), or the schema is refused.
 type Scaling struct {
 	Method string    `json:"method"` // how the statistics were chosen: minmax, zscore or none
 	Offset []float64 `json:"offset"`
@@ -202,9 +204,11 @@ func (c *Scaling) check(n int) error {
 		return fmt.Errorf("%d offsets and %d scales for %d columns", len(c.Offset), len(c.Scale), n)
 	}
 	for j := range n {
+		// Within float32's range, the scale not 0 as a float32: the ONNX
+		// export stores them as float32, and must not fail on a schema set.
 		o, s := c.Offset[j], c.Scale[j]
-		if math.IsNaN(o) || math.IsInf(o, 0) || !(s > 0) || math.IsInf(s, 0) {
-			return fmt.Errorf("column %d: offset %v, scale %v (need finite, scale > 0)", j, o, s)
+		if !(math.Abs(o) <= math.MaxFloat32) || !(s > 0 && s <= math.MaxFloat32) || float32(s) == 0 {
+			return fmt.Errorf("column %d: offset %v, scale %v (need both finite as float32, the scale > 0 as float32)", j, o, s)
 		}
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/crc32"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -90,6 +91,10 @@ func TestSchemaCheck(t *testing.T) {
 		"unknown class type":     func(s *Schema) { s.ClassType = "colour" },
 		"scaling length":         func(s *Schema) { s.FeatureScaling.Scale = s.FeatureScaling.Scale[:2] },
 		"zero scale":             func(s *Schema) { s.FeatureScaling.Scale[0] = 0 },
+		"scale 0 as float32":     func(s *Schema) { s.FeatureScaling.Scale[1] = 1e-50 },
+		"scale beyond float32":   func(s *Schema) { s.FeatureScaling.Scale[1] = 1e39 },
+		"offset beyond float32":  func(s *Schema) { s.FeatureScaling.Offset[2] = -1e39 },
+		"infinite offset":        func(s *Schema) { s.FeatureScaling.Offset[2] = math.Inf(1) },
 		"label outside columns":  func(s *Schema) { s.LabelColumn = 4 },
 		"columns without label":  func(s *Schema) { s.LabelColumn = -1 },
 		"target scaling classes": func(s *Schema) { s.TargetScaling = &Scaling{Offset: []float64{0, 0}, Scale: []float64{1, 1}} },

@@ -235,7 +235,7 @@ type Spec struct {
 	Loss      Loss
 	Optimizer Optimizer
 	MaxBatch  int    // largest batch of one step (TrainStep, Fit's BatchSize); buffers are sized for it, and Predict and Evaluate go MaxBatch samples at a time
-	Seed      uint64 // initialisation and shuffling
+	Seed      uint64 // initialisation, shuffling and dropout (see Network.Reseed)
 
 	// Threads is the number of cores one step may use: 0 means every core
 	// this process can use (pool.Cores: the smallest of GOMAXPROCS, the
@@ -245,13 +245,15 @@ type Spec struct {
 	Threads int
 }
 
-// Limits that keep every buffer size and index within int32 range, so C and
-// Python callers can never ask for a size that overflows.
+// Limits that keep every buffer of a network, and every index into one,
+// within int32 range, so C and Python callers can never ask for a size
+// that overflows. (Data passed in, which the network reads in place, is
+// bounded by int only: checkSampleCount.)
 const (
 	MaxUnits    = 1 << 20
 	MaxLayers   = 1024
 	MaxBatchCap = 1 << 20
-	maxElements = 1 << 31 // floats in any one buffer category
+	maxElements = 1 << 31 // floats in any one buffer category of a network
 )
 
 // withDefaults returns s with zero optimizer hyper-parameters filled in.

@@ -116,7 +116,7 @@ func TestTinyStepLargeFiniteValues(t *testing.T) {
 	for i, v := range after {
 		require.False(t, math.IsNaN(float64(v)) || math.IsInf(float64(v), 0), "param %d is %v", i, v)
 	}
-	require.Equal(t, int64(1), n.step)
+	require.Equal(t, int64(1), n.steps.total)
 }
 
 // TestTinyStepPhases: built with -tags entrena_phases, the fused step of a

@@ -2,7 +2,9 @@ package core
 
 import (
 	"errors"
+	"fmt"
 	"math"
+	"slices"
 	"testing"
 	"unsafe"
 
@@ -279,6 +281,49 @@ func TestReseed(t *testing.T) {
 	require.NotEqual(t, hb.Cost[2], hc.Cost[0])
 }
 
+// TestReseedAsIfCreated: Reseed(s) makes a network train on as one built
+// with seed s and the same weights: the same shuffled order and, with
+// dropout, the same masks, bit for bit; whether it was built with s or
+// with another seed.
+func TestReseedAsIfCreated(t *testing.T) {
+	x, y := blobs(3, 100, 5, 2)
+	for _, dropout := range []float32{0, 0.3} {
+		for _, relu := range []bool{false, true} { // He normal's draws vary in number
+			act := Sigmoid
+			if relu {
+				act = ReLU
+			}
+			spec := func(seed uint64) Spec {
+				return Spec{Inputs: 5, Layers: []Layer{{Units: 6, Activation: act, Dropout: dropout}, {Units: 2, Activation: Sigmoid}}, Loss: MSE,
+					Optimizer: Optimizer{Kind: Adam, LearningRate: 0.01}, MaxBatch: 10, Seed: seed}
+			}
+			fresh, err := New(spec(5))
+			require.NoError(t, err)
+			same, err := New(spec(5))
+			require.NoError(t, err)
+			require.NoError(t, same.Reseed(5))
+			other, err := New(spec(77))
+			require.NoError(t, err)
+			p := make([]float32, fresh.ParamCount())
+			_, _ = fresh.CopyParams(p)
+			require.NoError(t, other.SetParams(p))
+			require.NoError(t, other.Reseed(5))
+			require.Equal(t, uint64(5), other.Spec().Seed)
+
+			opts := FitOptions{Epochs: 3, BatchSize: 10, Shuffle: true}
+			want, err := fresh.Fit(x, y, 100, opts)
+			require.NoError(t, err)
+			for name, n := range map[string]*Network{"built with 5": same, "built with 77": other} {
+				h, err := n.Fit(x, y, 100, opts)
+				require.NoError(t, err)
+				msg := fmt.Sprintf("%s, then Reseed(5); dropout %v, ReLU %v", name, dropout, relu)
+				require.Equal(t, want.Cost, h.Cost, msg)
+				requireSameBits(t, stateOf(fresh), stateOf(n), msg)
+			}
+		}
+	}
+}
+
 // TestTinyPathMatchesGEMMPath: the loop path of tiny networks and the GEMM
 // path compute the same training run to rounding, with an optimizer pass
 // and with SGD fused into the weight gradient; batches of 7 leave rows
@@ -330,7 +375,7 @@ func TestFusedSGDStep(t *testing.T) {
 			require.NoError(t, plain.update(64))
 			require.InDelta(t, c2, c1, 1e-5)
 		}
-		require.Equal(t, fused.step, plain.step)
+		require.Equal(t, fused.steps, plain.steps)
 		p1, p2 := make([]float32, fused.ParamCount()), make([]float32, plain.ParamCount())
 		_, _ = fused.CopyParams(p1)
 		_, _ = plain.CopyParams(p2)
@@ -393,6 +438,116 @@ func TestFitBadInputLeavesNetwork(t *testing.T) {
 			require.Equal(t, b.History(), a.History())
 			a.Close()
 			b.Close()
+		}
+	}
+}
+
+// TestFitBadValidationLeavesNetwork: a NaN or ±Inf in the validation data
+// is an ErrData found before any training: no batch runs, no history entry
+// is added, and the network trains on afterwards as one that never saw the
+// call, shuffle generator included.
+func TestFitBadValidationLeavesNetwork(t *testing.T) {
+	x, y := blobs(6, 200, 12, 1)
+	vx, vy := blobs(7, 50, 12, 1)
+	for _, c := range []struct {
+		name      string
+		bad       func(vx, vy []float32)
+		wantError string
+	}{
+		{"NaN input", func(vx, _ []float32) { vx[20*12+5] = float32(math.NaN()) }, "validation data: bad data: input 245 (sample 20, feature 5) is NaN"},
+		{"Inf target", func(_, vy []float32) { vy[33] = float32(math.Inf(-1)) }, "validation data: bad data: target 33 (sample 33, output 0) is -Inf"},
+	} {
+		spec := Spec{Inputs: 12, Layers: []Layer{{Units: 20, Activation: Tanh}, {Units: 1, Activation: Linear}}, Loss: MSE,
+			Optimizer: Optimizer{Kind: Adam, LearningRate: 0.01}, MaxBatch: 32, Seed: 3}
+		a, err := New(spec)
+		require.NoError(t, err)
+		b, err := New(spec)
+		require.NoError(t, err)
+		opts := FitOptions{Epochs: 2, BatchSize: 32, Shuffle: true, ValX: vx, ValY: vy, ValSamples: 50}
+		for _, n := range []*Network{a, b} {
+			_, err = n.Fit(x, y, 200, opts)
+			require.NoError(t, err)
+		}
+
+		badX, badY := slices.Clone(vx), slices.Clone(vy)
+		c.bad(badX, badY)
+		bad := opts
+		bad.ValX, bad.ValY = badX, badY
+		batches := 0
+		bad.Progress = func(Progress) bool { batches++; return true }
+		before := stateOf(a)
+		h, err := a.Fit(x, y, 200, bad)
+		require.ErrorIs(t, err, ErrData, c.name)
+		require.ErrorContains(t, err, c.wantError, c.name)
+		require.Empty(t, h.Cost, c.name)
+		require.Zero(t, batches, c.name)
+		requireSameBits(t, before, stateOf(a), c.name)
+		require.Len(t, a.History(), 2, c.name)
+
+		for _, n := range []*Network{a, b} {
+			_, err = n.Fit(x, y, 200, opts)
+			require.NoError(t, err)
+		}
+		requireSameBits(t, stateOf(b), stateOf(a), c.name)
+		require.Equal(t, b.History(), a.History(), c.name)
+	}
+}
+
+// TestFitValidationFailureAddsNoEpoch: an epoch whose validation fails is
+// not a completed epoch: no history entry (nor validation figures that
+// were never computed), no end-of-epoch Progress. Another rank's bad
+// validation part is a data error that leaves the network as before the
+// call; a failed all-reduce keeps the epoch's updates, as in a step.
+func TestFitValidationFailureAddsNoEpoch(t *testing.T) {
+	x, y := blobs(9, 64, 12, 4)
+	for _, c := range []struct {
+		name string
+		hook Allreduce
+		kind error
+	}{
+		{"peer's bad part", func(b []float32) error {
+			if len(b) == 4 { // the validation sums
+				b[3]++
+			}
+			return nil
+		}, ErrData},
+		{"hook fails", func(b []float32) error {
+			if len(b) == 4 {
+				return errors.New("link down")
+			}
+			return nil
+		}, ErrReduce},
+	} {
+		n := distNet(t, Adam, 1)
+		before := stateOf(n)
+		ends := 0
+		opts := FitOptions{Epochs: 2, BatchSize: 16, Shuffle: true, ValX: x, ValY: y, ValSamples: 64, Allreduce: c.hook,
+			Progress: func(p Progress) bool {
+				if p.EpochDone {
+					ends++
+				}
+				return true
+			}}
+		h, err := n.Fit(x, y, 64, opts)
+		require.ErrorIs(t, err, c.kind, c.name)
+		require.ErrorContains(t, err, "validation data", c.name)
+		require.Empty(t, h.Cost, c.name)
+		require.Empty(t, h.ValLoss, c.name)
+		require.Empty(t, n.History(), c.name)
+		require.Empty(t, n.valLoss, c.name)
+		require.Zero(t, ends, c.name)
+		if c.kind == ErrData {
+			requireSameBits(t, before, stateOf(n), c.name)
+			// The shuffle generator too: the next fit is a fresh network's.
+			fresh := distNet(t, Adam, 1)
+			opts.Allreduce, opts.Progress = nil, nil
+			_, err = n.Fit(x, y, 64, opts)
+			require.NoError(t, err)
+			_, err = fresh.Fit(x, y, 64, opts)
+			require.NoError(t, err)
+			requireSameBits(t, stateOf(fresh), stateOf(n), c.name)
+		} else {
+			require.EqualValues(t, 4, n.Steps(), c.name)
 		}
 	}
 }

@@ -153,7 +153,9 @@ typedef enum entrena_status {
 	ENTRENA_ERR_ARGUMENT = 1,  /* NULL pointer, negative count, bad enum value or struct_size */
 	ENTRENA_ERR_SPEC = 2,      /* invalid network spec or training option */
 	ENTRENA_ERR_SHAPE = 3,     /* sizes or buffer lengths that do not match the network */
-	ENTRENA_ERR_DATA = 4,      /* NaN or Inf in inputs, targets or parameters */
+	ENTRENA_ERR_DATA = 4,      /* NaN or Inf in inputs, targets or parameters; a target outside
+	                            * the loss's range (binary cross-entropy: outside [0, 1];
+	                            * categorical: a row not summing to 1) */
 	ENTRENA_ERR_DIVERGED = 5,  /* the loss became NaN or Inf; weights restored (see entrena_fit) */
 	ENTRENA_ERR_STOPPED = 6,   /* the progress callback asked to stop */
 	ENTRENA_ERR_MODEL = 7,     /* model file or buffer truncated, corrupted or not an entrena model */
@@ -285,7 +287,7 @@ typedef struct entrena_spec {
 	float epsilon;              /* ENTRENA_OPT_ADAM, 0 means 1e-8; ENTRENA_OPT_RMSPROP, 0 means 1e-7 (-0.0f refused) */
 	int32_t max_batch;          /* largest batch of a step; buffers are sized for it */
 	int32_t threads;            /* cores one step may use; 0 = all, 1 = calling thread only */
-	uint64_t seed;              /* weight initialisation and shuffling */
+	uint64_t seed;              /* weight initialisation, shuffling and dropout */
 	/* Regularization, per layer (optional: NULL means 0 for every layer).
 	 * l2[i] ≥ 0 and finite is layer i's weight decay λ, as Keras's
 	 * kernel_regularizer l2(λ): the loss gains λ·Σw² over the layer's
@@ -390,9 +392,12 @@ entrena_status entrena_set_threads(entrena_net *net, int32_t threads);
 entrena_status entrena_thread_stats(const entrena_net *net, int32_t *threads, int32_t *cores,
                                     int32_t *in_use, const char **reason);
 
-/* Restart the generator that orders samples in entrena_fit (shuffle) from
- * seed, as if the network had been created with it; weights are untouched.
- * The same seed gives the same order again. */
+/* Make seed the network's seed from now on, as if the network had been
+ * created with it: entrena_fit's shuffling goes on as a new network's of
+ * that seed would, and dropout masks are drawn from it; a saved model
+ * records it. Weights and optimizer state are untouched. The same seed
+ * gives the same order again. It takes about as long as entrena_create's
+ * weight initialisation, whose random draws it replays. */
 entrena_status entrena_set_seed(entrena_net *net, uint64_t seed);
 
 /* --------------------------------------------------------------- training */
@@ -403,7 +408,8 @@ entrena_status entrena_set_seed(entrena_net *net, uint64_t seed);
  * *cost (optional) receives the batch's loss before the update: J by the
  * network's loss function (the seed's cost function), plus λ·Σw² of the
  * layers with weight decay, as everywhere a loss is reported.
- * ENTRENA_ERR_DATA when x or y holds NaN or Inf, and when the step diverges:
+ * ENTRENA_ERR_DATA when x or y holds NaN or Inf, or y a target outside the
+ * loss's range (see ENTRENA_ERR_DATA), and when the step diverges:
  * its loss is NaN or Inf, or its update would make a parameter or the
  * optimizer state NaN or Inf (a learning rate too large). Either way the
  * network is left exactly as it was before the call: parameters, optimizer
@@ -487,17 +493,22 @@ entrena_status entrena_fit_options_init(entrena_fit_options *opts);
 #define entrena_fit_options_init(opts) entrena_fit_options_init_sized((opts), sizeof *(opts))
 
 /* Train for opts->epochs epochs over `samples` rows of x (samples×inputs,
- * x_len ≥ that) and y (samples×outputs), read in place (when shuffling,
+ * x_len ≥ that) and y (samples×outputs), at most 2^31 − 1 samples
+ * (ENTRENA_ERR_SHAPE beyond; any number of floats), read in place (when shuffling,
  * each batch is gathered into the network's own buffer, on more than one
  * thread the next batch during the current step: x and y must not change
  * until entrena_fit returns, progress callbacks included). Each epoch's mean
  * loss is appended to the network's history (entrena_history); *cost
  * (optional) receives the last completed epoch's loss, also when the call
- * fails after completing at least one epoch (ENTRENA_ERR_STOPPED,
- * ENTRENA_ERR_DIVERGED: an exception to the out-parameter rule). opts may be NULL
- * (the defaults). On ENTRENA_ERR_DIVERGED the parameters are restored to
- * the start of the failing epoch; on ENTRENA_ERR_STOPPED the updates made so
- * far are kept and the completed epochs are in the history. */
+ * fails with ENTRENA_ERR_STOPPED or ENTRENA_ERR_DIVERGED after completing at
+ * least one epoch (an exception to the out-parameter rule). opts may be NULL
+ * (the defaults). ENTRENA_ERR_DATA when x, y, val_x or val_y holds NaN or
+ * Inf, or a target out of the loss's range: the network is left as it was
+ * before the call (validation data and targets are checked before
+ * training, inputs batch by batch during the first epoch). On
+ * ENTRENA_ERR_DIVERGED the parameters are restored to the start of the
+ * failing epoch; on ENTRENA_ERR_STOPPED the updates made so far are kept
+ * and the completed epochs are in the history. */
 entrena_status entrena_fit(entrena_net *net, const float *x, int64_t x_len, const float *y,
                            int64_t y_len, int64_t samples, const entrena_fit_options *opts,
                            float *cost);
@@ -626,8 +637,9 @@ entrena_status entrena_schema_json(const entrena_net *net, char *buf, size_t buf
  * the model (entrena_save writes format version 2 when a schema is set).
  * ENTRENA_ERR_SPEC when the document does not parse, names an unknown
  * field, or does not fit net (a feature name per input, a class per output,
- * scalings of those lengths); ENTRENA_ERR_VERSION for a newer schema
- * version. */
+ * scalings of those lengths whose offsets and scales are finite as float32
+ * and whose scales are > 0 as float32, as entrena_save_onnx stores them);
+ * ENTRENA_ERR_VERSION for a newer schema version. */
 entrena_status entrena_set_schema_json(entrena_net *net, const char *json);
 
 /* ------------------------------------------------------------------ debug */

@@ -404,6 +404,20 @@ static void test_set_seed(void) {
 	EXPECT_STATUS(ENTRENA_ERR_HANDLE, entrena_set_seed(NULL, 1));
 	OK(entrena_destroy(a));
 	OK(entrena_destroy(b));
+
+	/* As if created with the seed: a new network of seed 5 and one given
+	 * set_seed(5) train to the same parameters. */
+	float pa[23], pb[23];
+	a = small_net(5);
+	b = small_net(5);
+	OK(entrena_set_seed(b, 5));
+	OK(entrena_fit(a, X, 64, Y, 32, 16, &opts, NULL));
+	OK(entrena_fit(b, X, 64, Y, 32, 16, &opts, NULL));
+	OK(entrena_get_params(a, pa, 23));
+	OK(entrena_get_params(b, pb, 23));
+	EXPECT(memcmp(pa, pb, sizeof pa) == 0);
+	OK(entrena_destroy(a));
+	OK(entrena_destroy(b));
 }
 
 static void test_train_predict(void) {
@@ -591,6 +605,33 @@ static void test_fit(void) {
 	memcpy(bad, X, sizeof bad);
 	bad[63] = NAN;
 	EXPECT_STATUS(ENTRENA_ERR_DATA, entrena_fit(net, bad, 64, Y, 32, 16, &opts, &cost));
+
+	/* Bad validation data is found before any training: the network, its
+	 * history and *cost are as before the call. */
+	float vbad[32], before[23], after[23];
+	int64_t epochs_before = -1;
+	memcpy(vbad, Y, sizeof vbad);
+	vbad[31] = INFINITY;
+	OK(entrena_get_params(net, before, 23));
+	OK(entrena_history(net, NULL, 0, &epochs_before));
+	o = opts;
+	o.progress = NULL;
+	o.val_samples = 16;
+	for (int which = 0; which < 2; which++) {
+		o.val_x = which == 0 ? bad : X;
+		o.val_x_len = 64;
+		o.val_y = which == 0 ? Y : vbad;
+		o.val_y_len = 32;
+		cost = -1;
+		EXPECT_STATUS(ENTRENA_ERR_DATA, entrena_fit(net, X, 64, Y, 32, 16, &o, &cost));
+		EXPECT(strstr(entrena_errmsg(net), which == 0 ? "validation data: bad data: input 63 (sample 15, feature 3) is NaN"
+		                                              : "validation data: bad data: target 31 (sample 15, output 1) is +Inf") != NULL);
+		EXPECT(cost == -1);
+		OK(entrena_history(net, NULL, 0, &count));
+		EXPECT(count == epochs_before);
+		OK(entrena_get_params(net, after, 23));
+		EXPECT(memcmp(before, after, sizeof before) == 0);
+	}
 	OK(entrena_destroy(net));
 
 	/* Divergence: a linear output with a huge learning rate. */
@@ -727,6 +768,8 @@ static void test_models(void) {
 	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_load_buffer(NULL, size, &copy));
 	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_load_buffer(buf, size, NULL));
 	EXPECT_STATUS(ENTRENA_ERR_MODEL, entrena_load_buffer(buf, 0, &copy));
+	EXPECT_STATUS(ENTRENA_ERR_ARGUMENT, entrena_load_buffer(buf, SIZE_MAX, &copy)); /* beyond any address space */
+	EXPECT(copy == NULL);
 	EXPECT_STATUS(ENTRENA_ERR_MODEL, entrena_load_buffer(buf, size - 1, &copy));
 	EXPECT_STATUS(ENTRENA_ERR_MODEL, entrena_load_buffer(buf, 20, &copy));
 	for (size_t i = 0; i < size; i += quick ? 61 : 7) { /* flip one byte anywhere */
@@ -800,6 +843,14 @@ static void test_schema(void) {
 	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_set_schema_json(net, "{\"version\":1,\"colour\":1}"));
 	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_set_schema_json(net, "not json"));
 	EXPECT_STATUS(ENTRENA_ERR_VERSION, entrena_set_schema_json(net, "{\"version\":2}"));
+	/* A scale that is 0 as a float32 (the ONNX export's type) is refused
+	 * here, so that entrena_save_onnx cannot fail on it later. */
+	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_set_schema_json(net,
+		"{\"version\":1,\"task\":\"multi-label\",\"features\":[\"a\",\"b\",\"c\",\"d\"],"
+		"\"header\":true,\"label_column\":-1,\"columns\":4,\"classes\":[\"red\",\"round\"],"
+		"\"class_type\":\"string\",\"feature_scaling\":{\"method\":\"zscore\","
+		"\"offset\":[0,0,0,1],\"scale\":[1,1e-50,4,8]}}"));
+	EXPECT(strstr(entrena_errmsg(net), "scale 1e-50") != NULL);
 	OK(entrena_schema_json(net, buf, sizeof buf, NULL));
 	EXPECT(strcmp(buf, doc) == 0);
 
