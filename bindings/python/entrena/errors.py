@@ -37,7 +37,9 @@ class ShapeError(EntrenaError, ValueError):
 
 
 class DataError(EntrenaError, ValueError):
-    """ENTRENA_ERR_DATA: NaN or Inf in inputs, targets or parameters."""
+    """ENTRENA_ERR_DATA: NaN or Inf in inputs, targets or parameters, or a
+    target out of range for the loss (a BCE target outside [0, 1], a CCE
+    row that does not sum to 1)."""
     status = 4
 
 

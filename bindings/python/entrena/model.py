@@ -582,9 +582,11 @@ class Sequential:
         learning_rate   when given, the network's rate from now on
         shuffle         a new random order every epoch, from the network's own
                         seeded RNG (same seed, same order as the Go API)
-        seed            when given, the shuffling generator restarts from it
-                        first (entrena_set_seed): the same seed gives the same
-                        order as the Go API's Network.Reseed(seed)
+        seed            when given, the model's seed from now on, as if it had
+                        been built with it (entrena_set_seed): the shuffling
+                        and dropout's masks follow it (the weights stay), the
+                        same seed gives the same order as the Go API's
+                        Network.Reseed(seed), and save() keeps it
         verbose         0 silent, 1 a progress bar per epoch, 2 one line per epoch
         callback        callback(info: dict) after every batch and epoch
                         (info["epoch_done"]); a true result stops training
