@@ -56,8 +56,12 @@ func SharedSize(m, n, k int) int {
 	return size
 }
 
-// NewParallelGemm returns a ParallelGemm over p with empty workspaces.
+// NewParallelGemm returns a ParallelGemm over p with empty workspaces. A
+// nil p means one thread: every product runs on the caller (worker 0).
 func NewParallelGemm(p *pool.Pool) *ParallelGemm {
+	if p == nil {
+		p, _ = pool.New(1) // no worker goroutines: nothing to close
+	}
 	g := &ParallelGemm{pool: p, ws: make([]*Workspace, p.Threads())}
 	g.all.units = make([]productRows, 0, 64)
 	for i := range g.ws {
@@ -114,11 +118,23 @@ func (g *ParallelGemm) Sgemm(transA, transB bool, m, n, k int, alpha float32,
 }
 
 // SgemmOn is asm.Sgemm on pool thread w's workspace, for a pool task that
-// cuts its work itself (w is the worker index its Run received): it never
-// splits and takes no lock, so the threads of one call may each run one.
+// cuts its work itself (w is the worker index its Run received, in [0,
+// the pool's Threads)): it never splits and takes no lock, so the threads
+// of one call may each run one.
 func (g *ParallelGemm) SgemmOn(w int, transA, transB bool, m, n, k int, alpha float32,
 	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) error {
+	if err := g.checkWorker("SgemmOn", w); err != nil {
+		return err
+	}
 	return Sgemm(g.ws[w], transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// checkWorker refuses a worker index that has no workspace.
+func (g *ParallelGemm) checkWorker(op string, w int) error {
+	if w < 0 || w >= len(g.ws) {
+		return argError(op, "worker %d of a pool of %d threads", w, len(g.ws))
+	}
+	return nil
 }
 
 // PackB packs op(B) (k×n; B is n×k when transB) once, its panels split
@@ -159,6 +175,9 @@ func (g *ParallelGemm) PackB(transB bool, n, k int, b []float32, ldb int) (bool,
 // there): C = alpha·A·op(B) + beta·C for a non-transposed A, with the bits
 // of Sgemm on the same operands for beta 0 or 1.
 func (g *ParallelGemm) SgemmOnB(w int, m, n, k int, alpha float32, a []float32, lda int, beta float32, c []float32, ldc int) error {
+	if err := g.checkWorker("SgemmOnB", w); err != nil {
+		return err
+	}
 	if g.packedKS == nil || n != g.packedN || k != g.packedK {
 		return argError("SgemmOnB", "op(B) %d×%d was not packed by PackB", k, n)
 	}

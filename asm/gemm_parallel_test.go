@@ -187,3 +187,46 @@ func TestParallelSgemmSwappedAllocs(t *testing.T) {
 		_ = p.Sgemm(false, true, m, n, k, 1, a, k, b, k, 0, c, n)
 	}))
 }
+
+// TestParallelGemmBadWorker: a worker index without a workspace is an
+// ErrArgument from SgemmOn and SgemmOnB, not an index out of range.
+func TestParallelGemmBadWorker(t *testing.T) {
+	g := newParallelGemm(t, 2)
+	a, b, c := make([]float32, 4*8), make([]float32, 16*8), make([]float32, 4*16)
+	_, err := g.PackB(true, 16, 8, b, 8)
+	require.NoError(t, err)
+	for _, w := range []int{-1, 2, math.MaxInt} {
+		err := g.SgemmOn(w, false, true, 4, 16, 8, 1, a, 8, b, 8, 0, c, 16)
+		require.ErrorIs(t, err, ErrArgument, "SgemmOn worker %d", w)
+		require.ErrorContains(t, err, "worker")
+		err = g.SgemmOnB(w, 4, 16, 8, 1, a, 8, 0, c, 16)
+		require.ErrorIs(t, err, ErrArgument, "SgemmOnB worker %d", w)
+		require.ErrorContains(t, err, "worker")
+	}
+	require.NoError(t, g.SgemmOn(1, false, true, 4, 16, 8, 1, a, 8, b, 8, 0, c, 16))
+}
+
+// TestParallelGemmNilPool: NewParallelGemm(nil) is a one-thread
+// ParallelGemm (products on the caller, worker 0), not a nil dereference.
+func TestParallelGemmNilPool(t *testing.T) {
+	g := NewParallelGemm(nil)
+	r := newRand(5)
+	const m, n, k = 40, 30, 50
+	a, _ := guarded(r, m*k, 1)
+	b, _ := guarded(r, k*n, 2)
+	want, _ := guarded(r, m*n, 3)
+	got, on := copyOf(want), copyOf(want)
+	all := copyOf(want)
+	require.NoError(t, Sgemm(NewWorkspace(), false, false, m, n, k, 0.5, a, k, b, n, 0.25, want, n))
+	g.Reserve(m, n, k)
+	require.NoError(t, g.Sgemm(false, false, m, n, k, 0.5, a, k, b, n, 0.25, got, n))
+	requireSameBits(t, "Sgemm", got, want)
+	require.NoError(t, g.SgemmOn(0, false, false, m, n, k, 0.5, a, k, b, n, 0.25, on, n))
+	requireSameBits(t, "SgemmOn", on, want)
+	require.NoError(t, g.SgemmAll([]Product{{M: m, N: n, K: k, Alpha: 0.5, A: a, Lda: k, B: b, Ldb: n, Beta: 0.25, C: all, Ldc: n}}))
+	requireSameBits(t, "SgemmAll", all, want)
+	require.ErrorIs(t, g.SgemmOn(1, false, false, m, n, k, 0.5, a, k, b, n, 0.25, on, n), ErrArgument)
+	packed, err := g.PackB(false, n, k, b, n)
+	require.NoError(t, err)
+	require.False(t, packed, "one thread packs nothing")
+}

@@ -142,6 +142,9 @@ func NewTinySGD(layers []TinyLayer) (*TinySGD, error) {
 // non-finite step then needs no copy of its own. Every layer's NW and NB
 // must be buffers of their own, apart from W and B.
 func (t *TinySGD) SetGuarded() error {
+	if t == nil || t.state.layers == nil {
+		return errNoTinySGD("TinySGD.SetGuarded")
+	}
 	for i := range t.layers {
 		l := &t.layers[i]
 		if l.nw == l.w || l.nb == l.b {
@@ -162,8 +165,13 @@ func (t *TinySGD) SetGuarded() error {
 // nothing is written) otherwise. Unless the kernel is guarded, every
 // layer's NW and NB receive the update whatever the checks in the result
 // say: a caller that must not apply a non-finite step guards it
-// (SetGuarded).
+// (SetGuarded). A nil or zero TinySGD (not made by NewTinySGD) is an
+// ErrArgument.
 func (t *TinySGD) Step(x, y []float32, batch int, scale float32) (r TinyResult, ok bool, err error) {
+	// The kernel would follow the zero state's nil layers pointer.
+	if t == nil || t.state.layers == nil {
+		return r, false, errNoTinySGD("TinySGD.Step")
+	}
 	if !active.Load().tinySGD || uint(batch-1) >= TinyMaxBatch {
 		return r, false, nil
 	}
@@ -180,6 +188,14 @@ func (t *TinySGD) Step(x, y []float32, batch int, scale float32) (r TinyResult, 
 //go:noinline
 func (t *TinySGD) shortErr(nx, ny, batch int) error {
 	return argError("TinySGD.Step", "x has %d floats and y %d, need %d and %d for %d samples", nx, ny, batch*t.in, batch*t.out, batch)
+}
+
+// errNoTinySGD is the error of a call on a nil or zero TinySGD (its own
+// function, as shortErr).
+//
+//go:noinline
+func errNoTinySGD(op string) error {
+	return argError(op, "nil or zero TinySGD: make one with NewTinySGD")
 }
 
 // TinySGDAvailable reports whether the active path has the fused tiny step

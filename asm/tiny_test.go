@@ -1,9 +1,11 @@
 package asm
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"unsafe"
 )
@@ -585,4 +587,22 @@ func BenchmarkTinySGDXOR(b *testing.B) {
 			b.Fatal(r, ok, err)
 		}
 	}
+}
+
+// TestZeroTinySGD: Step and SetGuarded on a nil or zero TinySGD (one
+// NewTinySGD did not make) are an ErrArgument on every path; the kernel
+// never follows the zero state's nil layers.
+func TestZeroTinySGD(t *testing.T) {
+	forEachPath(t, func(t *testing.T, path string) {
+		x, y := []float32{1, 2}, []float32{0}
+		for name, k := range map[string]*TinySGD{"zero": {}, "nil": nil} {
+			_, ok, err := k.Step(x, y, 1, -0.1)
+			if ok || !errors.Is(err, ErrArgument) || !strings.Contains(err.Error(), "NewTinySGD") {
+				t.Errorf("%s TinySGD: Step = %v, %v", name, ok, err)
+			}
+			if err := k.SetGuarded(); !errors.Is(err, ErrArgument) {
+				t.Errorf("%s TinySGD: SetGuarded = %v", name, err)
+			}
+		}
+	})
 }

@@ -61,6 +61,10 @@ func TestZeroAllocs(t *testing.T) {
 	var cost, loss, acc float32
 	var threads, cores, inUse int32
 	var reason unsafe.Pointer
+	// Two epochs of history, for entrena_history to copy.
+	if _, err := handleOf(id).net.Fit(x, y, 64, core.FitOptions{Epochs: 2, BatchSize: 8}); err != nil {
+		t.Fatal(err)
+	}
 	calls := map[string]func() int32{
 		// Its network has one thread, so there is never a reason to format.
 		"thread_stats": func() int32 {
@@ -75,6 +79,13 @@ func TestZeroAllocs(t *testing.T) {
 			return entrena_evaluate(id, ptr(x), int64(len(x)), ptr(y), int64(len(y)), 64, unsafe.Pointer(&loss), unsafe.Pointer(&acc))
 		},
 		"get_params": func() int32 { return entrena_get_params(id, ptr(params), int64(len(params))) },
+		"history": func() int32 {
+			var epochs int64
+			if st := entrena_history(id, nil, 0, unsafe.Pointer(&epochs)); st != statusOK {
+				return st
+			}
+			return entrena_history(id, ptr(params), int64(len(params)), unsafe.Pointer(&epochs))
+		},
 	}
 	for name, call := range calls {
 		if st := call(); st != statusOK {

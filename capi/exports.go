@@ -527,19 +527,19 @@ func entrena_history(net uintptr, dst unsafe.Pointer, dstLen int64, needed unsaf
 	const fn = "entrena_history"
 	defer guard(fn, &status)
 	return withNet(fn, net, func(h *netHandle) error {
-		hist := h.net.History()
-		setInt64(needed, int64(len(hist)))
+		epochs := h.net.CopyHistory(nil) // no fit runs: the handle is held
+		setInt64(needed, int64(epochs))
 		if dst == nil {
 			if dstLen == 0 {
 				return nil // a size query
 			}
 			return argErr("dst is NULL but dst_len is %d", dstLen)
 		}
-		d, err := floatsIn("dst", dst, dstLen, 1, int64(len(hist)))
+		d, err := floatsIn("dst", dst, dstLen, 1, int64(epochs))
 		if err != nil {
 			return err
 		}
-		copy(d, hist)
+		h.net.CopyHistory(d)
 		return nil
 	})
 }

@@ -193,3 +193,21 @@ func TestSampleCountBounds(t *testing.T) {
 	require.Equal(t, 3, share(10, 1, 3))
 	require.Equal(t, math.MaxInt/2, share(math.MaxInt, 1<<30, 1<<31), "v·r overflows an int")
 }
+
+// TestNilArguments: a nil context, reader or writer is an ErrSpec, not an
+// internal error (a recovered nil dereference).
+func TestNilArguments(t *testing.T) {
+	n, err := New(Spec{Inputs: 2, Layers: []Layer{{Units: 1, Activation: Sigmoid}}, Optimizer: Optimizer{LearningRate: 0.1}, MaxBatch: 4})
+	require.NoError(t, err)
+	defer n.Close()
+	_, err = n.FitContext(nil, xorX, xorY, 4, FitOptions{Epochs: 1})
+	require.ErrorIs(t, err, ErrSpec)
+	require.ErrorContains(t, err, "nil context")
+	require.Zero(t, n.Steps(), "nothing trained")
+	_, err = ReadModel(nil)
+	require.ErrorIs(t, err, ErrSpec)
+	require.ErrorContains(t, err, "nil io.Reader")
+	_, err = n.WriteTo(nil)
+	require.ErrorIs(t, err, ErrSpec)
+	require.ErrorContains(t, err, "nil io.Writer")
+}

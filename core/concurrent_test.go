@@ -2,6 +2,7 @@ package core
 
 import (
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 
@@ -86,4 +87,46 @@ func TestConcurrentPredictIsDetected(t *testing.T) {
 		require.NoError(t, unexpectedError)
 		require.Zero(t, wrong, "Predict returned wrong outputs under concurrent use")
 	})
+}
+
+// TestMonitorWhileTraining: History may be called from another goroutine
+// while Fit runs, to follow training (under -race, an unsynchronised read
+// of the history shows), and each History extends the one before.
+func TestMonitorWhileTraining(t *testing.T) {
+	n, err := New(Spec{Inputs: 2, Layers: []Layer{{Units: 4, Activation: Tanh}, {Units: 1, Activation: Sigmoid}}, Loss: MSE,
+		Optimizer: Optimizer{Kind: Adam, LearningRate: 0.01}, MaxBatch: 4, Seed: 1})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = n.Close() })
+	x := []float32{0, 0, 0, 1, 1, 0, 1, 1}
+	y := []float32{0, 1, 1, 0}
+
+	const epochs = 2000
+	done := make(chan error, 1)
+	var fitted History
+	go func() {
+		h, err := n.Fit(x, y, 4, FitOptions{Epochs: epochs})
+		fitted = h
+		done <- err
+	}()
+	var last []float32
+	for i := 0; i < 1000; i++ {
+		h := n.History()
+		require.GreaterOrEqual(t, len(h), len(last))
+		require.True(t, slices.Equal(last, h[:len(last)]), "history %v does not extend %v", h, last)
+		last = h
+	}
+	require.NoError(t, <-done)
+	require.EqualValues(t, epochs, n.Steps())
+	require.Equal(t, fitted.Cost, n.History())
+
+	// A copy: the caller's slice does not alias the network's buffers.
+	h := n.History()
+	h[0] = -1
+	require.NotEqual(t, float32(-1), n.History()[0])
+
+	// Between calls a History and a Fit's History hold the same costs.
+	more, err := n.Fit(x, y, 4, FitOptions{Epochs: 3})
+	require.NoError(t, err)
+	require.Equal(t, more.Cost, n.History()[epochs:])
+	require.EqualValues(t, epochs+3, n.Steps())
 }

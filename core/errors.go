@@ -36,7 +36,8 @@ var (
 	ErrConcurrentUse = errors.New("concurrent use")
 
 	// ErrClosed: a call on a Network after Close, or on a nil or zero
-	// Network (one that New, Decode, Load or ReadModel did not make).
+	// Network (one that New, Decode, Load or ReadModel did not make); also
+	// a call on a nil or zero Predictor or PredictorPool.
 	ErrClosed = errors.New("network closed")
 
 	// ErrTooLarge: the network's buffers would need more memory than this
@@ -128,5 +129,8 @@ func (e *DivergedError) Unwrap() error { return ErrDiverged }
 
 var (
 	errNilPredictor        = fmt.Errorf("entrena: %w: nil *Predictor", ErrClosed)
+	errZeroPredictor       = fmt.Errorf("entrena: %w: a zero Predictor has no weights; make one with Network.NewPredictor or Clone", ErrClosed)
+	errNilPredictorPool    = fmt.Errorf("entrena: %w: nil *PredictorPool", ErrClosed)
+	errZeroPredictorPool   = fmt.Errorf("entrena: %w: a PredictorPool without weights (zero, or from a nil or zero Predictor); make one with Network.NewPredictorPool or Predictor.Pool", ErrClosed)
 	errConcurrentPredictor = fmt.Errorf("entrena: %w: another call on this Predictor is running (use one Predictor per goroutine: Clone)", ErrConcurrentUse)
 )

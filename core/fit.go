@@ -124,9 +124,13 @@ func (n *Network) Fit(x, y []float32, samples int, opts FitOptions) (History, er
 // stays usable, its parameters finite (were the last update to have made
 // one NaN or Inf, the epoch's start is restored and the error is a
 // *DivergedError). A ctx already done when FitContext is called changes
-// nothing and returns ctx.Err() at once.
+// nothing and returns ctx.Err() at once. A nil ctx is an ErrSpec (pass
+// context.Background() for none).
 func (n *Network) FitContext(ctx context.Context, x, y []float32, samples int, opts FitOptions) (h History, err error) {
 	defer exported(&err)
+	if ctx == nil {
+		return h, specErr("nil context (pass context.Background() or context.TODO())")
+	}
 	prev, err := n.acquire(exclusive)
 	if err != nil {
 		return h, err
@@ -163,7 +167,9 @@ func (n *Network) FitContext(ctx context.Context, x, y []float32, samples int, o
 		}
 		p, err := n.epoch(ctx, x, y, samples, e, opts)
 		if p.EpochDone {
+			n.historyMu.Lock()
 			n.history = append(n.history, p.Cost)
+			n.historyMu.Unlock()
 			if opts.ValSamples > 0 {
 				n.valLoss = append(n.valLoss, p.ValLoss)
 				n.valAcc = append(n.valAcc, p.ValAcc)
@@ -399,7 +405,7 @@ func (n *Network) restoreEpochStart(steps0 stepCounts) {
 	copy(n.params, f.snapshot)
 	copy(n.opt1, f.opt1)
 	copy(n.opt2, f.opt2)
-	n.steps = steps0
+	n.setSteps(steps0)
 }
 
 // badInput is the error for the non-finite float at index i of the batch

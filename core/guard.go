@@ -263,7 +263,7 @@ func (n *Network) exactUpdate(update func() error, cost float32) error {
 		copy(n.params, params)
 		copy(n.opt1, opt1)
 		copy(n.opt2, opt2)
-		n.steps = steps0
+		n.setSteps(steps0)
 	}
 	phase.Since(phase.Snapshot, t)
 	if err := update(); err != nil {

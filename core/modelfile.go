@@ -141,9 +141,12 @@ func (n *Network) marshal() ([]byte, error) {
 
 // WriteTo writes the model file to w (io.WriterTo); ReadModel reads it
 // back, leaving what follows it in the stream unread. An error of w is
-// returned wrapped.
+// returned wrapped; a nil w is an ErrSpec.
 func (n *Network) WriteTo(w io.Writer) (written int64, err error) {
 	defer exported(&err)
+	if w == nil {
+		return 0, specErr("nil io.Writer: nowhere to write the model")
+	}
 	prev, err := n.acquire(betweenBatches)
 	if err != nil {
 		return 0, err

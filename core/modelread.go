@@ -233,9 +233,13 @@ func Decode(data []byte) (n *Network, err error) {
 // are read one after the other and what follows a model stays in r. The
 // header is checked before the network is built and the checksum as the
 // parameters arrive (see Load). Data that ends before the size the header
-// describes is an ErrModel; an error of r is returned wrapped.
+// describes is an ErrModel; an error of r is returned wrapped. A nil r is
+// an ErrSpec.
 func ReadModel(r io.Reader) (n *Network, err error) {
 	defer exported(&err)
+	if r == nil {
+		return nil, specErr("nil io.Reader: no model to read")
+	}
 	return readModel(r, -1)
 }
 
@@ -340,6 +344,6 @@ func (h *header) finish(n *Network, schema []byte) error {
 	}
 	// The optimizer state is not in the file: Adam's t starts afresh with
 	// its empty moments, the count of all steps (dropout's) goes on.
-	n.steps = stepCounts{total: h.steps}
+	n.setSteps(stepCounts{total: h.steps})
 	return nil
 }

@@ -5,7 +5,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/v1tr0/entrena/asm"
@@ -24,12 +26,17 @@ import (
 // accessors that only read the spec (Inputs, Outputs, MaxBatch,
 // ParamCount, Spec, String) take no claim: they may be called while
 // another call runs, but not together with one that changes the spec
-// (SetLearningRate, SetThreads, UnmarshalBinary).
+// (SetLearningRate, SetThreads, UnmarshalBinary). History takes none
+// either, and may be called at any time, from a goroutine that follows
+// training; Steps takes none but reads what a step writes (see Steps).
 //
 // Close releases the network's worker goroutines and buffers; every later
 // call returns ErrClosed, as do calls on a nil or zero Network.
 type Network struct {
 	use atomic.Int32 // which call holds the buffers (use.go)
+	// historyMu guards history against History's copy while Fit appends
+	// an epoch in another goroutine; writers take it once per epoch.
+	historyMu sync.Mutex
 	network
 }
 
@@ -90,6 +97,19 @@ type stepCounts struct {
 }
 
 func (c *stepCounts) add() { c.total++; c.sinceReset++ }
+
+// countStep counts an applied update.
+func (n *Network) countStep() { n.steps.add() }
+
+// setSteps puts back (or clears) the counts.
+func (n *Network) setSteps(c stepCounts) { n.steps = c }
+
+// setHistory replaces the epoch costs History reports.
+func (n *Network) setHistory(h []float32) {
+	n.historyMu.Lock()
+	n.history = h
+	n.historyMu.Unlock()
+}
 
 // rngStream is the PCG stream of every network's generator ("entrena").
 const rngStream = 0x656e7472656e61
@@ -371,7 +391,8 @@ func (n *Network) Close() (err error) {
 	n.gemm, n.layers = nil, nil
 	n.params, n.grads, n.opt1, n.opt2, n.acts, n.deltas, n.masks, n.rowCost, n.products = nil, nil, nil, nil, nil, nil, nil, nil, nil
 	n.fit, n.guard, n.tasks = fitBuffers{}, stepGuard{}, tasks{}
-	n.history, n.valLoss, n.valAcc = nil, nil, nil
+	n.setHistory(nil)
+	n.valLoss, n.valAcc = nil, nil
 	n.use.Store(useClosed)
 	return nil
 }
@@ -441,7 +462,12 @@ func (n *Network) ParamCount() int {
 	return n.spec.ParamCount()
 }
 
-// Steps is the number of optimizer updates applied so far.
+// Steps is the number of optimizer updates applied so far (0 for a nil or
+// zero Network). It takes no claim, and reads the count each update
+// writes: call it between calls, or from Fit's Progress callback, not from
+// another goroutine while the network trains (a data race). Publishing the
+// count for such a reader would cost a fenced store per step, ~5% of a
+// tiny network's step; Fit's Progress reports follow training instead.
 func (n *Network) Steps() int64 {
 	if n == nil {
 		return 0
@@ -449,13 +475,30 @@ func (n *Network) Steps() int64 {
 	return n.steps.total
 }
 
-// History returns the cost of every epoch completed by Fit, oldest first.
-// The slice is the network's own; it is valid until the next Fit.
+// History returns a copy of the cost of every epoch completed by Fit,
+// oldest first (nil for a nil, zero or closed Network). It takes no
+// claim: another goroutine may call it while Fit runs, to follow
+// training; it then holds the epochs completed by then.
 func (n *Network) History() []float32 {
 	if n == nil {
 		return nil
 	}
-	return n.history
+	n.historyMu.Lock()
+	defer n.historyMu.Unlock()
+	return slices.Clone(n.history)
+}
+
+// CopyHistory copies History into dst, as much of it as fits, without
+// allocating, and returns how many epochs it holds (a nil dst asks for the
+// count alone). Like History it may run while the network trains.
+func (n *Network) CopyHistory(dst []float32) int {
+	if n == nil {
+		return 0
+	}
+	n.historyMu.Lock()
+	defer n.historyMu.Unlock()
+	copy(dst, n.history)
+	return len(n.history)
 }
 
 // Weights returns layer i's weights (out×in, row-major) and biases as views
@@ -562,7 +605,7 @@ func (n *Network) ResetOptimizer() (err error) {
 func (n *Network) resetOptimizer() {
 	clear(n.opt1)
 	clear(n.opt2)
-	n.steps = stepCounts{}
+	n.setSteps(stepCounts{})
 	n.guard.state, n.guard.stateKnown = stateBounds{}, true
 }
 

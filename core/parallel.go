@@ -129,7 +129,7 @@ func (t *updateTask) Run(w, lo, hi int) {
 func (n *Network) update(batch int) error {
 	t0 := phase.Now()
 	o := &n.spec.Optimizer
-	n.steps.add()
+	n.countStep()
 	t := &n.tasks.update
 	t.n = n
 	if o.Kind == Adam {

@@ -64,8 +64,14 @@ func (n *Network) NewPredictor(maxBatch int) (p *Predictor, err error) {
 
 // Clone returns a new Predictor sharing p's weights, with its own scratch
 // for passes of the same batch: one per goroutine. It may be called while
-// p is in use.
-func (p *Predictor) Clone() *Predictor { return p.weights.predictor(p.batch) }
+// p is in use. A nil or zero Predictor (one NewPredictor did not make) has
+// no weights to share: its Clone is nil, whose Predict returns ErrClosed.
+func (p *Predictor) Clone() *Predictor {
+	if p == nil || p.weights == nil {
+		return nil
+	}
+	return p.weights.predictor(p.batch)
+}
 
 // predictor builds a Predictor over w with scratch for batches of mb.
 func (w *frozenWeights) predictor(mb int) *Predictor {
@@ -86,25 +92,45 @@ func (w *frozenWeights) predictor(mb int) *Predictor {
 	return p
 }
 
-// Inputs is the number of features per sample.
-func (p *Predictor) Inputs() int { return p.weights.spec.Inputs }
+// Inputs is the number of features per sample (0 for a nil or zero
+// Predictor).
+func (p *Predictor) Inputs() int {
+	if p == nil || p.weights == nil {
+		return 0
+	}
+	return p.weights.spec.Inputs
+}
 
-// Outputs is the number of output units.
-func (p *Predictor) Outputs() int { return p.weights.spec.Outputs() }
+// Outputs is the number of output units (0 for a nil or zero Predictor).
+func (p *Predictor) Outputs() int {
+	if p == nil || p.weights == nil {
+		return 0
+	}
+	return p.weights.spec.Outputs()
+}
 
-// MaxBatch is the most samples of one pass (Predict takes more, in passes).
-func (p *Predictor) MaxBatch() int { return p.batch }
+// MaxBatch is the most samples of one pass (Predict takes more, in
+// passes); 0 for a nil or zero Predictor.
+func (p *Predictor) MaxBatch() int {
+	if p == nil || p.weights == nil {
+		return 0
+	}
+	return p.batch
+}
 
 // Predict is Network.Predict with the Predictor's weights: samples rows of
 // x (samples×Inputs) in, samples×Outputs predictions written to out. samples
 // must be at least 1; a NaN or ±Inf input is an ErrData. It runs on the
 // calling goroutine and allocates nothing. A call while another call on
 // the same Predictor runs returns ErrConcurrentUse; separate Predictors
-// (Clone) may predict at once.
+// (Clone) may predict at once. A nil or zero Predictor returns ErrClosed.
 func (p *Predictor) Predict(x []float32, samples int, out []float32) (err error) {
 	defer exported(&err)
 	if p == nil {
 		return errNilPredictor
+	}
+	if p.weights == nil {
+		return errZeroPredictor
 	}
 	if !p.use.CompareAndSwap(false, true) {
 		return errConcurrentPredictor

@@ -376,3 +376,32 @@ func BenchmarkPredictorCreate(b *testing.B) {
 		}
 	})
 }
+
+// TestZeroAndNilPredictors: a nil or zero Predictor or PredictorPool (one
+// NewPredictor or Pool did not make) answers ErrClosed and 0 sizes; its
+// Clone and Pool are as unusable, never a panic.
+func TestZeroAndNilPredictors(t *testing.T) {
+	x, out := []float32{1, 2}, make([]float32, 1)
+	var zero Predictor
+	var none *Predictor
+	for name, p := range map[string]*Predictor{"zero": &zero, "nil": none} {
+		err := p.Predict(x, 1, out)
+		require.ErrorIs(t, err, ErrClosed, name)
+		require.NotContains(t, err.Error(), "internal error", name)
+		require.Zero(t, p.Inputs(), name)
+		require.Zero(t, p.Outputs(), name)
+		require.Zero(t, p.MaxBatch(), name)
+		require.Nil(t, p.Clone(), name)
+		require.ErrorIs(t, p.Clone().Predict(x, 1, out), ErrClosed, name)
+		pp := p.Pool()
+		require.ErrorIs(t, pp.Predict(x, 1, out), ErrClosed, name)
+		require.Zero(t, pp.Inputs(), name)
+		require.Zero(t, pp.Outputs(), name)
+	}
+	var zeroPool PredictorPool
+	require.ErrorIs(t, zeroPool.Predict(x, 1, out), ErrClosed)
+	require.Zero(t, zeroPool.Inputs())
+	var nilPool *PredictorPool
+	require.ErrorIs(t, nilPool.Predict(x, 1, out), ErrClosed)
+	require.Zero(t, nilPool.Outputs())
+}

@@ -23,23 +23,44 @@ func (n *Network) NewPredictorPool(maxBatch int) (*PredictorPool, error) {
 	return p.Pool(), nil
 }
 
-// Pool returns a PredictorPool sharing p's weights.
+// Pool returns a PredictorPool sharing p's weights. That of a nil or zero
+// Predictor has none: its Predict returns ErrClosed.
 func (p *Predictor) Pool() *PredictorPool {
+	if p == nil || p.weights == nil {
+		return &PredictorPool{}
+	}
 	pp := &PredictorPool{base: p}
 	pp.pool.New = func() any { return p.Clone() }
 	return pp
 }
 
-// Inputs is the number of features per sample.
-func (pp *PredictorPool) Inputs() int { return pp.base.Inputs() }
+// Inputs is the number of features per sample (0 for a nil or zero
+// PredictorPool).
+func (pp *PredictorPool) Inputs() int {
+	if pp == nil {
+		return 0
+	}
+	return pp.base.Inputs()
+}
 
-// Outputs is the number of output units.
-func (pp *PredictorPool) Outputs() int { return pp.base.Outputs() }
+// Outputs is the number of output units (0 for a nil or zero
+// PredictorPool).
+func (pp *PredictorPool) Outputs() int {
+	if pp == nil {
+		return 0
+	}
+	return pp.base.Outputs()
+}
 
-// Predict is Predictor.Predict, safe for concurrent use.
+// Predict is Predictor.Predict, safe for concurrent use. A nil or zero
+// PredictorPool (one NewPredictorPool or Pool did not make) returns
+// ErrClosed.
 func (pp *PredictorPool) Predict(x []float32, samples int, out []float32) error {
 	if pp == nil {
-		return errNilPredictor
+		return errNilPredictorPool
+	}
+	if pp.base == nil {
+		return errZeroPredictorPool
 	}
 	p := pp.pool.Get().(*Predictor)
 	err := p.Predict(x, samples, out)

@@ -48,7 +48,8 @@ func TestRMSpropMatchesReference(t *testing.T) {
 }
 
 // TestRMSpropSpec: rho is RMSprop's alone, an explicit 0 epsilon is
-// refused (a zero gradient would give 0/0), and the name parses.
+// refused for RMSprop and Adam (a zero gradient would give 0/0), and the
+// name parses.
 func TestRMSpropSpec(t *testing.T) {
 	s := Spec{Inputs: 2, Layers: []Layer{{Units: 1, Activation: Sigmoid}}, Loss: MSE, MaxBatch: 4}
 	s.Optimizer = Optimizer{Kind: Adam, LearningRate: 0.1, Rho: 0.5}
@@ -57,6 +58,12 @@ func TestRMSpropSpec(t *testing.T) {
 	s.Optimizer = Optimizer{Kind: RMSprop, LearningRate: 0.1, Epsilon: ExplicitZero()}
 	_, err = New(s)
 	require.ErrorContains(t, err, "epsilon must be positive")
+	// Adam divides by √v+ε alike: refused at New, not an ErrDiverged at
+	// every step.
+	s.Optimizer = Optimizer{Kind: Adam, LearningRate: 0.1, Epsilon: ExplicitZero()}
+	_, err = New(s)
+	require.ErrorIs(t, err, ErrSpec)
+	require.ErrorContains(t, err, "adam's epsilon must be positive")
 	s.Optimizer = Optimizer{Kind: RMSprop, LearningRate: 0.1, Rho: 1}
 	_, err = New(s)
 	require.ErrorContains(t, err, "rho must be in [0, 1)")

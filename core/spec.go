@@ -191,7 +191,8 @@ func parseName(what, s string, names []string) (int, error) {
 // A Momentum, Beta1, Beta2, Rho or Epsilon left 0 is unset and takes the
 // usual default (0.9, 0.9, 0.999, 0.9, and 1e-8 for Adam or 1e-7 for
 // RMSprop, as in Keras). To ask for an actual 0 there (Beta1 0, say), use
-// ExplicitZero(). A hyper-parameter the kind does not use (Momentum with
+// ExplicitZero(), except Epsilon (refused: a zero gradient would give
+// 0/0). A hyper-parameter the kind does not use (Momentum with
 // anything but Momentum, Beta1 and Beta2 with anything but Adam, Rho with
 // anything but RMSprop, Epsilon with SGD or Momentum) must be unset: a
 // value there is an ErrSpec rather than silently ignored.
@@ -381,8 +382,8 @@ func (o Optimizer) validate() error {
 	if o.Kind != RMSprop && o.Rho != 0 {
 		return specErr("rho %v is only used by the rmsprop optimizer, not %s (leave it 0, or use Kind: RMSprop)", o.Rho, o.Kind)
 	}
-	if o.Kind == RMSprop && o.Epsilon == 0 && !unset(o.Epsilon) {
-		return specErr("rmsprop's epsilon must be positive: with 0, a parameter whose gradient is 0 would become 0/0")
+	if (o.Kind == RMSprop || o.Kind == Adam) && o.Epsilon == 0 && !unset(o.Epsilon) {
+		return specErr("%s's epsilon must be positive: with 0, a parameter whose gradient is 0 would become 0/0", o.Kind)
 	}
 	if o.Kind != Adam && o.Kind != RMSprop && o.Epsilon != 0 {
 		return specErr("epsilon is only used by the adam and rmsprop optimizers, not %s (leave it 0)", o.Kind)

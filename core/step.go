@@ -330,6 +330,6 @@ func (n *Network) sgdApply(x []float32, batch int) error {
 		}
 	}
 	phase.Since(phase.BiasGradient, t)
-	n.steps.add()
+	n.countStep()
 	return nil
 }

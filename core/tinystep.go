@@ -93,7 +93,7 @@ func (n *Network) tinySGDStep(x, y []float32, batch int, guarded bool, t int64) 
 		copy(n.params, n.grads)
 		phase.Since(phase.Snapshot, t)
 	}
-	n.steps.add()
+	n.countStep()
 	return cost, nil
 }
 

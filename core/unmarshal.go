@@ -30,7 +30,10 @@ func (n *Network) UnmarshalBinary(data []byte) (err error) {
 		n.pool.Close()
 		n.poolCleanup.Stop()
 	}
+	// History takes no claim: another goroutine may be reading.
+	n.historyMu.Lock()
 	n.network = m.network
+	n.historyMu.Unlock()
 	m.network = network{}
 	m.use.Store(useClosed)
 	n.poolCleanup = runtime.AddCleanup(n, func(p *pool.Pool) { p.Close() }, n.pool)

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 )
@@ -17,8 +18,12 @@ func XOR() *Set {
 
 // Spirals is the two-spirals problem: n points per arm of two interleaved
 // spirals (1.75 turns each, coordinates in [-1, 1], a little noise from
-// seed), target 0 for one arm and 1 for the other.
-func Spirals(n int, seed uint64) *Set {
+// seed), target 0 for one arm and 1 for the other. n must be between 1
+// and DefaultMaxElements/4 (X's floats within DefaultMaxElements).
+func Spirals(n int, seed uint64) (*Set, error) {
+	if n < 1 || n > DefaultMaxElements/4 {
+		return nil, fmt.Errorf("spirals: %d points per arm, want 1 to %d", n, DefaultMaxElements/4)
+	}
 	r := rand.New(rand.NewPCG(seed, 0x73706972616c)) // "spiral"
 	s := &Set{Name: "spirals", Samples: 2 * n, Inputs: 2, Outputs: 1, Classes: 2,
 		X: make([]float32, 4*n), Y: make([]float32, 2*n)}
@@ -35,5 +40,5 @@ func Spirals(n int, seed uint64) *Set {
 			s.Y[k] = float32(arm)
 		}
 	}
-	return s
+	return s, nil
 }

@@ -59,7 +59,12 @@ const (
 	ClassBool   = "boolean"
 )
 
-// CSVModel is the layout of the data a model was trained on.
+// CSVModel is the layout of the data a model was trained on. DecodeCSV
+// refuses (ErrFormat) one that no training file has: no features, or one
+// named twice; Columns neither 0 (unknown: LabelColumn is then unused),
+// nor len(Features) with LabelColumn -1, nor len(Features)+1 with
+// LabelColumn in [0, Columns); a classification without two distinct
+// classes.
 type CSVModel struct {
 	Features    []string // the model's inputs, by column name, in order
 	Label       string   // the label column's name ("" when unknown)
@@ -108,7 +113,7 @@ const sampleRows = 256
 // ReadCSV reads the CSV file at path (plain or gzip); see DecodeCSV. For a
 // plain file, the rows are counted first so the buffers are allocated once.
 func ReadCSV(path string, opts CSVOptions) (*Set, error) {
-	rows, err := rowsHint(path)
+	rows, size, err := rowsHint(path)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +122,7 @@ func ReadCSV(path string, opts CSVOptions) (*Set, error) {
 		return nil, err
 	}
 	defer c.Close()
-	s, err := DecodeCSV(r, rows, opts)
+	s, err := decodeCSV(r, rows, size, opts)
 	if err != nil {
 		var le *LineError
 		if errors.As(err, &le) {
@@ -130,26 +135,31 @@ func ReadCSV(path string, opts CSVOptions) (*Set, error) {
 	return s, nil
 }
 
-// rowsHint counts the lines of a plain file (0 for gzip): an upper bound
-// on its records, to size the buffers once.
-func rowsHint(path string) (int, error) {
+// rowsHint counts the lines of a plain file: an upper bound on its
+// records, to size the buffers once; and returns its size in bytes, which
+// bounds them too. A gzip file gives no hint and an unknown size (-1).
+func rowsHint(path string) (rows int, size int64, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer f.Close()
 	var m [2]byte
 	if n, _ := io.ReadFull(f, m[:]); n == 2 && m[0] == 0x1f && m[1] == 0x8b {
-		return 0, nil
+		return 0, -1, nil
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	n, err := countLines(f)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %w", path, err)
+		return 0, 0, fmt.Errorf("%s: %w", path, err)
 	}
-	return n, nil
+	st, err := f.Stat()
+	if err != nil {
+		return 0, 0, fmt.Errorf("%s: %w", path, err)
+	}
+	return n, st.Size(), nil
 }
 
 // LineError is a malformed row of a CSV file. It wraps ErrFormat.

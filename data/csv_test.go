@@ -3,6 +3,8 @@ package data
 import (
 	"errors"
 	"fmt"
+	"io"
+	"math"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -230,5 +232,72 @@ func TestCountLines(t *testing.T) {
 		if n, _ := countLines(strings.NewReader(in)); n != want {
 			t.Errorf("countLines(%q) = %d, want %d", in, n, want)
 		}
+	}
+}
+
+// onlyReader hides the Len method of the reader inside: a stream of
+// unknown size.
+type onlyReader struct{ io.Reader }
+
+// TestCSVRowsHintIsOnlyAHint: a hint far beyond the data (or one whose
+// buffer size overflows int) must neither exhaust memory nor panic; the
+// buffers stay bounded by the input's size, or by maxHintFloats for a
+// stream of unknown size.
+func TestCSVRowsHintIsOnlyAHint(t *testing.T) {
+	const in = "a,b,y\n1,2,0\n3,4,1\n"
+	for _, hint := range []int{1 << 40, math.MaxInt, math.MaxInt / 2, -1} {
+		for _, r := range []io.Reader{strings.NewReader(in), onlyReader{strings.NewReader(in)}} {
+			s, err := DecodeCSV(r, hint, CSVOptions{})
+			if err != nil {
+				t.Fatalf("hint %d, %T: %v", hint, r, err)
+			}
+			if s.Samples != 2 || s.X[2] != 3 || s.Y[1] != 1 {
+				t.Errorf("hint %d, %T: set %+v", hint, r, s)
+			}
+			limit := maxHintFloats
+			if _, sized := r.(*strings.Reader); sized {
+				limit = 16 * s.Inputs
+			}
+			if cap(s.X) > limit {
+				t.Errorf("hint %d, %T: X holds %d floats up front, want at most %d", hint, r, cap(s.X), limit)
+			}
+		}
+	}
+}
+
+func TestBufferRows(t *testing.T) {
+	for _, c := range []struct {
+		hint, nf, cols int
+		size           int64
+		want           int
+	}{
+		{0, 2, 3, -1, 16},
+		{1000, 2, 3, -1, 1000},
+		{math.MaxInt, 2, 3, -1, maxHintFloats / 2},
+		{math.MaxInt, 0, 1, -1, maxHintFloats},
+		{math.MaxInt, 2, 3, 300, 101}, // a row of 3 columns takes 3 bytes at least
+		{50, 2, 3, 300, 50},
+		{math.MaxInt, 2, 0, 0, 1},
+	} {
+		if got := bufferRows(c.hint, c.nf, c.cols, c.size); got != c.want {
+			t.Errorf("bufferRows(%d, %d, %d, %d) = %d, want %d", c.hint, c.nf, c.cols, c.size, got, c.want)
+		}
+	}
+}
+
+// TestReadCSVBlankLinesHint: a file of mostly blank lines counts many
+// lines but holds few rows; its size bounds the buffers.
+func TestReadCSVBlankLinesHint(t *testing.T) {
+	text := "a,b,y\n1,2,0\n" + strings.Repeat("\n", 30000) + "3,4,1\n"
+	p := writeFile(t, t.TempDir(), "blank.csv", []byte(text))
+	s, err := ReadCSV(p, CSVOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Samples != 2 {
+		t.Fatalf("%d samples, want 2", s.Samples)
+	}
+	if want := (len(text)/3 + 1) * 2; cap(s.X) > want {
+		t.Errorf("X holds %d floats up front, want at most %d", cap(s.X), want)
 	}
 }

@@ -34,14 +34,50 @@ import (
 // Every feature must be a finite number, and every label read as a number
 // (a target, or a class of numbers) a finite float32. Two classes give one
 // 0/1 target column, more a one-hot row per sample. rowsHint, when
-// positive, sizes the buffers up front. Errors about a row are *LineError,
-// with its line number.
+// positive, is the expected number of rows, to size the buffers up front.
+// It is only a hint: the buffers allocated for it hold no more rows than r
+// can (when r has a Len method, as a strings.Reader or bytes.Reader has),
+// nor more than 64 MiB of features otherwise, and grow as rows come past
+// it. Errors about a row are *LineError, with its line number.
 func DecodeCSV(r io.Reader, rowsHint int, opts CSVOptions) (*Set, error) {
+	size := int64(-1)
+	if l, ok := r.(interface{ Len() int }); ok {
+		size = int64(l.Len())
+	}
+	return decodeCSV(r, rowsHint, size, opts)
+}
+
+// maxHintFloats bounds what a rows hint alone allocates up front (64 MiB
+// of float32) when the input's size is unknown: a wrong hint must not
+// exhaust memory before a row is read.
+const maxHintFloats = 1 << 24
+
+// bufferRows is how many rows to allocate up front for nf features per
+// row among cols columns: the hint (at least 16), but at most as many as
+// size bytes can hold when the size is known (a row takes a byte per
+// column at least: separators and the line end), else at most
+// maxHintFloats values.
+func bufferRows(hint, nf, cols int, size int64) int {
+	rows := max(hint, 16)
+	if size >= 0 {
+		return int(min(int64(rows), size/int64(max(cols, 1))+1))
+	}
+	return min(rows, maxHintFloats/max(nf, 1))
+}
+
+// decodeCSV is DecodeCSV with the size of r in bytes (-1 when unknown),
+// which bounds the rows hint.
+func decodeCSV(r io.Reader, rowsHint int, size int64, opts CSVOptions) (*Set, error) {
 	if opts.MaxClasses <= 0 {
 		opts.MaxClasses = MaxCSVClasses
 	}
 	if opts.Regression && opts.Classification {
 		return nil, fmt.Errorf("%w: regression and classification both asked for", ErrFormat)
+	}
+	if opts.Model != nil {
+		if err := opts.Model.check(); err != nil {
+			return nil, err
+		}
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	skipBOM(br)
@@ -118,7 +154,7 @@ func DecodeCSV(r io.Reader, rowsHint int, opts CSVOptions) (*Set, error) {
 	}
 	nf := len(info.Features)
 	s := &Set{Inputs: nf, CSV: info}
-	rows := max(rowsHint, 16)
+	rows := bufferRows(rowsHint, nf, cols, size)
 	s.X = mem.Floats(rows * nf)[:0]
 	var lab *labels
 	if lay.label >= 0 && !opts.NoLabels {
@@ -258,6 +294,48 @@ func modelIndex(info *CSVInfo, opts CSVOptions, header, first []string, sample [
 	info.Notes = append(info.Notes, fmt.Sprintf("%d columns without a header: read as %s; if column 1 is an index (%s), the other %d are %s: write the file with its header (pandas' default) or with index=False",
 		cols, m.reading(keepLabel), index, cols-1, m.reading(dropLabel)))
 	return 0, false
+}
+
+// check refuses a layout that no training file has: reading by it would
+// put values outside a row of X or a label among the features.
+func (m *CSVModel) check() error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: CSV model layout: %s", ErrFormat, fmt.Sprintf(format, args...))
+	}
+	nf := len(m.Features)
+	if nf == 0 {
+		return bad("no features")
+	}
+	seen := make(map[string]bool, nf)
+	for _, f := range m.Features {
+		if seen[f] {
+			return bad("feature %q named twice", f)
+		}
+		seen[f] = true
+	}
+	// Columns 0: the training file is unknown, and LabelColumn unused.
+	if m.Columns != 0 {
+		if m.Columns < nf || m.Columns > nf+1 {
+			return bad("%d columns for %d features (want %d, or %d with the label)", m.Columns, nf, nf, nf+1)
+		}
+		if m.LabelColumn < -1 || m.LabelColumn >= m.Columns || (m.LabelColumn >= 0) != (m.Columns == nf+1) {
+			return bad("label column %d does not fit %d columns and %d features", m.LabelColumn, m.Columns, nf)
+		}
+	}
+	if m.Task == TaskClassification {
+		if len(m.Classes) < 2 {
+			return bad("a classification model has %d classes, want at least 2", len(m.Classes))
+		}
+		keys := make(map[string]bool, len(m.Classes))
+		for _, c := range m.Classes {
+			k := labelKey(c)
+			if keys[k] {
+				return bad("class %q given twice", c)
+			}
+			keys[k] = true
+		}
+	}
+	return nil
 }
 
 // fits reports whether n columns without a header are the model's

@@ -315,3 +315,48 @@ func TestCSVGuessesOnOneLine(t *testing.T) {
 		require.True(t, strings.Contains(s.CSV.Summary(), want), "%q lacks %q", s.CSV.Summary(), want)
 	}
 }
+
+// TestCSVModelRefused: a model layout no training file has is an error
+// before anything is read, not an index out of range while reading.
+func TestCSVModelRefused(t *testing.T) {
+	good := func() *CSVModel {
+		return &CSVModel{Features: []string{"0", "1"}, Label: "2", LabelColumn: 2, Columns: 3,
+			Task: TaskClassification, Classes: []string{"0", "1"}}
+	}
+	s, err := decode(t, "1,2,0\n3,4,1\n", CSVOptions{Model: good()})
+	require.NoError(t, err)
+	require.Equal(t, []float32{0, 1}, s.Y)
+	for name, c := range map[string]struct {
+		change func(*CSVModel)
+		want   string
+	}{
+		"label column past the columns": {func(m *CSVModel) { m.LabelColumn = 3 }, "label column 3 does not fit 3 columns and 2 features"},
+		"label column below -1":         {func(m *CSVModel) { m.LabelColumn = -2 }, "label column -2"},
+		"label but no column for it":    {func(m *CSVModel) { m.Columns = 2 }, "label column 2 does not fit 2 columns"},
+		"no label, a column too many":   {func(m *CSVModel) { m.LabelColumn = -1 }, "label column -1 does not fit 3 columns"},
+		"columns too many":              {func(m *CSVModel) { m.Columns = 4 }, "4 columns for 2 features"},
+		"columns too few":               {func(m *CSVModel) { m.Columns, m.LabelColumn = 1, -1 }, "1 columns for 2 features"},
+		"negative columns":              {func(m *CSVModel) { m.Columns = -3 }, "-3 columns for 2 features"},
+		"no features":                   {func(m *CSVModel) { m.Features, m.Columns, m.LabelColumn = nil, 0, -1 }, "no features"},
+		"feature twice":                 {func(m *CSVModel) { m.Features[1] = "0" }, `feature "0" named twice`},
+		"no classes":                    {func(m *CSVModel) { m.Classes = nil }, "0 classes"},
+		"one class":                     {func(m *CSVModel) { m.Classes = []string{"0"} }, "1 classes"},
+		"class twice":                   {func(m *CSVModel) { m.Classes = []string{"1", "1.0"} }, `class "1.0" given twice`},
+	} {
+		m := good()
+		c.change(m)
+		for _, in := range []string{"1,2,0\n3,4,1\n", "0,1,2\n1,2,0\n3,4,1\n"} {
+			for _, noLabels := range []bool{false, true} {
+				_, err := decode(t, in, CSVOptions{Model: m, NoLabels: noLabels})
+				require.ErrorIs(t, err, ErrFormat, name)
+				require.ErrorContains(t, err, c.want, name)
+			}
+		}
+	}
+	// Columns 0 (no training file known) leaves LabelColumn unused, as a
+	// layout built in code has it.
+	m := &CSVModel{Features: []string{"0", "1"}, Task: TaskRegression}
+	s, err = decode(t, "1,2\n3,4\n", CSVOptions{Model: m, NoLabels: true})
+	require.NoError(t, err)
+	require.Equal(t, 2, s.Samples)
+}

@@ -33,8 +33,11 @@ var byteToUnit = func() (t [256]float32) {
 }()
 
 // idxHeader reads and checks the magic and dimensions. It returns the
-// dimensions and their product.
+// dimensions and their product. maxElements ≤ 0 means DefaultMaxElements.
 func idxHeader(r io.Reader, maxElements int) (dims []int, total int, err error) {
+	if maxElements <= 0 {
+		maxElements = DefaultMaxElements
+	}
 	var magic [4]byte
 	if _, err := io.ReadFull(r, magic[:]); err != nil {
 		return nil, 0, truncated(err, "the 4-byte magic number")
@@ -78,7 +81,9 @@ func truncated(err error, what string) error {
 
 // DecodeIDXImages reads an IDX file of unsigned bytes with at least two
 // dimensions (samples × any shape) from r, streaming it into one float32
-// buffer of samples×features values scaled to [0, 1].
+// buffer of samples×features values scaled to [0, 1]. A header declaring
+// more than maxElements items (DefaultMaxElements when maxElements ≤ 0)
+// is an ErrFormat, before anything is allocated.
 func DecodeIDXImages(r io.Reader, maxElements int) (x []float32, samples, features int, err error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	dims, total, err := idxHeader(br, maxElements)
@@ -108,7 +113,8 @@ func DecodeIDXImages(r io.Reader, maxElements int) (x []float32, samples, featur
 	return x, samples, features, nil
 }
 
-// DecodeIDXLabels reads a one-dimensional IDX file of unsigned bytes.
+// DecodeIDXLabels reads a one-dimensional IDX file of unsigned bytes, of
+// at most maxElements labels (DefaultMaxElements when maxElements ≤ 0).
 func DecodeIDXLabels(r io.Reader, maxElements int) ([]uint8, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	dims, total, err := idxHeader(br, maxElements)
@@ -241,18 +247,37 @@ func LoadIDX(name, imagesPath, labelsPath string) (*Set, error) {
 	for _, l := range labels {
 		classes = max(classes, int(l)+1)
 	}
-	s.Y, s.Outputs, s.Classes = OneHot(labels, classes), classes, classes
+	y, err := OneHot(labels, classes)
+	if err != nil {
+		return nil, err
+	}
+	s.Y, s.Outputs, s.Classes = y, classes, classes
 	return s, nil
 }
 
-// OneHot encodes labels as len(labels)×classes rows of 0 with a 1 at the label.
-func OneHot[T uint8 | int | int32](labels []T, classes int) []float32 {
+// OneHot encodes labels as len(labels)×classes rows of 0 with a 1 at the
+// label. A label outside [0, classes), or classes < 1, is an error naming
+// the first such label: it would land in another row or outside y.
+func OneHot[T uint8 | int | int32](labels []T, classes int) ([]float32, error) {
+	if classes < 1 {
+		return nil, fmt.Errorf("one-hot encoding needs at least 1 class, got %d", classes)
+	}
+	if len(labels) > maxInt/classes {
+		return nil, fmt.Errorf("one-hot encoding of %d labels × %d classes overflows int", len(labels), classes)
+	}
+	for i, l := range labels {
+		if int64(l) < 0 || int64(l) >= int64(classes) {
+			return nil, fmt.Errorf("one-hot encoding: labels[%d] is %d, outside the classes 0 to %d", i, int64(l), classes-1)
+		}
+	}
 	y := make([]float32, len(labels)*classes)
 	for i, l := range labels {
 		y[i*classes+int(l)] = 1
 	}
-	return y
+	return y, nil
 }
+
+const maxInt = int(^uint(0) >> 1)
 
 // IsIDX reports whether the file at path (plain or gzip) starts like an
 // unsigned-byte IDX file.

@@ -3,7 +3,9 @@ package data
 import (
 	"bytes"
 	"errors"
+	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -142,5 +144,67 @@ func TestLoadIDX(t *testing.T) {
 	}
 	if _, _, err := IDXFiles(filepath.Join(dir, "nothing")); err == nil || !strings.Contains(err.Error(), "no images file") {
 		t.Errorf("IDXFiles(nothing): %v", err)
+	}
+}
+
+func TestOneHot(t *testing.T) {
+	y, err := OneHot([]int{2, 0, 1}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []float32{0, 0, 1, 1, 0, 0, 0, 1, 0}; !slices.Equal(y, want) {
+		t.Errorf("OneHot = %v, want %v", y, want)
+	}
+	if y, err := OneHot([]uint8{}, 4); err != nil || len(y) != 0 {
+		t.Errorf("no labels: %v, %v", y, err)
+	}
+}
+
+// TestOneHotBadLabels: a label outside the classes must be an error naming
+// it, not a 1 written into another sample's row or a panic.
+func TestOneHotBadLabels(t *testing.T) {
+	for _, c := range []struct {
+		labels  []int
+		classes int
+		want    string
+	}{
+		{[]int{3, 0}, 3, "labels[0] is 3"},
+		{[]int{0, -1}, 3, "labels[1] is -1"},
+		{[]int{0, 3}, 3, "labels[1] is 3"},
+		{[]int{1}, -1, "at least 1 class"},
+		{[]int{0}, 0, "at least 1 class"},
+		{[]int{0, 0, 0}, math.MaxInt / 2, "overflows"},
+	} {
+		y, err := OneHot(c.labels, c.classes)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("OneHot(%v, %d) = %v, %v; want an error with %q", c.labels, c.classes, y, err, c.want)
+		}
+	}
+	if _, err := OneHot([]int32{0, 5}, 5); err == nil || !strings.Contains(err.Error(), "labels[1] is 5") {
+		t.Errorf("int32 labels: %v", err)
+	}
+	if _, err := OneHot([]uint8{255}, 10); err == nil || !strings.Contains(err.Error(), "labels[0] is 255") {
+		t.Errorf("uint8 labels: %v", err)
+	}
+}
+
+// TestIDXDefaultLimit: maxElements ≤ 0 means DefaultMaxElements, not a
+// limit that refuses every file.
+func TestIDXDefaultLimit(t *testing.T) {
+	images := idxBytes([]int{2, 3}, []byte{0, 51, 102, 153, 204, 255})
+	labels := idxBytes([]int{2}, []byte{1, 0})
+	for _, limit := range []int{0, -1} {
+		x, n, f, err := DecodeIDXImages(bytes.NewReader(images), limit)
+		if err != nil || n != 2 || f != 3 || x[5] != 1 {
+			t.Errorf("images, limit %d: %v %d %d %v", limit, x, n, f, err)
+		}
+		l, err := DecodeIDXLabels(bytes.NewReader(labels), limit)
+		if err != nil || !slices.Equal(l, []uint8{1, 0}) {
+			t.Errorf("labels, limit %d: %v %v", limit, l, err)
+		}
+		huge := idxBytes([]int{1 << 15, 1 << 14}, nil) // 2^29 items > DefaultMaxElements
+		if _, _, _, err := DecodeIDXImages(bytes.NewReader(huge), limit); !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), "more than") {
+			t.Errorf("huge header, limit %d: %v", limit, err)
+		}
 	}
 }

@@ -43,8 +43,14 @@ type Norm struct {
 	Model string
 }
 
-// Features is the number of columns the transform applies to.
-func (n *Norm) Features() int { return len(n.Offset) }
+// Features is the number of columns the transform applies to (0 for a
+// nil Norm).
+func (n *Norm) Features() int {
+	if n == nil {
+		return 0
+	}
+	return len(n.Offset)
+}
 
 // FitNorm computes the statistics of method from the samples×inputs
 // row-major features x in one pass over the buffer, with O(inputs) extra
@@ -110,8 +116,15 @@ func FitNorm(method string, x []float32, samples, inputs int) (*Norm, error) {
 
 // Apply transforms the row-major features x in place. len(x) must be a
 // multiple of Features. A value that is not finite, before or after the
-// transform, is an error (x is then partly transformed).
+// transform, is an error (x is then partly transformed); so is a nil Norm,
+// or one whose Offset and Scale differ in length (x is then unchanged).
 func (n *Norm) Apply(x []float32) error {
+	if n == nil {
+		return errors.New("normalisation: nil *Norm")
+	}
+	if len(n.Offset) != len(n.Scale) {
+		return fmt.Errorf("normalisation: %d offsets and %d scales", len(n.Offset), len(n.Scale))
+	}
 	f := n.Features()
 	if f == 0 || len(x)%f != 0 {
 		return fmt.Errorf("normalisation for %d features cannot apply to %d values", f, len(x))
@@ -183,6 +196,9 @@ func fmtFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
 // check validates a Norm built in code.
 func (n *Norm) check() error {
+	if n == nil {
+		return errors.New("normalisation: nil *Norm")
+	}
 	if _, err := ParseNormMethod(n.Method); err != nil || n.Method != strings.ToLower(n.Method) {
 		return fmt.Errorf("normalisation: unknown method %q", n.Method)
 	}
@@ -211,8 +227,12 @@ func checkColumn(offset, scale float64) error {
 }
 
 // ParseNorm reads a normalisation file (see MarshalText). Errors about its
-// content are *LineError (file name left empty) wrapping ErrFormat.
+// content are *LineError (file name left empty) wrapping ErrFormat; a nil r
+// is an error too.
 func ParseNorm(r io.Reader) (*Norm, error) {
+	if r == nil {
+		return nil, errors.New("normalisation: nil io.Reader")
+	}
 	cr := csv.NewReader(r)
 	cr.Comment = '#'
 	cr.FieldsPerRecord = -1

@@ -225,3 +225,35 @@ func FuzzNorm(f *testing.F) {
 		}
 	})
 }
+
+// TestNormMisuse: a nil Norm, one whose offsets and scales differ in
+// length, or a nil reader is an error, not a panic or a silent no-op.
+func TestNormMisuse(t *testing.T) {
+	var none *Norm
+	if err := none.Apply([]float32{1}); err == nil || !strings.Contains(err.Error(), "nil *Norm") {
+		t.Errorf("nil Norm: Apply = %v", err)
+	}
+	if none.Features() != 0 {
+		t.Errorf("nil Norm: Features = %d", none.Features())
+	}
+	if _, err := none.MarshalText(); err == nil {
+		t.Error("nil Norm: MarshalText accepted it")
+	}
+	for _, m := range []string{NormMinMax, NormZScore, NormNone} {
+		for _, n := range []*Norm{
+			{Method: m, Offset: []float64{0, 0}, Scale: []float64{1}},
+			{Method: m, Offset: []float64{0}, Scale: []float64{1, 2}},
+		} {
+			x := []float32{3, 4}
+			if err := n.Apply(x); err == nil || !strings.Contains(err.Error(), "offsets and") {
+				t.Errorf("%s, %d offsets, %d scales: Apply = %v", m, len(n.Offset), len(n.Scale), err)
+			}
+			if x[0] != 3 || x[1] != 4 {
+				t.Errorf("%s: x changed to %v", m, x)
+			}
+		}
+	}
+	if _, err := ParseNorm(nil); err == nil || !strings.Contains(err.Error(), "nil io.Reader") {
+		t.Errorf("ParseNorm(nil) = %v", err)
+	}
+}

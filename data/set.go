@@ -24,14 +24,47 @@ type Set struct {
 	CSV *CSVInfo
 }
 
+// check refuses a Set whose sizes do not fit its buffers (one built by
+// hand): reading its rows would run past them.
+func (s *Set) check() error {
+	if s.Samples < 0 || s.Inputs < 0 || s.Outputs < 0 {
+		return fmt.Errorf("%s: negative size: %d samples × %d inputs, %d outputs", s.what(), s.Samples, s.Inputs, s.Outputs)
+	}
+	if s.Inputs > 0 && s.Samples > len(s.X)/s.Inputs {
+		return fmt.Errorf("%s: X has %d floats, fewer than %d samples × %d inputs", s.what(), len(s.X), s.Samples, s.Inputs)
+	}
+	if s.Y == nil {
+		return nil
+	}
+	if s.Outputs == 0 {
+		return fmt.Errorf("%s: Y holds targets but Outputs is 0", s.what())
+	}
+	if s.Samples > len(s.Y)/s.Outputs {
+		return fmt.Errorf("%s: Y has %d floats, fewer than %d samples × %d outputs", s.what(), len(s.Y), s.Samples, s.Outputs)
+	}
+	return nil
+}
+
+// what names the set in errors.
+func (s *Set) what() string {
+	if s.Name == "" {
+		return "data set"
+	}
+	return s.Name
+}
+
 // Labelled reports whether the set has targets.
 func (s *Set) Labelled() bool { return s.Y != nil }
 
 // WithOutputs makes the targets fit a network with n outputs: one-hot
 // targets with fewer classes than n are widened (a test file may lack the
 // last classes), two classes fit a single sigmoid output as 0/1, and a 0/1
-// target fits a two-output softmax as one-hot. Anything else is an error.
+// target fits a two-output softmax as one-hot. Anything else is an error,
+// as is a Set whose sizes do not fit its buffers.
 func (s *Set) WithOutputs(n int) error {
+	if err := s.check(); err != nil {
+		return err
+	}
 	if s.Y == nil || s.Outputs == n {
 		return nil
 	}
@@ -53,6 +86,10 @@ func (s *Set) WithOutputs(n int) error {
 	case s.Outputs == 1 && s.Classes > 0 && s.Classes <= n:
 		y := make([]float32, s.Samples*n)
 		for i, v := range s.Y[:s.Samples] {
+			// Else the 1 would land in another sample's row.
+			if v != float32(int(v)) || v < 0 || int(v) >= s.Classes {
+				return fmt.Errorf("%s: sample %d has target %v, not a class of %d", s.what(), i, v, s.Classes)
+			}
 			y[i*n+int(v)] = 1
 		}
 		s.Y, s.Outputs, s.Classes = y, n, n
@@ -69,8 +106,12 @@ func (s *Set) WithOutputs(n int) error {
 // of classes is split stratified: each class is held out in the same
 // proportion (to the nearest row, the remainders going to the classes with
 // the largest fractions), so a rare class is not left out of either part.
-// The split depends only on the data and seed.
+// The split depends only on the data and seed. A Set whose sizes do not
+// fit its buffers is an error.
 func (s *Set) Split(frac float64, seed uint64) (train, test *Set, err error) {
+	if err := s.check(); err != nil {
+		return nil, nil, err
+	}
 	if !(frac > 0 && frac < 1) {
 		return nil, nil, fmt.Errorf("split must be between 0 and 1 (exclusive), got %v", frac)
 	}
@@ -81,7 +122,7 @@ func (s *Set) Split(frac float64, seed uint64) (train, test *Set, err error) {
 	if s.Classes > 0 && s.Y != nil {
 		s.stratify(frac, nt, seed)
 	} else {
-		s.Shuffle(seed)
+		s.shuffle(seed)
 	}
 	cut := s.Samples - nt
 	return s.slice(cut, 0, s.Name+" (train split)"), s.slice(nt, cut, s.Name+" (held-out split)"), nil
@@ -182,8 +223,17 @@ func (s *Set) slice(n, from int, name string) *Set {
 	return &t
 }
 
-// Shuffle permutes the rows of s in place (Fisher–Yates) with seed.
-func (s *Set) Shuffle(seed uint64) {
+// Shuffle permutes the rows of s in place (Fisher–Yates) with seed. A Set
+// whose sizes do not fit its buffers is an error, and left as it was.
+func (s *Set) Shuffle(seed uint64) error {
+	if err := s.check(); err != nil {
+		return err
+	}
+	s.shuffle(seed)
+	return nil
+}
+
+func (s *Set) shuffle(seed uint64) {
 	r := rand.New(rand.NewPCG(seed, 0x73706c6974)) // "split"
 	in, out := s.Inputs, s.Outputs
 	tx := make([]float32, in)

@@ -1,6 +1,8 @@
 package data
 
 import (
+	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -73,7 +75,14 @@ func TestBuiltins(t *testing.T) {
 	if x.Samples != 4 || len(x.X) != 8 || len(x.Y) != 4 {
 		t.Fatalf("xor %+v", x)
 	}
-	a, b := Spirals(50, 3), Spirals(50, 3)
+	a, err := Spirals(50, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Spirals(50, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if a.Samples != 100 || len(a.X) != 200 || len(a.Y) != 100 {
 		t.Fatalf("spirals %+v", a)
 	}
@@ -161,5 +170,53 @@ func TestSplitStratified(t *testing.T) {
 	}
 	if count != [3]int{4, 1, 1} {
 		t.Fatalf("held-out classes %v, want [4 1 1]", count)
+	}
+}
+
+// TestSetSizesBeyondBuffers: Split, Shuffle and WithOutputs refuse a Set
+// built by hand whose sizes do not fit its buffers, rather than reading
+// past them; WithOutputs refuses a 0/1 target that is no class.
+func TestSetSizesBeyondBuffers(t *testing.T) {
+	for name, s := range map[string]*Set{
+		"X short":          {X: make([]float32, 6), Y: make([]float32, 4), Samples: 4, Inputs: 2, Outputs: 1},
+		"Y short":          {X: make([]float32, 8), Y: make([]float32, 3), Samples: 4, Inputs: 2, Outputs: 1, Classes: 2},
+		"one-hot Y short":  {X: make([]float32, 8), Y: make([]float32, 7), Samples: 4, Inputs: 2, Outputs: 2, Classes: 2},
+		"Y without width":  {X: make([]float32, 8), Y: make([]float32, 4), Samples: 4, Inputs: 2},
+		"negative samples": {X: make([]float32, 8), Samples: -4, Inputs: 2},
+		"negative inputs":  {X: make([]float32, 8), Samples: 4, Inputs: -2},
+		"huge samples":     {X: make([]float32, 8), Samples: math.MaxInt, Inputs: 2},
+	} {
+		if _, _, err := s.Split(0.5, 1); err == nil {
+			t.Errorf("%s: Split accepted it", name)
+		}
+		if err := s.Shuffle(1); err == nil {
+			t.Errorf("%s: Shuffle accepted it", name)
+		}
+		if err := s.WithOutputs(3); err == nil {
+			t.Errorf("%s: WithOutputs accepted it", name)
+		}
+	}
+	s := &Set{X: make([]float32, 4), Y: []float32{0, 1, 1, 2}, Samples: 4, Inputs: 1, Outputs: 1, Classes: 2}
+	if err := s.WithOutputs(2); err == nil || !strings.Contains(err.Error(), "sample 3 has target 2") {
+		t.Errorf("target 2 of 2 classes: %v", err)
+	}
+	s.Y[3] = 0.5
+	if err := s.WithOutputs(2); err == nil || !strings.Contains(err.Error(), "sample 3 has target 0.5") {
+		t.Errorf("target 0.5: %v", err)
+	}
+	good := &Set{X: []float32{1, 2, 3, 4}, Samples: 4, Inputs: 1}
+	if err := good.Shuffle(5); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(slices.Sorted(slices.Values(good.X)), []float32{1, 2, 3, 4}) {
+		t.Errorf("Shuffle lost rows: %v", good.X)
+	}
+}
+
+func TestSpiralsBadCount(t *testing.T) {
+	for _, n := range []int{-1, 0, DefaultMaxElements/4 + 1, math.MaxInt} {
+		if s, err := Spirals(n, 1); err == nil {
+			t.Errorf("Spirals(%d) = %d samples, no error", n, s.Samples)
+		}
 	}
 }

@@ -284,7 +284,7 @@ typedef struct entrena_spec {
 	float momentum;             /* ENTRENA_OPT_MOMENTUM; 0 means 0.9 */
 	float beta1;                /* ENTRENA_OPT_ADAM; 0 means 0.9 */
 	float beta2;                /* ENTRENA_OPT_ADAM; 0 means 0.999 */
-	float epsilon;              /* ENTRENA_OPT_ADAM, 0 means 1e-8; ENTRENA_OPT_RMSPROP, 0 means 1e-7 (-0.0f refused) */
+	float epsilon;              /* ENTRENA_OPT_ADAM, 0 means 1e-8; ENTRENA_OPT_RMSPROP, 0 means 1e-7 (-0.0f refused by both) */
 	int32_t max_batch;          /* largest batch of a step; buffers are sized for it */
 	int32_t threads;            /* cores one step may use; 0 = all, 1 = calling thread only */
 	uint64_t seed;              /* weight initialisation, shuffling and dropout */

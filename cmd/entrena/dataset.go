@@ -139,7 +139,8 @@ func load(src source, co data.CSVOptions, seed uint64, forEval, needLabels bool)
 		if forEval {
 			seed++ // fresh points from the same spirals
 		}
-		return data.Spirals(spiralPoints, seed), nil, nil
+		s, err := data.Spirals(spiralPoints, seed)
+		return s, nil, err
 	case kindIDX:
 		if st, err := os.Stat(src.path); err == nil && st.IsDir() {
 			train, test, err = loadIDXFolder(src.path, src.path, !forEval, forEval || hasIDX(src.path, "t10k"))

@@ -30,7 +30,7 @@ class SGD:
 
 class Adam:
     """Adam with beta1, beta2 and epsilon (Keras's beta_1 and beta_2 are
-    accepted too), Keras's defaults: lr 0.001, 0.9, 0.999, epsilon 1e-7."""
+    accepted too), Keras's defaults: lr 0.001, 0.9, 0.999, epsilon 1e-7 (which must be positive)."""
 
     def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7, learning_rate=None,
                  beta_1=None, beta_2=None):
