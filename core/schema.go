@@ -23,6 +23,11 @@ type Schema struct {
 	Features []string `json:"features"`
 	// Header reports whether the training file had a header row.
 	Header bool `json:"header"`
+	// IndexFeature reports that the training file's first data column was
+	// read as a feature even where it was pandas' index (entrena train
+	// --keep-index), so a file without a header is read the same way
+	// rather than by guessing. Schema version 2.
+	IndexFeature bool `json:"index_feature,omitempty"`
 	// Label names the label column ("" when unknown); LabelColumn is its
 	// 0-based position among the training file's Columns columns (after a
 	// dropped index column), -1 when the file had none. Columns is 0 when
@@ -68,9 +73,11 @@ type Scaling struct {
 	Scale  []float64 `json:"scale"`
 }
 
-// SchemaVersion is the version of the schema document this package writes
-// and reads.
-const SchemaVersion = 1
+// SchemaVersion is the newest version of the schema document this package
+// reads (it reads every older one too). It writes the oldest version that
+// holds the schema: 2 only for IndexFeature, so that other schemas stay
+// readable by an entrena from before it.
+const SchemaVersion = 2
 
 // maxSchemaBytes bounds the schema section of a model file.
 const maxSchemaBytes = 64 << 20
@@ -91,7 +98,11 @@ func MarshalSchema(s *Schema) (b []byte, err error) {
 }
 
 func marshalSchema(s *Schema) ([]byte, error) {
-	return json.Marshal(schemaDoc{Version: SchemaVersion, Schema: *s})
+	version := 1
+	if s.IndexFeature {
+		version = 2
+	}
+	return json.Marshal(schemaDoc{Version: version, Schema: *s})
 }
 
 // UnmarshalSchema parses a schema document written by MarshalSchema. An
@@ -108,7 +119,7 @@ func unmarshalSchema(b []byte) (*Schema, error) {
 	if err := json.Unmarshal(b, &probe); err != nil {
 		return nil, fmt.Errorf("%w: schema: %v", ErrModel, err)
 	}
-	if probe.Version != SchemaVersion {
+	if probe.Version < 1 || probe.Version > SchemaVersion {
 		if probe.Version > SchemaVersion {
 			return nil, fmt.Errorf("%w: schema version %d, this entrena reads version %d; upgrade entrena", ErrVersion, probe.Version, SchemaVersion)
 		}

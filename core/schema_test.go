@@ -62,6 +62,30 @@ func TestSchemaRoundTrip(t *testing.T) {
 	require.Equal(t, plain, again)
 }
 
+// TestSchemaVersions: a schema is written as version 1 unless it holds
+// IndexFeature (version 2), so older readers keep reading the rest; both
+// read back, and a version past this package's is ErrVersion.
+func TestSchemaVersions(t *testing.T) {
+	s := irisSchema()
+	doc, err := MarshalSchema(s)
+	require.NoError(t, err)
+	require.True(t, bytes.HasPrefix(doc, []byte(`{"version":1,`)), "%s", doc)
+	require.NotContains(t, string(doc), "index_feature")
+
+	s.IndexFeature = true
+	doc, err = MarshalSchema(s)
+	require.NoError(t, err)
+	require.True(t, bytes.HasPrefix(doc, []byte(`{"version":2,`)), "%s", doc)
+	back, err := UnmarshalSchema(doc)
+	require.NoError(t, err)
+	require.Equal(t, s, back)
+
+	_, err = UnmarshalSchema(bytes.Replace(doc, []byte(`"version":2`), []byte(`"version":3`), 1))
+	require.ErrorIs(t, err, ErrVersion)
+	_, err = UnmarshalSchema(bytes.Replace(doc, []byte(`"version":2`), []byte(`"version":0`), 1))
+	require.ErrorIs(t, err, ErrVersion)
+}
+
 // TestVersion1FileLoads reads a file written before the schema section
 // existed (core/testdata/v1.entrena, committed): it loads, has no schema and
 // encodes back to the same bytes.

@@ -72,6 +72,9 @@ type CSVModel struct {
 	Columns     int      // data columns of the training file (0 when unknown)
 	Task        string   // TaskClassification, TaskRegression, or "" (other: labels not read)
 	Classes     []string // the class labels, in output order
+	// IndexFeature: the first data column is a feature even where it
+	// counts like pandas' index (the model was trained with --keep-index).
+	IndexFeature bool
 }
 
 // CSVInfo is what DecodeCSV found in a file and guessed about it.

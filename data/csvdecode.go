@@ -242,10 +242,12 @@ func (c *CSVInfo) dropIndex(counting bool) {
 }
 
 // modelIndex decides whether column 1 of a file read by a model is an index
-// to drop (off 1), and whether it must count 0, 1, 2, … in every row. With
-// a header, the names decide: a column the model reads is kept. Without
-// one, nothing in the model says whether its training file had an index
-// (--keep-index), so the column counts decide. Both readings fit a file of
+// to drop (off 1), and whether it must count 0, 1, 2, … in every row. A
+// model trained with --keep-index (IndexFeature) reads it as a feature.
+// With a header, the names decide: a column the model reads is kept.
+// Without one, a model from before IndexFeature, or trained without
+// --keep-index, does not say whether its training file had an index, so
+// the column counts decide. Both readings fit a file of
 // one column more than the features: the features and the label, or an
 // index and the features. Then column 1 is dropped when it counts 0, 1,
 // 2, … and no label is needed (as in training), else kept, and
@@ -253,6 +255,9 @@ func (c *CSVInfo) dropIndex(counting bool) {
 // other way.
 func modelIndex(info *CSVInfo, opts CSVOptions, header, first []string, sample [][]string) (off int, counts bool) {
 	m := opts.Model
+	if m.IndexFeature {
+		return 0, false // read as the training file was
+	}
 	counting := indexGuess(header, sample, first)
 	if header != nil {
 		if !counting {

@@ -96,7 +96,7 @@ func (d *dataFlags) register(fs *flag.FlagSet, withTest bool) {
 	fs.StringVar(&d.data, "data", "mnist", "`DATA`: mnist, fashion-mnist, xor, spirals, a CSV file, an IDX file or prefix (dir/train for dir/train-images-idx3-ubyte[.gz] and its labels), or a folder with train-* and t10k-* IDX files")
 	fs.StringVar(&d.header, "header", "auto", "CSV header row: auto (a first row of names, or of the column numbers pandas writes, that differs from the data), yes or no")
 	fs.StringVar(&d.sep, "sep", "", "CSV field separator: one character, or tab (default: sniffed from the first lines: comma, semicolon, tab or bar)")
-	fs.BoolVar(&d.keepIndex, "keep-index", false, "read a leading pandas index column (unnamed, or counting 0, 1, 2, … without a header) as a feature instead of dropping it (predict and eval: give it for a file without a header when the model was trained with it)")
+	fs.BoolVar(&d.keepIndex, "keep-index", false, "read a leading pandas index column (unnamed, or counting 0, 1, 2, … without a header) as a feature instead of dropping it (a model saved with it remembers it: predict and eval read its files' first column as a feature)")
 	if withTest {
 		fs.StringVar(&d.labelColumn, "label-column", "", "CSV label column: header name or 0-based position among the data columns (negative from the end); default the last")
 		fs.BoolVar(&d.regression, "regression", false, "the CSV label is a number to predict (one linear output, standardised targets, RMSE/MAE/R²); default: inferred from the labels")

@@ -21,17 +21,17 @@ func csvModel(c *data.CSVInfo) *data.CSVModel {
 // schemaModel is the layout a model's schema describes.
 func schemaModel(s *core.Schema) *data.CSVModel {
 	return &data.CSVModel{Features: s.Features, Label: s.Label, LabelColumn: s.LabelColumn,
-		Columns: s.Columns, Task: s.Task, Classes: s.Classes}
+		Columns: s.Columns, Task: s.Task, Classes: s.Classes, IndexFeature: s.IndexFeature}
 }
 
 // buildSchema describes CSV training data for the model file; nil for other
 // data (its models keep format version 1).
-func buildSchema(info *data.CSVInfo, norm *data.Norm, target *targetScale) *core.Schema {
+func buildSchema(info *data.CSVInfo, keepIndex bool, norm *data.Norm, target *targetScale) *core.Schema {
 	if info == nil {
 		return nil
 	}
 	s := &core.Schema{
-		Task: info.Task, Features: info.Features, Header: info.Header,
+		Task: info.Task, Features: info.Features, Header: info.Header, IndexFeature: keepIndex,
 		Label: info.Label, LabelColumn: info.LabelColumn, Columns: len(info.Columns),
 		Classes: info.Classes, ClassType: info.ClassType,
 	}

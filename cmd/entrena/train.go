@@ -323,7 +323,7 @@ func (s *session) schema() *core.Schema {
 	if s.norm != nil && s.norm.Method != data.NormNone {
 		norm = s.norm
 	}
-	return buildSchema(s.train.CSV, norm, s.target)
+	return buildSchema(s.train.CSV, s.o.keepIndex, norm, s.target)
 }
 
 // checkOutputs fails early, before any training, when an output file
