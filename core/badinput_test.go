@@ -200,6 +200,7 @@ func TestNilArguments(t *testing.T) {
 	n, err := New(Spec{Inputs: 2, Layers: []Layer{{Units: 1, Activation: Sigmoid}}, Optimizer: Optimizer{LearningRate: 0.1}, MaxBatch: 4})
 	require.NoError(t, err)
 	defer n.Close()
+	//lint:ignore SA1012 a caller's nil context is what this test checks
 	_, err = n.FitContext(nil, xorX, xorY, 4, FitOptions{Epochs: 1})
 	require.ErrorIs(t, err, ErrSpec)
 	require.ErrorContains(t, err, "nil context")
