@@ -842,7 +842,7 @@ static void test_schema(void) {
 	EXPECT(strstr(entrena_errmsg(net), "1 feature names for a network of 4 inputs") != NULL);
 	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_set_schema_json(net, "{\"version\":1,\"colour\":1}"));
 	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_set_schema_json(net, "not json"));
-	EXPECT_STATUS(ENTRENA_ERR_VERSION, entrena_set_schema_json(net, "{\"version\":2}"));
+	EXPECT_STATUS(ENTRENA_ERR_VERSION, entrena_set_schema_json(net, "{\"version\":3}"));
 	/* A scale that is 0 as a float32 (the ONNX export's type) is refused
 	 * here, so that entrena_save_onnx cannot fail on it later. */
 	EXPECT_STATUS(ENTRENA_ERR_SPEC, entrena_set_schema_json(net,
