@@ -53,19 +53,20 @@ class RegressionScores(collections.namedtuple("RegressionScores", "loss rmse mae
 
 
 def _retrying(method):
-    """method, run once more when it failed with HandleError because another
+    """method, run again when it failed with HandleError because another
     thread replaced the model's network meanwhile (compile, or a fit that
-    grew the batch: _replace destroys the old network after the swap). The
-    failed call did nothing: a call on a destroyed handle fails first."""
+    grew the batch: _replace destroys the old network after the swap), for
+    as long as that happens. The failed call did nothing: a call on a
+    destroyed handle fails first."""
     @functools.wraps(method)
     def call(self, *args, **kwargs):
-        generation = self._generation
-        try:
-            return method(self, *args, **kwargs)
-        except HandleError:
-            if self._generation == generation or self._handle is None:
-                raise
-            return method(self, *args, **kwargs)
+        while True:
+            generation = self._generation
+            try:
+                return method(self, *args, **kwargs)
+            except HandleError:
+                if self._generation == generation or self._handle is None:
+                    raise
     return call
 
 
@@ -801,13 +802,14 @@ class Sequential:
             res, O = new_output(X.samples, self._outputs)
         else:
             res, O = out, floats_out(out, X.samples * self._outputs, "out")
-        try:
-            _lib.predict(h, X.ptr, X.size, X.samples, O.ptr, O.size)
-        except HandleError:
-            if self._handle is h or self._handle is None:
-                raise
-            _lib.predict(self._handle, X.ptr, X.size, X.samples, O.ptr, O.size)  # replaced meanwhile
-        return res
+        while True:
+            try:
+                _lib.predict(h, X.ptr, X.size, X.samples, O.ptr, O.size)
+                return res
+            except HandleError:
+                if self._handle is h or self._handle is None:
+                    raise
+                h = self._handle  # replaced meanwhile
 
     def _one_sample_or_rows(self, x):
         """x as rows of the inputs; one sample of another shape whose values
