@@ -22,17 +22,22 @@
 static const char *scratch = "/tmp";
 static int quick; /* fewer repetitions, for valgrind */
 
-/* A 4-3-2 sigmoid network, MSE, SGD, max batch 8, one thread. */
-static entrena_net *small_net(uint64_t seed) {
+/* A spec of a 4-3-2 sigmoid network, MSE, the defaults of entrena_spec_init. */
+static void small_spec(entrena_spec *spec) {
 	static const int32_t units[] = {3, 2};
 	static const int32_t acts[] = {ENTRENA_SIGMOID, ENTRENA_SIGMOID};
+	OK(entrena_spec_init(spec));
+	spec->inputs = 4;
+	spec->n_layers = 2;
+	spec->units = units;
+	spec->activations = acts;
+}
+
+/* A 4-3-2 sigmoid network, MSE, SGD, max batch 8, one thread. */
+static entrena_net *small_net(uint64_t seed) {
 	entrena_spec spec;
 	entrena_net *net = NULL;
-	OK(entrena_spec_init(&spec));
-	spec.inputs = 4;
-	spec.n_layers = 2;
-	spec.units = units;
-	spec.activations = acts;
+	small_spec(&spec);
 	spec.learning_rate = 0.5f;
 	spec.max_batch = 8;
 	spec.threads = 1;
@@ -264,18 +269,12 @@ static void test_handles(void) {
 	OK(entrena_destroy(again));
 }
 
-/* A network made with an optimizer's hyper-parameters: its handle, or NULL. */
+/* small_spec's network with an optimizer's hyper-parameters: its handle, or NULL. */
 static entrena_net *net_with_optimizer(int32_t optimizer, float momentum, float beta1, float beta2,
                                        float epsilon, float rho) {
-	static const int32_t units[] = {3, 2};
-	static const int32_t acts[] = {ENTRENA_SIGMOID, ENTRENA_SIGMOID};
 	entrena_spec s;
 	entrena_net *net = NULL;
-	OK(entrena_spec_init(&s));
-	s.inputs = 4;
-	s.n_layers = 2;
-	s.units = units;
-	s.activations = acts;
+	small_spec(&s);
 	s.optimizer = optimizer;
 	s.momentum = momentum;
 	s.beta1 = beta1;
