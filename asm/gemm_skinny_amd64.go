@@ -18,15 +18,22 @@ func packSizeAVX512(m, n, k int) (a, b int) {
 }
 
 // gemmAVX512Strategies is the AVX-512 SGEMM: a short-batch NT product goes
-// through its transpose (swapNTAVX512), products with n ≤ 16 (an output
-// layer) to the skinny path, the rest to the 12×32 driver (which sends a
-// non-transposed A of at most 8 rows to smallGemm).
+// through its transpose (swapNTAVX512), the rest to gemmAVX512Direct.
 func gemmAVX512Strategies(ws *Workspace, transA, transB bool, m, n, k int, alpha float32,
 	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if swapNTAVX512(transA, transB, m, n, k, alpha, beta) {
-		gemmSwapped(ws, false, true, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, gemmAVX512Strategies, transpose)
+		gemmSwapped(ws, false, true, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, gemmAVX512Direct, transpose)
 		return
 	}
+	gemmAVX512Direct(ws, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// gemmAVX512Direct is the AVX-512 SGEMM without the swap: products with
+// n ≤ 16 (an output layer) go to the skinny path, the rest to the 12×32
+// driver (which sends a non-transposed A of at most 8 rows to smallGemm).
+// ParallelGemm computes the bands of a swapped product with it.
+func gemmAVX512Direct(ws *Workspace, transA, transB bool, m, n, k int, alpha float32,
+	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if n > skinnyN || k == 0 || alpha == 0 || (!transA && m <= gemmAVX512.smallM) {
 		gemmAVX512.gemm(ws, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
