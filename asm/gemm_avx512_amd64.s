@@ -12,20 +12,21 @@
 //	C[i, 0:32] = alpha·acc[i] + beta·C[i, 0:32]   (beta = 0: C is not read)
 //
 // Element (i, p) of the A panel is at a + i·rsa + p·csa and row p of the B
-// panel (32 contiguous floats) at b + p·csb; strides are in floats (packed A:
-// rsa = 1, csa = 12; A read in place: rsa = lda, csa = 1, or transposed
-// rsa = 1, csa = lda). Each step loads the B row once (2 ZMM) and issues
-// 24 independent FMAs, each broadcasting its A value from memory (embedded
-// broadcast): 24 accumulators cover the 2 ports × 4 cycles of FMA latency
-// three times over, and the 26 loads per 12 cycles fit 3 load ports (a
-// VBROADCASTSS into a register shared by the two FMAs of a row measured no
-// faster). Each step also prefetches the B row 4 steps ahead (its two
+// panel (32 contiguous floats) at b + p·csb; strides are in floats (packed
+// A: rsa = 1, csa = 12; A read in place: rsa = lda, csa = 1, or transposed
+// rsa = 1, csa = lda). Each step loads the B row once (2 ZMM), broadcasts
+// each of the 12 A values into a register (VBROADCASTSS) and issues 24
+// independent register FMAs: 24 accumulators cover the 2 ports × 4 cycles of
+// FMA latency three times over. An FMA with an embedded broadcast from an
+// indexed address (A's rows are RSA apart) is split into two uops at rename,
+// and the 24 of them per step kept the kernel from issuing one FMA per port
+// and cycle. Each step also prefetches the B row 4 steps ahead (its two
 // cache lines at 4·csb on, 512 bytes in a packed panel, 4 rows down when B
 // is read in place): B streams from L2, and the hardware prefetcher alone
 // left the 784-deep products of a 784-128 layer 2–16% slower (interleaved
 // A/B in one process). A prefetch past the panel's end is harmless:
-// prefetches do not fault. The caller guarantees all 12 rows and 32 columns exist
-// (zero-padded edge panels); partial tiles go through a scratch tile.
+// prefetches do not fault. The caller guarantees all 12 rows and 32 columns
+// exist (zero-padded edge panels); partial tiles go through a scratch tile.
 //
 // Register map:
 //	Z0–Z23   accumulators: row i in Z(2i) (columns 0–15) and Z(2i+1) (16–31)
@@ -51,30 +52,42 @@
 	VMOVUPS      (B_PTR), Z24; \
 	VMOVUPS      64(B_PTR), Z25; \
 	ADDQ         CSB, B_PTR; \
-	VFMADD231PS.BCST (A0), Z24, Z0; \
-	VFMADD231PS.BCST (A0), Z25, Z1; \
-	VFMADD231PS.BCST (A0)(RSA*1), Z24, Z2; \
-	VFMADD231PS.BCST (A0)(RSA*1), Z25, Z3; \
-	VFMADD231PS.BCST (A0)(RSA*2), Z24, Z4; \
-	VFMADD231PS.BCST (A0)(RSA*2), Z25, Z5; \
-	VFMADD231PS.BCST (A0)(RSA3*1), Z24, Z6; \
-	VFMADD231PS.BCST (A0)(RSA3*1), Z25, Z7; \
-	VFMADD231PS.BCST (A4), Z24, Z8; \
-	VFMADD231PS.BCST (A4), Z25, Z9; \
-	VFMADD231PS.BCST (A4)(RSA*1), Z24, Z10; \
-	VFMADD231PS.BCST (A4)(RSA*1), Z25, Z11; \
-	VFMADD231PS.BCST (A4)(RSA*2), Z24, Z12; \
-	VFMADD231PS.BCST (A4)(RSA*2), Z25, Z13; \
-	VFMADD231PS.BCST (A4)(RSA3*1), Z24, Z14; \
-	VFMADD231PS.BCST (A4)(RSA3*1), Z25, Z15; \
-	VFMADD231PS.BCST (A8), Z24, Z16; \
-	VFMADD231PS.BCST (A8), Z25, Z17; \
-	VFMADD231PS.BCST (A8)(RSA*1), Z24, Z18; \
-	VFMADD231PS.BCST (A8)(RSA*1), Z25, Z19; \
-	VFMADD231PS.BCST (A8)(RSA*2), Z24, Z20; \
-	VFMADD231PS.BCST (A8)(RSA*2), Z25, Z21; \
-	VFMADD231PS.BCST (A8)(RSA3*1), Z24, Z22; \
-	VFMADD231PS.BCST (A8)(RSA3*1), Z25, Z23; \
+	VBROADCASTSS (A0), Z26; \
+	VFMADD231PS  Z24, Z26, Z0; \
+	VFMADD231PS  Z25, Z26, Z1; \
+	VBROADCASTSS (A0)(RSA*1), Z27; \
+	VFMADD231PS  Z24, Z27, Z2; \
+	VFMADD231PS  Z25, Z27, Z3; \
+	VBROADCASTSS (A0)(RSA*2), Z28; \
+	VFMADD231PS  Z24, Z28, Z4; \
+	VFMADD231PS  Z25, Z28, Z5; \
+	VBROADCASTSS (A0)(RSA3*1), Z29; \
+	VFMADD231PS  Z24, Z29, Z6; \
+	VFMADD231PS  Z25, Z29, Z7; \
+	VBROADCASTSS (A4), Z26; \
+	VFMADD231PS  Z24, Z26, Z8; \
+	VFMADD231PS  Z25, Z26, Z9; \
+	VBROADCASTSS (A4)(RSA*1), Z27; \
+	VFMADD231PS  Z24, Z27, Z10; \
+	VFMADD231PS  Z25, Z27, Z11; \
+	VBROADCASTSS (A4)(RSA*2), Z28; \
+	VFMADD231PS  Z24, Z28, Z12; \
+	VFMADD231PS  Z25, Z28, Z13; \
+	VBROADCASTSS (A4)(RSA3*1), Z29; \
+	VFMADD231PS  Z24, Z29, Z14; \
+	VFMADD231PS  Z25, Z29, Z15; \
+	VBROADCASTSS (A8), Z26; \
+	VFMADD231PS  Z24, Z26, Z16; \
+	VFMADD231PS  Z25, Z26, Z17; \
+	VBROADCASTSS (A8)(RSA*1), Z27; \
+	VFMADD231PS  Z24, Z27, Z18; \
+	VFMADD231PS  Z25, Z27, Z19; \
+	VBROADCASTSS (A8)(RSA*2), Z28; \
+	VFMADD231PS  Z24, Z28, Z20; \
+	VFMADD231PS  Z25, Z28, Z21; \
+	VBROADCASTSS (A8)(RSA3*1), Z29; \
+	VFMADD231PS  Z24, Z29, Z22; \
+	VFMADD231PS  Z25, Z29, Z23; \
 	ADDQ         CSA, A0; \
 	ADDQ         CSA, A4; \
 	ADDQ         CSA, A8
