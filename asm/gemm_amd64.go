@@ -17,12 +17,11 @@ package asm
 //
 // The AVX-512 path packs with assembly (gemm_pack_avx512_amd64.s): a
 // transposing copy for rows of A and of a transposed B, a masked straight
-// copy for columns of a transposed A and rows of B. It skips the copy where
-// few tiles would reuse it: whole 12-row panels of a non-transposed A are
-// read in place when C is at most 64 columns wide (inPlaceAPays), whole
-// 32-column panels of a non-transposed B when C has at most 128 rows
-// (inPlaceBPays) — the shapes of a layer's forward product at small batch
-// and of its weight gradient. The AVX2 path reads a non-transposed A in
+// copy for columns of a transposed A and rows of B. It skips copies: whole
+// 12-row panels of a non-transposed A are read in place unless their rows
+// lie a multiple of 4 KiB apart (inPlaceAPays), and whole 32-column panels
+// of a non-transposed B when C has at most 128 rows (inPlaceBPays: a
+// layer's weight gradient). The AVX2 path reads a non-transposed A in
 // place, except a wide product's A whose rows lie a multiple of 4 KiB apart
 // (transposed into 6-row panels in registers: inPlaceAAVX2), copies columns
 // of a transposed A and rows of B with masked loads and plain stores (a
@@ -53,18 +52,10 @@ package asm
 //	              1.1 MiB in L2 (KC 256–512 measured within noise at
 //	              512–1024; NC 384 and 1536 were slower).
 //
-// Power-of-two leading dimensions need no special case. Interleaved in one
-// process on that Xeon (AVX-512, one core, 30–40 rounds, median GFLOPS):
-// 1024³ with lda = ldb = ldc = 1024 ran at 140–142, the same product with
-// leading dimensions 1040 at 142–143 (per-round ratio 0.99–1.00; padding
-// only ldc, or only lda and ldb, likewise), 1000³ at 139, 1040³ at 143,
-// 512³ at 151 and 2048³ at 131–141. A product that size packs both
-// operands (and inPlaceAPays, inPlaceBPays never read a stride that is a
-// multiple of 4 KiB in place), so the kernel's loads see no 4 KiB stride;
-// the packing reads and the C tile's rows at 4 KiB steps cost nothing
-// measurable. The 86.5 GFLOPS of 1024³ in bench/results was a slow phase
-// of the VM (all 7 repetitions, and the 2-thread row after it, at ~49% of
-// peak); interleave sizes before reading a dip into one of them.
+// Power-of-two leading dimensions need no special case: inPlaceAPays and
+// inPlaceBPays never read a stride that is a multiple of 4 KiB in place, so
+// the kernel's loads see no 4 KiB stride; the packing reads and the C
+// tile's rows at 4 KiB steps cost nothing measurable (asm/TUNING.md).
 
 func sgemmKernelAVX2(k int, a *float32, rsa, csa int, b *float32, csb int,
 	c *float32, ldc int, alpha, beta float32)
@@ -114,14 +105,13 @@ func setGemmAVX2(k *kernelSet) {
 
 // inPlaceAPays reports whether the AVX-512 kernel should read the 12-row
 // panels of a non-transposed A in place (stride lda) rather than packed:
-// when each panel serves at most two 32-column tiles (n ≤ 64), so packing
-// it costs about as much as the kernel's one or two reads of it, and the
-// stride is not a multiple of 4 KiB (the 12 rows would share cache sets).
-// Interleaved A/B on the Xeon of the header: the swapped forward product
-// of a batch of 32 (128×32×784) +24–27%, 64–784 rows × 32–64 columns
-// +5–25%; wider products were measured neutral, so they stay packed.
+// whenever the stride is not a multiple of 4 KiB (the 12 rows would share
+// cache sets). The kernel broadcasts each A value with a plain load, for
+// which the row stride costs nothing, and the panel's 12 rows stay in L1
+// for its row of tiles, so the copy is saved however wide C is
+// (asm/TUNING.md).
 func inPlaceAPays(n, lda int) bool {
-	return n <= 64 && lda%1024 != 0
+	return lda%1024 != 0
 }
 
 // inPlaceAAVX2 is the AVX2 path's choice: A in place, except where its
