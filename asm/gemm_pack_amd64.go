@@ -48,7 +48,7 @@ func packBAVX512(dst []float32, trans bool, b []float32, ldb, p0, j0, kc, nc, nr
 func packTransposedAVX512(dst, src []float32, ld, rows, kc, w int) {
 	full := rows &^ 3
 	if full > 0 {
-		sgemmPackTAVX512(&dst[0], &src[0], ld, full, kc, w)
+		packTRowsAVX512(dst, src, ld, full, kc, w)
 	}
 	r := full
 	if r < rows {
@@ -64,7 +64,24 @@ func packTransposedAVX512(dst, src []float32, ld, rows, kc, w int) {
 		r += 4
 	}
 	if r < w {
-		sgemmPackTAVX512(&dst[r], &zeroSteps[0], 0, w-r, kc, w)
+		packTRowsAVX512(dst[r:], zeroSteps[:], 0, w-r, kc, w)
+	}
+}
+
+// packTRowsAVX512 is sgemmPackTAVX512 (rows a multiple of 4) with whole
+// groups of 16 rows by 4 steps through sgemmPackT16AVX512.
+func packTRowsAVX512(dst, src []float32, ld, rows, k, dstride int) {
+	r16, k4 := rows&^15, k&^3
+	if r16 == 0 || k4 == 0 {
+		sgemmPackTAVX512(&dst[0], &src[0], ld, rows, k, dstride)
+		return
+	}
+	sgemmPackT16AVX512(&dst[0], &src[0], ld, r16, k4, dstride)
+	if k4 < k {
+		sgemmPackTAVX512(&dst[k4*dstride], &src[k4], ld, r16, k-k4, dstride)
+	}
+	if r16 < rows {
+		sgemmPackTAVX512(&dst[r16], &src[r16*ld], ld, rows-r16, k, dstride)
 	}
 }
 
@@ -181,6 +198,9 @@ func sgemmPackNAVX2(dst, src *float32, ld, k, w, l0, l1, s0, s1, plain int)
 
 //go:noescape
 func sgemmPackTAVX512(dst, src *float32, ld, rows, k, dstride int)
+
+//go:noescape
+func sgemmPackT16AVX512(dst, src *float32, ld, rows, k, dstride int)
 
 //go:noescape
 func sgemmPackNAVX512(dst, src *float32, ld, k int, load, store uint32)

@@ -125,6 +125,102 @@ tdone:
 	VZEROUPPER
 	RET
 
+// func sgemmPackT16AVX512(dst, src *float32, ld, rows, k, dstride int)
+//
+//	dst[p·dstride + r] = src[r·ld + p]   for r < rows, p < k
+//
+// sgemmPackTAVX512 for rows a multiple of 16 and k a multiple of 4, one
+// ZMM store per step: each of four vectors gathers 4 steps of rows i,
+// i+4, i+8, i+12 into its four 128-bit lanes (a 128-bit load and three
+// VINSERTF32X4 from memory, whose shuffle uop may issue on port 0 or 5),
+// and the same in-lane transpose as sgemmPackTAVX512 then leaves the 16
+// rows of step j in vector j, in order. Per 64 floats that is 8 shuffles
+// on port 5 and 12 on ports 0/5 with 4 full stores, where the 16-step
+// blocks of sgemmPackTAVX512 need 24 on port 5 (8 unpacks and 16 lane
+// extracts) and 16 partial stores.
+//
+// Register map:
+//	Z0–Z3   steps p…p+3 of rows (i, i+4, i+8, i+12), i = 0…3; then steps p+j
+//	Z4–Z7   first unpack round
+
+#define Q_R0 SI    // rows 0–3 of the group, at step p
+#define Q_R4 AX    // rows 4–7
+#define Q_R8 BX    // rows 8–11
+#define Q_R12 R14  // rows 12–15
+
+TEXT ·sgemmPackT16AVX512(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DST0
+	MOVQ src+8(FP), SRC0
+	MOVQ ld+16(FP), LD
+	SHLQ $2, LD
+	LEAQ (LD)(LD*2), LD3
+	MOVQ rows+24(FP), GROUPS
+	SHRQ $4, GROUPS
+	JZ   qdone
+	MOVQ dstride+40(FP), DS
+	SHLQ $2, DS
+	LEAQ (DS)(DS*2), DS3
+
+qgroup:
+	MOVQ SRC0, Q_R0
+	LEAQ (Q_R0)(LD*4), Q_R4
+	LEAQ (Q_R4)(LD*4), Q_R8
+	LEAQ (Q_R8)(LD*4), Q_R12
+	MOVQ DST0, T_DST
+	MOVQ k+32(FP), STEPS
+	SHRQ $2, STEPS
+	JZ   qnext
+
+qstep:
+	VMOVUPS      (Q_R0), X0
+	VINSERTF32X4 $1, (Q_R4), Z0, Z0
+	VINSERTF32X4 $2, (Q_R8), Z0, Z0
+	VINSERTF32X4 $3, (Q_R12), Z0, Z0
+	VMOVUPS      (Q_R0)(LD*1), X1
+	VINSERTF32X4 $1, (Q_R4)(LD*1), Z1, Z1
+	VINSERTF32X4 $2, (Q_R8)(LD*1), Z1, Z1
+	VINSERTF32X4 $3, (Q_R12)(LD*1), Z1, Z1
+	VMOVUPS      (Q_R0)(LD*2), X2
+	VINSERTF32X4 $1, (Q_R4)(LD*2), Z2, Z2
+	VINSERTF32X4 $2, (Q_R8)(LD*2), Z2, Z2
+	VINSERTF32X4 $3, (Q_R12)(LD*2), Z2, Z2
+	VMOVUPS      (Q_R0)(LD3*1), X3
+	VINSERTF32X4 $1, (Q_R4)(LD3*1), Z3, Z3
+	VINSERTF32X4 $2, (Q_R8)(LD3*1), Z3, Z3
+	VINSERTF32X4 $3, (Q_R12)(LD3*1), Z3, Z3
+
+	VUNPCKLPS Z1, Z0, Z4
+	VUNPCKHPS Z1, Z0, Z5
+	VUNPCKLPS Z3, Z2, Z6
+	VUNPCKHPS Z3, Z2, Z7
+	VUNPCKLPD Z6, Z4, Z0
+	VUNPCKHPD Z6, Z4, Z1
+	VUNPCKLPD Z7, Z5, Z2
+	VUNPCKHPD Z7, Z5, Z3
+
+	VMOVUPS Z0, (T_DST)
+	VMOVUPS Z1, (T_DST)(DS*1)
+	VMOVUPS Z2, (T_DST)(DS*2)
+	VMOVUPS Z3, (T_DST)(DS3*1)
+	LEAQ    (T_DST)(DS*4), T_DST
+	ADDQ    $16, Q_R0
+	ADDQ    $16, Q_R4
+	ADDQ    $16, Q_R8
+	ADDQ    $16, Q_R12
+	DECQ    STEPS
+	JNZ     qstep
+
+qnext:
+	LEAQ (SRC0)(LD*8), SRC0
+	LEAQ (SRC0)(LD*8), SRC0
+	ADDQ $64, DST0
+	DECQ GROUPS
+	JNZ  qgroup
+
+qdone:
+	VZEROUPPER
+	RET
+
 // func sgemmPackNAVX512(dst, src *float32, ld, k int, load, store uint32)
 //
 //	dst[p·w + j] = src[p·ld + j]   for p < k, lane j set in load

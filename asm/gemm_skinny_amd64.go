@@ -96,7 +96,7 @@ func gemmSwapped(ws *Workspace, transA, transB bool, m, n, k int, alpha float32,
 func transpose(dst []float32, ldd int, src []float32, lds, rows, cols int) {
 	full := rows &^ 3
 	if full > 0 && cols > 0 {
-		sgemmPackTAVX512(&dst[0], &src[0], lds, full, cols, ldd)
+		packTRowsAVX512(dst, src, lds, full, cols, ldd)
 	}
 	for i := full; i < rows; i++ {
 		for j, v := range src[i*lds : i*lds+cols] {

@@ -146,7 +146,7 @@ func TestTranspose(t *testing.T) {
 		t.Skip("no avx512 on this CPU")
 	}
 	r := newRand(8)
-	for _, rows := range []int{1, 3, 4, 5, 32, 33, 128} {
+	for _, rows := range []int{1, 3, 4, 5, 20, 32, 33, 52, 128} {
 		for _, cols := range []int{1, 2, 15, 16, 17, 64, 100} {
 			lds, ldd := cols+3, rows+5
 			src := make([]float32, rows*lds)
