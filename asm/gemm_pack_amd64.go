@@ -12,6 +12,10 @@ func lanes(n int) uint32 { return uint32(1<<n - 1) }
 // one zero-padded MR-tall micro-panel with the AVX-512 packing routines.
 func packAAVX512(dst []float32, trans bool, a []float32, lda, i0, p0, mc, kc, mr int) {
 	if trans {
+		if mr == 12 {
+			sgemmPackN12AVX512(&dst[0], &a[p0*lda+i0], lda, kc, lanes(mc))
+			return
+		}
 		sgemmPackNAVX512(&dst[0], &a[p0*lda+i0], lda, kc, lanes(mc), lanes(mr))
 		return
 	}
@@ -198,6 +202,9 @@ func sgemmPackNAVX2(dst, src *float32, ld, k, w, l0, l1, s0, s1, plain int)
 
 //go:noescape
 func sgemmPackTAVX512(dst, src *float32, ld, rows, k, dstride int)
+
+//go:noescape
+func sgemmPackN12AVX512(dst, src *float32, ld, k int, load uint32)
 
 //go:noescape
 func sgemmPackT16AVX512(dst, src *float32, ld, rows, k, dstride int)

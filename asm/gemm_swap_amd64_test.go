@@ -138,6 +138,34 @@ func TestPackTransposedAVX512(t *testing.T) {
 	}
 }
 
+// TestPackAAVX512Transposed: the 12-wide panel of a transposed A (whole
+// 64-byte stores running into the next step's slot, the last one masked)
+// matches the Go reference packer for 1–12 columns and step counts on and
+// off its 4-step blocks, over a stale destination, and writes nothing past
+// the panel.
+func TestPackAAVX512Transposed(t *testing.T) {
+	if !slices.Contains(Available(), "avx512") {
+		t.Skip("no avx512 on this CPU")
+	}
+	r := newRand(6)
+	for mc := 1; mc <= 12; mc++ {
+		for _, kc := range []int{1, 2, 4, 5, 8, 9, 17, 100} {
+			lda := 12 + 7
+			a := make([]float32, kc*lda)
+			for i := range a {
+				a[i] = r.Float32() - 0.5
+			}
+			got, want := make([]float32, 12*kc+16), make([]float32, 12*kc+16)
+			for i := range got {
+				got[i], want[i] = float32(math.NaN()), float32(math.NaN())
+			}
+			packAAVX512(got, true, a, lda, 3, 0, mc, kc, 12)
+			packPanelsA(want[:12*kc], true, a, lda, 3, 0, mc, kc, 12)
+			requireSameBits(t, fmt.Sprintf("mc=%d kc=%d: packed panel and the floats after it", mc, kc), got, want)
+		}
+	}
+}
+
 // TestTranspose: the assembly-backed transpose matches the Go one for row
 // counts on and off multiples of 4 and strides wider than the matrix, and
 // writes nothing outside the transposed block.
