@@ -81,6 +81,10 @@ func sgemmKernelAVX512(k int, a *float32, rsa, csa int, b *float32, csb int,
 	c *float32, ldc int, alpha, beta float32)
 
 //go:noescape
+func sgemmKernelPartialAVX512(k int, a *float32, rsa, csa int, b *float32, csb int,
+	c *float32, ldc int, alpha, beta float32, rows int, cols uint32)
+
+//go:noescape
 func sgemmSkinnyAVX512(k int, a *float32, rsa, csa int, b *float32, csb int,
 	c *float32, ldc int, alpha, beta float32, rows, cols int)
 
@@ -88,7 +92,7 @@ var (
 	gemmAVX2 = &gemmConfig{mr: 6, nr: 16, kc: 512, kcTN: 256, nc: 3072, kernel: sgemmKernelAVX2, tiles: sgemmTilesAVX2, edge: sgemmEdgeAVX2, edgePairs: sgemmEdgePairsAVX2,
 		packingKernel: sgemmKernelPackAAVX2, packA: packAAVX2, packB: packBAVX2, readAInPlace: inPlaceAAVX2, inPlaceB: true, alignB: true, columnsInPlaceB: 64 << 10,
 		smallM: smallMAVX2, small: (*gemmConfig).smallGemm}
-	gemmAVX512 = &gemmConfig{mr: 12, nr: 32, kc: 384, nc: 768, kernel: sgemmKernelAVX512,
+	gemmAVX512 = &gemmConfig{mr: 12, nr: 32, kc: 384, nc: 768, kernel: sgemmKernelAVX512, partial: sgemmKernelPartialAVX512,
 		packA: packAAVX512, packB: packBAVX512, readAInPlace: inPlaceAPays, inPlaceB: true,
 		smallM: smallMAVX512, small: (*gemmConfig).smallGemm}
 )

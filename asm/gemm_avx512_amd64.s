@@ -271,3 +271,208 @@ store_only:
 	STORE_ROW(Z22, Z23)
 	VZEROUPPER
 	RET
+
+// func sgemmKernelPartialAVX512(k int, a *float32, rsa, csa int, b *float32, csb int,
+//	c *float32, ldc int, alpha, beta float32, rows int, cols uint32)
+//
+// sgemmKernelAVX512 for a tile that sticks out of C: the same k loop over
+// whole (zero-padded) panels, then only the first rows rows (1–12) are
+// stored, each through the column mask cols (bit j: column j), straight
+// into C. beta must be 0 or 1: then beta·C + acc rounds as the scratch
+// tile's copy (storeTile) does, so an element gets the same bits in a
+// partial tile as in a whole one. Masked lanes of C are neither read nor
+// written (masked loads do not fault).
+//
+// Register map: as sgemmKernelAVX512; K1 K2 the column masks of lanes
+// 0–15 and 16–31, Z26 Z27 the loaded C row, R14 the rows left to store.
+
+// Epilogue rows of the partial tile.
+#define PART_ROW_BETA(lo, hi) \
+	VMOVUPS.Z   (C_PTR), K1, Z26; \
+	VMOVUPS.Z   64(C_PTR), K2, Z27; \
+	VFMADD231PS Z25, Z26, lo; \
+	VFMADD231PS Z25, Z27, hi; \
+	VMOVUPS     lo, K1, (C_PTR); \
+	VMOVUPS     hi, K2, 64(C_PTR); \
+	ADDQ        LDC, C_PTR
+
+#define PART_ROW(lo, hi) \
+	VMOVUPS lo, K1, (C_PTR); \
+	VMOVUPS hi, K2, 64(C_PTR); \
+	ADDQ    LDC, C_PTR
+
+TEXT ·sgemmKernelPartialAVX512(SB), NOSPLIT, $0-84
+	MOVQ k+0(FP), K_CNT
+	MOVQ a+8(FP), A0
+	MOVQ rsa+16(FP), RSA
+	SHLQ $2, RSA
+	LEAQ (RSA)(RSA*2), RSA3
+	LEAQ (A0)(RSA*4), A4
+	LEAQ (A4)(RSA*4), A8
+	MOVQ csa+24(FP), CSA
+	SHLQ $2, CSA
+	MOVQ b+32(FP), B_PTR
+	MOVQ csb+40(FP), CSB
+	SHLQ $2, CSB
+	MOVQ c+48(FP), C_PTR
+	MOVQ ldc+56(FP), LDC
+	SHLQ $2, LDC
+
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	VPXORD Z22, Z22, Z22
+	VPXORD Z23, Z23, Z23
+
+	MOVQ K_CNT, AX
+	SHRQ $2, AX
+	JZ   ptail
+
+ploop4:
+	KSTEP
+	KSTEP
+	KSTEP
+	KSTEP
+	DECQ AX
+	JNZ  ploop4
+
+ptail:
+	ANDQ $3, K_CNT
+	JZ   pepilogue
+
+ploop1:
+	KSTEP
+	DECQ K_CNT
+	JNZ  ploop1
+
+pepilogue:
+	VBROADCASTSS alpha+64(FP), Z24
+	VMULPS       Z24, Z0, Z0
+	VMULPS       Z24, Z1, Z1
+	VMULPS       Z24, Z2, Z2
+	VMULPS       Z24, Z3, Z3
+	VMULPS       Z24, Z4, Z4
+	VMULPS       Z24, Z5, Z5
+	VMULPS       Z24, Z6, Z6
+	VMULPS       Z24, Z7, Z7
+	VMULPS       Z24, Z8, Z8
+	VMULPS       Z24, Z9, Z9
+	VMULPS       Z24, Z10, Z10
+	VMULPS       Z24, Z11, Z11
+	VMULPS       Z24, Z12, Z12
+	VMULPS       Z24, Z13, Z13
+	VMULPS       Z24, Z14, Z14
+	VMULPS       Z24, Z15, Z15
+	VMULPS       Z24, Z16, Z16
+	VMULPS       Z24, Z17, Z17
+	VMULPS       Z24, Z18, Z18
+	VMULPS       Z24, Z19, Z19
+	VMULPS       Z24, Z20, Z20
+	VMULPS       Z24, Z21, Z21
+	VMULPS       Z24, Z22, Z22
+	VMULPS       Z24, Z23, Z23
+
+	MOVQ  rows+72(FP), R14
+	MOVL  cols+80(FP), AX
+	KMOVW AX, K1
+	SHRL  $16, AX
+	KMOVW AX, K2
+	MOVL  beta+68(FP), AX
+	TESTL $0x7fffffff, AX
+	JZ    pstore_only
+
+	VBROADCASTSS beta+68(FP), Z25
+	PART_ROW_BETA(Z0, Z1)
+	DECQ R14
+	JZ   pdone
+	PART_ROW_BETA(Z2, Z3)
+	DECQ R14
+	JZ   pdone
+	PART_ROW_BETA(Z4, Z5)
+	DECQ R14
+	JZ   pdone
+	PART_ROW_BETA(Z6, Z7)
+	DECQ R14
+	JZ   pdone
+	PART_ROW_BETA(Z8, Z9)
+	DECQ R14
+	JZ   pdone
+	PART_ROW_BETA(Z10, Z11)
+	DECQ R14
+	JZ   pdone
+	PART_ROW_BETA(Z12, Z13)
+	DECQ R14
+	JZ   pdone
+	PART_ROW_BETA(Z14, Z15)
+	DECQ R14
+	JZ   pdone
+	PART_ROW_BETA(Z16, Z17)
+	DECQ R14
+	JZ   pdone
+	PART_ROW_BETA(Z18, Z19)
+	DECQ R14
+	JZ   pdone
+	PART_ROW_BETA(Z20, Z21)
+	DECQ R14
+	JZ   pdone
+	PART_ROW_BETA(Z22, Z23)
+	JMP  pdone
+
+pstore_only:
+	PART_ROW(Z0, Z1)
+	DECQ R14
+	JZ   pdone
+	PART_ROW(Z2, Z3)
+	DECQ R14
+	JZ   pdone
+	PART_ROW(Z4, Z5)
+	DECQ R14
+	JZ   pdone
+	PART_ROW(Z6, Z7)
+	DECQ R14
+	JZ   pdone
+	PART_ROW(Z8, Z9)
+	DECQ R14
+	JZ   pdone
+	PART_ROW(Z10, Z11)
+	DECQ R14
+	JZ   pdone
+	PART_ROW(Z12, Z13)
+	DECQ R14
+	JZ   pdone
+	PART_ROW(Z14, Z15)
+	DECQ R14
+	JZ   pdone
+	PART_ROW(Z16, Z17)
+	DECQ R14
+	JZ   pdone
+	PART_ROW(Z18, Z19)
+	DECQ R14
+	JZ   pdone
+	PART_ROW(Z20, Z21)
+	DECQ R14
+	JZ   pdone
+	PART_ROW(Z22, Z23)
+
+pdone:
+	VZEROUPPER
+	RET

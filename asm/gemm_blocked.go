@@ -67,6 +67,13 @@ type gemmEdge func(k int, a *float32, rsa, csa, astep int, b *float32, csb, bste
 type gemmEdgePairs func(k int, a *float32, rsa, csa int, b *float32, csb, bnext int,
 	c *float32, ldc int, alpha, beta float32, pairs, rows int)
 
+// gemmPartial is gemmKernel for a tile that sticks out of C: whole
+// (zero-padded) panels, only rows×cols of C written, with beta ∈ {0, 1}
+// (then it gives the bits of the kernel into a scratch tile followed by
+// storeTile); cols is a mask with bit j set for column j.
+type gemmPartial func(k int, a *float32, rsa, csa int, b *float32, csb int,
+	c *float32, ldc int, alpha, beta float32, rows int, cols uint32)
+
 // gemmPackAKernel is gemmKernel on a transposed A read in place (A(i, p)
 // at a[i + p·lda]) that also writes the MR×k micro-panel it reads into
 // dst, packed (rsa 1, csa MR), for the other tiles of its row.
@@ -88,6 +95,9 @@ type gemmConfig struct {
 	// panel into a scratch tile).
 	edge      gemmEdge
 	edgePairs gemmEdgePairs // 1–2 row edges along a row, in pairs of tiles (nil: edge alone)
+	// partial: a tile that sticks out of C, written in place (nil, or beta'
+	// other than 0 and 1: the kernel into a scratch tile, then storeTile).
+	partial gemmPartial
 	// packingKernel: the first whole tile of a row packs a transposed A's
 	// micro-panel as it reads it (nil: packA first).
 	packingKernel gemmPackAKernel
@@ -287,10 +297,22 @@ func (g *gemmConfig) blockTiles(packA, bp []float32, inPlaceB, transA bool,
 				g.kernel(kc, ap, rsa, csa, bpj, csb, &c[cOff], ldc, alpha, bet)
 				continue
 			}
-			g.kernel(kc, ap, rsa, csa, bpj, csb, &tile[0], nr, alpha, 0)
-			storeTile(c[cOff:], ldc, tile, nr, nrows, ncols, bet)
+			g.partialTile(kc, ap, rsa, csa, bpj, csb, c[cOff:], ldc, alpha, bet, nrows, ncols, tile)
 		}
 	}
+}
+
+// partialTile computes the rows×cols corner of a tile from whole panels
+// into c: with g.partial in place where beta' allows, else through the
+// scratch tile.
+func (g *gemmConfig) partialTile(kc int, ap *float32, rsa, csa int, bp *float32, csb int,
+	c []float32, ldc int, alpha, beta float32, rows, cols int, tile []float32) {
+	if g.partial != nil && (beta == 0 || beta == 1) {
+		g.partial(kc, ap, rsa, csa, bp, csb, &c[0], ldc, alpha, beta, rows, uint32(1)<<cols-1)
+		return
+	}
+	g.kernel(kc, ap, rsa, csa, bp, csb, &tile[0], g.nr, alpha, 0)
+	storeTile(c, ldc, tile, g.nr, rows, cols, beta)
 }
 
 // blockColumns is blockTiles for a B read in place (its last, partial
@@ -390,8 +412,7 @@ func (g *gemmConfig) blockColumns(packA, bp []float32, transA bool,
 				g.edge(kc, ap, rsa, csa, 0, bpj, csb, 0, &c[cOff], ldc, 0, alpha, bet, 1, nrows)
 				continue
 			}
-			g.kernel(kc, ap, rsa, csa, bpj, csb, &tile[0], nr, alpha, 0)
-			storeTile(c[cOff:], ldc, tile, nr, nrows, ncols, bet)
+			g.partialTile(kc, ap, rsa, csa, bpj, csb, c[cOff:], ldc, alpha, bet, nrows, ncols, tile)
 		}
 	}
 }
