@@ -20,12 +20,4 @@
 #define TANH_NEGLIM  416
 #define EXP_TWO      448
 #define EXP_ABS      480
-#define SIG_LIM      512
-#define SIG_NEGLIM   544
-#define SIG_NLOG2E   576
-#define SIG_S0       608
-#define SIG_S1       640
-#define SIG_S2       672
-#define SIG_S3       704
-#define SIG_S4       736
-#define SIG_S5       768
+#define SIG_MAGIC    512

@@ -89,65 +89,30 @@ DATA ·expConsts+480(SB)/8, $0x7fffffff7fffffff
 DATA ·expConsts+488(SB)/8, $0x7fffffff7fffffff
 DATA ·expConsts+496(SB)/8, $0x7fffffff7fffffff
 DATA ·expConsts+504(SB)/8, $0x7fffffff7fffffff
-// SIG_LIM: 104.0: AVX-512 sigmoid clamps x to [−104, 104]; σ(−104) < 2^−150 rounds to 0, σ(104) to 1
-DATA ·expConsts+512(SB)/8, $0x42d0000042d00000
-DATA ·expConsts+520(SB)/8, $0x42d0000042d00000
-DATA ·expConsts+528(SB)/8, $0x42d0000042d00000
-DATA ·expConsts+536(SB)/8, $0x42d0000042d00000
-// SIG_NEGLIM: −104.0
-DATA ·expConsts+544(SB)/8, $0xc2d00000c2d00000
-DATA ·expConsts+552(SB)/8, $0xc2d00000c2d00000
-DATA ·expConsts+560(SB)/8, $0xc2d00000c2d00000
-DATA ·expConsts+568(SB)/8, $0xc2d00000c2d00000
-// SIG_NLOG2E: −log2(e): n = round(−x·log2e)
-DATA ·expConsts+576(SB)/8, $0xbfb8aa3bbfb8aa3b
-DATA ·expConsts+584(SB)/8, $0xbfb8aa3bbfb8aa3b
-DATA ·expConsts+592(SB)/8, $0xbfb8aa3bbfb8aa3b
-DATA ·expConsts+600(SB)/8, $0xbfb8aa3bbfb8aa3b
-// SIG_S0: −C0·2^−32  (AVX-512 sigmoid: exp(−r')·2^−32 = Σ S_k·r'^(5−k) with r' = −r, so odd
-DATA ·expConsts+608(SB)/8, $0xac072010ac072010
-DATA ·expConsts+616(SB)/8, $0xac072010ac072010
-DATA ·expConsts+624(SB)/8, $0xac072010ac072010
-DATA ·expConsts+632(SB)/8, $0xac072010ac072010
-// SIG_S1:  C1·2^−32   powers change sign; the 2^−32 scale is exact and keeps 2^−32·(1+e^(−x))
-DATA ·expConsts+640(SB)/8, $0x2d2b9f172d2b9f17
-DATA ·expConsts+648(SB)/8, $0x2d2b9f172d2b9f17
-DATA ·expConsts+656(SB)/8, $0x2d2b9f172d2b9f17
-DATA ·expConsts+664(SB)/8, $0x2d2b9f172d2b9f17
-// SIG_S2: −C2·2^−32   normal over the whole clamped range)
-DATA ·expConsts+672(SB)/8, $0xae2aaf33ae2aaf33
-DATA ·expConsts+680(SB)/8, $0xae2aaf33ae2aaf33
-DATA ·expConsts+688(SB)/8, $0xae2aaf33ae2aaf33
-DATA ·expConsts+696(SB)/8, $0xae2aaf33ae2aaf33
-// SIG_S3:  C3·2^−32
-DATA ·expConsts+704(SB)/8, $0x2efffedb2efffedb
-DATA ·expConsts+712(SB)/8, $0x2efffedb2efffedb
-DATA ·expConsts+720(SB)/8, $0x2efffedb2efffedb
-DATA ·expConsts+728(SB)/8, $0x2efffedb2efffedb
-// SIG_S4: −C4·2^−32
-DATA ·expConsts+736(SB)/8, $0xaf7ffff6af7ffff6
-DATA ·expConsts+744(SB)/8, $0xaf7ffff6af7ffff6
-DATA ·expConsts+752(SB)/8, $0xaf7ffff6af7ffff6
-DATA ·expConsts+760(SB)/8, $0xaf7ffff6af7ffff6
-// SIG_S5:  2^−32
-DATA ·expConsts+768(SB)/8, $0x2f8000002f800000
-DATA ·expConsts+776(SB)/8, $0x2f8000002f800000
-DATA ·expConsts+784(SB)/8, $0x2f8000002f800000
-DATA ·expConsts+792(SB)/8, $0x2f8000002f800000
-GLOBL ·expConsts(SB), RODATA|NOPTR, $800
+// SIG_MAGIC: 1.5·2^23 + 191 (AVX-512 sigmoid): rounds z·log2e to n as EXP_MAGIC does, and leaves n + 191 = n + 127 + 64 in the low mantissa bits, so N<<23 is 2^(n+64)
+DATA ·expConsts+512(SB)/8, $0x4b4000bf4b4000bf
+DATA ·expConsts+520(SB)/8, $0x4b4000bf4b4000bf
+DATA ·expConsts+528(SB)/8, $0x4b4000bf4b4000bf
+DATA ·expConsts+536(SB)/8, $0x4b4000bf4b4000bf
+GLOBL ·expConsts(SB), RODATA|NOPTR, $544
 
-// AVX2+FMA sigmoid, fused bias+sigmoid and tanh, 8 lanes per YMM. The
-// same exp as sigmoid_avx512_amd64.s (read its header first: rounding to
-// n, Cody–Waite reduction, the degree-5 polynomial), applied to z = −|x|
-// and finished on the sign of x (the AVX-512 code's first form), with
-// these AVX2 substitutes:
+// AVX2+FMA sigmoid, fused bias+sigmoid and tanh, 8 lanes per YMM.
+// sigmoid_avx512_amd64.s computes the same bits (the fused tiny step,
+// tiny_avx2_amd64.s, has copies of these macros and runs on both paths).
+//
+// Sigmoid, per lane, from t = e^z on z = −|x|:
 //
 //	z = max(−|x|, −112)     VORPS with the sign bit, then VMAXPS with z as
 //	                        the second (Intel) source so a NaN z is kept
-//	2^n                     no VSCALEFPS: the rounding FMA leaves n in the
-//	                        low bits of N, so N<<23 = n<<23 and adding
-//	                        (127+64)<<23 gives 2^(n+64), a normal number for
-//	                        every n in [−162, 0]; t' = e·2^(n+64) = t·2^64.
+//	n = round(z·log2e)      FMA with the 1.5·2^23 magic number, then
+//	                        subtract it: n as a float
+//	r = z − n·ln2           Cody–Waite, two FMAs (ln2_hi, ln2_lo);
+//	                        |r| ≤ ln2/2
+//	e = exp(r)              degree-5 minimax polynomial, Horner's scheme
+//	2^(n+64)                the rounding FMA leaves n in the low bits of N,
+//	                        so N<<23 = n<<23 and adding (127+64)<<23 gives
+//	                        2^(n+64), a normal number for every n in
+//	                        [−162, 0]; t' = e·2^(n+64) = t·2^64, exact.
 //	t/(1+t) or 1/(1+t)      one VDIVPS: d = t' + 2^64 = (1+t)·2^64 (one
 //	                        rounding), and σ = t'/d for x < 0, 2^64/d
 //	                        otherwise (the numerator picked by VBLENDVPS
@@ -162,11 +127,19 @@ GLOBL ·expConsts(SB), RODATA|NOPTR, $800
 // AVX-512 step's four are (asm/TUNING.md). Measured max error against
 // float64: 2.7e-7 relative (vec_simd_test.go, TestSigmoidSweep -v).
 //
-// Tanh: the expm1 formulation of sigmoid_avx512_amd64.s with the AVX2
-// substitutes above (z clamped at −10 then doubled; s = 2^n from N<<23 plus
-// the exponent bias, never subnormal since n ≥ −29; the quotient by one
-// VDIVPS, the two vectors of a step interleaved; sign of x restored with
-// AND/AND/OR).
+// Tanh, per lane, from expm1 on z = −2·min(|x|, 10) (no overflow, no
+// subnormal: n ≥ −29):
+//
+//	z = max(−|x|, −10)·2    clamped as for sigmoid, then doubled
+//	n, r as for sigmoid;    q = r·P(r) = expm1(r) (no cancellation near 0)
+//	s = 2^n                 N<<23 plus the exponent bias
+//	m = s·q + (s − 1)       = expm1(z) ∈ (−1, 0], one FMA, s − 1 exact
+//	tanh(|x|) = −m/(2 + m)  one VDIVPS
+//	tanh(x)                 that magnitude with the sign of x (AND/AND/OR)
+//
+// Relative error stays a few ulp for every |x|, including subnormal x
+// (tanh(x) = x there). NaN stays NaN; ±Inf give ±1. The two vectors of a
+// step are interleaved.
 //
 // Constants are 32-byte rows of ·expConsts used as memory operands.
 // Register map: Y15 = −112 (sigmoid) or −10 (tanh), the clamp, kept in a
@@ -556,8 +529,8 @@ done:
 	RET
 
 // func tanhAVX2(dst, src []float32)
-// Two vectors per step, then one, then a masked last vector; the
-// streaming path (nt) as in sigmoid, with the two-vector step.
+// Two vectors per step (interleaved), then one, then a masked last
+// vector; the streaming path (nt) as in sigmoid, with the two-vector step.
 TEXT ·tanhAVX2(SB), NOSPLIT, $0-48
 	MOVQ         dst_base+0(FP), DI
 	MOVQ         dst_len+8(FP), CX

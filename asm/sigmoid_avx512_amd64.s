@@ -6,63 +6,45 @@
 #include "sigmoid_amd64.h"
 #include "stream_amd64.h"
 
-// AVX-512 sigmoid, fused bias+sigmoid and tanh, 16 lanes per ZMM.
+// AVX-512 sigmoid, fused bias+sigmoid and tanh, 16 lanes per ZMM: the
+// algorithms of sigmoid_avx2_amd64.s (read its header first), to the same
+// bits for every input. The fused tiny step runs on the avx512 path as
+// AVX2 code (tiny_avx2_amd64.s), and a network must not depend on the
+// path that trains it (vec_simd_test.go, TestActivationsMatchAVX2). Every
+// rounding operation is the AVX2 one, or one that rounds the same value:
 //
-// Sigmoid, per lane (constants in sigmoid_avx2_amd64.s, ·expConsts):
+//	sign of x               VPMOVD2M into an opmask, so the four-vector
+//	                        step need not keep x; the numerator (t' or
+//	                        2^64) is a VMULPS merge-masked over 2^64
+//	n                       rounded with 1.5·2^23 + 191 instead: the same
+//	                        n (same binade, whole-number ulp, and z·log2e
+//	                        is never halfway between integers), with
+//	                        n + 127 + 64 in the low bits of N, so N<<23 is
+//	                        2^(n+64) itself
+//	d = (1+t)·2^64          fma(e, 2^(n+64), 2^64): one rounding of
+//	                        t' + 2^64, as t' = e·2^(n+64) is exact
+//	tanh's 2^n              VSCALEFPS on n (exact: n ≥ −29)
+//	tanh's sign             VPTERNLOGD bit select from x
 //
-//	z = min(max(x, −104), 104)         VMAXPS/VMINPS with z as the second
-//	                                   (Intel) source, which they return for
-//	                                   a NaN: NaN stays NaN
-//	n = round(−z·log2e)                FMA with the 1.5·2^23 magic number,
-//	                                   then subtract it: n as a float
-//	r' = z + n·ln2_hi + n·ln2_lo       Cody–Waite, two FMAs; r' = −r where
-//	                                   −z = n·ln2 + r, |r| ≤ ln2/2
-//	p = 2^−32·exp(r)                   degree-5 minimax polynomial in r'
-//	                                   (odd coefficients negated, all scaled
-//	                                   by 2^−32, exactly)
-//	d = scalef(p, n) + 2^−32           = 2^−32·(1 + e^−z), normal for every
-//	                                   z in the clamp range (VSCALEFPS)
-//	σ = 2^−32 · (1/d)                  VRCP14PS (2^−14) + one Newton step,
-//	                                   then one multiply that rounds the
-//	                                   subnormal outputs (x < −87.3) once
-//
-// Saturation is exact: where σ rounds to 1, 1 + e^−z rounds to 1, d is a
-// power of two and its reciprocal exact; where σ rounds to 0 (x ≤ −150·ln2)
-// the last multiply rounds to 0. The first version selected t/(1+t) or
-// 1/(1+t) on the sign of x (sigmoid_avx2_amd64.s still does); this form
-// needs no select. Measured max error against float64: 2.4e-7 relative
-// (vec_simd_test.go, TestSigmoidSweep -v).
-//
-// The four-vector step interleaves the four sigmoids instruction by
-// instruction: each lane's chain is ~19 dependent 4-cycle operations;
-// written one vector after another, the scheduler fills with uops of one
-// chain that are waiting on each other and the ports idle (measured: no
-// faster than 2 vectors per step).
-//
-// Tanh, per lane, from expm1 on z = −2·min(|x|, 10) (no overflow, no
-// subnormal: n ≥ −29):
-//
-//	z = max(−|x|, −10)·2 = −2·min(|x|, 10)
-//	n, r as for sigmoid;  q = r·P(r) = expm1(r)   (no cancellation near 0)
-//	s = 2^n;  m = s·q + (s − 1) = expm1(z) ∈ (−1, 0]   one FMA, s−1 exact
-//	tanh(|x|) = −m/(2 + m)   VRCP14PS + one Newton step on the quotient
-//	tanh(x) = that magnitude with the sign of x      VPTERNLOGD bit select
-//
-// Relative error stays a few ulp for every |x|, including subnormal x
-// (tanh(x) = x there). NaN stays NaN; ±Inf give ±1.
+// The four-vector sigmoid step and the two-vector tanh step interleave
+// their vectors instruction by instruction: each lane's chain is a dozen
+// and more dependent operations ending in a division; written one vector
+// after another, the scheduler fills with uops of one chain that wait on
+// each other and the ports idle.
 //
 // Register map, constants broadcast once per call:
-//	Z31      tanh: −10, the clamp of −|x|; sigmoid: −104
-//	Z30      tanh: log2(e); sigmoid: −log2(e)
-//	Z29      1.5·2^23;  Z28, Z27  ln2_hi, ln2_lo
-//	Z26..Z22 the polynomial: C0..C4 (tanh), S0..S4 (sigmoid)
+//	Z31      the clamp of −|x|: tanh −10, sigmoid −112
+//	Z30      log2(e)
+//	Z29      tanh: 1.5·2^23; sigmoid: 1.5·2^23 + 191
+//	Z28, Z27 ln2_hi, ln2_lo
+//	Z26..Z22 the polynomial, C0..C4
 //	Z21      1.0
-//	Z20      tanh: the sign bit; sigmoid: +104
-//	Z19      tanh: 2.0; sigmoid: 2^−32 (S5)
+//	Z20      the sign bit
+//	Z19      tanh: 2.0; sigmoid: 2^64
 // Vectors: sigmoid's four-vector step Z0..Z3 (input, then z), N in
-// Z4..Z7, P in Z8..Z11, T in Z12..Z15; one vector in Z0..Z4 (input, z, N,
-// P, T); tanh's two vectors Z0..Z4 and Z6..Z10 (input, z, N, P, T). K1
-// tail (or streaming head) mask.
+// Z4..Z7, P in Z8..Z11, T in Z12..Z15, sign of x in K2..K5; one vector in
+// Z0..Z4 (input, z, N, P, T) and K2; tanh's two vectors Z0..Z4 and
+// Z6..Z10 (input, z, N, P, T). K1 tail (or streaming head) mask.
 //
 // sigmoid and tanh store a large separate output with VMOVNTPS, prefetching
 // their input (stream_amd64.h); biasSigmoid works in place and always uses
@@ -83,19 +65,19 @@ TEXT ·sigmoidAVX512(SB), NOSPLIT, $0-48
 	MOVQ         dst_base+0(FP), DI
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         src_base+24(FP), SI
-	VBROADCASTSS ·expConsts+SIG_NEGLIM(SB), Z31
-	VBROADCASTSS ·expConsts+SIG_LIM(SB), Z20
-	VBROADCASTSS ·expConsts+SIG_NLOG2E(SB), Z30
-	VBROADCASTSS ·expConsts+EXP_MAGIC(SB), Z29
+	VBROADCASTSS ·expConsts+EXP_NEGLIM(SB), Z31
+	VBROADCASTSS ·expConsts+EXP_SIGN(SB), Z20
+	VBROADCASTSS ·expConsts+EXP_LOG2E(SB), Z30
+	VBROADCASTSS ·expConsts+SIG_MAGIC(SB), Z29
 	VBROADCASTSS ·expConsts+EXP_LN2HI(SB), Z28
 	VBROADCASTSS ·expConsts+EXP_LN2LO(SB), Z27
-	VBROADCASTSS ·expConsts+SIG_S0(SB), Z26
-	VBROADCASTSS ·expConsts+SIG_S1(SB), Z25
-	VBROADCASTSS ·expConsts+SIG_S2(SB), Z24
-	VBROADCASTSS ·expConsts+SIG_S3(SB), Z23
-	VBROADCASTSS ·expConsts+SIG_S4(SB), Z22
-	VBROADCASTSS ·expConsts+SIG_S5(SB), Z19
+	VBROADCASTSS ·expConsts+EXP_C0(SB), Z26
+	VBROADCASTSS ·expConsts+EXP_C1(SB), Z25
+	VBROADCASTSS ·expConsts+EXP_C2(SB), Z24
+	VBROADCASTSS ·expConsts+EXP_C3(SB), Z23
+	VBROADCASTSS ·expConsts+EXP_C4(SB), Z22
 	VBROADCASTSS ·expConsts+EXP_ONE(SB), Z21
+	VBROADCASTSS ·expConsts+EXP_BIAS64(SB), Z19
 	XORQ         AX, AX
 	STREAM_CHECK(CX, nt)
 
@@ -106,34 +88,38 @@ loop64:
 	VMOVUPS      64(SI)(AX*4), Z1
 	VMOVUPS      128(SI)(AX*4), Z2
 	VMOVUPS      192(SI)(AX*4), Z3
-	VMAXPS       Z0, Z31, Z0 // z = max(x, −104), NaN kept
+	VPMOVD2M     Z0, K2 // K = sign of x
+	VPMOVD2M     Z1, K3
+	VPMOVD2M     Z2, K4
+	VPMOVD2M     Z3, K5
+	VORPS        Z20, Z0, Z0 // z = −|x|
+	VORPS        Z20, Z1, Z1
+	VORPS        Z20, Z2, Z2
+	VORPS        Z20, Z3, Z3
+	VMAXPS       Z0, Z31, Z0 // z = max(z, −112), NaN kept
 	VMAXPS       Z1, Z31, Z1
 	VMAXPS       Z2, Z31, Z2
 	VMAXPS       Z3, Z31, Z3
-	VMINPS       Z0, Z20, Z0 // z = min(z, 104), NaN kept
-	VMINPS       Z1, Z20, Z1
-	VMINPS       Z2, Z20, Z2
-	VMINPS       Z3, Z20, Z3
 	VMOVAPS      Z29, Z4
 	VMOVAPS      Z29, Z5
 	VMOVAPS      Z29, Z6
 	VMOVAPS      Z29, Z7
-	VFMADD231PS  Z30, Z0, Z4 // N = −z·log2e + 1.5·2^23
+	VFMADD231PS  Z30, Z0, Z4 // N = z·log2e + 1.5·2^23 + 191
 	VFMADD231PS  Z30, Z1, Z5
 	VFMADD231PS  Z30, Z2, Z6
 	VFMADD231PS  Z30, Z3, Z7
-	VSUBPS       Z29, Z4, Z4 // N = n = round(−z·log2e)
-	VSUBPS       Z29, Z5, Z5
-	VSUBPS       Z29, Z6, Z6
-	VSUBPS       Z29, Z7, Z7
-	VFMADD231PS  Z28, Z4, Z0 // Z = z + n·ln2_hi
-	VFMADD231PS  Z28, Z5, Z1
-	VFMADD231PS  Z28, Z6, Z2
-	VFMADD231PS  Z28, Z7, Z3
-	VFMADD231PS  Z27, Z4, Z0 // Z = r' = z + n·ln2 = −r
-	VFMADD231PS  Z27, Z5, Z1
-	VFMADD231PS  Z27, Z6, Z2
-	VFMADD231PS  Z27, Z7, Z3
+	VSUBPS       Z29, Z4, Z12 // T = n
+	VSUBPS       Z29, Z5, Z13
+	VSUBPS       Z29, Z6, Z14
+	VSUBPS       Z29, Z7, Z15
+	VFNMADD231PS Z28, Z12, Z0
+	VFNMADD231PS Z28, Z13, Z1
+	VFNMADD231PS Z28, Z14, Z2
+	VFNMADD231PS Z28, Z15, Z3
+	VFNMADD231PS Z27, Z12, Z0 // Z = r
+	VFNMADD231PS Z27, Z13, Z1
+	VFNMADD231PS Z27, Z14, Z2
+	VFNMADD231PS Z27, Z15, Z3
 	VMOVAPS      Z26, Z8
 	VMOVAPS      Z26, Z9
 	VMOVAPS      Z26, Z10
@@ -154,34 +140,30 @@ loop64:
 	VFMADD213PS  Z22, Z1, Z9
 	VFMADD213PS  Z22, Z2, Z10
 	VFMADD213PS  Z22, Z3, Z11
-	VFMADD213PS  Z19, Z0, Z8 // P = 2^−32·exp(r)
-	VFMADD213PS  Z19, Z1, Z9
-	VFMADD213PS  Z19, Z2, Z10
-	VFMADD213PS  Z19, Z3, Z11
-	VSCALEFPS    Z4, Z8, Z8 // P = 2^−32·e^(−z)
-	VSCALEFPS    Z5, Z9, Z9
-	VSCALEFPS    Z6, Z10, Z10
-	VSCALEFPS    Z7, Z11, Z11
-	VADDPS       Z19, Z8, Z12 // T = d = 2^−32·(1 + e^(−z))
-	VADDPS       Z19, Z9, Z13
-	VADDPS       Z19, Z10, Z14
-	VADDPS       Z19, Z11, Z15
-	VRCP14PS     Z12, Z4
-	VRCP14PS     Z13, Z5
-	VRCP14PS     Z14, Z6
-	VRCP14PS     Z15, Z7
-	VFNMADD213PS Z21, Z4, Z12 // T = 1 − N·d
-	VFNMADD213PS Z21, Z5, Z13
-	VFNMADD213PS Z21, Z6, Z14
-	VFNMADD213PS Z21, Z7, Z15
-	VFMADD132PS  Z12, Z4, Z4 // N = 1/d
-	VFMADD132PS  Z13, Z5, Z5
-	VFMADD132PS  Z14, Z6, Z6
-	VFMADD132PS  Z15, Z7, Z7
-	VMULPS       Z19, Z4, Z4 // N = 2^−32/d = σ(z)
-	VMULPS       Z19, Z5, Z5
-	VMULPS       Z19, Z6, Z6
-	VMULPS       Z19, Z7, Z7
+	VFMADD213PS  Z21, Z0, Z8 // P = exp(r)
+	VFMADD213PS  Z21, Z1, Z9
+	VFMADD213PS  Z21, Z2, Z10
+	VFMADD213PS  Z21, Z3, Z11
+	VPSLLD       $23, Z4, Z4 // N = (n+191)<<23 = 2^(n+64)
+	VPSLLD       $23, Z5, Z5
+	VPSLLD       $23, Z6, Z6
+	VPSLLD       $23, Z7, Z7
+	VMOVAPS      Z19, Z12
+	VMOVAPS      Z19, Z13
+	VMOVAPS      Z19, Z14
+	VMOVAPS      Z19, Z15
+	VMULPS       Z4, Z8, K2, Z12 // T = x < 0 ? t' = t·2^64 : 2^64
+	VMULPS       Z5, Z9, K3, Z13
+	VMULPS       Z6, Z10, K4, Z14
+	VMULPS       Z7, Z11, K5, Z15
+	VFMADD213PS  Z19, Z4, Z8 // P = d = t' + 2^64 = (1+t)·2^64
+	VFMADD213PS  Z19, Z5, Z9
+	VFMADD213PS  Z19, Z6, Z10
+	VFMADD213PS  Z19, Z7, Z11
+	VDIVPS       Z8, Z12, Z4 // N = σ(x): t/(1+t) or 1/(1+t)
+	VDIVPS       Z9, Z13, Z5
+	VDIVPS       Z10, Z14, Z6
+	VDIVPS       Z11, Z15, Z7
 	VMOVUPS      Z4, (DI)(AX*4)
 	VMOVUPS      Z5, 64(DI)(AX*4)
 	VMOVUPS      Z6, 128(DI)(AX*4)
@@ -194,25 +176,25 @@ loop16:
 	CMPQ         CX, $16
 	JB           tail
 	VMOVUPS      (SI)(AX*4), Z0
-	VMAXPS       Z0, Z31, Z1 // z = max(x, −104), NaN kept
-	VMINPS       Z1, Z20, Z1 // z = min(z, 104), NaN kept
+	VPMOVD2M     Z0, K2 // K = sign of x
+	VORPS        Z20, Z0, Z1 // z = −|x|
+	VMAXPS       Z1, Z31, Z1 // z = max(z, −112), NaN kept
 	VMOVAPS      Z29, Z2
-	VFMADD231PS  Z30, Z1, Z2 // N = −z·log2e + 1.5·2^23
-	VSUBPS       Z29, Z2, Z2 // N = n = round(−z·log2e)
-	VFMADD231PS  Z28, Z2, Z1 // Z = z + n·ln2_hi
-	VFMADD231PS  Z27, Z2, Z1 // Z = r' = z + n·ln2 = −r
+	VFMADD231PS  Z30, Z1, Z2 // N = z·log2e + 1.5·2^23 + 191
+	VSUBPS       Z29, Z2, Z4 // T = n
+	VFNMADD231PS Z28, Z4, Z1
+	VFNMADD231PS Z27, Z4, Z1 // Z = r
 	VMOVAPS      Z26, Z3
 	VFMADD213PS  Z25, Z1, Z3
 	VFMADD213PS  Z24, Z1, Z3
 	VFMADD213PS  Z23, Z1, Z3
 	VFMADD213PS  Z22, Z1, Z3
-	VFMADD213PS  Z19, Z1, Z3 // P = 2^−32·exp(r)
-	VSCALEFPS    Z2, Z3, Z3 // P = 2^−32·e^(−z)
-	VADDPS       Z19, Z3, Z4 // T = d = 2^−32·(1 + e^(−z))
-	VRCP14PS     Z4, Z2
-	VFNMADD213PS Z21, Z2, Z4 // T = 1 − N·d
-	VFMADD132PS  Z4, Z2, Z2 // N = 1/d
-	VMULPS       Z19, Z2, Z2 // N = 2^−32/d = σ(z)
+	VFMADD213PS  Z21, Z1, Z3 // P = exp(r)
+	VPSLLD       $23, Z2, Z2 // N = (n+191)<<23 = 2^(n+64)
+	VMOVAPS      Z19, Z4
+	VMULPS       Z2, Z3, K2, Z4 // T = x < 0 ? t' = t·2^64 : 2^64
+	VFMADD213PS  Z19, Z2, Z3 // P = d = t' + 2^64 = (1+t)·2^64
+	VDIVPS       Z3, Z4, Z2 // N = σ(x): t/(1+t) or 1/(1+t)
 	VMOVUPS      Z2, (DI)(AX*4)
 	ADDQ         $16, AX
 	SUBQ         $16, CX
@@ -227,25 +209,25 @@ tail:
 	KMOVW        BX, K1
 	VMOVUPS.Z    (SI)(AX*4), K1, Z0
 	// masked-off lanes are 0: σ = 0.5, not stored
-	VMAXPS       Z0, Z31, Z1 // z = max(x, −104), NaN kept
-	VMINPS       Z1, Z20, Z1 // z = min(z, 104), NaN kept
+	VPMOVD2M     Z0, K2 // K = sign of x
+	VORPS        Z20, Z0, Z1 // z = −|x|
+	VMAXPS       Z1, Z31, Z1 // z = max(z, −112), NaN kept
 	VMOVAPS      Z29, Z2
-	VFMADD231PS  Z30, Z1, Z2 // N = −z·log2e + 1.5·2^23
-	VSUBPS       Z29, Z2, Z2 // N = n = round(−z·log2e)
-	VFMADD231PS  Z28, Z2, Z1 // Z = z + n·ln2_hi
-	VFMADD231PS  Z27, Z2, Z1 // Z = r' = z + n·ln2 = −r
+	VFMADD231PS  Z30, Z1, Z2 // N = z·log2e + 1.5·2^23 + 191
+	VSUBPS       Z29, Z2, Z4 // T = n
+	VFNMADD231PS Z28, Z4, Z1
+	VFNMADD231PS Z27, Z4, Z1 // Z = r
 	VMOVAPS      Z26, Z3
 	VFMADD213PS  Z25, Z1, Z3
 	VFMADD213PS  Z24, Z1, Z3
 	VFMADD213PS  Z23, Z1, Z3
 	VFMADD213PS  Z22, Z1, Z3
-	VFMADD213PS  Z19, Z1, Z3 // P = 2^−32·exp(r)
-	VSCALEFPS    Z2, Z3, Z3 // P = 2^−32·e^(−z)
-	VADDPS       Z19, Z3, Z4 // T = d = 2^−32·(1 + e^(−z))
-	VRCP14PS     Z4, Z2
-	VFNMADD213PS Z21, Z2, Z4 // T = 1 − N·d
-	VFMADD132PS  Z4, Z2, Z2 // N = 1/d
-	VMULPS       Z19, Z2, Z2 // N = 2^−32/d = σ(z)
+	VFMADD213PS  Z21, Z1, Z3 // P = exp(r)
+	VPSLLD       $23, Z2, Z2 // N = (n+191)<<23 = 2^(n+64)
+	VMOVAPS      Z19, Z4
+	VMULPS       Z2, Z3, K2, Z4 // T = x < 0 ? t' = t·2^64 : 2^64
+	VFMADD213PS  Z19, Z2, Z3 // P = d = t' + 2^64 = (1+t)·2^64
+	VDIVPS       Z3, Z4, Z2 // N = σ(x): t/(1+t) or 1/(1+t)
 	VMOVUPS      Z2, K1, (DI)(AX*4)
 
 done:
@@ -264,25 +246,25 @@ nt:
 	JZ           ntloop
 	VMOVUPS.Z    (SI)(AX*4), K1, Z0
 	// masked-off lanes are 0: σ = 0.5, not stored
-	VMAXPS       Z0, Z31, Z1 // z = max(x, −104), NaN kept
-	VMINPS       Z1, Z20, Z1 // z = min(z, 104), NaN kept
+	VPMOVD2M     Z0, K2 // K = sign of x
+	VORPS        Z20, Z0, Z1 // z = −|x|
+	VMAXPS       Z1, Z31, Z1 // z = max(z, −112), NaN kept
 	VMOVAPS      Z29, Z2
-	VFMADD231PS  Z30, Z1, Z2 // N = −z·log2e + 1.5·2^23
-	VSUBPS       Z29, Z2, Z2 // N = n = round(−z·log2e)
-	VFMADD231PS  Z28, Z2, Z1 // Z = z + n·ln2_hi
-	VFMADD231PS  Z27, Z2, Z1 // Z = r' = z + n·ln2 = −r
+	VFMADD231PS  Z30, Z1, Z2 // N = z·log2e + 1.5·2^23 + 191
+	VSUBPS       Z29, Z2, Z4 // T = n
+	VFNMADD231PS Z28, Z4, Z1
+	VFNMADD231PS Z27, Z4, Z1 // Z = r
 	VMOVAPS      Z26, Z3
 	VFMADD213PS  Z25, Z1, Z3
 	VFMADD213PS  Z24, Z1, Z3
 	VFMADD213PS  Z23, Z1, Z3
 	VFMADD213PS  Z22, Z1, Z3
-	VFMADD213PS  Z19, Z1, Z3 // P = 2^−32·exp(r)
-	VSCALEFPS    Z2, Z3, Z3 // P = 2^−32·e^(−z)
-	VADDPS       Z19, Z3, Z4 // T = d = 2^−32·(1 + e^(−z))
-	VRCP14PS     Z4, Z2
-	VFNMADD213PS Z21, Z2, Z4 // T = 1 − N·d
-	VFMADD132PS  Z4, Z2, Z2 // N = 1/d
-	VMULPS       Z19, Z2, Z2 // N = 2^−32/d = σ(z)
+	VFMADD213PS  Z21, Z1, Z3 // P = exp(r)
+	VPSLLD       $23, Z2, Z2 // N = (n+191)<<23 = 2^(n+64)
+	VMOVAPS      Z19, Z4
+	VMULPS       Z2, Z3, K2, Z4 // T = x < 0 ? t' = t·2^64 : 2^64
+	VFMADD213PS  Z19, Z2, Z3 // P = d = t' + 2^64 = (1+t)·2^64
+	VDIVPS       Z3, Z4, Z2 // N = σ(x): t/(1+t) or 1/(1+t)
 	VMOVUPS      Z2, K1, (DI)(AX*4)
 	ADDQ         BX, AX
 	SUBQ         BX, CX
@@ -298,34 +280,38 @@ ntloop:
 	VMOVUPS      64(SI)(AX*4), Z1
 	VMOVUPS      128(SI)(AX*4), Z2
 	VMOVUPS      192(SI)(AX*4), Z3
-	VMAXPS       Z0, Z31, Z0 // z = max(x, −104), NaN kept
+	VPMOVD2M     Z0, K2 // K = sign of x
+	VPMOVD2M     Z1, K3
+	VPMOVD2M     Z2, K4
+	VPMOVD2M     Z3, K5
+	VORPS        Z20, Z0, Z0 // z = −|x|
+	VORPS        Z20, Z1, Z1
+	VORPS        Z20, Z2, Z2
+	VORPS        Z20, Z3, Z3
+	VMAXPS       Z0, Z31, Z0 // z = max(z, −112), NaN kept
 	VMAXPS       Z1, Z31, Z1
 	VMAXPS       Z2, Z31, Z2
 	VMAXPS       Z3, Z31, Z3
-	VMINPS       Z0, Z20, Z0 // z = min(z, 104), NaN kept
-	VMINPS       Z1, Z20, Z1
-	VMINPS       Z2, Z20, Z2
-	VMINPS       Z3, Z20, Z3
 	VMOVAPS      Z29, Z4
 	VMOVAPS      Z29, Z5
 	VMOVAPS      Z29, Z6
 	VMOVAPS      Z29, Z7
-	VFMADD231PS  Z30, Z0, Z4 // N = −z·log2e + 1.5·2^23
+	VFMADD231PS  Z30, Z0, Z4 // N = z·log2e + 1.5·2^23 + 191
 	VFMADD231PS  Z30, Z1, Z5
 	VFMADD231PS  Z30, Z2, Z6
 	VFMADD231PS  Z30, Z3, Z7
-	VSUBPS       Z29, Z4, Z4 // N = n = round(−z·log2e)
-	VSUBPS       Z29, Z5, Z5
-	VSUBPS       Z29, Z6, Z6
-	VSUBPS       Z29, Z7, Z7
-	VFMADD231PS  Z28, Z4, Z0 // Z = z + n·ln2_hi
-	VFMADD231PS  Z28, Z5, Z1
-	VFMADD231PS  Z28, Z6, Z2
-	VFMADD231PS  Z28, Z7, Z3
-	VFMADD231PS  Z27, Z4, Z0 // Z = r' = z + n·ln2 = −r
-	VFMADD231PS  Z27, Z5, Z1
-	VFMADD231PS  Z27, Z6, Z2
-	VFMADD231PS  Z27, Z7, Z3
+	VSUBPS       Z29, Z4, Z12 // T = n
+	VSUBPS       Z29, Z5, Z13
+	VSUBPS       Z29, Z6, Z14
+	VSUBPS       Z29, Z7, Z15
+	VFNMADD231PS Z28, Z12, Z0
+	VFNMADD231PS Z28, Z13, Z1
+	VFNMADD231PS Z28, Z14, Z2
+	VFNMADD231PS Z28, Z15, Z3
+	VFNMADD231PS Z27, Z12, Z0 // Z = r
+	VFNMADD231PS Z27, Z13, Z1
+	VFNMADD231PS Z27, Z14, Z2
+	VFNMADD231PS Z27, Z15, Z3
 	VMOVAPS      Z26, Z8
 	VMOVAPS      Z26, Z9
 	VMOVAPS      Z26, Z10
@@ -346,34 +332,30 @@ ntloop:
 	VFMADD213PS  Z22, Z1, Z9
 	VFMADD213PS  Z22, Z2, Z10
 	VFMADD213PS  Z22, Z3, Z11
-	VFMADD213PS  Z19, Z0, Z8 // P = 2^−32·exp(r)
-	VFMADD213PS  Z19, Z1, Z9
-	VFMADD213PS  Z19, Z2, Z10
-	VFMADD213PS  Z19, Z3, Z11
-	VSCALEFPS    Z4, Z8, Z8 // P = 2^−32·e^(−z)
-	VSCALEFPS    Z5, Z9, Z9
-	VSCALEFPS    Z6, Z10, Z10
-	VSCALEFPS    Z7, Z11, Z11
-	VADDPS       Z19, Z8, Z12 // T = d = 2^−32·(1 + e^(−z))
-	VADDPS       Z19, Z9, Z13
-	VADDPS       Z19, Z10, Z14
-	VADDPS       Z19, Z11, Z15
-	VRCP14PS     Z12, Z4
-	VRCP14PS     Z13, Z5
-	VRCP14PS     Z14, Z6
-	VRCP14PS     Z15, Z7
-	VFNMADD213PS Z21, Z4, Z12 // T = 1 − N·d
-	VFNMADD213PS Z21, Z5, Z13
-	VFNMADD213PS Z21, Z6, Z14
-	VFNMADD213PS Z21, Z7, Z15
-	VFMADD132PS  Z12, Z4, Z4 // N = 1/d
-	VFMADD132PS  Z13, Z5, Z5
-	VFMADD132PS  Z14, Z6, Z6
-	VFMADD132PS  Z15, Z7, Z7
-	VMULPS       Z19, Z4, Z4 // N = 2^−32/d = σ(z)
-	VMULPS       Z19, Z5, Z5
-	VMULPS       Z19, Z6, Z6
-	VMULPS       Z19, Z7, Z7
+	VFMADD213PS  Z21, Z0, Z8 // P = exp(r)
+	VFMADD213PS  Z21, Z1, Z9
+	VFMADD213PS  Z21, Z2, Z10
+	VFMADD213PS  Z21, Z3, Z11
+	VPSLLD       $23, Z4, Z4 // N = (n+191)<<23 = 2^(n+64)
+	VPSLLD       $23, Z5, Z5
+	VPSLLD       $23, Z6, Z6
+	VPSLLD       $23, Z7, Z7
+	VMOVAPS      Z19, Z12
+	VMOVAPS      Z19, Z13
+	VMOVAPS      Z19, Z14
+	VMOVAPS      Z19, Z15
+	VMULPS       Z4, Z8, K2, Z12 // T = x < 0 ? t' = t·2^64 : 2^64
+	VMULPS       Z5, Z9, K3, Z13
+	VMULPS       Z6, Z10, K4, Z14
+	VMULPS       Z7, Z11, K5, Z15
+	VFMADD213PS  Z19, Z4, Z8 // P = d = t' + 2^64 = (1+t)·2^64
+	VFMADD213PS  Z19, Z5, Z9
+	VFMADD213PS  Z19, Z6, Z10
+	VFMADD213PS  Z19, Z7, Z11
+	VDIVPS       Z8, Z12, Z4 // N = σ(x): t/(1+t) or 1/(1+t)
+	VDIVPS       Z9, Z13, Z5
+	VDIVPS       Z10, Z14, Z6
+	VDIVPS       Z11, Z15, Z7
 	VMOVNTPS     Z4, (DI)(AX*4)
 	VMOVNTPS     Z5, 64(DI)(AX*4)
 	VMOVNTPS     Z6, 128(DI)(AX*4)
@@ -407,19 +389,19 @@ TEXT ·biasSigmoidAVX512(SB), NOSPLIT, $0-56
 	SHLL         CX, BX
 	DECL         BX
 	KMOVW        BX, K1
-	VBROADCASTSS ·expConsts+SIG_NEGLIM(SB), Z31
-	VBROADCASTSS ·expConsts+SIG_LIM(SB), Z20
-	VBROADCASTSS ·expConsts+SIG_NLOG2E(SB), Z30
-	VBROADCASTSS ·expConsts+EXP_MAGIC(SB), Z29
+	VBROADCASTSS ·expConsts+EXP_NEGLIM(SB), Z31
+	VBROADCASTSS ·expConsts+EXP_SIGN(SB), Z20
+	VBROADCASTSS ·expConsts+EXP_LOG2E(SB), Z30
+	VBROADCASTSS ·expConsts+SIG_MAGIC(SB), Z29
 	VBROADCASTSS ·expConsts+EXP_LN2HI(SB), Z28
 	VBROADCASTSS ·expConsts+EXP_LN2LO(SB), Z27
-	VBROADCASTSS ·expConsts+SIG_S0(SB), Z26
-	VBROADCASTSS ·expConsts+SIG_S1(SB), Z25
-	VBROADCASTSS ·expConsts+SIG_S2(SB), Z24
-	VBROADCASTSS ·expConsts+SIG_S3(SB), Z23
-	VBROADCASTSS ·expConsts+SIG_S4(SB), Z22
-	VBROADCASTSS ·expConsts+SIG_S5(SB), Z19
+	VBROADCASTSS ·expConsts+EXP_C0(SB), Z26
+	VBROADCASTSS ·expConsts+EXP_C1(SB), Z25
+	VBROADCASTSS ·expConsts+EXP_C2(SB), Z24
+	VBROADCASTSS ·expConsts+EXP_C3(SB), Z23
+	VBROADCASTSS ·expConsts+EXP_C4(SB), Z22
 	VBROADCASTSS ·expConsts+EXP_ONE(SB), Z21
+	VBROADCASTSS ·expConsts+EXP_BIAS64(SB), Z19
 
 row:
 	TESTQ        R9, R9
@@ -438,34 +420,38 @@ loop64:
 	VADDPS       64(SI)(AX*4), Z1, Z1
 	VADDPS       128(SI)(AX*4), Z2, Z2
 	VADDPS       192(SI)(AX*4), Z3, Z3
-	VMAXPS       Z0, Z31, Z0 // z = max(x, −104), NaN kept
+	VPMOVD2M     Z0, K2 // K = sign of x
+	VPMOVD2M     Z1, K3
+	VPMOVD2M     Z2, K4
+	VPMOVD2M     Z3, K5
+	VORPS        Z20, Z0, Z0 // z = −|x|
+	VORPS        Z20, Z1, Z1
+	VORPS        Z20, Z2, Z2
+	VORPS        Z20, Z3, Z3
+	VMAXPS       Z0, Z31, Z0 // z = max(z, −112), NaN kept
 	VMAXPS       Z1, Z31, Z1
 	VMAXPS       Z2, Z31, Z2
 	VMAXPS       Z3, Z31, Z3
-	VMINPS       Z0, Z20, Z0 // z = min(z, 104), NaN kept
-	VMINPS       Z1, Z20, Z1
-	VMINPS       Z2, Z20, Z2
-	VMINPS       Z3, Z20, Z3
 	VMOVAPS      Z29, Z4
 	VMOVAPS      Z29, Z5
 	VMOVAPS      Z29, Z6
 	VMOVAPS      Z29, Z7
-	VFMADD231PS  Z30, Z0, Z4 // N = −z·log2e + 1.5·2^23
+	VFMADD231PS  Z30, Z0, Z4 // N = z·log2e + 1.5·2^23 + 191
 	VFMADD231PS  Z30, Z1, Z5
 	VFMADD231PS  Z30, Z2, Z6
 	VFMADD231PS  Z30, Z3, Z7
-	VSUBPS       Z29, Z4, Z4 // N = n = round(−z·log2e)
-	VSUBPS       Z29, Z5, Z5
-	VSUBPS       Z29, Z6, Z6
-	VSUBPS       Z29, Z7, Z7
-	VFMADD231PS  Z28, Z4, Z0 // Z = z + n·ln2_hi
-	VFMADD231PS  Z28, Z5, Z1
-	VFMADD231PS  Z28, Z6, Z2
-	VFMADD231PS  Z28, Z7, Z3
-	VFMADD231PS  Z27, Z4, Z0 // Z = r' = z + n·ln2 = −r
-	VFMADD231PS  Z27, Z5, Z1
-	VFMADD231PS  Z27, Z6, Z2
-	VFMADD231PS  Z27, Z7, Z3
+	VSUBPS       Z29, Z4, Z12 // T = n
+	VSUBPS       Z29, Z5, Z13
+	VSUBPS       Z29, Z6, Z14
+	VSUBPS       Z29, Z7, Z15
+	VFNMADD231PS Z28, Z12, Z0
+	VFNMADD231PS Z28, Z13, Z1
+	VFNMADD231PS Z28, Z14, Z2
+	VFNMADD231PS Z28, Z15, Z3
+	VFNMADD231PS Z27, Z12, Z0 // Z = r
+	VFNMADD231PS Z27, Z13, Z1
+	VFNMADD231PS Z27, Z14, Z2
+	VFNMADD231PS Z27, Z15, Z3
 	VMOVAPS      Z26, Z8
 	VMOVAPS      Z26, Z9
 	VMOVAPS      Z26, Z10
@@ -486,34 +472,30 @@ loop64:
 	VFMADD213PS  Z22, Z1, Z9
 	VFMADD213PS  Z22, Z2, Z10
 	VFMADD213PS  Z22, Z3, Z11
-	VFMADD213PS  Z19, Z0, Z8 // P = 2^−32·exp(r)
-	VFMADD213PS  Z19, Z1, Z9
-	VFMADD213PS  Z19, Z2, Z10
-	VFMADD213PS  Z19, Z3, Z11
-	VSCALEFPS    Z4, Z8, Z8 // P = 2^−32·e^(−z)
-	VSCALEFPS    Z5, Z9, Z9
-	VSCALEFPS    Z6, Z10, Z10
-	VSCALEFPS    Z7, Z11, Z11
-	VADDPS       Z19, Z8, Z12 // T = d = 2^−32·(1 + e^(−z))
-	VADDPS       Z19, Z9, Z13
-	VADDPS       Z19, Z10, Z14
-	VADDPS       Z19, Z11, Z15
-	VRCP14PS     Z12, Z4
-	VRCP14PS     Z13, Z5
-	VRCP14PS     Z14, Z6
-	VRCP14PS     Z15, Z7
-	VFNMADD213PS Z21, Z4, Z12 // T = 1 − N·d
-	VFNMADD213PS Z21, Z5, Z13
-	VFNMADD213PS Z21, Z6, Z14
-	VFNMADD213PS Z21, Z7, Z15
-	VFMADD132PS  Z12, Z4, Z4 // N = 1/d
-	VFMADD132PS  Z13, Z5, Z5
-	VFMADD132PS  Z14, Z6, Z6
-	VFMADD132PS  Z15, Z7, Z7
-	VMULPS       Z19, Z4, Z4 // N = 2^−32/d = σ(z)
-	VMULPS       Z19, Z5, Z5
-	VMULPS       Z19, Z6, Z6
-	VMULPS       Z19, Z7, Z7
+	VFMADD213PS  Z21, Z0, Z8 // P = exp(r)
+	VFMADD213PS  Z21, Z1, Z9
+	VFMADD213PS  Z21, Z2, Z10
+	VFMADD213PS  Z21, Z3, Z11
+	VPSLLD       $23, Z4, Z4 // N = (n+191)<<23 = 2^(n+64)
+	VPSLLD       $23, Z5, Z5
+	VPSLLD       $23, Z6, Z6
+	VPSLLD       $23, Z7, Z7
+	VMOVAPS      Z19, Z12
+	VMOVAPS      Z19, Z13
+	VMOVAPS      Z19, Z14
+	VMOVAPS      Z19, Z15
+	VMULPS       Z4, Z8, K2, Z12 // T = x < 0 ? t' = t·2^64 : 2^64
+	VMULPS       Z5, Z9, K3, Z13
+	VMULPS       Z6, Z10, K4, Z14
+	VMULPS       Z7, Z11, K5, Z15
+	VFMADD213PS  Z19, Z4, Z8 // P = d = t' + 2^64 = (1+t)·2^64
+	VFMADD213PS  Z19, Z5, Z9
+	VFMADD213PS  Z19, Z6, Z10
+	VFMADD213PS  Z19, Z7, Z11
+	VDIVPS       Z8, Z12, Z4 // N = σ(x): t/(1+t) or 1/(1+t)
+	VDIVPS       Z9, Z13, Z5
+	VDIVPS       Z10, Z14, Z6
+	VDIVPS       Z11, Z15, Z7
 	VMOVUPS      Z4, (DI)(AX*4)
 	VMOVUPS      Z5, 64(DI)(AX*4)
 	VMOVUPS      Z6, 128(DI)(AX*4)
@@ -527,25 +509,25 @@ loop16:
 	JB           tail
 	VMOVUPS      (DI)(AX*4), Z0
 	VADDPS       (SI)(AX*4), Z0, Z0
-	VMAXPS       Z0, Z31, Z1 // z = max(x, −104), NaN kept
-	VMINPS       Z1, Z20, Z1 // z = min(z, 104), NaN kept
+	VPMOVD2M     Z0, K2 // K = sign of x
+	VORPS        Z20, Z0, Z1 // z = −|x|
+	VMAXPS       Z1, Z31, Z1 // z = max(z, −112), NaN kept
 	VMOVAPS      Z29, Z2
-	VFMADD231PS  Z30, Z1, Z2 // N = −z·log2e + 1.5·2^23
-	VSUBPS       Z29, Z2, Z2 // N = n = round(−z·log2e)
-	VFMADD231PS  Z28, Z2, Z1 // Z = z + n·ln2_hi
-	VFMADD231PS  Z27, Z2, Z1 // Z = r' = z + n·ln2 = −r
+	VFMADD231PS  Z30, Z1, Z2 // N = z·log2e + 1.5·2^23 + 191
+	VSUBPS       Z29, Z2, Z4 // T = n
+	VFNMADD231PS Z28, Z4, Z1
+	VFNMADD231PS Z27, Z4, Z1 // Z = r
 	VMOVAPS      Z26, Z3
 	VFMADD213PS  Z25, Z1, Z3
 	VFMADD213PS  Z24, Z1, Z3
 	VFMADD213PS  Z23, Z1, Z3
 	VFMADD213PS  Z22, Z1, Z3
-	VFMADD213PS  Z19, Z1, Z3 // P = 2^−32·exp(r)
-	VSCALEFPS    Z2, Z3, Z3 // P = 2^−32·e^(−z)
-	VADDPS       Z19, Z3, Z4 // T = d = 2^−32·(1 + e^(−z))
-	VRCP14PS     Z4, Z2
-	VFNMADD213PS Z21, Z2, Z4 // T = 1 − N·d
-	VFMADD132PS  Z4, Z2, Z2 // N = 1/d
-	VMULPS       Z19, Z2, Z2 // N = 2^−32/d = σ(z)
+	VFMADD213PS  Z21, Z1, Z3 // P = exp(r)
+	VPSLLD       $23, Z2, Z2 // N = (n+191)<<23 = 2^(n+64)
+	VMOVAPS      Z19, Z4
+	VMULPS       Z2, Z3, K2, Z4 // T = x < 0 ? t' = t·2^64 : 2^64
+	VFMADD213PS  Z19, Z2, Z3 // P = d = t' + 2^64 = (1+t)·2^64
+	VDIVPS       Z3, Z4, Z2 // N = σ(x): t/(1+t) or 1/(1+t)
 	VMOVUPS      Z2, (DI)(AX*4)
 	ADDQ         $16, AX
 	SUBQ         $16, CX
@@ -556,25 +538,25 @@ tail:
 	JZ           next
 	VMOVUPS.Z    (DI)(AX*4), K1, Z0
 	VADDPS.Z     (SI)(AX*4), Z0, K1, Z0
-	VMAXPS       Z0, Z31, Z1 // z = max(x, −104), NaN kept
-	VMINPS       Z1, Z20, Z1 // z = min(z, 104), NaN kept
+	VPMOVD2M     Z0, K2 // K = sign of x
+	VORPS        Z20, Z0, Z1 // z = −|x|
+	VMAXPS       Z1, Z31, Z1 // z = max(z, −112), NaN kept
 	VMOVAPS      Z29, Z2
-	VFMADD231PS  Z30, Z1, Z2 // N = −z·log2e + 1.5·2^23
-	VSUBPS       Z29, Z2, Z2 // N = n = round(−z·log2e)
-	VFMADD231PS  Z28, Z2, Z1 // Z = z + n·ln2_hi
-	VFMADD231PS  Z27, Z2, Z1 // Z = r' = z + n·ln2 = −r
+	VFMADD231PS  Z30, Z1, Z2 // N = z·log2e + 1.5·2^23 + 191
+	VSUBPS       Z29, Z2, Z4 // T = n
+	VFNMADD231PS Z28, Z4, Z1
+	VFNMADD231PS Z27, Z4, Z1 // Z = r
 	VMOVAPS      Z26, Z3
 	VFMADD213PS  Z25, Z1, Z3
 	VFMADD213PS  Z24, Z1, Z3
 	VFMADD213PS  Z23, Z1, Z3
 	VFMADD213PS  Z22, Z1, Z3
-	VFMADD213PS  Z19, Z1, Z3 // P = 2^−32·exp(r)
-	VSCALEFPS    Z2, Z3, Z3 // P = 2^−32·e^(−z)
-	VADDPS       Z19, Z3, Z4 // T = d = 2^−32·(1 + e^(−z))
-	VRCP14PS     Z4, Z2
-	VFNMADD213PS Z21, Z2, Z4 // T = 1 − N·d
-	VFMADD132PS  Z4, Z2, Z2 // N = 1/d
-	VMULPS       Z19, Z2, Z2 // N = 2^−32/d = σ(z)
+	VFMADD213PS  Z21, Z1, Z3 // P = exp(r)
+	VPSLLD       $23, Z2, Z2 // N = (n+191)<<23 = 2^(n+64)
+	VMOVAPS      Z19, Z4
+	VMULPS       Z2, Z3, K2, Z4 // T = x < 0 ? t' = t·2^64 : 2^64
+	VFMADD213PS  Z19, Z2, Z3 // P = d = t' + 2^64 = (1+t)·2^64
+	VDIVPS       Z3, Z4, Z2 // N = σ(x): t/(1+t) or 1/(1+t)
 	VMOVUPS      Z2, K1, (DI)(AX*4)
 
 next:
@@ -587,8 +569,8 @@ done:
 	RET
 
 // func tanhAVX512(dst, src []float32)
-// Two vectors per step, then one, then a masked last vector; the
-// streaming path (nt) as in sigmoid, with the two-vector step.
+// Two vectors per step (interleaved), then one, then a masked last
+// vector; the streaming path (nt) as in sigmoid, with the two-vector step.
 TEXT ·tanhAVX512(SB), NOSPLIT, $0-48
 	MOVQ         dst_base+0(FP), DI
 	MOVQ         dst_len+8(FP), CX
@@ -615,50 +597,44 @@ loop32:
 	VMOVUPS      (SI)(AX*4), Z0
 	VMOVUPS      64(SI)(AX*4), Z6
 	VORPS        Z20, Z0, Z1 // z = −|x|
-	VMAXPS       Z1, Z31, Z1 // z = max(z, −10), NaN kept
-	VADDPS       Z1, Z1, Z1 // z = −2·min(|x|, 10)
-	VMOVAPS      Z29, Z2
-	VFMADD231PS  Z30, Z1, Z2
-	VSUBPS       Z29, Z2, Z2 // N = n
-	VFNMADD231PS Z28, Z2, Z1
-	VFNMADD231PS Z27, Z2, Z1 // Z = r
-	VMOVAPS      Z26, Z3
-	VFMADD213PS  Z25, Z1, Z3
-	VFMADD213PS  Z24, Z1, Z3
-	VFMADD213PS  Z23, Z1, Z3
-	VFMADD213PS  Z22, Z1, Z3 // P = C4 + r·(C3 + …)
-	VMULPS       Z1, Z3, Z3 // P = expm1(r)
-	VSCALEFPS    Z2, Z21, Z4 // T = 2^n
-	VSUBPS       Z21, Z4, Z2 // N = 2^n − 1 (exact)
-	VFMADD231PS  Z3, Z4, Z2 // N = m = expm1(z)
-	VADDPS       Z19, Z2, Z4 // T = 2 + m
-	VRCP14PS     Z4, Z3
-	VMULPS       Z3, Z2, Z1 // Z = m·(1/(2+m)) first guess
-	VFNMADD231PS Z1, Z4, Z2 // N = m − (2+m)·Z residual
-	VFMADD231PS  Z2, Z3, Z1 // Z = m/(2+m) ≤ 0
-	VPTERNLOGD   $0xd8, Z20, Z0, Z1 // Z = SIGN ? X : Z, bitwise
 	VORPS        Z20, Z6, Z7
+	VMAXPS       Z1, Z31, Z1 // z = max(z, −10), NaN kept
 	VMAXPS       Z7, Z31, Z7
+	VADDPS       Z1, Z1, Z1 // z = −2·min(|x|, 10)
 	VADDPS       Z7, Z7, Z7
+	VMOVAPS      Z29, Z2
 	VMOVAPS      Z29, Z8
+	VFMADD231PS  Z30, Z1, Z2
 	VFMADD231PS  Z30, Z7, Z8
+	VSUBPS       Z29, Z2, Z2 // N = n
 	VSUBPS       Z29, Z8, Z8
+	VFNMADD231PS Z28, Z2, Z1
 	VFNMADD231PS Z28, Z8, Z7
+	VFNMADD231PS Z27, Z2, Z1 // Z = r
 	VFNMADD231PS Z27, Z8, Z7
+	VMOVAPS      Z26, Z3
 	VMOVAPS      Z26, Z9
+	VFMADD213PS  Z25, Z1, Z3
 	VFMADD213PS  Z25, Z7, Z9
+	VFMADD213PS  Z24, Z1, Z3
 	VFMADD213PS  Z24, Z7, Z9
+	VFMADD213PS  Z23, Z1, Z3
 	VFMADD213PS  Z23, Z7, Z9
+	VFMADD213PS  Z22, Z1, Z3 // P = C4 + r·(C3 + …)
 	VFMADD213PS  Z22, Z7, Z9
+	VMULPS       Z1, Z3, Z3 // P = expm1(r)
 	VMULPS       Z7, Z9, Z9
+	VSCALEFPS    Z2, Z21, Z4 // T = 2^n
 	VSCALEFPS    Z8, Z21, Z10
+	VSUBPS       Z21, Z4, Z2 // N = 2^n − 1 (exact)
 	VSUBPS       Z21, Z10, Z8
+	VFMADD231PS  Z3, Z4, Z2 // N = m = expm1(z)
 	VFMADD231PS  Z9, Z10, Z8
+	VADDPS       Z19, Z2, Z4 // T = 2 + m
 	VADDPS       Z19, Z8, Z10
-	VRCP14PS     Z10, Z9
-	VMULPS       Z9, Z8, Z7
-	VFNMADD231PS Z7, Z10, Z8
-	VFMADD231PS  Z8, Z9, Z7
+	VDIVPS       Z4, Z2, Z1 // Z = m/(2+m) ≤ 0
+	VDIVPS       Z10, Z8, Z7
+	VPTERNLOGD   $0xd8, Z20, Z0, Z1 // Z = SIGN ? X : Z, bitwise
 	VPTERNLOGD   $0xd8, Z20, Z6, Z7
 	VMOVUPS      Z1, (DI)(AX*4)
 	VMOVUPS      Z7, 64(DI)(AX*4)
@@ -688,10 +664,7 @@ loop16:
 	VSUBPS       Z21, Z4, Z2 // N = 2^n − 1 (exact)
 	VFMADD231PS  Z3, Z4, Z2 // N = m = expm1(z)
 	VADDPS       Z19, Z2, Z4 // T = 2 + m
-	VRCP14PS     Z4, Z3
-	VMULPS       Z3, Z2, Z1 // Z = m·(1/(2+m)) first guess
-	VFNMADD231PS Z1, Z4, Z2 // N = m − (2+m)·Z residual
-	VFMADD231PS  Z2, Z3, Z1 // Z = m/(2+m) ≤ 0
+	VDIVPS       Z4, Z2, Z1 // Z = m/(2+m) ≤ 0
 	VPTERNLOGD   $0xd8, Z20, Z0, Z1 // Z = SIGN ? X : Z, bitwise
 	VMOVUPS      Z1, (DI)(AX*4)
 	ADDQ         $16, AX
@@ -723,10 +696,7 @@ tail:
 	VSUBPS       Z21, Z4, Z2 // N = 2^n − 1 (exact)
 	VFMADD231PS  Z3, Z4, Z2 // N = m = expm1(z)
 	VADDPS       Z19, Z2, Z4 // T = 2 + m
-	VRCP14PS     Z4, Z3
-	VMULPS       Z3, Z2, Z1 // Z = m·(1/(2+m)) first guess
-	VFNMADD231PS Z1, Z4, Z2 // N = m − (2+m)·Z residual
-	VFMADD231PS  Z2, Z3, Z1 // Z = m/(2+m) ≤ 0
+	VDIVPS       Z4, Z2, Z1 // Z = m/(2+m) ≤ 0
 	VPTERNLOGD   $0xd8, Z20, Z0, Z1 // Z = SIGN ? X : Z, bitwise
 	VMOVUPS      Z1, K1, (DI)(AX*4)
 
@@ -763,10 +733,7 @@ nt:
 	VSUBPS       Z21, Z4, Z2 // N = 2^n − 1 (exact)
 	VFMADD231PS  Z3, Z4, Z2 // N = m = expm1(z)
 	VADDPS       Z19, Z2, Z4 // T = 2 + m
-	VRCP14PS     Z4, Z3
-	VMULPS       Z3, Z2, Z1 // Z = m·(1/(2+m)) first guess
-	VFNMADD231PS Z1, Z4, Z2 // N = m − (2+m)·Z residual
-	VFMADD231PS  Z2, Z3, Z1 // Z = m/(2+m) ≤ 0
+	VDIVPS       Z4, Z2, Z1 // Z = m/(2+m) ≤ 0
 	VPTERNLOGD   $0xd8, Z20, Z0, Z1 // Z = SIGN ? X : Z, bitwise
 	VMOVUPS      Z1, K1, (DI)(AX*4)
 	ADDQ         BX, AX
@@ -780,50 +747,44 @@ ntloop:
 	VMOVUPS      (SI)(AX*4), Z0
 	VMOVUPS      64(SI)(AX*4), Z6
 	VORPS        Z20, Z0, Z1 // z = −|x|
-	VMAXPS       Z1, Z31, Z1 // z = max(z, −10), NaN kept
-	VADDPS       Z1, Z1, Z1 // z = −2·min(|x|, 10)
-	VMOVAPS      Z29, Z2
-	VFMADD231PS  Z30, Z1, Z2
-	VSUBPS       Z29, Z2, Z2 // N = n
-	VFNMADD231PS Z28, Z2, Z1
-	VFNMADD231PS Z27, Z2, Z1 // Z = r
-	VMOVAPS      Z26, Z3
-	VFMADD213PS  Z25, Z1, Z3
-	VFMADD213PS  Z24, Z1, Z3
-	VFMADD213PS  Z23, Z1, Z3
-	VFMADD213PS  Z22, Z1, Z3 // P = C4 + r·(C3 + …)
-	VMULPS       Z1, Z3, Z3 // P = expm1(r)
-	VSCALEFPS    Z2, Z21, Z4 // T = 2^n
-	VSUBPS       Z21, Z4, Z2 // N = 2^n − 1 (exact)
-	VFMADD231PS  Z3, Z4, Z2 // N = m = expm1(z)
-	VADDPS       Z19, Z2, Z4 // T = 2 + m
-	VRCP14PS     Z4, Z3
-	VMULPS       Z3, Z2, Z1 // Z = m·(1/(2+m)) first guess
-	VFNMADD231PS Z1, Z4, Z2 // N = m − (2+m)·Z residual
-	VFMADD231PS  Z2, Z3, Z1 // Z = m/(2+m) ≤ 0
-	VPTERNLOGD   $0xd8, Z20, Z0, Z1 // Z = SIGN ? X : Z, bitwise
 	VORPS        Z20, Z6, Z7
+	VMAXPS       Z1, Z31, Z1 // z = max(z, −10), NaN kept
 	VMAXPS       Z7, Z31, Z7
+	VADDPS       Z1, Z1, Z1 // z = −2·min(|x|, 10)
 	VADDPS       Z7, Z7, Z7
+	VMOVAPS      Z29, Z2
 	VMOVAPS      Z29, Z8
+	VFMADD231PS  Z30, Z1, Z2
 	VFMADD231PS  Z30, Z7, Z8
+	VSUBPS       Z29, Z2, Z2 // N = n
 	VSUBPS       Z29, Z8, Z8
+	VFNMADD231PS Z28, Z2, Z1
 	VFNMADD231PS Z28, Z8, Z7
+	VFNMADD231PS Z27, Z2, Z1 // Z = r
 	VFNMADD231PS Z27, Z8, Z7
+	VMOVAPS      Z26, Z3
 	VMOVAPS      Z26, Z9
+	VFMADD213PS  Z25, Z1, Z3
 	VFMADD213PS  Z25, Z7, Z9
+	VFMADD213PS  Z24, Z1, Z3
 	VFMADD213PS  Z24, Z7, Z9
+	VFMADD213PS  Z23, Z1, Z3
 	VFMADD213PS  Z23, Z7, Z9
+	VFMADD213PS  Z22, Z1, Z3 // P = C4 + r·(C3 + …)
 	VFMADD213PS  Z22, Z7, Z9
+	VMULPS       Z1, Z3, Z3 // P = expm1(r)
 	VMULPS       Z7, Z9, Z9
+	VSCALEFPS    Z2, Z21, Z4 // T = 2^n
 	VSCALEFPS    Z8, Z21, Z10
+	VSUBPS       Z21, Z4, Z2 // N = 2^n − 1 (exact)
 	VSUBPS       Z21, Z10, Z8
+	VFMADD231PS  Z3, Z4, Z2 // N = m = expm1(z)
 	VFMADD231PS  Z9, Z10, Z8
+	VADDPS       Z19, Z2, Z4 // T = 2 + m
 	VADDPS       Z19, Z8, Z10
-	VRCP14PS     Z10, Z9
-	VMULPS       Z9, Z8, Z7
-	VFNMADD231PS Z7, Z10, Z8
-	VFMADD231PS  Z8, Z9, Z7
+	VDIVPS       Z4, Z2, Z1 // Z = m/(2+m) ≤ 0
+	VDIVPS       Z10, Z8, Z7
+	VPTERNLOGD   $0xd8, Z20, Z0, Z1 // Z = SIGN ? X : Z, bitwise
 	VPTERNLOGD   $0xd8, Z20, Z6, Z7
 	VMOVNTPS     Z1, (DI)(AX*4)
 	VMOVNTPS     Z7, 64(DI)(AX*4)

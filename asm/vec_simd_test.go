@@ -153,11 +153,57 @@ func TestTanhSweep(t *testing.T) {
 	}
 	for _, k := range simdPaths() {
 		t.Run(k.name, func(t *testing.T) {
-			// No exact saturation is promised for tanh (AVX2's VRCPPS(1) ≠ 1
-			// leaves tanh(±Inf) one ulp inside ±1); the relative bound holds.
+			// No exact saturation is promised for tanh (near the clamp the
+			// kernels give ±1 where float64 tanh rounds one ulp inside); the
+			// relative bound holds.
 			w := checkActivation(t, "tanh", k.tanh, math.Tanh, nil, 2e-6, xs)
 			t.Logf("%d inputs, max relative error %.3g (%.2f ulp of 2^-24)", len(xs), w, w/0x1p-24)
 		})
+	}
+}
+
+// TestActivationsMatchAVX2 holds the avx512 sigmoid, bias+sigmoid and tanh
+// to the avx2 kernels' bits on the sweeps (NaN payloads included): the
+// avx512 path runs the fused tiny step's AVX2 copies of both, and a
+// network must not change with the path that trains it.
+func TestActivationsMatchAVX2(t *testing.T) {
+	var a2, a5 *kernelSet
+	for _, k := range registry {
+		switch k.name {
+		case "avx2":
+			a2 = k
+		case "avx512":
+			a5 = k
+		}
+	}
+	if a2 == nil || a5 == nil {
+		t.Skip("needs the avx2 and avx512 paths")
+	}
+	xs := activationInputs(testing.Short())
+	for _, off := range []int{0, 1} {
+		src := append(make([]float32, off), xs...)[off:]
+		for _, f := range []struct {
+			name string
+			run  func(k *kernelSet, dst, src []float32)
+		}{
+			{"sigmoid", func(k *kernelSet, dst, src []float32) { k.sigmoid(dst, src) }},
+			{"tanh", func(k *kernelSet, dst, src []float32) { k.tanh(dst, src) }},
+			{"biasSigmoid", func(k *kernelSet, dst, src []float32) {
+				const cols = 37
+				n := len(src) / cols * cols
+				copy(dst, src)
+				bias := make([]float32, cols)
+				for c := range bias {
+					bias[c] = float32(c)/4 - 4
+				}
+				k.biasSigmoid(dst[:n], cols, bias)
+			}},
+		} {
+			want, got := make([]float32, len(src)), make([]float32, len(src))
+			f.run(a2, want, src)
+			f.run(a5, got, src)
+			requireSameBits(t, fmt.Sprint(f.name, " off ", off), got, want)
+		}
 	}
 }
 

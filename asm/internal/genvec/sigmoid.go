@@ -11,11 +11,11 @@ func k(name string) string { return "·expConsts+" + name + "(SB)" }
 // regs are the five vector registers one vector's sigmoid or tanh works
 // in: the input X, the results and scratch Z, N, P, T (which of them holds
 // the result depends on the function; X may be Z when the input is not
-// kept).
-type regs struct{ X, Z, N, P, T string }
+// kept), and the opmask K of the AVX-512 sigmoid (AVX2: none).
+type regs struct{ X, Z, N, P, T, K string }
 
 // mathStep is one instruction of a per-vector computation, its operands
-// written with the register roles X, Z, N, P and T; note, if any, is
+// written with the register roles X, Z, N, P, T and K; note, if any, is
 // written after the instruction of the first vector.
 type mathStep struct{ ins, note string }
 
@@ -38,6 +38,8 @@ func (g *gen) math(steps []mathStep, vs []regs, interleave bool) {
 				ops[i] = r.P
 			case "T":
 				ops[i] = r.T
+			case "K":
+				ops[i] = r.K
 			}
 		}
 		if first && s.note != "" {
@@ -116,46 +118,46 @@ var tanhAVX2Steps = []mathStep{
 }
 
 // The AVX-512 constants live in registers (broadcast once per call):
-// sigmoid's set and tanh's set share Z21..Z30's roles where they can.
+// sigmoid's set and tanh's set differ in three.
 const (
-	zLimit  = "Z31" // tanh: −10, the clamp of −|x|; sigmoid: −104
-	zLog2e  = "Z30" // tanh: log2(e); sigmoid: −log2(e)
-	zMagic  = "Z29"
+	zLimit  = "Z31" // the clamp of −|x|: tanh −10, sigmoid −112
+	zLog2e  = "Z30"
+	zMagic  = "Z29" // tanh: 1.5·2^23; sigmoid: 1.5·2^23 + 191
 	zLn2hi  = "Z28"
 	zLn2lo  = "Z27"
 	zOne    = "Z21"
-	zSign   = "Z20" // tanh: the sign bit; sigmoid: +104
-	zTwo    = "Z19" // tanh: 2.0; sigmoid: 2^−32
-	zPoly0  = 26    // Z26..Z22: C0..C4 (tanh), S0..S4 (sigmoid)
-	zSigHi  = zSign
-	zSigS5  = zTwo
-	zNLog2e = zLog2e
+	zSign   = "Z20"
+	zTwo    = "Z19" // tanh: 2.0; sigmoid: 2^64
+	zPoly0  = 26    // Z26..Z22: C0..C4
+	zBias64 = zTwo
 )
 
 // zPoly names the register of the degree-(4−i) polynomial coefficient.
 func zPoly(i int) string { return fmt.Sprintf("Z%d", zPoly0-i) }
 
-// AVX-512 sigmoid: σ(X) into N; X kept unless it is Z.
+// AVX-512 sigmoid: σ(X) into N; X read only by the first step (it may be
+// Z). The roundings of sigmoidAVX2Steps, some in other forms that round
+// the same values (sigmoidAVX512Header says why), so the same bits.
 var sigmoidAVX512Steps = []mathStep{
-	{"VMAXPS X, " + zLimit + ", Z", "z = max(x, −104), NaN kept"},
-	{"VMINPS Z, " + zSigHi + ", Z", "z = min(z, 104), NaN kept"},
+	{"VPMOVD2M X, K", "K = sign of x"},
+	{"VORPS " + zSign + ", X, Z", "z = −|x|"},
+	{"VMAXPS Z, " + zLimit + ", Z", "z = max(z, −112), NaN kept"},
 	{"VMOVAPS " + zMagic + ", N", ""},
-	{"VFMADD231PS " + zNLog2e + ", Z, N", "N = −z·log2e + 1.5·2^23"},
-	{"VSUBPS " + zMagic + ", N, N", "N = n = round(−z·log2e)"},
-	{"VFMADD231PS " + zLn2hi + ", N, Z", "Z = z + n·ln2_hi"},
-	{"VFMADD231PS " + zLn2lo + ", N, Z", "Z = r' = z + n·ln2 = −r"},
+	{"VFMADD231PS " + zLog2e + ", Z, N", "N = z·log2e + 1.5·2^23 + 191"},
+	{"VSUBPS " + zMagic + ", N, T", "T = n"},
+	{"VFNMADD231PS " + zLn2hi + ", T, Z", ""},
+	{"VFNMADD231PS " + zLn2lo + ", T, Z", "Z = r"},
 	{"VMOVAPS " + zPoly(0) + ", P", ""},
 	{"VFMADD213PS " + zPoly(1) + ", Z, P", ""},
 	{"VFMADD213PS " + zPoly(2) + ", Z, P", ""},
 	{"VFMADD213PS " + zPoly(3) + ", Z, P", ""},
 	{"VFMADD213PS " + zPoly(4) + ", Z, P", ""},
-	{"VFMADD213PS " + zSigS5 + ", Z, P", "P = 2^−32·exp(r)"},
-	{"VSCALEFPS N, P, P", "P = 2^−32·e^(−z)"},
-	{"VADDPS " + zSigS5 + ", P, T", "T = d = 2^−32·(1 + e^(−z))"},
-	{"VRCP14PS T, N", ""},
-	{"VFNMADD213PS " + zOne + ", N, T", "T = 1 − N·d"},
-	{"VFMADD132PS T, N, N", "N = 1/d"},
-	{"VMULPS " + zSigS5 + ", N, N", "N = 2^−32/d = σ(z)"},
+	{"VFMADD213PS " + zOne + ", Z, P", "P = exp(r)"},
+	{"VPSLLD $23, N, N", "N = (n+191)<<23 = 2^(n+64)"},
+	{"VMOVAPS " + zBias64 + ", T", ""},
+	{"VMULPS N, P, K, T", "T = x < 0 ? t' = t·2^64 : 2^64"},
+	{"VFMADD213PS " + zBias64 + ", N, P", "P = d = t' + 2^64 = (1+t)·2^64"},
+	{"VDIVPS P, T, N", "N = σ(x): t/(1+t) or 1/(1+t)"},
 }
 
 // AVX-512 tanh: tanh(X) into Z; X kept.
@@ -178,10 +180,7 @@ var tanhAVX512Steps = []mathStep{
 	{"VSUBPS " + zOne + ", T, N", "N = 2^n − 1 (exact)"},
 	{"VFMADD231PS P, T, N", "N = m = expm1(z)"},
 	{"VADDPS " + zTwo + ", N, T", "T = 2 + m"},
-	{"VRCP14PS T, P", ""},
-	{"VMULPS P, N, Z", "Z = m·(1/(2+m)) first guess"},
-	{"VFNMADD231PS Z, T, N", "N = m − (2+m)·Z residual"},
-	{"VFMADD231PS N, P, Z", "Z = m/(2+m) ≤ 0"},
+	{"VDIVPS T, N, Z", "Z = m/(2+m) ≤ 0"},
 	{"VPTERNLOGD $0xd8, " + zSign + ", X, Z", "Z = SIGN ? X : Z, bitwise"},
 }
 
@@ -198,12 +197,12 @@ func (g *gen) loadSigmoidConsts() {
 		g.broadcast("EXP_NEGLIM", "Y15", "EXP_ONE", "Y14")
 		return
 	}
-	g.broadcast("SIG_NEGLIM", zLimit, "SIG_LIM", zSigHi, "SIG_NLOG2E", zNLog2e,
-		"EXP_MAGIC", zMagic, "EXP_LN2HI", zLn2hi, "EXP_LN2LO", zLn2lo)
+	g.broadcast("EXP_NEGLIM", zLimit, "EXP_SIGN", zSign, "EXP_LOG2E", zLog2e,
+		"SIG_MAGIC", zMagic, "EXP_LN2HI", zLn2hi, "EXP_LN2LO", zLn2lo)
 	for i := 0; i < 5; i++ {
-		g.broadcast(fmt.Sprintf("SIG_S%d", i), zPoly(i))
+		g.broadcast(fmt.Sprintf("EXP_C%d", i), zPoly(i))
 	}
-	g.broadcast("SIG_S5", zSigS5, "EXP_ONE", zOne)
+	g.broadcast("EXP_ONE", zOne, "EXP_BIAS64", zBias64)
 }
 
 // sigmoidOf emits σ of n vectors already loaded (vector j in the X of
@@ -223,14 +222,20 @@ func (g *gen) sigmoidOf(n int) {
 // sigmoidRegs are the registers of vector j of an n-vector step: AVX2 and
 // the single AVX-512 vector five consecutive registers from 5j; the
 // interleaved AVX-512 step input Zj (not kept), then N, P, T each in a
-// bank of four.
+// bank of four. AVX-512 vector j's opmask is K(2+j) (K1 is the tail mask).
 func (g *gen) sigmoidRegs(j, n int) regs {
+	var r regs
 	if g.avx512 && n > 1 {
 		z := g.v(j)
-		return regs{z, z, g.v(4 + j), g.v(8 + j), g.v(12 + j)}
+		r = regs{X: z, Z: z, N: g.v(4 + j), P: g.v(8 + j), T: g.v(12 + j)}
+	} else {
+		b := 5 * j
+		r = regs{X: g.v(b), Z: g.v(b + 1), N: g.v(b + 2), P: g.v(b + 3), T: g.v(b + 4)}
 	}
-	b := 5 * j
-	return regs{g.v(b), g.v(b + 1), g.v(b + 2), g.v(b + 3), g.v(b + 4)}
+	if g.avx512 {
+		r.K = fmt.Sprintf("K%d", 2+j)
+	}
+	return r
 }
 
 // tanhRegs are the registers of vector j: five consecutive ones from 5j
@@ -240,7 +245,7 @@ func (g *gen) tanhRegs(j int) regs {
 	if g.avx512 {
 		b = 6 * j
 	}
-	return regs{g.v(b), g.v(b + 1), g.v(b + 2), g.v(b + 3), g.v(b + 4)}
+	return regs{X: g.v(b), Z: g.v(b + 1), N: g.v(b + 2), P: g.v(b + 3), T: g.v(b + 4)}
 }
 
 // sigmoidUnroll is the vectors per step of sigmoid and biasSigmoid: two
@@ -332,8 +337,8 @@ var sigmoidKernels = []kernel{{
 	},
 }, {
 	name: "tanh", sig: "dst, src []float32",
-	doc: `Two vectors per step, then one, then a masked last vector; the
-	streaming path (nt) as in sigmoid, with the two-vector step.`,
+	doc: `Two vectors per step (interleaved), then one, then a masked last
+	vector; the streaming path (nt) as in sigmoid, with the two-vector step.`,
 	emit: func(g *gen) {
 		g.op("MOVQ", "dst_base+0(FP)", "DI")
 		g.op("MOVQ", "dst_len+8(FP)", "CX")
@@ -359,7 +364,7 @@ var sigmoidKernels = []kernel{{
 					vs[j] = g.tanhRegs(j)
 					g.op("VMOVUPS", at(j*g.width(), "SI"), vs[j].X)
 				}
-				g.math(steps, vs, !g.avx512)
+				g.math(steps, vs, true)
 				for j, r := range vs {
 					g.op(store, r.Z, at(j*g.width(), "DI"))
 				}
