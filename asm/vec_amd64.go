@@ -58,8 +58,8 @@ func setVecAVX2(k *kernelSet) {
 	k.hadamard = hadamardAVX2
 	k.sigmoid = sigmoidAVX2
 	k.sigmoidBackward = sigmoidBackwardAVX2
-	k.biasSigmoid = biasSigmoidAVX2
-	k.addBias = addBiasAVX2
+	k.biasSigmoid = biasSigmoidRowsAVX2
+	k.addBias = addBiasRowsAVX2
 	k.colSums = func(dst []float32, alpha float32, x []float32, cols int) {
 		colSumsAVX2(dst, alpha, x, len(x)/cols, cols)
 	}
@@ -83,8 +83,8 @@ func setVecAVX512(k *kernelSet) {
 	k.hadamard = hadamardAVX512
 	k.sigmoid = sigmoidAVX512
 	k.sigmoidBackward = sigmoidBackwardAVX512
-	k.biasSigmoid = biasSigmoidAVX512
-	k.addBias = addBiasAVX512
+	k.biasSigmoid = biasSigmoidRowsAVX512
+	k.addBias = addBiasRowsAVX512
 	k.colSums = func(dst []float32, alpha float32, x []float32, cols int) {
 		colSumsAVX512(dst, alpha, x, len(x)/cols, cols)
 	}

@@ -336,12 +336,14 @@ func TestVecMatchesGeneric(t *testing.T) {
 }
 
 // TestRowKernelsMatchGeneric covers addBias, biasSigmoid and colSums on
-// every column count 1..70 (row tails of both paths) and a few rows.
+// every column count 1..70 (row tails of both paths) and a few rows, and
+// enough rows (17, 40) that narrow matrices run as rows of lcm(cols, 16)
+// with the bias repeated (tileRows) and a remainder of rows after them.
 func TestRowKernelsMatchGeneric(t *testing.T) {
 	for _, k := range simdPaths() {
 		t.Run(k.name, func(t *testing.T) {
 			r := newRand(22)
-			for _, rows := range []int{0, 1, 2, 5} {
+			for _, rows := range []int{0, 1, 2, 5, 17, 40} {
 				for cols := 1; cols <= 70; cols++ {
 					name := fmt.Sprintf("%d×%d", rows, cols)
 					x, checkX := guarded(r, rows*cols, cols%4)
@@ -359,6 +361,15 @@ func TestRowKernelsMatchGeneric(t *testing.T) {
 					copy(x, x0)
 					copy(want, x0)
 					k.biasSigmoid(x, cols, bias)
+					if rows > 0 {
+						// Each row on its own: the same bits as in a tiled run.
+						for r := range rows {
+							row := want[r*cols : (r+1)*cols]
+							k.biasSigmoid(row, cols, bias)
+						}
+						requireSameBits(t, "biasSigmoid by rows "+name, x, want)
+						copy(want, x0)
+					}
 					for i := range want {
 						want[i] = sigmoid64(want[i] + bias[i%cols])
 					}
