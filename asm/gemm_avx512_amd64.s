@@ -283,8 +283,139 @@ store_only:
 // partial tile as in a whole one. Masked lanes of C are neither read nor
 // written (masked loads do not fault).
 //
+// The k loop runs on the smallest register tile that holds the rows and
+// columns (4, 8 or 12 rows; 16 or 32 columns): an edge panel of 4 rows
+// costs a third of a whole tile's steps, not all of them.
+//
 // Register map: as sgemmKernelAVX512; K1 K2 the column masks of lanes
 // 0–15 and 16–31, Z26 Z27 the loaded C row, R14 the rows left to store.
+
+
+// The k steps of a partial tile whose rows and columns fit a smaller
+// register tile: 4 or 8 rows, and 16 columns (one B vector) — the
+// accumulators outside it stay zero and are not stored. Each element gets
+// the same FMAs in the same order as in KSTEP.
+#define KSTEP_4x32 \
+	PREFETCHT0   (B_PTR)(CSB*4); \
+	PREFETCHT0   64(B_PTR)(CSB*4); \
+	VMOVUPS      (B_PTR), Z24; \
+	VMOVUPS      64(B_PTR), Z25; \
+	ADDQ         CSB, B_PTR; \
+	VBROADCASTSS (A0), Z26; \
+	VFMADD231PS  Z24, Z26, Z0; \
+	VFMADD231PS  Z25, Z26, Z1; \
+	VBROADCASTSS (A0)(RSA*1), Z27; \
+	VFMADD231PS  Z24, Z27, Z2; \
+	VFMADD231PS  Z25, Z27, Z3; \
+	VBROADCASTSS (A0)(RSA*2), Z28; \
+	VFMADD231PS  Z24, Z28, Z4; \
+	VFMADD231PS  Z25, Z28, Z5; \
+	VBROADCASTSS (A0)(RSA3*1), Z29; \
+	VFMADD231PS  Z24, Z29, Z6; \
+	VFMADD231PS  Z25, Z29, Z7; \
+	ADDQ         CSA, A0
+
+#define KSTEP_8x32 \
+	PREFETCHT0   (B_PTR)(CSB*4); \
+	PREFETCHT0   64(B_PTR)(CSB*4); \
+	VMOVUPS      (B_PTR), Z24; \
+	VMOVUPS      64(B_PTR), Z25; \
+	ADDQ         CSB, B_PTR; \
+	VBROADCASTSS (A0), Z26; \
+	VFMADD231PS  Z24, Z26, Z0; \
+	VFMADD231PS  Z25, Z26, Z1; \
+	VBROADCASTSS (A0)(RSA*1), Z27; \
+	VFMADD231PS  Z24, Z27, Z2; \
+	VFMADD231PS  Z25, Z27, Z3; \
+	VBROADCASTSS (A0)(RSA*2), Z28; \
+	VFMADD231PS  Z24, Z28, Z4; \
+	VFMADD231PS  Z25, Z28, Z5; \
+	VBROADCASTSS (A0)(RSA3*1), Z29; \
+	VFMADD231PS  Z24, Z29, Z6; \
+	VFMADD231PS  Z25, Z29, Z7; \
+	VBROADCASTSS (A4), Z26; \
+	VFMADD231PS  Z24, Z26, Z8; \
+	VFMADD231PS  Z25, Z26, Z9; \
+	VBROADCASTSS (A4)(RSA*1), Z27; \
+	VFMADD231PS  Z24, Z27, Z10; \
+	VFMADD231PS  Z25, Z27, Z11; \
+	VBROADCASTSS (A4)(RSA*2), Z28; \
+	VFMADD231PS  Z24, Z28, Z12; \
+	VFMADD231PS  Z25, Z28, Z13; \
+	VBROADCASTSS (A4)(RSA3*1), Z29; \
+	VFMADD231PS  Z24, Z29, Z14; \
+	VFMADD231PS  Z25, Z29, Z15; \
+	ADDQ         CSA, A0; \
+	ADDQ         CSA, A4
+
+#define KSTEP_12x16 \
+	PREFETCHT0   (B_PTR)(CSB*4); \
+	VMOVUPS      (B_PTR), Z24; \
+	ADDQ         CSB, B_PTR; \
+	VBROADCASTSS (A0), Z26; \
+	VFMADD231PS  Z24, Z26, Z0; \
+	VBROADCASTSS (A0)(RSA*1), Z27; \
+	VFMADD231PS  Z24, Z27, Z2; \
+	VBROADCASTSS (A0)(RSA*2), Z28; \
+	VFMADD231PS  Z24, Z28, Z4; \
+	VBROADCASTSS (A0)(RSA3*1), Z29; \
+	VFMADD231PS  Z24, Z29, Z6; \
+	VBROADCASTSS (A4), Z26; \
+	VFMADD231PS  Z24, Z26, Z8; \
+	VBROADCASTSS (A4)(RSA*1), Z27; \
+	VFMADD231PS  Z24, Z27, Z10; \
+	VBROADCASTSS (A4)(RSA*2), Z28; \
+	VFMADD231PS  Z24, Z28, Z12; \
+	VBROADCASTSS (A4)(RSA3*1), Z29; \
+	VFMADD231PS  Z24, Z29, Z14; \
+	VBROADCASTSS (A8), Z26; \
+	VFMADD231PS  Z24, Z26, Z16; \
+	VBROADCASTSS (A8)(RSA*1), Z27; \
+	VFMADD231PS  Z24, Z27, Z18; \
+	VBROADCASTSS (A8)(RSA*2), Z28; \
+	VFMADD231PS  Z24, Z28, Z20; \
+	VBROADCASTSS (A8)(RSA3*1), Z29; \
+	VFMADD231PS  Z24, Z29, Z22; \
+	ADDQ         CSA, A0; \
+	ADDQ         CSA, A4; \
+	ADDQ         CSA, A8
+
+#define KSTEP_4x16 \
+	PREFETCHT0   (B_PTR)(CSB*4); \
+	VMOVUPS      (B_PTR), Z24; \
+	ADDQ         CSB, B_PTR; \
+	VBROADCASTSS (A0), Z26; \
+	VFMADD231PS  Z24, Z26, Z0; \
+	VBROADCASTSS (A0)(RSA*1), Z27; \
+	VFMADD231PS  Z24, Z27, Z2; \
+	VBROADCASTSS (A0)(RSA*2), Z28; \
+	VFMADD231PS  Z24, Z28, Z4; \
+	VBROADCASTSS (A0)(RSA3*1), Z29; \
+	VFMADD231PS  Z24, Z29, Z6; \
+	ADDQ         CSA, A0
+
+#define KSTEP_8x16 \
+	PREFETCHT0   (B_PTR)(CSB*4); \
+	VMOVUPS      (B_PTR), Z24; \
+	ADDQ         CSB, B_PTR; \
+	VBROADCASTSS (A0), Z26; \
+	VFMADD231PS  Z24, Z26, Z0; \
+	VBROADCASTSS (A0)(RSA*1), Z27; \
+	VFMADD231PS  Z24, Z27, Z2; \
+	VBROADCASTSS (A0)(RSA*2), Z28; \
+	VFMADD231PS  Z24, Z28, Z4; \
+	VBROADCASTSS (A0)(RSA3*1), Z29; \
+	VFMADD231PS  Z24, Z29, Z6; \
+	VBROADCASTSS (A4), Z26; \
+	VFMADD231PS  Z24, Z26, Z8; \
+	VBROADCASTSS (A4)(RSA*1), Z27; \
+	VFMADD231PS  Z24, Z27, Z10; \
+	VBROADCASTSS (A4)(RSA*2), Z28; \
+	VFMADD231PS  Z24, Z28, Z12; \
+	VBROADCASTSS (A4)(RSA3*1), Z29; \
+	VFMADD231PS  Z24, Z29, Z14; \
+	ADDQ         CSA, A0; \
+	ADDQ         CSA, A4
 
 // Epilogue rows of the partial tile.
 #define PART_ROW_BETA(lo, hi) \
@@ -343,26 +474,160 @@ TEXT ·sgemmKernelPartialAVX512(SB), NOSPLIT, $0-84
 	VPXORD Z22, Z22, Z22
 	VPXORD Z23, Z23, Z23
 
+	// The smallest register tile that holds the rows and columns.
+	MOVQ rows+72(FP), R14
+	MOVL cols+80(FP), AX
+	CMPL AX, $0xffff
+	JA   pcols32
+	CMPQ R14, $4
+	JLE  p4x16
+	CMPQ R14, $8
+	JLE  p8x16
+	JMP  p12x16
+
+pcols32:
+	CMPQ R14, $4
+	JLE  p4x32
+	CMPQ R14, $8
+	JLE  p8x32
+
+p12x32:
 	MOVQ K_CNT, AX
 	SHRQ $2, AX
-	JZ   ptail
+	JZ   p12x32tail
 
-ploop4:
+p12x32loop4:
 	KSTEP
 	KSTEP
 	KSTEP
 	KSTEP
 	DECQ AX
-	JNZ  ploop4
+	JNZ  p12x32loop4
 
-ptail:
+p12x32tail:
 	ANDQ $3, K_CNT
 	JZ   pepilogue
 
-ploop1:
+p12x32loop1:
 	KSTEP
 	DECQ K_CNT
-	JNZ  ploop1
+	JNZ  p12x32loop1
+	JMP  pepilogue
+
+p8x32:
+	MOVQ K_CNT, AX
+	SHRQ $2, AX
+	JZ   p8x32tail
+
+p8x32loop4:
+	KSTEP_8x32
+	KSTEP_8x32
+	KSTEP_8x32
+	KSTEP_8x32
+	DECQ AX
+	JNZ  p8x32loop4
+
+p8x32tail:
+	ANDQ $3, K_CNT
+	JZ   pepilogue
+
+p8x32loop1:
+	KSTEP_8x32
+	DECQ K_CNT
+	JNZ  p8x32loop1
+	JMP  pepilogue
+
+p4x32:
+	MOVQ K_CNT, AX
+	SHRQ $2, AX
+	JZ   p4x32tail
+
+p4x32loop4:
+	KSTEP_4x32
+	KSTEP_4x32
+	KSTEP_4x32
+	KSTEP_4x32
+	DECQ AX
+	JNZ  p4x32loop4
+
+p4x32tail:
+	ANDQ $3, K_CNT
+	JZ   pepilogue
+
+p4x32loop1:
+	KSTEP_4x32
+	DECQ K_CNT
+	JNZ  p4x32loop1
+	JMP  pepilogue
+
+p12x16:
+	MOVQ K_CNT, AX
+	SHRQ $2, AX
+	JZ   p12x16tail
+
+p12x16loop4:
+	KSTEP_12x16
+	KSTEP_12x16
+	KSTEP_12x16
+	KSTEP_12x16
+	DECQ AX
+	JNZ  p12x16loop4
+
+p12x16tail:
+	ANDQ $3, K_CNT
+	JZ   pepilogue
+
+p12x16loop1:
+	KSTEP_12x16
+	DECQ K_CNT
+	JNZ  p12x16loop1
+	JMP  pepilogue
+
+p8x16:
+	MOVQ K_CNT, AX
+	SHRQ $2, AX
+	JZ   p8x16tail
+
+p8x16loop4:
+	KSTEP_8x16
+	KSTEP_8x16
+	KSTEP_8x16
+	KSTEP_8x16
+	DECQ AX
+	JNZ  p8x16loop4
+
+p8x16tail:
+	ANDQ $3, K_CNT
+	JZ   pepilogue
+
+p8x16loop1:
+	KSTEP_8x16
+	DECQ K_CNT
+	JNZ  p8x16loop1
+	JMP  pepilogue
+
+p4x16:
+	MOVQ K_CNT, AX
+	SHRQ $2, AX
+	JZ   p4x16tail
+
+p4x16loop4:
+	KSTEP_4x16
+	KSTEP_4x16
+	KSTEP_4x16
+	KSTEP_4x16
+	DECQ AX
+	JNZ  p4x16loop4
+
+p4x16tail:
+	ANDQ $3, K_CNT
+	JZ   pepilogue
+
+p4x16loop1:
+	KSTEP_4x16
+	DECQ K_CNT
+	JNZ  p4x16loop1
+	JMP  pepilogue
 
 pepilogue:
 	VBROADCASTSS alpha+64(FP), Z24
