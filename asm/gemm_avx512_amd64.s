@@ -92,6 +92,79 @@
 	ADDQ         CSA, A4; \
 	ADDQ         CSA, A8
 
+// The arguments shared by the kernels (frame offsets 0–63), strides in bytes.
+#define LOAD_ARGS \
+	MOVQ k+0(FP), K_CNT; \
+	MOVQ a+8(FP), A0; \
+	MOVQ rsa+16(FP), RSA; \
+	SHLQ $2, RSA; \
+	LEAQ (RSA)(RSA*2), RSA3; \
+	LEAQ (A0)(RSA*4), A4; \
+	LEAQ (A4)(RSA*4), A8; \
+	MOVQ csa+24(FP), CSA; \
+	SHLQ $2, CSA; \
+	MOVQ b+32(FP), B_PTR; \
+	MOVQ csb+40(FP), CSB; \
+	SHLQ $2, CSB; \
+	MOVQ c+48(FP), C_PTR; \
+	MOVQ ldc+56(FP), LDC; \
+	SHLQ $2, LDC
+
+// Clear the 24 accumulators.
+#define ZERO_ACC \
+	VPXORD Z0, Z0, Z0; \
+	VPXORD Z1, Z1, Z1; \
+	VPXORD Z2, Z2, Z2; \
+	VPXORD Z3, Z3, Z3; \
+	VPXORD Z4, Z4, Z4; \
+	VPXORD Z5, Z5, Z5; \
+	VPXORD Z6, Z6, Z6; \
+	VPXORD Z7, Z7, Z7; \
+	VPXORD Z8, Z8, Z8; \
+	VPXORD Z9, Z9, Z9; \
+	VPXORD Z10, Z10, Z10; \
+	VPXORD Z11, Z11, Z11; \
+	VPXORD Z12, Z12, Z12; \
+	VPXORD Z13, Z13, Z13; \
+	VPXORD Z14, Z14, Z14; \
+	VPXORD Z15, Z15, Z15; \
+	VPXORD Z16, Z16, Z16; \
+	VPXORD Z17, Z17, Z17; \
+	VPXORD Z18, Z18, Z18; \
+	VPXORD Z19, Z19, Z19; \
+	VPXORD Z20, Z20, Z20; \
+	VPXORD Z21, Z21, Z21; \
+	VPXORD Z22, Z22, Z22; \
+	VPXORD Z23, Z23, Z23
+
+// acc *= alpha (Z24 is free after the k loop).
+#define SCALE_ACC \
+	VBROADCASTSS alpha+64(FP), Z24; \
+	VMULPS       Z24, Z0, Z0; \
+	VMULPS       Z24, Z1, Z1; \
+	VMULPS       Z24, Z2, Z2; \
+	VMULPS       Z24, Z3, Z3; \
+	VMULPS       Z24, Z4, Z4; \
+	VMULPS       Z24, Z5, Z5; \
+	VMULPS       Z24, Z6, Z6; \
+	VMULPS       Z24, Z7, Z7; \
+	VMULPS       Z24, Z8, Z8; \
+	VMULPS       Z24, Z9, Z9; \
+	VMULPS       Z24, Z10, Z10; \
+	VMULPS       Z24, Z11, Z11; \
+	VMULPS       Z24, Z12, Z12; \
+	VMULPS       Z24, Z13, Z13; \
+	VMULPS       Z24, Z14, Z14; \
+	VMULPS       Z24, Z15, Z15; \
+	VMULPS       Z24, Z16, Z16; \
+	VMULPS       Z24, Z17, Z17; \
+	VMULPS       Z24, Z18, Z18; \
+	VMULPS       Z24, Z19, Z19; \
+	VMULPS       Z24, Z20, Z20; \
+	VMULPS       Z24, Z21, Z21; \
+	VMULPS       Z24, Z22, Z22; \
+	VMULPS       Z24, Z23, Z23
+
 // Epilogue for one row with beta ≠ 0: acc = beta·C + acc, store.
 #define STORE_ROW_BETA(lo, hi) \
 	VFMADD231PS (C_PTR), Z25, lo; \
@@ -107,46 +180,9 @@
 	ADDQ    LDC, C_PTR
 
 TEXT ·sgemmKernelAVX512(SB), NOSPLIT, $0-72
-	MOVQ k+0(FP), K_CNT
-	MOVQ a+8(FP), A0
-	MOVQ rsa+16(FP), RSA
-	SHLQ $2, RSA
-	LEAQ (RSA)(RSA*2), RSA3
-	LEAQ (A0)(RSA*4), A4
-	LEAQ (A4)(RSA*4), A8
-	MOVQ csa+24(FP), CSA
-	SHLQ $2, CSA
-	MOVQ b+32(FP), B_PTR
-	MOVQ csb+40(FP), CSB
-	SHLQ $2, CSB
-	MOVQ c+48(FP), C_PTR
-	MOVQ ldc+56(FP), LDC
-	SHLQ $2, LDC
+	LOAD_ARGS
 
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	VPXORD Z12, Z12, Z12
-	VPXORD Z13, Z13, Z13
-	VPXORD Z14, Z14, Z14
-	VPXORD Z15, Z15, Z15
-	VPXORD Z16, Z16, Z16
-	VPXORD Z17, Z17, Z17
-	VPXORD Z18, Z18, Z18
-	VPXORD Z19, Z19, Z19
-	VPXORD Z20, Z20, Z20
-	VPXORD Z21, Z21, Z21
-	VPXORD Z22, Z22, Z22
-	VPXORD Z23, Z23, Z23
+	ZERO_ACC
 
 	// Pull the C tile towards L1 while the k loop runs.
 	MOVQ       C_PTR, AX
@@ -209,31 +245,7 @@ loop1:
 	JNZ  loop1
 
 epilogue:
-	VBROADCASTSS alpha+64(FP), Z24
-	VMULPS       Z24, Z0, Z0
-	VMULPS       Z24, Z1, Z1
-	VMULPS       Z24, Z2, Z2
-	VMULPS       Z24, Z3, Z3
-	VMULPS       Z24, Z4, Z4
-	VMULPS       Z24, Z5, Z5
-	VMULPS       Z24, Z6, Z6
-	VMULPS       Z24, Z7, Z7
-	VMULPS       Z24, Z8, Z8
-	VMULPS       Z24, Z9, Z9
-	VMULPS       Z24, Z10, Z10
-	VMULPS       Z24, Z11, Z11
-	VMULPS       Z24, Z12, Z12
-	VMULPS       Z24, Z13, Z13
-	VMULPS       Z24, Z14, Z14
-	VMULPS       Z24, Z15, Z15
-	VMULPS       Z24, Z16, Z16
-	VMULPS       Z24, Z17, Z17
-	VMULPS       Z24, Z18, Z18
-	VMULPS       Z24, Z19, Z19
-	VMULPS       Z24, Z20, Z20
-	VMULPS       Z24, Z21, Z21
-	VMULPS       Z24, Z22, Z22
-	VMULPS       Z24, Z23, Z23
+	SCALE_ACC
 
 	// beta = ±0 overwrites C without reading it (NaN in C must not leak).
 	MOVL  beta+68(FP), AX
@@ -433,46 +445,9 @@ store_only:
 	ADDQ    LDC, C_PTR
 
 TEXT ·sgemmKernelPartialAVX512(SB), NOSPLIT, $0-84
-	MOVQ k+0(FP), K_CNT
-	MOVQ a+8(FP), A0
-	MOVQ rsa+16(FP), RSA
-	SHLQ $2, RSA
-	LEAQ (RSA)(RSA*2), RSA3
-	LEAQ (A0)(RSA*4), A4
-	LEAQ (A4)(RSA*4), A8
-	MOVQ csa+24(FP), CSA
-	SHLQ $2, CSA
-	MOVQ b+32(FP), B_PTR
-	MOVQ csb+40(FP), CSB
-	SHLQ $2, CSB
-	MOVQ c+48(FP), C_PTR
-	MOVQ ldc+56(FP), LDC
-	SHLQ $2, LDC
+	LOAD_ARGS
 
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	VPXORD Z12, Z12, Z12
-	VPXORD Z13, Z13, Z13
-	VPXORD Z14, Z14, Z14
-	VPXORD Z15, Z15, Z15
-	VPXORD Z16, Z16, Z16
-	VPXORD Z17, Z17, Z17
-	VPXORD Z18, Z18, Z18
-	VPXORD Z19, Z19, Z19
-	VPXORD Z20, Z20, Z20
-	VPXORD Z21, Z21, Z21
-	VPXORD Z22, Z22, Z22
-	VPXORD Z23, Z23, Z23
+	ZERO_ACC
 
 	// The smallest register tile that holds the rows and columns.
 	MOVQ rows+72(FP), R14
@@ -630,31 +605,7 @@ p4x16loop1:
 	JMP  pepilogue
 
 pepilogue:
-	VBROADCASTSS alpha+64(FP), Z24
-	VMULPS       Z24, Z0, Z0
-	VMULPS       Z24, Z1, Z1
-	VMULPS       Z24, Z2, Z2
-	VMULPS       Z24, Z3, Z3
-	VMULPS       Z24, Z4, Z4
-	VMULPS       Z24, Z5, Z5
-	VMULPS       Z24, Z6, Z6
-	VMULPS       Z24, Z7, Z7
-	VMULPS       Z24, Z8, Z8
-	VMULPS       Z24, Z9, Z9
-	VMULPS       Z24, Z10, Z10
-	VMULPS       Z24, Z11, Z11
-	VMULPS       Z24, Z12, Z12
-	VMULPS       Z24, Z13, Z13
-	VMULPS       Z24, Z14, Z14
-	VMULPS       Z24, Z15, Z15
-	VMULPS       Z24, Z16, Z16
-	VMULPS       Z24, Z17, Z17
-	VMULPS       Z24, Z18, Z18
-	VMULPS       Z24, Z19, Z19
-	VMULPS       Z24, Z20, Z20
-	VMULPS       Z24, Z21, Z21
-	VMULPS       Z24, Z22, Z22
-	VMULPS       Z24, Z23, Z23
+	SCALE_ACC
 
 	MOVQ  rows+72(FP), R14
 	MOVL  cols+80(FP), AX

@@ -34,6 +34,18 @@
 #define STEPS DX   // steps left in the current group
 #define TMP R14    // dst + 4·DS·q while storing lanes
 
+// Transpose Z0–Z3 inside each 128-bit lane (Z4–Z7 scratch): lane L of Zj
+// then holds element j of lane L of Z0, Z1, Z2, Z3, in that order.
+#define TRANSPOSE_LANES \
+	VUNPCKLPS Z1, Z0, Z4; \
+	VUNPCKHPS Z1, Z0, Z5; \
+	VUNPCKLPS Z3, Z2, Z6; \
+	VUNPCKHPS Z3, Z2, Z7; \
+	VUNPCKLPD Z6, Z4, Z0; \
+	VUNPCKHPD Z6, Z4, Z1; \
+	VUNPCKLPD Z7, Z5, Z2; \
+	VUNPCKHPD Z7, Z5, Z3
+
 // Store lane q of Z0–Z3 (steps 4q … 4q+3) at TMP, TMP+DS, TMP+2DS, TMP+3DS.
 #define STORE_LANE(q) \
 	VEXTRACTF32X4 $q, Z0, (TMP); \
@@ -70,14 +82,7 @@ tblock:
 
 	// Per 128-bit lane: Z4 = r0s0 r1s0 r0s1 r1s1, Z5 = r0s2 r1s2 r0s3 r1s3,
 	// Z6/Z7 the same for rows 2–3; then Zj = r0 r1 r2 r3 at step 4L+j.
-	VUNPCKLPS Z1, Z0, Z4
-	VUNPCKHPS Z1, Z0, Z5
-	VUNPCKLPS Z3, Z2, Z6
-	VUNPCKHPS Z3, Z2, Z7
-	VUNPCKLPD Z6, Z4, Z0
-	VUNPCKHPD Z6, Z4, Z1
-	VUNPCKLPD Z7, Z5, Z2
-	VUNPCKHPD Z7, Z5, Z3
+	TRANSPOSE_LANES
 
 	VMOVUPS X0, (T_DST)
 	VMOVUPS X1, (T_DST)(DS*1)
@@ -189,14 +194,7 @@ qstep:
 	VINSERTF32X4 $2, (Q_R8)(LD3*1), Z3, Z3
 	VINSERTF32X4 $3, (Q_R12)(LD3*1), Z3, Z3
 
-	VUNPCKLPS Z1, Z0, Z4
-	VUNPCKHPS Z1, Z0, Z5
-	VUNPCKLPS Z3, Z2, Z6
-	VUNPCKHPS Z3, Z2, Z7
-	VUNPCKLPD Z6, Z4, Z0
-	VUNPCKHPD Z6, Z4, Z1
-	VUNPCKLPD Z7, Z5, Z2
-	VUNPCKHPD Z7, Z5, Z3
+	TRANSPOSE_LANES
 
 	VMOVUPS Z0, (T_DST)
 	VMOVUPS Z1, (T_DST)(DS*1)
