@@ -26,7 +26,9 @@
 // left the 784-deep products of a 784-128 layer 2–16% slower (interleaved
 // A/B in one process). A prefetch past the panel's end is harmless:
 // prefetches do not fault. The caller guarantees all 12 rows and 32 columns
-// exist (zero-padded edge panels); partial tiles go through a scratch tile.
+// exist (zero-padded edge panels); a tile that sticks out of C goes to
+// sgemmKernelPartialAVX512 below (or, for a beta other than 0 and 1,
+// through a scratch tile).
 //
 // Register map:
 //	Z0–Z23   accumulators: row i in Z(2i) (columns 0–15) and Z(2i+1) (16–31)
