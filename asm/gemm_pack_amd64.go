@@ -73,9 +73,17 @@ func packTransposedAVX512(dst, src []float32, ld, rows, kc, w int) {
 }
 
 // packTRowsAVX512 is sgemmPackTAVX512 (rows a multiple of 4) with whole
-// groups of 16 rows by 4 steps through sgemmPackT16AVX512.
+// groups of 16 rows by 4 steps through sgemmPackT16AVX512, and a whole
+// 12-row panel of A by 4 steps through sgemmPackT12AVX512.
 func packTRowsAVX512(dst, src []float32, ld, rows, k, dstride int) {
 	r16, k4 := rows&^15, k&^3
+	if rows == 12 && dstride == 12 && k4 > 0 { // a whole panel of A
+		sgemmPackT12AVX512(&dst[0], &src[0], ld, k4)
+		if k4 < k {
+			sgemmPackTAVX512(&dst[k4*dstride], &src[k4], ld, rows, k-k4, dstride)
+		}
+		return
+	}
 	if r16 == 0 || k4 == 0 {
 		sgemmPackTAVX512(&dst[0], &src[0], ld, rows, k, dstride)
 		return
@@ -205,6 +213,9 @@ func sgemmPackTAVX512(dst, src *float32, ld, rows, k, dstride int)
 
 //go:noescape
 func sgemmPackN12AVX512(dst, src *float32, ld, k int, load uint32)
+
+//go:noescape
+func sgemmPackT12AVX512(dst, src *float32, ld, k int)
 
 //go:noescape
 func sgemmPackT16AVX512(dst, src *float32, ld, rows, k, dstride int)

@@ -219,6 +219,62 @@ qdone:
 	VZEROUPPER
 	RET
 
+// func sgemmPackT12AVX512(dst, src *float32, ld, k int)
+//
+//	dst[p·12 + r] = src[r·ld + p]   for r < 12, p < k (k a multiple of 4)
+//
+// sgemmPackT16AVX512 for one 12-row panel of A: each of four vectors
+// gathers 4 steps of rows i, i+4, i+8 into its first three lanes, and after
+// the in-lane transpose vector j holds the 12 rows of step j, stored
+// through a 12-lane mask.
+//
+// Register map: Z0–Z7 as sgemmPackT16AVX512; K1 the 12-lane store mask.
+
+TEXT ·sgemmPackT12AVX512(SB), NOSPLIT, $0-32
+	MOVL  $0x0fff, CX
+	KMOVW CX, K1
+	MOVQ  dst+0(FP), T_DST
+	MOVQ  src+8(FP), Q_R0
+	MOVQ  ld+16(FP), LD
+	SHLQ  $2, LD
+	LEAQ  (LD)(LD*2), LD3
+	LEAQ  (Q_R0)(LD*4), Q_R4
+	LEAQ  (Q_R4)(LD*4), Q_R8
+	MOVQ  k+24(FP), STEPS
+	SHRQ  $2, STEPS
+	JZ    rdone
+
+rstep:
+	VMOVUPS      (Q_R0), X0
+	VINSERTF32X4 $1, (Q_R4), Z0, Z0
+	VINSERTF32X4 $2, (Q_R8), Z0, Z0
+	VMOVUPS      (Q_R0)(LD*1), X1
+	VINSERTF32X4 $1, (Q_R4)(LD*1), Z1, Z1
+	VINSERTF32X4 $2, (Q_R8)(LD*1), Z1, Z1
+	VMOVUPS      (Q_R0)(LD*2), X2
+	VINSERTF32X4 $1, (Q_R4)(LD*2), Z2, Z2
+	VINSERTF32X4 $2, (Q_R8)(LD*2), Z2, Z2
+	VMOVUPS      (Q_R0)(LD3*1), X3
+	VINSERTF32X4 $1, (Q_R4)(LD3*1), Z3, Z3
+	VINSERTF32X4 $2, (Q_R8)(LD3*1), Z3, Z3
+
+	TRANSPOSE_LANES
+
+	VMOVUPS Z0, K1, (T_DST)
+	VMOVUPS Z1, K1, 48(T_DST)
+	VMOVUPS Z2, K1, 96(T_DST)
+	VMOVUPS Z3, K1, 144(T_DST)
+	ADDQ    $192, T_DST
+	ADDQ    $16, Q_R0
+	ADDQ    $16, Q_R4
+	ADDQ    $16, Q_R8
+	DECQ    STEPS
+	JNZ     rstep
+
+rdone:
+	VZEROUPPER
+	RET
+
 // func sgemmPackNAVX512(dst, src *float32, ld, k int, load, store uint32)
 //
 //	dst[p·w + j] = src[p·ld + j]   for p < k, lane j set in load
