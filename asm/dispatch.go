@@ -141,3 +141,6 @@ func Info() CPUInfo {
 		Reason:    reason,
 	}
 }
+
+// l2Bytes is this core's L2 data cache in bytes (cpuid; -1 when unknown).
+func l2Bytes() int { return cpuid.CPU.Cache.L2 }

@@ -103,3 +103,47 @@ func TestPackBAllocs(t *testing.T) {
 		_ = g.SgemmOnB(0, m, n, k, 1, a, k, 0, c, n)
 	}))
 }
+
+// TestColumnBandsMatchSgemm: C cut into bands of columns at multiples of
+// ColumnGrain, each computed by its own Sgemm on its columns of op(B) and
+// C, gets the whole product's bits on every path, at widths that leave a
+// partial last panel and batches below, at and past the register tile.
+func TestColumnBandsMatchSgemm(t *testing.T) {
+	forEachPath(t, func(t *testing.T, path string) {
+		r := newRand(37)
+		g := ColumnGrain()
+		require.Positive(t, g)
+		for _, n := range []int{2 * g, 3*g + 5, 4 * g} {
+			for _, sh := range [][2]int{{1, 17}, {7, 64}, {32, 784}, {61, 130}, {256, 300}} {
+				m, k := sh[0], sh[1]
+				for _, transB := range []bool{true, false} {
+					ldb := n + 3
+					if transB {
+						ldb = k + 3
+					}
+					b, _ := guarded(r, max(n, k)*ldb, 2)
+					lda, ldc := k+1, n+2
+					a, _ := guarded(r, m*lda, 1)
+					for _, beta := range []float32{0, 1} {
+						got, check := guarded(r, m*ldc, 3)
+						initial, want := copyOf(got), copyOf(got)
+						require.NoError(t, Sgemm(NewWorkspace(), false, transB, m, n, k, 0.75, a, lda, b, ldb, beta, want, ldc))
+						for _, band := range []int{g, 2 * g} {
+							copy(got, initial)
+							for j := 0; j < n; j += band {
+								cols := min(band, n-j)
+								bj := b[j:]
+								if transB {
+									bj = b[j*ldb:]
+								}
+								require.NoError(t, Sgemm(NewWorkspace(), false, transB, m, cols, k, 0.75, a, lda, bj, ldb, beta, got[j:], ldc))
+							}
+							check(t)
+							requireSameBits(t, fmt.Sprintf("%s m=%d n=%d k=%d transB=%v beta=%v bands of %d", path, m, n, k, transB, beta, band), got, want)
+						}
+					}
+				}
+			}
+		}
+	})
+}

@@ -329,14 +329,33 @@ func (t *gemmTask) band(threads int) int {
 // thread: half a Zen 3 L2.
 const streamBBytes = 256 << 10
 
+// wideBBytes is the size of a B read in place past which streamsWideB
+// cuts columns: half this core's L2 (cpuid), at least streamBBytes.
+var wideBBytes = max(streamBBytes, l2Bytes()/2)
+
 // streamsWideB reports whether C = op(A)·B, with A transposed and B read
-// in place past streamBBytes, is cut into column bands, one per thread,
+// in place past wideBBytes, is cut into column bands, one per thread,
 // rather than row bands: the weight gradient of a wide layer (dW₁ = δ₁ᵀ·X,
-// 128×784 at batch 256). Each row band would read all of B from memory;
-// a column band reads its own columns of B and packs all of op(A), which
-// is smaller when C is wider than tall.
+// 128×784 at batch 256, B 800 KB) where L2 cannot hold B. Each row band
+// would read all of B from memory; a column band reads its own columns of
+// B and packs all of op(A), which is smaller when C is wider than tall.
+// Where B fits in L2 (a Xeon's 2 MiB), row bands read it from there, and
+// each thread keeps the rows of C it writes: a layer's weights, which the
+// thread's band of the forward product reads next (core's first layer by
+// units).
 func streamsWideB(transA, transB bool, m, n, k int) bool {
-	return transA && !transB && n > m && 4*k*n > streamBBytes
+	return transA && !transB && n > m && 4*k*n > wideBBytes
+}
+
+// ColumnGrain is the multiple of columns at which C may be cut into bands
+// that are computed apart (SgemmOn on each band's columns of op(B) and C)
+// with the bits of the whole product: the active path's register tile
+// width.
+func ColumnGrain() int {
+	if c := active.Load().colGrain; c > 0 {
+		return c
+	}
+	return gemmColGrain
 }
 
 // Run computes rows (or columns) [lo, hi) of C on thread w.

@@ -15,6 +15,7 @@ import (
 type tasks struct {
 	act    actTask
 	rows   rowsTask
+	units  unitsTask
 	back   backTask
 	update updateTask
 	gather gatherTask

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"github.com/v1tr0/entrena/asm"
 	"github.com/v1tr0/entrena/internal/phase"
 	"github.com/v1tr0/entrena/internal/split"
 )
@@ -13,6 +14,13 @@ import (
 // meeting the other threads once, where the layer-by-layer step meets them
 // at every product and element-wise pass. The weight products, which sum
 // over the whole batch, follow in one SgemmAll call (step.go).
+//
+// The first layer's forward product goes first, by bands of units (columns
+// of z₁, rows of W₁) when the batch is in place: each thread reads the
+// whole batch, which no thread wrote this step, and its own rows of W₁,
+// which it wrote itself in the last step's weight product (cut by rows of
+// W₁ where L2 holds the batch; see asm's streamsWideB). By rows, every
+// thread would read all of W₁, half of it from the other core's cache.
 
 // rowsEnabled lets benchmarks and tests run the layer-by-layer step on
 // several threads too.
@@ -38,6 +46,8 @@ type rowsTask struct {
 	// firstPacked: the first layer's Wᵀ is packed once for every block
 	// (asm.ParallelGemm.PackB).
 	firstPacked bool
+	// firstDone: the first layer's product is in its z already (unitsTask).
+	firstDone bool
 }
 
 func (t *rowsTask) Run(w, lo, hi int) {
@@ -53,7 +63,7 @@ func (t *rowsTask) Run(w, lo, hi int) {
 				continue // the step is abandoned: no use computing on a NaN
 			}
 		}
-		if err := t.n.forwardDeltasRows(w, t.x, t.y, r0, r1, t.firstPacked); err != nil {
+		if err := t.n.forwardDeltasRows(w, t.x, t.y, r0, r1, t.firstPacked, t.firstDone); err != nil {
 			t.errs[w] = err
 		}
 	}
@@ -129,14 +139,16 @@ func (n *Network) forwardDeltasByRows(x, y []float32, batch, rows int, gather, a
 	// packing (each computed as its transpose, packing its inputs) costs
 	// less than packing the weights.
 	first := &n.layers[0]
-	packed, err := false, error(nil)
-	if batch >= 2*first.out {
+	packed, done, err := false, false, error(nil)
+	if band := n.unitsBand(); band > 0 && gather == nil {
+		done, err = true, n.firstByUnits(x, batch, band)
+	} else if batch >= 2*first.out {
 		packed, err = n.gemm.PackB(true, first.out, first.in, first.w, first.in)
 	}
 	if err != nil {
 		return 0, err
 	}
-	t.n, t.x, t.y, t.gather, t.firstPacked = n, x, y, gather, packed
+	t.n, t.x, t.y, t.gather, t.firstPacked, t.firstDone = n, x, y, gather, packed, done
 	t.batch, t.rows, t.blocks = batch, rows, (batch+rows-1)/rows
 	units := t.blocks
 	if t.ahead = ahead; ahead != nil {
@@ -160,17 +172,20 @@ func (n *Network) forwardDeltasByRows(x, y []float32, batch, rows int, gather, a
 
 // forwardDeltasRows is forward, lossAndDelta and hiddenDeltas for rows [lo, hi)
 // of the batch, on pool thread w (the first layer's product from the
-// packed Wᵀ when firstPacked); each row's cost goes to rowCost.
-func (n *Network) forwardDeltasRows(w int, x, y []float32, lo, hi int, firstPacked bool) error {
+// packed Wᵀ when firstPacked, or already in z when firstDone); each row's
+// cost goes to rowCost.
+func (n *Network) forwardDeltasRows(w int, x, y []float32, lo, hi int, firstPacked, firstDone bool) error {
 	rows := hi - lo
 	in := x[lo*n.Inputs() : hi*n.Inputs()]
 	for i := range n.layers {
 		l := &n.layers[i]
 		z := l.a[lo*l.out : hi*l.out]
 		var err error
-		if i == 0 && firstPacked {
+		switch {
+		case i == 0 && firstDone:
+		case i == 0 && firstPacked:
 			err = n.gemm.SgemmOnB(w, rows, l.out, l.in, 1, in, l.in, 0, z, l.out)
-		} else {
+		default:
 			err = n.gemm.SgemmOn(w, false, true, rows, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out)
 		}
 		if err != nil {
@@ -206,4 +221,50 @@ func (n *Network) forwardDeltasRows(w int, x, y []float32, lo, hi int, firstPack
 		dropoutBackward(p.act, pd, pa, p.mask[lo*p.out:hi*p.out], 1-p.dropout)
 	}
 	return nil
+}
+
+// unitsEnabled lets tests run the pass by rows with the first layer's
+// product by rows too.
+var unitsEnabled = true
+
+// unitsBand is the units of one band of the first layer's forward product
+// by units (firstByUnits): a share per thread the pool may use, in whole
+// panels of the kernel's tile width; 0 when the layer is one panel wide.
+func (n *Network) unitsBand() int {
+	grain, out := asm.ColumnGrain(), n.layers[0].out
+	panels := (out + grain - 1) / grain
+	if !unitsEnabled || panels < 2 {
+		return 0
+	}
+	threads := min(n.pool.Active(), panels)
+	return (panels + threads - 1) / threads * grain
+}
+
+// firstByUnits computes the first layer's z = x·Wᵀ for the batch by bands
+// of band units over the pool: band j is columns [j·band, (j+1)·band) of
+// z, from rows of W. A band cut at a multiple of the tile width gets the
+// whole product's bits.
+func (n *Network) firstByUnits(x []float32, batch, band int) error {
+	t := &n.tasks.units
+	t.reset(n.pool.Threads())
+	t.n, t.l, t.x, t.batch = n, &n.layers[0], x, batch
+	n.pool.For(t.l.out, band, t)
+	t.n, t.l, t.x = nil, nil, nil
+	return t.first()
+}
+
+// unitsTask is the first layer's forward product for units [lo, hi).
+type unitsTask struct {
+	taskErrs
+	n     *Network
+	l     *dense
+	x     []float32
+	batch int
+}
+
+func (t *unitsTask) Run(w, lo, hi int) {
+	l := t.l
+	if err := t.n.gemm.SgemmOn(w, false, true, t.batch, hi-lo, l.in, 1, t.x, l.in, l.w[lo*l.in:], l.in, 0, l.a[lo:], l.out); err != nil {
+		t.errs[w] = err
+	}
 }

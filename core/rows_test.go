@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/v1tr0/entrena/asm"
 	"github.com/v1tr0/entrena/pool"
 )
 
@@ -16,7 +17,8 @@ import (
 // the bits of the layer-by-layer step and of one thread (cost, every
 // parameter, optimizer state through later steps), for every loss, hidden
 // and output activation, dropout, weight decay and optimizer, with batches
-// that leave a short last block, on every path.
+// that leave a short last block, on every path; the first layer's product
+// by bands of units (a first layer wider than one panel) and by rows.
 func TestRowsBitIdentical(t *testing.T) {
 	forceParallel(t)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(3, runtime.GOMAXPROCS(0))))
@@ -31,6 +33,8 @@ func TestRowsBitIdentical(t *testing.T) {
 			Loss: MSE, Optimizer: Optimizer{Kind: RMSprop, LearningRate: 0.01}},
 		{Inputs: 20, Layers: []Layer{{Units: 40, Activation: Sigmoid, Dropout: 0.2}, {Units: 5, Activation: Sigmoid}},
 			Loss: MSE, Optimizer: Optimizer{Kind: SGD, LearningRate: 0.5}},
+		{Inputs: 20, Layers: []Layer{{Units: 101, Activation: Sigmoid}, {Units: 5, Activation: Sigmoid}},
+			Loss: MSE, Optimizer: Optimizer{Kind: SGD, LearningRate: 0.5}},
 	}
 	x, y := blobs(5, 64, 20, 5)
 	forEachPath(t, func(t *testing.T) {
@@ -40,7 +44,7 @@ func TestRowsBitIdentical(t *testing.T) {
 			for _, c := range []struct {
 				name    string
 				threads int
-			}{{"one thread", 1}, {"rows on 3 threads", 3}, {"layers on 3 threads", 3}} {
+			}{{"one thread", 1}, {"rows on 3 threads", 3}, {"rows, first layer by rows, on 3 threads", 3}, {"layers on 3 threads", 3}} {
 				s.Threads = c.threads
 				n, err := New(s)
 				require.NoError(t, err)
@@ -51,14 +55,18 @@ func TestRowsBitIdentical(t *testing.T) {
 				costs := map[string]float32{}
 				for name, n := range nets {
 					rowsEnabled = name != "layers on 3 threads"
+					unitsEnabled = name == "rows on 3 threads"
 					if name == "rows on 3 threads" && n.pool.Parallel() {
 						require.Positive(t, n.rowBlock(batch), "the pass by rows runs at batch %d", batch)
+						if s.Layers[0].Units > asm.ColumnGrain() {
+							require.Positive(t, n.unitsBand(), "the first layer runs by units")
+						}
 					}
 					c, err := n.TrainStep(x, y, batch)
 					require.NoError(t, err)
 					costs[name] = c
 				}
-				rowsEnabled = true
+				rowsEnabled, unitsEnabled = true, true
 				where := fmt.Sprintf("spec %d step %d (batch %d)", si, step, batch)
 				want := costs["one thread"]
 				for name, c := range costs {
@@ -69,10 +77,11 @@ func TestRowsBitIdentical(t *testing.T) {
 			// Fit runs the same step unguarded.
 			for name, n := range nets {
 				rowsEnabled = name != "layers on 3 threads"
+				unitsEnabled = name == "rows on 3 threads"
 				_, err := n.Fit(x, y, 64, FitOptions{Epochs: 2, BatchSize: 29, Shuffle: true})
 				require.NoError(t, err)
 			}
-			rowsEnabled = true
+			rowsEnabled, unitsEnabled = true, true
 			requireSameState(t, fmt.Sprintf("spec %d after Fit", si), nets)
 		}
 	})
