@@ -131,7 +131,7 @@ func setGemmAVX512(k *kernelSet) {
 	k.swapSize = swapSizeAVX512
 	// Every product-level choice the AVX2 set made must be replaced too:
 	// ParallelGemm's bands would otherwise run AVX2 tiles, with other bits.
-	k.swap, k.direct, k.transpose = swapNTAVX512, gemmAVX512Direct, transpose
+	k.swap, k.direct, k.transpose = swapAVX512, gemmAVX512Direct, transpose
 	k.rowGrain, k.colGrain = gemmAVX512.mr, gemmAVX512.nr
 	k.sharedB = gemmAVX512
 }

@@ -14,15 +14,21 @@ const (
 func packSizeAVX512(m, n, k int) (a, b int) {
 	a, b = gemmAVX512.packSize(m, n, k)
 	kc := min(k, gemmAVX512.kc)
-	return max(a, skinnyMR*kc), max(b, skinnyN*kc)
+	a, b = max(a, skinnyMR*kc), max(b, skinnyN*kc)
+	if narrowTN(m, n, k) { // the n×m transpose's B block is m wide
+		a2, b2 := gemmAVX512.packSize(n, m, k)
+		a, b = max(a, a2), max(b, b2)
+	}
+	return a, b
 }
 
-// gemmAVX512Strategies is the AVX-512 SGEMM: a short-batch NT product goes
-// through its transpose (swapNTAVX512), the rest to gemmAVX512Direct.
+// gemmAVX512Strategies is the AVX-512 SGEMM: a short-batch NT product and a
+// narrow TN product go through their transposes (swapAVX512), the rest
+// to gemmAVX512Direct.
 func gemmAVX512Strategies(ws *Workspace, transA, transB bool, m, n, k int, alpha float32,
 	a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if swapNTAVX512(transA, transB, m, n, k, alpha, beta) {
-		gemmSwapped(ws, false, true, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, gemmAVX512Direct, transpose)
+	if swapAVX512(transA, transB, m, n, k, alpha, beta) {
+		gemmSwapped(ws, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, gemmAVX512Direct, transpose)
 		return
 	}
 	gemmAVX512Direct(ws, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
@@ -42,8 +48,9 @@ func gemmAVX512Direct(ws *Workspace, transA, transB bool, m, n, k int, alpha flo
 	skinnyAVX512(packA, packB, transA, transB, 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-// swapNTAVX512 reports whether the AVX-512 path computes C = A·Bᵀ as its
-// transpose Cᵀ = B·Aᵀ, which pays when A is a short batch against a long k:
+// swapAVX512 reports whether the AVX-512 path computes a product as its
+// transpose: a narrow TN product (narrowTN, below), or C = A·Bᵀ as
+// Cᵀ = B·Aᵀ, which pays when A is a short batch against a long k:
 //
 //   - 9–16 rows: swapped, the product is n×m with m ≤ 16 columns, which the
 //     skinny path computes at full width, where the 12×32 tiles would
@@ -60,15 +67,33 @@ func gemmAVX512Direct(ws *Workspace, transA, transB bool, m, n, k int, alpha flo
 // bits do not depend on whether it lands in a full or an edge tile (the
 // edge store adds beta·C unfused), so the swapped product equals the direct
 // one bit for bit and ParallelGemm's bands may go either way.
-func swapNTAVX512(transA, transB bool, m, n, k int, alpha, beta float32) bool {
-	if transA || !transB || m >= n || alpha == 0 || (beta != 0 && beta != 1) {
+//
+// A TN product at most 12 columns wide: its transpose is one 12-row panel
+// of Bᵀ against A's rows read in place, where the skinny kernel would fill
+// 16 lanes per row for n of them.
+func swapAVX512(transA, transB bool, m, n, k int, alpha, beta float32) bool {
+	if alpha == 0 || (beta != 0 && beta != 1) {
+		return false
+	}
+	if transA && !transB {
+		return narrowTN(m, n, k)
+	}
+	if transA || !transB || m >= n {
 		return false
 	}
 	return (m > gemmAVX512.smallM && m <= skinnyN && k >= 256) || (m == 32 && k >= 512) || (m == 64 && k >= 768)
 }
 
+// narrowTN reports whether a TN product is computed as its transpose: at
+// most one register tile's rows of columns (n ≤ 12), more rows than the
+// skinny path's 16, and k ≥ 64 (at shorter k the copy of the transposed
+// result eats the gain; asm/TUNING.md).
+func narrowTN(m, n, k int) bool {
+	return n <= gemmAVX512.mr && m > skinnyN && k >= 64
+}
+
 func swapSizeAVX512(m, n, k int) int {
-	if swapNTAVX512(false, true, m, n, k, 1, 0) {
+	if swapAVX512(false, true, m, n, k, 1, 0) || narrowTN(m, n, k) {
 		return m * n
 	}
 	return 0
@@ -133,7 +158,7 @@ func skinnyAVX512(packA, packB []float32, transA, transB bool, i0, i1, n, k int,
 		var bp *float32
 		csb := ldb
 		if transB {
-			packPanelsB(packB, true, b, ldb, pc, 0, kc, n, skinnyN)
+			packTransposedAVX512(packB, b[pc:], ldb, n, kc, skinnyN)
 			bp, csb = &packB[0], skinnyN
 		} else {
 			bp = &b[pc*ldb]

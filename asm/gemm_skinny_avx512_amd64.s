@@ -65,6 +65,30 @@
 	ADDQ             CSA, A8; \
 	ADDQ             CSA, A12
 
+// KSTEP with A's rows adjacent (rsa = 1: a transposed A in place, or a
+// packed panel): the 16 broadcasts are at fixed offsets from A0, with no
+// index register, so each FMA stays one fused uop.
+#define KSTEP_ADJACENT \
+	VMOVUPS.Z        (B_PTR), K1, Z16; \
+	ADDQ             CSB, B_PTR; \
+	VFMADD231PS.BCST (A0), Z16, Z0; \
+	VFMADD231PS.BCST 4(A0), Z16, Z1; \
+	VFMADD231PS.BCST 8(A0), Z16, Z2; \
+	VFMADD231PS.BCST 12(A0), Z16, Z3; \
+	VFMADD231PS.BCST 16(A0), Z16, Z4; \
+	VFMADD231PS.BCST 20(A0), Z16, Z5; \
+	VFMADD231PS.BCST 24(A0), Z16, Z6; \
+	VFMADD231PS.BCST 28(A0), Z16, Z7; \
+	VFMADD231PS.BCST 32(A0), Z16, Z8; \
+	VFMADD231PS.BCST 36(A0), Z16, Z9; \
+	VFMADD231PS.BCST 40(A0), Z16, Z10; \
+	VFMADD231PS.BCST 44(A0), Z16, Z11; \
+	VFMADD231PS.BCST 48(A0), Z16, Z12; \
+	VFMADD231PS.BCST 52(A0), Z16, Z13; \
+	VFMADD231PS.BCST 56(A0), Z16, Z14; \
+	VFMADD231PS.BCST 60(A0), Z16, Z15; \
+	ADDQ             CSA, A0
+
 // Store one row (beta ≠ 0), then stop after the last valid row.
 #define STORE_ROW_BETA(acc) \
 	VMOVUPS.Z   (C_PTR), K1, Z18; \
@@ -123,6 +147,9 @@ TEXT ·sgemmSkinnyAVX512(SB), NOSPLIT, $0-88
 	// Main loop, unrolled by 4, then the remaining 0–3 steps.
 	MOVQ K_CNT, AX
 	SHRQ $2, AX
+	CMPQ RSA, $4
+	JEQ  adjacent
+	TESTQ AX, AX
 	JZ   tail
 
 loop4:
@@ -141,6 +168,28 @@ loop1:
 	KSTEP
 	DECQ K_CNT
 	JNZ  loop1
+	JMP  epilogue
+
+adjacent:
+	TESTQ AX, AX
+	JZ    adjacent_tail
+
+adjacent4:
+	KSTEP_ADJACENT
+	KSTEP_ADJACENT
+	KSTEP_ADJACENT
+	KSTEP_ADJACENT
+	DECQ AX
+	JNZ  adjacent4
+
+adjacent_tail:
+	ANDQ $3, K_CNT
+	JZ   epilogue
+
+adjacent1:
+	KSTEP_ADJACENT
+	DECQ K_CNT
+	JNZ  adjacent1
 
 epilogue:
 	MOVQ         c+48(FP), C_PTR

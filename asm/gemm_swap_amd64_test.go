@@ -22,7 +22,7 @@ func TestSgemmSwappedNT(t *testing.T) {
 	r := newRand(21)
 	for _, sh := range [][3]int{{9, 10, 300}, {32, 128, 784}, {13, 48, 1000}, {16, 17, 256}, {32, 33, 512}, {11, 784, 257}, {64, 65, 768}, {64, 300, 1000}} {
 		m, n, k := sh[0], sh[1], sh[2]
-		require.True(t, swapNTAVX512(false, true, m, n, k, 1, 0), "%v", sh)
+		require.True(t, swapAVX512(false, true, m, n, k, 1, 0), "%v", sh)
 		for _, beta := range []float32{0, 1} {
 			ldc := n + 3
 			a, _ := guarded(r, m*k, 1)
@@ -35,9 +35,74 @@ func TestSgemmSwappedNT(t *testing.T) {
 			requireSameBits(t, fmt.Sprintf("%v beta=%v: C swapped vs direct", sh, beta), swapped, direct)
 		}
 	}
-	require.False(t, swapNTAVX512(false, true, 32, 128, 784, 1, 0.5), "beta 0.5 must not swap")
-	require.False(t, swapNTAVX512(false, true, 8, 128, 784, 1, 0), "small m has its own path")
-	require.False(t, swapNTAVX512(false, false, 32, 128, 784, 1, 0), "NN is not swapped")
+	require.False(t, swapAVX512(false, true, 32, 128, 784, 1, 0.5), "beta 0.5 must not swap")
+	require.False(t, swapAVX512(false, true, 8, 128, 784, 1, 0), "small m has its own path")
+	require.False(t, swapAVX512(false, false, 32, 128, 784, 1, 0), "NN is not swapped")
+}
+
+// TestSgemmSwappedTN: on the AVX-512 path a TN product at most 12 columns
+// wide is computed transposed, with the bits of the direct (skinny) product
+// for beta 0 and 1 and C's guards untouched; wider, shorter-k, few-row or
+// other-beta products go direct.
+func TestSgemmSwappedTN(t *testing.T) {
+	if !slices.Contains(Available(), "avx512") {
+		t.Skip("no avx512 on this CPU")
+	}
+	r := newRand(23)
+	for _, sh := range [][3]int{{256, 10, 128}, {17, 1, 64}, {32, 4, 65}, {100, 7, 300}, {784, 12, 512}, {61, 11, 1000}} {
+		m, n, k := sh[0], sh[1], sh[2]
+		require.True(t, swapAVX512(true, false, m, n, k, 1, 0), "%v", sh)
+		// Workspace.Reserve sizes the transposed product's buffers too.
+		require.GreaterOrEqual(t, swapSizeAVX512(m, n, k), m*n, "%v", sh)
+		pa, pb := packSizeAVX512(m, n, k)
+		ta, tb := gemmAVX512.packSize(n, m, k)
+		require.True(t, pa >= ta && pb >= tb, "%v: pack sizes %d, %d for the transpose's %d, %d", sh, pa, pb, ta, tb)
+		for _, beta := range []float32{0, 1} {
+			lda, ldb, ldc := m+1, n+2, n+3
+			a, _ := guarded(r, k*lda, 1)
+			b, _ := guarded(r, k*ldb, 2)
+			swapped, check := guarded(r, m*ldc, 3)
+			direct := copyOf(swapped)
+			gemmAVX512Strategies(NewWorkspace(), true, false, m, n, k, 0.5, a, lda, b, ldb, beta, swapped, ldc)
+			gemmAVX512Direct(NewWorkspace(), true, false, m, n, k, 0.5, a, lda, b, ldb, beta, direct, ldc)
+			check(t)
+			requireSameBits(t, fmt.Sprintf("TN %v beta=%v: C swapped vs direct", sh, beta), swapped, direct)
+		}
+	}
+	require.False(t, swapAVX512(true, false, 256, 13, 128, 1, 0), "13 columns go to the skinny path")
+	require.False(t, swapAVX512(true, false, 256, 10, 32, 1, 0), "k = 32 goes direct")
+	require.False(t, swapAVX512(true, false, 16, 10, 128, 1, 0), "16 rows go direct")
+	require.False(t, swapAVX512(true, false, 256, 10, 128, 1, 0.5), "beta 0.5 must not swap")
+	require.False(t, swapAVX512(true, true, 256, 10, 128, 1, 0), "TT is not swapped")
+}
+
+// TestSkinnyAdjacentRows: the skinny kernel's loop for A rows one float
+// apart (a transposed A in place, or a packed panel) gives the bits of its
+// loop for strided rows: TN on A against NN on A's explicit transpose.
+func TestSkinnyAdjacentRows(t *testing.T) {
+	if !slices.Contains(Available(), "avx512") {
+		t.Skip("no avx512 on this CPU")
+	}
+	r := newRand(24)
+	for _, sh := range [][3]int{{16, 16, 5}, {64, 10, 64}, {48, 13, 300}, {33, 1, 17}, {40, 16, 1000}} {
+		m, n, k := sh[0], sh[1], sh[2]
+		at, _ := guarded(r, k*m, 1) // k×m: A transposed in place
+		a := make([]float32, m*k)
+		for p := 0; p < k; p++ {
+			for i := 0; i < m; i++ {
+				a[i*k+p] = at[p*m+i]
+			}
+		}
+		b, _ := guarded(r, k*n, 2)
+		for _, beta := range []float32{0, 1} {
+			adjacent, check := guarded(r, m*n, 3)
+			strided := copyOf(adjacent)
+			gemmAVX512Direct(NewWorkspace(), true, false, m, n, k, 0.75, at, m, b, n, beta, adjacent, n)
+			gemmAVX512Direct(NewWorkspace(), false, false, m, n, k, 0.75, a, k, b, n, beta, strided, n)
+			check(t)
+			requireSameBits(t, fmt.Sprintf("%v beta=%v: adjacent vs strided rows", sh, beta), adjacent, strided)
+		}
+	}
 }
 
 // TestSgemmSwappedNTAVX2 is TestSgemmSwappedNT for the AVX2 path, which
