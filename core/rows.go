@@ -229,15 +229,18 @@ var unitsEnabled = true
 
 // unitsBand is the units of one band of the first layer's forward product
 // by units (firstByUnits): a share per thread the pool may use, in whole
-// panels of the kernel's tile width; 0 when the layer is one panel wide.
+// panels of the kernel's tile width; 0 (the product by rows) when that
+// leaves a thread without a band, as a 128-unit layer in 32-wide panels
+// would on more than 4 threads.
 func (n *Network) unitsBand() int {
 	grain, out := asm.ColumnGrain(), n.layers[0].out
 	panels := (out + grain - 1) / grain
-	if !unitsEnabled || panels < 2 {
+	threads := n.pool.Active()
+	per := (panels + threads - 1) / threads
+	if !unitsEnabled || threads < 2 || (panels+per-1)/per < threads {
 		return 0
 	}
-	threads := min(n.pool.Active(), panels)
-	return (panels + threads - 1) / threads * grain
+	return per * grain
 }
 
 // firstByUnits computes the first layer's z = x·Wᵀ for the batch by bands
