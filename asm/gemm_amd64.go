@@ -124,6 +124,11 @@ func inPlaceAPays(n, lda int) bool {
 // assembly pack to pay for itself (asm/TUNING.md).
 func inPlaceAAVX2(n, lda int) bool { return lda%1024 != 0 || n < 512 }
 
+// privateBRowsAVX512 is the AVX-512 path's privateBRows: on the Xeon of
+// this file's header a row band that reads op(B) panels the other core
+// packed ran slower than one that packs all of op(B) again (asm/TUNING.md).
+const privateBRowsAVX512 = 128
+
 // setGemmAVX512 installs the AVX-512 SGEMM into k.
 func setGemmAVX512(k *kernelSet) {
 	k.gemm = gemmAVX512Strategies
@@ -134,4 +139,5 @@ func setGemmAVX512(k *kernelSet) {
 	k.swap, k.direct, k.transpose = swapAVX512, gemmAVX512Direct, transpose
 	k.rowGrain, k.colGrain = gemmAVX512.mr, gemmAVX512.nr
 	k.sharedB = gemmAVX512
+	k.privateBRows = privateBRowsAVX512
 }

@@ -80,7 +80,7 @@ func TestSgemmOnBUnpacked(t *testing.T) {
 // product of the other operand.
 func TestSgemmOnBAfterSharedSgemm(t *testing.T) {
 	g := newParallelGemm(t, 2)
-	const m, n, k = 256, 128, 784
+	const m, n, k = 192, 128, 784 // fewer rows per thread than privateBRows
 	a, b, c := make([]float32, m*k), make([]float32, n*k), make([]float32, m*n)
 	if packed, err := g.PackB(true, n, k, b, k); err != nil || !packed {
 		t.Skipf("no shared op(B) on the %s path", Active())

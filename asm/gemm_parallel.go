@@ -220,6 +220,10 @@ func (g *ParallelGemm) split(ks *kernelSet, gemm gemmFunc, transA, transB bool, 
 		g.pool.For(t.extent(), t.band(g.pool.Active()), t)
 		return
 	}
+	if threads := g.pool.Active(); ks.privateBRows > 0 && m >= threads*ks.privateBRows {
+		g.pool.For(m, t.perThread(threads), t)
+		return
+	}
 	g.packedKS = nil // the buffer PackB filled is reused here
 	size := sh.sharedBSize(n, k)
 	t.shared = g.sharedBuffer(size)
@@ -304,18 +308,12 @@ func (t *gemmTask) extent() int {
 // packs all of op(A). The bits depend on the cut's being at multiples of
 // the tile only, never on the band or thread count.
 func (t *gemmTask) band(threads int) int {
-	rows, cols := gemmRowGrain, gemmColGrain
-	if t.ks.rowGrain > 0 {
-		rows, cols = t.ks.rowGrain, t.ks.colGrain
-	}
-	grain, across := rows, t.n
+	grain, across := t.grain(), t.n
 	if !t.byRows {
-		grain, across = cols, t.m
+		across = t.m
 	}
 	if t.shared == nil && 4*t.k*t.n > streamBBytes && (t.byRows || streamsWideB(t.transA, t.transB, t.m, t.n, t.k)) {
-		extent := t.extent()
-		tiles := (extent + grain - 1) / grain
-		return (tiles + threads - 1) / threads * grain
+		return t.perThread(threads)
 	}
 	flops := gemmBandFlops
 	if t.shared == nil && (t.byRows && t.transB || !t.byRows && t.transA) {
@@ -323,6 +321,25 @@ func (t *gemmTask) band(threads int) int {
 	}
 	want := flops / max(2*across*t.k, 1)
 	return max(grain, (want+grain-1)/grain*grain)
+}
+
+// grain is the multiple of rows (or columns) bands are cut at.
+func (t *gemmTask) grain() int {
+	rows, cols := gemmRowGrain, gemmColGrain
+	if t.ks.rowGrain > 0 {
+		rows, cols = t.ks.rowGrain, t.ks.colGrain
+	}
+	if t.byRows {
+		return rows
+	}
+	return cols
+}
+
+// perThread is a band of one share per thread, in whole tiles.
+func (t *gemmTask) perThread(threads int) int {
+	grain := t.grain()
+	tiles := (t.extent() + grain - 1) / grain
+	return (tiles + threads - 1) / threads * grain
 }
 
 // streamBBytes is the size of op(B) from which row bands are one per

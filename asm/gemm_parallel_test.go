@@ -39,7 +39,7 @@ func testParallelSgemm(t *testing.T) {
 		r := newRand(9)
 		for _, threads := range []int{2, 3, 4} {
 			p := newParallelGemm(t, threads)
-			for _, sh := range [][3]int{{1, 1, 1}, {200, 30, 50}, {30, 200, 50}, {97, 129, 300}, {256, 128, 784}, {13, 10, 128}, {100, 10, 300}, {70, 16, 800}, {40, 500, 129}, {50, 3100, 300}} {
+			for _, sh := range [][3]int{{1, 1, 1}, {200, 30, 50}, {30, 200, 50}, {97, 129, 300}, {256, 128, 784}, {13, 10, 128}, {100, 10, 300}, {70, 16, 800}, {40, 500, 129}, {50, 3100, 300}, {400, 70, 130}} {
 				m, n, k := sh[0], sh[1], sh[2]
 				if testing.Short() && path == "generic" && m*n*k > 1<<24 {
 					continue // two blocks of columns: minutes on the Go path under -race
@@ -65,6 +65,37 @@ func testParallelSgemm(t *testing.T) {
 				}
 			}
 			require.Error(t, p.Sgemm(false, false, 2, 2, 2, 1, make([]float32, 3), 2, make([]float32, 4), 2, 0, make([]float32, 4), 2))
+		}
+	})
+}
+
+// TestParallelSgemmPrivateB: where the path packs op(B) per row band
+// (privateBRows: AVX-512) a product with that many rows per thread leaves
+// the shared op(B) that PackB packed alone, so SgemmOnB still reads it;
+// with fewer rows the product shares op(B) as before, which replaces it.
+func TestParallelSgemmPrivateB(t *testing.T) {
+	splitEverything(t)
+	forEachPath(t, func(t *testing.T, path string) {
+		ks := active.Load()
+		if ks.sharedB == nil {
+			return
+		}
+		g := newParallelGemm(t, 2)
+		const n, k = 64, 96
+		w, _ := guarded(newRand(3), n*k, 1)
+		for _, m := range []int{2 * max(ks.privateBRows, 120), 96} {
+			a, _ := guarded(newRand(4), m*k, 2)
+			c := make([]float32, m*n)
+			packed, err := g.PackB(true, n, k, w, k)
+			require.NoError(t, err)
+			require.True(t, packed)
+			require.NoError(t, g.Sgemm(false, true, m, n, k, 1, a, k, w, k, 0, c, n))
+			err = g.SgemmOnB(0, 1, n, k, 1, a, k, 0, c, n)
+			if ks.privateBRows > 0 && m >= 2*ks.privateBRows {
+				require.NoError(t, err, "m=%d: row bands pack op(B) themselves", m)
+			} else {
+				require.Error(t, err, "m=%d: row bands share op(B)", m)
+			}
 		}
 	})
 }

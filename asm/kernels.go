@@ -39,6 +39,11 @@ type kernelSet struct {
 	// sharedB, when set, lets ParallelGemm pack op(B) once for all the row
 	// bands of a product instead of once per band.
 	sharedB sharedGemm
+	// privateBRows, when set, is the rows per thread from which a product
+	// that would share op(B) is instead cut into one row band per thread,
+	// each packing op(B) itself: where reading the panels another core
+	// packed costs more than packing them again.
+	privateBRows int
 	// swapSize, when set, returns the floats of the transposed-result
 	// scratch an m×n×k product may need (0: it is computed directly).
 	swapSize func(m, n, k int) int
