@@ -134,10 +134,12 @@ func (n *Network) forwardDeltasByRows(x, y []float32, batch, rows int, gather, a
 	defer func() { n.training = false }()
 	t := &n.tasks.rows
 	t.reset(n.pool.Threads())
-	// The first layer's Wᵀ, packed once for every block when the batch
-	// is at least twice the layer's width: otherwise the blocks' own
-	// packing (each computed as its transpose, packing its inputs) costs
-	// less than packing the weights.
+	// The first layer's product by units when the batch is in place (a
+	// block that gathers its rows needs them first). Otherwise its Wᵀ,
+	// packed once for every block when the batch is at least twice the
+	// layer's width: below that the blocks' own packing (each computed as
+	// its transpose, packing its inputs) costs less than packing the
+	// weights.
 	first := &n.layers[0]
 	packed, done, err := false, false, error(nil)
 	if band := n.unitsBand(); band > 0 && gather == nil {
