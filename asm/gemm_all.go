@@ -1,6 +1,9 @@
 package asm
 
-import "github.com/v1tr0/entrena/internal/split"
+import (
+	"github.com/v1tr0/entrena/internal/split"
+	"github.com/v1tr0/entrena/pool"
+)
 
 // Product is one C = alpha·op(A)·op(B) + beta·C of SgemmAll, with Sgemm's
 // arguments.
@@ -38,9 +41,11 @@ func (g *ParallelGemm) SgemmAll(ps []Product) error {
 	defer g.mu.Unlock()
 	t := &g.all
 	t.units = t.units[:0]
+	t.kind = 0
 	threads := g.pool.Active()
 	for i := range ps {
 		p := &ps[i]
+		t.kind = t.kind*31 + pool.Kind(p.M, p.N, p.K, flags(p.TransA, p.TransB))
 		switch {
 		case p.M == 0 || p.N == 0:
 		case g.pool.Threads() == 1 || 2*p.M*p.N*p.K < split.GemmFlops:
@@ -48,7 +53,7 @@ func (g *ParallelGemm) SgemmAll(ps []Product) error {
 		case g.bandsAlone(ks, p):
 			g.unlocked(ks, p)
 		default:
-			gt := gemmTask{ks: ks, transA: p.TransA, transB: p.TransB, m: p.M, n: p.N, k: p.K, byRows: !streamsWideB(p.TransA, p.TransB, p.M, p.N, p.K)}
+			gt := gemmTask{ks: ks, transA: p.TransA, transB: p.TransB, m: p.M, n: p.N, k: p.K, lda: p.Lda, byRows: !streamsWideB(p.TransA, p.TransB, p.M, p.N, p.K)}
 			band, extent := gt.band(threads), gt.extent()
 			for lo := 0; lo < extent; lo += band {
 				t.units = append(t.units, productRows{i, lo, min(lo+band, extent), !gt.byRows})
@@ -113,7 +118,12 @@ type allTask struct {
 	ks    *kernelSet
 	ps    []Product
 	units []productRows
+	kind  uint64 // the products' shapes (CallKind)
 }
+
+// CallKind: calls of as many units over products of other shapes
+// (pool.CallKind).
+func (t *allTask) CallKind() uint64 { return t.kind }
 
 func (t *allTask) Run(w, lo, hi int) {
 	for _, u := range t.units[lo:hi] {

@@ -105,6 +105,7 @@ func setGemmAVX2(k *kernelSet) {
 	k.swap, k.direct, k.transpose = swapAVX2, gemmAVX2.gemm, transposeAVX2
 	k.rowGrain, k.colGrain = gemmAVX2.mr, gemmAVX2.nr
 	k.sharedB = gemmAVX2
+	k.packsA = packsAAVX2
 }
 
 // inPlaceAPays reports whether the AVX-512 kernel should read the 12-row
@@ -124,6 +125,11 @@ func inPlaceAPays(n, lda int) bool {
 // assembly pack to pay for itself (asm/TUNING.md).
 func inPlaceAAVX2(n, lda int) bool { return lda%1024 != 0 || n < 512 }
 
+// packsAAVX2 and packsAAVX512 are the paths' kernelSet.packsA: the driver
+// packs a transposed A, and a non-transposed one it does not read in place.
+func packsAAVX2(transA bool, n, lda int) bool   { return transA || !inPlaceAAVX2(n, lda) }
+func packsAAVX512(transA bool, n, lda int) bool { return transA || !inPlaceAPays(n, lda) }
+
 // privateBRowsAVX512 is the AVX-512 path's privateBRows: on the Xeon of
 // this file's header a row band that reads op(B) panels the other core
 // packed ran slower than one that packs all of op(B) again (asm/TUNING.md).
@@ -139,5 +145,6 @@ func setGemmAVX512(k *kernelSet) {
 	k.swap, k.direct, k.transpose = swapAVX512, gemmAVX512Direct, transpose
 	k.rowGrain, k.colGrain = gemmAVX512.mr, gemmAVX512.nr
 	k.sharedB = gemmAVX512
+	k.packsA = packsAAVX512
 	k.privateBRows = privateBRowsAVX512
 }

@@ -35,4 +35,8 @@ func setGemmNEON(k *kernelSet) {
 	k.gemm = gemmNEON.gemm
 	k.packSize = gemmNEON.packSize
 	k.rowGrain, k.colGrain = gemmNEON.mr, gemmNEON.nr
+	k.packsA = packsANEON
 }
+
+// packsANEON is kernelSet.packsA: this path's driver packs every A.
+func packsANEON(transA bool, n, lda int) bool { return true }

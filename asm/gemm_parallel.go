@@ -90,8 +90,8 @@ func (g *ParallelGemm) sharedBuffer(n int) []float32 {
 
 // Tuning: below split.GemmFlops a product stays on the caller. A band
 // holds at least gemmBandFlops of work, or gemmCopyBandFlops where each
-// band packs its own copy of an operand all bands read (B for row bands
-// without a shared op(B), A for column bands of a packed A).
+// band packs its own copy of an operand all bands read (a transposed B for
+// row bands without a shared op(B)).
 var (
 	gemmBandFlops     = 1 << 20
 	gemmCopyBandFlops = 8 << 20
@@ -261,6 +261,11 @@ type packTask struct {
 	kb1    int
 }
 
+// CallKind: packings of as many panels but another depth (pool.CallKind).
+func (t *packTask) CallKind() uint64 {
+	return pool.Kind(t.n, t.k, flags(t.transA, t.transB), t.kb0, t.kb1)
+}
+
 func (t *packTask) Run(w, lo, hi int) {
 	t.sh.packSharedB(t.dst, t.transA, t.transB, t.b, t.ldb, t.n, t.k, lo, hi, t.kb0, t.kb1)
 }
@@ -304,9 +309,11 @@ func (t *gemmTask) extent() int {
 // 800 KB at batch 256 for 784 inputs) are instead one per active thread:
 // every band streams that B from memory again, which 6-row bands did 22
 // times per product, where one band holds each B micro-panel in L1 for
-// all of its rows; so are the column bands of streamsWideB, each of which
-// packs all of op(A). The bits depend on the cut's being at multiples of
-// the tile only, never on the band or thread count.
+// all of its rows; so are column bands that each pack all of op(A)
+// (streamsWideB's, and any where the path copies A into panels: a band of
+// 32 columns would copy A for 64 flops a float). The bits depend on the
+// cut's being at multiples of the tile only, never on the band or thread
+// count.
 func (t *gemmTask) band(threads int) int {
 	grain, across := t.grain(), t.n
 	if !t.byRows {
@@ -315,8 +322,11 @@ func (t *gemmTask) band(threads int) int {
 	if t.shared == nil && 4*t.k*t.n > streamBBytes && (t.byRows || streamsWideB(t.transA, t.transB, t.m, t.n, t.k)) {
 		return t.perThread(threads)
 	}
+	if !t.byRows && t.ks.packsA != nil && t.ks.packsA(t.transA, t.grain(), t.lda) {
+		return t.perThread(threads)
+	}
 	flops := gemmBandFlops
-	if t.shared == nil && (t.byRows && t.transB || !t.byRows && t.transA) {
+	if t.shared == nil && t.byRows && t.transB {
 		flops = gemmCopyBandFlops
 	}
 	want := flops / max(2*across*t.k, 1)
@@ -373,6 +383,24 @@ func ColumnGrain() int {
 		return c
 	}
 	return gemmColGrain
+}
+
+// CallKind tells the pool's policy apart the products that share this
+// task, a band count and a band but not a cost (m rows of 256 columns or of
+// 2048): each is measured on its own (pool.CallKind).
+func (t *gemmTask) CallKind() uint64 {
+	return pool.Kind(t.m, t.n, t.k, flags(t.transA, t.transB, t.byRows, t.shared != nil), t.kb0, t.kb1)
+}
+
+// flags packs booleans into the bits of an int, the first in bit 0.
+func flags(bs ...bool) int {
+	f := 0
+	for i, b := range bs {
+		if b {
+			f |= 1 << i
+		}
+	}
+	return f
 }
 
 // Run computes rows (or columns) [lo, hi) of C on thread w.

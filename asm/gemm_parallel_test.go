@@ -139,6 +139,40 @@ func BenchmarkParallelGemm(b *testing.B) {
 	}
 }
 
+// BenchmarkParallelGemmShapes: NN products with fewer rows than columns
+// and A's rows 4 KiB apart (so AVX-512 packs A), all through one
+// ParallelGemm per thread count as a caller with several products would
+// run them; "mixed" alternates two products with as many rows.
+func BenchmarkParallelGemmShapes(b *testing.B) {
+	a, w, c := Aligned(2048*2048), Aligned(2048*2048), Aligned(2048*2048)
+	r := newRand(5)
+	for i := range a {
+		a[i], w[i] = r.Float32(), r.Float32()
+	}
+	shapes := [][3]int{{256, 1024, 1024}, {256, 2048, 2048}, {512, 1024, 1024}}
+	for _, threads := range []int{1, 2} {
+		p := newParallelGemm(b, threads)
+		run := func(s [3]int) {
+			_ = p.Sgemm(false, false, s[0], s[1], s[2], 1, a, s[2], w, s[1], 0, c, s[1])
+		}
+		for _, s := range shapes {
+			b.Run(fmtShape(threads, s[0], s[1], s[2]), func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					run(s)
+				}
+				b.ReportMetric(2*float64(s[0]*s[1]*s[2])*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
+			})
+		}
+		b.Run("threads="+itoa(threads)+"/mixed", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				run(shapes[i%2])
+			}
+			flops := float64(b.N/2) * 2 * float64(shapes[0][0]*shapes[0][1]*shapes[0][2]+shapes[1][0]*shapes[1][1]*shapes[1][2])
+			b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOPS")
+		})
+	}
+}
+
 func fmtShape(threads, m, n, k int) string {
 	return "threads=" + itoa(threads) + "/" + itoa(m) + "x" + itoa(n) + "x" + itoa(k)
 }
@@ -260,4 +294,64 @@ func TestParallelGemmNilPool(t *testing.T) {
 	packed, err := g.PackB(false, n, k, b, n)
 	require.NoError(t, err)
 	require.False(t, packed, "one thread packs nothing")
+}
+
+// TestColumnBandsCopyingA: a product cut into column bands (fewer rows than
+// columns) whose path copies A into panels gets one band per thread, since
+// each band copies all of A; where A is read in place, bands stay as narrow
+// as their flops allow. AVX-512 copies a non-transposed A whose rows are a
+// multiple of 4 KiB apart, NEON always, AVX2 not for a band this narrow.
+func TestColumnBandsCopyingA(t *testing.T) {
+	forEachPath(t, func(t *testing.T, path string) {
+		ks := active.Load()
+		for _, lda := range []int{1000, 1024} {
+			task := gemmTask{ks: ks, m: 64, n: 4096, k: 1024, lda: lda}
+			copies := path == "neon" || path == "avx512" && lda%1024 == 0
+			want := task.perThread(2) // half the columns, in whole tiles
+			require.InDelta(t, 2048, want, float64(task.grain()))
+			if copies {
+				require.Equal(t, want, task.band(2), "lda=%d", lda)
+			} else {
+				require.Less(t, task.band(2), want, "lda=%d", lda)
+			}
+		}
+		tn := gemmTask{ks: ks, transA: true, m: 64, n: 4096, k: 64, lda: 64}
+		if path == "neon" {
+			require.Equal(t, tn.perThread(2), tn.band(2), "a transposed A is copied")
+		}
+	})
+}
+
+// TestGemmCallKinds: products that share a task, a band count and a band
+// but not their cost are different kinds of pool call; equal products are
+// the same kind.
+func TestGemmCallKinds(t *testing.T) {
+	ks := active.Load()
+	a := gemmTask{ks: ks, m: 256, n: 1024, k: 1024, byRows: true}
+	b := gemmTask{ks: ks, m: 256, n: 2048, k: 2048, byRows: true}
+	require.Equal(t, a.extent(), b.extent())
+	require.Equal(t, a.band(2), b.band(2))
+	require.NotEqual(t, a.CallKind(), b.CallKind())
+	c := a
+	require.Equal(t, a.CallKind(), c.CallKind())
+	c.transA = true
+	require.NotEqual(t, a.CallKind(), c.CallKind())
+	c = a
+	c.kb0, c.kb1 = 1, 2
+	require.NotEqual(t, a.CallKind(), c.CallKind(), "another k block of a shared op(B)")
+	p, q := packTask{n: 128, k: 784, kb1: 2}, packTask{n: 128, k: 64, kb1: 1}
+	require.NotEqual(t, p.CallKind(), q.CallKind())
+
+	g := newParallelGemm(t, 2)
+	kindOf := func(ps ...Product) uint64 {
+		require.NoError(t, g.SgemmAll(ps))
+		return g.all.kind
+	}
+	prod := func(m, n, k int) Product {
+		return Product{TransA: true, M: m, N: n, K: k, Alpha: 1, A: make([]float32, m*k), Lda: m, B: make([]float32, k*n), Ldb: n, C: make([]float32, m*n), Ldc: n}
+	}
+	w1, w2 := prod(128, 784, 256), prod(64, 128, 256)
+	require.Equal(t, kindOf(w1, w2), kindOf(w1, w2))
+	require.NotEqual(t, kindOf(w1, w2), kindOf(prod(128, 784, 96), prod(64, 128, 96)), "a shorter batch")
+	require.NotEqual(t, kindOf(w1, w2), kindOf(w2, w1), "the order of the units")
 }

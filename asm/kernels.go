@@ -44,6 +44,10 @@ type kernelSet struct {
 	// each packing op(B) itself: where reading the panels another core
 	// packed costs more than packing them again.
 	privateBRows int
+	// packsA, when set, reports whether gemm copies op(A) into panels for
+	// a product n columns wide (nil: it never does): ParallelGemm's
+	// column bands then each copy all of it, and are one per thread.
+	packsA func(transA bool, n, lda int) bool
 	// swapSize, when set, returns the floats of the transposed-result
 	// scratch an m×n×k product may need (0: it is computed directly).
 	swapSize func(m, n, k int) int

@@ -4,6 +4,7 @@ import (
 	"github.com/v1tr0/entrena/asm"
 	"github.com/v1tr0/entrena/internal/phase"
 	"github.com/v1tr0/entrena/internal/split"
+	"github.com/v1tr0/entrena/pool"
 )
 
 // A step's forward pass, cost and δs by blocks of rows. A sample's
@@ -48,6 +49,16 @@ type rowsTask struct {
 	firstPacked bool
 	// firstDone: the first layer's product is in its z already (unitsTask).
 	firstDone bool
+}
+
+// CallKind: the passes of a shorter batch (an epoch's last) or with a
+// gather cost otherwise under as many units (pool.CallKind).
+func (t *rowsTask) CallKind() uint64 {
+	ahead := 0
+	if t.ahead != nil {
+		ahead = len(t.ahead.perm)
+	}
+	return pool.Kind(t.batch, t.rows, ahead, boolInt(t.gather != nil), boolInt(t.firstPacked), boolInt(t.firstDone))
 }
 
 func (t *rowsTask) Run(w, lo, hi int) {
@@ -267,9 +278,21 @@ type unitsTask struct {
 	batch int
 }
 
+// CallKind: the product of a shorter batch costs less under as many
+// bands (pool.CallKind).
+func (t *unitsTask) CallKind() uint64 { return pool.Kind(t.batch) }
+
 func (t *unitsTask) Run(w, lo, hi int) {
 	l := t.l
 	if err := t.n.gemm.SgemmOn(w, false, true, t.batch, hi-lo, l.in, 1, t.x, l.in, l.w[lo*l.in:], l.in, 0, l.a[lo:], l.out); err != nil {
 		t.errs[w] = err
 	}
+}
+
+// boolInt is 1 for true, 0 for false.
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -55,8 +55,11 @@
 //
 // # Self-correction
 //
-// Each kind of call runs on the caller alone now and then, which measures
-// what it costs without workers (the median of recent samples). When, over
+// Each kind of call (its task, length and unit, and the task's CallKind
+// where it has one: a product's bands over more or fewer columns cost
+// differently under the same cut) runs on the caller alone now and then,
+// which measures what it costs without workers (the median of recent
+// samples). When, over
 // two windows of calls in a row, the parallel calls were not faster than
 // that, or the caller's thread spent a noticeable share of the window
 // waiting for a CPU (another process holds the cores), the pool runs

@@ -11,10 +11,10 @@ import (
 // parallel. It never changes how a call is cut into units, only who runs
 // them, so results do not depend on it.
 //
-// Each kind of call (a call site: the task, the length and the unit) runs
-// inline on the caller now and then (the first time, then one call in
-// sampleEvery, later one in sampleSettled, or sampleClear while the
-// parallel calls clearly pay), which measures what it costs
+// Each kind of call (a call site: the task, the length, the unit and the
+// task's CallKind) runs inline on the caller now and then (the first time,
+// then one call in sampleEvery, later one in sampleSettled, or sampleClear
+// while the parallel calls clearly pay), which measures what it costs
 // without the workers, in the same conditions (cold or warm caches, a busy
 // or a quiet machine); its cost is the lower median of its recent samples.
 // Over a window of parallel calls, the sum of their sites' inline costs
@@ -69,10 +69,12 @@ type policy struct {
 
 // site is one kind of call and what it cost inline when last sampled. The
 // task is kept by address only: holding it would keep its owner (a
-// network) reachable from the pool's workers, and never collected.
+// network) reachable from the pool's workers, and never collected. kind is
+// the task's CallKind (0 without one).
 type site struct {
 	task    uintptr
 	n, unit int
+	kind    uint64
 	inline  time.Duration // lower median of the recent inline samples; 0: none yet
 	recent  [recentSamples]time.Duration
 	since   int    // parallel calls since the sample
@@ -181,13 +183,13 @@ func (q *policy) waiting() float64 {
 
 // site returns the slot of a kind of call, taking the least recently used
 // slot for a kind not seen yet.
-func (q *policy) site(t Task, n, unit int) *site {
+func (q *policy) site(t Task, n, unit int, kind uint64) *site {
 	id := (*[2]uintptr)(unsafe.Pointer(&t))[1] // the interface's data word
 	q.clock++
 	oldest := &q.sites[0]
 	for i := range q.sites {
 		s := &q.sites[i]
-		if s.task == id && s.n == n && s.unit == unit {
+		if s.task == id && s.n == n && s.unit == unit && s.kind == kind {
 			s.used = q.clock
 			return s
 		}
@@ -195,7 +197,7 @@ func (q *policy) site(t Task, n, unit int) *site {
 			oldest = s
 		}
 	}
-	*oldest = site{task: id, n: n, unit: unit, used: q.clock}
+	*oldest = site{task: id, n: n, unit: unit, kind: kind, used: q.clock}
 	return oldest
 }
 

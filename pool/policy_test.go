@@ -16,7 +16,7 @@ func TestSitesRemembered(t *testing.T) {
 	slot := map[int]*site{}
 	for round := 0; round < 3; round++ {
 		for i := 0; i < siteSlots; i++ {
-			s := q.site(&tasks[i], 100+i, 1)
+			s := q.site(&tasks[i], 100+i, 1, 0)
 			if round == 0 {
 				require.True(t, s.sampleDue(false), "a new kind is sampled first")
 				s.sampled(time.Duration(i+1) * time.Microsecond)
@@ -27,10 +27,14 @@ func TestSitesRemembered(t *testing.T) {
 		}
 	}
 	// The same task with another length or unit is another kind.
-	require.NotSame(t, slot[3], q.site(&tasks[3], 103, 2))
+	require.NotSame(t, slot[3], q.site(&tasks[3], 103, 2, 0))
 	// That evicted kind 0, the least recently used; kind 1 is still there.
-	require.Same(t, slot[1], q.site(&tasks[1], 101, 1))
-	s := q.site(&tasks[0], 100, 1)
+	require.Same(t, slot[1], q.site(&tasks[1], 101, 1, 0))
+	// So is one with the same length and unit but another CallKind, which
+	// evicts kind 2.
+	require.NotSame(t, slot[4], q.site(&tasks[4], 104, 1, Kind(7)))
+	require.Same(t, slot[4], q.site(&tasks[4], 104, 1, 0))
+	s := q.site(&tasks[0], 100, 1, 0)
 	require.Zero(t, s.inline, "an evicted kind is measured again")
 }
 

@@ -20,6 +20,28 @@ type Task interface {
 	Run(w, lo, hi int)
 }
 
+// CallKind is implemented by a Task that is reused for work whose cost
+// differs between calls with the same n and unit, as a product's row bands
+// do over more or fewer columns: the pool measures each kind of call apart
+// (see Self-correction in the package doc). Calls of one kind should cost
+// about the same; Kind builds a kind from the sizes that set the cost.
+type CallKind interface {
+	CallKind() uint64
+}
+
+// Kind mixes sizes into a CallKind value: different sizes give different
+// kinds (but for a rare collision, which only merges two kinds' samples).
+func Kind(sizes ...int) uint64 {
+	h := uint64(14695981039346656037) // FNV-1a over the sizes' 8 bytes each
+	for _, v := range sizes {
+		for i := 0; i < 64; i += 8 {
+			h ^= uint64(v) >> i & 0xff
+			h *= 1099511628211
+		}
+	}
+	return h
+}
+
 // MaxThreads bounds the threads of one Pool.
 const MaxThreads = 256
 
@@ -170,7 +192,11 @@ func (p *Pool) For(n, unit int, t Task) {
 		t.Run(0, 0, n)
 		return
 	}
-	st := p.policy.site(t, n, unit)
+	var kind uint64
+	if k, ok := t.(CallKind); ok {
+		kind = k.CallKind()
+	}
+	st := p.policy.site(t, n, unit, kind)
 	if st.sampleDue(p.policy.clearGain()) {
 		start := time.Now()
 		t.Run(0, 0, n)

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 )
@@ -262,12 +263,61 @@ func TestGoesSerialAndProbes(t *testing.T) {
 	require.Empty(t, p.Stats().Reason)
 }
 
+// kindTask is a workerTask that reports a CallKind.
+type kindTask struct {
+	workerTask
+	kind uint64
+}
+
+func (t *kindTask) CallKind() uint64 { return t.kind }
+
+// TestCallKindSites: calls of one task with the same length and unit but
+// another CallKind are measured as another kind of call, each sampled
+// inline on its own; a task without CallKind is kind 0.
+func TestCallKindSites(t *testing.T) {
+	atLeastProcs(t, 2)
+	p := newTestPool(t, 2, nil)
+	task := &kindTask{}
+	plain := &workerTask{}
+	for _, k := range []uint64{Kind(256, 1024), Kind(256, 2048), Kind(256, 1024)} {
+		task.kind = k
+		p.For(64, 4, task)
+	}
+	p.For(64, 4, plain)
+	kinds := map[uintptr][]uint64{}
+	for _, s := range p.policy.sites {
+		if s.used > 0 {
+			kinds[s.task] = append(kinds[s.task], s.kind)
+		}
+	}
+	require.ElementsMatch(t, []uint64{Kind(256, 1024), Kind(256, 2048)}, kinds[uintptr(unsafe.Pointer(task))])
+	require.Equal(t, []uint64{0}, kinds[uintptr(unsafe.Pointer(plain))])
+	for _, s := range p.policy.sites {
+		if s.task == uintptr(unsafe.Pointer(task)) {
+			require.Equal(t, 1, s.samples, "each kind sampled once, inline, on its first call")
+		}
+	}
+}
+
+// TestKind: sizes in another order or of another value make another kind.
+func TestKind(t *testing.T) {
+	seen := map[uint64][]int{}
+	for _, sizes := range [][]int{{}, {0}, {1}, {256, 1024, 1024}, {256, 1024, 2048}, {1024, 256, 1024}, {256, 1024}, {1 << 40, 1}, {1, 1 << 40}} {
+		k := Kind(sizes...)
+		require.NotContains(t, seen, k, "%v and %v", sizes, seen[k])
+		seen[k] = sizes
+	}
+	require.Equal(t, Kind(3, 4), Kind(3, 4))
+}
+
 // TestForAllocs: a parallel call allocates nothing.
 func TestForAllocs(t *testing.T) {
 	atLeastProcs(t, 2)
 	p := newTestPool(t, 2, nil)
 	task := &workerTask{}
 	require.Zero(t, testing.AllocsPerRun(100, func() { p.For(64, 4, task) }))
+	kinded := &kindTask{kind: Kind(1, 2)}
+	require.Zero(t, testing.AllocsPerRun(100, func() { p.For(64, 4, kinded) }), "with a CallKind")
 }
 
 // TestCoresCapsThreads: a pool of more threads than the process can use
