@@ -39,6 +39,7 @@ func (g *ParallelGemm) SgemmAll(ps []Product) error {
 	ks := active.Load()
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	g.ready()
 	t := &g.all
 	t.units = t.units[:0]
 	t.kind = 0

@@ -13,7 +13,8 @@ import (
 // register tile; each band is a unit of the pool, claimed by whichever
 // thread is free. A band starting at a multiple of the tile is computed with
 // the tiles and k blocks of the whole product, so every element of C gets
-// the same bits whoever computes it and however many threads run.
+// the same bits whoever computes it and however many threads run. The zero
+// ParallelGemm runs every product on its caller, as NewParallelGemm(nil)'s.
 type ParallelGemm struct {
 	pool   *pool.Pool
 	ws     []*Workspace // one per pool thread; [0] is the caller's
@@ -62,17 +63,34 @@ func NewParallelGemm(p *pool.Pool) *ParallelGemm {
 	if p == nil {
 		p, _ = pool.New(1) // no worker goroutines: nothing to close
 	}
-	g := &ParallelGemm{pool: p, ws: make([]*Workspace, p.Threads())}
+	g := &ParallelGemm{}
+	g.setUp(p)
+	return g
+}
+
+// setUp gives g the pool p and a workspace per thread.
+func (g *ParallelGemm) setUp(p *pool.Pool) {
+	g.pool, g.ws = p, make([]*Workspace, p.Threads())
 	g.all.units = make([]productRows, 0, 64)
 	for i := range g.ws {
 		g.ws[i] = NewWorkspace()
 	}
-	return g
+}
+
+// ready sets a zero ParallelGemm up for one thread; g.mu is held.
+func (g *ParallelGemm) ready() {
+	if g.pool == nil {
+		p, _ := pool.New(1)
+		g.setUp(p)
+	}
 }
 
 // Reserve grows every thread's workspace, and with more than one thread
 // the shared buffer, for an m×n×k Sgemm.
 func (g *ParallelGemm) Reserve(m, n, k int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.ready()
 	for _, w := range g.ws {
 		w.Reserve(m, n, k)
 	}
@@ -109,6 +127,7 @@ func (g *ParallelGemm) Sgemm(transA, transB bool, m, n, k int, alpha float32,
 	ks := active.Load()
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	g.ready()
 	if g.pool.Threads() == 1 || 2*m*n*k < split.GemmFlops {
 		ks.gemm(g.ws[0], transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return nil
@@ -160,6 +179,7 @@ func (g *ParallelGemm) PackB(transB bool, n, k int, b []float32, ldb int) (bool,
 	sh := ks.sharedB
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	g.ready()
 	g.packedKS = nil
 	if sh == nil || g.pool.Threads() == 1 || n == 0 || k == 0 {
 		return false, nil

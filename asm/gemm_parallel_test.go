@@ -355,3 +355,32 @@ func TestGemmCallKinds(t *testing.T) {
 	require.NotEqual(t, kindOf(w1, w2), kindOf(prod(128, 784, 96), prod(64, 128, 96)), "a shorter batch")
 	require.NotEqual(t, kindOf(w1, w2), kindOf(w2, w1), "the order of the units")
 }
+
+// TestZeroParallelGemm: the zero ParallelGemm is one thread's: it neither
+// panics nor differs from Sgemm, and SgemmOn before any other call is an
+// error (there is no worker workspace yet), not a crash.
+func TestZeroParallelGemm(t *testing.T) {
+	var fresh ParallelGemm
+	require.Error(t, fresh.SgemmOn(0, false, false, 1, 1, 1, 1, []float32{1}, 1, []float32{1}, 1, 0, []float32{0}, 1))
+	r := newRand(9)
+	const m, n, k = 40, 70, 90
+	a, _ := guarded(r, m*k, 1)
+	b, _ := guarded(r, k*n, 2)
+	want := make([]float32, m*n)
+	require.NoError(t, Sgemm(NewWorkspace(), false, false, m, n, k, 1, a, k, b, n, 0, want, n))
+
+	var g ParallelGemm
+	g.Reserve(m, n, k)
+	c := make([]float32, m*n)
+	require.NoError(t, g.Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n))
+	requireSameBits(t, "Sgemm", c, want)
+	var all ParallelGemm
+	c2 := make([]float32, m*n)
+	require.NoError(t, all.SgemmAll([]Product{{M: m, N: n, K: k, Alpha: 1, A: a, Lda: k, B: b, Ldb: n, C: c2, Ldc: n}}))
+	requireSameBits(t, "SgemmAll", c2, want)
+	var packer ParallelGemm
+	packed, err := packer.PackB(false, n, k, b, n)
+	require.NoError(t, err)
+	require.False(t, packed, "one thread packs nothing ahead")
+	require.NoError(t, packer.SgemmOn(0, false, false, m, n, k, 1, a, k, b, n, 0, c, n))
+}
