@@ -1,6 +1,8 @@
 package asm
 
 import (
+	"sync/atomic"
+
 	"github.com/v1tr0/entrena/internal/split"
 	"github.com/v1tr0/entrena/pool"
 )
@@ -18,6 +20,16 @@ type Product struct {
 	Beta           float32
 	C              []float32
 	Ldc            int
+	// ThreadBand, when positive, cuts C's rows into bands of ThreadBand
+	// rows, band i run by pool thread i whenever that thread takes a unit
+	// of the call: a caller that cut an earlier product the same way (a
+	// layer's forward product by bands of units, band i on thread i) has
+	// each thread write the rows it read there. Honoured where the product
+	// is cut by rows into more bands than threads (where it is cut into
+	// one band per thread already, whole tiles balance better), beta is 0
+	// or 1 (the bands then get the whole product's bits) and there is a
+	// band per active thread at most.
+	ThreadBand int
 }
 
 // SgemmAll computes independent products (no product's C overlaps another
@@ -42,7 +54,7 @@ func (g *ParallelGemm) SgemmAll(ps []Product) error {
 	g.ready()
 	t := &g.all
 	t.units = t.units[:0]
-	t.kind = 0
+	t.kind, t.threadBands = 0, 0
 	threads := g.pool.Active()
 	for i := range ps {
 		p := &ps[i]
@@ -56,10 +68,20 @@ func (g *ParallelGemm) SgemmAll(ps []Product) error {
 		default:
 			gt := gemmTask{ks: ks, transA: p.TransA, transB: p.TransB, m: p.M, n: p.N, k: p.K, lda: p.Lda, byRows: !streamsWideB(p.TransA, p.TransB, p.M, p.N, p.K)}
 			band, extent := gt.band(threads), gt.extent()
+			if b := p.ThreadBand; b > 0 && gt.byRows && band*threads < extent && (p.Beta == 0 || p.Beta == 1) && (extent+b-1)/b <= threads && t.threadBands == 0 {
+				t.threadBands, t.threadProduct, t.threadFirst = (extent+b-1)/b, i, len(t.units)
+				for lo := 0; lo < extent; lo += b {
+					t.units = append(t.units, productRows{i, lo, min(lo+b, extent), false})
+				}
+				continue
+			}
 			for lo := 0; lo < extent; lo += band {
 				t.units = append(t.units, productRows{i, lo, min(lo+band, extent), !gt.byRows})
 			}
 		}
+	}
+	for i := range t.threadBands {
+		t.taken[i].Store(false)
 	}
 	t.ws, t.ks, t.ps = g.ws, ks, ps
 	defer func() { t.ws, t.ks, t.ps = nil, nil, nil }() // do not keep the caller's buffers alive
@@ -69,6 +91,22 @@ func (g *ParallelGemm) SgemmAll(ps []Product) error {
 	}
 	g.pool.For(len(t.units), 1, t)
 	return nil
+}
+
+// threadBandFor takes the unit of the ThreadBand product that worker w
+// runs for a unit of it claimed: band w if no thread took it, else the
+// first band left. Each claimed unit of the product takes one band, so
+// every band runs once whoever claims what.
+func (t *allTask) threadBandFor(w int) int {
+	if w < t.threadBands && t.taken[w].CompareAndSwap(false, true) {
+		return t.threadFirst + w
+	}
+	for b := range t.threadBands {
+		if t.taken[b].CompareAndSwap(false, true) {
+			return t.threadFirst + b
+		}
+	}
+	panic("asm: more units of a ThreadBand product claimed than it has bands")
 }
 
 // bandsAlone reports whether Sgemm splits p otherwise than into row bands
@@ -120,6 +158,11 @@ type allTask struct {
 	ps    []Product
 	units []productRows
 	kind  uint64 // the products' shapes (CallKind)
+	// threadBands: the units of product threadProduct (from unit
+	// threadFirst on) cut at its ThreadBand; a thread that claims one runs
+	// band w (its own) if no thread has, else the first band left (taken).
+	threadBands, threadProduct, threadFirst int
+	taken                                   [pool.MaxThreads]atomic.Bool
 }
 
 // CallKind: calls of as many units over products of other shapes
@@ -128,6 +171,9 @@ func (t *allTask) CallKind() uint64 { return t.kind }
 
 func (t *allTask) Run(w, lo, hi int) {
 	for _, u := range t.units[lo:hi] {
+		if t.threadBands > 0 && u.p == t.threadProduct {
+			u = t.units[t.threadBandFor(w)]
+		}
 		p := &t.ps[u.p]
 		if u.cols {
 			t.ks.gemm(t.ws[w], p.TransA, p.TransB, p.M, u.hi-u.lo, p.K, p.Alpha, p.A, p.Lda, p.B[u.lo:], p.Ldb, p.Beta, p.C[u.lo:], p.Ldc)

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/v1tr0/entrena/internal/split"
 )
 
 // TestSgemmAll: products computed together in one pool call get the bits
@@ -42,7 +44,7 @@ func TestSgemmAll(t *testing.T) {
 						c, check := guarded(r, s.m*s.n, 3)
 						want[i] = copyOf(c)
 						require.NoError(t, Sgemm(NewWorkspace(), s.transA, s.transB, s.m, s.n, s.k, s.alpha, a, s.lda, b, s.ldb, s.beta, want[i], s.n))
-						ps[i] = Product{s.transA, s.transB, s.m, s.n, s.k, s.alpha, a, s.lda, b, s.ldb, s.beta, c, s.n}
+						ps[i] = Product{s.transA, s.transB, s.m, s.n, s.k, s.alpha, a, s.lda, b, s.ldb, s.beta, c, s.n, 0}
 						checks[i] = check
 					}
 					require.NoError(t, g.SgemmAll(ps))
@@ -80,11 +82,73 @@ func TestSgemmAllAllocs(t *testing.T) {
 	for _, s := range stepShapes(256)[5:] {
 		g.Reserve(s.m, s.n, s.k)
 		ps = append(ps, Product{s.transA, s.transB, s.m, s.n, s.k, s.alpha, make([]float32, s.m*s.k), s.lda,
-			make([]float32, s.k*s.n), s.ldb, s.beta, make([]float32, s.m*s.n), s.n})
+			make([]float32, s.k*s.n), s.ldb, s.beta, make([]float32, s.m*s.n), s.n, 0})
 	}
 	require.Zero(t, testing.AllocsPerRun(10, func() {
 		if err := g.SgemmAll(ps); err != nil {
 			t.Fatal(err)
 		}
 	}))
+}
+
+// TestSgemmAllThreadBand: a product with a ThreadBand is cut at it where
+// it would be cut into more row bands than threads (beta 0 or 1), and
+// every element gets Sgemm's bits whatever the cut and the thread count;
+// elsewhere the ThreadBand is ignored. Band boundaries at multiples of 32
+// rows fall inside the 6- and 12-row tiles of AVX2 and AVX-512.
+func TestSgemmAllThreadBand(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(4, runtime.GOMAXPROCS(0))))
+	forEachPath(t, func(t *testing.T, path string) {
+		r := newRand(33)
+		cut := 0
+		for _, threads := range []int{1, 2, 3, 4} {
+			g := newParallelGemm(t, threads)
+			for _, c := range []struct {
+				m, n, k    int
+				beta       float32
+				threadBand int
+			}{
+				{190, 300, 64, 1, 64}, {190, 300, 61, 0, 64}, {128, 784, 32, 1, 64}, {128, 784, 32, 1, 32},
+				{101, 300, 40, 1, 96}, {190, 300, 64, 0.5, 64}, {128, 784, 256, 1, 64},
+			} {
+				a, _ := guarded(r, c.k*c.m, 1)
+				b, _ := guarded(r, c.k*c.n, 2)
+				out, check := guarded(r, c.m*c.n, 3)
+				want := copyOf(out)
+				require.NoError(t, Sgemm(NewWorkspace(), true, false, c.m, c.n, c.k, -0.01, a, c.m, b, c.n, c.beta, want, c.n))
+				p := Product{TransA: true, M: c.m, N: c.n, K: c.k, Alpha: -0.01, A: a, Lda: c.m, B: b, Ldb: c.n, Beta: c.beta, C: out, Ldc: c.n, ThreadBand: c.threadBand}
+				require.NoError(t, g.SgemmAll([]Product{p}))
+				check(t)
+				name := fmt.Sprintf("threads=%d %d×%d×%d beta=%v band=%d", threads, c.m, c.n, c.k, c.beta, c.threadBand)
+				requireSameBits(t, name, out, want)
+				gt := gemmTask{ks: active.Load(), transA: true, m: c.m, n: c.n, k: c.k, lda: c.m, byRows: !streamsWideB(true, false, c.m, c.n, c.k)}
+				bands, act := (c.m+c.threadBand-1)/c.threadBand, g.pool.Active()
+				honoured := threads > 1 && 2*c.m*c.n*c.k >= split.GemmFlops && !g.bandsAlone(active.Load(), &p) &&
+					gt.byRows && gt.band(act)*act < c.m && (c.beta == 0 || c.beta == 1) && bands <= act
+				require.Equal(t, map[bool]int{true: bands}[honoured], g.all.threadBands, name)
+				if honoured {
+					cut++
+				}
+			}
+		}
+		if active.Load().sharedB != nil { // else a TN product wider than tall is cut by columns
+			require.Positive(t, cut, "products cut at their ThreadBand")
+		}
+	})
+}
+
+// TestThreadBandFor: a thread that claims a unit of the ThreadBand
+// product runs its own band if it is left, else the first band left, so
+// that every band runs once however the claims fall.
+func TestThreadBandFor(t *testing.T) {
+	var task allTask
+	task.threadBands, task.threadFirst = 3, 2
+	require.Equal(t, 3, task.threadBandFor(1), "worker 1: band 1, unit 2+1")
+	require.Equal(t, 2, task.threadBandFor(1), "band 1 taken: the first left")
+	require.Equal(t, 4, task.threadBandFor(0), "band 0 taken: the first left, band 2")
+	require.Panics(t, func() { task.threadBandFor(2) }, "more claims than bands")
+	var fresh allTask
+	fresh.threadBands = 2
+	require.Equal(t, 0, fresh.threadBandFor(5), "a worker past the bands takes the first")
+	require.Equal(t, 1, fresh.threadBandFor(0))
 }

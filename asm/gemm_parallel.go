@@ -132,7 +132,7 @@ func (g *ParallelGemm) Sgemm(transA, transB bool, m, n, k int, alpha float32,
 		ks.gemm(g.ws[0], transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return nil
 	}
-	g.unlocked(ks, &Product{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc})
+	g.unlocked(ks, &Product{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, 0})
 	return nil
 }
 

@@ -1,6 +1,8 @@
 package core
 
 import (
+	"sync/atomic"
+
 	"github.com/v1tr0/entrena/asm"
 	"github.com/v1tr0/entrena/internal/phase"
 	"github.com/v1tr0/entrena/internal/split"
@@ -20,8 +22,10 @@ import (
 // of z₁, rows of W₁) when the batch is in place: each thread reads the
 // whole batch, which no thread wrote this step, and its own rows of W₁,
 // which it wrote itself in the last step's weight product (cut by rows of
-// W₁ where L2 holds the batch; see asm's streamsWideB). By rows, every
-// thread would read all of W₁, half of it from the other core's cache.
+// W₁ where L2 holds the batch, see asm's streamsWideB; at the units' bands
+// where asm would cut it finer, asm.Product.ThreadBand; band w on worker
+// w in both wherever the threads run together). By rows, every thread
+// would read all of W₁, half of it from the other core's cache.
 
 // rowsEnabled lets benchmarks and tests run the layer-by-layer step on
 // several threads too.
@@ -264,6 +268,8 @@ func (n *Network) firstByUnits(x []float32, batch, band int) error {
 	t := &n.tasks.units
 	t.reset(n.pool.Threads())
 	t.n, t.l, t.x, t.batch = n, &n.layers[0], x, batch
+	t.band, t.bands = band, (t.l.out+band-1)/band
+	clear(t.taken[:t.bands])
 	n.pool.For(t.l.out, band, t)
 	t.n, t.l, t.x = nil, nil, nil
 	return t.first()
@@ -276,6 +282,9 @@ type unitsTask struct {
 	l     *dense
 	x     []float32
 	batch int
+	band  int // units a band (ColumnGrain multiples)
+	bands int
+	taken [pool.MaxThreads]int32 // atomic; a network is copied whole (unmarshal), atomic.Bool may not be
 }
 
 // CallKind: the product of a shorter batch costs less under as many
@@ -284,9 +293,30 @@ func (t *unitsTask) CallKind() uint64 { return pool.Kind(t.batch) }
 
 func (t *unitsTask) Run(w, lo, hi int) {
 	l := t.l
-	if err := t.n.gemm.SgemmOn(w, false, true, t.batch, hi-lo, l.in, 1, t.x, l.in, l.w[lo*l.in:], l.in, 0, l.a[lo:], l.out); err != nil {
-		t.errs[w] = err
+	for u := lo; u < hi; u += t.band {
+		// Band w for worker w where no thread took it: the thread that
+		// wrote those rows of W in the last weight product (its
+		// ThreadBand) reads them here.
+		b := t.bandFor(w)
+		c0, c1 := b*t.band, min((b+1)*t.band, l.out)
+		if err := t.n.gemm.SgemmOn(w, false, true, t.batch, c1-c0, l.in, 1, t.x, l.in, l.w[c0*l.in:], l.in, 0, l.a[c0:], l.out); err != nil {
+			t.errs[w] = err
+		}
 	}
+}
+
+// bandFor takes band w if no thread has, else the first band left; each
+// claimed unit takes one band, so every band runs once.
+func (t *unitsTask) bandFor(w int) int {
+	if w < t.bands && atomic.CompareAndSwapInt32(&t.taken[w], 0, 1) {
+		return w
+	}
+	for b := range t.bands {
+		if atomic.CompareAndSwapInt32(&t.taken[b], 0, 1) {
+			return b
+		}
+	}
+	panic("core: more bands of the first layer claimed than it has")
 }
 
 // boolInt is 1 for true, 0 for false.

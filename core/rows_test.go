@@ -186,3 +186,44 @@ func holdProcessors(t *testing.T) func() {
 		}
 	}
 }
+
+// TestThreadBandBitIdentical: a 784-128 first layer at batches up to 64,
+// whose weight product asm would cut into more row bands than threads, is
+// cut at the bands of its forward product by units instead (each thread
+// writing the rows of W it reads there), and trains to one thread's bits,
+// by TrainStep and by Fit in order, with plain SGD (the update fused into
+// the product, beta 1) and with Momentum (beta 0).
+func TestThreadBandBitIdentical(t *testing.T) {
+	forceParallel(t)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0))))
+	x, y := blobs(11, 64, 784, 5)
+	forEachPath(t, func(t *testing.T) {
+		for _, opt := range []Optimizer{{Kind: SGD, LearningRate: 0.2}, {Kind: Momentum, LearningRate: 0.05}} {
+			s := Spec{Inputs: 784, Layers: []Layer{{Units: 128, Activation: Tanh}, {Units: 5, Activation: Sigmoid}},
+				Loss: MSE, Optimizer: opt, MaxBatch: 64, Seed: 3}
+			nets := map[string]*Network{}
+			for name, threads := range map[string]int{"one thread": 1, "two threads": 2} {
+				s.Threads = threads
+				n, err := New(s)
+				require.NoError(t, err)
+				defer n.Close()
+				nets[name] = n
+			}
+			if n := nets["two threads"]; n.pool.Parallel() {
+				require.Positive(t, n.unitsBand(), "the first layer runs by units")
+			}
+			for step, batch := range []int{64, 61, 32, 64} {
+				for _, n := range nets {
+					_, err := n.TrainStep(x, y, batch)
+					require.NoError(t, err)
+				}
+				requireSameState(t, fmt.Sprintf("%v step %d (batch %d)", opt.Kind, step, batch), nets)
+			}
+			for _, n := range nets {
+				_, err := n.Fit(x, y, 64, FitOptions{Epochs: 2, BatchSize: 32})
+				require.NoError(t, err)
+			}
+			requireSameState(t, fmt.Sprintf("%v after Fit", opt.Kind), nets)
+		}
+	})
+}

@@ -234,6 +234,10 @@ func (n *Network) weightProducts(x []float32, batch int, alpha float32, fused bo
 		ps[i] = asm.Product{TransA: true, M: l.out, N: l.in, K: batch, Alpha: alpha,
 			A: l.d[:batch*l.out], Lda: l.out, B: prev, Ldb: l.in, Beta: beta, C: c, Ldc: l.in}
 	}
+	// The first layer's rows of W cut at the bands of its forward product
+	// by units (where asm would cut them finer): each thread writes the
+	// rows it reads there in the next step.
+	ps[0].ThreadBand = n.unitsBand()
 	err := n.gemm.SgemmAll(ps)
 	clear(ps) // do not keep the caller's batch alive
 	return err
